@@ -1,0 +1,49 @@
+# One entry point for people and CI. Everything runs inside .venv, created on demand.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+TS     := $(wildcard resources/i18n/*.ts)
+QM     := $(TS:.ts=.qm)
+export QT_QPA_PLATFORM ?= $(if $(DISPLAY),,offscreen)
+
+.PHONY: run test lint typecheck pytest bench translations sandbox demo-data clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,sandbox]'
+	touch $(STAMP)
+
+resources/i18n/%.qm: resources/i18n/%.ts $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+translations: $(QM)
+
+## make run: start the sandbox platform with demo data and open the workstation against it
+run: $(STAMP) translations
+	$(PY) main.py --with-sandbox
+
+## make sandbox: only the reference platform, on port 8765
+sandbox: $(STAMP)
+	$(PY) -m sandbox serve --port 8765
+
+## make test: lint, types, then the whole test suite headless
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+pytest: $(STAMP) translations
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+## make bench: run every benchmark and write bench/results.json
+bench: $(STAMP) translations
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(QM)

@@ -1,0 +1,24 @@
+"""Run every benchmark, print the figures and write bench/results.json."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import bench_generate
+from bench.common import write_results
+
+BENCHMARKS = [bench_generate]
+
+
+def main() -> int:
+    """Entry point."""
+    results: dict[str, float] = {}
+    for module in BENCHMARKS:
+        print(f"== {module.__name__}", flush=True)
+        module.run(results)
+    write_results(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Start the results-recognition workstation.
+
+python main.py                      # against the configured platforms
+python main.py --with-sandbox       # start the development sandbox and use it
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from workstation.config import SANDBOX_PLATFORM_NAME, PlatformEntry, SettingsError, SettingsStore
+from workstation.logs import setup_logging
+from workstation.paths import AppPaths
+
+log = logging.getLogger("main")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description="Results Recognition Workstation")
+    parser.add_argument(
+        "--with-sandbox",
+        action="store_true",
+        help="start the development sandbox platform and sign in against it",
+    )
+    parser.add_argument(
+        "--sandbox-data",
+        type=Path,
+        default=None,
+        help="sandbox data directory (default: the sandbox's own)",
+    )
+    parser.add_argument("--platform-url", default="", help="use this platform base URL")
+    parser.add_argument("--language", choices=("zh_CN", "en"), default=None)
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="keep all program files below this folder (portable / tests)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: logging and crash hook first, then the platform, then the GUI."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    paths = AppPaths.under(args.root) if args.root else AppPaths.for_user()
+    paths.ensure()
+    log_file = setup_logging(paths.log_dir)
+    store = SettingsStore(paths.config_dir)
+    try:
+        settings = store.load()
+    except SettingsError as exc:
+        log.error("settings unusable, starting with defaults: %s", exc)
+        from workstation.config import Settings
+
+        settings = Settings()
+    sandbox = None
+    if args.with_sandbox:
+        from workstation.sandbox_launcher import start_sandbox
+
+        sandbox = start_sandbox(args.sandbox_data)
+        settings = settings.with_platform(
+            PlatformEntry(SANDBOX_PLATFORM_NAME, sandbox.base_url), make_default=True
+        )
+    if args.platform_url:
+        settings = settings.with_platform(
+            PlatformEntry("Command line", args.platform_url), make_default=True
+        )
+    if args.language:
+        from dataclasses import replace
+
+        settings = replace(settings, language=args.language)
+    try:
+        from ui.app import AppContext, run
+
+        return run(sys.argv[:1], AppContext(paths, store, settings, log_file))
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

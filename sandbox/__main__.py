@@ -1,0 +1,100 @@
+"""Command line: ``python -m sandbox serve|generate``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import sys
+from pathlib import Path
+
+import platformdirs
+
+from sandbox.config import FaultSettings, ServerSettings
+
+log = logging.getLogger("sandbox")
+
+
+def default_data_dir() -> Path:
+    """The sandbox's data directory in the user data dir."""
+    return Path(platformdirs.user_data_dir("hr-sandbox", "hr-workstation"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="serve the platform on loopback (default)")
+    serve.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one")
+    serve.add_argument("--data-dir", type=Path, default=None)
+    serve.add_argument("--token-ttl", type=int, default=600, help="access token lifetime, s")
+    serve.add_argument("--control-key", default="", help="enables /_sandbox control routes")
+    serve.add_argument("--latency-ms", type=int, default=0)
+    serve.add_argument("--error-rate", type=float, default=0.0)
+    serve.add_argument("--drop-rate", type=float, default=0.0)
+    serve.add_argument("--truncate-multipart", action="store_true")
+    serve.add_argument("--seed", type=int, default=20261101, help="demo data seed")
+    serve.add_argument("--small", action="store_true", help="small demo data (tests)")
+    gen = sub.add_parser("generate", help="(re)generate the demo data and exit")
+    gen.add_argument("--data-dir", type=Path, default=None)
+    gen.add_argument("--seed", type=int, default=20261101)
+    gen.add_argument("--small", action="store_true", help="small demo data (tests)")
+    return parser
+
+
+def _ensure_data(data_dir: Path, seed: int, small: bool) -> None:
+    from sandbox.generate.dataset import generate, is_generated
+
+    if not is_generated(data_dir):
+        log.info("generating demo data in %s (first start)", data_dir)
+        generate(data_dir, seed=seed, small=small)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Bind to loopback, print the base URL, serve until interrupted."""
+    import uvicorn
+
+    from sandbox.app import create_app
+
+    data_dir = args.data_dir or default_data_dir()
+    _ensure_data(data_dir, args.seed, args.small)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", args.port))
+    port = sock.getsockname()[1]
+    base_url = f"http://127.0.0.1:{port}"
+    settings = ServerSettings(
+        data_dir=data_dir,
+        base_url=base_url,
+        access_token_ttl_s=args.token_ttl,
+        control_key=args.control_key,
+        faults=FaultSettings(
+            latency_ms=args.latency_ms,
+            error_rate=args.error_rate,
+            drop_rate=args.drop_rate,
+            truncate_multipart=args.truncate_multipart,
+        ),
+    )
+    app = create_app(settings)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    print(f"HR sandbox listening on {base_url}", flush=True)
+    server.run(sockets=[sock])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    if args.command in (None, "serve"):
+        if args.command is None:
+            args = _parser().parse_args(["serve", *(argv or sys.argv[1:])])
+        return serve(args)
+    from sandbox.generate.dataset import generate
+
+    generate(args.data_dir or default_data_dir(), seed=args.seed, small=args.small)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Settings of one sandbox server run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class FaultSettings:
+    """Failure injection, all off by default. Mutable so tests can change it at run time."""
+
+    latency_ms: int = 0
+    error_rate: float = 0.0  # fraction of requests answered 503 (OperationOutcome)
+    drop_rate: float = 0.0  # fraction of responses whose connection is cut mid-body
+    truncate_multipart: bool = False  # WADO-RS bodies end in the middle of a part
+    seed: int = 0
+
+    def update(self, values: dict[str, object]) -> None:
+        """Set the named knobs. Raises ValueError for unknown names or bad values."""
+        for key, value in values.items():
+            if key not in self.__dataclass_fields__:
+                raise ValueError(f"unknown fault knob {key!r}")
+            current = getattr(self, key)
+            if isinstance(current, bool):
+                if not isinstance(value, bool):
+                    raise ValueError(f"{key} must be true or false")
+            elif isinstance(current, int | float) and not isinstance(value, int | float):
+                raise ValueError(f"{key} must be a number")
+            setattr(self, key, type(current)(value))
+
+
+@dataclass
+class ServerSettings:
+    """How the sandbox serves: where its data lives and how long tokens live."""
+
+    data_dir: Path
+    base_url: str = "http://127.0.0.1:0"
+    access_token_ttl_s: int = 600
+    refresh_token_ttl_s: int = 7 * 24 * 3600
+    control_key: str = ""  # secret for the /_sandbox control routes; empty = routes disabled
+    faults: FaultSettings = field(default_factory=FaultSettings)
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite database file."""
+        return self.data_dir / "sandbox.sqlite"
+
+    @property
+    def dicom_dir(self) -> Path:
+        """Where DICOM files live."""
+        return self.data_dir / "dicom"

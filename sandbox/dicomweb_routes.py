@@ -1,0 +1,291 @@
+"""DICOMweb subset: QIDO-RS (studies, series, instances), WADO-RS (instances as
+multipart/related application/dicom, metadata) and rendered thumbnails."""
+
+from __future__ import annotations
+
+import io
+import secrets
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from pydicom import dcmread
+from pydicom.uid import UID, ExplicitVRLittleEndian, ImplicitVRLittleEndian
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from sandbox.config import ServerSettings
+from sandbox.dicom_index import (
+    INSTANCE_KEYS,
+    SERIES_KEYS,
+    STUDY_KEYS,
+    attr,
+    pick,
+)
+from sandbox.fhir_routes import CLINICAL
+from sandbox.responses import require_user
+from sandbox.store import Store
+from sandbox.thumbnails import render_thumbnail
+
+JsonObj = dict[str, Any]
+DICOM_JSON = "application/dicom+json"
+_TRANSCODABLE = (str(ExplicitVRLittleEndian), str(ImplicitVRLittleEndian))
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def _settings(request: Request) -> ServerSettings:
+    settings: ServerSettings = request.app.state.settings
+    return settings
+
+
+def _base(request: Request) -> str:
+    return f"{_settings(request).base_url}/dicomweb"
+
+
+def _problem(status: int, message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _date_matches(value: str, query: str) -> bool:
+    if "-" in query:
+        low, _, high = query.partition("-")
+        return (not low or value >= low) and (not high or value <= high)
+    return value == query
+
+
+def _filter_rows(rows: list[sqlite3.Row], query: dict[str, str]) -> list[sqlite3.Row]:
+    def keep(row: sqlite3.Row) -> bool:
+        if "PatientID" in query and row["patient_id"] != query["PatientID"]:
+            return False
+        if "StudyDate" in query and not _date_matches(row["study_date"], query["StudyDate"]):
+            return False
+        for key, column in (
+            ("StudyInstanceUID", "study_uid"),
+            ("SeriesInstanceUID", "series_uid"),
+            ("SOPInstanceUID", "sop_uid"),
+        ):
+            if key in query and row[column] not in query[key].split(","):
+                return False
+        return not ("Modality" in query and row["modality"] != query["Modality"])
+
+    return [row for row in rows if keep(row)]
+
+
+def _paged(items: list[JsonObj], query: dict[str, str]) -> list[JsonObj]:
+    offset = int(query.get("offset", "0") or 0)
+    limit = int(query.get("limit", "0") or 0)
+    return items[offset : offset + limit] if limit else items[offset:]
+
+
+def _header(row: sqlite3.Row) -> JsonObj:
+    import json
+
+    header: JsonObj = json.loads(row["header"])
+    return header
+
+
+async def qido_studies(request: Request) -> Response:
+    require_user(request, *CLINICAL)
+    query = dict(request.query_params)
+    rows = _filter_rows(_store(request).instances(), query)
+    studies: dict[str, list[sqlite3.Row]] = {}
+    for row in rows:
+        studies.setdefault(row["study_uid"], []).append(row)
+    out = []
+    for study_uid, members in studies.items():
+        modalities = sorted({m["modality"] for m in members})
+        if "ModalitiesInStudy" in query and query["ModalitiesInStudy"] not in modalities:
+            continue
+        item = pick(_header(members[0]), STUDY_KEYS)
+        item.update(attr("ModalitiesInStudy", "CS", modalities))
+        item.update(
+            attr("NumberOfStudyRelatedSeries", "IS", len({m["series_uid"] for m in members}))
+        )
+        item.update(attr("NumberOfStudyRelatedInstances", "IS", len(members)))
+        item.update(attr("RetrieveURL", "UR", f"{_base(request)}/studies/{study_uid}"))
+        out.append(item)
+    out.sort(key=lambda s: str(s.get("00080020", {}).get("Value", [""])[0]), reverse=True)
+    return JSONResponse(_paged(out, query), media_type=DICOM_JSON)
+
+
+async def qido_series(request: Request) -> Response:
+    require_user(request, *CLINICAL)
+    query = dict(request.query_params)
+    study_uid = request.path_params["study"]
+    rows = _filter_rows(_store(request).instances(study_uid=study_uid), query)
+    series: dict[str, list[sqlite3.Row]] = {}
+    for row in rows:
+        series.setdefault(row["series_uid"], []).append(row)
+    out = []
+    for series_uid, members in series.items():
+        item = pick(_header(members[0]), SERIES_KEYS)
+        item.update(attr("NumberOfSeriesRelatedInstances", "IS", len(members)))
+        item.update(
+            attr("RetrieveURL", "UR", f"{_base(request)}/studies/{study_uid}/series/{series_uid}")
+        )
+        out.append(item)
+    return JSONResponse(_paged(out, query), media_type=DICOM_JSON)
+
+
+async def qido_instances(request: Request) -> Response:
+    require_user(request, *CLINICAL)
+    query = dict(request.query_params)
+    rows = _filter_rows(
+        _store(request).instances(
+            study_uid=request.path_params["study"],
+            series_uid=request.path_params.get("series"),
+        ),
+        query,
+    )
+    out = []
+    for row in rows:
+        item = pick(_header(row), INSTANCE_KEYS)
+        item.update(attr("AvailableTransferSyntaxUID", "UI", row["transfer_syntax"]))
+        item.update(
+            attr(
+                "RetrieveURL",
+                "UR",
+                f"{_base(request)}/studies/{row['study_uid']}/series/{row['series_uid']}"
+                f"/instances/{row['sop_uid']}",
+            )
+        )
+        out.append(item)
+    return JSONResponse(_paged(out, query), media_type=DICOM_JSON)
+
+
+def _selected_rows(request: Request) -> list[sqlite3.Row]:
+    p = request.path_params
+    return _store(request).instances(
+        study_uid=p["study"], series_uid=p.get("series"), sop_uid=p.get("instance")
+    )
+
+
+async def metadata(request: Request) -> Response:
+    require_user(request, *CLINICAL)
+    rows = _selected_rows(request)
+    if not rows:
+        return _problem(404, "no such study, series or instance")
+    return JSONResponse([_header(row) for row in rows], media_type=DICOM_JSON)
+
+
+def negotiate_transfer_syntax(accept: str) -> str | None:
+    """The transfer syntax the client asked for: a UID, ``*`` for the stored one, or None
+    when nothing acceptable can be produced (→ 406).
+
+    Without a ``transfer-syntax`` parameter the stored (original) syntax is sent.
+    """
+    if not accept.strip():
+        return "*"
+    for media_range in accept.split(","):
+        fields = [f.strip() for f in media_range.split(";")]
+        media_type = fields[0].lower()
+        params = {}
+        for field in fields[1:]:
+            key, _, value = field.partition("=")
+            params[key.strip().lower()] = value.strip().strip('"')
+        if media_type in ("*/*", "multipart/*"):
+            return "*"
+        if media_type == "multipart/related" and params.get("type", "application/dicom") in (
+            "application/dicom",
+            "application/*",
+            "*/*",
+        ):
+            syntax = params.get("transfer-syntax", "*")
+            if syntax == "*" or syntax in _TRANSCODABLE:
+                return syntax
+            return syntax if syntax else "*"
+    return None
+
+
+def _instance_bytes(path: Path, stored_syntax: str, wanted: str) -> tuple[bytes, str]:
+    if wanted in ("*", stored_syntax):
+        return path.read_bytes(), stored_syntax
+    if wanted not in _TRANSCODABLE:
+        raise LookupError(wanted)
+    ds = dcmread(path)
+    if ds.file_meta.TransferSyntaxUID.is_compressed:
+        ds.decompress()
+    out = io.BytesIO()
+    implicit = wanted == str(ImplicitVRLittleEndian)
+    ds.file_meta.TransferSyntaxUID = UID(wanted)
+    ds.save_as(out, implicit_vr=implicit, little_endian=True, enforce_file_format=True)
+    return out.getvalue(), wanted
+
+
+async def retrieve(request: Request) -> Response:
+    require_user(request, *CLINICAL)
+    rows = _selected_rows(request)
+    if not rows:
+        return _problem(404, "no such study, series or instance")
+    wanted = negotiate_transfer_syntax(request.headers.get("accept", ""))
+    if wanted is None:
+        return _problem(406, "only multipart/related; type=application/dicom is offered")
+    if wanted != "*":
+        unsupported = [
+            r for r in rows if r["transfer_syntax"] != wanted and wanted not in _TRANSCODABLE
+        ]
+        if unsupported:
+            return _problem(406, f"cannot transcode to {wanted}")
+    settings = _settings(request)
+    boundary = secrets.token_hex(16)
+    truncate = settings.faults.truncate_multipart
+
+    async def parts() -> AsyncIterator[bytes]:
+        cut_at = len(rows) // 2
+        for index, row in enumerate(rows):
+            path = settings.data_dir / row["path"]
+            data, syntax = await run_in_threadpool(
+                _instance_bytes, path, row["transfer_syntax"], wanted
+            )
+            head = (
+                f"--{boundary}\r\nContent-Type: application/dicom; transfer-syntax={syntax}\r\n"
+                f"Content-Length: {len(data)}\r\n\r\n"
+            ).encode("ascii")
+            if truncate and index == cut_at:
+                yield head + data[: len(data) // 2]
+                return  # the body ends cleanly but mid-part, without the closing boundary
+            yield head + data + b"\r\n"
+        yield f"--{boundary}--\r\n".encode("ascii")
+
+    media = f'multipart/related; type="application/dicom"; boundary={boundary}'
+    return StreamingResponse(parts(), media_type=media)
+
+
+async def thumbnail(request: Request) -> Response:
+    require_user(request, *CLINICAL)
+    rows = _selected_rows(request)
+    if not rows:
+        return _problem(404, "no such series or instance")
+    row = rows[len(rows) // 2]
+    accept = request.headers.get("accept", "image/jpeg")
+    fmt, media = ("PNG", "image/png") if "image/png" in accept else ("JPEG", "image/jpeg")
+    path = _settings(request).data_dir / row["path"]
+    try:
+        data = await run_in_threadpool(render_thumbnail, path, fmt=fmt)
+    except (ValueError, NotImplementedError, RuntimeError) as exc:
+        return _problem(422, f"cannot render this instance: {exc}")
+    return Response(data, media_type=media)
+
+
+_S = "/dicomweb/studies"
+ROUTES = [
+    Route(_S, qido_studies),
+    Route(_S + "/{study}/series", qido_series),
+    Route(_S + "/{study}/instances", qido_instances),
+    Route(_S + "/{study}/series/{series}/instances", qido_instances),
+    Route(_S + "/{study}/metadata", metadata),
+    Route(_S + "/{study}/series/{series}/metadata", metadata),
+    Route(_S + "/{study}/series/{series}/instances/{instance}/metadata", metadata),
+    Route(_S + "/{study}/series/{series}/thumbnail", thumbnail),
+    Route(_S + "/{study}/series/{series}/instances/{instance}/thumbnail", thumbnail),
+    Route(_S + "/{study}", retrieve),
+    Route(_S + "/{study}/series/{series}", retrieve),
+    Route(_S + "/{study}/series/{series}/instances/{instance}", retrieve),
+]

@@ -1,0 +1,193 @@
+"""OIDC discovery, JWKS, token, authorize (PKCE), revocation and userinfo endpoints."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from sandbox.auth import CLIENT_ID, AuthError, Authority, TokenPair
+from sandbox.responses import require_user
+
+SCOPES = "openid profile fhirUser user/*.read user/Task.write offline_access"
+
+
+def _authority(request: Request) -> Authority:
+    authority: Authority = request.app.state.authority
+    return authority
+
+
+def discovery_document(base: str) -> dict[str, Any]:
+    """The OpenID provider metadata, plus where this platform's FHIR and DICOMweb live."""
+    return {
+        "issuer": base,
+        "authorization_endpoint": f"{base}/oauth/authorize",
+        "token_endpoint": f"{base}/oauth/token",
+        "revocation_endpoint": f"{base}/oauth/revoke",
+        "userinfo_endpoint": f"{base}/oauth/userinfo",
+        "jwks_uri": f"{base}/oauth/jwks",
+        "grant_types_supported": ["password", "refresh_token", "authorization_code"],
+        "response_types_supported": ["code"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": ["none"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": SCOPES.split(),
+        # Platform extensions (allowed by OIDC Discovery §3): where the services are.
+        "fhir_base_url": f"{base}/fhir",
+        "dicomweb_base_url": f"{base}/dicomweb",
+        "recognition_catalog_url": f"{base}/catalog/recognition",
+    }
+
+
+async def openid_configuration(request: Request) -> Response:
+    return JSONResponse(discovery_document(request.app.state.settings.base_url))
+
+
+async def jwks(request: Request) -> Response:
+    return JSONResponse(_authority(request).key.jwks())
+
+
+def _oauth_error(exc: AuthError, status: int = 400) -> Response:
+    return JSONResponse(
+        {"error": exc.code, "error_description": exc.description},
+        status_code=status,
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )
+
+
+def _token_response(pair: TokenPair) -> Response:
+    return JSONResponse(
+        {
+            "access_token": pair.access_token,
+            "token_type": "Bearer",
+            "expires_in": pair.expires_in,
+            "refresh_token": pair.refresh_token,
+            "scope": pair.scope,
+            "id_token": pair.id_token,
+        },
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )
+
+
+async def token(request: Request) -> Response:
+    form = await request.form()
+    authority = _authority(request)
+    grant = str(form.get("grant_type", ""))
+    client_id = str(form.get("client_id", ""))
+    if client_id != CLIENT_ID:
+        return _oauth_error(AuthError("invalid_client", "unknown client"), 401)
+    try:
+        if grant == "password":
+            user = authority.check_password(
+                str(form.get("username", "")), str(form.get("password", ""))
+            )
+            scope = str(form.get("scope") or SCOPES)
+            return _token_response(authority.issue(user, client_id, scope))
+        if grant == "refresh_token":
+            return _token_response(authority.refresh(str(form.get("refresh_token", "")), client_id))
+        if grant == "authorization_code":
+            return _token_response(
+                authority.redeem_code(
+                    str(form.get("code", "")),
+                    client_id,
+                    str(form.get("redirect_uri", "")),
+                    str(form.get("code_verifier", "")),
+                )
+            )
+    except AuthError as exc:
+        return _oauth_error(exc)
+    return _oauth_error(AuthError("unsupported_grant_type", f"grant {grant!r} not supported"))
+
+
+async def revoke(request: Request) -> Response:
+    form = await request.form()
+    if str(form.get("client_id", "")) != CLIENT_ID:
+        return _oauth_error(AuthError("invalid_client", "unknown client"), 401)
+    _authority(request).revoke(str(form.get("token", "")))
+    return Response(status_code=200)  # RFC 7009: 200 whether or not the token was known
+
+
+async def userinfo(request: Request) -> Response:
+    user = require_user(request)
+    return JSONResponse(
+        {
+            "sub": user.username,
+            "name": user.display,
+            "role": user.role,
+            "fhirUser": user.practitioner,
+            "organization": user.organization,
+            "department": user.department,
+        }
+    )
+
+
+def _is_loopback_redirect(uri: str) -> bool:
+    parts = urlsplit(uri)
+    return parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+
+
+_FORM = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<title>登录 · 互认平台（沙箱）</title></head><body>
+<h1>互认平台（沙箱）登录</h1><p>{error}</p>
+<form method="post" action="/oauth/authorize">{hidden}
+<label>用户名 <input name="username" autofocus></label>
+<label>密码 <input name="password" type="password"></label>
+<button type="submit">登录</button></form></body></html>"""
+
+_AUTHORIZE_KEYS = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "code_challenge",
+    "code_challenge_method",
+    "state",
+    "scope",
+)
+
+
+async def authorize(request: Request) -> Response:
+    params = (
+        dict(request.query_params)
+        if request.method == "GET"
+        else {k: str(v) for k, v in (await request.form()).items()}
+    )
+    redirect_uri = params.get("redirect_uri", "")
+    if params.get("client_id") != CLIENT_ID or not _is_loopback_redirect(redirect_uri):
+        return HTMLResponse("<p>unknown client or redirect URI not on loopback</p>", 400)
+    if params.get("response_type") != "code" or params.get("code_challenge_method") != "S256":
+        return HTMLResponse("<p>only response_type=code with PKCE S256 is supported</p>", 400)
+    hidden = "".join(
+        f'<input type="hidden" name="{k}" value="{html.escape(params.get(k, ""))}">'
+        for k in _AUTHORIZE_KEYS
+    )
+    if request.method == "GET":
+        return HTMLResponse(_FORM.format(error="", hidden=hidden))
+    authority = _authority(request)
+    try:
+        user = authority.check_password(params.get("username", ""), params.get("password", ""))
+    except AuthError:
+        return HTMLResponse(_FORM.format(error="用户名或密码错误", hidden=hidden), 401)
+    code = authority.new_code(
+        user,
+        CLIENT_ID,
+        redirect_uri,
+        params.get("code_challenge", ""),
+        params.get("scope") or SCOPES,
+    )
+    query = urlencode({"code": code, "state": params.get("state", "")})
+    return RedirectResponse(f"{redirect_uri}?{query}", status_code=303)
+
+
+ROUTES = [
+    Route("/.well-known/openid-configuration", openid_configuration),
+    Route("/oauth/jwks", jwks),
+    Route("/oauth/token", token, methods=["POST"]),
+    Route("/oauth/revoke", revoke, methods=["POST"]),
+    Route("/oauth/userinfo", userinfo),
+    Route("/oauth/authorize", authorize, methods=["GET", "POST"]),
+]

@@ -1,0 +1,90 @@
+"""Shared fixtures: a real sandbox server on a loopback port with small demo data."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from workstation.sandbox_launcher import RunningSandbox, start_sandbox
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+CLIENT_ID = "hr-workstation"
+DEMO_PASSWORD = "hr-demo-2026"
+
+
+@dataclass
+class Sandbox:
+    """A running sandbox for tests."""
+
+    base_url: str
+    data_dir: Path
+    control_key: str
+    running: RunningSandbox
+
+    def token(self, username: str = "dr.li") -> str:
+        """A fresh access token for a demo user (password grant)."""
+        return self.tokens(username)["access_token"]
+
+    def tokens(self, username: str = "dr.li") -> dict[str, str]:
+        """The whole token response for a demo user."""
+        response = httpx.post(
+            f"{self.base_url}/oauth/token",
+            data={
+                "grant_type": "password",
+                "username": username,
+                "password": DEMO_PASSWORD,
+                "client_id": CLIENT_ID,
+            },
+        )
+        response.raise_for_status()
+        data: dict[str, str] = response.json()
+        return data
+
+    def set_faults(self, **values: object) -> None:
+        """Change fault knobs at run time."""
+        response = httpx.post(
+            f"{self.base_url}/_sandbox/faults",
+            json=values,
+            headers={"X-Sandbox-Control-Key": self.control_key},
+        )
+        response.raise_for_status()
+
+    def reset_faults(self) -> None:
+        """All fault knobs off."""
+        self.set_faults(latency_ms=0, error_rate=0.0, drop_rate=0.0, truncate_multipart=False)
+
+
+@pytest.fixture(scope="session")
+def sandbox_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Small demo data, generated once per test session."""
+    from sandbox.generate.dataset import generate
+
+    data_dir = tmp_path_factory.mktemp("sandbox-data")
+    generate(data_dir, seed=7, small=True)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def sandbox(sandbox_data: Path) -> Iterator[Sandbox]:
+    """The sandbox platform running as a real server process on a free loopback port."""
+    key = secrets.token_hex(8)
+    running = start_sandbox(sandbox_data, extra_args=("--control-key", key), timeout_s=120)
+    try:
+        yield Sandbox(running.base_url, sandbox_data, key, running)
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def clean_faults(sandbox: Sandbox) -> Iterator[Sandbox]:
+    """The sandbox with faults reset before and after the test."""
+    sandbox.reset_faults()
+    yield sandbox
+    sandbox.reset_faults()

@@ -1,0 +1,1 @@
+"""PySide6 + pyqtgraph widgets of the workstation. Thin: no HTTP, no DICOM parsing."""

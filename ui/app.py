@@ -1,0 +1,52 @@
+"""Application bootstrap: QApplication, language, Qt logging, crash dialog, main window."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from ui.crash import install_excepthook
+from ui.i18n import install_language
+from ui.main_window import MainWindow
+from ui.qt_logging import route_qt_messages
+from workstation.config import Settings, SettingsStore
+from workstation.paths import AppPaths
+
+log = logging.getLogger("ui.app")
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """What the program needs to run, built by main.py and passed down (no globals)."""
+
+    paths: AppPaths
+    settings_store: SettingsStore
+    settings: Settings
+    log_file: Path
+
+
+def create_application(argv: Sequence[str], language: str) -> QApplication:
+    """The QApplication with names, Qt logging and the translator installed."""
+    app = QApplication.instance() or QApplication(list(argv))
+    assert isinstance(app, QApplication)
+    app.setApplicationName("hr-workstation")
+    app.setApplicationDisplayName(app.translate("App", "Results Recognition Workstation"))
+    app.setOrganizationName("hr-workstation")
+    route_qt_messages()
+    app._translator = install_language(app, language)  # type: ignore[attr-defined]
+    return app
+
+
+def run(argv: Sequence[str], context: AppContext) -> int:
+    """Show the main window and run the event loop. Returns the exit status."""
+    app = create_application(argv, context.settings.language)
+    install_excepthook(context.log_file)
+    window = MainWindow(context.settings)
+    window.resize(1280, 800)
+    window.show()
+    log.info("main window shown")
+    return app.exec()

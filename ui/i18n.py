@@ -1,0 +1,31 @@
+"""Loading the interface language through Qt's translation system."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+log = logging.getLogger("ui.i18n")
+I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
+SUPPORTED = ("zh_CN", "en")
+
+
+def install_language(app: QCoreApplication, language: str) -> QTranslator | None:
+    """Install the translator for ``language`` ("zh_CN" default, "en" = source strings).
+
+    Returns the installed translator (keep a reference), or None for English or when the
+    compiled catalogue is missing (logged; the English source strings show).
+    """
+    if language.startswith("en"):
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates))
+        return None
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+    translator = QTranslator(app)
+    path = I18N_DIR / f"hr_{language}.qm"
+    if not translator.load(str(path)):
+        log.warning("translation %s not found; showing English", path.name)
+        return None
+    app.installTranslator(translator)
+    return translator

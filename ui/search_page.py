@@ -1,0 +1,190 @@
+"""Find a patient: one search box (身份证 number, name, MRN or phone), results as she types."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.idcard import IdCardProblem, check_id_card
+from workstation.model import Gender, Hospital, Patient
+from workstation.redact import mask_id_card
+
+DEBOUNCE_MS = 300
+
+
+class SearchPage(QWidget):
+    """Emits ``search_requested(text)`` (debounced) and ``patient_chosen(Patient)``."""
+
+    search_requested = Signal(str)
+    patient_chosen = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hospitals: dict[str, Hospital] = {}
+        self.query_edit = QLineEdit()
+        self.query_edit.setObjectName("patientQuery")
+        self.query_edit.setPlaceholderText(
+            self.tr("ID card number, name, medical record number or mobile phone")
+        )
+        self.query_edit.setClearButtonEnabled(True)
+        self.hint_label = QLabel()
+        self.hint_label.setObjectName("queryHint")
+        self.status_label = QLabel()
+        self.status_label.setObjectName("searchStatus")
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("patientTable")
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Name"),
+                self.tr("Gender"),
+                self.tr("Age"),
+                self.tr("ID card"),
+                self.tr("Hospitals with records"),
+            ]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.recent_list = QListWidget()
+        self.recent_list.setObjectName("recentPatients")
+        self.recent_list.setMaximumWidth(260)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self._fire)
+        self.query_edit.textChanged.connect(self._typed)
+        self.query_edit.returnPressed.connect(self._fire)
+        self.table.cellDoubleClicked.connect(self._open_row)
+        self.table.itemActivated.connect(lambda item: self._open_row(item.row(), 0))
+        self.recent_list.itemActivated.connect(self._open_recent)
+        self.recent_list.itemClicked.connect(self._open_recent)
+        self._patients: list[Patient] = []
+
+        left = QVBoxLayout()
+        left.addWidget(QLabel(self.tr("Find a patient")))
+        left.addWidget(self.query_edit)
+        left.addWidget(self.hint_label)
+        left.addWidget(self.table, 1)
+        left.addWidget(self.status_label)
+        right = QVBoxLayout()
+        right.addWidget(QLabel(self.tr("Recent patients")))
+        right.addWidget(self.recent_list, 1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 1)
+        layout.addLayout(right)
+
+    def _typed(self, text: str) -> None:
+        self._show_id_hint(text)
+        self._timer.start()
+
+    def _show_id_hint(self, text: str) -> None:
+        compact = text.replace(" ", "")
+        if not compact or not compact[:1].isdigit() or len(compact) < 15:
+            self.hint_label.clear()
+            return
+        check = check_id_card(compact)
+        if check.valid:
+            self.hint_label.setText(self.tr("✓ valid ID card number"))
+            self.hint_label.setStyleSheet("color: #1b7f3b;")
+        elif check.problem is IdCardProblem.INCOMPLETE:
+            self.hint_label.setText(
+                self.tr("ID card number: %n more character(s)", "", 18 - len(compact))
+            )
+            self.hint_label.setStyleSheet("color: #666;")
+        elif check.problem is IdCardProblem.BAD_CHECKSUM:
+            self.hint_label.setText(self.tr("✗ check digit wrong: please re-check the number"))
+            self.hint_label.setStyleSheet("color: #b00020;")
+        else:
+            self.hint_label.setText(self.tr("✗ not a valid ID card number"))
+            self.hint_label.setStyleSheet("color: #b00020;")
+
+    def _fire(self) -> None:
+        self._timer.stop()
+        text = self.query_edit.text().strip()
+        compact = text.replace(" ", "")
+        if compact[:17].isdigit() and len(compact) == 18 and not check_id_card(compact).valid:
+            return  # a mistyped ID card number is not sent
+        if text:
+            self.status_label.setText(self.tr("Searching…"))
+            self.search_requested.emit(text)
+
+    def show_results(self, patients: list[Patient], today: dt.date) -> None:
+        """Fill the table with search results."""
+        self._patients = patients
+        self.table.setRowCount(len(patients))
+        for row, patient in enumerate(patients):
+            age = patient.age_on(today)
+            hospital_names = sorted(
+                {
+                    self.hospitals[m.hospital_id].name
+                    if m.hospital_id in self.hospitals
+                    else m.hospital_id
+                    for m in patient.mrns
+                }
+            )
+            cells = [
+                patient.name,
+                self.gender_text(patient.gender),
+                "" if age is None else self.tr("%n year(s)", "", age),
+                mask_id_card(patient.id_card) if patient.id_card else "",
+                "、".join(hospital_names),
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, row)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.status_label.setText(self.tr("%n patient(s) found", "", len(patients)))
+
+    def show_error(self, message: str) -> None:
+        """Show a failed search."""
+        self.status_label.setText(message)
+
+    def gender_text(self, gender: Gender) -> str:
+        """Localized gender."""
+        return {Gender.MALE: self.tr("Male"), Gender.FEMALE: self.tr("Female")}.get(
+            gender, self.tr("Unknown")
+        )
+
+    def _open_row(self, row: int, _column: int) -> None:
+        if 0 <= row < len(self._patients):
+            self.patient_chosen.emit(self._patients[row])
+
+    def add_recent(self, patient: Patient) -> None:
+        """Put a patient at the top of the recent list (at most 10)."""
+        for index in range(self.recent_list.count()):
+            if self.recent_list.item(index).data(Qt.ItemDataRole.UserRole).id == patient.id:
+                self.recent_list.takeItem(index)
+                break
+        item = QListWidgetItem(f"{patient.name}  {self.gender_text(patient.gender)}")
+        item.setData(Qt.ItemDataRole.UserRole, patient)
+        self.recent_list.insertItem(0, item)
+        while self.recent_list.count() > 10:
+            self.recent_list.takeItem(self.recent_list.count() - 1)
+
+    def _open_recent(self, item: QListWidgetItem) -> None:
+        self.patient_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def clear(self) -> None:
+        """Forget everything shown (sign-out)."""
+        self.query_edit.clear()
+        self.table.setRowCount(0)
+        self.recent_list.clear()
+        self._patients = []
+        self.status_label.clear()

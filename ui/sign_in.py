@@ -1,0 +1,114 @@
+"""The sign-in window: choose a platform, enter user name and password."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.config import PlatformEntry
+
+
+class SignInWidget(QWidget):
+    """Collects credentials. Emits ``sign_in_requested(platform, user, password, remember)``.
+
+    It does no network work itself; the owner runs the sign-in and calls ``show_error`` or
+    ``set_busy``.
+    """
+
+    sign_in_requested = Signal(object, str, str, bool)
+
+    def __init__(
+        self, platforms: tuple[PlatformEntry, ...], default: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("signIn")
+        title = QLabel(self.tr("Results Recognition Workstation"))
+        title.setObjectName("title")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = title.font()
+        font.setPointSize(font.pointSize() + 6)
+        title.setFont(font)
+        subtitle = QLabel(self.tr("Sign in to the provincial results platform"))
+        subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.platform_box = QComboBox()
+        for entry in platforms:
+            self.platform_box.addItem(f"{entry.name} — {entry.base_url}", entry)
+        index = next((i for i, p in enumerate(platforms) if p.name == default), 0)
+        self.platform_box.setCurrentIndex(index)
+        self.user_edit = QLineEdit()
+        self.user_edit.setObjectName("user")
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("password")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.remember_box = QCheckBox(self.tr("Remember me on this computer"))
+        self.remember_box.setToolTip(
+            self.tr("Keeps a sign-in token in the system keyring; your password is never stored.")
+        )
+        self.sign_in_button = QPushButton(self.tr("Sign in"))
+        self.sign_in_button.setObjectName("signInButton")
+        self.sign_in_button.setDefault(True)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+
+        form = QFormLayout()
+        form.addRow(self.tr("Platform"), self.platform_box)
+        form.addRow(self.tr("User name"), self.user_edit)
+        form.addRow(self.tr("Password"), self.password_edit)
+        form.addRow("", self.remember_box)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.sign_in_button)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addSpacing(16)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+
+        self.sign_in_button.clicked.connect(self._submit)
+        self.password_edit.returnPressed.connect(self._submit)
+        self.user_edit.returnPressed.connect(self.password_edit.setFocus)
+
+    def _submit(self) -> None:
+        platform = self.platform_box.currentData()
+        user = self.user_edit.text().strip()
+        if platform is None or not user or not self.password_edit.text():
+            self.show_error(self.tr("Enter your user name and password."))
+            return
+        self.error_label.hide()
+        self.sign_in_requested.emit(
+            platform, user, self.password_edit.text(), self.remember_box.isChecked()
+        )
+
+    def show_error(self, message: str) -> None:
+        """Show a problem under the form and re-enable it."""
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.set_busy(False)
+
+    def set_busy(self, busy: bool) -> None:
+        """Disable the form while a sign-in runs."""
+        for widget in (self.platform_box, self.user_edit, self.password_edit, self.sign_in_button):
+            widget.setEnabled(not busy)
+        self.sign_in_button.setText(self.tr("Signing in…") if busy else self.tr("Sign in"))
+
+    def clear_password(self) -> None:
+        """Forget the typed password (after use)."""
+        self.password_edit.clear()

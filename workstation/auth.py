@@ -1,0 +1,402 @@
+"""Signing in to a platform: OIDC discovery, password and PKCE grants, refresh, sign-out.
+
+Access tokens live only in memory; a refresh token is kept (when the user asks to be
+remembered) only in the OS keyring; the password is never stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.server
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import httpx
+
+from workstation.http import ErrorKind, PlatformError, error_from_response, send
+from workstation.model import UserInfo
+
+log = logging.getLogger("workstation.auth")
+CLIENT_ID = "hr-workstation"
+SCOPE = "openid profile fhirUser user/*.read user/Task.write offline_access"
+KEYRING_SERVICE = "hr-workstation"
+_REFRESH_MARGIN_S = 30
+
+
+@dataclass(frozen=True)
+class PlatformEndpoints:
+    """Where a platform's services are, from its discovery document."""
+
+    base_url: str
+    issuer: str
+    token: str
+    revocation: str
+    userinfo: str
+    authorization: str
+    fhir_base: str
+    dicomweb_base: str
+    catalog: str
+    supports_pkce: bool
+
+
+def discover(client: httpx.Client, base_url: str) -> PlatformEndpoints:
+    """Read ``/.well-known/openid-configuration``. Raises PlatformError."""
+    base_url = base_url.rstrip("/")
+    response = send(client, "GET", f"{base_url}/.well-known/openid-configuration")
+    if response.status_code != 200:
+        raise error_from_response(response)
+    try:
+        doc: dict[str, Any] = response.json()
+        return PlatformEndpoints(
+            base_url=base_url,
+            issuer=str(doc["issuer"]),
+            token=str(doc["token_endpoint"]),
+            revocation=str(doc.get("revocation_endpoint", "")),
+            userinfo=str(doc.get("userinfo_endpoint", "")),
+            authorization=str(doc.get("authorization_endpoint", "")),
+            fhir_base=str(doc.get("fhir_base_url", f"{base_url}/fhir")),
+            dicomweb_base=str(doc.get("dicomweb_base_url", f"{base_url}/dicomweb")),
+            catalog=str(doc.get("recognition_catalog_url", f"{base_url}/catalog/recognition")),
+            supports_pkce="S256" in doc.get("code_challenge_methods_supported", []),
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PlatformError(ErrorKind.BAD_RESPONSE, "discovery document is malformed") from exc
+
+
+class SecretStore(Protocol):
+    """Where a refresh token may be kept (the OS keyring in production)."""
+
+    def get_password(self, service: str, username: str) -> str | None: ...
+    def set_password(self, service: str, username: str, password: str) -> None: ...
+    def delete_password(self, service: str, username: str) -> None: ...
+
+
+class KeyringUnavailable(Exception):
+    """No secure OS keyring exists; "remember me" is refused rather than storing in a file."""
+
+
+def system_keyring() -> SecretStore:
+    """The OS keyring. Raises KeyringUnavailable when only an insecure/null backend exists."""
+    import keyring
+    from keyring.backends import fail
+
+    backend = keyring.get_keyring()
+    priority = getattr(backend, "priority", 0)
+    if isinstance(backend, fail.Keyring) or priority < 1:
+        raise KeyringUnavailable(type(backend).__name__)
+    store: SecretStore = backend
+    return store
+
+
+class RememberedSignIn:
+    """The refresh token kept for one user of one platform, and which user that was."""
+
+    def __init__(self, secrets_store: SecretStore, base_url: str) -> None:
+        self._store = secrets_store
+        self._account = f"{base_url.rstrip('/')}"
+
+    def save(self, username: str, refresh_token: str) -> None:
+        """Keep the refresh token (replaces any earlier one)."""
+        self._store.set_password(KEYRING_SERVICE, self._account + "#user", username)
+        self._store.set_password(KEYRING_SERVICE, self._account + "#refresh", refresh_token)
+
+    def load(self) -> tuple[str, str] | None:
+        """(username, refresh token), if remembered."""
+        user = self._store.get_password(KEYRING_SERVICE, self._account + "#user")
+        token = self._store.get_password(KEYRING_SERVICE, self._account + "#refresh")
+        return (user, token) if user and token else None
+
+    def forget(self) -> None:
+        """Delete what is kept."""
+        for suffix in ("#user", "#refresh"):
+            try:
+                self._store.delete_password(KEYRING_SERVICE, self._account + suffix)
+            except Exception:
+                log.debug("nothing to forget for %s", suffix)
+
+
+def new_pkce_pair() -> tuple[str, str]:
+    """(verifier, S256 challenge) for RFC 7636."""
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+class Session:
+    """A signed-in session: hands out a valid access token, refreshing it as needed.
+
+    Thread-safe: worker threads call ``bearer()`` concurrently.
+    """
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        endpoints: PlatformEndpoints,
+        remembered: RememberedSignIn | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.endpoints = endpoints
+        self.remembered = remembered
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._access = ""
+        self._refresh = ""
+        self._expires_at = 0.0
+        self.user: UserInfo | None = None
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether a token pair is held."""
+        return bool(self._access)
+
+    def _token_request(self, form: dict[str, str]) -> None:
+        response = send(
+            self.client, "POST", self.endpoints.token, data={**form, "client_id": CLIENT_ID}
+        )
+        if response.status_code != 200:
+            error = error_from_response(response)
+            if response.status_code in (400, 401):
+                raise PlatformError(ErrorKind.AUTH, error.detail, response.status_code)
+            raise error
+        try:
+            body = response.json()
+            self._access = str(body["access_token"])
+            self._refresh = str(body.get("refresh_token", ""))
+            self._expires_at = self._clock() + float(body.get("expires_in", 300))
+        except (ValueError, KeyError) as exc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "token response is malformed") from exc
+
+    def sign_in_with_password(self, username: str, password: str, *, remember: bool) -> UserInfo:
+        """Password grant. Raises PlatformError (AUTH for wrong credentials)."""
+        with self._lock:
+            self._token_request(
+                {
+                    "grant_type": "password",
+                    "username": username,
+                    "password": password,
+                    "scope": SCOPE,
+                }
+            )
+        return self._after_sign_in(remember)
+
+    def sign_in_with_code(
+        self, code: str, verifier: str, redirect_uri: str, *, remember: bool
+    ) -> UserInfo:
+        """Authorization code + PKCE grant. Raises PlatformError."""
+        with self._lock:
+            self._token_request(
+                {
+                    "grant_type": "authorization_code",
+                    "code": code,
+                    "code_verifier": verifier,
+                    "redirect_uri": redirect_uri,
+                }
+            )
+        return self._after_sign_in(remember)
+
+    def resume(self) -> UserInfo | None:
+        """Sign in silently with a remembered refresh token; None if there is none or it is
+        no longer accepted (then it is forgotten). Raises PlatformError for network trouble."""
+        if self.remembered is None:
+            return None
+        kept = self.remembered.load()
+        if kept is None:
+            return None
+        with self._lock:
+            self._refresh = kept[1]
+            try:
+                self._refresh_locked()
+            except PlatformError as exc:
+                if exc.kind is ErrorKind.AUTH:
+                    self.remembered.forget()
+                    self._access = self._refresh = ""
+                    return None
+                raise
+        return self._after_sign_in(True)
+
+    def _after_sign_in(self, remember: bool) -> UserInfo:
+        self.user = self.fetch_user()
+        if self.remembered is not None:
+            if remember and self._refresh:
+                self.remembered.save(self.user.username, self._refresh)
+            elif not remember:
+                self.remembered.forget()
+        log.info("signed in (role %s)", self.user.role)
+        return self.user
+
+    def fetch_user(self) -> UserInfo:
+        """Who the token belongs to (userinfo endpoint). Raises PlatformError."""
+        response = self.get(self.endpoints.userinfo)
+        try:
+            body = response.json()
+            return UserInfo(
+                username=str(body["sub"]),
+                display_name=str(body.get("name", body["sub"])),
+                role=str(body.get("role", "")),
+                practitioner=str(body.get("fhirUser", "")),
+                organization=str(body.get("organization", "")),
+                department=str(body.get("department", "")),
+            )
+        except (ValueError, KeyError) as exc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "userinfo is malformed") from exc
+
+    def _refresh_locked(self) -> None:
+        if not self._refresh:
+            raise PlatformError(ErrorKind.AUTH, "session expired")
+        self._token_request({"grant_type": "refresh_token", "refresh_token": self._refresh})
+        if self.remembered is not None and self.user is not None and self._refresh:
+            kept = self.remembered.load()
+            if kept is not None:
+                self.remembered.save(self.user.username, self._refresh)
+
+    def bearer(self, *, force_refresh: bool = False) -> str:
+        """A valid access token, refreshed first when it is (nearly) expired."""
+        with self._lock:
+            if not self._access and not self._refresh:
+                raise PlatformError(ErrorKind.AUTH, "not signed in")
+            if force_refresh or self._clock() > self._expires_at - _REFRESH_MARGIN_S:
+                self._refresh_locked()
+            return self._access
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        """GET with the bearer token; on 401 refresh once and retry. Raises PlatformError
+        for any non-2xx/304 answer."""
+        return self.request("GET", url, **kwargs)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        idempotent: bool | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """An authorized request; on 401 the token is refreshed once and the request resent.
+        Raises PlatformError for any answer other than 2xx or 304."""
+        token = self.bearer()
+        for attempt in (1, 2):
+            all_headers = {**(headers or {}), "Authorization": f"Bearer {token}"}
+            response = send(
+                self.client, method, url, headers=all_headers, idempotent=idempotent, **kwargs
+            )
+            if response.status_code == 401 and attempt == 1:
+                token = self.bearer(force_refresh=True)
+                continue
+            if response.status_code >= 400:
+                raise error_from_response(response)
+            return response
+        raise AssertionError("unreachable")
+
+    def sign_out(self) -> None:
+        """Revoke the tokens at the platform (best effort) and forget them everywhere."""
+        with self._lock:
+            tokens = [t for t in (self._refresh, self._access) if t]
+            self._access = self._refresh = ""
+            self._expires_at = 0.0
+        if self.endpoints.revocation:
+            for token in tokens:
+                try:
+                    send(
+                        self.client,
+                        "POST",
+                        self.endpoints.revocation,
+                        data={"token": token, "client_id": CLIENT_ID},
+                        attempts=1,
+                    )
+                except PlatformError as exc:
+                    log.warning("token revocation failed: %s", exc.kind.value)
+        if self.remembered is not None:
+            self.remembered.forget()
+        self.user = None
+        log.info("signed out")
+
+
+class LoopbackRedirect:
+    """A one-shot HTTP listener on 127.0.0.1 that receives the authorization redirect."""
+
+    def __init__(self) -> None:
+        self.result: dict[str, str] = {}
+        self._done = threading.Event()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                query = parse_qs(urlsplit(self.path).query)
+                outer.result = {k: v[0] for k, v in query.items()}
+                body = "<html><body>登录完成，请回到工作站。Sign-in complete.</body></html>"
+                data = body.encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                outer._done.set()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self._server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.redirect_uri = f"http://127.0.0.1:{self._server.server_address[1]}/callback"
+        self._thread = threading.Thread(target=self._serve, daemon=True, name="pkce-redirect")
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._done.is_set():
+            self._server.handle_request()
+
+    def wait(self, timeout_s: float) -> dict[str, str]:
+        """The redirect's query parameters. Raises PlatformError(TIMEOUT)."""
+        try:
+            if not self._done.wait(timeout_s):
+                raise PlatformError(ErrorKind.TIMEOUT, "browser sign-in was not completed")
+            return self.result
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop listening."""
+        self._done.set()
+        self._server.server_close()
+
+
+def sign_in_in_browser(
+    session: Session,
+    open_browser: Callable[[str], object],
+    *,
+    remember: bool,
+    timeout_s: float = 300.0,
+) -> UserInfo:
+    """Authorization code + PKCE with a loopback redirect (RFC 8252). ``open_browser``
+    shows the platform's sign-in page. Raises PlatformError."""
+    if not session.endpoints.supports_pkce or not session.endpoints.authorization:
+        raise PlatformError(ErrorKind.REJECTED, "this platform offers no browser sign-in")
+    verifier, challenge = new_pkce_pair()
+    state = secrets.token_urlsafe(16)
+    listener = LoopbackRedirect()
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": CLIENT_ID,
+            "redirect_uri": listener.redirect_uri,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "state": state,
+            "scope": SCOPE,
+        }
+    )
+    open_browser(f"{session.endpoints.authorization}?{query}")
+    result = listener.wait(timeout_s)
+    if result.get("state") != state or "code" not in result:
+        raise PlatformError(ErrorKind.AUTH, result.get("error", "sign-in was not completed"))
+    return session.sign_in_with_code(
+        result["code"], verifier, listener.redirect_uri, remember=remember
+    )

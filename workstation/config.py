@@ -1,0 +1,111 @@
+"""User settings: a versioned JSON document in the user config directory, written atomically."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from workstation.atomic import write_bytes_atomic
+
+log = logging.getLogger("workstation.config")
+
+SETTINGS_VERSION = 1
+SETTINGS_FILE = "settings.json"
+SANDBOX_PLATFORM_NAME = "Sandbox"
+
+
+class SettingsError(Exception):
+    """The settings file exists but cannot be used (unreadable, malformed, from the future)."""
+
+
+@dataclass(frozen=True)
+class PlatformEntry:
+    """One provincial results platform the user can sign in to."""
+
+    name: str
+    base_url: str
+    ca_bundle: str = ""  # path to a PEM bundle; empty = the system's trust store
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the user can change. Immutable: produce a new value with ``replace``."""
+
+    version: int = SETTINGS_VERSION
+    language: str = "zh_CN"
+    platforms: tuple[PlatformEntry, ...] = ()
+    default_platform: str = ""
+    idle_lock_minutes: int = 10
+    window_drag_button: str = "right"
+    hospital_name: str = ""
+    department: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def with_platform(self, entry: PlatformEntry, *, make_default: bool = False) -> Settings:
+        """Add or replace a platform by name."""
+        others = tuple(p for p in self.platforms if p.name != entry.name)
+        default = entry.name if make_default or not self.default_platform else self.default_platform
+        return replace(self, platforms=(*others, entry), default_platform=default)
+
+    def platform(self, name: str) -> PlatformEntry | None:
+        """The platform called ``name``, if configured."""
+        return next((p for p in self.platforms if p.name == name), None)
+
+
+def settings_to_json(settings: Settings) -> str:
+    """Serialize settings as pretty JSON (UTF-8 text, Chinese kept readable)."""
+    data = asdict(settings)
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def settings_from_json(text: str) -> Settings:
+    """Parse settings, migrating older versions. Raises SettingsError on bad input."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SettingsError(f"settings are not valid JSON: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise SettingsError("settings must be a JSON object")
+    version = raw.get("version", 0)
+    if not isinstance(version, int) or version > SETTINGS_VERSION:
+        raise SettingsError(f"settings version {version!r} is newer than this program")
+    raw = _migrate(raw, version)
+    try:
+        platforms = tuple(PlatformEntry(**p) for p in raw.get("platforms", []))
+        known = {f for f in Settings.__dataclass_fields__ if f not in ("platforms", "version")}
+        values = {k: v for k, v in raw.items() if k in known}
+        return Settings(version=SETTINGS_VERSION, platforms=platforms, **values)
+    except TypeError as exc:
+        raise SettingsError(f"settings have an unexpected shape: {exc}") from exc
+
+
+def _migrate(raw: dict[str, Any], version: int) -> dict[str, Any]:
+    # Version 0 (unversioned drafts) called the platform list "servers".
+    if version < 1 and "servers" in raw:
+        raw = {**raw, "platforms": raw.pop("servers")}
+    return raw
+
+
+class SettingsStore:
+    """Loads and saves settings in one directory."""
+
+    def __init__(self, config_dir: Path) -> None:
+        self.path = config_dir / SETTINGS_FILE
+
+    def load(self) -> Settings:
+        """Read settings; defaults when none were saved yet. Raises SettingsError."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return Settings()
+        except OSError as exc:
+            raise SettingsError(f"cannot read {self.path.name}: {exc.strerror}") from exc
+        return settings_from_json(text)
+
+    def save(self, settings: Settings) -> None:
+        """Write settings atomically. Raises OSError (disk full, read-only); the old file stays."""
+        write_bytes_atomic(self.path, settings_to_json(settings).encode("utf-8"))
+        log.info("settings saved (version %d)", settings.version)

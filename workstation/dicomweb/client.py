@@ -1,0 +1,181 @@
+"""DICOMweb client: QIDO-RS searches and streamed WADO-RS retrieval of instances."""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, BinaryIO
+
+import httpx
+
+from workstation.dicomweb.multipart import (
+    MultipartError,
+    MultipartReader,
+    MultipartTruncated,
+    boundary_from_content_type,
+)
+from workstation.http import (
+    ErrorKind,
+    PlatformError,
+    check_url_security,
+    error_from_response,
+    send,
+    transport_error,
+)
+
+log = logging.getLogger("workstation.dicomweb")
+JsonObj = dict[str, Any]
+# Any transfer syntax the server stores: decoding happens here, not on the server.
+ACCEPT_ORIGINAL = 'multipart/related; type="application/dicom"; transfer-syntax=*'
+AuthHeaders = Callable[[bool], dict[str, str]]  # force_refresh → headers
+InstanceSink = Callable[[BinaryIO], str]  # consumes one instance, returns its SOP UID
+_CHUNK = 256 * 1024
+
+
+class Cancelled(Exception):
+    """The caller cancelled a retrieval."""
+
+
+def no_auth(force_refresh: bool) -> dict[str, str]:
+    """For servers without authentication."""
+    return {}
+
+
+class DicomWebClient:
+    """One DICOMweb service (QIDO-RS + WADO-RS) at ``base_url``."""
+
+    def __init__(self, client: httpx.Client, base_url: str, auth: AuthHeaders = no_auth) -> None:
+        check_url_security(base_url)
+        self.client = client
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth
+
+    def _get_json(self, path: str, params: dict[str, str] | None = None) -> list[JsonObj]:
+        url = f"{self.base_url}{path}"
+        response = send(
+            self.client,
+            "GET",
+            url,
+            params=params,
+            headers={**self.auth(False), "Accept": "application/dicom+json"},
+        )
+        if response.status_code == 401:
+            response = send(
+                self.client,
+                "GET",
+                url,
+                params=params,
+                headers={**self.auth(True), "Accept": "application/dicom+json"},
+            )
+        if response.status_code == 204:
+            return []
+        if response.status_code >= 400:
+            raise error_from_response(response)
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "QIDO answer is not JSON") from exc
+        if not isinstance(body, list):
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "QIDO answer is not a list")
+        return body
+
+    def search_series(self, study_uid: str) -> list[JsonObj]:
+        """QIDO-RS series of a study (DICOM JSON)."""
+        return self._get_json(f"/studies/{study_uid}/series")
+
+    def search_instances(self, study_uid: str, series_uid: str) -> list[JsonObj]:
+        """QIDO-RS instances of a series (DICOM JSON)."""
+        return self._get_json(f"/studies/{study_uid}/series/{series_uid}/instances")
+
+    def retrieve(
+        self,
+        path: str,
+        sink: InstanceSink,
+        cancel: threading.Event | None = None,
+        received: list[str] | None = None,
+    ) -> list[str]:
+        """Stream a WADO-RS multipart answer at ``path``; each instance goes to ``sink`` as it
+        completes. Returns the SOP UIDs received.
+
+        Raises PlatformError (NETWORK with the count when the stream broke off after some
+        instances; ``received`` then lists what did arrive), or Cancelled.
+        """
+        if received is None:
+            received = []
+
+        def open_part(headers: dict[str, str]) -> BinaryIO:
+            return io.BytesIO()
+
+        def close_part(headers: dict[str, str], part: BinaryIO) -> None:
+            part.seek(0)
+            received.append(sink(part))
+
+        url = f"{self.base_url}{path}"
+        for attempt in (1, 2):
+            headers = {**self.auth(attempt == 2), "Accept": ACCEPT_ORIGINAL}
+            try:
+                with self.client.stream("GET", url, headers=headers) as response:
+                    if response.status_code == 401 and attempt == 1:
+                        continue
+                    if response.status_code >= 400:
+                        response.read()
+                        raise error_from_response(response)
+                    boundary = boundary_from_content_type(response.headers.get("content-type", ""))
+                    reader = MultipartReader(boundary, open_part, close_part)
+                    for chunk in response.iter_bytes(_CHUNK):
+                        if cancel is not None and cancel.is_set():
+                            raise Cancelled()
+                        reader.feed(chunk)
+                    reader.close()
+                    return received
+            except MultipartTruncated as exc:
+                raise PlatformError(
+                    ErrorKind.NETWORK, f"download broke off after {exc.complete_parts} image(s)"
+                ) from exc
+            except MultipartError as exc:
+                raise PlatformError(ErrorKind.BAD_RESPONSE, str(exc)) from exc
+            except httpx.HTTPError as exc:
+                raise transport_error(exc) from exc
+        raise PlatformError(ErrorKind.AUTH, "session expired")
+
+    def retrieve_series(
+        self,
+        study_uid: str,
+        series_uid: str,
+        sink: InstanceSink,
+        expected: Iterable[str] = (),
+        cancel: threading.Event | None = None,
+    ) -> list[str]:
+        """All instances of a series, streamed. If the stream breaks off, the missing
+        ``expected`` instances are fetched one by one (so a partial series completes).
+
+        Returns the SOP UIDs received. Raises PlatformError if some are still missing.
+        """
+        check_url_security(self.base_url)
+        path = f"/studies/{study_uid}/series/{series_uid}"
+        received: list[str] = []
+        try:
+            return self.retrieve(path, sink, cancel, received)
+        except PlatformError as exc:
+            missing = [uid for uid in expected if uid not in set(received)]
+            if not missing or not (exc.retryable or exc.kind is ErrorKind.BAD_RESPONSE):
+                raise
+            log.info(
+                "series stream failed after %d (%s); fetching %d singly",
+                len(received),
+                exc.kind.value,
+                len(missing),
+            )
+            for uid in missing:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled() from exc
+                for attempt in range(3):
+                    try:
+                        self.retrieve(f"{path}/instances/{uid}", sink, cancel, received)
+                        break
+                    except PlatformError as again:
+                        if attempt == 2 or not again.retryable:
+                            raise
+            return received

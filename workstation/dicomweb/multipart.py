@@ -1,0 +1,181 @@
+"""Streaming parser for multipart/related bodies (RFC 2046), as WADO-RS sends instances.
+
+Each part's body is written into a sink as it arrives, so a series is never held twice in
+memory; a body that ends before the closing delimiter raises ``MultipartTruncated`` after
+the complete parts were delivered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum, auto
+from typing import BinaryIO
+
+
+class MultipartError(ValueError):
+    """The body is not well-formed multipart."""
+
+
+class MultipartTruncated(MultipartError):
+    """The body ended before the closing delimiter; ``complete_parts`` arrived whole."""
+
+    def __init__(self, complete_parts: int) -> None:
+        super().__init__(f"multipart body truncated after {complete_parts} complete part(s)")
+        self.complete_parts = complete_parts
+
+
+def boundary_from_content_type(content_type: str) -> str:
+    """The ``boundary`` parameter of a multipart Content-Type. Raises MultipartError."""
+    media, *params = (p.strip() for p in content_type.split(";"))
+    if not media.lower().startswith("multipart/"):
+        raise MultipartError(f"not a multipart response: {media or 'no content type'}")
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "boundary":
+            value = value.strip().strip('"')
+            if value:
+                return value
+    raise MultipartError("multipart response without a boundary")
+
+
+class _State(Enum):
+    PREAMBLE = auto()
+    AFTER_DELIMITER = auto()
+    HEADERS = auto()
+    BODY = auto()
+    DONE = auto()
+
+
+PartOpener = Callable[[dict[str, str]], BinaryIO]
+PartCloser = Callable[[dict[str, str], BinaryIO], None]
+
+
+class MultipartReader:
+    """Push parser: ``feed`` chunks as they arrive, then ``close``.
+
+    ``open_part(headers)`` returns a writable binary sink for a part's body;
+    ``close_part(headers, sink)`` is called when that part is complete.
+    Header names are lower-cased.
+    """
+
+    def __init__(self, boundary: str, open_part: PartOpener, close_part: PartCloser) -> None:
+        self._first = b"--" + boundary.encode("ascii")
+        self._delimiter = b"\r\n--" + boundary.encode("ascii")
+        self._open_part = open_part
+        self._close_part = close_part
+        self._buffer = bytearray()
+        self._state = _State.PREAMBLE
+        self._headers: dict[str, str] = {}
+        self._sink: BinaryIO | None = None
+        self._written = 0
+        self.complete_parts = 0
+
+    @property
+    def finished(self) -> bool:
+        """True once the closing delimiter was seen."""
+        return self._state is _State.DONE
+
+    def feed(self, chunk: bytes) -> None:
+        """Consume the next piece of the body. Raises MultipartError on malformed input."""
+        if self._state is _State.DONE:
+            return  # the epilogue is ignored
+        self._buffer += chunk
+        while self._step():
+            pass
+
+    def close(self) -> None:
+        """The body has ended. Raises MultipartTruncated unless the closing delimiter came."""
+        if self._state is not _State.DONE:
+            raise MultipartTruncated(self.complete_parts)
+
+    def _step(self) -> bool:
+        buf = self._buffer
+        if self._state is _State.PREAMBLE:
+            if buf.startswith(self._first):
+                del buf[: len(self._first)]
+            else:
+                index = buf.find(self._delimiter)
+                if index < 0:
+                    keep = len(self._delimiter) - 1
+                    if len(buf) > keep:
+                        del buf[: len(buf) - keep]
+                    return False
+                del buf[: index + len(self._delimiter)]
+            self._state = _State.AFTER_DELIMITER
+            return True
+        if self._state is _State.AFTER_DELIMITER:
+            if len(buf) < 2:
+                return False
+            if buf[:2] == b"--":
+                self._state = _State.DONE
+                buf.clear()
+                return False
+            end = buf.find(b"\r\n")
+            if end < 0:
+                if len(buf) > 1024:
+                    raise MultipartError("garbage after a multipart delimiter")
+                return False
+            if buf[:end].strip(b" \t"):
+                raise MultipartError("garbage after a multipart delimiter")
+            del buf[: end + 2]
+            self._state = _State.HEADERS
+            return True
+        if self._state is _State.HEADERS:
+            if buf.startswith(b"\r\n"):
+                head, rest = b"", 2
+            else:
+                end = buf.find(b"\r\n\r\n")
+                if end < 0:
+                    if len(buf) > 64 * 1024:
+                        raise MultipartError("multipart part headers too long")
+                    return False
+                head, rest = bytes(buf[:end]), end + 4
+            self._headers = _parse_headers(head)
+            del buf[:rest]
+            self._sink = self._open_part(self._headers)
+            self._written = 0
+            self._state = _State.BODY
+            return True
+        if self._state is _State.BODY:
+            assert self._sink is not None
+            index = buf.find(self._delimiter)
+            if index < 0:
+                safe = len(buf) - (len(self._delimiter) - 1)
+                if safe > 0:
+                    _write_prefix(self._sink, buf, safe)
+                    self._written += safe
+                    del buf[:safe]
+                return False
+            _write_prefix(self._sink, buf, index)
+            self._written += index
+            del buf[: index + len(self._delimiter)]
+            declared = self._headers.get("content-length")
+            if declared is not None and declared.isdigit() and int(declared) != self._written:
+                raise MultipartError(
+                    f"part {self.complete_parts + 1} has {self._written} bytes, "
+                    f"its header says {declared}"
+                )
+            self._close_part(self._headers, self._sink)
+            self._sink = None
+            self.complete_parts += 1
+            self._state = _State.AFTER_DELIMITER
+            return True
+        return False
+
+
+def _write_prefix(sink: BinaryIO, buf: bytearray, count: int) -> None:
+    # Write without copying; the views are released before the buffer is resized.
+    with memoryview(buf) as view, view[:count] as part:
+        sink.write(part)
+
+
+def _parse_headers(block: bytes) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for line in block.decode("latin-1").split("\r\n"):
+        if not line.strip():
+            continue
+        name, sep, value = line.partition(":")
+        if not sep:
+            raise MultipartError(f"malformed part header line: {line[:80]!r}")
+        headers[name.strip().lower()] = value.strip()
+    return headers

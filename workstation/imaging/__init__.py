@@ -1,0 +1,1 @@
+"""The pixel pipeline (numpy only): decoding, modality LUT, VOI, presentation, geometry."""

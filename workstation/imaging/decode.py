@@ -1,0 +1,216 @@
+"""Reading a DICOM instance into pixels plus the attributes the display pipeline needs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import numpy.typing as npt
+from pydicom import dcmread
+from pydicom.dataset import Dataset
+from pydicom.errors import InvalidDicomError
+
+from workstation.imaging.voi import VoiFunction, Window
+
+log = logging.getLogger("workstation.imaging")
+MAX_PIXEL_BYTES = 2 * 1024**3  # refuse headers that claim more than 2 GiB of pixels
+
+
+class DecodeError(Exception):
+    """The file cannot be shown; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Lut:
+    """A LUT Sequence item: entries and the first stored value mapped."""
+
+    data: npt.NDArray[np.int64]
+    first_mapped: int
+    bits: int = 16  # bits per entry (third value of the LUT Descriptor)
+
+
+@dataclass(frozen=True)
+class DicomImage:
+    """Pixels (frames × rows × columns [× 3]) in their stored dtype, and display attributes."""
+
+    pixels: npt.NDArray[Any]
+    photometric: str
+    modality: str
+    sop_instance_uid: str
+    series_instance_uid: str
+    study_instance_uid: str
+    instance_number: int
+    rescale_slope: float = 1.0
+    rescale_intercept: float = 0.0
+    modality_lut: Lut | None = None
+    windows: tuple[Window, ...] = ()
+    voi_lut: Lut | None = None
+    presentation_inverse: bool = False
+    position: tuple[float, float, float] | None = None
+    orientation: tuple[float, float, float, float, float, float] | None = None
+    pixel_spacing: tuple[float, float] | None = None  # row, column spacing in mm
+    spacing_source: str = ""  # "PixelSpacing", "ImagerPixelSpacing" or ""
+    slice_thickness: float | None = None
+    frame_time_ms: float | None = None
+    series_number: int = 0
+    series_description: str = ""
+    study_date: str = ""
+    institution: str = ""
+    patient_name: str = ""
+    bits_stored: int = 16
+
+    @property
+    def frames(self) -> int:
+        """Number of frames."""
+        return int(self.pixels.shape[0])
+
+    @property
+    def is_color(self) -> bool:
+        """True for RGB pixels (after any YBR conversion)."""
+        return self.pixels.ndim == 4
+
+    @property
+    def rows(self) -> int:
+        """Image height in pixels."""
+        return int(self.pixels.shape[1])
+
+    @property
+    def columns(self) -> int:
+        """Image width in pixels."""
+        return int(self.pixels.shape[2])
+
+
+def _floats(value: Any) -> list[float]:
+    if value is None:
+        return []
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        value = [value]
+    return [float(v) for v in value]
+
+
+def _lut(item: Dataset, bits_stored: int) -> Lut | None:
+    try:
+        descriptor = item.LUTDescriptor
+        data = np.asarray(item.LUTData, dtype=np.int64)
+    except AttributeError:
+        return None
+    first = int(descriptor[1])
+    if int(descriptor[1]) >= 2**15 and bits_stored <= 16:
+        first -= 2**16  # signed first mapped value (PS3.3 C.11.1.1)
+    bits = int(descriptor[2]) if len(descriptor) > 2 and int(descriptor[2]) > 0 else 16
+    return Lut(data, first, bits)
+
+
+def _windows(ds: Dataset) -> tuple[Window, ...]:
+    centers = _floats(ds.get("WindowCenter"))
+    widths = _floats(ds.get("WindowWidth"))
+    names = ds.get("WindowCenterWidthExplanation") or []
+    if isinstance(names, str):
+        names = [names]
+    try:
+        function = VoiFunction(str(ds.get("VOILUTFunction", "LINEAR")).strip() or "LINEAR")
+    except ValueError:
+        function = VoiFunction.LINEAR
+    out = []
+    for i, (center, width) in enumerate(zip(centers, widths, strict=False)):
+        if width <= 0:
+            continue
+        name = str(names[i]) if i < len(names) else ""
+        out.append(Window(center, width, function, name))
+    return tuple(out)
+
+
+def _check_size(ds: Dataset) -> None:
+    rows, cols = int(ds.get("Rows", 0) or 0), int(ds.get("Columns", 0) or 0)
+    frames = int(ds.get("NumberOfFrames", 1) or 1)
+    samples = int(ds.get("SamplesPerPixel", 1) or 1)
+    bits = int(ds.get("BitsAllocated", 16) or 16)
+    if rows <= 0 or cols <= 0:
+        raise DecodeError("the image has no size (Rows/Columns missing)")
+    claimed = rows * cols * frames * samples * max(bits, 8) // 8
+    if claimed > MAX_PIXEL_BYTES:
+        raise DecodeError(f"the image claims {rows}×{cols}×{frames} pixels, too large to open")
+
+
+def read_dataset(source: str | Path | BinaryIO) -> Dataset:
+    """Parse a DICOM file. Raises DecodeError with a plain message."""
+    try:
+        return dcmread(source, force=True)
+    except (InvalidDicomError, EOFError, ValueError, OSError, KeyError, TypeError) as exc:
+        raise DecodeError(f"not a readable DICOM file ({type(exc).__name__}: {exc})") from exc
+
+
+def decode(ds: Dataset) -> DicomImage:
+    """Pixels and display attributes of a parsed dataset. Raises DecodeError."""
+    if "PixelData" not in ds and "FloatPixelData" not in ds:
+        raise DecodeError("the file has no image (no pixel data)")
+    _check_size(ds)
+    try:
+        pixels = np.asarray(ds.pixel_array)
+    except NotImplementedError as exc:
+        syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "unknown")
+        raise DecodeError(f"no decoder for transfer syntax {syntax}") from exc
+    except Exception as exc:
+        raise DecodeError(
+            f"the pixel data cannot be decoded ({type(exc).__name__}: {exc})"
+        ) from exc
+    frames = int(ds.get("NumberOfFrames", 1) or 1)
+    samples = int(ds.get("SamplesPerPixel", 1) or 1)
+    if frames == 1:
+        pixels = pixels[np.newaxis, ...]
+    if samples == 3 and pixels.ndim == 3:
+        pixels = pixels[np.newaxis, ...]
+    photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2")).strip()
+    if samples == 3 and photometric.startswith("YBR"):
+        photometric = "RGB"  # pydicom ≥ 3 converts YCbCr to RGB while decoding
+    bits_stored = int(ds.get("BitsStored", ds.get("BitsAllocated", 16)) or 16)
+    modality_lut = None
+    if "ModalityLUTSequence" in ds and len(ds.ModalityLUTSequence):
+        modality_lut = _lut(ds.ModalityLUTSequence[0], bits_stored)
+    voi_lut = None
+    if "VOILUTSequence" in ds and len(ds.VOILUTSequence):
+        voi_lut = _lut(ds.VOILUTSequence[0], bits_stored)
+    spacing, source = None, ""
+    for keyword in ("PixelSpacing", "ImagerPixelSpacing"):
+        values = _floats(ds.get(keyword))
+        if len(values) == 2 and all(v > 0 for v in values):
+            spacing, source = (values[0], values[1]), keyword
+            break
+    position = _floats(ds.get("ImagePositionPatient"))
+    orientation = _floats(ds.get("ImageOrientationPatient"))
+    frame_time = ds.get("FrameTime")
+    return DicomImage(
+        pixels=pixels,
+        photometric=photometric,
+        modality=str(ds.get("Modality", "")),
+        sop_instance_uid=str(ds.get("SOPInstanceUID", "")),
+        series_instance_uid=str(ds.get("SeriesInstanceUID", "")),
+        study_instance_uid=str(ds.get("StudyInstanceUID", "")),
+        instance_number=int(ds.get("InstanceNumber", 0) or 0),
+        rescale_slope=float(ds.get("RescaleSlope", 1.0) or 1.0),
+        rescale_intercept=float(ds.get("RescaleIntercept", 0.0) or 0.0),
+        modality_lut=modality_lut,
+        windows=_windows(ds),
+        voi_lut=voi_lut,
+        presentation_inverse=str(ds.get("PresentationLUTShape", "")).strip() == "INVERSE",
+        position=(position[0], position[1], position[2]) if len(position) == 3 else None,
+        orientation=tuple(orientation) if len(orientation) == 6 else None,  # type: ignore[arg-type]
+        pixel_spacing=spacing,
+        spacing_source=source,
+        slice_thickness=float(ds.SliceThickness) if ds.get("SliceThickness") else None,
+        frame_time_ms=float(frame_time) if frame_time else None,
+        series_number=int(ds.get("SeriesNumber", 0) or 0),
+        series_description=str(ds.get("SeriesDescription", "")),
+        study_date=str(ds.get("StudyDate", "")),
+        institution=str(ds.get("InstitutionName", "")),
+        patient_name=str(ds.get("PatientName", "")),
+        bits_stored=bits_stored,
+    )
+
+
+def load(source: str | Path | BinaryIO) -> DicomImage:
+    """Read and decode a DICOM file. Raises DecodeError."""
+    return decode(read_dataset(source))

@@ -1,0 +1,60 @@
+"""What the viewer shows for one frame, as 8-bit grey or RGB at native resolution."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from workstation.imaging.decode import DicomImage
+from workstation.imaging.voi import (
+    FloatArray,
+    Window,
+    apply_window,
+    full_range_window,
+    invert,
+    lut_lookup,
+    rescale,
+    to_uint8,
+)
+
+
+def modality_values(image: DicomImage, frame: int = 0) -> FloatArray:
+    """Stored values of a grey frame through the modality LUT (HU for CT)."""
+    stored = image.pixels[frame]
+    if image.modality_lut is not None:
+        return lut_lookup(stored, image.modality_lut.data, image.modality_lut.first_mapped)
+    return rescale(stored, image.rescale_slope, image.rescale_intercept)
+
+
+def default_window(image: DicomImage, values: FloatArray) -> Window:
+    """The file's first VOI window, else the full range of the modality output."""
+    return image.windows[0] if image.windows else full_range_window(values)
+
+
+def render_frame(
+    image: DicomImage, frame: int = 0, window: Window | None = None
+) -> npt.NDArray[np.uint8]:
+    """8-bit pixels of one frame: rows × columns (grey) or rows × columns × 3 (RGB).
+
+    Grey: modality LUT → VOI (``window``, else the file's VOI LUT or first window, else
+    the full range) → MONOCHROME1 / INVERSE inversion. Raises IndexError for a bad frame.
+    """
+    if not 0 <= frame < image.frames:
+        raise IndexError(f"frame {frame} of {image.frames}")
+    if image.is_color:
+        rgb = image.pixels[frame]
+        if rgb.dtype == np.uint8:
+            return np.ascontiguousarray(rgb)
+        top = float(2**image.bits_stored - 1)
+        return to_uint8(rgb.astype(np.float64) / top * 255.0)
+    values = modality_values(image, frame)
+    if window is None and image.voi_lut is not None:
+        lut = image.voi_lut
+        mapped = lut_lookup(values, lut.data, lut.first_mapped)
+        display = mapped / float(2**lut.bits - 1) * 255.0
+    else:
+        display = apply_window(values, window or default_window(image, values))
+    grey = to_uint8(display)
+    if (image.photometric == "MONOCHROME1") != image.presentation_inverse:
+        grey = invert(grey)
+    return grey

@@ -1,0 +1,1 @@
+"""Mutual-recognition rules: validity, eligibility, decisions."""

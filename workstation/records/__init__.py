@@ -1,0 +1,1 @@
+"""Access to a results platform's records (the platform interface and its FHIR client)."""

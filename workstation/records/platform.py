@@ -1,0 +1,277 @@
+"""The platform interface the UI depends on, and its FHIR R4 implementation."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Protocol
+
+from workstation import fhir_systems as systems
+from workstation.auth import Session
+from workstation.http import ErrorKind, PlatformError
+from workstation.model import (
+    Catalog,
+    Hospital,
+    ImagingStudyRef,
+    LabObservation,
+    Patient,
+    Result,
+)
+from workstation.records.fhir_parse import (
+    MalformedResource,
+    parse_catalog,
+    parse_hospital,
+    parse_imaging_study,
+    parse_observation,
+    parse_patient,
+    parse_result,
+)
+
+log = logging.getLogger("workstation.records")
+JsonObj = dict[str, Any]
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+class QueryKind(Enum):
+    """What a search box text looks like."""
+
+    ID_CARD = "id_card"
+    PHONE = "phone"
+    NAME = "name"
+    MRN = "mrn"
+
+
+@dataclass(frozen=True)
+class PatientQuery:
+    """A patient search, classified from what the doctor typed."""
+
+    kind: QueryKind
+    text: str
+
+
+def classify_query(text: str) -> PatientQuery | None:
+    """Decide whether ``text`` is an ID card number, a mobile number, a name or an MRN.
+
+    Returns None for text too short to search.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if _CJK.search(text):
+        return PatientQuery(QueryKind.NAME, text)
+    compact = text.replace(" ", "").upper()
+    if (
+        len(compact) == 18
+        and compact[:17].isdigit()
+        and (compact[17].isdigit() or compact[17] == "X")
+    ):
+        return PatientQuery(QueryKind.ID_CARD, compact)
+    if len(compact) == 11 and compact.isdigit() and compact.startswith("1"):
+        return PatientQuery(QueryKind.PHONE, compact)
+    if len(compact) < 3:
+        return None
+    if compact.isalpha():
+        return PatientQuery(QueryKind.NAME, text)
+    return PatientQuery(QueryKind.MRN, compact)
+
+
+@dataclass
+class ResultsPage:
+    """One page of a patient's results, newest first."""
+
+    results: list[Result]
+    total: int
+    problems: list[str] = field(default_factory=list)  # malformed resources, skipped
+
+
+class ResultsPlatform(Protocol):
+    """What the workstation needs from a provincial results platform."""
+
+    def search_patients(self, query: PatientQuery, limit: int = 20) -> list[Patient]:
+        """Patients matching the query."""
+        ...
+
+    def hospitals(self) -> dict[str, Hospital]:
+        """All hospitals on the platform by id."""
+        ...
+
+    def results(self, patient_id: str, page_size: int = 50) -> Iterator[ResultsPage]:
+        """The patient's results, newest first, page by page."""
+        ...
+
+    def observations(self, result: Result) -> list[LabObservation]:
+        """The lab values of a lab result."""
+        ...
+
+    def imaging_study(self, study_id: str) -> ImagingStudyRef:
+        """Where the images of a study are."""
+        ...
+
+    def catalog(self) -> Catalog:
+        """The recognition catalog (cached, revalidated with ETag)."""
+        ...
+
+
+class FhirPlatform:
+    """ResultsPlatform over FHIR R4 REST + the platform's catalog document."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.fhir = session.endpoints.fhir_base.rstrip("/")
+        self._hospitals: dict[str, Hospital] | None = None
+        self._catalog: Catalog | None = None
+        self._catalog_etag = ""
+        self._endpoints: dict[str, str] = {}
+
+    def _bundle(self, url: str, params: dict[str, Any] | None = None) -> JsonObj:
+        response = self.session.get(url, params=params)
+        try:
+            body: JsonObj = response.json()
+        except ValueError as exc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "answer is not JSON") from exc
+        if body.get("resourceType") != "Bundle":
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "answer is not a Bundle")
+        return body
+
+    def search_patients(self, query: PatientQuery, limit: int = 20) -> list[Patient]:
+        """Patients matching the query (ID card, phone and MRN exactly; names by prefix or
+        contained characters)."""
+        params: dict[str, Any] = {"_count": limit}
+        if query.kind is QueryKind.ID_CARD:
+            params["identifier"] = f"{systems.SID_RESIDENT_ID}|{query.text}"
+        elif query.kind is QueryKind.PHONE:
+            params["phone"] = query.text
+        elif query.kind is QueryKind.MRN:
+            params["identifier"] = query.text
+        else:
+            params["name:contains"] = query.text
+        bundle = self._bundle(f"{self.fhir}/Patient", params)
+        patients = []
+        for entry in bundle.get("entry", []):
+            try:
+                patients.append(parse_patient(entry["resource"]))
+            except (MalformedResource, KeyError) as exc:
+                log.warning("skipping malformed patient: %s", exc)
+        return patients
+
+    def patient(self, patient_id: str) -> Patient:
+        """One patient by id."""
+        return parse_patient(self.session.get(f"{self.fhir}/Patient/{patient_id}").json())
+
+    def hospitals(self) -> dict[str, Hospital]:
+        """All hospitals (fetched once per session)."""
+        if self._hospitals is None:
+            found: dict[str, Hospital] = {}
+            url: str | None = f"{self.fhir}/Organization"
+            params: dict[str, Any] | None = {"_count": 200}
+            while url:
+                bundle = self._bundle(url, params)
+                for entry in bundle.get("entry", []):
+                    hospital = parse_hospital(entry["resource"])
+                    found[hospital.id] = hospital
+                url, params = _next_link(bundle), None
+            self._hospitals = found
+        return self._hospitals
+
+    def _endpoint_url(self, endpoint_id: str) -> str:
+        if endpoint_id not in self._endpoints:
+            res = self.session.get(f"{self.fhir}/Endpoint/{endpoint_id}").json()
+            self._endpoints[endpoint_id] = str(res.get("address", ""))
+        return self._endpoints[endpoint_id]
+
+    def results(self, patient_id: str, page_size: int = 50) -> Iterator[ResultsPage]:
+        """Pages of the patient's reports, newest first, with each imaging report's modality."""
+        url: str | None = f"{self.fhir}/DiagnosticReport"
+        params: dict[str, Any] | None = {
+            "patient": f"Patient/{patient_id}",
+            "_sort": "-date",
+            "_count": page_size,
+            "_include": "DiagnosticReport:imaging-study",
+        }
+        while url:
+            bundle = self._bundle(url, params)
+            modality: dict[str, str] = {}
+            reports: list[JsonObj] = []
+            for entry in bundle.get("entry", []):
+                res = entry.get("resource", {})
+                if res.get("resourceType") == "ImagingStudy":
+                    codes = [m.get("code", "") for m in res.get("modality", [])]
+                    modality[str(res.get("id"))] = next((c for c in codes if c), "")
+                elif res.get("resourceType") == "DiagnosticReport":
+                    reports.append(res)
+            page = ResultsPage([], int(bundle.get("total", 0)))
+            for res in reports:
+                try:
+                    page.results.append(parse_result(res, modality))
+                except MalformedResource as exc:
+                    page.problems.append(str(exc))
+                    log.warning("skipping malformed report: %s", exc.problem)
+            yield page
+            url, params = _next_link(bundle), None
+
+    def observations(self, result: Result) -> list[LabObservation]:
+        """The lab values of a report, in the report's order."""
+        bundle = self._bundle(
+            f"{self.fhir}/DiagnosticReport",
+            {
+                "_id": result.id,
+                "_include": "DiagnosticReport:result",
+            },
+        )
+        by_id: dict[str, LabObservation] = {}
+        for entry in bundle.get("entry", []):
+            res = entry.get("resource", {})
+            if res.get("resourceType") == "Observation":
+                try:
+                    obs = parse_observation(res)
+                    by_id[obs.id] = obs
+                except MalformedResource as exc:
+                    log.warning("skipping malformed observation: %s", exc.problem)
+        return [by_id[i] for i in result.observation_ids if i in by_id]
+
+    def imaging_study(self, study_id: str) -> ImagingStudyRef:
+        """An ImagingStudy with its DICOMweb base URL resolved from its Endpoint."""
+        res = self.session.get(f"{self.fhir}/ImagingStudy/{study_id}").json()
+        endpoints = {}
+        for ref in res.get("endpoint", []):
+            endpoint_id = str(ref.get("reference", "")).removeprefix("Endpoint/")
+            if endpoint_id:
+                endpoints[endpoint_id] = self._endpoint_url(endpoint_id)
+        study = parse_imaging_study(res, endpoints)
+        if not study.dicomweb_url:
+            study = ImagingStudyRef(
+                study.id,
+                study.study_uid,
+                study.started,
+                study.description,
+                self.session.endpoints.dicomweb_base,
+                study.series,
+            )
+        return study
+
+    def catalog(self) -> Catalog:
+        """The recognition catalog, revalidated with If-None-Match on every call."""
+        headers = {"If-None-Match": self._catalog_etag} if self._catalog_etag else {}
+        response = self.session.get(self.session.endpoints.catalog, headers=headers)
+        if response.status_code == 304 and self._catalog is not None:
+            return self._catalog
+        try:
+            self._catalog = parse_catalog(response.json())
+        except (ValueError, MalformedResource) as exc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "catalog is malformed") from exc
+        self._catalog_etag = response.headers.get("etag", "")
+        return self._catalog
+
+
+def _next_link(bundle: JsonObj) -> str | None:
+    return next(
+        (
+            str(link["url"])
+            for link in bundle.get("link", [])
+            if link.get("relation") == "next" and link.get("url")
+        ),
+        None,
+    )

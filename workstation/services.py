@@ -1,0 +1,138 @@
+"""What the UI calls: sign-in to a configured platform, and the signed-in connection."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import httpx
+
+from workstation.auth import RememberedSignIn, SecretStore, Session, discover
+from workstation.config import PlatformEntry
+from workstation.dicomweb.client import DicomWebClient
+from workstation.http import make_client
+from workstation.imaging.decode import DecodeError, DicomImage, load
+from workstation.model import ImagingStudyRef, SeriesRef, UserInfo
+from workstation.records.platform import FhirPlatform
+
+log = logging.getLogger("workstation.services")
+
+
+@dataclass
+class Connection:
+    """A signed-in platform: session, records and image access."""
+
+    entry: PlatformEntry
+    client: httpx.Client
+    session: Session
+    platform: FhirPlatform
+
+    @property
+    def user(self) -> UserInfo:
+        """The signed-in user."""
+        assert self.session.user is not None
+        return self.session.user
+
+    def dicomweb(self, base_url: str) -> DicomWebClient:
+        """A DICOMweb client for ``base_url`` authorized with this session."""
+
+        def auth(force_refresh: bool) -> dict[str, str]:
+            return {"Authorization": f"Bearer {self.session.bearer(force_refresh=force_refresh)}"}
+
+        return DicomWebClient(self.client, base_url, auth)
+
+    def sign_out(self) -> None:
+        """Revoke and forget the tokens, close connections."""
+        try:
+            self.session.sign_out()
+        finally:
+            self.client.close()
+
+
+def _session(entry: PlatformEntry, secrets: SecretStore | None) -> Session:
+    client = make_client(entry.ca_bundle)
+    try:
+        endpoints = discover(client, entry.base_url)
+    except Exception:
+        client.close()
+        raise
+    remembered = RememberedSignIn(secrets, entry.base_url) if secrets is not None else None
+    return Session(client, endpoints, remembered)
+
+
+def sign_in(
+    entry: PlatformEntry,
+    username: str,
+    password: str,
+    *,
+    remember: bool,
+    secrets: SecretStore | None,
+) -> Connection:
+    """Sign in with user name and password. Raises PlatformError."""
+    session = _session(entry, secrets)
+    try:
+        session.sign_in_with_password(username, password, remember=remember and secrets is not None)
+    except Exception:
+        session.client.close()
+        raise
+    return Connection(entry, session.client, session, FhirPlatform(session))
+
+
+def resume(entry: PlatformEntry, secrets: SecretStore | None) -> Connection | None:
+    """Sign in silently with a remembered token; None if nothing usable is remembered."""
+    if secrets is None:
+        return None
+    session = _session(entry, secrets)
+    try:
+        user = session.resume()
+    except Exception:
+        session.client.close()
+        raise
+    if user is None:
+        session.client.close()
+        return None
+    return Connection(entry, session.client, session, FhirPlatform(session))
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    """One decoded instance, or the reason it could not be decoded."""
+
+    sop_instance_uid: str
+    image: DicomImage | None
+    error: str = ""
+
+
+def load_series(
+    dicomweb: DicomWebClient,
+    study: ImagingStudyRef,
+    series: SeriesRef,
+    on_image: Callable[[LoadedImage], None],
+    cancel: threading.Event | None = None,
+) -> int:
+    """Download and decode a series, handing each image over as soon as it is decoded
+    (so the first image shows before the series is complete). Returns the count.
+
+    Raises PlatformError when the series cannot be fetched at all.
+    """
+    seen: set[str] = set()
+
+    def sink(part: BinaryIO) -> str:
+        try:
+            image = load(part)
+        except DecodeError as exc:
+            loaded = LoadedImage("", None, str(exc))
+            on_image(loaded)
+            return ""
+        uid = image.sop_instance_uid
+        if uid not in seen:
+            seen.add(uid)
+            on_image(LoadedImage(uid, image))
+        return uid
+
+    expected = [i.sop_instance_uid for i in series.instances]
+    dicomweb.retrieve_series(study.study_uid, series.uid, sink, expected, cancel)
+    return len(seen)

@@ -1,0 +1,72 @@
+"""A patient's results as a timeline: filtering and grouping by day (pure functions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from workstation.model import Category, Hospital, Result
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    """What the doctor narrowed the timeline to. Empty fields do not filter."""
+
+    hospital_id: str = ""
+    category: Category | None = None
+    modality: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    text: str = ""
+
+    def matches(self, result: Result, hospitals: Mapping[str, Hospital]) -> bool:
+        """Whether ``result`` passes every set criterion."""
+        day = result.effective.date()
+        if self.hospital_id and result.hospital_id != self.hospital_id:
+            return False
+        if self.category is not None and result.category is not self.category:
+            return False
+        if self.modality and result.modality != self.modality:
+            return False
+        if self.date_from and day < self.date_from:
+            return False
+        if self.date_to and day > self.date_to:
+            return False
+        if self.text:
+            hospital = hospitals.get(result.hospital_id)
+            haystack = " ".join(
+                [
+                    result.item_name,
+                    result.item_code,
+                    result.modality,
+                    result.conclusion,
+                    hospital.name if hospital else result.hospital_id,
+                    result.mark.mark if result.mark else "",
+                ]
+            ).lower()
+            if not all(word in haystack for word in self.text.lower().split()):
+                return False
+        return True
+
+
+def newest_first(results: Iterable[Result]) -> list[Result]:
+    """Results sorted by time, newest first (stable for equal times)."""
+    return sorted(results, key=lambda r: (r.effective, r.id), reverse=True)
+
+
+def group_by_day(results: Iterable[Result]) -> list[tuple[dt.date, list[Result]]]:
+    """(day, results of that day) pairs, newest day first, newest result first."""
+    groups: dict[dt.date, list[Result]] = {}
+    for result in newest_first(results):
+        groups.setdefault(result.effective.date(), []).append(result)
+    return list(groups.items())
+
+
+def same_visit(results: Iterable[Result], anchor: Result) -> list[Result]:
+    """Results of the same hospital on the same day as ``anchor`` (one visit)."""
+    return [
+        r
+        for r in results
+        if r.hospital_id == anchor.hospital_id and r.effective.date() == anchor.effective.date()
+    ]
