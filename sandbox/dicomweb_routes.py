@@ -235,7 +235,9 @@ async def retrieve(request: Request) -> Response:
             return _problem(406, f"cannot transcode to {wanted}")
     settings = _settings(request)
     boundary = secrets.token_hex(16)
-    truncate = settings.faults.truncate_multipart
+    # Series and study downloads break off halfway; single instances still arrive whole, so a
+    # client can complete a broken series instance by instance.
+    truncate = settings.faults.truncate_multipart and len(rows) > 1
 
     async def parts() -> AsyncIterator[bytes]:
         cut_at = len(rows) // 2

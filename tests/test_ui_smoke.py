@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from ui.main_window import MainWindow
+from ui.i18n import install_language
+from ui.main_window import MainWindow, WindowDeps
+from workstation.audit import AuditLog
 from workstation.config import PlatformEntry, Settings
 
 pytestmark = pytest.mark.ui
 
 
-def test_sign_in_window_lists_the_platforms(qtbot: QtBot) -> None:
-    settings = Settings().with_platform(PlatformEntry("Sandbox", "http://127.0.0.1:9"))
-    window = MainWindow(settings)
-    qtbot.addWidget(window)
-    window.show()
-    assert window.sign_in.platform_box.count() == 1
-    assert "http://127.0.0.1:9" in window.sign_in.platform_box.currentText()
-    assert window.sign_in.isVisible()
+def test_sign_in_window_in_chinese(qtbot: QtBot, qapp: QApplication, tmp_path: Path) -> None:
+    translator = install_language(qapp, "zh_CN")
+    assert translator is not None, "compiled Chinese catalogue (make translations) is missing"
+    try:
+        settings = Settings().with_platform(PlatformEntry("Sandbox", "http://127.0.0.1:9"))
+        window = MainWindow(WindowDeps(settings, None, AuditLog(tmp_path)))
+        qtbot.addWidget(window)
+        window.show()
+        assert window.sign_in.platform_box.count() == 1
+        assert "http://127.0.0.1:9" in window.sign_in.platform_box.currentText()
+        assert window.sign_in.sign_in_button.text() == "登录"
+        assert window.windowTitle() == "检查检验结果互认工作站"
+        assert not window.sign_in.remember_box.isEnabled()  # no keyring: fail closed
+    finally:
+        qapp.removeTranslator(translator)

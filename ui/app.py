@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QApplication
 
 from ui.crash import install_excepthook
 from ui.i18n import install_language
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, WindowDeps
 from ui.qt_logging import route_qt_messages
+from workstation.audit import AuditLog
+from workstation.auth import KeyringUnavailable, SecretStore, system_keyring
 from workstation.config import Settings, SettingsStore
 from workstation.paths import AppPaths
 
@@ -45,8 +47,16 @@ def run(argv: Sequence[str], context: AppContext) -> int:
     """Show the main window and run the event loop. Returns the exit status."""
     app = create_application(argv, context.settings.language)
     install_excepthook(context.log_file)
-    window = MainWindow(context.settings)
-    window.resize(1280, 800)
+    secrets: SecretStore | None
+    try:
+        secrets = system_keyring()
+    except KeyringUnavailable as exc:
+        log.warning("no secure keyring (%s): sign-in will not be remembered", exc)
+        secrets = None
+    deps = WindowDeps(context.settings, secrets, AuditLog(context.paths.data_dir))
+    window = MainWindow(deps)
+    window.resize(1366, 820)
     window.show()
+    window.try_resume()
     log.info("main window shown")
     return app.exec()

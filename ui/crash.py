@@ -14,10 +14,6 @@ from workstation.logs import log_uncaught
 from workstation.redact import redact
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CrashDialog", text)
-
-
 def install_excepthook(log_file: Path) -> None:
     """Replace sys.excepthook: log the traceback, then show a dialog (when a GUI exists)."""
 
@@ -28,13 +24,11 @@ def install_excepthook(log_file: Path) -> None:
             return
         box = QMessageBox()
         box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle(_tr("Unexpected error"))
-        box.setText(
-            _tr(
-                "Something went wrong. Your recorded decisions are safe.\n"
-                "Details were written to the log file:\n{path}"
-            ).format(path=log_file)
-        )
+        box.setWindowTitle(QCoreApplication.translate("CrashDialog", "Unexpected error"))
+        # fmt: off
+        message = QCoreApplication.translate("CrashDialog", "Something went wrong. Your recorded decisions are safe. Details were written to the log file:")
+        # fmt: on
+        box.setText(f"{message}\n{log_file}")
         box.setDetailedText(redact("".join(traceback.format_exception(exc_type, exc, tb))))
         box.exec()
 

@@ -19,9 +19,9 @@ def install_language(app: QCoreApplication, language: str) -> QTranslator | None
     compiled catalogue is missing (logged; the English source strings show).
     """
     if language.startswith("en"):
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates))
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return None
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     translator = QTranslator(app)
     path = I18N_DIR / f"hr_{language}.qm"
     if not translator.load(str(path)):

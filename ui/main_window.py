@@ -1,21 +1,251 @@
-"""The main window: sign-in first, then the patient workspace."""
+"""The main window: sign-in, then patient search, then the patient workspace.
+
+All platform work runs on the task runner's threads; this class only wires results to pages.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QStackedWidget
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar
+
+from ui.messages import describe
+from ui.patient_page import PatientPage
+from ui.search_page import SearchPage
 from ui.sign_in import SignInWidget
-from workstation.config import Settings
+from ui.workers import TaskRunner
+from workstation.audit import AuditLog, audit_event, new_record
+from workstation.auth import SecretStore
+from workstation.config import PlatformEntry, Settings
+from workstation.model import Catalog, Hospital, Patient
+from workstation.records.platform import classify_query
+from workstation.services import Connection, resume, sign_in
+
+log = logging.getLogger("ui.main")
+
+
+@dataclass
+class WindowDeps:
+    """What the window needs from outside (passed in; no globals)."""
+
+    settings: Settings
+    secrets: SecretStore | None
+    audit_log: AuditLog
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class _Signed:
+    connection: Connection
+    hospitals: dict[str, Hospital]
+    catalog: Catalog | None
+    here_region: str
+
+
+def _prepare(connection: Connection) -> _Signed:
+    hospitals = connection.platform.hospitals()
+    catalog = connection.platform.catalog()
+    org = connection.user.organization.removeprefix("Organization/")
+    region = hospitals[org].region_code if org in hospitals else ""
+    return _Signed(connection, hospitals, catalog, region)
+
+
+def _sign_in_and_prepare(
+    entry: PlatformEntry, user: str, password: str, remember: bool, secrets: SecretStore | None
+) -> _Signed:
+    return _prepare(sign_in(entry, user, password, remember=remember, secrets=secrets))
+
+
+def _resume_and_prepare(entry: PlatformEntry, secrets: SecretStore | None) -> _Signed | None:
+    connection = resume(entry, secrets)
+    return None if connection is None else _prepare(connection)
 
 
 class MainWindow(QMainWindow):
     """Top-level window holding the current page."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, deps: WindowDeps) -> None:
         super().__init__()
+        self.deps = deps
+        self.signed: _Signed | None = None
+        self.runner = TaskRunner(parent=self)
+        self._search_serial = 0
         self.setWindowTitle(self.tr("Results Recognition Workstation"))
+
         self.pages = QStackedWidget()
+        settings = deps.settings
         self.sign_in = SignInWidget(settings.platforms, settings.default_platform)
-        self.pages.addWidget(self.sign_in)
+        if deps.secrets is None:
+            self.sign_in.remember_box.setEnabled(False)
+            self.sign_in.remember_box.setToolTip(
+                self.tr(
+                    "No secure system keyring is available on this computer, so sign-in cannot "
+                    "be remembered."
+                )
+            )
+        self.search = SearchPage()
+        self.patient_page = PatientPage(self.runner)
+        for page in (self.sign_in, self.search, self.patient_page):
+            self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
+
+        self.toolbar = QToolBar(self.tr("Session"))
+        self.toolbar.setMovable(False)
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.toolbar.addWidget(self.user_label)
+        self.sign_out_action = QAction(self.tr("Sign out"), self)
+        self.sign_out_action.triggered.connect(self.sign_out)
+        self.toolbar.addAction(self.sign_out_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.toolbar.hide()
+        self.busy_label = QLabel()
+        self.statusBar().addPermanentWidget(self.busy_label)
         self.statusBar().showMessage(self.tr("Not signed in"))
+
+        self.sign_in.sign_in_requested.connect(self._sign_in)
+        self.search.search_requested.connect(self._search)
+        self.search.patient_chosen.connect(self.open_patient)
+        self.patient_page.back_requested.connect(self._back_to_search)
+        self.patient_page.busy_changed.connect(self._busy)
+
+    # --- signing in ------------------------------------------------------------------------
+    def try_resume(self) -> None:
+        """Sign in silently when a refresh token is remembered for the default platform."""
+        entry = self.sign_in.platform_box.currentData()
+        if entry is None or self.deps.secrets is None:
+            return
+        self.sign_in.set_busy(True)
+        self.runner.start(
+            _resume_and_prepare,
+            entry,
+            self.deps.secrets,
+            on_result=self._resumed,
+            on_error=self._sign_in_failed,
+        )
+
+    def _resumed(self, signed: Any) -> None:
+        if signed is None:
+            self.sign_in.set_busy(False)
+            return
+        self._signed_in(signed)
+
+    def _sign_in(self, entry: PlatformEntry, user: str, password: str, remember: bool) -> None:
+        self.sign_in.set_busy(True)
+        self.statusBar().showMessage(self.tr("Signing in…"))
+        self.runner.start(
+            _sign_in_and_prepare,
+            entry,
+            user,
+            password,
+            remember,
+            self.deps.secrets,
+            on_result=self._signed_in,
+            on_error=self._sign_in_failed,
+        )
+        self.sign_in.clear_password()
+
+    def _signed_in(self, signed: _Signed) -> None:
+        self.signed = signed
+        self.sign_in.set_busy(False)
+        user = signed.connection.user
+        org = signed.hospitals.get(user.organization.removeprefix("Organization/"))
+        self.user_label.setText(
+            f"{user.display_name} · {org.name if org else ''} {user.department}  "
+        )
+        self.toolbar.show()
+        self.search.hospitals = signed.hospitals
+        version = signed.catalog.version if signed.catalog else "—"
+        self.statusBar().showMessage(
+            self.tr("Signed in to %1 · catalog %2")
+            .replace("%1", signed.connection.entry.name)
+            .replace("%2", version)
+        )
+        self.pages.setCurrentWidget(self.search)
+        self.search.query_edit.setFocus()
+
+    def _sign_in_failed(self, error: Exception) -> None:
+        self.statusBar().showMessage(self.tr("Not signed in"))
+        self.sign_in.show_error(describe(error))
+
+    def sign_out(self) -> None:
+        """Leave the patient, revoke the session, forget everything shown."""
+        signed, self.signed = self.signed, None
+        self.patient_page.close_patient()
+        self.search.clear()
+        self.toolbar.hide()
+        self.pages.setCurrentWidget(self.sign_in)
+        self.statusBar().showMessage(self.tr("Signed out"))
+        if signed is not None:
+            self.runner.start(
+                signed.connection.sign_out, on_error=lambda exc: log.warning("sign-out: %s", exc)
+            )
+
+    # --- search and patients ---------------------------------------------------------------
+    def _search(self, text: str) -> None:
+        if self.signed is None:
+            return
+        query = classify_query(text)
+        if query is None:
+            return
+        self._search_serial += 1
+        serial = self._search_serial
+        self.runner.start(
+            self.signed.connection.platform.search_patients,
+            query,
+            on_result=lambda patients: self._search_done(serial, patients),
+            on_error=lambda exc: self.search.show_error(describe(exc)),
+        )
+
+    def _search_done(self, serial: int, patients: Any) -> None:
+        if serial == self._search_serial:  # an older, slower answer is dropped
+            self.search.show_results(list(patients), self.deps.clock().date())
+
+    def open_patient(self, patient: Patient) -> None:
+        """Open a patient's timeline (audited)."""
+        if self.signed is None:
+            return
+        signed = self.signed
+        self.search.add_recent(patient)
+        self.pages.setCurrentWidget(self.patient_page)
+        self.patient_page.open(
+            signed.connection,
+            patient,
+            signed.hospitals,
+            signed.catalog,
+            signed.here_region,
+            self.deps.clock(),
+        )
+        user = signed.connection.user
+        record = new_record("patient-view", user.username, user.practitioner, patient.id)
+        self.runner.start(
+            self._audit,
+            signed.connection,
+            record,
+            on_error=lambda exc: log.warning("audit not sent: %s", exc),
+        )
+
+    def _audit(self, connection: Connection, record: Any) -> None:
+        self.deps.audit_log.append(record)
+        connection.platform.send_audit(audit_event(record))
+
+    def _back_to_search(self) -> None:
+        self.patient_page.close_patient()
+        self.pages.setCurrentWidget(self.search)
+
+    def _busy(self, busy: bool, text: str) -> None:
+        self.busy_label.setText(text if busy else "")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Stop background work before the window goes."""
+        self.patient_page.close_patient()
+        self.runner.shutdown()
+        if self.signed is not None:
+            self.signed.connection.client.close()
+        super().closeEvent(event)

@@ -32,7 +32,7 @@ class Lut:
     bits: int = 16  # bits per entry (third value of the LUT Descriptor)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity equality: pixel arrays do not compare
 class DicomImage:
     """Pixels (frames × rows × columns [× 3]) in their stored dtype, and display attributes."""
 

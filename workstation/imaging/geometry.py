@@ -29,6 +29,16 @@ def slice_position(image: DicomImage) -> float | None:
     return float(np.dot(normal(image.orientation), image.position))
 
 
+def display_key(image: DicomImage) -> float | None:
+    """Sort key for showing a stack: axial stacks run head to feet (as radiologists read
+    them), other planes by position along the normal. None without geometry."""
+    if image.position is None or image.orientation is None:
+        return None
+    n = normal(image.orientation)
+    position = float(np.dot(n, image.position))
+    return -position if n[2] > 0.5 else position
+
+
 def orientation_key(image: DicomImage) -> tuple[float, ...]:
     """Rounded orientation, to group images of one plane."""
     return tuple(round(v, 3) for v in image.orientation) if image.orientation else ()

@@ -114,6 +114,10 @@ class ResultsPlatform(Protocol):
         """The recognition catalog (cached, revalidated with ETag)."""
         ...
 
+    def send_audit(self, event: JsonObj) -> None:
+        """Send a FHIR AuditEvent."""
+        ...
+
 
 class FhirPlatform:
     """ResultsPlatform over FHIR R4 REST + the platform's catalog document."""
@@ -251,6 +255,10 @@ class FhirPlatform:
                 study.series,
             )
         return study
+
+    def send_audit(self, event: JsonObj) -> None:
+        """Send an AuditEvent (not retried automatically: a retry could double it)."""
+        self.session.request("POST", f"{self.fhir}/AuditEvent", json=event, idempotent=False)
 
     def catalog(self) -> Catalog:
         """The recognition catalog, revalidated with If-None-Match on every call."""

@@ -1,0 +1,686 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../../ui/app.py" line="39" />
+        <source>Results Recognition Workstation</source>
+        <translation>检查检验结果互认工作站</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <location filename="../../ui/crash.py" line="27" />
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/crash.py" line="29" />
+        <source>Something went wrong. Your recorded decisions are safe. Details were written to the log file:</source>
+        <translation>程序出现问题。您已记录的互认结论不会丢失。详细信息已写入日志文件：</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorBanner</name>
+    <message>
+        <location filename="../../ui/error_banner.py" line="22" />
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../../ui/error_banner.py" line="23" />
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <location filename="../../ui/viewer.py" line="105" />
+        <source>Window presets (keys 1–9)</source>
+        <translation>窗宽窗位预设（数字键 1–9）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="109" />
+        <source>Invert</source>
+        <translation>反色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="111" />
+        <source>Invert grey levels (I)</source>
+        <translation>灰度反转（I）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="113" />
+        <source>Reset</source>
+        <translation>复位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="114" />
+        <source>Fit to window and restore the file's window (R)</source>
+        <translation>适应窗口并恢复文件窗宽窗位（R）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="117" />
+        <source>Window</source>
+        <translation>窗宽窗位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="127" />
+        <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
+        <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="193" />
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="197" />
+        <source>Brain</source>
+        <translation>脑窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="197" />
+        <source>Subdural</source>
+        <translation>硬膜下</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="198" />
+        <source>Stroke</source>
+        <translation>卒中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="198" />
+        <source>Lung</source>
+        <translation>肺窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="199" />
+        <source>Mediastinum</source>
+        <translation>纵隔窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="199" />
+        <source>Bone</source>
+        <translation>骨窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="200" />
+        <source>Abdomen</source>
+        <translation>腹部</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="200" />
+        <source>Liver</source>
+        <translation>肝脏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="205" />
+        <source>Full range</source>
+        <translation>全范围</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="348" />
+        <source> (loading %1/%2)</source>
+        <translation>（加载中 %1/%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="351" />
+        <source>Image %1 / %2</source>
+        <translation>图像 %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="355" />
+        <source>Position %1 mm</source>
+        <translation>位置 %1 mm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="357" />
+        <source>Thickness %1 mm</source>
+        <translation>层厚 %1 mm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="360" />
+        <source>W %1  L %2</source>
+        <translation>窗宽 %1  窗位 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="365" />
+        <source>calibrated (Pixel Spacing)</source>
+        <translation>已校准（Pixel Spacing）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="366" />
+        <source>detector plane (Imager Pixel Spacing)</source>
+        <translation>探测器平面（Imager Pixel Spacing）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="367" />
+        <source>uncalibrated</source>
+        <translation>未校准</translation>
+    </message>
+</context>
+<context>
+    <name>LabTable</name>
+    <message>
+        <location filename="../../ui/lab_table.py" line="37" />
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="37" />
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="37" />
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="37" />
+        <source>Reference range</source>
+        <translation>参考范围</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="38" />
+        <source>Flag</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="52" />
+        <source>↑ high</source>
+        <translation>↑ 偏高</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="52" />
+        <source>↓ low</source>
+        <translation>↓ 偏低</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="53" />
+        <source>↑↑ critical</source>
+        <translation>↑↑ 危急</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="54" />
+        <source>↓↓ critical</source>
+        <translation>↓↓ 危急</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="55" />
+        <source>abnormal</source>
+        <translation>异常</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="78" />
+        <source>Results Recognition Workstation</source>
+        <translation>检查检验结果互认工作站</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="86" />
+        <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
+        <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="94" />
+        <source>Session</source>
+        <translation>会话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="99" />
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="106" />
+        <location filename="../../ui/main_window.py" line="154" />
+        <source>Not signed in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="132" />
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="148" />
+        <source>Signed in to %1 · catalog %2</source>
+        <translation>已登录 %1 · 互认目录 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="164" />
+        <source>Signed out</source>
+        <translation>已退出登录</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../../ui/messages.py" line="15" />
+        <source>Cannot reach the platform. Check the network and try again.</source>
+        <translation>无法连接平台。请检查网络后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="16" />
+        <source>The platform did not answer in time. Try again.</source>
+        <translation>平台响应超时，请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="17" />
+        <source>The platform's certificate is not trusted. Ask IT to check the CA bundle setting.</source>
+        <translation>平台证书不受信任。请联系信息科检查 CA 证书设置。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="18" />
+        <source>The platform has a problem right now. Try again shortly.</source>
+        <translation>平台暂时出现问题，请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="19" />
+        <source>Wrong user name or password, or your session has ended. Please sign in again.</source>
+        <translation>用户名或密码错误，或会话已结束。请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="20" />
+        <source>Your account is not allowed to do this.</source>
+        <translation>您的账号无权执行此操作。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="21" />
+        <source>The record was not found on the platform.</source>
+        <translation>平台上未找到该记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="22" />
+        <source>The platform refused the request.</source>
+        <translation>平台拒绝了请求。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="23" />
+        <source>The platform sent an answer that cannot be read.</source>
+        <translation>平台返回的内容无法解析。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="24" />
+        <source>Refusing an unencrypted connection to a remote platform (use https).</source>
+        <translation>拒绝与远程平台建立未加密连接（请使用 https）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="37" />
+        <source>This image cannot be shown: %1</source>
+        <translation>无法显示此图像：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="39" />
+        <source>Unexpected error: %1</source>
+        <translation>意外错误：%1</translation>
+    </message>
+</context>
+<context>
+    <name>PatientPage</name>
+    <message>
+        <location filename="../../ui/patient_page.py" line="72" />
+        <source>← Patients</source>
+        <translation>← 患者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="87" />
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="100" />
+        <source>Series</source>
+        <translation>序列</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="136" />
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="136" />
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="137" />
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/patient_page.py" line="140" />
+        <source>%n year(s)</source>
+        <translation><numerusform>%n 岁</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="151" />
+        <location filename="../../ui/patient_page.py" line="152" />
+        <source>Loading results…</source>
+        <translation>正在加载结果…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="162" />
+        <source>%1 of %2 results</source>
+        <translation>已加载 %1 / %2 项结果</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/patient_page.py" line="168" />
+        <source>%n result(s)</source>
+        <translation><numerusform>共 %n 项结果</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="193" />
+        <location filename="../../ui/patient_page.py" line="229" />
+        <source>Loading images…</source>
+        <translation>正在加载图像…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="219" />
+        <source>This study has no images.</source>
+        <translation>此检查没有图像。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="232" />
+        <source>Downloading images…</source>
+        <translation>正在下载图像…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="244" />
+        <source>This image cannot be shown: %1</source>
+        <translation>无法显示此图像：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="272" />
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="273" />
+        <source>Hospital</source>
+        <translation>医院</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="276" />
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="277" />
+        <source>HR mark</source>
+        <translation>HR 标识</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="277" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="281" />
+        <source>Recognition</source>
+        <translation>互认</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPage</name>
+    <message>
+        <location filename="../../ui/search_page.py" line="41" />
+        <source>ID card number, name, medical record number or mobile phone</source>
+        <translation>身份证号、姓名、病历号或手机号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="52" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="53" />
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="54" />
+        <source>Age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="55" />
+        <source>ID card</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="56" />
+        <source>Hospitals with records</source>
+        <translation>有记录的医院</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="80" />
+        <source>Find a patient</source>
+        <translation>查找患者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="86" />
+        <source>Recent patients</source>
+        <translation>最近患者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="103" />
+        <source>✓ valid ID card number</source>
+        <translation>✓ 身份证号有效</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/search_page.py" line="107" />
+        <source>ID card number: %n more character(s)</source>
+        <translation><numerusform>身份证号：还差 %n 位</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="111" />
+        <source>✗ check digit wrong: please re-check the number</source>
+        <translation>✗ 校验码错误：请核对号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="114" />
+        <source>✗ not a valid ID card number</source>
+        <translation>✗ 不是有效的身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="124" />
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/search_page.py" line="144" />
+        <source>%n year(s)</source>
+        <translation><numerusform>%n 岁</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/search_page.py" line="153" />
+        <source>%n patient(s) found</source>
+        <translation><numerusform>找到 %n 位患者</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="161" />
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="161" />
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="162" />
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+</context>
+<context>
+    <name>SignInWidget</name>
+    <message>
+        <location filename="../../ui/sign_in.py" line="35" />
+        <source>Results Recognition Workstation</source>
+        <translation>检查检验结果互认工作站</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="41" />
+        <source>Sign in to the provincial results platform</source>
+        <translation>登录省级检查检验结果互认平台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="54" />
+        <source>Remember me on this computer</source>
+        <translation>在本机记住我</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="56" />
+        <source>Keeps a sign-in token in the system keyring; your password is never stored.</source>
+        <translation>在系统密钥环中保存登录令牌；绝不保存您的密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="58" />
+        <location filename="../../ui/sign_in.py" line="110" />
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="68" />
+        <source>Platform</source>
+        <translation>平台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="69" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="70" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="93" />
+        <source>Enter your user name and password.</source>
+        <translation>请输入用户名和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="110" />
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineWidget</name>
+    <message>
+        <location filename="../../ui/timeline.py" line="56" />
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="57" />
+        <source>Laboratory</source>
+        <translation>检验</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="58" />
+        <location filename="../../ui/timeline.py" line="178" />
+        <source>Imaging</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="61" />
+        <source>From</source>
+        <translation>日期从</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="71" />
+        <source>Filter: item, hospital, conclusion…</source>
+        <translation>筛选：项目、医院、结论…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="77" />
+        <source>Date / time</source>
+        <translation>日期 / 时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="77" />
+        <source>Hospital</source>
+        <translation>医院</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="77" />
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="77" />
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="78" />
+        <source>HR mark</source>
+        <translation>HR 标识</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="78" />
+        <source>Recognition</source>
+        <translation>互认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="138" />
+        <source>All hospitals</source>
+        <translation>全部医院</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="142" />
+        <source>All modalities</source>
+        <translation>全部设备类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="165" />
+        <source>Valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="166" />
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="167" />
+        <source>Not a recognized item</source>
+        <translation>非互认项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="168" />
+        <source>No HR mark</source>
+        <translation>无 HR 标识</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="169" />
+        <source>Out of region</source>
+        <translation>非互认地区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="170" />
+        <source>Hospital level too low</source>
+        <translation>医院等级不足</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="176" />
+        <source>Lab</source>
+        <translation>检验</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="179" />
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,119 @@
+"""The doctor's daily path through the real window against the real sandbox: sign in,
+search, open a patient, open a CT and change window/level, open a lab report, sign out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import DEMO_PASSWORD, Sandbox
+from ui.main_window import MainWindow, WindowDeps
+from workstation.audit import AuditLog
+from workstation.config import PlatformEntry, Settings
+from workstation.model import Category
+
+pytestmark = [pytest.mark.ui, pytest.mark.e2e]
+
+
+@pytest.fixture
+def window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) -> MainWindow:
+    settings = Settings().with_platform(PlatformEntry("Sandbox", sandbox.base_url))
+    deps = WindowDeps(settings, None, AuditLog(tmp_path))
+    win = MainWindow(deps)
+    qtbot.addWidget(win)
+    win.resize(1366, 820)
+    win.show()
+    return win
+
+
+def _sign_in(
+    qtbot: QtBot, win: MainWindow, user: str = "dr.li", password: str = DEMO_PASSWORD
+) -> None:
+    qtbot.keyClicks(win.sign_in.user_edit, user)
+    qtbot.keyClicks(win.sign_in.password_edit, password)
+    qtbot.mouseClick(win.sign_in.sign_in_button, Qt.MouseButton.LeftButton)
+
+
+def test_wrong_password_shows_a_message_and_keeps_the_form(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    _sign_in(qtbot, window, password="wrong")
+    qtbot.waitUntil(lambda: window.sign_in.error_label.isVisible(), timeout=10000)
+    assert window.pages.currentWidget() is window.sign_in
+    assert window.sign_in.sign_in_button.isEnabled()
+    assert window.sign_in.password_edit.text() == ""
+
+
+def test_daily_path(qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path: Path) -> None:
+    _sign_in(qtbot, window)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.search, timeout=15000)
+    assert "李静" in window.user_label.text()
+
+    patient = window.signed.connection.platform.patient("p0001")  # type: ignore[union-attr]
+    qtbot.keyClicks(window.search.query_edit, patient.id_card)
+    assert "✓" in window.search.hint_label.text()
+    qtbot.waitUntil(lambda: window.search.table.rowCount() == 1, timeout=10000)
+    assert window.search.table.item(0, 0).text() == patient.name
+    assert patient.id_card not in window.search.table.item(0, 3).text()  # masked
+    window.search.table.cellDoubleClicked.emit(0, 0)
+
+    page = window.patient_page
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page, timeout=5000)
+    qtbot.waitUntil(
+        lambda: "result" in page.count_label.text() or "项" in page.count_label.text(),
+        timeout=15000,
+    )
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=15000)
+    shown = page.timeline.visible_results()
+    assert shown
+    assert shown == sorted(shown, key=lambda r: r.effective, reverse=True)
+    badges = {page.timeline.tree.topLevelItem(0).child(0).text(5)}
+    assert badges != {""}
+
+    ct = next(r for r in shown if r.modality == "CT")
+    assert page.timeline.select(ct.id)
+    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
+    assert len(page.viewer.slices) == page.viewer.expected
+    assert "W 400" in page.viewer.bottom_left.text()
+    before = page.viewer.window
+    # right-drag to the right widens the window
+    page.viewer.view.window_dragged.emit(0.0, 120.0)
+    assert page.viewer.window is not None
+    assert before is not None
+    assert page.viewer.window.width > before.width
+    assert f"W {page.viewer.window.width:.0f}" in page.viewer.bottom_left.text()
+    qtbot.keyClick(page.viewer, Qt.Key.Key_Home)
+    assert page.viewer.index == 0
+    qtbot.keyClick(page.viewer, Qt.Key.Key_Down)
+    assert page.viewer.index == 1
+    assert "2 /" in page.viewer.top_right.text()
+    lung = next(
+        i
+        for i in range(page.viewer.preset_box.count())
+        if "-600/1500" in page.viewer.preset_box.itemText(i)
+    )
+    page.viewer.preset_box.setCurrentIndex(lung)
+    page.viewer.preset_box.activated.emit(lung)
+    assert page.viewer.window.center == -600
+
+    lab = next(r for r in shown if r.category is Category.LAB)
+    assert page.timeline.select(lab.id)
+    qtbot.waitUntil(lambda: page.labs.table.rowCount() == len(lab.observation_ids), timeout=10000)
+    assert page.labs.table.item(0, 2).text()  # a unit is shown
+    assert len(page.viewer.slices) > 0  # images stay beside the labs
+
+    grab = window.grab()
+    assert not grab.isNull()
+    window.sign_out()
+    assert window.pages.currentWidget() is window.sign_in
+    assert page.timeline.tree.topLevelItemCount() == 0
+    records = AuditLog(tmp_path).records()
+    qtbot.waitUntil(lambda: len(AuditLog(tmp_path).records()) >= 1, timeout=5000)
+    records = AuditLog(tmp_path).records()
+    assert records[0].patient_id == "p0001"
+    assert dt.datetime.fromisoformat(records[0].recorded)

@@ -1,0 +1,41 @@
+"""Plain-language messages for failures, in the interface language."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from workstation.http import ErrorKind, PlatformError
+from workstation.imaging.decode import DecodeError
+
+
+# One literal per message so that lupdate can extract it (hence the long lines).
+# fmt: off
+def _platform_message(kind: ErrorKind) -> str:
+
+    return {
+        ErrorKind.NETWORK: QCoreApplication.translate("Messages", "Cannot reach the platform. Check the network and try again."),
+        ErrorKind.TIMEOUT: QCoreApplication.translate("Messages", "The platform did not answer in time. Try again."),
+        ErrorKind.TLS: QCoreApplication.translate("Messages", "The platform's certificate is not trusted. Ask IT to check the CA bundle setting."),
+        ErrorKind.SERVER: QCoreApplication.translate("Messages", "The platform has a problem right now. Try again shortly."),
+        ErrorKind.AUTH: QCoreApplication.translate("Messages", "Wrong user name or password, or your session has ended. Please sign in again."),
+        ErrorKind.FORBIDDEN: QCoreApplication.translate("Messages", "Your account is not allowed to do this."),
+        ErrorKind.NOT_FOUND: QCoreApplication.translate("Messages", "The record was not found on the platform."),
+        ErrorKind.REJECTED: QCoreApplication.translate("Messages", "The platform refused the request."),
+        ErrorKind.BAD_RESPONSE: QCoreApplication.translate("Messages", "The platform sent an answer that cannot be read."),
+        ErrorKind.INSECURE: QCoreApplication.translate("Messages", "Refusing an unencrypted connection to a remote platform (use https)."),
+    }[kind]
+# fmt: on
+
+
+def describe(error: Exception) -> str:
+    """What went wrong and what to do, for a person."""
+    if isinstance(error, PlatformError):
+        text = _platform_message(error.kind)
+        if error.kind in (ErrorKind.REJECTED, ErrorKind.SERVER) and error.detail:
+            text += f" ({error.detail})"
+        return text
+    if isinstance(error, DecodeError):
+        template = QCoreApplication.translate("Messages", "This image cannot be shown: %1")
+        return template.replace("%1", str(error))
+    template = QCoreApplication.translate("Messages", "Unexpected error: %1")
+    return template.replace("%1", type(error).__name__)

@@ -1,0 +1,356 @@
+"""One patient: the cross-hospital timeline, and beside it the images, the report and the
+lab values of what she selects (images and labs of a visit can be seen side by side)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.error_banner import ErrorBanner
+from ui.lab_table import LabTable
+from ui.messages import describe
+from ui.timeline import TimelineWidget
+from ui.viewer import ImageViewer
+from ui.workers import Task, TaskRunner
+from workstation.model import Catalog, Category, Hospital, ImagingStudyRef, Patient, Result
+from workstation.redact import mask_id_card
+from workstation.services import Connection, LoadedImage, load_series
+
+log = logging.getLogger("ui.patient")
+
+
+def _fetch_results(
+    connection: Connection,
+    patient_id: str,
+    *,
+    report: Callable[[Any], None],
+    cancel: threading.Event,
+) -> int:
+    count = 0
+    for page in connection.platform.results(patient_id):
+        if cancel.is_set():
+            break
+        count += len(page.results)
+        report(page)
+    return count
+
+
+def _fetch_series(
+    connection: Connection,
+    study: ImagingStudyRef,
+    series_index: int,
+    *,
+    report: Callable[[Any], None],
+    cancel: threading.Event,
+) -> int:
+    series = study.series[series_index]
+    client = connection.dicomweb(study.dicomweb_url)
+    return load_series(client, study, series, report, cancel)
+
+
+class PatientPage(QWidget):
+    """Emits ``back_requested`` (to the search page) and ``busy_changed(bool, str)``."""
+
+    back_requested = Signal()
+    busy_changed = Signal(bool, str)
+
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.connection: Connection | None = None
+        self.patient: Patient | None = None
+        self.study: ImagingStudyRef | None = None
+        self._results_task: Task | None = None
+        self._series_task: Task | None = None
+        self._selection_serial = 0
+
+        self.back_button = QPushButton(self.tr("← Patients"))
+        self.back_button.clicked.connect(self.back_requested)
+        self.header = QLabel()
+        self.header.setObjectName("patientHeader")
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("resultCount")
+        self.banner = ErrorBanner()
+        self.timeline = TimelineWidget()
+        self.timeline.result_selected.connect(self.show_result)
+        self.viewer = ImageViewer()
+        self.viewer.setObjectName("viewer")
+        self.series_box = QComboBox()
+        self.series_box.setObjectName("seriesBox")
+        self.series_box.activated.connect(self._series_chosen)
+        self.cancel_button = QPushButton(self.tr("Cancel download"))
+        self.cancel_button.clicked.connect(self.cancel_series)
+        self.cancel_button.hide()
+        self.report = QTextBrowser()
+        self.report.setObjectName("reportText")
+        self.report.setMinimumWidth(260)
+        self.labs = LabTable()
+
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(self.header, 1)
+        top.addWidget(self.count_label)
+        series_bar = QHBoxLayout()
+        series_bar.addWidget(QLabel(self.tr("Series")))
+        series_bar.addWidget(self.series_box, 1)
+        series_bar.addWidget(self.cancel_button)
+        image_pane = QWidget()
+        image_layout = QVBoxLayout(image_pane)
+        image_layout.setContentsMargins(0, 0, 0, 0)
+        image_layout.addLayout(series_bar)
+        image_layout.addWidget(self.viewer, 1)
+        right_top = QSplitter(Qt.Orientation.Horizontal)
+        right_top.addWidget(image_pane)
+        right_top.addWidget(self.report)
+        right_top.setStretchFactor(0, 3)
+        right_top.setStretchFactor(1, 1)
+        right_top.setSizes([560, 200])
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(right_top)
+        right.addWidget(self.labs)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(self.timeline)
+        main.addWidget(right)
+        main.setStretchFactor(0, 2)
+        main.setStretchFactor(1, 3)
+        main.setSizes([620, 760])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(main, 1)
+
+    # --- opening ---------------------------------------------------------------------------
+    def open(
+        self,
+        connection: Connection,
+        patient: Patient,
+        hospitals: dict[str, Hospital],
+        catalog: Catalog | None,
+        here_region: str,
+        now: dt.datetime,
+    ) -> None:
+        """Show a patient and page in their results from the platform."""
+        self.close_patient()
+        self.connection, self.patient = connection, patient
+        age = patient.age_on(now.date())
+        gender = {"male": self.tr("Male"), "female": self.tr("Female")}.get(
+            patient.gender.value, self.tr("Unknown")
+        )
+        parts = [f"<b>{html.escape(patient.name)}</b>", gender]
+        if age is not None:
+            parts.append(self.tr("%n year(s)", "", age))
+        if patient.id_card:
+            parts.append(html.escape(mask_id_card(patient.id_card)))
+        self.header.setText("  ·  ".join(parts))
+        self.timeline.set_context(hospitals, catalog, here_region, now)
+        self._load_results()
+
+    def _load_results(self) -> None:
+        if self.connection is None or self.patient is None:
+            return
+        self.timeline.clear()
+        self.count_label.setText(self.tr("Loading results…"))
+        self.busy_changed.emit(True, self.tr("Loading results…"))
+        self._results_task = self.runner.start(
+            _fetch_results,
+            self.connection,
+            self.patient.id,
+            wants_control=True,
+            on_progress=self._page_arrived,
+            on_result=self._results_done,
+            on_error=self._results_failed,
+        )
+
+    def _page_arrived(self, page: Any) -> None:
+        first = not self.timeline.results
+        self.timeline.add_results(page.results)
+        self.count_label.setText(
+            self.tr("%1 of %2 results")
+            .replace("%1", str(len(self.timeline.results)))
+            .replace("%2", str(page.total))
+        )
+        if first and self.timeline.visible_results():
+            self.timeline.select(self.timeline.visible_results()[0].id)
+
+    def _results_done(self, count: Any) -> None:
+        self.count_label.setText(self.tr("%n result(s)", "", int(count)))
+        self.busy_changed.emit(False, "")
+
+    def _results_failed(self, error: Exception) -> None:
+        self.busy_changed.emit(False, "")
+        self.count_label.setText("")
+        self.banner.show_error(describe(error), self._load_results)
+
+    # --- selection -------------------------------------------------------------------------
+    def show_result(self, result: Result) -> None:
+        """Show what a selected result holds: images (viewer), or values (lab table)."""
+        if self.connection is None:
+            return
+        self._selection_serial += 1
+        serial = self._selection_serial
+        self.report.setHtml(self._report_html(result))
+        if result.category is Category.LAB:
+            self.runner.start(
+                self.connection.platform.observations,
+                result,
+                on_result=lambda values: self._labs_arrived(serial, result, values),
+                on_error=lambda exc: self.banner.show_error(
+                    describe(exc), lambda: self.show_result(result)
+                ),
+            )
+        elif result.imaging_study_ids:
+            self.cancel_series()
+            self.viewer.clear(self.tr("Loading images…"))
+            self.series_box.clear()
+            self.runner.start(
+                self.connection.platform.imaging_study,
+                result.imaging_study_ids[0],
+                on_result=lambda study: self._study_arrived(serial, study),
+                on_error=lambda exc: self._image_failed(exc, result),
+            )
+
+    def _labs_arrived(self, serial: int, result: Result, values: Any) -> None:
+        hospital = self.timeline.hospitals.get(result.hospital_id)
+        title = f"{result.item_name} · {hospital.name if hospital else result.hospital_id} · "
+        title += result.effective.strftime("%Y-%m-%d %H:%M")
+        self.labs.show_values(title, list(values))
+
+    def _study_arrived(self, serial: int, study: Any) -> None:
+        if serial != self._selection_serial:
+            return
+        self.study = study
+        self.series_box.clear()
+        for series in study.series:
+            self.series_box.addItem(
+                f"{series.number}  {series.modality}  {series.description}  "
+                f"({len(series.instances)})",
+                series.uid,
+            )
+        if study.series:
+            self._load_series(0)
+        else:
+            self.viewer.clear(self.tr("This study has no images."))
+
+    def _series_chosen(self, index: int) -> None:
+        self._load_series(index)
+
+    def _load_series(self, index: int) -> None:
+        if self.connection is None or self.study is None:
+            return
+        self.cancel_series()
+        series = self.study.series[index]
+        self.viewer.clear(self.tr("Loading images…"))
+        self.viewer.expect(len(series.instances))
+        self.cancel_button.show()
+        self.busy_changed.emit(True, self.tr("Downloading images…"))
+        task = self.runner.start(
+            _fetch_series,
+            self.connection,
+            self.study,
+            index,
+            wants_control=True,
+            on_progress=self._image_arrived,
+            on_result=self._series_done,
+            on_error=lambda exc: self._image_failed(exc, None),
+        )
+        self._series_task = task
+
+    def _image_arrived(self, loaded: LoadedImage) -> None:
+        if loaded.image is not None:
+            self.viewer.add_image(loaded.image)
+        elif not self.viewer.slices:
+            self.viewer.show_message(
+                self.tr("This image cannot be shown: %1").replace("%1", loaded.error)
+            )
+
+    def _series_done(self, _count: Any) -> None:
+        self.cancel_button.hide()
+        self.busy_changed.emit(False, "")
+        self.viewer._update_text()
+
+    def _image_failed(self, error: Exception, result: Result | None) -> None:
+        self.cancel_button.hide()
+        self.busy_changed.emit(False, "")
+        if not self.viewer.slices:
+            self.viewer.show_message(describe(error))
+        retry = (
+            (lambda: self.show_result(result))
+            if result is not None
+            else (lambda: self._load_series(max(self.series_box.currentIndex(), 0)))
+        )
+        self.banner.show_error(describe(error), retry)
+
+    def cancel_series(self) -> None:
+        """Stop a running image download (what arrived stays on screen)."""
+        if self._series_task is not None:
+            self._series_task.cancel.set()
+            self._series_task = None
+        self.cancel_button.hide()
+        self.busy_changed.emit(False, "")
+
+    def _report_html(self, result: Result) -> str:
+        hospital = self.timeline.hospitals.get(result.hospital_id)
+        rows = [
+            (self.tr("Item"), result.item_name),
+            (
+                self.tr("Hospital"),
+                (hospital.name + (f"（{hospital.level_name}）" if hospital.level_name else ""))
+                if hospital
+                else result.hospital_id,
+            ),
+            (self.tr("Date"), result.effective.strftime("%Y-%m-%d %H:%M")),
+            (self.tr("HR mark"), result.mark.mark if result.mark else self.tr("none")),
+        ]
+        assessment = self.timeline.assessments.get(result.id)
+        if assessment is not None:
+            rows.append((self.tr("Recognition"), self.timeline.badge_text(assessment.eligibility)))
+        text = "".join(
+            f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows
+        )
+        body = f"<table cellspacing='4'>{text}</table>"
+        if result.findings:
+            body += (
+                f"<h4>{html.escape(self.tr('Findings'))}</h4><p>{html.escape(result.findings)}</p>"
+            )
+        if result.conclusion:
+            body += (
+                f"<h4>{html.escape(self.tr('Conclusion'))}</h4>"
+                f"<p>{html.escape(result.conclusion)}</p>"
+            )
+        return body
+
+    def close_patient(self) -> None:
+        """Stop loading and forget what is shown (leaving the patient or signing out)."""
+        if self._results_task is not None:
+            self._results_task.cancel.set()
+            self._results_task = None
+        self.cancel_series()
+        self.timeline.clear()
+        self.viewer.clear()
+        self.labs.clear()
+        self.report.clear()
+        self.series_box.clear()
+        self.banner.hide()
+        self.header.clear()
+        self.count_label.clear()
+        self.patient = None
+        self.study = None

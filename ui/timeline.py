@@ -1,0 +1,279 @@
+"""The patient's results from every hospital on one timeline, newest first, grouped by day,
+with filters. Each row shows hospital and level, category, item, HR mark and validity."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.model import Catalog, Category, Hospital, Result
+from workstation.recognition.validity import Assessment, Eligibility, assess
+from workstation.timeline import TimelineFilter, group_by_day
+
+_BADGE_COLOURS = {
+    Eligibility.VALID: "#1b7f3b",
+    Eligibility.EXPIRED: "#b26a00",
+    Eligibility.NOT_RECOGNIZED: "#666666",
+    Eligibility.NO_MARK: "#666666",
+    Eligibility.OUT_OF_REGION: "#8e24aa",
+    Eligibility.BELOW_LEVEL: "#c62828",
+}
+
+
+class TimelineWidget(QWidget):
+    """Emits ``result_selected(Result)``."""
+
+    result_selected = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.results: list[Result] = []
+        self.hospitals: dict[str, Hospital] = {}
+        self.catalog: Catalog | None = None
+        self.here_region = ""
+        self.now = dt.datetime.now(dt.UTC)
+        self.assessments: dict[str, Assessment] = {}
+
+        self.hospital_box = QComboBox()
+        self.hospital_box.setObjectName("hospitalFilter")
+        self.category_box = QComboBox()
+        self.category_box.setObjectName("categoryFilter")
+        self.category_box.addItem(self.tr("All categories"), None)
+        self.category_box.addItem(self.tr("Laboratory"), Category.LAB)
+        self.category_box.addItem(self.tr("Imaging"), Category.IMAGING)
+        self.modality_box = QComboBox()
+        self.modality_box.setObjectName("modalityFilter")
+        self.use_dates = QCheckBox(self.tr("From"))
+        self.date_from = QDateEdit()
+        self.date_from.setCalendarPopup(True)
+        self.date_to = QDateEdit()
+        self.date_to.setCalendarPopup(True)
+        today = QDate.currentDate()
+        self.date_from.setDate(today.addYears(-1))
+        self.date_to.setDate(today)
+        self.text_edit = QLineEdit()
+        self.text_edit.setObjectName("timelineText")
+        self.text_edit.setPlaceholderText(self.tr("Filter: item, hospital, conclusion…"))
+        self.text_edit.setClearButtonEnabled(True)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("timeline")
+        self.tree.setColumnCount(6)
+        self.tree.setHeaderLabels(
+            [
+                self.tr("Date / time"),
+                self.tr("Hospital"),
+                self.tr("Category"),
+                self.tr("Item"),
+                self.tr("HR mark"),
+                self.tr("Recognition"),
+            ]
+        )
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+
+        filters = QHBoxLayout()
+        for widget in (self.hospital_box, self.category_box, self.modality_box):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        dates = QHBoxLayout()
+        dates.addWidget(self.use_dates)
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel("–"))
+        dates.addWidget(self.date_to)
+        dates.addWidget(self.text_edit, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addLayout(dates)
+        layout.addWidget(self.tree, 1)
+        self._fill_filters()
+        for box in (self.hospital_box, self.category_box, self.modality_box):
+            box.currentIndexChanged.connect(self.refresh)
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(self.refresh)
+        self.use_dates.toggled.connect(self.refresh)
+        self.text_edit.textChanged.connect(self.refresh)
+        self.tree.currentItemChanged.connect(self._current_changed)
+
+    def set_context(
+        self,
+        hospitals: dict[str, Hospital],
+        catalog: Catalog | None,
+        here_region: str,
+        now: dt.datetime,
+    ) -> None:
+        """What the badges are computed against."""
+        self.hospitals, self.catalog = hospitals, catalog
+        self.here_region, self.now = here_region, now
+
+    def clear(self) -> None:
+        """Forget the patient."""
+        self.results = []
+        self.assessments = {}
+        self.tree.clear()
+        self._fill_filters()
+
+    def add_results(self, results: list[Result]) -> None:
+        """Append a page of results (the list keeps its newest-first order)."""
+        self.results.extend(results)
+        if self.catalog is not None:
+            for result in results:
+                self.assessments[result.id] = assess(
+                    result,
+                    self.catalog,
+                    self.hospitals.get(result.hospital_id),
+                    self.here_region,
+                    self.now,
+                )
+        self._fill_filters()
+        self.refresh()
+
+    def _fill_filters(self) -> None:
+        hospital = self.hospital_box.currentData()
+        modality = self.modality_box.currentData()
+        for box in (self.hospital_box, self.modality_box):
+            box.blockSignals(True)
+            box.clear()
+        self.hospital_box.addItem(self.tr("All hospitals"), "")
+        for hospital_id in sorted({r.hospital_id for r in self.results}):
+            known = self.hospitals.get(hospital_id)
+            self.hospital_box.addItem(known.name if known else hospital_id, hospital_id)
+        self.modality_box.addItem(self.tr("All modalities"), "")
+        for code in sorted({r.modality for r in self.results if r.modality}):
+            self.modality_box.addItem(code, code)
+        for box, value in ((self.hospital_box, hospital), (self.modality_box, modality)):
+            index = box.findData(value)
+            box.setCurrentIndex(max(index, 0))
+            box.blockSignals(False)
+
+    def current_filter(self) -> TimelineFilter:
+        """The filter the controls describe."""
+        dates = self.use_dates.isChecked()
+        return TimelineFilter(
+            hospital_id=self.hospital_box.currentData() or "",
+            category=self.category_box.currentData(),
+            modality=self.modality_box.currentData() or "",
+            date_from=self.date_from.date().toPython() if dates else None,  # type: ignore[arg-type]
+            date_to=self.date_to.date().toPython() if dates else None,  # type: ignore[arg-type]
+            text=self.text_edit.text().strip(),
+        )
+
+    def badge_text(self, eligibility: Eligibility) -> str:
+        """Localized badge."""
+        return {
+            Eligibility.VALID: self.tr("Valid"),
+            Eligibility.EXPIRED: self.tr("Expired"),
+            Eligibility.NOT_RECOGNIZED: self.tr("Not a recognized item"),
+            Eligibility.NO_MARK: self.tr("No HR mark"),
+            Eligibility.OUT_OF_REGION: self.tr("Out of region"),
+            Eligibility.BELOW_LEVEL: self.tr("Hospital level too low"),
+        }[eligibility]
+
+    def category_text(self, result: Result) -> str:
+        """Lab, or imaging with its modality."""
+        if result.category is Category.LAB:
+            return self.tr("Lab")
+        if result.category is Category.IMAGING:
+            return self.tr("Imaging") + (f" · {result.modality}" if result.modality else "")
+        return self.tr("Other")
+
+    def refresh(self) -> None:
+        """Rebuild the tree from the results and the filter, keeping the selection."""
+        selected = self.selected_result()
+        criteria = self.current_filter()
+        shown = [r for r in self.results if criteria.matches(r, self.hospitals)]
+        self.tree.setUpdatesEnabled(False)
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        bold = QFont()
+        bold.setBold(True)
+        keep: QTreeWidgetItem | None = None
+        for day, results in group_by_day(shown):
+            group = QTreeWidgetItem([day.isoformat()])
+            group.setFont(0, bold)
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.tree.addTopLevelItem(group)
+            for result in results:
+                item = self._row(result)
+                group.addChild(item)
+                if selected is not None and result.id == selected.id:
+                    keep = item
+            group.setExpanded(True)
+        self.tree.blockSignals(False)
+        self.tree.setUpdatesEnabled(True)
+        if keep is not None:
+            self.tree.setCurrentItem(keep)
+        for column in range(6):
+            self.tree.resizeColumnToContents(column)
+
+    def _row(self, result: Result) -> QTreeWidgetItem:
+        hospital = self.hospitals.get(result.hospital_id)
+        hospital_text = hospital.name if hospital else result.hospital_id
+        if hospital and hospital.level_name:
+            hospital_text += f"（{hospital.level_name}）"
+        mark = result.mark.mark if result.mark else ""
+        assessment = self.assessments.get(result.id)
+        badge = self.badge_text(assessment.eligibility) if assessment else ""
+        item = QTreeWidgetItem(
+            [
+                result.effective.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%H:%M"),
+                hospital_text,
+                self.category_text(result),
+                result.item_name,
+                mark,
+                badge,
+            ]
+        )
+        item.setData(0, Qt.ItemDataRole.UserRole, result)
+        if assessment is not None:
+            item.setForeground(5, QBrush(QColor(_BADGE_COLOURS[assessment.eligibility])))
+        return item
+
+    def selected_result(self) -> Result | None:
+        """The result of the current row."""
+        item = self.tree.currentItem()
+        value = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        return value if isinstance(value, Result) else None
+
+    def visible_results(self) -> list[Result]:
+        """The results rows currently shown, top to bottom."""
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                out.append(group.child(j).data(0, Qt.ItemDataRole.UserRole))
+        return out
+
+    def select(self, result_id: str) -> bool:
+        """Select the row of a result; False when it is not shown."""
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                child = group.child(j)
+                if child.data(0, Qt.ItemDataRole.UserRole).id == result_id:
+                    self.tree.setCurrentItem(child)
+                    return True
+        return False
+
+    def _current_changed(self, current: QTreeWidgetItem | None, _previous: object) -> None:
+        if current is None:
+            return
+        value = current.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(value, Result):
+            self.result_selected.emit(value)

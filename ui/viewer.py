@@ -1,0 +1,409 @@
+"""The image viewer pane: a stack of slices or frames on pyqtgraph, window/level by mouse,
+presets, corner text. It renders what the core decoded; it never parses DICOM itself."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsDropShadowEffect,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.imaging.decode import DicomImage
+from workstation.imaging.geometry import display_key, slice_position
+from workstation.imaging.presets import CT_PRESETS
+from workstation.imaging.render import modality_values, render_frame
+from workstation.imaging.voi import Window, full_range_window
+
+_INVERTED_LUT = np.arange(255, -1, -1, dtype=np.uint8)
+
+
+@dataclass(frozen=True, eq=False)
+class Slice:
+    """One displayable plane: an image and a frame of it."""
+
+    image: DicomImage
+    frame: int
+    key: float  # sort key: position along the normal, else instance/frame number
+
+
+class WindowingViewBox(pg.ViewBox):
+    """A ViewBox where the right (or middle) button drags window/level and the wheel scrolls
+    slices; Ctrl+wheel zooms, left drag pans."""
+
+    window_dragged = Signal(float, float)  # d(center), d(width) in screen pixels
+    scrolled = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__(lockAspect=True, invertY=True, enableMenu=False)
+        self.window_buttons = (Qt.MouseButton.RightButton, Qt.MouseButton.MiddleButton)
+
+    def mouseDragEvent(self, ev: object, axis: object = None) -> None:  # noqa: N802
+        button = ev.button()  # type: ignore[attr-defined]
+        if button in self.window_buttons:
+            ev.accept()  # type: ignore[attr-defined]
+            delta: QPointF = ev.screenPos() - ev.lastScreenPos()  # type: ignore[attr-defined]
+            self.window_dragged.emit(float(delta.y()), float(delta.x()))
+            return
+        super().mouseDragEvent(ev, axis)
+
+    def wheelEvent(self, ev: object, axis: object = None) -> None:  # noqa: N802
+        modifiers = ev.modifiers()  # type: ignore[attr-defined]
+        if modifiers & Qt.KeyboardModifier.ControlModifier:
+            super().wheelEvent(ev, axis)
+            return
+        ev.accept()  # type: ignore[attr-defined]
+        delta = ev.delta()  # type: ignore[attr-defined]
+        if delta:
+            self.scrolled.emit(-1 if delta > 0 else 1)
+
+
+class ImageViewer(QWidget):
+    """Shows one series (or multi-frame image) with window/level, presets and corner text."""
+
+    window_changed = Signal(object)  # Window
+    index_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.slices: list[Slice] = []
+        self.index = 0
+        self.window: Window | None = None
+        self.inverted = False
+        self.expected = 0
+
+        self.graphics = pg.GraphicsView(background="k")
+        self.view = WindowingViewBox()
+        self.graphics.setCentralItem(self.view)
+        self.image_item = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
+        self.view.addItem(self.image_item)
+        self.view.window_dragged.connect(self._drag_window)
+        self.view.scrolled.connect(self.step)
+
+        self.top_left = self._corner()
+        self.top_right = self._corner(Qt.AlignmentFlag.AlignRight)
+        self.bottom_left = self._corner()
+        self.bottom_right = self._corner(Qt.AlignmentFlag.AlignRight)
+        self.message = QLabel(self.graphics)
+        self.message.setObjectName("viewerMessage")
+        self.message.setStyleSheet("color: #ffb300; background: transparent; font-size: 14px;")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.preset_box = QComboBox()
+        self.preset_box.setObjectName("presetBox")
+        self.preset_box.setToolTip(self.tr("Window presets (keys 1–9)"))
+        self.preset_box.setMinimumContentsLength(18)
+        adjust = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        self.preset_box.setSizeAdjustPolicy(adjust)
+        self.preset_box.activated.connect(self._preset_chosen)
+        self.invert_button = QPushButton(self.tr("Invert"))
+        self.invert_button.setCheckable(True)
+        self.invert_button.setToolTip(self.tr("Invert grey levels (I)"))
+        self.invert_button.toggled.connect(self.set_inverted)
+        self.reset_button = QPushButton(self.tr("Reset"))
+        self.reset_button.setToolTip(self.tr("Fit to window and restore the file's window (R)"))
+        self.reset_button.clicked.connect(self.reset)
+        tools = QHBoxLayout()
+        tools.addWidget(QLabel(self.tr("Window")))
+        tools.addWidget(self.preset_box)
+        tools.addWidget(self.invert_button)
+        tools.addWidget(self.reset_button)
+        tools.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(tools)
+        layout.addWidget(self.graphics, 1)
+        self.setToolTip(
+            self.tr(
+                "Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan"
+            )
+        )
+
+    def _corner(self, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QLabel:
+        label = QLabel(self.graphics)
+        label.setStyleSheet("color: #e0e0e0; background: transparent; font-size: 11px;")
+        label.setAlignment(align | Qt.AlignmentFlag.AlignTop)
+        label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        shadow = QGraphicsDropShadowEffect(label)  # legible on bright radiographs too
+        shadow.setBlurRadius(3)
+        shadow.setOffset(1, 1)
+        shadow.setColor(QColor(0, 0, 0))
+        label.setGraphicsEffect(shadow)
+        return label
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        width, height = self.graphics.width(), self.graphics.height()
+        half = max(width // 2 - 8, 50)
+        self.top_left.setGeometry(6, 4, half, 90)
+        self.top_right.setGeometry(width - half - 6, 4, half, 90)
+        self.bottom_left.setGeometry(6, height - 64, half, 60)
+        self.bottom_right.setGeometry(width - half - 6, height - 64, half, 60)
+        self.message.setGeometry(0, height // 2 - 40, width, 80)
+
+    # --- content ---------------------------------------------------------------------------
+    def clear(self, message: str = "") -> None:
+        """Show nothing (and optionally a message)."""
+        self.slices = []
+        self.index = 0
+        self.window = None
+        self.expected = 0
+        self.image_item.clear()
+        for label in (self.top_left, self.top_right, self.bottom_left, self.bottom_right):
+            label.clear()
+        self.preset_box.clear()
+        self.show_message(message)
+
+    def show_message(self, text: str) -> None:
+        """A message over the image area (loading, errors)."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def expect(self, count: int) -> None:
+        """How many images the series will have (for the progress in the corner)."""
+        self.expected = count
+
+    def add_image(self, image: DicomImage) -> None:
+        """Insert an image (all its frames) at its place by geometry; the first image shows
+        at once, later ones keep the current slice in view."""
+        position = display_key(image)
+        first = not self.slices
+        current = self.slices[self.index] if self.slices else None
+        for frame in range(image.frames):
+            key = (
+                position
+                if position is not None and image.frames == 1
+                else (image.instance_number * 10000 + frame)
+            )
+            keys = [s.key for s in self.slices]
+            self.slices.insert(bisect.bisect_right(keys, key), Slice(image, frame, key))
+        if first:
+            self._fill_presets(image)
+            self.index = 0
+            self.show_message("")
+            self._show(fit=True)
+        else:
+            self.index = next(i for i, s in enumerate(self.slices) if s is current)
+            self._update_text()
+
+    def _fill_presets(self, image: DicomImage) -> None:
+        self.preset_box.clear()
+        for window in image.windows:
+            name = window.explanation or self.tr("File")
+            self.preset_box.addItem(f"{name}  {window.center:g}/{window.width:g}", window)
+        if image.modality == "CT":
+            names = {
+                "brain": self.tr("Brain"),
+                "subdural": self.tr("Subdural"),
+                "stroke": self.tr("Stroke"),
+                "lung": self.tr("Lung"),
+                "mediastinum": self.tr("Mediastinum"),
+                "bone": self.tr("Bone"),
+                "abdomen": self.tr("Abdomen"),
+                "liver": self.tr("Liver"),
+            }
+            for key, window in CT_PRESETS:
+                self.preset_box.addItem(f"{names[key]}  {window.center:g}/{window.width:g}", window)
+        self.preset_box.addItem(self.tr("Full range"), None)
+
+    def _preset_chosen(self, index: int) -> None:
+        window = self.preset_box.itemData(index)
+        if window is None and self.slices:
+            current = self.slices[self.index]
+            window = full_range_window(modality_values(current.image, current.frame))
+        if window is not None:
+            self.set_window(window)
+
+    # --- display ---------------------------------------------------------------------------
+    def current(self) -> Slice | None:
+        """The slice on screen."""
+        return self.slices[self.index] if self.slices else None
+
+    def _show(self, fit: bool = False) -> None:
+        current = self.current()
+        if current is None:
+            return
+        image = current.image
+        if self.window is None and not image.is_color:
+            self.window = (
+                image.windows[0]
+                if image.windows
+                else full_range_window(modality_values(image, current.frame))
+            )
+        self._render()
+        if fit:
+            self._set_geometry(image)
+            self.view.autoRange(padding=0.0)
+        self._update_text()
+        self.index_changed.emit(self.index)
+
+    def _set_geometry(self, image: DicomImage) -> None:
+        row_mm, col_mm = image.pixel_spacing or (1.0, 1.0)
+        self.image_item.setRect(QRectF(0, 0, image.columns * col_mm, image.rows * row_mm))
+
+    def _render(self) -> None:
+        current = self.current()
+        if current is None:
+            return
+        image = current.image
+        pixels = image.pixels[current.frame]
+        if image.is_color:
+            self.image_item.setLookupTable(None)
+            self.image_item.setImage(render_frame(image, current.frame), levels=(0, 255))
+            return
+        window = self.window or full_range_window(pixels)
+        invert = (image.photometric == "MONOCHROME1") != image.presentation_inverse
+        if self.inverted:
+            invert = not invert
+        if image.modality_lut is None and image.rescale_slope != 0:
+            # Fast path: window mapped back to stored values; pyqtgraph applies it to the
+            # (screen-downsampled) stored pixels.
+            low = (window.low - image.rescale_intercept) / image.rescale_slope
+            high = (window.high - image.rescale_intercept) / image.rescale_slope
+            if low > high:
+                low, high = high, low
+            self.image_item.setLookupTable(_INVERTED_LUT if invert else None)
+            self.image_item.setImage(pixels, levels=(low, max(high, low + 1e-6)), autoLevels=False)
+        else:
+            grey = render_frame(image, current.frame, window)
+            if self.inverted:
+                grey = 255 - grey
+            self.image_item.setLookupTable(None)
+            self.image_item.setImage(grey, levels=(0, 255), autoLevels=False)
+
+    def set_window(self, window: Window) -> None:
+        """Apply a window (modality units) and redraw."""
+        self.window = window
+        self._render()
+        self._update_text()
+        self.window_changed.emit(window)
+
+    def set_inverted(self, inverted: bool) -> None:
+        """Invert grey levels on top of the photometric interpretation."""
+        self.inverted = inverted
+        self._render()
+
+    def _drag_window(self, dy: float, dx: float) -> None:
+        if self.window is None:
+            return
+        scale = max(self.window.width, 10.0) / 300.0
+        width = max(1.0, self.window.width + dx * scale)
+        center = self.window.center - dy * scale
+        self.set_window(Window(center, width, self.window.function, ""))
+
+    def step(self, delta: int) -> None:
+        """Move ``delta`` slices/frames, clamped at the ends."""
+        if not self.slices:
+            return
+        new = min(max(self.index + delta, 0), len(self.slices) - 1)
+        if new != self.index:
+            self.index = new
+            self._show()
+
+    def go_to(self, index: int) -> None:
+        """Show slice ``index``."""
+        if self.slices:
+            self.index = min(max(index, 0), len(self.slices) - 1)
+            self._show()
+
+    def reset(self) -> None:
+        """Restore the file's window, no inversion, fit to the window."""
+        current = self.current()
+        if current is None:
+            return
+        self.window = None
+        self.invert_button.setChecked(False)
+        self._show(fit=True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        steps = {
+            Qt.Key.Key_Up: -1,
+            Qt.Key.Key_Down: 1,
+            Qt.Key.Key_PageUp: -10,
+            Qt.Key.Key_PageDown: 10,
+        }
+        if key in steps:
+            self.step(steps[key])
+        elif key == Qt.Key.Key_Home:
+            self.go_to(0)
+        elif key == Qt.Key.Key_End:
+            self.go_to(len(self.slices) - 1)
+        elif key == Qt.Key.Key_I:
+            self.invert_button.toggle()
+        elif key == Qt.Key.Key_R:
+            self.reset()
+        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+            index = key - Qt.Key.Key_1
+            if index < self.preset_box.count():
+                self.preset_box.setCurrentIndex(index)
+                self._preset_chosen(index)
+        else:
+            super().keyPressEvent(event)
+
+    def _update_text(self) -> None:
+        current = self.current()
+        if current is None:
+            return
+        image = current.image
+        date = image.study_date
+        if len(date) == 8:
+            date = f"{date[:4]}-{date[4:6]}-{date[6:]}"
+        self.top_left.setText(
+            "\n".join(
+                filter(
+                    None,
+                    [
+                        image.patient_name.split("=")[-1].replace("^", ""),
+                        date,
+                        image.institution,
+                    ],
+                )
+            )
+        )
+        total = max(self.expected, len(self.slices))
+        loading = (
+            ""
+            if len(self.slices) >= total
+            else self.tr(" (loading %1/%2)")
+            .replace("%1", str(len(self.slices)))
+            .replace("%2", str(total))
+        )
+        lines = [
+            image.series_description,
+            self.tr("Image %1 / %2")
+            .replace("%1", str(self.index + 1))
+            .replace("%2", str(len(self.slices)))
+            + loading,
+        ]
+        position = slice_position(image)
+        if position is not None and image.frames == 1:
+            lines.append(self.tr("Position %1 mm").replace("%1", f"{position:.1f}"))
+        if image.slice_thickness:
+            lines.append(self.tr("Thickness %1 mm").replace("%1", f"{image.slice_thickness:g}"))
+        self.top_right.setText("\n".join(filter(None, lines)))
+        if self.window is not None and not image.is_color:
+            self.bottom_left.setText(
+                self.tr("W %1  L %2")
+                .replace("%1", f"{self.window.width:.0f}")
+                .replace("%2", f"{self.window.center:.0f}")
+            )
+        else:
+            self.bottom_left.clear()
+        spacing = {
+            "PixelSpacing": self.tr("calibrated (Pixel Spacing)"),
+            "ImagerPixelSpacing": self.tr("detector plane (Imager Pixel Spacing)"),
+        }.get(image.spacing_source, self.tr("uncalibrated"))
+        self.bottom_right.setText(f"{image.modality}  {spacing}")
