@@ -40,6 +40,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=None,
         help="keep all program files below this folder (portable / tests)",
     )
+    parser.add_argument(
+        "--exit-when-shown",
+        action="store_true",
+        help="quit as soon as the sign-in window is shown (smoke test)",
+    )
     return parser.parse_args(argv)
 
 
@@ -61,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.with_sandbox:
         from workstation.sandbox_launcher import start_sandbox
 
+        print("Starting the sandbox platform (first start generates demo data, ~30 s)…")
         sandbox = start_sandbox(args.sandbox_data)
         settings = settings.with_platform(
             PlatformEntry(SANDBOX_PLATFORM_NAME, sandbox.base_url), make_default=True
@@ -76,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from ui.app import AppContext, run
 
-        return run(sys.argv[:1], AppContext(paths, store, settings, log_file))
+        context = AppContext(paths, store, settings, log_file, args.exit_when_shown)
+        return run(sys.argv[:1], context)
     finally:
         if sandbox is not None:
             sandbox.stop()

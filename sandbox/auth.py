@@ -146,7 +146,7 @@ class Authority:
 
     def user(self, username: str) -> User | None:
         """An account by name."""
-        with self.store.transaction() as db:
+        with self.store.read() as db:
             row = db.execute("SELECT * FROM user WHERE username=?", (username,)).fetchone()
         if row is None:
             return None
@@ -161,7 +161,7 @@ class Authority:
 
     def check_password(self, username: str, password: str) -> User:
         """The user if the password matches. Raises AuthError(invalid_grant)."""
-        with self.store.transaction() as db:
+        with self.store.read() as db:
             row = db.execute(
                 "SELECT salt, pw_hash FROM user WHERE username=?", (username,)
             ).fetchone()
@@ -287,7 +287,7 @@ class Authority:
         claims = self._decode(token)
         if claims.get("gen") != self.generation:
             raise AuthError("invalid_token", "access token expired")
-        with self.store.transaction() as db:
+        with self.store.read() as db:
             revoked = db.execute(
                 "SELECT 1 FROM revoked_jti WHERE jti=?", (claims["jti"],)
             ).fetchone()

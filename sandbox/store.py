@@ -91,6 +91,12 @@ class Store:
             db.close()
 
     @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reading (no write lock taken)."""
+        with self._connect() as db:
+            yield db
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction; writers are serialized."""
         with self._write_lock, self._connect() as db:
@@ -191,22 +197,28 @@ class Store:
                 where.append("(" + " OR ".join("r.rid = ?" for _ in alternatives) + ")")
                 args.extend(alternatives)
                 continue
+            # Driven from the (rtype, name, value) index: only this parameter's rows are read.
             where.append(
-                "EXISTS (SELECT 1 FROM search s WHERE s.rtype = r.rtype AND s.rid = r.rid"  # noqa: S608
+                "r.rid IN (SELECT s.rid FROM search s WHERE s.rtype = ?"  # noqa: S608
                 " AND s.name = ? AND (" + " OR ".join(clauses) + "))"
             )
-            args.append(name)
+            args.extend([rtype, name])
             args.extend(clause_args)
         order = "r.rid"
+        join = ""
+        join_args: list[Any] = []
         if sort:
             descending = sort.startswith("-")
             sort_name = sort.lstrip("-")
             if known.get(sort_name) != "date":
                 raise SearchError(f"cannot sort {rtype} by {sort_name!r}")
-            order = (
-                "(SELECT MAX(value) FROM search s WHERE s.rtype=r.rtype AND s.rid=r.rid"  # noqa: S608
-                f" AND s.name=?) {'DESC' if descending else 'ASC'}, r.rid"
+            join = (
+                " LEFT JOIN (SELECT rid, MAX(value) AS v FROM search WHERE rtype = ?"
+                " AND name = ? GROUP BY rid) srt ON srt.rid = r.rid"
             )
+            join_args = [rtype, sort_name]
+            direction = "DESC" if descending else "ASC"
+            order = f"srt.v {direction}, r.rid {direction}"
         condition = " AND ".join(where)
 
         def run(conn: sqlite3.Connection) -> SearchResult:
@@ -214,11 +226,10 @@ class Store:
                 f"SELECT COUNT(*) AS n FROM resource r WHERE {condition}",  # noqa: S608
                 args,
             ).fetchone()["n"]
-            page_args = [*args, *([sort.lstrip("-")] if sort else []), count, offset]
             rows = conn.execute(
-                f"SELECT body FROM resource r WHERE {condition} ORDER BY {order}"  # noqa: S608
-                " LIMIT ? OFFSET ?",
-                page_args,
+                f"SELECT body FROM resource r{join} WHERE {condition}"  # noqa: S608
+                f" ORDER BY {order} LIMIT ? OFFSET ?",
+                [*join_args, *args, count, offset],
             ).fetchall()
             return SearchResult(int(total), [dict(json.loads(row["body"])) for row in rows])
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from ui.crash import install_excepthook
@@ -29,6 +30,7 @@ class AppContext:
     settings_store: SettingsStore
     settings: Settings
     log_file: Path
+    exit_when_shown: bool = False  # smoke tests and start-up benchmarks
 
 
 def create_application(argv: Sequence[str], language: str) -> QApplication:
@@ -57,6 +59,10 @@ def run(argv: Sequence[str], context: AppContext) -> int:
     window = MainWindow(deps)
     window.resize(1366, 820)
     window.show()
-    window.try_resume()
     log.info("main window shown")
+    if context.exit_when_shown:
+        QTimer.singleShot(0, window.close)
+        QTimer.singleShot(0, app.quit)
+    else:
+        window.try_resume()
     return app.exec()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -116,23 +117,41 @@ def load_series(
     """Download and decode a series, handing each image over as soon as it is decoded
     (so the first image shows before the series is complete). Returns the count.
 
-    Raises PlatformError when the series cannot be fetched at all.
+    Decoding runs on its own thread beside the download. Raises PlatformError when the
+    series cannot be fetched at all.
     """
     seen: set[str] = set()
+    parts: queue.Queue[BinaryIO | None] = queue.Queue(maxsize=64)
+
+    def decode_parts() -> None:
+        while (part := parts.get()) is not None:
+            try:
+                image = load(part)
+            except DecodeError as exc:
+                on_image(LoadedImage("", None, str(exc)))
+                continue
+            finally:
+                parts.task_done()
+            uid = image.sop_instance_uid
+            if uid not in seen:
+                seen.add(uid)
+                on_image(LoadedImage(uid, image))
+        parts.task_done()
 
     def sink(part: BinaryIO) -> str:
-        try:
-            image = load(part)
-        except DecodeError as exc:
-            loaded = LoadedImage("", None, str(exc))
-            on_image(loaded)
-            return ""
-        uid = image.sop_instance_uid
-        if uid not in seen:
-            seen.add(uid)
-            on_image(LoadedImage(uid, image))
-        return uid
+        parts.put(part)
+        return ""  # the decoder learns the UID; ``settle`` reports what really arrived
 
-    expected = [i.sop_instance_uid for i in series.instances]
-    dicomweb.retrieve_series(study.study_uid, series.uid, sink, expected, cancel)
+    def settle() -> set[str]:
+        parts.join()  # every queued part decoded
+        return set(seen)
+
+    decoder = threading.Thread(target=decode_parts, name="series-decode", daemon=True)
+    decoder.start()
+    try:
+        expected = [i.sop_instance_uid for i in series.instances]
+        dicomweb.retrieve_series(study.study_uid, series.uid, sink, expected, cancel, settle)
+    finally:
+        parts.put(None)
+        decoder.join()
     return len(seen)

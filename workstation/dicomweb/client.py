@@ -147,9 +147,12 @@ class DicomWebClient:
         sink: InstanceSink,
         expected: Iterable[str] = (),
         cancel: threading.Event | None = None,
+        settle: Callable[[], set[str]] | None = None,
     ) -> list[str]:
         """All instances of a series, streamed. If the stream breaks off, the missing
         ``expected`` instances are fetched one by one (so a partial series completes).
+        ``settle`` (optional) returns the SOP UIDs the sink has really taken in, for sinks
+        that learn them later than they return.
 
         Returns the SOP UIDs received. Raises PlatformError if some are still missing.
         """
@@ -159,7 +162,8 @@ class DicomWebClient:
         try:
             return self.retrieve(path, sink, cancel, received)
         except PlatformError as exc:
-            missing = [uid for uid in expected if uid not in set(received)]
+            arrived = set(received) | (settle() if settle is not None else set())
+            missing = [uid for uid in expected if uid not in arrived]
             if not missing or not (exc.retryable or exc.kind is ErrorKind.BAD_RESPONSE):
                 raise
             log.info(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -12,6 +13,7 @@ import numpy.typing as npt
 from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
+from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from workstation.imaging.voi import VoiFunction, Window
 
@@ -136,9 +138,35 @@ def _check_size(ds: Dataset) -> None:
 
 
 def read_dataset(source: str | Path | BinaryIO) -> Dataset:
-    """Parse a DICOM file. Raises DecodeError with a plain message."""
+    """Parse a DICOM file. Raises DecodeError with a plain message.
+
+    pydicom's warnings about non-conformant files (common in real archives) are logged,
+    not raised.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            ds = dcmread(source, force=True)
+        except (InvalidDicomError, EOFError, ValueError, OSError, KeyError, TypeError) as exc:
+            raise DecodeError(f"not a readable DICOM file ({type(exc).__name__}: {exc})") from exc
+    for warning in caught:
+        log.info("non-conformant DICOM: %s", warning.message)
+    return ds
+
+
+def _decode_with_pydicom(ds: Dataset) -> npt.NDArray[Any]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pixels = np.asarray(ds.pixel_array)
+    for warning in caught:
+        log.info("pixel data: %s", warning.message)
+    return pixels
+
+
+def read_dataset_header(source: BinaryIO) -> Dataset:
+    """Parse only the header (up to the pixel data). Raises DecodeError."""
     try:
-        return dcmread(source, force=True)
+        return dcmread(source, force=True, stop_before_pixels=True)
     except (InvalidDicomError, EOFError, ValueError, OSError, KeyError, TypeError) as exc:
         raise DecodeError(f"not a readable DICOM file ({type(exc).__name__}: {exc})") from exc
 
@@ -149,7 +177,8 @@ def decode(ds: Dataset) -> DicomImage:
         raise DecodeError("the file has no image (no pixel data)")
     _check_size(ds)
     try:
-        pixels = np.asarray(ds.pixel_array)
+        native = native_pixels(ds)
+        pixels = native if native is not None else _decode_with_pydicom(ds)
     except NotImplementedError as exc:
         syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "unknown")
         raise DecodeError(f"no decoder for transfer syntax {syntax}") from exc
@@ -209,6 +238,38 @@ def decode(ds: Dataset) -> DicomImage:
         patient_name=str(ds.get("PatientName", "")),
         bits_stored=bits_stored,
     )
+
+
+_NATIVE_SYNTAXES = frozenset({ExplicitVRLittleEndian, ImplicitVRLittleEndian})
+
+
+def native_pixels(ds: Dataset) -> npt.NDArray[Any] | None:
+    """Zero-copy pixels for the common simple case (uncompressed little endian, one sample,
+    8/16 bits with every bit stored); None when pydicom's full decoder is needed."""
+    syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
+    if syntax not in _NATIVE_SYNTAXES or "PixelData" not in ds:
+        return None
+    bits = int(ds.get("BitsAllocated", 0) or 0)
+    stored = int(ds.get("BitsStored", 0) or 0)
+    if bits not in (8, 16) or not 0 < stored <= bits:
+        return None
+    if int(ds.get("SamplesPerPixel", 1) or 1) != 1:
+        return None
+    rows, cols = int(ds.Rows), int(ds.Columns)
+    frames = int(ds.get("NumberOfFrames", 1) or 1)
+    signed = int(ds.get("PixelRepresentation", 0) or 0) == 1
+    dtype = np.dtype(f"<{'i' if signed else 'u'}{bits // 8}")
+    raw = ds.PixelData
+    if not isinstance(raw, bytes) or len(raw) < rows * cols * frames * dtype.itemsize:
+        return None  # let pydicom explain the problem
+    pixels = np.frombuffer(raw, dtype, count=rows * cols * frames)
+    if stored < bits:
+        # Bits above BitsStored are not pixel data (PS3.5 8.1.1): mask them off, and
+        # sign-extend signed values from BitsStored.
+        shift = bits - stored
+        mask = np.array((1 << stored) - 1, dtype)
+        pixels = (pixels << shift) >> shift if signed else pixels & mask
+    return pixels.reshape((frames, rows, cols) if frames > 1 else (rows, cols))
 
 
 def load(source: str | Path | BinaryIO) -> DicomImage:

@@ -98,7 +98,7 @@ class ResultsPlatform(Protocol):
         """All hospitals on the platform by id."""
         ...
 
-    def results(self, patient_id: str, page_size: int = 50) -> Iterator[ResultsPage]:
+    def results(self, patient_id: str, page_size: int = 100) -> Iterator[ResultsPage]:
         """The patient's results, newest first, page by page."""
         ...
 
@@ -186,7 +186,7 @@ class FhirPlatform:
             self._endpoints[endpoint_id] = str(res.get("address", ""))
         return self._endpoints[endpoint_id]
 
-    def results(self, patient_id: str, page_size: int = 50) -> Iterator[ResultsPage]:
+    def results(self, patient_id: str, page_size: int = 100) -> Iterator[ResultsPage]:
         """Pages of the patient's reports, newest first, with each imaging report's modality."""
         url: str | None = f"{self.fhir}/DiagnosticReport"
         params: dict[str, Any] | None = {
