@@ -274,3 +274,31 @@ def test_wado_transfer_syntax_negotiation_and_thumbnail(sandbox: Sandbox) -> Non
     assert thumb.content.startswith(b"\x89PNG")
     meta = httpx.get(f"{base}/metadata", headers=auth).json()
     assert "7FE00010" not in meta[0]
+
+
+def test_browser_sign_in_with_pkce(sandbox: Sandbox) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from workstation.services import sign_in_with_browser
+
+    def browser(url: str) -> None:
+        # What the doctor does in her browser: the platform's form, then the redirect.
+        query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        page = httpx.post(
+            url.split("?")[0], data={**query, "username": "dr.wang", "password": DEMO_PASSWORD}
+        )
+        assert page.status_code == 303
+        httpx.get(page.headers["location"])
+
+    connection = sign_in_with_browser(
+        PlatformEntry("Sandbox", sandbox.base_url),
+        lambda url: threading.Thread(target=browser, args=(url,)).start(),
+        remember=False,
+        secrets=None,
+        timeout_s=20,
+    )
+    try:
+        assert connection.user.username == "dr.wang"
+        assert connection.platform.hospitals()
+    finally:
+        connection.sign_out()

@@ -55,7 +55,12 @@ def run(argv: Sequence[str], context: AppContext) -> int:
     except KeyringUnavailable as exc:
         log.warning("no secure keyring (%s): sign-in will not be remembered", exc)
         secrets = None
-    deps = WindowDeps(context.settings, secrets, AuditLog(context.paths.data_dir))
+    deps = WindowDeps(
+        context.settings,
+        secrets,
+        AuditLog(context.paths.data_dir),
+        save_settings=context.settings_store.save,
+    )
     window = MainWindow(deps)
     window.resize(1366, 820)
     window.show()

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar
 
 from ui.messages import describe
 from ui.patient_page import PatientPage
+from ui.platforms_dialog import PlatformsDialog
 from ui.search_page import SearchPage
 from ui.sign_in import SignInWidget
 from ui.workers import TaskRunner
@@ -25,7 +26,7 @@ from workstation.auth import SecretStore
 from workstation.config import PlatformEntry, Settings
 from workstation.model import Catalog, Hospital, Patient
 from workstation.records.platform import classify_query
-from workstation.services import Connection, resume, sign_in
+from workstation.services import Connection, resume, sign_in, sign_in_with_browser
 
 log = logging.getLogger("ui.main")
 
@@ -38,6 +39,7 @@ class WindowDeps:
     secrets: SecretStore | None
     audit_log: AuditLog
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    save_settings: Callable[[Settings], None] | None = None
 
 
 @dataclass
@@ -62,6 +64,15 @@ def _sign_in_and_prepare(
     return _prepare(sign_in(entry, user, password, remember=remember, secrets=secrets))
 
 
+def _browser_and_prepare(
+    entry: PlatformEntry,
+    open_browser: Callable[[str], object],
+    remember: bool,
+    secrets: SecretStore | None,
+) -> _Signed:
+    return _prepare(sign_in_with_browser(entry, open_browser, remember=remember, secrets=secrets))
+
+
 def _resume_and_prepare(entry: PlatformEntry, secrets: SecretStore | None) -> _Signed | None:
     connection = resume(entry, secrets)
     return None if connection is None else _prepare(connection)
@@ -69,6 +80,8 @@ def _resume_and_prepare(entry: PlatformEntry, secrets: SecretStore | None) -> _S
 
 class MainWindow(QMainWindow):
     """Top-level window holding the current page."""
+
+    open_url_requested = Signal(str)
 
     def __init__(self, deps: WindowDeps) -> None:
         super().__init__()
@@ -110,6 +123,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Not signed in"))
 
         self.sign_in.sign_in_requested.connect(self._sign_in)
+        self.sign_in.browser_sign_in_requested.connect(self._browser_sign_in)
+        self.sign_in.edit_platforms_requested.connect(self.edit_platforms)
+        self.open_url_requested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self.patient_page.session_expired.connect(self._session_expired)
         self.search.search_requested.connect(self._search)
         self.search.patient_chosen.connect(self.open_patient)
         self.patient_page.back_requested.connect(self._back_to_search)
@@ -150,6 +167,41 @@ class MainWindow(QMainWindow):
             on_error=self._sign_in_failed,
         )
         self.sign_in.clear_password()
+
+    def _browser_sign_in(self, entry: PlatformEntry, remember: bool) -> None:
+        self.sign_in.set_busy(True)
+        self.statusBar().showMessage(self.tr("Complete the sign-in in your web browser…"))
+        self.runner.start(
+            _browser_and_prepare,
+            entry,
+            self.open_url_requested.emit,
+            remember,
+            self.deps.secrets,
+            on_result=self._signed_in,
+            on_error=self._sign_in_failed,
+        )
+
+    def edit_platforms(self) -> None:
+        """Let the user add, change or remove platforms; saved in the settings file."""
+        dialog = PlatformsDialog(self.deps.settings, self)
+        if dialog.exec() != PlatformsDialog.DialogCode.Accepted:
+            return
+        self.deps.settings = dialog.result_settings()
+        self.sign_in.set_platforms(
+            self.deps.settings.platforms, self.deps.settings.default_platform
+        )
+        if self.deps.save_settings is not None:
+            self.runner.start(
+                self.deps.save_settings,
+                self.deps.settings,
+                on_error=lambda exc: self.sign_in.show_error(
+                    self.tr("The settings could not be saved: %1").replace("%1", str(exc))
+                ),
+            )
+
+    def _session_expired(self) -> None:
+        self.sign_out()
+        self.sign_in.show_error(self.tr("Your session has ended. Please sign in again."))
 
     def _signed_in(self, signed: _Signed) -> None:
         self.signed = signed

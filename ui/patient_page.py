@@ -28,6 +28,7 @@ from ui.messages import describe
 from ui.timeline import TimelineWidget
 from ui.viewer import ImageViewer
 from ui.workers import Task, TaskRunner
+from workstation.http import ErrorKind, PlatformError
 from workstation.model import Catalog, Category, Hospital, ImagingStudyRef, Patient, Result
 from workstation.redact import mask_id_card
 from workstation.services import Connection, LoadedImage, load_series
@@ -69,6 +70,7 @@ class PatientPage(QWidget):
 
     back_requested = Signal()
     busy_changed = Signal(bool, str)
+    session_expired = Signal()
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -195,8 +197,16 @@ class PatientPage(QWidget):
         self.count_label.setText(self.tr("%n result(s)", "", int(count)))
         self.busy_changed.emit(False, "")
 
+    def _expired(self, error: Exception) -> bool:
+        if isinstance(error, PlatformError) and error.kind is ErrorKind.AUTH:
+            self.session_expired.emit()
+            return True
+        return False
+
     def _results_failed(self, error: Exception) -> None:
         self.busy_changed.emit(False, "")
+        if self._expired(error):
+            return
         self.count_label.setText("")
         self.banner.show_error(describe(error), self._load_results)
 
@@ -213,9 +223,7 @@ class PatientPage(QWidget):
                 self.connection.platform.observations,
                 result,
                 on_result=lambda values: self._labs_arrived(serial, result, values),
-                on_error=lambda exc: self.banner.show_error(
-                    describe(exc), lambda: self.show_result(result)
-                ),
+                on_error=lambda exc: self._labs_failed(exc, result),
             )
         elif result.imaging_study_ids:
             self.cancel_series()
@@ -227,6 +235,10 @@ class PatientPage(QWidget):
                 on_result=lambda study: self._study_arrived(serial, study),
                 on_error=lambda exc: self._image_failed(exc, result),
             )
+
+    def _labs_failed(self, error: Exception, result: Result) -> None:
+        if not self._expired(error):
+            self.banner.show_error(describe(error), lambda: self.show_result(result))
 
     def _labs_arrived(self, serial: int, result: Result, values: Any) -> None:
         hospital = self.timeline.hospitals.get(result.hospital_id)
@@ -290,6 +302,8 @@ class PatientPage(QWidget):
     def _image_failed(self, error: Exception, result: Result | None) -> None:
         self.cancel_button.hide()
         self.busy_changed.emit(False, "")
+        if self._expired(error):
+            return
         if not self.viewer.slices:
             self.viewer.show_message(describe(error))
         retry = (

@@ -26,6 +26,8 @@ class SignInWidget(QWidget):
     """
 
     sign_in_requested = Signal(object, str, str, bool)
+    browser_sign_in_requested = Signal(object, bool)
+    edit_platforms_requested = Signal()
 
     def __init__(
         self, platforms: tuple[PlatformEntry, ...], default: str, parent: QWidget | None = None
@@ -55,6 +57,12 @@ class SignInWidget(QWidget):
         self.remember_box.setToolTip(
             self.tr("Keeps a sign-in token in the system keyring; your password is never stored.")
         )
+        self.browser_button = QPushButton(self.tr("Sign in with browser…"))
+        self.browser_button.setObjectName("browserSignIn")
+        self.browser_button.setToolTip(
+            self.tr("Use the platform's own sign-in page (authorization code with PKCE)")
+        )
+        self.platforms_button = QPushButton(self.tr("Platforms…"))
         self.sign_in_button = QPushButton(self.tr("Sign in"))
         self.sign_in_button.setObjectName("signInButton")
         self.sign_in_button.setDefault(True)
@@ -70,19 +78,31 @@ class SignInWidget(QWidget):
         form.addRow(self.tr("Password"), self.password_edit)
         form.addRow("", self.remember_box)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.platforms_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.browser_button)
         buttons.addWidget(self.sign_in_button)
+        panel = QWidget()
+        panel.setMaximumWidth(560)
+        column = QVBoxLayout(panel)
+        column.addWidget(title)
+        column.addWidget(subtitle)
+        column.addSpacing(16)
+        column.addLayout(form)
+        column.addWidget(self.error_label)
+        column.addLayout(buttons)
+        centre = QHBoxLayout()
+        centre.addStretch(1)
+        centre.addWidget(panel, 3)
+        centre.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(title)
-        layout.addWidget(subtitle)
-        layout.addSpacing(16)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addLayout(buttons)
+        layout.addLayout(centre)
         layout.addStretch(2)
 
         self.sign_in_button.clicked.connect(self._submit)
+        self.browser_button.clicked.connect(self._browser)
+        self.platforms_button.clicked.connect(self.edit_platforms_requested)
         self.password_edit.returnPressed.connect(self._submit)
         self.user_edit.returnPressed.connect(self.password_edit.setFocus)
 
@@ -97,6 +117,20 @@ class SignInWidget(QWidget):
             platform, user, self.password_edit.text(), self.remember_box.isChecked()
         )
 
+    def _browser(self) -> None:
+        platform = self.platform_box.currentData()
+        if platform is not None:
+            self.error_label.hide()
+            self.browser_sign_in_requested.emit(platform, self.remember_box.isChecked())
+
+    def set_platforms(self, platforms: tuple[PlatformEntry, ...], default: str) -> None:
+        """Replace the platform list."""
+        self.platform_box.clear()
+        for entry in platforms:
+            self.platform_box.addItem(f"{entry.name} — {entry.base_url}", entry)
+        index = next((i for i, p in enumerate(platforms) if p.name == default), 0)
+        self.platform_box.setCurrentIndex(index)
+
     def show_error(self, message: str) -> None:
         """Show a problem under the form and re-enable it."""
         self.error_label.setText(message)
@@ -105,7 +139,14 @@ class SignInWidget(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         """Disable the form while a sign-in runs."""
-        for widget in (self.platform_box, self.user_edit, self.password_edit, self.sign_in_button):
+        for widget in (
+            self.platform_box,
+            self.user_edit,
+            self.password_edit,
+            self.sign_in_button,
+            self.browser_button,
+            self.platforms_button,
+        ):
             widget.setEnabled(not busy)
         self.sign_in_button.setText(self.tr("Signing in…") if busy else self.tr("Sign in"))
 

@@ -191,6 +191,7 @@ class ImageViewer(QWidget):
             self.slices.insert(bisect.bisect_right(keys, key), Slice(image, frame, key))
         if first:
             self._fill_presets(image)
+            self.preset_box.setEnabled(not image.is_color)
             self.index = 0
             self.show_message("")
             self._show(fit=True)

@@ -11,7 +11,13 @@ from typing import BinaryIO
 
 import httpx
 
-from workstation.auth import RememberedSignIn, SecretStore, Session, discover
+from workstation.auth import (
+    RememberedSignIn,
+    SecretStore,
+    Session,
+    discover,
+    sign_in_in_browser,
+)
 from workstation.config import PlatformEntry
 from workstation.dicomweb.client import DicomWebClient
 from workstation.http import make_client
@@ -76,6 +82,27 @@ def sign_in(
     session = _session(entry, secrets)
     try:
         session.sign_in_with_password(username, password, remember=remember and secrets is not None)
+    except Exception:
+        session.client.close()
+        raise
+    return Connection(entry, session.client, session, FhirPlatform(session))
+
+
+def sign_in_with_browser(
+    entry: PlatformEntry,
+    open_browser: Callable[[str], object],
+    *,
+    remember: bool,
+    secrets: SecretStore | None,
+    timeout_s: float = 300.0,
+) -> Connection:
+    """Sign in on the platform's own page (authorization code + PKCE, loopback redirect).
+    Raises PlatformError."""
+    session = _session(entry, secrets)
+    try:
+        sign_in_in_browser(
+            session, open_browser, remember=remember and secrets is not None, timeout_s=timeout_s
+        )
     except Exception:
         session.client.close()
         raise

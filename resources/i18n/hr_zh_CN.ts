@@ -3,7 +3,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="39" />
+        <location filename="../../ui/app.py" line="41" />
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
@@ -37,127 +37,127 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="105" />
+        <location filename="../../ui/viewer.py" line="106" />
         <source>Window presets (keys 1–9)</source>
         <translation>窗宽窗位预设（数字键 1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="109" />
+        <location filename="../../ui/viewer.py" line="111" />
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="111" />
+        <location filename="../../ui/viewer.py" line="113" />
         <source>Invert grey levels (I)</source>
         <translation>灰度反转（I）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="113" />
+        <location filename="../../ui/viewer.py" line="115" />
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="114" />
+        <location filename="../../ui/viewer.py" line="116" />
         <source>Fit to window and restore the file's window (R)</source>
         <translation>适应窗口并恢复文件窗宽窗位（R）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="117" />
+        <location filename="../../ui/viewer.py" line="119" />
         <source>Window</source>
         <translation>窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="127" />
+        <location filename="../../ui/viewer.py" line="130" />
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="193" />
+        <location filename="../../ui/viewer.py" line="204" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="197" />
+        <location filename="../../ui/viewer.py" line="208" />
         <source>Brain</source>
         <translation>脑窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="197" />
+        <location filename="../../ui/viewer.py" line="209" />
         <source>Subdural</source>
         <translation>硬膜下</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="198" />
+        <location filename="../../ui/viewer.py" line="210" />
         <source>Stroke</source>
         <translation>卒中</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="198" />
+        <location filename="../../ui/viewer.py" line="211" />
         <source>Lung</source>
         <translation>肺窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="199" />
+        <location filename="../../ui/viewer.py" line="212" />
         <source>Mediastinum</source>
         <translation>纵隔窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="199" />
+        <location filename="../../ui/viewer.py" line="213" />
         <source>Bone</source>
         <translation>骨窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="200" />
+        <location filename="../../ui/viewer.py" line="214" />
         <source>Abdomen</source>
         <translation>腹部</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="200" />
+        <location filename="../../ui/viewer.py" line="215" />
         <source>Liver</source>
         <translation>肝脏</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="205" />
+        <location filename="../../ui/viewer.py" line="219" />
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="348" />
+        <location filename="../../ui/viewer.py" line="380" />
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="351" />
+        <location filename="../../ui/viewer.py" line="386" />
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="355" />
+        <location filename="../../ui/viewer.py" line="393" />
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="357" />
+        <location filename="../../ui/viewer.py" line="395" />
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="360" />
+        <location filename="../../ui/viewer.py" line="399" />
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="365" />
+        <location filename="../../ui/viewer.py" line="406" />
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="366" />
+        <location filename="../../ui/viewer.py" line="407" />
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="367" />
+        <location filename="../../ui/viewer.py" line="408" />
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -165,52 +165,52 @@
 <context>
     <name>LabTable</name>
     <message>
-        <location filename="../../ui/lab_table.py" line="37" />
+        <location filename="../../ui/lab_table.py" line="38" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="37" />
+        <location filename="../../ui/lab_table.py" line="39" />
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="37" />
+        <location filename="../../ui/lab_table.py" line="40" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="37" />
+        <location filename="../../ui/lab_table.py" line="41" />
         <source>Reference range</source>
         <translation>参考范围</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="38" />
+        <location filename="../../ui/lab_table.py" line="42" />
         <source>Flag</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="52" />
+        <location filename="../../ui/lab_table.py" line="57" />
         <source>↑ high</source>
         <translation>↑ 偏高</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="52" />
+        <location filename="../../ui/lab_table.py" line="58" />
         <source>↓ low</source>
         <translation>↓ 偏低</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="53" />
+        <location filename="../../ui/lab_table.py" line="59" />
         <source>↑↑ critical</source>
         <translation>↑↑ 危急</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="54" />
+        <location filename="../../ui/lab_table.py" line="60" />
         <source>↓↓ critical</source>
         <translation>↓↓ 危急</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="55" />
+        <location filename="../../ui/lab_table.py" line="61" />
         <source>abnormal</source>
         <translation>异常</translation>
     </message>
@@ -218,43 +218,58 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="78" />
+        <location filename="../../ui/main_window.py" line="90" />
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="86" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="94" />
+        <location filename="../../ui/main_window.py" line="109" />
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="114" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106" />
-        <location filename="../../ui/main_window.py" line="154" />
+        <location filename="../../ui/main_window.py" line="121" />
+        <location filename="../../ui/main_window.py" line="214" />
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132" />
+        <location filename="../../ui/main_window.py" line="156" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="148" />
+        <location filename="../../ui/main_window.py" line="171" />
+        <source>Complete the sign-in in your web browser…</source>
+        <translation>请在浏览器中完成登录…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="187" />
+        <source>The settings could not be saved: %1</source>
+        <translation>无法保存设置：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="192" />
+        <source>Your session has ended. Please sign in again.</source>
+        <translation>会话已结束，请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="206" />
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164" />
+        <location filename="../../ui/main_window.py" line="224" />
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
@@ -262,62 +277,62 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="15" />
+        <location filename="../../ui/messages.py" line="16" />
         <source>Cannot reach the platform. Check the network and try again.</source>
         <translation>无法连接平台。请检查网络后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="16" />
+        <location filename="../../ui/messages.py" line="17" />
         <source>The platform did not answer in time. Try again.</source>
         <translation>平台响应超时，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="17" />
+        <location filename="../../ui/messages.py" line="18" />
         <source>The platform's certificate is not trusted. Ask IT to check the CA bundle setting.</source>
         <translation>平台证书不受信任。请联系信息科检查 CA 证书设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="18" />
+        <location filename="../../ui/messages.py" line="19" />
         <source>The platform has a problem right now. Try again shortly.</source>
         <translation>平台暂时出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="19" />
+        <location filename="../../ui/messages.py" line="20" />
         <source>Wrong user name or password, or your session has ended. Please sign in again.</source>
         <translation>用户名或密码错误，或会话已结束。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="20" />
+        <location filename="../../ui/messages.py" line="21" />
         <source>Your account is not allowed to do this.</source>
         <translation>您的账号无权执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="21" />
+        <location filename="../../ui/messages.py" line="22" />
         <source>The record was not found on the platform.</source>
         <translation>平台上未找到该记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="22" />
+        <location filename="../../ui/messages.py" line="23" />
         <source>The platform refused the request.</source>
         <translation>平台拒绝了请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="23" />
+        <location filename="../../ui/messages.py" line="24" />
         <source>The platform sent an answer that cannot be read.</source>
         <translation>平台返回的内容无法解析。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="24" />
+        <location filename="../../ui/messages.py" line="25" />
         <source>Refusing an unencrypted connection to a remote platform (use https).</source>
         <translation>拒绝与远程平台建立未加密连接（请使用 https）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="37" />
+        <location filename="../../ui/messages.py" line="38" />
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="39" />
+        <location filename="../../ui/messages.py" line="40" />
         <source>Unexpected error: %1</source>
         <translation>意外错误：%1</translation>
     </message>
@@ -325,106 +340,154 @@
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="72" />
+        <location filename="../../ui/patient_page.py" line="85" />
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="87" />
+        <location filename="../../ui/patient_page.py" line="100" />
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="100" />
+        <location filename="../../ui/patient_page.py" line="113" />
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="136" />
+        <location filename="../../ui/patient_page.py" line="157" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="136" />
+        <location filename="../../ui/patient_page.py" line="157" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="137" />
+        <location filename="../../ui/patient_page.py" line="158" />
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="140" />
+        <location filename="../../ui/patient_page.py" line="162" />
         <source>%n year(s)</source>
         <translation><numerusform>%n 岁</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="151" />
-        <location filename="../../ui/patient_page.py" line="152" />
+        <location filename="../../ui/patient_page.py" line="173" />
+        <location filename="../../ui/patient_page.py" line="174" />
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="162" />
+        <location filename="../../ui/patient_page.py" line="189" />
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="168" />
+        <location filename="../../ui/patient_page.py" line="197" />
         <source>%n result(s)</source>
         <translation><numerusform>共 %n 项结果</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="193" />
-        <location filename="../../ui/patient_page.py" line="229" />
+        <location filename="../../ui/patient_page.py" line="230" />
+        <location filename="../../ui/patient_page.py" line="273" />
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="219" />
+        <location filename="../../ui/patient_page.py" line="263" />
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="232" />
+        <location filename="../../ui/patient_page.py" line="276" />
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="244" />
+        <location filename="../../ui/patient_page.py" line="294" />
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="272" />
+        <location filename="../../ui/patient_page.py" line="327" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="273" />
+        <location filename="../../ui/patient_page.py" line="329" />
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="276" />
+        <location filename="../../ui/patient_page.py" line="334" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="277" />
+        <location filename="../../ui/patient_page.py" line="335" />
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="277" />
+        <location filename="../../ui/patient_page.py" line="335" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="281" />
+        <location filename="../../ui/patient_page.py" line="339" />
         <source>Recognition</source>
         <translation>互认</translation>
+    </message>
+</context>
+<context>
+    <name>PlatformsDialog</name>
+    <message>
+        <location filename="../../ui/platforms_dialog.py" line="28" />
+        <source>Platforms</source>
+        <translation>平台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/platforms_dialog.py" line="37" />
+        <source>optional: path of a PEM CA bundle</source>
+        <translation>可选：PEM 格式 CA 证书包路径</translation>
+    </message>
+    <message>
+        <location filename="../../ui/platforms_dialog.py" line="40" />
+        <source>Add / update</source>
+        <translation>添加 / 更新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/platforms_dialog.py" line="41" />
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/platforms_dialog.py" line="46" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/platforms_dialog.py" line="47" />
+        <source>Base URL</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/platforms_dialog.py" line="48" />
+        <source>CA bundle</source>
+        <translation>CA 证书</translation>
+    </message>
+    <message>
+        <location filename="../../ui/platforms_dialog.py" line="80" />
+        <source>A platform needs a name and a base URL.</source>
+        <translation>平台需要名称和地址。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/platforms_dialog.py" line="85" />
+        <source>Use https (plain http only for this computer).</source>
+        <translation>请使用 https（仅本机地址可用 http）。</translation>
     </message>
 </context>
 <context>
@@ -523,53 +586,68 @@
 <context>
     <name>SignInWidget</name>
     <message>
-        <location filename="../../ui/sign_in.py" line="35" />
+        <location filename="../../ui/sign_in.py" line="37" />
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="41" />
+        <location filename="../../ui/sign_in.py" line="43" />
         <source>Sign in to the provincial results platform</source>
         <translation>登录省级检查检验结果互认平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="54" />
+        <location filename="../../ui/sign_in.py" line="56" />
         <source>Remember me on this computer</source>
         <translation>在本机记住我</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="56" />
+        <location filename="../../ui/sign_in.py" line="58" />
         <source>Keeps a sign-in token in the system keyring; your password is never stored.</source>
         <translation>在系统密钥环中保存登录令牌；绝不保存您的密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="58" />
-        <location filename="../../ui/sign_in.py" line="110" />
+        <location filename="../../ui/sign_in.py" line="60" />
+        <source>Sign in with browser…</source>
+        <translation>通过浏览器登录…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="62" />
+        <source>Use the platform's own sign-in page (authorization code with PKCE)</source>
+        <translation>使用平台自己的登录页面（授权码 + PKCE）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="63" />
+        <source>Platforms…</source>
+        <translation>平台…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="64" />
+        <location filename="../../ui/sign_in.py" line="135" />
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="68" />
+        <location filename="../../ui/sign_in.py" line="74" />
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="69" />
+        <location filename="../../ui/sign_in.py" line="75" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="70" />
+        <location filename="../../ui/sign_in.py" line="76" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="93" />
+        <location filename="../../ui/sign_in.py" line="103" />
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="110" />
+        <location filename="../../ui/sign_in.py" line="135" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -588,7 +666,7 @@
     </message>
     <message>
         <location filename="../../ui/timeline.py" line="58" />
-        <location filename="../../ui/timeline.py" line="178" />
+        <location filename="../../ui/timeline.py" line="193" />
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
@@ -603,82 +681,82 @@
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="77" />
+        <location filename="../../ui/timeline.py" line="78" />
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="77" />
+        <location filename="../../ui/timeline.py" line="79" />
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="77" />
+        <location filename="../../ui/timeline.py" line="80" />
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="77" />
+        <location filename="../../ui/timeline.py" line="81" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="78" />
+        <location filename="../../ui/timeline.py" line="82" />
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="78" />
+        <location filename="../../ui/timeline.py" line="83" />
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="138" />
+        <location filename="../../ui/timeline.py" line="153" />
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="142" />
+        <location filename="../../ui/timeline.py" line="157" />
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="165" />
+        <location filename="../../ui/timeline.py" line="180" />
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="166" />
+        <location filename="../../ui/timeline.py" line="181" />
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="167" />
+        <location filename="../../ui/timeline.py" line="182" />
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="168" />
+        <location filename="../../ui/timeline.py" line="183" />
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="169" />
+        <location filename="../../ui/timeline.py" line="184" />
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="170" />
+        <location filename="../../ui/timeline.py" line="185" />
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="176" />
+        <location filename="../../ui/timeline.py" line="191" />
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="179" />
+        <location filename="../../ui/timeline.py" line="194" />
         <source>Other</source>
         <translation>其他</translation>
     </message>
