@@ -13,6 +13,7 @@ import numpy.typing as npt
 from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
+from pydicom.pixels.processing import apply_color_lut
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from workstation.imaging.voi import VoiFunction, Window
@@ -32,6 +33,15 @@ class Lut:
     data: npt.NDArray[np.int64]
     first_mapped: int
     bits: int = 16  # bits per entry (third value of the LUT Descriptor)
+
+
+@dataclass(frozen=True, eq=False)
+class Overlay:
+    """One overlay plane (60xx): a bit mask placed at ``origin`` (row, column; 0-based)."""
+
+    mask: npt.NDArray[np.bool_]  # frames × rows × columns of the overlay
+    origin: tuple[int, int]
+    label: str = ""
 
 
 @dataclass(frozen=True, eq=False)  # identity equality: pixel arrays do not compare
@@ -63,6 +73,7 @@ class DicomImage:
     institution: str = ""
     patient_name: str = ""
     bits_stored: int = 16
+    overlays: tuple[Overlay, ...] = ()
 
     @property
     def frames(self) -> int:
@@ -83,6 +94,22 @@ class DicomImage:
     def columns(self) -> int:
         """Image width in pixels."""
         return int(self.pixels.shape[2])
+
+
+def _int(value: Any, default: int) -> int:
+    """An IS/US value, tolerating junk after the digits (e.g. NumberOfFrames "1A")."""
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        digits = ""
+        for char in str(value).strip():
+            if not char.isdigit():
+                break
+            digits += char
+        log.info("non-numeric integer value %r; using %s", str(value)[:16], digits or default)
+        return int(digits) if digits else default
 
 
 def _floats(value: Any) -> list[float]:
@@ -127,7 +154,7 @@ def _windows(ds: Dataset) -> tuple[Window, ...]:
 
 def _check_size(ds: Dataset) -> None:
     rows, cols = int(ds.get("Rows", 0) or 0), int(ds.get("Columns", 0) or 0)
-    frames = int(ds.get("NumberOfFrames", 1) or 1)
+    frames = _int(ds.get("NumberOfFrames"), 1)
     samples = int(ds.get("SamplesPerPixel", 1) or 1)
     bits = int(ds.get("BitsAllocated", 16) or 16)
     if rows <= 0 or cols <= 0:
@@ -154,15 +181,6 @@ def read_dataset(source: str | Path | BinaryIO) -> Dataset:
     return ds
 
 
-def _decode_with_pydicom(ds: Dataset) -> npt.NDArray[Any]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        pixels = np.asarray(ds.pixel_array)
-    for warning in caught:
-        log.info("pixel data: %s", warning.message)
-    return pixels
-
-
 def read_dataset_header(source: BinaryIO) -> Dataset:
     """Parse only the header (up to the pixel data). Raises DecodeError."""
     try:
@@ -173,12 +191,28 @@ def read_dataset_header(source: BinaryIO) -> Dataset:
 
 def decode(ds: Dataset) -> DicomImage:
     """Pixels and display attributes of a parsed dataset. Raises DecodeError."""
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            image = _decode(ds)
+    except DecodeError:
+        raise
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+        raise DecodeError(f"the header is malformed ({type(exc).__name__}: {exc})") from exc
+    for warning in caught:
+        log.info("non-conformant DICOM: %s", warning.message)
+    return image
+
+
+def _decode(ds: Dataset) -> DicomImage:
     if "PixelData" not in ds and "FloatPixelData" not in ds:
         raise DecodeError("the file has no image (no pixel data)")
     _check_size(ds)
+    if "NumberOfFrames" in ds:
+        ds.NumberOfFrames = _int(ds.get("NumberOfFrames"), 1)  # decoders need a clean value
     try:
         native = native_pixels(ds)
-        pixels = native if native is not None else _decode_with_pydicom(ds)
+        pixels = native if native is not None else np.asarray(ds.pixel_array)
     except NotImplementedError as exc:
         syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "unknown")
         raise DecodeError(f"no decoder for transfer syntax {syntax}") from exc
@@ -186,16 +220,19 @@ def decode(ds: Dataset) -> DicomImage:
         raise DecodeError(
             f"the pixel data cannot be decoded ({type(exc).__name__}: {exc})"
         ) from exc
-    frames = int(ds.get("NumberOfFrames", 1) or 1)
     samples = int(ds.get("SamplesPerPixel", 1) or 1)
-    if frames == 1:
-        pixels = pixels[np.newaxis, ...]
-    if samples == 3 and pixels.ndim == 3:
-        pixels = pixels[np.newaxis, ...]
     photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2")).strip()
+    bits_stored = int(ds.get("BitsStored", ds.get("BitsAllocated", 16)) or 16)
+    if photometric == "PALETTE COLOR" and samples == 1:
+        descriptor = ds.get("RedPaletteColorLookupTableDescriptor") or [0, 0, 16]
+        pixels = np.asarray(apply_color_lut(pixels, ds))
+        bits_stored = int(descriptor[2]) if int(descriptor[2]) in (8, 16) else 16
+        photometric, samples = "RGB", 3
+    # Frames from the decoded array: a damaged NumberOfFrames must not misplace pixels.
+    if pixels.ndim == (3 if samples == 3 else 2):
+        pixels = pixels[np.newaxis, ...]
     if samples == 3 and photometric.startswith("YBR"):
         photometric = "RGB"  # pydicom ≥ 3 converts YCbCr to RGB while decoding
-    bits_stored = int(ds.get("BitsStored", ds.get("BitsAllocated", 16)) or 16)
     modality_lut = None
     if "ModalityLUTSequence" in ds and len(ds.ModalityLUTSequence):
         modality_lut = _lut(ds.ModalityLUTSequence[0], bits_stored)
@@ -237,7 +274,27 @@ def decode(ds: Dataset) -> DicomImage:
         institution=str(ds.get("InstitutionName", "")),
         patient_name=str(ds.get("PatientName", "")),
         bits_stored=bits_stored,
+        overlays=_overlays(ds, int(pixels.shape[0])),
     )
+
+
+def _overlays(ds: Dataset, frames: int) -> tuple[Overlay, ...]:
+    found = []
+    for group in range(0x6000, 0x6020, 2):
+        if (group, 0x3000) not in ds:
+            continue
+        try:
+            mask = np.asarray(ds.overlay_array(group), dtype=bool)
+            origin = ds.get((group, 0x0050))
+            row, col = (int(origin.value[0]) - 1, int(origin.value[1]) - 1) if origin else (0, 0)
+            label = ds.get((group, 0x1500))
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+            log.info("overlay %04x not shown: %s", group, type(exc).__name__)
+            continue
+        if mask.ndim == 2:
+            mask = mask[np.newaxis, ...]
+        found.append(Overlay(mask, (row, col), str(label.value) if label else ""))
+    return tuple(found)
 
 
 _NATIVE_SYNTAXES = frozenset({ExplicitVRLittleEndian, ImplicitVRLittleEndian})
@@ -256,7 +313,7 @@ def native_pixels(ds: Dataset) -> npt.NDArray[Any] | None:
     if int(ds.get("SamplesPerPixel", 1) or 1) != 1:
         return None
     rows, cols = int(ds.Rows), int(ds.Columns)
-    frames = int(ds.get("NumberOfFrames", 1) or 1)
+    frames = _int(ds.get("NumberOfFrames"), 1)
     signed = int(ds.get("PixelRepresentation", 0) or 0) == 1
     dtype = np.dtype(f"<{'i' if signed else 'u'}{bits // 8}")
     raw = ds.PixelData

@@ -57,4 +57,25 @@ def render_frame(
     grey = to_uint8(display)
     if (image.photometric == "MONOCHROME1") != image.presentation_inverse:
         grey = invert(grey)
-    return grey
+    return burn_overlays(grey, image, frame)
+
+
+def burn_overlays(
+    grey: npt.NDArray[np.uint8], image: DicomImage, frame: int
+) -> npt.NDArray[np.uint8]:
+    """Draw the image's overlay planes (60xx) in white on top of a grey frame."""
+    if not image.overlays:
+        return grey
+    out = grey.copy()
+    rows, columns = out.shape
+    for overlay in image.overlays:
+        mask = overlay.mask[min(frame, overlay.mask.shape[0] - 1)]
+        top, left = overlay.origin
+        r0, c0 = max(top, 0), max(left, 0)
+        r1 = min(top + mask.shape[0], rows)
+        c1 = min(left + mask.shape[1], columns)
+        if r1 <= r0 or c1 <= c0:
+            continue
+        part = mask[r0 - top : r1 - top, c0 - left : c1 - left]
+        out[r0:r1, c0:c1][part] = 255
+    return out
