@@ -114,6 +114,14 @@ class ResultsPlatform(Protocol):
         """The recognition catalog (cached, revalidated with ETag)."""
         ...
 
+    def create_task(self, task: JsonObj, identifier: str) -> str:
+        """Conditionally create a decision Task; returns the server id."""
+        ...
+
+    def tasks_for(self, result_id: str) -> list[JsonObj]:
+        """Every decision Task on a result."""
+        ...
+
     def send_audit(self, event: JsonObj) -> None:
         """Send a FHIR AuditEvent."""
         ...
@@ -255,6 +263,26 @@ class FhirPlatform:
                 study.series,
             )
         return study
+
+    def create_task(self, task: JsonObj, identifier: str) -> str:
+        """Conditional create of a decision Task (If-None-Exist on its identifier): a resend
+        returns the existing Task instead of making a second one. Returns the server id."""
+        headers = {"If-None-Exist": f"identifier={systems.SID_TASK}|{identifier}"}
+        response = self.session.request(
+            "POST", f"{self.fhir}/Task", json=task, headers=headers, idempotent=True
+        )
+        try:
+            return str(response.json()["id"])
+        except (ValueError, KeyError) as exc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "Task answer has no id") from exc
+
+    def tasks_for(self, result_id: str) -> list[JsonObj]:
+        """Every decision Task recorded on a result, by anyone, oldest first."""
+        bundle = self._bundle(
+            f"{self.fhir}/Task",
+            {"focus": f"DiagnosticReport/{result_id}", "_sort": "authored-on", "_count": 200},
+        )
+        return [e["resource"] for e in bundle.get("entry", []) if "resource" in e]
 
     def send_audit(self, event: JsonObj) -> None:
         """Send an AuditEvent (not retried automatically: a retry could double it)."""

@@ -1,0 +1,342 @@
+"""Recording decisions: rules of recording, the medical-record sentence, the journal, the
+outbox against the real sandbox (exactly once, rejections kept), statistics, and a crash
+test that kills the recording process at random moments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import DEMO_PASSWORD, Sandbox
+from workstation import fhir_systems as systems
+from workstation.config import PlatformEntry
+from workstation.journal import Journal, OutboxState
+from workstation.model import Category, Hospital, RecognitionMark, RepeatReason, Result
+from workstation.recognition.decisions import (
+    DecisionError,
+    DecisionKind,
+    new_decision,
+    record_sentence,
+    task_resource,
+)
+from workstation.recognition.outbox import next_delay_s, send_pending
+from workstation.recognition.stats import compute, to_csv
+from workstation.services import sign_in
+
+CST = dt.timezone(dt.timedelta(hours=8))
+NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=CST)
+RESULT = Result(
+    "r1",
+    "p1",
+    Category.LAB,
+    "JY007",
+    "电解质",
+    "scph",
+    dt.datetime(2026, 11, 20, 8, 0, tzinfo=CST),
+    mark=RecognitionMark("川HR", "province", "510000"),
+)
+HOSPITAL = Hospital("scph", "四川省锦城人民医院", "3A", "三级甲等", "510100")
+REASON_1 = RepeatReason(
+    "R01", "病情变化，结果与临床表现、疾病诊断不符", "Condition changed", True, False
+)
+REASON_6 = RepeatReason("R06", "其他情形确需复查", "Other", True, True)
+NOT_REFUSAL = RepeatReason("P05", "影像资料未收到", "Images not received", False, False)
+
+
+def _decide(kind: DecisionKind, **kwargs: object) -> object:
+    return new_decision(
+        RESULT,
+        kind,
+        username="dr.li",
+        practitioner="Practitioner/pr001",
+        catalog_version="2026.11-1",
+        eligibility="valid",
+        now=NOW,
+        **kwargs,
+    )  # type: ignore[arg-type]
+
+
+@pytest.mark.unit
+def test_rules_of_recording() -> None:
+    with pytest.raises(DecisionError, match="reason"):
+        _decide(DecisionKind.REPEAT_ORDERED)
+    with pytest.raises(DecisionError, match="note"):
+        _decide(DecisionKind.REPEAT_ORDERED, reason=REASON_6, patient_informed=True)
+    with pytest.raises(DecisionError, match="explained"):
+        _decide(DecisionKind.REPEAT_ORDERED, reason=REASON_1)
+    # images not received is not a refusal: no explanation to the patient needed
+    _decide(DecisionKind.REPEAT_ORDERED, reason=NOT_REFUSAL)
+    with pytest.raises(DecisionError):
+        _decide(DecisionKind.ACCEPTED, reason=REASON_1)
+
+
+@pytest.mark.unit
+def test_medical_record_sentences() -> None:
+    accepted = new_decision(
+        RESULT,
+        DecisionKind.ACCEPTED,
+        username="dr.li",
+        practitioner="Practitioner/pr001",
+        catalog_version="v",
+        eligibility="valid",
+        now=NOW,
+    )
+    text = record_sentence(accepted, RESULT, HOSPITAL)
+    assert text == (
+        "患者四川省锦城人民医院2026-11-20电解质（川HR）结果经本人审阅，予以互认，本次不再重复检查。"
+    )
+    repeat = new_decision(
+        RESULT,
+        DecisionKind.REPEAT_ORDERED,
+        username="dr.li",
+        practitioner="Practitioner/pr001",
+        catalog_version="v",
+        eligibility="valid",
+        now=NOW,
+        reason=REASON_6,
+        note="术前复查",
+        patient_informed=True,
+    )
+    text = record_sentence(repeat, RESULT, HOSPITAL)
+    assert "不予互认" in text
+    assert "其他情形确需复查（术前复查）" in text
+    assert text.endswith("已向患者/家属说明复查的目的和必要性。")
+
+
+@pytest.mark.unit
+def test_task_is_valid_fhir() -> None:
+    from fhir.resources.R4B import get_fhir_model_class
+
+    repeat = new_decision(
+        RESULT,
+        DecisionKind.REPEAT_ORDERED,
+        username="dr.li",
+        practitioner="Practitioner/pr001",
+        catalog_version="v",
+        eligibility="valid",
+        now=NOW,
+        reason=REASON_1,
+        patient_informed=True,
+        supersedes="earlier-id",
+    )
+    task = task_resource(repeat)
+    get_fhir_model_class("Task").model_validate(task)
+    assert task["reasonCode"]["coding"][0]["code"] == "R01"
+
+
+@pytest.mark.unit
+def test_journal_keeps_history_and_state(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    first = _decide(DecisionKind.ACCEPTED)
+    journal.record(first)  # type: ignore[arg-type]
+    second = _decide(
+        DecisionKind.REPEAT_ORDERED, reason=REASON_1, patient_informed=True, supersedes=first.id
+    )  # type: ignore[attr-defined]
+    journal.record(second)  # type: ignore[arg-type]
+    reopened = Journal(tmp_path)
+    assert [e.decision.id for e in reopened.history("r1")] == [first.id, second.id]  # type: ignore[attr-defined]
+    assert reopened.latest("r1").decision.kind is DecisionKind.REPEAT_ORDERED  # type: ignore[union-attr]
+    assert len(reopened.pending()) == 2
+    reopened.mark_sent(first.id, "srv1")  # type: ignore[attr-defined]
+    reopened.mark_rejected(second.id, "422 bad")  # type: ignore[attr-defined]
+    assert reopened.pending() == []
+    assert reopened.rejected()[0].last_error == "422 bad"
+    withdraw = _decide(DecisionKind.WITHDRAWN, supersedes=second.id)  # type: ignore[attr-defined]
+    reopened.record(withdraw)  # type: ignore[arg-type]
+    assert reopened.latest("r1") is None
+    assert len(reopened.history("r1")) == 3
+
+
+@pytest.mark.unit
+def test_statistics_count_the_decision_in_force(tmp_path: Path) -> None:
+    from sandbox.generate.catalog import catalog_document
+    from workstation.records.fhir_parse import parse_catalog
+
+    catalog = parse_catalog(catalog_document())  # type: ignore[arg-type]
+    journal = Journal(tmp_path)
+    journal.record(
+        _decide(
+            DecisionKind.REPEAT_ORDERED,
+            reason=REASON_1,  # type: ignore[arg-type]
+            patient_informed=True,
+        )
+    )
+    journal.record(_decide(DecisionKind.ACCEPTED))  # type: ignore[arg-type] # supersedes
+    other = Result("r2", "p1", Category.IMAGING, "JC001", "胸部CT平扫", "cdfy", NOW)
+    journal.record(
+        new_decision(
+            other,
+            DecisionKind.REPEAT_ORDERED,
+            username="dr.li",
+            practitioner="Practitioner/pr001",
+            catalog_version="v",
+            eligibility="expired",
+            now=NOW,
+            reason=NOT_REFUSAL,
+        )
+    )
+    stats = compute(journal.all(), catalog)
+    assert (stats.reviewed, stats.accepted, stats.repeated, stats.refusals) == (2, 1, 1, 0)
+    assert stats.by_category["lab"].percent == 100.0
+    assert stats.by_hospital["cdfy"].percent == 0.0
+    item = catalog.item("JY007")
+    assert item is not None
+    assert stats.saved_yuan == item.price_yuan
+    csv_text = to_csv(journal.all())
+    assert csv_text.startswith("\ufeff")
+    assert csv_text.count("\n") == 3
+    assert compute(journal.all(), catalog, start=NOW.date() + dt.timedelta(days=1)).reviewed == 0
+
+
+@pytest.mark.unit
+def test_backoff_grows_and_is_capped() -> None:
+    assert [next_delay_s(n) for n in range(5)] == [0.0, 2.0, 4.0, 8.0, 16.0]
+    assert next_delay_s(50) == 300.0
+
+
+def _server_count(sandbox: Sandbox, token: str, decision_id: str) -> int:
+    bundle = httpx.get(
+        f"{sandbox.base_url}/fhir/Task",
+        params={"identifier": f"{systems.SID_TASK}|{decision_id}"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    return int(bundle["total"])
+
+
+@pytest.mark.e2e
+def test_outbox_sends_once_keeps_waiting_offline_and_keeps_rejections(
+    clean_faults: Sandbox, tmp_path: Path
+) -> None:
+    sandbox = clean_faults
+    connection = sign_in(
+        PlatformEntry("Sandbox", sandbox.base_url),
+        "dr.li",
+        DEMO_PASSWORD,
+        remember=False,
+        secrets=None,
+    )
+    try:
+        results = [r for page in connection.platform.results("p0001") for r in page.results]
+        journal = Journal(tmp_path)
+        decisions = []
+        for result in results[:3]:
+            decision = new_decision(
+                result,
+                DecisionKind.ACCEPTED,
+                username="dr.li",
+                practitioner=connection.user.practitioner,
+                catalog_version="2026.11-1",
+                eligibility="valid",
+                now=dt.datetime.now(dt.UTC),
+            )
+            journal.record(decision)
+            decisions.append(decision)
+        sandbox.set_faults(error_rate=1.0)
+        report = send_pending(journal, connection.platform)
+        assert report.failed == "server"
+        assert len(journal.pending()) == 3
+        sandbox.reset_faults()
+        assert send_pending(journal, connection.platform).sent == [d.id for d in decisions]
+        # resending the same decisions (as after a crash between send and mark) is harmless
+        for d in decisions:
+            task = task_resource(d)
+            connection.platform.create_task(task, d.id)
+        token = sandbox.token()
+        assert [_server_count(sandbox, token, d.id) for d in decisions] == [1, 1, 1]
+        # a refusal with a reason is kept and shown, not retried forever
+        ghost = Result(
+            "no-such-report", "p0001", Category.LAB, "JY001", "x", "scph", dt.datetime.now(dt.UTC)
+        )
+        journal.record(
+            new_decision(
+                ghost,
+                DecisionKind.ACCEPTED,
+                username="dr.li",
+                practitioner=connection.user.practitioner,
+                catalog_version="v",
+                eligibility="valid",
+                now=dt.datetime.now(dt.UTC),
+            )
+        )
+        report = send_pending(journal, connection.platform)
+        assert len(report.rejected) == 1
+        assert "not a known result" in journal.rejected()[0].last_error
+        assert journal.pending() == []
+        assert journal.rejected()[0].state is OutboxState.REJECTED
+        others = connection.platform.tasks_for(decisions[0].result_id)
+        assert any(t["identifier"][0]["value"] == decisions[0].id for t in others)
+    finally:
+        connection.sign_out()
+
+
+@pytest.mark.e2e
+def test_killed_at_random_moments_nothing_confirmed_is_lost_or_doubled(
+    clean_faults: Sandbox, tmp_path: Path
+) -> None:
+    sandbox = clean_faults
+    sandbox.set_faults(error_rate=0.15, drop_rate=0.1, latency_ms=5)
+    driver = Path(__file__).with_name("decision_driver.py")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    rng = random.Random(20261123)
+    confirmed: list[str] = []
+    kills = 0
+    for round_number in range(6):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                str(driver),
+                "--journal",
+                str(tmp_path),
+                "--platform",
+                sandbox.base_url,
+                "--count",
+                "15",
+                "--seed",
+                str(round_number),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        time.sleep(rng.uniform(0.4, 1.5))
+        process.send_signal(signal.SIGKILL)
+        out, _ = process.communicate(timeout=30)
+        kills += int(process.returncode == -signal.SIGKILL)
+        confirmed += [line.split()[1] for line in out.splitlines() if line.startswith("CONFIRMED")]
+    assert kills >= 4, "the driver must really be killed mid-work"
+    assert confirmed, "the driver confirmed nothing before being killed"
+    sandbox.reset_faults()
+    drain = subprocess.run(
+        [
+            sys.executable,
+            str(driver),
+            "--journal",
+            str(tmp_path),
+            "--platform",
+            sandbox.base_url,
+            "--count",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert "DONE" in drain.stdout, drain.stderr[-2000:]
+    token = sandbox.token()
+    journal_ids = [e.decision.id for e in Journal(tmp_path).all()]
+    assert set(confirmed) <= set(journal_ids)
+    counts = {d: _server_count(sandbox, token, d) for d in journal_ids}
+    assert [d for d, n in counts.items() if n != 1] == []

@@ -1,0 +1,166 @@
+"""The local decision journal and outbox (SQLite, WAL, synchronous=FULL).
+
+A decision is on disk before ``record`` returns, so the UI may say "saved" right after it.
+Each entry then waits in the outbox until the platform has it (``mark_sent``) or refused it
+for a reason (``mark_rejected``); nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from enum import Enum
+from pathlib import Path
+
+from workstation.recognition.decisions import Decision, DecisionKind
+
+JOURNAL_FILE = "journal.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS decision(
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT UNIQUE NOT NULL,
+    result_id TEXT NOT NULL, patient_id TEXT NOT NULL, kind TEXT NOT NULL,
+    username TEXT NOT NULL, practitioner TEXT NOT NULL, authored_on TEXT NOT NULL,
+    catalog_version TEXT NOT NULL, item_code TEXT NOT NULL, category TEXT NOT NULL,
+    hospital_id TEXT NOT NULL, reason_code TEXT NOT NULL, reason_label TEXT NOT NULL,
+    note TEXT NOT NULL, patient_informed INTEGER NOT NULL, eligibility TEXT NOT NULL,
+    supersedes TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '', server_id TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS decision_result ON decision(result_id, seq);
+CREATE INDEX IF NOT EXISTS decision_state ON decision(state, seq);
+"""
+_FIELDS = tuple(Decision.__dataclass_fields__)
+
+
+class OutboxState(Enum):
+    """Where a recorded decision is on its way to the platform."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    REJECTED = "rejected"  # the platform refused it for a reason; shown to the doctor
+
+
+class JournalError(Exception):
+    """The journal cannot be written (disk full, read-only, corrupt)."""
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """A decision with its delivery state."""
+
+    decision: Decision
+    state: OutboxState
+    attempts: int
+    last_error: str
+    server_id: str
+
+
+def _row_to_entry(row: sqlite3.Row) -> JournalEntry:
+    values = {name: row[name] for name in _FIELDS}
+    values["kind"] = DecisionKind(values["kind"])
+    values["authored_on"] = dt.datetime.fromisoformat(values["authored_on"])
+    values["patient_informed"] = bool(values["patient_informed"])
+    return JournalEntry(
+        Decision(**values),
+        OutboxState(row["state"]),
+        int(row["attempts"]),
+        str(row["last_error"]),
+        str(row["server_id"]),
+    )
+
+
+class Journal:
+    """One user's decision journal in ``directory``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / JOURNAL_FILE
+        self._lock = threading.Lock()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise JournalError(f"the decision journal cannot be opened: {exc}") from exc
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA synchronous=FULL")  # committed = on disk, also in WAL mode
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def record(self, decision: Decision) -> None:
+        """Store a decision durably. Raises JournalError (e.g. disk full): then it is not
+        saved and the UI must say so."""
+        values = asdict(decision)
+        values["kind"] = decision.kind.value
+        values["authored_on"] = decision.authored_on.isoformat()
+        values["patient_informed"] = int(decision.patient_informed)
+        columns = ", ".join(_FIELDS)
+        marks = ", ".join(f":{name}" for name in _FIELDS)
+        try:
+            with self._lock, self._connect() as db:
+                db.execute(f"INSERT INTO decision({columns}) VALUES ({marks})", values)  # noqa: S608
+        except sqlite3.Error as exc:
+            raise JournalError(f"the decision could not be saved: {exc}") from exc
+
+    def _select(self, where: str, args: tuple[object, ...]) -> list[JournalEntry]:
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT * FROM decision WHERE {where} ORDER BY seq",  # noqa: S608 - fixed clauses
+                args,
+            ).fetchall()
+        return [_row_to_entry(row) for row in rows]
+
+    def pending(self) -> list[JournalEntry]:
+        """Decisions not yet on the platform, oldest first."""
+        return self._select("state = ?", (OutboxState.PENDING.value,))
+
+    def rejected(self) -> list[JournalEntry]:
+        """Decisions the platform refused."""
+        return self._select("state = ?", (OutboxState.REJECTED.value,))
+
+    def history(self, result_id: str) -> list[JournalEntry]:
+        """Every decision on one result, oldest first."""
+        return self._select("result_id = ?", (result_id,))
+
+    def latest(self, result_id: str) -> JournalEntry | None:
+        """The decision in force on a result (None if none, or the last was withdrawn)."""
+        entries = self.history(result_id)
+        if not entries or entries[-1].decision.kind is DecisionKind.WITHDRAWN:
+            return None
+        return entries[-1]
+
+    def all(self) -> list[JournalEntry]:
+        """Everything, oldest first."""
+        return self._select("1 = 1", ())
+
+    def _update(self, decision_id: str, state: OutboxState, error: str, server_id: str) -> None:
+        with self._lock, self._connect() as db:
+            db.execute(
+                "UPDATE decision SET state = ?, attempts = attempts + 1, last_error = ?,"
+                " server_id = CASE WHEN ? = '' THEN server_id ELSE ? END WHERE id = ?",
+                (state.value, error, server_id, server_id, decision_id),
+            )
+
+    def mark_sent(self, decision_id: str, server_id: str) -> None:
+        """The platform has the decision."""
+        self._update(decision_id, OutboxState.SENT, "", server_id)
+
+    def mark_rejected(self, decision_id: str, reason: str) -> None:
+        """The platform refused the decision for ``reason``; it will not be resent."""
+        self._update(decision_id, OutboxState.REJECTED, reason, "")
+
+    def mark_attempt_failed(self, decision_id: str, error: str) -> None:
+        """A send failed for a passing reason; it stays pending."""
+        self._update(decision_id, OutboxState.PENDING, error, "")

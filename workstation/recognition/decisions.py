@@ -1,0 +1,165 @@
+"""Recognition decisions: what the doctor decided about a result, as plain data, and how it
+is written for the medical record and as a FHIR Task."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from workstation import fhir_systems as systems
+from workstation.model import Hospital, RepeatReason, Result
+
+
+class DecisionKind(Enum):
+    """The states a result can be given (viewed is implicit in the audit log)."""
+
+    ACCEPTED = "accepted"  # 互认
+    REPEAT_ORDERED = "repeat-ordered"  # 不互认 / 重新检查
+    WITHDRAWN = "withdrawn"  # 撤销: takes back the previous decision, history kept
+
+
+class DecisionError(ValueError):
+    """A decision that may not be recorded as given (missing reason, note…)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision, immutable. A later decision on the same result supersedes it."""
+
+    id: str  # client-generated; also the Task identifier, so a resend is harmless
+    result_id: str  # DiagnosticReport id
+    patient_id: str
+    kind: DecisionKind
+    username: str
+    practitioner: str  # "Practitioner/…"
+    authored_on: dt.datetime  # timezone-aware
+    catalog_version: str
+    item_code: str
+    category: str  # "lab" | "imaging"
+    hospital_id: str
+    reason_code: str = ""
+    reason_label: str = ""
+    note: str = ""
+    patient_informed: bool = False
+    eligibility: str = ""  # the rule check shown when she decided
+    supersedes: str = ""  # id of the decision this one replaces
+
+
+def new_decision(
+    result: Result,
+    kind: DecisionKind,
+    *,
+    username: str,
+    practitioner: str,
+    catalog_version: str,
+    eligibility: str,
+    now: dt.datetime,
+    reason: RepeatReason | None = None,
+    note: str = "",
+    patient_informed: bool = False,
+    supersedes: str = "",
+) -> Decision:
+    """Validate and build a decision. Raises DecisionError when the rules of recording are not
+    met: a repeat needs a coded reason, a reason marked "needs note" needs a note, and a
+    refusal needs the tick that the purpose was explained to the patient or family."""
+    note = note.strip()
+    if kind is DecisionKind.REPEAT_ORDERED:
+        if reason is None:
+            raise DecisionError("a repeat needs a reason")
+        if reason.needs_note and not note:
+            raise DecisionError("this reason needs a note")
+        if reason.counts_as_refusal and not patient_informed:
+            raise DecisionError("record that the reason was explained to the patient")
+    elif reason is not None:
+        raise DecisionError("only a repeat takes a reason")
+    if now.tzinfo is None:
+        raise DecisionError("decision time must be timezone-aware")
+    return Decision(
+        id=str(uuid.uuid4()),
+        result_id=result.id,
+        patient_id=result.patient_id,
+        kind=kind,
+        username=username,
+        practitioner=practitioner,
+        authored_on=now,
+        catalog_version=catalog_version,
+        item_code=result.item_code,
+        category=result.category.value,
+        hospital_id=result.hospital_id,
+        reason_code=reason.code if reason else "",
+        reason_label=reason.label_zh if reason else "",
+        note=note,
+        patient_informed=patient_informed,
+        eligibility=eligibility,
+        supersedes=supersedes,
+    )
+
+
+def record_sentence(decision: Decision, result: Result, hospital: Hospital | None) -> str:
+    """The sentence for the medical record (病历), in Chinese as the chart is kept."""
+    where = hospital.name if hospital else result.hospital_id
+    when = result.effective.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d")
+    mark = f"（{result.mark.mark}）" if result.mark else ""
+    what = f"{where}{when}{result.item_name}{mark}"
+    if decision.kind is DecisionKind.ACCEPTED:
+        return f"患者{what}结果经本人审阅，予以互认，本次不再重复检查。"
+    if decision.kind is DecisionKind.WITHDRAWN:
+        return f"撤销此前对{what}的互认结论。"
+    sentence = f"患者{what}结果不予互认，需重新检查，原因：{decision.reason_label}"
+    if decision.note:
+        sentence += f"（{decision.note}）"
+    sentence += "。"
+    if decision.patient_informed:
+        sentence += "已向患者/家属说明复查的目的和必要性。"
+    return sentence
+
+
+def task_resource(decision: Decision) -> dict[str, Any]:
+    """The decision as a FHIR R4 Task (status completed; businessStatus = the decision)."""
+    task: dict[str, Any] = {
+        "resourceType": "Task",
+        "identifier": [{"system": systems.SID_TASK, "value": decision.id}],
+        "status": "completed",
+        "intent": "order",
+        "code": {
+            "coding": [
+                {
+                    "system": systems.CS_TASK_CODE,
+                    "code": systems.TASK_CODE_REVIEW,
+                    "display": "检查检验结果互认审核",
+                }
+            ]
+        },
+        "focus": {"reference": f"DiagnosticReport/{decision.result_id}"},
+        "for": {"reference": f"Patient/{decision.patient_id}"},
+        "owner": {"reference": decision.practitioner, "display": decision.username},
+        "authoredOn": decision.authored_on.isoformat(timespec="seconds"),
+        "lastModified": decision.authored_on.isoformat(timespec="seconds"),
+        "businessStatus": {
+            "coding": [{"system": systems.CS_DECISION, "code": decision.kind.value}]
+        },
+        "extension": [
+            {"url": systems.EXT_CATALOG_VERSION, "valueString": decision.catalog_version},
+            {"url": systems.EXT_PATIENT_INFORMED, "valueBoolean": decision.patient_informed},
+        ],
+    }
+    if decision.reason_code:
+        task["reasonCode"] = {
+            "coding": [
+                {
+                    "system": systems.CS_REPEAT_REASON,
+                    "code": decision.reason_code,
+                    "display": decision.reason_label,
+                }
+            ]
+        }
+    notes = [n for n in (decision.note, f"rule check: {decision.eligibility}") if n]
+    task["note"] = [{"text": n} for n in notes]
+    if decision.supersedes:
+        task["partOf"] = [
+            {"identifier": {"system": systems.SID_TASK, "value": decision.supersedes}}
+        ]
+    return task

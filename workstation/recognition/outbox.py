@@ -1,0 +1,70 @@
+"""Sending recorded decisions to the platform: in order, exactly once, across restarts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from workstation.http import ErrorKind, PlatformError
+from workstation.journal import Journal
+from workstation.recognition.decisions import task_resource
+
+log = logging.getLogger("workstation.outbox")
+
+
+class TaskSink(Protocol):
+    """Where decisions go (the platform)."""
+
+    def create_task(self, task: dict[str, Any], identifier: str) -> str:
+        """Conditionally create the Task; returns the server id. Raises PlatformError."""
+        ...
+
+
+@dataclass
+class SendReport:
+    """What one pass over the outbox did."""
+
+    sent: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    failed: str = ""  # the passing problem that stopped the pass, if any
+
+    @property
+    def clean(self) -> bool:
+        """True when nothing failed for a passing reason."""
+        return not self.failed
+
+
+def send_pending(
+    journal: Journal, sink: TaskSink, should_stop: Callable[[], bool] = lambda: False
+) -> SendReport:
+    """Send every pending decision, oldest first. A refusal with a reason (4xx other than
+    auth) marks that decision rejected and goes on; a passing failure (network, 5xx,
+    expired session) stops the pass so the next one retries from there."""
+    report = SendReport()
+    for entry in journal.pending():
+        if should_stop():
+            break
+        decision = entry.decision
+        try:
+            server_id = sink.create_task(task_resource(decision), decision.id)
+        except PlatformError as exc:
+            if exc.kind in (ErrorKind.REJECTED, ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND):
+                journal.mark_rejected(decision.id, exc.detail or exc.kind.value)
+                report.rejected.append((decision.id, exc.detail or exc.kind.value))
+                log.warning("decision refused by the platform (%s)", exc.status)
+                continue
+            journal.mark_attempt_failed(decision.id, exc.kind.value)
+            report.failed = exc.kind.value
+            break
+        journal.mark_sent(decision.id, server_id)
+        report.sent.append(decision.id)
+    return report
+
+
+def next_delay_s(failures: int, base_s: float = 2.0, cap_s: float = 300.0) -> float:
+    """Back-off before the next attempt after ``failures`` failed passes in a row."""
+    if failures <= 0:
+        return 0.0
+    return float(min(cap_s, base_s * 2 ** (failures - 1)))
