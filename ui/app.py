@@ -60,6 +60,7 @@ def run(argv: Sequence[str], context: AppContext) -> int:
         secrets,
         AuditLog(context.paths.data_dir),
         save_settings=context.settings_store.save,
+        journal_root=context.paths.data_dir / "journal",
     )
     window = MainWindow(deps)
     window.resize(1366, 820)

@@ -9,22 +9,26 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar
 
 from ui.messages import describe
-from ui.patient_page import PatientPage
+from ui.patient_page import DecisionContext, PatientPage
 from ui.platforms_dialog import PlatformsDialog
 from ui.search_page import SearchPage
 from ui.sign_in import SignInWidget
+from ui.statistics_dialog import StatisticsDialog
 from ui.workers import TaskRunner
 from workstation.audit import AuditLog, audit_event, new_record
 from workstation.auth import SecretStore
 from workstation.config import PlatformEntry, Settings
+from workstation.journal import Journal
 from workstation.model import Catalog, Hospital, Patient
+from workstation.recognition.outbox import SendReport, next_delay_s, send_pending
 from workstation.records.platform import classify_query
 from workstation.services import Connection, resume, sign_in, sign_in_with_browser
 
@@ -40,6 +44,7 @@ class WindowDeps:
     audit_log: AuditLog
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
     save_settings: Callable[[Settings], None] | None = None
+    journal_root: Path | None = None  # decisions are kept per user below this folder
 
 
 @dataclass
@@ -71,6 +76,11 @@ def _browser_and_prepare(
     secrets: SecretStore | None,
 ) -> _Signed:
     return _prepare(sign_in_with_browser(entry, open_browser, remember=remember, secrets=secrets))
+
+
+def _send_outbox(journal: Journal, platform: Any) -> tuple[SendReport, int, int]:
+    report = send_pending(journal, platform)
+    return report, len(journal.pending()), len(journal.rejected())
 
 
 def _resume_and_prepare(entry: PlatformEntry, secrets: SecretStore | None) -> _Signed | None:
@@ -119,7 +129,19 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self.toolbar.hide()
         self.busy_label = QLabel()
+        self.outbox_label = QLabel()
+        self.outbox_label.setObjectName("outboxLabel")
+        self.statusBar().addPermanentWidget(self.outbox_label)
         self.statusBar().addPermanentWidget(self.busy_label)
+        self.journal: Journal | None = None
+        self._outbox_running = False
+        self._outbox_failures = 0
+        self.outbox_timer = QTimer(self)
+        self.outbox_timer.setSingleShot(True)
+        self.outbox_timer.timeout.connect(self.flush_outbox)
+        self.stats_action = QAction(self.tr("My statistics…"), self)
+        self.stats_action.triggered.connect(self.show_statistics)
+        self.toolbar.insertAction(self.sign_out_action, self.stats_action)
         self.statusBar().showMessage(self.tr("Not signed in"))
 
         self.sign_in.sign_in_requested.connect(self._sign_in)
@@ -127,6 +149,8 @@ class MainWindow(QMainWindow):
         self.sign_in.edit_platforms_requested.connect(self.edit_platforms)
         self.open_url_requested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.patient_page.session_expired.connect(self._session_expired)
+        self.patient_page.decision_saved.connect(self.flush_outbox)
+        self.patient_page.decision.install_shortcuts(self)
         self.search.search_requested.connect(self._search)
         self.search.patient_chosen.connect(self.open_patient)
         self.patient_page.back_requested.connect(self._back_to_search)
@@ -221,14 +245,20 @@ class MainWindow(QMainWindow):
         )
         self.pages.setCurrentWidget(self.search)
         self.search.query_edit.setFocus()
+        root = self.deps.journal_root
+        self.journal = Journal(root / user.username) if root is not None else None
+        self.flush_outbox()
 
     def _sign_in_failed(self, error: Exception) -> None:
         self.statusBar().showMessage(self.tr("Not signed in"))
         self.sign_in.show_error(describe(error))
 
     def sign_out(self) -> None:
-        """Leave the patient, revoke the session, forget everything shown."""
+        """Leave the patient, revoke the session, forget everything shown. Decisions not yet
+        sent stay in the journal and go out after the next sign-in."""
         signed, self.signed = self.signed, None
+        self.outbox_timer.stop()
+        self.outbox_label.clear()
         self.patient_page.close_patient()
         self.search.clear()
         self.toolbar.hide()
@@ -266,6 +296,15 @@ class MainWindow(QMainWindow):
         signed = self.signed
         self.search.add_recent(patient)
         self.pages.setCurrentWidget(self.patient_page)
+        user = signed.connection.user
+        context = None
+        if self.journal is not None:
+            context = DecisionContext(
+                self.journal,
+                user.username,
+                user.practitioner,
+                signed.catalog.version if signed.catalog else "",
+            )
         self.patient_page.open(
             signed.connection,
             patient,
@@ -273,8 +312,8 @@ class MainWindow(QMainWindow):
             signed.catalog,
             signed.here_region,
             self.deps.clock(),
+            context,
         )
-        user = signed.connection.user
         record = new_record("patient-view", user.username, user.practitioner, patient.id)
         self.runner.start(
             self._audit,
@@ -286,6 +325,57 @@ class MainWindow(QMainWindow):
     def _audit(self, connection: Connection, record: Any) -> None:
         self.deps.audit_log.append(record)
         connection.platform.send_audit(audit_event(record))
+
+    # --- outbox ----------------------------------------------------------------------------
+    def flush_outbox(self) -> None:
+        """Send waiting decisions now (on a worker); reschedules itself with back-off."""
+        if self.journal is None or self.signed is None or self._outbox_running:
+            return
+        self._outbox_running = True
+        self.outbox_timer.stop()
+        self.runner.start(
+            _send_outbox,
+            self.journal,
+            self.signed.connection.platform,
+            on_result=self._outbox_done,
+            on_error=self._outbox_error,
+        )
+
+    def _outbox_done(self, value: Any) -> None:
+        self._outbox_running = False
+        report, pending, rejected = value
+        self._outbox_failures = 0 if report.clean else self._outbox_failures + 1
+        parts = []
+        if pending:
+            parts.append(self.tr("%n decision(s) waiting to send", "", pending))
+        if rejected:
+            parts.append(self.tr("%n refused by the platform", "", rejected))
+        self.outbox_label.setText(" · ".join(parts))
+        self.outbox_label.setStyleSheet("color: #b00020;" if rejected else "color: #8a6d00;")
+        if report.rejected:
+            self.statusBar().showMessage(
+                self.tr("The platform refused a decision: %1").replace("%1", report.rejected[0][1])
+            )
+        if report.sent and self.patient_page.decision.result is not None:
+            self.patient_page.show_result_decisions()
+        delay = next_delay_s(self._outbox_failures) if pending else 30.0
+        self.outbox_timer.start(int(max(delay, 2.0) * 1000))
+
+    def _outbox_error(self, error: Exception) -> None:
+        self._outbox_running = False
+        self._outbox_failures += 1
+        log.warning("outbox pass failed: %s", type(error).__name__)
+        self.outbox_timer.start(int(next_delay_s(self._outbox_failures) * 1000))
+
+    def show_statistics(self) -> None:
+        """The doctor's own statistics over a date range, with CSV export."""
+        if self.journal is None:
+            return
+        catalog = self.signed.catalog if self.signed else None
+        dialog = StatisticsDialog(
+            self.journal, catalog, self.runner, self.signed.hospitals if self.signed else {}, self
+        )
+        dialog.exec()
 
     def _back_to_search(self) -> None:
         self.patient_page.close_patient()

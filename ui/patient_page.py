@@ -8,6 +8,7 @@ import html
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.decision_panel import DecisionPanel
 from ui.error_banner import ErrorBanner
 from ui.lab_table import LabTable
 from ui.messages import describe
@@ -29,11 +31,48 @@ from ui.timeline import TimelineWidget
 from ui.viewer import ImageViewer
 from ui.workers import Task, TaskRunner
 from workstation.http import ErrorKind, PlatformError
-from workstation.model import Catalog, Category, Hospital, ImagingStudyRef, Patient, Result
+from workstation.journal import Journal, JournalEntry
+from workstation.model import (
+    Catalog,
+    Category,
+    Hospital,
+    ImagingStudyRef,
+    Patient,
+    RepeatReason,
+    Result,
+)
+from workstation.recognition.decisions import (
+    DecisionError,
+    DecisionKind,
+    new_decision,
+    record_sentence,
+)
 from workstation.redact import mask_id_card
 from workstation.services import Connection, LoadedImage, load_series
+from workstation.timeline import same_visit
 
 log = logging.getLogger("ui.patient")
+
+
+@dataclass(frozen=True)
+class DecisionContext:
+    """Who decides, where decisions are kept, and which catalog applies."""
+
+    journal: Journal
+    username: str
+    practitioner: str
+    catalog_version: str
+
+
+def _in_force(journal: Journal) -> dict[str, tuple[DecisionKind | None, str]]:
+    last: dict[str, tuple[DecisionKind | None, str]] = {}
+    for entry in journal.all():
+        kind = entry.decision.kind
+        last[entry.decision.result_id] = (
+            None if kind is DecisionKind.WITHDRAWN else kind,
+            entry.decision.id,
+        )
+    return last
 
 
 def _fetch_results(
@@ -69,6 +108,7 @@ class PatientPage(QWidget):
     """Emits ``back_requested`` (to the search page) and ``busy_changed(bool, str)``."""
 
     back_requested = Signal()
+    decision_saved = Signal()
     busy_changed = Signal(bool, str)
     session_expired = Signal()
 
@@ -103,6 +143,13 @@ class PatientPage(QWidget):
         self.report = QTextBrowser()
         self.report.setObjectName("reportText")
         self.report.setMinimumWidth(260)
+        self.decision = DecisionPanel()
+        self.decision.accept_requested.connect(self._accept)
+        self.decision.repeat_requested.connect(self._repeat)
+        self.decision.withdraw_requested.connect(self._withdraw)
+        self.decision.bulk_accept_requested.connect(self._bulk_accept)
+        self.context: DecisionContext | None = None
+        self.now = dt.datetime.now(dt.UTC)
         self.labs = LabTable()
 
         top = QHBoxLayout()
@@ -119,11 +166,15 @@ class PatientPage(QWidget):
         image_layout.addLayout(series_bar)
         image_layout.addWidget(self.viewer, 1)
         right_top = QSplitter(Qt.Orientation.Horizontal)
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.addWidget(self.report)
+        side.addWidget(self.decision)
+        side.setSizes([110, 560])
         right_top.addWidget(image_pane)
-        right_top.addWidget(self.report)
+        right_top.addWidget(side)
         right_top.setStretchFactor(0, 3)
         right_top.setStretchFactor(1, 1)
-        right_top.setSizes([560, 200])
+        right_top.setSizes([520, 330])
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(right_top)
         right.addWidget(self.labs)
@@ -149,10 +200,15 @@ class PatientPage(QWidget):
         catalog: Catalog | None,
         here_region: str,
         now: dt.datetime,
+        context: DecisionContext | None = None,
     ) -> None:
         """Show a patient and page in their results from the platform."""
         self.close_patient()
         self.connection, self.patient = connection, patient
+        self.context, self.now = context, now
+        self.decision.set_catalog(catalog)
+        if context is not None:
+            self.runner.start(_in_force, context.journal, on_result=self.timeline.set_decisions)
         age = patient.age_on(now.date())
         gender = {"male": self.tr("Male"), "female": self.tr("Female")}.get(
             patient.gender.value, self.tr("Unknown")
@@ -218,6 +274,7 @@ class PatientPage(QWidget):
         self._selection_serial += 1
         serial = self._selection_serial
         self.report.setHtml(self._report_html(result))
+        self._show_decisions(result)
         if result.category is Category.LAB:
             self.runner.start(
                 self.connection.platform.observations,
@@ -235,6 +292,138 @@ class PatientPage(QWidget):
                 on_result=lambda study: self._study_arrived(serial, study),
                 on_error=lambda exc: self._image_failed(exc, result),
             )
+
+    # --- decisions -------------------------------------------------------------------------
+    def _show_decisions(self, result: Result) -> None:
+        assessment = self.timeline.assessments.get(result.id)
+        hospital = self.timeline.hospitals.get(result.hospital_id)
+        self.decision.set_result(result, assessment, hospital, self.now)
+        if self.context is None or self.connection is None:
+            return
+        context, platform = self.context, self.connection.platform
+
+        def load() -> tuple[list[JournalEntry], list[str]]:
+            entries = context.journal.history(result.id)
+            others = []
+            try:
+                for task in platform.tasks_for(result.id):
+                    owner = task.get("owner", {})
+                    if owner.get("reference") == context.practitioner:
+                        continue
+                    codes = task.get("businessStatus", {}).get("coding", [{}])
+                    status = codes[0].get("code", "") if codes else ""
+                    others.append(
+                        f"{task.get('authoredOn', '')[:16]}  {owner.get('display', '')}: {status}"
+                    )
+            except PlatformError as exc:
+                log.info("other doctors' decisions not shown: %s", exc.kind.value)
+            return entries, others
+
+        serial = self._selection_serial
+        self.runner.start(
+            load,
+            on_result=lambda value: self._decisions_loaded(serial, result, value),
+            on_error=lambda exc: self.decision.show_problem(describe(exc)),
+        )
+
+    def _decisions_loaded(self, serial: int, result: Result, value: Any) -> None:
+        if serial != self._selection_serial:
+            return
+        entries, others = value
+        hospital = self.timeline.hospitals.get(result.hospital_id)
+        sentence = record_sentence(entries[-1].decision, result, hospital) if entries else ""
+        self.decision.show_entries(entries, others, sentence)
+        self.timeline.set_decision(result.id, entries[-1].decision.kind if entries else None)
+
+    def _record(
+        self,
+        result: Result,
+        kind: DecisionKind,
+        reason: RepeatReason | None = None,
+        note: str = "",
+        informed: bool = False,
+    ) -> None:
+        context = self.context
+        if context is None:
+            return
+        assessment = self.timeline.assessments.get(result.id)
+        in_force = self.timeline.decision_ids.get(result.id, "")
+        try:
+            decision = new_decision(
+                result,
+                kind,
+                username=context.username,
+                practitioner=context.practitioner,
+                catalog_version=context.catalog_version,
+                eligibility=assessment.eligibility.value if assessment else "",
+                now=dt.datetime.now(dt.UTC),
+                reason=reason,
+                note=note,
+                patient_informed=informed,
+                supersedes=in_force,
+            )
+        except DecisionError as exc:
+            self.decision.show_problem(str(exc))
+            return
+        self.timeline.set_decision(result.id, kind, decision.id)
+        self.runner.start(
+            context.journal.record,
+            decision,
+            on_result=lambda _none: self._recorded(result),
+            on_error=lambda exc: self._not_recorded(result, exc),
+        )
+
+    def show_result_decisions(self) -> None:
+        """Reload the decisions of the selected result (e.g. after the outbox sent them)."""
+        if self.decision.result is not None:
+            self._show_decisions(self.decision.result)
+
+    def _not_recorded(self, result: Result, error: Exception) -> None:
+        self.decision.show_problem(self.tr("Not saved: %1").replace("%1", str(error)))
+        self._refresh_badge(result)
+
+    def _recorded(self, result: Result) -> None:
+        self.decision_saved.emit()
+        if self.decision.result is not None and self.decision.result.id == result.id:
+            self._show_decisions(result)
+
+    def _refresh_badge(self, result: Result) -> None:
+        if self.context is None:
+            return
+        self.runner.start(
+            self.context.journal.latest,
+            result.id,
+            on_result=lambda entry: self.timeline.set_decision(
+                result.id,
+                entry.decision.kind if entry else None,
+                entry.decision.id if entry else "",
+            ),
+        )
+
+    def _accept(self) -> None:
+        if self.decision.result is not None:
+            self._record(self.decision.result, DecisionKind.ACCEPTED)
+
+    def _repeat(self, reason: RepeatReason, note: str, informed: bool) -> None:
+        if self.decision.result is not None:
+            self._record(self.decision.result, DecisionKind.REPEAT_ORDERED, reason, note, informed)
+
+    def _withdraw(self) -> None:
+        if self.decision.result is not None:
+            self._record(self.decision.result, DecisionKind.WITHDRAWN)
+
+    def _bulk_accept(self) -> None:
+        """Accept every eligible, undecided result of the selected result's visit."""
+        anchor = self.decision.result
+        if anchor is None or self.context is None:
+            return
+        for result in same_visit(self.timeline.results, anchor):
+            assessment = self.timeline.assessments.get(result.id)
+            if assessment is None or not assessment.eligible:
+                continue
+            if self.timeline.decisions.get(result.id) is not None:
+                continue
+            self._record(result, DecisionKind.ACCEPTED)
 
     def _labs_failed(self, error: Exception, result: Result) -> None:
         if not self._expired(error):
@@ -362,6 +551,7 @@ class PatientPage(QWidget):
         self.viewer.clear()
         self.labs.clear()
         self.report.clear()
+        self.decision.set_result(None, None, None, None)
         self.series_box.clear()
         self.banner.hide()
         self.header.clear()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.model import Catalog, Category, Hospital, Result
+from workstation.recognition.decisions import DecisionKind
 from workstation.recognition.validity import Assessment, Eligibility, assess
 from workstation.timeline import TimelineFilter, group_by_day
 
@@ -48,6 +49,8 @@ class TimelineWidget(QWidget):
         self.here_region = ""
         self.now = dt.datetime.now(dt.UTC)
         self.assessments: dict[str, Assessment] = {}
+        self.decisions: dict[str, DecisionKind | None] = {}  # in force, per result
+        self.decision_ids: dict[str, str] = {}  # last recorded decision, per result
 
         self.hospital_box = QComboBox()
         self.hospital_box.setObjectName("hospitalFilter")
@@ -72,7 +75,7 @@ class TimelineWidget(QWidget):
         self.text_edit.setClearButtonEnabled(True)
         self.tree = QTreeWidget()
         self.tree.setObjectName("timeline")
-        self.tree.setColumnCount(6)
+        self.tree.setColumnCount(7)
         self.tree.setHeaderLabels(
             [
                 self.tr("Date / time"),
@@ -81,6 +84,7 @@ class TimelineWidget(QWidget):
                 self.tr("Item"),
                 self.tr("HR mark"),
                 self.tr("Recognition"),
+                self.tr("Decision"),
             ]
         )
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -126,6 +130,8 @@ class TimelineWidget(QWidget):
         """Forget the patient."""
         self.results = []
         self.assessments = {}
+        self.decisions = {}
+        self.decision_ids = {}
         self.tree.clear()
         self._fill_filters()
 
@@ -219,8 +225,10 @@ class TimelineWidget(QWidget):
         self.tree.setUpdatesEnabled(True)
         if keep is not None:
             self.tree.setCurrentItem(keep)
-        for column in range(6):
+        for column in range(7):
             self.tree.resizeColumnToContents(column)
+        # Long hospital names are elided so the badge and decision columns stay in view.
+        self.tree.setColumnWidth(1, min(self.tree.columnWidth(1), 190))
 
     def _row(self, result: Result) -> QTreeWidgetItem:
         hospital = self.hospitals.get(result.hospital_id)
@@ -238,12 +246,42 @@ class TimelineWidget(QWidget):
                 result.item_name,
                 mark,
                 badge,
+                self.decision_text(self.decisions.get(result.id)),
             ]
         )
         item.setData(0, Qt.ItemDataRole.UserRole, result)
         if assessment is not None:
             item.setForeground(5, QBrush(QColor(_BADGE_COLOURS[assessment.eligibility])))
         return item
+
+    def decision_text(self, kind: DecisionKind | None) -> str:
+        """Localized decision in force."""
+        if kind is DecisionKind.ACCEPTED:
+            return self.tr("✓ accepted")
+        if kind is DecisionKind.REPEAT_ORDERED:
+            return self.tr("↻ repeat")
+        return ""
+
+    def set_decisions(self, in_force: dict[str, tuple[DecisionKind | None, str]]) -> None:
+        """Decisions already in the journal (kind in force, last decision id) per result."""
+        for result_id, (kind, decision_id) in in_force.items():
+            self.decisions[result_id] = kind
+            self.decision_ids[result_id] = decision_id
+        self.refresh()
+
+    def set_decision(
+        self, result_id: str, kind: DecisionKind | None, decision_id: str = ""
+    ) -> None:
+        """Update one row's decision column."""
+        self.decisions[result_id] = None if kind is DecisionKind.WITHDRAWN else kind
+        if decision_id:
+            self.decision_ids[result_id] = decision_id
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                child = group.child(j)
+                if child.data(0, Qt.ItemDataRole.UserRole).id == result_id:
+                    child.setText(6, self.decision_text(self.decisions[result_id]))
 
     def selected_result(self) -> Result | None:
         """The result of the current row."""

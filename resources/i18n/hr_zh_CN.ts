@@ -22,6 +22,219 @@
     </message>
 </context>
 <context>
+    <name>DecisionPanel</name>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="52" />
+        <source>Accept (A)</source>
+        <translation>互认（A）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="54" />
+        <source>Recognize this result: no repeat (A)</source>
+        <translation>互认此结果，不再重复检查（A）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="59" />
+        <source>Order repeat (R)</source>
+        <translation>重新检查（R）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="62" />
+        <source>Do not recognize: the examination is repeated (R), then choose a reason (1–9)</source>
+        <translation>不予互认，需重新检查（R），再选择原因（1–9）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="68" />
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="69" />
+        <source>Withdraw the decision in force (history is kept)</source>
+        <translation>撤销当前结论（保留历史记录）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="70" />
+        <source>Accept all eligible of this visit</source>
+        <translation>互认本次就诊全部符合条件的结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="78" />
+        <source>Note (required for some reasons)</source>
+        <translation>备注（部分原因必填）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="80" />
+        <source>Purpose and necessity explained to the patient / family</source>
+        <translation>已向患者/家属说明复查的目的和必要性</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="83" />
+        <source>Save repeat order</source>
+        <translation>保存复查决定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="89" />
+        <source>Reason for the repeat</source>
+        <translation>复查原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="100" />
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="101" />
+        <source>Copy the sentence for the medical record</source>
+        <translation>复制病历记录语句</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="119" />
+        <source>For the medical record</source>
+        <translation>病历记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="121" />
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="185" />
+        <source>Select a result to decide on it.</source>
+        <translation>请选择一项结果以作出互认结论。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/decision_panel.py" line="196" />
+        <source>%n hour(s)</source>
+        <translation><numerusform>%n小时</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/decision_panel.py" line="197" />
+        <source>%n day(s)</source>
+        <translation><numerusform>%n天</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="203" />
+        <source>HR mark %1</source>
+        <translation>HR标识 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="204" />
+        <source>collected %1 ago</source>
+        <translation>采集于%1前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="207" />
+        <source>validity %1</source>
+        <translation>有效期%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="210" />
+        <source>from a %1 hospital</source>
+        <translation>来自%1医院</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="212" />
+        <source>eligible for recognition</source>
+        <translation>符合互认条件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="213" />
+        <source>expired</source>
+        <translation>已超过有效期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="214" />
+        <source>not a recognized item</source>
+        <translation>非互认项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="215" />
+        <source>no HR mark from the issuing hospital</source>
+        <translation>出具医院未标注 HR 标识</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="216" />
+        <source>recognized only outside this region</source>
+        <translation>不在本地区互认范围内</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="217" />
+        <source>issuing hospital below the item's minimum level</source>
+        <translation>出具医院等级低于该项目要求</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="221" />
+        <source>catalog %1</source>
+        <translation>互认目录 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="222" />
+        <source>The decision is yours.</source>
+        <translation>最终由接诊医师判断。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="251" />
+        <source>No decision yet.</source>
+        <translation>尚未作出结论。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="251" />
+        <source>Decision withdrawn.</source>
+        <translation>结论已撤销。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="255" />
+        <source>In force: %1 · %2</source>
+        <translation>当前结论：%1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="263" />
+        <source>accepted</source>
+        <translation>互认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="264" />
+        <source>repeat ordered</source>
+        <translation>重新检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="265" />
+        <source>withdrawn</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="271" />
+        <source>saved and sent</source>
+        <translation>已保存并上传</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="273" />
+        <source>refused by the platform: %1</source>
+        <translation>平台拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="274" />
+        <source>saved, waiting to send</source>
+        <translation>已保存，等待上传</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="290" />
+        <source>Choose a reason.</source>
+        <translation>请选择原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="295" />
+        <source>This reason needs a note.</source>
+        <translation>此原因需要填写备注。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="301" />
+        <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
+        <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
+    </message>
+</context>
+<context>
     <name>ErrorBanner</name>
     <message>
         <location filename="../../ui/error_banner.py" line="22" />
@@ -72,92 +285,92 @@
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="204" />
+        <location filename="../../ui/viewer.py" line="205" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="208" />
+        <location filename="../../ui/viewer.py" line="209" />
         <source>Brain</source>
         <translation>脑窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="209" />
+        <location filename="../../ui/viewer.py" line="210" />
         <source>Subdural</source>
         <translation>硬膜下</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="210" />
+        <location filename="../../ui/viewer.py" line="211" />
         <source>Stroke</source>
         <translation>卒中</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="211" />
+        <location filename="../../ui/viewer.py" line="212" />
         <source>Lung</source>
         <translation>肺窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="212" />
+        <location filename="../../ui/viewer.py" line="213" />
         <source>Mediastinum</source>
         <translation>纵隔窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="213" />
+        <location filename="../../ui/viewer.py" line="214" />
         <source>Bone</source>
         <translation>骨窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="214" />
+        <location filename="../../ui/viewer.py" line="215" />
         <source>Abdomen</source>
         <translation>腹部</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="215" />
+        <location filename="../../ui/viewer.py" line="216" />
         <source>Liver</source>
         <translation>肝脏</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="219" />
+        <location filename="../../ui/viewer.py" line="220" />
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="380" />
+        <location filename="../../ui/viewer.py" line="381" />
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="386" />
+        <location filename="../../ui/viewer.py" line="387" />
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="393" />
+        <location filename="../../ui/viewer.py" line="394" />
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="395" />
+        <location filename="../../ui/viewer.py" line="396" />
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="399" />
+        <location filename="../../ui/viewer.py" line="400" />
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="406" />
+        <location filename="../../ui/viewer.py" line="407" />
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="407" />
+        <location filename="../../ui/viewer.py" line="408" />
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="408" />
+        <location filename="../../ui/viewer.py" line="409" />
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -218,60 +431,80 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="90" />
+        <location filename="../../ui/main_window.py" line="102" />
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="111" />
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="109" />
+        <location filename="../../ui/main_window.py" line="121" />
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="114" />
+        <location filename="../../ui/main_window.py" line="126" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121" />
-        <location filename="../../ui/main_window.py" line="214" />
+        <location filename="../../ui/main_window.py" line="142" />
+        <source>My statistics…</source>
+        <translation>我的统计…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="145" />
+        <location filename="../../ui/main_window.py" line="253" />
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156" />
+        <location filename="../../ui/main_window.py" line="182" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="171" />
+        <location filename="../../ui/main_window.py" line="197" />
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187" />
+        <location filename="../../ui/main_window.py" line="222" />
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192" />
+        <location filename="../../ui/main_window.py" line="228" />
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206" />
+        <location filename="../../ui/main_window.py" line="242" />
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224" />
+        <location filename="../../ui/main_window.py" line="266" />
         <source>Signed out</source>
         <translation>已退出登录</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="350" />
+        <source>%n decision(s) waiting to send</source>
+        <translation><numerusform>%n 条结论等待上传</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="352" />
+        <source>%n refused by the platform</source>
+        <translation><numerusform>%n 条被平台拒绝</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="357" />
+        <source>The platform refused a decision: %1</source>
+        <translation>平台拒绝了一条结论：%1</translation>
     </message>
 </context>
 <context>
@@ -340,104 +573,109 @@
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="85" />
+        <location filename="../../ui/patient_page.py" line="125" />
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="100" />
+        <location filename="../../ui/patient_page.py" line="140" />
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="113" />
+        <location filename="../../ui/patient_page.py" line="160" />
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="157" />
+        <location filename="../../ui/patient_page.py" line="213" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="157" />
+        <location filename="../../ui/patient_page.py" line="213" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="158" />
+        <location filename="../../ui/patient_page.py" line="214" />
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="162" />
+        <location filename="../../ui/patient_page.py" line="218" />
         <source>%n year(s)</source>
         <translation><numerusform>%n 岁</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="173" />
-        <location filename="../../ui/patient_page.py" line="174" />
+        <location filename="../../ui/patient_page.py" line="229" />
+        <location filename="../../ui/patient_page.py" line="230" />
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="189" />
+        <location filename="../../ui/patient_page.py" line="245" />
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="197" />
+        <location filename="../../ui/patient_page.py" line="253" />
         <source>%n result(s)</source>
         <translation><numerusform>共 %n 项结果</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="230" />
-        <location filename="../../ui/patient_page.py" line="273" />
+        <location filename="../../ui/patient_page.py" line="287" />
+        <location filename="../../ui/patient_page.py" line="462" />
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="263" />
+        <location filename="../../ui/patient_page.py" line="382" />
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="452" />
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="276" />
+        <location filename="../../ui/patient_page.py" line="465" />
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="294" />
+        <location filename="../../ui/patient_page.py" line="483" />
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="327" />
+        <location filename="../../ui/patient_page.py" line="516" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="329" />
+        <location filename="../../ui/patient_page.py" line="518" />
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="334" />
+        <location filename="../../ui/patient_page.py" line="523" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="335" />
+        <location filename="../../ui/patient_page.py" line="524" />
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="335" />
+        <location filename="../../ui/patient_page.py" line="524" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="339" />
+        <location filename="../../ui/patient_page.py" line="528" />
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -480,12 +718,12 @@
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/platforms_dialog.py" line="80" />
+        <location filename="../../ui/platforms_dialog.py" line="81" />
         <source>A platform needs a name and a base URL.</source>
         <translation>平台需要名称和地址。</translation>
     </message>
     <message>
-        <location filename="../../ui/platforms_dialog.py" line="85" />
+        <location filename="../../ui/platforms_dialog.py" line="86" />
         <source>Use https (plain http only for this computer).</source>
         <translation>请使用 https（仅本机地址可用 http）。</translation>
     </message>
@@ -611,154 +849,242 @@
         <translation>通过浏览器登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="62" />
+        <location filename="../../ui/sign_in.py" line="63" />
         <source>Use the platform's own sign-in page (authorization code with PKCE)</source>
         <translation>使用平台自己的登录页面（授权码 + PKCE）</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="63" />
+        <location filename="../../ui/sign_in.py" line="65" />
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="64" />
-        <location filename="../../ui/sign_in.py" line="135" />
+        <location filename="../../ui/sign_in.py" line="66" />
+        <location filename="../../ui/sign_in.py" line="151" />
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="74" />
+        <location filename="../../ui/sign_in.py" line="76" />
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="75" />
+        <location filename="../../ui/sign_in.py" line="77" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="76" />
+        <location filename="../../ui/sign_in.py" line="78" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="103" />
+        <location filename="../../ui/sign_in.py" line="113" />
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="135" />
+        <location filename="../../ui/sign_in.py" line="151" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
 </context>
 <context>
-    <name>TimelineWidget</name>
+    <name>StatisticsDialog</name>
     <message>
-        <location filename="../../ui/timeline.py" line="56" />
-        <source>All categories</source>
-        <translation>全部类别</translation>
+        <location filename="../../ui/statistics_dialog.py" line="46" />
+        <source>My recognition statistics</source>
+        <translation>我的互认统计</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="57" />
-        <source>Laboratory</source>
-        <translation>检验</translation>
+        <location filename="../../ui/statistics_dialog.py" line="65" />
+        <source>Group</source>
+        <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="58" />
-        <location filename="../../ui/timeline.py" line="193" />
-        <source>Imaging</source>
-        <translation>检查</translation>
+        <location filename="../../ui/statistics_dialog.py" line="65" />
+        <source>Decided</source>
+        <translation>已判断</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="61" />
+        <location filename="../../ui/statistics_dialog.py" line="65" />
+        <source>Accepted %</source>
+        <translation>互认率 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="71" />
+        <source>Repeat reasons</source>
+        <translation>复查原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="72" />
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="76" />
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="71" />
+        <location filename="../../ui/statistics_dialog.py" line="78" />
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="108" />
+        <source>Reviewed %1 · accepted %2 · repeats %3 (refusals %4) · saved for patients ¥%5</source>
+        <translation>已审阅 %1 · 互认 %2 · 复查 %3（不互认 %4）· 为患者节省 ¥%5</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="116" />
+        <source>Laboratory</source>
+        <translation>检验</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="116" />
+        <source>Imaging</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="140" />
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="152" />
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="155" />
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineWidget</name>
+    <message>
+        <location filename="../../ui/timeline.py" line="59" />
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="60" />
+        <source>Laboratory</source>
+        <translation>检验</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="61" />
+        <location filename="../../ui/timeline.py" line="199" />
+        <source>Imaging</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="64" />
+        <source>From</source>
+        <translation>日期从</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="74" />
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="78" />
+        <location filename="../../ui/timeline.py" line="81" />
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="79" />
+        <location filename="../../ui/timeline.py" line="82" />
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="80" />
+        <location filename="../../ui/timeline.py" line="83" />
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="81" />
+        <location filename="../../ui/timeline.py" line="84" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="82" />
+        <location filename="../../ui/timeline.py" line="85" />
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="83" />
+        <location filename="../../ui/timeline.py" line="86" />
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="153" />
+        <location filename="../../ui/timeline.py" line="87" />
+        <source>Decision</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="159" />
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="157" />
+        <location filename="../../ui/timeline.py" line="163" />
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="180" />
+        <location filename="../../ui/timeline.py" line="186" />
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="181" />
+        <location filename="../../ui/timeline.py" line="187" />
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="182" />
+        <location filename="../../ui/timeline.py" line="188" />
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="183" />
+        <location filename="../../ui/timeline.py" line="189" />
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="184" />
+        <location filename="../../ui/timeline.py" line="190" />
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="185" />
+        <location filename="../../ui/timeline.py" line="191" />
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="191" />
+        <location filename="../../ui/timeline.py" line="197" />
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="194" />
+        <location filename="../../ui/timeline.py" line="200" />
         <source>Other</source>
         <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="258" />
+        <source>✓ accepted</source>
+        <translation>✓ 互认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="260" />
+        <source>↻ repeat</source>
+        <translation>↻ 复查</translation>
     </message>
 </context>
 </TS>

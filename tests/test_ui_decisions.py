@@ -1,0 +1,114 @@
+"""Deciding in the real window: accept with one key, a repeat with reason and tick, undo,
+bulk accept of a visit; everything journaled, sent once, and visible in the statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import DEMO_PASSWORD, Sandbox
+from ui.main_window import MainWindow, WindowDeps
+from ui.statistics_dialog import StatisticsDialog
+from workstation import fhir_systems as systems
+from workstation.audit import AuditLog
+from workstation.config import PlatformEntry, Settings
+from workstation.journal import Journal, OutboxState
+from workstation.model import Category
+from workstation.recognition.decisions import DecisionKind
+
+pytestmark = [pytest.mark.ui, pytest.mark.e2e]
+
+
+def _server_total(sandbox: Sandbox, decision_id: str) -> int:
+    token = sandbox.token()
+    bundle = httpx.get(
+        f"{sandbox.base_url}/fhir/Task",
+        params={"identifier": f"{systems.SID_TASK}|{decision_id}"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    return int(bundle["total"])
+
+
+def test_decide_in_the_window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) -> None:
+    settings = Settings().with_platform(PlatformEntry("Sandbox", sandbox.base_url))
+    window = MainWindow(
+        WindowDeps(settings, None, AuditLog(tmp_path), journal_root=tmp_path / "journal")
+    )
+    qtbot.addWidget(window)
+    window.resize(1366, 820)
+    window.show()
+    qtbot.keyClicks(window.sign_in.user_edit, "dr.wang")
+    qtbot.keyClicks(window.sign_in.password_edit, DEMO_PASSWORD)
+    qtbot.mouseClick(window.sign_in.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.search, timeout=15000)
+    patient = window.signed.connection.platform.patient("p0002")  # type: ignore[union-attr]
+    window.open_patient(patient)
+    page = window.patient_page
+    qtbot.waitUntil(lambda: not window.runner.busy and bool(page.timeline.results), timeout=20000)
+    labs = [r for r in page.timeline.visible_results() if r.category is Category.LAB]
+    assert len(labs) >= 2
+    journal = Journal(tmp_path / "journal" / "dr.wang")
+
+    # accept: one key
+    assert page.timeline.select(labs[0].id)
+    qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
+    assert "→" in page.decision.rule_label.text()
+    qtbot.keyClick(window, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: len(journal.history(labs[0].id)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: journal.history(labs[0].id)[0].state is OutboxState.SENT, timeout=15000)
+    accepted = journal.history(labs[0].id)[0].decision
+    assert accepted.kind is DecisionKind.ACCEPTED
+    assert _server_total(sandbox, accepted.id) == 1
+    qtbot.waitUntil(lambda: "予以互认" in page.decision.sentence_edit.text(), timeout=5000)
+
+    # repeat: R, reason 1, tick, save
+    assert page.timeline.select(labs[1].id)
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert page.decision.repeat_box.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_1)
+    assert page.decision.reason_list.currentRow() == 0
+    qtbot.mouseClick(page.decision.save_repeat_button, Qt.MouseButton.LeftButton)
+    assert (
+        "explained" in page.decision.problem_label.text()
+        or "说明" in page.decision.problem_label.text()
+    )
+    assert journal.history(labs[1].id) == []  # nothing saved without the tick
+    page.decision.informed_box.setChecked(True)
+    qtbot.mouseClick(page.decision.save_repeat_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(journal.history(labs[1].id)) == 1, timeout=5000)
+    repeat = journal.history(labs[1].id)[0].decision
+    assert repeat.kind is DecisionKind.REPEAT_ORDERED
+    assert repeat.reason_code == "R01"
+    qtbot.waitUntil(lambda: "不予互认" in page.decision.sentence_edit.text(), timeout=5000)
+
+    # undo keeps history
+    qtbot.waitUntil(lambda: page.decision.undo_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(page.decision.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(journal.history(labs[1].id)) == 2, timeout=5000)
+    assert journal.latest(labs[1].id) is None
+    assert journal.history(labs[1].id)[1].decision.supersedes == repeat.id
+
+    # everything reaches the platform exactly once
+    qtbot.waitUntil(lambda: journal.pending() == [], timeout=20000)
+    for entry in journal.all():
+        assert _server_total(sandbox, entry.decision.id) == 1
+
+    dialog = StatisticsDialog(
+        journal,
+        window.signed.catalog,
+        window.runner,  # type: ignore[union-attr]
+        window.signed.hospitals,
+    )  # type: ignore[union-attr]
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: hasattr(dialog, "stats"), timeout=5000)
+    assert dialog.stats.reviewed == 1
+    assert dialog.stats.accepted == 1
+    out = tmp_path / "export.csv"
+    dialog.write_csv(out)
+    qtbot.waitUntil(out.exists, timeout=5000)
+    assert labs[0].id in out.read_text(encoding="utf-8-sig")
+    window.sign_out()

@@ -1,0 +1,313 @@
+"""Accept or order a repeat: the rule check with its reasons, two clicks to decide, the
+coded reason list, the note, the patient-informed tick, history, undo and the sentence for
+the medical record. The panel only collects; the owner saves through the journal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.journal import JournalEntry, OutboxState
+from workstation.model import Catalog, Hospital, RepeatReason, Result
+from workstation.recognition.decisions import DecisionKind
+from workstation.recognition.validity import Assessment, Eligibility
+
+
+class DecisionPanel(QFrame):
+    """Emits ``accept_requested()``, ``repeat_requested(reason, note, informed)``,
+    ``withdraw_requested()`` and ``bulk_accept_requested()``."""
+
+    accept_requested = Signal()
+    repeat_requested = Signal(object, str, bool)
+    withdraw_requested = Signal()
+    bulk_accept_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("decisionPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.result: Result | None = None
+        self.reasons: tuple[RepeatReason, ...] = ()
+        self.rule_label = QLabel()
+        self.rule_label.setObjectName("ruleCheck")
+        self.rule_label.setWordWrap(True)
+        self.rule_label.setTextFormat(Qt.TextFormat.RichText)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("decisionState")
+        self.state_label.setWordWrap(True)
+        self.accept_button = QPushButton(self.tr("Accept (A)"))
+        self.accept_button.setObjectName("acceptButton")
+        self.accept_button.setToolTip(self.tr("Recognize this result: no repeat (A)"))
+        self.accept_button.setStyleSheet(
+            "QPushButton { background: #2e7d32; color: white; padding: 6px 14px; }"
+            " QPushButton:disabled { background: #9e9e9e; }"
+        )
+        self.repeat_button = QPushButton(self.tr("Order repeat (R)"))
+        self.repeat_button.setObjectName("repeatButton")
+        self.repeat_button.setToolTip(
+            self.tr("Do not recognize: the examination is repeated (R), then choose a reason (1–9)")
+        )
+        self.repeat_button.setStyleSheet(
+            "QPushButton { background: #c62828; color: white; padding: 6px 14px; }"
+            " QPushButton:disabled { background: #9e9e9e; }"
+        )
+        self.undo_button = QPushButton(self.tr("Undo"))
+        self.undo_button.setToolTip(self.tr("Withdraw the decision in force (history is kept)"))
+        self.bulk_button = QPushButton(self.tr("Accept all eligible of this visit"))
+        self.bulk_button.setObjectName("bulkAccept")
+
+        self.repeat_box = QWidget()
+        self.reason_list = QListWidget()
+        self.reason_list.setObjectName("reasonList")
+        self.reason_list.setMinimumHeight(150)
+        self.reason_list.setWordWrap(True)
+        self.reason_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.note_edit = QLineEdit()
+        self.note_edit.setObjectName("noteEdit")
+        self.note_edit.setPlaceholderText(self.tr("Note (required for some reasons)"))
+        self.informed_box = QCheckBox(
+            self.tr("Purpose and necessity explained to the patient / family")
+        )
+        self.informed_box.setObjectName("informedBox")
+        self.save_repeat_button = QPushButton(self.tr("Save repeat order"))
+        self.save_repeat_button.setObjectName("saveRepeat")
+        self.problem_label = QLabel()
+        self.problem_label.setStyleSheet("color: #b00020;")
+        repeat_layout = QVBoxLayout(self.repeat_box)
+        repeat_layout.setContentsMargins(0, 0, 0, 0)
+        repeat_layout.addWidget(QLabel(self.tr("Reason for the repeat")))
+        repeat_layout.addWidget(self.reason_list)
+        repeat_layout.addWidget(self.note_edit)
+        repeat_layout.addWidget(self.informed_box)
+        repeat_layout.addWidget(self.problem_label)
+        repeat_layout.addWidget(self.save_repeat_button)
+        self.repeat_box.hide()
+
+        self.sentence_edit = QLineEdit()
+        self.sentence_edit.setObjectName("recordSentence")
+        self.sentence_edit.setReadOnly(True)
+        self.copy_button = QPushButton(self.tr("Copy"))
+        self.copy_button.setToolTip(self.tr("Copy the sentence for the medical record"))
+        self.history_list = QListWidget()
+        self.history_list.setObjectName("decisionHistory")
+        self.history_list.setMaximumHeight(90)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.accept_button)
+        buttons.addWidget(self.repeat_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.undo_button)
+        sentence = QHBoxLayout()
+        sentence.addWidget(self.sentence_edit, 1)
+        sentence.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.rule_label)
+        layout.addLayout(buttons)
+        layout.addWidget(self.repeat_box)
+        layout.addWidget(self.state_label)
+        layout.addWidget(QLabel(self.tr("For the medical record")))
+        layout.addLayout(sentence)
+        layout.addWidget(QLabel(self.tr("History")))
+        layout.addWidget(self.history_list)
+        layout.addWidget(self.bulk_button)
+
+        self.accept_button.clicked.connect(self.accept_requested)
+        self.repeat_button.clicked.connect(self.open_repeat)
+        self.save_repeat_button.clicked.connect(self._save_repeat)
+        self.undo_button.clicked.connect(self.withdraw_requested)
+        self.bulk_button.clicked.connect(self.bulk_accept_requested)
+        self.copy_button.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.sentence_edit.text())
+        )
+        self.reason_list.itemDoubleClicked.connect(lambda _item: self._save_repeat())
+        self._shortcuts: list[QShortcut] = []
+        self.set_result(None, None, None, None)
+
+    def install_shortcuts(self, window: QWidget) -> None:
+        """A accepts, R opens the repeat form, 1–9 pick a reason (window-wide)."""
+
+        def add(key: str, slot: object) -> None:
+            shortcut = QShortcut(QKeySequence(key), window)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)  # type: ignore[arg-type]
+            self._shortcuts.append(shortcut)
+
+        add(
+            "A",
+            lambda: (
+                self.accept_button.isEnabled() and self.isVisible() and self.accept_requested.emit()
+            ),
+        )
+        add("R", lambda: self.repeat_button.isEnabled() and self.isVisible() and self.open_repeat())
+        for number in range(1, 10):
+            add(str(number), lambda n=number: self.repeat_box.isVisible() and self.pick_reason(n))
+
+    # --- content ---------------------------------------------------------------------------
+    def set_catalog(self, catalog: Catalog | None) -> None:
+        """The reasons come from the platform's catalog (the six official ones first)."""
+        self.reasons = catalog.reasons if catalog else ()
+        self.reason_list.clear()
+        for number, reason in enumerate(self.reasons, start=1):
+            prefix = f"{number}  " if number <= 9 else "    "
+            item = QListWidgetItem(prefix + reason.label_zh)
+            item.setToolTip(reason.label_en)
+            item.setData(Qt.ItemDataRole.UserRole, reason)
+            self.reason_list.addItem(item)
+
+    def set_result(
+        self,
+        result: Result | None,
+        assessment: Assessment | None,
+        hospital: Hospital | None,
+        now: dt.datetime | None,
+    ) -> None:
+        """Show the rule check for a result; None clears the panel."""
+        self.result = result
+        self.repeat_box.hide()
+        self.problem_label.clear()
+        self.note_edit.clear()
+        self.informed_box.setChecked(False)
+        for widget in (self.accept_button, self.repeat_button, self.bulk_button):
+            widget.setEnabled(result is not None)
+        self.undo_button.setEnabled(False)
+        if result is None or assessment is None or now is None:
+            self.rule_label.setText(self.tr("Select a result to decide on it."))
+            self.sentence_edit.clear()
+            self.history_list.clear()
+            self.state_label.clear()
+            return
+        self.rule_label.setText(self.explain(result, assessment, hospital))
+
+    def duration_text(self, delta: dt.timedelta) -> str:
+        """Hours below two days, else days."""
+        hours = delta.total_seconds() / 3600
+        if hours < 48:
+            return self.tr("%n hour(s)", "", max(int(hours), 0))
+        return self.tr("%n day(s)", "", int(hours // 24))
+
+    def explain(self, result: Result, assessment: Assessment, hospital: Hospital | None) -> str:
+        """The rules applied to this result, with the why (the doctor decides)."""
+        parts = []
+        if result.mark:
+            parts.append(self.tr("HR mark %1").replace("%1", result.mark.mark))
+        parts.append(self.tr("collected %1 ago").replace("%1", self.duration_text(assessment.age)))
+        if assessment.validity is not None:
+            parts.append(
+                self.tr("validity %1").replace("%1", self.duration_text(assessment.validity))
+            )
+        if hospital is not None and hospital.level_name:
+            parts.append(self.tr("from a %1 hospital").replace("%1", hospital.level_name))
+        verdict = {
+            Eligibility.VALID: self.tr("eligible for recognition"),
+            Eligibility.EXPIRED: self.tr("expired"),
+            Eligibility.NOT_RECOGNIZED: self.tr("not a recognized item"),
+            Eligibility.NO_MARK: self.tr("no HR mark from the issuing hospital"),
+            Eligibility.OUT_OF_REGION: self.tr("recognized only outside this region"),
+            Eligibility.BELOW_LEVEL: self.tr("issuing hospital below the item's minimum level"),
+        }[assessment.eligibility]
+        colour = "#1b7f3b" if assessment.eligible else "#b26a00"
+        facts = ", ".join(parts)
+        catalog = self.tr("catalog %1").replace("%1", assessment.catalog_version)
+        yours = self.tr("The decision is yours.")
+        return (
+            f"{facts} → <b style='color:{colour}'>{verdict}</b><br>"
+            f"<small>{catalog} · {yours}</small>"
+        )
+
+    def show_entries(self, entries: list[JournalEntry], others: list[str], sentence: str) -> None:
+        """Show this doctor's decisions on the result, others' decisions, and the sentence."""
+        self.history_list.clear()
+        for entry in reversed(entries):
+            d = entry.decision
+            when = d.authored_on.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime(
+                "%m-%d %H:%M"
+            )
+            what = self.kind_text(d.kind) + (f"：{d.reason_label}" if d.reason_label else "")
+            state = self.state_text(entry.state, entry.last_error)
+            self.history_list.addItem(f"{when}  {what}  · {state}")
+        for line in others:
+            self.history_list.addItem(line)
+        in_force = (
+            entries[-1]
+            if entries and entries[-1].decision.kind is not DecisionKind.WITHDRAWN
+            else None
+        )
+        self.undo_button.setEnabled(in_force is not None)
+        self.sentence_edit.setText(sentence)
+        self.sentence_edit.setCursorPosition(0)
+        if in_force is None:
+            self.state_label.setText(
+                self.tr("No decision yet.") if not entries else self.tr("Decision withdrawn.")
+            )
+        else:
+            self.state_label.setText(
+                self.tr("In force: %1 · %2")
+                .replace("%1", self.kind_text(in_force.decision.kind))
+                .replace("%2", self.state_text(in_force.state, in_force.last_error))
+            )
+
+    def kind_text(self, kind: DecisionKind) -> str:
+        """Localized decision."""
+        return {
+            DecisionKind.ACCEPTED: self.tr("accepted"),
+            DecisionKind.REPEAT_ORDERED: self.tr("repeat ordered"),
+            DecisionKind.WITHDRAWN: self.tr("withdrawn"),
+        }[kind]
+
+    def state_text(self, state: OutboxState, error: str) -> str:
+        """Localized delivery state."""
+        if state is OutboxState.SENT:
+            return self.tr("saved and sent")
+        if state is OutboxState.REJECTED:
+            return self.tr("refused by the platform: %1").replace("%1", error)
+        return self.tr("saved, waiting to send")
+
+    # --- repeat form -----------------------------------------------------------------------
+    def open_repeat(self) -> None:
+        """Show the reason list."""
+        self.repeat_box.show()
+        self.reason_list.setFocus()
+
+    def pick_reason(self, number: int) -> None:
+        """Select reason ``number`` (1-based, as printed)."""
+        if 1 <= number <= self.reason_list.count():
+            self.reason_list.setCurrentRow(number - 1)
+
+    def _save_repeat(self) -> None:
+        item = self.reason_list.currentItem()
+        if item is None:
+            self.problem_label.setText(self.tr("Choose a reason."))
+            return
+        reason: RepeatReason = item.data(Qt.ItemDataRole.UserRole)
+        note = self.note_edit.text().strip()
+        if reason.needs_note and not note:
+            self.problem_label.setText(self.tr("This reason needs a note."))
+            self.note_edit.setFocus()
+            return
+        if reason.counts_as_refusal and not self.informed_box.isChecked():
+            self.problem_label.setText(
+                self.tr(
+                    "Confirm that the purpose and necessity were explained to the patient or family."
+                )
+            )
+            return
+        self.problem_label.clear()
+        self.repeat_requested.emit(reason, note, self.informed_box.isChecked())
+
+    def show_problem(self, text: str) -> None:
+        """A save failed (e.g. disk full): say so; nothing was saved."""
+        self.state_label.setText(f"<span style='color:#b00020'>{text}</span>")
