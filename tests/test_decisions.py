@@ -339,4 +339,8 @@ def test_killed_at_random_moments_nothing_confirmed_is_lost_or_doubled(
     journal_ids = [e.decision.id for e in Journal(tmp_path).all()]
     assert set(confirmed) <= set(journal_ids)
     counts = {d: _server_count(sandbox, token, d) for d in journal_ids}
+    print(
+        f"crash test: {kills} SIGKILLs, {len(confirmed)} confirmed, "
+        f"{len(journal_ids)} journaled, {sum(counts.values())} on the server"
+    )
     assert [d for d, n in counts.items() if n != 1] == []

@@ -326,3 +326,48 @@ def test_injected_errors_and_latency(clean_faults: Sandbox) -> None:
             timeout=0.1,
             headers={"Authorization": f"Bearer {token}"},
         )
+
+
+def test_region_statistics_follow_the_latest_decision(sandbox: Sandbox) -> None:
+    admin = sandbox.token("admin")
+    before = _get(sandbox, "/admin/statistics", admin).json()
+    token = sandbox.token("dr.li")
+    headers = {"Authorization": f"Bearer {token}"}
+    report = _get(
+        sandbox, "/fhir/DiagnosticReport", token, patient="p0005", category="LAB", _count=1
+    ).json()["entry"][0]["resource"]
+    catalog = _get(sandbox, "/catalog/recognition", token).json()
+    item = next(c for c in report["code"]["coding"] if c["system"] == systems.CS_RECOGNITION_ITEM)
+    price = next(i["price_yuan"] for i in catalog["items"] if i["code"] == item["code"])
+    first = _task(sandbox, token, str(uuid.uuid4()), decision="repeat-ordered")
+    first["focus"] = {"reference": f"DiagnosticReport/{report['id']}"}
+    first["authoredOn"] = "2026-11-20T09:00:00+08:00"
+    assert (
+        httpx.post(f"{sandbox.base_url}/fhir/Task", json=first, headers=headers).status_code == 201
+    )
+    middle = _get(sandbox, "/admin/statistics", admin).json()
+    assert (
+        middle["decisions"].get("repeat-ordered", 0)
+        == before["decisions"].get("repeat-ordered", 0) + 1
+    )
+    assert middle["repeatReasons"].get("1", 0) == before["repeatReasons"].get("1", 0) + 1
+    later = _task(sandbox, token, str(uuid.uuid4()))
+    later["focus"] = first["focus"]
+    later["authoredOn"] = "2026-11-20T10:00:00+08:00"
+    assert (
+        httpx.post(f"{sandbox.base_url}/fhir/Task", json=later, headers=headers).status_code == 201
+    )
+    after = _get(sandbox, "/admin/statistics", admin).json()
+    assert after["decisions"].get("repeat-ordered", 0) == before["decisions"].get(
+        "repeat-ordered", 0
+    )
+    assert after["decisions"]["accepted"] == before["decisions"].get("accepted", 0) + 1
+    assert after["savedYuan"] == pytest.approx(before["savedYuan"] + price)
+    by_owner = _get(
+        sandbox,
+        "/fhir/Task",
+        token,
+        owner="Practitioner/pr001",
+        focus=f"DiagnosticReport/{report['id']}",
+    ).json()
+    assert by_owner["total"] == 2
