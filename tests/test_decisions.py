@@ -309,7 +309,7 @@ def test_killed_at_random_moments_nothing_confirmed_is_lost_or_doubled(
             text=True,
             env=env,
         )
-        time.sleep(rng.uniform(0.4, 1.5))
+        time.sleep(rng.uniform(0.8, 2.0))
         process.send_signal(signal.SIGKILL)
         out, _ = process.communicate(timeout=30)
         kills += int(process.returncode == -signal.SIGKILL)
