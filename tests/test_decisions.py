@@ -344,3 +344,46 @@ def test_killed_at_random_moments_nothing_confirmed_is_lost_or_doubled(
         f"{len(journal_ids)} journaled, {sum(counts.values())} on the server"
     )
     assert [d for d, n in counts.items() if n != 1] == []
+
+
+_FULL_DISK = r"""
+import datetime as dt, resource, signal, sys
+from pathlib import Path
+from workstation.journal import Journal, JournalError
+from workstation.model import Category, Result
+from workstation.recognition.decisions import DecisionKind, new_decision
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+journal = Journal(Path(sys.argv[1]))
+now = dt.datetime.now(dt.UTC)
+result = Result("r1", "p1", Category.LAB, "JY001", "血常规", "scph", now)
+def decide(padding):
+    return new_decision(result, DecisionKind.ACCEPTED, username="u" + padding,
+                        practitioner="P/1", catalog_version="v", eligibility="valid", now=now)
+journal.record(decide(""))
+resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
+try:
+    for _ in range(200):
+        journal.record(decide("x" * 4000))
+except JournalError as exc:
+    print("refused:", exc)
+"""
+
+
+@pytest.mark.unit
+def test_full_disk_refuses_cleanly_and_keeps_the_journal(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _FULL_DISK, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert "refused:" in result.stdout, result.stderr[-2000:]
+    journal = Journal(tmp_path)
+    entries = journal.all()
+    assert entries
+    assert entries[0].decision.username == "u"
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "journal.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
