@@ -12,7 +12,6 @@ import numpy as np
 import numpy.typing as npt
 from pydicom import dcmread
 from pydicom.dataset import Dataset
-from pydicom.errors import InvalidDicomError
 from pydicom.pixels.processing import apply_color_lut
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
@@ -174,7 +173,7 @@ def read_dataset(source: str | Path | BinaryIO) -> Dataset:
         warnings.simplefilter("always")
         try:
             ds = dcmread(source, force=True)
-        except (InvalidDicomError, EOFError, ValueError, OSError, KeyError, TypeError) as exc:
+        except Exception as exc:  # a damaged file may fail anywhere inside the parser
             raise DecodeError(f"not a readable DICOM file ({type(exc).__name__}: {exc})") from exc
     for warning in caught:
         log.info("non-conformant DICOM: %s", warning.message)
@@ -185,7 +184,7 @@ def read_dataset_header(source: BinaryIO) -> Dataset:
     """Parse only the header (up to the pixel data). Raises DecodeError."""
     try:
         return dcmread(source, force=True, stop_before_pixels=True)
-    except (InvalidDicomError, EOFError, ValueError, OSError, KeyError, TypeError) as exc:
+    except Exception as exc:  # a damaged file may fail anywhere inside the parser
         raise DecodeError(f"not a readable DICOM file ({type(exc).__name__}: {exc})") from exc
 
 
@@ -197,7 +196,7 @@ def decode(ds: Dataset) -> DicomImage:
             image = _decode(ds)
     except DecodeError:
         raise
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+    except Exception as exc:  # lazily parsed elements fail on first access
         raise DecodeError(f"the header is malformed ({type(exc).__name__}: {exc})") from exc
     for warning in caught:
         log.info("non-conformant DICOM: %s", warning.message)
