@@ -153,3 +153,9 @@ def _log_some_secrets() -> None:
         raise ValueError("bad token Bearer sekrit.token.value")
     except ValueError:
         logger.exception("failed")
+
+
+def test_redact_sees_identifiers_inside_encoded_query_strings() -> None:
+    line = "GET /fhir/Patient?identifier=https%3A%2F%2Fx%2Fresident-id%7C510781198012312187"
+    assert "510781198012312187" not in redact(line)
+    assert "13812345678" not in redact("phone%3D13812345678%26x")

@@ -1,4 +1,6 @@
-"""Lab values of one report: item, value, unit, this hospital's range, high/low flag."""
+"""Lab values of one report: item (LOINC on hover), value, unit, this hospital's range and
+high/low flags; switchable between "as reported" and normalized units (the original value
+and unit always visible)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -14,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.labs.normalize import NormalizedValue, recompute_flag
+from workstation.labs.units import display_unit
 from workstation.model import Interpretation, LabObservation
 
 _HIGH = QColor("#c62828")
@@ -24,14 +30,31 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
+def _range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"{low:g}–{high:g}"
+    if high is not None:
+        return f"≤ {high:g}"
+    if low is not None:
+        return f"≥ {low:g}"
+    return ""
+
+
 class LabTable(QWidget):
-    """A read-only table of lab values."""
+    """A read-only table of lab values with a normalized-units switch."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel()
         self.title.setObjectName("labTitle")
-        self.table = QTableWidget(0, 5)
+        self.title.setWordWrap(True)
+        self.normalized_box = QCheckBox(self.tr("Normalized units"))
+        self.normalized_box.setObjectName("normalizedBox")
+        self.normalized_box.setToolTip(
+            self.tr("Convert to one unit per analyte; the value as reported stays visible")
+        )
+        self.normalized_box.toggled.connect(self._redraw)
+        self.table = QTableWidget(0, 6)
         self.table.setObjectName("labTable")
         self.table.setHorizontalHeaderLabels(
             [
@@ -40,16 +63,22 @@ class LabTable(QWidget):
                 self.tr("Unit"),
                 self.tr("Reference range"),
                 self.tr("Flag"),
+                self.tr("As reported"),
             ]
         )
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.normalized_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
+        layout.addLayout(top)
         layout.addWidget(self.table)
+        self.values: list[LabObservation] = []
+        self.normalized: list[NormalizedValue] = []
 
     def flag_text(self, flag: Interpretation) -> str:
         """Arrow and words for a flag."""
@@ -61,36 +90,69 @@ class LabTable(QWidget):
             Interpretation.ABNORMAL: self.tr("abnormal"),
         }.get(flag, "")
 
-    def show_values(self, title: str, values: list[LabObservation]) -> None:
-        """Fill the table."""
+    def show_values(
+        self, title: str, values: list[LabObservation], normalized: list[NormalizedValue]
+    ) -> None:
+        """Fill the table (``normalized`` runs parallel to ``values``)."""
         self.title.setText(title)
-        self.table.setRowCount(len(values))
-        for row, obs in enumerate(values):
-            if obs.ref_low is not None and obs.ref_high is not None:
-                reference = f"{obs.ref_low:g}–{obs.ref_high:g}"
-            elif obs.ref_high is not None:
-                reference = f"≤ {obs.ref_high:g}"
-            elif obs.ref_low is not None:
-                reference = f"≥ {obs.ref_low:g}"
-            else:
-                reference = ""
-            cells = [
-                obs.name,
+        self.values, self.normalized = values, normalized
+        self._redraw()
+
+    def _redraw(self) -> None:
+        normalized_mode = self.normalized_box.isChecked()
+        self.table.setColumnHidden(5, not normalized_mode)
+        self.table.setRowCount(len(self.values))
+        for row, obs in enumerate(self.values):
+            norm = self.normalized[row] if row < len(self.normalized) else None
+            # Flags always against the reporting hospital's own range.
+            flag = obs.interpretation
+            if obs.value is not None and (obs.ref_low is not None or obs.ref_high is not None):
+                recomputed = recompute_flag(obs.value, obs.ref_low, obs.ref_high)
+                if flag not in (Interpretation.CRITICAL_HIGH, Interpretation.CRITICAL_LOW):
+                    flag = recomputed
+            value_text, unit, low, high = (
                 _number(obs.value) or obs.value_text,
                 obs.unit,
-                reference,
-                self.flag_text(obs.interpretation),
+                obs.ref_low,
+                obs.ref_high,
+            )
+            problem = ""
+            if normalized_mode and norm is not None:
+                if norm.problem:
+                    problem = (
+                        self.tr("⚠ shown as reported: unit cannot be converted")
+                        if norm.problem == "unknown_unit"
+                        else self.tr("⚠ shown as reported: unknown analyte")
+                    )
+                else:
+                    value_text, unit, low, high = (
+                        _number(norm.value),
+                        display_unit(norm.unit),
+                        norm.ref_low,
+                        norm.ref_high,
+                    )
+            reported = f"{_number(obs.value) or obs.value_text} {obs.unit}".strip()
+            cells = [
+                obs.name,
+                value_text,
+                unit,
+                _range(low, high),
+                " ".join(filter(None, [self.flag_text(flag), problem])),
+                reported,
             ]
             colour = {
                 Interpretation.HIGH: _HIGH,
                 Interpretation.CRITICAL_HIGH: _HIGH,
                 Interpretation.LOW: _LOW,
                 Interpretation.CRITICAL_LOW: _LOW,
-            }.get(obs.interpretation)
+            }.get(flag)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 0:
-                    item.setToolTip(f"LOINC {obs.loinc} · {obs.local_code}")
+                    item.setToolTip(
+                        f"LOINC {obs.loinc} · {obs.local_code}"
+                        + (f" · {obs.specimen}" if obs.specimen else "")
+                    )
                 if column in (1, 4) and colour is not None:
                     item.setForeground(QBrush(colour))
                     font = item.font()
@@ -107,4 +169,5 @@ class LabTable(QWidget):
     def clear(self) -> None:
         """Empty."""
         self.title.clear()
+        self.values, self.normalized = [], []
         self.table.setRowCount(0)

@@ -14,8 +14,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
+from ui.idle_lock import IdleWatcher, LockPage
 from ui.messages import describe
 from ui.patient_page import DecisionContext, PatientPage
 from ui.platforms_dialog import PlatformsDialog
@@ -27,6 +28,7 @@ from workstation.audit import AuditLog, audit_event, new_record
 from workstation.auth import SecretStore
 from workstation.config import PlatformEntry, Settings
 from workstation.journal import Journal
+from workstation.labs.analytes import AnalyteTable, load_analyte_table
 from workstation.model import Catalog, Hospital, Patient
 from workstation.recognition.outbox import SendReport, next_delay_s, send_pending
 from workstation.records.platform import classify_query
@@ -53,6 +55,7 @@ class _Signed:
     hospitals: dict[str, Hospital]
     catalog: Catalog | None
     here_region: str
+    analytes: AnalyteTable | None = None
 
 
 def _prepare(connection: Connection) -> _Signed:
@@ -60,7 +63,12 @@ def _prepare(connection: Connection) -> _Signed:
     catalog = connection.platform.catalog()
     org = connection.user.organization.removeprefix("Organization/")
     region = hospitals[org].region_code if org in hospitals else ""
-    return _Signed(connection, hospitals, catalog, region)
+    try:
+        analytes: AnalyteTable | None = load_analyte_table()
+    except (OSError, ValueError) as exc:
+        log.error("lab normalization table unusable: %s", exc)
+        analytes = None
+    return _Signed(connection, hospitals, catalog, region, analytes)
 
 
 def _sign_in_and_prepare(
@@ -114,7 +122,14 @@ class MainWindow(QMainWindow):
             )
         self.search = SearchPage()
         self.patient_page = PatientPage(self.runner)
-        for page in (self.sign_in, self.search, self.patient_page):
+        self.lock_page = LockPage()
+        self.idle = IdleWatcher(settings.idle_lock_minutes, self)
+        self.idle.idle.connect(self.lock)
+        self.lock_page.unlock_requested.connect(self._unlock)
+        self.lock_page.sign_out_requested.connect(self.sign_out)
+        self._locked_page: QWidget | None = None
+        self._unlock_failures = 0
+        for page in (self.sign_in, self.search, self.patient_page, self.lock_page):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
 
@@ -237,6 +252,7 @@ class MainWindow(QMainWindow):
         )
         self.toolbar.show()
         self.search.hospitals = signed.hospitals
+        self.patient_page.analytes = signed.analytes
         version = signed.catalog.version if signed.catalog else "—"
         self.statusBar().showMessage(
             self.tr("Signed in to %1 · catalog %2")
@@ -245,6 +261,7 @@ class MainWindow(QMainWindow):
         )
         self.pages.setCurrentWidget(self.search)
         self.search.query_edit.setFocus()
+        self.idle.start()
         root = self.deps.journal_root
         self.journal = Journal(root / user.username) if root is not None else None
         self.flush_outbox()
@@ -253,10 +270,49 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Not signed in"))
         self.sign_in.show_error(describe(error))
 
+    # --- idle lock -------------------------------------------------------------------------
+    def lock(self) -> None:
+        """Hide patient data until the password is entered again."""
+        if self.signed is None or self.pages.currentWidget() is self.lock_page:
+            return
+        self.idle.stop()
+        self._locked_page = self.pages.currentWidget()
+        self._unlock_failures = 0
+        self.lock_page.reset(self.signed.connection.user.display_name)
+        self.toolbar.hide()
+        self.pages.setCurrentWidget(self.lock_page)
+        self.lock_page.password_edit.setFocus()
+        log.info("locked after inactivity")
+
+    def _unlock(self, password: str) -> None:
+        if self.signed is None:
+            return
+        session = self.signed.connection.session
+        self.runner.start(
+            session.reauthenticate,
+            password,
+            on_result=lambda _none: self._unlocked(),
+            on_error=self._unlock_failed,
+        )
+
+    def _unlocked(self) -> None:
+        self.pages.setCurrentWidget(self._locked_page or self.search)
+        self.toolbar.show()
+        self.idle.start()
+
+    def _unlock_failed(self, error: Exception) -> None:
+        self._unlock_failures += 1
+        if self._unlock_failures >= 3:
+            self.sign_out()
+            self.sign_in.show_error(self.tr("Signed out after three wrong passwords."))
+            return
+        self.lock_page.show_error(describe(error))
+
     def sign_out(self) -> None:
         """Leave the patient, revoke the session, forget everything shown. Decisions not yet
         sent stay in the journal and go out after the next sign-in."""
         signed, self.signed = self.signed, None
+        self.idle.stop()
         self.outbox_timer.stop()
         self.outbox_label.clear()
         self.patient_page.close_patient()
@@ -387,6 +443,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Stop background work before the window goes."""
         self.patient_page.close_patient()
+        self.idle.stop()
+        self.idle.detach()
         self.runner.shutdown()
         if self.signed is not None:
             self.signed.connection.client.close()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -28,15 +29,20 @@ from ui.error_banner import ErrorBanner
 from ui.lab_table import LabTable
 from ui.messages import describe
 from ui.timeline import TimelineWidget
+from ui.trend_plot import TrendPlot
 from ui.viewer import ImageViewer
 from ui.workers import Task, TaskRunner
 from workstation.http import ErrorKind, PlatformError
 from workstation.journal import Journal, JournalEntry
+from workstation.labs.analytes import AnalyteTable
+from workstation.labs.normalize import normalize
+from workstation.labs.trends import TrendPoint, age_text_parts, trend_series
 from workstation.model import (
     Catalog,
     Category,
     Hospital,
     ImagingStudyRef,
+    LabObservation,
     Patient,
     RepeatReason,
     Result,
@@ -151,6 +157,13 @@ class PatientPage(QWidget):
         self.context: DecisionContext | None = None
         self.now = dt.datetime.now(dt.UTC)
         self.labs = LabTable()
+        self.trends = TrendPlot()
+        self.trends.setObjectName("trendPlot")
+        self.lab_tabs = QTabWidget()
+        self.lab_tabs.addTab(self.labs, self.tr("Lab values"))
+        self.lab_tabs.addTab(self.trends, self.tr("Trends"))
+        self.analytes: AnalyteTable | None = None
+        self._observations: list[LabObservation] | None = None
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
@@ -177,7 +190,7 @@ class PatientPage(QWidget):
         right_top.setSizes([520, 330])
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(right_top)
-        right.addWidget(self.labs)
+        right.addWidget(self.lab_tabs)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
         main = QSplitter(Qt.Orientation.Horizontal)
@@ -430,10 +443,81 @@ class PatientPage(QWidget):
             self.banner.show_error(describe(error), lambda: self.show_result(result))
 
     def _labs_arrived(self, serial: int, result: Result, values: Any) -> None:
+        values = list(values)
+        normalized = (
+            [normalize(self.analytes, v) for v in values] if self.analytes is not None else []
+        )
+        self.labs.show_values(self._lab_title(result, values), values, normalized)
+        self._show_trends(result, values)
+
+    def age_text(self, when: dt.datetime) -> str:
+        """ "3 hours ago" / "5 days ago"."""
+        amount, unit = age_text_parts(when, dt.datetime.now(dt.UTC))
+        if unit == "minutes":
+            return self.tr("%n minute(s) ago", "", amount)
+        if unit == "hours":
+            return self.tr("%n hour(s) ago", "", amount)
+        return self.tr("%n day(s) ago", "", amount)
+
+    def _lab_title(self, result: Result, values: list[LabObservation]) -> str:
         hospital = self.timeline.hospitals.get(result.hospital_id)
-        title = f"{result.item_name} · {hospital.name if hospital else result.hospital_id} · "
-        title += result.effective.strftime("%Y-%m-%d %H:%M")
-        self.labs.show_values(title, list(values))
+        parts = [result.item_name]
+        if hospital is not None:
+            parts.append(
+                hospital.name + (f"（{hospital.level_name}）" if hospital.level_name else "")
+            )
+        local = result.effective.astimezone(dt.timezone(dt.timedelta(hours=8)))
+        parts.append(
+            self.tr("collected %1 (%2)")
+            .replace("%1", local.strftime("%Y-%m-%d %H:%M"))
+            .replace("%2", self.age_text(result.effective))
+        )
+        specimens = sorted({v.specimen for v in values if v.specimen})
+        if specimens:
+            parts.append("、".join(specimens))
+        if result.mark:
+            parts.append(result.mark.mark)
+        assessment = self.timeline.assessments.get(result.id)
+        if assessment is not None:
+            parts.append(self.timeline.badge_text(assessment.eligibility))
+        return " · ".join(parts)
+
+    def _show_trends(self, result: Result, values: list[LabObservation]) -> None:
+        """Trends of this report's analytes across every hospital (patient's values cached)."""
+        if self.connection is None or self.patient is None or self.analytes is None:
+            return
+        if self._observations is None:
+            platform, patient_id = self.connection.platform, self.patient.id
+            serial = self._selection_serial
+            self.runner.start(
+                platform.patient_observations,
+                patient_id,
+                on_result=lambda all_values: self._observations_loaded(
+                    serial, result, values, all_values
+                ),
+                on_error=lambda exc: log.info("trend values not loaded: %s", type(exc).__name__),
+            )
+            return
+        table = self.analytes
+        series = trend_series(table, self._observations)
+        chosen: list[tuple[str, list[TrendPoint]]] = []
+        for value in values:
+            info = table.analyte_for(value.loinc, value.local_system, value.local_code)
+            if info is not None and info.key in series and all(info.key != k for k, _ in chosen):
+                chosen.append((info.key, series[info.key]))
+        titles = {a.key: a.name_zh for a in table.analytes}
+        self.trends.show_trends(
+            [(titles.get(k, k), pts) for k, pts in chosen[:4]],
+            self.timeline.hospitals,
+            {v.id for v in values},
+        )
+
+    def _observations_loaded(
+        self, serial: int, result: Result, values: list[LabObservation], all_values: Any
+    ) -> None:
+        self._observations = list(all_values)
+        if serial == self._selection_serial:
+            self._show_trends(result, values)
 
     def _study_arrived(self, serial: int, study: Any) -> None:
         if serial != self._selection_serial:
@@ -550,6 +634,8 @@ class PatientPage(QWidget):
         self.timeline.clear()
         self.viewer.clear()
         self.labs.clear()
+        self.trends.show_trends([], {}, set())
+        self._observations = None
         self.report.clear()
         self.decision.set_result(None, None, None, None)
         self.series_box.clear()

@@ -187,6 +187,23 @@ class Session:
             )
         return self._after_sign_in(remember)
 
+    def reauthenticate(self, password: str) -> None:
+        """Prove the signed-in user is still at the keyboard (unlock). A remembered sign-in
+        stays remembered. Raises PlatformError (AUTH for a wrong password)."""
+        if self.user is None:
+            raise PlatformError(ErrorKind.AUTH, "not signed in")
+        with self._lock:
+            self._token_request(
+                {
+                    "grant_type": "password",
+                    "username": self.user.username,
+                    "password": password,
+                    "scope": SCOPE,
+                }
+            )
+        if self.remembered is not None and self.remembered.load() is not None and self._refresh:
+            self.remembered.save(self.user.username, self._refresh)
+
     def sign_in_with_code(
         self, code: str, verifier: str, redirect_uri: str, *, remember: bool
     ) -> UserInfo:

@@ -43,6 +43,10 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO, to_stderr: bool =
     for handler in handlers:
         handler._workstation = True  # type: ignore[attr-defined]
         root.addHandler(handler)
+    # HTTP client libraries log every URL with its query string (which can carry ID card
+    # numbers and names): only their warnings go to the log.
+    for noisy in ("httpx", "httpcore", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.captureWarnings(True)
     return path
 

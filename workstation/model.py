@@ -120,6 +120,9 @@ class LabObservation:
     interpretation: Interpretation
     effective: dt.datetime | None
     value_text: str = ""  # non-numeric results
+    hospital_id: str = ""  # the reporting hospital (performer)
+    local_system: str = ""  # code system of ``local_code``
+    specimen: str = ""
 
 
 @dataclass(frozen=True)

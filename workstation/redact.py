@@ -8,6 +8,9 @@ import re
 _ID_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[\dXx])(?![0-9A-Za-z])")
 # Mainland mobile numbers.
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# URL-encoded separators hide the boundaries of identifiers in query strings.
+_URL_SEPARATORS = re.compile(r"%7[Cc]|%3[Dd]|%26|%2[Cc]")
+_DECODED = {"%7C": "|", "%3D": "=", "%26": "&", "%2C": ","}
 # Bearer tokens, JWTs and secrets in key=value form.
 _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
@@ -26,6 +29,7 @@ def mask_id_card(number: str) -> str:
 
 def redact(text: str) -> str:
     """Remove ID card numbers, phone numbers, tokens and passwords from free text."""
+    text = _URL_SEPARATORS.sub(lambda m: _DECODED[m.group(0).upper()], text)
     text = _ID_CARD.sub(lambda m: m.group(1) + "*" * 10 + m.group(2), text)
     text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
     text = _JWT.sub("<jwt>", text)

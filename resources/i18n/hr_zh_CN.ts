@@ -59,177 +59,177 @@
         <translation>互认本次就诊全部符合条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="78" />
+        <location filename="../../ui/decision_panel.py" line="81" />
         <source>Note (required for some reasons)</source>
         <translation>备注（部分原因必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="80" />
+        <location filename="../../ui/decision_panel.py" line="83" />
         <source>Purpose and necessity explained to the patient / family</source>
         <translation>已向患者/家属说明复查的目的和必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="83" />
+        <location filename="../../ui/decision_panel.py" line="86" />
         <source>Save repeat order</source>
         <translation>保存复查决定</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="89" />
+        <location filename="../../ui/decision_panel.py" line="92" />
         <source>Reason for the repeat</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="100" />
+        <location filename="../../ui/decision_panel.py" line="103" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="101" />
+        <location filename="../../ui/decision_panel.py" line="104" />
         <source>Copy the sentence for the medical record</source>
         <translation>复制病历记录语句</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="119" />
+        <location filename="../../ui/decision_panel.py" line="122" />
         <source>For the medical record</source>
         <translation>病历记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="121" />
+        <location filename="../../ui/decision_panel.py" line="124" />
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="185" />
+        <location filename="../../ui/decision_panel.py" line="188" />
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="196" />
+        <location filename="../../ui/decision_panel.py" line="199" />
         <source>%n hour(s)</source>
         <translation><numerusform>%n小时</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="197" />
+        <location filename="../../ui/decision_panel.py" line="200" />
         <source>%n day(s)</source>
         <translation><numerusform>%n天</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="203" />
+        <location filename="../../ui/decision_panel.py" line="206" />
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="204" />
+        <location filename="../../ui/decision_panel.py" line="207" />
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="207" />
+        <location filename="../../ui/decision_panel.py" line="210" />
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="210" />
+        <location filename="../../ui/decision_panel.py" line="213" />
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="212" />
+        <location filename="../../ui/decision_panel.py" line="215" />
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="213" />
+        <location filename="../../ui/decision_panel.py" line="216" />
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="214" />
+        <location filename="../../ui/decision_panel.py" line="217" />
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="215" />
+        <location filename="../../ui/decision_panel.py" line="218" />
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="216" />
+        <location filename="../../ui/decision_panel.py" line="219" />
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="217" />
+        <location filename="../../ui/decision_panel.py" line="220" />
         <source>issuing hospital below the item's minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="221" />
+        <location filename="../../ui/decision_panel.py" line="224" />
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="222" />
+        <location filename="../../ui/decision_panel.py" line="225" />
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="251" />
+        <location filename="../../ui/decision_panel.py" line="254" />
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="251" />
+        <location filename="../../ui/decision_panel.py" line="254" />
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="255" />
+        <location filename="../../ui/decision_panel.py" line="258" />
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="263" />
+        <location filename="../../ui/decision_panel.py" line="266" />
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="264" />
+        <location filename="../../ui/decision_panel.py" line="267" />
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="265" />
+        <location filename="../../ui/decision_panel.py" line="268" />
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="271" />
+        <location filename="../../ui/decision_panel.py" line="274" />
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="273" />
+        <location filename="../../ui/decision_panel.py" line="276" />
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="274" />
+        <location filename="../../ui/decision_panel.py" line="277" />
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="290" />
+        <location filename="../../ui/decision_panel.py" line="293" />
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="295" />
+        <location filename="../../ui/decision_panel.py" line="298" />
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="301" />
+        <location filename="../../ui/decision_panel.py" line="304" />
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -378,131 +378,184 @@
 <context>
     <name>LabTable</name>
     <message>
-        <location filename="../../ui/lab_table.py" line="38" />
+        <location filename="../../ui/lab_table.py" line="51" />
+        <source>Normalized units</source>
+        <translation>统一单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="54" />
+        <source>Convert to one unit per analyte; the value as reported stays visible</source>
+        <translation>每个检验项目换算为统一单位；原始报告值始终可见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="61" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="39" />
+        <location filename="../../ui/lab_table.py" line="62" />
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="40" />
+        <location filename="../../ui/lab_table.py" line="63" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="41" />
+        <location filename="../../ui/lab_table.py" line="64" />
         <source>Reference range</source>
         <translation>参考范围</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="42" />
+        <location filename="../../ui/lab_table.py" line="65" />
         <source>Flag</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="57" />
+        <location filename="../../ui/lab_table.py" line="66" />
+        <source>As reported</source>
+        <translation>原始报告值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="86" />
         <source>↑ high</source>
         <translation>↑ 偏高</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="58" />
+        <location filename="../../ui/lab_table.py" line="87" />
         <source>↓ low</source>
         <translation>↓ 偏低</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="59" />
+        <location filename="../../ui/lab_table.py" line="88" />
         <source>↑↑ critical</source>
         <translation>↑↑ 危急</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="60" />
+        <location filename="../../ui/lab_table.py" line="89" />
         <source>↓↓ critical</source>
         <translation>↓↓ 危急</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="61" />
+        <location filename="../../ui/lab_table.py" line="90" />
         <source>abnormal</source>
         <translation>异常</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="123" />
+        <source>⚠ shown as reported: unit cannot be converted</source>
+        <translation>⚠ 按原值显示：单位无法换算</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="125" />
+        <source>⚠ shown as reported: unknown analyte</source>
+        <translation>⚠ 按原值显示：未知检验项目</translation>
+    </message>
+</context>
+<context>
+    <name>LockPage</name>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="70" />
+        <source>Locked after inactivity</source>
+        <translation>长时间未操作，已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="78" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="79" />
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../ui/idle_lock.py" line="80" />
+        <source>Sign out</source>
+        <translation>退出登录</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="102" />
+        <location filename="../../ui/main_window.py" line="110" />
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="111" />
+        <location filename="../../ui/main_window.py" line="119" />
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121" />
+        <location filename="../../ui/main_window.py" line="136" />
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126" />
+        <location filename="../../ui/main_window.py" line="141" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="142" />
+        <location filename="../../ui/main_window.py" line="157" />
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145" />
-        <location filename="../../ui/main_window.py" line="253" />
+        <location filename="../../ui/main_window.py" line="160" />
+        <location filename="../../ui/main_window.py" line="270" />
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182" />
+        <location filename="../../ui/main_window.py" line="197" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197" />
+        <location filename="../../ui/main_window.py" line="212" />
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222" />
+        <location filename="../../ui/main_window.py" line="237" />
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="228" />
+        <location filename="../../ui/main_window.py" line="243" />
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="242" />
+        <location filename="../../ui/main_window.py" line="258" />
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="266" />
+        <location filename="../../ui/main_window.py" line="307" />
+        <source>Signed out after three wrong passwords.</source>
+        <translation>密码错误三次，已退出登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="322" />
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="350" />
+        <location filename="../../ui/main_window.py" line="406" />
         <source>%n decision(s) waiting to send</source>
         <translation><numerusform>%n 条结论等待上传</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="352" />
+        <location filename="../../ui/main_window.py" line="408" />
         <source>%n refused by the platform</source>
         <translation><numerusform>%n 条被平台拒绝</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="357" />
+        <location filename="../../ui/main_window.py" line="413" />
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -573,109 +626,139 @@
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="125" />
+        <location filename="../../ui/patient_page.py" line="131" />
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="140" />
+        <location filename="../../ui/patient_page.py" line="146" />
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="160" />
+        <location filename="../../ui/patient_page.py" line="163" />
+        <source>Lab values</source>
+        <translation>检验结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="164" />
+        <source>Trends</source>
+        <translation>趋势</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="173" />
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="213" />
+        <location filename="../../ui/patient_page.py" line="226" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="213" />
+        <location filename="../../ui/patient_page.py" line="226" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="214" />
+        <location filename="../../ui/patient_page.py" line="227" />
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="218" />
+        <location filename="../../ui/patient_page.py" line="231" />
         <source>%n year(s)</source>
         <translation><numerusform>%n 岁</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="229" />
-        <location filename="../../ui/patient_page.py" line="230" />
+        <location filename="../../ui/patient_page.py" line="242" />
+        <location filename="../../ui/patient_page.py" line="243" />
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="245" />
+        <location filename="../../ui/patient_page.py" line="258" />
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="253" />
+        <location filename="../../ui/patient_page.py" line="266" />
         <source>%n result(s)</source>
         <translation><numerusform>共 %n 项结果</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="287" />
-        <location filename="../../ui/patient_page.py" line="462" />
+        <location filename="../../ui/patient_page.py" line="300" />
+        <location filename="../../ui/patient_page.py" line="546" />
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="382" />
+        <location filename="../../ui/patient_page.py" line="395" />
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/patient_page.py" line="457" />
+        <source>%n minute(s) ago</source>
+        <translation><numerusform>%n分钟前</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/patient_page.py" line="459" />
+        <source>%n hour(s) ago</source>
+        <translation><numerusform>%n小时前</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/patient_page.py" line="460" />
+        <source>%n day(s) ago</source>
+        <translation><numerusform>%n天前</numerusform></translation>
+    </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="452" />
+        <location filename="../../ui/patient_page.py" line="471" />
+        <source>collected %1 (%2)</source>
+        <translation>采集于 %1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="536" />
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="465" />
+        <location filename="../../ui/patient_page.py" line="549" />
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="483" />
+        <location filename="../../ui/patient_page.py" line="567" />
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="516" />
+        <location filename="../../ui/patient_page.py" line="600" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="518" />
+        <location filename="../../ui/patient_page.py" line="602" />
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="523" />
+        <location filename="../../ui/patient_page.py" line="607" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="524" />
+        <location filename="../../ui/patient_page.py" line="608" />
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="524" />
+        <location filename="../../ui/patient_page.py" line="608" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="528" />
+        <location filename="../../ui/patient_page.py" line="612" />
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1077,12 +1160,12 @@
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="258" />
+        <location filename="../../ui/timeline.py" line="260" />
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="260" />
+        <location filename="../../ui/timeline.py" line="262" />
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>

@@ -109,6 +109,7 @@ SMALL = Sizes(
     10, 24, 16, 128, (600, 500), (6, 120, 160), (8, 64), (6, 64), (256, 256), (4, 120, 160), 40
 )
 
+_SPECIMEN = {"cbc": "全血", "hba1c": "全血", "coagulation": "血浆"}
 _FINDINGS = {
     "CT": ("双肺纹理清晰，未见明确实质性病变。纵隔居中，心影不大。", "胸部CT平扫未见明显异常。"),
     "MR": ("脑实质信号均匀，脑室系统无扩大，中线结构居中。", "头颅MR平扫未见明显异常。"),
@@ -189,7 +190,11 @@ class _Generator:
         )
         obs_ids = [f"{rid}-{n}" for n in range(len(values))]
         for oid, value in zip(obs_ids, values, strict=True):
-            self.resources.append(fhir_build.observation(oid, pid, hospital, value, when))
+            self.resources.append(
+                fhir_build.observation(
+                    oid, pid, hospital, value, when, _SPECIMEN.get(panel_key, "血清")
+                )
+            )
         item = self.item_for_panel(panel_key)
         panel = PANELS[panel_key]
         code_item = item or {"code": f"LOCAL-{panel_key}", "name_zh": panel.name_zh}

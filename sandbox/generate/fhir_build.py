@@ -179,7 +179,12 @@ _INTERPRETATION = {
 
 
 def observation(
-    oid: str, patient_id: str, hospital: Hospital, value: LabValue, collected: dt.datetime
+    oid: str,
+    patient_id: str,
+    hospital: Hospital,
+    value: LabValue,
+    collected: dt.datetime,
+    specimen: str = "",
 ) -> JsonObj:
     """One lab value, with LOINC + local code, UCUM quantity and this hospital's range."""
     reference: JsonObj = {}
@@ -236,6 +241,8 @@ def observation(
     }
     if reference:
         resource["referenceRange"] = [reference]
+    if specimen:
+        resource["specimen"] = {"display": specimen}
     return resource
 
 

@@ -224,14 +224,11 @@ def parse_observation(res: JsonObj) -> LabObservation:
     """A lab Observation with its value, unit and this hospital's reference range."""
     code = res.get("code", {})
     loinc = _code(code, systems.LOINC)
-    local = next(
-        (
-            str(c.get("code"))
-            for c in _codings(code)
-            if str(c.get("system", "")).startswith(systems.CS_LOCAL_LAB)
-        ),
-        "",
+    local_coding = next(
+        (c for c in _codings(code) if str(c.get("system", "")).startswith(systems.CS_LOCAL_LAB)),
+        {},
     )
+    local = str(local_coding.get("code", ""))
     quantity = res.get("valueQuantity") or {}
     ranges = res.get("referenceRange") or [{}]
     low = (ranges[0].get("low") or {}).get("value")
@@ -255,6 +252,16 @@ def parse_observation(res: JsonObj) -> LabObservation:
         interpretation=interpretation,
         effective=parse_datetime(effective) if effective else None,
         value_text=str(res.get("valueString", "")),
+        hospital_id=next(
+            (
+                _ref_id(p, "Organization")
+                for p in res.get("performer", [])
+                if _ref_id(p, "Organization")
+            ),
+            "",
+        ),
+        local_system=str(local_coding.get("system", "")),
+        specimen=str((res.get("specimen") or {}).get("display", "")),
     )
 
 

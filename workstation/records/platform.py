@@ -244,6 +244,25 @@ class FhirPlatform:
                     log.warning("skipping malformed observation: %s", exc.problem)
         return [by_id[i] for i in result.observation_ids if i in by_id]
 
+    def patient_observations(self, patient_id: str) -> list[LabObservation]:
+        """Every lab value of a patient from every hospital, oldest first (for trends)."""
+        url: str | None = f"{self.fhir}/Observation"
+        params: dict[str, Any] | None = {
+            "patient": f"Patient/{patient_id}",
+            "_sort": "date",
+            "_count": 500,
+        }
+        values: list[LabObservation] = []
+        while url:
+            bundle = self._bundle(url, params)
+            for entry in bundle.get("entry", []):
+                try:
+                    values.append(parse_observation(entry["resource"]))
+                except (MalformedResource, KeyError) as exc:
+                    log.warning("skipping malformed observation: %s", exc)
+            url, params = _next_link(bundle), None
+        return values
+
     def imaging_study(self, study_id: str) -> ImagingStudyRef:
         """An ImagingStudy with its DICOMweb base URL resolved from its Endpoint."""
         res = self.session.get(f"{self.fhir}/ImagingStudy/{study_id}").json()

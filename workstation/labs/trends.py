@@ -1,0 +1,92 @@
+"""Trends of one patient's lab values across hospitals, in each analyte's preferred unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from workstation.labs.analytes import AnalyteTable
+from workstation.labs.normalize import normalize, recompute_flag, reported_unit
+from workstation.model import Interpretation, LabObservation
+
+__all__ = ["AgeUnit", "TrendPoint", "age_text_parts", "trend_series"]
+
+AgeUnit = Literal["minutes", "hours", "days"]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One value on a trend, with the reporting hospital's own range and the original.
+
+    ``value``, ``ref_low`` and ``ref_high`` are in ``unit`` (the analyte's preferred
+    unit); ``original_value``/``original_unit`` are as the hospital printed them. ``flag``
+    is the hospital's own flag when it gave one, else recomputed against its range.
+    """
+
+    time: dt.datetime
+    value: float
+    unit: str
+    hospital_id: str
+    ref_low: float | None
+    ref_high: float | None
+    observation_id: str
+    original_value: float
+    original_unit: str
+    flag: Interpretation
+
+
+def trend_series(
+    table: AnalyteTable, observations: Iterable[LabObservation]
+) -> dict[str, list[TrendPoint]]:
+    """Normalized values grouped by analyte key, each list sorted by time (then by id).
+
+    Observations without a value or a time, of an unknown analyte, or in a unit that cannot
+    be converted are left out (they stay visible as reported elsewhere). Times must be all
+    timezone-aware or all naive (Python cannot order a mix; raises TypeError).
+    """
+    series: dict[str, list[TrendPoint]] = {}
+    for obs in observations:
+        if obs.effective is None or obs.value is None:
+            continue
+        normalized = normalize(table, obs)
+        if normalized.problem or normalized.value is None or normalized.analyte is None:
+            continue
+        flag = obs.interpretation
+        if flag is Interpretation.UNKNOWN:
+            flag = recompute_flag(normalized.value, normalized.ref_low, normalized.ref_high)
+        series.setdefault(normalized.analyte.key, []).append(
+            TrendPoint(
+                time=obs.effective,
+                value=normalized.value,
+                unit=normalized.unit,
+                hospital_id=obs.hospital_id,
+                ref_low=normalized.ref_low,
+                ref_high=normalized.ref_high,
+                observation_id=obs.id,
+                original_value=obs.value,
+                original_unit=reported_unit(obs),
+                flag=flag,
+            )
+        )
+    for points in series.values():
+        points.sort(key=lambda p: (p.time, p.observation_id))
+    return series
+
+
+def age_text_parts(effective: dt.datetime, now: dt.datetime) -> tuple[int, AgeUnit]:
+    """How long ago ``effective`` was, as (amount, unit) for "3 h ago" / "5 days ago".
+
+    Whole units, rounded down: minutes under an hour, hours under 48 hours (so that a
+    cardiac marker of yesterday reads "30 h"), days beyond. A time in the future (clock
+    skew) gives (0, "minutes"). Both times must be aware or both naive (else TypeError).
+    """
+    elapsed = now - effective
+    if elapsed < dt.timedelta(0):
+        return 0, "minutes"
+    if elapsed < dt.timedelta(hours=1):
+        return elapsed // dt.timedelta(minutes=1), "minutes"
+    if elapsed < dt.timedelta(hours=48):
+        return elapsed // dt.timedelta(hours=1), "hours"
+    return elapsed.days, "days"
