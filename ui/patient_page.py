@@ -193,6 +193,7 @@ class PatientPage(QWidget):
         right.addWidget(self.lab_tabs)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
+        right.setSizes([440, 360])
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(self.timeline)
         main.addWidget(right)

@@ -9,12 +9,13 @@ import datetime as dt
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from workstation.labs.trends import TrendPoint
 from workstation.labs.units import display_unit
 from workstation.model import Hospital
 
+PLOT_HEIGHT = 150  # px per analyte; the stack scrolls beyond the visible area
 PALETTE = (
     "#1565c0",
     "#c62828",
@@ -44,7 +45,10 @@ class TrendPlot(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.legend)
-        layout.addWidget(self.graphics, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.graphics)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.hover)
         self.plots: list[pg.PlotItem] = []
         self.point_count = 0
@@ -79,9 +83,12 @@ class TrendPlot(QWidget):
                 first = plot
             else:
                 plot.setXLink(first)
+            if row < len(series) - 1:
+                plot.getAxis("bottom").setStyle(showValues=False)
             self._bands(plot, points, order)
             self._points(plot, points, order, hospitals, current_ids)
             self.plots.append(plot)
+        self.graphics.setMinimumHeight(PLOT_HEIGHT * max(len(series), 1))
         names = [
             f"<span style='color:{self.colour_of(h, order)}'>●</span> "
             f"{hospitals[h].name if h in hospitals else h}"
