@@ -52,8 +52,20 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: logging and crash hook first, then the platform, then the GUI."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     paths = AppPaths.under(args.root) if args.root else AppPaths.for_user()
-    paths.ensure()
-    log_file = setup_logging(paths.log_dir)
+    try:
+        paths.ensure()
+        log_file = setup_logging(paths.log_dir)
+    except OSError as exc:
+        # Read-only profile or full disk: run, but say so; nothing is written.
+        print(
+            f"Cannot write the program folders ({exc}); settings will not be saved.",
+            file=sys.stderr,
+        )
+        import tempfile
+
+        paths = AppPaths.under(Path(tempfile.mkdtemp(prefix="hr-workstation-")))
+        paths.ensure()
+        log_file = setup_logging(paths.log_dir)
     store = SettingsStore(paths.config_dir)
     try:
         settings = store.load()

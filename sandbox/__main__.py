@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--error-rate", type=float, default=0.0)
     serve.add_argument("--drop-rate", type=float, default=0.0)
     serve.add_argument("--truncate-multipart", action="store_true")
+    serve.add_argument("--malformed-rate", type=float, default=0.0)
+    serve.add_argument("--broken-next-links", action="store_true")
     serve.add_argument("--seed", type=int, default=20261101, help="demo data seed")
     serve.add_argument("--small", action="store_true", help="small demo data (tests)")
     gen = sub.add_parser("generate", help="(re)generate the demo data and exit")
@@ -72,6 +74,8 @@ def serve(args: argparse.Namespace) -> int:
             error_rate=args.error_rate,
             drop_rate=args.drop_rate,
             truncate_multipart=args.truncate_multipart,
+            malformed_rate=args.malformed_rate,
+            broken_next_links=args.broken_next_links,
         ),
     )
     app = create_app(settings)

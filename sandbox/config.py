@@ -14,6 +14,8 @@ class FaultSettings:
     error_rate: float = 0.0  # fraction of requests answered 503 (OperationOutcome)
     drop_rate: float = 0.0  # fraction of responses whose connection is cut mid-body
     truncate_multipart: bool = False  # WADO-RS bodies end in the middle of a part
+    malformed_rate: float = 0.0  # fraction of answers that are cut-off JSON with status 200
+    broken_next_links: bool = False  # Bundle "next" links point nowhere
     seed: int = 0
 
     def update(self, values: dict[str, object]) -> None:

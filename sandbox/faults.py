@@ -35,6 +35,9 @@ class FaultMiddleware:
         if faults.error_rate > 0 and self.rng.random() < faults.error_rate:
             await _send_unavailable(send)
             return
+        if faults.malformed_rate > 0 and self.rng.random() < faults.malformed_rate:
+            await _send_malformed(send)
+            return
         if faults.drop_rate > 0 and self.rng.random() < faults.drop_rate:
             await self.app(scope, receive, _cutting_send(send))
             return
@@ -56,6 +59,21 @@ async def _send_unavailable(send: Send) -> None:
                 (b"content-type", b"application/fhir+json"),
                 (b"content-length", str(len(body)).encode()),
                 (b"retry-after", b"1"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _send_malformed(send: Send) -> None:
+    body = b'{"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resou'
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"application/fhir+json"),
+                (b"content-length", str(len(body)).encode()),
             ],
         }
     )

@@ -167,7 +167,10 @@ async def search(request: Request) -> Response:
     )
     links = [{"relation": "self", "url": _page_url(request, offset)}]
     if offset + count < result.total:
-        links.append({"relation": "next", "url": _page_url(request, offset + count)})
+        next_url = _page_url(request, offset + count)
+        if request.app.state.settings.faults.broken_next_links:
+            next_url = f"{_base(request)}/{rtype}?_getpages=gone&_offset={offset + count}"
+        links.append({"relation": "next", "url": next_url})
     if offset > 0:
         links.append({"relation": "previous", "url": _page_url(request, max(0, offset - count))})
     bundle = {

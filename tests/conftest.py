@@ -58,7 +58,14 @@ class Sandbox:
 
     def reset_faults(self) -> None:
         """All fault knobs off."""
-        self.set_faults(latency_ms=0, error_rate=0.0, drop_rate=0.0, truncate_multipart=False)
+        self.set_faults(
+            latency_ms=0,
+            error_rate=0.0,
+            drop_rate=0.0,
+            truncate_multipart=False,
+            malformed_rate=0.0,
+            broken_next_links=False,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         self.open_url_requested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.patient_page.session_expired.connect(self._session_expired)
         self.patient_page.decision_saved.connect(self.flush_outbox)
+        self.patient_page.decision_saved.connect(self._audit_decision)
         self.patient_page.decision.install_shortcuts(self)
         self.search.search_requested.connect(self._search)
         self.search.patient_chosen.connect(self.open_patient)
@@ -432,6 +433,21 @@ class MainWindow(QMainWindow):
             self.journal, catalog, self.runner, self.signed.hospitals if self.signed else {}, self
         )
         dialog.exec()
+
+    def _audit_decision(self) -> None:
+        signed, patient = self.signed, self.patient_page.patient
+        if signed is None or patient is None:
+            return
+        user = signed.connection.user
+        result = self.patient_page.decision.result
+        entity = f"DiagnosticReport/{result.id}" if result is not None else ""
+        record = new_record("decision", user.username, user.practitioner, patient.id, entity)
+        self.runner.start(
+            self._audit,
+            signed.connection,
+            record,
+            on_error=lambda exc: log.warning("audit not sent: %s", exc),
+        )
 
     def _back_to_search(self) -> None:
         self.patient_page.close_patient()

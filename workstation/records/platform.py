@@ -138,12 +138,18 @@ class FhirPlatform:
         self._catalog_etag = ""
         self._endpoints: dict[str, str] = {}
 
-    def _bundle(self, url: str, params: dict[str, Any] | None = None) -> JsonObj:
+    def _json(self, url: str, params: dict[str, Any] | None = None) -> JsonObj:
         response = self.session.get(url, params=params)
         try:
-            body: JsonObj = response.json()
+            body = response.json()
         except ValueError as exc:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "answer is not JSON") from exc
+        if not isinstance(body, dict):
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "answer is not a JSON object")
+        return body
+
+    def _bundle(self, url: str, params: dict[str, Any] | None = None) -> JsonObj:
+        body = self._json(url, params)
         if body.get("resourceType") != "Bundle":
             raise PlatformError(ErrorKind.BAD_RESPONSE, "answer is not a Bundle")
         return body
@@ -171,7 +177,10 @@ class FhirPlatform:
 
     def patient(self, patient_id: str) -> Patient:
         """One patient by id."""
-        return parse_patient(self.session.get(f"{self.fhir}/Patient/{patient_id}").json())
+        try:
+            return parse_patient(self._json(f"{self.fhir}/Patient/{patient_id}"))
+        except MalformedResource as exc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, str(exc)) from exc
 
     def hospitals(self) -> dict[str, Hospital]:
         """All hospitals (fetched once per session)."""
@@ -190,7 +199,7 @@ class FhirPlatform:
 
     def _endpoint_url(self, endpoint_id: str) -> str:
         if endpoint_id not in self._endpoints:
-            res = self.session.get(f"{self.fhir}/Endpoint/{endpoint_id}").json()
+            res = self._json(f"{self.fhir}/Endpoint/{endpoint_id}")
             self._endpoints[endpoint_id] = str(res.get("address", ""))
         return self._endpoints[endpoint_id]
 
@@ -265,13 +274,16 @@ class FhirPlatform:
 
     def imaging_study(self, study_id: str) -> ImagingStudyRef:
         """An ImagingStudy with its DICOMweb base URL resolved from its Endpoint."""
-        res = self.session.get(f"{self.fhir}/ImagingStudy/{study_id}").json()
+        res = self._json(f"{self.fhir}/ImagingStudy/{study_id}")
         endpoints = {}
         for ref in res.get("endpoint", []):
             endpoint_id = str(ref.get("reference", "")).removeprefix("Endpoint/")
             if endpoint_id:
                 endpoints[endpoint_id] = self._endpoint_url(endpoint_id)
-        study = parse_imaging_study(res, endpoints)
+        try:
+            study = parse_imaging_study(res, endpoints)
+        except MalformedResource as exc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, str(exc)) from exc
         if not study.dicomweb_url:
             study = ImagingStudyRef(
                 study.id,

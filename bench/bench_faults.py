@@ -1,0 +1,67 @@
+"""A scripted session of 200 actions against the sandbox with ~10 % injected faults (5 %
+503 answers, 5 % connections cut): how many actions completed, decisions lost / doubled."""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from pathlib import Path
+
+import httpx
+
+from bench.common import record
+from bench.sandbox_data import full_data
+from workstation import fhir_systems as systems
+from workstation.config import PlatformEntry
+from workstation.journal import Journal
+from workstation.recognition.outbox import send_pending
+from workstation.sandbox_launcher import start_sandbox
+from workstation.services import sign_in
+from workstation.session_script import run_session
+
+
+def run(results: dict[str, float]) -> None:
+    """Run the session, drain the outbox with faults off, count the Tasks on the server."""
+    key = secrets.token_hex(8)
+    sandbox = start_sandbox(full_data(), extra_args=("--control-key", key))
+    control = {"X-Sandbox-Control-Key": key}
+    try:
+        connection = sign_in(
+            PlatformEntry("Sandbox", sandbox.base_url),
+            "dr.li",
+            "hr-demo-2026",
+            remember=False,
+            secrets=None,
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            httpx.post(
+                f"{sandbox.base_url}/_sandbox/faults",
+                headers=control,
+                json={"error_rate": 0.05, "drop_rate": 0.05},
+            ).raise_for_status()
+            report = run_session(connection, Path(tmp), actions=200, seed=7)
+            httpx.post(
+                f"{sandbox.base_url}/_sandbox/faults",
+                headers=control,
+                json={"error_rate": 0.0, "drop_rate": 0.0},
+            ).raise_for_status()
+            journal = Journal(Path(tmp))
+            while journal.pending():
+                send_pending(journal, connection.platform)
+        token = connection.session.bearer()
+        counts = []
+        for decision_id in report.decisions:
+            bundle = httpx.get(
+                f"{sandbox.base_url}/fhir/Task",
+                params={"identifier": f"{systems.SID_TASK}|{decision_id}"},
+                headers={"Authorization": f"Bearer {token}"},
+            ).json()
+            counts.append(int(bundle["total"]))
+        connection.sign_out()
+    finally:
+        sandbox.stop()
+    record(results, "fault_session_actions_count", report.actions)
+    record(results, "fault_session_completed_count", report.completed)
+    record(results, "fault_session_decisions_count", len(report.decisions))
+    record(results, "fault_session_decisions_lost_count", counts.count(0))
+    record(results, "fault_session_decisions_doubled_count", sum(1 for n in counts if n > 1))

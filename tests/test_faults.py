@@ -1,0 +1,94 @@
+"""Faults survived against the real sandbox: malformed JSON, broken paging links, and a
+scripted 200-action session with about 10 % injected faults (nothing lost or doubled)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import DEMO_PASSWORD, Sandbox
+from workstation import fhir_systems as systems
+from workstation.config import PlatformEntry
+from workstation.http import ErrorKind, PlatformError
+from workstation.journal import Journal
+from workstation.recognition.outbox import send_pending
+from workstation.services import Connection, sign_in
+from workstation.session_script import run_session
+
+pytestmark = pytest.mark.e2e
+
+
+def _connect(sandbox: Sandbox) -> Connection:
+    return sign_in(
+        PlatformEntry("Sandbox", sandbox.base_url),
+        "dr.li",
+        DEMO_PASSWORD,
+        remember=False,
+        secrets=None,
+    )
+
+
+def test_malformed_json_is_a_clear_error(clean_faults: Sandbox) -> None:
+    connection = _connect(clean_faults)
+    try:
+        clean_faults.set_faults(malformed_rate=1.0)
+        with pytest.raises(PlatformError) as caught:
+            connection.platform.hospitals()
+        assert caught.value.kind is ErrorKind.BAD_RESPONSE
+        with pytest.raises(PlatformError):
+            connection.platform.patient("p0001")
+    finally:
+        clean_faults.reset_faults()
+        connection.sign_out()
+
+
+def test_broken_next_link_keeps_the_pages_that_arrived(clean_faults: Sandbox) -> None:
+    connection = _connect(clean_faults)
+    try:
+        clean_faults.set_faults(broken_next_links=True)
+        pages = []
+        iterator = connection.platform.results("p0003", page_size=10)
+        pages.append(next(iterator))
+        with pytest.raises(PlatformError) as caught:
+            next(iterator)
+        assert len(pages) == 1
+        assert len(pages[0].results) == 10
+        assert caught.value.kind is ErrorKind.REJECTED
+    finally:
+        clean_faults.reset_faults()
+        connection.sign_out()
+
+
+def test_scripted_session_with_injected_faults(clean_faults: Sandbox, tmp_path: Path) -> None:
+    connection = _connect(clean_faults)
+    try:
+        clean_faults.set_faults(error_rate=0.05, drop_rate=0.05)
+        report = run_session(connection, tmp_path, actions=200, seed=1)
+        clean_faults.reset_faults()
+        journal = Journal(tmp_path)
+        while journal.pending():
+            send_pending(journal, connection.platform)
+    finally:
+        clean_faults.reset_faults()
+        connection.sign_out()
+    token = clean_faults.token()
+    counts = []
+    for decision_id in report.decisions:
+        bundle = httpx.get(
+            f"{clean_faults.base_url}/fhir/Task",
+            params={"identifier": f"{systems.SID_TASK}|{decision_id}"},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+        counts.append(int(bundle["total"]))
+    lost, doubled = counts.count(0), sum(1 for n in counts if n > 1)
+    print(
+        f"200-action session, ~10 % faults: {report.completed} completed, "
+        f"failures {report.failures}, {len(report.decisions)} decisions, "
+        f"lost {lost}, doubled {doubled}"
+    )
+    assert report.actions == 200
+    assert report.decisions
+    assert (lost, doubled) == (0, 0)
+    assert report.completed >= 170  # idempotent requests are retried by the client
