@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--malformed-rate", type=float, default=0.0)
     serve.add_argument("--broken-next-links", action="store_true")
     serve.add_argument("--seed", type=int, default=20261101, help="demo data seed")
+    serve.add_argument("--tls-cert", type=Path, default=None, help="serve https with this PEM")
+    serve.add_argument("--tls-key", type=Path, default=None, help="private key of --tls-cert")
     serve.add_argument("--small", action="store_true", help="small demo data (tests)")
     gen = sub.add_parser("generate", help="(re)generate the demo data and exit")
     gen.add_argument("--data-dir", type=Path, default=None)
@@ -63,7 +65,8 @@ def serve(args: argparse.Namespace) -> int:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", args.port))
     port = sock.getsockname()[1]
-    base_url = f"http://127.0.0.1:{port}"
+    scheme = "https" if args.tls_cert else "http"
+    base_url = f"{scheme}://127.0.0.1:{port}"
     settings = ServerSettings(
         data_dir=data_dir,
         base_url=base_url,
@@ -79,7 +82,10 @@ def serve(args: argparse.Namespace) -> int:
         ),
     )
     app = create_app(settings)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    tls = {}
+    if args.tls_cert:
+        tls = {"ssl_certfile": str(args.tls_cert), "ssl_keyfile": str(args.tls_key)}
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", **tls)
     server = uvicorn.Server(config)
     print(f"HR sandbox listening on {base_url}", flush=True)
     server.run(sockets=[sock])

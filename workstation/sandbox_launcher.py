@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger("workstation.sandbox")
-_LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
+_LISTENING = re.compile(r"listening on (https?://127\.0\.0\.1:\d+)")
 
 
 class SandboxStartError(RuntimeError):
