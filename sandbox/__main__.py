@@ -82,10 +82,14 @@ def serve(args: argparse.Namespace) -> int:
         ),
     )
     app = create_app(settings)
-    tls = {}
-    if args.tls_cert:
-        tls = {"ssl_certfile": str(args.tls_cert), "ssl_keyfile": str(args.tls_key)}
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", **tls)
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        ssl_certfile=str(args.tls_cert) if args.tls_cert else None,
+        ssl_keyfile=str(args.tls_key) if args.tls_key else None,
+    )
     server = uvicorn.Server(config)
     print(f"HR sandbox listening on {base_url}", flush=True)
     server.run(sockets=[sock])
