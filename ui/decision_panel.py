@@ -154,7 +154,15 @@ class DecisionPanel(QFrame):
         )
         add("R", lambda: self.repeat_button.isEnabled() and self.isVisible() and self.open_repeat())
         for number in range(1, 10):
-            add(str(number), lambda n=number: self.repeat_box.isVisible() and self.pick_reason(n))
+            add(str(number), lambda n=number: self.pick_reason(n))
+        self._reason_shortcuts = self._shortcuts[-9:]
+        self._enable_reason_keys(False)
+
+    def _enable_reason_keys(self, enabled: bool) -> None:
+        # Number keys choose reasons only while the form is open; otherwise they are the
+        # viewer's window presets.
+        for shortcut in getattr(self, "_reason_shortcuts", []):
+            shortcut.setEnabled(enabled)
 
     # --- content ---------------------------------------------------------------------------
     def set_catalog(self, catalog: Catalog | None) -> None:
@@ -178,6 +186,7 @@ class DecisionPanel(QFrame):
         """Show the rule check for a result; None clears the panel."""
         self.result = result
         self.repeat_box.hide()
+        self._enable_reason_keys(False)
         self.problem_label.clear()
         self.note_edit.clear()
         self.informed_box.setChecked(False)
@@ -280,6 +289,7 @@ class DecisionPanel(QFrame):
     def open_repeat(self) -> None:
         """Show the reason list."""
         self.repeat_box.show()
+        self._enable_reason_keys(True)
         self.reason_list.setFocus()
 
     def pick_reason(self, number: int) -> None:

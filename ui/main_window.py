@@ -254,6 +254,11 @@ class MainWindow(QMainWindow):
         self.toolbar.show()
         self.search.hospitals = signed.hospitals
         self.patient_page.analytes = signed.analytes
+        self.patient_page.summary_header = (
+            org.name if org else self.deps.settings.hospital_name,
+            user.department or self.deps.settings.department,
+            user.display_name,
+        )
         version = signed.catalog.version if signed.catalog else "—"
         self.statusBar().showMessage(
             self.tr("Signed in to %1 · catalog %2")

@@ -28,6 +28,7 @@ from ui.decision_panel import DecisionPanel
 from ui.error_banner import ErrorBanner
 from ui.lab_table import LabTable
 from ui.messages import describe
+from ui.summary_dialog import SummaryDialog
 from ui.timeline import TimelineWidget
 from ui.trend_plot import TrendPlot
 from ui.viewer import ImageViewer
@@ -55,6 +56,7 @@ from workstation.recognition.decisions import (
 )
 from workstation.redact import mask_id_card
 from workstation.services import Connection, LoadedImage, load_series
+from workstation.summary.model import KeyImage, SummaryInput, SummaryItem
 from workstation.timeline import same_visit
 
 log = logging.getLogger("ui.patient")
@@ -130,6 +132,12 @@ class PatientPage(QWidget):
 
         self.back_button = QPushButton(self.tr("← Patients"))
         self.back_button.clicked.connect(self.back_requested)
+        self.print_button = QPushButton(self.tr("Print summary…"))
+        self.print_button.setObjectName("printSummary")
+        self.print_button.clicked.connect(self.open_summary)
+        self.key_images: dict[str, list[KeyImage]] = {}
+        self.viewed: set[str] = set()
+        self.summary_header = ("", "", "")  # hospital, department, doctor
         self.header = QLabel()
         self.header.setObjectName("patientHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -140,6 +148,8 @@ class PatientPage(QWidget):
         self.timeline.result_selected.connect(self.show_result)
         self.viewer = ImageViewer()
         self.viewer.setObjectName("viewer")
+        self.viewer.key_image_marked.connect(self._key_image)
+        self._image_result: Result | None = None
         self.series_box = QComboBox()
         self.series_box.setObjectName("seriesBox")
         self.series_box.activated.connect(self._series_chosen)
@@ -169,6 +179,7 @@ class PatientPage(QWidget):
         top.addWidget(self.back_button)
         top.addWidget(self.header, 1)
         top.addWidget(self.count_label)
+        top.addWidget(self.print_button)
         series_bar = QHBoxLayout()
         series_bar.addWidget(QLabel(self.tr("Series")))
         series_bar.addWidget(self.series_box, 1)
@@ -289,6 +300,7 @@ class PatientPage(QWidget):
         serial = self._selection_serial
         self.report.setHtml(self._report_html(result))
         self._show_decisions(result)
+        self.viewed.add(result.id)
         if result.category is Category.LAB:
             self.runner.start(
                 self.connection.platform.observations,
@@ -297,6 +309,7 @@ class PatientPage(QWidget):
                 on_error=lambda exc: self._labs_failed(exc, result),
             )
         elif result.imaging_study_ids:
+            self._image_result = result
             self.cancel_series()
             self.viewer.clear(self.tr("Loading images…"))
             self.series_box.clear()
@@ -438,6 +451,75 @@ class PatientPage(QWidget):
             if self.timeline.decisions.get(result.id) is not None:
                 continue
             self._record(result, DecisionKind.ACCEPTED)
+
+    # --- printed summary ---------------------------------------------------------------------
+    def _key_image(self, png: bytes, caption: str, mm_per_pixel: object) -> None:
+        result = self._image_result
+        if result is None:
+            return
+        spacing = float(mm_per_pixel) if isinstance(mm_per_pixel, float) else None
+        self.key_images.setdefault(result.id, []).append(KeyImage(result.id, png, caption, spacing))
+        self.viewed.add(result.id)
+        self.count_label.setText(
+            self.tr("Key image kept (%1 for this result)").replace(
+                "%1", str(len(self.key_images[result.id]))
+            )
+        )
+
+    def open_summary(self) -> None:
+        """Choose results and print or save the annotated summary."""
+        if self.patient is None or self.connection is None:
+            return
+        preselected = self.viewed | {r for r, kind in self.timeline.decisions.items() if kind}
+        dialog = SummaryDialog(
+            self.timeline.results, preselected, self._summary_input, self.runner, self
+        )
+        dialog.exec()
+
+    def _summary_input(self, chosen: list[Result], paper: str) -> SummaryInput:
+        """Everything the summary prints (runs on a worker: fetches lab values)."""
+        if self.connection is None or self.patient is None:
+            raise RuntimeError("no patient is open")
+        platform, context, table = self.connection.platform, self.context, self.analytes
+        items = []
+        for result in chosen:
+            labs: list[LabObservation] = []
+            if result.category is Category.LAB:
+                labs = platform.observations(result)
+            entry = context.journal.latest(result.id) if context is not None else None
+            items.append(
+                SummaryItem(
+                    result=result,
+                    hospital=self.timeline.hospitals.get(result.hospital_id),
+                    decision=entry.decision if entry else None,
+                    labs=tuple(labs),
+                    normalized=tuple(normalize(table, v) for v in labs) if table else (),
+                    key_images=tuple(self.key_images.get(result.id, [])),
+                )
+            )
+        trends: list[tuple[str, tuple[TrendPoint, ...]]] = []
+        lab_values = [v for item in items for v in item.labs]
+        if table is not None and lab_values:
+            series = trend_series(table, platform.patient_observations(self.patient.id))
+            names = {a.key: a.name_zh for a in table.analytes}
+            for value in lab_values:
+                info = table.analyte_for(value.loinc, value.local_system, value.local_code)
+                if info and info.key in series and all(names[info.key] != t for t, _ in trends):
+                    trends.append((names[info.key], tuple(series[info.key])))
+                if len(trends) == 3:
+                    break
+        hospital, department, doctor = self.summary_header
+        return SummaryInput(
+            hospital_name=hospital,
+            department=department,
+            doctor_name=doctor,
+            printed_at=dt.datetime.now(dt.UTC),
+            patient=self.patient,
+            items=tuple(items),
+            trends=tuple(trends),
+            hospitals=dict(self.timeline.hospitals),
+            page_size=paper,
+        )
 
     def _labs_failed(self, error: Exception, result: Result) -> None:
         if not self._expired(error):
@@ -645,3 +727,6 @@ class PatientPage(QWidget):
         self.count_label.clear()
         self.patient = None
         self.study = None
+        self.key_images = {}
+        self.viewed = set()
+        self._image_result = None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -74,6 +74,7 @@ class ImageViewer(QWidget):
 
     window_changed = Signal(object)  # Window
     index_changed = Signal(int)
+    key_image_marked = Signal(bytes, str, object)  # PNG, caption, mm per pixel or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,13 +114,29 @@ class ImageViewer(QWidget):
         self.invert_button.setToolTip(self.tr("Invert grey levels (I)"))
         self.invert_button.toggled.connect(self.set_inverted)
         self.reset_button = QPushButton(self.tr("Reset"))
-        self.reset_button.setToolTip(self.tr("Fit to window and restore the file's window (R)"))
+        self.reset_button.setToolTip(self.tr("Fit to window and restore the file's window (F)"))
         self.reset_button.clicked.connect(self.reset)
+        self.length_button = QPushButton(self.tr("Length (L)"))
+        self.length_button.setObjectName("lengthTool")
+        self.length_button.setToolTip(self.tr("Add a length measurement; drag its ends (L)"))
+        self.length_button.clicked.connect(self.add_length)
+        self.clear_button = QPushButton(self.tr("Clear marks"))
+        self.clear_button.clicked.connect(self.clear_measurements)
+        self.key_button = QPushButton(self.tr("Key image (K)"))
+        self.key_button.setObjectName("keyImage")
+        self.key_button.setToolTip(
+            self.tr("Keep this view, with window/level and marks, for the printed summary (K)")
+        )
+        self.key_button.clicked.connect(self.mark_key_image)
+        self.measurements: list[tuple[pg.LineSegmentROI, pg.TextItem]] = []
         tools = QHBoxLayout()
         tools.addWidget(QLabel(self.tr("Window")))
         tools.addWidget(self.preset_box)
         tools.addWidget(self.invert_button)
         tools.addWidget(self.reset_button)
+        tools.addWidget(self.length_button)
+        tools.addWidget(self.clear_button)
+        tools.addWidget(self.key_button)
         tools.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -156,6 +173,7 @@ class ImageViewer(QWidget):
     # --- content ---------------------------------------------------------------------------
     def clear(self, message: str = "") -> None:
         """Show nothing (and optionally a message)."""
+        self.clear_measurements()
         self.slices = []
         self.index = 0
         self.window = None
@@ -328,6 +346,78 @@ class ImageViewer(QWidget):
         self.invert_button.setChecked(False)
         self._show(fit=True)
 
+    # --- measurements and key images ---------------------------------------------------------
+    def add_length(self) -> None:
+        """A length line in the middle of the view (drag its handles); shows mm when the
+        image is calibrated, and says which spacing the millimetres come from."""
+        current = self.current()
+        if current is None:
+            return
+        (x0, x1), (y0, y1) = self.view.viewRange()
+        cx, cy, span = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 6
+        pen = pg.mkPen((255, 255, 0), width=2)
+        roi = pg.LineSegmentROI([[cx - span, cy], [cx + span, cy]], pen=pen)
+        label = pg.TextItem(color=(255, 255, 0), anchor=(0, 1))
+        self.view.addItem(roi)
+        self.view.addItem(label)
+        self.measurements.append((roi, label))
+        roi.sigRegionChanged.connect(lambda _roi: self._update_length(roi, label))
+        self._update_length(roi, label)
+
+    def _update_length(self, roi: pg.LineSegmentROI, label: pg.TextItem) -> None:
+        current = self.current()
+        if current is None:
+            return
+        handles = roi.getSceneHandlePositions()
+        a = self.view.mapSceneToView(handles[0][1])
+        b = self.view.mapSceneToView(handles[1][1])
+        length = ((a.x() - b.x()) ** 2 + (a.y() - b.y()) ** 2) ** 0.5
+        source = current.image.spacing_source
+        if source == "PixelSpacing":
+            text = f"{length:.1f} mm"
+        elif source == "ImagerPixelSpacing":
+            text = self.tr("%1 mm (detector plane)").replace("%1", f"{length:.1f}")
+        else:
+            text = self.tr("%1 px (uncalibrated)").replace("%1", f"{length:.0f}")
+        label.setText(text)
+        label.setPos(max(a.x(), b.x()), min(a.y(), b.y()))
+        self.last_measurement = text
+
+    def clear_measurements(self) -> None:
+        """Remove every length line."""
+        for roi, label in self.measurements:
+            self.view.removeItem(roi)
+            self.view.removeItem(label)
+        self.measurements = []
+
+    def mark_key_image(self) -> None:
+        """Emit the view as she sees it (window/level, marks, corner text) as a PNG."""
+        current = self.current()
+        if current is None:
+            return
+        pixmap = self.graphics.grab()
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        pixmap.save(buffer, "PNG")
+        (x0, x1), _ = self.view.viewRange()
+        calibrated = current.image.spacing_source != ""
+        mm_per_pixel = (x1 - x0) / max(pixmap.width(), 1) if calibrated else None
+        image = current.image
+        caption = " · ".join(
+            filter(
+                None,
+                [
+                    image.series_description,
+                    self.tr("Image %1 / %2")
+                    .replace("%1", str(self.index + 1))
+                    .replace("%2", str(len(self.slices))),
+                    self.bottom_left.text(),
+                    *(label.toPlainText() for _roi, label in self.measurements),
+                ],
+            )
+        )
+        self.key_image_marked.emit(bytes(buffer.data().data()), caption, mm_per_pixel)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
         steps = {
@@ -344,8 +434,12 @@ class ImageViewer(QWidget):
             self.go_to(len(self.slices) - 1)
         elif key == Qt.Key.Key_I:
             self.invert_button.toggle()
-        elif key == Qt.Key.Key_R:
+        elif key == Qt.Key.Key_F:
             self.reset()
+        elif key == Qt.Key.Key_L:
+            self.add_length()
+        elif key == Qt.Key.Key_K:
+            self.mark_key_image()
         elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
             index = key - Qt.Key.Key_1
             if index < self.preset_box.count():

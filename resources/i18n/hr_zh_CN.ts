@@ -99,137 +99,137 @@
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="188" />
+        <location filename="../../ui/decision_panel.py" line="197" />
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="199" />
+        <location filename="../../ui/decision_panel.py" line="208" />
         <source>%n hour(s)</source>
         <translation><numerusform>%n小时</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="200" />
+        <location filename="../../ui/decision_panel.py" line="209" />
         <source>%n day(s)</source>
         <translation><numerusform>%n天</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="206" />
+        <location filename="../../ui/decision_panel.py" line="215" />
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="207" />
+        <location filename="../../ui/decision_panel.py" line="216" />
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="210" />
+        <location filename="../../ui/decision_panel.py" line="219" />
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="213" />
+        <location filename="../../ui/decision_panel.py" line="222" />
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="215" />
+        <location filename="../../ui/decision_panel.py" line="224" />
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="216" />
+        <location filename="../../ui/decision_panel.py" line="225" />
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="217" />
+        <location filename="../../ui/decision_panel.py" line="226" />
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="218" />
+        <location filename="../../ui/decision_panel.py" line="227" />
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="219" />
+        <location filename="../../ui/decision_panel.py" line="228" />
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="220" />
+        <location filename="../../ui/decision_panel.py" line="229" />
         <source>issuing hospital below the item's minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="224" />
+        <location filename="../../ui/decision_panel.py" line="233" />
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="225" />
+        <location filename="../../ui/decision_panel.py" line="234" />
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="254" />
+        <location filename="../../ui/decision_panel.py" line="263" />
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="254" />
+        <location filename="../../ui/decision_panel.py" line="263" />
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="258" />
+        <location filename="../../ui/decision_panel.py" line="267" />
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="266" />
+        <location filename="../../ui/decision_panel.py" line="275" />
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="267" />
+        <location filename="../../ui/decision_panel.py" line="276" />
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="268" />
+        <location filename="../../ui/decision_panel.py" line="277" />
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="274" />
+        <location filename="../../ui/decision_panel.py" line="283" />
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="276" />
+        <location filename="../../ui/decision_panel.py" line="285" />
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="277" />
+        <location filename="../../ui/decision_panel.py" line="286" />
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="293" />
+        <location filename="../../ui/decision_panel.py" line="303" />
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="298" />
+        <location filename="../../ui/decision_panel.py" line="308" />
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="304" />
+        <location filename="../../ui/decision_panel.py" line="314" />
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -250,127 +250,167 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="106" />
+        <location filename="../../ui/viewer.py" line="107" />
         <source>Window presets (keys 1–9)</source>
         <translation>窗宽窗位预设（数字键 1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="111" />
+        <location filename="../../ui/viewer.py" line="112" />
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="113" />
+        <location filename="../../ui/viewer.py" line="114" />
         <source>Invert grey levels (I)</source>
         <translation>灰度反转（I）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="115" />
+        <location filename="../../ui/viewer.py" line="116" />
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="116" />
         <source>Fit to window and restore the file's window (R)</source>
         <translation>适应窗口并恢复文件窗宽窗位（R）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="119" />
+        <location filename="../../ui/viewer.py" line="131" />
         <source>Window</source>
         <translation>窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="130" />
+        <location filename="../../ui/viewer.py" line="145" />
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="205" />
+        <location filename="../../ui/viewer.py" line="221" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="209" />
+        <location filename="../../ui/viewer.py" line="225" />
         <source>Brain</source>
         <translation>脑窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="210" />
+        <location filename="../../ui/viewer.py" line="226" />
         <source>Subdural</source>
         <translation>硬膜下</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="211" />
+        <location filename="../../ui/viewer.py" line="227" />
         <source>Stroke</source>
         <translation>卒中</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="212" />
+        <location filename="../../ui/viewer.py" line="228" />
         <source>Lung</source>
         <translation>肺窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="213" />
+        <location filename="../../ui/viewer.py" line="229" />
         <source>Mediastinum</source>
         <translation>纵隔窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="214" />
+        <location filename="../../ui/viewer.py" line="230" />
         <source>Bone</source>
         <translation>骨窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="215" />
+        <location filename="../../ui/viewer.py" line="231" />
         <source>Abdomen</source>
         <translation>腹部</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="216" />
+        <location filename="../../ui/viewer.py" line="232" />
         <source>Liver</source>
         <translation>肝脏</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="220" />
+        <location filename="../../ui/viewer.py" line="236" />
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="381" />
+        <location filename="../../ui/viewer.py" line="377" />
+        <source>%1 mm (detector plane)</source>
+        <translation>%1 mm（探测器平面）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="379" />
+        <source>%1 px (uncalibrated)</source>
+        <translation>%1 像素（未校准）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="466" />
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="387" />
+        <location filename="../../ui/viewer.py" line="406" />
+        <location filename="../../ui/viewer.py" line="472" />
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="394" />
+        <location filename="../../ui/viewer.py" line="117" />
+        <source>Fit to window and restore the file's window (F)</source>
+        <translation>适应窗口并恢复文件窗宽窗位（F）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="119" />
+        <source>Length (L)</source>
+        <translation>测距（L）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="121" />
+        <source>Add a length measurement; drag its ends (L)</source>
+        <translation>添加长度测量，拖动两端（L）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="123" />
+        <source>Clear marks</source>
+        <translation>清除标注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="125" />
+        <source>Key image (K)</source>
+        <translation>关键图像（K）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="127" />
+        <source>Keep this view, with window/level and marks, for the printed summary (K)</source>
+        <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要（K）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="479" />
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="396" />
+        <location filename="../../ui/viewer.py" line="481" />
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="400" />
+        <location filename="../../ui/viewer.py" line="485" />
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="407" />
+        <location filename="../../ui/viewer.py" line="492" />
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="408" />
+        <location filename="../../ui/viewer.py" line="493" />
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="409" />
+        <location filename="../../ui/viewer.py" line="494" />
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -505,57 +545,57 @@
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="160" />
-        <location filename="../../ui/main_window.py" line="270" />
+        <location filename="../../ui/main_window.py" line="276" />
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197" />
+        <location filename="../../ui/main_window.py" line="198" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="212" />
+        <location filename="../../ui/main_window.py" line="213" />
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237" />
+        <location filename="../../ui/main_window.py" line="238" />
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243" />
+        <location filename="../../ui/main_window.py" line="244" />
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258" />
+        <location filename="../../ui/main_window.py" line="264" />
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="307" />
+        <location filename="../../ui/main_window.py" line="313" />
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322" />
+        <location filename="../../ui/main_window.py" line="328" />
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="406" />
+        <location filename="../../ui/main_window.py" line="412" />
         <source>%n decision(s) waiting to send</source>
         <translation><numerusform>%n 条结论等待上传</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="408" />
+        <location filename="../../ui/main_window.py" line="414" />
         <source>%n refused by the platform</source>
         <translation><numerusform>%n 条被平台拒绝</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="413" />
+        <location filename="../../ui/main_window.py" line="419" />
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -626,139 +666,149 @@
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="131" />
+        <location filename="../../ui/patient_page.py" line="133" />
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="146" />
+        <location filename="../../ui/patient_page.py" line="135" />
+        <source>Print summary…</source>
+        <translation>打印摘要…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="156" />
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="163" />
+        <location filename="../../ui/patient_page.py" line="173" />
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="164" />
+        <location filename="../../ui/patient_page.py" line="174" />
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="173" />
+        <location filename="../../ui/patient_page.py" line="184" />
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="226" />
+        <location filename="../../ui/patient_page.py" line="238" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="226" />
+        <location filename="../../ui/patient_page.py" line="238" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="227" />
+        <location filename="../../ui/patient_page.py" line="239" />
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="231" />
+        <location filename="../../ui/patient_page.py" line="243" />
         <source>%n year(s)</source>
         <translation><numerusform>%n 岁</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="242" />
-        <location filename="../../ui/patient_page.py" line="243" />
+        <location filename="../../ui/patient_page.py" line="254" />
+        <location filename="../../ui/patient_page.py" line="255" />
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="258" />
+        <location filename="../../ui/patient_page.py" line="270" />
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="266" />
+        <location filename="../../ui/patient_page.py" line="278" />
         <source>%n result(s)</source>
         <translation><numerusform>共 %n 项结果</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="300" />
-        <location filename="../../ui/patient_page.py" line="546" />
+        <location filename="../../ui/patient_page.py" line="314" />
+        <location filename="../../ui/patient_page.py" line="614" />
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="395" />
+        <location filename="../../ui/patient_page.py" line="409" />
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="463" />
+        <source>Key image kept (%1 for this result)</source>
+        <translation>已保留关键图像（此结果共 %1 张）</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="457" />
+        <location filename="../../ui/patient_page.py" line="525" />
         <source>%n minute(s) ago</source>
         <translation><numerusform>%n分钟前</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="459" />
+        <location filename="../../ui/patient_page.py" line="527" />
         <source>%n hour(s) ago</source>
         <translation><numerusform>%n小时前</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="460" />
+        <location filename="../../ui/patient_page.py" line="528" />
         <source>%n day(s) ago</source>
         <translation><numerusform>%n天前</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="471" />
+        <location filename="../../ui/patient_page.py" line="539" />
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="536" />
+        <location filename="../../ui/patient_page.py" line="604" />
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="549" />
+        <location filename="../../ui/patient_page.py" line="617" />
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="567" />
+        <location filename="../../ui/patient_page.py" line="635" />
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="600" />
+        <location filename="../../ui/patient_page.py" line="668" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="602" />
+        <location filename="../../ui/patient_page.py" line="670" />
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="607" />
+        <location filename="../../ui/patient_page.py" line="675" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="608" />
+        <location filename="../../ui/patient_page.py" line="676" />
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="608" />
+        <location filename="../../ui/patient_page.py" line="676" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="612" />
+        <location filename="../../ui/patient_page.py" line="680" />
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1042,6 +1092,64 @@
     </message>
     <message>
         <location filename="../../ui/statistics_dialog.py" line="155" />
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryDialog</name>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="60" />
+        <source>Print summary</source>
+        <translation>打印摘要</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="79" />
+        <source>Preview and print…</source>
+        <translation>预览并打印…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="80" />
+        <source>Save PDF…</source>
+        <translation>保存 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="84" />
+        <source>Paper</source>
+        <translation>纸张</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="90" />
+        <source>Results to include (default: those reviewed in this session)</source>
+        <translation>要包含的结果（默认：本次审阅过的结果）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="104" />
+        <source>Choose at least one result.</source>
+        <translation>请至少选择一项结果。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="106" />
+        <source>Preparing the summary…</source>
+        <translation>正在生成摘要…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="117" />
+        <source>Summary ready (%1 kB).</source>
+        <translation>摘要已生成（%1 kB）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="121" />
+        <source>Save PDF</source>
+        <translation>保存 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="129" />
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="130" />
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>

@@ -1,0 +1,87 @@
+"""Key images with the doctor's window/level and a length mark, and the printed summary
+saved from the window: the PDF holds the patient, the decision and the marked image."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import DEMO_PASSWORD, Sandbox
+from ui.main_window import MainWindow, WindowDeps
+from ui.summary_dialog import SummaryDialog, render_pages
+from workstation.audit import AuditLog
+from workstation.config import PlatformEntry, Settings
+from workstation.model import Category
+
+pytestmark = [pytest.mark.ui, pytest.mark.e2e]
+
+
+def _yellow_pixels(png: bytes) -> int:
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    return int(np.sum((rgb[..., 0] > 200) & (rgb[..., 1] > 200) & (rgb[..., 2] < 80)))
+
+
+def test_key_image_and_summary(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    settings = Settings().with_platform(PlatformEntry("Sandbox", sandbox.base_url))
+    window = MainWindow(
+        WindowDeps(settings, None, AuditLog(tmp_path), journal_root=tmp_path / "journal")
+    )
+    qtbot.addWidget(window)
+    window.resize(1366, 820)
+    window.show()
+    qtbot.keyClicks(window.sign_in.user_edit, "dr.li")
+    qtbot.keyClicks(window.sign_in.password_edit, DEMO_PASSWORD)
+    qtbot.mouseClick(window.sign_in.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.search, timeout=15000)
+    patient = window.signed.connection.platform.patient("p0001")  # type: ignore[union-attr]
+    window.open_patient(patient)
+    page = window.patient_page
+    qtbot.waitUntil(lambda: not window.runner.busy and bool(page.timeline.results), timeout=20000)
+    ct = next(r for r in page.timeline.results if r.modality == "CT")
+    page.timeline.select(ct.id)
+    qtbot.waitUntil(lambda: not window.runner.busy and len(page.viewer.slices) > 0, timeout=30000)
+    page.viewer.add_length()
+    assert "mm" in page.viewer.last_measurement
+    page.viewer.mark_key_image()
+    assert len(page.key_images[ct.id]) == 1
+    key = page.key_images[ct.id][0]
+    assert _yellow_pixels(key.png) > 20  # the measurement line is in the kept image
+    assert "mm" in key.caption
+    page.decision.accept_requested.emit()
+    qtbot.waitUntil(lambda: page.timeline.decisions.get(ct.id) is not None, timeout=5000)
+    lab = next(r for r in page.timeline.results if r.category is Category.LAB)
+    page.timeline.select(lab.id)
+    qtbot.waitUntil(lambda: page.labs.table.rowCount() > 0, timeout=10000)
+
+    dialog = SummaryDialog(
+        page.timeline.results, page.viewed, page._summary_input, window.runner, window
+    )
+    qtbot.addWidget(dialog)
+    assert {r.id for r in dialog.selected()} >= {ct.id, lab.id}
+    done: list[bool] = []
+    dialog.generate(lambda: done.append(True))
+    qtbot.waitUntil(lambda: bool(done), timeout=30000)
+    out = tmp_path / "summary.pdf"
+    dialog.save_to(out)
+    qtbot.waitUntil(out.exists, timeout=5000)
+    text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
+    assert patient.name in text
+    assert patient.id_card not in text
+    assert "互认" in text
+    images = [img for p in PdfReader(str(out)).pages for img in p.images]
+    assert any(_yellow_pixels(img.data) > 20 for img in images if img.name.endswith(".png")) or any(
+        _yellow_pixels(img.data) > 20 for img in images
+    )
+    pages = render_pages(out.read_bytes(), dpi=40)
+    assert pages
+    assert not pages[0].isNull()
+    window.sign_out()
