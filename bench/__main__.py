@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from bench import bench_faults, bench_generate, bench_platform, bench_startup
+from bench import bench_faults, bench_generate, bench_platform, bench_startup, bench_summary
 from bench.common import write_results
 
-BENCHMARKS = [bench_startup, bench_platform, bench_faults, bench_generate]
+BENCHMARKS = [bench_startup, bench_platform, bench_summary, bench_faults, bench_generate]
 
 
 def main() -> int:
