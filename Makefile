@@ -7,12 +7,12 @@ TS     := $(wildcard resources/i18n/*.ts)
 QM     := $(TS:.ts=.qm)
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY),,offscreen)
 
-.PHONY: run test lint typecheck pytest bench translations sandbox demo-data clean
+.PHONY: run test lint typecheck pytest bench translations sandbox demo-data clean dist dist-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,sandbox]'
+	$(PY) -m pip install --quiet -e '.[dev,sandbox,dist]'
 	touch $(STAMP)
 
 resources/i18n/%.qm: resources/i18n/%.ts $(STAMP)
@@ -28,8 +28,8 @@ run: $(STAMP) translations
 sandbox: $(STAMP)
 	$(PY) -m sandbox serve --port 8765
 
-## make test: lint, types, then the whole test suite headless
-test: lint typecheck pytest
+## make test: lint, types, the frozen build's smoke test, then the whole test suite headless
+test: lint typecheck dist-test pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -45,5 +45,15 @@ pytest: $(STAMP) translations
 bench: $(STAMP) translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
+## make dist: PyInstaller one-folder build in dist/hr-workstation and a .deb beside it
+dist: $(STAMP) translations
+	$(VENV)/bin/pyinstaller installer/workstation.spec --noconfirm --log-level WARN \
+		--distpath dist --workpath build/pyinstaller
+	installer/linux/build_deb.sh $$($(PY) -c "import workstation; print(workstation.__version__)")
+
+## make dist-test: build, then launch the frozen program headless and render with it
+dist-test: dist
+	QT_QPA_PLATFORM=offscreen $(PY) installer/smoke_test.py
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(QM)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(QM) build dist

@@ -11,7 +11,15 @@ import logging
 import sys
 from pathlib import Path
 
-from workstation.config import SANDBOX_PLATFORM_NAME, PlatformEntry, SettingsError, SettingsStore
+from workstation.config import (
+    SANDBOX_PLATFORM_NAME,
+    PlatformEntry,
+    Settings,
+    SettingsError,
+    SettingsStore,
+    load_system_settings,
+    system_settings_path,
+)
 from workstation.logs import setup_logging
 from workstation.paths import AppPaths
 
@@ -50,7 +58,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: logging and crash hook first, then the platform, then the GUI."""
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["render"]:  # the frozen program's command line: same as python -m workstation
+        from workstation.__main__ import main as core_main
+
+        return core_main(argv)
+    args = parse_args(argv)
     paths = AppPaths.under(args.root) if args.root else AppPaths.for_user()
     try:
         paths.ensure()
@@ -68,12 +81,15 @@ def main(argv: list[str] | None = None) -> int:
         log_file = setup_logging(paths.log_dir)
     store = SettingsStore(paths.config_dir)
     try:
-        settings = store.load()
+        system = load_system_settings(system_settings_path())
+    except SettingsError as exc:
+        log.error("deployment settings unusable, ignoring them: %s", exc)
+        system = Settings()
+    try:
+        settings = store.load_layered(system)
     except SettingsError as exc:
         log.error("settings unusable, starting with defaults: %s", exc)
-        from workstation.config import Settings
-
-        settings = Settings()
+        settings = system
     sandbox = None
     if args.with_sandbox:
         from workstation.sandbox_launcher import start_sandbox

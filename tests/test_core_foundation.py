@@ -159,3 +159,46 @@ def test_redact_sees_identifiers_inside_encoded_query_strings() -> None:
     line = "GET /fhir/Patient?identifier=https%3A%2F%2Fx%2Fresident-id%7C510781198012312187"
     assert "510781198012312187" not in redact(line)
     assert "13812345678" not in redact("phone%3D13812345678%26x")
+
+
+def test_deployment_settings_under_the_users(tmp_path: Path) -> None:
+    from workstation.config import load_system_settings, merge_settings
+
+    system_file = tmp_path / "system.json"
+    system_file.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "hospital_name": "四川省锦城人民医院",
+                "idle_lock_minutes": 5,
+                "platforms": [
+                    {
+                        "name": "省平台",
+                        "base_url": "https://hr.sc.example",
+                        "ca_bundle": "/etc/ca.pem",
+                    }
+                ],
+                "default_platform": "省平台",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    system = load_system_settings(system_file)
+    assert load_system_settings(tmp_path / "missing.json") == Settings()
+    user_text = json.dumps(
+        {
+            "version": 1,
+            "language": "en",
+            "platforms": [{"name": "测试", "base_url": "https://t.example"}],
+        }
+    )
+    merged = merge_settings(system, user_text)
+    assert merged.hospital_name == "四川省锦城人民医院"  # from IT
+    assert merged.idle_lock_minutes == 5
+    assert merged.language == "en"  # the user's choice wins
+    assert {p.name for p in merged.platforms} == {"省平台", "测试"}
+    assert merged.platform("省平台").ca_bundle == "/etc/ca.pem"  # type: ignore[union-attr]
+    assert merged.default_platform == "省平台"
+    store = SettingsStore(tmp_path / "user")
+    assert store.load_layered(system) == system

@@ -31,13 +31,8 @@ from workstation.model import (
     Result,
 )
 from workstation.recognition.decisions import Decision, DecisionKind, new_decision, record_sentence
-from workstation.summary import (
-    KeyImage,
-    SummaryInput,
-    SummaryItem,
-    build_summary_pdf,
-    verification_code,
-)
+from workstation.summary.model import KeyImage, SummaryInput, SummaryItem, verification_code
+from workstation.summary.pdf import build_summary_pdf
 
 pytestmark = pytest.mark.unit
 

@@ -31,3 +31,24 @@ def test_sign_in_window_in_chinese(qtbot: QtBot, qapp: QApplication, tmp_path: P
         assert not window.sign_in.remember_box.isEnabled()  # no keyring: fail closed
     finally:
         qapp.removeTranslator(translator)
+
+
+def test_about_lists_bundled_licences_and_language_is_kept(qtbot: QtBot, tmp_path: Path) -> None:
+    from ui.about_dialog import AboutDialog
+
+    saved: list[Settings] = []
+    window = MainWindow(
+        WindowDeps(Settings(), None, AuditLog(tmp_path), save_settings=saved.append)
+    )
+    qtbot.addWidget(window)
+    about = AboutDialog(window)
+    qtbot.addWidget(about)
+    text = about.licences.toPlainText()
+    assert "pylibjpeg-libjpeg" in text
+    assert "GPL-3.0" in text
+    assert "Droid Sans Fallback" in text
+    window.set_language("en")
+    qtbot.waitUntil(lambda: bool(saved), timeout=5000)
+    assert saved[-1].language == "en"
+    menus = [action.text() for action in window.menuBar().actions()]
+    assert len(menus) == 2

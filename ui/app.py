@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from ui.crash import install_excepthook
@@ -20,6 +21,7 @@ from workstation.config import Settings, SettingsStore
 from workstation.paths import AppPaths
 
 log = logging.getLogger("ui.app")
+ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "hr-workstation.png"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ def create_application(argv: Sequence[str], language: str) -> QApplication:
     app.setApplicationName("hr-workstation")
     app.setApplicationDisplayName(app.translate("App", "Results Recognition Workstation"))
     app.setOrganizationName("hr-workstation")
+    app.setWindowIcon(QIcon(str(ICON)))
     route_qt_messages()
     app._translator = install_language(app, language)  # type: ignore[attr-defined]
     return app

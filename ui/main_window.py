@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
+from ui.about_dialog import AboutDialog
 from ui.idle_lock import IdleWatcher, LockPage
 from ui.messages import describe
 from ui.patient_page import DecisionContext, PatientPage
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
         self.toolbar.insertAction(self.sign_out_action, self.stats_action)
         self.statusBar().showMessage(self.tr("Not signed in"))
 
+        self._build_menus()
         self.sign_in.sign_in_requested.connect(self._sign_in)
         self.sign_in.browser_sign_in_requested.connect(self._browser_sign_in)
         self.sign_in.edit_platforms_requested.connect(self.edit_platforms)
@@ -171,6 +173,40 @@ class MainWindow(QMainWindow):
         self.search.patient_chosen.connect(self.open_patient)
         self.patient_page.back_requested.connect(self._back_to_search)
         self.patient_page.busy_changed.connect(self._busy)
+
+    def _build_menus(self) -> None:
+        settings_menu = self.menuBar().addMenu(self.tr("Settings"))
+        settings_menu.addAction(self.tr("Platforms…"), self.edit_platforms)
+        language = settings_menu.addMenu(self.tr("Language"))
+        for code, name in (("zh_CN", "简体中文"), ("en", "English")):
+            action = language.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(self.deps.settings.language == code)
+            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+        help_menu = self.menuBar().addMenu(self.tr("Help"))
+        help_menu.addAction(self.tr("Keyboard shortcuts"), self.show_shortcuts)
+        help_menu.addAction(self.tr("About"), lambda: AboutDialog(self).exec())
+
+    def set_language(self, code: str) -> None:
+        """Keep the interface language in the settings (applies at the next start)."""
+        from dataclasses import replace
+
+        self.deps.settings = replace(self.deps.settings, language=code)
+        if self.deps.save_settings is not None:
+            self.runner.start(self.deps.save_settings, self.deps.settings)
+        self.statusBar().showMessage(self.tr("The language changes at the next start."))
+
+    def show_shortcuts(self) -> None:
+        """The keyboard sheet."""
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information(
+            self,
+            self.tr("Keyboard shortcuts"),
+            self.tr(
+                "Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · K key image\nDecisions: A accept · R order repeat, then 1–9 reason"
+            ),
+        )
 
     # --- signing in ------------------------------------------------------------------------
     def try_resume(self) -> None:

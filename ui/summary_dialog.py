@@ -27,7 +27,6 @@ from ui.workers import TaskRunner
 from workstation.atomic import write_bytes_atomic
 from workstation.model import Result
 from workstation.summary.model import SummaryInput
-from workstation.summary.pdf import build_summary_pdf
 
 
 def render_pages(pdf: bytes, dpi: int = 150) -> list[QImage]:
@@ -118,6 +117,8 @@ class SummaryDialog(QDialog):
         build_input = self.build_input
 
         def work() -> bytes:
+            from workstation.summary.pdf import build_summary_pdf  # reportlab: load on first use
+
             return build_summary_pdf(build_input(chosen, paper))
 
         self.runner.start(

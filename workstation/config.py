@@ -89,11 +89,69 @@ def _migrate(raw: dict[str, Any], version: int) -> dict[str, Any]:
     return raw
 
 
+def merge_settings(system: Settings, user_text: str | None) -> Settings:
+    """The deployment's settings (set by IT) overridden by what the user saved.
+
+    Platforms merge by name (a user entry replaces IT's of the same name); the default
+    platform and every other field come from the user's file when it sets them.
+    Raises SettingsError for a malformed user file.
+    """
+    if not user_text:
+        return system
+    user_raw = json.loads(user_text) if user_text.strip() else {}
+    if not isinstance(user_raw, dict):
+        raise SettingsError("settings must be a JSON object")
+    user = settings_from_json(user_text)
+    merged = system
+    for entry in user.platforms:
+        merged = merged.with_platform(entry)
+    values = {
+        k: getattr(user, k)
+        for k in user_raw
+        if k in Settings.__dataclass_fields__ and k not in ("platforms", "version")
+    }
+    return replace(merged, **values)
+
+
+def system_settings_path() -> Path:
+    """Where IT puts the deployment's settings (HR_WORKSTATION_SYSTEM_CONFIG overrides):
+    /etc/xdg/hr-workstation/settings.json on Linux, %PROGRAMDATA% on Windows."""
+    import os
+
+    import platformdirs
+
+    override = os.environ.get("HR_WORKSTATION_SYSTEM_CONFIG")
+    if override:
+        return Path(override)
+    return Path(platformdirs.site_config_dir("hr-workstation", "hr-workstation")) / SETTINGS_FILE
+
+
+def load_system_settings(path: Path) -> Settings:
+    """The deployment's settings; defaults when the file does not exist. Raises SettingsError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise SettingsError(f"cannot read {path}: {exc.strerror}") from exc
+    return settings_from_json(text)
+
+
 class SettingsStore:
     """Loads and saves settings in one directory."""
 
     def __init__(self, config_dir: Path) -> None:
         self.path = config_dir / SETTINGS_FILE
+
+    def load_layered(self, system: Settings) -> Settings:
+        """IT's settings overridden by this user's. Raises SettingsError."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return system
+        except OSError as exc:
+            raise SettingsError(f"cannot read {self.path.name}: {exc.strerror}") from exc
+        return merge_settings(system, text)
 
     def load(self) -> Settings:
         """Read settings; defaults when none were saved yet. Raises SettingsError."""

@@ -1,9 +1,32 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="48" />
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="51" />
+        <source>Results Recognition Workstation %1</source>
+        <translation>检查检验结果互认工作站 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="57" />
+        <source>Qt %1 · PySide6 %2</source>
+        <translation>Qt %1 · PySide6 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="78" />
+        <source>Bundled libraries and fonts</source>
+        <translation>随附的程序库和字体</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="41" />
+        <location filename="../../ui/app.py" line="43" />
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
@@ -274,83 +297,83 @@
         <translation>适应窗口并恢复文件窗宽窗位（R）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="131" />
+        <location filename="../../ui/viewer.py" line="133" />
         <source>Window</source>
         <translation>窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="145" />
+        <location filename="../../ui/viewer.py" line="147" />
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="221" />
+        <location filename="../../ui/viewer.py" line="223" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="225" />
+        <location filename="../../ui/viewer.py" line="227" />
         <source>Brain</source>
         <translation>脑窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="226" />
+        <location filename="../../ui/viewer.py" line="228" />
         <source>Subdural</source>
         <translation>硬膜下</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="227" />
+        <location filename="../../ui/viewer.py" line="229" />
         <source>Stroke</source>
         <translation>卒中</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="228" />
+        <location filename="../../ui/viewer.py" line="230" />
         <source>Lung</source>
         <translation>肺窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="229" />
+        <location filename="../../ui/viewer.py" line="231" />
         <source>Mediastinum</source>
         <translation>纵隔窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="230" />
+        <location filename="../../ui/viewer.py" line="232" />
         <source>Bone</source>
         <translation>骨窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="231" />
+        <location filename="../../ui/viewer.py" line="233" />
         <source>Abdomen</source>
         <translation>腹部</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="232" />
+        <location filename="../../ui/viewer.py" line="234" />
         <source>Liver</source>
         <translation>肝脏</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="236" />
+        <location filename="../../ui/viewer.py" line="238" />
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="377" />
+        <location filename="../../ui/viewer.py" line="379" />
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="379" />
+        <location filename="../../ui/viewer.py" line="381" />
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="466" />
+        <location filename="../../ui/viewer.py" line="475" />
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="406" />
-        <location filename="../../ui/viewer.py" line="472" />
+        <location filename="../../ui/viewer.py" line="411" />
+        <location filename="../../ui/viewer.py" line="481" />
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
@@ -380,37 +403,37 @@
         <translation>关键图像（K）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="127" />
+        <location filename="../../ui/viewer.py" line="128" />
         <source>Keep this view, with window/level and marks, for the printed summary (K)</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要（K）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="479" />
+        <location filename="../../ui/viewer.py" line="488" />
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="481" />
+        <location filename="../../ui/viewer.py" line="490" />
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="485" />
+        <location filename="../../ui/viewer.py" line="494" />
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="492" />
+        <location filename="../../ui/viewer.py" line="501" />
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="493" />
+        <location filename="../../ui/viewer.py" line="502" />
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="494" />
+        <location filename="../../ui/viewer.py" line="503" />
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -519,83 +542,126 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="110" />
+        <location filename="../../ui/main_window.py" line="111" />
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="119" />
+        <location filename="../../ui/main_window.py" line="120" />
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136" />
+        <location filename="../../ui/main_window.py" line="137" />
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141" />
+        <location filename="../../ui/main_window.py" line="142" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="157" />
+        <location filename="../../ui/main_window.py" line="158" />
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160" />
-        <location filename="../../ui/main_window.py" line="276" />
+        <location filename="../../ui/main_window.py" line="161" />
+        <location filename="../../ui/main_window.py" line="312" />
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="198" />
+        <location filename="../../ui/main_window.py" line="178" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="179" />
+        <source>Platforms…</source>
+        <translation>平台…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="180" />
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="186" />
+        <source>Help</source>
+        <translation>帮助</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="187" />
+        <location filename="../../ui/main_window.py" line="205" />
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="188" />
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="197" />
+        <source>The language changes at the next start.</source>
+        <translation>界面语言将在下次启动时切换。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="207" />
+        <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · K key image
+Decisions: A accept · R order repeat, then 1–9 reason</source>
+        <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown 翻 10 层 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 测距 · K 关键图像
+结论：A 互认 · R 重新检查，再按 1–9 选择原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="234" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213" />
+        <location filename="../../ui/main_window.py" line="249" />
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238" />
+        <location filename="../../ui/main_window.py" line="274" />
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244" />
+        <location filename="../../ui/main_window.py" line="280" />
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264" />
+        <location filename="../../ui/main_window.py" line="300" />
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313" />
+        <location filename="../../ui/main_window.py" line="349" />
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="328" />
+        <location filename="../../ui/main_window.py" line="364" />
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="412" />
+        <location filename="../../ui/main_window.py" line="448" />
         <source>%n decision(s) waiting to send</source>
         <translation><numerusform>%n 条结论等待上传</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="414" />
+        <location filename="../../ui/main_window.py" line="450" />
         <source>%n refused by the platform</source>
         <translation><numerusform>%n 条被平台拒绝</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="419" />
+        <location filename="../../ui/main_window.py" line="455" />
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -733,7 +799,7 @@
     </message>
     <message>
         <location filename="../../ui/patient_page.py" line="314" />
-        <location filename="../../ui/patient_page.py" line="614" />
+        <location filename="../../ui/patient_page.py" line="629" />
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
@@ -743,72 +809,72 @@
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="463" />
+        <location filename="../../ui/patient_page.py" line="464" />
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="525" />
+        <location filename="../../ui/patient_page.py" line="540" />
         <source>%n minute(s) ago</source>
         <translation><numerusform>%n分钟前</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="527" />
+        <location filename="../../ui/patient_page.py" line="542" />
         <source>%n hour(s) ago</source>
         <translation><numerusform>%n小时前</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="528" />
+        <location filename="../../ui/patient_page.py" line="543" />
         <source>%n day(s) ago</source>
         <translation><numerusform>%n天前</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="539" />
+        <location filename="../../ui/patient_page.py" line="554" />
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="604" />
+        <location filename="../../ui/patient_page.py" line="619" />
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="617" />
+        <location filename="../../ui/patient_page.py" line="632" />
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="635" />
+        <location filename="../../ui/patient_page.py" line="650" />
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="668" />
+        <location filename="../../ui/patient_page.py" line="683" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="670" />
+        <location filename="../../ui/patient_page.py" line="685" />
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="675" />
+        <location filename="../../ui/patient_page.py" line="690" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="676" />
+        <location filename="../../ui/patient_page.py" line="691" />
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="676" />
+        <location filename="../../ui/patient_page.py" line="691" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="680" />
+        <location filename="../../ui/patient_page.py" line="695" />
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1099,57 +1165,57 @@
 <context>
     <name>SummaryDialog</name>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="60" />
+        <location filename="../../ui/summary_dialog.py" line="64" />
         <source>Print summary</source>
         <translation>打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="79" />
+        <location filename="../../ui/summary_dialog.py" line="84" />
         <source>Preview and print…</source>
         <translation>预览并打印…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="80" />
+        <location filename="../../ui/summary_dialog.py" line="85" />
         <source>Save PDF…</source>
         <translation>保存 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="84" />
+        <location filename="../../ui/summary_dialog.py" line="89" />
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="90" />
+        <location filename="../../ui/summary_dialog.py" line="96" />
         <source>Results to include (default: those reviewed in this session)</source>
         <translation>要包含的结果（默认：本次审阅过的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="104" />
+        <location filename="../../ui/summary_dialog.py" line="114" />
         <source>Choose at least one result.</source>
         <translation>请至少选择一项结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="106" />
+        <location filename="../../ui/summary_dialog.py" line="116" />
         <source>Preparing the summary…</source>
         <translation>正在生成摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="117" />
+        <location filename="../../ui/summary_dialog.py" line="133" />
         <source>Summary ready (%1 kB).</source>
         <translation>摘要已生成（%1 kB）。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="121" />
+        <location filename="../../ui/summary_dialog.py" line="139" />
         <source>Save PDF</source>
         <translation>保存 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="129" />
+        <location filename="../../ui/summary_dialog.py" line="152" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="130" />
+        <location filename="../../ui/summary_dialog.py" line="155" />
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Package the PyInstaller one-folder build (dist/hr-workstation) as a .deb for Debian-based
+# desktops (UOS, Kylin, Debian, Ubuntu). Usage: installer/linux/build_deb.sh VERSION
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+VERSION="${1:?version}"
+ARCH="$(dpkg --print-architecture)"
+ROOT="build/deb/hr-workstation_${VERSION}_${ARCH}"
+rm -rf "$ROOT"
+install -d "$ROOT/DEBIAN" "$ROOT/opt" "$ROOT/usr/bin" "$ROOT/usr/share/applications" \
+    "$ROOT/usr/share/icons/hicolor/256x256/apps" "$ROOT/usr/share/doc/hr-workstation"
+cp -a dist/hr-workstation "$ROOT/opt/hr-workstation"
+cat > "$ROOT/usr/bin/workstation" <<'SH'
+#!/bin/sh
+exec /opt/hr-workstation/workstation "$@"
+SH
+chmod 755 "$ROOT/usr/bin/workstation"
+install -m 644 installer/linux/hr-workstation.desktop "$ROOT/usr/share/applications/"
+install -m 644 resources/icons/hr-workstation.png "$ROOT/usr/share/icons/hicolor/256x256/apps/"
+install -m 644 installer/settings.example.json "$ROOT/usr/share/doc/hr-workstation/"
+SIZE="$(du -sk "$ROOT" | cut -f1)"
+cat > "$ROOT/DEBIAN/control" <<CONTROL
+Package: hr-workstation
+Version: ${VERSION}
+Architecture: ${ARCH}
+Maintainer: HR Workstation team <it@hr-workstation.invalid>
+Installed-Size: ${SIZE}
+Depends: libegl1, libgl1, libxkbcommon0, libxkbcommon-x11-0, libfontconfig1, libdbus-1-3, libglib2.0-0
+Section: science
+Priority: optional
+Description: Results recognition workstation (检查检验结果互认工作站)
+ Review a patient's examination and laboratory results from every hospital,
+ read the images, and record whether each result is recognized or repeated.
+ Deployment settings: /etc/xdg/hr-workstation/settings.json
+ (example in /usr/share/doc/hr-workstation).
+CONTROL
+dpkg-deb --build --root-owner-group "$ROOT" "dist/hr-workstation_${VERSION}_${ARCH}.deb" >/dev/null
+echo "dist/hr-workstation_${VERSION}_${ARCH}.deb"
