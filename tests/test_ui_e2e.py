@@ -71,7 +71,7 @@ def test_daily_path(qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path
     shown = page.timeline.visible_results()
     assert shown
     assert shown == sorted(shown, key=lambda r: r.effective, reverse=True)
-    badges = {page.timeline.tree.topLevelItem(0).child(0).text(5)}
+    badges = {page.timeline.tree.topLevelItem(0).child(0).text(2)}
     assert badges != {""}
 
     ct = next(r for r in shown if r.modality == "CT")

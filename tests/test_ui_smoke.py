@@ -52,3 +52,18 @@ def test_about_lists_bundled_licences_and_language_is_kept(qtbot: QtBot, tmp_pat
     assert saved[-1].language == "en"
     menus = [action.text() for action in window.menuBar().actions()]
     assert len(menus) == 2
+
+
+def test_language_follows_the_system_unless_chosen() -> None:
+    from PySide6.QtCore import QLocale
+
+    from ui.i18n import resolve_language
+
+    english = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    chinese = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    posix = QLocale(QLocale.Language.C)
+    assert resolve_language("", english) == "en"
+    assert resolve_language("", chinese) == "zh_CN"
+    assert resolve_language("", posix) == "zh_CN"
+    assert resolve_language("zh_CN", english) == "zh_CN"
+    assert resolve_language("en", chinese) == "en"

@@ -12,7 +12,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from ui.crash import install_excepthook
-from ui.i18n import install_language
+from ui.i18n import install_language, resolve_language
 from ui.main_window import MainWindow, WindowDeps
 from ui.qt_logging import route_qt_messages
 from workstation.audit import AuditLog
@@ -44,7 +44,7 @@ def create_application(argv: Sequence[str], language: str) -> QApplication:
     app.setOrganizationName("hr-workstation")
     app.setWindowIcon(QIcon(str(ICON)))
     route_qt_messages()
-    app._translator = install_language(app, language)  # type: ignore[attr-defined]
+    app._translator = install_language(app, resolve_language(language))  # type: ignore[attr-defined]
     return app
 
 

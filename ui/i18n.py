@@ -12,6 +12,15 @@ I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
 SUPPORTED = ("zh_CN", "en")
 
 
+def resolve_language(setting: str, system: QLocale | None = None) -> str:
+    """The language to show: the user's or IT's choice, else the system's (English only when
+    the system speaks English; Simplified Chinese otherwise, including C/POSIX)."""
+    if setting in SUPPORTED:
+        return setting
+    locale = system or QLocale.system()
+    return "en" if locale.language() == QLocale.Language.English else "zh_CN"
+
+
 def install_language(app: QCoreApplication, language: str) -> QTranslator | None:
     """Install the translator for ``language`` ("zh_CN" default, "en" = source strings).
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
 from ui.about_dialog import AboutDialog
+from ui.i18n import resolve_language
 from ui.idle_lock import IdleWatcher, LockPage
 from ui.messages import describe
 from ui.patient_page import DecisionContext, PatientPage
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
         for code, name in (("zh_CN", "简体中文"), ("en", "English")):
             action = language.addAction(name)
             action.setCheckable(True)
-            action.setChecked(self.deps.settings.language == code)
+            action.setChecked(resolve_language(self.deps.settings.language) == code)
             action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
         help_menu = self.menuBar().addMenu(self.tr("Help"))
         help_menu.addAction(self.tr("Keyboard shortcuts"), self.show_shortcuts)

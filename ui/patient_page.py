@@ -62,6 +62,17 @@ from workstation.timeline import same_visit
 log = logging.getLogger("ui.patient")
 
 
+# Dark reading theme around the images (a bright frame distorts perceived grey levels);
+# the forms around it stay light.
+READING_THEME = """
+#readingPane { background: #1e1e1e; }
+#readingPane QLabel { color: #e0e0e0; }
+#readingPane QPushButton, #readingPane QComboBox {
+    background: #333; color: #eee; border: 1px solid #555; padding: 3px 8px; }
+#readingPane QPushButton:checked { background: #555; }
+"""
+
+
 @dataclass(frozen=True)
 class DecisionContext:
     """Who decides, where decisions are kept, and which catalog applies."""
@@ -185,6 +196,8 @@ class PatientPage(QWidget):
         series_bar.addWidget(self.series_box, 1)
         series_bar.addWidget(self.cancel_button)
         image_pane = QWidget()
+        image_pane.setObjectName("readingPane")
+        image_pane.setStyleSheet(READING_THEME)
         image_layout = QVBoxLayout(image_pane)
         image_layout.setContentsMargins(0, 0, 0, 0)
         image_layout.addLayout(series_bar)

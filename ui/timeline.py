@@ -26,6 +26,8 @@ from workstation.recognition.decisions import DecisionKind
 from workstation.recognition.validity import Assessment, Eligibility, assess
 from workstation.timeline import TimelineFilter, group_by_day
 
+# What a doctor scans first comes first: item, recognition badge, decision.
+COL_ITEM, COL_BADGE, COL_DECISION, COL_MARK, COL_CATEGORY, COL_HOSPITAL = range(1, 7)
 _BADGE_COLOURS = {
     Eligibility.VALID: "#1b7f3b",
     Eligibility.EXPIRED: "#b26a00",
@@ -79,12 +81,12 @@ class TimelineWidget(QWidget):
         self.tree.setHeaderLabels(
             [
                 self.tr("Date / time"),
-                self.tr("Hospital"),
-                self.tr("Category"),
                 self.tr("Item"),
-                self.tr("HR mark"),
                 self.tr("Recognition"),
                 self.tr("Decision"),
+                self.tr("HR mark"),
+                self.tr("Category"),
+                self.tr("Hospital"),
             ]
         )
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -228,7 +230,7 @@ class TimelineWidget(QWidget):
         for column in range(7):
             self.tree.resizeColumnToContents(column)
         # Long hospital names are elided so the badge and decision columns stay in view.
-        self.tree.setColumnWidth(1, min(self.tree.columnWidth(1), 190))
+        self.tree.setColumnWidth(COL_HOSPITAL, min(self.tree.columnWidth(COL_HOSPITAL), 190))
 
     def _row(self, result: Result) -> QTreeWidgetItem:
         hospital = self.hospitals.get(result.hospital_id)
@@ -241,17 +243,17 @@ class TimelineWidget(QWidget):
         item = QTreeWidgetItem(
             [
                 result.effective.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%H:%M"),
-                hospital_text,
-                self.category_text(result),
                 result.item_name,
-                mark,
                 badge,
                 self.decision_text(self.decisions.get(result.id)),
+                mark,
+                self.category_text(result),
+                hospital_text,
             ]
         )
         item.setData(0, Qt.ItemDataRole.UserRole, result)
         if assessment is not None:
-            item.setForeground(5, QBrush(QColor(_BADGE_COLOURS[assessment.eligibility])))
+            item.setForeground(COL_BADGE, QBrush(QColor(_BADGE_COLOURS[assessment.eligibility])))
         return item
 
     def decision_text(self, kind: DecisionKind | None) -> str:
@@ -281,7 +283,7 @@ class TimelineWidget(QWidget):
             for j in range(group.childCount()):
                 child = group.child(j)
                 if child.data(0, Qt.ItemDataRole.UserRole).id == result_id:
-                    child.setText(6, self.decision_text(self.decisions[result_id]))
+                    child.setText(COL_DECISION, self.decision_text(self.decisions[result_id]))
 
     def selected_result(self) -> Result | None:
         """The result of the current row."""

@@ -35,7 +35,7 @@ class Settings:
     """Everything the user can change. Immutable: produce a new value with ``replace``."""
 
     version: int = SETTINGS_VERSION
-    language: str = "zh_CN"
+    language: str = ""  # "" = follow the system (Chinese unless it is English)
     platforms: tuple[PlatformEntry, ...] = ()
     default_platform: str = ""
     idle_lock_minutes: int = 10
