@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -118,4 +119,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Everything is saved and the window is gone. Skip CPython's final garbage collection:
+    # PySide6/pyqtgraph objects collected after QApplication can crash it (a bindings bug).
+    os._exit(status)

@@ -103,3 +103,15 @@ def test_sigmoid_and_linear_exact() -> None:
     assert float(sigmoid[0]) == pytest.approx(127.5)
     exact = apply_window(np.array([-160.0, 240.0]), Window(40, 400, VoiFunction.LINEAR_EXACT))
     assert list(exact) == [0.0, 255.0]
+
+
+def test_area_downsample_averages_blocks() -> None:
+    from workstation.imaging.downsample import area_downsample, screen_factor
+
+    pixels = np.arange(36, dtype=np.uint16).reshape(6, 6)
+    small = area_downsample(pixels, 3)
+    assert small.shape == (2, 2)
+    assert small[0, 0] == pytest.approx(pixels[:3, :3].mean())
+    assert area_downsample(np.ones((7, 5), np.int16), 2).shape == (4, 3)
+    assert screen_factor(3000, 1000) == 3
+    assert screen_factor(500, 1000) == 1

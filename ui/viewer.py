@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.imaging.decode import DicomImage
+from workstation.imaging.downsample import area_downsample, screen_factor
 from workstation.imaging.geometry import display_key, slice_position
 from workstation.imaging.presets import CT_PRESETS
 from workstation.imaging.render import modality_values, render_frame
@@ -88,10 +89,14 @@ class ImageViewer(QWidget):
         self.graphics = pg.GraphicsView(background="k")
         self.view = WindowingViewBox()
         self.graphics.setCentralItem(self.view)
-        self.image_item = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
+        # Downsampled by us once per slice and zoom (area mean): W/L changes then touch only
+        # screen-resolution pixels.
+        self.image_item = pg.ImageItem(axisOrder="row-major", autoDownsample=False)
+        self._display_key: tuple[int, int, int] | None = None
         self.view.addItem(self.image_item)
         self.view.window_dragged.connect(self._drag_window)
         self.view.scrolled.connect(self.step)
+        self.view.sigRangeChanged.connect(lambda *_args: self._zoom_changed())
 
         self.top_left = self._corner()
         self.top_right = self._corner(Qt.AlignmentFlag.AlignRight)
@@ -182,6 +187,7 @@ class ImageViewer(QWidget):
         for label in (self.top_left, self.top_right, self.bottom_left, self.bottom_right):
             label.clear()
         self.preset_box.clear()
+        self._display_key = None
         self.show_message(message)
 
     def show_message(self, text: str) -> None:
@@ -279,6 +285,7 @@ class ImageViewer(QWidget):
         image = current.image
         pixels = image.pixels[current.frame]
         if image.is_color:
+            self._display_key = None
             self.image_item.setLookupTable(None)
             self.image_item.setImage(render_frame(image, current.frame), levels=(0, 255))
             return
@@ -287,20 +294,44 @@ class ImageViewer(QWidget):
         if self.inverted:
             invert = not invert
         if image.modality_lut is None and image.rescale_slope != 0:
-            # Fast path: window mapped back to stored values; pyqtgraph applies it to the
-            # (screen-downsampled) stored pixels.
+            # Fast path: the window mapped back to stored values, applied by pyqtgraph to the
+            # screen-resolution copy of the stored pixels.
             low = (window.low - image.rescale_intercept) / image.rescale_slope
             high = (window.high - image.rescale_intercept) / image.rescale_slope
             if low > high:
                 low, high = high, low
+            levels = (low, max(high, low + 1e-6))
             self.image_item.setLookupTable(_INVERTED_LUT if invert else None)
-            self.image_item.setImage(pixels, levels=(low, max(high, low + 1e-6)), autoLevels=False)
+            factor = self._screen_factor(image)
+            key = (id(current), current.frame, factor)
+            if key != self._display_key:
+                self._display_key = key
+                self.image_item.setImage(
+                    area_downsample(pixels, factor), levels=levels, autoLevels=False
+                )
+                self._set_geometry(image)
+            else:
+                self.image_item.setLevels(levels)
         else:
+            self._display_key = None
             grey = render_frame(image, current.frame, window)
             if self.inverted:
                 grey = 255 - grey
             self.image_item.setLookupTable(None)
             self.image_item.setImage(grey, levels=(0, 255), autoLevels=False)
+
+    def _screen_factor(self, image: DicomImage) -> int:
+        (x0, x1), _ = self.view.viewRange()
+        col_mm = image.pixel_spacing[1] if image.pixel_spacing else 1.0
+        visible_columns = (x1 - x0) / col_mm
+        return screen_factor(min(visible_columns, image.columns), self.view.width())
+
+    def _zoom_changed(self) -> None:
+        current = self.current()
+        if current is None or self._display_key is None:
+            return
+        if self._screen_factor(current.image) != self._display_key[2]:
+            self._render()
 
     def set_window(self, window: Window) -> None:
         """Apply a window (modality units) and redraw."""
