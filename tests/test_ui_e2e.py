@@ -117,3 +117,46 @@ def test_daily_path(qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path
     records = AuditLog(tmp_path).records()
     assert records[0].patient_id == "p0001"
     assert dt.datetime.fromisoformat(records[0].recorded)
+
+
+def test_compare_with_a_prior_study_from_another_hospital(qtbot: QtBot, window: MainWindow) -> None:
+    _sign_in(qtbot, window)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.search, timeout=15000)
+    window.open_patient(window.signed.connection.platform.patient("p0001"))  # type: ignore[union-attr]
+    page = window.patient_page
+    qtbot.waitUntil(lambda: not window.runner.busy and bool(page.timeline.results), timeout=20000)
+    cts = sorted(
+        (r for r in page.timeline.results if r.modality == "CT"),
+        key=lambda r: r.effective,
+        reverse=True,
+    )
+    assert len(cts) >= 2
+    assert cts[0].hospital_id != cts[1].hospital_id
+    page.timeline.select(cts[0].id)
+    qtbot.waitUntil(lambda: not window.runner.busy and len(page.viewer.slices) > 0, timeout=30000)
+    prior = next(
+        i
+        for i in range(page.compare_box.count())
+        if page.compare_box.itemData(i) is not None and page.compare_box.itemData(i).id == cts[1].id
+    )
+    page.compare_box.setCurrentIndex(prior)
+    page.compare_box.activated.emit(prior)
+    qtbot.waitUntil(
+        lambda: not window.runner.busy and len(page.compare_viewer.slices) > 0, timeout=30000
+    )
+    assert page.compare_viewer.isVisible()
+    from workstation.imaging.geometry import slice_position
+
+    page.viewer.go_to(len(page.viewer.slices) // 2)
+    a = slice_position(page.viewer.current().image)  # type: ignore[union-attr]
+    b = slice_position(page.compare_viewer.current().image)  # type: ignore[union-attr]
+    assert a is not None
+    assert b is not None
+    spacing = abs(
+        (slice_position(page.compare_viewer.slices[1].image) or 0)
+        - (slice_position(page.compare_viewer.slices[0].image) or 0)
+    )
+    assert abs((b - a) - page._sync_offset) <= spacing  # followed by position
+    page.viewer.view.window_dragged.emit(0.0, 90.0)
+    assert page.compare_viewer.window == page.viewer.window
+    window.sign_out()

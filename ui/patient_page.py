@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -34,6 +35,7 @@ from ui.trend_plot import TrendPlot
 from ui.viewer import ImageViewer
 from ui.workers import Task, TaskRunner
 from workstation.http import ErrorKind, PlatformError
+from workstation.imaging.geometry import slice_position
 from workstation.journal import Journal, JournalEntry
 from workstation.labs.analytes import AnalyteTable
 from workstation.labs.normalize import normalize
@@ -160,6 +162,13 @@ class PatientPage(QWidget):
         self.viewer = ImageViewer()
         self.viewer.setObjectName("viewer")
         self.viewer.key_image_marked.connect(self._key_image)
+        self.viewer.index_changed.connect(
+            lambda _i: self._sync_from(self.viewer, self.compare_viewer)
+        )
+        self.viewer.window_changed.connect(lambda w: self._sync_window_to(self.compare_viewer, w))
+        self.viewer.view.sigRangeChanged.connect(
+            lambda *_a: self._sync_zoom_to(self.viewer, self.compare_viewer)
+        )
         self._image_result: Result | None = None
         self.series_box = QComboBox()
         self.series_box.setObjectName("seriesBox")
@@ -167,6 +176,23 @@ class PatientPage(QWidget):
         self.cancel_button = QPushButton(self.tr("Cancel download"))
         self.cancel_button.clicked.connect(self.cancel_series)
         self.cancel_button.hide()
+        self.compare_box = QComboBox()
+        self.compare_box.setObjectName("compareBox")
+        self.compare_box.setToolTip(self.tr("Show a prior study beside this one"))
+        self.compare_box.activated.connect(self._compare_chosen)
+        self.sync_scroll = QCheckBox(self.tr("Sync slices"))
+        self.sync_scroll.setToolTip(
+            self.tr(
+                "Scroll both by slice position; the offset shown when you tick it is kept (align first, then tick)"
+            )
+        )
+        self.sync_window = QCheckBox(self.tr("Sync W/L"))
+        self.sync_zoom = QCheckBox(self.tr("Sync zoom"))
+        for box in (self.sync_scroll, self.sync_window, self.sync_zoom):
+            box.setChecked(True)
+        self.sync_scroll.toggled.connect(lambda _on: self._capture_offset())
+        self._sync_offset = 0.0
+        self._syncing = False
         self.report = QTextBrowser()
         self.report.setObjectName("reportText")
         self.report.setMinimumWidth(260)
@@ -201,7 +227,19 @@ class PatientPage(QWidget):
         image_layout = QVBoxLayout(image_pane)
         image_layout.setContentsMargins(0, 0, 0, 0)
         image_layout.addLayout(series_bar)
-        image_layout.addWidget(self.viewer, 1)
+        self.compare_viewer = ImageViewer()
+        self.compare_viewer.setObjectName("compareViewer")
+        self.compare_viewer.hide()
+        viewers = QSplitter(Qt.Orientation.Horizontal)
+        viewers.addWidget(self.viewer)
+        viewers.addWidget(self.compare_viewer)
+        compare_bar = QHBoxLayout()
+        compare_bar.addWidget(QLabel(self.tr("Compare with")))
+        compare_bar.addWidget(self.compare_box, 1)
+        for box in (self.sync_scroll, self.sync_window, self.sync_zoom):
+            compare_bar.addWidget(box)
+        image_layout.addLayout(compare_bar)
+        image_layout.addWidget(viewers, 1)
         right_top = QSplitter(Qt.Orientation.Horizontal)
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.report)
@@ -323,6 +361,7 @@ class PatientPage(QWidget):
             )
         elif result.imaging_study_ids:
             self._image_result = result
+            self._fill_compare_box(result)
             self.cancel_series()
             self.viewer.clear(self.tr("Loading images…"))
             self.series_box.clear()
@@ -631,6 +670,99 @@ class PatientPage(QWidget):
         else:
             self.viewer.clear(self.tr("This study has no images."))
 
+    # --- comparison with a prior study --------------------------------------------------------
+    def _fill_compare_box(self, current: Result) -> None:
+        self.compare_box.clear()
+        self.compare_box.addItem(self.tr("— none —"), None)
+        for result in self.timeline.results:
+            if (
+                result.id != current.id
+                and result.imaging_study_ids
+                and (not current.modality or result.modality == current.modality)
+            ):
+                hospital = self.timeline.hospitals.get(result.hospital_id)
+                self.compare_box.addItem(
+                    f"{result.effective:%Y-%m-%d} {result.item_name} · "
+                    f"{hospital.name if hospital else result.hospital_id}",
+                    result,
+                )
+
+    def _compare_chosen(self, index: int) -> None:
+        result = self.compare_box.itemData(index)
+        if result is None or self.connection is None:
+            self.compare_viewer.clear()
+            self.compare_viewer.hide()
+            return
+        self.compare_viewer.show()
+        self.compare_viewer.clear(self.tr("Loading images…"))
+        connection = self.connection
+
+        def load(*, report: Callable[[Any], None], cancel: threading.Event) -> int:
+            study = connection.platform.imaging_study(result.imaging_study_ids[0])
+            return _fetch_series(connection, study, 0, report=report, cancel=cancel)
+
+        self._compare_task = self.runner.start(
+            load,
+            wants_control=True,
+            on_progress=self._compare_image,
+            on_result=lambda _n: self._capture_offset(),
+            on_error=lambda exc: self.compare_viewer.show_message(describe(exc)),
+        )
+
+    def _compare_image(self, loaded: LoadedImage) -> None:
+        if loaded.image is not None:
+            self.compare_viewer.add_image(loaded.image)
+
+    def _capture_offset(self) -> None:
+        a, b = self.viewer.current(), self.compare_viewer.current()
+        pa = slice_position(a.image) if a else None
+        pb = slice_position(b.image) if b else None
+        self._sync_offset = (pb - pa) if pa is not None and pb is not None else 0.0
+
+    def _sync_from(self, source: ImageViewer, target: ImageViewer) -> None:
+        """Scroll ``target`` to the slice nearest ``source``'s position plus the offset."""
+        if self._syncing or not self.sync_scroll.isChecked() or not target.isVisible():
+            return
+        current = source.current()
+        position = slice_position(current.image) if current else None
+        if position is None or not target.slices:
+            return
+        wanted = position + self._sync_offset
+        best = min(
+            range(len(target.slices)),
+            key=lambda i: abs((slice_position(target.slices[i].image) or 0.0) - wanted),
+        )
+        self._syncing = True
+        try:
+            target.go_to(best)
+        finally:
+            self._syncing = False
+
+    def _sync_window_to(self, target: ImageViewer, window: Any) -> None:
+        if (
+            self.sync_window.isChecked()
+            and target.isVisible()
+            and target.slices
+            and not self._syncing
+        ):
+            self._syncing = True
+            try:
+                target.set_window(window)
+            finally:
+                self._syncing = False
+
+    def _sync_zoom_to(self, source: ImageViewer, target: ImageViewer) -> None:
+        if not self.sync_zoom.isChecked() or not target.isVisible() or self._syncing:
+            return
+        if not target.slices:
+            return
+        (x0, x1), (y0, y1) = source.view.viewRange()
+        self._syncing = True
+        try:
+            target.view.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        finally:
+            self._syncing = False
+
     def _series_chosen(self, index: int) -> None:
         self._load_series(index)
 
@@ -743,3 +875,6 @@ class PatientPage(QWidget):
         self.key_images = {}
         self.viewed = set()
         self._image_result = None
+        self.compare_viewer.clear()
+        self.compare_viewer.hide()
+        self.compare_box.clear()

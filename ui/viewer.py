@@ -8,21 +8,23 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QGraphicsDropShadowEffect,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from workstation.imaging.decode import DicomImage
 from workstation.imaging.downsample import area_downsample, screen_factor
-from workstation.imaging.geometry import display_key, slice_position
+from workstation.imaging.geometry import display_key, orientation_letter, slice_position
 from workstation.imaging.presets import CT_PRESETS
 from workstation.imaging.render import modality_values, render_frame
 from workstation.imaging.voi import Window, full_range_window
@@ -134,6 +136,25 @@ class ImageViewer(QWidget):
         )
         self.key_button.clicked.connect(self.mark_key_image)
         self.measurements: list[tuple[pg.LineSegmentROI, pg.TextItem]] = []
+        self.cine_button = QPushButton(self.tr("Play"))
+        self.cine_button.setObjectName("cineButton")
+        self.cine_button.setCheckable(True)
+        self.cine_button.setToolTip(self.tr("Play the frames as a loop (Space)"))
+        self.cine_button.toggled.connect(self.set_playing)
+        self.fps_box = QSpinBox()
+        self.fps_box.setObjectName("fpsBox")
+        self.fps_box.setRange(1, 60)
+        self.fps_box.setValue(25)
+        self.fps_box.setSuffix(self.tr(" fps"))
+        self.fps_box.valueChanged.connect(self._fps_changed)
+        self.cine_timer = QTimer(self)
+        self.cine_timer.timeout.connect(self._next_frame)
+        self.markers = {side: self._marker() for side in ("left", "right", "top", "bottom")}
+        self.scale_bar = QFrame(self.graphics)
+        self.scale_bar.setStyleSheet("background: #e0e0e0;")
+        self.scale_bar.setFixedHeight(2)
+        self.scale_label = self._corner()
+        self.view.sigRangeChanged.connect(lambda *_args: self._update_overlay_geometry())
         tools = QHBoxLayout()
         tools.addWidget(QLabel(self.tr("Window")))
         tools.addWidget(self.preset_box)
@@ -142,6 +163,8 @@ class ImageViewer(QWidget):
         tools.addWidget(self.length_button)
         tools.addWidget(self.clear_button)
         tools.addWidget(self.key_button)
+        tools.addWidget(self.cine_button)
+        tools.addWidget(self.fps_box)
         tools.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -152,6 +175,13 @@ class ImageViewer(QWidget):
                 "Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan"
             )
         )
+
+    def _marker(self) -> QLabel:
+        label = self._corner(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet(
+            "color: #ffd54f; background: transparent; font-size: 13px; font-weight: bold;"
+        )
+        return label
 
     def _corner(self, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QLabel:
         label = QLabel(self.graphics)
@@ -174,10 +204,73 @@ class ImageViewer(QWidget):
         self.bottom_left.setGeometry(6, height - 64, half, 60)
         self.bottom_right.setGeometry(width - half - 6, height - 64, half, 60)
         self.message.setGeometry(0, height // 2 - 40, width, 80)
+        self._update_overlay_geometry()
+
+    # --- orientation markers, scale bar, cine ------------------------------------------------
+    def _update_overlay_geometry(self) -> None:
+        width, height = self.graphics.width(), self.graphics.height()
+        positions = {
+            "left": (4, height // 2 - 10),
+            "right": (width - 28, height // 2 - 10),
+            "top": (width // 2 - 12, 4),
+            "bottom": (width // 2 - 12, height - 84),
+        }
+        for side, (x, y) in positions.items():
+            self.markers[side].setGeometry(x, y, 24, 20)
+        current = self.current()
+        if current is None or current.image.pixel_spacing is None:
+            self.scale_bar.hide()
+            self.scale_label.clear()
+            return
+        (x0, x1), _ = self.view.viewRange()
+        px_per_mm = self.view.width() / max(x1 - x0, 1e-6)
+        length_mm = next(
+            (mm for mm in (100, 50, 20, 10, 5, 2, 1) if mm * px_per_mm <= width / 4), 1
+        )
+        bar = int(length_mm * px_per_mm)
+        self.scale_bar.setGeometry(width // 2 - bar // 2, height - 58, max(bar, 1), 2)
+        self.scale_bar.show()
+        self.scale_label.setText(f"{length_mm} mm")
+        self.scale_label.setGeometry(width // 2 - 40, height - 54, 80, 16)
+
+    def _update_markers(self, image: DicomImage) -> None:
+        if image.orientation is None:
+            for label in self.markers.values():
+                label.clear()
+            return
+        row, col = image.orientation[:3], image.orientation[3:]
+        self.markers["right"].setText(orientation_letter(row))
+        self.markers["left"].setText(orientation_letter(tuple(-v for v in row)))
+        self.markers["bottom"].setText(orientation_letter(col))
+        self.markers["top"].setText(orientation_letter(tuple(-v for v in col)))
+
+    def set_playing(self, playing: bool) -> None:
+        """Start or stop cine (loops through frames or slices)."""
+        if playing and len(self.slices) > 1:
+            self.cine_timer.start(int(1000 / self.fps_box.value()))
+            self.cine_button.setText(self.tr("Pause"))
+        else:
+            self.cine_timer.stop()
+            self.cine_button.setText(self.tr("Play"))
+            if self.cine_button.isChecked():
+                self.cine_button.setChecked(False)
+
+    def _fps_changed(self, fps: int) -> None:
+        if self.cine_timer.isActive():
+            self.cine_timer.start(int(1000 / fps))
+
+    def _next_frame(self) -> None:
+        if self.slices:
+            self.go_to((self.index + 1) % len(self.slices))
 
     # --- content ---------------------------------------------------------------------------
     def clear(self, message: str = "") -> None:
         """Show nothing (and optionally a message)."""
+        self.set_playing(False)
+        for label in self.markers.values():
+            label.clear()
+        self.scale_bar.hide()
+        self.scale_label.clear()
         self.clear_measurements()
         self.slices = []
         self.index = 0
@@ -215,6 +308,8 @@ class ImageViewer(QWidget):
             self.slices.insert(bisect.bisect_right(keys, key), Slice(image, frame, key))
         if first:
             self._fill_presets(image)
+            if image.frames > 1 and image.frame_time_ms:
+                self.fps_box.setValue(max(1, min(60, round(1000 / image.frame_time_ms))))
             self.preset_box.setEnabled(not image.is_color)
             self.index = 0
             self.show_message("")
@@ -471,6 +566,8 @@ class ImageViewer(QWidget):
             self.add_length()
         elif key == Qt.Key.Key_K:
             self.mark_key_image()
+        elif key == Qt.Key.Key_Space:
+            self.cine_button.toggle()
         elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
             index = key - Qt.Key.Key_1
             if index < self.preset_box.count():
@@ -484,6 +581,8 @@ class ImageViewer(QWidget):
         if current is None:
             return
         image = current.image
+        self._update_markers(image)
+        self._update_overlay_geometry()
         date = image.study_date
         if len(date) == 8:
             date = f"{date[:4]}-{date[4:6]}-{date[6:]}"

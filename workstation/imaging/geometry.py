@@ -22,6 +22,18 @@ def normal(orientation: Sequence[float]) -> tuple[float, float, float]:
     return (float(n[0] / length), float(n[1] / length), float(n[2] / length))
 
 
+def orientation_letter(direction: Sequence[float]) -> str:
+    """Patient-axis letters for a direction in LPS space, strongest first (up to two):
+    +x = L, −x = R, +y = P, −y = A, +z = H, −z = F. Oblique directions get two letters."""
+    letters = []
+    for axis in sorted(range(3), key=lambda a: -abs(direction[a])):
+        value = direction[axis]
+        if abs(value) < 0.25:
+            continue
+        letters.append(("L", "P", "H")[axis] if value > 0 else ("R", "A", "F")[axis])
+    return "".join(letters[:2])
+
+
 def slice_position(image: DicomImage) -> float | None:
     """Distance of the image plane along its normal (mm), or None without geometry."""
     if image.position is None or image.orientation is None:

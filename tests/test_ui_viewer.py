@@ -1,0 +1,75 @@
+"""The viewer on synthetic images: orientation markers, scale bar, cine, window drag."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pytestqt.qtbot import QtBot
+
+from ui.viewer import ImageViewer
+from workstation.imaging.decode import DicomImage
+from workstation.imaging.geometry import orientation_letter
+from workstation.imaging.voi import Window
+
+pytestmark = pytest.mark.ui
+
+
+def _image(frames: int = 1, z: float = 0.0, number: int = 1) -> DicomImage:
+    pixels = np.zeros((frames, 64, 64), np.int16)
+    pixels[:, 20:40, 20:40] = 1000
+    return DicomImage(
+        pixels=pixels,
+        photometric="MONOCHROME2",
+        modality="CT",
+        sop_instance_uid=f"1.{number}",
+        series_instance_uid="1",
+        study_instance_uid="1",
+        instance_number=number,
+        rescale_intercept=-1024,
+        windows=(Window(40, 400),),
+        position=(0.0, 0.0, z),
+        orientation=(1.0, 0.0, 0.0, 0.0, 1.0, 0.0),
+        pixel_spacing=(0.5, 0.5),
+        spacing_source="PixelSpacing",
+        frame_time_ms=40.0 if frames > 1 else None,
+    )
+
+
+@pytest.mark.unit
+def test_orientation_letters() -> None:
+    assert orientation_letter((1, 0, 0)) == "L"
+    assert orientation_letter((-1, 0, 0)) == "R"
+    assert orientation_letter((0, 1, 0)) == "P"
+    assert orientation_letter((0, 0, -1)) == "F"
+    assert orientation_letter((0.7, 0.7, 0)) in ("LP", "PL")
+
+
+def test_axial_markers_and_scale_bar(qtbot: QtBot) -> None:
+    viewer = ImageViewer()
+    qtbot.addWidget(viewer)
+    viewer.resize(600, 640)
+    viewer.show()
+    viewer.add_image(_image())
+    assert viewer.markers["right"].text() == "L"
+    assert viewer.markers["left"].text() == "R"
+    assert viewer.markers["top"].text() == "A"
+    assert viewer.markers["bottom"].text() == "P"
+    assert viewer.scale_label.text().endswith("mm")
+    assert viewer.scale_bar.isVisible()
+    viewer.view.window_dragged.emit(0.0, 150.0)
+    assert viewer.window is not None
+    assert viewer.window.width > 400
+
+
+def test_cine_loops_through_frames(qtbot: QtBot) -> None:
+    viewer = ImageViewer()
+    qtbot.addWidget(viewer)
+    viewer.show()
+    viewer.add_image(_image(frames=10))
+    assert viewer.fps_box.value() == 25  # from FrameTime 40 ms
+    seen: set[int] = set()
+    viewer.index_changed.connect(seen.add)
+    viewer.cine_button.setChecked(True)
+    qtbot.waitUntil(lambda: len(seen) >= 5, timeout=3000)
+    viewer.cine_button.setChecked(False)
+    assert not viewer.cine_timer.isActive()
