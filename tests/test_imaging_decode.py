@@ -115,3 +115,21 @@ def test_area_downsample_averages_blocks() -> None:
     assert area_downsample(np.ones((7, 5), np.int16), 2).shape == (4, 3)
     assert screen_factor(3000, 1000) == 3
     assert screen_factor(500, 1000) == 1
+
+
+def test_region_stats_in_hounsfield_units() -> None:
+    from workstation.imaging.roi import region_stats
+
+    values = np.full((100, 100), -1000.0)
+    values[40:60, 40:60] = 40.0  # a 20×20 px water-like square
+    stats = region_stats(values, (45.0, 45.0, 10.0, 10.0), (1.0, 1.0), ellipse=False)
+    assert stats is not None
+    assert stats.mean == pytest.approx(40.0)
+    assert stats.sd == pytest.approx(0.0)
+    assert stats.area_mm2 == pytest.approx(stats.pixels)
+    circle = region_stats(values, (0.0, 0.0, 50.0, 50.0), (0.5, 0.5), ellipse=True)
+    assert circle is not None
+    assert circle.pixels == pytest.approx(np.pi * 50 * 50, rel=0.02)  # r = 25 mm = 50 px
+    assert circle.minimum == -1000.0
+    assert circle.maximum == 40.0
+    assert region_stats(values, (500.0, 500.0, 5.0, 5.0), (1.0, 1.0)) is None

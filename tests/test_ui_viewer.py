@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
 from pytestqt.qtbot import QtBot
 
 from ui.viewer import ImageViewer
@@ -73,3 +74,23 @@ def test_cine_loops_through_frames(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: len(seen) >= 5, timeout=3000)
     viewer.cine_button.setChecked(False)
     assert not viewer.cine_timer.isActive()
+
+
+def test_roi_statistics_and_probe_in_hu(qtbot: QtBot) -> None:
+    viewer = ImageViewer()
+    qtbot.addWidget(viewer)
+    viewer.resize(600, 640)
+    viewer.show()
+    viewer.add_image(_image())
+    viewer.view.setRange(xRange=(10, 20), yRange=(10, 20), padding=0)  # inside the square
+    viewer.add_roi()
+    assert "HU" in viewer.last_roi_text
+    assert "-24.0" in viewer.last_roi_text  # stored 1000 − 1024
+    assert "SD 0.0" in viewer.last_roi_text
+    centre = viewer.view.mapViewToScene(QPointF(15.0, 15.0))
+    viewer._probe(centre)
+    assert viewer.probe_text.endswith("-24 HU")
+    assert "-24 HU" in viewer.bottom_left.text()
+    assert "%" in viewer.bottom_left.text()  # zoom shown
+    viewer.clear_measurements()
+    assert viewer.rois == []

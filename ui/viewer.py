@@ -27,6 +27,7 @@ from workstation.imaging.downsample import area_downsample, screen_factor
 from workstation.imaging.geometry import display_key, orientation_letter, slice_position
 from workstation.imaging.presets import CT_PRESETS
 from workstation.imaging.render import modality_values, render_frame
+from workstation.imaging.roi import region_stats
 from workstation.imaging.voi import Window, full_range_window
 
 _INVERTED_LUT = np.arange(255, -1, -1, dtype=np.uint8)
@@ -127,6 +128,16 @@ class ImageViewer(QWidget):
         self.length_button.setObjectName("lengthTool")
         self.length_button.setToolTip(self.tr("Add a length measurement; drag its ends (L)"))
         self.length_button.clicked.connect(self.add_length)
+        self.roi_button = QPushButton(self.tr("ROI (E)"))
+        self.roi_button.setObjectName("roiTool")
+        self.roi_button.setToolTip(
+            self.tr("Ellipse region: mean, SD, min, max, area in modality units (HU for CT) (E)")
+        )
+        self.roi_button.clicked.connect(self.add_roi)
+        self.rois: list[tuple[pg.EllipseROI, pg.TextItem]] = []
+        self.last_roi_text = ""
+        self.probe_text = ""
+        self.graphics.scene().sigMouseMoved.connect(self._probe)
         self.clear_button = QPushButton(self.tr("Clear marks"))
         self.clear_button.clicked.connect(self.clear_measurements)
         self.key_button = QPushButton(self.tr("Key image (K)"))
@@ -161,6 +172,7 @@ class ImageViewer(QWidget):
         tools.addWidget(self.invert_button)
         tools.addWidget(self.reset_button)
         tools.addWidget(self.length_button)
+        tools.addWidget(self.roi_button)
         tools.addWidget(self.clear_button)
         tools.addWidget(self.key_button)
         tools.addWidget(self.cine_button)
@@ -509,12 +521,77 @@ class ImageViewer(QWidget):
         label.setPos(max(a.x(), b.x()), min(a.y(), b.y()))
         self.last_measurement = text
 
+    def add_roi(self) -> None:
+        """An ellipse region in the middle of the view; drag or resize it."""
+        if self.current() is None:
+            return
+        (x0, x1), (y0, y1) = self.view.viewRange()
+        size = (x1 - x0) / 8
+        roi = pg.EllipseROI(
+            [(x0 + x1) / 2 - size / 2, (y0 + y1) / 2 - size / 2],
+            [size, size],
+            pen=pg.mkPen((0, 230, 255), width=2),
+        )
+        label = pg.TextItem(color=(0, 230, 255), anchor=(0, 0))
+        self.view.addItem(roi)
+        self.view.addItem(label)
+        self.rois.append((roi, label))
+        roi.sigRegionChanged.connect(lambda _roi: self._update_roi(roi, label))
+        self._update_roi(roi, label)
+
+    def _update_roi(self, roi: pg.EllipseROI, label: pg.TextItem) -> None:
+        current = self.current()
+        if current is None or current.image.is_color:
+            return
+        image = current.image
+        x, y = roi.pos()
+        width, height = roi.size()
+        stats = region_stats(
+            modality_values(image, current.frame), (x, y, width, height), image.pixel_spacing
+        )
+        if stats is None:
+            label.setText("")
+            return
+        unit = " HU" if image.modality == "CT" else ""
+        area = (
+            self.tr("area %1 mm²").replace("%1", f"{stats.area_mm2:.1f}")
+            if stats.area_mm2 is not None
+            else self.tr("%1 px").replace("%1", str(stats.pixels))
+        )
+        mean, low, high = self.tr("mean"), self.tr("min"), self.tr("max")
+        text = (
+            f"{mean} {stats.mean:.1f}{unit}  SD {stats.sd:.1f}\n"
+            f"{low} {stats.minimum:.0f}  {high} {stats.maximum:.0f}  {area}"
+        )
+        label.setText(text)
+        label.setPos(x + width, y + height)
+        self.last_roi_text = text
+
+    def _probe(self, scene_pos: QPointF) -> None:
+        """The modality value under the mouse (HU for CT), shown in the lower left corner."""
+        current = self.current()
+        if current is None or current.image.is_color:
+            return
+        image = current.image
+        point = self.view.mapSceneToView(scene_pos)
+        row_mm, col_mm = image.pixel_spacing or (1.0, 1.0)
+        row, col = int(point.y() // row_mm), int(point.x() // col_mm)
+        if not (0 <= row < image.rows and 0 <= col < image.columns):
+            self.probe_text = ""
+        else:
+            stored = float(image.pixels[current.frame][row, col])
+            value = stored * image.rescale_slope + image.rescale_intercept
+            unit = " HU" if image.modality == "CT" else ""
+            self.probe_text = f"({col}, {row})  {value:.0f}{unit}"
+        self._update_text()
+
     def clear_measurements(self) -> None:
-        """Remove every length line."""
-        for roi, label in self.measurements:
+        """Remove every length line and region."""
+        for roi, label in [*self.measurements, *self.rois]:
             self.view.removeItem(roi)
             self.view.removeItem(label)
         self.measurements = []
+        self.rois = []
 
     def mark_key_image(self) -> None:
         """Emit the view as she sees it (window/level, marks, corner text) as a PNG."""
@@ -564,6 +641,8 @@ class ImageViewer(QWidget):
             self.reset()
         elif key == Qt.Key.Key_L:
             self.add_length()
+        elif key == Qt.Key.Key_E:
+            self.add_roi()
         elif key == Qt.Key.Key_K:
             self.mark_key_image()
         elif key == Qt.Key.Key_Space:
@@ -619,14 +698,17 @@ class ImageViewer(QWidget):
         if image.slice_thickness:
             lines.append(self.tr("Thickness %1 mm").replace("%1", f"{image.slice_thickness:g}"))
         self.top_right.setText("\n".join(filter(None, lines)))
+        (x0, x1), _ = self.view.viewRange()
+        col_mm = image.pixel_spacing[1] if image.pixel_spacing else 1.0
+        zoom = self.view.width() / max((x1 - x0) / col_mm, 1e-6) * 100
+        lines = [self.probe_text, self.tr("Zoom %1%").replace("%1", f"{zoom:.0f}")]
         if self.window is not None and not image.is_color:
-            self.bottom_left.setText(
+            lines.append(
                 self.tr("W %1  L %2")
                 .replace("%1", f"{self.window.width:.0f}")
                 .replace("%2", f"{self.window.center:.0f}")
             )
-        else:
-            self.bottom_left.clear()
+        self.bottom_left.setText("\n".join(filter(None, lines)))
         spacing = {
             "PixelSpacing": self.tr("calibrated (Pixel Spacing)"),
             "ImagerPixelSpacing": self.tr("detector plane (Imager Pixel Spacing)"),

@@ -273,184 +273,224 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="114" />
+        <location filename="../../ui/viewer.py" line="115" />
         <source>Window presets (keys 1–9)</source>
         <translation>窗宽窗位预设（数字键 1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="119" />
+        <location filename="../../ui/viewer.py" line="120" />
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="121" />
+        <location filename="../../ui/viewer.py" line="122" />
         <source>Invert grey levels (I)</source>
         <translation>灰度反转（I）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="123" />
+        <location filename="../../ui/viewer.py" line="124" />
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="139" />
-        <location filename="../../ui/viewer.py" line="254" />
+        <location filename="../../ui/viewer.py" line="131" />
+        <source>ROI (E)</source>
+        <translation>ROI（E）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="134" />
+        <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT) (E)</source>
+        <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）（E）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="150" />
+        <location filename="../../ui/viewer.py" line="266" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="142" />
+        <location filename="../../ui/viewer.py" line="153" />
         <source>Play the frames as a loop (Space)</source>
         <translation>循环播放各帧（空格键）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="148" />
+        <location filename="../../ui/viewer.py" line="159" />
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="159" />
+        <location filename="../../ui/viewer.py" line="170" />
         <source>Window</source>
         <translation>窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="175" />
+        <location filename="../../ui/viewer.py" line="187" />
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="251" />
+        <location filename="../../ui/viewer.py" line="263" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="324" />
+        <location filename="../../ui/viewer.py" line="336" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="328" />
+        <location filename="../../ui/viewer.py" line="340" />
         <source>Brain</source>
         <translation>脑窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="329" />
+        <location filename="../../ui/viewer.py" line="341" />
         <source>Subdural</source>
         <translation>硬膜下</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="330" />
+        <location filename="../../ui/viewer.py" line="342" />
         <source>Stroke</source>
         <translation>卒中</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="331" />
+        <location filename="../../ui/viewer.py" line="343" />
         <source>Lung</source>
         <translation>肺窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="332" />
+        <location filename="../../ui/viewer.py" line="344" />
         <source>Mediastinum</source>
         <translation>纵隔窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="333" />
+        <location filename="../../ui/viewer.py" line="345" />
         <source>Bone</source>
         <translation>骨窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="334" />
+        <location filename="../../ui/viewer.py" line="346" />
         <source>Abdomen</source>
         <translation>腹部</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="335" />
+        <location filename="../../ui/viewer.py" line="347" />
         <source>Liver</source>
         <translation>肝脏</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="339" />
+        <location filename="../../ui/viewer.py" line="351" />
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="505" />
+        <location filename="../../ui/viewer.py" line="517" />
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="507" />
+        <location filename="../../ui/viewer.py" line="519" />
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="605" />
+        <location filename="../../ui/viewer.py" line="557" />
+        <source>area %1 mm²</source>
+        <translation>面积 %1 mm²</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="559" />
+        <source>%1 px</source>
+        <translation>%1 像素</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="561" />
+        <source>mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="561" />
+        <source>min</source>
+        <translation>最小</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="561" />
+        <source>max</source>
+        <translation>最大</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="684" />
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="537" />
-        <location filename="../../ui/viewer.py" line="611" />
+        <location filename="../../ui/viewer.py" line="614" />
+        <location filename="../../ui/viewer.py" line="690" />
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="124" />
+        <location filename="../../ui/viewer.py" line="125" />
         <source>Fit to window and restore the file's window (F)</source>
         <translation>适应窗口并恢复文件窗宽窗位（F）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="126" />
+        <location filename="../../ui/viewer.py" line="127" />
         <source>Length (L)</source>
         <translation>测距（L）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="128" />
+        <location filename="../../ui/viewer.py" line="129" />
         <source>Add a length measurement; drag its ends (L)</source>
         <translation>添加长度测量，拖动两端（L）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="130" />
+        <location filename="../../ui/viewer.py" line="141" />
         <source>Clear marks</source>
         <translation>清除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="132" />
+        <location filename="../../ui/viewer.py" line="143" />
         <source>Key image (K)</source>
         <translation>关键图像（K）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="135" />
+        <location filename="../../ui/viewer.py" line="146" />
         <source>Keep this view, with window/level and marks, for the printed summary (K)</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要（K）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="618" />
+        <location filename="../../ui/viewer.py" line="697" />
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="620" />
+        <location filename="../../ui/viewer.py" line="699" />
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="624" />
+        <location filename="../../ui/viewer.py" line="704" />
+        <source>Zoom %1%</source>
+        <translation>缩放 %1%</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="707" />
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="631" />
+        <location filename="../../ui/viewer.py" line="713" />
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="632" />
+        <location filename="../../ui/viewer.py" line="714" />
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="633" />
+        <location filename="../../ui/viewer.py" line="715" />
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>

@@ -1,0 +1,69 @@
+"""Region statistics in modality units (HU for CT) for an ellipse or rectangle drawn in mm."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+
+@dataclass(frozen=True)
+class RegionStats:
+    """Statistics of the pixels inside a region."""
+
+    mean: float
+    sd: float
+    minimum: float
+    maximum: float
+    pixels: int
+    area_mm2: float | None  # None when the image is uncalibrated
+
+
+def region_stats(
+    values: npt.NDArray[np.floating],
+    box_mm: tuple[float, float, float, float],
+    spacing_mm: tuple[float, float] | None,
+    ellipse: bool = True,
+) -> RegionStats | None:
+    """Stats of ``values`` (rows × columns, modality units) inside the box (x, y, width,
+    height in mm from the image's top-left corner; pixels when ``spacing_mm`` is None).
+    A pixel belongs to the region when its centre does. None when no pixel is inside."""
+    row_mm, col_mm = spacing_mm or (1.0, 1.0)
+    x, y, width, height = box_mm
+    c0, c1 = (
+        max(int(np.floor(x / col_mm)), 0),
+        min(int(np.ceil((x + width) / col_mm)), values.shape[1]),
+    )
+    r0, r1 = (
+        max(int(np.floor(y / row_mm)), 0),
+        min(int(np.ceil((y + height) / row_mm)), values.shape[0]),
+    )
+    if c1 <= c0 or r1 <= r0:
+        return None
+    rows = (np.arange(r0, r1) + 0.5) * row_mm
+    cols = (np.arange(c0, c1) + 0.5) * col_mm
+    inside = np.ones((r1 - r0, c1 - c0), dtype=bool)
+    if ellipse:
+        cy, cx = y + height / 2, x + width / 2
+        ry, rx = max(height / 2, 1e-9), max(width / 2, 1e-9)
+        inside = ((rows[:, None] - cy) / ry) ** 2 + ((cols[None, :] - cx) / rx) ** 2 <= 1.0
+    else:
+        inside = (
+            (rows[:, None] >= y)
+            & (rows[:, None] <= y + height)
+            & (cols[None, :] >= x)
+            & (cols[None, :] <= x + width)
+        )
+    chosen = np.asarray(values[r0:r1, c0:c1], dtype=np.float64)[inside]
+    if chosen.size == 0:
+        return None
+    area = float(chosen.size * row_mm * col_mm) if spacing_mm else None
+    return RegionStats(
+        float(chosen.mean()),
+        float(chosen.std()),
+        float(chosen.min()),
+        float(chosen.max()),
+        int(chosen.size),
+        area,
+    )
