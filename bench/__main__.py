@@ -6,6 +6,7 @@ import os
 import sys
 
 from bench import (
+    bench_decode,
     bench_faults,
     bench_generate,
     bench_platform,
