@@ -6,7 +6,6 @@ import os
 import sys
 
 from bench import (
-    bench_decode,
     bench_faults,
     bench_generate,
     bench_platform,
