@@ -94,3 +94,23 @@ def test_roi_statistics_and_probe_in_hu(qtbot: QtBot) -> None:
     assert "%" in viewer.bottom_left.text()  # zoom shown
     viewer.clear_measurements()
     assert viewer.rois == []
+
+
+def test_actual_size_and_window_button_setting(qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    viewer = ImageViewer()
+    qtbot.addWidget(viewer)
+    viewer.resize(600, 640)
+    viewer.show()
+    viewer.add_image(_image())
+    viewer.actual_size()
+    (x0, x1), _ = viewer.view.viewRange()
+    assert (x1 - x0) / 0.5 == pytest.approx(viewer.view.width(), rel=0.02)
+    assert (
+        "100%" in viewer.bottom_left.text()
+        or "99%" in viewer.bottom_left.text()
+        or "101%" in viewer.bottom_left.text()
+    )
+    viewer.set_window_button("middle")
+    assert viewer.view.window_buttons == (Qt.MouseButton.MiddleButton,)

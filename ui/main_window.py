@@ -124,6 +124,8 @@ class MainWindow(QMainWindow):
             )
         self.search = SearchPage()
         self.patient_page = PatientPage(self.runner)
+        for viewer in (self.patient_page.viewer, self.patient_page.compare_viewer):
+            viewer.set_window_button(settings.window_drag_button)
         self.lock_page = LockPage()
         self.idle = IdleWatcher(settings.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)

@@ -138,6 +138,9 @@ class ImageViewer(QWidget):
         self.last_roi_text = ""
         self.probe_text = ""
         self.graphics.scene().sigMouseMoved.connect(self._probe)
+        self.actual_size_button = QPushButton(self.tr("1:1"))
+        self.actual_size_button.setToolTip(self.tr("One image pixel per screen pixel"))
+        self.actual_size_button.clicked.connect(self.actual_size)
         self.clear_button = QPushButton(self.tr("Clear marks"))
         self.clear_button.clicked.connect(self.clear_measurements)
         self.key_button = QPushButton(self.tr("Key image (K)"))
@@ -165,12 +168,14 @@ class ImageViewer(QWidget):
         self.scale_bar.setStyleSheet("background: #e0e0e0;")
         self.scale_bar.setFixedHeight(2)
         self.scale_label = self._corner()
-        self.view.sigRangeChanged.connect(lambda *_args: self._update_overlay_geometry())
+        # zoom changes move the scale bar and the zoom figure
+        self.view.sigRangeChanged.connect(lambda *_args: self._update_text())
         tools = QHBoxLayout()
         tools.addWidget(QLabel(self.tr("Window")))
         tools.addWidget(self.preset_box)
         tools.addWidget(self.invert_button)
         tools.addWidget(self.reset_button)
+        tools.addWidget(self.actual_size_button)
         tools.addWidget(self.length_button)
         tools.addWidget(self.roi_button)
         tools.addWidget(self.clear_button)
@@ -520,6 +525,25 @@ class ImageViewer(QWidget):
         label.setText(text)
         label.setPos(max(a.x(), b.x()), min(a.y(), b.y()))
         self.last_measurement = text
+
+    def actual_size(self) -> None:
+        """Zoom so that one image pixel covers one screen pixel, around the view's centre."""
+        current = self.current()
+        if current is None:
+            return
+        row_mm, col_mm = current.image.pixel_spacing or (1.0, 1.0)
+        (x0, x1), (y0, y1) = self.view.viewRange()
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        half_w = self.view.width() * col_mm / 2
+        half_h = self.view.height() * row_mm / 2
+        self.view.setRange(
+            xRange=(cx - half_w, cx + half_w), yRange=(cy - half_h, cy + half_h), padding=0
+        )
+
+    def set_window_button(self, choice: str) -> None:
+        """Which mouse button drags window/level: "right" (right or middle) or "middle"."""
+        middle, right = Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton
+        self.view.window_buttons = (middle,) if choice == "middle" else (right, middle)
 
     def add_roi(self) -> None:
         """An ellipse region in the middle of the view; drag or resize it."""
