@@ -160,3 +160,32 @@ def test_compare_with_a_prior_study_from_another_hospital(qtbot: QtBot, window: 
     page.viewer.view.window_dragged.emit(0.0, 90.0)
     assert page.compare_viewer.window == page.viewer.window
     window.sign_out()
+
+
+def test_series_strip_thumbnails_and_drop_into_a_second_cell(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtCore import QMimeData
+
+    _sign_in(qtbot, window)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.search, timeout=15000)
+    window.open_patient(window.signed.connection.platform.patient("p0002"))  # type: ignore[union-attr]
+    page = window.patient_page
+    qtbot.waitUntil(lambda: not window.runner.busy and bool(page.timeline.results), timeout=20000)
+    multi = next(
+        r
+        for r in page.timeline.results
+        if r.item_name == "传输语法测试" or r.modality == "OT" or len(r.imaging_study_ids) > 0
+    )
+    page.timeline.select(multi.id)
+    qtbot.waitUntil(lambda: page.strip.count() > 0 and not window.runner.busy, timeout=30000)
+    assert page.strip.count() == len(page.study.series)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: not page.strip.item(0).icon().isNull(), timeout=10000)
+    mime = page.strip.mimeData([page.strip.item(page.strip.count() - 1)])
+    assert isinstance(mime, QMimeData)
+    page.viewer_drop.dropped.emit(page.strip.count() - 1)
+    qtbot.waitUntil(
+        lambda: not window.runner.busy and len(page.compare_viewer.slices) > 0, timeout=30000
+    )
+    assert page.compare_viewer.isVisible()
+    window.sign_out()

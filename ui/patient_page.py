@@ -29,6 +29,7 @@ from ui.decision_panel import DecisionPanel
 from ui.error_banner import ErrorBanner
 from ui.lab_table import LabTable
 from ui.messages import describe
+from ui.series_strip import SeriesDropTarget, SeriesStrip
 from ui.summary_dialog import SummaryDialog
 from ui.timeline import TimelineWidget
 from ui.trend_plot import TrendPlot
@@ -173,6 +174,8 @@ class PatientPage(QWidget):
         self.series_box = QComboBox()
         self.series_box.setObjectName("seriesBox")
         self.series_box.activated.connect(self._series_chosen)
+        self.strip = SeriesStrip()
+        self.strip.series_chosen.connect(self._strip_chosen)
         self.cancel_button = QPushButton(self.tr("Cancel download"))
         self.cancel_button.clicked.connect(self.cancel_series)
         self.cancel_button.hide()
@@ -230,6 +233,11 @@ class PatientPage(QWidget):
         self.compare_viewer = ImageViewer()
         self.compare_viewer.setObjectName("compareViewer")
         self.compare_viewer.hide()
+        # Dropping a series on the images opens it in a second cell beside the first (1×2).
+        self.viewer_drop = SeriesDropTarget(self.viewer)
+        self.viewer_drop.dropped.connect(self._compare_series)
+        self.compare_drop = SeriesDropTarget(self.compare_viewer)
+        self.compare_drop.dropped.connect(self._compare_series)
         viewers = QSplitter(Qt.Orientation.Horizontal)
         viewers.addWidget(self.viewer)
         viewers.addWidget(self.compare_viewer)
@@ -238,6 +246,7 @@ class PatientPage(QWidget):
         compare_bar.addWidget(self.compare_box, 1)
         for box in (self.sync_scroll, self.sync_window, self.sync_zoom):
             compare_bar.addWidget(box)
+        image_layout.addWidget(self.strip)
         image_layout.addLayout(compare_bar)
         image_layout.addWidget(viewers, 1)
         right_top = QSplitter(Qt.Orientation.Horizontal)
@@ -665,10 +674,55 @@ class PatientPage(QWidget):
                 f"({len(series.instances)})",
                 series.uid,
             )
+        self.strip.set_series(
+            [
+                f"{s.number} {s.modality}\n{s.description[:14]}\n({len(s.instances)})"
+                for s in study.series
+            ]
+        )
+        if self.connection is not None:
+            client = self.connection.dicomweb(study.dicomweb_url)
+
+            def thumbnails(*, report: Callable[[Any], None], cancel: threading.Event) -> None:
+                for index, series in enumerate(study.series):
+                    if cancel.is_set():
+                        return
+                    try:
+                        report((index, client.thumbnail(study.study_uid, series.uid)))
+                    except PlatformError:
+                        continue  # a server without thumbnails: the labels stay
+
+            self.runner.start(
+                thumbnails,
+                wants_control=True,
+                on_progress=lambda pair: self.strip.set_thumbnail(*pair),
+            )
         if study.series:
             self._load_series(0)
         else:
             self.viewer.clear(self.tr("This study has no images."))
+
+    def _strip_chosen(self, index: int) -> None:
+        self.series_box.setCurrentIndex(index)
+        self._load_series(index)
+
+    def _compare_series(self, index: int) -> None:
+        """A series of the current study dropped into the second viewer (1×2 layout)."""
+        if self.connection is None or self.study is None:
+            return
+        study, connection = self.study, self.connection
+        self.compare_viewer.show()
+        self.compare_viewer.clear(self.tr("Loading images…"))
+        self.runner.start(
+            _fetch_series,
+            connection,
+            study,
+            index,
+            wants_control=True,
+            on_progress=self._compare_image,
+            on_result=lambda _n: self._capture_offset(),
+            on_error=lambda exc: self.compare_viewer.show_message(describe(exc)),
+        )
 
     # --- comparison with a prior study --------------------------------------------------------
     def _fill_compare_box(self, current: Result) -> None:
@@ -878,3 +932,4 @@ class PatientPage(QWidget):
         self.compare_viewer.clear()
         self.compare_viewer.hide()
         self.compare_box.clear()
+        self.strip.clear()

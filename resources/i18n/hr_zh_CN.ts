@@ -799,185 +799,186 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="146" />
+        <location filename="../../ui/patient_page.py" line="147" />
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="148" />
+        <location filename="../../ui/patient_page.py" line="149" />
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="176" />
+        <location filename="../../ui/patient_page.py" line="179" />
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="181" />
+        <location filename="../../ui/patient_page.py" line="184" />
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="183" />
+        <location filename="../../ui/patient_page.py" line="186" />
         <source>Sync slices</source>
         <translation>同步翻层</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="186" />
+        <location filename="../../ui/patient_page.py" line="189" />
         <source>Scroll both by slice position; the offset shown when you tick it is kept (align first, then tick)</source>
         <translation>按层面位置同步翻层；勾选时的位置差会被保留（先对齐，再勾选）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="189" />
+        <location filename="../../ui/patient_page.py" line="192" />
         <source>Sync W/L</source>
         <translation>同步窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="190" />
+        <location filename="../../ui/patient_page.py" line="193" />
         <source>Sync zoom</source>
         <translation>同步缩放</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="210" />
+        <location filename="../../ui/patient_page.py" line="213" />
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="211" />
+        <location filename="../../ui/patient_page.py" line="214" />
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="221" />
+        <location filename="../../ui/patient_page.py" line="224" />
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="237" />
+        <location filename="../../ui/patient_page.py" line="245" />
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="289" />
+        <location filename="../../ui/patient_page.py" line="298" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="289" />
+        <location filename="../../ui/patient_page.py" line="298" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="290" />
+        <location filename="../../ui/patient_page.py" line="299" />
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="294" />
+        <location filename="../../ui/patient_page.py" line="303" />
         <source>%n year(s)</source>
         <translation><numerusform>%n 岁</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="305" />
-        <location filename="../../ui/patient_page.py" line="306" />
+        <location filename="../../ui/patient_page.py" line="314" />
+        <location filename="../../ui/patient_page.py" line="315" />
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="321" />
+        <location filename="../../ui/patient_page.py" line="330" />
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="329" />
+        <location filename="../../ui/patient_page.py" line="338" />
         <source>%n result(s)</source>
         <translation><numerusform>共 %n 项结果</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="366" />
-        <location filename="../../ui/patient_page.py" line="697" />
-        <location filename="../../ui/patient_page.py" line="774" />
+        <location filename="../../ui/patient_page.py" line="375" />
+        <location filename="../../ui/patient_page.py" line="715" />
+        <location filename="../../ui/patient_page.py" line="751" />
+        <location filename="../../ui/patient_page.py" line="828" />
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="461" />
+        <location filename="../../ui/patient_page.py" line="470" />
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="516" />
+        <location filename="../../ui/patient_page.py" line="525" />
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="592" />
+        <location filename="../../ui/patient_page.py" line="601" />
         <source>%n minute(s) ago</source>
         <translation><numerusform>%n分钟前</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="594" />
+        <location filename="../../ui/patient_page.py" line="603" />
         <source>%n hour(s) ago</source>
         <translation><numerusform>%n小时前</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="595" />
+        <location filename="../../ui/patient_page.py" line="604" />
         <source>%n day(s) ago</source>
         <translation><numerusform>%n天前</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="606" />
+        <location filename="../../ui/patient_page.py" line="615" />
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="671" />
+        <location filename="../../ui/patient_page.py" line="703" />
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="676" />
+        <location filename="../../ui/patient_page.py" line="730" />
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="777" />
+        <location filename="../../ui/patient_page.py" line="831" />
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="795" />
+        <location filename="../../ui/patient_page.py" line="849" />
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="828" />
+        <location filename="../../ui/patient_page.py" line="882" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="830" />
+        <location filename="../../ui/patient_page.py" line="884" />
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="835" />
+        <location filename="../../ui/patient_page.py" line="889" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="836" />
+        <location filename="../../ui/patient_page.py" line="890" />
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="836" />
+        <location filename="../../ui/patient_page.py" line="890" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="840" />
+        <location filename="../../ui/patient_page.py" line="894" />
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1121,6 +1122,14 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <location filename="../../ui/search_page.py" line="162" />
         <source>Unknown</source>
         <translation>未知</translation>
+    </message>
+</context>
+<context>
+    <name>SeriesStrip</name>
+    <message>
+        <location filename="../../ui/series_strip.py" line="31" />
+        <source>Click to show a series; drag it into the second viewer to compare</source>
+        <translation>单击显示该序列；拖到图像区可在第二个窗口中对比</translation>
     </message>
 </context>
 <context>

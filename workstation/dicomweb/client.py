@@ -81,6 +81,15 @@ class DicomWebClient:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "QIDO answer is not a list")
         return body
 
+    def thumbnail(self, study_uid: str, series_uid: str) -> bytes:
+        """A rendered thumbnail of a series (JPEG or PNG bytes). Raises PlatformError."""
+        url = f"{self.base_url}/studies/{study_uid}/series/{series_uid}/thumbnail"
+        headers = {**self.auth(False), "Accept": "image/jpeg, image/png"}
+        response = send(self.client, "GET", url, headers=headers)
+        if response.status_code >= 400:
+            raise error_from_response(response)
+        return response.content
+
     def search_series(self, study_uid: str) -> list[JsonObj]:
         """QIDO-RS series of a study (DICOM JSON)."""
         return self._get_json(f"/studies/{study_uid}/series")
