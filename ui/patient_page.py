@@ -198,7 +198,7 @@ class PatientPage(QWidget):
         self._syncing = False
         self.report = QTextBrowser()
         self.report.setObjectName("reportText")
-        self.report.setMinimumWidth(260)
+        self.report.setMinimumWidth(200)
         self.decision = DecisionPanel()
         self.decision.accept_requested.connect(self._accept)
         self.decision.repeat_requested.connect(self._repeat)
@@ -232,6 +232,8 @@ class PatientPage(QWidget):
         image_layout.addLayout(series_bar)
         self.compare_viewer = ImageViewer()
         self.compare_viewer.setObjectName("compareViewer")
+        # Its window/level and zoom follow the first viewer; mouse and keys still work in it.
+        self.compare_viewer.toolbar.hide()
         self.compare_viewer.hide()
         # Dropping a series on the images opens it in a second cell beside the first (1×2).
         self.viewer_drop = SeriesDropTarget(self.viewer)
@@ -239,6 +241,7 @@ class PatientPage(QWidget):
         self.compare_drop = SeriesDropTarget(self.compare_viewer)
         self.compare_drop.dropped.connect(self._compare_series)
         viewers = QSplitter(Qt.Orientation.Horizontal)
+        self.viewers_splitter = viewers
         viewers.addWidget(self.viewer)
         viewers.addWidget(self.compare_viewer)
         compare_bar = QHBoxLayout()
@@ -266,6 +269,7 @@ class PatientPage(QWidget):
         right.setStretchFactor(1, 2)
         right.setSizes([440, 360])
         main = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter = main
         main.addWidget(self.timeline)
         main.addWidget(right)
         main.setStretchFactor(0, 2)
@@ -711,7 +715,7 @@ class PatientPage(QWidget):
         if self.connection is None or self.study is None:
             return
         study, connection = self.study, self.connection
-        self.compare_viewer.show()
+        self._open_second_cell()
         self.compare_viewer.clear(self.tr("Loading images…"))
         self.runner.start(
             _fetch_series,
@@ -747,7 +751,7 @@ class PatientPage(QWidget):
             self.compare_viewer.clear()
             self.compare_viewer.hide()
             return
-        self.compare_viewer.show()
+        self._open_second_cell()
         self.compare_viewer.clear(self.tr("Loading images…"))
         connection = self.connection
 
@@ -762,6 +766,15 @@ class PatientPage(QWidget):
             on_result=lambda _n: self._capture_offset(),
             on_error=lambda exc: self.compare_viewer.show_message(describe(exc)),
         )
+
+    def _open_second_cell(self) -> None:
+        """Show the second viewer at half the image area; the timeline gives way."""
+        self.compare_viewer.show()
+        total = sum(self.viewers_splitter.sizes())
+        self.viewers_splitter.setSizes([total // 2, total - total // 2])
+        sizes = self.main_splitter.sizes()
+        if len(sizes) == 2 and sizes[0] > 380:
+            self.main_splitter.setSizes([380, sizes[0] + sizes[1] - 380])
 
     def _compare_image(self, loaded: LoadedImage) -> None:
         if loaded.image is not None:

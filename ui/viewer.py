@@ -113,7 +113,7 @@ class ImageViewer(QWidget):
         self.preset_box = QComboBox()
         self.preset_box.setObjectName("presetBox")
         self.preset_box.setToolTip(self.tr("Window presets (keys 1–9)"))
-        self.preset_box.setMinimumContentsLength(18)
+        self.preset_box.setMinimumContentsLength(12)
         adjust = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         self.preset_box.setSizeAdjustPolicy(adjust)
         self.preset_box.activated.connect(self._preset_chosen)
@@ -170,22 +170,34 @@ class ImageViewer(QWidget):
         self.scale_label = self._corner()
         # zoom changes move the scale bar and the zoom figure
         self.view.sigRangeChanged.connect(lambda *_args: self._update_text())
+        # Two short rows (display, then tools) keep two viewers side by side within 1366 px.
+        self.toolbar = QWidget()
+        rows = QVBoxLayout(self.toolbar)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(2)
+        display = QHBoxLayout()
+        display.addWidget(QLabel(self.tr("Window")))
+        display.addWidget(self.preset_box)
+        for widget in (self.invert_button, self.reset_button, self.actual_size_button):
+            display.addWidget(widget)
+        display.addStretch(1)
         tools = QHBoxLayout()
-        tools.addWidget(QLabel(self.tr("Window")))
-        tools.addWidget(self.preset_box)
-        tools.addWidget(self.invert_button)
-        tools.addWidget(self.reset_button)
-        tools.addWidget(self.actual_size_button)
-        tools.addWidget(self.length_button)
-        tools.addWidget(self.roi_button)
-        tools.addWidget(self.clear_button)
-        tools.addWidget(self.key_button)
-        tools.addWidget(self.cine_button)
-        tools.addWidget(self.fps_box)
+        for widget in (
+            self.length_button,
+            self.roi_button,
+            self.clear_button,
+            self.key_button,
+            self.cine_button,
+            self.fps_box,
+        ):
+            tools.addWidget(widget)
         tools.addStretch(1)
+        rows.addLayout(display)
+        rows.addLayout(tools)
+        self.preset_box.setMinimumContentsLength(12)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(tools)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.graphics, 1)
         self.setToolTip(
             self.tr(
