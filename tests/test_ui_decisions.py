@@ -10,12 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import DEMO_PASSWORD, Sandbox
-from ui.main_window import MainWindow, WindowDeps
+from tests.conftest import Sandbox
+from tests.ui_helpers import open_patient, signed_in_window
 from ui.statistics_dialog import StatisticsDialog
 from workstation import fhir_systems as systems
-from workstation.audit import AuditLog
-from workstation.config import PlatformEntry, Settings
 from workstation.journal import Journal, OutboxState
 from workstation.model import Category
 from workstation.recognition.decisions import DecisionKind
@@ -34,21 +32,8 @@ def _server_total(sandbox: Sandbox, decision_id: str) -> int:
 
 
 def test_decide_in_the_window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) -> None:
-    settings = Settings().with_platform(PlatformEntry("Sandbox", sandbox.base_url))
-    window = MainWindow(
-        WindowDeps(settings, None, AuditLog(tmp_path), journal_root=tmp_path / "journal")
-    )
-    qtbot.addWidget(window)
-    window.resize(1366, 820)
-    window.show()
-    qtbot.keyClicks(window.sign_in.user_edit, "dr.wang")
-    qtbot.keyClicks(window.sign_in.password_edit, DEMO_PASSWORD)
-    qtbot.mouseClick(window.sign_in.sign_in_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.search, timeout=15000)
-    patient = window.signed.connection.platform.patient("p0002")  # type: ignore[union-attr]
-    window.open_patient(patient)
-    page = window.patient_page
-    qtbot.waitUntil(lambda: not window.runner.busy and bool(page.timeline.results), timeout=20000)
+    window = signed_in_window(qtbot, sandbox, tmp_path, "dr.wang")
+    page = open_patient(qtbot, window, "p0002")
     labs = [r for r in page.timeline.visible_results() if r.category is Category.LAB]
     assert len(labs) >= 2
     journal = Journal(tmp_path / "journal" / "dr.wang")

@@ -5,13 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import DEMO_PASSWORD, Sandbox
-from ui.main_window import MainWindow, WindowDeps
-from workstation.audit import AuditLog
-from workstation.config import PlatformEntry, Settings
+from tests.conftest import Sandbox
+from tests.ui_helpers import open_patient, signed_in_window
 from workstation.model import Category
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
@@ -20,19 +17,8 @@ pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 def test_lab_panel_normalizes_and_trends_span_hospitals(
     qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
 ) -> None:
-    settings = Settings().with_platform(PlatformEntry("Sandbox", sandbox.base_url))
-    window = MainWindow(WindowDeps(settings, None, AuditLog(tmp_path)))
-    qtbot.addWidget(window)
-    window.resize(1366, 820)
-    window.show()
-    qtbot.keyClicks(window.sign_in.user_edit, "dr.wang")
-    qtbot.keyClicks(window.sign_in.password_edit, DEMO_PASSWORD)
-    qtbot.mouseClick(window.sign_in.sign_in_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.search, timeout=15000)
-    platform = window.signed.connection.platform  # type: ignore[union-attr]
-    window.open_patient(platform.patient("p0003"))
-    page = window.patient_page
-    qtbot.waitUntil(lambda: not window.runner.busy and bool(page.timeline.results), timeout=20000)
+    window = signed_in_window(qtbot, sandbox, tmp_path, "dr.wang")
+    page = open_patient(qtbot, window, "p0003")
     labs = [r for r in page.timeline.results if r.category is Category.LAB]
     # a report from a hospital that prints conventional units, if the data has one
     conventional = {"cdtf", "mybo"}

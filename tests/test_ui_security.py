@@ -11,29 +11,17 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import DEMO_PASSWORD, Sandbox
-from ui.main_window import MainWindow, WindowDeps
-from workstation.audit import AuditLog
-from workstation.config import PlatformEntry, Settings
+from tests.ui_helpers import signed_in_window
+from ui.main_window import MainWindow
+from workstation.config import Settings
 from workstation.logs import setup_logging, shutdown_logging
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
 
 def _window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path, idle_minutes: float) -> MainWindow:
-    settings = replace(
-        Settings().with_platform(PlatformEntry("Sandbox", sandbox.base_url)),
-        idle_lock_minutes=idle_minutes,
-    )  # type: ignore[arg-type]
-    window = MainWindow(
-        WindowDeps(settings, None, AuditLog(tmp_path), journal_root=tmp_path / "journal")
-    )
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.keyClicks(window.sign_in.user_edit, "dr.li")
-    qtbot.keyClicks(window.sign_in.password_edit, DEMO_PASSWORD)
-    qtbot.mouseClick(window.sign_in.sign_in_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.search, timeout=15000)
-    return window
+    settings = replace(Settings(), idle_lock_minutes=idle_minutes)  # type: ignore[arg-type]
+    return signed_in_window(qtbot, sandbox, tmp_path, settings=settings)
 
 
 def test_idle_lock_hides_patient_data_until_the_password(

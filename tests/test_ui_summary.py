@@ -8,14 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import DEMO_PASSWORD, Sandbox
-from ui.main_window import MainWindow, WindowDeps
+from tests.conftest import Sandbox
+from tests.ui_helpers import open_patient, signed_in_window
 from ui.summary_dialog import SummaryDialog, render_pages
-from workstation.audit import AuditLog
-from workstation.config import PlatformEntry, Settings
 from workstation.model import Category
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
@@ -31,21 +28,10 @@ def _yellow_pixels(png: bytes) -> int:
 def test_key_image_and_summary(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    settings = Settings().with_platform(PlatformEntry("Sandbox", sandbox.base_url))
-    window = MainWindow(
-        WindowDeps(settings, None, AuditLog(tmp_path), journal_root=tmp_path / "journal")
-    )
-    qtbot.addWidget(window)
-    window.resize(1366, 820)
-    window.show()
-    qtbot.keyClicks(window.sign_in.user_edit, "dr.li")
-    qtbot.keyClicks(window.sign_in.password_edit, DEMO_PASSWORD)
-    qtbot.mouseClick(window.sign_in.sign_in_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.search, timeout=15000)
-    patient = window.signed.connection.platform.patient("p0001")  # type: ignore[union-attr]
-    window.open_patient(patient)
-    page = window.patient_page
-    qtbot.waitUntil(lambda: not window.runner.busy and bool(page.timeline.results), timeout=20000)
+    window = signed_in_window(qtbot, sandbox, tmp_path)
+    page = open_patient(qtbot, window, "p0001")
+    patient = page.patient
+    assert patient is not None
     ct = next(r for r in page.timeline.results if r.modality == "CT")
     page.timeline.select(ct.id)
     qtbot.waitUntil(lambda: not window.runner.busy and len(page.viewer.slices) > 0, timeout=30000)

@@ -1,0 +1,45 @@
+"""Driving the real main window in UI tests: sign in through the form, open a patient."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import DEMO_PASSWORD, Sandbox
+from ui.main_window import MainWindow, WindowDeps
+from ui.patient_page import PatientPage
+from workstation.audit import AuditLog
+from workstation.config import PlatformEntry, Settings
+
+
+def signed_in_window(
+    qtbot: QtBot,
+    sandbox: Sandbox,
+    tmp_path: Path,
+    user: str = "dr.li",
+    settings: Settings | None = None,
+) -> MainWindow:
+    """A shown main window, signed in through its form as ``user``."""
+    settings = (settings or Settings()).with_platform(PlatformEntry("Sandbox", sandbox.base_url))
+    window = MainWindow(
+        WindowDeps(settings, None, AuditLog(tmp_path), journal_root=tmp_path / "journal")
+    )
+    qtbot.addWidget(window)
+    window.resize(1366, 820)
+    window.show()
+    qtbot.keyClicks(window.sign_in.user_edit, user)
+    qtbot.keyClicks(window.sign_in.password_edit, DEMO_PASSWORD)
+    qtbot.mouseClick(window.sign_in.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.search, timeout=15000)
+    return window
+
+
+def open_patient(qtbot: QtBot, window: MainWindow, patient_id: str) -> PatientPage:
+    """Open a patient and wait until the whole timeline has arrived."""
+    assert window.signed is not None
+    window.open_patient(window.signed.connection.platform.patient(patient_id))
+    page = window.patient_page
+    qtbot.waitUntil(lambda: not window.runner.busy and bool(page.timeline.results), timeout=20000)
+    return page
