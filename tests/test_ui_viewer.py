@@ -114,3 +114,20 @@ def test_actual_size_and_window_button_setting(qtbot: QtBot) -> None:
     )
     viewer.set_window_button("middle")
     assert viewer.view.window_buttons == (Qt.MouseButton.MiddleButton,)
+
+
+def test_angle_tool(qtbot: QtBot) -> None:
+    from workstation.imaging.roi import angle_degrees
+
+    assert angle_degrees((1, 0), (0, 0), (0, 1)) == pytest.approx(90.0)
+    assert angle_degrees((1, 0), (0, 0), (-1, 0)) == pytest.approx(180.0)
+    assert angle_degrees((0, 0), (0, 0), (1, 1)) == 0.0
+    viewer = ImageViewer()
+    qtbot.addWidget(viewer)
+    viewer.resize(600, 640)
+    viewer.show()
+    viewer.add_image(_image())
+    viewer.add_angle()
+    assert viewer.last_angle == pytest.approx(90.0, abs=0.5)
+    viewer.clear_measurements()
+    assert viewer.angles == []

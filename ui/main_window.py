@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
             self,
             self.tr("Keyboard shortcuts"),
             self.tr(
-                "Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · K key image\nDecisions: A accept · R order repeat, then 1–9 reason"
+                "Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ROI · Space cine · K key image\nDecisions: A accept · R order repeat, then 1–9 reason"
             ),
         )
 

@@ -27,7 +27,7 @@ from workstation.imaging.downsample import area_downsample, screen_factor
 from workstation.imaging.geometry import display_key, orientation_letter, slice_position
 from workstation.imaging.presets import CT_PRESETS
 from workstation.imaging.render import modality_values, render_frame
-from workstation.imaging.roi import region_stats
+from workstation.imaging.roi import angle_degrees, region_stats
 from workstation.imaging.voi import Window, full_range_window
 
 _INVERTED_LUT = np.arange(255, -1, -1, dtype=np.uint8)
@@ -128,6 +128,14 @@ class ImageViewer(QWidget):
         self.length_button.setObjectName("lengthTool")
         self.length_button.setToolTip(self.tr("Add a length measurement; drag its ends (L)"))
         self.length_button.clicked.connect(self.add_length)
+        self.angle_button = QPushButton(self.tr("Angle (G)"))
+        self.angle_button.setObjectName("angleTool")
+        self.angle_button.setToolTip(
+            self.tr("Angle between two lines sharing a vertex; drag the three points (G)")
+        )
+        self.angle_button.clicked.connect(self.add_angle)
+        self.angles: list[tuple[pg.PolyLineROI, pg.TextItem]] = []
+        self.last_angle = 0.0
         self.roi_button = QPushButton(self.tr("ROI (E)"))
         self.roi_button.setObjectName("roiTool")
         self.roi_button.setToolTip(
@@ -184,6 +192,7 @@ class ImageViewer(QWidget):
         tools = QHBoxLayout()
         for widget in (
             self.length_button,
+            self.angle_button,
             self.roi_button,
             self.clear_button,
             self.key_button,
@@ -557,6 +566,34 @@ class ImageViewer(QWidget):
         middle, right = Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton
         self.view.window_buttons = (middle,) if choice == "middle" else (right, middle)
 
+    def add_angle(self) -> None:
+        """Three points (end, vertex, end) in the middle of the view; shows the angle."""
+        if self.current() is None:
+            return
+        (x0, x1), (y0, y1) = self.view.viewRange()
+        cx, cy, d = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 8
+        roi = pg.PolyLineROI(
+            [[cx + d, cy], [cx, cy], [cx, cy - d]],
+            closed=False,
+            pen=pg.mkPen((255, 170, 0), width=2),
+        )
+        label = pg.TextItem(color=(255, 170, 0), anchor=(0, 1))
+        self.view.addItem(roi)
+        self.view.addItem(label)
+        self.angles.append((roi, label))
+        roi.sigRegionChanged.connect(lambda _roi: self._update_angle(roi, label))
+        self._update_angle(roi, label)
+
+    def _update_angle(self, roi: pg.PolyLineROI, label: pg.TextItem) -> None:
+        points = [self.view.mapSceneToView(p) for _name, p in roi.getSceneHandlePositions()]
+        if len(points) < 3:
+            return
+        a, vertex, b = points[0], points[1], points[2]
+        angle = angle_degrees((a.x(), a.y()), (vertex.x(), vertex.y()), (b.x(), b.y()))
+        label.setText(f"{angle:.1f}°")
+        label.setPos(vertex.x(), vertex.y())
+        self.last_angle = angle
+
     def add_roi(self) -> None:
         """An ellipse region in the middle of the view; drag or resize it."""
         if self.current() is None:
@@ -623,11 +660,12 @@ class ImageViewer(QWidget):
 
     def clear_measurements(self) -> None:
         """Remove every length line and region."""
-        for roi, label in [*self.measurements, *self.rois]:
+        for roi, label in [*self.measurements, *self.rois, *self.angles]:
             self.view.removeItem(roi)
             self.view.removeItem(label)
         self.measurements = []
         self.rois = []
+        self.angles = []
 
     def mark_key_image(self) -> None:
         """Emit the view as she sees it (window/level, marks, corner text) as a PNG."""
@@ -679,6 +717,8 @@ class ImageViewer(QWidget):
             self.add_length()
         elif key == Qt.Key.Key_E:
             self.add_roi()
+        elif key == Qt.Key.Key_G:
+            self.add_angle()
         elif key == Qt.Key.Key_K:
             self.mark_key_image()
         elif key == Qt.Key.Key_Space:

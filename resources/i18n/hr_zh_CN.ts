@@ -294,148 +294,158 @@
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="131" />
+        <source>Angle (G)</source>
+        <translation>角度（G）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="134" />
+        <source>Angle between two lines sharing a vertex; drag the three points (G)</source>
+        <translation>两条共顶点直线间的角度；拖动三个点（G）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="139" />
         <source>ROI (E)</source>
         <translation>ROI（E）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="134" />
+        <location filename="../../ui/viewer.py" line="142" />
         <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT) (E)</source>
         <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）（E）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="141" />
+        <location filename="../../ui/viewer.py" line="149" />
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="142" />
+        <location filename="../../ui/viewer.py" line="150" />
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="153" />
-        <location filename="../../ui/viewer.py" line="271" />
+        <location filename="../../ui/viewer.py" line="161" />
+        <location filename="../../ui/viewer.py" line="292" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="156" />
+        <location filename="../../ui/viewer.py" line="164" />
         <source>Play the frames as a loop (Space)</source>
         <translation>循环播放各帧（空格键）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="162" />
+        <location filename="../../ui/viewer.py" line="170" />
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="174" />
+        <location filename="../../ui/viewer.py" line="187" />
         <source>Window</source>
         <translation>窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="192" />
+        <location filename="../../ui/viewer.py" line="213" />
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="268" />
+        <location filename="../../ui/viewer.py" line="289" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="341" />
+        <location filename="../../ui/viewer.py" line="362" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="345" />
+        <location filename="../../ui/viewer.py" line="366" />
         <source>Brain</source>
         <translation>脑窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="346" />
+        <location filename="../../ui/viewer.py" line="367" />
         <source>Subdural</source>
         <translation>硬膜下</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="347" />
+        <location filename="../../ui/viewer.py" line="368" />
         <source>Stroke</source>
         <translation>卒中</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="348" />
+        <location filename="../../ui/viewer.py" line="369" />
         <source>Lung</source>
         <translation>肺窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="349" />
+        <location filename="../../ui/viewer.py" line="370" />
         <source>Mediastinum</source>
         <translation>纵隔窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="350" />
+        <location filename="../../ui/viewer.py" line="371" />
         <source>Bone</source>
         <translation>骨窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="351" />
+        <location filename="../../ui/viewer.py" line="372" />
         <source>Abdomen</source>
         <translation>腹部</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="352" />
+        <location filename="../../ui/viewer.py" line="373" />
         <source>Liver</source>
         <translation>肝脏</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="356" />
+        <location filename="../../ui/viewer.py" line="377" />
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="522" />
+        <location filename="../../ui/viewer.py" line="543" />
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="524" />
+        <location filename="../../ui/viewer.py" line="545" />
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="581" />
+        <location filename="../../ui/viewer.py" line="630" />
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="583" />
+        <location filename="../../ui/viewer.py" line="632" />
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="585" />
+        <location filename="../../ui/viewer.py" line="634" />
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="585" />
+        <location filename="../../ui/viewer.py" line="634" />
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="585" />
+        <location filename="../../ui/viewer.py" line="634" />
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="708" />
+        <location filename="../../ui/viewer.py" line="760" />
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="638" />
-        <location filename="../../ui/viewer.py" line="714" />
+        <location filename="../../ui/viewer.py" line="688" />
+        <location filename="../../ui/viewer.py" line="766" />
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
@@ -455,52 +465,52 @@
         <translation>添加长度测量，拖动两端（L）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="144" />
+        <location filename="../../ui/viewer.py" line="152" />
         <source>Clear marks</source>
         <translation>清除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="146" />
+        <location filename="../../ui/viewer.py" line="154" />
         <source>Key image (K)</source>
         <translation>关键图像（K）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="149" />
+        <location filename="../../ui/viewer.py" line="157" />
         <source>Keep this view, with window/level and marks, for the printed summary (K)</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要（K）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="721" />
+        <location filename="../../ui/viewer.py" line="773" />
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="723" />
+        <location filename="../../ui/viewer.py" line="775" />
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="728" />
+        <location filename="../../ui/viewer.py" line="780" />
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="731" />
+        <location filename="../../ui/viewer.py" line="783" />
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="737" />
+        <location filename="../../ui/viewer.py" line="789" />
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="738" />
+        <location filename="../../ui/viewer.py" line="790" />
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="739" />
+        <location filename="../../ui/viewer.py" line="791" />
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -677,9 +687,9 @@
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="210" />
-        <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · K key image
+        <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ROI · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
-        <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown 翻 10 层 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 测距 · K 关键图像
+        <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown 翻 10 层 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 测距 · G 角度 · E ROI · 空格 电影播放 · K 关键图像
 结论：A 互认 · R 重新检查，再按 1–9 选择原因</translation>
     </message>
     <message>
@@ -854,131 +864,131 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="245" />
+        <location filename="../../ui/patient_page.py" line="248" />
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="298" />
+        <location filename="../../ui/patient_page.py" line="302" />
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="298" />
+        <location filename="../../ui/patient_page.py" line="302" />
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="299" />
+        <location filename="../../ui/patient_page.py" line="303" />
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="303" />
+        <location filename="../../ui/patient_page.py" line="307" />
         <source>%n year(s)</source>
         <translation><numerusform>%n 岁</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="314" />
-        <location filename="../../ui/patient_page.py" line="315" />
+        <location filename="../../ui/patient_page.py" line="318" />
+        <location filename="../../ui/patient_page.py" line="319" />
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="330" />
+        <location filename="../../ui/patient_page.py" line="334" />
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="338" />
+        <location filename="../../ui/patient_page.py" line="342" />
         <source>%n result(s)</source>
         <translation><numerusform>共 %n 项结果</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="375" />
-        <location filename="../../ui/patient_page.py" line="715" />
-        <location filename="../../ui/patient_page.py" line="751" />
-        <location filename="../../ui/patient_page.py" line="828" />
+        <location filename="../../ui/patient_page.py" line="379" />
+        <location filename="../../ui/patient_page.py" line="719" />
+        <location filename="../../ui/patient_page.py" line="755" />
+        <location filename="../../ui/patient_page.py" line="841" />
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="470" />
+        <location filename="../../ui/patient_page.py" line="474" />
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="525" />
+        <location filename="../../ui/patient_page.py" line="529" />
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="601" />
+        <location filename="../../ui/patient_page.py" line="605" />
         <source>%n minute(s) ago</source>
         <translation><numerusform>%n分钟前</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="603" />
+        <location filename="../../ui/patient_page.py" line="607" />
         <source>%n hour(s) ago</source>
         <translation><numerusform>%n小时前</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="604" />
+        <location filename="../../ui/patient_page.py" line="608" />
         <source>%n day(s) ago</source>
         <translation><numerusform>%n天前</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="615" />
+        <location filename="../../ui/patient_page.py" line="619" />
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="703" />
+        <location filename="../../ui/patient_page.py" line="707" />
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="730" />
+        <location filename="../../ui/patient_page.py" line="734" />
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="831" />
+        <location filename="../../ui/patient_page.py" line="844" />
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="849" />
+        <location filename="../../ui/patient_page.py" line="862" />
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="882" />
+        <location filename="../../ui/patient_page.py" line="895" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="884" />
+        <location filename="../../ui/patient_page.py" line="897" />
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="889" />
+        <location filename="../../ui/patient_page.py" line="902" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="890" />
+        <location filename="../../ui/patient_page.py" line="903" />
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="890" />
+        <location filename="../../ui/patient_page.py" line="903" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="894" />
+        <location filename="../../ui/patient_page.py" line="907" />
         <source>Recognition</source>
         <translation>互认</translation>
     </message>

@@ -67,3 +67,17 @@ def region_stats(
         int(chosen.size),
         area,
     )
+
+
+def angle_degrees(
+    a: tuple[float, float], vertex: tuple[float, float], b: tuple[float, float]
+) -> float:
+    """The angle at ``vertex`` between the lines to ``a`` and ``b``, in degrees (0–180),
+    from coordinates in mm. 0 when a line has no length."""
+    ax, ay = a[0] - vertex[0], a[1] - vertex[1]
+    bx, by = b[0] - vertex[0], b[1] - vertex[1]
+    na, nb = float(np.hypot(ax, ay)), float(np.hypot(bx, by))
+    if na == 0 or nb == 0:
+        return 0.0
+    cosine = max(-1.0, min(1.0, (ax * bx + ay * by) / (na * nb)))
+    return float(np.degrees(np.arccos(cosine)))
