@@ -11,13 +11,11 @@ import httpx
 
 from bench.common import record
 from bench.sandbox_data import full_data
-from workstation import fhir_systems as systems
 from workstation.config import PlatformEntry
 from workstation.journal import Journal
-from workstation.recognition.outbox import send_pending
 from workstation.sandbox_launcher import start_sandbox
 from workstation.services import sign_in
-from workstation.session_script import run_session
+from workstation.session_script import delivery_faults, drain_outbox, run_session
 
 
 def run(results: dict[str, float]) -> None:
@@ -45,23 +43,13 @@ def run(results: dict[str, float]) -> None:
                 headers=control,
                 json={"error_rate": 0.0, "drop_rate": 0.0},
             ).raise_for_status()
-            journal = Journal(Path(tmp))
-            while journal.pending():
-                send_pending(journal, connection.platform)
-        token = connection.session.bearer()
-        counts = []
-        for decision_id in report.decisions:
-            bundle = httpx.get(
-                f"{sandbox.base_url}/fhir/Task",
-                params={"identifier": f"{systems.SID_TASK}|{decision_id}"},
-                headers={"Authorization": f"Bearer {token}"},
-            ).json()
-            counts.append(int(bundle["total"]))
+            drain_outbox(Journal(Path(tmp)), connection.platform)
+        lost, doubled = delivery_faults(connection.platform, report.decisions)
         connection.sign_out()
     finally:
         sandbox.stop()
     record(results, "fault_session_actions_count", report.actions)
     record(results, "fault_session_completed_count", report.completed)
     record(results, "fault_session_decisions_count", len(report.decisions))
-    record(results, "fault_session_decisions_lost_count", counts.count(0))
-    record(results, "fault_session_decisions_doubled_count", sum(1 for n in counts if n > 1))
+    record(results, "fault_session_decisions_lost_count", lost)
+    record(results, "fault_session_decisions_doubled_count", doubled)

@@ -62,7 +62,7 @@ def main() -> int:
         print(f"CONFIRMED {decision.id}", flush=True)
         send_pending(journal, connection.platform)
         time.sleep(rng.uniform(0.0, 0.05))
-    while journal.pending():
+    while journal.pending():  # keeps a short pause between passes, unlike drain_outbox
         if not send_pending(journal, connection.platform).clean:
             time.sleep(0.1)
     print("DONE", flush=True)

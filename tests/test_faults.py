@@ -5,17 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import DEMO_PASSWORD, Sandbox
-from workstation import fhir_systems as systems
 from workstation.config import PlatformEntry
 from workstation.http import ErrorKind, PlatformError
 from workstation.journal import Journal
-from workstation.recognition.outbox import send_pending
 from workstation.services import Connection, sign_in
-from workstation.session_script import run_session
+from workstation.session_script import delivery_faults, drain_outbox, run_session
 
 pytestmark = pytest.mark.e2e
 
@@ -67,22 +64,11 @@ def test_scripted_session_with_injected_faults(clean_faults: Sandbox, tmp_path: 
         clean_faults.set_faults(error_rate=0.05, drop_rate=0.05)
         report = run_session(connection, tmp_path, actions=200, seed=1)
         clean_faults.reset_faults()
-        journal = Journal(tmp_path)
-        while journal.pending():
-            send_pending(journal, connection.platform)
+        drain_outbox(Journal(tmp_path), connection.platform)
+        lost, doubled = delivery_faults(connection.platform, report.decisions)
     finally:
         clean_faults.reset_faults()
         connection.sign_out()
-    token = clean_faults.token()
-    counts = []
-    for decision_id in report.decisions:
-        bundle = httpx.get(
-            f"{clean_faults.base_url}/fhir/Task",
-            params={"identifier": f"{systems.SID_TASK}|{decision_id}"},
-            headers={"Authorization": f"Bearer {token}"},
-        ).json()
-        counts.append(int(bundle["total"]))
-    lost, doubled = counts.count(0), sum(1 for n in counts if n > 1)
     print(
         f"200-action session, ~10 % faults: {report.completed} completed, "
         f"failures {report.failures}, {len(report.decisions)} decisions, "

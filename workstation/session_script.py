@@ -16,6 +16,7 @@ from workstation.journal import Journal
 from workstation.model import Category, Result
 from workstation.recognition.decisions import DecisionKind, new_decision
 from workstation.recognition.outbox import send_pending
+from workstation.records.platform import FhirPlatform
 from workstation.services import Connection
 
 
@@ -27,6 +28,18 @@ class SessionReport:
     completed: int = 0
     failures: dict[str, int] = field(default_factory=dict)
     decisions: list[str] = field(default_factory=list)
+
+
+def drain_outbox(journal: Journal, platform: FhirPlatform) -> None:
+    """Send until nothing is pending (the platform must be reachable)."""
+    while journal.pending():
+        send_pending(journal, platform)
+
+
+def delivery_faults(platform: FhirPlatform, decision_ids: list[str]) -> tuple[int, int]:
+    """(lost, doubled): decisions with no Task on the platform, and with more than one."""
+    counts = [platform.task_count(decision_id) for decision_id in decision_ids]
+    return counts.count(0), sum(1 for n in counts if n > 1)
 
 
 def run_session(
