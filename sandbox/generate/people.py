@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from workstation.idcard import check_digit
+
 Sex = Literal["M", "F"]
 
 REFERENCE_DATE = date(2026, 11, 1)
 """The default "today" of the demo data set."""
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK_CHARS = "10X98765432"
 
 
 def id_card_check_digit(first17: str) -> str:
@@ -31,8 +30,7 @@ def id_card_check_digit(first17: str) -> str:
     """
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError(f"expected 17 ASCII digits, got {first17!r}")
-    total = sum(int(ch) * w for ch, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK_CHARS[total % 11]
+    return check_digit(first17)
 
 
 def id_card_is_valid(number: str) -> bool:
