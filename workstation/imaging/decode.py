@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import logging
+import math
 import warnings
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.pixels.processing import apply_color_lut
+from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from workstation.imaging.voi import VoiFunction, Window
 
 log = logging.getLogger("workstation.imaging")
+T = TypeVar("T")
 MAX_PIXEL_BYTES = 2 * 1024**3  # refuse headers that claim more than 2 GiB of pixels
 
 
@@ -73,6 +77,10 @@ class DicomImage:
     patient_name: str = ""
     bits_stored: int = 16
     overlays: tuple[Overlay, ...] = ()
+    # Enhanced multi-frame (functional groups): one entry per frame, None when not given.
+    frame_positions: tuple[tuple[float, float, float], ...] | None = None
+    frame_rescales: tuple[tuple[float, float], ...] | None = None  # slope, intercept
+    frame_windows: tuple[tuple[Window, ...], ...] | None = None
 
     @property
     def frames(self) -> int:
@@ -247,7 +255,7 @@ def _decode(ds: Dataset) -> DicomImage:
     position = _floats(ds.get("ImagePositionPatient"))
     orientation = _floats(ds.get("ImageOrientationPatient"))
     frame_time = ds.get("FrameTime")
-    return DicomImage(
+    image = DicomImage(
         pixels=pixels,
         photometric=photometric,
         modality=str(ds.get("Modality", "")),
@@ -275,6 +283,7 @@ def _decode(ds: Dataset) -> DicomImage:
         bits_stored=bits_stored,
         overlays=_overlays(ds, int(pixels.shape[0])),
     )
+    return _with_functional_groups(image, ds)
 
 
 def _overlays(ds: Dataset, frames: int) -> tuple[Overlay, ...]:
@@ -294,6 +303,151 @@ def _overlays(ds: Dataset, frames: int) -> tuple[Overlay, ...]:
             mask = mask[np.newaxis, ...]
         found.append(Overlay(mask, (row, col), str(label.value) if label else ""))
     return tuple(found)
+
+
+_MALFORMED = (AttributeError, IndexError, KeyError, OverflowError, TypeError, ValueError)
+
+
+@dataclass(frozen=True)
+class _GroupValues:
+    """What the functional groups give: per frame, or for the image (from frame 0)."""
+
+    positions: list[tuple[float, float, float] | None]
+    rescales: list[tuple[float, float] | None]
+    windows: list[tuple[Window, ...] | None]
+    orientation: tuple[float, float, float, float, float, float] | None
+    pixel_spacing: tuple[float, float] | None
+    slice_thickness: float | None
+
+
+def _finite(value: Any, count: int) -> list[float] | None:
+    values = _floats(value)
+    return values if len(values) == count and all(map(math.isfinite, values)) else None
+
+
+def _position(macro: Dataset) -> tuple[float, float, float] | None:
+    values = _finite(macro.get("ImagePositionPatient"), 3)
+    return (values[0], values[1], values[2]) if values else None
+
+
+def _orientation(macro: Dataset) -> tuple[float, float, float, float, float, float] | None:
+    values = _finite(macro.get("ImageOrientationPatient"), 6)
+    return (values[0], values[1], values[2], values[3], values[4], values[5]) if values else None
+
+
+def _rescale(macro: Dataset) -> tuple[float, float] | None:
+    slope = _finite(macro.get("RescaleSlope"), 1)
+    intercept = _finite(macro.get("RescaleIntercept"), 1)
+    if not slope or not intercept or slope[0] == 0:
+        return None
+    return slope[0], intercept[0]
+
+
+def _frame_windows(macro: Dataset) -> tuple[Window, ...] | None:
+    return _windows(macro) or None
+
+
+def _pixel_spacing(macro: Dataset) -> tuple[float, float] | None:
+    values = _finite(macro.get("PixelSpacing"), 2)
+    return (values[0], values[1]) if values and min(values) > 0 else None
+
+
+def _slice_thickness(macro: Dataset) -> float | None:
+    values = _finite(macro.get("SliceThickness"), 1)
+    return values[0] if values and values[0] > 0 else None
+
+
+def _items(ds: Dataset, keyword: str) -> list[Dataset]:
+    value = ds.get(keyword)
+    if value is not None and not isinstance(value, Sequence):
+        log.info("%s is not a sequence; ignored", keyword)
+        return []
+    return list(value or [])
+
+
+def _from_groups(
+    groups: list[Dataset], sequence: str, read: Callable[[Dataset], T | None]
+) -> T | None:
+    """The first usable value of a functional group macro, most specific group first."""
+    for group in groups:
+        try:
+            macro = group.get(sequence)
+            found = read(macro[0]) if isinstance(macro, Sequence) and len(macro) else None
+        except _MALFORMED as exc:
+            log.info("%s item not used: %s", sequence, type(exc).__name__)
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+def _group_values(ds: Dataset, frames: int) -> _GroupValues | None:
+    if "SharedFunctionalGroupsSequence" not in ds and "PerFrameFunctionalGroupsSequence" not in ds:
+        return None
+    shared = _items(ds, "SharedFunctionalGroupsSequence")[:1]
+    per_frame = _items(ds, "PerFrameFunctionalGroupsSequence")
+    if per_frame and len(per_frame) != frames:
+        log.info("%d per-frame functional groups for %d frames", len(per_frame), frames)
+    groups = [per_frame[i : i + 1] + shared for i in range(frames)]
+    return _GroupValues(
+        positions=[_from_groups(g, "PlanePositionSequence", _position) for g in groups],
+        rescales=[_from_groups(g, "PixelValueTransformationSequence", _rescale) for g in groups],
+        windows=[_from_groups(g, "FrameVOILUTSequence", _frame_windows) for g in groups],
+        orientation=_from_groups(groups[0], "PlaneOrientationSequence", _orientation),
+        pixel_spacing=_from_groups(groups[0], "PixelMeasuresSequence", _pixel_spacing),
+        slice_thickness=_from_groups(groups[0], "PixelMeasuresSequence", _slice_thickness),
+    )
+
+
+def _every_frame(values: list[T | None], default: T) -> tuple[T, ...] | None:
+    """Per-frame values with gaps filled by ``default``; None when no frame has its own."""
+    if all(v is None for v in values):
+        return None
+    return tuple(default if v is None else v for v in values)
+
+
+def _all_positions(
+    positions: list[tuple[float, float, float] | None],
+) -> tuple[tuple[float, float, float], ...] | None:
+    known = [p for p in positions if p is not None]
+    if known and len(known) < len(positions):
+        log.info(
+            "plane position missing for %d frames; no per-frame geometry",
+            len(positions) - len(known),
+        )
+    return tuple(known) if len(known) == len(positions) else None
+
+
+def _with_functional_groups(image: DicomImage, ds: Dataset) -> DicomImage:
+    """The image completed from Enhanced multi-frame functional groups, if the dataset has them.
+
+    Top-level attributes win for the image-level fields; frame 0 fills those missing.
+    """
+    found = _group_values(ds, image.frames)
+    if found is None:
+        return image
+    rescale = (image.rescale_slope, image.rescale_intercept)
+    if "RescaleSlope" not in ds and "RescaleIntercept" not in ds and found.rescales[0]:
+        rescale = found.rescales[0]
+    windows = image.windows or found.windows[0] or ()
+    positions = _all_positions(found.positions)
+    spacing, source = image.pixel_spacing, image.spacing_source
+    if source != "PixelSpacing" and found.pixel_spacing is not None:
+        spacing, source = found.pixel_spacing, "PixelSpacing"
+    return replace(
+        image,
+        rescale_slope=rescale[0],
+        rescale_intercept=rescale[1],
+        windows=windows,
+        position=image.position or (positions[0] if positions else None),
+        orientation=image.orientation or found.orientation,
+        pixel_spacing=spacing,
+        spacing_source=source,
+        slice_thickness=image.slice_thickness or found.slice_thickness,
+        frame_positions=positions,
+        frame_rescales=_every_frame(found.rescales, rescale),
+        frame_windows=_every_frame(found.windows, windows),
+    )
 
 
 _NATIVE_SYNTAXES = frozenset({ExplicitVRLittleEndian, ImplicitVRLittleEndian})

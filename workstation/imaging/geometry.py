@@ -8,6 +8,7 @@ from typing import TypeVar
 import numpy as np
 
 from workstation.imaging.decode import DicomImage
+from workstation.imaging.frames import frame_position
 
 T = TypeVar("T", bound=DicomImage)
 
@@ -41,14 +42,38 @@ def slice_position(image: DicomImage) -> float | None:
     return float(np.dot(normal(image.orientation), image.position))
 
 
+def plane_name(orientation: Sequence[float]) -> str:
+    """ "axial", "coronal" or "sagittal" when the slice normal lies within about 37° of a
+    patient axis (|component| > 0.8), else "oblique". Raises ValueError for a degenerate
+    orientation."""
+    n = normal(orientation)
+    axis = max(range(3), key=lambda a: abs(n[a]))
+    if abs(n[axis]) <= 0.8:
+        return "oblique"
+    return ("sagittal", "coronal", "axial")[axis]
+
+
+def _display_key(
+    orientation: Sequence[float] | None, position: Sequence[float] | None
+) -> float | None:
+    if position is None or orientation is None:
+        return None
+    n = normal(orientation)
+    along = float(np.dot(n, position))
+    return -along if n[2] > 0.5 else along
+
+
 def display_key(image: DicomImage) -> float | None:
     """Sort key for showing a stack: axial stacks run head to feet (as radiologists read
     them), other planes by position along the normal. None without geometry."""
-    if image.position is None or image.orientation is None:
-        return None
-    n = normal(image.orientation)
-    position = float(np.dot(n, image.position))
-    return -position if n[2] > 0.5 else position
+    return _display_key(image.orientation, image.position)
+
+
+def frame_display_key(image: DicomImage, frame: int) -> float | None:
+    """``display_key`` of one frame, from that frame's own position (mm along the normal,
+    negated for axial so head comes first). None without geometry. Raises IndexError for
+    a frame outside 0 … frames − 1."""
+    return _display_key(image.orientation, frame_position(image, frame))
 
 
 def orientation_key(image: DicomImage) -> tuple[float, ...]:

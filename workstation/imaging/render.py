@@ -6,6 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workstation.imaging.decode import DicomImage
+from workstation.imaging.frames import frame_rescale, frame_windows
 from workstation.imaging.voi import (
     FloatArray,
     Window,
@@ -19,16 +20,20 @@ from workstation.imaging.voi import (
 
 
 def modality_values(image: DicomImage, frame: int = 0) -> FloatArray:
-    """Stored values of a grey frame through the modality LUT (HU for CT)."""
+    """Stored values of a grey frame through the modality LUT or the frame's rescale (HU for
+    CT). Raises IndexError for a frame outside 0 … frames − 1."""
+    slope, intercept = frame_rescale(image, frame)
     stored = image.pixels[frame]
     if image.modality_lut is not None:
         return lut_lookup(stored, image.modality_lut.data, image.modality_lut.first_mapped)
-    return rescale(stored, image.rescale_slope, image.rescale_intercept)
+    return rescale(stored, slope, intercept)
 
 
-def default_window(image: DicomImage, values: FloatArray) -> Window:
-    """The file's first VOI window, else the full range of the modality output."""
-    return image.windows[0] if image.windows else full_range_window(values)
+def default_window(image: DicomImage, values: FloatArray, frame: int = 0) -> Window:
+    """The frame's first VOI window from the file, else the full range of ``values`` (the
+    frame's modality output). Raises IndexError for a frame outside 0 … frames − 1."""
+    windows = frame_windows(image, frame)
+    return windows[0] if windows else full_range_window(values)
 
 
 def render_frame(
@@ -36,8 +41,9 @@ def render_frame(
 ) -> npt.NDArray[np.uint8]:
     """8-bit pixels of one frame: rows × columns (grey) or rows × columns × 3 (RGB).
 
-    Grey: modality LUT → VOI (``window``, else the file's VOI LUT or first window, else
-    the full range) → MONOCHROME1 / INVERSE inversion. Raises IndexError for a bad frame.
+    Grey: modality LUT or the frame's rescale → VOI (``window``, else the file's VOI LUT or
+    the frame's first window, else the full range) → MONOCHROME1 / INVERSE inversion.
+    Raises IndexError for a bad frame.
     """
     if not 0 <= frame < image.frames:
         raise IndexError(f"frame {frame} of {image.frames}")
@@ -53,7 +59,7 @@ def render_frame(
         mapped = lut_lookup(values, lut.data, lut.first_mapped)
         display = mapped / float(2**lut.bits - 1) * 255.0
     else:
-        display = apply_window(values, window or default_window(image, values))
+        display = apply_window(values, window or default_window(image, values, frame))
     grey = to_uint8(display)
     if (image.photometric == "MONOCHROME1") != image.presentation_inverse:
         grey = invert(grey)
