@@ -8,6 +8,7 @@ import sys
 from bench import (
     bench_faults,
     bench_generate,
+    bench_memory,
     bench_platform,
     bench_startup,
     bench_summary,
@@ -19,6 +20,7 @@ BENCHMARKS = [
     bench_startup,
     bench_viewer,
     bench_platform,
+    bench_memory,
     bench_summary,
     bench_faults,
     bench_generate,
