@@ -145,18 +145,25 @@ def test_compare_with_a_prior_study_from_another_hospital(qtbot: QtBot, window: 
         lambda: not window.runner.busy and len(page.compare_viewer.slices) > 0, timeout=30000
     )
     assert page.compare_viewer.isVisible()
-    from workstation.imaging.geometry import slice_position
-
+    a0 = page.viewer.current().position  # type: ignore[union-attr]
+    b0 = page.compare_viewer.current().position  # type: ignore[union-attr]
     page.viewer.go_to(len(page.viewer.slices) // 2)
-    a = slice_position(page.viewer.current().image)  # type: ignore[union-attr]
-    b = slice_position(page.compare_viewer.current().image)  # type: ignore[union-attr]
+    a = page.viewer.current().position  # type: ignore[union-attr]
+    b = page.compare_viewer.current().position  # type: ignore[union-attr]
     assert a is not None
+    assert a0 is not None
     assert b is not None
+    assert b0 is not None
+    assert a != a0
     spacing = abs(
-        (slice_position(page.compare_viewer.slices[1].image) or 0)
-        - (slice_position(page.compare_viewer.slices[0].image) or 0)
+        (page.compare_viewer.slices[1].position or 0)
+        - (page.compare_viewer.slices[0].position or 0)
     )
-    assert abs((b - a) - page._sync_offset) <= spacing  # followed by position
+    assert abs((b - b0) - (a - a0)) <= spacing  # followed by position, keeping the offset
+    page.sync_scroll.setChecked(False)
+    page.viewer.go_to(0)
+    assert page.compare_viewer.current().position == b  # type: ignore[union-attr]
+    page.sync_scroll.setChecked(True)
     page.viewer.view.window_dragged.emit(0.0, 90.0)
     assert page.compare_viewer.window == page.viewer.window
     window.sign_out()
@@ -172,20 +179,39 @@ def test_series_strip_thumbnails_and_drop_into_a_second_cell(
     window.open_patient(window.signed.connection.platform.patient("p0002"))  # type: ignore[union-attr]
     page = window.patient_page
     qtbot.waitUntil(lambda: not window.runner.busy and bool(page.timeline.results), timeout=20000)
-    multi = next(
-        r
-        for r in page.timeline.results
-        if r.item_name == "传输语法测试" or r.modality == "OT" or len(r.imaging_study_ids) > 0
-    )
-    page.timeline.select(multi.id)
-    qtbot.waitUntil(lambda: page.strip.count() > 0 and not window.runner.busy, timeout=30000)
+    for result in (r for r in page.timeline.results if r.imaging_study_ids):
+        page.timeline.select(result.id)  # find the study with many series (one per syntax)
+        qtbot.waitUntil(lambda: page.strip.count() > 0 and not window.runner.busy, timeout=30000)
+        if page.strip.count() >= 4:
+            break
     assert page.strip.count() == len(page.study.series)  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: not page.strip.item(0).icon().isNull(), timeout=10000)
     mime = page.strip.mimeData([page.strip.item(page.strip.count() - 1)])
     assert isinstance(mime, QMimeData)
-    page.viewer_drop.dropped.emit(page.strip.count() - 1)
+    page.grid.series_dropped.emit(1, page.strip.count() - 1)  # what a drop on cell 2 sends
     qtbot.waitUntil(
         lambda: not window.runner.busy and len(page.compare_viewer.slices) > 0, timeout=30000
     )
     assert page.compare_viewer.isVisible()
+    assert page.grid.shape == (1, 2)
+    # 2×2: the two new cells fill with the study's next series not yet shown
+    page.grid.layout_box.setCurrentIndex(3)
+    page.grid.layout_box.activated.emit(3)
+    assert page.grid.shape == (2, 2)
+    qtbot.waitUntil(
+        lambda: not window.runner.busy and all(cell.slices for cell in page.grid.visible_cells()),
+        timeout=30000,
+    )
+    uids = {cell.current().image.series_instance_uid for cell in page.grid.visible_cells()}  # type: ignore[union-attr]
+    assert len(uids) == 4
+    # the strip acts on the active cell; the toolbar follows it
+    page.grid.activate(3)
+    assert page.grid.toolbars.currentWidget() is page.grid.cells[3].toolbar
+    page.strip.series_chosen.emit(0)
+    qtbot.waitUntil(
+        lambda: not window.runner.busy and bool(page.grid.cells[3].slices), timeout=30000
+    )
+    first_uid = page.study.series[0].uid  # type: ignore[union-attr]
+    assert page.grid.cells[3].current().image.series_instance_uid == first_uid  # type: ignore[union-attr]
     window.sign_out()
+    assert page.grid.shape == (1, 1)

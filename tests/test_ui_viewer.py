@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from pytestqt.qtbot import QtBot
 
 from ui.viewer import ImageViewer
@@ -93,12 +93,10 @@ def test_roi_statistics_and_probe_in_hu(qtbot: QtBot) -> None:
     assert "-24 HU" in viewer.bottom_left.text()
     assert "%" in viewer.bottom_left.text()  # zoom shown
     viewer.clear_measurements()
-    assert viewer.rois == []
+    assert viewer.marks.marks(("1.1", 0)) == ()
 
 
 def test_actual_size_and_window_button_setting(qtbot: QtBot) -> None:
-    from PySide6.QtCore import Qt
-
     viewer = ImageViewer()
     qtbot.addWidget(viewer)
     viewer.resize(600, 640)
@@ -130,4 +128,76 @@ def test_angle_tool(qtbot: QtBot) -> None:
     viewer.add_angle()
     assert viewer.last_angle == pytest.approx(90.0, abs=0.5)
     viewer.clear_measurements()
-    assert viewer.angles == []
+    assert viewer.mark_texts() == []
+
+
+def _shown_viewer(qtbot: QtBot, *images: DicomImage) -> ImageViewer:
+    viewer = ImageViewer()
+    qtbot.addWidget(viewer)
+    viewer.resize(600, 640)
+    viewer.show()
+    for image in images:
+        viewer.add_image(image)
+    return viewer
+
+
+def test_marks_stay_on_their_slice_and_undo_brings_them_back(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image(z=0.0, number=1), _image(z=5.0, number=2))
+    viewer.view.setRange(xRange=(10, 20), yRange=(10, 20), padding=0)
+    viewer.add_rectangle()
+    assert "-24.0 HU" in viewer.last_roi_text  # rectangle inside the 1000-valued square
+    viewer.add_arrow("lesion")
+    on_first = viewer.slice_key()
+    assert len(viewer.mark_texts()) == 2
+    first_index = viewer.index
+    viewer.go_to(1 - first_index)
+    assert viewer.slice_key() != on_first
+    assert viewer.mark_texts() == []  # a mark belongs to the image it was drawn on
+    viewer.go_to(first_index)
+    assert "lesion" in viewer.mark_texts()
+    viewer.mark_layer.select(viewer.marks.marks(on_first)[0].ident)
+    qtbot.keyClick(viewer, Qt.Key.Key_Delete)
+    assert [m.kind.value for m in viewer.marks.marks(on_first)] == ["arrow"]
+    viewer.go_to(1 - first_index)
+    qtbot.keyClick(viewer, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert viewer.slice_key() == on_first  # undo shows where it happened
+    assert len(viewer.marks.marks(on_first)) == 2
+
+
+def test_dragging_a_mark_is_recorded_in_image_millimetres(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    viewer.add_length()
+    key = viewer.slice_key()
+    assert key is not None
+    graphic = viewer.mark_layer.graphics[0]
+    graphic.roi.setPos(graphic.roi.pos() + QPointF(2.0, 3.0))  # finishes like a drag
+    moved = viewer.marks.marks(key)[0]
+    before = viewer.marks.undo()
+    assert before == key
+    assert viewer.marks.marks(key)[0].points != moved.points
+    assert moved.points[0][0] - viewer.marks.marks(key)[0].points[0][0] == pytest.approx(2.0)
+
+
+def test_rotation_and_flip_turn_markers_probe_and_marks_with_the_image(qtbot: QtBot) -> None:
+    image = _image()
+    image.pixels[0, 0:4, 60:64] = 3000  # a bright top-right corner: columns 60–63, rows 0–3
+    viewer = _shown_viewer(qtbot, image)
+    viewer.add_length()
+    key = viewer.slice_key()
+    assert key is not None
+    points = viewer.marks.marks(key)[0].points
+    viewer.rotate_clockwise()
+    assert (viewer.markers["right"].text(), viewer.markers["top"].text()) == ("A", "R")
+    assert viewer.marks.marks(key)[0].points == points  # stored in image mm, unchanged
+    view_points = viewer.mark_layer.view_points(viewer.mark_layer.graphics[0])
+    assert view_points[0][1] != view_points[1][1]  # the horizontal line now runs vertically
+    # after a clockwise turn the image's top-right corner is at the bottom right
+    corner = viewer.image_item.mapToView(QPointF(63.5, 0.5))  # displayed pixel → view mm
+    assert (corner.x(), corner.y()) == pytest.approx((31.75, 31.75))
+    viewer._probe(viewer.view.mapViewToScene(corner))
+    assert viewer.probe_text.endswith("1976 HU")  # 3000 − 1024
+    viewer.flip_horizontal()
+    assert viewer.markers["right"].text() == "P"
+    viewer.reset()
+    assert (viewer.quarter_turns, viewer.flipped) == (0, False)
+    assert viewer.markers["right"].text() == "L"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from ui.idle_lock import IdleWatcher, LockPage
 from ui.messages import describe
 from ui.patient_page import DecisionContext, PatientPage
 from ui.platforms_dialog import PlatformsDialog
+from ui.presets_dialog import PresetsDialog
 from ui.search_page import SearchPage
 from ui.sign_in import SignInWidget
 from ui.statistics_dialog import StatisticsDialog
@@ -29,6 +30,7 @@ from ui.workers import TaskRunner
 from workstation.audit import AuditLog, audit_event, new_record
 from workstation.auth import SecretStore
 from workstation.config import PlatformEntry, Settings
+from workstation.imaging.presets import DEFAULT_PRESETS
 from workstation.journal import Journal
 from workstation.labs.analytes import AnalyteTable, load_analyte_table
 from workstation.model import Catalog, Hospital, Patient
@@ -124,8 +126,8 @@ class MainWindow(QMainWindow):
             )
         self.search = SearchPage()
         self.patient_page = PatientPage(self.runner)
-        for viewer in (self.patient_page.viewer, self.patient_page.compare_viewer):
-            viewer.set_window_button(settings.window_drag_button)
+        self.patient_page.grid.set_window_button(settings.window_drag_button)
+        self.patient_page.set_window_presets(settings.effective_window_presets())
         self.lock_page = LockPage()
         self.idle = IdleWatcher(settings.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)
@@ -180,6 +182,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         settings_menu = self.menuBar().addMenu(self.tr("Settings"))
         settings_menu.addAction(self.tr("Platforms…"), self.edit_platforms)
+        self.presets_action = settings_menu.addAction(
+            self.tr("Window presets…"), self.edit_window_presets
+        )
         language = settings_menu.addMenu(self.tr("Language"))
         for code, name in (("zh_CN", "简体中文"), ("en", "English")):
             action = language.addAction(name)
@@ -192,8 +197,6 @@ class MainWindow(QMainWindow):
 
     def set_language(self, code: str) -> None:
         """Keep the interface language in the settings (applies at the next start)."""
-        from dataclasses import replace
-
         self.deps.settings = replace(self.deps.settings, language=code)
         if self.deps.save_settings is not None:
             self.runner.start(self.deps.save_settings, self.deps.settings)
@@ -207,7 +210,7 @@ class MainWindow(QMainWindow):
             self,
             self.tr("Keyboard shortcuts"),
             self.tr(
-                "Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ROI · Space cine · K key image\nDecisions: A accept · R order repeat, then 1–9 reason"
+                "Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image\nDecisions: A accept · R order repeat, then 1–9 reason"
             ),
         )
 
@@ -277,6 +280,25 @@ class MainWindow(QMainWindow):
                     self.tr("The settings could not be saved: %1").replace("%1", str(exc))
                 ),
             )
+
+    def edit_window_presets(self) -> None:
+        """Let the user change the window/level presets; saved in the settings file."""
+        dialog = PresetsDialog(self.deps.settings.effective_window_presets(), self)
+        if dialog.exec() != PresetsDialog.DialogCode.Accepted:
+            return
+        presets = dialog.presets()
+        # The built-in list is stored as "defaults" so that it follows future versions.
+        stored = None if presets == DEFAULT_PRESETS else presets
+        self.deps.settings = replace(self.deps.settings, window_presets=stored)
+        if self.deps.save_settings is not None:
+            self.runner.start(
+                self.deps.save_settings,
+                self.deps.settings,
+                on_error=lambda exc: self.statusBar().showMessage(
+                    self.tr("The settings could not be saved: %1").replace("%1", str(exc))
+                ),
+            )
+        self.patient_page.set_window_presets(presets)
 
     def _session_expired(self) -> None:
         self.sign_out()

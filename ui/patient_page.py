@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -29,14 +28,15 @@ from ui.decision_panel import DecisionPanel
 from ui.error_banner import ErrorBanner
 from ui.lab_table import LabTable
 from ui.messages import describe
-from ui.series_strip import SeriesDropTarget, SeriesStrip
+from ui.reading_grid import ReadingGrid
+from ui.series_strip import SeriesStrip
 from ui.summary_dialog import SummaryDialog
 from ui.timeline import TimelineWidget
 from ui.trend_plot import TrendPlot
-from ui.viewer import ImageViewer
 from ui.workers import Task, TaskRunner
 from workstation.http import ErrorKind, PlatformError
-from workstation.imaging.geometry import slice_position
+from workstation.imaging.marks import MarkStore
+from workstation.imaging.presets import WindowPreset
 from workstation.journal import Journal, JournalEntry
 from workstation.labs.analytes import AnalyteTable
 from workstation.labs.normalize import normalize
@@ -160,16 +160,16 @@ class PatientPage(QWidget):
         self.banner = ErrorBanner()
         self.timeline = TimelineWidget()
         self.timeline.result_selected.connect(self.show_result)
-        self.viewer = ImageViewer()
-        self.viewer.setObjectName("viewer")
-        self.viewer.key_image_marked.connect(self._key_image)
-        self.viewer.index_changed.connect(
-            lambda _i: self._sync_from(self.viewer, self.compare_viewer)
-        )
-        self.viewer.window_changed.connect(lambda w: self._sync_window_to(self.compare_viewer, w))
-        self.viewer.view.sigRangeChanged.connect(
-            lambda *_a: self._sync_zoom_to(self.viewer, self.compare_viewer)
-        )
+        self.grid = ReadingGrid()
+        self.grid.series_dropped.connect(self._series_into_cell)
+        self.grid.layout_changed.connect(self._fill_new_cells)
+        # cell 1 shows the current result's series; cell 2 is where a prior study opens
+        self.viewer, self.compare_viewer = self.grid.cells[0], self.grid.cells[1]
+        for cell in self.grid.cells:
+            cell.key_image_marked.connect(self._key_image)
+        self.mark_stores: dict[str, MarkStore] = {}
+        self._cell_tasks: dict[int, Task] = {}
+        self._cell_series: dict[int, str] = {}  # cell → series UID shown (current study)
         self._image_result: Result | None = None
         self.series_box = QComboBox()
         self.series_box.setObjectName("seriesBox")
@@ -183,19 +183,9 @@ class PatientPage(QWidget):
         self.compare_box.setObjectName("compareBox")
         self.compare_box.setToolTip(self.tr("Show a prior study beside this one"))
         self.compare_box.activated.connect(self._compare_chosen)
-        self.sync_scroll = QCheckBox(self.tr("Sync slices"))
-        self.sync_scroll.setToolTip(
-            self.tr(
-                "Scroll both by slice position; the offset shown when you tick it is kept (align first, then tick)"
-            )
-        )
-        self.sync_window = QCheckBox(self.tr("Sync W/L"))
-        self.sync_zoom = QCheckBox(self.tr("Sync zoom"))
-        for box in (self.sync_scroll, self.sync_window, self.sync_zoom):
-            box.setChecked(True)
-        self.sync_scroll.toggled.connect(lambda _on: self._capture_offset())
-        self._sync_offset = 0.0
-        self._syncing = False
+        self.sync_scroll = self.grid.sync_scroll
+        self.sync_window = self.grid.sync_window
+        self.sync_zoom = self.grid.sync_zoom
         self.report = QTextBrowser()
         self.report.setObjectName("reportText")
         self.report.setMinimumWidth(200)
@@ -230,28 +220,13 @@ class PatientPage(QWidget):
         image_layout = QVBoxLayout(image_pane)
         image_layout.setContentsMargins(0, 0, 0, 0)
         image_layout.addLayout(series_bar)
-        self.compare_viewer = ImageViewer()
-        self.compare_viewer.setObjectName("compareViewer")
-        # Its window/level and zoom follow the first viewer; mouse and keys still work in it.
-        self.compare_viewer.toolbar.hide()
-        self.compare_viewer.hide()
-        # Dropping a series on the images opens it in a second cell beside the first (1×2).
-        self.viewer_drop = SeriesDropTarget(self.viewer)
-        self.viewer_drop.dropped.connect(self._compare_series)
-        self.compare_drop = SeriesDropTarget(self.compare_viewer)
-        self.compare_drop.dropped.connect(self._compare_series)
-        viewers = QSplitter(Qt.Orientation.Horizontal)
-        self.viewers_splitter = viewers
-        viewers.addWidget(self.viewer)
-        viewers.addWidget(self.compare_viewer)
         compare_bar = QHBoxLayout()
         compare_bar.addWidget(QLabel(self.tr("Compare with")))
         compare_bar.addWidget(self.compare_box, 1)
-        for box in (self.sync_scroll, self.sync_window, self.sync_zoom):
-            compare_bar.addWidget(box)
+        compare_bar.addLayout(self.grid.sync_bar)
         image_layout.addWidget(self.strip)
         image_layout.addLayout(compare_bar)
-        image_layout.addWidget(viewers, 1)
+        image_layout.addWidget(self.grid, 1)
         right_top = QSplitter(Qt.Orientation.Horizontal)
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.report)
@@ -377,6 +352,12 @@ class PatientPage(QWidget):
             self._fill_compare_box(result)
             self.cancel_series()
             self.viewer.clear(self.tr("Loading images…"))
+            for cell_index in list(self._cell_series):  # cells showing the previous study
+                task = self._cell_tasks.pop(cell_index, None)
+                if task is not None:
+                    task.cancel.set()
+                self.grid.cells[cell_index].clear()
+            self._cell_series = {}
             self.series_box.clear()
             self.runner.start(
                 self.connection.platform.imaging_study,
@@ -703,32 +684,72 @@ class PatientPage(QWidget):
             )
         if study.series:
             self._load_series(0)
+            self._fill_new_cells(len(self.grid.visible_cells()))
         else:
             self.viewer.clear(self.tr("This study has no images."))
 
     def _strip_chosen(self, index: int) -> None:
-        self.series_box.setCurrentIndex(index)
-        self._load_series(index)
+        """A click on the strip shows the series in the active cell."""
+        if self.grid.active == 0:
+            self.series_box.setCurrentIndex(index)
+            self._load_series(index)
+        else:
+            self._series_into_cell(self.grid.active, index)
 
-    def _compare_series(self, index: int) -> None:
-        """A series of the current study dropped into the second viewer (1×2 layout)."""
-        if self.connection is None or self.study is None:
+    def _series_into_cell(self, cell_index: int, series_index: int) -> None:
+        """A series of the current study into one cell (dropped there, or the layout grew)."""
+        if cell_index == 0:
+            self.series_box.setCurrentIndex(series_index)
+            self._load_series(series_index)
+            return
+        if self.connection is None or self.study is None or self._image_result is None:
             return
         study, connection = self.study, self.connection
-        self._open_second_cell()
-        self.compare_viewer.clear(self.tr("Loading images…"))
-        self.runner.start(
-            _fetch_series,
-            connection,
-            study,
-            index,
-            wants_control=True,
-            on_progress=self._compare_image,
-            on_result=lambda _n: self._capture_offset(),
-            on_error=lambda exc: self.compare_viewer.show_message(describe(exc)),
+        self.grid.ensure_cells(cell_index + 1)
+        self._cell_series[cell_index] = study.series[series_index].uid
+        self._load_into_cell(
+            cell_index,
+            self._image_result,
+            lambda *, report, cancel: _fetch_series(
+                connection, study, series_index, report=report, cancel=cancel
+            ),
         )
 
-    # --- comparison with a prior study --------------------------------------------------------
+    def _load_into_cell(self, cell_index: int, result: Result, fetch: Callable[..., int]) -> None:
+        """Download into a cell other than the first; its marks belong to ``result``."""
+        cell = self.grid.cells[cell_index]
+        previous = self._cell_tasks.pop(cell_index, None)
+        if previous is not None:
+            previous.cancel.set()
+        cell.clear(self.tr("Loading images…"))
+        cell.set_mark_store(self.mark_stores.setdefault(result.id, MarkStore()))
+
+        def arrived(loaded: LoadedImage) -> None:
+            if loaded.image is not None:
+                cell.add_image(loaded.image)
+
+        self._cell_tasks[cell_index] = self.runner.start(
+            fetch,
+            wants_control=True,
+            on_progress=arrived,
+            on_result=lambda _n: self.grid.capture_offsets(),
+            on_error=lambda exc: cell.show_message(describe(exc)),
+        )
+
+    def _fill_new_cells(self, count: int) -> None:
+        """Cells a larger layout adds show the study's next series not yet on screen."""
+        if self.study is None or self._image_result is None:
+            return
+        shown = set(self._cell_series.values())
+        if 0 <= self.series_box.currentIndex() < len(self.study.series):
+            shown.add(self.study.series[self.series_box.currentIndex()].uid)
+        waiting = [i for i, s in enumerate(self.study.series) if s.uid not in shown]
+        for cell_index in range(1, count):
+            if not waiting:
+                break
+            if not self.grid.cells[cell_index].slices and cell_index not in self._cell_tasks:
+                self._series_into_cell(cell_index, waiting.pop(0))
+
     def _fill_compare_box(self, current: Result) -> None:
         self.compare_box.clear()
         self.compare_box.addItem(self.tr("— none —"), None)
@@ -746,89 +767,32 @@ class PatientPage(QWidget):
                 )
 
     def _compare_chosen(self, index: int) -> None:
+        """A prior study (another result) into the second cell, beside the current one."""
         result = self.compare_box.itemData(index)
         if result is None or self.connection is None:
             self.compare_viewer.clear()
-            self.compare_viewer.hide()
+            self._cell_series.pop(1, None)
             return
         self._open_second_cell()
-        self.compare_viewer.clear(self.tr("Loading images…"))
+        self._cell_series.pop(1, None)
         connection = self.connection
 
         def load(*, report: Callable[[Any], None], cancel: threading.Event) -> int:
             study = connection.platform.imaging_study(result.imaging_study_ids[0])
             return _fetch_series(connection, study, 0, report=report, cancel=cancel)
 
-        self._compare_task = self.runner.start(
-            load,
-            wants_control=True,
-            on_progress=self._compare_image,
-            on_result=lambda _n: self._capture_offset(),
-            on_error=lambda exc: self.compare_viewer.show_message(describe(exc)),
-        )
+        self._load_into_cell(1, result, load)
 
     def _open_second_cell(self) -> None:
-        """Show the second viewer at half the image area; the timeline gives way."""
-        self.compare_viewer.show()
-        total = sum(self.viewers_splitter.sizes())
-        self.viewers_splitter.setSizes([total // 2, total - total // 2])
+        """At least two cells; the timeline gives way to the images."""
+        self.grid.ensure_cells(2)
         sizes = self.main_splitter.sizes()
         if len(sizes) == 2 and sizes[0] > 380:
             self.main_splitter.setSizes([380, sizes[0] + sizes[1] - 380])
 
-    def _compare_image(self, loaded: LoadedImage) -> None:
-        if loaded.image is not None:
-            self.compare_viewer.add_image(loaded.image)
-
-    def _capture_offset(self) -> None:
-        a, b = self.viewer.current(), self.compare_viewer.current()
-        pa = slice_position(a.image) if a else None
-        pb = slice_position(b.image) if b else None
-        self._sync_offset = (pb - pa) if pa is not None and pb is not None else 0.0
-
-    def _sync_from(self, source: ImageViewer, target: ImageViewer) -> None:
-        """Scroll ``target`` to the slice nearest ``source``'s position plus the offset."""
-        if self._syncing or not self.sync_scroll.isChecked() or not target.isVisible():
-            return
-        current = source.current()
-        position = slice_position(current.image) if current else None
-        if position is None or not target.slices:
-            return
-        wanted = position + self._sync_offset
-        best = min(
-            range(len(target.slices)),
-            key=lambda i: abs((slice_position(target.slices[i].image) or 0.0) - wanted),
-        )
-        self._syncing = True
-        try:
-            target.go_to(best)
-        finally:
-            self._syncing = False
-
-    def _sync_window_to(self, target: ImageViewer, window: Any) -> None:
-        if (
-            self.sync_window.isChecked()
-            and target.isVisible()
-            and target.slices
-            and not self._syncing
-        ):
-            self._syncing = True
-            try:
-                target.set_window(window)
-            finally:
-                self._syncing = False
-
-    def _sync_zoom_to(self, source: ImageViewer, target: ImageViewer) -> None:
-        if not self.sync_zoom.isChecked() or not target.isVisible() or self._syncing:
-            return
-        if not target.slices:
-            return
-        (x0, x1), (y0, y1) = source.view.viewRange()
-        self._syncing = True
-        try:
-            target.view.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        finally:
-            self._syncing = False
+    def set_window_presets(self, presets: tuple[WindowPreset, ...]) -> None:
+        """The user's window/level presets, offered in every cell."""
+        self.grid.set_window_presets(presets)
 
     def _series_chosen(self, index: int) -> None:
         self._load_series(index)
@@ -840,6 +804,9 @@ class PatientPage(QWidget):
         series = self.study.series[index]
         self.viewer.clear(self.tr("Loading images…"))
         self.viewer.expect(len(series.instances))
+        if self._image_result is not None:
+            store = self.mark_stores.setdefault(self._image_result.id, MarkStore())
+            self.viewer.set_mark_store(store)
         self.cancel_button.show()
         self.busy_changed.emit(True, self.tr("Downloading images…"))
         task = self.runner.start(
@@ -866,6 +833,7 @@ class PatientPage(QWidget):
         self.cancel_button.hide()
         self.busy_changed.emit(False, "")
         self.viewer._update_text()
+        self.grid.capture_offsets()
 
     def _image_failed(self, error: Exception, result: Result | None) -> None:
         self.cancel_button.hide()
@@ -926,8 +894,13 @@ class PatientPage(QWidget):
             self._results_task.cancel.set()
             self._results_task = None
         self.cancel_series()
+        for task in self._cell_tasks.values():
+            task.cancel.set()
+        self._cell_tasks = {}
+        self._cell_series = {}
+        self.mark_stores = {}
         self.timeline.clear()
-        self.viewer.clear()
+        self.grid.clear()
         self.labs.clear()
         self.trends.show_trends([], {}, set())
         self._observations = None
@@ -942,7 +915,5 @@ class PatientPage(QWidget):
         self.key_images = {}
         self.viewed = set()
         self._image_result = None
-        self.compare_viewer.clear()
-        self.compare_viewer.hide()
         self.compare_box.clear()
         self.strip.clear()

@@ -4,30 +4,43 @@ presets, corner text. It renders what the core decoded; it never parses DICOM it
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtCore import QBuffer, QIODevice, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QTransform
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QGraphicsDropShadowEffect,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
-    QPushButton,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ui.mark_layer import MarkLayer
+from ui.presets_dialog import preset_display_name
 from workstation.imaging.decode import DicomImage
 from workstation.imaging.downsample import area_downsample, screen_factor
-from workstation.imaging.geometry import display_key, orientation_letter, slice_position
-from workstation.imaging.presets import CT_PRESETS
+from workstation.imaging.frames import frame_position, frame_rescale, frame_windows
+from workstation.imaging.geometry import (
+    frame_display_key,
+    normal,
+    orientation_key,
+    orientation_letter,
+    plane_name,
+)
+from workstation.imaging.marks import Mark, MarkKind, MarkStore, Point, SliceKey
+from workstation.imaging.presets import DEFAULT_PRESETS, WindowPreset, presets_for
 from workstation.imaging.render import modality_values, render_frame
 from workstation.imaging.roi import angle_degrees, region_stats
+from workstation.imaging.view_transform import ViewTransform
 from workstation.imaging.voi import Window, full_range_window
 
 _INVERTED_LUT = np.arange(255, -1, -1, dtype=np.uint8)
@@ -40,6 +53,22 @@ class Slice:
     image: DicomImage
     frame: int
     key: float  # sort key: position along the normal, else instance/frame number
+    position: float | None = None  # mm along the slice normal (for synchronized scrolling)
+
+
+def make_slice(image: DicomImage, frame: int) -> Slice:
+    """The slice for one frame, with its own position (enhanced multi-frame frames have
+    one each)."""
+    where = frame_position(image, frame)
+    key = frame_display_key(image, frame)
+    position = (
+        float(np.dot(normal(image.orientation), where))
+        if where is not None and image.orientation is not None
+        else None
+    )
+    if key is None:
+        key = image.instance_number * 10000 + frame
+    return Slice(image, frame, key, position)
 
 
 class WindowingViewBox(pg.ViewBox):
@@ -83,7 +112,12 @@ class ImageViewer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.slices: list[Slice] = []
+        self.slices: list[Slice] = []  # the stack on screen
+        self.stacks: dict[tuple[float, ...], list[Slice]] = {}  # one per plane
+        self.plane: tuple[float, ...] = ()
+        self.plane_chosen = False
+        self.loaded_images = 0
+        self.presets: tuple[WindowPreset, ...] = DEFAULT_PRESETS
         self.index = 0
         self.window: Window | None = None
         self.inverted = False
@@ -117,48 +151,77 @@ class ImageViewer(QWidget):
         adjust = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         self.preset_box.setSizeAdjustPolicy(adjust)
         self.preset_box.activated.connect(self._preset_chosen)
-        self.invert_button = QPushButton(self.tr("Invert"))
+        self.plane_box = QComboBox()
+        self.plane_box.setObjectName("planeBox")
+        self.plane_box.setToolTip(
+            self.tr("This series holds images in more than one plane; each is its own stack")
+        )
+        self.plane_box.activated.connect(self._plane_picked)
+        self.plane_box.hide()
+        self.invert_button = QToolButton()
+        self.invert_button.setText(self.tr("Invert"))
         self.invert_button.setCheckable(True)
         self.invert_button.setToolTip(self.tr("Invert grey levels (I)"))
         self.invert_button.toggled.connect(self.set_inverted)
-        self.reset_button = QPushButton(self.tr("Reset"))
-        self.reset_button.setToolTip(self.tr("Fit to window and restore the file's window (F)"))
-        self.reset_button.clicked.connect(self.reset)
-        self.length_button = QPushButton(self.tr("Length (L)"))
-        self.length_button.setObjectName("lengthTool")
-        self.length_button.setToolTip(self.tr("Add a length measurement; drag its ends (L)"))
-        self.length_button.clicked.connect(self.add_length)
-        self.angle_button = QPushButton(self.tr("Angle (G)"))
-        self.angle_button.setObjectName("angleTool")
-        self.angle_button.setToolTip(
-            self.tr("Angle between two lines sharing a vertex; drag the three points (G)")
+        self.reset_button = self._tool(self.tr("Reset"), "resetView", self.reset)
+        self.reset_button.setToolTip(
+            self.tr("Fit to the cell, restore the file's window, undo rotation and flips (F)")
         )
-        self.angle_button.clicked.connect(self.add_angle)
-        self.angles: list[tuple[pg.PolyLineROI, pg.TextItem]] = []
+        self.marks = MarkStore()
+        self.mark_layer = MarkLayer(
+            self.view,
+            lambda p: self._transform().to_view(*p),
+            lambda p: self._transform().to_image(*p),
+            self._describe_mark,
+        )
+        self.mark_layer.moved.connect(self._mark_moved)
+        self.last_measurement = ""
         self.last_angle = 0.0
-        self.roi_button = QPushButton(self.tr("ROI (E)"))
-        self.roi_button.setObjectName("roiTool")
-        self.roi_button.setToolTip(
-            self.tr("Ellipse region: mean, SD, min, max, area in modality units (HU for CT) (E)")
-        )
-        self.roi_button.clicked.connect(self.add_roi)
-        self.rois: list[tuple[pg.EllipseROI, pg.TextItem]] = []
         self.last_roi_text = ""
         self.probe_text = ""
         self.graphics.scene().sigMouseMoved.connect(self._probe)
-        self.actual_size_button = QPushButton(self.tr("1:1"))
-        self.actual_size_button.setToolTip(self.tr("One image pixel per screen pixel"))
-        self.actual_size_button.clicked.connect(self.actual_size)
-        self.clear_button = QPushButton(self.tr("Clear marks"))
-        self.clear_button.clicked.connect(self.clear_measurements)
-        self.key_button = QPushButton(self.tr("Key image (K)"))
-        self.key_button.setObjectName("keyImage")
+        self.quarter_turns = 0
+        self.flipped = False
+        self.length_button = self._tool(self.tr("Length"), "lengthTool", self.add_length)
+        self.length_button.setToolTip(self.tr("Add a length measurement; drag its ends (L)"))
+        self.angle_button = self._tool(self.tr("Angle"), "angleTool", self.add_angle)
+        self.angle_button.setToolTip(
+            self.tr("Angle between two lines sharing a vertex; drag the three points (G)")
+        )
+        self.roi_button = self._tool(self.tr("Ellipse"), "roiTool", self.add_roi)
+        self.roi_button.setToolTip(
+            self.tr("Ellipse region: mean, SD, min, max, area in modality units (HU for CT) (E)")
+        )
+        self.rect_button = self._tool(self.tr("Rectangle"), "rectTool", self.add_rectangle)
+        self.rect_button.setToolTip(
+            self.tr("Rectangle region: mean, SD, min, max, area in modality units (B)")
+        )
+        self.arrow_button = self._tool(self.tr("Arrow"), "arrowTool", lambda: self.add_arrow())
+        self.arrow_button.setToolTip(self.tr("Arrow with a text; drag its tip and tail (T)"))
+        self.delete_button = self._tool(self.tr("Delete"), "deleteMark", self.delete_selected)
+        self.delete_button.setToolTip(
+            self.tr("Delete the selected mark (click a mark to select it) (Del)")
+        )
+        self.undo_button = self._tool(self.tr("Undo"), "undoMark", self.undo)
+        self.undo_button.setToolTip(self.tr("Undo the last mark added, moved or deleted (Ctrl+Z)"))
+        self.clear_button = self._tool(self.tr("Clear"), "clearMarks", self.clear_measurements)
+        self.clear_button.setToolTip(self.tr("Delete every mark on this image"))
+        self.key_button = self._tool(self.tr("Key image"), "keyImage", self.mark_key_image)
         self.key_button.setToolTip(
             self.tr("Keep this view, with window/level and marks, for the printed summary (K)")
         )
-        self.key_button.clicked.connect(self.mark_key_image)
-        self.measurements: list[tuple[pg.LineSegmentROI, pg.TextItem]] = []
-        self.cine_button = QPushButton(self.tr("Play"))
+        self.actual_size_button = self._tool(self.tr("1:1"), "actualSize", self.actual_size)
+        self.actual_size_button.setToolTip(self.tr("One image pixel per screen pixel"))
+        self.rotate_button = self._tool("⟳", "rotateRight", self.rotate_clockwise)
+        self.rotate_button.setToolTip(
+            self.tr("Rotate 90° clockwise (]; [ turns counter-clockwise)")
+        )
+        self.flip_h_button = self._tool("⇆", "flipHorizontal", self.flip_horizontal)
+        self.flip_h_button.setToolTip(self.tr("Flip left–right (H)"))
+        self.flip_v_button = self._tool("⇅", "flipVertical", self.flip_vertical)
+        self.flip_v_button.setToolTip(self.tr("Flip top–bottom (V)"))
+        self.cine_button = QToolButton()
+        self.cine_button.setText(self.tr("Play"))
         self.cine_button.setObjectName("cineButton")
         self.cine_button.setCheckable(True)
         self.cine_button.setToolTip(self.tr("Play the frames as a loop (Space)"))
@@ -168,6 +231,7 @@ class ImageViewer(QWidget):
         self.fps_box.setRange(1, 60)
         self.fps_box.setValue(25)
         self.fps_box.setSuffix(self.tr(" fps"))
+        self.fps_box.setToolTip(self.tr("Cine frame rate"))
         self.fps_box.valueChanged.connect(self._fps_changed)
         self.cine_timer = QTimer(self)
         self.cine_timer.timeout.connect(self._next_frame)
@@ -178,32 +242,45 @@ class ImageViewer(QWidget):
         self.scale_label = self._corner()
         # zoom changes move the scale bar and the zoom figure
         self.view.sigRangeChanged.connect(lambda *_args: self._update_text())
-        # Two short rows (display, then tools) keep two viewers side by side within 1366 px.
+        # Two short rows (display, then marks) keep two cells side by side within 1366 px.
         self.toolbar = QWidget()
+        self.toolbar.setObjectName("viewerToolbar")
         rows = QVBoxLayout(self.toolbar)
         rows.setContentsMargins(0, 0, 0, 0)
         rows.setSpacing(2)
         display = QHBoxLayout()
-        display.addWidget(QLabel(self.tr("Window")))
+        display.setSpacing(3)
         display.addWidget(self.preset_box)
-        for widget in (self.invert_button, self.reset_button, self.actual_size_button):
+        display.addWidget(self.plane_box)
+        for widget in (
+            self.invert_button,
+            self.rotate_button,
+            self.flip_h_button,
+            self.flip_v_button,
+            self.actual_size_button,
+            self.reset_button,
+            self.cine_button,
+            self.fps_box,
+        ):
             display.addWidget(widget)
         display.addStretch(1)
         tools = QHBoxLayout()
+        tools.setSpacing(3)
         for widget in (
             self.length_button,
             self.angle_button,
             self.roi_button,
+            self.rect_button,
+            self.arrow_button,
+            self.delete_button,
+            self.undo_button,
             self.clear_button,
             self.key_button,
-            self.cine_button,
-            self.fps_box,
         ):
             tools.addWidget(widget)
         tools.addStretch(1)
         rows.addLayout(display)
         rows.addLayout(tools)
-        self.preset_box.setMinimumContentsLength(12)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.toolbar)
@@ -213,6 +290,13 @@ class ImageViewer(QWidget):
                 "Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan"
             )
         )
+
+    def _tool(self, text: str, name: str, slot: Callable[[], object]) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
 
     def _marker(self) -> QLabel:
         label = self._corner(Qt.AlignmentFlag.AlignCenter)
@@ -277,10 +361,18 @@ class ImageViewer(QWidget):
                 label.clear()
             return
         row, col = image.orientation[:3], image.orientation[3:]
-        self.markers["right"].setText(orientation_letter(row))
-        self.markers["left"].setText(orientation_letter(tuple(-v for v in row)))
-        self.markers["bottom"].setText(orientation_letter(col))
-        self.markers["top"].setText(orientation_letter(tuple(-v for v in col)))
+        transform = self._transform()
+        for side, screen in (
+            ("right", (1, 0)),
+            ("left", (-1, 0)),
+            ("bottom", (0, 1)),
+            ("top", (0, -1)),
+        ):
+            along_row, down_column = transform.image_direction(*screen)
+            direction = tuple(
+                along_row * r + down_column * c for r, c in zip(row, col, strict=True)
+            )
+            self.markers[side].setText(orientation_letter(direction))
 
     def set_playing(self, playing: bool) -> None:
         """Start or stop cine (loops through frames or slices)."""
@@ -309,8 +401,13 @@ class ImageViewer(QWidget):
             label.clear()
         self.scale_bar.hide()
         self.scale_label.clear()
-        self.clear_measurements()
+        self.mark_layer.remove_all()
         self.slices = []
+        self.stacks = {}
+        self.plane = ()
+        self.plane_chosen = False
+        self.loaded_images = 0
+        self.plane_box.hide()
         self.index = 0
         self.window = None
         self.expected = 0
@@ -332,48 +429,82 @@ class ImageViewer(QWidget):
 
     def add_image(self, image: DicomImage) -> None:
         """Insert an image (all its frames) at its place by geometry; the first image shows
-        at once, later ones keep the current slice in view."""
-        position = display_key(image)
+        at once, later ones keep the current slice in view. Images in another plane than
+        the stack on screen (a localizer inside an axial series) form their own stack."""
         first = not self.slices
         current = self.slices[self.index] if self.slices else None
+        self.loaded_images += 1
+        plane = orientation_key(image)
+        stack = self.stacks.setdefault(plane, [])
         for frame in range(image.frames):
-            key = (
-                position
-                if position is not None and image.frames == 1
-                else (image.instance_number * 10000 + frame)
-            )
-            keys = [s.key for s in self.slices]
-            self.slices.insert(bisect.bisect_right(keys, key), Slice(image, frame, key))
+            item = make_slice(image, frame)
+            stack.insert(bisect.bisect_right([s.key for s in stack], item.key), item)
         if first:
+            self.slices, self.plane = stack, plane
             self._fill_presets(image)
             if image.frames > 1 and image.frame_time_ms:
                 self.fps_box.setValue(max(1, min(60, round(1000 / image.frame_time_ms))))
             self.preset_box.setEnabled(not image.is_color)
+            self.quarter_turns, self.flipped = 0, False
             self.index = 0
             self.show_message("")
             self._show(fit=True)
+        elif plane != self.plane and not self.plane_chosen and len(stack) > len(self.slices):
+            self._switch_plane(plane)  # follow the main stack until she picks one
         else:
             self.index = next(i for i, s in enumerate(self.slices) if s is current)
             self._update_text()
+        self._update_plane_box()
+
+    def _plane_label(self, plane: tuple[float, ...]) -> str:
+        names = {
+            "axial": self.tr("Axial"),
+            "coronal": self.tr("Coronal"),
+            "sagittal": self.tr("Sagittal"),
+            "oblique": self.tr("Oblique"),
+        }
+        name = names[plane_name(plane)] if len(plane) == 6 else self.tr("No geometry")
+        return f"{name} ({len(self.stacks[plane])})"
+
+    def _update_plane_box(self) -> None:
+        planes = list(self.stacks)
+        self.plane_box.blockSignals(True)
+        self.plane_box.clear()
+        for plane in planes:
+            self.plane_box.addItem(self._plane_label(plane), plane)
+        self.plane_box.setCurrentIndex(planes.index(self.plane) if self.plane in planes else -1)
+        self.plane_box.blockSignals(False)
+        self.plane_box.setVisible(len(planes) > 1)
+
+    def _plane_picked(self, index: int) -> None:
+        plane = self.plane_box.itemData(index)
+        if plane is not None and plane in self.stacks:
+            self.plane_chosen = True
+            self._switch_plane(plane)
+
+    def _switch_plane(self, plane: tuple[float, ...]) -> None:
+        """Show another stack of the series (each plane is its own stack)."""
+        self.slices, self.plane = self.stacks[plane], plane
+        self.index = len(self.slices) // 2 if len(self.slices) > 2 else 0
+        self.quarter_turns, self.flipped = 0, False
+        self._show(fit=True)
+        self._update_plane_box()
+
+    def set_presets(self, presets: Sequence[WindowPreset]) -> None:
+        """The window presets offered (the user's list); refreshes the menu on screen."""
+        self.presets = tuple(presets)
+        current = self.current()
+        if current is not None:
+            self._fill_presets(current.image)
 
     def _fill_presets(self, image: DicomImage) -> None:
         self.preset_box.clear()
-        for window in image.windows:
+        for window in frame_windows(image, 0):
             name = window.explanation or self.tr("File")
             self.preset_box.addItem(f"{name}  {window.center:g}/{window.width:g}", window)
-        if image.modality == "CT":
-            names = {
-                "brain": self.tr("Brain"),
-                "subdural": self.tr("Subdural"),
-                "stroke": self.tr("Stroke"),
-                "lung": self.tr("Lung"),
-                "mediastinum": self.tr("Mediastinum"),
-                "bone": self.tr("Bone"),
-                "abdomen": self.tr("Abdomen"),
-                "liver": self.tr("Liver"),
-            }
-            for key, window in CT_PRESETS:
-                self.preset_box.addItem(f"{names[key]}  {window.center:g}/{window.width:g}", window)
+        for preset in presets_for(self.presets, image.modality):
+            label = f"{preset_display_name(preset.name)}  {preset.center:g}/{preset.width:g}"
+            self.preset_box.addItem(label, preset.window)
         self.preset_box.addItem(self.tr("Full range"), None)
 
     def _preset_chosen(self, index: int) -> None:
@@ -395,21 +526,17 @@ class ImageViewer(QWidget):
             return
         image = current.image
         if self.window is None and not image.is_color:
+            windows = frame_windows(image, current.frame)
             self.window = (
-                image.windows[0]
-                if image.windows
-                else full_range_window(modality_values(image, current.frame))
+                windows[0] if windows else full_range_window(modality_values(image, current.frame))
             )
         self._render()
         if fit:
-            self._set_geometry(image)
-            self.view.autoRange(padding=0.0)
+            self._apply_transform()
+            self.view.autoRange(padding=0.0, items=[self.image_item])
+        self._refresh_marks()
         self._update_text()
         self.index_changed.emit(self.index)
-
-    def _set_geometry(self, image: DicomImage) -> None:
-        row_mm, col_mm = image.pixel_spacing or (1.0, 1.0)
-        self.image_item.setRect(QRectF(0, 0, image.columns * col_mm, image.rows * row_mm))
 
     def _render(self) -> None:
         current = self.current()
@@ -421,16 +548,18 @@ class ImageViewer(QWidget):
             self._display_key = None
             self.image_item.setLookupTable(None)
             self.image_item.setImage(render_frame(image, current.frame), levels=(0, 255))
+            self._apply_transform()
             return
         window = self.window or full_range_window(pixels)
         invert = (image.photometric == "MONOCHROME1") != image.presentation_inverse
         if self.inverted:
             invert = not invert
-        if image.modality_lut is None and image.rescale_slope != 0:
+        slope, intercept = frame_rescale(image, current.frame)
+        if image.modality_lut is None and slope != 0:
             # Fast path: the window mapped back to stored values, applied by pyqtgraph to the
             # screen-resolution copy of the stored pixels.
-            low = (window.low - image.rescale_intercept) / image.rescale_slope
-            high = (window.high - image.rescale_intercept) / image.rescale_slope
+            low = (window.low - intercept) / slope
+            high = (window.high - intercept) / slope
             if low > high:
                 low, high = high, low
             levels = (low, max(high, low + 1e-6))
@@ -442,7 +571,7 @@ class ImageViewer(QWidget):
                 self.image_item.setImage(
                     area_downsample(pixels, factor), levels=levels, autoLevels=False
                 )
-                self._set_geometry(image)
+                self._apply_transform()
             else:
                 self.image_item.setLevels(levels)
         else:
@@ -452,6 +581,7 @@ class ImageViewer(QWidget):
                 grey = 255 - grey
             self.image_item.setLookupTable(None)
             self.image_item.setImage(grey, levels=(0, 255), autoLevels=False)
+            self._apply_transform()
 
     def _screen_factor(self, image: DicomImage) -> int:
         (x0, x1), _ = self.view.viewRange()
@@ -502,50 +632,231 @@ class ImageViewer(QWidget):
             self._show()
 
     def reset(self) -> None:
-        """Restore the file's window, no inversion, fit to the window."""
+        """Restore the file's window, no inversion, no rotation or flip, fit to the cell."""
         current = self.current()
         if current is None:
             return
         self.window = None
+        self.quarter_turns, self.flipped = 0, False
         self.invert_button.setChecked(False)
         self._show(fit=True)
 
-    # --- measurements and key images ---------------------------------------------------------
+    # --- rotation and flips --------------------------------------------------------------------
+    def _transform(self) -> ViewTransform:
+        current = self.current()
+        if current is None:
+            return ViewTransform(1.0, 1.0)
+        image = current.image
+        row_mm, col_mm = image.pixel_spacing or (1.0, 1.0)
+        return ViewTransform(
+            image.columns * col_mm, image.rows * row_mm, self.quarter_turns, self.flipped
+        )
+
+    def _set_transform(self, transform: ViewTransform) -> None:
+        self.quarter_turns, self.flipped = transform.quarter_turns, transform.flipped
+        self._apply_transform()
+        self.view.autoRange(padding=0.0, items=[self.image_item])
+        self._refresh_marks()
+        self._update_text()
+
+    def rotate_clockwise(self) -> None:
+        """Turn the image 90° clockwise on screen (marks turn with it)."""
+        if self.current() is not None:
+            self._set_transform(self._transform().rotated_clockwise())
+
+    def rotate_counterclockwise(self) -> None:
+        """Turn the image 90° counter-clockwise on screen."""
+        if self.current() is not None:
+            self._set_transform(self._transform().rotated_counterclockwise())
+
+    def flip_horizontal(self) -> None:
+        """Mirror the image left–right on screen."""
+        if self.current() is not None:
+            self._set_transform(self._transform().flipped_horizontally())
+
+    def flip_vertical(self) -> None:
+        """Mirror the image top–bottom on screen."""
+        if self.current() is not None:
+            self._set_transform(self._transform().flipped_vertically())
+
+    def _apply_transform(self) -> None:
+        """Place the displayed array (maybe downsampled) in view coordinates: pixel → image
+        mm → turned and mirrored view."""
+        shown = self.image_item.image
+        if shown is None or self.current() is None:
+            return
+        transform = self._transform()
+        a, b, c, d, e, f = transform.affine()
+        sx = transform.width / max(shown.shape[1], 1)
+        sy = transform.height / max(shown.shape[0], 1)
+        self.image_item.setTransform(QTransform(a * sx, d * sx, b * sy, e * sy, c, f))
+
+    # --- marks: measurements, regions, arrows --------------------------------------------------
+    def set_mark_store(self, store: MarkStore) -> None:
+        """Keep marks in ``store`` (one per result, so they survive switching results)."""
+        self.marks = store
+        self._refresh_marks()
+
+    def slice_key(self) -> SliceKey | None:
+        """Which image the marks on screen belong to: (SOP Instance UID, frame)."""
+        current = self.current()
+        return (current.image.sop_instance_uid, current.frame) if current else None
+
+    def _refresh_marks(self) -> None:
+        key = self.slice_key()
+        self.mark_layer.show(self.marks.marks(key) if key is not None else ())
+
+    def _add_mark(self, kind: MarkKind, view_points: list[Point], text: str = "") -> Mark | None:
+        key = self.slice_key()
+        if key is None:
+            return None
+        to_image = self._transform().to_image
+        points = tuple(to_image(*p) for p in view_points)
+        if kind in (MarkKind.ELLIPSE, MarkKind.RECTANGLE):
+            (x0, y0), (x1, y1) = points
+            points = ((min(x0, x1), min(y0, y1)), (max(x0, x1), max(y0, y1)))
+        mark = self.marks.add(key, kind, points, text)
+        self._refresh_marks()
+        self.mark_layer.select(mark.ident)
+        return mark
+
+    def _centre_and_span(self) -> tuple[float, float, float]:
+        (x0, x1), (y0, y1) = self.view.viewRange()
+        return (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0)
+
     def add_length(self) -> None:
         """A length line in the middle of the view (drag its handles); shows mm when the
         image is calibrated, and says which spacing the millimetres come from."""
-        current = self.current()
-        if current is None:
-            return
-        (x0, x1), (y0, y1) = self.view.viewRange()
-        cx, cy, span = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 6
-        pen = pg.mkPen((255, 255, 0), width=2)
-        roi = pg.LineSegmentROI([[cx - span, cy], [cx + span, cy]], pen=pen)
-        label = pg.TextItem(color=(255, 255, 0), anchor=(0, 1))
-        self.view.addItem(roi)
-        self.view.addItem(label)
-        self.measurements.append((roi, label))
-        roi.sigRegionChanged.connect(lambda _roi: self._update_length(roi, label))
-        self._update_length(roi, label)
+        cx, cy, span = self._centre_and_span()
+        self._add_mark(MarkKind.LENGTH, [(cx - span / 6, cy), (cx + span / 6, cy)])
 
-    def _update_length(self, roi: pg.LineSegmentROI, label: pg.TextItem) -> None:
+    def add_angle(self) -> None:
+        """Three points (end, vertex, end) in the middle of the view; shows the angle."""
+        cx, cy, span = self._centre_and_span()
+        d = span / 8
+        self._add_mark(MarkKind.ANGLE, [(cx + d, cy), (cx, cy), (cx, cy - d)])
+
+    def add_roi(self) -> None:
+        """An ellipse region in the middle of the view; drag or resize it."""
+        cx, cy, span = self._centre_and_span()
+        half = span / 16
+        self._add_mark(MarkKind.ELLIPSE, [(cx - half, cy - half), (cx + half, cy + half)])
+
+    def add_rectangle(self) -> None:
+        """A rectangular region in the middle of the view; drag or resize it."""
+        cx, cy, span = self._centre_and_span()
+        half = span / 16
+        self._add_mark(MarkKind.RECTANGLE, [(cx - half, cy - half), (cx + half, cy + half)])
+
+    def add_arrow(self, text: str | None = None) -> None:
+        """An arrow pointing at the middle of the view with a text at its tail; asks for the
+        text when none is given (an empty answer cancels)."""
+        if self.current() is None:
+            return
+        if text is None:
+            text, ok = QInputDialog.getText(self, self.tr("Arrow"), self.tr("Text:"))
+            if not ok:
+                return
+        cx, cy, span = self._centre_and_span()
+        d = span / 10
+        self._add_mark(MarkKind.ARROW, [(cx, cy), (cx + d, cy - d)], text.strip())
+
+    def _mark_moved(self, ident: int, points: tuple[Point, ...]) -> None:
+        key = self.slice_key()
+        if key is not None:
+            self.marks.move(key, ident, points)
+
+    def delete_selected(self) -> None:
+        """Delete the selected mark (undoable)."""
+        key, ident = self.slice_key(), self.mark_layer.selected
+        if key is not None and ident is not None:
+            self.marks.remove(key, ident)
+            self._refresh_marks()
+
+    def undo(self) -> None:
+        """Revert the last change to the marks, showing the image it happened on."""
+        key = self.marks.undo()
+        if key is None:
+            return
+        if key != self.slice_key():
+            index = next(
+                (
+                    i
+                    for i, s in enumerate(self.slices)
+                    if (s.image.sop_instance_uid, s.frame) == key
+                ),
+                None,
+            )
+            if index is not None:
+                self.go_to(index)
+                return
+        self._refresh_marks()
+
+    def clear_measurements(self) -> None:
+        """Delete every mark on the image on screen (one undoable step)."""
+        key = self.slice_key()
+        if key is not None:
+            self.marks.clear(key)
+            self._refresh_marks()
+
+    def mark_texts(self) -> list[str]:
+        """The labels of the marks on screen (for captions)."""
+        return [text for text in self.mark_layer.labels() if text]
+
+    def _describe_mark(self, kind: MarkKind, points: tuple[Point, ...], text: str) -> str:
+        """The label of a mark from its points in image mm."""
         current = self.current()
         if current is None:
-            return
-        handles = roi.getSceneHandlePositions()
-        a = self.view.mapSceneToView(handles[0][1])
-        b = self.view.mapSceneToView(handles[1][1])
-        length = ((a.x() - b.x()) ** 2 + (a.y() - b.y()) ** 2) ** 0.5
-        source = current.image.spacing_source
-        if source == "PixelSpacing":
-            text = f"{length:.1f} mm"
-        elif source == "ImagerPixelSpacing":
-            text = self.tr("%1 mm (detector plane)").replace("%1", f"{length:.1f}")
-        else:
-            text = self.tr("%1 px (uncalibrated)").replace("%1", f"{length:.0f}")
-        label.setText(text)
-        label.setPos(max(a.x(), b.x()), min(a.y(), b.y()))
-        self.last_measurement = text
+            return ""
+        image = current.image
+        if kind is MarkKind.LENGTH:
+            (ax, ay), (bx, by) = points[0], points[1]
+            length = ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5
+            source = image.spacing_source
+            if source == "PixelSpacing":
+                label = f"{length:.1f} mm"
+            elif source == "ImagerPixelSpacing":
+                label = self.tr("%1 mm (detector plane)").replace("%1", f"{length:.1f}")
+            else:
+                label = self.tr("%1 px (uncalibrated)").replace("%1", f"{length:.0f}")
+            self.last_measurement = label
+            return label
+        if kind is MarkKind.ANGLE:
+            if len(points) < 3:
+                return ""
+            self.last_angle = angle_degrees(points[0], points[1], points[2])
+            return f"{self.last_angle:.1f}°"
+        if kind is MarkKind.ARROW:
+            return text
+        return self._region_text(kind, points)
+
+    def _region_text(self, kind: MarkKind, points: tuple[Point, ...]) -> str:
+        current = self.current()
+        if current is None or current.image.is_color:
+            return ""
+        image = current.image
+        (x0, y0), (x1, y1) = points[0], points[1]
+        stats = region_stats(
+            modality_values(image, current.frame),
+            (x0, y0, x1 - x0, y1 - y0),
+            image.pixel_spacing,
+            ellipse=kind is MarkKind.ELLIPSE,
+        )
+        if stats is None:
+            return ""
+        unit = " HU" if image.modality == "CT" else ""
+        area = (
+            self.tr("area %1 mm²").replace("%1", f"{stats.area_mm2:.1f}")
+            if stats.area_mm2 is not None
+            else self.tr("%1 px").replace("%1", str(stats.pixels))
+        )
+        mean, low, high = self.tr("mean"), self.tr("min"), self.tr("max")
+        text = (
+            f"{mean} {stats.mean:.1f}{unit}  SD {stats.sd:.1f}\n"
+            f"{low} {stats.minimum:.0f}  {high} {stats.maximum:.0f}  {area}"
+        )
+        self.last_roi_text = text
+        return text
 
     def actual_size(self) -> None:
         """Zoom so that one image pixel covers one screen pixel, around the view's centre."""
@@ -553,6 +864,8 @@ class ImageViewer(QWidget):
         if current is None:
             return
         row_mm, col_mm = current.image.pixel_spacing or (1.0, 1.0)
+        if self.quarter_turns % 2:
+            row_mm, col_mm = col_mm, row_mm
         (x0, x1), (y0, y1) = self.view.viewRange()
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         half_w = self.view.width() * col_mm / 2
@@ -566,80 +879,6 @@ class ImageViewer(QWidget):
         middle, right = Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton
         self.view.window_buttons = (middle,) if choice == "middle" else (right, middle)
 
-    def add_angle(self) -> None:
-        """Three points (end, vertex, end) in the middle of the view; shows the angle."""
-        if self.current() is None:
-            return
-        (x0, x1), (y0, y1) = self.view.viewRange()
-        cx, cy, d = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 8
-        roi = pg.PolyLineROI(
-            [[cx + d, cy], [cx, cy], [cx, cy - d]],
-            closed=False,
-            pen=pg.mkPen((255, 170, 0), width=2),
-        )
-        label = pg.TextItem(color=(255, 170, 0), anchor=(0, 1))
-        self.view.addItem(roi)
-        self.view.addItem(label)
-        self.angles.append((roi, label))
-        roi.sigRegionChanged.connect(lambda _roi: self._update_angle(roi, label))
-        self._update_angle(roi, label)
-
-    def _update_angle(self, roi: pg.PolyLineROI, label: pg.TextItem) -> None:
-        points = [self.view.mapSceneToView(p) for _name, p in roi.getSceneHandlePositions()]
-        if len(points) < 3:
-            return
-        a, vertex, b = points[0], points[1], points[2]
-        angle = angle_degrees((a.x(), a.y()), (vertex.x(), vertex.y()), (b.x(), b.y()))
-        label.setText(f"{angle:.1f}°")
-        label.setPos(vertex.x(), vertex.y())
-        self.last_angle = angle
-
-    def add_roi(self) -> None:
-        """An ellipse region in the middle of the view; drag or resize it."""
-        if self.current() is None:
-            return
-        (x0, x1), (y0, y1) = self.view.viewRange()
-        size = (x1 - x0) / 8
-        roi = pg.EllipseROI(
-            [(x0 + x1) / 2 - size / 2, (y0 + y1) / 2 - size / 2],
-            [size, size],
-            pen=pg.mkPen((0, 230, 255), width=2),
-        )
-        label = pg.TextItem(color=(0, 230, 255), anchor=(0, 0))
-        self.view.addItem(roi)
-        self.view.addItem(label)
-        self.rois.append((roi, label))
-        roi.sigRegionChanged.connect(lambda _roi: self._update_roi(roi, label))
-        self._update_roi(roi, label)
-
-    def _update_roi(self, roi: pg.EllipseROI, label: pg.TextItem) -> None:
-        current = self.current()
-        if current is None or current.image.is_color:
-            return
-        image = current.image
-        x, y = roi.pos()
-        width, height = roi.size()
-        stats = region_stats(
-            modality_values(image, current.frame), (x, y, width, height), image.pixel_spacing
-        )
-        if stats is None:
-            label.setText("")
-            return
-        unit = " HU" if image.modality == "CT" else ""
-        area = (
-            self.tr("area %1 mm²").replace("%1", f"{stats.area_mm2:.1f}")
-            if stats.area_mm2 is not None
-            else self.tr("%1 px").replace("%1", str(stats.pixels))
-        )
-        mean, low, high = self.tr("mean"), self.tr("min"), self.tr("max")
-        text = (
-            f"{mean} {stats.mean:.1f}{unit}  SD {stats.sd:.1f}\n"
-            f"{low} {stats.minimum:.0f}  {high} {stats.maximum:.0f}  {area}"
-        )
-        label.setText(text)
-        label.setPos(x + width, y + height)
-        self.last_roi_text = text
-
     def _probe(self, scene_pos: QPointF) -> None:
         """The modality value under the mouse (HU for CT), shown in the lower left corner."""
         current = self.current()
@@ -647,25 +886,20 @@ class ImageViewer(QWidget):
             return
         image = current.image
         point = self.view.mapSceneToView(scene_pos)
+        x_mm, y_mm = self._transform().to_image(point.x(), point.y())
         row_mm, col_mm = image.pixel_spacing or (1.0, 1.0)
-        row, col = int(point.y() // row_mm), int(point.x() // col_mm)
+        row, col = int(y_mm // row_mm), int(x_mm // col_mm)
         if not (0 <= row < image.rows and 0 <= col < image.columns):
-            self.probe_text = ""
+            text = ""
         else:
             stored = float(image.pixels[current.frame][row, col])
-            value = stored * image.rescale_slope + image.rescale_intercept
+            slope, intercept = frame_rescale(image, current.frame)
+            value = stored * slope + intercept
             unit = " HU" if image.modality == "CT" else ""
-            self.probe_text = f"({col}, {row})  {value:.0f}{unit}"
-        self._update_text()
-
-    def clear_measurements(self) -> None:
-        """Remove every length line and region."""
-        for roi, label in [*self.measurements, *self.rois, *self.angles]:
-            self.view.removeItem(roi)
-            self.view.removeItem(label)
-        self.measurements = []
-        self.rois = []
-        self.angles = []
+            text = f"({col}, {row})  {value:.0f}{unit}"
+        if text != self.probe_text:
+            self.probe_text = text
+            self._update_text()
 
     def mark_key_image(self) -> None:
         """Emit the view as she sees it (window/level, marks, corner text) as a PNG."""
@@ -689,7 +923,7 @@ class ImageViewer(QWidget):
                     .replace("%1", str(self.index + 1))
                     .replace("%2", str(len(self.slices))),
                     self.bottom_left.text(),
-                    *(label.toPlainText() for _roi, label in self.measurements),
+                    *self.mark_texts(),
                 ],
             )
         )
@@ -717,6 +951,24 @@ class ImageViewer(QWidget):
             self.add_length()
         elif key == Qt.Key.Key_E:
             self.add_roi()
+        elif key == Qt.Key.Key_B:
+            self.add_rectangle()
+        elif key == Qt.Key.Key_T:
+            self.add_arrow()
+        elif key == Qt.Key.Key_BracketRight:
+            self.rotate_clockwise()
+        elif key == Qt.Key.Key_BracketLeft:
+            self.rotate_counterclockwise()
+        elif key == Qt.Key.Key_H:
+            self.flip_horizontal()
+        elif key == Qt.Key.Key_V:
+            self.flip_vertical()
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selected()
+        elif key == Qt.Key.Key_Z and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.undo()
+        elif key == Qt.Key.Key_Escape:
+            self.mark_layer.select(None)
         elif key == Qt.Key.Key_G:
             self.add_angle()
         elif key == Qt.Key.Key_K:
@@ -753,13 +1005,12 @@ class ImageViewer(QWidget):
                 )
             )
         )
-        total = max(self.expected, len(self.slices))
         loading = (
             ""
-            if len(self.slices) >= total
+            if self.loaded_images >= self.expected
             else self.tr(" (loading %1/%2)")
-            .replace("%1", str(len(self.slices)))
-            .replace("%2", str(total))
+            .replace("%1", str(self.loaded_images))
+            .replace("%2", str(self.expected))
         )
         lines = [
             image.series_description,
@@ -768,9 +1019,8 @@ class ImageViewer(QWidget):
             .replace("%2", str(len(self.slices)))
             + loading,
         ]
-        position = slice_position(image)
-        if position is not None and image.frames == 1:
-            lines.append(self.tr("Position %1 mm").replace("%1", f"{position:.1f}"))
+        if current.position is not None:
+            lines.append(self.tr("Position %1 mm").replace("%1", f"{current.position:.1f}"))
         if image.slice_thickness:
             lines.append(self.tr("Thickness %1 mm").replace("%1", f"{image.slice_thickness:g}"))
         self.top_right.setText("\n".join(filter(None, lines)))

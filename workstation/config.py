@@ -9,6 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from workstation.atomic import write_bytes_atomic
+from workstation.imaging.presets import (
+    DEFAULT_PRESETS,
+    WindowPreset,
+    presets_from_json_list,
+    presets_to_json_list,
+)
 
 log = logging.getLogger("workstation.config")
 
@@ -42,6 +48,7 @@ class Settings:
     window_drag_button: str = "right"
     hospital_name: str = ""
     department: str = ""
+    window_presets: tuple[WindowPreset, ...] | None = None  # None = the built-in defaults
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_platform(self, entry: PlatformEntry, *, make_default: bool = False) -> Settings:
@@ -54,10 +61,19 @@ class Settings:
         """The platform called ``name``, if configured."""
         return next((p for p in self.platforms if p.name == name), None)
 
+    def effective_window_presets(self) -> tuple[WindowPreset, ...]:
+        """The user's window presets, or the built-in ones when none were saved
+        (an empty tuple is a choice: no presets)."""
+        return DEFAULT_PRESETS if self.window_presets is None else self.window_presets
+
 
 def settings_to_json(settings: Settings) -> str:
     """Serialize settings as pretty JSON (UTF-8 text, Chinese kept readable)."""
     data = asdict(settings)
+    # Written only when the user has a list: a user file without the key keeps IT's presets.
+    del data["window_presets"]
+    if settings.window_presets is not None:
+        data["window_presets"] = presets_to_json_list(settings.window_presets)
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
 
 
@@ -75,11 +91,29 @@ def settings_from_json(text: str) -> Settings:
     raw = _migrate(raw, version)
     try:
         platforms = tuple(PlatformEntry(**p) for p in raw.get("platforms", []))
-        known = {f for f in Settings.__dataclass_fields__ if f not in ("platforms", "version")}
+        known = {f for f in Settings.__dataclass_fields__ if f not in _PARSED_APART}
         values = {k: v for k, v in raw.items() if k in known}
-        return Settings(version=SETTINGS_VERSION, platforms=platforms, **values)
+        return Settings(
+            version=SETTINGS_VERSION,
+            platforms=platforms,
+            window_presets=_window_presets(raw.get("window_presets")),
+            **values,
+        )
     except TypeError as exc:
         raise SettingsError(f"settings have an unexpected shape: {exc}") from exc
+
+
+_PARSED_APART = ("platforms", "version", "window_presets")
+
+
+def _window_presets(value: object) -> tuple[WindowPreset, ...] | None:
+    # Missing or null: the defaults. Unusable entries are skipped (and logged), not fatal.
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        log.warning("window_presets ignored: not a list")
+        return None
+    return presets_from_json_list(value)
 
 
 def _migrate(raw: dict[str, Any], version: int) -> dict[str, Any]:

@@ -1,24 +1,25 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../ui/about_dialog.py" line="48" />
+        <location filename="../../ui/about_dialog.py" line="48"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/about_dialog.py" line="51" />
+        <location filename="../../ui/about_dialog.py" line="51"/>
         <source>Results Recognition Workstation %1</source>
         <translation>检查检验结果互认工作站 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/about_dialog.py" line="57" />
+        <location filename="../../ui/about_dialog.py" line="57"/>
         <source>Qt %1 · PySide6 %2</source>
         <translation>Qt %1 · PySide6 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/about_dialog.py" line="78" />
+        <location filename="../../ui/about_dialog.py" line="78"/>
         <source>Bundled libraries and fonts</source>
         <translation>随附的程序库和字体</translation>
     </message>
@@ -26,7 +27,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="43" />
+        <location filename="../../ui/app.py" line="43"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
@@ -34,12 +35,12 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../ui/crash.py" line="27" />
+        <location filename="../../ui/crash.py" line="27"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="29" />
+        <location filename="../../ui/crash.py" line="29"/>
         <source>Something went wrong. Your recorded decisions are safe. Details were written to the log file:</source>
         <translation>程序出现问题。您已记录的互认结论不会丢失。详细信息已写入日志文件：</translation>
     </message>
@@ -47,212 +48,216 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../ui/decision_panel.py" line="52" />
+        <location filename="../../ui/decision_panel.py" line="52"/>
         <source>Accept (A)</source>
         <translation>互认（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="54" />
+        <location filename="../../ui/decision_panel.py" line="54"/>
         <source>Recognize this result: no repeat (A)</source>
         <translation>互认此结果，不再重复检查（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="59" />
+        <location filename="../../ui/decision_panel.py" line="59"/>
         <source>Order repeat (R)</source>
         <translation>重新检查（R）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="62" />
+        <location filename="../../ui/decision_panel.py" line="62"/>
         <source>Do not recognize: the examination is repeated (R), then choose a reason (1–9)</source>
         <translation>不予互认，需重新检查（R），再选择原因（1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="68" />
+        <location filename="../../ui/decision_panel.py" line="68"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="69" />
+        <location filename="../../ui/decision_panel.py" line="69"/>
         <source>Withdraw the decision in force (history is kept)</source>
         <translation>撤销当前结论（保留历史记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="70" />
+        <location filename="../../ui/decision_panel.py" line="70"/>
         <source>Accept all eligible of this visit</source>
         <translation>互认本次就诊全部符合条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="81" />
+        <location filename="../../ui/decision_panel.py" line="81"/>
         <source>Note (required for some reasons)</source>
         <translation>备注（部分原因必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="83" />
+        <location filename="../../ui/decision_panel.py" line="83"/>
         <source>Purpose and necessity explained to the patient / family</source>
         <translation>已向患者/家属说明复查的目的和必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="86" />
+        <location filename="../../ui/decision_panel.py" line="86"/>
         <source>Save repeat order</source>
         <translation>保存复查决定</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="92" />
+        <location filename="../../ui/decision_panel.py" line="92"/>
         <source>Reason for the repeat</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="103" />
+        <location filename="../../ui/decision_panel.py" line="103"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="104" />
+        <location filename="../../ui/decision_panel.py" line="104"/>
         <source>Copy the sentence for the medical record</source>
         <translation>复制病历记录语句</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="122" />
+        <location filename="../../ui/decision_panel.py" line="122"/>
         <source>For the medical record</source>
         <translation>病历记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="124" />
+        <location filename="../../ui/decision_panel.py" line="124"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="197" />
+        <location filename="../../ui/decision_panel.py" line="197"/>
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="208" />
+        <location filename="../../ui/decision_panel.py" line="208"/>
         <source>%n hour(s)</source>
-        <translation><numerusform>%n小时</numerusform></translation>
+        <translation>
+            <numerusform>%n小时</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="209" />
+        <location filename="../../ui/decision_panel.py" line="209"/>
         <source>%n day(s)</source>
-        <translation><numerusform>%n天</numerusform></translation>
+        <translation>
+            <numerusform>%n天</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="215" />
+        <location filename="../../ui/decision_panel.py" line="215"/>
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="216" />
+        <location filename="../../ui/decision_panel.py" line="216"/>
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="219" />
+        <location filename="../../ui/decision_panel.py" line="219"/>
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="222" />
+        <location filename="../../ui/decision_panel.py" line="222"/>
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="224" />
+        <location filename="../../ui/decision_panel.py" line="224"/>
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="225" />
+        <location filename="../../ui/decision_panel.py" line="225"/>
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="226" />
+        <location filename="../../ui/decision_panel.py" line="226"/>
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="227" />
+        <location filename="../../ui/decision_panel.py" line="227"/>
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="228" />
+        <location filename="../../ui/decision_panel.py" line="228"/>
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="229" />
-        <source>issuing hospital below the item's minimum level</source>
+        <location filename="../../ui/decision_panel.py" line="229"/>
+        <source>issuing hospital below the item&apos;s minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="233" />
+        <location filename="../../ui/decision_panel.py" line="233"/>
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="234" />
+        <location filename="../../ui/decision_panel.py" line="234"/>
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="263" />
+        <location filename="../../ui/decision_panel.py" line="263"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="263" />
+        <location filename="../../ui/decision_panel.py" line="263"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="267" />
+        <location filename="../../ui/decision_panel.py" line="267"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="275" />
+        <location filename="../../ui/decision_panel.py" line="275"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="276" />
+        <location filename="../../ui/decision_panel.py" line="276"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="277" />
+        <location filename="../../ui/decision_panel.py" line="277"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="283" />
+        <location filename="../../ui/decision_panel.py" line="283"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="285" />
+        <location filename="../../ui/decision_panel.py" line="285"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="286" />
+        <location filename="../../ui/decision_panel.py" line="286"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="303" />
+        <location filename="../../ui/decision_panel.py" line="303"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="308" />
+        <location filename="../../ui/decision_panel.py" line="308"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="314" />
+        <location filename="../../ui/decision_panel.py" line="314"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -260,12 +265,12 @@
 <context>
     <name>ErrorBanner</name>
     <message>
-        <location filename="../../ui/error_banner.py" line="22" />
+        <location filename="../../ui/error_banner.py" line="22"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../ui/error_banner.py" line="23" />
+        <location filename="../../ui/error_banner.py" line="23"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
@@ -273,244 +278,300 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="115" />
+        <location filename="../../ui/viewer.py" line="149"/>
         <source>Window presets (keys 1–9)</source>
         <translation>窗宽窗位预设（数字键 1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="120" />
+        <location filename="../../ui/viewer.py" line="157"/>
+        <source>This series holds images in more than one plane; each is its own stack</source>
+        <translation>此序列含多个方位的图像，每个方位单独成组</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="162"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="122" />
+        <location filename="../../ui/viewer.py" line="164"/>
         <source>Invert grey levels (I)</source>
         <translation>灰度反转（I）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="124" />
+        <location filename="../../ui/viewer.py" line="166"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="131" />
-        <source>Angle (G)</source>
-        <translation>角度（G）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="134" />
+        <location filename="../../ui/viewer.py" line="189"/>
         <source>Angle between two lines sharing a vertex; drag the three points (G)</source>
         <translation>两条共顶点直线间的角度；拖动三个点（G）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="139" />
-        <source>ROI (E)</source>
-        <translation>ROI（E）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="142" />
+        <location filename="../../ui/viewer.py" line="193"/>
         <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT) (E)</source>
         <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）（E）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="149" />
+        <location filename="../../ui/viewer.py" line="213"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="150" />
+        <location filename="../../ui/viewer.py" line="214"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="161" />
-        <location filename="../../ui/viewer.py" line="292" />
+        <location filename="../../ui/viewer.py" line="224"/>
+        <location filename="../../ui/viewer.py" line="384"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="164" />
+        <location filename="../../ui/viewer.py" line="227"/>
         <source>Play the frames as a loop (Space)</source>
         <translation>循环播放各帧（空格键）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="170" />
+        <location filename="../../ui/viewer.py" line="233"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="187" />
-        <source>Window</source>
-        <translation>窗宽窗位</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="213" />
+        <location filename="../../ui/viewer.py" line="290"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="289" />
+        <location filename="../../ui/viewer.py" line="381"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="362" />
+        <location filename="../../ui/viewer.py" line="503"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="366" />
-        <source>Brain</source>
-        <translation>脑窗</translation>
+        <location filename="../../ui/viewer.py" line="168"/>
+        <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips (F)</source>
+        <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转 (F)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="367" />
-        <source>Subdural</source>
-        <translation>硬膜下</translation>
+        <location filename="../../ui/viewer.py" line="185"/>
+        <source>Length</source>
+        <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="368" />
-        <source>Stroke</source>
-        <translation>卒中</translation>
+        <location filename="../../ui/viewer.py" line="187"/>
+        <source>Angle</source>
+        <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="369" />
-        <source>Lung</source>
-        <translation>肺窗</translation>
+        <location filename="../../ui/viewer.py" line="191"/>
+        <source>Ellipse</source>
+        <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="370" />
-        <source>Mediastinum</source>
-        <translation>纵隔窗</translation>
+        <location filename="../../ui/viewer.py" line="195"/>
+        <source>Rectangle</source>
+        <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="371" />
-        <source>Bone</source>
-        <translation>骨窗</translation>
+        <location filename="../../ui/viewer.py" line="197"/>
+        <source>Rectangle region: mean, SD, min, max, area in modality units (B)</source>
+        <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）(B)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="372" />
-        <source>Abdomen</source>
-        <translation>腹部</translation>
+        <location filename="../../ui/viewer.py" line="199"/>
+        <location filename="../../ui/viewer.py" line="757"/>
+        <source>Arrow</source>
+        <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="373" />
-        <source>Liver</source>
-        <translation>肝脏</translation>
+        <location filename="../../ui/viewer.py" line="200"/>
+        <source>Arrow with a text; drag its tip and tail (T)</source>
+        <translation>带文字的箭头；拖动箭头尖端和尾端 (T)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="377" />
+        <location filename="../../ui/viewer.py" line="201"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="203"/>
+        <source>Delete the selected mark (click a mark to select it) (Del)</source>
+        <translation>删除选中的标注（单击标注即可选中）(Del)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="205"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="206"/>
+        <source>Undo the last mark added, moved or deleted (Ctrl+Z)</source>
+        <translation>撤销上一次添加、移动或删除标注 (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="207"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="208"/>
+        <source>Delete every mark on this image</source>
+        <translation>删除此图像上的全部标注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="209"/>
+        <source>Key image</source>
+        <translation>关键图像</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="217"/>
+        <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
+        <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="220"/>
+        <source>Flip left–right (H)</source>
+        <translation>左右翻转 (H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="222"/>
+        <source>Flip top–bottom (V)</source>
+        <translation>上下翻转 (V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="234"/>
+        <source>Cine frame rate</source>
+        <translation>电影播放帧率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="461"/>
+        <source>Axial</source>
+        <translation>横断位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="462"/>
+        <source>Coronal</source>
+        <translation>冠状位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="463"/>
+        <source>Sagittal</source>
+        <translation>矢状位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="464"/>
+        <source>Oblique</source>
+        <translation>斜位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="466"/>
+        <source>No geometry</source>
+        <translation>无几何信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="508"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="543" />
+        <location filename="../../ui/viewer.py" line="757"/>
+        <source>Text:</source>
+        <translation>文字：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="819"/>
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="545" />
+        <location filename="../../ui/viewer.py" line="821"/>
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="630" />
+        <location filename="../../ui/viewer.py" line="849"/>
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="632" />
+        <location filename="../../ui/viewer.py" line="851"/>
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="634" />
+        <location filename="../../ui/viewer.py" line="853"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="634" />
+        <location filename="../../ui/viewer.py" line="853"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="634" />
+        <location filename="../../ui/viewer.py" line="853"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="760" />
+        <location filename="../../ui/viewer.py" line="1011"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="688" />
-        <location filename="../../ui/viewer.py" line="766" />
+        <location filename="../../ui/viewer.py" line="922"/>
+        <location filename="../../ui/viewer.py" line="1017"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="125" />
-        <source>Fit to window and restore the file's window (F)</source>
-        <translation>适应窗口并恢复文件窗宽窗位（F）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="127" />
-        <source>Length (L)</source>
-        <translation>测距（L）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="129" />
+        <location filename="../../ui/viewer.py" line="186"/>
         <source>Add a length measurement; drag its ends (L)</source>
         <translation>添加长度测量，拖动两端（L）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="152" />
-        <source>Clear marks</source>
-        <translation>清除标注</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="154" />
-        <source>Key image (K)</source>
-        <translation>关键图像（K）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="157" />
+        <location filename="../../ui/viewer.py" line="211"/>
         <source>Keep this view, with window/level and marks, for the printed summary (K)</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要（K）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="773" />
+        <location filename="../../ui/viewer.py" line="1023"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="775" />
+        <location filename="../../ui/viewer.py" line="1025"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="780" />
+        <location filename="../../ui/viewer.py" line="1030"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="783" />
+        <location filename="../../ui/viewer.py" line="1033"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="789" />
+        <location filename="../../ui/viewer.py" line="1039"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="790" />
+        <location filename="../../ui/viewer.py" line="1040"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="791" />
+        <location filename="../../ui/viewer.py" line="1041"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -518,77 +579,77 @@
 <context>
     <name>LabTable</name>
     <message>
-        <location filename="../../ui/lab_table.py" line="51" />
+        <location filename="../../ui/lab_table.py" line="51"/>
         <source>Normalized units</source>
         <translation>统一单位</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="54" />
+        <location filename="../../ui/lab_table.py" line="54"/>
         <source>Convert to one unit per analyte; the value as reported stays visible</source>
         <translation>每个检验项目换算为统一单位；原始报告值始终可见</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="61" />
+        <location filename="../../ui/lab_table.py" line="61"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="62" />
+        <location filename="../../ui/lab_table.py" line="62"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="63" />
+        <location filename="../../ui/lab_table.py" line="63"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="64" />
+        <location filename="../../ui/lab_table.py" line="64"/>
         <source>Reference range</source>
         <translation>参考范围</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="65" />
+        <location filename="../../ui/lab_table.py" line="65"/>
         <source>Flag</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="66" />
+        <location filename="../../ui/lab_table.py" line="66"/>
         <source>As reported</source>
         <translation>原始报告值</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="86" />
+        <location filename="../../ui/lab_table.py" line="86"/>
         <source>↑ high</source>
         <translation>↑ 偏高</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="87" />
+        <location filename="../../ui/lab_table.py" line="87"/>
         <source>↓ low</source>
         <translation>↓ 偏低</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="88" />
+        <location filename="../../ui/lab_table.py" line="88"/>
         <source>↑↑ critical</source>
         <translation>↑↑ 危急</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="89" />
+        <location filename="../../ui/lab_table.py" line="89"/>
         <source>↓↓ critical</source>
         <translation>↓↓ 危急</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="90" />
+        <location filename="../../ui/lab_table.py" line="90"/>
         <source>abnormal</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="123" />
+        <location filename="../../ui/lab_table.py" line="123"/>
         <source>⚠ shown as reported: unit cannot be converted</source>
         <translation>⚠ 按原值显示：单位无法换算</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="125" />
+        <location filename="../../ui/lab_table.py" line="125"/>
         <source>⚠ shown as reported: unknown analyte</source>
         <translation>⚠ 按原值显示：未知检验项目</translation>
     </message>
@@ -596,22 +657,22 @@
 <context>
     <name>LockPage</name>
     <message>
-        <location filename="../../ui/idle_lock.py" line="70" />
+        <location filename="../../ui/idle_lock.py" line="70"/>
         <source>Locked after inactivity</source>
         <translation>长时间未操作，已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="78" />
+        <location filename="../../ui/idle_lock.py" line="78"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="79" />
+        <location filename="../../ui/idle_lock.py" line="79"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="80" />
+        <location filename="../../ui/idle_lock.py" line="80"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
@@ -619,126 +680,136 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="112" />
+        <location filename="../../ui/main_window.py" line="114"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121" />
+        <location filename="../../ui/main_window.py" line="123"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="140" />
+        <location filename="../../ui/main_window.py" line="142"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145" />
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161" />
+        <location filename="../../ui/main_window.py" line="163"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164" />
-        <location filename="../../ui/main_window.py" line="315" />
+        <location filename="../../ui/main_window.py" line="166"/>
+        <location filename="../../ui/main_window.py" line="337"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="181" />
+        <location filename="../../ui/main_window.py" line="183"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182" />
+        <location filename="../../ui/main_window.py" line="184"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183" />
+        <location filename="../../ui/main_window.py" line="186"/>
+        <source>Window presets…</source>
+        <translation>窗宽窗位预设…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="188"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189" />
+        <location filename="../../ui/main_window.py" line="194"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190" />
-        <location filename="../../ui/main_window.py" line="208" />
+        <location filename="../../ui/main_window.py" line="195"/>
+        <location filename="../../ui/main_window.py" line="211"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191" />
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="200" />
+        <location filename="../../ui/main_window.py" line="203"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210" />
-        <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ROI · Space cine · K key image
+        <location filename="../../ui/main_window.py" line="213"/>
+        <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
-        <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown 翻 10 层 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 测距 · G 角度 · E ROI · 空格 电影播放 · K 关键图像
-结论：A 互认 · R 重新检查，再按 1–9 选择原因</translation>
+        <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
+决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237" />
+        <location filename="../../ui/main_window.py" line="240"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252" />
+        <location filename="../../ui/main_window.py" line="255"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277" />
+        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283" />
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303" />
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="352" />
+        <location filename="../../ui/main_window.py" line="374"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="367" />
+        <location filename="../../ui/main_window.py" line="389"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="451" />
+        <location filename="../../ui/main_window.py" line="473"/>
         <source>%n decision(s) waiting to send</source>
-        <translation><numerusform>%n 条结论等待上传</numerusform></translation>
+        <translation>
+            <numerusform>%n 条结论等待上传</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="453" />
+        <location filename="../../ui/main_window.py" line="475"/>
         <source>%n refused by the platform</source>
-        <translation><numerusform>%n 条被平台拒绝</numerusform></translation>
+        <translation>
+            <numerusform>%n 条被平台拒绝</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="458" />
+        <location filename="../../ui/main_window.py" line="480"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -746,62 +817,62 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="16" />
+        <location filename="../../ui/messages.py" line="16"/>
         <source>Cannot reach the platform. Check the network and try again.</source>
         <translation>无法连接平台。请检查网络后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="17" />
+        <location filename="../../ui/messages.py" line="17"/>
         <source>The platform did not answer in time. Try again.</source>
         <translation>平台响应超时，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="18" />
-        <source>The platform's certificate is not trusted. Ask IT to check the CA bundle setting.</source>
+        <location filename="../../ui/messages.py" line="18"/>
+        <source>The platform&apos;s certificate is not trusted. Ask IT to check the CA bundle setting.</source>
         <translation>平台证书不受信任。请联系信息科检查 CA 证书设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="19" />
+        <location filename="../../ui/messages.py" line="19"/>
         <source>The platform has a problem right now. Try again shortly.</source>
         <translation>平台暂时出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="20" />
+        <location filename="../../ui/messages.py" line="20"/>
         <source>Wrong user name or password, or your session has ended. Please sign in again.</source>
         <translation>用户名或密码错误，或会话已结束。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="21" />
+        <location filename="../../ui/messages.py" line="21"/>
         <source>Your account is not allowed to do this.</source>
         <translation>您的账号无权执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="22" />
+        <location filename="../../ui/messages.py" line="22"/>
         <source>The record was not found on the platform.</source>
         <translation>平台上未找到该记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="23" />
+        <location filename="../../ui/messages.py" line="23"/>
         <source>The platform refused the request.</source>
         <translation>平台拒绝了请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="24" />
+        <location filename="../../ui/messages.py" line="24"/>
         <source>The platform sent an answer that cannot be read.</source>
         <translation>平台返回的内容无法解析。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="25" />
+        <location filename="../../ui/messages.py" line="25"/>
         <source>Refusing an unencrypted connection to a remote platform (use https).</source>
         <translation>拒绝与远程平台建立未加密连接（请使用 https）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="38" />
+        <location filename="../../ui/messages.py" line="38"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="40" />
+        <location filename="../../ui/messages.py" line="40"/>
         <source>Unexpected error: %1</source>
         <translation>意外错误：%1</translation>
     </message>
@@ -809,186 +880,175 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="147" />
+        <location filename="../../ui/patient_page.py" line="147"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="149" />
+        <location filename="../../ui/patient_page.py" line="149"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="179" />
+        <location filename="../../ui/patient_page.py" line="179"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="184" />
+        <location filename="../../ui/patient_page.py" line="184"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="186" />
-        <source>Sync slices</source>
-        <translation>同步翻层</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="189" />
-        <source>Scroll both by slice position; the offset shown when you tick it is kept (align first, then tick)</source>
-        <translation>按层面位置同步翻层；勾选时的位置差会被保留（先对齐，再勾选）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="192" />
-        <source>Sync W/L</source>
-        <translation>同步窗宽窗位</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="193" />
-        <source>Sync zoom</source>
-        <translation>同步缩放</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="213" />
+        <location filename="../../ui/patient_page.py" line="203"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="214" />
+        <location filename="../../ui/patient_page.py" line="204"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="224" />
+        <location filename="../../ui/patient_page.py" line="214"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="248" />
+        <location filename="../../ui/patient_page.py" line="224"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="302" />
+        <location filename="../../ui/patient_page.py" line="277"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="302" />
+        <location filename="../../ui/patient_page.py" line="277"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="303" />
+        <location filename="../../ui/patient_page.py" line="278"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="307" />
+        <location filename="../../ui/patient_page.py" line="282"/>
         <source>%n year(s)</source>
-        <translation><numerusform>%n 岁</numerusform></translation>
+        <translation>
+            <numerusform>%n 岁</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="318" />
-        <location filename="../../ui/patient_page.py" line="319" />
+        <location filename="../../ui/patient_page.py" line="293"/>
+        <location filename="../../ui/patient_page.py" line="294"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="334" />
+        <location filename="../../ui/patient_page.py" line="309"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="342" />
+        <location filename="../../ui/patient_page.py" line="317"/>
         <source>%n result(s)</source>
-        <translation><numerusform>共 %n 项结果</numerusform></translation>
+        <translation>
+            <numerusform>共 %n 项结果</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="379" />
-        <location filename="../../ui/patient_page.py" line="719" />
-        <location filename="../../ui/patient_page.py" line="755" />
-        <location filename="../../ui/patient_page.py" line="841" />
+        <location filename="../../ui/patient_page.py" line="354"/>
+        <location filename="../../ui/patient_page.py" line="724"/>
+        <location filename="../../ui/patient_page.py" line="805"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="474" />
+        <location filename="../../ui/patient_page.py" line="455"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="529" />
+        <location filename="../../ui/patient_page.py" line="510"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="605" />
+        <location filename="../../ui/patient_page.py" line="586"/>
         <source>%n minute(s) ago</source>
-        <translation><numerusform>%n分钟前</numerusform></translation>
+        <translation>
+            <numerusform>%n分钟前</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="607" />
+        <location filename="../../ui/patient_page.py" line="588"/>
         <source>%n hour(s) ago</source>
-        <translation><numerusform>%n小时前</numerusform></translation>
+        <translation>
+            <numerusform>%n小时前</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="608" />
+        <location filename="../../ui/patient_page.py" line="589"/>
         <source>%n day(s) ago</source>
-        <translation><numerusform>%n天前</numerusform></translation>
+        <translation>
+            <numerusform>%n天前</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="619" />
+        <location filename="../../ui/patient_page.py" line="600"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="707" />
+        <location filename="../../ui/patient_page.py" line="689"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="734" />
+        <location filename="../../ui/patient_page.py" line="755"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="844" />
+        <location filename="../../ui/patient_page.py" line="811"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="862" />
+        <location filename="../../ui/patient_page.py" line="829"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="895" />
+        <location filename="../../ui/patient_page.py" line="863"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="897" />
+        <location filename="../../ui/patient_page.py" line="865"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="902" />
+        <location filename="../../ui/patient_page.py" line="870"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="903" />
+        <location filename="../../ui/patient_page.py" line="871"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="903" />
+        <location filename="../../ui/patient_page.py" line="871"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="907" />
+        <location filename="../../ui/patient_page.py" line="875"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -996,140 +1056,303 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PlatformsDialog</name>
     <message>
-        <location filename="../../ui/platforms_dialog.py" line="28" />
+        <location filename="../../ui/platforms_dialog.py" line="28"/>
         <source>Platforms</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../ui/platforms_dialog.py" line="37" />
+        <location filename="../../ui/platforms_dialog.py" line="37"/>
         <source>optional: path of a PEM CA bundle</source>
         <translation>可选：PEM 格式 CA 证书包路径</translation>
     </message>
     <message>
-        <location filename="../../ui/platforms_dialog.py" line="40" />
+        <location filename="../../ui/platforms_dialog.py" line="40"/>
         <source>Add / update</source>
         <translation>添加 / 更新</translation>
     </message>
     <message>
-        <location filename="../../ui/platforms_dialog.py" line="41" />
+        <location filename="../../ui/platforms_dialog.py" line="41"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/platforms_dialog.py" line="46" />
+        <location filename="../../ui/platforms_dialog.py" line="46"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/platforms_dialog.py" line="47" />
+        <location filename="../../ui/platforms_dialog.py" line="47"/>
         <source>Base URL</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/platforms_dialog.py" line="48" />
+        <location filename="../../ui/platforms_dialog.py" line="48"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/platforms_dialog.py" line="81" />
+        <location filename="../../ui/platforms_dialog.py" line="81"/>
         <source>A platform needs a name and a base URL.</source>
         <translation>平台需要名称和地址。</translation>
     </message>
     <message>
-        <location filename="../../ui/platforms_dialog.py" line="86" />
+        <location filename="../../ui/platforms_dialog.py" line="86"/>
         <source>Use https (plain http only for this computer).</source>
         <translation>请使用 https（仅本机地址可用 http）。</translation>
     </message>
 </context>
 <context>
+    <name>PresetsDialog</name>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="51"/>
+        <source>Brain</source>
+        <translation>脑</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="52"/>
+        <source>Subdural</source>
+        <translation>硬膜下</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="53"/>
+        <source>Stroke</source>
+        <translation>卒中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="54"/>
+        <source>Lung</source>
+        <translation>肺</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="55"/>
+        <source>Mediastinum</source>
+        <translation>纵隔</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="56"/>
+        <source>Bone</source>
+        <translation>骨</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="57"/>
+        <source>Abdomen</source>
+        <translation>腹部</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="58"/>
+        <source>Liver</source>
+        <translation>肝脏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="65"/>
+        <source>The preset has no name.</source>
+        <translation>预设没有名称。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="66"/>
+        <source>The name is longer than 40 characters.</source>
+        <translation>名称超过 40 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="67"/>
+        <source>Centre and width must be numbers.</source>
+        <translation>窗位和窗宽必须是数字。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="68"/>
+        <source>The width must be at least 1.</source>
+        <translation>窗宽至少为 1。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="74"/>
+        <source>Modality</source>
+        <translation>模态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="75"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="76"/>
+        <source>Centre</source>
+        <translation>窗位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="77"/>
+        <source>Width</source>
+        <translation>窗宽</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="113"/>
+        <source>The preset has no modality (such as CT).</source>
+        <translation>预设没有模态（如 CT）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="225"/>
+        <source>Another %1 preset already has this name.</source>
+        <translation>已有同名的 %1 预设。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="238"/>
+        <source>Window presets</source>
+        <translation>窗宽窗位预设</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="249"/>
+        <source>Centre and width are in the modality&apos;s units (HU for CT). Names may have up to %1 characters.</source>
+        <translation>窗位和窗宽使用模态单位（CT 为 HU）。名称最多 %1 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="257"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="258"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="259"/>
+        <source>Restore defaults</source>
+        <translation>恢复默认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="313"/>
+        <location filename="../../ui/presets_dialog.py" line="341"/>
+        <source>Row %1: %2</source>
+        <translation>第 %1 行：%2</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingGrid</name>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="71"/>
+        <source>Cells side by side; drag a series into any cell</source>
+        <translation>多窗格并排显示；可将序列拖入任一窗格</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="75"/>
+        <source>Sync slices</source>
+        <translation>同步层面</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="78"/>
+        <source>Scroll all cells by slice position; the offset shown when you tick it is kept (align first, then tick)</source>
+        <translation>按层面位置同步翻动所有窗格；勾选时的位置差会保持（先对齐，再勾选）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="81"/>
+        <source>Sync W/L</source>
+        <translation>同步窗宽窗位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="82"/>
+        <source>Sync zoom</source>
+        <translation>同步缩放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="91"/>
+        <source>Layout</source>
+        <translation>布局</translation>
+    </message>
+</context>
+<context>
     <name>SearchPage</name>
     <message>
-        <location filename="../../ui/search_page.py" line="41" />
+        <location filename="../../ui/search_page.py" line="41"/>
         <source>ID card number, name, medical record number or mobile phone</source>
         <translation>身份证号、姓名、病历号或手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="52" />
+        <location filename="../../ui/search_page.py" line="52"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="53" />
+        <location filename="../../ui/search_page.py" line="53"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="54" />
+        <location filename="../../ui/search_page.py" line="54"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="55" />
+        <location filename="../../ui/search_page.py" line="55"/>
         <source>ID card</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="56" />
+        <location filename="../../ui/search_page.py" line="56"/>
         <source>Hospitals with records</source>
         <translation>有记录的医院</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="80" />
+        <location filename="../../ui/search_page.py" line="80"/>
         <source>Find a patient</source>
         <translation>查找患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="86" />
+        <location filename="../../ui/search_page.py" line="86"/>
         <source>Recent patients</source>
         <translation>最近患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="103" />
+        <location filename="../../ui/search_page.py" line="103"/>
         <source>✓ valid ID card number</source>
         <translation>✓ 身份证号有效</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="107" />
+        <location filename="../../ui/search_page.py" line="107"/>
         <source>ID card number: %n more character(s)</source>
-        <translation><numerusform>身份证号：还差 %n 位</numerusform></translation>
+        <translation>
+            <numerusform>身份证号：还差 %n 位</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="111" />
+        <location filename="../../ui/search_page.py" line="111"/>
         <source>✗ check digit wrong: please re-check the number</source>
         <translation>✗ 校验码错误：请核对号码</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="114" />
+        <location filename="../../ui/search_page.py" line="114"/>
         <source>✗ not a valid ID card number</source>
         <translation>✗ 不是有效的身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="124" />
+        <location filename="../../ui/search_page.py" line="124"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="144" />
+        <location filename="../../ui/search_page.py" line="144"/>
         <source>%n year(s)</source>
-        <translation><numerusform>%n 岁</numerusform></translation>
+        <translation>
+            <numerusform>%n 岁</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="153" />
+        <location filename="../../ui/search_page.py" line="153"/>
         <source>%n patient(s) found</source>
-        <translation><numerusform>找到 %n 位患者</numerusform></translation>
+        <translation>
+            <numerusform>找到 %n 位患者</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="161" />
+        <location filename="../../ui/search_page.py" line="161"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="161" />
+        <location filename="../../ui/search_page.py" line="161"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="162" />
+        <location filename="../../ui/search_page.py" line="162"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
@@ -1137,7 +1360,7 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>SeriesStrip</name>
     <message>
-        <location filename="../../ui/series_strip.py" line="31" />
+        <location filename="../../ui/series_strip.py" line="31"/>
         <source>Click to show a series; drag it into the second viewer to compare</source>
         <translation>单击显示该序列；拖到图像区可在第二个窗口中对比</translation>
     </message>
@@ -1145,68 +1368,68 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>SignInWidget</name>
     <message>
-        <location filename="../../ui/sign_in.py" line="37" />
+        <location filename="../../ui/sign_in.py" line="37"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="43" />
+        <location filename="../../ui/sign_in.py" line="43"/>
         <source>Sign in to the provincial results platform</source>
         <translation>登录省级检查检验结果互认平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="56" />
+        <location filename="../../ui/sign_in.py" line="56"/>
         <source>Remember me on this computer</source>
         <translation>在本机记住我</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="58" />
+        <location filename="../../ui/sign_in.py" line="58"/>
         <source>Keeps a sign-in token in the system keyring; your password is never stored.</source>
         <translation>在系统密钥环中保存登录令牌；绝不保存您的密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="60" />
+        <location filename="../../ui/sign_in.py" line="60"/>
         <source>Sign in with browser…</source>
         <translation>通过浏览器登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="63" />
-        <source>Use the platform's own sign-in page (authorization code with PKCE)</source>
+        <location filename="../../ui/sign_in.py" line="63"/>
+        <source>Use the platform&apos;s own sign-in page (authorization code with PKCE)</source>
         <translation>使用平台自己的登录页面（授权码 + PKCE）</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="65" />
+        <location filename="../../ui/sign_in.py" line="65"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="66" />
-        <location filename="../../ui/sign_in.py" line="151" />
+        <location filename="../../ui/sign_in.py" line="66"/>
+        <location filename="../../ui/sign_in.py" line="151"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="76" />
+        <location filename="../../ui/sign_in.py" line="76"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="77" />
+        <location filename="../../ui/sign_in.py" line="77"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="78" />
+        <location filename="../../ui/sign_in.py" line="78"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="113" />
+        <location filename="../../ui/sign_in.py" line="113"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="151" />
+        <location filename="../../ui/sign_in.py" line="151"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -1214,72 +1437,72 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StatisticsDialog</name>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="46" />
+        <location filename="../../ui/statistics_dialog.py" line="46"/>
         <source>My recognition statistics</source>
         <translation>我的互认统计</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="65" />
+        <location filename="../../ui/statistics_dialog.py" line="65"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="65" />
+        <location filename="../../ui/statistics_dialog.py" line="65"/>
         <source>Decided</source>
         <translation>已判断</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="65" />
+        <location filename="../../ui/statistics_dialog.py" line="65"/>
         <source>Accepted %</source>
         <translation>互认率 %</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="71" />
+        <location filename="../../ui/statistics_dialog.py" line="71"/>
         <source>Repeat reasons</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="72" />
+        <location filename="../../ui/statistics_dialog.py" line="72"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="76" />
+        <location filename="../../ui/statistics_dialog.py" line="76"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="78" />
+        <location filename="../../ui/statistics_dialog.py" line="78"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="108" />
+        <location filename="../../ui/statistics_dialog.py" line="108"/>
         <source>Reviewed %1 · accepted %2 · repeats %3 (refusals %4) · saved for patients ¥%5</source>
         <translation>已审阅 %1 · 互认 %2 · 复查 %3（不互认 %4）· 为患者节省 ¥%5</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="116" />
+        <location filename="../../ui/statistics_dialog.py" line="116"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="116" />
+        <location filename="../../ui/statistics_dialog.py" line="116"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="140" />
+        <location filename="../../ui/statistics_dialog.py" line="140"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="152" />
+        <location filename="../../ui/statistics_dialog.py" line="152"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="155" />
+        <location filename="../../ui/statistics_dialog.py" line="155"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -1287,57 +1510,57 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>SummaryDialog</name>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="64" />
+        <location filename="../../ui/summary_dialog.py" line="64"/>
         <source>Print summary</source>
         <translation>打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="84" />
+        <location filename="../../ui/summary_dialog.py" line="84"/>
         <source>Preview and print…</source>
         <translation>预览并打印…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="85" />
+        <location filename="../../ui/summary_dialog.py" line="85"/>
         <source>Save PDF…</source>
         <translation>保存 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="89" />
+        <location filename="../../ui/summary_dialog.py" line="89"/>
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="96" />
+        <location filename="../../ui/summary_dialog.py" line="96"/>
         <source>Results to include (default: those reviewed in this session)</source>
         <translation>要包含的结果（默认：本次审阅过的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="114" />
+        <location filename="../../ui/summary_dialog.py" line="114"/>
         <source>Choose at least one result.</source>
         <translation>请至少选择一项结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="116" />
+        <location filename="../../ui/summary_dialog.py" line="116"/>
         <source>Preparing the summary…</source>
         <translation>正在生成摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="133" />
+        <location filename="../../ui/summary_dialog.py" line="133"/>
         <source>Summary ready (%1 kB).</source>
         <translation>摘要已生成（%1 kB）。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="139" />
+        <location filename="../../ui/summary_dialog.py" line="139"/>
         <source>Save PDF</source>
         <translation>保存 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="152" />
+        <location filename="../../ui/summary_dialog.py" line="152"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="155" />
+        <location filename="../../ui/summary_dialog.py" line="155"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -1345,123 +1568,123 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="61" />
+        <location filename="../../ui/timeline.py" line="61"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="62" />
+        <location filename="../../ui/timeline.py" line="62"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="63" />
-        <location filename="../../ui/timeline.py" line="201" />
+        <location filename="../../ui/timeline.py" line="63"/>
+        <location filename="../../ui/timeline.py" line="201"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="66" />
+        <location filename="../../ui/timeline.py" line="66"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="76" />
+        <location filename="../../ui/timeline.py" line="76"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="83" />
+        <location filename="../../ui/timeline.py" line="83"/>
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="89" />
+        <location filename="../../ui/timeline.py" line="89"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="88" />
+        <location filename="../../ui/timeline.py" line="88"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="84" />
+        <location filename="../../ui/timeline.py" line="84"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="87" />
+        <location filename="../../ui/timeline.py" line="87"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="85" />
+        <location filename="../../ui/timeline.py" line="85"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="86" />
+        <location filename="../../ui/timeline.py" line="86"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="161" />
+        <location filename="../../ui/timeline.py" line="161"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="165" />
+        <location filename="../../ui/timeline.py" line="165"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="188" />
+        <location filename="../../ui/timeline.py" line="188"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="189" />
+        <location filename="../../ui/timeline.py" line="189"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="190" />
+        <location filename="../../ui/timeline.py" line="190"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="191" />
+        <location filename="../../ui/timeline.py" line="191"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="192" />
+        <location filename="../../ui/timeline.py" line="192"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="193" />
+        <location filename="../../ui/timeline.py" line="193"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="199" />
+        <location filename="../../ui/timeline.py" line="199"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="202" />
+        <location filename="../../ui/timeline.py" line="202"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="262" />
+        <location filename="../../ui/timeline.py" line="262"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="264" />
+        <location filename="../../ui/timeline.py" line="264"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>

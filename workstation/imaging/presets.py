@@ -1,8 +1,16 @@
-"""Window presets (modality units), as radiologists know them."""
+"""Window presets (modality units), as radiologists know them, and the user's own list."""
 
 from __future__ import annotations
 
+import logging
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeGuard
+
 from workstation.imaging.voi import Window
+
+log = logging.getLogger("workstation.imaging.presets")
 
 CT_PRESETS: tuple[tuple[str, Window], ...] = (
     ("brain", Window(40, 80)),
@@ -14,3 +22,138 @@ CT_PRESETS: tuple[tuple[str, Window], ...] = (
     ("abdomen", Window(50, 400)),
     ("liver", Window(60, 160)),
 )
+
+MAX_NAME_LENGTH = 40
+
+# The English names of the built-in presets; the interface translates exactly these.
+_CT_NAMES = {
+    "brain": "Brain",
+    "subdural": "Subdural",
+    "stroke": "Stroke",
+    "lung": "Lung",
+    "mediastinum": "Mediastinum",
+    "bone": "Bone",
+    "abdomen": "Abdomen",
+    "liver": "Liver",
+}
+
+# What validate_preset says (English; the interface shows its own translation of each).
+NAME_EMPTY = "The preset has no name."
+NAME_TOO_LONG = "The name is longer than 40 characters."
+NOT_A_NUMBER = "Centre and width must be finite numbers."
+WIDTH_TOO_SMALL = "The width must be at least 1."
+
+
+@dataclass(frozen=True)
+class WindowPreset:
+    """A named window for one modality (``modality`` as in DICOM (0008,0060), e.g. "CT")."""
+
+    name: str
+    modality: str
+    center: float
+    width: float
+
+    @property
+    def window(self) -> Window:
+        """The VOI window this preset applies (LINEAR)."""
+        return Window(self.center, self.width)
+
+
+DEFAULT_PRESETS: tuple[WindowPreset, ...] = tuple(
+    WindowPreset(_CT_NAMES[key], "CT", float(window.center), float(window.width))
+    for key, window in CT_PRESETS
+)
+BUILT_IN_NAMES: frozenset[str] = frozenset(_CT_NAMES.values())
+
+
+def normalize_modality(modality: str) -> str:
+    """Modality codes compare upper-case without surrounding spaces ("ct " → "CT")."""
+    return modality.strip().upper()
+
+
+def presets_for(presets: Iterable[WindowPreset], modality: str) -> tuple[WindowPreset, ...]:
+    """The presets of one modality, in their order."""
+    wanted = normalize_modality(modality)
+    return tuple(p for p in presets if normalize_modality(p.modality) == wanted)
+
+
+def validate_preset(name: str, center: float, width: float) -> str:
+    """Why these values cannot be a preset ("" when they can).
+
+    The width must be at least 1 (not merely positive): presets apply LINEAR windows, for
+    which DICOM (and ``apply_window``) require width ≥ 1.
+    """
+    stripped = name.strip()
+    if not stripped:
+        return NAME_EMPTY
+    if len(stripped) > MAX_NAME_LENGTH:
+        return NAME_TOO_LONG
+    if not (_finite(center) and _finite(width)):
+        return NOT_A_NUMBER
+    if width < 1:
+        return WIDTH_TOO_SMALL
+    return ""
+
+
+def _is_number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _finite(value: object) -> bool:
+    number = _number(value)
+    return number is not None and math.isfinite(number)
+
+
+def _number(value: object) -> float | None:
+    """A JSON number as float (booleans and numeric text are not numbers here)."""
+    if not _is_number(value):
+        return None
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond float range
+        return None
+
+
+def presets_to_json_list(presets: Iterable[WindowPreset]) -> list[dict[str, Any]]:
+    """Presets as JSON-ready objects."""
+    return [
+        {"name": p.name, "modality": p.modality, "center": p.center, "width": p.width}
+        for p in presets
+    ]
+
+
+def presets_from_json_list(items: object) -> tuple[WindowPreset, ...]:
+    """Presets from parsed JSON. Entries that are not usable presets, and repeats of a
+    modality and name already seen, are skipped with a log line; never raises."""
+    if not isinstance(items, list):
+        log.warning("window presets ignored: expected a list, got %s", type(items).__name__)
+        return ()
+    presets: list[WindowPreset] = []
+    seen: set[tuple[str, str]] = set()
+    for number, item in enumerate(items, start=1):
+        problem, preset = _parse_entry(item)
+        if preset is not None and (preset.modality, preset.name) in seen:
+            problem, preset = "the same modality and name came before", None
+        if preset is None:
+            log.warning("window preset %d skipped: %s", number, problem)
+            continue
+        seen.add((preset.modality, preset.name))
+        presets.append(preset)
+    return tuple(presets)
+
+
+def _parse_entry(item: object) -> tuple[str, WindowPreset | None]:
+    if not isinstance(item, dict):
+        return "not an object", None
+    name, modality = item.get("name"), item.get("modality")
+    center, width = _number(item.get("center")), _number(item.get("width"))
+    if not isinstance(name, str) or not isinstance(modality, str):
+        return "name and modality must be text", None
+    if not normalize_modality(modality):
+        return "no modality", None
+    if center is None or width is None:
+        return NOT_A_NUMBER, None
+    problem = validate_preset(name, center, width)
+    if problem:
+        return problem, None
+    return "", WindowPreset(name.strip(), normalize_modality(modality), center, width)

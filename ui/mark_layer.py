@@ -1,0 +1,211 @@
+"""The marks of the slice on screen as draggable pyqtgraph items: select by clicking,
+drag to move; the store (workstation.imaging.marks) stays the record, this only draws it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPolygonF
+
+from workstation.imaging.marks import Mark, MarkKind, Point
+
+COLORS: dict[MarkKind, tuple[int, int, int]] = {
+    MarkKind.LENGTH: (255, 255, 0),
+    MarkKind.ANGLE: (255, 170, 0),
+    MarkKind.ELLIPSE: (0, 230, 255),
+    MarkKind.RECTANGLE: (0, 230, 255),
+    MarkKind.ARROW: (130, 255, 130),
+}
+BOXES = (MarkKind.ELLIPSE, MarkKind.RECTANGLE)
+
+
+@dataclass(eq=False)
+class MarkGraphic:
+    """The items that draw one mark."""
+
+    mark: Mark
+    roi: pg.ROI
+    label: pg.TextItem
+    head: pg.ArrowItem | None = None
+
+
+class AngleROI(pg.ROI):
+    """Two lines sharing a vertex: three free handles (end, vertex, end).
+
+    (pyqtgraph's PolyLineROI lets a click on a line add a fourth point, which an angle must
+    not have.)
+    """
+
+    def __init__(self, points: Sequence[Point], pen: object) -> None:
+        super().__init__([0, 0], [1, 1], pen=pen)
+        for point in points:
+            self.addFreeHandle(list(point))
+
+    def _points(self) -> list[QPointF]:
+        return [handle.pos() for handle in self.getHandles()]
+
+    def paint(self, painter: QPainter, *_args: object) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(self.currentPen)
+        painter.drawPolyline(QPolygonF(self._points()))
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        points = self._points()
+        if len(points) < 3:
+            return path
+        path.moveTo(points[0])
+        for point in points[1:]:
+            path.lineTo(point)
+        stroker = QPainterPathStroker()
+        pixel = self.pixelLength(QPointF(1, 0))  # view units per screen pixel; None unshown
+        stroker.setWidth(8 * (pixel or 1.0))
+        return stroker.createStroke(path)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self.shape().boundingRect()
+
+
+def _roi(kind: MarkKind, points: Sequence[Point], pen: object) -> pg.ROI:
+    if kind in BOXES:
+        (x0, y0), (x1, y1) = points[0], points[1]
+        pos, size = [min(x0, x1), min(y0, y1)], [abs(x1 - x0), abs(y1 - y0)]
+        if kind is MarkKind.ELLIPSE:
+            return pg.EllipseROI(pos, size, pen=pen)
+        return pg.RectROI(pos, size, pen=pen, centered=False, sideScalers=True)
+    if kind is MarkKind.ANGLE:
+        return AngleROI(points, pen)
+    return pg.LineSegmentROI([list(p) for p in points], pen=pen)
+
+
+class MarkLayer(QObject):
+    """Draws marks given in image mm through ``to_view``; reports drags in image mm.
+
+    ``describe(kind, image_points, text)`` gives the label of a mark."""
+
+    moved = Signal(int, object)  # mark ident, image points
+    selection_changed = Signal(object)  # ident or None
+
+    def __init__(
+        self,
+        view: pg.ViewBox,
+        to_view: Callable[[Point], Point],
+        to_image: Callable[[Point], Point],
+        describe: Callable[[MarkKind, tuple[Point, ...], str], str],
+    ) -> None:
+        super().__init__(view)
+        self.view = view
+        self.to_view = to_view
+        self.to_image = to_image
+        self.describe = describe
+        self.graphics: list[MarkGraphic] = []
+        self.selected: int | None = None
+
+    def show(self, marks: Sequence[Mark]) -> None:
+        """Replace what is drawn by ``marks`` (keeps the selection if it is still there)."""
+        self.remove_all()
+        for mark in marks:
+            self._draw(mark)
+        if self.selected not in {m.ident for m in marks}:
+            self.selected = None
+        self._restyle()
+
+    def remove_all(self) -> None:
+        """Take every item off the view."""
+        for graphic in self.graphics:
+            for item in (graphic.roi, graphic.label, graphic.head):
+                if item is not None:
+                    self.view.removeItem(item)
+        self.graphics = []
+
+    def labels(self) -> list[str]:
+        """The label texts on screen, in drawing order."""
+        return [g.label.toPlainText() for g in self.graphics]
+
+    def select(self, ident: int | None) -> None:
+        """Highlight one mark (None: none)."""
+        if ident != self.selected:
+            self.selected = ident
+            self._restyle()
+            self.selection_changed.emit(ident)
+
+    def _draw(self, mark: Mark) -> None:
+        color = COLORS[mark.kind]
+        view_points = tuple(self.to_view(p) for p in mark.points)
+        roi = _roi(mark.kind, view_points, pg.mkPen(color, width=2))
+        roi.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
+        anchor = (0, 0) if mark.kind in BOXES else (0, 1)
+        label = pg.TextItem(color=color, anchor=anchor)
+        head = None
+        if mark.kind is MarkKind.ARROW:
+            head = pg.ArrowItem(headLen=16, tipAngle=35, tailLen=0, pen=color, brush=color)
+            self.view.addItem(head)
+        self.view.addItem(roi)
+        self.view.addItem(label)
+        graphic = MarkGraphic(mark, roi, label, head)
+        self.graphics.append(graphic)
+        roi.sigClicked.connect(lambda *_a: self.select(mark.ident))
+        roi.sigRegionChangeStarted.connect(lambda *_a: self.select(mark.ident))
+        roi.sigRegionChanged.connect(lambda *_a: self._relabel(graphic))
+        roi.sigRegionChangeFinished.connect(
+            lambda *_a: self.moved.emit(mark.ident, self.image_points(graphic))
+        )
+        self._relabel(graphic)
+
+    def view_points(self, graphic: MarkGraphic) -> tuple[Point, ...]:
+        """Where the mark's points are now, in view coordinates."""
+        roi = graphic.roi
+        if graphic.mark.kind in BOXES:
+            (x, y), (w, h) = roi.pos(), roi.size()
+            return ((float(x), float(y)), (float(x + w), float(y + h)))
+        points = []
+        for _name, scene in roi.getSceneHandlePositions():
+            point = self.view.mapSceneToView(scene)
+            points.append((float(point.x()), float(point.y())))
+        return tuple(points)
+
+    def image_points(self, graphic: MarkGraphic) -> tuple[Point, ...]:
+        """Where the mark's points are now, in image mm (boxes as top-left, bottom-right)."""
+        points = tuple(self.to_image(p) for p in self.view_points(graphic))
+        if graphic.mark.kind in BOXES:
+            (x0, y0), (x1, y1) = points
+            return ((min(x0, x1), min(y0, y1)), (max(x0, x1), max(y0, y1)))
+        return points
+
+    def _relabel(self, graphic: MarkGraphic) -> None:
+        mark = graphic.mark
+        view_points = self.view_points(graphic)
+        graphic.label.setText(self.describe(mark.kind, self.image_points(graphic), mark.text))
+        xs, ys = [p[0] for p in view_points], [p[1] for p in view_points]
+        if mark.kind in BOXES:
+            graphic.label.setPos(max(xs), max(ys))
+        elif mark.kind is MarkKind.ANGLE:
+            graphic.label.setPos(*view_points[1])
+        elif mark.kind is MarkKind.ARROW:
+            graphic.label.setPos(*view_points[1])
+            self._aim(graphic, view_points[0], view_points[1])
+        else:
+            graphic.label.setPos(max(xs), min(ys))
+
+    def _aim(self, graphic: MarkGraphic, tip: Point, tail: Point) -> None:
+        """Put the arrow head on the tip, pointing away from the tail (screen angles)."""
+        if graphic.head is None:
+            return
+        tip_scene = self.view.mapViewToScene(QPointF(*tip))
+        tail_scene = self.view.mapViewToScene(QPointF(*tail))
+        dx, dy = tail_scene.x() - tip_scene.x(), tail_scene.y() - tip_scene.y()
+        # ArrowItem at angle 0 points left (its tail to the right); positive angles turn it
+        # clockwise on screen.
+        graphic.head.setStyle(angle=math.degrees(math.atan2(dy, dx)))
+        graphic.head.setPos(*tip)
+
+    def _restyle(self) -> None:
+        for graphic in self.graphics:
+            color = COLORS[graphic.mark.kind]
+            chosen = graphic.mark.ident == self.selected
+            style = Qt.PenStyle.DashLine if chosen else Qt.PenStyle.SolidLine
+            graphic.roi.setPen(pg.mkPen(color, width=3 if chosen else 2, style=style))

@@ -1,0 +1,241 @@
+"""Image cells in a grid (1×1 up to 2×3): one toolbar for the active cell, series dropped
+into any cell, and synchronized scrolling by slice position, window/level and zoom."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.series_strip import SeriesDropTarget
+from ui.viewer import ImageViewer
+from workstation.imaging.presets import WindowPreset
+from workstation.imaging.voi import Window
+
+LAYOUTS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (2, 3))
+MAX_CELLS = max(rows * columns for rows, columns in LAYOUTS)
+_ACTIVE = "QFrame#cellFrame { border: 2px solid #42a5f5; }"
+_IDLE = "QFrame#cellFrame { border: 2px solid #2b2b2b; }"
+
+
+class ReadingGrid(QWidget):
+    """Emits ``series_dropped(cell, series index)`` and ``layout_changed(cell count)``."""
+
+    series_dropped = Signal(int, int)
+    layout_changed = Signal(int)
+    active_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cells = [ImageViewer() for _ in range(MAX_CELLS)]
+        self.frames: list[QFrame] = []
+        self.toolbars = QStackedWidget()
+        self.toolbars.setObjectName("cellToolbars")
+        self._drops: list[SeriesDropTarget] = []
+        self._anchors: dict[int, float] = {}
+        self._syncing = False
+        self.active = 0
+        self.shape = (1, 1)
+        for index, cell in enumerate(self.cells):
+            cell.setObjectName("viewer" if index == 0 else f"viewer{index + 1}")
+            cell.layout().removeWidget(cell.toolbar)
+            self.toolbars.addWidget(cell.toolbar)
+            frame = QFrame()
+            frame.setObjectName("cellFrame")
+            frame.setStyleSheet(_IDLE)
+            box = QVBoxLayout(frame)
+            box.setContentsMargins(2, 2, 2, 2)
+            box.addWidget(cell)
+            self.frames.append(frame)
+            drop = SeriesDropTarget(cell)
+            drop.dropped.connect(lambda series, i=index: self.series_dropped.emit(i, series))
+            self._drops.append(drop)
+            cell.graphics.viewport().installEventFilter(self)
+            cell.index_changed.connect(lambda _n, i=index: self._sync_slices_from(i))
+            cell.window_changed.connect(lambda w, i=index: self._sync_window_from(i, w))
+            cell.view.sigRangeChanged.connect(lambda *_a, i=index: self._sync_zoom_from(i))
+
+        self.layout_box = QComboBox()
+        self.layout_box.setObjectName("layoutBox")
+        self.layout_box.setToolTip(self.tr("Cells side by side; drag a series into any cell"))
+        for rows, columns in LAYOUTS:
+            self.layout_box.addItem(f"{rows}×{columns}", (rows, columns))
+        self.layout_box.activated.connect(lambda i: self.set_layout(*self.layout_box.itemData(i)))
+        self.sync_scroll = QCheckBox(self.tr("Sync slices"))
+        self.sync_scroll.setToolTip(
+            self.tr(
+                "Scroll all cells by slice position; the offset shown when you tick it is kept (align first, then tick)"
+            )
+        )
+        self.sync_window = QCheckBox(self.tr("Sync W/L"))
+        self.sync_zoom = QCheckBox(self.tr("Sync zoom"))
+        for box in (self.sync_scroll, self.sync_window, self.sync_zoom):
+            box.setChecked(True)
+        self.sync_scroll.toggled.connect(lambda _on: self.capture_offsets())
+
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(0)
+        self.sync_bar = QHBoxLayout()
+        self.sync_bar.addWidget(QLabel(self.tr("Layout")))
+        self.sync_bar.addWidget(self.layout_box)
+        for box in (self.sync_scroll, self.sync_window, self.sync_zoom):
+            self.sync_bar.addWidget(box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.toolbars)
+        layout.addLayout(self.grid, 1)
+        self._place()
+        self.activate(0)
+
+    # --- layout ------------------------------------------------------------------------------
+    def set_layout(self, rows: int, columns: int) -> None:
+        """Show ``rows`` × ``columns`` cells (the others keep their images, hidden)."""
+        self.shape = (rows, columns)
+        index = next((i for i, shape in enumerate(LAYOUTS) if shape == (rows, columns)), -1)
+        self.layout_box.setCurrentIndex(index)
+        self._place()
+        if self.active >= rows * columns:
+            self.activate(0)
+        self.layout_changed.emit(rows * columns)
+
+    def ensure_cells(self, count: int) -> None:
+        """Switch to the smallest layout with at least ``count`` cells, if fewer show."""
+        if len(self.visible_cells()) < count:
+            rows, columns = next((s for s in LAYOUTS if s[0] * s[1] >= count), LAYOUTS[-1])
+            self.set_layout(rows, columns)
+
+    def _place(self) -> None:
+        rows, columns = self.shape
+        for frame in self.frames:
+            self.grid.removeWidget(frame)
+            frame.hide()
+        for index in range(rows * columns):
+            self.grid.addWidget(self.frames[index], index // columns, index % columns)
+            self.frames[index].show()
+        for row in range(2):
+            self.grid.setRowStretch(row, 1 if row < rows else 0)
+        for column in range(3):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def visible_cells(self) -> list[ImageViewer]:
+        """The cells of the current layout, row by row."""
+        rows, columns = self.shape
+        return self.cells[: rows * columns]
+
+    # --- active cell -------------------------------------------------------------------------
+    def activate(self, index: int) -> None:
+        """Make a cell the one the toolbar (and a click on the series strip) acts on."""
+        self.active = index
+        self.toolbars.setCurrentWidget(self.cells[index].toolbar)
+        for i, frame in enumerate(self.frames):
+            frame.setStyleSheet(_ACTIVE if i == index and self.shape != (1, 1) else _IDLE)
+        self.active_changed.emit(index)
+
+    def active_cell(self) -> ImageViewer:
+        """The cell the toolbar acts on."""
+        return self.cells[self.active]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.MouseButtonPress:
+            for index, cell in enumerate(self.cells):
+                if watched is cell.graphics.viewport() and index != self.active:
+                    self.activate(index)
+                    cell.setFocus()
+        return False
+
+    # --- settings for every cell ---------------------------------------------------------
+    def set_window_presets(self, presets: Sequence[WindowPreset]) -> None:
+        """The user's window presets, in every cell."""
+        for cell in self.cells:
+            cell.set_presets(presets)
+
+    def set_window_button(self, choice: str) -> None:
+        """Which mouse button drags window/level, in every cell."""
+        for cell in self.cells:
+            cell.set_window_button(choice)
+
+    def clear(self) -> None:
+        """Empty every cell and go back to one cell."""
+        for cell in self.cells:
+            cell.clear()
+        self._anchors = {}
+        self.set_layout(1, 1)
+
+    # --- synchronization ---------------------------------------------------------------------
+    def _partners(self, source: int) -> list[int]:
+        return [
+            i
+            for i, cell in enumerate(self.visible_cells())
+            if i != source and cell.slices and cell.isVisible()
+        ]
+
+    def capture_offsets(self) -> None:
+        """Remember where each cell is now: synchronized scrolling keeps these offsets
+        (so two studies aligned by eye stay aligned)."""
+        self._anchors = {}
+        for index, cell in enumerate(self.visible_cells()):
+            current = cell.current()
+            if current is not None and current.position is not None:
+                self._anchors[index] = current.position
+
+    def _sync_slices_from(self, source: int) -> None:
+        if self._syncing or not self.sync_scroll.isChecked():
+            return
+        current = self.cells[source].current()
+        if current is None or current.position is None or source not in self._anchors:
+            return
+        moved = current.position - self._anchors[source]
+        self._syncing = True
+        try:
+            for target in self._partners(source):
+                if target not in self._anchors:
+                    continue
+                cell = self.cells[target]
+                wanted = self._anchors[target] + moved
+                best = min(
+                    range(len(cell.slices)),
+                    key=lambda i: abs((cell.slices[i].position or 0.0) - wanted),
+                )
+                cell.go_to(best)
+        finally:
+            self._syncing = False
+
+    def _sync_window_from(self, source: int, window: Window) -> None:
+        if self._syncing or not self.sync_window.isChecked():
+            return
+        modality = self._modality(source)
+        self._syncing = True
+        try:
+            for target in self._partners(source):
+                if self._modality(target) == modality:  # HU windows mean nothing on MR
+                    self.cells[target].set_window(window)
+        finally:
+            self._syncing = False
+
+    def _sync_zoom_from(self, source: int) -> None:
+        if self._syncing or not self.sync_zoom.isChecked():
+            return
+        (x0, x1), (y0, y1) = self.cells[source].view.viewRange()
+        self._syncing = True
+        try:
+            for target in self._partners(source):
+                self.cells[target].view.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        finally:
+            self._syncing = False
+
+    def _modality(self, index: int) -> str:
+        current = self.cells[index].current()
+        return current.image.modality if current is not None else ""
