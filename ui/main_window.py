@@ -383,6 +383,7 @@ class MainWindow(QMainWindow):
         self.outbox_timer.stop()
         self.outbox_label.clear()
         self.patient_page.close_patient()
+        self.patient_page.series_cache.clear()  # no images of this session outlive it
         self.search.clear()
         self.toolbar.hide()
         self.pages.setCurrentWidget(self.sign_in)

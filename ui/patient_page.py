@@ -35,6 +35,7 @@ from ui.timeline import TimelineWidget
 from ui.trend_plot import TrendPlot
 from ui.workers import Task, TaskRunner
 from workstation.http import ErrorKind, PlatformError
+from workstation.imaging.cache import SeriesCache, default_budget_bytes
 from workstation.imaging.marks import MarkStore
 from workstation.imaging.presets import WindowPreset
 from workstation.journal import Journal, JournalEntry
@@ -58,7 +59,7 @@ from workstation.recognition.decisions import (
     record_sentence,
 )
 from workstation.redact import mask_id_card
-from workstation.services import Connection, LoadedImage, load_series
+from workstation.services import Connection, LoadedImage, load_series_cached
 from workstation.summary.model import KeyImage, SummaryInput, SummaryItem
 from workstation.timeline import same_visit
 
@@ -117,13 +118,14 @@ def _fetch_series(
     connection: Connection,
     study: ImagingStudyRef,
     series_index: int,
+    cache: SeriesCache,
     *,
     report: Callable[[Any], None],
     cancel: threading.Event,
 ) -> int:
     series = study.series[series_index]
     client = connection.dicomweb(study.dicomweb_url)
-    return load_series(client, study, series, report, cancel)
+    return load_series_cached(client, study, series, report, cancel, cache)
 
 
 class PatientPage(QWidget):
@@ -134,9 +136,16 @@ class PatientPage(QWidget):
     busy_changed = Signal(bool, str)
     session_expired = Signal()
 
-    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        series_cache: SeriesCache | None = None,
+    ) -> None:
         super().__init__(parent)
         self.runner = runner
+        # Decoded series recently opened (bounded): going back to one is instant.
+        self.series_cache = series_cache or SeriesCache(default_budget_bytes())
         self.connection: Connection | None = None
         self.patient: Patient | None = None
         self.study: ImagingStudyRef | None = None
@@ -711,7 +720,7 @@ class PatientPage(QWidget):
             cell_index,
             self._image_result,
             lambda *, report, cancel: _fetch_series(
-                connection, study, series_index, report=report, cancel=cancel
+                connection, study, series_index, self.series_cache, report=report, cancel=cancel
             ),
         )
 
@@ -779,7 +788,9 @@ class PatientPage(QWidget):
 
         def load(*, report: Callable[[Any], None], cancel: threading.Event) -> int:
             study = connection.platform.imaging_study(result.imaging_study_ids[0])
-            return _fetch_series(connection, study, 0, report=report, cancel=cancel)
+            return _fetch_series(
+                connection, study, 0, self.series_cache, report=report, cancel=cancel
+            )
 
         self._load_into_cell(1, result, load)
 
@@ -814,6 +825,7 @@ class PatientPage(QWidget):
             self.connection,
             self.study,
             index,
+            self.series_cache,
             wants_control=True,
             on_progress=self._image_arrived,
             on_result=self._series_done,

@@ -21,6 +21,7 @@ from workstation.auth import (
 from workstation.config import PlatformEntry
 from workstation.dicomweb.client import DicomWebClient
 from workstation.http import make_client
+from workstation.imaging.cache import SeriesCache
 from workstation.imaging.decode import DecodeError, DicomImage, load
 from workstation.model import ImagingStudyRef, SeriesRef, UserInfo
 from workstation.records.platform import FhirPlatform
@@ -182,3 +183,40 @@ def load_series(
         parts.put(None)
         decoder.join()
     return len(seen)
+
+
+def load_series_cached(
+    dicomweb: DicomWebClient,
+    study: ImagingStudyRef,
+    series: SeriesRef,
+    on_image: Callable[[LoadedImage], None],
+    cancel: threading.Event | None,
+    cache: SeriesCache,
+) -> int:
+    """``load_series`` through a bounded cache: a series seen recently is handed over from
+    memory without a download; a series downloaded completely (every instance decoded) is
+    kept. Returns the count. Raises PlatformError like ``load_series``."""
+    key = (study.study_uid, series.uid)
+    cached = cache.get(key)
+    if cached is not None:
+        for image in cached:
+            if cancel is not None and cancel.is_set():
+                break
+            on_image(LoadedImage(image.sop_instance_uid, image))
+        return len(cached)
+    images: list[DicomImage] = []
+    failed = False
+
+    def keep(loaded: LoadedImage) -> None:
+        nonlocal failed
+        if loaded.image is None:
+            failed = True
+        else:
+            images.append(loaded.image)
+        on_image(loaded)
+
+    count = load_series(dicomweb, study, series, keep, cancel)
+    complete = not failed and len(images) >= len(series.instances)
+    if complete and not (cancel is not None and cancel.is_set()):
+        cache.put(key, images)
+    return count
