@@ -201,3 +201,26 @@ def test_rotation_and_flip_turn_markers_probe_and_marks_with_the_image(qtbot: Qt
     viewer.reset()
     assert (viewer.quarter_turns, viewer.flipped) == (0, False)
     assert viewer.markers["right"].text() == "L"
+
+
+def test_a_localizer_inside_an_axial_series_is_its_own_stack(qtbot: QtBot) -> None:
+    from dataclasses import replace
+
+    axial = [_image(z=float(z), number=z + 10) for z in range(5)]
+    localizer = replace(
+        _image(number=1), orientation=(0.0, 1.0, 0.0, 0.0, 0.0, -1.0), sop_instance_uid="9.9"
+    )
+    viewer = _shown_viewer(qtbot, localizer, *axial)  # the localizer happens to arrive first
+    assert len(viewer.stacks) == 2
+    assert len(viewer.slices) == 5  # followed the main stack
+    assert all(s.image.orientation == axial[0].orientation for s in viewer.slices)
+    assert viewer.plane_box.isVisible()
+    labels = [viewer.plane_box.itemText(i) for i in range(viewer.plane_box.count())]
+    assert any("(5)" in label for label in labels)
+    assert any("(1)" in label for label in labels)
+    sagittal = next(i for i, label in enumerate(labels) if "(1)" in label)
+    viewer.plane_box.activated.emit(sagittal)
+    assert [s.image.sop_instance_uid for s in viewer.slices] == ["9.9"]
+    assert viewer.markers["right"].text() == "P"  # a sagittal plane: rows run posterior
+    viewer.add_image(_image(z=9.0, number=99))  # more axial images do not pull her back
+    assert [s.image.sop_instance_uid for s in viewer.slices] == ["9.9"]
