@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -71,9 +72,13 @@ log = logging.getLogger("ui.patient")
 READING_THEME = """
 #readingPane { background: #1e1e1e; }
 #readingPane QLabel { color: #e0e0e0; }
-#readingPane QPushButton, #readingPane QComboBox {
-    background: #333; color: #eee; border: 1px solid #555; padding: 3px 8px; }
-#readingPane QPushButton:checked { background: #555; }
+#readingPane QPushButton, #readingPane QComboBox, #readingPane QToolButton,
+#readingPane QSpinBox {
+    background: #333; color: #eee; border: 1px solid #555; padding: 3px 6px; }
+#readingPane QPushButton:checked, #readingPane QToolButton:checked { background: #1565c0; }
+#readingPane QToolButton:hover, #readingPane QPushButton:hover { border-color: #90caf9; }
+#readingPane QCheckBox { color: #e0e0e0; }
+#readingPane QListWidget { background: #262626; color: #e0e0e0; border: none; }
 """
 
 
@@ -192,6 +197,14 @@ class PatientPage(QWidget):
         self.compare_box.setObjectName("compareBox")
         self.compare_box.setToolTip(self.tr("Show a prior study beside this one"))
         self.compare_box.activated.connect(self._compare_chosen)
+        self.enlarge_button = QToolButton()
+        self.enlarge_button.setObjectName("enlargeImages")
+        self.enlarge_button.setText(self.tr("Enlarge"))
+        self.enlarge_button.setCheckable(True)
+        self.enlarge_button.setToolTip(
+            self.tr("Hide the timeline and the lab values to give the images the room")
+        )
+        self.enlarge_button.toggled.connect(self._enlarge_images)
         self.sync_scroll = self.grid.sync_scroll
         self.sync_window = self.grid.sync_window
         self.sync_zoom = self.grid.sync_zoom
@@ -226,6 +239,7 @@ class PatientPage(QWidget):
         image_pane = QWidget()
         image_pane.setObjectName("readingPane")
         image_pane.setStyleSheet(READING_THEME)
+        image_pane.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         image_layout = QVBoxLayout(image_pane)
         image_layout.setContentsMargins(0, 0, 0, 0)
         image_layout.addLayout(series_bar)
@@ -233,6 +247,7 @@ class PatientPage(QWidget):
         compare_bar.addWidget(QLabel(self.tr("Compare with")))
         compare_bar.addWidget(self.compare_box, 1)
         compare_bar.addLayout(self.grid.sync_bar)
+        compare_bar.addWidget(self.enlarge_button)
         image_layout.addWidget(self.strip)
         image_layout.addLayout(compare_bar)
         image_layout.addWidget(self.grid, 1)
@@ -247,6 +262,7 @@ class PatientPage(QWidget):
         right_top.setStretchFactor(1, 1)
         right_top.setSizes([520, 330])
         right = QSplitter(Qt.Orientation.Vertical)
+        self.right_splitter = right
         right.addWidget(right_top)
         right.addWidget(self.lab_tabs)
         right.setStretchFactor(0, 3)
@@ -349,6 +365,7 @@ class PatientPage(QWidget):
         self.report.setHtml(self._report_html(result))
         self._show_decisions(result)
         self.viewed.add(result.id)
+        self._give_room(images=result.category is not Category.LAB)
         if result.category is Category.LAB:
             self.runner.start(
                 self.connection.platform.observations,
@@ -794,6 +811,23 @@ class PatientPage(QWidget):
 
         self._load_into_cell(1, result, load)
 
+    def _give_room(self, images: bool) -> None:
+        """Images get most of the height (labs stay as a strip); lab values about half."""
+        sizes = self.right_splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        top = int(total * (0.8 if images else 0.55))
+        self.right_splitter.setSizes([top, total - top])
+        main = self.main_splitter.sizes()
+        if images and len(main) == 2 and main[0] > 440:
+            self.main_splitter.setSizes([440, main[0] + main[1] - 440])
+
+    def _enlarge_images(self, enlarged: bool) -> None:
+        """Hide (or bring back) the timeline and the lab values."""
+        self.timeline.setVisible(not enlarged)
+        self.lab_tabs.setVisible(not enlarged)
+
     def _open_second_cell(self) -> None:
         """At least two cells; the timeline gives way to the images."""
         self.grid.ensure_cells(2)
@@ -902,6 +936,7 @@ class PatientPage(QWidget):
 
     def close_patient(self) -> None:
         """Stop loading and forget what is shown (leaving the patient or signing out)."""
+        self.enlarge_button.setChecked(False)
         if self._results_task is not None:
             self._results_task.cancel.set()
             self._results_task = None

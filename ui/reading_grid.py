@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -119,16 +119,26 @@ class ReadingGrid(QWidget):
 
     def _place(self) -> None:
         rows, columns = self.shape
-        for frame in self.frames:
+        count = rows * columns
+        for index, frame in enumerate(self.frames):
             self.grid.removeWidget(frame)
-            frame.hide()
-        for index in range(rows * columns):
+            if index >= count:
+                frame.hide()  # a hidden view collapses its range; only the unused ones
+        for index in range(count):
             self.grid.addWidget(self.frames[index], index // columns, index % columns)
             self.frames[index].show()
+            cell = self.cells[index]
+            if not cell.slices and not cell.message.text():
+                cell.show_message(self.tr("Drag a series here from the strip"))
         for row in range(2):
             self.grid.setRowStretch(row, 1 if row < rows else 0)
         for column in range(3):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        QTimer.singleShot(0, self._fit_cells)  # once the cells have their new sizes
+
+    def _fit_cells(self) -> None:
+        for cell in self.visible_cells():
+            cell.fit()
 
     def visible_cells(self) -> list[ImageViewer]:
         """The cells of the current layout, row by row."""

@@ -22,8 +22,8 @@ class SeriesStrip(QListWidget):
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setFlow(QListView.Flow.LeftToRight)
         self.setWrapping(False)
-        self.setIconSize(QSize(64, 64))
-        self.setFixedHeight(104)
+        self.setIconSize(QSize(48, 48))
+        self.setFixedHeight(84)
         self.setMovement(QListView.Movement.Static)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
@@ -37,7 +37,7 @@ class SeriesStrip(QListWidget):
         self.clear()
         for label in labels:
             item = QListWidgetItem(label)
-            item.setSizeHint(QSize(96, 96))
+            item.setSizeHint(QSize(96, 78))
             self.addItem(item)
 
     def set_thumbnail(self, index: int, data: bytes) -> None:

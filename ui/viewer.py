@@ -317,10 +317,15 @@ class ImageViewer(QWidget):
         label.setGraphicsEffect(shadow)
         return label
 
+    def compact(self) -> bool:
+        """True when the cell is too small for the full corner text and scale bar."""
+        return self.graphics.height() < 230 or self.graphics.width() < 330
+
     def resizeEvent(self, event: object) -> None:  # noqa: N802
         super().resizeEvent(event)  # type: ignore[arg-type]
         width, height = self.graphics.width(), self.graphics.height()
         half = max(width // 2 - 8, 50)
+        self._update_text()
         self.top_left.setGeometry(6, 4, half, 90)
         self.top_right.setGeometry(width - half - 6, 4, half, 90)
         self.bottom_left.setGeometry(6, height - 64, half, 60)
@@ -340,7 +345,7 @@ class ImageViewer(QWidget):
         for side, (x, y) in positions.items():
             self.markers[side].setGeometry(x, y, 24, 20)
         current = self.current()
-        if current is None or current.image.pixel_spacing is None:
+        if current is None or current.image.pixel_spacing is None or self.compact():
             self.scale_bar.hide()
             self.scale_label.clear()
             return
@@ -595,6 +600,11 @@ class ImageViewer(QWidget):
             return
         if self._screen_factor(current.image) != self._display_key[2]:
             self._render()
+
+    def fit(self) -> None:
+        """Fit the image to the cell (zoom and pan only)."""
+        if self.current() is not None:
+            self.view.autoRange(padding=0.0, items=[self.image_item])
 
     def set_window(self, window: Window) -> None:
         """Apply a window (modality units) and redraw."""
@@ -993,6 +1003,17 @@ class ImageViewer(QWidget):
         date = image.study_date
         if len(date) == 8:
             date = f"{date[:4]}-{date[4:6]}-{date[6:]}"
+        if self.compact():
+            # a small cell (2×2 and up on a laptop): which study, which image, which window
+            self.top_left.setText(" ".join(filter(None, [date, image.institution])))
+            self.top_right.setText(f"{self.index + 1}/{len(self.slices)}")
+            self.bottom_left.setText(
+                f"W {self.window.width:.0f} L {self.window.center:.0f}"
+                if self.window is not None and not image.is_color
+                else ""
+            )
+            self.bottom_right.clear()
+            return
         self.top_left.setText(
             "\n".join(
                 filter(

@@ -324,7 +324,7 @@
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="224"/>
-        <location filename="../../ui/viewer.py" line="384"/>
+        <location filename="../../ui/viewer.py" line="389"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
@@ -344,12 +344,12 @@
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="381"/>
+        <location filename="../../ui/viewer.py" line="386"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="503"/>
+        <location filename="../../ui/viewer.py" line="508"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
@@ -385,7 +385,7 @@
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="199"/>
-        <location filename="../../ui/viewer.py" line="757"/>
+        <location filename="../../ui/viewer.py" line="767"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
@@ -450,83 +450,83 @@
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="461"/>
+        <location filename="../../ui/viewer.py" line="466"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="462"/>
+        <location filename="../../ui/viewer.py" line="467"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="463"/>
+        <location filename="../../ui/viewer.py" line="468"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="464"/>
+        <location filename="../../ui/viewer.py" line="469"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="466"/>
+        <location filename="../../ui/viewer.py" line="471"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="508"/>
+        <location filename="../../ui/viewer.py" line="513"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="757"/>
+        <location filename="../../ui/viewer.py" line="767"/>
         <source>Text:</source>
         <translation>文字：</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="819"/>
+        <location filename="../../ui/viewer.py" line="829"/>
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="821"/>
+        <location filename="../../ui/viewer.py" line="831"/>
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="849"/>
+        <location filename="../../ui/viewer.py" line="859"/>
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="851"/>
+        <location filename="../../ui/viewer.py" line="861"/>
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="853"/>
+        <location filename="../../ui/viewer.py" line="863"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="853"/>
+        <location filename="../../ui/viewer.py" line="863"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="853"/>
+        <location filename="../../ui/viewer.py" line="863"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1011"/>
+        <location filename="../../ui/viewer.py" line="1032"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="922"/>
-        <location filename="../../ui/viewer.py" line="1017"/>
+        <location filename="../../ui/viewer.py" line="932"/>
+        <location filename="../../ui/viewer.py" line="1038"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
@@ -541,37 +541,37 @@
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要（K）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1023"/>
+        <location filename="../../ui/viewer.py" line="1044"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1025"/>
+        <location filename="../../ui/viewer.py" line="1046"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1030"/>
+        <location filename="../../ui/viewer.py" line="1051"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1033"/>
+        <location filename="../../ui/viewer.py" line="1054"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1039"/>
+        <location filename="../../ui/viewer.py" line="1060"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1040"/>
+        <location filename="../../ui/viewer.py" line="1061"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1041"/>
+        <location filename="../../ui/viewer.py" line="1062"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -790,26 +790,26 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="389"/>
+        <location filename="../../ui/main_window.py" line="390"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="473"/>
+        <location filename="../../ui/main_window.py" line="474"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="475"/>
+        <location filename="../../ui/main_window.py" line="476"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480"/>
+        <location filename="../../ui/main_window.py" line="481"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -880,175 +880,185 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="147"/>
+        <location filename="../../ui/patient_page.py" line="161"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="149"/>
+        <location filename="../../ui/patient_page.py" line="163"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="179"/>
+        <location filename="../../ui/patient_page.py" line="193"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="184"/>
+        <location filename="../../ui/patient_page.py" line="198"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="203"/>
+        <location filename="../../ui/patient_page.py" line="202"/>
+        <source>Enlarge</source>
+        <translation>放大图像</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="205"/>
+        <source>Hide the timeline and the lab values to give the images the room</source>
+        <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="225"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="204"/>
+        <location filename="../../ui/patient_page.py" line="226"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="214"/>
+        <location filename="../../ui/patient_page.py" line="236"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="224"/>
+        <location filename="../../ui/patient_page.py" line="247"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="277"/>
+        <location filename="../../ui/patient_page.py" line="302"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="277"/>
+        <location filename="../../ui/patient_page.py" line="302"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="278"/>
+        <location filename="../../ui/patient_page.py" line="303"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="282"/>
+        <location filename="../../ui/patient_page.py" line="307"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="293"/>
-        <location filename="../../ui/patient_page.py" line="294"/>
+        <location filename="../../ui/patient_page.py" line="318"/>
+        <location filename="../../ui/patient_page.py" line="319"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="309"/>
+        <location filename="../../ui/patient_page.py" line="334"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="317"/>
+        <location filename="../../ui/patient_page.py" line="342"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="354"/>
-        <location filename="../../ui/patient_page.py" line="724"/>
-        <location filename="../../ui/patient_page.py" line="805"/>
+        <location filename="../../ui/patient_page.py" line="380"/>
+        <location filename="../../ui/patient_page.py" line="750"/>
+        <location filename="../../ui/patient_page.py" line="850"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="455"/>
+        <location filename="../../ui/patient_page.py" line="481"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="510"/>
+        <location filename="../../ui/patient_page.py" line="536"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="586"/>
+        <location filename="../../ui/patient_page.py" line="612"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="588"/>
+        <location filename="../../ui/patient_page.py" line="614"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="589"/>
+        <location filename="../../ui/patient_page.py" line="615"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="600"/>
+        <location filename="../../ui/patient_page.py" line="626"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="689"/>
+        <location filename="../../ui/patient_page.py" line="715"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="755"/>
+        <location filename="../../ui/patient_page.py" line="781"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="811"/>
+        <location filename="../../ui/patient_page.py" line="856"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="829"/>
+        <location filename="../../ui/patient_page.py" line="875"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="863"/>
+        <location filename="../../ui/patient_page.py" line="909"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="865"/>
+        <location filename="../../ui/patient_page.py" line="911"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="870"/>
+        <location filename="../../ui/patient_page.py" line="916"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="871"/>
+        <location filename="../../ui/patient_page.py" line="917"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="871"/>
+        <location filename="../../ui/patient_page.py" line="917"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="875"/>
+        <location filename="../../ui/patient_page.py" line="921"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1256,6 +1266,11 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <location filename="../../ui/reading_grid.py" line="91"/>
         <source>Layout</source>
         <translation>布局</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="132"/>
+        <source>Drag a series here from the strip</source>
+        <translation>从缩略图栏拖入一个序列</translation>
     </message>
 </context>
 <context>
