@@ -185,6 +185,13 @@ def test_series_strip_thumbnails_and_drop_into_a_second_cell(
         if page.strip.count() >= 4:
             break
     assert page.strip.count() == len(page.study.series)  # type: ignore[union-attr]
+    study = page.study
+    assert study is not None
+    # the study's other series arrive in memory in the background
+    qtbot.waitUntil(
+        lambda: all((study.study_uid, s.uid) in page.series_cache for s in study.series),
+        timeout=60000,
+    )
     qtbot.waitUntil(lambda: not page.strip.item(0).icon().isNull(), timeout=10000)
     mime = page.strip.mimeData([page.strip.item(page.strip.count() - 1)])
     assert isinstance(mime, QMimeData)

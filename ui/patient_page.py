@@ -151,6 +151,10 @@ class PatientPage(QWidget):
         self.runner = runner
         # Decoded series recently opened (bounded): going back to one is instant.
         self.series_cache = series_cache or SeriesCache(default_budget_bytes())
+        # The study's other series are fetched into the cache one at a time, on a thread of
+        # their own, so that the next click on the strip is instant.
+        self.prefetcher = TaskRunner(max_threads=1, parent=self)
+        self._prefetch_task: Task | None = None
         self.connection: Connection | None = None
         self.patient: Patient | None = None
         self.study: ImagingStudyRef | None = None
@@ -377,6 +381,7 @@ class PatientPage(QWidget):
             self._image_result = result
             self._fill_compare_box(result)
             self.cancel_series()
+            self.stop_prefetch()
             self.viewer.clear(self.tr("Loading images…"))
             for cell_index in list(self._cell_series):  # cells showing the previous study
                 task = self._cell_tasks.pop(cell_index, None)
@@ -880,6 +885,40 @@ class PatientPage(QWidget):
         self.busy_changed.emit(False, "")
         self.viewer._update_text()
         self.grid.capture_offsets()
+        self._prefetch_study()
+
+    def _prefetch_study(self) -> None:
+        """Fetch the study's series not yet in memory into the cache, in the background;
+        stops when another result is chosen. Failures only cost the head start."""
+        self.stop_prefetch()
+        if self.connection is None or self.study is None:
+            return
+        study, connection, cache = self.study, self.connection, self.series_cache
+        waiting = [s for s in study.series if (study.study_uid, s.uid) not in cache]
+        if not waiting:
+            return
+
+        def prefetch(*, report: Callable[[Any], None], cancel: threading.Event) -> int:
+            client = connection.dicomweb(study.dicomweb_url)
+            done = 0
+            for series in waiting:
+                if cancel.is_set():
+                    break
+                load_series_cached(client, study, series, lambda _image: None, cancel, cache)
+                done += 1
+            return done
+
+        self._prefetch_task = self.prefetcher.start(
+            prefetch,
+            wants_control=True,
+            on_error=lambda exc: log.info("prefetch stopped: %s", type(exc).__name__),
+        )
+
+    def stop_prefetch(self) -> None:
+        """Cancel the background fetch of the study's other series."""
+        if self._prefetch_task is not None:
+            self._prefetch_task.cancel.set()
+            self._prefetch_task = None
 
     def _image_failed(self, error: Exception, result: Result | None) -> None:
         self.cancel_button.hide()
@@ -937,6 +976,7 @@ class PatientPage(QWidget):
     def close_patient(self) -> None:
         """Stop loading and forget what is shown (leaving the patient or signing out)."""
         self.enlarge_button.setChecked(False)
+        self.stop_prefetch()
         if self._results_task is not None:
             self._results_task.cancel.set()
             self._results_task = None
