@@ -11,10 +11,8 @@ import httpx
 
 from bench.common import record
 from bench.sandbox_data import full_data
-from workstation.config import PlatformEntry
 from workstation.journal import Journal
-from workstation.sandbox_launcher import start_sandbox
-from workstation.services import sign_in
+from workstation.sandbox_launcher import sign_in_demo, start_sandbox
 from workstation.session_script import delivery_faults, drain_outbox, run_session
 
 
@@ -24,13 +22,7 @@ def run(results: dict[str, float]) -> None:
     sandbox = start_sandbox(full_data(), extra_args=("--control-key", key))
     control = {"X-Sandbox-Control-Key": key}
     try:
-        connection = sign_in(
-            PlatformEntry("Sandbox", sandbox.base_url),
-            "dr.li",
-            "hr-demo-2026",
-            remember=False,
-            secrets=None,
-        )
+        connection = sign_in_demo(sandbox.base_url)
         with tempfile.TemporaryDirectory() as tmp:
             httpx.post(
                 f"{sandbox.base_url}/_sandbox/faults",

@@ -31,14 +31,12 @@ from pathlib import Path
 
 from bench.common import record
 from bench.sandbox_data import full_data
-from workstation.config import PlatformEntry
 from workstation.imaging.cache import MIB, SeriesCache, pixel_bytes
 from workstation.imaging.decode import DicomImage
 from workstation.model import ImagingStudyRef, SeriesRef
-from workstation.sandbox_launcher import start_sandbox
-from workstation.services import Connection, LoadedImage, load_series, sign_in
+from workstation.sandbox_launcher import sign_in_demo, start_sandbox
+from workstation.services import Connection, LoadedImage, load_series
 
-PASSWORD = "hr-demo-2026"
 PATIENT = "p0001"  # holds the demo data's large CT series
 STUDIES = 10
 LARGE_SERIES_MIN_IMAGES = 100
@@ -175,13 +173,7 @@ def run(results: dict[str, float]) -> None:
         return
     sandbox = start_sandbox(full_data())
     try:
-        connection = sign_in(
-            PlatformEntry("Sandbox", sandbox.base_url),
-            "dr.li",
-            PASSWORD,
-            remember=False,
-            secrets=None,
-        )
+        connection = sign_in_demo(sandbox.base_url)
         try:
             _measure(connection, results)
         finally:

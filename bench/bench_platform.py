@@ -18,11 +18,8 @@ import httpx
 
 from bench.common import record
 from bench.sandbox_data import full_data
-from workstation.config import PlatformEntry
-from workstation.sandbox_launcher import start_sandbox
-from workstation.services import LoadedImage, load_series, sign_in
-
-PASSWORD = "hr-demo-2026"
+from workstation.sandbox_launcher import sign_in_demo, start_sandbox
+from workstation.services import LoadedImage, load_series
 
 
 def _timeline(connection: object, results: dict[str, float]) -> None:
@@ -121,13 +118,7 @@ def run(results: dict[str, float]) -> None:
     data: Path = full_data()
     sandbox = start_sandbox(data)
     try:
-        connection = sign_in(
-            PlatformEntry("Sandbox", sandbox.base_url),
-            "dr.li",
-            PASSWORD,
-            remember=False,
-            secrets=None,
-        )
+        connection = sign_in_demo(sandbox.base_url)
         try:
             _timeline(connection, results)
             _series(connection, sandbox.base_url, results)

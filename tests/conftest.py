@@ -11,12 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from workstation.sandbox_launcher import RunningSandbox, start_sandbox
+from workstation.sandbox_launcher import DEMO_PASSWORD, RunningSandbox, start_sandbox
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 CLIENT_ID = "hr-workstation"
-DEMO_PASSWORD = "hr-demo-2026"
 
 
 @dataclass

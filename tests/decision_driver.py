@@ -11,13 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-from workstation.config import PlatformEntry
 from workstation.http import PlatformError
 from workstation.journal import Journal
 from workstation.model import Category
 from workstation.recognition.decisions import DecisionKind, new_decision
 from workstation.recognition.outbox import send_pending
-from workstation.services import sign_in
+from workstation.sandbox_launcher import sign_in_demo
 
 
 def main() -> int:
@@ -31,13 +30,7 @@ def main() -> int:
     journal = Journal(args.journal)
     while True:
         try:
-            connection = sign_in(
-                PlatformEntry("Sandbox", args.platform),
-                "dr.li",
-                "hr-demo-2026",
-                remember=False,
-                secrets=None,
-            )
+            connection = sign_in_demo(args.platform)
             catalog = connection.platform.catalog()
             results = [r for page in connection.platform.results("p0003") for r in page.results]
             break

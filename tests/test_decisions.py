@@ -16,9 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import DEMO_PASSWORD, Sandbox
+from tests.conftest import Sandbox
 from workstation import fhir_systems as systems
-from workstation.config import PlatformEntry
 from workstation.journal import Journal, OutboxState
 from workstation.model import Category, Hospital, RecognitionMark, RepeatReason, Result
 from workstation.recognition.decisions import (
@@ -30,7 +29,7 @@ from workstation.recognition.decisions import (
 )
 from workstation.recognition.outbox import next_delay_s, send_pending
 from workstation.recognition.stats import compute, to_csv
-from workstation.services import sign_in
+from workstation.sandbox_launcher import sign_in_demo
 
 CST = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=CST)
@@ -217,13 +216,7 @@ def test_outbox_sends_once_keeps_waiting_offline_and_keeps_rejections(
     clean_faults: Sandbox, tmp_path: Path
 ) -> None:
     sandbox = clean_faults
-    connection = sign_in(
-        PlatformEntry("Sandbox", sandbox.base_url),
-        "dr.li",
-        DEMO_PASSWORD,
-        remember=False,
-        secrets=None,
-    )
+    connection = sign_in_demo(sandbox.base_url)
     try:
         results = [r for page in connection.platform.results("p0001") for r in page.results]
         journal = Journal(tmp_path)

@@ -7,24 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD, Sandbox
-from workstation.config import PlatformEntry
+from tests.conftest import Sandbox
 from workstation.http import ErrorKind, PlatformError
 from workstation.journal import Journal
-from workstation.services import Connection, sign_in
+from workstation.sandbox_launcher import sign_in_demo
+from workstation.services import Connection
 from workstation.session_script import delivery_faults, drain_outbox, run_session
 
 pytestmark = pytest.mark.e2e
 
 
 def _connect(sandbox: Sandbox) -> Connection:
-    return sign_in(
-        PlatformEntry("Sandbox", sandbox.base_url),
-        "dr.li",
-        DEMO_PASSWORD,
-        remember=False,
-        secrets=None,
-    )
+    return sign_in_demo(sandbox.base_url)
 
 
 def test_malformed_json_is_a_clear_error(clean_faults: Sandbox) -> None:

@@ -7,21 +7,15 @@ import threading
 import pytest
 
 from tests.conftest import Sandbox
-from workstation.config import PlatformEntry
 from workstation.imaging.cache import SeriesCache
-from workstation.services import LoadedImage, load_series_cached, sign_in
+from workstation.sandbox_launcher import sign_in_demo
+from workstation.services import LoadedImage, load_series_cached
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_series_opened_again_comes_from_memory(sandbox: Sandbox) -> None:
-    connection = sign_in(
-        PlatformEntry("Sandbox", sandbox.base_url),
-        "dr.li",
-        "hr-demo-2026",
-        remember=False,
-        secrets=None,
-    )
+    connection = sign_in_demo(sandbox.base_url)
     result = next(
         r
         for page in connection.platform.results("p0002")

@@ -14,6 +14,10 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from workstation.services import Connection
 
 log = logging.getLogger("workstation.sandbox")
 _LISTENING = re.compile(r"listening on (https?://127\.0\.0\.1:\d+)")
@@ -102,3 +106,17 @@ def start_sandbox(
         raise SandboxStartError(f"sandbox exited with status {code} before serving")
     log.info("sandbox serving at %s", found[0])
     return RunningSandbox(process, found[0], thread)
+
+
+DEMO_PASSWORD = "hr-demo-2026"  # noqa: S105 — the sandbox demo users (dr.li, dr.wang, admin)
+
+
+def sign_in_demo(base_url: str, username: str = "dr.li") -> Connection:
+    """Sign in to a running sandbox as one of its demo users, remembering nothing (for
+    tests, benchmarks and demos). Raises PlatformError."""
+    from workstation.config import PlatformEntry
+    from workstation.services import sign_in
+
+    return sign_in(
+        PlatformEntry("Sandbox", base_url), username, DEMO_PASSWORD, remember=False, secrets=None
+    )
