@@ -164,6 +164,9 @@ def test_compare_with_a_prior_study_from_another_hospital(qtbot: QtBot, window: 
     page.viewer.go_to(0)
     assert page.compare_viewer.current().position == b  # type: ignore[union-attr]
     page.sync_scroll.setChecked(True)
+    page.compare_viewer.mark_key_image()  # kept with the prior study, not the current one
+    assert len(page.key_images.get(cts[1].id, [])) == 1
+    assert cts[0].id not in page.key_images
     page.viewer.view.window_dragged.emit(0.0, 90.0)
     assert page.compare_viewer.window == page.viewer.window
     window.sign_out()

@@ -224,3 +224,20 @@ def test_a_localizer_inside_an_axial_series_is_its_own_stack(qtbot: QtBot) -> No
     assert viewer.markers["right"].text() == "P"  # a sagittal plane: rows run posterior
     viewer.add_image(_image(z=9.0, number=99))  # more axial images do not pull her back
     assert [s.image.sop_instance_uid for s in viewer.slices] == ["9.9"]
+
+
+def test_auto_window_ignores_a_few_extreme_pixels(qtbot: QtBot) -> None:
+    from workstation.imaging.voi import auto_window
+
+    values = np.linspace(-100.0, 100.0, 10_000).reshape(100, 100)
+    values[0, :5] = 30_000.0  # metal
+    window = auto_window(values)
+    assert window.low == pytest.approx(-98, abs=2.5)
+    assert window.high == pytest.approx(98, abs=2.5)
+    viewer = _shown_viewer(qtbot, _image())
+    auto = next(
+        i for i in range(viewer.preset_box.count()) if viewer.preset_box.itemData(i) == "auto"
+    )
+    viewer.preset_box.activated.emit(auto)
+    assert viewer.window is not None
+    assert viewer.window.explanation == "auto"

@@ -183,8 +183,11 @@ class PatientPage(QWidget):
         self.grid.layout_changed.connect(self._fill_new_cells)
         # cell 1 shows the current result's series; cell 2 is where a prior study opens
         self.viewer, self.compare_viewer = self.grid.cells[0], self.grid.cells[1]
-        for cell in self.grid.cells:
-            cell.key_image_marked.connect(self._key_image)
+        for index, cell in enumerate(self.grid.cells):
+            cell.key_image_marked.connect(
+                lambda png, caption, mm, i=index: self._key_image(i, png, caption, mm)
+            )
+        self._cell_results: dict[int, Result] = {}  # cells 2… → the result they show
         self.mark_stores: dict[str, MarkStore] = {}
         self._cell_tasks: dict[int, Task] = {}
         self._cell_series: dict[int, str] = {}  # cell → series UID shown (current study)
@@ -530,8 +533,9 @@ class PatientPage(QWidget):
             self._record(result, DecisionKind.ACCEPTED)
 
     # --- printed summary ---------------------------------------------------------------------
-    def _key_image(self, png: bytes, caption: str, mm_per_pixel: object) -> None:
-        result = self._image_result
+    def _key_image(self, cell: int, png: bytes, caption: str, mm_per_pixel: object) -> None:
+        """A key image belongs to the result its cell shows (a prior study's to the prior)."""
+        result = self._image_result if cell == 0 else self._cell_results.get(cell)
         if result is None:
             return
         spacing = float(mm_per_pixel) if isinstance(mm_per_pixel, float) else None
@@ -754,6 +758,7 @@ class PatientPage(QWidget):
             previous.cancel.set()
         cell.clear(self.tr("Loading images…"))
         cell.set_mark_store(self.mark_stores.setdefault(result.id, MarkStore()))
+        self._cell_results[cell_index] = result
 
         def arrived(loaded: LoadedImage) -> None:
             if loaded.image is not None:
@@ -985,6 +990,7 @@ class PatientPage(QWidget):
             task.cancel.set()
         self._cell_tasks = {}
         self._cell_series = {}
+        self._cell_results = {}
         self.mark_stores = {}
         self.timeline.clear()
         self.grid.clear()

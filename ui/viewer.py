@@ -41,7 +41,7 @@ from workstation.imaging.presets import DEFAULT_PRESETS, WindowPreset, presets_f
 from workstation.imaging.render import modality_values, render_frame
 from workstation.imaging.roi import angle_degrees, region_stats
 from workstation.imaging.view_transform import ViewTransform
-from workstation.imaging.voi import Window, full_range_window
+from workstation.imaging.voi import Window, auto_window, full_range_window
 
 _INVERTED_LUT = np.arange(255, -1, -1, dtype=np.uint8)
 
@@ -510,15 +510,17 @@ class ImageViewer(QWidget):
         for preset in presets_for(self.presets, image.modality):
             label = f"{preset_display_name(preset.name)}  {preset.center:g}/{preset.width:g}"
             self.preset_box.addItem(label, preset.window)
+        self.preset_box.addItem(self.tr("Auto (1–99 %)"), "auto")
         self.preset_box.addItem(self.tr("Full range"), None)
 
     def _preset_chosen(self, index: int) -> None:
-        window = self.preset_box.itemData(index)
-        if window is None and self.slices:
-            current = self.slices[self.index]
-            window = full_range_window(modality_values(current.image, current.frame))
-        if window is not None:
-            self.set_window(window)
+        choice = self.preset_box.itemData(index)
+        current = self.current()
+        if isinstance(choice, Window):
+            self.set_window(choice)
+        elif current is not None and not current.image.is_color:
+            values = modality_values(current.image, current.frame)
+            self.set_window(auto_window(values) if choice == "auto" else full_range_window(values))
 
     # --- display ---------------------------------------------------------------------------
     def current(self) -> Slice | None:

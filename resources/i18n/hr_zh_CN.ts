@@ -385,7 +385,7 @@
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="199"/>
-        <location filename="../../ui/viewer.py" line="767"/>
+        <location filename="../../ui/viewer.py" line="769"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
@@ -476,57 +476,62 @@
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="513"/>
+        <source>Auto (1–99 %)</source>
+        <translation>自动（1–99 %）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="514"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="767"/>
+        <location filename="../../ui/viewer.py" line="769"/>
         <source>Text:</source>
         <translation>文字：</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="829"/>
+        <location filename="../../ui/viewer.py" line="831"/>
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="831"/>
+        <location filename="../../ui/viewer.py" line="833"/>
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="859"/>
+        <location filename="../../ui/viewer.py" line="861"/>
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="861"/>
+        <location filename="../../ui/viewer.py" line="863"/>
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="863"/>
+        <location filename="../../ui/viewer.py" line="865"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="863"/>
+        <location filename="../../ui/viewer.py" line="865"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="863"/>
+        <location filename="../../ui/viewer.py" line="865"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1032"/>
+        <location filename="../../ui/viewer.py" line="1034"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="932"/>
-        <location filename="../../ui/viewer.py" line="1038"/>
+        <location filename="../../ui/viewer.py" line="934"/>
+        <location filename="../../ui/viewer.py" line="1040"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
@@ -541,37 +546,37 @@
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要（K）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1044"/>
+        <location filename="../../ui/viewer.py" line="1046"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1046"/>
+        <location filename="../../ui/viewer.py" line="1048"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1051"/>
+        <location filename="../../ui/viewer.py" line="1053"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1054"/>
+        <location filename="../../ui/viewer.py" line="1056"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1060"/>
+        <location filename="../../ui/viewer.py" line="1062"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1061"/>
+        <location filename="../../ui/viewer.py" line="1063"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1062"/>
+        <location filename="../../ui/viewer.py" line="1064"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -880,185 +885,185 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="161"/>
+        <location filename="../../ui/patient_page.py" line="165"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="163"/>
+        <location filename="../../ui/patient_page.py" line="167"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="193"/>
+        <location filename="../../ui/patient_page.py" line="200"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="198"/>
+        <location filename="../../ui/patient_page.py" line="205"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="202"/>
+        <location filename="../../ui/patient_page.py" line="209"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="205"/>
+        <location filename="../../ui/patient_page.py" line="212"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="225"/>
+        <location filename="../../ui/patient_page.py" line="232"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="226"/>
+        <location filename="../../ui/patient_page.py" line="233"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="236"/>
+        <location filename="../../ui/patient_page.py" line="243"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="247"/>
+        <location filename="../../ui/patient_page.py" line="254"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="302"/>
+        <location filename="../../ui/patient_page.py" line="309"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="302"/>
+        <location filename="../../ui/patient_page.py" line="309"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="303"/>
+        <location filename="../../ui/patient_page.py" line="310"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="307"/>
+        <location filename="../../ui/patient_page.py" line="314"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="318"/>
-        <location filename="../../ui/patient_page.py" line="319"/>
+        <location filename="../../ui/patient_page.py" line="325"/>
+        <location filename="../../ui/patient_page.py" line="326"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="334"/>
+        <location filename="../../ui/patient_page.py" line="341"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="342"/>
+        <location filename="../../ui/patient_page.py" line="349"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="380"/>
-        <location filename="../../ui/patient_page.py" line="750"/>
-        <location filename="../../ui/patient_page.py" line="850"/>
+        <location filename="../../ui/patient_page.py" line="388"/>
+        <location filename="../../ui/patient_page.py" line="759"/>
+        <location filename="../../ui/patient_page.py" line="860"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="481"/>
+        <location filename="../../ui/patient_page.py" line="489"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="536"/>
+        <location filename="../../ui/patient_page.py" line="545"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="612"/>
+        <location filename="../../ui/patient_page.py" line="621"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="614"/>
+        <location filename="../../ui/patient_page.py" line="623"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="615"/>
+        <location filename="../../ui/patient_page.py" line="624"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="626"/>
+        <location filename="../../ui/patient_page.py" line="635"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="715"/>
+        <location filename="../../ui/patient_page.py" line="724"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="781"/>
+        <location filename="../../ui/patient_page.py" line="791"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="856"/>
+        <location filename="../../ui/patient_page.py" line="866"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="875"/>
+        <location filename="../../ui/patient_page.py" line="885"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="909"/>
+        <location filename="../../ui/patient_page.py" line="953"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="911"/>
+        <location filename="../../ui/patient_page.py" line="955"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="916"/>
+        <location filename="../../ui/patient_page.py" line="960"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="917"/>
+        <location filename="../../ui/patient_page.py" line="961"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="917"/>
+        <location filename="../../ui/patient_page.py" line="961"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="921"/>
+        <location filename="../../ui/patient_page.py" line="965"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>

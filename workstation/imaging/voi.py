@@ -92,6 +92,23 @@ def full_range_window(values: npt.ArrayLike) -> Window:
     return Window(low + width / 2, width, VoiFunction.LINEAR_EXACT, "full range")
 
 
+def auto_window(
+    values: npt.ArrayLike, low_percent: float = 1.0, high_percent: float = 99.0
+) -> Window:
+    """A LINEAR window over the bulk of the data: from the ``low_percent`` to the
+    ``high_percent`` percentile of the values (modality units), so that a few extreme
+    pixels (metal, padding, burned-in text) do not flatten the contrast. Large frames are
+    sampled (every n-th pixel) to stay fast. Raises ValueError for an empty array."""
+    x = np.asarray(values)
+    if x.size == 0:
+        raise ValueError("no values to window")
+    step = max(1, int(np.sqrt(x.size / 250_000)))
+    sample = x[::step, ::step] if x.ndim == 2 else x.ravel()[:: step * step]
+    low, high = (float(v) for v in np.percentile(sample, [low_percent, high_percent]))
+    width = max(high - low, 1.0)
+    return Window(low + width / 2, width, VoiFunction.LINEAR, "auto")
+
+
 def to_uint8(display: npt.ArrayLike) -> npt.NDArray[np.uint8]:
     """Round display values in [0, 255] to 8-bit grey."""
     return np.clip(np.rint(np.asarray(display, dtype=np.float64)), 0, 255).astype(np.uint8)
