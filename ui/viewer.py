@@ -733,8 +733,12 @@ class ImageViewer(QWidget):
         return mark
 
     def _centre_and_span(self) -> tuple[float, float, float]:
+        """The view's centre and the size new marks are scaled to: the visible part of the
+        image, so a new line never reaches far past the anatomy in a wide cell."""
         (x0, x1), (y0, y1) = self.view.viewRange()
-        return (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0)
+        width, height = self._transform().view_size
+        span = min(x1 - x0, y1 - y0, max(width, height))
+        return (x0 + x1) / 2, (y0 + y1) / 2, span
 
     def add_length(self) -> None:
         """A length line in the middle of the view (drag its handles); shows mm when the
