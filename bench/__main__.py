@@ -6,6 +6,7 @@ import os
 import sys
 
 from bench import (
+    bench_decode,
     bench_faults,
     bench_generate,
     bench_memory,
@@ -19,6 +20,7 @@ from bench.common import write_results
 BENCHMARKS = [
     bench_startup,
     bench_viewer,
+    bench_decode,
     bench_platform,
     bench_memory,
     bench_summary,
