@@ -241,3 +241,20 @@ def test_auto_window_ignores_a_few_extreme_pixels(qtbot: QtBot) -> None:
     viewer.preset_box.activated.emit(auto)
     assert viewer.window is not None
     assert viewer.window.explanation == "auto"
+
+
+def test_clicking_a_mark_selects_it_and_delete_removes_only_that_one(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    viewer.add_rectangle()
+    viewer.add_length()  # the newest mark is selected
+    rectangle = viewer.mark_layer.graphics[0]
+    assert viewer.mark_layer.selected != rectangle.mark.ident
+    (x0, y0), (x1, y1) = viewer.mark_layer.view_points(rectangle)
+    inside = QPointF((x0 + x1) / 2, y0 + (y1 - y0) * 0.2)  # away from the length line
+    position = viewer.graphics.mapFromScene(viewer.view.mapViewToScene(inside))
+    qtbot.mouseClick(viewer.graphics.viewport(), Qt.MouseButton.LeftButton, pos=position)
+    assert viewer.mark_layer.selected == rectangle.mark.ident
+    qtbot.keyClick(viewer, Qt.Key.Key_Delete)
+    key = viewer.slice_key()
+    assert key is not None
+    assert [m.kind.value for m in viewer.marks.marks(key)] == ["length"]
