@@ -196,6 +196,13 @@ def test_series_strip_thumbnails_and_drop_into_a_second_cell(
         timeout=60000,
     )
     qtbot.waitUntil(lambda: not page.strip.item(0).icon().isNull(), timeout=10000)
+    # a cell whose series is replaced at once shows only the new one (the first download's
+    # images, already queued from memory, are dropped)
+    page._series_into_cell(1, 1)
+    page._series_into_cell(1, 2)
+    qtbot.waitUntil(lambda: not window.runner.busy and bool(page.compare_viewer.slices))
+    shown = {s.image.series_instance_uid for st in page.compare_viewer.stacks.values() for s in st}
+    assert shown == {study.series[2].uid}
     mime = page.strip.mimeData([page.strip.item(page.strip.count() - 1)])
     assert isinstance(mime, QMimeData)
     page.grid.series_dropped.emit(1, page.strip.count() - 1)  # what a drop on cell 2 sends

@@ -188,6 +188,9 @@ class PatientPage(QWidget):
                 lambda png, caption, mm, i=index: self._key_image(i, png, caption, mm)
             )
         self._cell_results: dict[int, Result] = {}  # cells 2… → the result they show
+        self._cell_generation: dict[int, int] = {}  # which download a cell listens to
+        self._claimed_cell = -1
+        self._main_generation = 0
         self.mark_stores: dict[str, MarkStore] = {}
         self._cell_tasks: dict[int, Task] = {}
         self._cell_series: dict[int, str] = {}  # cell → series UID shown (current study)
@@ -387,9 +390,7 @@ class PatientPage(QWidget):
             self.stop_prefetch()
             self.viewer.clear(self.tr("Loading images…"))
             for cell_index in list(self._cell_series):  # cells showing the previous study
-                task = self._cell_tasks.pop(cell_index, None)
-                if task is not None:
-                    task.cancel.set()
+                self._stop_cell(cell_index)
                 self.grid.cells[cell_index].clear()
             self._cell_series = {}
             self.series_box.clear()
@@ -740,8 +741,8 @@ class PatientPage(QWidget):
         if self.connection is None or self.study is None or self._image_result is None:
             return
         study, connection = self.study, self.connection
-        self.grid.ensure_cells(cell_index + 1)
-        self._cell_series[cell_index] = study.series[series_index].uid
+        self._cell_series[cell_index] = study.series[series_index].uid  # before the layout grows
+        self._ensure_cells(cell_index + 1, claimed=cell_index)
         self._load_into_cell(
             cell_index,
             self._image_result,
@@ -753,15 +754,16 @@ class PatientPage(QWidget):
     def _load_into_cell(self, cell_index: int, result: Result, fetch: Callable[..., int]) -> None:
         """Download into a cell other than the first; its marks belong to ``result``."""
         cell = self.grid.cells[cell_index]
-        previous = self._cell_tasks.pop(cell_index, None)
-        if previous is not None:
-            previous.cancel.set()
+        self._stop_cell(cell_index)
         cell.clear(self.tr("Loading images…"))
         cell.set_mark_store(self.mark_stores.setdefault(result.id, MarkStore()))
         self._cell_results[cell_index] = result
+        generation = self._cell_generation[cell_index]
 
         def arrived(loaded: LoadedImage) -> None:
-            if loaded.image is not None:
+            # Images of a download this cell has since replaced may still be queued: they
+            # must never mix into another series (or another patient's study) on screen.
+            if loaded.image is not None and self._cell_generation[cell_index] == generation:
                 cell.add_image(loaded.image)
 
         self._cell_tasks[cell_index] = self.runner.start(
@@ -771,6 +773,13 @@ class PatientPage(QWidget):
             on_result=lambda _n: self.grid.capture_offsets(),
             on_error=lambda exc: cell.show_message(describe(exc)),
         )
+
+    def _stop_cell(self, cell_index: int) -> None:
+        """Cancel a cell's download and ignore whatever of it is still queued."""
+        task = self._cell_tasks.pop(cell_index, None)
+        if task is not None:
+            task.cancel.set()
+        self._cell_generation[cell_index] = self._cell_generation.get(cell_index, 0) + 1
 
     def _fill_new_cells(self, count: int) -> None:
         """Cells a larger layout adds show the study's next series not yet on screen."""
@@ -783,6 +792,8 @@ class PatientPage(QWidget):
         for cell_index in range(1, count):
             if not waiting:
                 break
+            if cell_index == self._claimed_cell:
+                continue
             if not self.grid.cells[cell_index].slices and cell_index not in self._cell_tasks:
                 self._series_into_cell(cell_index, waiting.pop(0))
 
@@ -838,9 +849,17 @@ class PatientPage(QWidget):
         self.timeline.setVisible(not enlarged)
         self.lab_tabs.setVisible(not enlarged)
 
+    def _ensure_cells(self, count: int, claimed: int) -> None:
+        """Grow the layout to ``count`` cells without filling ``claimed`` (about to load)."""
+        self._claimed_cell = claimed
+        try:
+            self.grid.ensure_cells(count)
+        finally:
+            self._claimed_cell = -1
+
     def _open_second_cell(self) -> None:
         """At least two cells; the timeline gives way to the images."""
-        self.grid.ensure_cells(2)
+        self._ensure_cells(2, claimed=1)
         sizes = self.main_splitter.sizes()
         if len(sizes) == 2 and sizes[0] > 380:
             self.main_splitter.setSizes([380, sizes[0] + sizes[1] - 380])
@@ -871,7 +890,10 @@ class PatientPage(QWidget):
             index,
             self.series_cache,
             wants_control=True,
-            on_progress=self._image_arrived,
+            # images of a replaced download may still be queued: only this one's count
+            on_progress=lambda loaded, generation=self._main_generation: (
+                self._image_arrived(loaded) if generation == self._main_generation else None
+            ),
             on_result=self._series_done,
             on_error=lambda exc: self._image_failed(exc, None),
         )
@@ -941,6 +963,7 @@ class PatientPage(QWidget):
 
     def cancel_series(self) -> None:
         """Stop a running image download (what arrived stays on screen)."""
+        self._main_generation += 1  # images still queued from it are dropped
         if self._series_task is not None:
             self._series_task.cancel.set()
             self._series_task = None
@@ -986,9 +1009,8 @@ class PatientPage(QWidget):
             self._results_task.cancel.set()
             self._results_task = None
         self.cancel_series()
-        for task in self._cell_tasks.values():
-            task.cancel.set()
-        self._cell_tasks = {}
+        for cell_index in range(len(self.grid.cells)):
+            self._stop_cell(cell_index)
         self._cell_series = {}
         self._cell_results = {}
         self.mark_stores = {}
