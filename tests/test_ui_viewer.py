@@ -258,3 +258,27 @@ def test_clicking_a_mark_selects_it_and_delete_removes_only_that_one(qtbot: QtBo
     key = viewer.slice_key()
     assert key is not None
     assert [m.kind.value for m in viewer.marks.marks(key)] == ["length"]
+
+
+def test_grid_layouts_and_double_click_shows_one_cell_alone(qtbot: QtBot) -> None:
+    from ui.reading_grid import ReadingGrid
+
+    grid = ReadingGrid()
+    qtbot.addWidget(grid)
+    grid.resize(900, 700)
+    grid.show()
+    grid.cells[2].add_image(_image())
+    grid.set_layout(2, 2)
+    assert [frame.isVisible() for frame in grid.frames[:5]] == [True, True, True, True, False]
+    assert grid.cells[1].message.isVisible()  # an empty cell says what to do
+    viewport = grid.cells[2].graphics.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton)
+    assert grid.active == 2
+    assert grid.toolbars.currentWidget() is grid.cells[2].toolbar
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton)
+    assert grid.solo == 2
+    assert [frame.isVisible() for frame in grid.frames[:4]] == [False, False, True, False]
+    qtbot.waitUntil(lambda: grid.cells[2].width() > 800)
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton)
+    assert grid.solo is None
+    assert all(frame.isVisible() for frame in grid.frames[:4])

@@ -47,6 +47,7 @@ class ReadingGrid(QWidget):
         self._syncing = False
         self.active = 0
         self.shape = (1, 1)
+        self.solo: int | None = None  # a cell shown alone (double-click), layout kept
         for index, cell in enumerate(self.cells):
             cell.setObjectName("viewer" if index == 0 else f"viewer{index + 1}")
             cell.layout().removeWidget(cell.toolbar)
@@ -68,7 +69,11 @@ class ReadingGrid(QWidget):
 
         self.layout_box = QComboBox()
         self.layout_box.setObjectName("layoutBox")
-        self.layout_box.setToolTip(self.tr("Cells side by side; drag a series into any cell"))
+        self.layout_box.setToolTip(
+            self.tr(
+                "Cells side by side; drag a series into any cell; double-click a cell to show it alone"
+            )
+        )
         for rows, columns in LAYOUTS:
             self.layout_box.addItem(f"{rows}×{columns}", (rows, columns))
         self.layout_box.activated.connect(lambda i: self.set_layout(*self.layout_box.itemData(i)))
@@ -104,6 +109,7 @@ class ReadingGrid(QWidget):
     def set_layout(self, rows: int, columns: int) -> None:
         """Show ``rows`` × ``columns`` cells (the others keep their images, hidden)."""
         self.shape = (rows, columns)
+        self.solo = None
         index = next((i for i, shape in enumerate(LAYOUTS) if shape == (rows, columns)), -1)
         self.layout_box.setCurrentIndex(index)
         self._place()
@@ -138,7 +144,22 @@ class ReadingGrid(QWidget):
 
     def _fit_cells(self) -> None:
         for cell in self.visible_cells():
-            cell.fit()
+            if cell.isVisible():
+                cell.fit()
+
+    def toggle_solo(self, index: int) -> None:
+        """Show one cell alone in the whole image area, or go back to the layout."""
+        if self.solo is not None or self.shape == (1, 1):
+            self.solo = None
+            self._place()
+            return
+        self.solo = index
+        for i, frame in enumerate(self.frames):
+            self.grid.removeWidget(frame)
+            if i != index:
+                frame.hide()
+        self.grid.addWidget(self.frames[index], 0, 0, 2, 3)
+        QTimer.singleShot(0, self._fit_cells)
 
     def visible_cells(self) -> list[ImageViewer]:
         """The cells of the current layout, row by row."""
@@ -159,6 +180,10 @@ class ReadingGrid(QWidget):
         return self.cells[self.active]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.MouseButtonDblClick:
+            for index, cell in enumerate(self.cells):
+                if watched is cell.graphics.viewport():
+                    self.toggle_solo(index)
         if event.type() == QEvent.Type.MouseButtonPress:
             for index, cell in enumerate(self.cells):
                 if watched is cell.graphics.viewport() and index != self.active:

@@ -385,7 +385,7 @@
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="199"/>
-        <location filename="../../ui/viewer.py" line="769"/>
+        <location filename="../../ui/viewer.py" line="773"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
@@ -485,53 +485,53 @@
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="769"/>
+        <location filename="../../ui/viewer.py" line="773"/>
         <source>Text:</source>
         <translation>文字：</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="831"/>
+        <location filename="../../ui/viewer.py" line="835"/>
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="833"/>
+        <location filename="../../ui/viewer.py" line="837"/>
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="861"/>
+        <location filename="../../ui/viewer.py" line="865"/>
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="863"/>
+        <location filename="../../ui/viewer.py" line="867"/>
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="865"/>
+        <location filename="../../ui/viewer.py" line="869"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="865"/>
+        <location filename="../../ui/viewer.py" line="869"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="865"/>
+        <location filename="../../ui/viewer.py" line="869"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1034"/>
+        <location filename="../../ui/viewer.py" line="1038"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="934"/>
-        <location filename="../../ui/viewer.py" line="1040"/>
+        <location filename="../../ui/viewer.py" line="938"/>
+        <location filename="../../ui/viewer.py" line="1044"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
@@ -546,37 +546,37 @@
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要（K）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1046"/>
+        <location filename="../../ui/viewer.py" line="1050"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1048"/>
+        <location filename="../../ui/viewer.py" line="1052"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1053"/>
+        <location filename="../../ui/viewer.py" line="1057"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1056"/>
+        <location filename="../../ui/viewer.py" line="1060"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1062"/>
+        <location filename="../../ui/viewer.py" line="1066"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1063"/>
+        <location filename="../../ui/viewer.py" line="1067"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1064"/>
+        <location filename="../../ui/viewer.py" line="1068"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -895,175 +895,175 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="200"/>
+        <location filename="../../ui/patient_page.py" line="203"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="205"/>
+        <location filename="../../ui/patient_page.py" line="208"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="209"/>
+        <location filename="../../ui/patient_page.py" line="212"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="212"/>
+        <location filename="../../ui/patient_page.py" line="215"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="232"/>
+        <location filename="../../ui/patient_page.py" line="235"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="233"/>
+        <location filename="../../ui/patient_page.py" line="236"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="243"/>
+        <location filename="../../ui/patient_page.py" line="246"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="254"/>
+        <location filename="../../ui/patient_page.py" line="257"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="309"/>
+        <location filename="../../ui/patient_page.py" line="312"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="309"/>
+        <location filename="../../ui/patient_page.py" line="312"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="310"/>
+        <location filename="../../ui/patient_page.py" line="313"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="314"/>
+        <location filename="../../ui/patient_page.py" line="317"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="325"/>
-        <location filename="../../ui/patient_page.py" line="326"/>
+        <location filename="../../ui/patient_page.py" line="328"/>
+        <location filename="../../ui/patient_page.py" line="329"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="341"/>
+        <location filename="../../ui/patient_page.py" line="344"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="349"/>
+        <location filename="../../ui/patient_page.py" line="352"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="388"/>
-        <location filename="../../ui/patient_page.py" line="759"/>
-        <location filename="../../ui/patient_page.py" line="860"/>
+        <location filename="../../ui/patient_page.py" line="391"/>
+        <location filename="../../ui/patient_page.py" line="758"/>
+        <location filename="../../ui/patient_page.py" line="879"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="489"/>
+        <location filename="../../ui/patient_page.py" line="490"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="545"/>
+        <location filename="../../ui/patient_page.py" line="546"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="621"/>
+        <location filename="../../ui/patient_page.py" line="622"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="623"/>
+        <location filename="../../ui/patient_page.py" line="624"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="624"/>
+        <location filename="../../ui/patient_page.py" line="625"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="635"/>
+        <location filename="../../ui/patient_page.py" line="636"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="724"/>
+        <location filename="../../ui/patient_page.py" line="725"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="791"/>
+        <location filename="../../ui/patient_page.py" line="802"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="866"/>
+        <location filename="../../ui/patient_page.py" line="885"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="885"/>
+        <location filename="../../ui/patient_page.py" line="907"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="953"/>
+        <location filename="../../ui/patient_page.py" line="976"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="955"/>
+        <location filename="../../ui/patient_page.py" line="978"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="960"/>
+        <location filename="../../ui/patient_page.py" line="983"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="961"/>
+        <location filename="../../ui/patient_page.py" line="984"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="961"/>
+        <location filename="../../ui/patient_page.py" line="984"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="965"/>
+        <location filename="../../ui/patient_page.py" line="988"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1243,37 +1243,37 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>ReadingGrid</name>
     <message>
-        <location filename="../../ui/reading_grid.py" line="71"/>
-        <source>Cells side by side; drag a series into any cell</source>
-        <translation>多窗格并排显示；可将序列拖入任一窗格</translation>
+        <location filename="../../ui/reading_grid.py" line="74"/>
+        <source>Cells side by side; drag a series into any cell; double-click a cell to show it alone</source>
+        <translation>多窗格并排显示；可将序列拖入任一窗格；双击窗格单独显示</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="75"/>
+        <location filename="../../ui/reading_grid.py" line="80"/>
         <source>Sync slices</source>
         <translation>同步层面</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="78"/>
+        <location filename="../../ui/reading_grid.py" line="83"/>
         <source>Scroll all cells by slice position; the offset shown when you tick it is kept (align first, then tick)</source>
         <translation>按层面位置同步翻动所有窗格；勾选时的位置差会保持（先对齐，再勾选）</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="81"/>
+        <location filename="../../ui/reading_grid.py" line="86"/>
         <source>Sync W/L</source>
         <translation>同步窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="82"/>
+        <location filename="../../ui/reading_grid.py" line="87"/>
         <source>Sync zoom</source>
         <translation>同步缩放</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="91"/>
+        <location filename="../../ui/reading_grid.py" line="96"/>
         <source>Layout</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="132"/>
+        <location filename="../../ui/reading_grid.py" line="138"/>
         <source>Drag a series here from the strip</source>
         <translation>从缩略图栏拖入一个序列</translation>
     </message>
