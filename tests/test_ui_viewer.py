@@ -282,3 +282,17 @@ def test_grid_layouts_and_double_click_shows_one_cell_alone(qtbot: QtBot) -> Non
     qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton)
     assert grid.solo is None
     assert all(frame.isVisible() for frame in grid.frames[:4])
+
+
+def test_user_presets_replace_the_menu_of_every_cell(qtbot: QtBot) -> None:
+    from ui.reading_grid import ReadingGrid
+    from workstation.imaging.presets import WindowPreset
+
+    grid = ReadingGrid()
+    qtbot.addWidget(grid)
+    grid.cells[0].add_image(_image())
+    grid.set_window_presets([WindowPreset("Temporal bone", "CT", 700, 4000)])
+    labels = [grid.cells[0].preset_box.itemText(i) for i in range(grid.cells[0].preset_box.count())]
+    assert any("Temporal bone  700/4000" in label for label in labels)
+    assert not any("-600/1500" in label for label in labels)  # the default lung preset is gone
+    assert grid.cells[3].presets == (WindowPreset("Temporal bone", "CT", 700, 4000),)
