@@ -16,8 +16,13 @@ TS = ROOT / "resources" / "i18n" / "hr_zh_CN.ts"
 pytestmark = pytest.mark.unit
 
 
-def _sources(path: Path) -> dict[str, ET.Element]:
-    return {m.findtext("source", ""): m for m in ET.parse(path).iter("message")}
+def _sources(path: Path) -> dict[tuple[str, str], ET.Element]:
+    """Messages by (context, source): Qt looks translations up per class."""
+    return {
+        (context.findtext("name", ""), message.findtext("source", "")): message
+        for context in ET.parse(path).iter("context")
+        for message in context.iter("message")
+    }
 
 
 def test_every_source_string_is_translated() -> None:
@@ -41,5 +46,13 @@ def test_catalogue_is_up_to_date_with_the_code(tmp_path: Path) -> None:
     shutil.copy(TS, fresh)
     sources = sorted(str(p) for p in (ROOT / "ui").glob("*.py"))
     subprocess.run([tool, *sources, "-ts", str(fresh)], check=True, capture_output=True)
-    new = set(_sources(fresh)) - set(_sources(TS))
+    current = _sources(TS)
+    new = {key for key, message in _sources(fresh).items() if key not in current}
+    stale = {
+        key
+        for key, message in _sources(fresh).items()
+        if message.find("translation") is not None
+        and message.find("translation").get("type") in ("vanished", "obsolete")  # type: ignore[union-attr]
+    }
     assert new == set(), "run lupdate and translate these strings"
+    assert stale == set(), "run lupdate -no-obsolete"

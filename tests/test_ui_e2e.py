@@ -187,8 +187,8 @@ def test_series_strip_thumbnails_and_drop_into_a_second_cell(
         qtbot.waitUntil(lambda: page.strip.count() > 0 and not window.runner.busy, timeout=30000)
         if page.strip.count() >= 4:
             break
-    assert page.strip.count() == len(page.study.series)  # type: ignore[union-attr]
-    study = page.study
+    assert page.strip.count() == len(page.images.study.series)  # type: ignore[union-attr]
+    study = page.images.study
     assert study is not None
     # the study's other series arrive in memory in the background
     qtbot.waitUntil(
@@ -198,8 +198,8 @@ def test_series_strip_thumbnails_and_drop_into_a_second_cell(
     qtbot.waitUntil(lambda: not page.strip.item(0).icon().isNull(), timeout=10000)
     # a cell whose series is replaced at once shows only the new one (the first download's
     # images, already queued from memory, are dropped)
-    page._series_into_cell(1, 1)
-    page._series_into_cell(1, 2)
+    page.images._series_into_cell(1, 1)
+    page.images._series_into_cell(1, 2)
     qtbot.waitUntil(lambda: not window.runner.busy and bool(page.compare_viewer.slices))
     shown = {s.image.series_instance_uid for st in page.compare_viewer.stacks.values() for s in st}
     assert shown == {study.series[2].uid}
@@ -228,7 +228,7 @@ def test_series_strip_thumbnails_and_drop_into_a_second_cell(
     qtbot.waitUntil(
         lambda: not window.runner.busy and bool(page.grid.cells[3].slices), timeout=30000
     )
-    first_uid = page.study.series[0].uid  # type: ignore[union-attr]
+    first_uid = page.images.study.series[0].uid  # type: ignore[union-attr]
     assert page.grid.cells[3].current().image.series_instance_uid == first_uid  # type: ignore[union-attr]
     window.sign_out()
     assert page.grid.shape == (1, 1)

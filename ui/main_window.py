@@ -529,7 +529,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.idle.detach()
         self.runner.shutdown()
-        self.patient_page.prefetcher.shutdown()
+        self.patient_page.images.prefetcher.shutdown()
         if self.signed is not None:
             self.signed.connection.client.close()
         super().closeEvent(event)

@@ -13,14 +13,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
     QTabWidget,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,15 +27,13 @@ from ui.decision_panel import DecisionPanel
 from ui.error_banner import ErrorBanner
 from ui.lab_table import LabTable
 from ui.messages import describe
-from ui.reading_grid import ReadingGrid
-from ui.series_strip import SeriesStrip
+from ui.study_images import StudyImages
 from ui.summary_dialog import SummaryDialog
 from ui.timeline import TimelineWidget
 from ui.trend_plot import TrendPlot
 from ui.workers import Task, TaskRunner
 from workstation.http import ErrorKind, PlatformError
-from workstation.imaging.cache import SeriesCache, default_budget_bytes
-from workstation.imaging.marks import MarkStore
+from workstation.imaging.cache import SeriesCache
 from workstation.imaging.presets import WindowPreset
 from workstation.journal import Journal, JournalEntry
 from workstation.labs.analytes import AnalyteTable
@@ -60,26 +56,11 @@ from workstation.recognition.decisions import (
     record_sentence,
 )
 from workstation.redact import mask_id_card
-from workstation.services import Connection, LoadedImage, load_series_cached
+from workstation.services import Connection, load_series_cached
 from workstation.summary.model import KeyImage, SummaryInput, SummaryItem
 from workstation.timeline import same_visit
 
 log = logging.getLogger("ui.patient")
-
-
-# Dark reading theme around the images (a bright frame distorts perceived grey levels);
-# the forms around it stay light.
-READING_THEME = """
-#readingPane { background: #1e1e1e; }
-#readingPane QLabel { color: #e0e0e0; }
-#readingPane QPushButton, #readingPane QComboBox, #readingPane QToolButton,
-#readingPane QSpinBox {
-    background: #333; color: #eee; border: 1px solid #555; padding: 3px 6px; }
-#readingPane QPushButton:checked, #readingPane QToolButton:checked { background: #1565c0; }
-#readingPane QToolButton:hover, #readingPane QPushButton:hover { border-color: #90caf9; }
-#readingPane QCheckBox { color: #e0e0e0; }
-#readingPane QListWidget { background: #262626; color: #e0e0e0; border: none; }
-"""
 
 
 @dataclass(frozen=True)
@@ -149,17 +130,9 @@ class PatientPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.runner = runner
-        # Decoded series recently opened (bounded): going back to one is instant.
-        self.series_cache = series_cache or SeriesCache(default_budget_bytes())
-        # The study's other series are fetched into the cache one at a time, on a thread of
-        # their own, so that the next click on the strip is instant.
-        self.prefetcher = TaskRunner(max_threads=1, parent=self)
-        self._prefetch_task: Task | None = None
         self.connection: Connection | None = None
         self.patient: Patient | None = None
-        self.study: ImagingStudyRef | None = None
         self._results_task: Task | None = None
-        self._series_task: Task | None = None
         self._selection_serial = 0
 
         self.back_button = QPushButton(self.tr("← Patients"))
@@ -178,43 +151,17 @@ class PatientPage(QWidget):
         self.banner = ErrorBanner()
         self.timeline = TimelineWidget()
         self.timeline.result_selected.connect(self.show_result)
-        self.grid = ReadingGrid()
-        self.grid.series_dropped.connect(self._series_into_cell)
-        self.grid.layout_changed.connect(self._fill_new_cells)
-        # cell 1 shows the current result's series; cell 2 is where a prior study opens
-        self.viewer, self.compare_viewer = self.grid.cells[0], self.grid.cells[1]
-        for index, cell in enumerate(self.grid.cells):
-            cell.key_image_marked.connect(
-                lambda png, caption, mm, i=index: self._key_image(i, png, caption, mm)
-            )
-        self._cell_results: dict[int, Result] = {}  # cells 2… → the result they show
-        self._cell_generation: dict[int, int] = {}  # which download a cell listens to
-        self._claimed_cell = -1
-        self._main_generation = 0
-        self.mark_stores: dict[str, MarkStore] = {}
-        self._cell_tasks: dict[int, Task] = {}
-        self._cell_series: dict[int, str] = {}  # cell → series UID shown (current study)
-        self._image_result: Result | None = None
-        self.series_box = QComboBox()
-        self.series_box.setObjectName("seriesBox")
-        self.series_box.activated.connect(self._series_chosen)
-        self.strip = SeriesStrip()
-        self.strip.series_chosen.connect(self._strip_chosen)
-        self.cancel_button = QPushButton(self.tr("Cancel download"))
-        self.cancel_button.clicked.connect(self.cancel_series)
-        self.cancel_button.hide()
-        self.compare_box = QComboBox()
-        self.compare_box.setObjectName("compareBox")
-        self.compare_box.setToolTip(self.tr("Show a prior study beside this one"))
-        self.compare_box.activated.connect(self._compare_chosen)
-        self.enlarge_button = QToolButton()
-        self.enlarge_button.setObjectName("enlargeImages")
-        self.enlarge_button.setText(self.tr("Enlarge"))
-        self.enlarge_button.setCheckable(True)
-        self.enlarge_button.setToolTip(
-            self.tr("Hide the timeline and the lab values to give the images the room")
-        )
-        self.enlarge_button.toggled.connect(self._enlarge_images)
+        self.images = StudyImages(runner, series_cache)
+        self.images.busy_changed.connect(self.busy_changed)
+        self.images.failed.connect(self._images_failed)
+        self.images.key_image_kept.connect(self._keep_key_image)
+        self.images.needs_room.connect(lambda: self._narrow_timeline(380))
+        self.images.enlarge_toggled.connect(self._enlarge_images)
+        # the parts tests and the main window reach
+        self.grid, self.strip = self.images.grid, self.images.strip
+        self.viewer, self.compare_viewer = self.images.viewer, self.images.compare_viewer
+        self.series_box, self.compare_box = self.images.series_box, self.images.compare_box
+        self.series_cache = self.images.series_cache
         self.sync_scroll = self.grid.sync_scroll
         self.sync_window = self.grid.sync_window
         self.sync_zoom = self.grid.sync_zoom
@@ -242,31 +189,12 @@ class PatientPage(QWidget):
         top.addWidget(self.header, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.print_button)
-        series_bar = QHBoxLayout()
-        series_bar.addWidget(QLabel(self.tr("Series")))
-        series_bar.addWidget(self.series_box, 1)
-        series_bar.addWidget(self.cancel_button)
-        image_pane = QWidget()
-        image_pane.setObjectName("readingPane")
-        image_pane.setStyleSheet(READING_THEME)
-        image_pane.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        image_layout = QVBoxLayout(image_pane)
-        image_layout.setContentsMargins(0, 0, 0, 0)
-        image_layout.addLayout(series_bar)
-        compare_bar = QHBoxLayout()
-        compare_bar.addWidget(QLabel(self.tr("Compare with")))
-        compare_bar.addWidget(self.compare_box, 1)
-        compare_bar.addLayout(self.grid.sync_bar)
-        compare_bar.addWidget(self.enlarge_button)
-        image_layout.addWidget(self.strip)
-        image_layout.addLayout(compare_bar)
-        image_layout.addWidget(self.grid, 1)
         right_top = QSplitter(Qt.Orientation.Horizontal)
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.report)
         side.addWidget(self.decision)
         side.setSizes([110, 560])
-        right_top.addWidget(image_pane)
+        right_top.addWidget(self.images)
         right_top.addWidget(side)
         right_top.setStretchFactor(0, 3)
         right_top.setStretchFactor(1, 1)
@@ -304,6 +232,7 @@ class PatientPage(QWidget):
         """Show a patient and page in their results from the platform."""
         self.close_patient()
         self.connection, self.patient = connection, patient
+        self.images.connection = connection
         self.context, self.now = context, now
         self.decision.set_catalog(catalog)
         if context is not None:
@@ -384,22 +313,41 @@ class PatientPage(QWidget):
                 on_error=lambda exc: self._labs_failed(exc, result),
             )
         elif result.imaging_study_ids:
-            self._image_result = result
-            self._fill_compare_box(result)
-            self.cancel_series()
-            self.stop_prefetch()
-            self.viewer.clear(self.tr("Loading images…"))
-            for cell_index in list(self._cell_series):  # cells showing the previous study
-                self._stop_cell(cell_index)
-                self.grid.cells[cell_index].clear()
-            self._cell_series = {}
-            self.series_box.clear()
-            self.runner.start(
-                self.connection.platform.imaging_study,
-                result.imaging_study_ids[0],
-                on_result=lambda study: self._study_arrived(serial, study),
-                on_error=lambda exc: self._image_failed(exc, result),
+            self.images.show_study(result, self._priors(result))
+
+    def _priors(self, current: Result) -> list[tuple[str, Result]]:
+        """Other imaging results of the same modality, as (label, result) for comparison."""
+        priors = []
+        for result in self.timeline.results:
+            if (
+                result.id != current.id
+                and result.imaging_study_ids
+                and (not current.modality or result.modality == current.modality)
+            ):
+                hospital = self.timeline.hospitals.get(result.hospital_id)
+                label = (
+                    f"{result.effective:%Y-%m-%d} {result.item_name} · "
+                    f"{hospital.name if hospital else result.hospital_id}"
+                )
+                priors.append((label, result))
+        return priors
+
+    def _images_failed(self, error: Exception, retry: Callable[[], None]) -> None:
+        if not self._expired(error):
+            self.banner.show_error(describe(error), retry)
+
+    def _keep_key_image(self, key_image: KeyImage) -> None:
+        self.key_images.setdefault(key_image.result_id, []).append(key_image)
+        self.viewed.add(key_image.result_id)
+        self.count_label.setText(
+            self.tr("Key image kept (%1 for this result)").replace(
+                "%1", str(len(self.key_images[key_image.result_id]))
             )
+        )
+
+    def set_window_presets(self, presets: tuple[WindowPreset, ...]) -> None:
+        """The user's window/level presets, offered in every cell."""
+        self.grid.set_window_presets(presets)
 
     # --- decisions -------------------------------------------------------------------------
     def _show_decisions(self, result: Result) -> None:
@@ -534,20 +482,6 @@ class PatientPage(QWidget):
             self._record(result, DecisionKind.ACCEPTED)
 
     # --- printed summary ---------------------------------------------------------------------
-    def _key_image(self, cell: int, png: bytes, caption: str, mm_per_pixel: object) -> None:
-        """A key image belongs to the result its cell shows (a prior study's to the prior)."""
-        result = self._image_result if cell == 0 else self._cell_results.get(cell)
-        if result is None:
-            return
-        spacing = float(mm_per_pixel) if isinstance(mm_per_pixel, float) else None
-        self.key_images.setdefault(result.id, []).append(KeyImage(result.id, png, caption, spacing))
-        self.viewed.add(result.id)
-        self.count_label.setText(
-            self.tr("Key image kept (%1 for this result)").replace(
-                "%1", str(len(self.key_images[result.id]))
-            )
-        )
-
     def open_summary(self) -> None:
         """Choose results and print or save the annotated summary."""
         if self.patient is None or self.connection is None:
@@ -684,154 +618,6 @@ class PatientPage(QWidget):
         if serial == self._selection_serial:
             self._show_trends(result, values)
 
-    def _study_arrived(self, serial: int, study: Any) -> None:
-        if serial != self._selection_serial:
-            return
-        self.study = study
-        self.series_box.clear()
-        for series in study.series:
-            self.series_box.addItem(
-                f"{series.number}  {series.modality}  {series.description}  "
-                f"({len(series.instances)})",
-                series.uid,
-            )
-        self.strip.set_series(
-            [
-                f"{s.number} {s.modality}\n{s.description[:14]}\n({len(s.instances)})"
-                for s in study.series
-            ]
-        )
-        if self.connection is not None:
-            client = self.connection.dicomweb(study.dicomweb_url)
-
-            def thumbnails(*, report: Callable[[Any], None], cancel: threading.Event) -> None:
-                for index, series in enumerate(study.series):
-                    if cancel.is_set():
-                        return
-                    try:
-                        report((index, client.thumbnail(study.study_uid, series.uid)))
-                    except PlatformError:
-                        continue  # a server without thumbnails: the labels stay
-
-            self.runner.start(
-                thumbnails,
-                wants_control=True,
-                on_progress=lambda pair: self.strip.set_thumbnail(*pair),
-            )
-        if study.series:
-            self._load_series(0)
-            self._fill_new_cells(len(self.grid.visible_cells()))
-        else:
-            self.viewer.clear(self.tr("This study has no images."))
-
-    def _strip_chosen(self, index: int) -> None:
-        """A click on the strip shows the series in the active cell."""
-        if self.grid.active == 0:
-            self.series_box.setCurrentIndex(index)
-            self._load_series(index)
-        else:
-            self._series_into_cell(self.grid.active, index)
-
-    def _series_into_cell(self, cell_index: int, series_index: int) -> None:
-        """A series of the current study into one cell (dropped there, or the layout grew)."""
-        if cell_index == 0:
-            self.series_box.setCurrentIndex(series_index)
-            self._load_series(series_index)
-            return
-        if self.connection is None or self.study is None or self._image_result is None:
-            return
-        study, connection = self.study, self.connection
-        self._cell_series[cell_index] = study.series[series_index].uid  # before the layout grows
-        self._ensure_cells(cell_index + 1, claimed=cell_index)
-        self._load_into_cell(
-            cell_index,
-            self._image_result,
-            lambda *, report, cancel: _fetch_series(
-                connection, study, series_index, self.series_cache, report=report, cancel=cancel
-            ),
-        )
-
-    def _load_into_cell(self, cell_index: int, result: Result, fetch: Callable[..., int]) -> None:
-        """Download into a cell other than the first; its marks belong to ``result``."""
-        cell = self.grid.cells[cell_index]
-        self._stop_cell(cell_index)
-        cell.clear(self.tr("Loading images…"))
-        cell.set_mark_store(self.mark_stores.setdefault(result.id, MarkStore()))
-        self._cell_results[cell_index] = result
-        generation = self._cell_generation[cell_index]
-
-        def arrived(loaded: LoadedImage) -> None:
-            # Images of a download this cell has since replaced may still be queued: they
-            # must never mix into another series (or another patient's study) on screen.
-            if loaded.image is not None and self._cell_generation[cell_index] == generation:
-                cell.add_image(loaded.image)
-
-        self._cell_tasks[cell_index] = self.runner.start(
-            fetch,
-            wants_control=True,
-            on_progress=arrived,
-            on_result=lambda _n: self.grid.capture_offsets(),
-            on_error=lambda exc: cell.show_message(describe(exc)),
-        )
-
-    def _stop_cell(self, cell_index: int) -> None:
-        """Cancel a cell's download and ignore whatever of it is still queued."""
-        task = self._cell_tasks.pop(cell_index, None)
-        if task is not None:
-            task.cancel.set()
-        self._cell_generation[cell_index] = self._cell_generation.get(cell_index, 0) + 1
-
-    def _fill_new_cells(self, count: int) -> None:
-        """Cells a larger layout adds show the study's next series not yet on screen."""
-        if self.study is None or self._image_result is None:
-            return
-        shown = set(self._cell_series.values())
-        if 0 <= self.series_box.currentIndex() < len(self.study.series):
-            shown.add(self.study.series[self.series_box.currentIndex()].uid)
-        waiting = [i for i, s in enumerate(self.study.series) if s.uid not in shown]
-        for cell_index in range(1, count):
-            if not waiting:
-                break
-            if cell_index == self._claimed_cell:
-                continue
-            if not self.grid.cells[cell_index].slices and cell_index not in self._cell_tasks:
-                self._series_into_cell(cell_index, waiting.pop(0))
-
-    def _fill_compare_box(self, current: Result) -> None:
-        self.compare_box.clear()
-        self.compare_box.addItem(self.tr("— none —"), None)
-        for result in self.timeline.results:
-            if (
-                result.id != current.id
-                and result.imaging_study_ids
-                and (not current.modality or result.modality == current.modality)
-            ):
-                hospital = self.timeline.hospitals.get(result.hospital_id)
-                self.compare_box.addItem(
-                    f"{result.effective:%Y-%m-%d} {result.item_name} · "
-                    f"{hospital.name if hospital else result.hospital_id}",
-                    result,
-                )
-
-    def _compare_chosen(self, index: int) -> None:
-        """A prior study (another result) into the second cell, beside the current one."""
-        result = self.compare_box.itemData(index)
-        if result is None or self.connection is None:
-            self.compare_viewer.clear()
-            self._cell_series.pop(1, None)
-            return
-        self._open_second_cell()
-        self._cell_series.pop(1, None)
-        connection = self.connection
-
-        def load(*, report: Callable[[Any], None], cancel: threading.Event) -> int:
-            study = connection.platform.imaging_study(result.imaging_study_ids[0])
-            return _fetch_series(
-                connection, study, 0, self.series_cache, report=report, cancel=cancel
-            )
-
-        self._load_into_cell(1, result, load)
-
     def _give_room(self, images: bool) -> None:
         """Images get most of the height (labs stay as a strip); lab values about half."""
         sizes = self.right_splitter.sizes()
@@ -840,135 +626,19 @@ class PatientPage(QWidget):
             return
         top = int(total * (0.8 if images else 0.55))
         self.right_splitter.setSizes([top, total - top])
-        main = self.main_splitter.sizes()
-        if images and len(main) == 2 and main[0] > 440:
-            self.main_splitter.setSizes([440, main[0] + main[1] - 440])
+        if images:
+            self._narrow_timeline(440)
+
+    def _narrow_timeline(self, width: int) -> None:
+        """The timeline gives way to the images (down to ``width`` pixels)."""
+        sizes = self.main_splitter.sizes()
+        if len(sizes) == 2 and sizes[0] > width:
+            self.main_splitter.setSizes([width, sizes[0] + sizes[1] - width])
 
     def _enlarge_images(self, enlarged: bool) -> None:
         """Hide (or bring back) the timeline and the lab values."""
         self.timeline.setVisible(not enlarged)
         self.lab_tabs.setVisible(not enlarged)
-
-    def _ensure_cells(self, count: int, claimed: int) -> None:
-        """Grow the layout to ``count`` cells without filling ``claimed`` (about to load)."""
-        self._claimed_cell = claimed
-        try:
-            self.grid.ensure_cells(count)
-        finally:
-            self._claimed_cell = -1
-
-    def _open_second_cell(self) -> None:
-        """At least two cells; the timeline gives way to the images."""
-        self._ensure_cells(2, claimed=1)
-        sizes = self.main_splitter.sizes()
-        if len(sizes) == 2 and sizes[0] > 380:
-            self.main_splitter.setSizes([380, sizes[0] + sizes[1] - 380])
-
-    def set_window_presets(self, presets: tuple[WindowPreset, ...]) -> None:
-        """The user's window/level presets, offered in every cell."""
-        self.grid.set_window_presets(presets)
-
-    def _series_chosen(self, index: int) -> None:
-        self._load_series(index)
-
-    def _load_series(self, index: int) -> None:
-        if self.connection is None or self.study is None:
-            return
-        self.cancel_series()
-        series = self.study.series[index]
-        self.viewer.clear(self.tr("Loading images…"))
-        self.viewer.expect(len(series.instances))
-        if self._image_result is not None:
-            store = self.mark_stores.setdefault(self._image_result.id, MarkStore())
-            self.viewer.set_mark_store(store)
-        self.cancel_button.show()
-        self.busy_changed.emit(True, self.tr("Downloading images…"))
-        task = self.runner.start(
-            _fetch_series,
-            self.connection,
-            self.study,
-            index,
-            self.series_cache,
-            wants_control=True,
-            # images of a replaced download may still be queued: only this one's count
-            on_progress=lambda loaded, generation=self._main_generation: (
-                self._image_arrived(loaded) if generation == self._main_generation else None
-            ),
-            on_result=self._series_done,
-            on_error=lambda exc: self._image_failed(exc, None),
-        )
-        self._series_task = task
-
-    def _image_arrived(self, loaded: LoadedImage) -> None:
-        if loaded.image is not None:
-            self.viewer.add_image(loaded.image)
-        elif not self.viewer.slices:
-            self.viewer.show_message(
-                self.tr("This image cannot be shown: %1").replace("%1", loaded.error)
-            )
-
-    def _series_done(self, _count: Any) -> None:
-        self.cancel_button.hide()
-        self.busy_changed.emit(False, "")
-        self.viewer._update_text()
-        self.grid.capture_offsets()
-        self._prefetch_study()
-
-    def _prefetch_study(self) -> None:
-        """Fetch the study's series not yet in memory into the cache, in the background;
-        stops when another result is chosen. Failures only cost the head start."""
-        self.stop_prefetch()
-        if self.connection is None or self.study is None:
-            return
-        study, connection, cache = self.study, self.connection, self.series_cache
-        waiting = [s for s in study.series if (study.study_uid, s.uid) not in cache]
-        if not waiting:
-            return
-
-        def prefetch(*, report: Callable[[Any], None], cancel: threading.Event) -> int:
-            client = connection.dicomweb(study.dicomweb_url)
-            done = 0
-            for series in waiting:
-                if cancel.is_set():
-                    break
-                load_series_cached(client, study, series, lambda _image: None, cancel, cache)
-                done += 1
-            return done
-
-        self._prefetch_task = self.prefetcher.start(
-            prefetch,
-            wants_control=True,
-            on_error=lambda exc: log.info("prefetch stopped: %s", type(exc).__name__),
-        )
-
-    def stop_prefetch(self) -> None:
-        """Cancel the background fetch of the study's other series."""
-        if self._prefetch_task is not None:
-            self._prefetch_task.cancel.set()
-            self._prefetch_task = None
-
-    def _image_failed(self, error: Exception, result: Result | None) -> None:
-        self.cancel_button.hide()
-        self.busy_changed.emit(False, "")
-        if self._expired(error):
-            return
-        if not self.viewer.slices:
-            self.viewer.show_message(describe(error))
-        retry = (
-            (lambda: self.show_result(result))
-            if result is not None
-            else (lambda: self._load_series(max(self.series_box.currentIndex(), 0)))
-        )
-        self.banner.show_error(describe(error), retry)
-
-    def cancel_series(self) -> None:
-        """Stop a running image download (what arrived stays on screen)."""
-        self._main_generation += 1  # images still queued from it are dropped
-        if self._series_task is not None:
-            self._series_task.cancel.set()
-            self._series_task = None
-        self.cancel_button.hide()
-        self.busy_changed.emit(False, "")
 
     def _report_html(self, result: Result) -> str:
         hospital = self.timeline.hospitals.get(result.hospital_id)
@@ -1003,32 +673,19 @@ class PatientPage(QWidget):
 
     def close_patient(self) -> None:
         """Stop loading and forget what is shown (leaving the patient or signing out)."""
-        self.enlarge_button.setChecked(False)
-        self.stop_prefetch()
+        self.images.forget()
         if self._results_task is not None:
             self._results_task.cancel.set()
             self._results_task = None
-        self.cancel_series()
-        for cell_index in range(len(self.grid.cells)):
-            self._stop_cell(cell_index)
-        self._cell_series = {}
-        self._cell_results = {}
-        self.mark_stores = {}
         self.timeline.clear()
-        self.grid.clear()
         self.labs.clear()
         self.trends.show_trends([], {}, set())
         self._observations = None
         self.report.clear()
         self.decision.set_result(None, None, None, None)
-        self.series_box.clear()
         self.banner.hide()
         self.header.clear()
         self.count_label.clear()
         self.patient = None
-        self.study = None
         self.key_images = {}
         self.viewed = set()
-        self._image_result = None
-        self.compare_box.clear()
-        self.strip.clear()

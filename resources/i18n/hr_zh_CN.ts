@@ -885,185 +885,128 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="165"/>
+        <location filename="../../ui/patient_page.py" line="138"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="167"/>
+        <location filename="../../ui/patient_page.py" line="140"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="203"/>
-        <source>Cancel download</source>
-        <translation>取消下载</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="208"/>
-        <source>Show a prior study beside this one</source>
-        <translation>在旁边显示既往检查</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="212"/>
-        <source>Enlarge</source>
-        <translation>放大图像</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="215"/>
-        <source>Hide the timeline and the lab values to give the images the room</source>
-        <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="235"/>
+        <location filename="../../ui/patient_page.py" line="182"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="236"/>
+        <location filename="../../ui/patient_page.py" line="183"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="246"/>
-        <source>Series</source>
-        <translation>序列</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="257"/>
-        <source>Compare with</source>
-        <translation>对比</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="312"/>
+        <location filename="../../ui/patient_page.py" line="241"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="312"/>
+        <location filename="../../ui/patient_page.py" line="241"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="313"/>
+        <location filename="../../ui/patient_page.py" line="242"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="317"/>
+        <location filename="../../ui/patient_page.py" line="246"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="328"/>
-        <location filename="../../ui/patient_page.py" line="329"/>
+        <location filename="../../ui/patient_page.py" line="257"/>
+        <location filename="../../ui/patient_page.py" line="258"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="344"/>
+        <location filename="../../ui/patient_page.py" line="273"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="352"/>
+        <location filename="../../ui/patient_page.py" line="281"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="391"/>
-        <location filename="../../ui/patient_page.py" line="758"/>
-        <location filename="../../ui/patient_page.py" line="879"/>
-        <source>Loading images…</source>
-        <translation>正在加载图像…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="490"/>
+        <location filename="../../ui/patient_page.py" line="438"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="546"/>
+        <location filename="../../ui/patient_page.py" line="343"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="622"/>
+        <location filename="../../ui/patient_page.py" line="556"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="624"/>
+        <location filename="../../ui/patient_page.py" line="558"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="625"/>
+        <location filename="../../ui/patient_page.py" line="559"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="636"/>
+        <location filename="../../ui/patient_page.py" line="570"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="725"/>
-        <source>This study has no images.</source>
-        <translation>此检查没有图像。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="802"/>
-        <source>— none —</source>
-        <translation>— 无 —</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="885"/>
-        <source>Downloading images…</source>
-        <translation>正在下载图像…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="907"/>
-        <source>This image cannot be shown: %1</source>
-        <translation>无法显示此图像：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="976"/>
+        <location filename="../../ui/patient_page.py" line="646"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="978"/>
+        <location filename="../../ui/patient_page.py" line="648"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="983"/>
+        <location filename="../../ui/patient_page.py" line="653"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="984"/>
+        <location filename="../../ui/patient_page.py" line="654"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="984"/>
+        <location filename="../../ui/patient_page.py" line="654"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="988"/>
+        <location filename="../../ui/patient_page.py" line="658"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1525,6 +1468,66 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <location filename="../../ui/statistics_dialog.py" line="155"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>StudyImages</name>
+    <message>
+        <location filename="../../ui/study_images.py" line="119"/>
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="124"/>
+        <source>Show a prior study beside this one</source>
+        <translation>在旁边显示既往检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="128"/>
+        <source>Enlarge</source>
+        <translation>放大图像</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="131"/>
+        <source>Hide the timeline and the lab values to give the images the room</source>
+        <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="136"/>
+        <source>Series</source>
+        <translation>序列</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="140"/>
+        <source>Compare with</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="161"/>
+        <source>— none —</source>
+        <translation>— 无 —</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="166"/>
+        <location filename="../../ui/study_images.py" line="267"/>
+        <location filename="../../ui/study_images.py" line="353"/>
+        <source>Loading images…</source>
+        <translation>正在加载图像…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="234"/>
+        <source>This study has no images.</source>
+        <translation>此检查没有图像。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="359"/>
+        <source>Downloading images…</source>
+        <translation>正在下载图像…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="383"/>
+        <source>This image cannot be shown: %1</source>
+        <translation>无法显示此图像：%1</translation>
     </message>
 </context>
 <context>

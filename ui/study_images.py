@@ -1,0 +1,448 @@
+"""The reading pane: the selected result's series in a grid of cells, a prior study beside
+them, the thumbnail strip, and the downloads behind them (through the bounded series cache,
+with the study's other series fetched ahead)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.messages import describe
+from ui.reading_grid import ReadingGrid
+from ui.series_strip import SeriesStrip
+from ui.workers import Task, TaskRunner
+from workstation.http import PlatformError
+from workstation.imaging.cache import SeriesCache, default_budget_bytes
+from workstation.imaging.marks import MarkStore
+from workstation.imaging.presets import WindowPreset
+from workstation.model import ImagingStudyRef, Result
+from workstation.services import Connection, LoadedImage, load_series_cached
+from workstation.summary.model import KeyImage
+
+log = logging.getLogger("ui.images")
+
+# Dark reading theme around the images (a bright frame distorts perceived grey levels);
+# the forms around it stay light.
+READING_THEME = """
+#readingPane { background: #1e1e1e; }
+#readingPane QLabel { color: #e0e0e0; }
+#readingPane QPushButton, #readingPane QComboBox, #readingPane QToolButton,
+#readingPane QSpinBox {
+    background: #333; color: #eee; border: 1px solid #555; padding: 3px 6px; }
+#readingPane QPushButton:checked, #readingPane QToolButton:checked { background: #1565c0; }
+#readingPane QToolButton:hover, #readingPane QPushButton:hover { border-color: #90caf9; }
+#readingPane QCheckBox { color: #e0e0e0; }
+#readingPane QListWidget { background: #262626; color: #e0e0e0; border: none; }
+"""
+
+
+def _fetch_series(
+    connection: Connection,
+    study: ImagingStudyRef,
+    series_index: int,
+    cache: SeriesCache,
+    *,
+    report: Callable[[Any], None],
+    cancel: threading.Event,
+) -> int:
+    series = study.series[series_index]
+    client = connection.dicomweb(study.dicomweb_url)
+    return load_series_cached(client, study, series, report, cancel, cache)
+
+
+class StudyImages(QWidget):
+    """Emits ``busy_changed(bool, str)``, ``failed(error, retry)``, ``key_image_kept(KeyImage)``,
+    ``needs_room()`` (a second cell opened) and ``enlarge_toggled(bool)``."""
+
+    busy_changed = Signal(bool, str)
+    failed = Signal(object, object)
+    key_image_kept = Signal(object)
+    needs_room = Signal()
+    enlarge_toggled = Signal(bool)
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        series_cache: SeriesCache | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("readingPane")
+        self.setStyleSheet(READING_THEME)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.runner = runner
+        self.connection: Connection | None = None
+        # Decoded series recently opened (bounded): going back to one is instant.
+        self.series_cache = series_cache or SeriesCache(default_budget_bytes())
+        # The study's other series are fetched into the cache one at a time, on a thread of
+        # their own, so that the next click on the strip is instant.
+        self.prefetcher = TaskRunner(max_threads=1, parent=self)
+        self._prefetch_task: Task | None = None
+        self.study: ImagingStudyRef | None = None
+        self._image_result: Result | None = None
+        self._series_task: Task | None = None
+        self._serial = 0
+        self.grid = ReadingGrid()
+        self.grid.series_dropped.connect(self._series_into_cell)
+        self.grid.layout_changed.connect(self._fill_new_cells)
+        # cell 1 shows the current result's series; cell 2 is where a prior study opens
+        self.viewer, self.compare_viewer = self.grid.cells[0], self.grid.cells[1]
+        for index, cell in enumerate(self.grid.cells):
+            cell.key_image_marked.connect(
+                lambda png, caption, mm, i=index: self._key_image(i, png, caption, mm)
+            )
+        self._cell_results: dict[int, Result] = {}  # cells 2… → the result they show
+        self._cell_generation: dict[int, int] = {}  # which download a cell listens to
+        self._claimed_cell = -1
+        self._main_generation = 0
+        self.mark_stores: dict[str, MarkStore] = {}
+        self._cell_tasks: dict[int, Task] = {}
+        self._cell_series: dict[int, str] = {}  # cell → series UID shown (current study)
+        self.series_box = QComboBox()
+        self.series_box.setObjectName("seriesBox")
+        self.series_box.activated.connect(self._series_chosen)
+        self.strip = SeriesStrip()
+        self.strip.series_chosen.connect(self._strip_chosen)
+        self.cancel_button = QPushButton(self.tr("Cancel download"))
+        self.cancel_button.clicked.connect(self.cancel_series)
+        self.cancel_button.hide()
+        self.compare_box = QComboBox()
+        self.compare_box.setObjectName("compareBox")
+        self.compare_box.setToolTip(self.tr("Show a prior study beside this one"))
+        self.compare_box.activated.connect(self._compare_chosen)
+        self.enlarge_button = QToolButton()
+        self.enlarge_button.setObjectName("enlargeImages")
+        self.enlarge_button.setText(self.tr("Enlarge"))
+        self.enlarge_button.setCheckable(True)
+        self.enlarge_button.setToolTip(
+            self.tr("Hide the timeline and the lab values to give the images the room")
+        )
+        self.enlarge_button.toggled.connect(self.enlarge_toggled)
+
+        series_bar = QHBoxLayout()
+        series_bar.addWidget(QLabel(self.tr("Series")))
+        series_bar.addWidget(self.series_box, 1)
+        series_bar.addWidget(self.cancel_button)
+        compare_bar = QHBoxLayout()
+        compare_bar.addWidget(QLabel(self.tr("Compare with")))
+        compare_bar.addWidget(self.compare_box, 1)
+        compare_bar.addLayout(self.grid.sync_bar)
+        compare_bar.addWidget(self.enlarge_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(series_bar)
+        layout.addWidget(self.strip)
+        layout.addLayout(compare_bar)
+        layout.addWidget(self.grid, 1)
+
+    # --- what to show ------------------------------------------------------------------------
+    def show_study(self, result: Result, priors: Sequence[tuple[str, Result]]) -> None:
+        """Load the result's imaging study (first series in the first cell; a larger layout
+        fills its other cells); ``priors`` (label, result) fill the comparison menu."""
+        if self.connection is None or not result.imaging_study_ids:
+            return
+        self._serial += 1
+        serial = self._serial
+        self._image_result = result
+        self.compare_box.clear()
+        self.compare_box.addItem(self.tr("— none —"), None)
+        for label, prior in priors:
+            self.compare_box.addItem(label, prior)
+        self.cancel_series()
+        self.stop_prefetch()
+        self.viewer.clear(self.tr("Loading images…"))
+        for cell_index in list(self._cell_series):  # cells showing the previous study
+            self._stop_cell(cell_index)
+            self.grid.cells[cell_index].clear()
+        self._cell_series = {}
+        self.series_box.clear()
+        self.runner.start(
+            self.connection.platform.imaging_study,
+            result.imaging_study_ids[0],
+            on_result=lambda study: self._study_arrived(serial, study),
+            on_error=lambda exc: self._image_failed(exc, lambda: self.show_study(result, priors)),
+        )
+
+    def forget(self) -> None:
+        """Stop every download and empty every cell (leaving the patient, signing out)."""
+        self.enlarge_button.setChecked(False)
+        self.stop_prefetch()
+        self.cancel_series()
+        for cell_index in range(len(self.grid.cells)):
+            self._stop_cell(cell_index)
+        self._cell_series = {}
+        self._cell_results = {}
+        self.mark_stores = {}
+        self.grid.clear()
+        self.series_box.clear()
+        self.study = None
+        self._image_result = None
+        self.compare_box.clear()
+        self.strip.clear()
+
+    def _study_arrived(self, serial: int, study: Any) -> None:
+        if serial != self._serial:
+            return
+        self.study = study
+        self.series_box.clear()
+        for series in study.series:
+            self.series_box.addItem(
+                f"{series.number}  {series.modality}  {series.description}  "
+                f"({len(series.instances)})",
+                series.uid,
+            )
+        self.strip.set_series(
+            [
+                f"{s.number} {s.modality}\n{s.description[:14]}\n({len(s.instances)})"
+                for s in study.series
+            ]
+        )
+        if self.connection is not None:
+            client = self.connection.dicomweb(study.dicomweb_url)
+
+            def thumbnails(*, report: Callable[[Any], None], cancel: threading.Event) -> None:
+                for index, series in enumerate(study.series):
+                    if cancel.is_set():
+                        return
+                    try:
+                        report((index, client.thumbnail(study.study_uid, series.uid)))
+                    except PlatformError:
+                        continue  # a server without thumbnails: the labels stay
+
+            self.runner.start(
+                thumbnails,
+                wants_control=True,
+                on_progress=lambda pair: self.strip.set_thumbnail(*pair),
+            )
+        if study.series:
+            self._load_series(0)
+            self._fill_new_cells(len(self.grid.visible_cells()))
+        else:
+            self.viewer.clear(self.tr("This study has no images."))
+
+    def _strip_chosen(self, index: int) -> None:
+        """A click on the strip shows the series in the active cell."""
+        if self.grid.active == 0:
+            self.series_box.setCurrentIndex(index)
+            self._load_series(index)
+        else:
+            self._series_into_cell(self.grid.active, index)
+
+    def _series_into_cell(self, cell_index: int, series_index: int) -> None:
+        """A series of the current study into one cell (dropped there, or the layout grew)."""
+        if cell_index == 0:
+            self.series_box.setCurrentIndex(series_index)
+            self._load_series(series_index)
+            return
+        if self.connection is None or self.study is None or self._image_result is None:
+            return
+        study, connection = self.study, self.connection
+        self._cell_series[cell_index] = study.series[series_index].uid  # before the layout grows
+        self._ensure_cells(cell_index + 1, claimed=cell_index)
+        self._load_into_cell(
+            cell_index,
+            self._image_result,
+            lambda *, report, cancel: _fetch_series(
+                connection, study, series_index, self.series_cache, report=report, cancel=cancel
+            ),
+        )
+
+    def _load_into_cell(self, cell_index: int, result: Result, fetch: Callable[..., int]) -> None:
+        """Download into a cell other than the first; its marks belong to ``result``."""
+        cell = self.grid.cells[cell_index]
+        self._stop_cell(cell_index)
+        cell.clear(self.tr("Loading images…"))
+        cell.set_mark_store(self.mark_stores.setdefault(result.id, MarkStore()))
+        self._cell_results[cell_index] = result
+        generation = self._cell_generation[cell_index]
+
+        def arrived(loaded: LoadedImage) -> None:
+            # Images of a download this cell has since replaced may still be queued: they
+            # must never mix into another series (or another patient's study) on screen.
+            if loaded.image is not None and self._cell_generation[cell_index] == generation:
+                cell.add_image(loaded.image)
+
+        self._cell_tasks[cell_index] = self.runner.start(
+            fetch,
+            wants_control=True,
+            on_progress=arrived,
+            on_result=lambda _n: self.grid.capture_offsets(),
+            on_error=lambda exc: cell.show_message(describe(exc)),
+        )
+
+    def _stop_cell(self, cell_index: int) -> None:
+        """Cancel a cell's download and ignore whatever of it is still queued."""
+        task = self._cell_tasks.pop(cell_index, None)
+        if task is not None:
+            task.cancel.set()
+        self._cell_generation[cell_index] = self._cell_generation.get(cell_index, 0) + 1
+
+    def _fill_new_cells(self, count: int) -> None:
+        """Cells a larger layout adds show the study's next series not yet on screen."""
+        if self.study is None or self._image_result is None:
+            return
+        shown = set(self._cell_series.values())
+        if 0 <= self.series_box.currentIndex() < len(self.study.series):
+            shown.add(self.study.series[self.series_box.currentIndex()].uid)
+        waiting = [i for i, s in enumerate(self.study.series) if s.uid not in shown]
+        for cell_index in range(1, count):
+            if not waiting:
+                break
+            if cell_index == self._claimed_cell:
+                continue
+            if not self.grid.cells[cell_index].slices and cell_index not in self._cell_tasks:
+                self._series_into_cell(cell_index, waiting.pop(0))
+
+    def _compare_chosen(self, index: int) -> None:
+        """A prior study (another result) into the second cell, beside the current one."""
+        result = self.compare_box.itemData(index)
+        if result is None or self.connection is None:
+            self.compare_viewer.clear()
+            self._cell_series.pop(1, None)
+            return
+        self._open_second_cell()
+        self._cell_series.pop(1, None)
+        connection = self.connection
+
+        def load(*, report: Callable[[Any], None], cancel: threading.Event) -> int:
+            study = connection.platform.imaging_study(result.imaging_study_ids[0])
+            return _fetch_series(
+                connection, study, 0, self.series_cache, report=report, cancel=cancel
+            )
+
+        self._load_into_cell(1, result, load)
+
+    def _ensure_cells(self, count: int, claimed: int) -> None:
+        """Grow the layout to ``count`` cells without filling ``claimed`` (about to load)."""
+        self._claimed_cell = claimed
+        try:
+            self.grid.ensure_cells(count)
+        finally:
+            self._claimed_cell = -1
+
+    def _open_second_cell(self) -> None:
+        """At least two cells; the timeline gives way to the images."""
+        self._ensure_cells(2, claimed=1)
+        self.needs_room.emit()
+
+    def set_window_presets(self, presets: tuple[WindowPreset, ...]) -> None:
+        """The user's window/level presets, offered in every cell."""
+        self.grid.set_window_presets(presets)
+
+    def _series_chosen(self, index: int) -> None:
+        self._load_series(index)
+
+    def _load_series(self, index: int) -> None:
+        if self.connection is None or self.study is None:
+            return
+        self.cancel_series()
+        series = self.study.series[index]
+        self.viewer.clear(self.tr("Loading images…"))
+        self.viewer.expect(len(series.instances))
+        if self._image_result is not None:
+            store = self.mark_stores.setdefault(self._image_result.id, MarkStore())
+            self.viewer.set_mark_store(store)
+        self.cancel_button.show()
+        self.busy_changed.emit(True, self.tr("Downloading images…"))
+        task = self.runner.start(
+            _fetch_series,
+            self.connection,
+            self.study,
+            index,
+            self.series_cache,
+            wants_control=True,
+            # images of a replaced download may still be queued: only this one's count
+            on_progress=lambda loaded, generation=self._main_generation: (
+                self._image_arrived(loaded) if generation == self._main_generation else None
+            ),
+            on_result=self._series_done,
+            on_error=lambda exc: self._image_failed(
+                exc, lambda: self._load_series(max(self.series_box.currentIndex(), 0))
+            ),
+        )
+        self._series_task = task
+
+    def _image_arrived(self, loaded: LoadedImage) -> None:
+        if loaded.image is not None:
+            self.viewer.add_image(loaded.image)
+        elif not self.viewer.slices:
+            self.viewer.show_message(
+                self.tr("This image cannot be shown: %1").replace("%1", loaded.error)
+            )
+
+    def _series_done(self, _count: Any) -> None:
+        self.cancel_button.hide()
+        self.busy_changed.emit(False, "")
+        self.viewer._update_text()
+        self.grid.capture_offsets()
+        self._prefetch_study()
+
+    def _prefetch_study(self) -> None:
+        """Fetch the study's series not yet in memory into the cache, in the background;
+        stops when another result is chosen. Failures only cost the head start."""
+        self.stop_prefetch()
+        if self.connection is None or self.study is None:
+            return
+        study, connection, cache = self.study, self.connection, self.series_cache
+        waiting = [s for s in study.series if (study.study_uid, s.uid) not in cache]
+        if not waiting:
+            return
+
+        def prefetch(*, report: Callable[[Any], None], cancel: threading.Event) -> int:
+            client = connection.dicomweb(study.dicomweb_url)
+            done = 0
+            for series in waiting:
+                if cancel.is_set():
+                    break
+                load_series_cached(client, study, series, lambda _image: None, cancel, cache)
+                done += 1
+            return done
+
+        self._prefetch_task = self.prefetcher.start(
+            prefetch,
+            wants_control=True,
+            on_error=lambda exc: log.info("prefetch stopped: %s", type(exc).__name__),
+        )
+
+    def stop_prefetch(self) -> None:
+        """Cancel the background fetch of the study's other series."""
+        if self._prefetch_task is not None:
+            self._prefetch_task.cancel.set()
+            self._prefetch_task = None
+
+    def _image_failed(self, error: Exception, retry: Callable[[], None]) -> None:
+        self.cancel_button.hide()
+        self.busy_changed.emit(False, "")
+        if not self.viewer.slices:
+            self.viewer.show_message(describe(error))
+        self.failed.emit(error, retry)
+
+    def cancel_series(self) -> None:
+        """Stop a running image download (what arrived stays on screen)."""
+        self._main_generation += 1  # images still queued from it are dropped
+        if self._series_task is not None:
+            self._series_task.cancel.set()
+            self._series_task = None
+        self.cancel_button.hide()
+        self.busy_changed.emit(False, "")
+
+    def _key_image(self, cell: int, png: bytes, caption: str, mm_per_pixel: object) -> None:
+        """A key image belongs to the result its cell shows (a prior study's to the prior)."""
+        result = self._image_result if cell == 0 else self._cell_results.get(cell)
+        if result is None:
+            return
+        spacing = float(mm_per_pixel) if isinstance(mm_per_pixel, float) else None
+        self.key_image_kept.emit(KeyImage(result.id, png, caption, spacing))
