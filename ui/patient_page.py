@@ -43,7 +43,6 @@ from workstation.model import (
     Catalog,
     Category,
     Hospital,
-    ImagingStudyRef,
     LabObservation,
     Patient,
     RepeatReason,
@@ -56,7 +55,7 @@ from workstation.recognition.decisions import (
     record_sentence,
 )
 from workstation.redact import mask_id_card
-from workstation.services import Connection, load_series_cached
+from workstation.services import Connection
 from workstation.summary.model import KeyImage, SummaryInput, SummaryItem
 from workstation.timeline import same_visit
 
@@ -98,20 +97,6 @@ def _fetch_results(
         count += len(page.results)
         report(page)
     return count
-
-
-def _fetch_series(
-    connection: Connection,
-    study: ImagingStudyRef,
-    series_index: int,
-    cache: SeriesCache,
-    *,
-    report: Callable[[Any], None],
-    cancel: threading.Event,
-) -> int:
-    series = study.series[series_index]
-    client = connection.dicomweb(study.dicomweb_url)
-    return load_series_cached(client, study, series, report, cancel, cache)
 
 
 class PatientPage(QWidget):
