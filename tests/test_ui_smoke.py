@@ -67,3 +67,20 @@ def test_language_follows_the_system_unless_chosen() -> None:
     assert resolve_language("", posix) == "zh_CN"
     assert resolve_language("zh_CN", english) == "zh_CN"
     assert resolve_language("en", chinese) == "en"
+
+
+def test_window_level_button_is_chosen_in_the_menu_and_kept(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    saved: list[Settings] = []
+    window = MainWindow(
+        WindowDeps(Settings(), None, AuditLog(tmp_path), save_settings=saved.append)
+    )
+    qtbot.addWidget(window)
+    assert window.window_button_actions["right"].isChecked()
+    window.window_button_actions["middle"].trigger()
+    qtbot.waitUntil(lambda: bool(saved), timeout=5000)
+    assert saved[-1].window_drag_button == "middle"
+    assert not window.window_button_actions["right"].isChecked()
+    for cell in window.patient_page.grid.cells:
+        assert cell.view.window_buttons == (Qt.MouseButton.MiddleButton,)

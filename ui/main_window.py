@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
 from ui.about_dialog import AboutDialog
@@ -185,6 +185,19 @@ class MainWindow(QMainWindow):
         self.presets_action = settings_menu.addAction(
             self.tr("Window presets…"), self.edit_window_presets
         )
+        drag = settings_menu.addMenu(self.tr("Window/level drag"))
+        group = QActionGroup(self)
+        self.window_button_actions: dict[str, QAction] = {}
+        for choice, label in (
+            ("right", self.tr("Right or middle button")),
+            ("middle", self.tr("Middle button only (right button free)")),
+        ):
+            action = drag.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(self.deps.settings.window_drag_button == choice)
+            action.triggered.connect(lambda _checked=False, c=choice: self.set_window_button(c))
+            group.addAction(action)
+            self.window_button_actions[choice] = action
         language = settings_menu.addMenu(self.tr("Language"))
         for code, name in (("zh_CN", "简体中文"), ("en", "English")):
             action = language.addAction(name)
@@ -197,10 +210,26 @@ class MainWindow(QMainWindow):
 
     def set_language(self, code: str) -> None:
         """Keep the interface language in the settings (applies at the next start)."""
-        self.deps.settings = replace(self.deps.settings, language=code)
-        if self.deps.save_settings is not None:
-            self.runner.start(self.deps.save_settings, self.deps.settings)
+        self._save_settings(replace(self.deps.settings, language=code))
         self.statusBar().showMessage(self.tr("The language changes at the next start."))
+
+    def _save_settings(self, settings: Settings) -> None:
+        """Use ``settings`` from now on and write them in the background; a failure to
+        write is said in the status bar (the settings still apply for this session)."""
+        self.deps.settings = settings
+        if self.deps.save_settings is not None:
+            self.runner.start(
+                self.deps.save_settings,
+                settings,
+                on_error=lambda exc: self.statusBar().showMessage(
+                    self.tr("The settings could not be saved: %1").replace("%1", str(exc))
+                ),
+            )
+
+    def set_window_button(self, choice: str) -> None:
+        """Which mouse button drags window/level ("right" or "middle"); kept in settings."""
+        self._save_settings(replace(self.deps.settings, window_drag_button=choice))
+        self.patient_page.grid.set_window_button(choice)
 
     def show_shortcuts(self) -> None:
         """The keyboard sheet."""
@@ -268,18 +297,10 @@ class MainWindow(QMainWindow):
         dialog = PlatformsDialog(self.deps.settings, self)
         if dialog.exec() != PlatformsDialog.DialogCode.Accepted:
             return
-        self.deps.settings = dialog.result_settings()
+        self._save_settings(dialog.result_settings())
         self.sign_in.set_platforms(
             self.deps.settings.platforms, self.deps.settings.default_platform
         )
-        if self.deps.save_settings is not None:
-            self.runner.start(
-                self.deps.save_settings,
-                self.deps.settings,
-                on_error=lambda exc: self.sign_in.show_error(
-                    self.tr("The settings could not be saved: %1").replace("%1", str(exc))
-                ),
-            )
 
     def edit_window_presets(self) -> None:
         """Let the user change the window/level presets; saved in the settings file."""
@@ -289,15 +310,7 @@ class MainWindow(QMainWindow):
         presets = dialog.presets()
         # The built-in list is stored as "defaults" so that it follows future versions.
         stored = None if presets == DEFAULT_PRESETS else presets
-        self.deps.settings = replace(self.deps.settings, window_presets=stored)
-        if self.deps.save_settings is not None:
-            self.runner.start(
-                self.deps.save_settings,
-                self.deps.settings,
-                on_error=lambda exc: self.statusBar().showMessage(
-                    self.tr("The settings could not be saved: %1").replace("%1", str(exc))
-                ),
-            )
+        self._save_settings(replace(self.deps.settings, window_presets=stored))
         self.patient_page.set_window_presets(presets)
 
     def _session_expired(self) -> None:
