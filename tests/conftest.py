@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from workstation import fhir_systems as systems
 from workstation.sandbox_launcher import DEMO_PASSWORD, RunningSandbox, start_sandbox
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -26,6 +27,16 @@ class Sandbox:
     data_dir: Path
     control_key: str
     running: RunningSandbox
+
+    def task_total(self, decision_id: str, token: str | None = None) -> int:
+        """How many Tasks the platform holds for a decision, asked over plain HTTP (not
+        through the client under test); 1 = delivered exactly once."""
+        bundle = httpx.get(
+            f"{self.base_url}/fhir/Task",
+            params={"identifier": f"{systems.SID_TASK}|{decision_id}"},
+            headers={"Authorization": f"Bearer {token or self.token()}"},
+        ).json()
+        return int(bundle["total"])
 
     def token(self, username: str = "dr.li") -> str:
         """A fresh access token for a demo user (password grant)."""

@@ -13,11 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import Sandbox
-from workstation import fhir_systems as systems
 from workstation.journal import Journal, OutboxState
 from workstation.model import Category, Hospital, RecognitionMark, RepeatReason, Result
 from workstation.recognition.decisions import (
@@ -202,15 +200,6 @@ def test_backoff_grows_and_is_capped() -> None:
     assert next_delay_s(50) == 300.0
 
 
-def _server_count(sandbox: Sandbox, token: str, decision_id: str) -> int:
-    bundle = httpx.get(
-        f"{sandbox.base_url}/fhir/Task",
-        params={"identifier": f"{systems.SID_TASK}|{decision_id}"},
-        headers={"Authorization": f"Bearer {token}"},
-    ).json()
-    return int(bundle["total"])
-
-
 @pytest.mark.e2e
 def test_outbox_sends_once_keeps_waiting_offline_and_keeps_rejections(
     clean_faults: Sandbox, tmp_path: Path
@@ -244,7 +233,7 @@ def test_outbox_sends_once_keeps_waiting_offline_and_keeps_rejections(
             task = task_resource(d)
             connection.platform.create_task(task, d.id)
         token = sandbox.token()
-        assert [_server_count(sandbox, token, d.id) for d in decisions] == [1, 1, 1]
+        assert [sandbox.task_total(d.id, token) for d in decisions] == [1, 1, 1]
         # a refusal with a reason is kept and shown, not retried forever
         ghost = Result(
             "no-such-report", "p0001", Category.LAB, "JY001", "x", "scph", dt.datetime.now(dt.UTC)
@@ -331,7 +320,7 @@ def test_killed_at_random_moments_nothing_confirmed_is_lost_or_doubled(
     token = sandbox.token()
     journal_ids = [e.decision.id for e in Journal(tmp_path).all()]
     assert set(confirmed) <= set(journal_ids)
-    counts = {d: _server_count(sandbox, token, d) for d in journal_ids}
+    counts = {d: sandbox.task_total(d, token) for d in journal_ids}
     print(
         f"crash test: {kills} SIGKILLs, {len(confirmed)} confirmed, "
         f"{len(journal_ids)} journaled, {sum(counts.values())} on the server"

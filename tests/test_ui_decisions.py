@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -13,22 +12,11 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import Sandbox
 from tests.ui_helpers import open_patient, signed_in_window
 from ui.statistics_dialog import StatisticsDialog
-from workstation import fhir_systems as systems
 from workstation.journal import Journal, OutboxState
 from workstation.model import Category
 from workstation.recognition.decisions import DecisionKind
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
-
-
-def _server_total(sandbox: Sandbox, decision_id: str) -> int:
-    token = sandbox.token()
-    bundle = httpx.get(
-        f"{sandbox.base_url}/fhir/Task",
-        params={"identifier": f"{systems.SID_TASK}|{decision_id}"},
-        headers={"Authorization": f"Bearer {token}"},
-    ).json()
-    return int(bundle["total"])
 
 
 def test_decide_in_the_window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) -> None:
@@ -47,7 +35,7 @@ def test_decide_in_the_window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) ->
     qtbot.waitUntil(lambda: journal.history(labs[0].id)[0].state is OutboxState.SENT, timeout=15000)
     accepted = journal.history(labs[0].id)[0].decision
     assert accepted.kind is DecisionKind.ACCEPTED
-    assert _server_total(sandbox, accepted.id) == 1
+    assert sandbox.task_total(accepted.id) == 1
     qtbot.waitUntil(lambda: "予以互认" in page.decision.sentence_edit.text(), timeout=5000)
 
     # repeat: R, reason 1, tick, save
@@ -80,7 +68,7 @@ def test_decide_in_the_window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) ->
     # everything reaches the platform exactly once
     qtbot.waitUntil(lambda: journal.pending() == [], timeout=20000)
     for entry in journal.all():
-        assert _server_total(sandbox, entry.decision.id) == 1
+        assert sandbox.task_total(entry.decision.id) == 1
 
     dialog = StatisticsDialog(
         journal,
