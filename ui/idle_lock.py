@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.centred import centre_panel
+
 _ACTIVITY = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.MouseMove,
@@ -90,14 +92,7 @@ class LockPage(QWidget):
         for widget in (self.title, self.user_label, self.password_edit, self.error_label):
             column.addWidget(widget)
         column.addLayout(buttons)
-        centre = QHBoxLayout()
-        centre.addStretch(1)
-        centre.addWidget(panel, 2)
-        centre.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addLayout(centre)
-        layout.addStretch(2)
+        centre_panel(self, panel, 2)
         self.unlock_button.clicked.connect(self._unlock)
         self.password_edit.returnPressed.connect(self._unlock)
         self.sign_out_button.clicked.connect(self.sign_out_requested)

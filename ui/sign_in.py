@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.centred import centre_panel
 from workstation.config import PlatformEntry
 
 
@@ -91,14 +92,7 @@ class SignInWidget(QWidget):
         column.addLayout(form)
         column.addWidget(self.error_label)
         column.addLayout(buttons)
-        centre = QHBoxLayout()
-        centre.addStretch(1)
-        centre.addWidget(panel, 3)
-        centre.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addLayout(centre)
-        layout.addStretch(2)
+        centre_panel(self, panel, 3)
 
         self.sign_in_button.clicked.connect(self._submit)
         self.browser_button.clicked.connect(self._browser)
