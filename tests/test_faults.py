@@ -11,18 +11,13 @@ from tests.conftest import Sandbox
 from workstation.http import ErrorKind, PlatformError
 from workstation.journal import Journal
 from workstation.sandbox_launcher import sign_in_demo
-from workstation.services import Connection
 from workstation.session_script import delivery_faults, drain_outbox, run_session
 
 pytestmark = pytest.mark.e2e
 
 
-def _connect(sandbox: Sandbox) -> Connection:
-    return sign_in_demo(sandbox.base_url)
-
-
 def test_malformed_json_is_a_clear_error(clean_faults: Sandbox) -> None:
-    connection = _connect(clean_faults)
+    connection = sign_in_demo(clean_faults.base_url)
     try:
         clean_faults.set_faults(malformed_rate=1.0)
         with pytest.raises(PlatformError) as caught:
@@ -36,7 +31,7 @@ def test_malformed_json_is_a_clear_error(clean_faults: Sandbox) -> None:
 
 
 def test_broken_next_link_keeps_the_pages_that_arrived(clean_faults: Sandbox) -> None:
-    connection = _connect(clean_faults)
+    connection = sign_in_demo(clean_faults.base_url)
     try:
         clean_faults.set_faults(broken_next_links=True)
         pages = []
@@ -53,7 +48,7 @@ def test_broken_next_link_keeps_the_pages_that_arrived(clean_faults: Sandbox) ->
 
 
 def test_scripted_session_with_injected_faults(clean_faults: Sandbox, tmp_path: Path) -> None:
-    connection = _connect(clean_faults)
+    connection = sign_in_demo(clean_faults.base_url)
     try:
         clean_faults.set_faults(error_rate=0.05, drop_rate=0.05)
         report = run_session(connection, tmp_path, actions=200, seed=1)
