@@ -607,3 +607,15 @@ def test_local_codes_cover_every_sandbox_hospital() -> None:
     data = json.loads((DEFAULT_DIRECTORY / "local_codes.json").read_text(encoding="utf-8"))
     systems = {entry["system"] for entry in data["systems"]}
     assert systems == {f"{CS_LOCAL_LAB}/{h.id}" for h in HOSPITALS}
+
+
+def test_reference_range_text() -> None:
+    from workstation.labs.reference_range import range_text
+
+    def plain(value: float) -> str:
+        return f"{value:g}"
+
+    assert range_text(3.5, 5.3, plain) == "3.5–5.3"
+    assert range_text(None, 26.3, plain, gap=" ") == "≤ 26.3"
+    assert range_text(60, None, plain) == "≥60"
+    assert range_text(None, None, plain) == ""

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.labs.normalize import NormalizedValue, recompute_flag
+from workstation.labs.reference_range import range_text
 from workstation.labs.units import display_unit
 from workstation.model import Interpretation, LabObservation
 
@@ -28,16 +29,6 @@ _LOW = QColor("#1565c0")
 
 def _number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
-
-
-def _range(low: float | None, high: float | None) -> str:
-    if low is not None and high is not None:
-        return f"{low:g}–{high:g}"
-    if high is not None:
-        return f"≤ {high:g}"
-    if low is not None:
-        return f"≥ {low:g}"
-    return ""
 
 
 class LabTable(QWidget):
@@ -136,7 +127,7 @@ class LabTable(QWidget):
                 obs.name,
                 value_text,
                 unit,
-                _range(low, high),
+                range_text(low, high, lambda v: f"{v:g}", gap=" "),
                 " ".join(filter(None, [self.flag_text(flag), problem])),
                 reported,
             ]

@@ -46,6 +46,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
 )
 
 from workstation.labs.normalize import NormalizedValue, recompute_flag, reported_unit
+from workstation.labs.reference_range import range_text
 from workstation.labs.trends import TrendPoint
 from workstation.labs.units import display_unit
 from workstation.model import Category, Gender, Hospital, Interpretation, LabObservation
@@ -336,16 +337,6 @@ def _number(value: float, significant: int = 6) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
-
-
-def _range_text(low: float | None, high: float | None) -> str:
-    if low is not None and high is not None:
-        return f"{_number(low)}–{_number(high)}"
-    if low is not None:
-        return f"≥{_number(low)}"
-    if high is not None:
-        return f"≤{_number(high)}"
-    return ""
 
 
 def _hospital_text(hospital: Hospital | None, fallback_id: str) -> str:
@@ -963,7 +954,7 @@ def _lab_table(item: SummaryItem, width: float) -> Any:
         ]
         if unified:
             row.append(_para(_unified_text(norm), "cell"))
-        row.append(_para(_range_text(obs.ref_low, obs.ref_high) or "—", "cell"))
+        row.append(_para(range_text(obs.ref_low, obs.ref_high, _number) or "—", "cell"))
         row.append(_FlagMark(flag) if flag in _FLAG_MARKS else "")
         rows.append(row)
         if abnormal:
