@@ -28,10 +28,10 @@ from ui.mark_layer import MarkLayer
 from ui.presets_dialog import preset_display_name
 from workstation.imaging.decode import DicomImage
 from workstation.imaging.downsample import area_downsample, screen_factor
-from workstation.imaging.frames import frame_position, frame_rescale, frame_windows
+from workstation.imaging.frames import frame_rescale, frame_windows
 from workstation.imaging.geometry import (
     frame_display_key,
-    normal,
+    frame_slice_position,
     orientation_key,
     orientation_letter,
     plane_name,
@@ -59,13 +59,8 @@ class Slice:
 def make_slice(image: DicomImage, frame: int) -> Slice:
     """The slice for one frame, with its own position (enhanced multi-frame frames have
     one each)."""
-    where = frame_position(image, frame)
     key = frame_display_key(image, frame)
-    position = (
-        float(np.dot(normal(image.orientation), where))
-        if where is not None and image.orientation is not None
-        else None
-    )
+    position = frame_slice_position(image, frame)
     if key is None:
         key = image.instance_number * 10000 + frame
     return Slice(image, frame, key, position)

@@ -1,4 +1,4 @@
-"""Slice geometry: sorting a series by position along its normal, splitting orientations."""
+"""Slice geometry: position along the normal, display order, plane names and groups."""
 
 from __future__ import annotations
 
@@ -35,11 +35,23 @@ def orientation_letter(direction: Sequence[float]) -> str:
     return "".join(letters[:2])
 
 
+def _along_normal(
+    orientation: Sequence[float] | None, position: Sequence[float] | None
+) -> float | None:
+    if position is None or orientation is None:
+        return None
+    return float(np.dot(normal(orientation), position))
+
+
 def slice_position(image: DicomImage) -> float | None:
     """Distance of the image plane along its normal (mm), or None without geometry."""
-    if image.position is None or image.orientation is None:
-        return None
-    return float(np.dot(normal(image.orientation), image.position))
+    return _along_normal(image.orientation, image.position)
+
+
+def frame_slice_position(image: DicomImage, frame: int) -> float | None:
+    """``slice_position`` of one frame, from that frame's own position (mm). Raises
+    IndexError for a frame outside 0 … frames − 1."""
+    return _along_normal(image.orientation, frame_position(image, frame))
 
 
 def plane_name(orientation: Sequence[float]) -> str:
@@ -56,11 +68,10 @@ def plane_name(orientation: Sequence[float]) -> str:
 def _display_key(
     orientation: Sequence[float] | None, position: Sequence[float] | None
 ) -> float | None:
-    if position is None or orientation is None:
+    along = _along_normal(orientation, position)
+    if along is None or orientation is None:
         return None
-    n = normal(orientation)
-    along = float(np.dot(n, position))
-    return -along if n[2] > 0.5 else along
+    return -along if normal(orientation)[2] > 0.5 else along
 
 
 def display_key(image: DicomImage) -> float | None:
@@ -88,11 +99,3 @@ def sort_slices(images: Sequence[T]) -> list[T]:
     if all(p is not None for p, _ in with_geometry):
         return [i for _, i in sorted(with_geometry, key=lambda pi: (pi[0], pi[1].instance_number))]
     return sorted(images, key=lambda i: i.instance_number)
-
-
-def split_by_orientation(images: Sequence[T]) -> list[list[T]]:
-    """Groups of images sharing one orientation (a mixed localizer series splits)."""
-    groups: dict[tuple[float, ...], list[T]] = {}
-    for image in images:
-        groups.setdefault(orientation_key(image), []).append(image)
-    return [sort_slices(g) for g in groups.values()]
