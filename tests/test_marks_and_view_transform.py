@@ -94,3 +94,13 @@ def test_boxes_map_back_to_image_boxes() -> None:
     turned = ViewTransform(40.0, 30.0, 1)
     # the image box x 0..10, y 0..5 shows at view x 25..30, y 0..10
     assert box_to_image(turned, 25.0, 0.0, 5.0, 10.0) == pytest.approx((0.0, 0.0, 10.0, 5.0))
+
+
+def test_boxes_are_kept_as_top_left_and_bottom_right_corners() -> None:
+    store = MarkStore()
+    box = store.add(A, MarkKind.RECTANGLE, ((10, 8), (2, 3)))  # drawn from bottom right
+    assert box.points == ((2, 3), (10, 8))
+    store.move(A, box.ident, ((20, 1), (12, 9)))
+    assert store.marks(A)[0].points == ((12, 1), (20, 9))
+    line = store.add(A, MarkKind.LENGTH, ((10, 8), (2, 3)))
+    assert line.points == ((10, 8), (2, 3))  # a line keeps its direction

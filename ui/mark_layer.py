@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPolygonF
 
-from workstation.imaging.marks import Mark, MarkKind, Point
+from workstation.imaging.marks import BOX_KINDS, Mark, MarkKind, Point, canonical_points
 
 COLORS: dict[MarkKind, tuple[int, int, int]] = {
     MarkKind.LENGTH: (255, 255, 0),
@@ -20,7 +20,6 @@ COLORS: dict[MarkKind, tuple[int, int, int]] = {
     MarkKind.RECTANGLE: (0, 230, 255),
     MarkKind.ARROW: (130, 255, 130),
 }
-BOXES = (MarkKind.ELLIPSE, MarkKind.RECTANGLE)
 
 
 @dataclass(eq=False)
@@ -71,7 +70,7 @@ class AngleROI(pg.ROI):
 
 
 def _roi(kind: MarkKind, points: Sequence[Point], pen: object) -> pg.ROI:
-    if kind in BOXES:
+    if kind in BOX_KINDS:
         (x0, y0), (x1, y1) = points[0], points[1]
         pos, size = [min(x0, x1), min(y0, y1)], [abs(x1 - x0), abs(y1 - y0)]
         if kind is MarkKind.ELLIPSE:
@@ -138,7 +137,7 @@ class MarkLayer(QObject):
         view_points = tuple(self.to_view(p) for p in mark.points)
         roi = _roi(mark.kind, view_points, pg.mkPen(color, width=2))
         roi.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
-        anchor = (0, 0) if mark.kind in BOXES else (0, 1)
+        anchor = (0, 0) if mark.kind in BOX_KINDS else (0, 1)
         label = pg.TextItem(color=color, anchor=anchor)
         head = None
         if mark.kind is MarkKind.ARROW:
@@ -159,7 +158,7 @@ class MarkLayer(QObject):
     def view_points(self, graphic: MarkGraphic) -> tuple[Point, ...]:
         """Where the mark's points are now, in view coordinates."""
         roi = graphic.roi
-        if graphic.mark.kind in BOXES:
+        if graphic.mark.kind in BOX_KINDS:
             (x, y), (w, h) = roi.pos(), roi.size()
             return ((float(x), float(y)), (float(x + w), float(y + h)))
         points = []
@@ -171,17 +170,14 @@ class MarkLayer(QObject):
     def image_points(self, graphic: MarkGraphic) -> tuple[Point, ...]:
         """Where the mark's points are now, in image mm (boxes as top-left, bottom-right)."""
         points = tuple(self.to_image(p) for p in self.view_points(graphic))
-        if graphic.mark.kind in BOXES:
-            (x0, y0), (x1, y1) = points
-            return ((min(x0, x1), min(y0, y1)), (max(x0, x1), max(y0, y1)))
-        return points
+        return canonical_points(graphic.mark.kind, points)
 
     def _relabel(self, graphic: MarkGraphic) -> None:
         mark = graphic.mark
         view_points = self.view_points(graphic)
         graphic.label.setText(self.describe(mark.kind, self.image_points(graphic), mark.text))
         xs, ys = [p[0] for p in view_points], [p[1] for p in view_points]
-        if mark.kind in BOXES:
+        if mark.kind in BOX_KINDS:
             graphic.label.setPos(max(xs), max(ys))
         elif mark.kind is MarkKind.ANGLE:
             graphic.label.setPos(*view_points[1])

@@ -718,11 +718,7 @@ class ImageViewer(QWidget):
         if key is None:
             return None
         to_image = self._transform().to_image
-        points = tuple(to_image(*p) for p in view_points)
-        if kind in (MarkKind.ELLIPSE, MarkKind.RECTANGLE):
-            (x0, y0), (x1, y1) = points
-            points = ((min(x0, x1), min(y0, y1)), (max(x0, x1), max(y0, y1)))
-        mark = self.marks.add(key, kind, points, text)
+        mark = self.marks.add(key, kind, tuple(to_image(*p) for p in view_points), text)
         self._refresh_marks()
         self.mark_layer.select(mark.ident)
         return mark

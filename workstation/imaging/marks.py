@@ -20,9 +20,21 @@ class MarkKind(Enum):
 
     LENGTH = "length"  # two points
     ANGLE = "angle"  # three points: end, vertex, end
-    ELLIPSE = "ellipse"  # two corners of the bounding box
-    RECTANGLE = "rectangle"  # two corners
+    ELLIPSE = "ellipse"  # top-left and bottom-right corners of the bounding box
+    RECTANGLE = "rectangle"  # top-left and bottom-right corners
     ARROW = "arrow"  # tip, tail; text shown at the tail
+
+
+BOX_KINDS = (MarkKind.ELLIPSE, MarkKind.RECTANGLE)
+
+
+def canonical_points(kind: MarkKind, points: tuple[Point, ...]) -> tuple[Point, ...]:
+    """The points as stored: a box as its top-left and bottom-right corners (dragging,
+    turning or mirroring may hand them over in any order); other kinds unchanged."""
+    if kind not in BOX_KINDS:
+        return tuple(points)
+    (x0, y0), (x1, y1) = points[0], points[1]
+    return ((min(x0, x1), min(y0, y1)), (max(x0, x1), max(y0, y1)))
 
 
 @dataclass(frozen=True)
@@ -64,16 +76,18 @@ class MarkStore:
 
     def add(self, key: SliceKey, kind: MarkKind, points: tuple[Point, ...], text: str = "") -> Mark:
         """Add a mark (undoable); returns it with its new identifier."""
-        mark = Mark(next(self._ids), kind, tuple(points), text)
+        mark = Mark(next(self._ids), kind, canonical_points(kind, points), text)
         self._apply([_Change(key, None, mark)])
         return mark
 
     def move(self, key: SliceKey, ident: int, points: tuple[Point, ...]) -> None:
         """Record a finished drag (undoable). Unknown marks and no-op moves are ignored."""
         before = self._marks.get(key, {}).get(ident)
-        if before is None or before.points == tuple(points):
+        if before is None:
             return
-        self._apply([_Change(key, before, replace(before, points=tuple(points)))])
+        moved = canonical_points(before.kind, points)
+        if before.points != moved:
+            self._apply([_Change(key, before, replace(before, points=moved))])
 
     def remove(self, key: SliceKey, ident: int) -> None:
         """Delete a mark (undoable)."""
