@@ -437,8 +437,7 @@ class ImageViewer(QWidget):
         plane = orientation_key(image)
         stack = self.stacks.setdefault(plane, [])
         for frame in range(image.frames):
-            item = make_slice(image, frame)
-            stack.insert(bisect.bisect_right([s.key for s in stack], item.key), item)
+            bisect.insort_right(stack, make_slice(image, frame), key=lambda s: s.key)
         if first:
             self.slices, self.plane = stack, plane
             self._fill_presets(image)
@@ -454,7 +453,8 @@ class ImageViewer(QWidget):
         else:
             self.index = next(i for i, s in enumerate(self.slices) if s is current)
             self._update_text()
-        self._update_plane_box()
+        if len(self.stacks) > 1:  # one plane: the chooser stays hidden, nothing to refresh
+            self._update_plane_box()
 
     def _plane_label(self, plane: tuple[float, ...]) -> str:
         names = {
@@ -990,6 +990,16 @@ class ImageViewer(QWidget):
         else:
             super().keyPressEvent(event)
 
+    def _window_text(self, image: DicomImage) -> str:
+        """ "W … L …" of the window on screen; "" for colour images or before one is set."""
+        if self.window is None or image.is_color:
+            return ""
+        return (
+            self.tr("W %1  L %2")
+            .replace("%1", f"{self.window.width:.0f}")
+            .replace("%2", f"{self.window.center:.0f}")
+        )
+
     def _update_text(self) -> None:
         current = self.current()
         if current is None:
@@ -1004,11 +1014,7 @@ class ImageViewer(QWidget):
             # a small cell (2×2 and up on a laptop): which study, which image, which window
             self.top_left.setText(" ".join(filter(None, [date, image.institution])))
             self.top_right.setText(f"{self.index + 1}/{len(self.slices)}")
-            self.bottom_left.setText(
-                f"W {self.window.width:.0f} L {self.window.center:.0f}"
-                if self.window is not None and not image.is_color
-                else ""
-            )
+            self.bottom_left.setText(self._window_text(image))
             self.bottom_right.clear()
             return
         self.top_left.setText(
@@ -1045,13 +1051,11 @@ class ImageViewer(QWidget):
         (x0, x1), _ = self.view.viewRange()
         col_mm = image.pixel_spacing[1] if image.pixel_spacing else 1.0
         zoom = self.view.width() / max((x1 - x0) / col_mm, 1e-6) * 100
-        lines = [self.probe_text, self.tr("Zoom %1%").replace("%1", f"{zoom:.0f}")]
-        if self.window is not None and not image.is_color:
-            lines.append(
-                self.tr("W %1  L %2")
-                .replace("%1", f"{self.window.width:.0f}")
-                .replace("%2", f"{self.window.center:.0f}")
-            )
+        lines = [
+            self.probe_text,
+            self.tr("Zoom %1%").replace("%1", f"{zoom:.0f}"),
+            self._window_text(image),
+        ]
         self.bottom_left.setText("\n".join(filter(None, lines)))
         spacing = {
             "PixelSpacing": self.tr("calibrated (Pixel Spacing)"),
