@@ -296,3 +296,28 @@ def test_user_presets_replace_the_menu_of_every_cell(qtbot: QtBot) -> None:
     assert any("Temporal bone  700/4000" in label for label in labels)
     assert not any("-600/1500" in label for label in labels)  # the default lung preset is gone
     assert grid.cells[3].presets == (WindowPreset("Temporal bone", "CT", 700, 4000),)
+
+
+def test_probe_and_regions_go_through_the_modality_lut(qtbot: QtBot) -> None:
+    from dataclasses import replace
+
+    from workstation.imaging.decode import Lut
+    from workstation.imaging.roi import region_stats
+
+    lut = Lut(np.arange(0, 4096, dtype=np.int64) * 2 - 500, first_mapped=0)  # value = 2·s − 500
+    image = replace(_image(), modality_lut=lut, rescale_intercept=0.0)
+    viewer = _shown_viewer(qtbot, image)
+    viewer._probe(viewer.view.mapViewToScene(QPointF(15.0, 15.0)))  # inside the square (1000)
+    assert viewer.probe_text.endswith("1500 HU")
+    viewer.view.setRange(xRange=(10, 20), yRange=(10, 20), padding=0)
+    viewer.add_rectangle()
+    assert "1500.0 HU" in viewer.last_roi_text
+    # converting only the region's block gives what converting the whole frame gives
+    from workstation.imaging.render import modality_values, to_modality
+
+    box, spacing = (5.0, 5.0, 14.0, 9.0), (0.5, 0.5)
+    whole = region_stats(modality_values(image), box, spacing)
+    part = region_stats(
+        image.pixels[0], box, spacing, convert=lambda block: to_modality(image, 0, block)
+    )
+    assert whole == part

@@ -38,7 +38,7 @@ from workstation.imaging.geometry import (
 )
 from workstation.imaging.marks import Mark, MarkKind, MarkStore, Point, SliceKey
 from workstation.imaging.presets import DEFAULT_PRESETS, WindowPreset, presets_for
-from workstation.imaging.render import modality_values, render_frame
+from workstation.imaging.render import modality_values, render_frame, to_modality
 from workstation.imaging.roi import angle_degrees, region_stats
 from workstation.imaging.view_transform import ViewTransform
 from workstation.imaging.voi import Window, auto_window, full_range_window
@@ -843,11 +843,13 @@ class ImageViewer(QWidget):
             return ""
         image = current.image
         (x0, y0), (x1, y1) = points[0], points[1]
+        frame = current.frame
         stats = region_stats(
-            modality_values(image, current.frame),
+            image.pixels[frame],
             (x0, y0, x1 - x0, y1 - y0),
             image.pixel_spacing,
             ellipse=kind is MarkKind.ELLIPSE,
+            convert=lambda block: to_modality(image, frame, block),
         )
         if stats is None:
             return ""
@@ -899,9 +901,8 @@ class ImageViewer(QWidget):
         if not (0 <= row < image.rows and 0 <= col < image.columns):
             text = ""
         else:
-            stored = float(image.pixels[current.frame][row, col])
-            slope, intercept = frame_rescale(image, current.frame)
-            value = stored * slope + intercept
+            pixel = image.pixels[current.frame][row : row + 1, col : col + 1]
+            value = float(to_modality(image, current.frame, pixel)[0, 0])
             unit = " HU" if image.modality == "CT" else ""
             text = f"({col}, {row})  {value:.0f}{unit}"
         if text != self.probe_text:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -19,14 +21,19 @@ from workstation.imaging.voi import (
 )
 
 
-def modality_values(image: DicomImage, frame: int = 0) -> FloatArray:
-    """Stored values of a grey frame through the modality LUT or the frame's rescale (HU for
-    CT). Raises IndexError for a frame outside 0 … frames − 1."""
+def to_modality(image: DicomImage, frame: int, stored: npt.NDArray[Any]) -> FloatArray:
+    """Stored values from (any part of) a grey frame through the modality LUT or the frame's
+    rescale (HU for CT). Raises IndexError for a frame outside 0 … frames − 1."""
     slope, intercept = frame_rescale(image, frame)
-    stored = image.pixels[frame]
     if image.modality_lut is not None:
         return lut_lookup(stored, image.modality_lut.data, image.modality_lut.first_mapped)
     return rescale(stored, slope, intercept)
+
+
+def modality_values(image: DicomImage, frame: int = 0) -> FloatArray:
+    """A whole grey frame in modality units (HU for CT). Raises IndexError for a frame
+    outside 0 … frames − 1."""
+    return to_modality(image, frame, image.pixels[frame])
 
 
 def default_window(image: DicomImage, values: FloatArray, frame: int = 0) -> Window:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,14 +23,17 @@ class RegionStats:
 
 
 def region_stats(
-    values: npt.NDArray[np.floating],
+    values: npt.NDArray[Any],
     box_mm: tuple[float, float, float, float],
     spacing_mm: tuple[float, float] | None,
     ellipse: bool = True,
+    convert: Callable[[npt.NDArray[Any]], npt.NDArray[Any]] | None = None,
 ) -> RegionStats | None:
-    """Stats of ``values`` (rows × columns, modality units) inside the box (x, y, width,
-    height in mm from the image's top-left corner; pixels when ``spacing_mm`` is None).
-    A pixel belongs to the region when its centre does. None when no pixel is inside."""
+    """Stats of ``values`` (rows × columns) inside the box (x, y, width, height in mm from
+    the image's top-left corner; pixels when ``spacing_mm`` is None), in modality units:
+    ``values`` are in them already, or ``convert`` takes the box's part of them there (so
+    a small region of a large radiograph converts only its own pixels). A pixel belongs to
+    the region when its centre does. None when no pixel is inside."""
     row_mm, col_mm = spacing_mm or (1.0, 1.0)
     x, y, width, height = box_mm
     c0, c1 = (
@@ -55,7 +60,8 @@ def region_stats(
             & (cols[None, :] >= x)
             & (cols[None, :] <= x + width)
         )
-    chosen = np.asarray(values[r0:r1, c0:c1], dtype=np.float64)[inside]
+    block = values[r0:r1, c0:c1]
+    chosen = np.asarray(convert(block) if convert else block, dtype=np.float64)[inside]
     if chosen.size == 0:
         return None
     area = float(chosen.size * row_mm * col_mm) if spacing_mm else None
