@@ -87,7 +87,6 @@ class MarkLayer(QObject):
     ``describe(kind, image_points, text)`` gives the label of a mark."""
 
     moved = Signal(int, object)  # mark ident, image points
-    selection_changed = Signal(object)  # ident or None
 
     def __init__(
         self,
@@ -130,7 +129,6 @@ class MarkLayer(QObject):
         if ident != self.selected:
             self.selected = ident
             self._restyle()
-            self.selection_changed.emit(ident)
 
     def _draw(self, mark: Mark) -> None:
         color = COLORS[mark.kind]
@@ -167,15 +165,21 @@ class MarkLayer(QObject):
             points.append((float(point.x()), float(point.y())))
         return tuple(points)
 
-    def image_points(self, graphic: MarkGraphic) -> tuple[Point, ...]:
-        """Where the mark's points are now, in image mm (boxes as top-left, bottom-right)."""
-        points = tuple(self.to_image(p) for p in self.view_points(graphic))
+    def image_points(
+        self, graphic: MarkGraphic, view_points: tuple[Point, ...] | None = None
+    ) -> tuple[Point, ...]:
+        """Where the mark's points are now (or ``view_points``, when already read), in image
+        mm (boxes as top-left, bottom-right)."""
+        if view_points is None:
+            view_points = self.view_points(graphic)
+        points = tuple(self.to_image(p) for p in view_points)
         return canonical_points(graphic.mark.kind, points)
 
     def _relabel(self, graphic: MarkGraphic) -> None:
         mark = graphic.mark
         view_points = self.view_points(graphic)
-        graphic.label.setText(self.describe(mark.kind, self.image_points(graphic), mark.text))
+        image_points = self.image_points(graphic, view_points)
+        graphic.label.setText(self.describe(mark.kind, image_points, mark.text))
         xs, ys = [p[0] for p in view_points], [p[1] for p in view_points]
         if mark.kind in BOX_KINDS:
             graphic.label.setPos(max(xs), max(ys))
