@@ -34,7 +34,6 @@ class ReadingGrid(QWidget):
 
     series_dropped = Signal(int, int)
     layout_changed = Signal(int)
-    active_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,22 +172,19 @@ class ReadingGrid(QWidget):
         self.toolbars.setCurrentWidget(self.cells[index].toolbar)
         for i, frame in enumerate(self.frames):
             frame.setStyleSheet(_ACTIVE if i == index and self.shape != (1, 1) else _IDLE)
-        self.active_changed.emit(index)
-
-    def active_cell(self) -> ImageViewer:
-        """The cell the toolbar acts on."""
-        return self.cells[self.active]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.MouseButtonDblClick:
-            for index, cell in enumerate(self.cells):
-                if watched is cell.graphics.viewport():
-                    self.toggle_solo(index)
-        if event.type() == QEvent.Type.MouseButtonPress:
-            for index, cell in enumerate(self.cells):
-                if watched is cell.graphics.viewport() and index != self.active:
-                    self.activate(index)
-                    cell.setFocus()
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            index = next(
+                (i for i, cell in enumerate(self.cells) if watched is cell.graphics.viewport()),
+                None,
+            )
+            if index is not None and kind == QEvent.Type.MouseButtonDblClick:
+                self.toggle_solo(index)
+            elif index is not None and index != self.active:
+                self.activate(index)
+                self.cells[index].setFocus()
         return False
 
     # --- settings for every cell ---------------------------------------------------------
