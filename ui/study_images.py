@@ -93,7 +93,6 @@ class StudyImages(QWidget):
         self._prefetch_task: Task | None = None
         self.study: ImagingStudyRef | None = None
         self._image_result: Result | None = None
-        self._series_task: Task | None = None
         self._serial = 0
         self.grid = ReadingGrid()
         self.grid.series_dropped.connect(self._series_into_cell)
@@ -105,9 +104,8 @@ class StudyImages(QWidget):
                 lambda png, caption, mm, i=index: self._key_image(i, png, caption, mm)
             )
         self._cell_results: dict[int, Result] = {}  # cells 2… → the result they show
-        self._cell_generation: dict[int, int] = {}  # which download a cell listens to
-        self._claimed_cell = -1
-        self._main_generation = 0
+        # which download each cell listens to (cell 0 included)
+        self._cell_generation: dict[int, int] = dict.fromkeys(range(len(self.grid.cells)), 0)
         self.mark_stores: dict[str, MarkStore] = {}
         self._cell_tasks: dict[int, Task] = {}
         self._cell_series: dict[int, str] = {}  # cell → series UID shown (current study)
@@ -250,8 +248,8 @@ class StudyImages(QWidget):
         if self.connection is None or self.study is None or self._image_result is None:
             return
         study, connection = self.study, self.connection
-        self._cell_series[cell_index] = study.series[series_index].uid  # before the layout grows
-        self._ensure_cells(cell_index + 1, claimed=cell_index)
+        self._cell_series[cell_index] = study.series[series_index].uid
+        # The download starts first, so a layout that grows for it does not fill this cell.
         self._load_into_cell(
             cell_index,
             self._image_result,
@@ -259,6 +257,7 @@ class StudyImages(QWidget):
                 connection, study, series_index, self.series_cache, report=report, cancel=cancel
             ),
         )
+        self.grid.ensure_cells(cell_index + 1)
 
     def _load_into_cell(self, cell_index: int, result: Result, fetch: Callable[..., int]) -> None:
         """Download into a cell other than the first; its marks belong to ``result``."""
@@ -288,7 +287,7 @@ class StudyImages(QWidget):
         task = self._cell_tasks.pop(cell_index, None)
         if task is not None:
             task.cancel.set()
-        self._cell_generation[cell_index] = self._cell_generation.get(cell_index, 0) + 1
+        self._cell_generation[cell_index] += 1
 
     def _fill_new_cells(self, count: int) -> None:
         """Cells a larger layout adds show the study's next series not yet on screen."""
@@ -301,8 +300,6 @@ class StudyImages(QWidget):
         for cell_index in range(1, count):
             if not waiting:
                 break
-            if cell_index == self._claimed_cell:
-                continue
             if not self.grid.cells[cell_index].slices and cell_index not in self._cell_tasks:
                 self._series_into_cell(cell_index, waiting.pop(0))
 
@@ -313,7 +310,6 @@ class StudyImages(QWidget):
             self.compare_viewer.clear()
             self._cell_series.pop(1, None)
             return
-        self._open_second_cell()
         self._cell_series.pop(1, None)
         connection = self.connection
 
@@ -323,19 +319,8 @@ class StudyImages(QWidget):
                 connection, study, 0, self.series_cache, report=report, cancel=cancel
             )
 
-        self._load_into_cell(1, result, load)
-
-    def _ensure_cells(self, count: int, claimed: int) -> None:
-        """Grow the layout to ``count`` cells without filling ``claimed`` (about to load)."""
-        self._claimed_cell = claimed
-        try:
-            self.grid.ensure_cells(count)
-        finally:
-            self._claimed_cell = -1
-
-    def _open_second_cell(self) -> None:
-        """At least two cells; the timeline gives way to the images."""
-        self._ensure_cells(2, claimed=1)
+        self._load_into_cell(1, result, load)  # first, so the second cell is not filled
+        self.grid.ensure_cells(2)
         self.needs_room.emit()
 
     def set_window_presets(self, presets: tuple[WindowPreset, ...]) -> None:
@@ -357,7 +342,8 @@ class StudyImages(QWidget):
             self.viewer.set_mark_store(store)
         self.cancel_button.show()
         self.busy_changed.emit(True, self.tr("Downloading images…"))
-        task = self.runner.start(
+        generation = self._cell_generation[0]
+        self._cell_tasks[0] = self.runner.start(
             _fetch_series,
             self.connection,
             self.study,
@@ -365,15 +351,14 @@ class StudyImages(QWidget):
             self.series_cache,
             wants_control=True,
             # images of a replaced download may still be queued: only this one's count
-            on_progress=lambda loaded, generation=self._main_generation: (
-                self._image_arrived(loaded) if generation == self._main_generation else None
+            on_progress=lambda loaded: (
+                self._image_arrived(loaded) if generation == self._cell_generation[0] else None
             ),
             on_result=self._series_done,
             on_error=lambda exc: self._image_failed(
                 exc, lambda: self._load_series(max(self.series_box.currentIndex(), 0))
             ),
         )
-        self._series_task = task
 
     def _image_arrived(self, loaded: LoadedImage) -> None:
         if loaded.image is not None:
@@ -432,10 +417,7 @@ class StudyImages(QWidget):
 
     def cancel_series(self) -> None:
         """Stop a running image download (what arrived stays on screen)."""
-        self._main_generation += 1  # images still queued from it are dropped
-        if self._series_task is not None:
-            self._series_task.cancel.set()
-            self._series_task = None
+        self._stop_cell(0)
         self.cancel_button.hide()
         self.busy_changed.emit(False, "")
 
