@@ -17,7 +17,6 @@ from workstation.config import (
     settings_to_json,
 )
 from workstation.imaging.presets import (
-    CT_PRESETS,
     DEFAULT_PRESETS,
     NAME_EMPTY,
     NAME_TOO_LONG,
@@ -41,10 +40,19 @@ MINE = (
 
 
 def test_defaults_are_the_ct_presets_with_english_names() -> None:
-    assert len(DEFAULT_PRESETS) == len(CT_PRESETS)
+    assert len(DEFAULT_PRESETS) == 8
     assert [p.name for p in DEFAULT_PRESETS][:3] == ["Brain", "Subdural", "Stroke"]
     assert {p.modality for p in DEFAULT_PRESETS} == {"CT"}
-    assert [p.window for p in DEFAULT_PRESETS] == [window for _key, window in CT_PRESETS]
+    assert [p.window for p in DEFAULT_PRESETS] == [
+        Window(40, 80),
+        Window(75, 215),
+        Window(32, 8),
+        Window(-600, 1500),
+        Window(50, 350),
+        Window(400, 1800),
+        Window(50, 400),
+        Window(60, 160),
+    ]
     assert WindowPreset("Lung", "CT", -600, 1500).window == Window(-600, 1500)
     for preset in DEFAULT_PRESETS:
         assert validate_preset(preset.name, preset.center, preset.width) == ""

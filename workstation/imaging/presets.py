@@ -12,30 +12,7 @@ from workstation.imaging.voi import Window
 
 log = logging.getLogger("workstation.imaging.presets")
 
-CT_PRESETS: tuple[tuple[str, Window], ...] = (
-    ("brain", Window(40, 80)),
-    ("subdural", Window(75, 215)),
-    ("stroke", Window(32, 8)),
-    ("lung", Window(-600, 1500)),
-    ("mediastinum", Window(50, 350)),
-    ("bone", Window(400, 1800)),
-    ("abdomen", Window(50, 400)),
-    ("liver", Window(60, 160)),
-)
-
 MAX_NAME_LENGTH = 40
-
-# The English names of the built-in presets; the interface translates exactly these.
-_CT_NAMES = {
-    "brain": "Brain",
-    "subdural": "Subdural",
-    "stroke": "Stroke",
-    "lung": "Lung",
-    "mediastinum": "Mediastinum",
-    "bone": "Bone",
-    "abdomen": "Abdomen",
-    "liver": "Liver",
-}
 
 # What validate_preset says (English; the interface shows its own translation of each).
 NAME_EMPTY = "The preset has no name."
@@ -59,11 +36,17 @@ class WindowPreset:
         return Window(self.center, self.width)
 
 
-DEFAULT_PRESETS: tuple[WindowPreset, ...] = tuple(
-    WindowPreset(_CT_NAMES[key], "CT", float(window.center), float(window.width))
-    for key, window in CT_PRESETS
+# CT windows as radiologists know them; English names, which the interface translates.
+DEFAULT_PRESETS: tuple[WindowPreset, ...] = (
+    WindowPreset("Brain", "CT", 40.0, 80.0),
+    WindowPreset("Subdural", "CT", 75.0, 215.0),
+    WindowPreset("Stroke", "CT", 32.0, 8.0),
+    WindowPreset("Lung", "CT", -600.0, 1500.0),
+    WindowPreset("Mediastinum", "CT", 50.0, 350.0),
+    WindowPreset("Bone", "CT", 400.0, 1800.0),
+    WindowPreset("Abdomen", "CT", 50.0, 400.0),
+    WindowPreset("Liver", "CT", 60.0, 160.0),
 )
-BUILT_IN_NAMES: frozenset[str] = frozenset(_CT_NAMES.values())
 
 
 def normalize_modality(modality: str) -> str:
