@@ -36,6 +36,16 @@ def _image(frames: int = 1, z: float = 0.0, number: int = 1) -> DicomImage:
     )
 
 
+def _shown_viewer(qtbot: QtBot, *images: DicomImage) -> ImageViewer:
+    viewer = ImageViewer()
+    qtbot.addWidget(viewer)
+    viewer.resize(600, 640)
+    viewer.show()
+    for image in images:
+        viewer.add_image(image)
+    return viewer
+
+
 @pytest.mark.unit
 def test_orientation_letters() -> None:
     assert orientation_letter((1, 0, 0)) == "L"
@@ -46,11 +56,7 @@ def test_orientation_letters() -> None:
 
 
 def test_axial_markers_and_scale_bar(qtbot: QtBot) -> None:
-    viewer = ImageViewer()
-    qtbot.addWidget(viewer)
-    viewer.resize(600, 640)
-    viewer.show()
-    viewer.add_image(_image())
+    viewer = _shown_viewer(qtbot, _image())
     assert viewer.markers["right"].text() == "L"
     assert viewer.markers["left"].text() == "R"
     assert viewer.markers["top"].text() == "A"
@@ -77,11 +83,7 @@ def test_cine_loops_through_frames(qtbot: QtBot) -> None:
 
 
 def test_roi_statistics_and_probe_in_hu(qtbot: QtBot) -> None:
-    viewer = ImageViewer()
-    qtbot.addWidget(viewer)
-    viewer.resize(600, 640)
-    viewer.show()
-    viewer.add_image(_image())
+    viewer = _shown_viewer(qtbot, _image())
     viewer.view.setRange(xRange=(10, 20), yRange=(10, 20), padding=0)  # inside the square
     viewer.add_roi()
     assert "HU" in viewer.last_roi_text
@@ -97,11 +99,7 @@ def test_roi_statistics_and_probe_in_hu(qtbot: QtBot) -> None:
 
 
 def test_actual_size_and_window_button_setting(qtbot: QtBot) -> None:
-    viewer = ImageViewer()
-    qtbot.addWidget(viewer)
-    viewer.resize(600, 640)
-    viewer.show()
-    viewer.add_image(_image())
+    viewer = _shown_viewer(qtbot, _image())
     viewer.actual_size()
     (x0, x1), _ = viewer.view.viewRange()
     assert (x1 - x0) / 0.5 == pytest.approx(viewer.view.width(), rel=0.02)
@@ -120,25 +118,11 @@ def test_angle_tool(qtbot: QtBot) -> None:
     assert angle_degrees((1, 0), (0, 0), (0, 1)) == pytest.approx(90.0)
     assert angle_degrees((1, 0), (0, 0), (-1, 0)) == pytest.approx(180.0)
     assert angle_degrees((0, 0), (0, 0), (1, 1)) == 0.0
-    viewer = ImageViewer()
-    qtbot.addWidget(viewer)
-    viewer.resize(600, 640)
-    viewer.show()
-    viewer.add_image(_image())
+    viewer = _shown_viewer(qtbot, _image())
     viewer.add_angle()
     assert viewer.last_angle == pytest.approx(90.0, abs=0.5)
     viewer.clear_measurements()
     assert viewer.mark_texts() == []
-
-
-def _shown_viewer(qtbot: QtBot, *images: DicomImage) -> ImageViewer:
-    viewer = ImageViewer()
-    qtbot.addWidget(viewer)
-    viewer.resize(600, 640)
-    viewer.show()
-    for image in images:
-        viewer.add_image(image)
-    return viewer
 
 
 def test_marks_stay_on_their_slice_and_undo_brings_them_back(qtbot: QtBot) -> None:
