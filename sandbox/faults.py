@@ -44,6 +44,18 @@ class FaultMiddleware:
         await self.app(scope, receive, send)
 
 
+async def _send_fhir(
+    send: Send, status: int, body: bytes, extra: tuple[tuple[bytes, bytes], ...] = ()
+) -> None:
+    headers = [
+        (b"content-type", b"application/fhir+json"),
+        (b"content-length", str(len(body)).encode()),
+        *extra,
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 async def _send_unavailable(send: Send) -> None:
     body = json.dumps(
         {
@@ -51,33 +63,12 @@ async def _send_unavailable(send: Send) -> None:
             "issue": [{"severity": "error", "code": "transient", "diagnostics": "injected 503"}],
         }
     ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 503,
-            "headers": [
-                (b"content-type", b"application/fhir+json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", b"1"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await _send_fhir(send, 503, body, ((b"retry-after", b"1"),))
 
 
 async def _send_malformed(send: Send) -> None:
     body = b'{"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resou'
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [
-                (b"content-type", b"application/fhir+json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await _send_fhir(send, 200, body)
 
 
 def _cutting_send(send: Send) -> Send:
