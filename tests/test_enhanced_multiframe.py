@@ -18,9 +18,9 @@ from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
 from workstation.imaging.decode import DicomImage, load
+from workstation.imaging.display import default_voi, modality_values, render_frame
 from workstation.imaging.frames import frame_position, frame_rescale, frame_windows
 from workstation.imaging.geometry import display_key, frame_display_key, plane_name
-from workstation.imaging.render import default_window, modality_values, render_frame
 from workstation.imaging.voi import VoiFunction, Window, apply_window, to_uint8
 
 pytestmark = pytest.mark.unit
@@ -155,10 +155,10 @@ def test_render_frame_uses_the_frames_own_window() -> None:
     for frame in range(4):
         values = modality_values(image, frame)
         own = Window(CENTERS[frame][0], WIDTHS[frame][0], explanation="NARROW")
-        assert default_window(image, values, frame) == own
+        assert default_voi(image, frame) == own
         assert np.array_equal(render_frame(image, frame), to_uint8(apply_window(values, own)))
     values = modality_values(image, 2)
-    frame_zero_window = apply_window(values, default_window(image, values, 0))
+    frame_zero_window = apply_window(values, default_voi(image, 0))
     assert not np.array_equal(render_frame(image, 2), to_uint8(frame_zero_window))
 
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workstation.imaging.decode import DecodeError, load
-from workstation.imaging.render import render_frame
+from workstation.imaging.display import render_frame
 
 pytestmark = pytest.mark.unit
 TEST_FILES = sorted(

@@ -15,7 +15,7 @@ import pydicom
 import pytest
 
 from workstation.imaging.decode import DecodeError, DicomImage, load
-from workstation.imaging.render import modality_values, render_frame
+from workstation.imaging.display import modality_values, render_frame
 from workstation.imaging.voi import Window
 
 pytestmark = pytest.mark.unit

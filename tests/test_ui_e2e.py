@@ -80,13 +80,13 @@ def test_daily_path(qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
     assert len(page.viewer.slices) == page.viewer.expected
     assert "W 400" in page.viewer.bottom_left.text()
-    before = page.viewer.window
+    before = page.viewer.effective_window()
     # right-drag to the right widens the window
     page.viewer.view.window_dragged.emit(0.0, 120.0)
-    assert page.viewer.window is not None
+    assert page.viewer.chosen_window is not None
     assert before is not None
-    assert page.viewer.window.width > before.width
-    assert f"W {page.viewer.window.width:.0f}" in page.viewer.bottom_left.text()
+    assert page.viewer.chosen_window.width > before.width
+    assert f"W {page.viewer.chosen_window.width:.0f}" in page.viewer.bottom_left.text()
     qtbot.keyClick(page.viewer, Qt.Key.Key_Home)
     assert page.viewer.index == 0
     qtbot.keyClick(page.viewer, Qt.Key.Key_Down)
@@ -99,7 +99,7 @@ def test_daily_path(qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path
     )
     page.viewer.preset_box.setCurrentIndex(lung)
     page.viewer.preset_box.activated.emit(lung)
-    assert page.viewer.window.center == -600
+    assert page.viewer.chosen_window.center == -600
 
     lab = next(r for r in shown if r.category is Category.LAB)
     assert page.timeline.select(lab.id)
@@ -168,7 +168,7 @@ def test_compare_with_a_prior_study_from_another_hospital(qtbot: QtBot, window: 
     assert len(page.key_images.get(cts[1].id, [])) == 1
     assert cts[0].id not in page.key_images
     page.viewer.view.window_dragged.emit(0.0, 90.0)
-    assert page.compare_viewer.window == page.viewer.window
+    assert page.compare_viewer.chosen_window == page.viewer.chosen_window
     window.sign_out()
 
 

@@ -64,8 +64,8 @@ def test_axial_markers_and_scale_bar(qtbot: QtBot) -> None:
     assert viewer.scale_label.text().endswith("mm")
     assert viewer.scale_bar.isVisible()
     viewer.view.window_dragged.emit(0.0, 150.0)
-    assert viewer.window is not None
-    assert viewer.window.width > 400
+    assert viewer.chosen_window is not None
+    assert viewer.chosen_window.width > 400
 
 
 def test_cine_loops_through_frames(qtbot: QtBot) -> None:
@@ -223,8 +223,8 @@ def test_auto_window_ignores_a_few_extreme_pixels(qtbot: QtBot) -> None:
         i for i in range(viewer.preset_box.count()) if viewer.preset_box.itemData(i) == "auto"
     )
     viewer.preset_box.activated.emit(auto)
-    assert viewer.window is not None
-    assert viewer.window.explanation == "auto"
+    assert viewer.chosen_window is not None
+    assert viewer.chosen_window.explanation == "auto"
 
 
 def test_clicking_a_mark_selects_it_and_delete_removes_only_that_one(qtbot: QtBot) -> None:
@@ -297,7 +297,7 @@ def test_probe_and_regions_go_through_the_modality_lut(qtbot: QtBot) -> None:
     viewer.add_rectangle()
     assert "1500.0 HU" in viewer.last_roi_text
     # converting only the region's block gives what converting the whole frame gives
-    from workstation.imaging.render import modality_values, to_modality
+    from workstation.imaging.display import modality_values, to_modality
 
     box, spacing = (5.0, 5.0, 14.0, 9.0), (0.5, 0.5)
     whole = region_stats(modality_values(image), box, spacing)

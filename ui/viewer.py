@@ -27,8 +27,20 @@ from PySide6.QtWidgets import (
 from ui.mark_layer import MarkLayer
 from ui.presets_dialog import preset_display_name
 from workstation.imaging.decode import DicomImage
-from workstation.imaging.downsample import area_downsample, screen_factor
-from workstation.imaging.frames import frame_rescale, frame_windows
+from workstation.imaging.display import (
+    GreyLut,
+    Voi,
+    apply_grey_lut,
+    colour_frame,
+    default_voi,
+    grey_lut,
+    grey_of,
+    modality_values,
+    overlay_plane,
+    to_modality,
+)
+from workstation.imaging.downsample import reduce_mask, reduce_stored, screen_factor
+from workstation.imaging.frames import frame_orientation, frame_windows
 from workstation.imaging.geometry import (
     frame_display_key,
     frame_slice_position,
@@ -38,12 +50,9 @@ from workstation.imaging.geometry import (
 )
 from workstation.imaging.marks import Mark, MarkKind, MarkStore, Point, SliceKey
 from workstation.imaging.presets import DEFAULT_PRESETS, WindowPreset, presets_for
-from workstation.imaging.render import modality_values, render_frame, to_modality
 from workstation.imaging.roi import angle_degrees, region_stats
 from workstation.imaging.view_transform import ViewTransform
 from workstation.imaging.voi import Window, auto_window, full_range_window
-
-_INVERTED_LUT = np.arange(255, -1, -1, dtype=np.uint8)
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,9 +123,11 @@ class ImageViewer(QWidget):
         self.loaded_images = 0
         self.presets: tuple[WindowPreset, ...] = DEFAULT_PRESETS
         self.index = 0
-        self.window: Window | None = None
+        self.chosen_window: Window | None = None  # hers; None: what the file asks
+        self.fallback_window: Window | None = None  # full range, for files without a VOI
         self.inverted = False
         self.expected = 0
+        self.annotations_visible = True
 
         self.graphics = pg.GraphicsView(background="k")
         self.view = WindowingViewBox()
@@ -125,10 +136,15 @@ class ImageViewer(QWidget):
         # screen-resolution pixels.
         self.image_item = pg.ImageItem(axisOrder="row-major", autoDownsample=False)
         self._display_key: tuple[int, int, int] | None = None
+        self._stored_on_screen: np.ndarray | None = None  # stored values at screen resolution
         self.view.addItem(self.image_item)
+        self.overlay_item = pg.ImageItem(axisOrder="row-major", autoDownsample=False)
+        self.overlay_item.setZValue(1)
+        self.view.addItem(self.overlay_item)
         self.view.window_dragged.connect(self._drag_window)
         self.view.scrolled.connect(self.step)
         self.view.sigRangeChanged.connect(lambda *_args: self._zoom_changed())
+        self.view.sigResized.connect(lambda *_args: self._zoom_changed())  # cell size changed
 
         self.top_left = self._corner()
         self.top_right = self._corner(Qt.AlignmentFlag.AlignRight)
@@ -340,7 +356,12 @@ class ImageViewer(QWidget):
         for side, (x, y) in positions.items():
             self.markers[side].setGeometry(x, y, 24, 20)
         current = self.current()
-        if current is None or current.image.pixel_spacing is None or self.compact():
+        if (
+            current is None
+            or current.image.pixel_spacing is None
+            or self.compact()
+            or not self.annotations_visible
+        ):
             self.scale_bar.hide()
             self.scale_label.clear()
             return
@@ -355,12 +376,13 @@ class ImageViewer(QWidget):
         self.scale_label.setText(f"{length_mm} mm")
         self.scale_label.setGeometry(width // 2 - 40, height - 54, 80, 16)
 
-    def _update_markers(self, image: DicomImage) -> None:
-        if image.orientation is None:
+    def _update_markers(self, current: Slice) -> None:
+        orientation = frame_orientation(current.image, current.frame)
+        if orientation is None or not self.annotations_visible:
             for label in self.markers.values():
                 label.clear()
             return
-        row, col = image.orientation[:3], image.orientation[3:]
+        row, col = orientation[:3], orientation[3:]
         transform = self._transform()
         for side, screen in (
             ("right", (1, 0)),
@@ -409,9 +431,12 @@ class ImageViewer(QWidget):
         self.loaded_images = 0
         self.plane_box.hide()
         self.index = 0
-        self.window = None
+        self.chosen_window = None
+        self.fallback_window = None
         self.expected = 0
         self.image_item.clear()
+        self.overlay_item.clear()
+        self._stored_on_screen = None
         for label in (self.top_left, self.top_right, self.bottom_left, self.bottom_right):
             label.clear()
         self.preset_box.clear()
@@ -434,10 +459,11 @@ class ImageViewer(QWidget):
         first = not self.slices
         current = self.slices[self.index] if self.slices else None
         self.loaded_images += 1
-        plane = orientation_key(image)
-        stack = self.stacks.setdefault(plane, [])
         for frame in range(image.frames):
-            bisect.insort_right(stack, make_slice(image, frame), key=lambda s: s.key)
+            frame_stack = self.stacks.setdefault(orientation_key(image, frame), [])
+            bisect.insort_right(frame_stack, make_slice(image, frame), key=lambda s: s.key)
+        plane = orientation_key(image, 0)
+        stack = self.stacks[plane]
         if first:
             self.slices, self.plane = stack, plane
             self._fill_presets(image)
@@ -527,11 +553,8 @@ class ImageViewer(QWidget):
         if current is None:
             return
         image = current.image
-        if self.window is None and not image.is_color:
-            windows = frame_windows(image, current.frame)
-            self.window = (
-                windows[0] if windows else full_range_window(modality_values(image, current.frame))
-            )
+        if self.fallback_window is None and not image.is_color:
+            self.fallback_window = full_range_window(modality_values(image, current.frame))
         self._render()
         if fit:
             self._apply_transform()
@@ -540,50 +563,75 @@ class ImageViewer(QWidget):
         self._update_text()
         self.index_changed.emit(self.index)
 
+    def voi(self) -> Voi | None:
+        """The VOI on screen: the doctor's window, else the slice's own VOI from the file
+        (VOI LUT or first window), else the series' full range; None for colour."""
+        current = self.current()
+        if current is None or current.image.is_color:
+            return None
+        if self.chosen_window is not None:
+            return self.chosen_window
+        image, frame = current.image, current.frame
+        if image.voi_lut is not None or frame_windows(image, frame):
+            return default_voi(image, frame)
+        return self.fallback_window or default_voi(image, frame)
+
+    def effective_window(self) -> Window | None:
+        """The window on screen as centre/width (a VOI LUT as the full range it spans)."""
+        voi = self.voi()
+        if voi is None or isinstance(voi, Window):
+            return voi
+        current = self.current()
+        assert current is not None
+        return self.fallback_window or full_range_window(
+            modality_values(current.image, current.frame)
+        )
+
     def _render(self) -> None:
+        """Draw the slice through the core's display chain: stored values reduced to screen
+        resolution once per slice and zoom, then mapped by the chain's lookup table, so a
+        window/level change maps only the pixels the screen shows."""
         current = self.current()
         if current is None:
             return
-        image = current.image
-        pixels = image.pixels[current.frame]
+        image, frame = current.image, current.frame
+        factor = 1 if image.is_color else self._screen_factor(image)
+        key = (id(current), frame, factor)
+        new_slice = key != self._display_key
         if image.is_color:
-            self._display_key = None
-            self.image_item.setLookupTable(None)
-            self.image_item.setImage(render_frame(image, current.frame), levels=(0, 255))
-            self._apply_transform()
-            return
-        window = self.window or full_range_window(pixels)
-        invert = (image.photometric == "MONOCHROME1") != image.presentation_inverse
-        if self.inverted:
-            invert = not invert
-        slope, intercept = frame_rescale(image, current.frame)
-        if image.modality_lut is None and slope != 0:
-            # Fast path: the window mapped back to stored values, applied by pyqtgraph to the
-            # screen-resolution copy of the stored pixels.
-            low = (window.low - intercept) / slope
-            high = (window.high - intercept) / slope
-            if low > high:
-                low, high = high, low
-            levels = (low, max(high, low + 1e-6))
-            self.image_item.setLookupTable(_INVERTED_LUT if invert else None)
-            factor = self._screen_factor(image)
-            key = (id(current), current.frame, factor)
-            if key != self._display_key:
-                self._display_key = key
-                self.image_item.setImage(
-                    area_downsample(pixels, factor), levels=levels, autoLevels=False
-                )
-                self._apply_transform()
-            else:
-                self.image_item.setLevels(levels)
+            grey = colour_frame(image, frame)
+            self._stored_on_screen = None
         else:
-            self._display_key = None
-            grey = render_frame(image, current.frame, window)
-            if self.inverted:
-                grey = 255 - grey
-            self.image_item.setLookupTable(None)
-            self.image_item.setImage(grey, levels=(0, 255), autoLevels=False)
+            if new_slice or self._stored_on_screen is None:
+                self._stored_on_screen = reduce_stored(image.pixels[frame], factor)
+            voi = self.voi()
+            assert voi is not None
+            lut: GreyLut | None = grey_lut(image, frame, voi, self.inverted)
+            stored = self._stored_on_screen
+            grey = (
+                apply_grey_lut(lut, stored)
+                if lut is not None
+                else grey_of(image, frame, stored, voi, self.inverted)
+            )
+        self._display_key = key
+        self.image_item.setLookupTable(None)
+        self.image_item.setImage(grey, levels=(0, 255), autoLevels=False)
+        if new_slice:
+            self._show_overlays(image, frame, factor)
             self._apply_transform()
+
+    def _show_overlays(self, image: DicomImage, frame: int, factor: int) -> None:
+        """The frame's overlay planes (60xx), white, on a transparent layer above the image."""
+        plane = overlay_plane(image, frame)
+        if plane is None:
+            self.overlay_item.clear()
+            self.overlay_item.hide()
+            return
+        mask = reduce_mask(plane, factor)
+        rgba = np.zeros((*mask.shape, 4), dtype=np.uint8)
+        rgba[mask] = 255
+        self.overlay_item.setImage(rgba, levels=(0, 255), autoLevels=False)
+        self.overlay_item.show()
 
     def _screen_factor(self, image: DicomImage) -> int:
         (x0, x1), _ = self.view.viewRange()
@@ -595,7 +643,10 @@ class ImageViewer(QWidget):
         current = self.current()
         if current is None or self._display_key is None:
             return
-        if self._screen_factor(current.image) != self._display_key[2]:
+        if (
+            not current.image.is_color
+            and self._screen_factor(current.image) != self._display_key[2]
+        ):
             self._render()
 
     def fit(self) -> None:
@@ -605,7 +656,7 @@ class ImageViewer(QWidget):
 
     def set_window(self, window: Window) -> None:
         """Apply a window (modality units) and redraw."""
-        self.window = window
+        self.chosen_window = window
         self._render()
         self._update_text()
         self.window_changed.emit(window)
@@ -616,12 +667,13 @@ class ImageViewer(QWidget):
         self._render()
 
     def _drag_window(self, dy: float, dx: float) -> None:
-        if self.window is None:
+        start = self.effective_window()
+        if start is None:
             return
-        scale = max(self.window.width, 10.0) / 300.0
-        width = max(1.0, self.window.width + dx * scale)
-        center = self.window.center - dy * scale
-        self.set_window(Window(center, width, self.window.function, ""))
+        scale = max(start.width, 10.0) / 300.0
+        width = max(1.0, start.width + dx * scale)
+        center = start.center - dy * scale
+        self.set_window(Window(center, width, start.function, ""))
 
     def step(self, delta: int) -> None:
         """Move ``delta`` slices/frames, clamped at the ends."""
@@ -643,7 +695,7 @@ class ImageViewer(QWidget):
         current = self.current()
         if current is None:
             return
-        self.window = None
+        self.chosen_window = None
         self.quarter_turns, self.flipped = 0, False
         self.invert_button.setChecked(False)
         self._show(fit=True)
@@ -689,14 +741,17 @@ class ImageViewer(QWidget):
     def _apply_transform(self) -> None:
         """Place the displayed array (maybe downsampled) in view coordinates: pixel → image
         mm → turned and mirrored view."""
-        shown = self.image_item.image
-        if shown is None or self.current() is None:
+        if self.current() is None:
             return
         transform = self._transform()
         a, b, c, d, e, f = transform.affine()
-        sx = transform.width / max(shown.shape[1], 1)
-        sy = transform.height / max(shown.shape[0], 1)
-        self.image_item.setTransform(QTransform(a * sx, d * sx, b * sy, e * sy, c, f))
+        for item in (self.image_item, self.overlay_item):
+            shown = item.image
+            if shown is None:
+                continue
+            sx = transform.width / max(shown.shape[1], 1)
+            sy = transform.height / max(shown.shape[0], 1)
+            item.setTransform(QTransform(a * sx, d * sx, b * sy, e * sy, c, f))
 
     # --- marks: measurements, regions, arrows --------------------------------------------------
     def set_mark_store(self, store: MarkStore) -> None:
@@ -711,7 +766,8 @@ class ImageViewer(QWidget):
 
     def _refresh_marks(self) -> None:
         key = self.slice_key()
-        self.mark_layer.show(self.marks.marks(key) if key is not None else ())
+        shown = key is not None and self.annotations_visible
+        self.mark_layer.show(self.marks.marks(key) if shown and key is not None else ())
 
     def _add_mark(self, kind: MarkKind, view_points: list[Point], text: str = "") -> Mark | None:
         key = self.slice_key()
@@ -993,20 +1049,35 @@ class ImageViewer(QWidget):
 
     def _window_text(self, image: DicomImage) -> str:
         """ "W … L …" of the window on screen; "" for colour images or before one is set."""
-        if self.window is None or image.is_color:
+        voi = self.voi()
+        if voi is None or image.is_color:
             return ""
+        if not isinstance(voi, Window):
+            return self.tr("VOI LUT (file)")
         return (
             self.tr("W %1  L %2")
-            .replace("%1", f"{self.window.width:.0f}")
-            .replace("%2", f"{self.window.center:.0f}")
+            .replace("%1", f"{voi.width:.0f}")
+            .replace("%2", f"{voi.center:.0f}")
         )
+
+    def set_annotations_visible(self, visible: bool) -> None:
+        """Show or hide everything drawn over the pixels (corner text, orientation letters,
+        scale bar, marks): hidden, the cell shows exactly the display chain's pixels."""
+        self.annotations_visible = visible
+        for label in (self.top_left, self.top_right, self.bottom_left, self.bottom_right):
+            label.setVisible(visible)
+        for label in (*self.markers.values(), self.scale_label):
+            label.setVisible(visible)
+        self.scale_bar.setVisible(visible)
+        self._refresh_marks()
+        self._update_text()
 
     def _update_text(self) -> None:
         current = self.current()
         if current is None:
             return
         image = current.image
-        self._update_markers(image)
+        self._update_markers(current)
         self._update_overlay_geometry()
         date = image.study_date
         if len(date) == 8:

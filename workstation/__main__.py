@@ -6,20 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from workstation.cli_args import parse_window
 from workstation.imaging.decode import DecodeError, load
+from workstation.imaging.display import render_frame
 from workstation.imaging.png import write_png
-from workstation.imaging.render import render_frame
-from workstation.imaging.voi import Window
-
-
-def _window(text: str) -> Window:
-    try:
-        center, width = (float(v) for v in text.split(","))
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError("use CENTER,WIDTH, e.g. 40,400") from exc
-    if width < 1:
-        raise argparse.ArgumentTypeError("window width must be at least 1")
-    return Window(center, width)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("input", type=Path)
     render.add_argument("output", type=Path)
     render.add_argument("--frame", type=int, default=0, help="frame number, from 0")
-    render.add_argument("--window", type=_window, default=None, metavar="CENTER,WIDTH")
+    render.add_argument("--window", type=parse_window, default=None, metavar="CENTER,WIDTH")
     args = parser.parse_args(argv)
     try:
         image = load(args.input)

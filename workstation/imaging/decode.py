@@ -18,7 +18,7 @@ from pydicom.pixels.processing import apply_color_lut
 from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
-from workstation.imaging.voi import VoiFunction, Window
+from workstation.imaging.voi import PresentationLutShape, VoiFunction, Window
 
 log = logging.getLogger("workstation.imaging")
 T = TypeVar("T")
@@ -63,7 +63,7 @@ class DicomImage:
     modality_lut: Lut | None = None
     windows: tuple[Window, ...] = ()
     voi_lut: Lut | None = None
-    presentation_inverse: bool = False
+    presentation_lut_shape: PresentationLutShape | None = None  # None: not in the file
     position: tuple[float, float, float] | None = None
     orientation: tuple[float, float, float, float, float, float] | None = None
     pixel_spacing: tuple[float, float] | None = None  # row, column spacing in mm
@@ -81,6 +81,7 @@ class DicomImage:
     frame_positions: tuple[tuple[float, float, float], ...] | None = None
     frame_rescales: tuple[tuple[float, float], ...] | None = None  # slope, intercept
     frame_windows: tuple[tuple[Window, ...], ...] | None = None
+    frame_orientations: tuple[tuple[float, float, float, float, float, float], ...] | None = None
 
     @property
     def frames(self) -> int:
@@ -157,6 +158,15 @@ def _windows(ds: Dataset) -> tuple[Window, ...]:
         name = str(names[i]) if i < len(names) else ""
         out.append(Window(center, width, function, name))
     return tuple(out)
+
+
+def _presentation_shape(ds: Dataset) -> PresentationLutShape | None:
+    text = str(ds.get("PresentationLUTShape", "") or "").strip().upper()
+    try:
+        return PresentationLutShape(text) if text else None
+    except ValueError:
+        log.info("Presentation LUT Shape %r not used", text[:16])
+        return None
 
 
 def _check_size(ds: Dataset) -> None:
@@ -268,7 +278,7 @@ def _decode(ds: Dataset) -> DicomImage:
         modality_lut=modality_lut,
         windows=_windows(ds),
         voi_lut=voi_lut,
-        presentation_inverse=str(ds.get("PresentationLUTShape", "")).strip() == "INVERSE",
+        presentation_lut_shape=_presentation_shape(ds),
         position=(position[0], position[1], position[2]) if len(position) == 3 else None,
         orientation=tuple(orientation) if len(orientation) == 6 else None,  # type: ignore[arg-type]
         pixel_spacing=spacing,
@@ -315,7 +325,7 @@ class _GroupValues:
     positions: list[tuple[float, float, float] | None]
     rescales: list[tuple[float, float] | None]
     windows: list[tuple[Window, ...] | None]
-    orientation: tuple[float, float, float, float, float, float] | None
+    orientations: list[tuple[float, float, float, float, float, float] | None]
     pixel_spacing: tuple[float, float] | None
     slice_thickness: float | None
 
@@ -393,7 +403,7 @@ def _group_values(ds: Dataset, frames: int) -> _GroupValues | None:
         positions=[_from_groups(g, "PlanePositionSequence", _position) for g in groups],
         rescales=[_from_groups(g, "PixelValueTransformationSequence", _rescale) for g in groups],
         windows=[_from_groups(g, "FrameVOILUTSequence", _frame_windows) for g in groups],
-        orientation=_from_groups(groups[0], "PlaneOrientationSequence", _orientation),
+        orientations=[_from_groups(g, "PlaneOrientationSequence", _orientation) for g in groups],
         pixel_spacing=_from_groups(groups[0], "PixelMeasuresSequence", _pixel_spacing),
         slice_thickness=_from_groups(groups[0], "PixelMeasuresSequence", _slice_thickness),
     )
@@ -418,6 +428,18 @@ def _all_positions(
     return tuple(known) if len(known) == len(positions) else None
 
 
+def _distinct_orientations(
+    orientations: list[tuple[float, float, float, float, float, float] | None],
+    image_orientation: tuple[float, float, float, float, float, float] | None,
+) -> tuple[tuple[float, float, float, float, float, float], ...] | None:
+    """Per-frame orientations when frames differ (a 3-plane localizer in one object);
+    None when every frame shares one."""
+    default = orientations[0] or image_orientation
+    if default is None or all(o is None or o == default for o in orientations):
+        return None
+    return tuple(default if o is None else o for o in orientations)
+
+
 def _with_functional_groups(image: DicomImage, ds: Dataset) -> DicomImage:
     """The image completed from Enhanced multi-frame functional groups, if the dataset has them.
 
@@ -440,13 +462,14 @@ def _with_functional_groups(image: DicomImage, ds: Dataset) -> DicomImage:
         rescale_intercept=rescale[1],
         windows=windows,
         position=image.position or (positions[0] if positions else None),
-        orientation=image.orientation or found.orientation,
+        orientation=image.orientation or found.orientations[0],
         pixel_spacing=spacing,
         spacing_source=source,
         slice_thickness=image.slice_thickness or found.slice_thickness,
         frame_positions=positions,
         frame_rescales=_every_frame(found.rescales, rescale),
         frame_windows=_every_frame(found.windows, windows),
+        frame_orientations=_distinct_orientations(found.orientations, image.orientation),
     )
 
 

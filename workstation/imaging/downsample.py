@@ -30,3 +30,27 @@ def area_downsample(pixels: npt.NDArray[np.generic], factor: int) -> npt.NDArray
         axis=(1, 3), dtype=np.float32
     )
     return blocks
+
+
+def reduce_stored(pixels: npt.NDArray[np.generic], factor: int) -> npt.NDArray[np.generic]:
+    """``area_downsample`` of stored values, rounded back to the stored dtype so that the
+    display chain's lookup table still applies; the pixels themselves for factor 1."""
+    if factor <= 1:
+        return pixels
+    means = np.rint(area_downsample(pixels, factor))
+    if pixels.dtype.kind in "ui":
+        info = np.iinfo(pixels.dtype.type)  # type: ignore[type-var]
+        means = np.clip(means, info.min, info.max)
+    return means.astype(pixels.dtype)
+
+
+def reduce_mask(mask: npt.NDArray[np.bool_], factor: int) -> npt.NDArray[np.bool_]:
+    """A bit mask at screen resolution: a block is set when any of its pixels is (thin
+    overlay lines stay visible when zoomed out)."""
+    if factor <= 1:
+        return mask
+    rows, cols = mask.shape
+    pad_r, pad_c = (-rows) % factor, (-cols) % factor
+    padded = np.pad(mask, ((0, pad_r), (0, pad_c)))
+    r, c = padded.shape[0] // factor, padded.shape[1] // factor
+    return np.asarray(padded.reshape(r, factor, c, factor).any(axis=(1, 3)), dtype=bool)

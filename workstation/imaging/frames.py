@@ -44,3 +44,17 @@ def frame_position(image: DicomImage, frame: int) -> tuple[float, float, float] 
     if image.frame_positions is not None:
         return image.frame_positions[frame]
     return image.position
+
+
+def frame_orientation(
+    image: DicomImage, frame: int
+) -> tuple[float, float, float, float, float, float] | None:
+    """Image Orientation (Patient) of one frame: its own (Enhanced multi-frame Plane
+    Orientation per frame) else the image's; None without geometry.
+
+    Raises IndexError for a frame outside 0 … frames − 1.
+    """
+    _check(image, frame)
+    if image.frame_orientations is not None:
+        return image.frame_orientations[frame]
+    return image.orientation

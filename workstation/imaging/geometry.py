@@ -8,7 +8,7 @@ from typing import TypeVar
 import numpy as np
 
 from workstation.imaging.decode import DicomImage
-from workstation.imaging.frames import frame_position
+from workstation.imaging.frames import frame_orientation, frame_position
 
 T = TypeVar("T", bound=DicomImage)
 
@@ -51,7 +51,7 @@ def slice_position(image: DicomImage) -> float | None:
 def frame_slice_position(image: DicomImage, frame: int) -> float | None:
     """``slice_position`` of one frame, from that frame's own position (mm). Raises
     IndexError for a frame outside 0 … frames − 1."""
-    return _along_normal(image.orientation, frame_position(image, frame))
+    return _along_normal(frame_orientation(image, frame), frame_position(image, frame))
 
 
 def plane_name(orientation: Sequence[float]) -> str:
@@ -84,12 +84,14 @@ def frame_display_key(image: DicomImage, frame: int) -> float | None:
     """``display_key`` of one frame, from that frame's own position (mm along the normal,
     negated for axial so head comes first). None without geometry. Raises IndexError for
     a frame outside 0 … frames − 1."""
-    return _display_key(image.orientation, frame_position(image, frame))
+    return _display_key(frame_orientation(image, frame), frame_position(image, frame))
 
 
-def orientation_key(image: DicomImage) -> tuple[float, ...]:
-    """Rounded orientation, to group images of one plane."""
-    return tuple(round(v, 3) for v in image.orientation) if image.orientation else ()
+def orientation_key(image: DicomImage, frame: int = 0) -> tuple[float, ...]:
+    """Rounded orientation of one frame, to group images of one plane. Raises IndexError
+    for a frame outside 0 … frames − 1."""
+    orientation = frame_orientation(image, frame)
+    return tuple(round(v, 3) for v in orientation) if orientation else ()
 
 
 def sort_slices(images: Sequence[T]) -> list[T]:

@@ -14,6 +14,13 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 
 
+class PresentationLutShape(Enum):
+    """Presentation LUT Shape (2050,0020): how VOI output becomes P-values."""
+
+    IDENTITY = "IDENTITY"
+    INVERSE = "INVERSE"
+
+
 class VoiFunction(Enum):
     """VOI LUT Function (0028,1056)."""
 
@@ -112,8 +119,3 @@ def auto_window(
 def to_uint8(display: npt.ArrayLike) -> npt.NDArray[np.uint8]:
     """Round display values in [0, 255] to 8-bit grey."""
     return np.clip(np.rint(np.asarray(display, dtype=np.float64)), 0, 255).astype(np.uint8)
-
-
-def invert(grey: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
-    """MONOCHROME1 (or Presentation LUT Shape INVERSE): low values are white."""
-    return np.asarray(255 - grey, dtype=np.uint8)

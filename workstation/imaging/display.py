@@ -1,0 +1,213 @@
+"""The one display chain for grey images, in the order of the standard (PS3.4 N.2.1,
+PS3.3 C.11): stored value → modality LUT (rescale or LUT Sequence) → VOI (window or VOI
+LUT Sequence) → presentation (MONOCHROME1 / Presentation LUT Shape: one inversion, as
+DCMTK does) → the doctor's own inversion → 8-bit grey; overlays are drawn on top.
+
+For stored values of 8 or 16 bits the chain is evaluated once for every value a frame
+can hold and kept as a lookup table (``GreyLut``): the screen, ``render``, key images and
+the PDF all map pixels through that table, so a window/level change is a new table of at
+most 65,536 entries and never a re-computation of the image. Wider pixels (32-bit dose
+grids) go through the same functions value by value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from workstation.imaging.decode import DicomImage, Lut
+from workstation.imaging.frames import frame_rescale, frame_windows
+from workstation.imaging.voi import (
+    FloatArray,
+    PresentationLutShape,
+    Window,
+    apply_window,
+    full_range_window,
+    lut_lookup,
+    rescale,
+    to_uint8,
+)
+
+Voi = Window | Lut  # a window, or the file's VOI LUT Sequence item
+MAX_LUT_ENTRIES = 65_536
+
+
+@dataclass(frozen=True, eq=False)
+class GreyLut:
+    """Display grey for every stored value of a frame: grey = ``table[stored - offset]``."""
+
+    table: npt.NDArray[np.uint8]
+    offset: int  # the stored value mapped by table[0]
+
+
+def presentation_inverts(image: DicomImage) -> bool:
+    """True when the presentation step shows low values white.
+
+    An explicit Presentation LUT Shape decides (INVERSE inverts, IDENTITY does not, whatever
+    the photometric interpretation); without one MONOCHROME1 inverts. DX and MG files carry
+    INVERSE with MONOCHROME1: that is the single inversion, never a second one.
+    """
+    shape = image.presentation_lut_shape
+    if shape is not None:
+        return shape is PresentationLutShape.INVERSE
+    return image.photometric == "MONOCHROME1"
+
+
+def to_modality(image: DicomImage, frame: int, stored: npt.NDArray[Any]) -> FloatArray:
+    """Modality step: stored values (any part of a grey frame) through the Modality LUT
+    Sequence or the frame's rescale, in modality units (HU for CT). Raises IndexError for a
+    frame outside 0 … frames − 1."""
+    slope, intercept = frame_rescale(image, frame)
+    if image.modality_lut is not None:
+        return lut_lookup(stored, image.modality_lut.data, image.modality_lut.first_mapped)
+    return rescale(stored, slope, intercept)
+
+
+def modality_values(image: DicomImage, frame: int = 0) -> FloatArray:
+    """A whole grey frame in modality units. Raises IndexError for a bad frame."""
+    return to_modality(image, frame, image.pixels[frame])
+
+
+def default_voi(image: DicomImage, frame: int = 0) -> Voi:
+    """What the file asks for when the doctor has chosen nothing: its VOI LUT Sequence, else
+    the frame's first window, else the full range of the frame's modality values."""
+    if image.voi_lut is not None:
+        return image.voi_lut
+    windows = frame_windows(image, frame)
+    return windows[0] if windows else full_range_window(modality_values(image, frame))
+
+
+def voi_display(values: npt.ArrayLike, voi: Voi) -> FloatArray:
+    """VOI step: modality values to display values in [0, 255] (unrounded).
+
+    A VOI LUT's output range 0 … 2^bits − 1 is scaled to 0 … 255.
+    """
+    if isinstance(voi, Lut):
+        mapped = lut_lookup(np.asarray(values), voi.data, voi.first_mapped)
+        return mapped * (255.0 / float(2**voi.bits - 1))
+    return apply_window(values, voi)
+
+
+def grey_of(
+    image: DicomImage,
+    frame: int,
+    stored: npt.NDArray[Any],
+    voi: Voi,
+    invert: bool = False,
+) -> npt.NDArray[np.uint8]:
+    """The whole chain on stored values: modality → VOI → presentation → the doctor's
+    inversion (``invert``) → 8-bit grey. Raises IndexError for a bad frame, ValueError for
+    a window the standard forbids."""
+    grey = to_uint8(voi_display(to_modality(image, frame, stored), voi))
+    if presentation_inverts(image) != invert:
+        grey = np.subtract(255, grey, dtype=np.uint8)
+    return grey
+
+
+def stored_domain(image: DicomImage) -> tuple[int, int] | None:
+    """(first stored value, count) of every value the pixel dtype can hold, or None when
+    a lookup table would be too large (pixels wider than 16 bits, floats, colour)."""
+    dtype = image.pixels.dtype
+    if image.is_color or dtype.kind not in "ui" or dtype.itemsize > 2:
+        return None
+    size = 2 ** (8 * dtype.itemsize)
+    return (0, size) if dtype.kind == "u" else (-size // 2, size)
+
+
+def grey_lut(image: DicomImage, frame: int, voi: Voi, invert: bool = False) -> GreyLut | None:
+    """The chain for every stored value a frame can hold, as a table; None when the pixels
+    are too wide for one (then use ``grey_of`` on the pixels). Raises IndexError for a bad
+    frame, ValueError for a window the standard forbids."""
+    domain = stored_domain(image)
+    if domain is None:
+        return None
+    offset, size = domain
+    stored = np.arange(offset, offset + size, dtype=np.int64)
+    return GreyLut(grey_of(image, frame, stored, voi, invert), offset)
+
+
+def lut_indices(stored: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Table indices of 8/16-bit stored values (``stored − offset`` of ``stored_domain``),
+    as unsigned integers of the same width; no copy for unsigned input."""
+    dtype = stored.dtype
+    if not dtype.isnative:  # big-endian files decoded without a byte swap
+        dtype = dtype.newbyteorder("=")
+        stored = stored.astype(dtype)
+    if dtype.kind == "u":
+        return stored
+    unsigned = np.dtype(f"u{dtype.itemsize}")
+    flip = np.array(1 << (8 * dtype.itemsize - 1), unsigned)
+    indices: npt.NDArray[Any] = np.bitwise_xor(np.ascontiguousarray(stored).view(unsigned), flip)
+    return indices
+
+
+def apply_grey_lut(lut: GreyLut, stored: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
+    """Grey for 8/16-bit stored values through a table from ``grey_lut``."""
+    return np.take(lut.table, lut_indices(stored))
+
+
+def overlay_masks(image: DicomImage, frame: int) -> list[tuple[npt.NDArray[np.bool_], int, int]]:
+    """The overlay planes (60xx) that apply to ``frame``: (mask, top row, left column)."""
+    found = []
+    for overlay in image.overlays:
+        mask = overlay.mask[min(frame, overlay.mask.shape[0] - 1)]
+        top, left = overlay.origin
+        found.append((mask, top, left))
+    return found
+
+
+def overlay_plane(image: DicomImage, frame: int) -> npt.NDArray[np.bool_] | None:
+    """All overlays of a frame in one rows × columns mask (True where drawn), or None."""
+    masks = overlay_masks(image, frame)
+    if not masks:
+        return None
+    plane = np.zeros((image.rows, image.columns), dtype=bool)
+    for mask, top, left in masks:
+        r0, c0 = max(top, 0), max(left, 0)
+        r1 = min(top + mask.shape[0], image.rows)
+        c1 = min(left + mask.shape[1], image.columns)
+        if r1 > r0 and c1 > c0:
+            plane[r0:r1, c0:c1] |= mask[r0 - top : r1 - top, c0 - left : c1 - left]
+    return plane
+
+
+def render_frame(
+    image: DicomImage, frame: int = 0, window: Window | None = None, invert: bool = False
+) -> npt.NDArray[np.uint8]:
+    """8-bit pixels of one frame at native resolution, overlays drawn white on top:
+    rows × columns (grey) or rows × columns × 3 (RGB).
+
+    Grey frames go through the chain with ``window`` (modality units) or, without one, what
+    the file asks for (``default_voi``). Raises IndexError for a bad frame, ValueError for
+    a window the standard forbids.
+    """
+    if not 0 <= frame < image.frames:
+        raise IndexError(f"frame {frame} of {image.frames}")
+    if image.is_color:
+        grey = colour_frame(image, frame)
+    else:
+        voi: Voi = window if window is not None else default_voi(image, frame)
+        stored = image.pixels[frame]
+        lut = grey_lut(image, frame, voi, invert)
+        grey = (
+            apply_grey_lut(lut, stored)
+            if lut is not None
+            else grey_of(image, frame, stored, voi, invert)
+        )
+    plane = overlay_plane(image, frame)
+    if plane is not None:
+        grey = grey.copy()
+        grey[plane] = 255
+    return grey
+
+
+def colour_frame(image: DicomImage, frame: int) -> npt.NDArray[np.uint8]:
+    """An RGB frame as 8-bit samples (16-bit samples scaled from ``bits_stored``)."""
+    rgb = image.pixels[frame]
+    if rgb.dtype == np.uint8:
+        return np.ascontiguousarray(rgb)
+    top = float(2**image.bits_stored - 1)
+    return to_uint8(rgb.astype(np.float64) / top * 255.0)
