@@ -22,6 +22,7 @@ from ui.viewer import ImageViewer
 from workstation.imaging.decode import DecodeError, DicomImage, load
 from workstation.imaging.display import render_frame
 from workstation.imaging.downsample import area_downsample
+from workstation.imaging.voi import Window
 
 DCMJ2PNM = shutil.which("dcmj2pnm")
 CASES = {case.name: case for case in cases()}
@@ -132,3 +133,20 @@ def test_snapshot_command_writes_what_the_viewer_draws(
     )
     assert bad.returncode == 2
     assert "missing.dcm" in bad.stderr
+
+
+@pytest.mark.ui
+@pytest.mark.parametrize(
+    "name", ["dx_monochrome1_inverse", "ct_signed_rescale", "voi_lut_16bit_us"]
+)
+def test_screen_with_her_window_and_inversion_equals_render(
+    qtbot: QtBot, corpus: dict[str, Path], name: str
+) -> None:
+    viewer = ImageViewer()
+    qtbot.addWidget(viewer)
+    image = _load(corpus[name])
+    narrow = Window(32, 8)
+    assert np.array_equal(snapshot(viewer, image, 0, narrow), render_frame(image, 0, narrow))
+    viewer.set_inverted(True)
+    shown = grey_if_neutral(qimage_pixels(viewer.graphics.grab().toImage()))
+    assert np.array_equal(shown, render_frame(image, 0, narrow, invert=True))

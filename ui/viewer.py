@@ -37,10 +37,11 @@ from workstation.imaging.display import (
     grey_of,
     modality_values,
     overlay_plane,
+    presentation_inverts,
     to_modality,
 )
 from workstation.imaging.downsample import reduce_mask, reduce_stored, screen_factor
-from workstation.imaging.frames import frame_orientation, frame_windows
+from workstation.imaging.frames import frame_orientation, frame_rescale, frame_windows
 from workstation.imaging.geometry import (
     frame_display_key,
     frame_slice_position,
@@ -137,6 +138,8 @@ class ImageViewer(QWidget):
         self.image_item = pg.ImageItem(axisOrder="row-major", autoDownsample=False)
         self._display_key: tuple[int, int, int] | None = None
         self._stored_on_screen: np.ndarray | None = None  # stored values at screen resolution
+        self._lut_key: tuple[object, ...] = ()
+        self._lut: GreyLut | None = None
         self.view.addItem(self.image_item)
         self.overlay_item = pg.ImageItem(axisOrder="row-major", autoDownsample=False)
         self.overlay_item.setZValue(1)
@@ -606,7 +609,7 @@ class ImageViewer(QWidget):
                 self._stored_on_screen = reduce_stored(image.pixels[frame], factor)
             voi = self.voi()
             assert voi is not None
-            lut: GreyLut | None = grey_lut(image, frame, voi, self.inverted)
+            lut = self._grey_lut(image, frame, voi)
             stored = self._stored_on_screen
             grey = (
                 apply_grey_lut(lut, stored)
@@ -615,10 +618,25 @@ class ImageViewer(QWidget):
             )
         self._display_key = key
         self.image_item.setLookupTable(None)
-        self.image_item.setImage(grey, levels=(0, 255), autoLevels=False)
+        self.image_item.setImage(grey, levels=None, autoLevels=False)  # Grayscale8 as is
         if new_slice:
             self._show_overlays(image, frame, factor)
             self._apply_transform()
+
+    def _grey_lut(self, image: DicomImage, frame: int, voi: Voi) -> GreyLut | None:
+        """The chain's table for this slice, reused while nothing that shapes it changes
+        (scrolling a CT series keeps one table)."""
+        key = (
+            image.pixels.dtype.str,
+            image.modality_lut,
+            frame_rescale(image, frame),
+            presentation_inverts(image),
+            voi,
+            self.inverted,
+        )
+        if key != self._lut_key:
+            self._lut_key, self._lut = key, grey_lut(image, frame, voi, self.inverted)
+        return self._lut
 
     def _show_overlays(self, image: DicomImage, frame: int, factor: int) -> None:
         """The frame's overlay planes (60xx), white, on a transparent layer above the image."""

@@ -29,7 +29,7 @@ class DecodeError(Exception):
     """The file cannot be shown; the message says why in plain words."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity equality: LUT arrays do not compare
 class Lut:
     """A LUT Sequence item: entries and the first stored value mapped."""
 
