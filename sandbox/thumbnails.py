@@ -45,8 +45,9 @@ def render_thumbnail(path: Path, *, size: int = 128, fmt: str = "JPEG") -> bytes
             if high <= low
             else (np.clip((values - low) / (high - low) * 255.0, 0, 255).astype(np.uint8))
         )
-        if photometric == "MONOCHROME1":
-            grey = 255 - grey
+        shape = str(ds.get("PresentationLUTShape", "") or "").strip().upper()
+        if shape == "INVERSE" or (not shape and photometric == "MONOCHROME1"):
+            grey = 255 - grey  # one inversion: an explicit shape decides, as DCMTK does
         image = Image.fromarray(grey, "L")
     image.thumbnail((size, size))
     out = io.BytesIO()

@@ -136,7 +136,8 @@ class MarkLayer(QObject):
         roi = _roi(mark.kind, view_points, pg.mkPen(color, width=2))
         roi.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
         anchor = (0, 0) if mark.kind in BOX_KINDS else (0, 1)
-        label = pg.TextItem(color=color, anchor=anchor)
+        # a dark backing keeps the text readable on bright radiographs
+        label = pg.TextItem(color=color, anchor=anchor, fill=pg.mkBrush(0, 0, 0, 160))
         head = None
         if mark.kind is MarkKind.ARROW:
             head = pg.ArrowItem(headLen=16, tipAngle=35, tailLen=0, pen=color, brush=color)

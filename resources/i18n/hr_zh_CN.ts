@@ -278,305 +278,310 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="149"/>
+        <location filename="../../ui/viewer.py" line="163"/>
         <source>Window presets (keys 1–9)</source>
         <translation>窗宽窗位预设（数字键 1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="157"/>
+        <location filename="../../ui/viewer.py" line="171"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="162"/>
+        <location filename="../../ui/viewer.py" line="176"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="164"/>
+        <location filename="../../ui/viewer.py" line="178"/>
         <source>Invert grey levels (I)</source>
         <translation>灰度反转（I）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="166"/>
+        <location filename="../../ui/viewer.py" line="180"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="189"/>
+        <location filename="../../ui/viewer.py" line="203"/>
         <source>Angle between two lines sharing a vertex; drag the three points (G)</source>
         <translation>两条共顶点直线间的角度；拖动三个点（G）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="193"/>
+        <location filename="../../ui/viewer.py" line="207"/>
         <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT) (E)</source>
         <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）（E）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="213"/>
+        <location filename="../../ui/viewer.py" line="227"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="214"/>
+        <location filename="../../ui/viewer.py" line="228"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="224"/>
-        <location filename="../../ui/viewer.py" line="389"/>
+        <location filename="../../ui/viewer.py" line="238"/>
+        <location filename="../../ui/viewer.py" line="409"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="227"/>
+        <location filename="../../ui/viewer.py" line="241"/>
         <source>Play the frames as a loop (Space)</source>
         <translation>循环播放各帧（空格键）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="233"/>
+        <location filename="../../ui/viewer.py" line="247"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="290"/>
+        <location filename="../../ui/viewer.py" line="304"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="386"/>
+        <location filename="../../ui/viewer.py" line="406"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="508"/>
+        <location filename="../../ui/viewer.py" line="532"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="168"/>
+        <location filename="../../ui/viewer.py" line="182"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips (F)</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转 (F)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="185"/>
+        <location filename="../../ui/viewer.py" line="199"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="187"/>
+        <location filename="../../ui/viewer.py" line="201"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="191"/>
+        <location filename="../../ui/viewer.py" line="205"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="195"/>
+        <location filename="../../ui/viewer.py" line="209"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="197"/>
+        <location filename="../../ui/viewer.py" line="211"/>
         <source>Rectangle region: mean, SD, min, max, area in modality units (B)</source>
         <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）(B)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="199"/>
-        <location filename="../../ui/viewer.py" line="773"/>
+        <location filename="../../ui/viewer.py" line="213"/>
+        <location filename="../../ui/viewer.py" line="838"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="200"/>
+        <location filename="../../ui/viewer.py" line="214"/>
         <source>Arrow with a text; drag its tip and tail (T)</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端 (T)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="201"/>
+        <location filename="../../ui/viewer.py" line="215"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="203"/>
+        <location filename="../../ui/viewer.py" line="217"/>
         <source>Delete the selected mark (click a mark to select it) (Del)</source>
         <translation>删除选中的标注（单击标注即可选中）(Del)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="205"/>
+        <location filename="../../ui/viewer.py" line="219"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="206"/>
+        <location filename="../../ui/viewer.py" line="220"/>
         <source>Undo the last mark added, moved or deleted (Ctrl+Z)</source>
         <translation>撤销上一次添加、移动或删除标注 (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="207"/>
+        <location filename="../../ui/viewer.py" line="221"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="208"/>
+        <location filename="../../ui/viewer.py" line="222"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="209"/>
+        <location filename="../../ui/viewer.py" line="223"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="217"/>
+        <location filename="../../ui/viewer.py" line="231"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="220"/>
+        <location filename="../../ui/viewer.py" line="234"/>
         <source>Flip left–right (H)</source>
         <translation>左右翻转 (H)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="222"/>
+        <location filename="../../ui/viewer.py" line="236"/>
         <source>Flip top–bottom (V)</source>
         <translation>上下翻转 (V)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="234"/>
+        <location filename="../../ui/viewer.py" line="248"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="466"/>
+        <location filename="../../ui/viewer.py" line="490"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="467"/>
+        <location filename="../../ui/viewer.py" line="491"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="468"/>
+        <location filename="../../ui/viewer.py" line="492"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="469"/>
+        <location filename="../../ui/viewer.py" line="493"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="471"/>
+        <location filename="../../ui/viewer.py" line="495"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="513"/>
+        <location filename="../../ui/viewer.py" line="537"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="514"/>
+        <location filename="../../ui/viewer.py" line="538"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="773"/>
+        <location filename="../../ui/viewer.py" line="838"/>
         <source>Text:</source>
         <translation>文字：</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="835"/>
+        <location filename="../../ui/viewer.py" line="900"/>
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="837"/>
+        <location filename="../../ui/viewer.py" line="902"/>
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="865"/>
+        <location filename="../../ui/viewer.py" line="932"/>
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="867"/>
+        <location filename="../../ui/viewer.py" line="934"/>
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="869"/>
+        <location filename="../../ui/viewer.py" line="936"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="869"/>
+        <location filename="../../ui/viewer.py" line="936"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="869"/>
+        <location filename="../../ui/viewer.py" line="936"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1038"/>
+        <location filename="../../ui/viewer.py" line="1074"/>
+        <source>VOI LUT (file)</source>
+        <translation>VOI LUT（文件）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="1125"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="938"/>
-        <location filename="../../ui/viewer.py" line="1044"/>
+        <location filename="../../ui/viewer.py" line="1004"/>
+        <location filename="../../ui/viewer.py" line="1131"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="186"/>
+        <location filename="../../ui/viewer.py" line="200"/>
         <source>Add a length measurement; drag its ends (L)</source>
         <translation>添加长度测量，拖动两端（L）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="211"/>
+        <location filename="../../ui/viewer.py" line="225"/>
         <source>Keep this view, with window/level and marks, for the printed summary (K)</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要（K）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1050"/>
+        <location filename="../../ui/viewer.py" line="1137"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1052"/>
+        <location filename="../../ui/viewer.py" line="1139"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1057"/>
+        <location filename="../../ui/viewer.py" line="1146"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1060"/>
+        <location filename="../../ui/viewer.py" line="1076"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1066"/>
+        <location filename="../../ui/viewer.py" line="1151"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1067"/>
+        <location filename="../../ui/viewer.py" line="1152"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1068"/>
+        <location filename="../../ui/viewer.py" line="1153"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -584,77 +589,77 @@
 <context>
     <name>LabTable</name>
     <message>
-        <location filename="../../ui/lab_table.py" line="51"/>
+        <location filename="../../ui/lab_table.py" line="42"/>
         <source>Normalized units</source>
         <translation>统一单位</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="54"/>
+        <location filename="../../ui/lab_table.py" line="45"/>
         <source>Convert to one unit per analyte; the value as reported stays visible</source>
         <translation>每个检验项目换算为统一单位；原始报告值始终可见</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="61"/>
+        <location filename="../../ui/lab_table.py" line="52"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="62"/>
+        <location filename="../../ui/lab_table.py" line="53"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="63"/>
+        <location filename="../../ui/lab_table.py" line="54"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="64"/>
+        <location filename="../../ui/lab_table.py" line="55"/>
         <source>Reference range</source>
         <translation>参考范围</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="65"/>
+        <location filename="../../ui/lab_table.py" line="56"/>
         <source>Flag</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="66"/>
+        <location filename="../../ui/lab_table.py" line="57"/>
         <source>As reported</source>
         <translation>原始报告值</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="86"/>
+        <location filename="../../ui/lab_table.py" line="77"/>
         <source>↑ high</source>
         <translation>↑ 偏高</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="87"/>
+        <location filename="../../ui/lab_table.py" line="78"/>
         <source>↓ low</source>
         <translation>↓ 偏低</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="88"/>
+        <location filename="../../ui/lab_table.py" line="79"/>
         <source>↑↑ critical</source>
         <translation>↑↑ 危急</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="89"/>
+        <location filename="../../ui/lab_table.py" line="80"/>
         <source>↓↓ critical</source>
         <translation>↓↓ 危急</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="90"/>
+        <location filename="../../ui/lab_table.py" line="81"/>
         <source>abnormal</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="123"/>
+        <location filename="../../ui/lab_table.py" line="114"/>
         <source>⚠ shown as reported: unit cannot be converted</source>
         <translation>⚠ 按原值显示：单位无法换算</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="125"/>
+        <location filename="../../ui/lab_table.py" line="116"/>
         <source>⚠ shown as reported: unknown analyte</source>
         <translation>⚠ 按原值显示：未知检验项目</translation>
     </message>
@@ -662,22 +667,22 @@
 <context>
     <name>LockPage</name>
     <message>
-        <location filename="../../ui/idle_lock.py" line="70"/>
+        <location filename="../../ui/idle_lock.py" line="72"/>
         <source>Locked after inactivity</source>
         <translation>长时间未操作，已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="78"/>
+        <location filename="../../ui/idle_lock.py" line="80"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="79"/>
+        <location filename="../../ui/idle_lock.py" line="81"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="80"/>
+        <location filename="../../ui/idle_lock.py" line="82"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
@@ -1200,37 +1205,37 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>ReadingGrid</name>
     <message>
-        <location filename="../../ui/reading_grid.py" line="74"/>
+        <location filename="../../ui/reading_grid.py" line="73"/>
         <source>Cells side by side; drag a series into any cell; double-click a cell to show it alone</source>
         <translation>多窗格并排显示；可将序列拖入任一窗格；双击窗格单独显示</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="80"/>
+        <location filename="../../ui/reading_grid.py" line="79"/>
         <source>Sync slices</source>
         <translation>同步层面</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="83"/>
+        <location filename="../../ui/reading_grid.py" line="82"/>
         <source>Scroll all cells by slice position; the offset shown when you tick it is kept (align first, then tick)</source>
         <translation>按层面位置同步翻动所有窗格；勾选时的位置差会保持（先对齐，再勾选）</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="86"/>
+        <location filename="../../ui/reading_grid.py" line="85"/>
         <source>Sync W/L</source>
         <translation>同步窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="87"/>
+        <location filename="../../ui/reading_grid.py" line="86"/>
         <source>Sync zoom</source>
         <translation>同步缩放</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="96"/>
+        <location filename="../../ui/reading_grid.py" line="95"/>
         <source>Layout</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="138"/>
+        <location filename="../../ui/reading_grid.py" line="137"/>
         <source>Drag a series here from the strip</source>
         <translation>从缩略图栏拖入一个序列</translation>
     </message>
@@ -1345,68 +1350,68 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>SignInWidget</name>
     <message>
-        <location filename="../../ui/sign_in.py" line="37"/>
+        <location filename="../../ui/sign_in.py" line="38"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="43"/>
+        <location filename="../../ui/sign_in.py" line="44"/>
         <source>Sign in to the provincial results platform</source>
         <translation>登录省级检查检验结果互认平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="56"/>
+        <location filename="../../ui/sign_in.py" line="57"/>
         <source>Remember me on this computer</source>
         <translation>在本机记住我</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="58"/>
+        <location filename="../../ui/sign_in.py" line="59"/>
         <source>Keeps a sign-in token in the system keyring; your password is never stored.</source>
         <translation>在系统密钥环中保存登录令牌；绝不保存您的密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="60"/>
+        <location filename="../../ui/sign_in.py" line="61"/>
         <source>Sign in with browser…</source>
         <translation>通过浏览器登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="63"/>
+        <location filename="../../ui/sign_in.py" line="64"/>
         <source>Use the platform&apos;s own sign-in page (authorization code with PKCE)</source>
         <translation>使用平台自己的登录页面（授权码 + PKCE）</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="65"/>
+        <location filename="../../ui/sign_in.py" line="66"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="66"/>
-        <location filename="../../ui/sign_in.py" line="151"/>
+        <location filename="../../ui/sign_in.py" line="67"/>
+        <location filename="../../ui/sign_in.py" line="145"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="76"/>
+        <location filename="../../ui/sign_in.py" line="77"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="77"/>
+        <location filename="../../ui/sign_in.py" line="78"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="78"/>
+        <location filename="../../ui/sign_in.py" line="79"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="113"/>
+        <location filename="../../ui/sign_in.py" line="107"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="151"/>
+        <location filename="../../ui/sign_in.py" line="145"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -1487,59 +1492,59 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="119"/>
+        <location filename="../../ui/study_images.py" line="117"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="124"/>
+        <location filename="../../ui/study_images.py" line="122"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="128"/>
+        <location filename="../../ui/study_images.py" line="126"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="131"/>
+        <location filename="../../ui/study_images.py" line="129"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="136"/>
+        <location filename="../../ui/study_images.py" line="134"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="140"/>
+        <location filename="../../ui/study_images.py" line="138"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="161"/>
+        <location filename="../../ui/study_images.py" line="159"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="166"/>
-        <location filename="../../ui/study_images.py" line="267"/>
-        <location filename="../../ui/study_images.py" line="353"/>
+        <location filename="../../ui/study_images.py" line="164"/>
+        <location filename="../../ui/study_images.py" line="266"/>
+        <location filename="../../ui/study_images.py" line="338"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="234"/>
+        <location filename="../../ui/study_images.py" line="232"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="359"/>
+        <location filename="../../ui/study_images.py" line="344"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="383"/>
+        <location filename="../../ui/study_images.py" line="368"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
