@@ -18,6 +18,7 @@ from pydicom.pixels.processing import apply_color_lut
 from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
+from workstation.imaging.names import display_texts
 from workstation.imaging.voi import VoiFunction, Window
 
 log = logging.getLogger("workstation.imaging")
@@ -74,13 +75,17 @@ class DicomImage:
     series_description: str = ""
     study_date: str = ""
     institution: str = ""
-    patient_name: str = ""
+    patient_name: str = ""  # display text (names.person_name_display): "张三", "ZHANG SAN"
     bits_stored: int = 16
     overlays: tuple[Overlay, ...] = ()
     # Enhanced multi-frame (functional groups): one entry per frame, None when not given.
     frame_positions: tuple[tuple[float, float, float], ...] | None = None
     frame_rescales: tuple[tuple[float, float], ...] | None = None  # slope, intercept
     frame_windows: tuple[tuple[Window, ...], ...] | None = None
+    # Texts are decoded by workstation.imaging.names; True when a text's character set was
+    # not declared or did not fit its bytes (the viewer shows "字符集未声明").
+    study_description: str = ""
+    charset_undeclared: bool = False
 
     @property
     def frames(self) -> int:
@@ -255,6 +260,7 @@ def _decode(ds: Dataset) -> DicomImage:
     position = _floats(ds.get("ImagePositionPatient"))
     orientation = _floats(ds.get("ImageOrientationPatient"))
     frame_time = ds.get("FrameTime")
+    texts = display_texts(ds)
     image = DicomImage(
         pixels=pixels,
         photometric=photometric,
@@ -276,12 +282,14 @@ def _decode(ds: Dataset) -> DicomImage:
         slice_thickness=float(ds.SliceThickness) if ds.get("SliceThickness") else None,
         frame_time_ms=float(frame_time) if frame_time else None,
         series_number=int(ds.get("SeriesNumber", 0) or 0),
-        series_description=str(ds.get("SeriesDescription", "")),
+        series_description=texts.series_description,
         study_date=str(ds.get("StudyDate", "")),
-        institution=str(ds.get("InstitutionName", "")),
-        patient_name=str(ds.get("PatientName", "")),
+        institution=texts.institution,
+        patient_name=texts.patient_name,
         bits_stored=bits_stored,
         overlays=_overlays(ds, int(pixels.shape[0])),
+        study_description=texts.study_description,
+        charset_undeclared=texts.charset_undeclared,
     )
     return _with_functional_groups(image, ds)
 
