@@ -33,7 +33,7 @@ def element(tag: int, vr: str, value: bytes | str | float | Sequence[float]) -> 
     multiple values already joined with "\\"); numbers for US/UL/SS/SL/FL/FD."""
     if vr in _PACK:
         numbers = value if isinstance(value, Sequence) else [value]
-        data = b"".join(struct.pack(_PACK[vr], n) for n in numbers)  # type: ignore[union-attr]
+        data = b"".join(struct.pack(_PACK[vr], n) for n in numbers)
     elif isinstance(value, str):
         data = value.encode("ascii")
     elif isinstance(value, bytes):

@@ -9,6 +9,7 @@ import io
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pydicom
 import pytest
@@ -308,7 +309,7 @@ def test_the_standards_example_files_decode_as_pydicom_decodes_them() -> None:
     checked = 0
     for path in sorted(CHARSET_FILES.glob("*.dcm")):
         ds = dcmread(path)
-        raw = ds.get_item("PatientName")
+        raw: Any = ds.get_item("PatientName")  # None when absent
         if raw is None:
             continue
         expected = str(dcmread(path).PatientName)

@@ -18,6 +18,7 @@ from pydicom.pixels.processing import apply_color_lut
 from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
+from workstation.imaging import calibration as cal
 from workstation.imaging.names import display_texts
 from workstation.imaging.voi import VoiFunction, Window
 
@@ -86,6 +87,26 @@ class DicomImage:
     # not declared or did not fit its bytes (the viewer shows "字符集未声明").
     study_description: str = ""
     charset_undeclared: bool = False
+    # Calibration (workstation.imaging.calibration): the file's Imager Pixel Spacing (row,
+    # column mm; also when pixel_spacing holds Pixel Spacing), Pixel Spacing Calibration
+    # Type, ultrasound regions and radiographic magnification. Use ``calibration``.
+    imager_pixel_spacing: tuple[float, float] | None = None
+    spacing_calibration_type: str = ""
+    us_regions: tuple[cal.UltrasoundRegion, ...] = ()
+    magnification: cal.Magnification | None = None
+
+    @property
+    def calibration(self) -> cal.Calibration:
+        """Where measured mm come from: pass it to ``calibration.measure_length`` and
+        ``measure_area``."""
+        return cal.make_calibration(
+            self.pixel_spacing,
+            self.spacing_source,
+            self.imager_pixel_spacing,
+            self.spacing_calibration_type,
+            self.us_regions,
+            self.magnification,
+        )
 
     @property
     def frames(self) -> int:
@@ -290,6 +311,10 @@ def _decode(ds: Dataset) -> DicomImage:
         overlays=_overlays(ds, int(pixels.shape[0])),
         study_description=texts.study_description,
         charset_undeclared=texts.charset_undeclared,
+        imager_pixel_spacing=cal.imager_pixel_spacing(ds),
+        spacing_calibration_type=cal.pixel_spacing_calibration_type(ds),
+        us_regions=cal.ultrasound_regions(ds),
+        magnification=cal.radiographic_magnification(ds),
     )
     return _with_functional_groups(image, ds)
 

@@ -454,7 +454,11 @@ def element_text(ds: Dataset, keyword: str, charsets: Sequence[str] | None = Non
         return DecodedText("")
     if isinstance(value, str):
         return DecodedText(value.rstrip(" \x00"))
-    found = decode_text(value, character_sets(ds) if charsets is None else charsets)
+    try:
+        found = decode_text(value, character_sets(ds) if charsets is None else charsets)
+    except Exception as exc:  # a text must never stop an image from opening
+        log.info("%s not decoded: %s", keyword, type(exc).__name__)
+        return DecodedText(value.decode("latin_1", "replace").rstrip(" \x00"), True, "latin_1")
     if found.guessed:
         log.info("%s: character set not declared or wrong; shown as %s", keyword, found.charset)
     return found
