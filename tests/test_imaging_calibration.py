@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 
 import pytest
+from pydicom import dcmread
 
 from tests.dicom_bytes import Element, element, image, part10, sequence
 from workstation.imaging.calibration import (
@@ -18,6 +20,7 @@ from workstation.imaging.calibration import (
     PhysicalUnits,
     RegionSpatialFormat,
     UltrasoundRegion,
+    imager_pixel_spacing,
     make_calibration,
     measure_area,
     measure_length,
@@ -311,3 +314,38 @@ def test_imager_pixel_spacing_is_never_reported_as_pixel_spacing() -> None:
 def test_scene_points_to_pixels() -> None:
     assert to_pixels((10.0, 6.0), (0.5, 0.25)) == (40.0, 12.0)
     assert to_pixels((10.0, 6.0), None) == (10.0, 6.0)
+
+
+def test_damaged_calibration_attributes_leave_the_image_uncalibrated() -> None:
+    junk_region = [
+        element(MIN_X0, "UL", 0),
+        element(MIN_Y0, "UL", 0),
+        element(MAX_X1, "UL", 7),
+        element(MAX_Y1, "UL", 7),
+        element(UNITS_X, "US", CM),
+        element(UNITS_Y, "US", CM),
+        element(DELTA_X, "FD", float("nan")),
+        element(DELTA_Y, "FD", 0.02),
+    ]
+    upside_down = region_item((7, 7, 0, 0), (CM, CM), (0.02, 0.02))
+    got = load_with(
+        [
+            sequence(SEQUENCE_OF_ULTRASOUND_REGIONS, [junk_region, upside_down]),
+            element(IMAGER_PIXEL_SPACING, "DS", "0\\0.1"),
+            element(MAGNIFICATION_FACTOR, "DS", "x1.2"),
+            element(DISTANCE_SOURCE_TO_DETECTOR, "DS", "-5"),
+            element(DISTANCE_SOURCE_TO_PATIENT, "DS", "0"),
+        ]
+    )
+    assert got.us_regions == ()
+    assert got.imager_pixel_spacing is None
+    assert got.magnification is None
+    assert got.calibration.source is CalibrationSource.UNCALIBRATED
+
+
+def test_unreadable_imager_pixel_spacing_is_none() -> None:
+    data = part10(image([element(IMAGER_PIXEL_SPACING, "DS", "abc\\0.1")]))
+    ds = dcmread(io.BytesIO(data))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert imager_pixel_spacing(ds) is None

@@ -13,6 +13,8 @@ from typing import Any
 
 import pydicom
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydicom import dcmread
 from pydicom.dataset import Dataset
 
@@ -318,3 +320,33 @@ def test_the_standards_example_files_decode_as_pydicom_decodes_them() -> None:
         assert not found.guessed, path.name
         checked += 1
     assert checked >= 12, os.listdir(CHARSET_FILES)
+
+
+TERMS = [
+    "",
+    "ISO_IR 6",
+    "ISO_IR 100",
+    "ISO_IR 192",
+    "GB18030",
+    "GBK",
+    "ISO 2022 IR 6",
+    "ISO 2022 IR 13",
+    "ISO 2022 IR 58",
+    "ISO 2022 IR 87",
+    "ISO 2022 IR 100",
+    "ISO 2022 IR 149",
+    "ISO 2022 IR 159",
+    "NONSENSE",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.binary(max_size=48).map(lambda b: b.replace(b"\x00", b"\x1b")),
+    terms=st.lists(st.sampled_from(TERMS), max_size=3),
+)
+def test_any_bytes_in_any_declaration_decode_without_raising(data: bytes, terms: list[str]) -> None:
+    found = decode_text(data, terms)
+    assert isinstance(found.text, str)
+    shown = person_name_display(found.text)
+    assert "\x1b" not in shown
