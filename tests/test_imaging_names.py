@@ -350,3 +350,9 @@ def test_any_bytes_in_any_declaration_decode_without_raising(data: bytes, terms:
     assert isinstance(found.text, str)
     shown = person_name_display(found.text)
     assert "\x1b" not in shown
+
+
+def test_latin1_bytes_under_an_ir_58_declaration_without_escapes_are_a_guess() -> None:
+    found = decode_text("Müller^Hans".encode("latin-1"), ["", "ISO 2022 IR 58"])
+    assert found.text == "Müller^Hans"
+    assert found.guessed

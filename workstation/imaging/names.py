@@ -336,9 +336,13 @@ def _decode_segment(
             return DecodedText(data.decode("ascii", "replace"))
     if g1 is None and fallback is not None:
         try:
-            return DecodedText(data.decode(fallback))
+            text = data.decode(fallback)
         except UnicodeDecodeError:
             pass
+        else:
+            gb = _gb_score(data) if fallback == "gb18030" else None
+            if gb is None or gb >= _latin_score(data):
+                return DecodedText(text)
     if g1 is None or (doubtful and g1 == "latin_1"):
         return _guess(data, g1)
     try:
@@ -381,8 +385,9 @@ def decode_text(data: bytes, charsets: Sequence[str]) -> DecodedText:
 
     ``charsets`` is ``character_sets(ds)``. Escape sequences are interpreted whatever the
     declaration says (they name their set) and never appear in the text. Trailing spaces
-    and NULs (padding) are removed. Never raises: undecodable bytes become U+FFFD only
-    when no character set fits them at all.
+    and NULs (padding) are removed. Never raises: bytes that fit no set they claim end
+    in the likeliest of UTF-8, GB 18030 and Latin-1 (flagged ``guessed``); U+FFFD appears
+    only for a broken JIS X 0208 run.
     """
     g0, g1 = _initial_state(charsets)
     fallback = next(
