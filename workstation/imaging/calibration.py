@@ -21,10 +21,20 @@ Sources, most trusted first (``CalibrationSource``):
 Points are image pixel coordinates ``(x, y)`` = (column, row) as floats, continuous:
 pixel (c, r) covers c ≤ x < c + 1, r ≤ y < r + 1. Results are in mm and mm².
 
-For the viewer (scene coordinates in mm of ``DicomImage.pixel_spacing``, pixels when it
-is None): ``to_pixels`` converts a scene point; ``measure_length(image.calibration, p0,
-p1)`` and ``measure_area(image.calibration, corner0, corner1, pixels)`` give the values
-and where they come from. No Qt here; labels are translated by the viewer.
+For the viewer (its scene is in mm of ``DicomImage.pixel_spacing``, pixels when that is
+None; labels are translated there, no Qt here)::
+
+    cal = image.calibration
+    a, b = (to_pixels(p, image.pixel_spacing) for p in mark_points)
+    m = measure_length(cal, a, b)
+    # m.mm None            → "{m.px:.0f} px (uncalibrated)"
+    # PIXEL_SPACING        → "{m.mm:.1f} mm"
+    # DETECTOR_PLANE       → "{m.mm:.1f} mm (detector plane)", and when m.patient_plane_mm
+    #                        is not None: "{m.patient_plane_mm:.1f} mm patient plane (estimated)"
+    # US_REGION            → "{m.mm:.1f} mm (US region {m.region.index + 1})"
+    area = measure_area(cal, a, b, pixels=stats.pixels, ellipse=True)  # mm2, patient_plane_mm2
+    # corner text: cal.source (not spacing_source): a Pixel Spacing equal to the Imager
+    # Pixel Spacing is at the detector plane
 """
 
 from __future__ import annotations

@@ -20,8 +20,10 @@ Person names (PN, PS3.5 6.2.1) have up to three component groups, ``alphabetic=i
 prefix, suffix). ``person_name_display`` shows the ideographic group when it has a name,
 else the alphabetic one: ``Zhang^San=张^三`` → ``张三``, ``ZHANG^SAN`` → ``ZHANG SAN``.
 
-Entry point for the viewer: ``display_texts(ds)`` (``decode.py`` fills ``DicomImage``
-from it).
+Entry point: ``display_texts(ds)``; ``decode.py`` fills ``DicomImage.patient_name``,
+``institution``, ``series_description``, ``study_description`` and ``charset_undeclared``
+from it. The viewer shows ``patient_name`` as it is (no more splitting at "=" or "^") and,
+when ``charset_undeclared``, the note "字符集未声明" beside it.
 """
 
 from __future__ import annotations
