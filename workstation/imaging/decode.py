@@ -18,6 +18,8 @@ from pydicom.pixels.processing import apply_color_lut
 from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
+from workstation.imaging import calibration as cal
+from workstation.imaging.names import display_texts
 from workstation.imaging.voi import PresentationLutShape, VoiFunction, Window
 
 log = logging.getLogger("workstation.imaging")
@@ -74,7 +76,7 @@ class DicomImage:
     series_description: str = ""
     study_date: str = ""
     institution: str = ""
-    patient_name: str = ""
+    patient_name: str = ""  # display text (names.person_name_display): "张三", "ZHANG SAN"
     bits_stored: int = 16
     overlays: tuple[Overlay, ...] = ()
     # Enhanced multi-frame (functional groups): one entry per frame, None when not given.
@@ -82,6 +84,30 @@ class DicomImage:
     frame_rescales: tuple[tuple[float, float], ...] | None = None  # slope, intercept
     frame_windows: tuple[tuple[Window, ...], ...] | None = None
     frame_orientations: tuple[tuple[float, float, float, float, float, float], ...] | None = None
+    # Texts are decoded by workstation.imaging.names; True when a text's character set was
+    # not declared or did not fit its bytes (the viewer shows "字符集未声明").
+    study_description: str = ""
+    charset_undeclared: bool = False
+    # Calibration (workstation.imaging.calibration): the file's Imager Pixel Spacing (row,
+    # column mm; also when pixel_spacing holds Pixel Spacing), Pixel Spacing Calibration
+    # Type, ultrasound regions and radiographic magnification. Use ``calibration``.
+    imager_pixel_spacing: tuple[float, float] | None = None
+    spacing_calibration_type: str = ""
+    us_regions: tuple[cal.UltrasoundRegion, ...] = ()
+    magnification: cal.Magnification | None = None
+
+    @property
+    def calibration(self) -> cal.Calibration:
+        """Where measured mm come from: pass it to ``calibration.measure_length`` and
+        ``measure_area``."""
+        return cal.make_calibration(
+            self.pixel_spacing,
+            self.spacing_source,
+            self.imager_pixel_spacing,
+            self.spacing_calibration_type,
+            self.us_regions,
+            self.magnification,
+        )
 
     @property
     def frames(self) -> int:
@@ -265,6 +291,7 @@ def _decode(ds: Dataset) -> DicomImage:
     position = _floats(ds.get("ImagePositionPatient"))
     orientation = _floats(ds.get("ImageOrientationPatient"))
     frame_time = ds.get("FrameTime")
+    texts = display_texts(ds)
     image = DicomImage(
         pixels=pixels,
         photometric=photometric,
@@ -286,12 +313,18 @@ def _decode(ds: Dataset) -> DicomImage:
         slice_thickness=float(ds.SliceThickness) if ds.get("SliceThickness") else None,
         frame_time_ms=float(frame_time) if frame_time else None,
         series_number=int(ds.get("SeriesNumber", 0) or 0),
-        series_description=str(ds.get("SeriesDescription", "")),
+        series_description=texts.series_description,
         study_date=str(ds.get("StudyDate", "")),
-        institution=str(ds.get("InstitutionName", "")),
-        patient_name=str(ds.get("PatientName", "")),
+        institution=texts.institution,
+        patient_name=texts.patient_name,
         bits_stored=bits_stored,
         overlays=_overlays(ds, int(pixels.shape[0])),
+        study_description=texts.study_description,
+        charset_undeclared=texts.charset_undeclared,
+        imager_pixel_spacing=cal.imager_pixel_spacing(ds),
+        spacing_calibration_type=cal.pixel_spacing_calibration_type(ds),
+        us_regions=cal.ultrasound_regions(ds),
+        magnification=cal.radiographic_magnification(ds),
     )
     return _with_functional_groups(image, ds)
 
