@@ -305,3 +305,46 @@ def test_probe_and_regions_go_through_the_modality_lut(qtbot: QtBot) -> None:
         image.pixels[0], box, spacing, convert=lambda block: to_modality(image, 0, block)
     )
     assert whole == part
+
+
+def test_lengths_say_where_their_millimetres_come_from(qtbot: QtBot) -> None:
+    from dataclasses import replace
+
+    from workstation.imaging.calibration import (
+        Magnification,
+        MagnificationSource,
+        PhysicalUnits,
+        UltrasoundRegion,
+    )
+
+    dx = replace(
+        _image(),
+        modality="DX",
+        orientation=None,
+        pixel_spacing=(0.5, 0.5),
+        spacing_source="ImagerPixelSpacing",
+        imager_pixel_spacing=(0.5, 0.5),
+        magnification=Magnification(1.25, MagnificationSource.ESTIMATED_FACTOR),
+    )
+    viewer = _shown_viewer(qtbot, dx)
+    viewer.add_length()
+    label = viewer.last_measurement
+    detector_mm = float(label.split(" mm")[0])
+    assert "detector plane" in label
+    estimate = float(label.split("\n")[1].split(" mm")[0])
+    assert estimate == pytest.approx(detector_mm / 1.25, abs=0.1)  # both rounded to 0.1 mm
+    assert "patient plane (estimated)" in label
+
+    region = UltrasoundRegion(0, 0, 0, 63, 63, PhysicalUnits.CM, PhysicalUnits.CM, 0.02, 0.02)
+    us = replace(
+        _image(),
+        modality="US",
+        orientation=None,
+        pixel_spacing=None,
+        spacing_source="",
+        us_regions=(region,),
+    )
+    viewer = _shown_viewer(qtbot, us)
+    viewer.add_length()
+    assert "(US region 1)" in viewer.last_measurement  # 0.02 cm = 0.2 mm per pixel
+    assert "uncalibrated" not in viewer.bottom_right.text()

@@ -26,6 +26,12 @@ from PySide6.QtWidgets import (
 
 from ui.mark_layer import MarkLayer
 from ui.presets_dialog import preset_display_name
+from workstation.imaging.calibration import (
+    CalibrationSource,
+    measure_area,
+    measure_length,
+    to_pixels,
+)
 from workstation.imaging.decode import DicomImage
 from workstation.imaging.display import (
     GreyLut,
@@ -891,15 +897,7 @@ class ImageViewer(QWidget):
             return ""
         image = current.image
         if kind is MarkKind.LENGTH:
-            (ax, ay), (bx, by) = points[0], points[1]
-            length = ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5
-            source = image.spacing_source
-            if source == "PixelSpacing":
-                label = f"{length:.1f} mm"
-            elif source == "ImagerPixelSpacing":
-                label = self.tr("%1 mm (detector plane)").replace("%1", f"{length:.1f}")
-            else:
-                label = self.tr("%1 px (uncalibrated)").replace("%1", f"{length:.0f}")
+            label = self._length_text(image, points[0], points[1])
             self.last_measurement = label
             return label
         if kind is MarkKind.ANGLE:
@@ -910,6 +908,42 @@ class ImageViewer(QWidget):
         if kind is MarkKind.ARROW:
             return text
         return self._region_text(kind, points)
+
+    def _length_text(self, image: DicomImage, a: Point, b: Point) -> str:
+        """A length's label: mm and where they come from (detector plane with the patient-plane
+        estimate, an ultrasound region), or pixels when the image is uncalibrated."""
+        spacing = image.pixel_spacing
+        m = measure_length(image.calibration, to_pixels(a, spacing), to_pixels(b, spacing))
+        if m.mm is None:
+            return self.tr("%1 px (uncalibrated)").replace("%1", f"{m.px:.0f}")
+        if m.source is CalibrationSource.DETECTOR_PLANE:
+            text = self.tr("%1 mm (detector plane)").replace("%1", f"{m.mm:.1f}")
+            if m.patient_plane_mm is not None:
+                estimate = self.tr("%1 mm patient plane (estimated)")
+                text += "\n" + estimate.replace("%1", f"{m.patient_plane_mm:.1f}")
+            return text
+        if m.source is CalibrationSource.US_REGION and m.region is not None:
+            return (
+                self.tr("%1 mm (US region %2)")
+                .replace("%1", f"{m.mm:.1f}")
+                .replace("%2", str(m.region.index + 1))
+            )
+        return f"{m.mm:.1f} mm"
+
+    def _area_text(
+        self, image: DicomImage, points: tuple[Point, ...], pixels: int, ellipse: bool
+    ) -> str:
+        spacing = image.pixel_spacing
+        a, b = (to_pixels(p, spacing) for p in points[:2])
+        area = measure_area(image.calibration, a, b, pixels=pixels, ellipse=ellipse)
+        if area.mm2 is None:
+            return self.tr("%1 px").replace("%1", str(pixels))
+        text = self.tr("area %1 mm²").replace("%1", f"{area.mm2:.1f}")
+        if area.source is CalibrationSource.DETECTOR_PLANE:
+            text += self.tr(" (detector plane)")
+        elif area.source is CalibrationSource.US_REGION:
+            text += self.tr(" (US region)")
+        return text
 
     def _region_text(self, kind: MarkKind, points: tuple[Point, ...]) -> str:
         current = self.current()
@@ -928,11 +962,7 @@ class ImageViewer(QWidget):
         if stats is None:
             return ""
         unit = " HU" if image.modality == "CT" else ""
-        area = (
-            self.tr("area %1 mm²").replace("%1", f"{stats.area_mm2:.1f}")
-            if stats.area_mm2 is not None
-            else self.tr("%1 px").replace("%1", str(stats.pixels))
-        )
+        area = self._area_text(image, points, stats.pixels, kind is MarkKind.ELLIPSE)
         mean, low, high = self.tr("mean"), self.tr("min"), self.tr("max")
         text = (
             f"{mean} {stats.mean:.1f}{unit}  SD {stats.sd:.1f}\n"
@@ -1112,7 +1142,8 @@ class ImageViewer(QWidget):
                 filter(
                     None,
                     [
-                        image.patient_name.split("=")[-1].replace("^", ""),
+                        image.patient_name,
+                        self.tr("(character set not declared)") if image.charset_undeclared else "",
                         date,
                         image.institution,
                     ],
@@ -1148,7 +1179,8 @@ class ImageViewer(QWidget):
         ]
         self.bottom_left.setText("\n".join(filter(None, lines)))
         spacing = {
-            "PixelSpacing": self.tr("calibrated (Pixel Spacing)"),
-            "ImagerPixelSpacing": self.tr("detector plane (Imager Pixel Spacing)"),
-        }.get(image.spacing_source, self.tr("uncalibrated"))
+            CalibrationSource.PIXEL_SPACING: self.tr("calibrated (Pixel Spacing)"),
+            CalibrationSource.DETECTOR_PLANE: self.tr("detector plane (Imager Pixel Spacing)"),
+            CalibrationSource.US_REGION: self.tr("ultrasound regions (cm)"),
+        }.get(image.calibration.source, self.tr("uncalibrated"))
         self.bottom_right.setText(f"{image.modality}  {spacing}")

@@ -278,310 +278,340 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="163"/>
+        <location filename="../../ui/viewer.py" line="169"/>
         <source>Window presets (keys 1–9)</source>
         <translation>窗宽窗位预设（数字键 1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="171"/>
+        <location filename="../../ui/viewer.py" line="177"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="176"/>
+        <location filename="../../ui/viewer.py" line="182"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="178"/>
+        <location filename="../../ui/viewer.py" line="184"/>
         <source>Invert grey levels (I)</source>
         <translation>灰度反转（I）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="180"/>
+        <location filename="../../ui/viewer.py" line="186"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="203"/>
+        <location filename="../../ui/viewer.py" line="209"/>
         <source>Angle between two lines sharing a vertex; drag the three points (G)</source>
         <translation>两条共顶点直线间的角度；拖动三个点（G）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="207"/>
+        <location filename="../../ui/viewer.py" line="213"/>
         <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT) (E)</source>
         <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）（E）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="227"/>
+        <location filename="../../ui/viewer.py" line="233"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="228"/>
+        <location filename="../../ui/viewer.py" line="234"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="238"/>
-        <location filename="../../ui/viewer.py" line="409"/>
+        <location filename="../../ui/viewer.py" line="244"/>
+        <location filename="../../ui/viewer.py" line="415"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="241"/>
+        <location filename="../../ui/viewer.py" line="247"/>
         <source>Play the frames as a loop (Space)</source>
         <translation>循环播放各帧（空格键）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="247"/>
+        <location filename="../../ui/viewer.py" line="253"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="304"/>
+        <location filename="../../ui/viewer.py" line="310"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="406"/>
+        <location filename="../../ui/viewer.py" line="412"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="532"/>
+        <location filename="../../ui/viewer.py" line="538"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="182"/>
+        <location filename="../../ui/viewer.py" line="188"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips (F)</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转 (F)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="199"/>
+        <location filename="../../ui/viewer.py" line="205"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="201"/>
+        <location filename="../../ui/viewer.py" line="207"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="205"/>
+        <location filename="../../ui/viewer.py" line="211"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="209"/>
+        <location filename="../../ui/viewer.py" line="215"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="211"/>
+        <location filename="../../ui/viewer.py" line="217"/>
         <source>Rectangle region: mean, SD, min, max, area in modality units (B)</source>
         <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）(B)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="213"/>
-        <location filename="../../ui/viewer.py" line="838"/>
+        <location filename="../../ui/viewer.py" line="219"/>
+        <location filename="../../ui/viewer.py" line="844"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="214"/>
+        <location filename="../../ui/viewer.py" line="220"/>
         <source>Arrow with a text; drag its tip and tail (T)</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端 (T)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="215"/>
+        <location filename="../../ui/viewer.py" line="221"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="217"/>
+        <location filename="../../ui/viewer.py" line="223"/>
         <source>Delete the selected mark (click a mark to select it) (Del)</source>
         <translation>删除选中的标注（单击标注即可选中）(Del)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="219"/>
+        <location filename="../../ui/viewer.py" line="225"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="220"/>
+        <location filename="../../ui/viewer.py" line="226"/>
         <source>Undo the last mark added, moved or deleted (Ctrl+Z)</source>
         <translation>撤销上一次添加、移动或删除标注 (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="221"/>
+        <location filename="../../ui/viewer.py" line="227"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="222"/>
+        <location filename="../../ui/viewer.py" line="228"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="223"/>
+        <location filename="../../ui/viewer.py" line="229"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="231"/>
+        <location filename="../../ui/viewer.py" line="237"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="234"/>
+        <location filename="../../ui/viewer.py" line="240"/>
         <source>Flip left–right (H)</source>
         <translation>左右翻转 (H)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="236"/>
+        <location filename="../../ui/viewer.py" line="242"/>
         <source>Flip top–bottom (V)</source>
         <translation>上下翻转 (V)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="248"/>
+        <location filename="../../ui/viewer.py" line="254"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="490"/>
+        <location filename="../../ui/viewer.py" line="496"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="491"/>
+        <location filename="../../ui/viewer.py" line="497"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="492"/>
+        <location filename="../../ui/viewer.py" line="498"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="493"/>
+        <location filename="../../ui/viewer.py" line="499"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="495"/>
+        <location filename="../../ui/viewer.py" line="501"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="537"/>
+        <location filename="../../ui/viewer.py" line="543"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="538"/>
+        <location filename="../../ui/viewer.py" line="544"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="838"/>
+        <location filename="../../ui/viewer.py" line="844"/>
         <source>Text:</source>
         <translation>文字：</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="900"/>
+        <location filename="../../ui/viewer.py" line="920"/>
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="902"/>
+        <location filename="../../ui/viewer.py" line="918"/>
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="932"/>
+        <location filename="../../ui/viewer.py" line="941"/>
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="934"/>
+        <location filename="../../ui/viewer.py" line="940"/>
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="936"/>
+        <location filename="../../ui/viewer.py" line="922"/>
+        <source>%1 mm patient plane (estimated)</source>
+        <translation>%1 mm 患者平面（估算）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="927"/>
+        <source>%1 mm (US region %2)</source>
+        <translation>%1 mm（超声区域 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="943"/>
+        <source> (detector plane)</source>
+        <translation>（探测器平面）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="945"/>
+        <source> (US region)</source>
+        <translation>（超声区域）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="966"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="936"/>
+        <location filename="../../ui/viewer.py" line="966"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="936"/>
+        <location filename="../../ui/viewer.py" line="966"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1074"/>
+        <location filename="../../ui/viewer.py" line="1104"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1125"/>
+        <location filename="../../ui/viewer.py" line="1146"/>
+        <source>(character set not declared)</source>
+        <translation>（字符集未声明）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="1156"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1004"/>
-        <location filename="../../ui/viewer.py" line="1131"/>
+        <location filename="../../ui/viewer.py" line="1034"/>
+        <location filename="../../ui/viewer.py" line="1162"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="200"/>
+        <location filename="../../ui/viewer.py" line="206"/>
         <source>Add a length measurement; drag its ends (L)</source>
         <translation>添加长度测量，拖动两端（L）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="225"/>
+        <location filename="../../ui/viewer.py" line="231"/>
         <source>Keep this view, with window/level and marks, for the printed summary (K)</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要（K）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1137"/>
+        <location filename="../../ui/viewer.py" line="1168"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1139"/>
+        <location filename="../../ui/viewer.py" line="1170"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1146"/>
+        <location filename="../../ui/viewer.py" line="1177"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1076"/>
+        <location filename="../../ui/viewer.py" line="1106"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1151"/>
+        <location filename="../../ui/viewer.py" line="1182"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1152"/>
+        <location filename="../../ui/viewer.py" line="1183"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1153"/>
+        <location filename="../../ui/viewer.py" line="1184"/>
+        <source>ultrasound regions (cm)</source>
+        <translation>超声区域标定（cm）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="1185"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
