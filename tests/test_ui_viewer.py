@@ -330,6 +330,8 @@ def test_lengths_say_where_their_millimetres_come_from(qtbot: QtBot) -> None:
     viewer.add_length()
     label = viewer.last_measurement
     detector_mm = float(label.split(" mm")[0])
+    start, end = viewer.marks.marks(viewer.slice_key())[0].points  # image mm
+    assert detector_mm == pytest.approx(abs(end[0] - start[0]), abs=0.06)  # the label is the line
     assert "detector plane" in label
     estimate = float(label.split("\n")[1].split(" mm")[0])
     assert estimate == pytest.approx(detector_mm / 1.25, abs=0.1)  # both rounded to 0.1 mm

@@ -152,7 +152,7 @@ class MarkLayer(QObject):
         roi.sigRegionChangeFinished.connect(
             lambda *_a: self.moved.emit(mark.ident, self.image_points(graphic))
         )
-        self._relabel(graphic)
+        self._relabel(graphic, drawn=True)
 
     def view_points(self, graphic: MarkGraphic) -> tuple[Point, ...]:
         """Where the mark's points are now, in view coordinates."""
@@ -176,10 +176,16 @@ class MarkLayer(QObject):
         points = tuple(self.to_image(p) for p in view_points)
         return canonical_points(graphic.mark.kind, points)
 
-    def _relabel(self, graphic: MarkGraphic) -> None:
+    def _relabel(self, graphic: MarkGraphic, drawn: bool = False) -> None:
+        """Label and place a mark's text. Just drawn (``drawn``), the mark's own points are
+        used: its handles have no scene position until the view has laid them out."""
         mark = graphic.mark
-        view_points = self.view_points(graphic)
-        image_points = self.image_points(graphic, view_points)
+        if drawn:
+            view_points = tuple(self.to_view(p) for p in mark.points)
+            image_points = canonical_points(mark.kind, mark.points)
+        else:
+            view_points = self.view_points(graphic)
+            image_points = self.image_points(graphic, view_points)
         graphic.label.setText(self.describe(mark.kind, image_points, mark.text))
         xs, ys = [p[0] for p in view_points], [p[1] for p in view_points]
         if mark.kind in BOX_KINDS:
