@@ -30,6 +30,7 @@ from workstation.imaging.marks import MarkStore
 from workstation.imaging.presets import WindowPreset
 from workstation.model import ImagingStudyRef, Result
 from workstation.services import Connection, LoadedImage, load_series_cached
+from workstation.session.lanes import Lane
 from workstation.summary.model import KeyImage
 
 log = logging.getLogger("ui.images")
@@ -87,9 +88,10 @@ class StudyImages(QWidget):
         self.connection: Connection | None = None
         # Decoded series recently opened (bounded): going back to one is instant.
         self.series_cache = series_cache or SeriesCache(default_budget_bytes())
-        # The study's other series are fetched into the cache one at a time, on a thread of
-        # their own, so that the next click on the strip is instant.
-        self.prefetcher = TaskRunner(max_threads=1, parent=self)
+        # The study's other series are fetched into the cache on the background lane (never
+        # ahead of what she waits for), so that the next click on the strip is instant; a
+        # runner of their own keeps them out of the main runner's "busy".
+        self.prefetcher = TaskRunner(runner.lanes, parent=self)
         self._prefetch_task: Task | None = None
         self.study: ImagingStudyRef | None = None
         self._image_result: Result | None = None
@@ -399,6 +401,7 @@ class StudyImages(QWidget):
         self._prefetch_task = self.prefetcher.start(
             prefetch,
             wants_control=True,
+            lane=Lane.BACKGROUND,
             on_error=lambda exc: log.info("prefetch stopped: %s", type(exc).__name__),
         )
 

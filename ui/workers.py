@@ -1,64 +1,63 @@
-"""Running core work off the GUI thread, with results, errors and progress as Qt signals."""
+"""Running core work off the GUI thread on the core's lanes, with results, errors and
+progress delivered on the GUI thread, and dropped once the task's scope has closed."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, Signal
+
+from workstation.session.lanes import Lane, Lanes
+from workstation.session.scope import Scope
 
 log = logging.getLogger("ui.workers")
 
 
-class TaskSignals(QObject):
-    """Signals of one background task (delivered on the GUI thread)."""
+class _Delivery(QObject):
+    """Carries a callback from a worker thread to the GUI thread (queued connection)."""
 
-    progress = Signal(object)
-    result = Signal(object)
-    error = Signal(object)
-    finished = Signal()
+    posted = Signal(object)
 
-
-class Task(QRunnable):
-    """A callable run on the pool. It receives ``report(progress)`` and ``cancel`` (an Event)
-    as keyword arguments when ``wants_control`` is set."""
-
-    def __init__(self, fn: Callable[..., Any], *args: Any, wants_control: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.setAutoDelete(False)
-        self.fn = fn
-        self.args = args
-        self.wants_control = wants_control
-        self.signals = TaskSignals()
-        self.cancel = threading.Event()
+        self.posted.connect(self._run, Qt.ConnectionType.QueuedConnection)
 
-    def run(self) -> None:
-        try:
-            if self.wants_control:
-                value = self.fn(*self.args, report=self.signals.progress.emit, cancel=self.cancel)
-            else:
-                value = self.fn(*self.args)
-        except Exception as exc:
-            if not self.cancel.is_set():
-                log.info("background task failed: %s", type(exc).__name__)
-                self.signals.error.emit(exc)
-        else:
-            if not self.cancel.is_set():
-                self.signals.result.emit(value)
-        finally:
-            self.signals.finished.emit()
+    def _run(self, callback: Callable[[], None]) -> None:
+        callback()
+
+
+class Task:
+    """One background task. ``cancel`` is set when it is cancelled or its scope closes;
+    from then on nothing of it reaches the callbacks."""
+
+    def __init__(self, name: str, scope: Scope | None) -> None:
+        self.name = name
+        self.scope = scope
+        self.cancel = threading.Event()
+        self.done = threading.Event()
+        if scope is not None:
+            scope.link(self.cancel)
+
+    @property
+    def cancelled(self) -> bool:
+        """True once the task was cancelled or its scope closed."""
+        return self.cancel.is_set()
 
 
 class TaskRunner(QObject):
-    """Owns a thread pool; keeps tasks alive until they finish; cancels all on shutdown."""
+    """Starts work on the core's lanes and delivers its outcome on the GUI thread."""
 
-    def __init__(self, max_threads: int = 4, parent: QObject | None = None) -> None:
+    def __init__(self, lanes: Lanes | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(max_threads)
+        self.lanes = lanes or Lanes()
+        self._owns_lanes = lanes is None
+        self._delivery = _Delivery()
         self._active: set[Task] = set()
+        self._lock = threading.Lock()
 
     def start(
         self,
@@ -68,27 +67,65 @@ class TaskRunner(QObject):
         on_error: Callable[[Exception], None] | None = None,
         on_progress: Callable[[Any], None] | None = None,
         wants_control: bool = False,
+        scope: Scope | None = None,
+        lane: Lane = Lane.INTERACTIVE,
     ) -> Task:
-        """Run ``fn(*args)`` on the pool; callbacks run on the GUI thread."""
-        task = Task(fn, *args, wants_control=wants_control)
-        if on_result is not None:
-            task.signals.result.connect(on_result)
-        if on_error is not None:
-            task.signals.error.connect(on_error)
-        if on_progress is not None:
-            task.signals.progress.connect(on_progress)
-        task.signals.finished.connect(lambda: self._active.discard(task))
-        self._active.add(task)
-        self.pool.start(task)
+        """Run ``fn(*args)`` on ``lane``; the callbacks run on the GUI thread unless the task
+        was cancelled or ``scope`` closed by then. With ``wants_control`` the function also
+        receives ``report=`` (progress) and ``cancel=`` (a threading.Event). A failure is
+        logged with its traceback (the log formatter redacts identifiers)."""
+        task = Task(getattr(fn, "__name__", "task"), scope)
+
+        def deliver(callback: Callable[[Any], None] | None, value: Any) -> None:
+            if callback is None:
+                return
+
+            def run() -> None:
+                if not task.cancelled:
+                    callback(value)
+
+            self._delivery.posted.emit(run)
+
+        def report(progress: Any) -> None:
+            if not task.cancelled:
+                deliver(on_progress, progress)
+
+        def work() -> None:
+            try:
+                value = fn(*args, report=report, cancel=task.cancel) if wants_control else fn(*args)
+            except Exception as exc:
+                if not task.cancelled:
+                    log.error("background task %s failed", task.name, exc_info=exc)
+                    deliver(on_error, exc)
+            else:
+                deliver(on_result, value)
+            finally:
+                task.done.set()
+                self._delivery.posted.emit(lambda: self._finished(task))
+
+        with self._lock:
+            self._active.add(task)
+        future: Future[None] = self.lanes.submit(lane, work)
+        future.add_done_callback(lambda f: f.cancelled() and self._finished(task))
         return task
+
+    def _finished(self, task: Task) -> None:
+        with self._lock:
+            self._active.discard(task)
 
     @property
     def busy(self) -> bool:
-        """Whether any task is still running."""
-        return bool(self._active)
+        """Whether any task is still running or waiting for its outcome to be delivered."""
+        with self._lock:
+            return bool(self._active)
 
     def shutdown(self, timeout_ms: int = 10000) -> None:
-        """Cancel every task and wait for the threads."""
-        for task in list(self._active):
+        """Cancel every task and wait for the running ones (up to ``timeout_ms``)."""
+        with self._lock:
+            tasks = list(self._active)
+        for task in tasks:
             task.cancel.set()
-        self.pool.waitForDone(timeout_ms)
+        for task in tasks:
+            task.done.wait(timeout_ms / 1000)
+        if self._owns_lanes:
+            self.lanes.shutdown(wait=False)

@@ -1,0 +1,53 @@
+"""Scopes and lanes of the application layer, without Qt."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from workstation.session.lanes import Lane, Lanes
+from workstation.session.scope import Scope
+
+pytestmark = pytest.mark.unit
+
+
+def test_opening_a_scope_again_closes_the_previous_one_and_everything_inside_it() -> None:
+    root = Scope("session")
+    first = root.open("patient")
+    study = first.open("study")
+    cell = study.open("cell 1")
+    token = threading.Event()
+    cell.link(token)
+    second = root.open("patient")
+    assert [first.closed, study.closed, cell.closed, token.is_set()] == [True] * 4
+    assert not second.closed
+    assert root.current("patient") is second
+    assert not root.closed
+
+
+def test_a_scope_opened_inside_a_closed_one_is_closed_and_links_fire_at_once() -> None:
+    root = Scope("session")
+    patient = root.open("patient")
+    patient.close()
+    late = patient.open("result")
+    assert late.closed
+    token = threading.Event()
+    late.link(token)
+    assert token.is_set()
+    assert root.current("patient") is None
+
+
+def test_the_journal_lane_is_not_queued_behind_interactive_work() -> None:
+    lanes = Lanes({Lane.INTERACTIVE: 2})
+    release = threading.Event()
+    try:
+        for _ in range(6):  # six slow series downloads fill the interactive lane and queue
+            lanes.submit(Lane.INTERACTIVE, release.wait, 5)
+        start = time.perf_counter()
+        lanes.submit(Lane.JOURNAL, lambda: None).result(timeout=1)
+        assert time.perf_counter() - start < 0.1
+    finally:
+        release.set()
+        lanes.shutdown()
