@@ -350,3 +350,33 @@ def test_lengths_say_where_their_millimetres_come_from(qtbot: QtBot) -> None:
     viewer.add_length()
     assert "(US region 1)" in viewer.last_measurement  # 0.02 cm = 0.2 mm per pixel
     assert "uncalibrated" not in viewer.bottom_right.text()
+
+
+@pytest.mark.parametrize("size", [(420, 460), (900, 700)])
+def test_the_scale_bar_is_as_long_as_it_says_after_the_cell_is_resized(
+    qtbot: QtBot, size: tuple[int, int]
+) -> None:
+    viewer = _shown_viewer(qtbot, _image())  # 64 px × 0.5 mm = 32 mm wide
+    viewer.resize(*size)
+    qtbot.wait(20)
+    (x0, x1), _ = viewer.view.viewRange()
+    screen_px_per_mm = viewer.view.width() / (x1 - x0)
+    label_mm = float(viewer.scale_label.text().split(" mm")[0])
+    assert viewer.scale_bar.width() == pytest.approx(label_mm * screen_px_per_mm, abs=1.5)
+
+
+def test_the_keyboard_map_drives_keys_tooltips_and_the_sheet(qtbot: QtBot) -> None:
+    from ui.viewer_keys import VIEWER_KEYS, keyboard_sheet
+
+    viewer = _shown_viewer(qtbot, _image(frames=3))
+    for binding in VIEWER_KEYS:
+        assert callable(getattr(viewer, binding.action)), binding.action
+        assert binding.label in keyboard_sheet()
+    assert viewer.length_button.toolTip().endswith("(L)")
+    qtbot.keyClick(viewer, Qt.Key.Key_End)
+    assert viewer.index == 2
+    qtbot.keyClick(viewer, Qt.Key.Key_O)
+    assert not viewer.annotations_visible
+    assert not viewer.top_left.isVisible()
+    qtbot.keyClick(viewer, Qt.Key.Key_O)
+    assert viewer.top_left.isVisible()

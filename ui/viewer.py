@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ui.mark_layer import MarkLayer
 from ui.presets_dialog import preset_display_name
+from ui.viewer_keys import binding_for, key_label
 from workstation.imaging.calibration import (
     CalibrationSource,
     measure_area,
@@ -153,7 +154,7 @@ class ImageViewer(QWidget):
         self.view.window_dragged.connect(self._drag_window)
         self.view.scrolled.connect(self.step)
         self.view.sigRangeChanged.connect(lambda *_args: self._zoom_changed())
-        self.view.sigResized.connect(lambda *_args: self._zoom_changed())  # cell size changed
+        self.view.sigResized.connect(lambda *_args: self._view_resized())
 
         self.top_left = self._corner()
         self.top_right = self._corner(Qt.AlignmentFlag.AlignRight)
@@ -181,11 +182,12 @@ class ImageViewer(QWidget):
         self.invert_button = QToolButton()
         self.invert_button.setText(self.tr("Invert"))
         self.invert_button.setCheckable(True)
-        self.invert_button.setToolTip(self.tr("Invert grey levels (I)"))
+        self.invert_button.setToolTip(self.tr("Invert grey levels") + key_label("toggle_invert"))
         self.invert_button.toggled.connect(self.set_inverted)
         self.reset_button = self._tool(self.tr("Reset"), "resetView", self.reset)
         self.reset_button.setToolTip(
-            self.tr("Fit to the cell, restore the file's window, undo rotation and flips (F)")
+            self.tr("Fit to the cell, restore the file's window, undo rotation and flips")
+            + key_label("reset")
         )
         self.marks = MarkStore()
         self.mark_layer = MarkLayer(
@@ -203,32 +205,43 @@ class ImageViewer(QWidget):
         self.quarter_turns = 0
         self.flipped = False
         self.length_button = self._tool(self.tr("Length"), "lengthTool", self.add_length)
-        self.length_button.setToolTip(self.tr("Add a length measurement; drag its ends (L)"))
+        self.length_button.setToolTip(
+            self.tr("Add a length measurement; drag its ends") + key_label("add_length")
+        )
         self.angle_button = self._tool(self.tr("Angle"), "angleTool", self.add_angle)
         self.angle_button.setToolTip(
-            self.tr("Angle between two lines sharing a vertex; drag the three points (G)")
+            self.tr("Angle between two lines sharing a vertex; drag the three points")
+            + key_label("add_angle")
         )
         self.roi_button = self._tool(self.tr("Ellipse"), "roiTool", self.add_roi)
         self.roi_button.setToolTip(
-            self.tr("Ellipse region: mean, SD, min, max, area in modality units (HU for CT) (E)")
+            self.tr("Ellipse region: mean, SD, min, max, area in modality units (HU for CT)")
+            + key_label("add_roi")
         )
         self.rect_button = self._tool(self.tr("Rectangle"), "rectTool", self.add_rectangle)
         self.rect_button.setToolTip(
-            self.tr("Rectangle region: mean, SD, min, max, area in modality units (B)")
+            self.tr("Rectangle region: mean, SD, min, max, area in modality units")
+            + key_label("add_rectangle")
         )
         self.arrow_button = self._tool(self.tr("Arrow"), "arrowTool", lambda: self.add_arrow())
-        self.arrow_button.setToolTip(self.tr("Arrow with a text; drag its tip and tail (T)"))
+        self.arrow_button.setToolTip(
+            self.tr("Arrow with a text; drag its tip and tail") + key_label("add_arrow")
+        )
         self.delete_button = self._tool(self.tr("Delete"), "deleteMark", self.delete_selected)
         self.delete_button.setToolTip(
-            self.tr("Delete the selected mark (click a mark to select it) (Del)")
+            self.tr("Delete the selected mark (click a mark to select it)")
+            + key_label("delete_selected")
         )
         self.undo_button = self._tool(self.tr("Undo"), "undoMark", self.undo)
-        self.undo_button.setToolTip(self.tr("Undo the last mark added, moved or deleted (Ctrl+Z)"))
+        self.undo_button.setToolTip(
+            self.tr("Undo the last mark added, moved or deleted") + key_label("undo")
+        )
         self.clear_button = self._tool(self.tr("Clear"), "clearMarks", self.clear_measurements)
         self.clear_button.setToolTip(self.tr("Delete every mark on this image"))
         self.key_button = self._tool(self.tr("Key image"), "keyImage", self.mark_key_image)
         self.key_button.setToolTip(
-            self.tr("Keep this view, with window/level and marks, for the printed summary (K)")
+            self.tr("Keep this view, with window/level and marks, for the printed summary")
+            + key_label("mark_key_image")
         )
         self.actual_size_button = self._tool(self.tr("1:1"), "actualSize", self.actual_size)
         self.actual_size_button.setToolTip(self.tr("One image pixel per screen pixel"))
@@ -237,14 +250,14 @@ class ImageViewer(QWidget):
             self.tr("Rotate 90° clockwise (]; [ turns counter-clockwise)")
         )
         self.flip_h_button = self._tool("⇆", "flipHorizontal", self.flip_horizontal)
-        self.flip_h_button.setToolTip(self.tr("Flip left–right (H)"))
+        self.flip_h_button.setToolTip(self.tr("Flip left–right") + key_label("flip_horizontal"))
         self.flip_v_button = self._tool("⇅", "flipVertical", self.flip_vertical)
-        self.flip_v_button.setToolTip(self.tr("Flip top–bottom (V)"))
+        self.flip_v_button.setToolTip(self.tr("Flip top–bottom") + key_label("flip_vertical"))
         self.cine_button = QToolButton()
         self.cine_button.setText(self.tr("Play"))
         self.cine_button.setObjectName("cineButton")
         self.cine_button.setCheckable(True)
-        self.cine_button.setToolTip(self.tr("Play the frames as a loop (Space)"))
+        self.cine_button.setToolTip(self.tr("Play the frames as a loop") + key_label("toggle_cine"))
         self.cine_button.toggled.connect(self.set_playing)
         self.fps_box = QSpinBox()
         self.fps_box.setObjectName("fpsBox")
@@ -663,6 +676,12 @@ class ImageViewer(QWidget):
         visible_columns = (x1 - x0) / col_mm
         return screen_factor(min(visible_columns, image.columns), self.view.width())
 
+    def _view_resized(self) -> None:
+        """The image area changed size (after the widget's own resize event): the screen copy
+        and the scale bar depend on the view's new width."""
+        self._zoom_changed()
+        self._update_overlay_geometry()
+
     def _zoom_changed(self) -> None:
         current = self.current()
         if current is None or self._display_key is None:
@@ -1042,58 +1061,60 @@ class ImageViewer(QWidget):
         self.key_image_marked.emit(bytes(buffer.data().data()), caption, mm_per_pixel)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Keys from the one keyboard map (ui/viewer_keys.py); 1–9 choose a preset."""
         key = event.key()
-        steps = {
-            Qt.Key.Key_Up: -1,
-            Qt.Key.Key_Down: 1,
-            Qt.Key.Key_PageUp: -10,
-            Qt.Key.Key_PageDown: 10,
-        }
-        if key in steps:
-            self.step(steps[key])
-        elif key == Qt.Key.Key_Home:
-            self.go_to(0)
-        elif key == Qt.Key.Key_End:
-            self.go_to(len(self.slices) - 1)
-        elif key == Qt.Key.Key_I:
-            self.invert_button.toggle()
-        elif key == Qt.Key.Key_F:
-            self.reset()
-        elif key == Qt.Key.Key_L:
-            self.add_length()
-        elif key == Qt.Key.Key_E:
-            self.add_roi()
-        elif key == Qt.Key.Key_B:
-            self.add_rectangle()
-        elif key == Qt.Key.Key_T:
-            self.add_arrow()
-        elif key == Qt.Key.Key_BracketRight:
-            self.rotate_clockwise()
-        elif key == Qt.Key.Key_BracketLeft:
-            self.rotate_counterclockwise()
-        elif key == Qt.Key.Key_H:
-            self.flip_horizontal()
-        elif key == Qt.Key.Key_V:
-            self.flip_vertical()
-        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.delete_selected()
-        elif key == Qt.Key.Key_Z and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.undo()
-        elif key == Qt.Key.Key_Escape:
-            self.mark_layer.select(None)
-        elif key == Qt.Key.Key_G:
-            self.add_angle()
-        elif key == Qt.Key.Key_K:
-            self.mark_key_image()
-        elif key == Qt.Key.Key_Space:
-            self.cine_button.toggle()
-        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        binding = binding_for(key, ctrl)
+        if binding is not None:
+            getattr(self, binding.action)()
+        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and not ctrl:
             index = key - Qt.Key.Key_1
             if index < self.preset_box.count():
                 self.preset_box.setCurrentIndex(index)
                 self._preset_chosen(index)
         else:
             super().keyPressEvent(event)
+
+    # --- actions of the keyboard map -------------------------------------------------------
+    def previous_slice(self) -> None:
+        """One slice back."""
+        self.step(-1)
+
+    def next_slice(self) -> None:
+        """One slice on."""
+        self.step(1)
+
+    def back_ten(self) -> None:
+        """Ten slices back."""
+        self.step(-10)
+
+    def forward_ten(self) -> None:
+        """Ten slices on."""
+        self.step(10)
+
+    def first_slice(self) -> None:
+        """The first slice."""
+        self.go_to(0)
+
+    def last_slice(self) -> None:
+        """The last slice."""
+        self.go_to(len(self.slices) - 1)
+
+    def toggle_invert(self) -> None:
+        """Invert grey levels, or undo it."""
+        self.invert_button.toggle()
+
+    def deselect(self) -> None:
+        """No mark selected."""
+        self.mark_layer.select(None)
+
+    def toggle_annotations(self) -> None:
+        """Hide the corner text, letters, scale bar and marks, or show them again."""
+        self.set_annotations_visible(not self.annotations_visible)
+
+    def toggle_cine(self) -> None:
+        """Play or pause cine."""
+        self.cine_button.toggle()
 
     def _window_text(self, image: DicomImage) -> str:
         """ "W … L …" of the window on screen; "" for colour images or before one is set."""

@@ -106,7 +106,7 @@ class TaskRunner(QObject):
         with self._lock:
             self._active.add(task)
         future: Future[None] = self.lanes.submit(lane, work)
-        future.add_done_callback(lambda f: f.cancelled() and self._finished(task))
+        future.add_done_callback(lambda f: self._finished(task) if f.cancelled() else None)
         return task
 
     def _finished(self, task: Task) -> None:

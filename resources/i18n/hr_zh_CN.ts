@@ -278,340 +278,340 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="169"/>
+        <location filename="../../ui/viewer.py" line="170"/>
         <source>Window presets (keys 1–9)</source>
         <translation>窗宽窗位预设（数字键 1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="177"/>
+        <location filename="../../ui/viewer.py" line="178"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="182"/>
+        <location filename="../../ui/viewer.py" line="183"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="184"/>
-        <source>Invert grey levels (I)</source>
-        <translation>灰度反转（I）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="186"/>
+        <location filename="../../ui/viewer.py" line="187"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="209"/>
-        <source>Angle between two lines sharing a vertex; drag the three points (G)</source>
-        <translation>两条共顶点直线间的角度；拖动三个点（G）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="213"/>
-        <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT) (E)</source>
-        <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）（E）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="233"/>
+        <location filename="../../ui/viewer.py" line="246"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="234"/>
+        <location filename="../../ui/viewer.py" line="247"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="244"/>
-        <location filename="../../ui/viewer.py" line="415"/>
+        <location filename="../../ui/viewer.py" line="257"/>
+        <location filename="../../ui/viewer.py" line="428"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="247"/>
-        <source>Play the frames as a loop (Space)</source>
-        <translation>循环播放各帧（空格键）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="253"/>
+        <location filename="../../ui/viewer.py" line="266"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="310"/>
+        <location filename="../../ui/viewer.py" line="323"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="412"/>
+        <location filename="../../ui/viewer.py" line="425"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="538"/>
+        <location filename="../../ui/viewer.py" line="551"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="188"/>
-        <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips (F)</source>
-        <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转 (F)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="205"/>
+        <location filename="../../ui/viewer.py" line="207"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="207"/>
+        <location filename="../../ui/viewer.py" line="211"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="211"/>
+        <location filename="../../ui/viewer.py" line="216"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="215"/>
+        <location filename="../../ui/viewer.py" line="221"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="217"/>
-        <source>Rectangle region: mean, SD, min, max, area in modality units (B)</source>
-        <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）(B)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="219"/>
-        <location filename="../../ui/viewer.py" line="844"/>
+        <location filename="../../ui/viewer.py" line="226"/>
+        <location filename="../../ui/viewer.py" line="863"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="220"/>
-        <source>Arrow with a text; drag its tip and tail (T)</source>
-        <translation>带文字的箭头；拖动箭头尖端和尾端 (T)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="221"/>
+        <location filename="../../ui/viewer.py" line="230"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="223"/>
-        <source>Delete the selected mark (click a mark to select it) (Del)</source>
-        <translation>删除选中的标注（单击标注即可选中）(Del)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="225"/>
+        <location filename="../../ui/viewer.py" line="235"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="226"/>
-        <source>Undo the last mark added, moved or deleted (Ctrl+Z)</source>
-        <translation>撤销上一次添加、移动或删除标注 (Ctrl+Z)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="227"/>
+        <location filename="../../ui/viewer.py" line="239"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="228"/>
+        <location filename="../../ui/viewer.py" line="240"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="229"/>
+        <location filename="../../ui/viewer.py" line="241"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="237"/>
+        <location filename="../../ui/viewer.py" line="250"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="240"/>
-        <source>Flip left–right (H)</source>
-        <translation>左右翻转 (H)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="242"/>
-        <source>Flip top–bottom (V)</source>
-        <translation>上下翻转 (V)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="254"/>
+        <location filename="../../ui/viewer.py" line="267"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="496"/>
+        <location filename="../../ui/viewer.py" line="509"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="497"/>
+        <location filename="../../ui/viewer.py" line="510"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="498"/>
+        <location filename="../../ui/viewer.py" line="511"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="499"/>
+        <location filename="../../ui/viewer.py" line="512"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="501"/>
+        <location filename="../../ui/viewer.py" line="514"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="543"/>
+        <location filename="../../ui/viewer.py" line="556"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="544"/>
+        <location filename="../../ui/viewer.py" line="557"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="844"/>
+        <location filename="../../ui/viewer.py" line="863"/>
         <source>Text:</source>
         <translation>文字：</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="920"/>
+        <location filename="../../ui/viewer.py" line="939"/>
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="918"/>
+        <location filename="../../ui/viewer.py" line="937"/>
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="941"/>
+        <location filename="../../ui/viewer.py" line="960"/>
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="940"/>
+        <location filename="../../ui/viewer.py" line="959"/>
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="922"/>
+        <location filename="../../ui/viewer.py" line="185"/>
+        <source>Invert grey levels</source>
+        <translation>灰度反转</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="189"/>
+        <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
+        <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="209"/>
+        <source>Add a length measurement; drag its ends</source>
+        <translation>添加长度测量，拖动两端</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="213"/>
+        <source>Angle between two lines sharing a vertex; drag the three points</source>
+        <translation>两条共顶点直线间的角度；拖动三个点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="218"/>
+        <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT)</source>
+        <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="223"/>
+        <source>Rectangle region: mean, SD, min, max, area in modality units</source>
+        <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="228"/>
+        <source>Arrow with a text; drag its tip and tail</source>
+        <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="232"/>
+        <source>Delete the selected mark (click a mark to select it)</source>
+        <translation>删除选中的标注（单击标注即可选中）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="237"/>
+        <source>Undo the last mark added, moved or deleted</source>
+        <translation>撤销上一次添加、移动或删除标注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="243"/>
+        <source>Keep this view, with window/level and marks, for the printed summary</source>
+        <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="253"/>
+        <source>Flip left–right</source>
+        <translation>左右翻转</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="255"/>
+        <source>Flip top–bottom</source>
+        <translation>上下翻转</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="260"/>
+        <source>Play the frames as a loop</source>
+        <translation>循环播放各帧</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="941"/>
         <source>%1 mm patient plane (estimated)</source>
         <translation>%1 mm 患者平面（估算）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="927"/>
+        <location filename="../../ui/viewer.py" line="946"/>
         <source>%1 mm (US region %2)</source>
         <translation>%1 mm（超声区域 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="943"/>
+        <location filename="../../ui/viewer.py" line="962"/>
         <source> (detector plane)</source>
         <translation>（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="945"/>
+        <location filename="../../ui/viewer.py" line="964"/>
         <source> (US region)</source>
         <translation>（超声区域）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="966"/>
+        <location filename="../../ui/viewer.py" line="985"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="966"/>
+        <location filename="../../ui/viewer.py" line="985"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="966"/>
+        <location filename="../../ui/viewer.py" line="985"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1104"/>
+        <location filename="../../ui/viewer.py" line="1125"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1146"/>
+        <location filename="../../ui/viewer.py" line="1167"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1156"/>
+        <location filename="../../ui/viewer.py" line="1177"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1034"/>
-        <location filename="../../ui/viewer.py" line="1162"/>
+        <location filename="../../ui/viewer.py" line="1053"/>
+        <location filename="../../ui/viewer.py" line="1183"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="206"/>
-        <source>Add a length measurement; drag its ends (L)</source>
-        <translation>添加长度测量，拖动两端（L）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="231"/>
-        <source>Keep this view, with window/level and marks, for the printed summary (K)</source>
-        <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要（K）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="1168"/>
+        <location filename="../../ui/viewer.py" line="1189"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1170"/>
+        <location filename="../../ui/viewer.py" line="1191"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1177"/>
+        <location filename="../../ui/viewer.py" line="1198"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1106"/>
+        <location filename="../../ui/viewer.py" line="1127"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1182"/>
+        <location filename="../../ui/viewer.py" line="1203"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1183"/>
+        <location filename="../../ui/viewer.py" line="1204"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1184"/>
+        <location filename="../../ui/viewer.py" line="1205"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1185"/>
+        <location filename="../../ui/viewer.py" line="1206"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -1522,59 +1522,59 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="117"/>
+        <location filename="../../ui/study_images.py" line="119"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="122"/>
+        <location filename="../../ui/study_images.py" line="124"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="126"/>
+        <location filename="../../ui/study_images.py" line="128"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="129"/>
+        <location filename="../../ui/study_images.py" line="131"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="134"/>
+        <location filename="../../ui/study_images.py" line="136"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="138"/>
+        <location filename="../../ui/study_images.py" line="140"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="159"/>
+        <location filename="../../ui/study_images.py" line="161"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="164"/>
-        <location filename="../../ui/study_images.py" line="266"/>
-        <location filename="../../ui/study_images.py" line="338"/>
+        <location filename="../../ui/study_images.py" line="166"/>
+        <location filename="../../ui/study_images.py" line="268"/>
+        <location filename="../../ui/study_images.py" line="340"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="232"/>
+        <location filename="../../ui/study_images.py" line="234"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="344"/>
+        <location filename="../../ui/study_images.py" line="346"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="368"/>
+        <location filename="../../ui/study_images.py" line="370"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
@@ -1759,6 +1759,129 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <location filename="../../ui/timeline.py" line="264"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
+    </message>
+</context>
+<context>
+    <name>ViewerKeys</name>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="30"/>
+        <source>previous slice</source>
+        <translation>上一层</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="31"/>
+        <source>next slice</source>
+        <translation>下一层</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="32"/>
+        <source>10 slices back</source>
+        <translation>后退 10 层</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="33"/>
+        <source>10 slices on</source>
+        <translation>前进 10 层</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="34"/>
+        <source>first slice</source>
+        <translation>第一层</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="35"/>
+        <source>last slice</source>
+        <translation>最后一层</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="36"/>
+        <source>invert</source>
+        <translation>反色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="37"/>
+        <source>fit and reset the view</source>
+        <translation>适应窗口并复位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="38"/>
+        <source>length</source>
+        <translation>测距</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="39"/>
+        <source>angle</source>
+        <translation>角度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="40"/>
+        <source>ellipse region</source>
+        <translation>椭圆区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="41"/>
+        <source>rectangle region</source>
+        <translation>矩形区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="42"/>
+        <source>arrow with text</source>
+        <translation>箭头标注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="43"/>
+        <source>delete the selected mark</source>
+        <translation>删除所选标记</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="44"/>
+        <source>undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="45"/>
+        <source>deselect the mark</source>
+        <translation>取消选择标记</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="46"/>
+        <source>rotate clockwise</source>
+        <translation>顺时针旋转</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="47"/>
+        <source>rotate counter-clockwise</source>
+        <translation>逆时针旋转</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="48"/>
+        <source>flip left–right</source>
+        <translation>左右翻转</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="49"/>
+        <source>flip top–bottom</source>
+        <translation>上下翻转</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="50"/>
+        <source>hide or show the text over the image</source>
+        <translation>隐藏/显示图像上的文字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="51"/>
+        <source>keep as key image</source>
+        <translation>保存为关键图像</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="52"/>
+        <source>play or pause cine</source>
+        <translation>播放/暂停电影</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="71"/>
+        <source>window presets</source>
+        <translation>窗宽窗位预设</translation>
     </message>
 </context>
 </TS>

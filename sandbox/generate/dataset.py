@@ -158,9 +158,21 @@ class _Generator:
     def item_for_panel(self, panel_key: str) -> JsonObj | None:
         return next((i for i in self.items if i.get("panel_key") == panel_key), None)
 
-    def item_for_modality(self, modality: str) -> JsonObj | None:
+    def item_for_modality(self, modality: str, description: str = "") -> JsonObj | None:
+        """The catalog item of a study: the one named like the study's description (a chest
+        CT is never reported as a head CT), else any item of the modality."""
         matches = [i for i in self.items if i.get("modality") == modality]
-        return self.rng.choice(matches) if matches else None
+        drawn = self.rng.choice(matches) if matches else None  # drawn always: seeded data stays
+        named = [
+            i
+            for i in matches
+            if description
+            and (
+                str(i["name_zh"]).startswith(description)
+                or description.startswith(str(i["name_zh"]))
+            )
+        ]
+        return named[0] if named else drawn
 
     def mark_for(self, item: JsonObj | None, hospital: Hospital) -> Region | None:
         """The HR mark a result would carry: only for eligible hospitals, and not always."""
@@ -222,7 +234,7 @@ class _Generator:
         writer: Callable[[Path, PatientTags, StudyTags], list[InstanceInfo]],
         description: str,
     ) -> None:
-        item = self.item_for_modality("DX" if modality == "OT" else modality)
+        item = self.item_for_modality("DX" if modality == "OT" else modality, description)
         study_uid = generate_uid(prefix=None, entropy_srcs=[str(self.seed), str(self.counter)])
         rid = self.next_id("rad")
         tags_patient = PatientTags(
