@@ -1,0 +1,65 @@
+"""The reading session model, without Qt: one patient at a time, nothing of one patient
+ever reaches the next."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+from workstation.model import Category, Gender, Patient, Result
+from workstation.session.reading import ReadingSession
+
+pytestmark = pytest.mark.unit
+
+
+def _patient(pid: str) -> Patient:
+    return Patient(id=pid, name=f"患者{pid}", gender=Gender.FEMALE, birth_date=dt.date(1970, 1, 1))
+
+
+def _result(rid: str, pid: str) -> Result:
+    when = dt.datetime(2026, 11, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    return Result(rid, pid, Category.LAB, "JY001", "肾功能", "h1", when)
+
+
+def test_late_results_of_the_previous_patient_are_dropped() -> None:
+    session = ReadingSession()
+    announced: list[list[str]] = []
+    session.results_added.connect(lambda rs: announced.append([r.id for r in rs]))
+    first = session.open_patient(_patient("p1"))
+    token = threading.Event()
+    first.link(token)
+    second = session.open_patient(_patient("p2"))
+    assert token.is_set()  # the first patient's downloads are told to stop
+    assert session.add_results(first, [_result("r1", "p1")]) == []  # a late page of p1
+    assert session.add_results(second, [_result("r2", "p2"), _result("x", "p1")])[0].id == "r2"
+    assert announced == [["r2"]]
+    assert [r.id for r in session.results] == ["r2"]
+
+
+def test_selecting_another_result_closes_the_previous_results_scope() -> None:
+    session = ReadingSession()
+    scope = session.open_patient(_patient("p1"))
+    session.add_results(scope, [_result("r1", "p1"), _result("r2", "p1")])
+    seen: list[str | None] = []
+    session.selection_changed.connect(lambda r: seen.append(r.id if r else None))
+    first = session.select(session.results[0])
+    second = session.select(session.results[1])
+    assert first.closed
+    assert not second.closed
+    assert seen == ["r1", "r2"]
+    with pytest.raises(ValueError, match="another patient"):
+        session.select(_result("r9", "p9"))
+
+
+def test_sign_out_closes_everything_and_the_session_can_be_used_again() -> None:
+    session = ReadingSession()
+    scope = session.open_patient(_patient("p1"))
+    result_scope = session.select(None)
+    session.close()
+    assert scope.closed
+    assert result_scope.closed
+    assert session.patient is None
+    again = session.open_patient(_patient("p2"))
+    assert not again.closed
