@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from devtools.sandbox_launcher import sign_in_demo
 from tests.conftest import Sandbox
 from workstation.journal import Journal, OutboxState
 from workstation.model import Category, Hospital, RecognitionMark, RepeatReason, Result
@@ -27,7 +28,6 @@ from workstation.recognition.decisions import (
 )
 from workstation.recognition.outbox import next_delay_s, send_pending
 from workstation.recognition.stats import compute, to_csv
-from workstation.sandbox_launcher import sign_in_demo
 
 CST = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=CST)
