@@ -92,6 +92,17 @@ def main() -> int:
         if "translation" in log and "not found" in log:
             failures.append("the Chinese catalogue is missing from the build")
         print(f"frozen cold start to sign-in window: {sorted(times)[1]:.2f} s (median of 3)")
+        # The development sandbox is not in the build: the option says so and stops.
+        result = subprocess.run(
+            [str(FROZEN), "--with-sandbox", "--root", tmp],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        if result.returncode == 0 or "devtools" not in result.stderr:
+            failures.append(f"frozen --with-sandbox did not refuse clearly: {result.stderr[-300:]}")
         for name in (
             "CT_small.dcm",
             "JPEG2000.dcm",
