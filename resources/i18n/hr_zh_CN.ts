@@ -582,6 +582,74 @@
     </message>
 </context>
 <context>
+    <name>LabFlag</name>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="17"/>
+        <source>↑ high</source>
+        <translation>↑ 偏高</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="18"/>
+        <source>↓ low</source>
+        <translation>↓ 偏低</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="19"/>
+        <source>↑↑ critical</source>
+        <translation>↑↑ 危急</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="20"/>
+        <source>↓↓ critical</source>
+        <translation>↓↓ 危急</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="21"/>
+        <source>abnormal</source>
+        <translation>异常</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="28"/>
+        <source>%1 (value within the reference range)</source>
+        <translation>%1（值在参考范围内）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="29"/>
+        <source>%1 (value above the reference range)</source>
+        <translation>%1（值高于参考范围）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="30"/>
+        <source>%1 (value below the reference range)</source>
+        <translation>%1（值低于参考范围）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="39"/>
+        <source>↑? (hospital flagged normal)</source>
+        <translation>↑?（医院标记正常）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="40"/>
+        <source>↓? (hospital flagged normal)</source>
+        <translation>↓?（医院标记正常）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="42"/>
+        <source>↑? (not flagged by the hospital)</source>
+        <translation>↑?（医院未标记）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="43"/>
+        <source>↓? (not flagged by the hospital)</source>
+        <translation>↓?（医院未标记）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="61"/>
+        <source>The hospital&apos;s own flag is shown as reported; against the hospital&apos;s reference range the value reads differently. Check the report.</source>
+        <translation>按医院报告原样显示其标记；按该院参考范围判断，数值与该标记不符，请核对报告。</translation>
+    </message>
+</context>
+<context>
     <name>LabTable</name>
     <message>
         <location filename="../../ui/lab_table.py" line="51"/>
@@ -622,31 +690,6 @@
         <location filename="../../ui/lab_table.py" line="66"/>
         <source>As reported</source>
         <translation>原始报告值</translation>
-    </message>
-    <message>
-        <location filename="../../ui/lab_table.py" line="86"/>
-        <source>↑ high</source>
-        <translation>↑ 偏高</translation>
-    </message>
-    <message>
-        <location filename="../../ui/lab_table.py" line="87"/>
-        <source>↓ low</source>
-        <translation>↓ 偏低</translation>
-    </message>
-    <message>
-        <location filename="../../ui/lab_table.py" line="88"/>
-        <source>↑↑ critical</source>
-        <translation>↑↑ 危急</translation>
-    </message>
-    <message>
-        <location filename="../../ui/lab_table.py" line="89"/>
-        <source>↓↓ critical</source>
-        <translation>↓↓ 危急</translation>
-    </message>
-    <message>
-        <location filename="../../ui/lab_table.py" line="90"/>
-        <source>abnormal</source>
-        <translation>异常</translation>
     </message>
     <message>
         <location filename="../../ui/lab_table.py" line="123"/>
