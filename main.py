@@ -93,7 +93,19 @@ def main(argv: list[str] | None = None) -> int:
         settings = system
     sandbox = None
     if args.with_sandbox:
-        from workstation.sandbox_launcher import start_sandbox
+        try:
+            from devtools.sandbox_launcher import start_sandbox
+        except ModuleNotFoundError as exc:
+            if exc.name != "devtools" and not str(exc.name).startswith("devtools."):
+                raise
+            # The frozen build and installed copies have no development tools.
+            log.error("--with-sandbox: the devtools package is absent (not a checkout)")
+            print(
+                "--with-sandbox needs a checkout of the source: the development tools "
+                "(devtools/) are not part of this build.",
+                file=sys.stderr,
+            )
+            return 2
 
         print("Starting the sandbox platform (first start generates demo data, ~30 s)…")
         sandbox = start_sandbox(args.sandbox_data)

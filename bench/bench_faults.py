@@ -11,9 +11,9 @@ import httpx
 
 from bench.common import record
 from bench.sandbox_data import full_data
+from devtools.sandbox_launcher import sign_in_demo, start_sandbox
+from devtools.session_script import delivery_faults, drain_outbox, run_session
 from workstation.journal import Journal
-from workstation.sandbox_launcher import sign_in_demo, start_sandbox
-from workstation.session_script import delivery_faults, drain_outbox, run_session
 
 
 def run(results: dict[str, float]) -> None:
@@ -36,7 +36,7 @@ def run(results: dict[str, float]) -> None:
                 json={"error_rate": 0.0, "drop_rate": 0.0},
             ).raise_for_status()
             drain_outbox(Journal(Path(tmp)), connection.platform)
-        lost, doubled = delivery_faults(connection.platform, report.decisions)
+        lost, doubled = delivery_faults(connection, report.decisions)
         connection.sign_out()
     finally:
         sandbox.stop()

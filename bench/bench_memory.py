@@ -31,10 +31,10 @@ from pathlib import Path
 
 from bench.common import record
 from bench.sandbox_data import full_data
+from devtools.sandbox_launcher import sign_in_demo, start_sandbox
 from workstation.imaging.cache import MIB, SeriesCache, pixel_bytes
 from workstation.imaging.decode import DicomImage
 from workstation.model import ImagingStudyRef, SeriesRef
-from workstation.sandbox_launcher import sign_in_demo, start_sandbox
 from workstation.services import Connection, LoadedImage, load_series
 
 PATIENT = "p0001"  # holds the demo data's large CT series

@@ -18,7 +18,7 @@ import httpx
 
 from bench.common import record
 from bench.sandbox_data import full_data
-from workstation.sandbox_launcher import sign_in_demo, start_sandbox
+from devtools.sandbox_launcher import sign_in_demo, start_sandbox
 from workstation.services import LoadedImage, load_series
 
 

@@ -1,6 +1,7 @@
 """Smoke test of the frozen program (run by `make dist-test`): the sign-in window opens
 headless in Chinese, the frozen `render` command renders compressed DICOM, the .deb holds
-the launcher, desktop file and icon. Prints the frozen cold start time."""
+the launcher, desktop file and icon, and the build holds no development code (no sandbox or
+devtools module, no demo password in any file). Prints the frozen cold start time."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pydicom
@@ -16,6 +19,53 @@ import pydicom
 ROOT = Path(__file__).resolve().parent.parent
 FROZEN = ROOT / "dist" / "hr-workstation" / "workstation"
 TEST_FILES = Path(pydicom.__file__).parent / "data" / "test_files"
+# Development code that must never ship, and the sandbox's published demo password.
+DEVELOPMENT_PACKAGES = ("sandbox", "devtools")
+DEMO_PASSWORD = b"hr-demo-2026"
+_PYINSTALLER_COOKIE = b"MEI\014\013\012\013\016"
+
+
+def _frozen_entries(path: Path, data: bytes) -> Iterator[tuple[str, bytes]]:
+    """(module or member name, uncompressed bytes) of what an archive file holds: the
+    PyInstaller package appended to the executable with its PYZ of modules, or a zip."""
+    if _PYINSTALLER_COOKIE in data:
+        from PyInstaller.archive.readers import PKG_ITEM_PYZ, CArchiveReader
+
+        package = CArchiveReader(str(path))
+        for name, entry in package.toc.items():
+            if entry[-1] == PKG_ITEM_PYZ:
+                modules = package.open_embedded_archive(name)
+                for module in modules.toc:
+                    yield module, modules.extract(module, raw=True) or b""
+            else:
+                yield name, package.extract(name)
+    elif zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.namelist():
+                module = member.removesuffix(".pyc").removesuffix(".py").replace("/", ".")
+                yield module, archive.read(member)
+
+
+def development_code_in(folder: Path) -> list[str]:
+    """What in a frozen build folder is development code: a sandbox or devtools module or
+    folder, or a file (or archive member) containing the demo password."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        top = relative.parts[1:2] if relative.parts[0] == "_internal" else relative.parts[:1]
+        if top and top[0] in DEVELOPMENT_PACKAGES:
+            found.append(f"{relative} is in the build")
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if DEMO_PASSWORD in data:
+            found.append(f"{relative} contains the demo password")
+        for name, content in _frozen_entries(path, data):
+            if name.split(".")[0] in DEVELOPMENT_PACKAGES:
+                found.append(f"{relative} holds the module {name}")
+            if DEMO_PASSWORD in content:
+                found.append(f"{relative}: {name} contains the demo password")
+    return found
 
 
 def main() -> int:
@@ -42,6 +92,17 @@ def main() -> int:
         if "translation" in log and "not found" in log:
             failures.append("the Chinese catalogue is missing from the build")
         print(f"frozen cold start to sign-in window: {sorted(times)[1]:.2f} s (median of 3)")
+        # The development sandbox is not in the build: the option says so and stops.
+        result = subprocess.run(
+            [str(FROZEN), "--with-sandbox", "--root", tmp],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        if result.returncode == 0 or "devtools" not in result.stderr:
+            failures.append(f"frozen --with-sandbox did not refuse clearly: {result.stderr[-300:]}")
         for name in (
             "CT_small.dcm",
             "JPEG2000.dcm",
@@ -59,6 +120,7 @@ def main() -> int:
             )
             if result.returncode != 0 or not out.read_bytes().startswith(b"\x89PNG"):
                 failures.append(f"frozen render of {name} failed: {result.stderr[-300:]}")
+    failures += development_code_in(FROZEN.parent)
     debs = sorted((ROOT / "dist").glob("hr-workstation_*.deb"))
     if debs:
         listing = subprocess.run(

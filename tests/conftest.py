@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devtools.sandbox_launcher import DEMO_PASSWORD, RunningSandbox, start_sandbox
 from workstation import fhir_systems as systems
-from workstation.sandbox_launcher import DEMO_PASSWORD, RunningSandbox, start_sandbox
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -11,12 +11,12 @@ import sys
 import time
 from pathlib import Path
 
+from devtools.sandbox_launcher import sign_in_demo
 from workstation.http import PlatformError
 from workstation.journal import Journal
 from workstation.model import Category
 from workstation.recognition.decisions import DecisionKind, new_decision
 from workstation.recognition.outbox import send_pending
-from workstation.sandbox_launcher import sign_in_demo
 
 
 def main() -> int:

@@ -4,30 +4,36 @@ test that kills the recording process at random moments."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from devtools.sandbox_launcher import sign_in_demo
 from tests.conftest import Sandbox
-from workstation.journal import Journal, OutboxState
+from tests.journal_faults import allow_journal_writes, refuse_journal_writes
+from workstation.journal import Journal, JournalError, OutboxState, entry_in_force
 from workstation.model import Category, Hospital, RecognitionMark, RepeatReason, Result
 from workstation.recognition.decisions import (
+    Decision,
     DecisionError,
     DecisionKind,
+    decision_in_force,
+    decisions_in_force,
     new_decision,
     record_sentence,
     task_resource,
 )
 from workstation.recognition.outbox import next_delay_s, send_pending
 from workstation.recognition.stats import compute, to_csv
-from workstation.sandbox_launcher import sign_in_demo
 
 CST = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=CST)
@@ -49,7 +55,7 @@ REASON_6 = RepeatReason("R06", "其他情形确需复查", "Other", True, True)
 NOT_REFUSAL = RepeatReason("P05", "影像资料未收到", "Images not received", False, False)
 
 
-def _decide(kind: DecisionKind, **kwargs: object) -> object:
+def _decide(kind: DecisionKind, **kwargs: object) -> Decision:
     return new_decision(
         RESULT,
         kind,
@@ -123,34 +129,106 @@ def test_task_is_valid_fhir() -> None:
         now=NOW,
         reason=REASON_1,
         patient_informed=True,
-        supersedes="earlier-id",
     )
-    task = task_resource(repeat)
+    task = task_resource(dataclasses.replace(repeat, supersedes="earlier-id"))
     get_fhir_model_class("Task").model_validate(task)
     assert task["reasonCode"]["coding"][0]["code"] == "R01"
+    assert task["partOf"][0]["identifier"]["value"] == "earlier-id"
 
 
 @pytest.mark.unit
 def test_journal_keeps_history_and_state(tmp_path: Path) -> None:
     journal = Journal(tmp_path)
     first = _decide(DecisionKind.ACCEPTED)
-    journal.record(first)  # type: ignore[arg-type]
-    second = _decide(
-        DecisionKind.REPEAT_ORDERED, reason=REASON_1, patient_informed=True, supersedes=first.id
-    )  # type: ignore[attr-defined]
-    journal.record(second)  # type: ignore[arg-type]
+    journal.record(first)
+    second = _decide(DecisionKind.REPEAT_ORDERED, reason=REASON_1, patient_informed=True)
+    journal.record(second)
     reopened = Journal(tmp_path)
-    assert [e.decision.id for e in reopened.history("r1")] == [first.id, second.id]  # type: ignore[attr-defined]
-    assert reopened.latest("r1").decision.kind is DecisionKind.REPEAT_ORDERED  # type: ignore[union-attr]
+    assert [e.decision.id for e in reopened.history("r1")] == [first.id, second.id]
+    assert reopened.history("r1")[1].decision.supersedes == first.id
+    latest = reopened.latest("r1")
+    assert latest is not None
+    assert latest.decision.kind is DecisionKind.REPEAT_ORDERED
     assert len(reopened.pending()) == 2
-    reopened.mark_sent(first.id, "srv1")  # type: ignore[attr-defined]
-    reopened.mark_rejected(second.id, "422 bad")  # type: ignore[attr-defined]
+    reopened.mark_sent(first.id, "srv1")
+    reopened.mark_rejected(second.id, "422 bad")
     assert reopened.pending() == []
     assert reopened.rejected()[0].last_error == "422 bad"
-    withdraw = _decide(DecisionKind.WITHDRAWN, supersedes=second.id)  # type: ignore[attr-defined]
-    reopened.record(withdraw)  # type: ignore[arg-type]
+    reopened.record(_decide(DecisionKind.WITHDRAWN))
     assert reopened.latest("r1") is None
     assert len(reopened.history("r1")) == 3
+    assert reopened.history("r1")[2].decision.supersedes == second.id
+
+
+@pytest.mark.unit
+def test_after_a_failed_write_the_next_decision_supersedes_the_last_saved_one(
+    tmp_path: Path,
+) -> None:
+    journal = Journal(tmp_path)
+    first = journal.record(_decide(DecisionKind.ACCEPTED))
+    assert first.supersedes == ""  # nothing saved before it
+    refuse_journal_writes(journal)
+    lost = _decide(DecisionKind.REPEAT_ORDERED, reason=REASON_1, patient_informed=True)
+    with pytest.raises(JournalError):
+        journal.record(lost)
+    allow_journal_writes(journal)
+    # whatever the caller believes it supersedes, the journal links to what it saved
+    after = journal.record(dataclasses.replace(_decide(DecisionKind.ACCEPTED), supersedes=lost.id))
+    assert after.supersedes == first.id
+    assert [e.decision for e in journal.history("r1")] == [first, after]
+    assert journal.pending()[-1].decision.supersedes == first.id
+    assert task_resource(after)["partOf"][0]["identifier"]["value"] == first.id
+
+
+@pytest.mark.unit
+def test_writers_in_parallel_form_one_chain(tmp_path: Path) -> None:
+    # Two journals on one folder (two processes of the same user): each insert reads the
+    # last saved decision in its own write transaction, so the chain never forks.
+    journals = [Journal(tmp_path), Journal(tmp_path)]
+
+    def write(journal: Journal) -> None:
+        for _ in range(15):
+            journal.record(_decide(DecisionKind.ACCEPTED))
+
+    threads = [threading.Thread(target=write, args=(j,)) for j in journals for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    history = [e.decision for e in journals[0].history("r1")]
+    assert len(history) == 60
+    assert [d.supersedes for d in history] == ["", *[d.id for d in history[:-1]]]
+
+
+@pytest.mark.unit
+def test_the_decision_in_force() -> None:
+    accept = _decide(DecisionKind.ACCEPTED)
+    repeat = _decide(DecisionKind.REPEAT_ORDERED, reason=REASON_1, patient_informed=True)
+    withdraw = _decide(DecisionKind.WITHDRAWN)
+    assert decision_in_force([]) is None
+    assert decision_in_force([accept]) is accept
+    assert decision_in_force([accept, repeat]) is repeat
+    assert decision_in_force([accept, withdraw]) is None
+    assert decision_in_force([accept, withdraw, repeat]) is repeat
+    other = dataclasses.replace(accept, id="other", result_id="r2")
+    assert decisions_in_force([accept, other, withdraw]) == {"r2": other}
+    assert decisions_in_force([accept, other, repeat]) == {"r1": repeat, "r2": other}
+
+
+@pytest.mark.unit
+def test_the_entry_in_force_and_the_journal_agree(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    assert entry_in_force([]) is None
+    journal.record(_decide(DecisionKind.ACCEPTED))
+    repeat = journal.record(
+        _decide(DecisionKind.REPEAT_ORDERED, reason=REASON_1, patient_informed=True)
+    )
+    entry = entry_in_force(journal.history("r1"))
+    assert entry is not None
+    assert entry.decision == repeat
+    assert journal.latest("r1") == entry
+    journal.record(_decide(DecisionKind.WITHDRAWN))
+    assert entry_in_force(journal.history("r1")) is None
 
 
 @pytest.mark.unit
@@ -163,11 +241,11 @@ def test_statistics_count_the_decision_in_force(tmp_path: Path) -> None:
     journal.record(
         _decide(
             DecisionKind.REPEAT_ORDERED,
-            reason=REASON_1,  # type: ignore[arg-type]
+            reason=REASON_1,
             patient_informed=True,
         )
     )
-    journal.record(_decide(DecisionKind.ACCEPTED))  # type: ignore[arg-type] # supersedes
+    journal.record(_decide(DecisionKind.ACCEPTED))  # supersedes the repeat
     other = Result("r2", "p1", Category.IMAGING, "JC001", "胸部CT平扫", "cdfy", NOW)
     journal.record(
         new_decision(

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from devtools.sandbox_launcher import sign_in_demo
+from devtools.session_script import delivery_faults, drain_outbox, run_session
 from tests.conftest import Sandbox
 from workstation.http import ErrorKind, PlatformError
 from workstation.journal import Journal
-from workstation.sandbox_launcher import sign_in_demo
-from workstation.session_script import delivery_faults, drain_outbox, run_session
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +54,7 @@ def test_scripted_session_with_injected_faults(clean_faults: Sandbox, tmp_path: 
         report = run_session(connection, tmp_path, actions=200, seed=1)
         clean_faults.reset_faults()
         drain_outbox(Journal(tmp_path), connection.platform)
-        lost, doubled = delivery_faults(connection.platform, report.decisions)
+        lost, doubled = delivery_faults(connection, report.decisions)
     finally:
         clean_faults.reset_faults()
         connection.sign_out()

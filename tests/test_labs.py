@@ -40,6 +40,7 @@ from workstation.labs import (
     trend_series,
 )
 from workstation.labs.analytes import DEFAULT_DIRECTORY
+from workstation.labs.flags import LabFlag, RangeCheck, compare_flag, lab_flag
 from workstation.model import Interpretation, LabObservation
 
 pytestmark = pytest.mark.unit
@@ -492,16 +493,94 @@ def test_trend_series_groups_sorts_and_normalizes() -> None:
     assert first.ref_high == pytest.approx(5.55, abs=0.001)
     assert (first.original_value, first.original_unit) == (110.0, "mg/dl")
     assert first.hospital_id == "cdtf"
-    assert first.flag is Interpretation.HIGH  # against cdtf's own 70-100 mg/dL
-    assert glucose[1].flag is Interpretation.NORMAL
-    assert glucose[2].flag is Interpretation.HIGH
+    # unflagged by the hospital: above cdtf's own 70-100 mg/dL is questioned, not "H"
+    assert first.flag == LabFlag(
+        Interpretation.UNKNOWN, Interpretation.HIGH, RangeCheck.ABOVE_RANGE
+    )
+    assert first.flag.questioned
+    assert glucose[1].flag.recomputed is Interpretation.NORMAL
+    assert not glucose[1].flag.disagrees
+    assert glucose[2].flag.check is RangeCheck.ABOVE_RANGE
     assert series["CREA"][0].unit == "umol/L"
 
 
 def test_trend_keeps_the_hospitals_own_flag() -> None:
     obs = _obs(value=2.0, ref=(3.9, 6.1), interpretation=Interpretation.CRITICAL_LOW)
     (point,) = trend_series(TABLE, [obs])["GLU"]
-    assert point.flag is Interpretation.CRITICAL_LOW
+    assert point.flag.reported is Interpretation.CRITICAL_LOW
+    assert point.flag == lab_flag(obs)
+    assert not point.flag.disagrees  # critical low and below the range agree
+
+
+# --- (g) the flag a value shows -----------------------------------------------------------
+
+FLAG = Interpretation
+CHECK = RangeCheck
+
+
+@pytest.mark.parametrize(
+    ("reported", "value", "check"),
+    [
+        (FLAG.HIGH, 7.0, CHECK.AGREES),
+        (FLAG.HIGH, 5.0, CHECK.WITHIN_RANGE),  # the hospital says H, its own range says normal
+        (FLAG.HIGH, 3.0, CHECK.BELOW_RANGE),
+        (FLAG.CRITICAL_HIGH, 7.0, CHECK.AGREES),
+        (FLAG.CRITICAL_HIGH, 5.0, CHECK.WITHIN_RANGE),
+        (FLAG.LOW, 3.0, CHECK.AGREES),
+        (FLAG.LOW, 7.0, CHECK.ABOVE_RANGE),
+        (FLAG.CRITICAL_LOW, 5.0, CHECK.WITHIN_RANGE),
+        (FLAG.ABNORMAL, 7.0, CHECK.AGREES),
+        (FLAG.ABNORMAL, 3.0, CHECK.AGREES),
+        (FLAG.ABNORMAL, 5.0, CHECK.WITHIN_RANGE),
+        (FLAG.NORMAL, 5.0, CHECK.AGREES),
+        (FLAG.NORMAL, 7.0, CHECK.ABOVE_RANGE),  # flagged normal, above the range
+        (FLAG.UNKNOWN, 7.0, CHECK.ABOVE_RANGE),  # not flagged, above the range
+        (FLAG.UNKNOWN, 3.0, CHECK.BELOW_RANGE),
+        (FLAG.UNKNOWN, 5.0, CHECK.AGREES),
+        (FLAG.UNKNOWN, 6.1, CHECK.AGREES),  # a bound is within the range
+    ],
+)
+def test_lab_flag_keeps_the_hospitals_flag_and_says_where_the_range_differs(
+    reported: Interpretation, value: float, check: RangeCheck
+) -> None:
+    flag = lab_flag(_obs(value=value, ref=(3.9, 6.1), interpretation=reported))
+    assert flag.reported is reported  # never replaced
+    assert flag.check is check
+    assert flag.disagrees is (check is not CHECK.AGREES)
+    assert flag.flagged is (reported not in (FLAG.NORMAL, FLAG.UNKNOWN))
+    assert flag.questioned is (not flag.flagged and flag.disagrees)
+
+
+def test_lab_flag_without_a_value_or_range_checks_nothing() -> None:
+    for obs in (
+        _obs(value=None, interpretation=FLAG.HIGH),
+        _obs(value=math.nan, interpretation=FLAG.HIGH),
+        _obs(value=9.0, ref=(None, None), interpretation=FLAG.LOW),
+    ):
+        flag = lab_flag(obs)
+        assert flag.reported is obs.interpretation
+        assert flag.recomputed is FLAG.UNKNOWN
+        assert flag.check is CHECK.AGREES
+    assert lab_flag(_obs(value=9.0, ref=(None, None))).direction == 0
+
+
+def test_lab_flag_direction() -> None:
+    assert lab_flag(_obs(value=5.0, interpretation=FLAG.CRITICAL_HIGH)).direction == 1
+    assert lab_flag(_obs(value=7.0, interpretation=FLAG.LOW)).direction == -1  # the hospital's
+    assert lab_flag(_obs(value=7.0)).direction == 1  # questioned high
+    assert lab_flag(_obs(value=3.0, interpretation=FLAG.NORMAL)).direction == -1
+    assert lab_flag(_obs(value=5.0, interpretation=FLAG.ABNORMAL)).direction == 0
+    assert compare_flag(FLAG.HIGH, FLAG.NORMAL) == lab_flag(
+        _obs(value=5.0, interpretation=FLAG.HIGH)
+    )
+
+
+def test_the_trend_flag_is_the_tables_flag_in_any_unit() -> None:
+    # the hospital printed mg/dL; the trend converts to mmol/L, the flag is the same
+    obs = _obs("2345-7", 105.0, "mg/dL", "mg/dL", ref=(70.0, 100.0), interpretation=FLAG.NORMAL)
+    (point,) = trend_series(TABLE, [obs])["GLU"]
+    assert point.flag == lab_flag(obs)
+    assert point.flag.check is CHECK.ABOVE_RANGE
 
 
 @pytest.mark.parametrize(

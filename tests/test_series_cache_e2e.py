@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
+from devtools.sandbox_launcher import sign_in_demo
 from tests.conftest import Sandbox
 from workstation.imaging.cache import SeriesCache
-from workstation.sandbox_launcher import sign_in_demo
 from workstation.services import LoadedImage, load_series_cached
 
 pytestmark = pytest.mark.e2e

@@ -16,11 +16,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from devtools.sandbox_launcher import RunningSandbox, start_sandbox
 from tests.conftest import DEMO_PASSWORD, Sandbox
 from workstation.auth import Session, discover
 from workstation.config import PlatformEntry
 from workstation.http import ErrorKind, PlatformError, make_client
-from workstation.sandbox_launcher import RunningSandbox, start_sandbox
 from workstation.services import sign_in
 
 pytestmark = pytest.mark.e2e

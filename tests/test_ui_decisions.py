@@ -1,5 +1,6 @@
 """Deciding in the real window: accept with one key, a repeat with reason and tick, undo,
-bulk accept of a visit; everything journaled, sent once, and visible in the statistics."""
+bulk accept of a visit (audited per result); a failed save does not break the chain of
+decisions; everything journaled, sent once, and visible in the statistics."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import Sandbox
+from tests.journal_faults import allow_journal_writes, refuse_journal_writes
 from tests.ui_helpers import open_patient, signed_in_window
 from ui.statistics_dialog import StatisticsDialog
+from workstation.audit import AuditLog, AuditRecord
 from workstation.journal import Journal, OutboxState
-from workstation.model import Category
+from workstation.model import Category, Result
 from workstation.recognition.decisions import DecisionKind
+from workstation.timeline import same_visit
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
@@ -84,4 +88,80 @@ def test_decide_in_the_window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) ->
     dialog.write_csv(out)
     qtbot.waitUntil(out.exists, timeout=5000)
     assert labs[0].id in out.read_text(encoding="utf-8-sig")
+    window.sign_out()
+
+
+def test_after_a_failed_save_the_next_decision_supersedes_the_last_saved_one(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, sandbox, tmp_path, "dr.li")
+    page = open_patient(qtbot, window, "p0003")
+    result = next(r for r in page.timeline.visible_results() if r.category is Category.LAB)
+    journal = Journal(tmp_path / "journal" / "dr.li")
+    assert page.timeline.select(result.id)
+    qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
+
+    # accepted, then withdrawn: both saved
+    qtbot.keyClick(window, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: len(journal.history(result.id)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.decision.undo_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(page.decision.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(journal.history(result.id)) == 2, timeout=5000)
+    withdrawn = journal.history(result.id)[1].decision
+    assert withdrawn.kind is DecisionKind.WITHDRAWN
+
+    # the next save fails: the panel says so, the badge goes back to what the journal holds
+    refuse_journal_writes(journal)
+    qtbot.keyClick(window, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: "could not be saved" in page.decision.state_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: page.timeline.decisions.get(result.id) is None, timeout=5000)
+    assert len(journal.history(result.id)) == 2
+
+    # the decision after it supersedes the withdrawal, the last one really saved
+    allow_journal_writes(journal)
+    qtbot.keyClick(window, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: len(journal.history(result.id)) == 3, timeout=5000)
+    history = [e.decision for e in journal.history(result.id)]
+    assert [d.supersedes for d in history] == ["", history[0].id, withdrawn.id]
+    qtbot.waitUntil(lambda: journal.pending() == [], timeout=20000)
+    assert all(sandbox.task_total(d.id) == 1 for d in history)
+    window.sign_out()
+
+
+def test_bulk_accept_audits_each_result_once(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, sandbox, tmp_path, "dr.wang")
+    page = open_patient(qtbot, window, "p0005")  # the demo data's visit of three panels
+    results = page.timeline.visible_results()
+
+    def eligible_of_visit(anchor: Result) -> list[Result]:
+        return [
+            r
+            for r in same_visit(results, anchor)
+            if (a := page.timeline.assessments.get(r.id)) is not None and a.eligible
+        ]
+
+    anchor = max(results, key=lambda r: len(eligible_of_visit(r)))
+    eligible = eligible_of_visit(anchor)
+    assert len(eligible) >= 2
+    assert page.timeline.select(anchor.id)
+    qtbot.waitUntil(lambda: page.decision.bulk_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(page.decision.bulk_button, Qt.MouseButton.LeftButton)
+
+    journal = Journal(tmp_path / "journal" / "dr.wang")
+    qtbot.waitUntil(lambda: len(journal.all()) == len(eligible), timeout=10000)
+    audit = AuditLog(tmp_path)
+
+    def decision_events() -> list[AuditRecord]:
+        return [r for r in audit.records() if r.action == "decision"]
+
+    qtbot.waitUntil(lambda: len(decision_events()) == len(eligible), timeout=10000)
+    assert sorted(e.entity for e in decision_events()) == sorted(
+        f"DiagnosticReport/{r.id}" for r in eligible
+    )
+    assert {e.patient_id for e in decision_events()} == {"p0005"}
+    assert {e.decision.result_id for e in journal.all()} == {r.id for r in eligible}
+    assert all(e.decision.supersedes == "" for e in journal.all())
+    qtbot.waitUntil(lambda: journal.pending() == [], timeout=20000)
     window.sign_out()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.journal import JournalEntry, OutboxState
+from workstation.journal import JournalEntry, OutboxState, entry_in_force
 from workstation.model import Catalog, Hospital, RepeatReason, Result
 from workstation.recognition.decisions import DecisionKind
 from workstation.recognition.validity import Assessment, Eligibility
@@ -250,11 +250,7 @@ class DecisionPanel(QFrame):
             self.history_list.addItem(f"{when}  {what}  · {state}")
         for line in others:
             self.history_list.addItem(line)
-        in_force = (
-            entries[-1]
-            if entries and entries[-1].decision.kind is not DecisionKind.WITHDRAWN
-            else None
-        )
+        in_force = entry_in_force(entries)
         self.undo_button.setEnabled(in_force is not None)
         self.sentence_edit.setText(sentence)
         self.sentence_edit.setCursorPosition(0)

@@ -1,6 +1,7 @@
 """Lab values of one report: item (LOINC on hover), value, unit, this hospital's range and
-high/low flags; switchable between "as reported" and normalized units (the original value
-and unit always visible)."""
+its high/low flags as reported (with where its range reads the value otherwise, see
+workstation.labs.flags); switchable between "as reported" and normalized units (the
+original value and unit always visible)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.labs.normalize import NormalizedValue, recompute_flag
+from ui.lab_flags import flag_text, flag_tooltip
+from workstation.labs.flags import LabFlag, lab_flag
+from workstation.labs.normalize import NormalizedValue
 from workstation.labs.reference_range import range_text
 from workstation.labs.units import display_unit
-from workstation.model import Interpretation, LabObservation
+from workstation.model import LabObservation
 
 _HIGH = QColor("#c62828")
 _LOW = QColor("#1565c0")
+_QUESTIONED = QColor("#b26a00")  # outside the range, not flagged by the hospital
+
+
+def _flag_colour(flag: LabFlag) -> QColor | None:
+    """Red/blue for the hospital's high/low flags, amber for an unflagged value outside its
+    range, none otherwise."""
+    if flag.questioned:
+        return _QUESTIONED
+    return {1: _HIGH, -1: _LOW}.get(flag.direction) if flag.flagged else None
 
 
 def _number(value: float | None) -> str:
@@ -71,16 +83,6 @@ class LabTable(QWidget):
         self.values: list[LabObservation] = []
         self.normalized: list[NormalizedValue] = []
 
-    def flag_text(self, flag: Interpretation) -> str:
-        """Arrow and words for a flag."""
-        return {
-            Interpretation.HIGH: self.tr("↑ high"),
-            Interpretation.LOW: self.tr("↓ low"),
-            Interpretation.CRITICAL_HIGH: self.tr("↑↑ critical"),
-            Interpretation.CRITICAL_LOW: self.tr("↓↓ critical"),
-            Interpretation.ABNORMAL: self.tr("abnormal"),
-        }.get(flag, "")
-
     def show_values(
         self, title: str, values: list[LabObservation], normalized: list[NormalizedValue]
     ) -> None:
@@ -95,12 +97,9 @@ class LabTable(QWidget):
         self.table.setRowCount(len(self.values))
         for row, obs in enumerate(self.values):
             norm = self.normalized[row] if row < len(self.normalized) else None
-            # Flags always against the reporting hospital's own range.
-            flag = obs.interpretation
-            if obs.value is not None and (obs.ref_low is not None or obs.ref_high is not None):
-                recomputed = recompute_flag(obs.value, obs.ref_low, obs.ref_high)
-                if flag not in (Interpretation.CRITICAL_HIGH, Interpretation.CRITICAL_LOW):
-                    flag = recomputed
+            # The hospital's flag as reported, checked against its own range (whatever
+            # units are shown).
+            flag = lab_flag(obs)
             value_text, unit, low, high = (
                 _number(obs.value) or obs.value_text,
                 obs.unit,
@@ -128,15 +127,10 @@ class LabTable(QWidget):
                 value_text,
                 unit,
                 range_text(low, high, lambda v: f"{v:g}", gap=" "),
-                " ".join(filter(None, [self.flag_text(flag), problem])),
+                " ".join(filter(None, [flag_text(flag), problem])),
                 reported,
             ]
-            colour = {
-                Interpretation.HIGH: _HIGH,
-                Interpretation.CRITICAL_HIGH: _HIGH,
-                Interpretation.LOW: _LOW,
-                Interpretation.CRITICAL_LOW: _LOW,
-            }.get(flag)
+            colour = _flag_colour(flag)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 0:
@@ -144,6 +138,8 @@ class LabTable(QWidget):
                         f"LOINC {obs.loinc} · {obs.local_code}"
                         + (f" · {obs.specimen}" if obs.specimen else "")
                     )
+                if column == 4 and flag.disagrees:
+                    item.setToolTip(flag_tooltip(flag))
                 if column in (1, 4) and colour is not None:
                     item.setForeground(QBrush(colour))
                     font = item.font()

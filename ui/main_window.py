@@ -34,6 +34,7 @@ from workstation.imaging.presets import DEFAULT_PRESETS
 from workstation.journal import Journal
 from workstation.labs.analytes import AnalyteTable, load_analyte_table
 from workstation.model import Catalog, Hospital, Patient
+from workstation.recognition.decisions import Decision
 from workstation.recognition.outbox import SendReport, next_delay_s, send_pending
 from workstation.records.platform import classify_query
 from workstation.services import Connection, resume, sign_in, sign_in_with_browser
@@ -171,7 +172,7 @@ class MainWindow(QMainWindow):
         self.sign_in.edit_platforms_requested.connect(self.edit_platforms)
         self.open_url_requested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.patient_page.session_expired.connect(self._session_expired)
-        self.patient_page.decision_saved.connect(self.flush_outbox)
+        self.patient_page.decision_saved.connect(lambda _decision: self.flush_outbox())
         self.patient_page.decision_saved.connect(self._audit_decision)
         self.patient_page.decision.install_shortcuts(self)
         self.search.search_requested.connect(self._search)
@@ -514,14 +515,19 @@ class MainWindow(QMainWindow):
         )
         dialog.exec()
 
-    def _audit_decision(self) -> None:
-        signed, patient = self.signed, self.patient_page.patient
-        if signed is None or patient is None:
+    def _audit_decision(self, decision: Decision) -> None:
+        """One audit event per saved decision, about that decision's own result and patient
+        (not whatever the panel shows by the time the save finished)."""
+        signed = self.signed
+        if signed is None:
             return
-        user = signed.connection.user
-        result = self.patient_page.decision.result
-        entity = f"DiagnosticReport/{result.id}" if result is not None else ""
-        record = new_record("decision", user.username, user.practitioner, patient.id, entity)
+        record = new_record(
+            "decision",
+            decision.username,
+            decision.practitioner,
+            decision.patient_id,
+            f"DiagnosticReport/{decision.result_id}",
+        )
         self.runner.start(
             self._audit,
             signed.connection,

@@ -49,8 +49,11 @@ from workstation.model import (
     Result,
 )
 from workstation.recognition.decisions import (
+    Decision,
     DecisionError,
     DecisionKind,
+    decision_in_force,
+    decisions_in_force,
     new_decision,
     record_sentence,
 )
@@ -72,15 +75,8 @@ class DecisionContext:
     catalog_version: str
 
 
-def _in_force(journal: Journal) -> dict[str, tuple[DecisionKind | None, str]]:
-    last: dict[str, tuple[DecisionKind | None, str]] = {}
-    for entry in journal.all():
-        kind = entry.decision.kind
-        last[entry.decision.result_id] = (
-            None if kind is DecisionKind.WITHDRAWN else kind,
-            entry.decision.id,
-        )
-    return last
+def _in_force(journal: Journal) -> dict[str, Decision]:
+    return decisions_in_force(entry.decision for entry in journal.all())
 
 
 def _fetch_results(
@@ -100,10 +96,11 @@ def _fetch_results(
 
 
 class PatientPage(QWidget):
-    """Emits ``back_requested`` (to the search page) and ``busy_changed(bool, str)``."""
+    """Emits ``back_requested`` (to the search page), ``busy_changed(bool, str)`` and
+    ``decision_saved(Decision)`` with the decision as the journal saved it."""
 
     back_requested = Signal()
-    decision_saved = Signal()
+    decision_saved = Signal(object)
     busy_changed = Signal(bool, str)
     session_expired = Signal()
 
@@ -374,7 +371,7 @@ class PatientPage(QWidget):
         hospital = self.timeline.hospitals.get(result.hospital_id)
         sentence = record_sentence(entries[-1].decision, result, hospital) if entries else ""
         self.decision.show_entries(entries, others, sentence)
-        self.timeline.set_decision(result.id, entries[-1].decision.kind if entries else None)
+        self.timeline.set_decision(result.id, decision_in_force(e.decision for e in entries))
 
     def _record(
         self,
@@ -388,7 +385,6 @@ class PatientPage(QWidget):
         if context is None:
             return
         assessment = self.timeline.assessments.get(result.id)
-        in_force = self.timeline.decision_ids.get(result.id, "")
         try:
             decision = new_decision(
                 result,
@@ -401,16 +397,17 @@ class PatientPage(QWidget):
                 reason=reason,
                 note=note,
                 patient_informed=informed,
-                supersedes=in_force,
             )
         except DecisionError as exc:
             self.decision.show_problem(str(exc))
             return
-        self.timeline.set_decision(result.id, kind, decision.id)
+        # Shown at once (a second bulk accept skips it); corrected from the journal if the
+        # save fails. The journal links it to the decision it supersedes when it saves it.
+        self.timeline.set_decision(result.id, decision_in_force([decision]))
         self.runner.start(
             context.journal.record,
             decision,
-            on_result=lambda _none: self._recorded(result),
+            on_result=lambda saved: self._recorded(result, saved),
             on_error=lambda exc: self._not_recorded(result, exc),
         )
 
@@ -423,8 +420,8 @@ class PatientPage(QWidget):
         self.decision.show_problem(self.tr("Not saved: %1").replace("%1", str(error)))
         self._refresh_badge(result)
 
-    def _recorded(self, result: Result) -> None:
-        self.decision_saved.emit()
+    def _recorded(self, result: Result, saved: Decision) -> None:
+        self.decision_saved.emit(saved)
         if self.decision.result is not None and self.decision.result.id == result.id:
             self._show_decisions(result)
 
@@ -435,9 +432,7 @@ class PatientPage(QWidget):
             self.context.journal.latest,
             result.id,
             on_result=lambda entry: self.timeline.set_decision(
-                result.id,
-                entry.decision.kind if entry else None,
-                entry.decision.id if entry else "",
+                result.id, entry.decision if entry else None
             ),
         )
 

@@ -4,6 +4,7 @@ with filters. Each row shows hospital and level, category, item, HR mark and val
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.model import Catalog, Category, Hospital, Result
-from workstation.recognition.decisions import DecisionKind
+from workstation.recognition.decisions import Decision, DecisionKind
 from workstation.recognition.validity import Assessment, Eligibility, assess
 from workstation.timeline import TimelineFilter, group_by_day
 
@@ -51,8 +52,7 @@ class TimelineWidget(QWidget):
         self.here_region = ""
         self.now = dt.datetime.now(dt.UTC)
         self.assessments: dict[str, Assessment] = {}
-        self.decisions: dict[str, DecisionKind | None] = {}  # in force, per result
-        self.decision_ids: dict[str, str] = {}  # last recorded decision, per result
+        self.decisions: dict[str, DecisionKind | None] = {}  # kind in force, per result
 
         self.hospital_box = QComboBox()
         self.hospital_box.setObjectName("hospitalFilter")
@@ -133,7 +133,6 @@ class TimelineWidget(QWidget):
         self.results = []
         self.assessments = {}
         self.decisions = {}
-        self.decision_ids = {}
         self.tree.clear()
         self._fill_filters()
 
@@ -264,20 +263,15 @@ class TimelineWidget(QWidget):
             return self.tr("↻ repeat")
         return ""
 
-    def set_decisions(self, in_force: dict[str, tuple[DecisionKind | None, str]]) -> None:
-        """Decisions already in the journal (kind in force, last decision id) per result."""
-        for result_id, (kind, decision_id) in in_force.items():
-            self.decisions[result_id] = kind
-            self.decision_ids[result_id] = decision_id
+    def set_decisions(self, in_force: Mapping[str, Decision]) -> None:
+        """The decisions in force already in the journal, per result id."""
+        for result_id, decision in in_force.items():
+            self.decisions[result_id] = decision.kind
         self.refresh()
 
-    def set_decision(
-        self, result_id: str, kind: DecisionKind | None, decision_id: str = ""
-    ) -> None:
-        """Update one row's decision column."""
-        self.decisions[result_id] = None if kind is DecisionKind.WITHDRAWN else kind
-        if decision_id:
-            self.decision_ids[result_id] = decision_id
+    def set_decision(self, result_id: str, in_force: Decision | None) -> None:
+        """Update one row's decision column to the decision in force (None: no decision)."""
+        self.decisions[result_id] = in_force.kind if in_force is not None else None
         for i in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(i)
             for j in range(group.childCount()):

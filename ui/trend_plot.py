@@ -1,6 +1,7 @@
 """Trends of lab values across hospitals and dates: one plot per analyte, stacked on a shared
 time axis; points coloured by hospital, each hospital's reference range as a band, the
-current result highlighted, details on hover, zoom by date (mouse wheel / drag)."""
+current result highlighted, details on hover (with the value's flag as the lab table shows
+it), zoom by date (mouse wheel / drag)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from ui.lab_flags import flag_text
 from workstation.labs.trends import TrendPoint
 from workstation.labs.units import display_unit
 from workstation.model import Hospital
@@ -149,13 +151,19 @@ class TrendPlot(QWidget):
         plot.addItem(scatter)
         self.point_count += len(spots)
 
+    def point_text(self, point: TrendPoint, hospital: str) -> str:
+        """What hovering a point says: time, hospital, value (and as reported), its flag."""
+        when = point.time.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+        original = f"{point.original_value:g} {point.original_unit}"
+        flag = flag_text(point.flag)
+        return (
+            f"{when} · {hospital} · {point.value:g} {display_unit(point.unit)}"
+            + (f" ({original})" if point.original_unit != point.unit else "")
+            + (f" · {flag}" if flag else "")
+        )
+
     def _hovered(self, _item: object, spots: list[object], _event: object) -> None:
         if not spots:
             return
         point, hospital = spots[0].data()  # type: ignore[attr-defined]
-        when = point.time.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
-        original = f"{point.original_value:g} {point.original_unit}"
-        self.hover.setText(
-            f"{when} · {hospital} · {point.value:g} {display_unit(point.unit)}"
-            + (f" ({original})" if point.original_unit != point.unit else "")
-        )
+        self.hover.setText(self.point_text(point, hospital))

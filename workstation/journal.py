@@ -1,6 +1,8 @@
 """The local decision journal and outbox (SQLite, WAL, synchronous=FULL).
 
 A decision is on disk before ``record`` returns, so the UI may say "saved" right after it.
+``record`` also links the decision to the one it supersedes (the last saved decision on the
+same result), inside the same write transaction: a write that failed is never superseded.
 Each entry then waits in the outbox until the platform has it (``mark_sent``) or refused it
 for a reason (``mark_rejected``); nothing is ever deleted.
 """
@@ -10,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from pathlib import Path
 
-from workstation.recognition.decisions import Decision, DecisionKind
+from workstation.recognition.decisions import Decision, DecisionKind, decision_in_force
 
 JOURNAL_FILE = "journal.sqlite"
 _SCHEMA = """
@@ -60,6 +62,15 @@ class JournalEntry:
     server_id: str
 
 
+def entry_in_force(entries: Sequence[JournalEntry]) -> JournalEntry | None:
+    """The entry of the decision in force among one result's entries (oldest first), by the
+    rule of ``decision_in_force``; None when no decision is in force."""
+    decision = decision_in_force(entry.decision for entry in entries)
+    if decision is None:
+        return None
+    return next(entry for entry in reversed(entries) if entry.decision.id == decision.id)
+
+
 def _row_to_entry(row: sqlite3.Row) -> JournalEntry:
     values = {name: row[name] for name in _FIELDS}
     values["kind"] = DecisionKind(values["kind"])
@@ -99,20 +110,33 @@ class Journal:
         finally:
             db.close()
 
-    def record(self, decision: Decision) -> None:
-        """Store a decision durably. Raises JournalError (e.g. disk full): then it is not
-        saved and the UI must say so."""
-        values = asdict(decision)
-        values["kind"] = decision.kind.value
-        values["authored_on"] = decision.authored_on.isoformat()
-        values["patient_informed"] = int(decision.patient_informed)
+    def record(self, decision: Decision) -> Decision:
+        """Store a decision durably and return it as saved: ``supersedes`` is set to the id
+        of the last decision saved on the same result ("" for the first), found inside the
+        same write transaction as the insert (whatever the caller put there is replaced).
+
+        Raises JournalError (e.g. disk full): then it is not saved and the UI must say so;
+        the next decision on the result then supersedes the last one that was saved."""
         columns = ", ".join(_FIELDS)
         marks = ", ".join(f":{name}" for name in _FIELDS)
         try:
             with self._lock, self._connect() as db:
+                # One write transaction from the read to the insert: another writer (another
+                # process on the same journal) cannot slip a decision in between.
+                db.execute("BEGIN IMMEDIATE")
+                row = db.execute(
+                    "SELECT id FROM decision WHERE result_id = ? ORDER BY seq DESC LIMIT 1",
+                    (decision.result_id,),
+                ).fetchone()
+                saved = replace(decision, supersedes=str(row["id"]) if row else "")
+                values = asdict(saved)
+                values["kind"] = saved.kind.value
+                values["authored_on"] = saved.authored_on.isoformat()
+                values["patient_informed"] = int(saved.patient_informed)
                 db.execute(f"INSERT INTO decision({columns}) VALUES ({marks})", values)  # noqa: S608
         except sqlite3.Error as exc:
             raise JournalError(f"the decision could not be saved: {exc}") from exc
+        return saved
 
     def _select(self, where: str, args: tuple[object, ...]) -> list[JournalEntry]:
         with self._connect() as db:
@@ -136,10 +160,7 @@ class Journal:
 
     def latest(self, result_id: str) -> JournalEntry | None:
         """The decision in force on a result (None if none, or the last was withdrawn)."""
-        entries = self.history(result_id)
-        if not entries or entries[-1].decision.kind is DecisionKind.WITHDRAWN:
-            return None
-        return entries[-1]
+        return entry_in_force(self.history(result_id))
 
     def all(self) -> list[JournalEntry]:
         """Everything, oldest first."""

@@ -202,62 +202,62 @@
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="263"/>
+        <location filename="../../ui/decision_panel.py" line="259"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="263"/>
+        <location filename="../../ui/decision_panel.py" line="259"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="267"/>
+        <location filename="../../ui/decision_panel.py" line="263"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="275"/>
+        <location filename="../../ui/decision_panel.py" line="271"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="276"/>
+        <location filename="../../ui/decision_panel.py" line="272"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="277"/>
+        <location filename="../../ui/decision_panel.py" line="273"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="283"/>
+        <location filename="../../ui/decision_panel.py" line="279"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="285"/>
+        <location filename="../../ui/decision_panel.py" line="281"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="286"/>
+        <location filename="../../ui/decision_panel.py" line="282"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="303"/>
+        <location filename="../../ui/decision_panel.py" line="299"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="308"/>
+        <location filename="../../ui/decision_panel.py" line="304"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="314"/>
+        <location filename="../../ui/decision_panel.py" line="310"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -617,79 +617,122 @@
     </message>
 </context>
 <context>
-    <name>LabTable</name>
+    <name>LabFlag</name>
     <message>
-        <location filename="../../ui/lab_table.py" line="42"/>
-        <source>Normalized units</source>
-        <translation>统一单位</translation>
-    </message>
-    <message>
-        <location filename="../../ui/lab_table.py" line="45"/>
-        <source>Convert to one unit per analyte; the value as reported stays visible</source>
-        <translation>每个检验项目换算为统一单位；原始报告值始终可见</translation>
-    </message>
-    <message>
-        <location filename="../../ui/lab_table.py" line="52"/>
-        <source>Item</source>
-        <translation>项目</translation>
-    </message>
-    <message>
-        <location filename="../../ui/lab_table.py" line="53"/>
-        <source>Result</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <location filename="../../ui/lab_table.py" line="54"/>
-        <source>Unit</source>
-        <translation>单位</translation>
-    </message>
-    <message>
-        <location filename="../../ui/lab_table.py" line="55"/>
-        <source>Reference range</source>
-        <translation>参考范围</translation>
-    </message>
-    <message>
-        <location filename="../../ui/lab_table.py" line="56"/>
-        <source>Flag</source>
-        <translation>提示</translation>
-    </message>
-    <message>
-        <location filename="../../ui/lab_table.py" line="57"/>
-        <source>As reported</source>
-        <translation>原始报告值</translation>
-    </message>
-    <message>
-        <location filename="../../ui/lab_table.py" line="77"/>
+        <location filename="../../ui/lab_flags.py" line="17"/>
         <source>↑ high</source>
         <translation>↑ 偏高</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="78"/>
+        <location filename="../../ui/lab_flags.py" line="18"/>
         <source>↓ low</source>
         <translation>↓ 偏低</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="79"/>
+        <location filename="../../ui/lab_flags.py" line="19"/>
         <source>↑↑ critical</source>
         <translation>↑↑ 危急</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="80"/>
+        <location filename="../../ui/lab_flags.py" line="20"/>
         <source>↓↓ critical</source>
         <translation>↓↓ 危急</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="81"/>
+        <location filename="../../ui/lab_flags.py" line="21"/>
         <source>abnormal</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="114"/>
+        <location filename="../../ui/lab_flags.py" line="28"/>
+        <source>%1 (value within the reference range)</source>
+        <translation>%1（值在参考范围内）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="29"/>
+        <source>%1 (value above the reference range)</source>
+        <translation>%1（值高于参考范围）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="30"/>
+        <source>%1 (value below the reference range)</source>
+        <translation>%1（值低于参考范围）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="39"/>
+        <source>↑? (hospital flagged normal)</source>
+        <translation>↑?（医院标记正常）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="40"/>
+        <source>↓? (hospital flagged normal)</source>
+        <translation>↓?（医院标记正常）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="42"/>
+        <source>↑? (not flagged by the hospital)</source>
+        <translation>↑?（医院未标记）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="43"/>
+        <source>↓? (not flagged by the hospital)</source>
+        <translation>↓?（医院未标记）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_flags.py" line="61"/>
+        <source>The hospital&apos;s own flag is shown as reported; against the hospital&apos;s reference range the value reads differently. Check the report.</source>
+        <translation>按医院报告原样显示其标记；按该院参考范围判断，数值与该标记不符，请核对报告。</translation>
+    </message>
+</context>
+<context>
+    <name>LabTable</name>
+    <message>
+        <location filename="../../ui/lab_table.py" line="54"/>
+        <source>Normalized units</source>
+        <translation>统一单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="57"/>
+        <source>Convert to one unit per analyte; the value as reported stays visible</source>
+        <translation>每个检验项目换算为统一单位；原始报告值始终可见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="64"/>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="65"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="66"/>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="67"/>
+        <source>Reference range</source>
+        <translation>参考范围</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="68"/>
+        <source>Flag</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="69"/>
+        <source>As reported</source>
+        <translation>原始报告值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lab_table.py" line="113"/>
         <source>⚠ shown as reported: unit cannot be converted</source>
         <translation>⚠ 按原值显示：单位无法换算</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="116"/>
+        <location filename="../../ui/lab_table.py" line="115"/>
         <source>⚠ shown as reported: unknown analyte</source>
         <translation>⚠ 按原值显示：未知检验项目</translation>
     </message>
@@ -720,150 +763,150 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="114"/>
+        <location filename="../../ui/main_window.py" line="115"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123"/>
+        <location filename="../../ui/main_window.py" line="124"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="142"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147"/>
+        <location filename="../../ui/main_window.py" line="148"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="166"/>
-        <location filename="../../ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="167"/>
+        <location filename="../../ui/main_window.py" line="351"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183"/>
+        <location filename="../../ui/main_window.py" line="184"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="185"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="186"/>
+        <location filename="../../ui/main_window.py" line="187"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="189"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192"/>
+        <location filename="../../ui/main_window.py" line="193"/>
         <source>Right or middle button</source>
         <translation>右键或中键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193"/>
+        <location filename="../../ui/main_window.py" line="194"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="202"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="207"/>
+        <location filename="../../ui/main_window.py" line="208"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208"/>
-        <location filename="../../ui/main_window.py" line="240"/>
+        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="241"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="210"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="215"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="243"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269"/>
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="225"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338"/>
+        <location filename="../../ui/main_window.py" line="339"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="387"/>
+        <location filename="../../ui/main_window.py" line="388"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="403"/>
+        <location filename="../../ui/main_window.py" line="404"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="487"/>
+        <location filename="../../ui/main_window.py" line="488"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="490"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="494"/>
+        <location filename="../../ui/main_window.py" line="495"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -934,128 +977,128 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="123"/>
+        <location filename="../../ui/patient_page.py" line="120"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="125"/>
+        <location filename="../../ui/patient_page.py" line="122"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="167"/>
+        <location filename="../../ui/patient_page.py" line="164"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="168"/>
+        <location filename="../../ui/patient_page.py" line="165"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="226"/>
+        <location filename="../../ui/patient_page.py" line="223"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="226"/>
+        <location filename="../../ui/patient_page.py" line="223"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="227"/>
+        <location filename="../../ui/patient_page.py" line="224"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="231"/>
+        <location filename="../../ui/patient_page.py" line="228"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="242"/>
-        <location filename="../../ui/patient_page.py" line="243"/>
+        <location filename="../../ui/patient_page.py" line="239"/>
+        <location filename="../../ui/patient_page.py" line="240"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="258"/>
+        <location filename="../../ui/patient_page.py" line="255"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="266"/>
+        <location filename="../../ui/patient_page.py" line="263"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="423"/>
+        <location filename="../../ui/patient_page.py" line="420"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="328"/>
+        <location filename="../../ui/patient_page.py" line="325"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="541"/>
+        <location filename="../../ui/patient_page.py" line="536"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="543"/>
+        <location filename="../../ui/patient_page.py" line="538"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="544"/>
+        <location filename="../../ui/patient_page.py" line="539"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="555"/>
+        <location filename="../../ui/patient_page.py" line="550"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="631"/>
+        <location filename="../../ui/patient_page.py" line="626"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="633"/>
+        <location filename="../../ui/patient_page.py" line="628"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="638"/>
+        <location filename="../../ui/patient_page.py" line="633"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="639"/>
+        <location filename="../../ui/patient_page.py" line="634"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="639"/>
+        <location filename="../../ui/patient_page.py" line="634"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="643"/>
+        <location filename="../../ui/patient_page.py" line="638"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1651,7 +1694,7 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
     <message>
         <location filename="../../ui/timeline.py" line="63"/>
-        <location filename="../../ui/timeline.py" line="201"/>
+        <location filename="../../ui/timeline.py" line="200"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
@@ -1701,62 +1744,62 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="161"/>
+        <location filename="../../ui/timeline.py" line="160"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="165"/>
+        <location filename="../../ui/timeline.py" line="164"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="188"/>
+        <location filename="../../ui/timeline.py" line="187"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="189"/>
+        <location filename="../../ui/timeline.py" line="188"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="190"/>
+        <location filename="../../ui/timeline.py" line="189"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="191"/>
+        <location filename="../../ui/timeline.py" line="190"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="192"/>
+        <location filename="../../ui/timeline.py" line="191"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="193"/>
+        <location filename="../../ui/timeline.py" line="192"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="199"/>
+        <location filename="../../ui/timeline.py" line="198"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="202"/>
+        <location filename="../../ui/timeline.py" line="201"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="262"/>
+        <location filename="../../ui/timeline.py" line="261"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="264"/>
+        <location filename="../../ui/timeline.py" line="263"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>
@@ -1764,122 +1807,122 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>ViewerKeys</name>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="30"/>
+        <location filename="../../ui/viewer_keys.py" line="35"/>
         <source>previous slice</source>
         <translation>上一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="31"/>
+        <location filename="../../ui/viewer_keys.py" line="36"/>
         <source>next slice</source>
         <translation>下一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="32"/>
+        <location filename="../../ui/viewer_keys.py" line="37"/>
         <source>10 slices back</source>
         <translation>后退 10 层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="33"/>
+        <location filename="../../ui/viewer_keys.py" line="38"/>
         <source>10 slices on</source>
         <translation>前进 10 层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="34"/>
+        <location filename="../../ui/viewer_keys.py" line="39"/>
         <source>first slice</source>
         <translation>第一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="35"/>
+        <location filename="../../ui/viewer_keys.py" line="40"/>
         <source>last slice</source>
         <translation>最后一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="36"/>
+        <location filename="../../ui/viewer_keys.py" line="41"/>
         <source>invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="37"/>
+        <location filename="../../ui/viewer_keys.py" line="42"/>
         <source>fit and reset the view</source>
         <translation>适应窗口并复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="38"/>
+        <location filename="../../ui/viewer_keys.py" line="43"/>
         <source>length</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="39"/>
+        <location filename="../../ui/viewer_keys.py" line="44"/>
         <source>angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="40"/>
+        <location filename="../../ui/viewer_keys.py" line="45"/>
         <source>ellipse region</source>
         <translation>椭圆区域</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="41"/>
+        <location filename="../../ui/viewer_keys.py" line="46"/>
         <source>rectangle region</source>
         <translation>矩形区域</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="42"/>
+        <location filename="../../ui/viewer_keys.py" line="47"/>
         <source>arrow with text</source>
         <translation>箭头标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="43"/>
+        <location filename="../../ui/viewer_keys.py" line="48"/>
         <source>delete the selected mark</source>
         <translation>删除所选标记</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="44"/>
+        <location filename="../../ui/viewer_keys.py" line="49"/>
         <source>undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="45"/>
+        <location filename="../../ui/viewer_keys.py" line="50"/>
         <source>deselect the mark</source>
         <translation>取消选择标记</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="46"/>
+        <location filename="../../ui/viewer_keys.py" line="51"/>
         <source>rotate clockwise</source>
         <translation>顺时针旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="47"/>
+        <location filename="../../ui/viewer_keys.py" line="52"/>
         <source>rotate counter-clockwise</source>
         <translation>逆时针旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="48"/>
+        <location filename="../../ui/viewer_keys.py" line="53"/>
         <source>flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="49"/>
+        <location filename="../../ui/viewer_keys.py" line="54"/>
         <source>flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="50"/>
+        <location filename="../../ui/viewer_keys.py" line="55"/>
         <source>hide or show the text over the image</source>
         <translation>隐藏/显示图像上的文字</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="51"/>
+        <location filename="../../ui/viewer_keys.py" line="56"/>
         <source>keep as key image</source>
         <translation>保存为关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="52"/>
+        <location filename="../../ui/viewer_keys.py" line="57"/>
         <source>play or pause cine</source>
         <translation>播放/暂停电影</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="71"/>
+        <location filename="../../ui/viewer_keys.py" line="76"/>
         <source>window presets</source>
         <translation>窗宽窗位预设</translation>
     </message>

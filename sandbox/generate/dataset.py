@@ -190,8 +190,17 @@ class _Generator:
 
     # --- results ---------------------------------------------------------------------------
     def lab(
-        self, pid: str, hospital: Hospital, panel_key: str, when: dt.datetime, sex: str
+        self,
+        pid: str,
+        hospital: Hospital,
+        panel_key: str,
+        when: dt.datetime,
+        sex: str,
+        *,
+        mark: Region | None = None,
     ) -> None:
+        """One lab report with its values. ``mark``: the HR mark it carries (default: as the
+        catalog, the hospital and chance decide)."""
         rid = self.next_id("lab")
         values = generate_panel(
             panel_key,
@@ -219,7 +228,7 @@ class _Generator:
                 panel.name_zh,
                 when,
                 obs_ids,
-                self.mark_for(item, hospital),
+                mark if mark is not None else self.mark_for(item, hospital),
             )
         )
 
@@ -525,6 +534,16 @@ class _Generator:
         self.lab(pid, h2, "electrolytes", self.now - dt.timedelta(days=3), person.sex)
         self.lab(pid, h1, "renal", self.now - dt.timedelta(days=6), person.sex)
 
+    def morning_visit(self, pid: str, sex: str) -> None:
+        """One visit of several recognized panels at a provincial tertiary hospital, two
+        mornings ago, each with the province's HR mark: what "accept all eligible of this
+        visit" acts on."""
+        hospital = next(h for h in HOSPITALS if h.id == "scph")
+        start = dt.datetime.combine(self.today - dt.timedelta(days=2), dt.time(8, 0), CHINA)
+        for n, panel_key in enumerate(("cbc", "renal", "liver")):
+            when = start + dt.timedelta(minutes=12 * n)
+            self.lab(pid, hospital, panel_key, when, sex, mark=PROVINCE)
+
     # --- all -------------------------------------------------------------------------------
     def run(self) -> None:
         for hospital in HOSPITALS:
@@ -554,6 +573,8 @@ class _Generator:
         )
         for index, person in enumerate(people):
             self.person(index, person)
+        # After everyone else, so the rest of the data stays what the seed made before.
+        self.morning_visit("p0005", people[4].sex)
         with self.store.transaction() as db:
             for resource in self.resources:
                 self.store.put_resource(resource, db)

@@ -10,6 +10,7 @@ from workstation.labs.analytes import (
     UnconvertibleUnit,
     load_analyte_table,
 )
+from workstation.labs.flags import LabFlag, RangeCheck, lab_flag
 from workstation.labs.normalize import NormalizedValue, normalize, recompute_flag
 from workstation.labs.trends import TrendPoint, age_text_parts, trend_series
 from workstation.labs.units import display_unit, normalize_unit
@@ -18,11 +19,14 @@ __all__ = [
     "AnalyteInfo",
     "AnalyteTable",
     "AnalyteTableError",
+    "LabFlag",
     "NormalizedValue",
+    "RangeCheck",
     "TrendPoint",
     "UnconvertibleUnit",
     "age_text_parts",
     "display_unit",
+    "lab_flag",
     "load_analyte_table",
     "normalize",
     "normalize_unit",

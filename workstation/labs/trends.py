@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from workstation.labs.analytes import AnalyteTable
-from workstation.labs.normalize import normalize, recompute_flag, reported_unit
-from workstation.model import Interpretation, LabObservation
+from workstation.labs.flags import LabFlag, lab_flag
+from workstation.labs.normalize import normalize, reported_unit
+from workstation.model import LabObservation
 
 __all__ = ["AgeUnit", "TrendPoint", "age_text_parts", "trend_series"]
 
@@ -22,7 +23,8 @@ class TrendPoint:
 
     ``value``, ``ref_low`` and ``ref_high`` are in ``unit`` (the analyte's preferred
     unit); ``original_value``/``original_unit`` are as the hospital printed them. ``flag``
-    is the hospital's own flag when it gave one, else recomputed against its range.
+    is ``lab_flag`` of the observation: the hospital's own flag as reported, with how its
+    range reads the value (the same as the lab table and the printed summary show).
     """
 
     time: dt.datetime
@@ -34,7 +36,7 @@ class TrendPoint:
     observation_id: str
     original_value: float
     original_unit: str
-    flag: Interpretation
+    flag: LabFlag
 
 
 def trend_series(
@@ -53,9 +55,6 @@ def trend_series(
         normalized = normalize(table, obs)
         if normalized.problem or normalized.value is None or normalized.analyte is None:
             continue
-        flag = obs.interpretation
-        if flag is Interpretation.UNKNOWN:
-            flag = recompute_flag(normalized.value, normalized.ref_low, normalized.ref_high)
         series.setdefault(normalized.analyte.key, []).append(
             TrendPoint(
                 time=obs.effective,
@@ -67,7 +66,7 @@ def trend_series(
                 observation_id=obs.id,
                 original_value=obs.value,
                 original_unit=reported_unit(obs),
-                flag=flag,
+                flag=lab_flag(obs),
             )
         )
     for points in series.values():

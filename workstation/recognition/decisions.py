@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -27,7 +28,8 @@ class DecisionError(ValueError):
 
 @dataclass(frozen=True)
 class Decision:
-    """One decision, immutable. A later decision on the same result supersedes it."""
+    """One decision, immutable. A later decision on the same result supersedes it: the
+    journal fills in ``supersedes`` when it records the decision (never the caller)."""
 
     id: str  # client-generated; also the Task identifier, so a resend is harmless
     result_id: str  # DiagnosticReport id
@@ -45,7 +47,7 @@ class Decision:
     note: str = ""
     patient_informed: bool = False
     eligibility: str = ""  # the rule check shown when she decided
-    supersedes: str = ""  # id of the decision this one replaces
+    supersedes: str = ""  # id of the last saved decision on the result, set by the journal
 
 
 def new_decision(
@@ -60,11 +62,12 @@ def new_decision(
     reason: RepeatReason | None = None,
     note: str = "",
     patient_informed: bool = False,
-    supersedes: str = "",
 ) -> Decision:
     """Validate and build a decision. Raises DecisionError when the rules of recording are not
     met: a repeat needs a coded reason, a reason marked "needs note" needs a note, and a
-    refusal needs the tick that the purpose was explained to the patient or family."""
+    refusal needs the tick that the purpose was explained to the patient or family.
+
+    The decision it supersedes is not known here: the journal finds it when it records."""
     note = note.strip()
     if kind is DecisionKind.REPEAT_ORDERED:
         if reason is None:
@@ -94,8 +97,31 @@ def new_decision(
         note=note,
         patient_informed=patient_informed,
         eligibility=eligibility,
-        supersedes=supersedes,
     )
+
+
+def decision_in_force(history: Iterable[Decision]) -> Decision | None:
+    """The decision in force on one result, from that result's decisions oldest first: the
+    last one, or None when there is none or the last one withdrew what came before (撤销).
+
+    This is the one rule the timeline badge, the decision panel, the statistics and the
+    printed summary use."""
+    last: Decision | None = None
+    for decision in history:
+        last = decision
+    if last is None or last.kind is DecisionKind.WITHDRAWN:
+        return None
+    return last
+
+
+def decisions_in_force(decisions: Iterable[Decision]) -> dict[str, Decision]:
+    """The decision in force per result id (``decision_in_force`` of each result's decisions,
+    given oldest first); results whose last decision was a withdrawal are absent."""
+    histories: dict[str, list[Decision]] = {}
+    for decision in decisions:
+        histories.setdefault(decision.result_id, []).append(decision)
+    in_force = {result_id: decision_in_force(history) for result_id, history in histories.items()}
+    return {result_id: d for result_id, d in in_force.items() if d is not None}
 
 
 def record_sentence(decision: Decision, result: Result, hospital: Hospital | None) -> str:

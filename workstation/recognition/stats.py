@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from workstation.journal import JournalEntry
 from workstation.model import Catalog
-from workstation.recognition.decisions import Decision, DecisionKind
+from workstation.recognition.decisions import Decision, DecisionKind, decisions_in_force
 
 
 @dataclass
@@ -43,11 +43,8 @@ class Statistics:
 
 
 def in_force(entries: Iterable[JournalEntry]) -> list[Decision]:
-    """The last decision per result, dropping results whose last decision was withdrawn."""
-    latest: dict[str, Decision] = {}
-    for entry in entries:
-        latest[entry.decision.result_id] = entry.decision
-    return [d for d in latest.values() if d.kind is not DecisionKind.WITHDRAWN]
+    """The decision in force per result (``decisions_in_force``), in journal order of results."""
+    return list(decisions_in_force(entry.decision for entry in entries).values())
 
 
 def compute(

@@ -307,13 +307,6 @@ class FhirPlatform:
         except (ValueError, KeyError) as exc:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "Task answer has no id") from exc
 
-    def task_count(self, decision_id: str) -> int:
-        """How many Tasks the platform holds for one decision identifier (1 = delivered once)."""
-        bundle = self._bundle(
-            f"{self.fhir}/Task", {"identifier": f"{systems.SID_TASK}|{decision_id}", "_count": 0}
-        )
-        return int(bundle.get("total", 0))
-
     def tasks_for(self, result_id: str) -> list[JsonObj]:
         """Every decision Task recorded on a result, by anyone, oldest first."""
         bundle = self._bundle(

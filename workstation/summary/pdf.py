@@ -45,11 +45,12 @@ from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
     TableStyle,
 )
 
-from workstation.labs.normalize import NormalizedValue, recompute_flag, reported_unit
+from workstation.labs.flags import LabFlag, RangeCheck, lab_flag
+from workstation.labs.normalize import NormalizedValue, reported_unit
 from workstation.labs.reference_range import range_text
 from workstation.labs.trends import TrendPoint
 from workstation.labs.units import display_unit
-from workstation.model import Category, Gender, Hospital, Interpretation, LabObservation
+from workstation.model import Category, Gender, Hospital, Interpretation
 from workstation.recognition.decisions import Decision, DecisionKind, record_sentence
 from workstation.redact import mask_id_card
 from workstation.summary.model import KeyImage, SummaryInput, SummaryItem, verification_code
@@ -76,6 +77,9 @@ _RULE = colors.HexColor("#9e9e9e")
 _HEAD_FILL = colors.HexColor("#eceff1")
 _ABNORMAL = colors.HexColor("#c62828")
 _ABNORMAL_FILL = colors.HexColor("#fdecea")
+# A value outside the hospital's range that the hospital did not flag: amber, never its red.
+_QUESTIONED = colors.HexColor("#b26a00")
+_QUESTIONED_HEX = "#b26a00"
 _BAND_FILL = colors.HexColor("#e8f5e9")
 
 _PAGE_SIZES: dict[str, tuple[float, float]] = {"A4": A4, "Letter": LETTER}
@@ -101,16 +105,7 @@ _DECISION_HEX = {
     DecisionKind.WITHDRAWN: "#616161",
 }
 _NO_DECISION_HEX = "#757575"
-_ABNORMAL_FLAGS = frozenset(
-    {
-        Interpretation.HIGH,
-        Interpretation.LOW,
-        Interpretation.CRITICAL_HIGH,
-        Interpretation.CRITICAL_LOW,
-        Interpretation.ABNORMAL,
-    }
-)
-# (arrow direction, number of arrows, word) of each flag.
+# (arrow direction, number of arrows, word) of each flag the hospital can give.
 _FLAG_MARKS: dict[Interpretation, tuple[int, int, str]] = {
     Interpretation.HIGH: (1, 1, "偏高"),
     Interpretation.LOW: (-1, 1, "偏低"),
@@ -118,6 +113,17 @@ _FLAG_MARKS: dict[Interpretation, tuple[int, int, str]] = {
     Interpretation.CRITICAL_LOW: (-1, 2, "危急低值"),
     Interpretation.ABNORMAL: (0, 0, "异常"),
 }
+# Where the hospital's own range reads the value differently from its flag (lab_flag).
+_RANGE_NOTE = {
+    RangeCheck.WITHIN_RANGE: "值在参考范围内",
+    RangeCheck.ABOVE_RANGE: "值高于参考范围",
+    RangeCheck.BELOW_RANGE: "值低于参考范围",
+}
+_QUESTIONED_WORD = {Interpretation.NORMAL: "医院标记正常", Interpretation.UNKNOWN: "医院未标记"}
+_FLAG_FOOTNOTE = (
+    "注：“提示”按医院报告原样显示；按该院参考范围计算与之不符时另行注明，"
+    "“?”表示数值超出该院参考范围而医院未标记异常。"
+)
 _PROBLEM_TEXT = {"unknown_unit": "单位无法识别", "unknown_analyte": "未收录", "no_value": "—"}
 # Hospital colours and marker shapes on trend charts (shapes tell them apart in grey print).
 _PALETTE = tuple(
@@ -354,13 +360,6 @@ def _decision_hex(decision: Decision | None) -> str:
     return _NO_DECISION_HEX if decision is None else _DECISION_HEX[decision.kind]
 
 
-def _flag(obs: LabObservation) -> Interpretation:
-    """The hospital's flag, else one recomputed against its own range."""
-    if obs.interpretation is not Interpretation.UNKNOWN:
-        return obs.interpretation
-    return recompute_flag(obs.value, obs.ref_low, obs.ref_high)
-
-
 # --- flowables --------------------------------------------------------------------------
 
 
@@ -437,20 +436,43 @@ class _HeadingBar(Flowable):  # type: ignore[misc, unused-ignore]
         _draw_text(canvas, 8, 5.2, text, 10.5, bold=True)
 
 
-class _FlagMark(Flowable):  # type: ignore[misc, unused-ignore]
-    """The 提示 cell: drawn arrows (the embedded fonts have none) and a word, in red."""
+def _has_mark(flag: LabFlag) -> bool:
+    """Whether the 提示 cell shows something for ``flag``."""
+    return flag.reported in _FLAG_MARKS or flag.questioned
 
-    def __init__(self, flag: Interpretation) -> None:
+
+class _FlagMark(Flowable):  # type: ignore[misc, unused-ignore]
+    """The 提示 cell: drawn arrows (the embedded fonts have none) and a word. The hospital's
+    flag in red as reported, with a grey note under it where its range reads the value
+    otherwise; an unflagged value outside the range as an amber arrow with "?" over
+    "医院未标记" (or "医院标记正常")."""
+
+    _NOTE_LINE = 9.0
+
+    def __init__(self, flag: LabFlag) -> None:
         super().__init__()
-        self._direction, self._arrows, self._word = _FLAG_MARKS[flag]
+        if flag.reported in _FLAG_MARKS:
+            self._direction, self._arrows, self._word = _FLAG_MARKS[flag.reported]
+            self._colour, self._note_colour = _ABNORMAL, _GREY
+            self._note = _RANGE_NOTE.get(flag.check, "")
+        else:
+            self._direction, self._arrows, self._word = flag.direction, 1, "?"
+            self._colour = self._note_colour = _QUESTIONED
+            self._note = _QUESTIONED_WORD.get(flag.reported, "医院未标记")
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return min(available_width, 6.5 * self._arrows + _text_width(self._word, 8.5) + 3), 11
+        width = 6.5 * self._arrows + _text_width(self._word, 8.5) + 3
+        if self._note:
+            width = max(width, _text_width(self._note, 7) + 1)
+        return min(available_width, width), 11 + (self._NOTE_LINE if self._note else 0)
 
     def draw(self) -> None:
         canvas = self.canv
-        canvas.setFillColor(_ABNORMAL)
-        canvas.setStrokeColor(_ABNORMAL)
+        if self._note:
+            _draw_text(canvas, 0, 1.2, self._note, 7, colour=self._note_colour)
+            canvas.translate(0, self._NOTE_LINE)
+        canvas.setFillColor(self._colour)
+        canvas.setStrokeColor(self._colour)
         canvas.setLineWidth(1.1)
         for index in range(self._arrows):
             middle = 2.6 + index * 6.5
@@ -464,7 +486,7 @@ class _FlagMark(Flowable):  # type: ignore[misc, unused-ignore]
             path.close()
             canvas.drawPath(path, stroke=0, fill=1)
         x = 6.5 * self._arrows + (2 if self._arrows else 0)
-        _draw_text(canvas, x, 1.6, self._word, 8.5, colour=_ABNORMAL)
+        _draw_text(canvas, x, 1.6, self._word, 8.5, colour=self._colour)
 
 
 _BAR_LENGTHS_MM = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0)
@@ -688,16 +710,16 @@ class _TrendChart(Flowable):  # type: ignore[misc, unused-ignore]
             legend = self._legends[point.hospital_id]
             x, y = x_of(moment), y_of(point.value)
             _marker(canvas, legend.shape, x, y, 3.2, legend.colour)
-            abnormal = point.flag in _ABNORMAL_FLAGS
-            if label_values or abnormal:
+            abnormal, questioned = point.flag.flagged, point.flag.questioned
+            if label_values or abnormal or questioned:
                 _draw_text(
                     canvas,
                     x,
                     y + 5.5,
-                    _number(point.value, 4),
+                    _number(point.value, 4) + ("?" if questioned else ""),
                     6.5,
-                    bold=abnormal,
-                    colour=_ABNORMAL if abnormal else _INK,
+                    bold=abnormal or questioned,
+                    colour=_ABNORMAL if abnormal else _QUESTIONED if questioned else _INK,
                     anchor="middle",
                 )
 
@@ -942,22 +964,21 @@ def _lab_table(item: SummaryItem, width: float) -> Any:
     ]
     normalized: Sequence[NormalizedValue | None] = item.normalized or [None] * len(item.labs)
     for index, (obs, norm) in enumerate(zip(item.labs, normalized, strict=True), start=1):
-        flag = _flag(obs)
-        abnormal = flag in _ABNORMAL_FLAGS
-        red = "#c62828" if abnormal else ""
+        flag = lab_flag(obs)
+        colour = "#c62828" if flag.flagged else _QUESTIONED_HEX if flag.questioned else ""
         shown = _number(obs.value) if obs.value is not None else obs.value_text or "—"
         name = obs.name + (f"（{obs.specimen}）" if obs.specimen else "")
         row: list[Any] = [
             _para(name, "cell"),
-            _para(shown, "cell", bold=abnormal, colour=red),
+            _para(shown, "cell", bold=bool(colour), colour=colour),
             _para(reported_unit(obs), "cell"),
         ]
         if unified:
             row.append(_para(_unified_text(norm), "cell"))
         row.append(_para(range_text(obs.ref_low, obs.ref_high, _number) or "—", "cell"))
-        row.append(_FlagMark(flag) if flag in _FLAG_MARKS else "")
+        row.append(_FlagMark(flag) if _has_mark(flag) else "")
         rows.append(row)
-        if abnormal:
+        if flag.flagged:
             commands.append(("BACKGROUND", (0, index), (-1, index), _ABNORMAL_FILL))
     table = Table(rows, colWidths=[f * width for f in fractions], repeatRows=1, hAlign="LEFT")
     base: list[tuple[Any, ...]] = [
@@ -1008,6 +1029,8 @@ def _item_flowables(
     flowables: list[Any] = [KeepTogether([heading, _details(item, hospitals, width)])]
     if item.labs:
         flowables += [Spacer(1, 5), _lab_table(item, width)]
+        if any(lab_flag(obs).disagrees for obs in item.labs):
+            flowables.append(_para(_FLAG_FOOTNOTE, "small"))
     flowables += _key_images(item)
     return flowables
 
@@ -1036,7 +1059,11 @@ def _trend_flowables(summary: SummaryInput) -> list[Any]:
     for title, points in summary.trends:
         flowables.append(KeepTogether([Spacer(1, 8), _TrendChart(title, points, legends)]))
     flowables.append(
-        _para("数值已换算为统一单位；点的颜色和形状表示报告医院，红色数值为异常。", "small")
+        _para(
+            "数值已换算为统一单位；点的颜色和形状表示报告医院，红色数值为医院标记的异常，"
+            "带“?”的数值超出该院参考范围而医院未标记。",
+            "small",
+        )
     )
     return flowables
 

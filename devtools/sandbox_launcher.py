@@ -1,4 +1,5 @@
-"""Starting the development sandbox platform as a child process (``make run``, tests).
+"""Starting the development sandbox platform as a child process (``make run``, tests), and
+the demo sign-in against it. Development only: never part of the frozen build.
 
 The sandbox is another program: it is started as ``python -m sandbox``, never imported.
 """
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from workstation.services import Connection
 
-log = logging.getLogger("workstation.sandbox")
+log = logging.getLogger("devtools.sandbox")
 _LISTENING = re.compile(r"listening on (https?://127\.0\.0\.1:\d+)")
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from workstation.http import PlatformError
+from workstation import fhir_systems as systems
+from workstation.http import PlatformError, make_client
 from workstation.journal import Journal
 from workstation.model import Category, Result
 from workstation.recognition.decisions import DecisionKind, new_decision
@@ -36,9 +37,22 @@ def drain_outbox(journal: Journal, platform: FhirPlatform) -> None:
         send_pending(journal, platform)
 
 
-def delivery_faults(platform: FhirPlatform, decision_ids: list[str]) -> tuple[int, int]:
+def task_total(connection: Connection, decision_id: str) -> int:
+    """How many Tasks the platform holds for one decision identifier (1 = delivered once),
+    asked with a plain FHIR search over HTTP, not through the client under measurement."""
+    with make_client(connection.entry.ca_bundle) as client:
+        response = client.get(
+            f"{connection.session.endpoints.fhir_base.rstrip('/')}/Task",
+            params={"identifier": f"{systems.SID_TASK}|{decision_id}", "_count": "0"},
+            headers={"Authorization": f"Bearer {connection.session.bearer()}"},
+        )
+    response.raise_for_status()
+    return int(response.json().get("total", 0))
+
+
+def delivery_faults(connection: Connection, decision_ids: list[str]) -> tuple[int, int]:
     """(lost, doubled): decisions with no Task on the platform, and with more than one."""
-    counts = [platform.task_count(decision_id) for decision_id in decision_ids]
+    counts = [task_total(connection, decision_id) for decision_id in decision_ids]
     return counts.count(0), sum(1 for n in counts if n > 1)
 
 
