@@ -5,6 +5,7 @@ the medical record. The panel only collects; the owner saves through the journal
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -135,6 +136,7 @@ class DecisionPanel(QFrame):
         )
         self.reason_list.itemDoubleClicked.connect(lambda _item: self._save_repeat())
         self._shortcuts: list[QShortcut] = []
+        self._save_problem = ""  # a failed save, shown until the next one succeeds
         self.set_result(None, None, None, None)
 
     def install_shortcuts(self, window: QWidget) -> None:
@@ -185,6 +187,7 @@ class DecisionPanel(QFrame):
     ) -> None:
         """Show the rule check for a result; None clears the panel."""
         self.result = result
+        self._save_problem = ""
         self.repeat_box.hide()
         self._enable_reason_keys(False)
         self.problem_label.clear()
@@ -255,15 +258,14 @@ class DecisionPanel(QFrame):
         self.sentence_edit.setText(sentence)
         self.sentence_edit.setCursorPosition(0)
         if in_force is None:
-            self.state_label.setText(
-                self.tr("No decision yet.") if not entries else self.tr("Decision withdrawn.")
-            )
+            state = self.tr("No decision yet.") if not entries else self.tr("Decision withdrawn.")
         else:
-            self.state_label.setText(
+            state = (
                 self.tr("In force: %1 · %2")
                 .replace("%1", self.kind_text(in_force.decision.kind))
                 .replace("%2", self.state_text(in_force.state, in_force.last_error))
             )
+        self.state_label.setText(self._with_problem(state))
 
     def kind_text(self, kind: DecisionKind) -> str:
         """Localized decision."""
@@ -315,5 +317,17 @@ class DecisionPanel(QFrame):
         self.repeat_requested.emit(reason, note, self.informed_box.isChecked())
 
     def show_problem(self, text: str) -> None:
-        """A save failed (e.g. disk full): say so; nothing was saved."""
-        self.state_label.setText(f"<span style='color:#b00020'>{text}</span>")
+        """A save failed (e.g. disk full): say so, and keep saying so when the history
+        reloads, until a decision on this result is saved or another result is shown."""
+        self._save_problem = text
+        self.state_label.setText(self._with_problem(self.state_label.text()))
+
+    def clear_problem(self) -> None:
+        """A decision was saved: an earlier failure no longer applies."""
+        self._save_problem = ""
+
+    def _with_problem(self, state: str) -> str:
+        if not self._save_problem:
+            return state
+        problem = f"<span style='color:#b00020'>{html.escape(self._save_problem)}</span>"
+        return problem if not state or self._save_problem in state else f"{state}<br>{problem}"

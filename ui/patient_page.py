@@ -31,7 +31,7 @@ from ui.study_images import StudyImages
 from ui.summary_dialog import SummaryDialog
 from ui.timeline import TimelineWidget
 from ui.trend_plot import TrendPlot
-from ui.workers import Task, TaskRunner
+from ui.workers import TaskRunner
 from workstation.http import ErrorKind, PlatformError
 from workstation.imaging.cache import SeriesCache
 from workstation.imaging.presets import WindowPreset
@@ -59,6 +59,9 @@ from workstation.recognition.decisions import (
 )
 from workstation.redact import mask_id_card
 from workstation.services import Connection
+from workstation.session.lanes import Lane
+from workstation.session.reading import ReadingSession
+from workstation.session.scope import Scope
 from workstation.summary.model import KeyImage, SummaryInput, SummaryItem
 from workstation.timeline import same_visit
 
@@ -114,8 +117,9 @@ class PatientPage(QWidget):
         self.runner = runner
         self.connection: Connection | None = None
         self.patient: Patient | None = None
-        self._results_task: Task | None = None
-        self._selection_serial = 0
+        # Which patient is open and which result she looks at: work for either runs in its
+        # scope, so nothing of one patient (or result) ever lands on the next.
+        self.session = ReadingSession()
 
         self.back_button = QPushButton(self.tr("← Patients"))
         self.back_button.clicked.connect(self.back_requested)
@@ -213,12 +217,19 @@ class PatientPage(QWidget):
     ) -> None:
         """Show a patient and page in their results from the platform."""
         self.close_patient()
+        scope = self.session.open_patient(patient)
         self.connection, self.patient = connection, patient
         self.images.connection = connection
         self.context, self.now = context, now
         self.decision.set_catalog(catalog)
         if context is not None:
-            self.runner.start(_in_force, context.journal, on_result=self.timeline.set_decisions)
+            self.runner.start(
+                _in_force,
+                context.journal,
+                scope=scope,
+                lane=Lane.JOURNAL,
+                on_result=self.timeline.set_decisions,
+            )
         age = patient.age_on(now.date())
         gender = {"male": self.tr("Male"), "female": self.tr("Female")}.get(
             patient.gender.value, self.tr("Unknown")
@@ -236,21 +247,23 @@ class PatientPage(QWidget):
         if self.connection is None or self.patient is None:
             return
         self.timeline.clear()
+        scope = self.session.open_patient(self.patient)  # a retry starts the list afresh
         self.count_label.setText(self.tr("Loading results…"))
         self.busy_changed.emit(True, self.tr("Loading results…"))
-        self._results_task = self.runner.start(
+        self.runner.start(
             _fetch_results,
             self.connection,
             self.patient.id,
             wants_control=True,
-            on_progress=self._page_arrived,
+            scope=scope,
+            on_progress=lambda page: self._page_arrived(scope, page),
             on_result=self._results_done,
             on_error=self._results_failed,
         )
 
-    def _page_arrived(self, page: Any) -> None:
+    def _page_arrived(self, scope: Scope, page: Any) -> None:
         first = not self.timeline.results
-        self.timeline.add_results(page.results)
+        self.timeline.add_results(self.session.add_results(scope, page.results))
         self.count_label.setText(
             self.tr("%1 of %2 results")
             .replace("%1", str(len(self.timeline.results)))
@@ -281,8 +294,7 @@ class PatientPage(QWidget):
         """Show what a selected result holds: images (viewer), or values (lab table)."""
         if self.connection is None:
             return
-        self._selection_serial += 1
-        serial = self._selection_serial
+        scope = self.session.select(result)
         self.report.setHtml(self._report_html(result))
         self._show_decisions(result)
         self.viewed.add(result.id)
@@ -291,11 +303,12 @@ class PatientPage(QWidget):
             self.runner.start(
                 self.connection.platform.observations,
                 result,
-                on_result=lambda values: self._labs_arrived(serial, result, values),
+                scope=scope,
+                on_result=lambda values: self._labs_arrived(result, values),
                 on_error=lambda exc: self._labs_failed(exc, result),
             )
         elif result.imaging_study_ids:
-            self.images.show_study(result, self._priors(result))
+            self.images.show_study(result, self._priors(result), scope)
 
     def _priors(self, current: Result) -> list[tuple[str, Result]]:
         """Other imaging results of the same modality, as (label, result) for comparison."""
@@ -357,16 +370,14 @@ class PatientPage(QWidget):
                 log.info("other doctors' decisions not shown: %s", exc.kind.value)
             return entries, others
 
-        serial = self._selection_serial
         self.runner.start(
             load,
-            on_result=lambda value: self._decisions_loaded(serial, result, value),
+            scope=self.session.result_scope,
+            on_result=lambda value: self._decisions_loaded(result, value),
             on_error=lambda exc: self.decision.show_problem(describe(exc)),
         )
 
-    def _decisions_loaded(self, serial: int, result: Result, value: Any) -> None:
-        if serial != self._selection_serial:
-            return
+    def _decisions_loaded(self, result: Result, value: Any) -> None:
         entries, others = value
         hospital = self.timeline.hospitals.get(result.hospital_id)
         sentence = record_sentence(entries[-1].decision, result, hospital) if entries else ""
@@ -404,9 +415,11 @@ class PatientPage(QWidget):
         # Shown at once (a second bulk accept skips it); corrected from the journal if the
         # save fails. The journal links it to the decision it supersedes when it saves it.
         self.timeline.set_decision(result.id, decision_in_force([decision]))
+        # No scope: a decision is saved and audited even when she has moved on.
         self.runner.start(
             context.journal.record,
             decision,
+            lane=Lane.JOURNAL,
             on_result=lambda saved: self._recorded(result, saved),
             on_error=lambda exc: self._not_recorded(result, exc),
         )
@@ -423,6 +436,7 @@ class PatientPage(QWidget):
     def _recorded(self, result: Result, saved: Decision) -> None:
         self.decision_saved.emit(saved)
         if self.decision.result is not None and self.decision.result.id == result.id:
+            self.decision.clear_problem()
             self._show_decisions(result)
 
     def _refresh_badge(self, result: Result) -> None:
@@ -431,6 +445,8 @@ class PatientPage(QWidget):
         self.runner.start(
             self.context.journal.latest,
             result.id,
+            scope=self.session.patient_scope,
+            lane=Lane.JOURNAL,
             on_result=lambda entry: self.timeline.set_decision(
                 result.id, entry.decision if entry else None
             ),
@@ -521,7 +537,7 @@ class PatientPage(QWidget):
         if not self._expired(error):
             self.banner.show_error(describe(error), lambda: self.show_result(result))
 
-    def _labs_arrived(self, serial: int, result: Result, values: Any) -> None:
+    def _labs_arrived(self, result: Result, values: Any) -> None:
         values = list(values)
         normalized = (
             [normalize(self.analytes, v) for v in values] if self.analytes is not None else []
@@ -567,12 +583,13 @@ class PatientPage(QWidget):
             return
         if self._observations is None:
             platform, patient_id = self.connection.platform, self.patient.id
-            serial = self._selection_serial
+            result_scope = self.session.result_scope
             self.runner.start(
                 platform.patient_observations,
                 patient_id,
+                scope=self.session.patient_scope,  # her values only, kept while she is open
                 on_result=lambda all_values: self._observations_loaded(
-                    serial, result, values, all_values
+                    result_scope, result, values, all_values
                 ),
                 on_error=lambda exc: log.info("trend values not loaded: %s", type(exc).__name__),
             )
@@ -592,10 +609,10 @@ class PatientPage(QWidget):
         )
 
     def _observations_loaded(
-        self, serial: int, result: Result, values: list[LabObservation], all_values: Any
+        self, result_scope: Scope, result: Result, values: list[LabObservation], all_values: Any
     ) -> None:
         self._observations = list(all_values)
-        if serial == self._selection_serial:
+        if not result_scope.closed:
             self._show_trends(result, values)
 
     def _give_room(self, images: bool) -> None:
@@ -653,10 +670,8 @@ class PatientPage(QWidget):
 
     def close_patient(self) -> None:
         """Stop loading and forget what is shown (leaving the patient or signing out)."""
+        self.session.open_patient(None)
         self.images.forget()
-        if self._results_task is not None:
-            self._results_task.cancel.set()
-            self._results_task = None
         self.timeline.clear()
         self.labs.clear()
         self.trends.show_trends([], {}, set())

@@ -31,6 +31,7 @@ from workstation.imaging.presets import WindowPreset
 from workstation.model import ImagingStudyRef, Result
 from workstation.services import Connection, LoadedImage, load_series_cached
 from workstation.session.lanes import Lane
+from workstation.session.scope import Scope
 from workstation.summary.model import KeyImage
 
 log = logging.getLogger("ui.images")
@@ -95,7 +96,12 @@ class StudyImages(QWidget):
         self._prefetch_task: Task | None = None
         self.study: ImagingStudyRef | None = None
         self._image_result: Result | None = None
-        self._serial = 0
+        # The study on screen is a scope; each cell's download is a scope inside it. Closing
+        # one drops whatever of its work is still queued: images of a replaced download (or
+        # of another patient's study) never reach a cell.
+        self._study_scope = Scope("no study")
+        self._study_scope.close()
+        self._cell_scopes: dict[int, Scope] = {}
         self.grid = ReadingGrid()
         self.grid.series_dropped.connect(self._series_into_cell)
         self.grid.layout_changed.connect(self._fill_new_cells)
@@ -106,10 +112,7 @@ class StudyImages(QWidget):
                 lambda png, caption, mm, i=index: self._key_image(i, png, caption, mm)
             )
         self._cell_results: dict[int, Result] = {}  # cells 2… → the result they show
-        # which download each cell listens to (cell 0 included)
-        self._cell_generation: dict[int, int] = dict.fromkeys(range(len(self.grid.cells)), 0)
         self.mark_stores: dict[str, MarkStore] = {}
-        self._cell_tasks: dict[int, Task] = {}
         self._cell_series: dict[int, str] = {}  # cell → series UID shown (current study)
         self.series_box = QComboBox()
         self.series_box.setObjectName("seriesBox")
@@ -149,53 +152,58 @@ class StudyImages(QWidget):
         layout.addWidget(self.grid, 1)
 
     # --- what to show ------------------------------------------------------------------------
-    def show_study(self, result: Result, priors: Sequence[tuple[str, Result]]) -> None:
+    def show_study(
+        self, result: Result, priors: Sequence[tuple[str, Result]], scope: Scope
+    ) -> None:
         """Load the result's imaging study (first series in the first cell; a larger layout
-        fills its other cells); ``priors`` (label, result) fill the comparison menu."""
+        fills its other cells); ``priors`` (label, result) fill the comparison menu. The
+        study's work belongs to ``scope`` (the result's): when it closes, all of it stops.
+        Every cell is emptied first: nothing of the previous study (a prior in the second
+        cell, a series in a grid cell) stays beside the new one."""
         if self.connection is None or not result.imaging_study_ids:
             return
-        self._serial += 1
-        serial = self._serial
+        self._close_study()
+        study_scope = self._study_scope = scope.open("study")
         self._image_result = result
         self.compare_box.clear()
         self.compare_box.addItem(self.tr("— none —"), None)
         for label, prior in priors:
             self.compare_box.addItem(label, prior)
-        self.cancel_series()
-        self.stop_prefetch()
         self.viewer.clear(self.tr("Loading images…"))
-        for cell_index in list(self._cell_series):  # cells showing the previous study
-            self._stop_cell(cell_index)
-            self.grid.cells[cell_index].clear()
-        self._cell_series = {}
-        self.series_box.clear()
         self.runner.start(
             self.connection.platform.imaging_study,
             result.imaging_study_ids[0],
-            on_result=lambda study: self._study_arrived(serial, study),
-            on_error=lambda exc: self._image_failed(exc, lambda: self.show_study(result, priors)),
+            scope=study_scope,
+            on_result=self._study_arrived,
+            on_error=lambda exc: self._image_failed(
+                exc, lambda: self.show_study(result, priors, scope)
+            ),
         )
+
+    def _close_study(self) -> None:
+        """Stop all work of the study on screen and empty every cell."""
+        self.stop_prefetch()
+        self._study_scope.close()
+        self._cell_scopes = {}
+        self.cancel_button.hide()
+        for cell in self.grid.cells:
+            cell.clear()
+        self._cell_series = {}
+        self._cell_results = {}
+        self.series_box.clear()
+        self.strip.clear()
+        self.study = None
 
     def forget(self) -> None:
         """Stop every download and empty every cell (leaving the patient, signing out)."""
         self.enlarge_button.setChecked(False)
-        self.stop_prefetch()
-        self.cancel_series()
-        for cell_index in range(len(self.grid.cells)):
-            self._stop_cell(cell_index)
-        self._cell_series = {}
-        self._cell_results = {}
+        self._close_study()
         self.mark_stores = {}
         self.grid.clear()
-        self.series_box.clear()
-        self.study = None
         self._image_result = None
         self.compare_box.clear()
-        self.strip.clear()
 
-    def _study_arrived(self, serial: int, study: Any) -> None:
-        if serial != self._serial:
-            return
+    def _study_arrived(self, study: Any) -> None:
         self.study = study
         self.series_box.clear()
         for series in study.series:
@@ -225,6 +233,8 @@ class StudyImages(QWidget):
             self.runner.start(
                 thumbnails,
                 wants_control=True,
+                scope=self._study_scope,
+                lane=Lane.BACKGROUND,
                 on_progress=lambda pair: self.strip.set_thumbnail(*pair),
             )
         if study.series:
@@ -264,32 +274,40 @@ class StudyImages(QWidget):
     def _load_into_cell(self, cell_index: int, result: Result, fetch: Callable[..., int]) -> None:
         """Download into a cell other than the first; its marks belong to ``result``."""
         cell = self.grid.cells[cell_index]
-        self._stop_cell(cell_index)
+        scope = self._open_cell(cell_index)
         cell.clear(self.tr("Loading images…"))
         cell.set_mark_store(self.mark_stores.setdefault(result.id, MarkStore()))
         self._cell_results[cell_index] = result
-        generation = self._cell_generation[cell_index]
 
         def arrived(loaded: LoadedImage) -> None:
-            # Images of a download this cell has since replaced may still be queued: they
-            # must never mix into another series (or another patient's study) on screen.
-            if loaded.image is not None and self._cell_generation[cell_index] == generation:
+            if loaded.image is not None:
                 cell.add_image(loaded.image)
 
-        self._cell_tasks[cell_index] = self.runner.start(
+        self.runner.start(
             fetch,
             wants_control=True,
+            scope=scope,
             on_progress=arrived,
             on_result=lambda _n: self.grid.capture_offsets(),
             on_error=lambda exc: cell.show_message(describe(exc)),
         )
 
+    def _open_cell(self, cell_index: int) -> Scope:
+        """A new download for a cell: the previous one of that cell stops and whatever of
+        it is still queued is dropped."""
+        scope = self._study_scope.open(f"cell {cell_index}")
+        self._cell_scopes[cell_index] = scope
+        return scope
+
     def _stop_cell(self, cell_index: int) -> None:
-        """Cancel a cell's download and ignore whatever of it is still queued."""
-        task = self._cell_tasks.pop(cell_index, None)
-        if task is not None:
-            task.cancel.set()
-        self._cell_generation[cell_index] += 1
+        """Cancel a cell's download and drop whatever of it is still queued."""
+        scope = self._cell_scopes.pop(cell_index, None)
+        if scope is not None:
+            scope.close()
+
+    def _cell_loading(self, cell_index: int) -> bool:
+        scope = self._cell_scopes.get(cell_index)
+        return scope is not None and not scope.closed
 
     def _fill_new_cells(self, count: int) -> None:
         """Cells a larger layout adds show the study's next series not yet on screen."""
@@ -302,7 +320,7 @@ class StudyImages(QWidget):
         for cell_index in range(1, count):
             if not waiting:
                 break
-            if not self.grid.cells[cell_index].slices and cell_index not in self._cell_tasks:
+            if not self.grid.cells[cell_index].slices and not self._cell_loading(cell_index):
                 self._series_into_cell(cell_index, waiting.pop(0))
 
     def _compare_chosen(self, index: int) -> None:
@@ -344,18 +362,15 @@ class StudyImages(QWidget):
             self.viewer.set_mark_store(store)
         self.cancel_button.show()
         self.busy_changed.emit(True, self.tr("Downloading images…"))
-        generation = self._cell_generation[0]
-        self._cell_tasks[0] = self.runner.start(
+        self.runner.start(
             _fetch_series,
             self.connection,
             self.study,
             index,
             self.series_cache,
             wants_control=True,
-            # images of a replaced download may still be queued: only this one's count
-            on_progress=lambda loaded: (
-                self._image_arrived(loaded) if generation == self._cell_generation[0] else None
-            ),
+            scope=self._open_cell(0),
+            on_progress=self._image_arrived,
             on_result=self._series_done,
             on_error=lambda exc: self._image_failed(
                 exc, lambda: self._load_series(max(self.series_box.currentIndex(), 0))
@@ -401,6 +416,7 @@ class StudyImages(QWidget):
         self._prefetch_task = self.prefetcher.start(
             prefetch,
             wants_control=True,
+            scope=self._study_scope,
             lane=Lane.BACKGROUND,
             on_error=lambda exc: log.info("prefetch stopped: %s", type(exc).__name__),
         )

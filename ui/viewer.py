@@ -455,6 +455,7 @@ class ImageViewer(QWidget):
         self.index = 0
         self.chosen_window = None
         self.fallback_window = None
+        self.probe_text = ""  # the last image's pixel readout must not stay on the next
         self.expected = 0
         self.image_item.clear()
         self.overlay_item.clear()
