@@ -18,24 +18,14 @@ from pydicom.pixels.processing import apply_color_lut
 from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
+from workstation.imaging.errors import DecodeError as DecodeError
+from workstation.imaging.lut_data import Lut as Lut
+from workstation.imaging.lut_data import is_little_endian, read_lut, voi_input_signed
 from workstation.imaging.voi import VoiFunction, Window
 
 log = logging.getLogger("workstation.imaging")
 T = TypeVar("T")
 MAX_PIXEL_BYTES = 2 * 1024**3  # refuse headers that claim more than 2 GiB of pixels
-
-
-class DecodeError(Exception):
-    """The file cannot be shown; the message says why in plain words."""
-
-
-@dataclass(frozen=True)
-class Lut:
-    """A LUT Sequence item: entries and the first stored value mapped."""
-
-    data: npt.NDArray[np.int64]
-    first_mapped: int
-    bits: int = 16  # bits per entry (third value of the LUT Descriptor)
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,17 +117,27 @@ def _floats(value: Any) -> list[float]:
     return [float(v) for v in value]
 
 
-def _lut(item: Dataset, bits_stored: int) -> Lut | None:
-    try:
-        descriptor = item.LUTDescriptor
-        data = np.asarray(item.LUTData, dtype=np.int64)
-    except AttributeError:
+def _modality_lut(ds: Dataset) -> Lut | None:
+    """The Modality LUT Sequence's LUT; its input is the stored values, signed when the
+    pixels are. Raises DecodeError for a broken LUT: without it the values have no units."""
+    items = _items(ds, "ModalityLUTSequence")
+    if not items:
         return None
-    first = int(descriptor[1])
-    if int(descriptor[1]) >= 2**15 and bits_stored <= 16:
-        first -= 2**16  # signed first mapped value (PS3.3 C.11.1.1)
-    bits = int(descriptor[2]) if len(descriptor) > 2 and int(descriptor[2]) > 0 else 16
-    return Lut(data, first, bits)
+    signed = int(ds.get("PixelRepresentation", 0) or 0) == 1
+    return read_lut(items[0], is_little_endian(ds), signed, "Modality LUT")
+
+
+def _voi_lut(ds: Dataset) -> Lut | None:
+    """The VOI LUT Sequence's first LUT; a broken one is left out (logged), since a window
+    or the full range still shows the image."""
+    items = _items(ds, "VOILUTSequence")
+    if not items:
+        return None
+    try:
+        return read_lut(items[0], is_little_endian(ds), voi_input_signed(ds), "VOI LUT")
+    except DecodeError as exc:
+        log.info("VOI LUT not used: %s", exc)
+        return None
 
 
 def _windows(ds: Dataset) -> tuple[Window, ...]:
@@ -240,12 +240,8 @@ def _decode(ds: Dataset) -> DicomImage:
         pixels = pixels[np.newaxis, ...]
     if samples == 3 and photometric.startswith("YBR"):
         photometric = "RGB"  # pydicom ≥ 3 converts YCbCr to RGB while decoding
-    modality_lut = None
-    if "ModalityLUTSequence" in ds and len(ds.ModalityLUTSequence):
-        modality_lut = _lut(ds.ModalityLUTSequence[0], bits_stored)
-    voi_lut = None
-    if "VOILUTSequence" in ds and len(ds.VOILUTSequence):
-        voi_lut = _lut(ds.VOILUTSequence[0], bits_stored)
+    modality_lut = _modality_lut(ds)
+    voi_lut = _voi_lut(ds)
     spacing, source = None, ""
     for keyword in ("PixelSpacing", "ImagerPixelSpacing"):
         values = _floats(ds.get(keyword))
