@@ -14,13 +14,13 @@ import numpy as np
 import numpy.typing as npt
 from pydicom import dcmread
 from pydicom.dataset import Dataset
-from pydicom.pixels.processing import apply_color_lut
 from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from workstation.imaging.errors import DecodeError as DecodeError
 from workstation.imaging.lut_data import Lut as Lut
 from workstation.imaging.lut_data import is_little_endian, read_lut, voi_input_signed
+from workstation.imaging.palette import apply_palette, read_palette
 from workstation.imaging.voi import VoiFunction, Window
 
 log = logging.getLogger("workstation.imaging")
@@ -231,10 +231,9 @@ def _decode(ds: Dataset) -> DicomImage:
     photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2")).strip()
     bits_stored = int(ds.get("BitsStored", ds.get("BitsAllocated", 16)) or 16)
     if photometric == "PALETTE COLOR" and samples == 1:
-        descriptor = ds.get("RedPaletteColorLookupTableDescriptor") or [0, 0, 16]
-        pixels = np.asarray(apply_color_lut(pixels, ds))
-        bits_stored = int(descriptor[2]) if int(descriptor[2]) in (8, 16) else 16
-        photometric, samples = "RGB", 3
+        palette = read_palette(ds, is_little_endian(ds))
+        pixels = apply_palette(pixels, palette)
+        bits_stored, photometric, samples = palette.bits, "RGB", 3
     # Frames from the decoded array: a damaged NumberOfFrames must not misplace pixels.
     if pixels.ndim == (3 if samples == 3 else 2):
         pixels = pixels[np.newaxis, ...]
