@@ -15,6 +15,7 @@ from pydicom.uid import UID, ExplicitVRLittleEndian, generate_uid
 
 DCMJ2PNM = shutil.which("dcmj2pnm")
 DCMCONV = shutil.which("dcmconv")
+DCMCRLE = shutil.which("dcmcrle")
 SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7"
 
 
@@ -74,6 +75,13 @@ def dcmconv(source: Path, target: Path, option: str) -> Path:
     DCMTK swaps every value by its VR, an independent check of our byte order."""
     assert DCMCONV is not None
     subprocess.run([DCMCONV, option, str(source), str(target)], check=True, capture_output=True)
+    return target
+
+
+def dcmcrle(source: Path, target: Path) -> Path:
+    """RLE Lossless compression by DCMTK (one fragment per frame)."""
+    assert DCMCRLE is not None
+    subprocess.run([DCMCRLE, str(source), str(target)], check=True, capture_output=True)
     return target
 
 

@@ -14,9 +14,17 @@ import numpy as np
 import numpy.typing as npt
 from pydicom import dcmread
 from pydicom.dataset import Dataset
+from pydicom.pixels.decoders.base import get_decoder
 from pydicom.sequence import Sequence
-from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
+from pydicom.uid import (
+    UID,
+    ExplicitVRLittleEndian,
+    ImplicitVRLittleEndian,
+    JPEGBaseline8Bit,
+    JPEGExtended12Bit,
+)
 
+from workstation.imaging.color import ybr_to_rgb
 from workstation.imaging.errors import DecodeError as DecodeError
 from workstation.imaging.lut_data import Lut as Lut
 from workstation.imaging.lut_data import is_little_endian, read_lut, voi_input_signed
@@ -217,28 +225,10 @@ def _decode(ds: Dataset) -> DicomImage:
     _check_size(ds)
     if "NumberOfFrames" in ds:
         ds.NumberOfFrames = _int(ds.get("NumberOfFrames"), 1)  # decoders need a clean value
-    try:
-        native = native_pixels(ds)
-        pixels = native if native is not None else np.asarray(ds.pixel_array)
-    except NotImplementedError as exc:
-        syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "unknown")
-        raise DecodeError(f"no decoder for transfer syntax {syntax}") from exc
-    except Exception as exc:
-        raise DecodeError(
-            f"the pixel data cannot be decoded ({type(exc).__name__}: {exc})"
-        ) from exc
-    samples = int(ds.get("SamplesPerPixel", 1) or 1)
-    photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2")).strip()
-    bits_stored = int(ds.get("BitsStored", ds.get("BitsAllocated", 16)) or 16)
-    if photometric == "PALETTE COLOR" and samples == 1:
-        palette = read_palette(ds, is_little_endian(ds))
-        pixels = apply_palette(pixels, palette)
-        bits_stored, photometric, samples = palette.bits, "RGB", 3
+    pixels, photometric, bits_stored = _display_pixels(ds)
     # Frames from the decoded array: a damaged NumberOfFrames must not misplace pixels.
-    if pixels.ndim == (3 if samples == 3 else 2):
+    if pixels.ndim == (4 if photometric == "RGB" else 3) - 1:
         pixels = pixels[np.newaxis, ...]
-    if samples == 3 and photometric.startswith("YBR"):
-        photometric = "RGB"  # pydicom ≥ 3 converts YCbCr to RGB while decoding
     modality_lut = _modality_lut(ds)
     voi_lut = _voi_lut(ds)
     spacing, source = None, ""
@@ -279,6 +269,58 @@ def _decode(ds: Dataset) -> DicomImage:
         overlays=_overlays(ds, int(pixels.shape[0])),
     )
     return _with_functional_groups(image, ds)
+
+
+# JPEG baseline/extended: colour conversion as JPEG decoders do it (DCMTK's IJG too).
+_DECODER_CONVERTS_COLOR = frozenset({JPEGBaseline8Bit, JPEGExtended12Bit})
+
+
+def _syntax(ds: Dataset) -> UID | None:
+    syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
+    return UID(syntax) if syntax else None
+
+
+def _decoded(ds: Dataset) -> tuple[npt.NDArray[Any], str]:
+    """Pixel values as the decoder gives them and the photometric interpretation they are
+    in. Raises DecodeError."""
+    photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2")).strip()
+    syntax = _syntax(ds)
+    try:
+        native = native_pixels(ds)
+        if native is not None:
+            return native, photometric
+        if syntax is None:
+            return np.asarray(ds.pixel_array), photometric  # pydicom guesses the encoding
+        decoder = get_decoder(syntax)
+        options: dict[str, Any] = {"as_rgb": syntax in _DECODER_CONVERTS_COLOR}
+        pixels, properties = decoder.as_array(ds, **options)
+    except NotImplementedError as exc:
+        raise DecodeError(f"no decoder for transfer syntax {syntax or 'unknown'}") from exc
+    except Exception as exc:
+        raise DecodeError(
+            f"the pixel data cannot be decoded ({type(exc).__name__}: {exc})"
+        ) from exc
+    return np.asarray(pixels), str(properties.get("photometric_interpretation", photometric))
+
+
+def _display_pixels(ds: Dataset) -> tuple[npt.NDArray[Any], str, int]:
+    """Grey stored values or RGB samples, "RGB" or the grey photometric interpretation, and
+    the bits per value: palettes applied, YCbCr converted. Raises DecodeError."""
+    original = str(ds.get("PhotometricInterpretation", "MONOCHROME2")).strip()
+    pixels, photometric = _decoded(ds)
+    bits_stored = int(ds.get("BitsStored", ds.get("BitsAllocated", 16)) or 16)
+    samples = int(ds.get("SamplesPerPixel", 1) or 1)
+    if samples not in (1, 3):
+        raise DecodeError(f"images with {samples} samples per pixel are not supported")
+    if photometric == "PALETTE COLOR" and samples == 1:
+        palette = read_palette(ds, is_little_endian(ds))
+        return apply_palette(pixels, palette), "RGB", palette.bits
+    if samples == 3 and photometric in ("YBR_FULL", "YBR_FULL_422"):
+        if pixels.dtype.kind == "i":  # signed samples: chroma centred on 0
+            unsigned = np.dtype(f"u{pixels.dtype.itemsize}")
+            pixels = (pixels.astype(np.int64) + 2 ** (bits_stored - 1)).astype(unsigned)
+        pixels = ybr_to_rgb(pixels, bits_stored, subsampled=original == "YBR_FULL_422")
+    return pixels, ("RGB" if samples == 3 else photometric), bits_stored
 
 
 def _overlays(ds: Dataset, frames: int) -> tuple[Overlay, ...]:
