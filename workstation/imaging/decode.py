@@ -28,6 +28,7 @@ from workstation.imaging.color import ybr_to_rgb
 from workstation.imaging.errors import DecodeError as DecodeError
 from workstation.imaging.lut_data import Lut as Lut
 from workstation.imaging.lut_data import is_little_endian, read_lut, voi_input_signed
+from workstation.imaging.padding import read_padding
 from workstation.imaging.palette import apply_palette, read_palette
 from workstation.imaging.voi import VoiFunction, Window
 
@@ -75,6 +76,8 @@ class DicomImage:
     patient_name: str = ""
     bits_stored: int = 16
     overlays: tuple[Overlay, ...] = ()
+    # Inclusive range of stored values that are padding (PS3.3 C.7.5.1.1.2), or None.
+    padding: tuple[int, int] | None = None
     # Enhanced multi-frame (functional groups): one entry per frame, None when not given.
     frame_positions: tuple[tuple[float, float, float], ...] | None = None
     frame_rescales: tuple[tuple[float, float], ...] | None = None  # slope, intercept
@@ -267,6 +270,7 @@ def _decode(ds: Dataset) -> DicomImage:
         patient_name=str(ds.get("PatientName", "")),
         bits_stored=bits_stored,
         overlays=_overlays(ds, int(pixels.shape[0])),
+        padding=read_padding(ds) if photometric != "RGB" else None,
     )
     return _with_functional_groups(image, ds)
 
