@@ -28,6 +28,8 @@ from workstation.imaging.color import ybr_to_rgb
 from workstation.imaging.errors import DecodeError as DecodeError
 from workstation.imaging.lut_data import Lut as Lut
 from workstation.imaging.lut_data import is_little_endian, read_lut, voi_input_signed
+from workstation.imaging.overlays import Overlay as Overlay
+from workstation.imaging.overlays import read_overlays
 from workstation.imaging.padding import read_padding
 from workstation.imaging.palette import apply_palette, read_palette
 from workstation.imaging.voi import VoiFunction, Window
@@ -35,15 +37,6 @@ from workstation.imaging.voi import VoiFunction, Window
 log = logging.getLogger("workstation.imaging")
 T = TypeVar("T")
 MAX_PIXEL_BYTES = 2 * 1024**3  # refuse headers that claim more than 2 GiB of pixels
-
-
-@dataclass(frozen=True, eq=False)
-class Overlay:
-    """One overlay plane (60xx): a bit mask placed at ``origin`` (row, column; 0-based)."""
-
-    mask: npt.NDArray[np.bool_]  # frames × rows × columns of the overlay
-    origin: tuple[int, int]
-    label: str = ""
 
 
 @dataclass(frozen=True, eq=False)  # identity equality: pixel arrays do not compare
@@ -269,7 +262,7 @@ def _decode(ds: Dataset) -> DicomImage:
         institution=str(ds.get("InstitutionName", "")),
         patient_name=str(ds.get("PatientName", "")),
         bits_stored=bits_stored,
-        overlays=_overlays(ds, int(pixels.shape[0])),
+        overlays=read_overlays(ds, is_little_endian(ds), lambda: _raw_words(ds)),
         padding=read_padding(ds) if photometric != "RGB" else None,
     )
     return _with_functional_groups(image, ds)
@@ -327,23 +320,24 @@ def _display_pixels(ds: Dataset) -> tuple[npt.NDArray[Any], str, int]:
     return pixels, ("RGB" if samples == 3 else photometric), bits_stored
 
 
-def _overlays(ds: Dataset, frames: int) -> tuple[Overlay, ...]:
-    found = []
-    for group in range(0x6000, 0x6020, 2):
-        if (group, 0x3000) not in ds:
-            continue
-        try:
-            mask = np.asarray(ds.overlay_array(group), dtype=bool)
-            origin = ds.get((group, 0x0050))
-            row, col = (int(origin.value[0]) - 1, int(origin.value[1]) - 1) if origin else (0, 0)
-            label = ds.get((group, 0x1500))
-        except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
-            log.info("overlay %04x not shown: %s", group, type(exc).__name__)
-            continue
-        if mask.ndim == 2:
-            mask = mask[np.newaxis, ...]
-        found.append(Overlay(mask, (row, col), str(label.value) if label else ""))
-    return tuple(found)
+def _raw_words(ds: Dataset) -> npt.NDArray[np.unsignedinteger] | None:
+    """Native grey pixel words with every bit kept (frames × rows × columns), for overlays
+    embedded in unused high bits; None for compressed or colour data."""
+    syntax = _syntax(ds)
+    bits = int(ds.get("BitsAllocated", 0) or 0)
+    if syntax is None or syntax.is_encapsulated or bits not in (8, 16):
+        return None
+    if int(ds.get("SamplesPerPixel", 1) or 1) != 1 or "PixelData" not in ds:
+        return None
+    if bits == 8 and not syntax.is_little_endian and ds["PixelData"].VR == "OW":
+        return None  # bytes swapped in pairs; not worth it for a retired feature
+    rows, cols, frames = int(ds.Rows), int(ds.Columns), _int(ds.get("NumberOfFrames"), 1)
+    dtype = np.dtype(f"{'<' if syntax.is_little_endian else '>'}u{bits // 8}")
+    raw = ds.PixelData
+    if not isinstance(raw, bytes) or len(raw) < rows * cols * frames * dtype.itemsize:
+        return None
+    words = np.frombuffer(raw, dtype, count=rows * cols * frames)
+    return words.astype(dtype.newbyteorder("="), copy=False).reshape(frames, rows, cols)
 
 
 _MALFORMED = (AttributeError, IndexError, KeyError, OverflowError, TypeError, ValueError)
