@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+import warnings
 from pathlib import Path
 
 from workstation.imaging.decode import DecodeError, load
@@ -17,6 +19,8 @@ def _window(text: str) -> Window:
         center, width = (float(v) for v in text.split(","))
     except ValueError as exc:
         raise argparse.ArgumentTypeError("use CENTER,WIDTH, e.g. 40,400") from exc
+    if not (math.isfinite(center) and math.isfinite(width)):
+        raise argparse.ArgumentTypeError("window center and width must be numbers")
     if width < 1:
         raise argparse.ArgumentTypeError("window width must be at least 1")
     return Window(center, width)
@@ -33,13 +37,36 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("--window", type=_window, default=None, metavar="CENTER,WIDTH")
     args = parser.parse_args(argv)
     try:
-        image = load(args.input)
-        pixels = render_frame(image, args.frame, args.window)
-        write_png(args.output, pixels)
-    except (DecodeError, IndexError, OSError) as exc:
-        print(f"cannot render {args.input.name}: {exc}", file=sys.stderr)
+        _render(args.input, args.output, args.frame, args.window)
+    except Exception as exc:  # every failure is one line naming the file, never a traceback
+        print(f"cannot render {args.input.name}: {_reason(exc)}", file=sys.stderr)
         return 2
     return 0
+
+
+def _render(source: Path, target: Path, frame: int, window: Window | None) -> None:
+    """Decode ``source`` and write one frame as PNG. Raises DecodeError, IndexError (no
+    such frame), OSError, MemoryError and, for a defect of ours, anything else."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # decode logs what pydicom warns about
+        image = load(source)
+        if not 0 <= frame < image.frames:
+            raise IndexError(f"there is no frame {frame} (frames are 0 to {image.frames - 1})")
+        write_png(target, render_frame(image, frame, window))
+
+
+def _reason(exc: BaseException) -> str:
+    """The failure in one line of plain words."""
+    if isinstance(exc, DecodeError | IndexError):
+        text = str(exc)
+    elif isinstance(exc, MemoryError):
+        text = "there is not enough memory to render the image"
+    elif isinstance(exc, OSError):
+        text = f"{exc.strerror or exc} ({exc.filename})" if exc.filename else str(exc)
+    else:
+        text = f"unexpected error ({type(exc).__name__}: {exc})"
+    line = " ".join(text.split())
+    return line if len(line) <= 300 else line[:297] + "..."
 
 
 if __name__ == "__main__":

@@ -24,8 +24,11 @@ from pydicom.uid import (
     JPEGExtended12Bit,
 )
 
+from workstation.imaging.codestream import check_compressed
 from workstation.imaging.color import ybr_to_rgb
 from workstation.imaging.errors import DecodeError as DecodeError
+from workstation.imaging.limits import check_budget
+from workstation.imaging.limits import count_value as _int
 from workstation.imaging.lut_data import Lut as Lut
 from workstation.imaging.lut_data import is_little_endian, read_lut, voi_input_signed
 from workstation.imaging.overlays import Overlay as Overlay
@@ -36,7 +39,6 @@ from workstation.imaging.voi import VoiFunction, Window
 
 log = logging.getLogger("workstation.imaging")
 T = TypeVar("T")
-MAX_PIXEL_BYTES = 2 * 1024**3  # refuse headers that claim more than 2 GiB of pixels
 
 
 @dataclass(frozen=True, eq=False)  # identity equality: pixel arrays do not compare
@@ -97,22 +99,6 @@ class DicomImage:
         return int(self.pixels.shape[2])
 
 
-def _int(value: Any, default: int) -> int:
-    """An IS/US value, tolerating junk after the digits (e.g. NumberOfFrames "1A")."""
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        digits = ""
-        for char in str(value).strip():
-            if not char.isdigit():
-                break
-            digits += char
-        log.info("non-numeric integer value %r; using %s", str(value)[:16], digits or default)
-        return int(digits) if digits else default
-
-
 def _floats(value: Any) -> list[float]:
     if value is None:
         return []
@@ -144,9 +130,26 @@ def _voi_lut(ds: Dataset) -> Lut | None:
         return None
 
 
+def _window_fault(center: float, width: float, function: VoiFunction) -> str:
+    """Why a file's window cannot be used, or "" when it can (PS3.3 C.11.2.1.2)."""
+    if not (math.isfinite(center) and math.isfinite(width)):
+        return "its center or width is not a number"
+    if function is VoiFunction.LINEAR and width < 1:
+        return f"width {width:g} is below 1, which LINEAR does not allow"
+    if width <= 0:
+        return f"width {width:g} is not above 0"
+    return ""
+
+
 def _windows(ds: Dataset) -> tuple[Window, ...]:
-    centers = _floats(ds.get("WindowCenter"))
-    widths = _floats(ds.get("WindowWidth"))
+    """The file's VOI windows that the standard allows; the others are left out with a
+    logged reason (the image is still shown with the next window or the full range)."""
+    try:
+        centers = _floats(ds.get("WindowCenter"))
+        widths = _floats(ds.get("WindowWidth"))
+    except (TypeError, ValueError):
+        log.info("window center/width are not numbers; ignored")
+        return ()
     names = ds.get("WindowCenterWidthExplanation") or []
     if isinstance(names, str):
         names = [names]
@@ -156,23 +159,13 @@ def _windows(ds: Dataset) -> tuple[Window, ...]:
         function = VoiFunction.LINEAR
     out = []
     for i, (center, width) in enumerate(zip(centers, widths, strict=False)):
-        if width <= 0:
+        fault = _window_fault(center, width, function)
+        if fault:
+            log.info("window %d not used: %s", i + 1, fault)
             continue
         name = str(names[i]) if i < len(names) else ""
         out.append(Window(center, width, function, name))
     return tuple(out)
-
-
-def _check_size(ds: Dataset) -> None:
-    rows, cols = int(ds.get("Rows", 0) or 0), int(ds.get("Columns", 0) or 0)
-    frames = _int(ds.get("NumberOfFrames"), 1)
-    samples = int(ds.get("SamplesPerPixel", 1) or 1)
-    bits = int(ds.get("BitsAllocated", 16) or 16)
-    if rows <= 0 or cols <= 0:
-        raise DecodeError("the image has no size (Rows/Columns missing)")
-    claimed = rows * cols * frames * samples * max(bits, 8) // 8
-    if claimed > MAX_PIXEL_BYTES:
-        raise DecodeError(f"the image claims {rows}×{cols}×{frames} pixels, too large to open")
 
 
 def read_dataset(source: str | Path | BinaryIO) -> Dataset:
@@ -208,6 +201,8 @@ def decode(ds: Dataset) -> DicomImage:
             image = _decode(ds)
     except DecodeError:
         raise
+    except MemoryError as exc:
+        raise DecodeError("there is not enough memory to open the image") from exc
     except Exception as exc:  # lazily parsed elements fail on first access
         raise DecodeError(f"the header is malformed ({type(exc).__name__}: {exc})") from exc
     for warning in caught:
@@ -218,7 +213,8 @@ def decode(ds: Dataset) -> DicomImage:
 def _decode(ds: Dataset) -> DicomImage:
     if "PixelData" not in ds and "FloatPixelData" not in ds:
         raise DecodeError("the file has no image (no pixel data)")
-    _check_size(ds)
+    check_budget(ds)  # before any decoder allocates what the header claims
+    check_compressed(ds)
     if "NumberOfFrames" in ds:
         ds.NumberOfFrames = _int(ds.get("NumberOfFrames"), 1)  # decoders need a clean value
     pixels, photometric, bits_stored = _display_pixels(ds)
