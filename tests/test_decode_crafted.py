@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 import warnings
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -18,12 +19,18 @@ import pydicom
 import pytest
 from pydicom.dataset import Dataset
 from pydicom.encaps import encapsulate
+from pydicom.filewriter import write_file_meta_info
 from pydicom.sequence import Sequence
 from pydicom.uid import JPEG2000Lossless, RLELossless
 
 from tests.dicom_builders import image_dataset, save
 from workstation.imaging.decode import DecodeError, DicomImage, load
-from workstation.imaging.limits import PIXEL_BUDGET_BYTES, check_budget, decoded_bytes
+from workstation.imaging.limits import (
+    PIXEL_BUDGET_BYTES,
+    check_budget,
+    check_deflated,
+    decoded_bytes,
+)
 from workstation.imaging.render import render_frame
 
 pytestmark = pytest.mark.unit
@@ -228,3 +235,31 @@ def test_render_command_failures_are_one_line(
         path.write_bytes(source.read_bytes())
     line = _assert_one_line_failure(_render_command(path, *extra), name)
     assert reason in line
+
+
+def _deflate_bomb(inflated: int) -> bytes:
+    """A Part 10 file in Deflated Explicit VR Little Endian whose data set inflates to
+    ``inflated`` bytes (a private OB element of zeros)."""
+    meta = image_dataset(np.zeros((4, 4), np.uint8)).file_meta
+    meta.TransferSyntaxUID = "1.2.840.10008.1.2.1.99"
+    buffer = io.BytesIO()
+    buffer.write(b"\0" * 128 + b"DICM")
+    write_file_meta_info(buffer, meta, enforce_standard=True)
+    head = buffer.getvalue()
+    element = struct.pack("<HH2sHI", 0x0009, 0x1010, b"OB", 0, inflated)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    body = packer.compress(element) + packer.compress(b"\0" * inflated) + packer.flush()
+    return head + body
+
+
+def test_deflate_bomb_is_refused_before_inflating_in_memory() -> None:
+    bomb = _deflate_bomb(40 * 1024**2)
+    assert len(bomb) < 100_000
+    with pytest.raises(DecodeError, match="inflates to more than 16 MiB"):
+        check_deflated(io.BytesIO(bomb), limit=16 * 1024**2)
+    check_deflated(io.BytesIO(bomb), limit=64 * 1024**2)  # within the limit: fine
+    stream = io.BytesIO(bomb)
+    stream.seek(0)
+    check_deflated(stream)
+    assert stream.tell() == 0
+    assert _load(TEST_FILES / "image_dfl.dcm").frames == 1  # a real deflated file still opens

@@ -27,7 +27,7 @@ from pydicom.uid import (
 from workstation.imaging.codestream import check_compressed
 from workstation.imaging.color import ybr_to_rgb
 from workstation.imaging.errors import DecodeError as DecodeError
-from workstation.imaging.limits import check_budget
+from workstation.imaging.limits import check_budget, check_deflated
 from workstation.imaging.limits import count_value as _int
 from workstation.imaging.lut_data import Lut as Lut
 from workstation.imaging.lut_data import is_little_endian, read_lut, voi_input_signed
@@ -177,7 +177,9 @@ def read_dataset(source: str | Path | BinaryIO) -> Dataset:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            ds = dcmread(source, force=True)
+            ds = _parse(source)
+        except DecodeError:
+            raise
         except Exception as exc:  # a damaged file may fail anywhere inside the parser
             raise DecodeError(f"not a readable DICOM file ({type(exc).__name__}: {exc})") from exc
     for warning in caught:
@@ -185,10 +187,23 @@ def read_dataset(source: str | Path | BinaryIO) -> Dataset:
     return ds
 
 
+def _parse(source: str | Path | BinaryIO) -> Dataset:
+    """dcmread, after a deflated file's inflated size was bounded."""
+    if isinstance(source, str | Path):
+        with open(source, "rb") as stream:
+            check_deflated(stream)
+            return dcmread(stream, force=True)
+    check_deflated(source)
+    return dcmread(source, force=True)
+
+
 def read_dataset_header(source: BinaryIO) -> Dataset:
     """Parse only the header (up to the pixel data). Raises DecodeError."""
     try:
+        check_deflated(source)
         return dcmread(source, force=True, stop_before_pixels=True)
+    except DecodeError:
+        raise
     except Exception as exc:  # a damaged file may fail anywhere inside the parser
         raise DecodeError(f"not a readable DICOM file ({type(exc).__name__}: {exc})") from exc
 

@@ -5,7 +5,8 @@ dtype), so a crafted header cannot make us allocate gigabytes."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+import zlib
+from typing import Any, BinaryIO
 
 from pydicom.dataset import Dataset
 
@@ -86,3 +87,69 @@ def check_budget(ds: Dataset, budget: int = PIXEL_BUDGET_BYTES) -> None:
             f"the image is too large to open: {rows}×{columns} pixels × {frames} frames "
             f"need {needed // MIB:,} MiB, more than the {budget // MIB:,} MiB allowed"
         )
+
+
+DEFLATED = b"1.2.840.10008.1.2.1.99"
+INFLATED_LIMIT_BYTES = PIXEL_BUDGET_BYTES + 256 * MIB  # pixels plus a generous header
+_LONG_VRS = {
+    b"OB",
+    b"OD",
+    b"OF",
+    b"OL",
+    b"OV",
+    b"OW",
+    b"SQ",
+    b"SV",
+    b"UC",
+    b"UN",
+    b"UR",
+    b"UT",
+    b"UV",
+}
+
+
+def _dataset_start(head: bytes) -> int | None:
+    """Offset of the data set after a Part 10 preamble and file meta group (explicit VR
+    little endian, PS3.10 7.1), or None when the file does not have one."""
+    pos = 132 if head[128:132] == b"DICM" else 0
+    while pos + 8 <= len(head) and head[pos : pos + 2] == b"\x02\x00":
+        vr = head[pos + 4 : pos + 6]
+        if vr in _LONG_VRS:
+            if pos + 12 > len(head):
+                return None
+            length = int.from_bytes(head[pos + 8 : pos + 12], "little")
+            pos += 12 + length
+        else:
+            pos += 8 + int.from_bytes(head[pos + 6 : pos + 8], "little")
+    return pos if pos <= len(head) else None
+
+
+def check_deflated(stream: BinaryIO, limit: int = INFLATED_LIMIT_BYTES) -> None:
+    """For a Deflated Explicit VR Little Endian file, inflate it once without keeping the
+    output and refuse it when it would exceed ``limit`` bytes (pydicom inflates the whole
+    data set in memory at once). Leaves ``stream`` where it was. Raises DecodeError."""
+    start = stream.tell()
+    try:
+        head = stream.read(65536)
+        if DEFLATED not in head[:4096]:
+            return
+        offset = _dataset_start(head)
+        if offset is None:
+            return  # let the parser say what is wrong
+        stream.seek(start + offset)
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        total = 0
+        while chunk := stream.read(1 << 20):
+            while chunk:
+                total += len(inflater.decompress(chunk, 1 << 24))
+                chunk = inflater.unconsumed_tail
+                if total > limit:
+                    raise DecodeError(
+                        f"the deflated file inflates to more than {limit // MIB:,} MiB"
+                    )
+            if inflater.eof:
+                break
+    except zlib.error:
+        return  # a damaged stream: the parser reports it
+    finally:
+        stream.seek(start)
