@@ -122,6 +122,13 @@ def _check_size(found: tuple[int, int, int], expected: tuple[int, int, int], ind
         )
 
 
+def _check_count(found: int, expected: int) -> None:
+    if found < expected:
+        raise DecodeError(
+            f"the compressed pixel data hold {found} frames, the header says {expected}"
+        )
+
+
 def check_compressed(ds: Dataset) -> None:
     """Bound what a native decoder would allocate for each compressed frame of ``ds``;
     nothing to check for native pixel data. Raises DecodeError."""
@@ -133,8 +140,10 @@ def check_compressed(ds: Dataset) -> None:
     frames = count_value(ds.get("NumberOfFrames"), 1)
     if syntax == RLELossless:
         segments = samples * max(count_value(ds.get("BitsAllocated"), 8) // 8, 1)
-        for index, frame in enumerate(_frames(ds, frames)):
-            _check_rle(frame, index, rows * columns, segments)
+        found = 0
+        for found, frame in enumerate(_frames(ds, frames), 1):
+            _check_rle(frame, found - 1, rows * columns, segments)
+        _check_count(found, frames)
         return
     if syntax in JPEG_SYNTAXES or syntax in JPEGLSTransferSyntaxes:
         size = _jpeg_size
@@ -142,5 +151,7 @@ def check_compressed(ds: Dataset) -> None:
         size = _j2k_size
     else:
         return  # no decoder of ours reads it; pydicom says so
-    for index, frame in enumerate(_frames(ds, frames)):
-        _check_size(size(frame), (rows, columns, samples), index)
+    found = 0
+    for found, frame in enumerate(_frames(ds, frames), 1):
+        _check_size(size(frame), (rows, columns, samples), found - 1)
+    _check_count(found, frames)

@@ -180,6 +180,10 @@ def read_dataset(source: str | Path | BinaryIO) -> Dataset:
             ds = _parse(source)
         except DecodeError:
             raise
+        except MemoryError as exc:  # a damaged length asks for more than memory holds
+            raise DecodeError(
+                "not a readable DICOM file (an element claims too many bytes)"
+            ) from exc
         except Exception as exc:  # a damaged file may fail anywhere inside the parser
             raise DecodeError(f"not a readable DICOM file ({type(exc).__name__}: {exc})") from exc
     for warning in caught:
