@@ -49,17 +49,21 @@ def _load(path: Path | io.BytesIO) -> DicomImage:
 # test process may have threads).
 LIMITED_MAIN = (
     "import resource, runpy, sys; "
-    f"resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, {ADDRESS_SPACE})); "
+    "limit = int(sys.argv.pop(1)); "
+    "resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); "
     "sys.argv[0] = 'workstation'; "
     "runpy.run_module('workstation', run_name='__main__', alter_sys=True)"
 )
 
 
-def _render_command(path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """``python -m workstation render`` in a child with a 2 GiB address space."""
+def _render_command(
+    path: Path, *extra: str, address_space: int = ADDRESS_SPACE
+) -> subprocess.CompletedProcess[str]:
+    """``python -m workstation render`` in a child with a bounded address space."""
     target = path.with_suffix(".png")
+    command = [sys.executable, "-c", LIMITED_MAIN, str(address_space)]
     return subprocess.run(
-        [sys.executable, "-c", LIMITED_MAIN, "render", str(path), str(target), *extra],
+        [*command, "render", str(path), str(target), *extra],
         capture_output=True,
         text=True,
         check=False,
@@ -127,11 +131,13 @@ def test_rle_bomb_claiming_12000_squared_is_refused_before_decoding(tmp_path: Pa
 
 
 def test_rle_bomb_claiming_46340_squared_does_not_abort(tmp_path: Path) -> None:
-    # pylibjpeg-rle aborts the whole process when it cannot allocate 46340² bytes.
+    # pylibjpeg-rle aborts the whole process when it cannot allocate 46340² bytes: it did
+    # so here within a 4 GiB address space before the budget was checked first.
     path = _rle_bomb(tmp_path, 46340, 2_000_000)
     with pytest.raises(DecodeError, match="too large"):
         _load(path)
-    line = _assert_one_line_failure(_render_command(path), path.name)
+    result = _render_command(path, address_space=4 * 1024**3)
+    line = _assert_one_line_failure(result, path.name)
     assert "MiB" in line
 
 
