@@ -283,7 +283,8 @@ def _decode(ds: Dataset) -> DicomImage:
     return _with_functional_groups(image, ds)
 
 
-# JPEG baseline/extended: colour conversion as JPEG decoders do it (DCMTK's IJG too).
+# JPEG baseline/extended: pydicom's rounded BT.601 conversion, as IJG rounds it (DCMTK lets
+# IJG convert JPEG); other syntaxes give YCbCr to color.ybr_to_rgb (DCMTK's arithmetic).
 _DECODER_CONVERTS_COLOR = frozenset({JPEGBaseline8Bit, JPEGExtended12Bit})
 
 
@@ -319,11 +320,11 @@ def _display_pixels(ds: Dataset) -> tuple[npt.NDArray[Any], str, int]:
     """Grey stored values or RGB samples, "RGB" or the grey photometric interpretation, and
     the bits per value: palettes applied, YCbCr converted. Raises DecodeError."""
     original = str(ds.get("PhotometricInterpretation", "MONOCHROME2")).strip()
-    pixels, photometric = _decoded(ds)
-    bits_stored = int(ds.get("BitsStored", ds.get("BitsAllocated", 16)) or 16)
     samples = int(ds.get("SamplesPerPixel", 1) or 1)
     if samples not in (1, 3):
         raise DecodeError(f"images with {samples} samples per pixel are not supported")
+    pixels, photometric = _decoded(ds)
+    bits_stored = int(ds.get("BitsStored", ds.get("BitsAllocated", 16)) or 16)
     if photometric == "PALETTE COLOR" and samples == 1:
         palette = read_palette(ds, is_little_endian(ds))
         return apply_palette(pixels, palette), "RGB", palette.bits
