@@ -19,7 +19,7 @@ from tests.conformance.corpus import Case, cases
 from tests.test_render_vs_dcmtk import read_pnm
 from ui.snapshot import grey_if_neutral, qimage_pixels, snapshot
 from ui.viewer import ImageViewer
-from workstation.imaging.decode import DecodeError, DicomImage, load
+from workstation.imaging.decode import DicomImage, load
 from workstation.imaging.display import render_frame
 from workstation.imaging.downsample import area_downsample
 from workstation.imaging.voi import Window
@@ -27,21 +27,6 @@ from workstation.imaging.voi import Window
 DCMJ2PNM = shutil.which("dcmj2pnm")
 CASES = {case.name: case for case in cases()}
 FRAMES = [(name, frame) for name, case in CASES.items() for frame in case.frames]
-# Decoder fixes under way in the same change (OW LUT data, big-endian palettes and overlays,
-# overlay frame origin, YBR rounding): each listed case must still fail, so the list
-# shrinks as they land and cannot hide a regression. It must be empty when issue 14 closes.
-PENDING_DECODER_FIXES = {
-    "voi_lut_8bit_ow", "voi_lut_12bit_ow", "voi_lut_16bit_ow", "modality_lut_ow",
-    "overlay_frame2_only-f0", "overlay_frame2_only-f2", "palette_segmented", "ybr_full",
-    "voi_lut_8bit_ow_big_endian", "voi_lut_12bit_ow_big_endian", "voi_lut_16bit_ow_big_endian",
-    "modality_lut_ow_big_endian", "overlay_single_big_endian", "overlay_multiframe_big_endian",
-    "overlay_frame2_only_big_endian", "palette_8bit_big_endian", "palette_16bit_big_endian",
-    "palette_segmented_big_endian", "ybr_full_big_endian",
-    "voi_lut_8bit_us_implicit", "voi_lut_8bit_ow_implicit", "voi_lut_12bit_us_implicit",
-    "voi_lut_12bit_ow_implicit", "voi_lut_16bit_us_implicit", "voi_lut_16bit_ow_implicit",
-    "voi_lut_signed_implicit", "modality_lut_us_implicit", "modality_lut_ow_implicit",
-    "palette_segmented_implicit",
-}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -74,15 +59,9 @@ def _worst(a: npt.NDArray[np.uint8], b: npt.NDArray[np.uint8]) -> int:
 @pytest.mark.parametrize(("name", "frame"), FRAMES, ids=[f"{n}-f{f}" for n, f in FRAMES])
 def test_render_equals_dcmtk(corpus: dict[str, Path], name: str, frame: int) -> None:
     case = CASES[name]
-    if {name, f"{name}-f{frame}"} & PENDING_DECODER_FIXES:
-        with pytest.raises((AssertionError, DecodeError)):
-            assert (
-                _worst(render_frame(_load(corpus[name]), frame), _dcmtk(case, corpus[name], frame))
-                <= case.tolerance
-            )
-        return
     ours = render_frame(_load(corpus[name]), frame)
-    reference = _dcmtk(case, corpus[name], frame)
+    shown_to_dcmtk = case.write(corpus[name].parent, reference=True) if case.twin else corpus[name]
+    reference = _dcmtk(case, shown_to_dcmtk, frame)
     assert _worst(ours, reference) <= case.tolerance
 
 
@@ -91,8 +70,6 @@ def test_render_equals_dcmtk(corpus: dict[str, Path], name: str, frame: int) -> 
 def test_screen_equals_render(qtbot: QtBot, corpus: dict[str, Path], name: str, frame: int) -> None:
     viewer = ImageViewer()
     qtbot.addWidget(viewer)
-    if {name, f"{name}-f{frame}"} & PENDING_DECODER_FIXES:
-        return  # checked once the decoder reads the file (see above)
     image = _load(corpus[name])
     shown = snapshot(viewer, image, frame)
     assert np.array_equal(shown, render_frame(image, frame))

@@ -40,9 +40,10 @@ from workstation.imaging.display import (
     apply_grey_lut,
     colour_frame,
     default_voi,
+    frame_auto_window,
+    frame_full_range,
     grey_lut,
     grey_of,
-    modality_values,
     overlay_plane,
     presentation_inverts,
     to_modality,
@@ -57,10 +58,11 @@ from workstation.imaging.geometry import (
     plane_name,
 )
 from workstation.imaging.marks import Mark, MarkKind, MarkStore, Point, SliceKey
+from workstation.imaging.padding import padding_mask
 from workstation.imaging.presets import DEFAULT_PRESETS, WindowPreset, presets_for
 from workstation.imaging.roi import angle_degrees, region_stats
 from workstation.imaging.view_transform import ViewTransform
-from workstation.imaging.voi import Window, auto_window, full_range_window
+from workstation.imaging.voi import Window
 
 
 @dataclass(frozen=True, eq=False)
@@ -563,8 +565,11 @@ class ImageViewer(QWidget):
         if isinstance(choice, Window):
             self.set_window(choice)
         elif current is not None and not current.image.is_color:
-            values = modality_values(current.image, current.frame)
-            self.set_window(auto_window(values) if choice == "auto" else full_range_window(values))
+            image, frame = current.image, current.frame
+            auto = choice == "auto"
+            self.set_window(
+                frame_auto_window(image, frame) if auto else frame_full_range(image, frame)
+            )
 
     # --- display ---------------------------------------------------------------------------
     def current(self) -> Slice | None:
@@ -577,7 +582,7 @@ class ImageViewer(QWidget):
             return
         image = current.image
         if self.fallback_window is None and not image.is_color:
-            self.fallback_window = full_range_window(modality_values(image, current.frame))
+            self.fallback_window = frame_full_range(image, current.frame)
         self._render()
         if fit:
             self._apply_transform()
@@ -606,9 +611,7 @@ class ImageViewer(QWidget):
             return voi
         current = self.current()
         assert current is not None
-        return self.fallback_window or full_range_window(
-            modality_values(current.image, current.frame)
-        )
+        return self.fallback_window or frame_full_range(current.image, current.frame)
 
     def _render(self) -> None:
         """Draw the slice through the core's display chain: stored values reduced to screen
@@ -978,6 +981,7 @@ class ImageViewer(QWidget):
             image.pixel_spacing,
             ellipse=kind is MarkKind.ELLIPSE,
             convert=lambda block: to_modality(image, frame, block),
+            exclude=padding_mask(image, frame),  # outside the field of view is not tissue
         )
         if stats is None:
             return ""

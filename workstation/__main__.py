@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from workstation.cli_args import parse_window
 from workstation.imaging.decode import DecodeError, load
 from workstation.imaging.display import render_frame
 from workstation.imaging.png import write_png
+from workstation.imaging.voi import Window
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,13 +25,36 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("--window", type=parse_window, default=None, metavar="CENTER,WIDTH")
     args = parser.parse_args(argv)
     try:
-        image = load(args.input)
-        pixels = render_frame(image, args.frame, args.window)
-        write_png(args.output, pixels)
-    except (DecodeError, IndexError, OSError) as exc:
-        print(f"cannot render {args.input.name}: {exc}", file=sys.stderr)
+        _render(args.input, args.output, args.frame, args.window)
+    except Exception as exc:  # every failure is one line naming the file, never a traceback
+        print(f"cannot render {args.input.name}: {_reason(exc)}", file=sys.stderr)
         return 2
     return 0
+
+
+def _render(source: Path, target: Path, frame: int, window: Window | None) -> None:
+    """Decode ``source`` and write one frame as PNG. Raises DecodeError, IndexError (no
+    such frame), OSError, MemoryError and, for a defect of ours, anything else."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # decode logs what pydicom warns about
+        image = load(source)
+        if not 0 <= frame < image.frames:
+            raise IndexError(f"there is no frame {frame} (frames are 0 to {image.frames - 1})")
+        write_png(target, render_frame(image, frame, window))
+
+
+def _reason(exc: BaseException) -> str:
+    """The failure in one line of plain words."""
+    if isinstance(exc, DecodeError | IndexError):
+        text = str(exc)
+    elif isinstance(exc, MemoryError):
+        text = "there is not enough memory to render the image"
+    elif isinstance(exc, OSError):
+        text = f"{exc.strerror or exc} ({exc.filename})" if exc.filename else str(exc)
+    else:
+        text = f"unexpected error ({type(exc).__name__}: {exc})"
+    line = " ".join(text.split())
+    return line if len(line) <= 300 else line[:297] + "..."
 
 
 if __name__ == "__main__":

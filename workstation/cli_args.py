@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from workstation.imaging.voi import Window
 
@@ -16,6 +17,8 @@ def parse_window(text: str) -> Window:
         center, width = (float(v) for v in text.split(","))
     except ValueError as exc:
         raise argparse.ArgumentTypeError("use CENTER,WIDTH, e.g. 40,400") from exc
+    if not (math.isfinite(center) and math.isfinite(width)):
+        raise argparse.ArgumentTypeError("window center and width must be numbers")
     if width < 1:
         raise argparse.ArgumentTypeError("window width must be at least 1")
     return Window(center, width)

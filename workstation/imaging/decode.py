@@ -14,39 +14,33 @@ import numpy as np
 import numpy.typing as npt
 from pydicom import dcmread
 from pydicom.dataset import Dataset
-from pydicom.pixels.processing import apply_color_lut
+from pydicom.pixels.decoders.base import get_decoder
 from pydicom.sequence import Sequence
-from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
+from pydicom.uid import (
+    UID,
+    ExplicitVRLittleEndian,
+    ImplicitVRLittleEndian,
+    JPEGBaseline8Bit,
+    JPEGExtended12Bit,
+)
 
 from workstation.imaging import calibration as cal
+from workstation.imaging.codestream import check_compressed
+from workstation.imaging.color import ybr_to_rgb
+from workstation.imaging.errors import DecodeError as DecodeError
+from workstation.imaging.limits import check_budget, check_deflated
+from workstation.imaging.limits import count_value as _int
+from workstation.imaging.lut_data import Lut as Lut
+from workstation.imaging.lut_data import is_little_endian, read_lut, voi_input_signed
 from workstation.imaging.names import display_texts
+from workstation.imaging.overlays import Overlay as Overlay
+from workstation.imaging.overlays import read_overlays
+from workstation.imaging.padding import read_padding
+from workstation.imaging.palette import apply_palette, read_palette
 from workstation.imaging.voi import PresentationLutShape, VoiFunction, Window
 
 log = logging.getLogger("workstation.imaging")
 T = TypeVar("T")
-MAX_PIXEL_BYTES = 2 * 1024**3  # refuse headers that claim more than 2 GiB of pixels
-
-
-class DecodeError(Exception):
-    """The file cannot be shown; the message says why in plain words."""
-
-
-@dataclass(frozen=True, eq=False)  # identity equality: LUT arrays do not compare
-class Lut:
-    """A LUT Sequence item: entries and the first stored value mapped."""
-
-    data: npt.NDArray[np.int64]
-    first_mapped: int
-    bits: int = 16  # bits per entry (third value of the LUT Descriptor)
-
-
-@dataclass(frozen=True, eq=False)
-class Overlay:
-    """One overlay plane (60xx): a bit mask placed at ``origin`` (row, column; 0-based)."""
-
-    mask: npt.NDArray[np.bool_]  # frames × rows × columns of the overlay
-    origin: tuple[int, int]
-    label: str = ""
 
 
 @dataclass(frozen=True, eq=False)  # identity equality: pixel arrays do not compare
@@ -79,6 +73,8 @@ class DicomImage:
     patient_name: str = ""  # display text (names.person_name_display): "张三", "ZHANG SAN"
     bits_stored: int = 16
     overlays: tuple[Overlay, ...] = ()
+    # Inclusive range of stored values that are padding (PS3.3 C.7.5.1.1.2), or None.
+    padding: tuple[int, int] | None = None
     # Enhanced multi-frame (functional groups): one entry per frame, None when not given.
     frame_positions: tuple[tuple[float, float, float], ...] | None = None
     frame_rescales: tuple[tuple[float, float], ...] | None = None  # slope, intercept
@@ -130,22 +126,6 @@ class DicomImage:
         return int(self.pixels.shape[2])
 
 
-def _int(value: Any, default: int) -> int:
-    """An IS/US value, tolerating junk after the digits (e.g. NumberOfFrames "1A")."""
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        digits = ""
-        for char in str(value).strip():
-            if not char.isdigit():
-                break
-            digits += char
-        log.info("non-numeric integer value %r; using %s", str(value)[:16], digits or default)
-        return int(digits) if digits else default
-
-
 def _floats(value: Any) -> list[float]:
     if value is None:
         return []
@@ -154,22 +134,49 @@ def _floats(value: Any) -> list[float]:
     return [float(v) for v in value]
 
 
-def _lut(item: Dataset, bits_stored: int) -> Lut | None:
-    try:
-        descriptor = item.LUTDescriptor
-        data = np.asarray(item.LUTData, dtype=np.int64)
-    except AttributeError:
+def _modality_lut(ds: Dataset) -> Lut | None:
+    """The Modality LUT Sequence's LUT; its input is the stored values, signed when the
+    pixels are. Raises DecodeError for a broken LUT: without it the values have no units."""
+    items = _items(ds, "ModalityLUTSequence")
+    if not items:
         return None
-    first = int(descriptor[1])
-    if int(descriptor[1]) >= 2**15 and bits_stored <= 16:
-        first -= 2**16  # signed first mapped value (PS3.3 C.11.1.1)
-    bits = int(descriptor[2]) if len(descriptor) > 2 and int(descriptor[2]) > 0 else 16
-    return Lut(data, first, bits)
+    signed = int(ds.get("PixelRepresentation", 0) or 0) == 1
+    return read_lut(items[0], is_little_endian(ds), signed, "Modality LUT")
+
+
+def _voi_lut(ds: Dataset) -> Lut | None:
+    """The VOI LUT Sequence's first LUT; a broken one is left out (logged), since a window
+    or the full range still shows the image."""
+    items = _items(ds, "VOILUTSequence")
+    if not items:
+        return None
+    try:
+        return read_lut(items[0], is_little_endian(ds), voi_input_signed(ds), "VOI LUT")
+    except DecodeError as exc:
+        log.info("VOI LUT not used: %s", exc)
+        return None
+
+
+def _window_fault(center: float, width: float, function: VoiFunction) -> str:
+    """Why a file's window cannot be used, or "" when it can (PS3.3 C.11.2.1.2)."""
+    if not (math.isfinite(center) and math.isfinite(width)):
+        return "its center or width is not a number"
+    if function is VoiFunction.LINEAR and width < 1:
+        return f"width {width:g} is below 1, which LINEAR does not allow"
+    if width <= 0:
+        return f"width {width:g} is not above 0"
+    return ""
 
 
 def _windows(ds: Dataset) -> tuple[Window, ...]:
-    centers = _floats(ds.get("WindowCenter"))
-    widths = _floats(ds.get("WindowWidth"))
+    """The file's VOI windows that the standard allows; the others are left out with a
+    logged reason (the image is still shown with the next window or the full range)."""
+    try:
+        centers = _floats(ds.get("WindowCenter"))
+        widths = _floats(ds.get("WindowWidth"))
+    except (TypeError, ValueError):
+        log.info("window center/width are not numbers; ignored")
+        return ()
     names = ds.get("WindowCenterWidthExplanation") or []
     if isinstance(names, str):
         names = [names]
@@ -179,7 +186,9 @@ def _windows(ds: Dataset) -> tuple[Window, ...]:
         function = VoiFunction.LINEAR
     out = []
     for i, (center, width) in enumerate(zip(centers, widths, strict=False)):
-        if width <= 0:
+        fault = _window_fault(center, width, function)
+        if fault:
+            log.info("window %d not used: %s", i + 1, fault)
             continue
         name = str(names[i]) if i < len(names) else ""
         out.append(Window(center, width, function, name))
@@ -195,18 +204,6 @@ def _presentation_shape(ds: Dataset) -> PresentationLutShape | None:
         return None
 
 
-def _check_size(ds: Dataset) -> None:
-    rows, cols = int(ds.get("Rows", 0) or 0), int(ds.get("Columns", 0) or 0)
-    frames = _int(ds.get("NumberOfFrames"), 1)
-    samples = int(ds.get("SamplesPerPixel", 1) or 1)
-    bits = int(ds.get("BitsAllocated", 16) or 16)
-    if rows <= 0 or cols <= 0:
-        raise DecodeError("the image has no size (Rows/Columns missing)")
-    claimed = rows * cols * frames * samples * max(bits, 8) // 8
-    if claimed > MAX_PIXEL_BYTES:
-        raise DecodeError(f"the image claims {rows}×{cols}×{frames} pixels, too large to open")
-
-
 def read_dataset(source: str | Path | BinaryIO) -> Dataset:
     """Parse a DICOM file. Raises DecodeError with a plain message.
 
@@ -216,7 +213,13 @@ def read_dataset(source: str | Path | BinaryIO) -> Dataset:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            ds = dcmread(source, force=True)
+            ds = _parse(source)
+        except DecodeError:
+            raise
+        except MemoryError as exc:  # a damaged length asks for more than memory holds
+            raise DecodeError(
+                "not a readable DICOM file (an element claims too many bytes)"
+            ) from exc
         except Exception as exc:  # a damaged file may fail anywhere inside the parser
             raise DecodeError(f"not a readable DICOM file ({type(exc).__name__}: {exc})") from exc
     for warning in caught:
@@ -224,10 +227,23 @@ def read_dataset(source: str | Path | BinaryIO) -> Dataset:
     return ds
 
 
+def _parse(source: str | Path | BinaryIO) -> Dataset:
+    """dcmread, after a deflated file's inflated size was bounded."""
+    if isinstance(source, str | Path):
+        with open(source, "rb") as stream:
+            check_deflated(stream)
+            return dcmread(stream, force=True)
+    check_deflated(source)
+    return dcmread(source, force=True)
+
+
 def read_dataset_header(source: BinaryIO) -> Dataset:
     """Parse only the header (up to the pixel data). Raises DecodeError."""
     try:
+        check_deflated(source)
         return dcmread(source, force=True, stop_before_pixels=True)
+    except DecodeError:
+        raise
     except Exception as exc:  # a damaged file may fail anywhere inside the parser
         raise DecodeError(f"not a readable DICOM file ({type(exc).__name__}: {exc})") from exc
 
@@ -240,6 +256,8 @@ def decode(ds: Dataset) -> DicomImage:
             image = _decode(ds)
     except DecodeError:
         raise
+    except MemoryError as exc:
+        raise DecodeError("there is not enough memory to open the image") from exc
     except Exception as exc:  # lazily parsed elements fail on first access
         raise DecodeError(f"the header is malformed ({type(exc).__name__}: {exc})") from exc
     for warning in caught:
@@ -250,38 +268,16 @@ def decode(ds: Dataset) -> DicomImage:
 def _decode(ds: Dataset) -> DicomImage:
     if "PixelData" not in ds and "FloatPixelData" not in ds:
         raise DecodeError("the file has no image (no pixel data)")
-    _check_size(ds)
+    check_budget(ds)  # before any decoder allocates what the header claims
+    check_compressed(ds)
     if "NumberOfFrames" in ds:
         ds.NumberOfFrames = _int(ds.get("NumberOfFrames"), 1)  # decoders need a clean value
-    try:
-        native = native_pixels(ds)
-        pixels = native if native is not None else np.asarray(ds.pixel_array)
-    except NotImplementedError as exc:
-        syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "unknown")
-        raise DecodeError(f"no decoder for transfer syntax {syntax}") from exc
-    except Exception as exc:
-        raise DecodeError(
-            f"the pixel data cannot be decoded ({type(exc).__name__}: {exc})"
-        ) from exc
-    samples = int(ds.get("SamplesPerPixel", 1) or 1)
-    photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2")).strip()
-    bits_stored = int(ds.get("BitsStored", ds.get("BitsAllocated", 16)) or 16)
-    if photometric == "PALETTE COLOR" and samples == 1:
-        descriptor = ds.get("RedPaletteColorLookupTableDescriptor") or [0, 0, 16]
-        pixels = np.asarray(apply_color_lut(pixels, ds))
-        bits_stored = int(descriptor[2]) if int(descriptor[2]) in (8, 16) else 16
-        photometric, samples = "RGB", 3
+    pixels, photometric, bits_stored = _display_pixels(ds)
     # Frames from the decoded array: a damaged NumberOfFrames must not misplace pixels.
-    if pixels.ndim == (3 if samples == 3 else 2):
+    if pixels.ndim == (4 if photometric == "RGB" else 3) - 1:
         pixels = pixels[np.newaxis, ...]
-    if samples == 3 and photometric.startswith("YBR"):
-        photometric = "RGB"  # pydicom ≥ 3 converts YCbCr to RGB while decoding
-    modality_lut = None
-    if "ModalityLUTSequence" in ds and len(ds.ModalityLUTSequence):
-        modality_lut = _lut(ds.ModalityLUTSequence[0], bits_stored)
-    voi_lut = None
-    if "VOILUTSequence" in ds and len(ds.VOILUTSequence):
-        voi_lut = _lut(ds.VOILUTSequence[0], bits_stored)
+    modality_lut = _modality_lut(ds)
+    voi_lut = _voi_lut(ds)
     spacing, source = None, ""
     for keyword in ("PixelSpacing", "ImagerPixelSpacing"):
         values = _floats(ds.get(keyword))
@@ -318,7 +314,8 @@ def _decode(ds: Dataset) -> DicomImage:
         institution=texts.institution,
         patient_name=texts.patient_name,
         bits_stored=bits_stored,
-        overlays=_overlays(ds, int(pixels.shape[0])),
+        overlays=read_overlays(ds, is_little_endian(ds), lambda: _raw_words(ds)),
+        padding=read_padding(ds) if photometric != "RGB" else None,
         study_description=texts.study_description,
         charset_undeclared=texts.charset_undeclared,
         imager_pixel_spacing=cal.imager_pixel_spacing(ds),
@@ -329,23 +326,77 @@ def _decode(ds: Dataset) -> DicomImage:
     return _with_functional_groups(image, ds)
 
 
-def _overlays(ds: Dataset, frames: int) -> tuple[Overlay, ...]:
-    found = []
-    for group in range(0x6000, 0x6020, 2):
-        if (group, 0x3000) not in ds:
-            continue
-        try:
-            mask = np.asarray(ds.overlay_array(group), dtype=bool)
-            origin = ds.get((group, 0x0050))
-            row, col = (int(origin.value[0]) - 1, int(origin.value[1]) - 1) if origin else (0, 0)
-            label = ds.get((group, 0x1500))
-        except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
-            log.info("overlay %04x not shown: %s", group, type(exc).__name__)
-            continue
-        if mask.ndim == 2:
-            mask = mask[np.newaxis, ...]
-        found.append(Overlay(mask, (row, col), str(label.value) if label else ""))
-    return tuple(found)
+# JPEG baseline/extended: pydicom's rounded BT.601 conversion, as IJG rounds it (DCMTK lets
+# IJG convert JPEG); other syntaxes give YCbCr to color.ybr_to_rgb (DCMTK's arithmetic).
+_DECODER_CONVERTS_COLOR = frozenset({JPEGBaseline8Bit, JPEGExtended12Bit})
+
+
+def _syntax(ds: Dataset) -> UID | None:
+    syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
+    return UID(syntax) if syntax else None
+
+
+def _decoded(ds: Dataset) -> tuple[npt.NDArray[Any], str]:
+    """Pixel values as the decoder gives them and the photometric interpretation they are
+    in. Raises DecodeError."""
+    photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2")).strip()
+    syntax = _syntax(ds)
+    try:
+        native = native_pixels(ds)
+        if native is not None:
+            return native, photometric
+        if syntax is None:
+            return np.asarray(ds.pixel_array), photometric  # pydicom guesses the encoding
+        decoder = get_decoder(syntax)
+        options: dict[str, Any] = {"as_rgb": syntax in _DECODER_CONVERTS_COLOR}
+        pixels, properties = decoder.as_array(ds, **options)
+    except NotImplementedError as exc:
+        raise DecodeError(f"no decoder for transfer syntax {syntax or 'unknown'}") from exc
+    except Exception as exc:
+        raise DecodeError(
+            f"the pixel data cannot be decoded ({type(exc).__name__}: {exc})"
+        ) from exc
+    return np.asarray(pixels), str(properties.get("photometric_interpretation", photometric))
+
+
+def _display_pixels(ds: Dataset) -> tuple[npt.NDArray[Any], str, int]:
+    """Grey stored values or RGB samples, "RGB" or the grey photometric interpretation, and
+    the bits per value: palettes applied, YCbCr converted. Raises DecodeError."""
+    original = str(ds.get("PhotometricInterpretation", "MONOCHROME2")).strip()
+    samples = int(ds.get("SamplesPerPixel", 1) or 1)
+    if samples not in (1, 3):
+        raise DecodeError(f"images with {samples} samples per pixel are not supported")
+    pixels, photometric = _decoded(ds)
+    bits_stored = int(ds.get("BitsStored", ds.get("BitsAllocated", 16)) or 16)
+    if photometric == "PALETTE COLOR" and samples == 1:
+        palette = read_palette(ds, is_little_endian(ds))
+        return apply_palette(pixels, palette), "RGB", palette.bits
+    if samples == 3 and photometric in ("YBR_FULL", "YBR_FULL_422"):
+        if pixels.dtype.kind == "i":  # signed samples: chroma centred on 0
+            unsigned = np.dtype(f"u{pixels.dtype.itemsize}")
+            pixels = (pixels.astype(np.int64) + 2 ** (bits_stored - 1)).astype(unsigned)
+        pixels = ybr_to_rgb(pixels, bits_stored, subsampled=original == "YBR_FULL_422")
+    return pixels, ("RGB" if samples == 3 else photometric), bits_stored
+
+
+def _raw_words(ds: Dataset) -> npt.NDArray[np.unsignedinteger] | None:
+    """Native grey pixel words with every bit kept (frames × rows × columns), for overlays
+    embedded in unused high bits; None for compressed or colour data."""
+    syntax = _syntax(ds)
+    bits = int(ds.get("BitsAllocated", 0) or 0)
+    if syntax is None or syntax.is_encapsulated or bits not in (8, 16):
+        return None
+    if int(ds.get("SamplesPerPixel", 1) or 1) != 1 or "PixelData" not in ds:
+        return None
+    if bits == 8 and not syntax.is_little_endian and ds["PixelData"].VR == "OW":
+        return None  # bytes swapped in pairs; not worth it for a retired feature
+    rows, cols, frames = int(ds.Rows), int(ds.Columns), _int(ds.get("NumberOfFrames"), 1)
+    dtype = np.dtype(f"{'<' if syntax.is_little_endian else '>'}u{bits // 8}")
+    raw = ds.PixelData
+    if not isinstance(raw, bytes) or len(raw) < rows * cols * frames * dtype.itemsize:
+        return None
+    words = np.frombuffer(raw, dtype, count=rows * cols * frames)
+    return words.astype(dtype.newbyteorder("="), copy=False).reshape(frames, rows, cols)
 
 
 _MALFORMED = (AttributeError, IndexError, KeyError, OverflowError, TypeError, ValueError)

@@ -20,11 +20,13 @@ import numpy.typing as npt
 
 from workstation.imaging.decode import DicomImage, Lut
 from workstation.imaging.frames import frame_rescale, frame_windows
+from workstation.imaging.padding import padding_mask
 from workstation.imaging.voi import (
     FloatArray,
     PresentationLutShape,
     Window,
     apply_window,
+    auto_window,
     full_range_window,
     lut_lookup,
     rescale,
@@ -77,7 +79,18 @@ def default_voi(image: DicomImage, frame: int = 0) -> Voi:
     if image.voi_lut is not None:
         return image.voi_lut
     windows = frame_windows(image, frame)
-    return windows[0] if windows else full_range_window(modality_values(image, frame))
+    return windows[0] if windows else frame_full_range(image, frame)
+
+
+def frame_full_range(image: DicomImage, frame: int = 0) -> Window:
+    """The full range of a grey frame's modality values, padding left out (a CT's −3024 HU
+    outside the field of view must not flatten the contrast). Raises IndexError."""
+    return full_range_window(modality_values(image, frame), padding_mask(image, frame))
+
+
+def frame_auto_window(image: DicomImage, frame: int = 0) -> Window:
+    """The 1st–99th percentile window of a grey frame, padding left out. Raises IndexError."""
+    return auto_window(modality_values(image, frame), exclude=padding_mask(image, frame))
 
 
 def voi_display(values: npt.ArrayLike, voi: Voi) -> FloatArray:
@@ -153,9 +166,9 @@ def overlay_masks(image: DicomImage, frame: int) -> list[tuple[npt.NDArray[np.bo
     """The overlay planes (60xx) that apply to ``frame``: (mask, top row, left column)."""
     found = []
     for overlay in image.overlays:
-        mask = overlay.mask[min(frame, overlay.mask.shape[0] - 1)]
-        top, left = overlay.origin
-        found.append((mask, top, left))
+        mask = overlay.frame_mask(frame)  # None: the overlay belongs to other frames
+        if mask is not None:
+            found.append((mask, *overlay.origin))
     return found
 
 

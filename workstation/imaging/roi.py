@@ -18,8 +18,9 @@ class RegionStats:
     sd: float
     minimum: float
     maximum: float
-    pixels: int
-    area_mm2: float | None  # None when the image is uncalibrated
+    pixels: int  # pixels the statistics count (padding left out)
+    area_mm2: float | None  # the region's area, padding included; None when uncalibrated
+    excluded: int = 0  # pixels inside the region left out as padding
 
 
 def region_stats(
@@ -28,12 +29,18 @@ def region_stats(
     spacing_mm: tuple[float, float] | None,
     ellipse: bool = True,
     convert: Callable[[npt.NDArray[Any]], npt.NDArray[Any]] | None = None,
+    exclude: npt.NDArray[np.bool_] | None = None,
 ) -> RegionStats | None:
     """Stats of ``values`` (rows × columns) inside the box (x, y, width, height in mm from
     the image's top-left corner; pixels when ``spacing_mm`` is None), in modality units:
     ``values`` are in them already, or ``convert`` takes the box's part of them there (so
     a small region of a large radiograph converts only its own pixels). A pixel belongs to
-    the region when its centre does. None when no pixel is inside."""
+    the region when its centre does. ``exclude``: optional boolean mask of ``values``' shape
+    (padding, see padding.padding_mask); its True pixels are left out of the statistics
+    but not of the area. None when no pixel is inside, or every pixel inside is excluded.
+    Raises ValueError for a mask of another shape."""
+    if exclude is not None and exclude.shape != values.shape[:2]:
+        raise ValueError(f"mask shape {exclude.shape} differs from values shape {values.shape}")
     row_mm, col_mm = spacing_mm or (1.0, 1.0)
     x, y, width, height = box_mm
     c0, c1 = (
@@ -60,11 +67,14 @@ def region_stats(
             & (cols[None, :] >= x)
             & (cols[None, :] <= x + width)
         )
+    region = int(np.count_nonzero(inside))
+    if exclude is not None:
+        inside = inside & ~exclude[r0:r1, c0:c1]
     block = values[r0:r1, c0:c1]
     chosen = np.asarray(convert(block) if convert else block, dtype=np.float64)[inside]
     if chosen.size == 0:
         return None
-    area = float(chosen.size * row_mm * col_mm) if spacing_mm else None
+    area = float(region * row_mm * col_mm) if spacing_mm else None
     return RegionStats(
         float(chosen.mean()),
         float(chosen.std()),
@@ -72,6 +82,7 @@ def region_stats(
         float(chosen.max()),
         int(chosen.size),
         area,
+        region - int(chosen.size),
     )
 
 

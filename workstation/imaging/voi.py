@@ -91,27 +91,61 @@ def apply_window(
     return np.clip(y, out_min, out_max)
 
 
-def full_range_window(values: npt.ArrayLike) -> Window:
-    """A LINEAR_EXACT window spanning the data's minimum to maximum (no file window)."""
-    x = np.asarray(values)
+def _kept(
+    values: npt.NDArray[np.generic], exclude: npt.ArrayLike | None
+) -> npt.NDArray[np.generic]:
+    """``values`` without the pixels ``exclude`` marks (e.g. padding); all of them when
+    nothing would be left or no mask is given. Raises ValueError for a mask of another
+    shape."""
+    if exclude is None:
+        return values
+    mask = np.asarray(exclude, dtype=bool)
+    if mask.shape != values.shape:
+        raise ValueError(f"mask shape {mask.shape} differs from values shape {values.shape}")
+    kept = values[~mask]
+    return kept if kept.size else values
+
+
+def full_range_window(values: npt.ArrayLike, exclude: npt.ArrayLike | None = None) -> Window:
+    """A LINEAR_EXACT window spanning the data's minimum to maximum (no file window).
+
+    ``exclude``: optional boolean mask of ``values``' shape; True pixels (padding) are left
+    out. Raises ValueError for an empty array or a mask of another shape.
+    """
+    x = _kept(np.asarray(values), exclude)
     low, high = float(np.min(x)), float(np.max(x))
     width = max(high - low, 1.0)
     return Window(low + width / 2, width, VoiFunction.LINEAR_EXACT, "full range")
 
 
 def auto_window(
-    values: npt.ArrayLike, low_percent: float = 1.0, high_percent: float = 99.0
+    values: npt.ArrayLike,
+    low_percent: float = 1.0,
+    high_percent: float = 99.0,
+    exclude: npt.ArrayLike | None = None,
 ) -> Window:
     """A LINEAR window over the bulk of the data: from the ``low_percent`` to the
     ``high_percent`` percentile of the values (modality units), so that a few extreme
     pixels (metal, padding, burned-in text) do not flatten the contrast. Large frames are
-    sampled (every n-th pixel) to stay fast. Raises ValueError for an empty array."""
+    sampled (every n-th pixel) to stay fast. ``exclude``: optional boolean mask of
+    ``values``' shape; True pixels (padding) are left out. Raises ValueError for an empty
+    array or a mask of another shape."""
     x = np.asarray(values)
     if x.size == 0:
         raise ValueError("no values to window")
+    mask = None if exclude is None else np.asarray(exclude, dtype=bool)
+    if mask is not None and mask.shape != x.shape:
+        raise ValueError(f"mask shape {mask.shape} differs from values shape {x.shape}")
     step = max(1, int(np.sqrt(x.size / 250_000)))
-    sample = x[::step, ::step] if x.ndim == 2 else x.ravel()[:: step * step]
-    low, high = (float(v) for v in np.percentile(sample, [low_percent, high_percent]))
+    if x.ndim == 2:
+        sample, part = x[::step, ::step], None if mask is None else mask[::step, ::step]
+    else:
+        sample = x.ravel()[:: step * step]
+        part = None if mask is None else mask.ravel()[:: step * step]
+    sample = _kept(sample, part)
+    low, high = (
+        float(v) for v in np.percentile(sample.astype(np.float64), [low_percent, high_percent])
+    )
     width = max(high - low, 1.0)
     return Window(low + width / 2, width, VoiFunction.LINEAR, "auto")
 
