@@ -74,7 +74,10 @@ def test_moving_from_a_ct_to_a_dx_leaves_nothing_of_the_ct(
     page.images.compare_box.setCurrentIndex(1)
     page.images.compare_box.activated.emit(1)  # a CT prior in the second cell
     qtbot.waitUntil(lambda: bool(page.images.compare_viewer.slices), timeout=30000)
-    page.images.viewer.probe_text = "(10, 10)  40 HU"
+    viewer = page.images.viewer
+    centre = viewer.view.mapViewToScene(viewer.view.viewRect().center())
+    viewer.graphics.scene().sigMouseMoved.emit(centre)  # the mouse over the CT: its HU readout
+    assert viewer.probe_text.endswith("HU")
     clean_faults.set_faults(latency_ms=300)
     page.timeline.select(dx.id)
     qtbot.waitUntil(
@@ -84,4 +87,5 @@ def test_moving_from_a_ct_to_a_dx_leaves_nothing_of_the_ct(
     clean_faults.reset_faults()
     assert {s.image.modality for s in page.images.viewer.slices} == {"DX"}
     assert not page.images.compare_viewer.slices
+    assert "HU" not in page.images.viewer.probe_text
     assert "HU" not in page.images.viewer.bottom_left.text()

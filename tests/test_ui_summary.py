@@ -36,7 +36,7 @@ def test_key_image_and_summary(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) -
     page.timeline.select(ct.id)
     qtbot.waitUntil(lambda: not window.runner.busy and len(page.viewer.slices) > 0, timeout=30000)
     page.viewer.add_length()
-    assert "mm" in page.viewer.last_measurement
+    assert "mm" in page.viewer.mark_texts()[-1]
     page.viewer.mark_key_image()
     assert len(page.key_images[ct.id]) == 1
     key = page.key_images[ct.id][0]

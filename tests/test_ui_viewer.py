@@ -86,9 +86,9 @@ def test_roi_statistics_and_probe_in_hu(qtbot: QtBot) -> None:
     viewer = _shown_viewer(qtbot, _image())
     viewer.view.setRange(xRange=(10, 20), yRange=(10, 20), padding=0)  # inside the square
     viewer.add_roi()
-    assert "HU" in viewer.last_roi_text
-    assert "-24.0" in viewer.last_roi_text  # stored 1000 − 1024
-    assert "SD 0.0" in viewer.last_roi_text
+    assert "HU" in viewer.mark_texts()[-1]
+    assert "-24.0" in viewer.mark_texts()[-1]  # stored 1000 − 1024
+    assert "SD 0.0" in viewer.mark_texts()[-1]
     centre = viewer.view.mapViewToScene(QPointF(15.0, 15.0))
     viewer._probe(centre)
     assert viewer.probe_text.endswith("-24 HU")
@@ -120,7 +120,7 @@ def test_angle_tool(qtbot: QtBot) -> None:
     assert angle_degrees((0, 0), (0, 0), (1, 1)) == 0.0
     viewer = _shown_viewer(qtbot, _image())
     viewer.add_angle()
-    assert viewer.last_angle == pytest.approx(90.0, abs=0.5)
+    assert float(viewer.mark_texts()[-1].rstrip("°")) == pytest.approx(90.0, abs=0.5)
     viewer.clear_measurements()
     assert viewer.mark_texts() == []
 
@@ -129,7 +129,7 @@ def test_marks_stay_on_their_slice_and_undo_brings_them_back(qtbot: QtBot) -> No
     viewer = _shown_viewer(qtbot, _image(z=0.0, number=1), _image(z=5.0, number=2))
     viewer.view.setRange(xRange=(10, 20), yRange=(10, 20), padding=0)
     viewer.add_rectangle()
-    assert "-24.0 HU" in viewer.last_roi_text  # rectangle inside the 1000-valued square
+    assert "-24.0 HU" in viewer.mark_texts()[-1]  # rectangle inside the 1000-valued square
     viewer.add_arrow("lesion")
     on_first = viewer.slice_key()
     assert len(viewer.mark_texts()) == 2
@@ -295,7 +295,7 @@ def test_probe_and_regions_go_through_the_modality_lut(qtbot: QtBot) -> None:
     assert viewer.probe_text.endswith("1500 HU")
     viewer.view.setRange(xRange=(10, 20), yRange=(10, 20), padding=0)
     viewer.add_rectangle()
-    assert "1500.0 HU" in viewer.last_roi_text
+    assert "1500.0 HU" in viewer.mark_texts()[-1]
     # converting only the region's block gives what converting the whole frame gives
     from workstation.imaging.display import modality_values, to_modality
 
@@ -328,7 +328,7 @@ def test_lengths_say_where_their_millimetres_come_from(qtbot: QtBot) -> None:
     )
     viewer = _shown_viewer(qtbot, dx)
     viewer.add_length()
-    label = viewer.last_measurement
+    label = viewer.mark_texts()[-1]
     detector_mm = float(label.split(" mm")[0])
     start, end = viewer.marks.marks(viewer.slice_key())[0].points  # image mm
     assert detector_mm == pytest.approx(abs(end[0] - start[0]), abs=0.06)  # the label is the line
@@ -348,7 +348,7 @@ def test_lengths_say_where_their_millimetres_come_from(qtbot: QtBot) -> None:
     )
     viewer = _shown_viewer(qtbot, us)
     viewer.add_length()
-    assert "(US region 1)" in viewer.last_measurement  # 0.02 cm = 0.2 mm per pixel
+    assert "(US region 1)" in viewer.mark_texts()[-1]  # 0.02 cm = 0.2 mm per pixel
     assert "uncalibrated" not in viewer.bottom_right.text()
 
 

@@ -199,9 +199,6 @@ class ImageViewer(QWidget):
             self._describe_mark,
         )
         self.mark_layer.moved.connect(self._mark_moved)
-        self.last_measurement = ""
-        self.last_angle = 0.0
-        self.last_roi_text = ""
         self.probe_text = ""
         self.graphics.scene().sigMouseMoved.connect(self._probe)
         self.quarter_turns = 0
@@ -920,14 +917,11 @@ class ImageViewer(QWidget):
             return ""
         image = current.image
         if kind is MarkKind.LENGTH:
-            label = self._length_text(image, points[0], points[1])
-            self.last_measurement = label
-            return label
+            return self._length_text(image, points[0], points[1])
         if kind is MarkKind.ANGLE:
             if len(points) < 3:
                 return ""
-            self.last_angle = angle_degrees(points[0], points[1], points[2])
-            return f"{self.last_angle:.1f}°"
+            return f"{angle_degrees(points[0], points[1], points[2]):.1f}°"
         if kind is MarkKind.ARROW:
             return text
         return self._region_text(kind, points)
@@ -988,12 +982,10 @@ class ImageViewer(QWidget):
         unit = " HU" if image.modality == "CT" else ""
         area = self._area_text(image, points, stats.pixels, kind is MarkKind.ELLIPSE)
         mean, low, high = self.tr("mean"), self.tr("min"), self.tr("max")
-        text = (
+        return (
             f"{mean} {stats.mean:.1f}{unit}  SD {stats.sd:.1f}\n"
             f"{low} {stats.minimum:.0f}  {high} {stats.maximum:.0f}  {area}"
         )
-        self.last_roi_text = text
-        return text
 
     def actual_size(self) -> None:
         """Zoom so that one image pixel covers one screen pixel, around the view's centre."""
