@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGraphicsDropShadowEffect,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QSpinBox,
     QToolButton,
@@ -27,12 +26,8 @@ from PySide6.QtWidgets import (
 from ui.mark_layer import MarkLayer
 from ui.presets_dialog import preset_display_name
 from ui.viewer_keys import binding_for, key_label
-from workstation.imaging.calibration import (
-    CalibrationSource,
-    measure_area,
-    measure_length,
-    to_pixels,
-)
+from ui.viewer_marks import MarkTools
+from ui.viewer_text import CornerText
 from workstation.imaging.decode import DicomImage
 from workstation.imaging.display import (
     GreyLut,
@@ -49,18 +44,15 @@ from workstation.imaging.display import (
     to_modality,
 )
 from workstation.imaging.downsample import reduce_mask, reduce_stored, screen_factor
-from workstation.imaging.frames import frame_orientation, frame_rescale, frame_windows
+from workstation.imaging.frames import frame_rescale, frame_windows
 from workstation.imaging.geometry import (
     frame_display_key,
     frame_slice_position,
     orientation_key,
-    orientation_letter,
     plane_name,
 )
-from workstation.imaging.marks import Mark, MarkKind, MarkStore, Point, SliceKey
-from workstation.imaging.padding import padding_mask
+from workstation.imaging.marks import MarkStore
 from workstation.imaging.presets import DEFAULT_PRESETS, WindowPreset, presets_for
-from workstation.imaging.roi import angle_degrees, region_stats
 from workstation.imaging.view_transform import ViewTransform
 from workstation.imaging.voi import Window
 
@@ -116,7 +108,7 @@ class WindowingViewBox(pg.ViewBox):
             self.scrolled.emit(-1 if delta > 0 else 1)
 
 
-class ImageViewer(QWidget):
+class ImageViewer(MarkTools, CornerText, QWidget):
     """Shows one series (or multi-frame image) with window/level, presets and corner text."""
 
     window_changed = Signal(object)  # Window
@@ -349,10 +341,6 @@ class ImageViewer(QWidget):
         label.setGraphicsEffect(shadow)
         return label
 
-    def compact(self) -> bool:
-        """True when the cell is too small for the full corner text and scale bar."""
-        return self.graphics.height() < 230 or self.graphics.width() < 330
-
     def resizeEvent(self, event: object) -> None:  # noqa: N802
         super().resizeEvent(event)  # type: ignore[arg-type]
         width, height = self.graphics.width(), self.graphics.height()
@@ -364,58 +352,6 @@ class ImageViewer(QWidget):
         self.bottom_right.setGeometry(width - half - 6, height - 64, half, 60)
         self.message.setGeometry(0, height // 2 - 40, width, 80)
         self._update_overlay_geometry()
-
-    # --- orientation markers, scale bar, cine ------------------------------------------------
-    def _update_overlay_geometry(self) -> None:
-        width, height = self.graphics.width(), self.graphics.height()
-        positions = {
-            "left": (4, height // 2 - 10),
-            "right": (width - 28, height // 2 - 10),
-            "top": (width // 2 - 12, 4),
-            "bottom": (width // 2 - 12, height - 84),
-        }
-        for side, (x, y) in positions.items():
-            self.markers[side].setGeometry(x, y, 24, 20)
-        current = self.current()
-        if (
-            current is None
-            or current.image.pixel_spacing is None
-            or self.compact()
-            or not self.annotations_visible
-        ):
-            self.scale_bar.hide()
-            self.scale_label.clear()
-            return
-        (x0, x1), _ = self.view.viewRange()
-        px_per_mm = self.view.width() / max(x1 - x0, 1e-6)
-        length_mm = next(
-            (mm for mm in (100, 50, 20, 10, 5, 2, 1) if mm * px_per_mm <= width / 4), 1
-        )
-        bar = int(length_mm * px_per_mm)
-        self.scale_bar.setGeometry(width // 2 - bar // 2, height - 58, max(bar, 1), 2)
-        self.scale_bar.show()
-        self.scale_label.setText(f"{length_mm} mm")
-        self.scale_label.setGeometry(width // 2 - 40, height - 54, 80, 16)
-
-    def _update_markers(self, current: Slice) -> None:
-        orientation = frame_orientation(current.image, current.frame)
-        if orientation is None or not self.annotations_visible:
-            for label in self.markers.values():
-                label.clear()
-            return
-        row, col = orientation[:3], orientation[3:]
-        transform = self._transform()
-        for side, screen in (
-            ("right", (1, 0)),
-            ("left", (-1, 0)),
-            ("bottom", (0, 1)),
-            ("top", (0, -1)),
-        ):
-            along_row, down_column = transform.image_direction(*screen)
-            direction = tuple(
-                along_row * r + down_column * c for r, c in zip(row, col, strict=True)
-            )
-            self.markers[side].setText(orientation_letter(direction))
 
     def set_playing(self, playing: bool) -> None:
         """Start or stop cine (loops through frames or slices)."""
@@ -797,196 +733,6 @@ class ImageViewer(QWidget):
             sy = transform.height / max(shown.shape[0], 1)
             item.setTransform(QTransform(a * sx, d * sx, b * sy, e * sy, c, f))
 
-    # --- marks: measurements, regions, arrows --------------------------------------------------
-    def set_mark_store(self, store: MarkStore) -> None:
-        """Keep marks in ``store`` (one per result, so they survive switching results)."""
-        self.marks = store
-        self._refresh_marks()
-
-    def slice_key(self) -> SliceKey | None:
-        """Which image the marks on screen belong to: (SOP Instance UID, frame)."""
-        current = self.current()
-        return (current.image.sop_instance_uid, current.frame) if current else None
-
-    def _refresh_marks(self) -> None:
-        key = self.slice_key()
-        shown = key is not None and self.annotations_visible
-        self.mark_layer.show(self.marks.marks(key) if shown and key is not None else ())
-
-    def _add_mark(self, kind: MarkKind, view_points: list[Point], text: str = "") -> Mark | None:
-        key = self.slice_key()
-        if key is None:
-            return None
-        to_image = self._transform().to_image
-        mark = self.marks.add(key, kind, tuple(to_image(*p) for p in view_points), text)
-        self._refresh_marks()
-        self.mark_layer.select(mark.ident)
-        return mark
-
-    def _centre_and_span(self) -> tuple[float, float, float]:
-        """The view's centre and the size new marks are scaled to: the visible part of the
-        image, so a new line never reaches far past the anatomy in a wide cell."""
-        (x0, x1), (y0, y1) = self.view.viewRange()
-        width, height = self._transform().view_size
-        span = min(x1 - x0, y1 - y0, max(width, height))
-        return (x0 + x1) / 2, (y0 + y1) / 2, span
-
-    def add_length(self) -> None:
-        """A length line in the middle of the view (drag its handles); shows mm when the
-        image is calibrated, and says which spacing the millimetres come from."""
-        cx, cy, span = self._centre_and_span()
-        self._add_mark(MarkKind.LENGTH, [(cx - span / 6, cy), (cx + span / 6, cy)])
-
-    def add_angle(self) -> None:
-        """Three points (end, vertex, end) in the middle of the view; shows the angle."""
-        cx, cy, span = self._centre_and_span()
-        d = span / 8
-        self._add_mark(MarkKind.ANGLE, [(cx + d, cy), (cx, cy), (cx, cy - d)])
-
-    def add_roi(self) -> None:
-        """An ellipse region in the middle of the view; drag or resize it."""
-        cx, cy, span = self._centre_and_span()
-        half = span / 16
-        self._add_mark(MarkKind.ELLIPSE, [(cx - half, cy - half), (cx + half, cy + half)])
-
-    def add_rectangle(self) -> None:
-        """A rectangular region in the middle of the view; drag or resize it."""
-        cx, cy, span = self._centre_and_span()
-        half = span / 16
-        self._add_mark(MarkKind.RECTANGLE, [(cx - half, cy - half), (cx + half, cy + half)])
-
-    def add_arrow(self, text: str | None = None) -> None:
-        """An arrow pointing at the middle of the view with a text at its tail; asks for the
-        text when none is given (an empty answer cancels)."""
-        if self.current() is None:
-            return
-        if text is None:
-            text, ok = QInputDialog.getText(self, self.tr("Arrow"), self.tr("Text:"))
-            if not ok:
-                return
-        cx, cy, span = self._centre_and_span()
-        d = span / 10
-        self._add_mark(MarkKind.ARROW, [(cx, cy), (cx + d, cy - d)], text.strip())
-
-    def _mark_moved(self, ident: int, points: tuple[Point, ...]) -> None:
-        key = self.slice_key()
-        if key is not None:
-            self.marks.move(key, ident, points)
-
-    def delete_selected(self) -> None:
-        """Delete the selected mark (undoable)."""
-        key, ident = self.slice_key(), self.mark_layer.selected
-        if key is not None and ident is not None:
-            self.marks.remove(key, ident)
-            self._refresh_marks()
-
-    def undo(self) -> None:
-        """Revert the last change to the marks, showing the image it happened on."""
-        key = self.marks.undo()
-        if key is None:
-            return
-        if key != self.slice_key():
-            index = next(
-                (
-                    i
-                    for i, s in enumerate(self.slices)
-                    if (s.image.sop_instance_uid, s.frame) == key
-                ),
-                None,
-            )
-            if index is not None:
-                self.go_to(index)
-                return
-        self._refresh_marks()
-
-    def clear_measurements(self) -> None:
-        """Delete every mark on the image on screen (one undoable step)."""
-        key = self.slice_key()
-        if key is not None:
-            self.marks.clear(key)
-            self._refresh_marks()
-
-    def mark_texts(self) -> list[str]:
-        """The labels of the marks on screen (for captions)."""
-        return [text for text in self.mark_layer.labels() if text]
-
-    def _describe_mark(self, kind: MarkKind, points: tuple[Point, ...], text: str) -> str:
-        """The label of a mark from its points in image mm."""
-        current = self.current()
-        if current is None:
-            return ""
-        image = current.image
-        if kind is MarkKind.LENGTH:
-            return self._length_text(image, points[0], points[1])
-        if kind is MarkKind.ANGLE:
-            if len(points) < 3:
-                return ""
-            return f"{angle_degrees(points[0], points[1], points[2]):.1f}°"
-        if kind is MarkKind.ARROW:
-            return text
-        return self._region_text(kind, points)
-
-    def _length_text(self, image: DicomImage, a: Point, b: Point) -> str:
-        """A length's label: mm and where they come from (detector plane with the patient-plane
-        estimate, an ultrasound region), or pixels when the image is uncalibrated."""
-        spacing = image.pixel_spacing
-        m = measure_length(image.calibration, to_pixels(a, spacing), to_pixels(b, spacing))
-        if m.mm is None:
-            return self.tr("%1 px (uncalibrated)").replace("%1", f"{m.px:.0f}")
-        if m.source is CalibrationSource.DETECTOR_PLANE:
-            text = self.tr("%1 mm (detector plane)").replace("%1", f"{m.mm:.1f}")
-            if m.patient_plane_mm is not None:
-                estimate = self.tr("%1 mm patient plane (estimated)")
-                text += "\n" + estimate.replace("%1", f"{m.patient_plane_mm:.1f}")
-            return text
-        if m.source is CalibrationSource.US_REGION and m.region is not None:
-            return (
-                self.tr("%1 mm (US region %2)")
-                .replace("%1", f"{m.mm:.1f}")
-                .replace("%2", str(m.region.index + 1))
-            )
-        return f"{m.mm:.1f} mm"
-
-    def _area_text(
-        self, image: DicomImage, points: tuple[Point, ...], pixels: int, ellipse: bool
-    ) -> str:
-        spacing = image.pixel_spacing
-        a, b = (to_pixels(p, spacing) for p in points[:2])
-        area = measure_area(image.calibration, a, b, pixels=pixels, ellipse=ellipse)
-        if area.mm2 is None:
-            return self.tr("%1 px").replace("%1", str(pixels))
-        text = self.tr("area %1 mm²").replace("%1", f"{area.mm2:.1f}")
-        if area.source is CalibrationSource.DETECTOR_PLANE:
-            text += self.tr(" (detector plane)")
-        elif area.source is CalibrationSource.US_REGION:
-            text += self.tr(" (US region)")
-        return text
-
-    def _region_text(self, kind: MarkKind, points: tuple[Point, ...]) -> str:
-        current = self.current()
-        if current is None or current.image.is_color:
-            return ""
-        image = current.image
-        (x0, y0), (x1, y1) = points[0], points[1]
-        frame = current.frame
-        stats = region_stats(
-            image.pixels[frame],
-            (x0, y0, x1 - x0, y1 - y0),
-            image.pixel_spacing,
-            ellipse=kind is MarkKind.ELLIPSE,
-            convert=lambda block: to_modality(image, frame, block),
-            exclude=padding_mask(image, frame),  # outside the field of view is not tissue
-        )
-        if stats is None:
-            return ""
-        unit = " HU" if image.modality == "CT" else ""
-        area = self._area_text(image, points, stats.pixels, kind is MarkKind.ELLIPSE)
-        mean, low, high = self.tr("mean"), self.tr("min"), self.tr("max")
-        return (
-            f"{mean} {stats.mean:.1f}{unit}  SD {stats.sd:.1f}\n"
-            f"{low} {stats.minimum:.0f}  {high} {stats.maximum:.0f}  {area}"
-        )
-
     def actual_size(self) -> None:
         """Zoom so that one image pixel covers one screen pixel, around the view's centre."""
         current = self.current()
@@ -1112,93 +858,3 @@ class ImageViewer(QWidget):
     def toggle_cine(self) -> None:
         """Play or pause cine."""
         self.cine_button.toggle()
-
-    def _window_text(self, image: DicomImage) -> str:
-        """ "W … L …" of the window on screen; "" for colour images or before one is set."""
-        voi = self.voi()
-        if voi is None or image.is_color:
-            return ""
-        if not isinstance(voi, Window):
-            return self.tr("VOI LUT (file)")
-        return (
-            self.tr("W %1  L %2")
-            .replace("%1", f"{voi.width:.0f}")
-            .replace("%2", f"{voi.center:.0f}")
-        )
-
-    def set_annotations_visible(self, visible: bool) -> None:
-        """Show or hide everything drawn over the pixels (corner text, orientation letters,
-        scale bar, marks): hidden, the cell shows exactly the display chain's pixels."""
-        self.annotations_visible = visible
-        for label in (self.top_left, self.top_right, self.bottom_left, self.bottom_right):
-            label.setVisible(visible)
-        for label in (*self.markers.values(), self.scale_label):
-            label.setVisible(visible)
-        self.scale_bar.setVisible(visible)
-        self._refresh_marks()
-        self._update_text()
-
-    def _update_text(self) -> None:
-        current = self.current()
-        if current is None:
-            return
-        image = current.image
-        self._update_markers(current)
-        self._update_overlay_geometry()
-        date = image.study_date
-        if len(date) == 8:
-            date = f"{date[:4]}-{date[4:6]}-{date[6:]}"
-        if self.compact():
-            # a small cell (2×2 and up on a laptop): which study, which image, which window
-            self.top_left.setText(" ".join(filter(None, [date, image.institution])))
-            self.top_right.setText(f"{self.index + 1}/{len(self.slices)}")
-            self.bottom_left.setText(self._window_text(image))
-            self.bottom_right.clear()
-            return
-        self.top_left.setText(
-            "\n".join(
-                filter(
-                    None,
-                    [
-                        image.patient_name,
-                        self.tr("(character set not declared)") if image.charset_undeclared else "",
-                        date,
-                        image.institution,
-                    ],
-                )
-            )
-        )
-        loading = (
-            ""
-            if self.loaded_images >= self.expected
-            else self.tr(" (loading %1/%2)")
-            .replace("%1", str(self.loaded_images))
-            .replace("%2", str(self.expected))
-        )
-        lines = [
-            image.series_description,
-            self.tr("Image %1 / %2")
-            .replace("%1", str(self.index + 1))
-            .replace("%2", str(len(self.slices)))
-            + loading,
-        ]
-        if current.position is not None:
-            lines.append(self.tr("Position %1 mm").replace("%1", f"{current.position:.1f}"))
-        if image.slice_thickness:
-            lines.append(self.tr("Thickness %1 mm").replace("%1", f"{image.slice_thickness:g}"))
-        self.top_right.setText("\n".join(filter(None, lines)))
-        (x0, x1), _ = self.view.viewRange()
-        col_mm = image.pixel_spacing[1] if image.pixel_spacing else 1.0
-        zoom = self.view.width() / max((x1 - x0) / col_mm, 1e-6) * 100
-        lines = [
-            self.probe_text,
-            self.tr("Zoom %1%").replace("%1", f"{zoom:.0f}"),
-            self._window_text(image),
-        ]
-        self.bottom_left.setText("\n".join(filter(None, lines)))
-        spacing = {
-            CalibrationSource.PIXEL_SPACING: self.tr("calibrated (Pixel Spacing)"),
-            CalibrationSource.DETECTOR_PLANE: self.tr("detector plane (Imager Pixel Spacing)"),
-            CalibrationSource.US_REGION: self.tr("ultrasound regions (cm)"),
-        }.get(image.calibration.source, self.tr("uncalibrated"))
-        self.bottom_right.setText(f"{image.modality}  {spacing}")

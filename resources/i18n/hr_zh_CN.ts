@@ -48,216 +48,216 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../ui/decision_panel.py" line="52"/>
+        <location filename="../../ui/decision_panel.py" line="53"/>
         <source>Accept (A)</source>
         <translation>互认（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="54"/>
+        <location filename="../../ui/decision_panel.py" line="55"/>
         <source>Recognize this result: no repeat (A)</source>
         <translation>互认此结果，不再重复检查（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="59"/>
+        <location filename="../../ui/decision_panel.py" line="60"/>
         <source>Order repeat (R)</source>
         <translation>重新检查（R）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="62"/>
+        <location filename="../../ui/decision_panel.py" line="63"/>
         <source>Do not recognize: the examination is repeated (R), then choose a reason (1–9)</source>
         <translation>不予互认，需重新检查（R），再选择原因（1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="68"/>
+        <location filename="../../ui/decision_panel.py" line="69"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="69"/>
+        <location filename="../../ui/decision_panel.py" line="70"/>
         <source>Withdraw the decision in force (history is kept)</source>
         <translation>撤销当前结论（保留历史记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="70"/>
+        <location filename="../../ui/decision_panel.py" line="71"/>
         <source>Accept all eligible of this visit</source>
         <translation>互认本次就诊全部符合条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="81"/>
+        <location filename="../../ui/decision_panel.py" line="82"/>
         <source>Note (required for some reasons)</source>
         <translation>备注（部分原因必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="83"/>
+        <location filename="../../ui/decision_panel.py" line="84"/>
         <source>Purpose and necessity explained to the patient / family</source>
         <translation>已向患者/家属说明复查的目的和必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="86"/>
+        <location filename="../../ui/decision_panel.py" line="87"/>
         <source>Save repeat order</source>
         <translation>保存复查决定</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="92"/>
+        <location filename="../../ui/decision_panel.py" line="93"/>
         <source>Reason for the repeat</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="103"/>
+        <location filename="../../ui/decision_panel.py" line="104"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="104"/>
+        <location filename="../../ui/decision_panel.py" line="105"/>
         <source>Copy the sentence for the medical record</source>
         <translation>复制病历记录语句</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="122"/>
+        <location filename="../../ui/decision_panel.py" line="123"/>
         <source>For the medical record</source>
         <translation>病历记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="124"/>
+        <location filename="../../ui/decision_panel.py" line="125"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="197"/>
+        <location filename="../../ui/decision_panel.py" line="200"/>
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="208"/>
+        <location filename="../../ui/decision_panel.py" line="211"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n小时</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="209"/>
+        <location filename="../../ui/decision_panel.py" line="212"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="215"/>
+        <location filename="../../ui/decision_panel.py" line="218"/>
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="216"/>
+        <location filename="../../ui/decision_panel.py" line="219"/>
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="219"/>
+        <location filename="../../ui/decision_panel.py" line="222"/>
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="222"/>
+        <location filename="../../ui/decision_panel.py" line="225"/>
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="224"/>
+        <location filename="../../ui/decision_panel.py" line="227"/>
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="225"/>
+        <location filename="../../ui/decision_panel.py" line="228"/>
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="226"/>
+        <location filename="../../ui/decision_panel.py" line="229"/>
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="227"/>
+        <location filename="../../ui/decision_panel.py" line="230"/>
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="228"/>
+        <location filename="../../ui/decision_panel.py" line="231"/>
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="229"/>
+        <location filename="../../ui/decision_panel.py" line="232"/>
         <source>issuing hospital below the item&apos;s minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="233"/>
+        <location filename="../../ui/decision_panel.py" line="236"/>
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="234"/>
+        <location filename="../../ui/decision_panel.py" line="237"/>
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="259"/>
+        <location filename="../../ui/decision_panel.py" line="261"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="259"/>
+        <location filename="../../ui/decision_panel.py" line="261"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="263"/>
+        <location filename="../../ui/decision_panel.py" line="264"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="271"/>
+        <location filename="../../ui/decision_panel.py" line="273"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="272"/>
+        <location filename="../../ui/decision_panel.py" line="274"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="273"/>
+        <location filename="../../ui/decision_panel.py" line="275"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="279"/>
+        <location filename="../../ui/decision_panel.py" line="281"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="281"/>
+        <location filename="../../ui/decision_panel.py" line="283"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="282"/>
+        <location filename="../../ui/decision_panel.py" line="284"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="299"/>
+        <location filename="../../ui/decision_panel.py" line="301"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="304"/>
+        <location filename="../../ui/decision_panel.py" line="306"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="310"/>
+        <location filename="../../ui/decision_panel.py" line="312"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -278,340 +278,340 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="170"/>
+        <location filename="../../ui/viewer.py" line="164"/>
         <source>Window presets (keys 1–9)</source>
         <translation>窗宽窗位预设（数字键 1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="178"/>
+        <location filename="../../ui/viewer.py" line="172"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="183"/>
+        <location filename="../../ui/viewer.py" line="177"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="187"/>
+        <location filename="../../ui/viewer.py" line="181"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="246"/>
+        <location filename="../../ui/viewer.py" line="237"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="247"/>
+        <location filename="../../ui/viewer.py" line="238"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="257"/>
-        <location filename="../../ui/viewer.py" line="428"/>
+        <location filename="../../ui/viewer.py" line="248"/>
+        <location filename="../../ui/viewer.py" line="363"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="266"/>
+        <location filename="../../ui/viewer.py" line="257"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="323"/>
+        <location filename="../../ui/viewer.py" line="314"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="425"/>
+        <location filename="../../ui/viewer.py" line="360"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="551"/>
+        <location filename="../../ui/viewer.py" line="487"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="207"/>
+        <location filename="../../ui/viewer.py" line="198"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="211"/>
+        <location filename="../../ui/viewer.py" line="202"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="216"/>
+        <location filename="../../ui/viewer.py" line="207"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="221"/>
+        <location filename="../../ui/viewer.py" line="212"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="226"/>
-        <location filename="../../ui/viewer.py" line="863"/>
+        <location filename="../../ui/viewer.py" line="217"/>
+        <location filename="../../ui/viewer_marks.py" line="116"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="230"/>
+        <location filename="../../ui/viewer.py" line="221"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="235"/>
+        <location filename="../../ui/viewer.py" line="226"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="239"/>
+        <location filename="../../ui/viewer.py" line="230"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="240"/>
+        <location filename="../../ui/viewer.py" line="231"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="241"/>
+        <location filename="../../ui/viewer.py" line="232"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="250"/>
+        <location filename="../../ui/viewer.py" line="241"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="267"/>
+        <location filename="../../ui/viewer.py" line="258"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="509"/>
+        <location filename="../../ui/viewer.py" line="445"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="510"/>
+        <location filename="../../ui/viewer.py" line="446"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="511"/>
+        <location filename="../../ui/viewer.py" line="447"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="512"/>
+        <location filename="../../ui/viewer.py" line="448"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="514"/>
+        <location filename="../../ui/viewer.py" line="450"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="556"/>
+        <location filename="../../ui/viewer.py" line="492"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="557"/>
+        <location filename="../../ui/viewer.py" line="493"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="863"/>
+        <location filename="../../ui/viewer_marks.py" line="117"/>
         <source>Text:</source>
         <translation>文字：</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="939"/>
+        <location filename="../../ui/viewer_marks.py" line="193"/>
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="937"/>
+        <location filename="../../ui/viewer_marks.py" line="189"/>
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="960"/>
+        <location filename="../../ui/viewer_marks.py" line="218"/>
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="959"/>
+        <location filename="../../ui/viewer_marks.py" line="217"/>
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="185"/>
+        <location filename="../../ui/viewer.py" line="179"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="189"/>
+        <location filename="../../ui/viewer.py" line="183"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="209"/>
+        <location filename="../../ui/viewer.py" line="200"/>
         <source>Add a length measurement; drag its ends</source>
         <translation>添加长度测量，拖动两端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="213"/>
+        <location filename="../../ui/viewer.py" line="204"/>
         <source>Angle between two lines sharing a vertex; drag the three points</source>
         <translation>两条共顶点直线间的角度；拖动三个点</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="218"/>
+        <location filename="../../ui/viewer.py" line="209"/>
         <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT)</source>
         <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="223"/>
+        <location filename="../../ui/viewer.py" line="214"/>
         <source>Rectangle region: mean, SD, min, max, area in modality units</source>
         <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="228"/>
+        <location filename="../../ui/viewer.py" line="219"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="232"/>
+        <location filename="../../ui/viewer.py" line="223"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="237"/>
+        <location filename="../../ui/viewer.py" line="228"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="243"/>
+        <location filename="../../ui/viewer.py" line="234"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="253"/>
+        <location filename="../../ui/viewer.py" line="244"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="255"/>
+        <location filename="../../ui/viewer.py" line="246"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="260"/>
+        <location filename="../../ui/viewer.py" line="251"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="941"/>
+        <location filename="../../ui/viewer_marks.py" line="197"/>
         <source>%1 mm patient plane (estimated)</source>
         <translation>%1 mm 患者平面（估算）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="946"/>
+        <location filename="../../ui/viewer_marks.py" line="204"/>
         <source>%1 mm (US region %2)</source>
         <translation>%1 mm（超声区域 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="962"/>
+        <location filename="../../ui/viewer_marks.py" line="222"/>
         <source> (detector plane)</source>
         <translation>（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="964"/>
+        <location filename="../../ui/viewer_marks.py" line="224"/>
         <source> (US region)</source>
         <translation>（超声区域）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="985"/>
+        <location filename="../../ui/viewer_marks.py" line="247"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="985"/>
+        <location filename="../../ui/viewer_marks.py" line="248"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="985"/>
+        <location filename="../../ui/viewer_marks.py" line="249"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1125"/>
+        <location filename="../../ui/viewer_text.py" line="119"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1167"/>
+        <location filename="../../ui/viewer_text.py" line="161"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1177"/>
+        <location filename="../../ui/viewer_text.py" line="173"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1053"/>
-        <location filename="../../ui/viewer.py" line="1183"/>
+        <location filename="../../ui/viewer.py" line="796"/>
+        <location filename="../../ui/viewer_text.py" line="179"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1189"/>
+        <location filename="../../ui/viewer_text.py" line="186"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1191"/>
+        <location filename="../../ui/viewer_text.py" line="192"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1198"/>
+        <location filename="../../ui/viewer_text.py" line="202"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1127"/>
+        <location filename="../../ui/viewer_text.py" line="121"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1203"/>
+        <location filename="../../ui/viewer_text.py" line="207"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1204"/>
+        <location filename="../../ui/viewer_text.py" line="210"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1205"/>
+        <location filename="../../ui/viewer_text.py" line="213"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1206"/>
+        <location filename="../../ui/viewer_text.py" line="216"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -977,128 +977,128 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="120"/>
+        <location filename="../../ui/patient_page.py" line="124"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="122"/>
+        <location filename="../../ui/patient_page.py" line="126"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="164"/>
+        <location filename="../../ui/patient_page.py" line="168"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="165"/>
+        <location filename="../../ui/patient_page.py" line="169"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="223"/>
+        <location filename="../../ui/patient_page.py" line="234"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="223"/>
+        <location filename="../../ui/patient_page.py" line="234"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="224"/>
+        <location filename="../../ui/patient_page.py" line="235"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="228"/>
+        <location filename="../../ui/patient_page.py" line="239"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="239"/>
-        <location filename="../../ui/patient_page.py" line="240"/>
+        <location filename="../../ui/patient_page.py" line="251"/>
+        <location filename="../../ui/patient_page.py" line="252"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="255"/>
+        <location filename="../../ui/patient_page.py" line="268"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="263"/>
+        <location filename="../../ui/patient_page.py" line="276"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="420"/>
+        <location filename="../../ui/patient_page.py" line="433"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="325"/>
+        <location filename="../../ui/patient_page.py" line="338"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="536"/>
+        <location filename="../../ui/patient_page.py" line="552"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="538"/>
+        <location filename="../../ui/patient_page.py" line="554"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="539"/>
+        <location filename="../../ui/patient_page.py" line="555"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="550"/>
+        <location filename="../../ui/patient_page.py" line="566"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="626"/>
+        <location filename="../../ui/patient_page.py" line="643"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="628"/>
+        <location filename="../../ui/patient_page.py" line="645"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="633"/>
+        <location filename="../../ui/patient_page.py" line="650"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="634"/>
+        <location filename="../../ui/patient_page.py" line="651"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="634"/>
+        <location filename="../../ui/patient_page.py" line="651"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="638"/>
+        <location filename="../../ui/patient_page.py" line="655"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1565,59 +1565,59 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="119"/>
+        <location filename="../../ui/study_images.py" line="122"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="124"/>
+        <location filename="../../ui/study_images.py" line="127"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="128"/>
+        <location filename="../../ui/study_images.py" line="131"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="131"/>
+        <location filename="../../ui/study_images.py" line="134"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="136"/>
+        <location filename="../../ui/study_images.py" line="139"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="140"/>
+        <location filename="../../ui/study_images.py" line="143"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="161"/>
+        <location filename="../../ui/study_images.py" line="169"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="166"/>
-        <location filename="../../ui/study_images.py" line="268"/>
-        <location filename="../../ui/study_images.py" line="340"/>
+        <location filename="../../ui/study_images.py" line="172"/>
+        <location filename="../../ui/study_images.py" line="278"/>
+        <location filename="../../ui/study_images.py" line="358"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="234"/>
+        <location filename="../../ui/study_images.py" line="244"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="346"/>
+        <location filename="../../ui/study_images.py" line="364"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="370"/>
+        <location filename="../../ui/study_images.py" line="385"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>

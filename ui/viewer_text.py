@@ -1,0 +1,217 @@
+"""What the viewer writes over the image: corner text (patient, study, slice, window,
+zoom, calibration), orientation letters and the scale bar, all hidden together on request.
+A part of ``ImageViewer`` (ui/viewer.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFrame, QLabel
+
+from workstation.imaging.calibration import CalibrationSource
+from workstation.imaging.decode import DicomImage
+from workstation.imaging.display import Voi
+from workstation.imaging.frames import frame_orientation
+from workstation.imaging.geometry import orientation_letter
+from workstation.imaging.view_transform import ViewTransform
+from workstation.imaging.voi import Window
+
+if TYPE_CHECKING:
+    import pyqtgraph as pg
+
+    from ui.viewer import Slice
+
+
+class CornerText:
+    """Corner text, orientation letters and scale bar of one cell. Texts are in the
+    ImageViewer translation context."""
+
+    graphics: pg.GraphicsView
+    view: pg.ViewBox
+    top_left: QLabel
+    top_right: QLabel
+    bottom_left: QLabel
+    bottom_right: QLabel
+    markers: dict[str, QLabel]
+    scale_bar: QFrame
+    scale_label: QLabel
+    annotations_visible: bool
+    slices: list[Slice]
+    index: int
+    loaded_images: int
+    expected: int
+    probe_text: str
+
+    def current(self) -> Slice | None:  # provided by ImageViewer
+        raise NotImplementedError
+
+    def voi(self) -> Voi | None:  # provided by ImageViewer
+        raise NotImplementedError
+
+    def _transform(self) -> ViewTransform:  # provided by ImageViewer
+        raise NotImplementedError
+
+    def _refresh_marks(self) -> None:  # provided by MarkTools
+        raise NotImplementedError
+
+    def compact(self) -> bool:
+        """True when the cell is too small for the full corner text and scale bar."""
+        return bool(self.graphics.height() < 230 or self.graphics.width() < 330)
+
+    def _update_overlay_geometry(self) -> None:
+        width, height = self.graphics.width(), self.graphics.height()
+        positions = {
+            "left": (4, height // 2 - 10),
+            "right": (width - 28, height // 2 - 10),
+            "top": (width // 2 - 12, 4),
+            "bottom": (width // 2 - 12, height - 84),
+        }
+        for side, (x, y) in positions.items():
+            self.markers[side].setGeometry(x, y, 24, 20)
+        current = self.current()
+        if (
+            current is None
+            or current.image.pixel_spacing is None
+            or self.compact()
+            or not self.annotations_visible
+        ):
+            self.scale_bar.hide()
+            self.scale_label.clear()
+            return
+        (x0, x1), _ = self.view.viewRange()
+        px_per_mm = self.view.width() / max(x1 - x0, 1e-6)
+        length_mm = next(
+            (mm for mm in (100, 50, 20, 10, 5, 2, 1) if mm * px_per_mm <= width / 4), 1
+        )
+        bar = int(length_mm * px_per_mm)
+        self.scale_bar.setGeometry(width // 2 - bar // 2, height - 58, max(bar, 1), 2)
+        self.scale_bar.show()
+        self.scale_label.setText(f"{length_mm} mm")
+        self.scale_label.setGeometry(width // 2 - 40, height - 54, 80, 16)
+
+    def _update_markers(self, current: Slice) -> None:
+        orientation = frame_orientation(current.image, current.frame)
+        if orientation is None or not self.annotations_visible:
+            for label in self.markers.values():
+                label.clear()
+            return
+        row, col = orientation[:3], orientation[3:]
+        transform = self._transform()
+        for side, screen in (
+            ("right", (1, 0)),
+            ("left", (-1, 0)),
+            ("bottom", (0, 1)),
+            ("top", (0, -1)),
+        ):
+            along_row, down_column = transform.image_direction(*screen)
+            direction = tuple(
+                along_row * r + down_column * c for r, c in zip(row, col, strict=True)
+            )
+            self.markers[side].setText(orientation_letter(direction))
+
+    def _window_text(self, image: DicomImage) -> str:
+        """ "W … L …" of the window on screen; "" for colour images or before one is set."""
+        voi = self.voi()
+        if voi is None or image.is_color:
+            return ""
+        if not isinstance(voi, Window):
+            return QCoreApplication.translate("ImageViewer", "VOI LUT (file)")
+        return (
+            QCoreApplication.translate("ImageViewer", "W %1  L %2")
+            .replace("%1", f"{voi.width:.0f}")
+            .replace("%2", f"{voi.center:.0f}")
+        )
+
+    def set_annotations_visible(self, visible: bool) -> None:
+        """Show or hide everything drawn over the pixels (corner text, orientation letters,
+        scale bar, marks): hidden, the cell shows exactly the display chain's pixels."""
+        self.annotations_visible = visible
+        for label in (self.top_left, self.top_right, self.bottom_left, self.bottom_right):
+            label.setVisible(visible)
+        for label in (*self.markers.values(), self.scale_label):
+            label.setVisible(visible)
+        self.scale_bar.setVisible(visible)
+        self._refresh_marks()
+        self._update_text()
+
+    def _update_text(self) -> None:
+        current = self.current()
+        if current is None:
+            return
+        image = current.image
+        self._update_markers(current)
+        self._update_overlay_geometry()
+        date = image.study_date
+        if len(date) == 8:
+            date = f"{date[:4]}-{date[4:6]}-{date[6:]}"
+        if self.compact():
+            # a small cell (2×2 and up on a laptop): which study, which image, which window
+            self.top_left.setText(" ".join(filter(None, [date, image.institution])))
+            self.top_right.setText(f"{self.index + 1}/{len(self.slices)}")
+            self.bottom_left.setText(self._window_text(image))
+            self.bottom_right.clear()
+            return
+        self.top_left.setText(
+            "\n".join(
+                filter(
+                    None,
+                    [
+                        image.patient_name,
+                        QCoreApplication.translate("ImageViewer", "(character set not declared)")
+                        if image.charset_undeclared
+                        else "",
+                        date,
+                        image.institution,
+                    ],
+                )
+            )
+        )
+        loading = (
+            ""
+            if self.loaded_images >= self.expected
+            else QCoreApplication.translate("ImageViewer", " (loading %1/%2)")
+            .replace("%1", str(self.loaded_images))
+            .replace("%2", str(self.expected))
+        )
+        lines = [
+            image.series_description,
+            QCoreApplication.translate("ImageViewer", "Image %1 / %2")
+            .replace("%1", str(self.index + 1))
+            .replace("%2", str(len(self.slices)))
+            + loading,
+        ]
+        if current.position is not None:
+            lines.append(
+                QCoreApplication.translate("ImageViewer", "Position %1 mm").replace(
+                    "%1", f"{current.position:.1f}"
+                )
+            )
+        if image.slice_thickness:
+            lines.append(
+                QCoreApplication.translate("ImageViewer", "Thickness %1 mm").replace(
+                    "%1", f"{image.slice_thickness:g}"
+                )
+            )
+        self.top_right.setText("\n".join(filter(None, lines)))
+        (x0, x1), _ = self.view.viewRange()
+        col_mm = image.pixel_spacing[1] if image.pixel_spacing else 1.0
+        zoom = self.view.width() / max((x1 - x0) / col_mm, 1e-6) * 100
+        lines = [
+            self.probe_text,
+            QCoreApplication.translate("ImageViewer", "Zoom %1%").replace("%1", f"{zoom:.0f}"),
+            self._window_text(image),
+        ]
+        self.bottom_left.setText("\n".join(filter(None, lines)))
+        spacing = {
+            CalibrationSource.PIXEL_SPACING: QCoreApplication.translate(
+                "ImageViewer", "calibrated (Pixel Spacing)"
+            ),
+            CalibrationSource.DETECTOR_PLANE: QCoreApplication.translate(
+                "ImageViewer", "detector plane (Imager Pixel Spacing)"
+            ),
+            CalibrationSource.US_REGION: QCoreApplication.translate(
+                "ImageViewer", "ultrasound regions (cm)"
+            ),
+        }.get(image.calibration.source, QCoreApplication.translate("ImageViewer", "uncalibrated"))
+        self.bottom_right.setText(f"{image.modality}  {spacing}")
