@@ -51,3 +51,24 @@ def test_the_journal_lane_is_not_queued_behind_interactive_work() -> None:
     finally:
         release.set()
         lanes.shutdown()
+
+
+def test_synced_scrolling_keeps_the_offset_she_aligned_and_picks_the_nearest_slice() -> None:
+    from workstation.imaging.sync import nearest_slice, synced_position
+
+    # current at −253 mm, prior at −86 mm when she tied them; the current moves 10 mm up
+    wanted = synced_position(-253.0, -243.0, -86.0)
+    assert wanted == -76.0
+    assert nearest_slice([-90.0, None, -77.5, -70.0], wanted) == 2
+    assert nearest_slice([None, None], 0.0) is None
+
+
+def test_times_are_shown_in_beijing_time() -> None:
+    import datetime as dt
+
+    from workstation.clock import china_time
+
+    utc = dt.datetime(2026, 11, 30, 17, 30, tzinfo=dt.UTC)
+    assert china_time(utc).strftime("%Y-%m-%d %H:%M") == "2026-12-01 01:30"
+    with pytest.raises(ValueError, match="zone"):
+        china_time(dt.datetime(2026, 1, 1))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.clock import china_time
 from workstation.journal import JournalEntry, OutboxState, entry_in_force
 from workstation.model import Catalog, Hospital, RepeatReason, Result
 from workstation.recognition.decisions import DecisionKind
@@ -245,9 +246,7 @@ class DecisionPanel(QFrame):
         self.history_list.clear()
         for entry in reversed(entries):
             d = entry.decision
-            when = d.authored_on.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime(
-                "%m-%d %H:%M"
-            )
+            when = china_time(d.authored_on).strftime("%m-%d %H:%M")
             what = self.kind_text(d.kind) + (f"：{d.reason_label}" if d.reason_label else "")
             state = self.state_text(entry.state, entry.last_error)
             self.history_list.addItem(f"{when}  {what}  · {state}")

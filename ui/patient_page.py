@@ -32,6 +32,7 @@ from ui.summary_dialog import SummaryDialog
 from ui.timeline import TimelineWidget
 from ui.trend_plot import TrendPlot
 from ui.workers import TaskRunner
+from workstation.clock import china_time
 from workstation.http import ErrorKind, PlatformError
 from workstation.imaging.cache import SeriesCache
 from workstation.imaging.presets import WindowPreset
@@ -561,7 +562,7 @@ class PatientPage(QWidget):
             parts.append(
                 hospital.name + (f"（{hospital.level_name}）" if hospital.level_name else "")
             )
-        local = result.effective.astimezone(dt.timezone(dt.timedelta(hours=8)))
+        local = china_time(result.effective)
         parts.append(
             self.tr("collected %1 (%2)")
             .replace("%1", local.strftime("%Y-%m-%d %H:%M"))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ui.series_strip import SeriesDropTarget
 from ui.viewer import ImageViewer
 from workstation.imaging.presets import WindowPreset
+from workstation.imaging.sync import nearest_slice, synced_position
 from workstation.imaging.voi import Window
 
 LAYOUTS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (2, 3))
@@ -228,19 +229,18 @@ class ReadingGrid(QWidget):
         current = self.cells[source].current()
         if current is None or current.position is None or source not in self._anchors:
             return
-        moved = current.position - self._anchors[source]
         self._syncing = True
         try:
             for target in self._partners(source):
                 if target not in self._anchors:
                     continue
                 cell = self.cells[target]
-                wanted = self._anchors[target] + moved
-                best = min(
-                    range(len(cell.slices)),
-                    key=lambda i: abs((cell.slices[i].position or 0.0) - wanted),
+                wanted = synced_position(
+                    self._anchors[source], current.position, self._anchors[target]
                 )
-                cell.go_to(best)
+                best = nearest_slice([s.position for s in cell.slices], wanted)
+                if best is not None:
+                    cell.go_to(best)
         finally:
             self._syncing = False
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.clock import china_time
 from workstation.model import Catalog, Category, Hospital, Result
 from workstation.recognition.decisions import Decision, DecisionKind
 from workstation.recognition.validity import Assessment, Eligibility, assess
@@ -241,7 +242,7 @@ class TimelineWidget(QWidget):
         badge = self.badge_text(assessment.eligibility) if assessment else ""
         item = QTreeWidgetItem(
             [
-                result.effective.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%H:%M"),
+                china_time(result.effective).strftime("%H:%M"),
                 result.item_name,
                 badge,
                 self.decision_text(self.decisions.get(result.id)),

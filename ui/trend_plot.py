@@ -5,14 +5,13 @@ it), zoom by date (mouse wheel / drag)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ui.lab_flags import flag_text
+from workstation.clock import china_time
 from workstation.labs.trends import TrendPoint
 from workstation.labs.units import display_unit
 from workstation.model import Hospital
@@ -153,7 +152,7 @@ class TrendPlot(QWidget):
 
     def point_text(self, point: TrendPoint, hospital: str) -> str:
         """What hovering a point says: time, hospital, value (and as reported), its flag."""
-        when = point.time.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+        when = china_time(point.time).strftime("%Y-%m-%d %H:%M")
         original = f"{point.original_value:g} {point.original_unit}"
         flag = flag_text(point.flag)
         return (

@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any
 
 from workstation import fhir_systems as systems
+from workstation.clock import china_time
 from workstation.model import Hospital, RepeatReason, Result
 
 
@@ -127,7 +128,7 @@ def decisions_in_force(decisions: Iterable[Decision]) -> dict[str, Decision]:
 def record_sentence(decision: Decision, result: Result, hospital: Hospital | None) -> str:
     """The sentence for the medical record (病历), in Chinese as the chart is kept."""
     where = hospital.name if hospital else result.hospital_id
-    when = result.effective.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d")
+    when = china_time(result.effective).strftime("%Y-%m-%d")
     mark = f"（{result.mark.mark}）" if result.mark else ""
     what = f"{where}{when}{result.item_name}{mark}"
     if decision.kind is DecisionKind.ACCEPTED:

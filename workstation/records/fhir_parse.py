@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from workstation import fhir_systems as systems
+from workstation.clock import CHINA
 from workstation.model import (
     Catalog,
     CatalogItem,
@@ -27,7 +28,6 @@ from workstation.model import (
 )
 
 JsonObj = dict[str, Any]
-CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 class MalformedResource(ValueError):

@@ -45,6 +45,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
     TableStyle,
 )
 
+from workstation.clock import CHINA
 from workstation.labs.flags import LabFlag, RangeCheck, lab_flag
 from workstation.labs.normalize import NormalizedValue, reported_unit
 from workstation.labs.reference_range import range_text
@@ -64,7 +65,7 @@ _LATIN_DIRECTORY = Path(reportlab.__file__).resolve().parent / "fonts"
 TITLE = "检查检验结果互认审阅摘要"
 
 _MM = float(_reportlab_mm)  # points per millimetre
-_CHINA = dt.timezone(dt.timedelta(hours=8))
+_CHINA = CHINA
 _CJK = "HRSummary-CJK"
 _LATIN = "HRSummary-Latin"
 _LATIN_BOLD = "HRSummary-LatinBold"
