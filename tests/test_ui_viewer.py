@@ -380,3 +380,58 @@ def test_the_keyboard_map_drives_keys_tooltips_and_the_sheet(qtbot: QtBot) -> No
     assert not viewer.top_left.isVisible()
     qtbot.keyClick(viewer, Qt.Key.Key_O)
     assert viewer.top_left.isVisible()
+
+
+def test_a_projection_film_gets_letters_from_patient_orientation_and_says_when_mirrored(
+    qtbot: QtBot,
+) -> None:
+    from dataclasses import replace
+
+    from workstation.imaging.orientation import patient_orientation_directions
+
+    pa_chest = replace(
+        _image(),
+        modality="DX",
+        orientation=None,
+        position=None,
+        projection_orientation=patient_orientation_directions(["L", "F"]),
+    )
+    viewer = _shown_viewer(qtbot, pa_chest)
+    letters = {side: viewer.markers[side].text() for side in ("left", "right", "top", "bottom")}
+    assert letters == {"left": "R", "right": "L", "top": "H", "bottom": "F"}
+    assert "mirrored" not in viewer.bottom_right.text()
+    qtbot.keyClick(viewer, Qt.Key.Key_H)
+    assert viewer.markers["right"].text() == "R"  # the letters turn with the image
+    assert "mirrored left–right" in viewer.bottom_right.text()
+    captions: list[str] = []
+    viewer.key_image_marked.connect(lambda _png, caption, _mm: captions.append(caption))
+    viewer.mark_key_image()
+    assert "mirrored left–right" in captions[0]  # and the printed key image says so
+
+
+def test_keys_1_to_9_are_her_presets_in_every_study_and_0_the_files_window(qtbot: QtBot) -> None:
+    from dataclasses import replace
+
+    one_window = _image()
+    two_windows = replace(
+        _image(), windows=(Window(40, 400), Window(-600, 1500, explanation="LUNG"))
+    )
+    for image in (one_window, two_windows):
+        viewer = _shown_viewer(qtbot, image)
+        qtbot.keyClick(viewer, Qt.Key.Key_3)  # the third CT preset: Stroke 32/8
+        assert viewer.chosen_window is not None
+        assert (viewer.chosen_window.center, viewer.chosen_window.width) == (32, 8)
+        qtbot.keyClick(viewer, Qt.Key.Key_0)
+        assert viewer.chosen_window is None
+        assert viewer.effective_window() == Window(40, 400)
+
+
+def test_dragging_down_brightens_monochrome1_and_monochrome2_alike(qtbot: QtBot) -> None:
+    from dataclasses import replace
+
+    for photometric in ("MONOCHROME2", "MONOCHROME1"):
+        viewer = _shown_viewer(qtbot, replace(_image(), photometric=photometric))
+        before = viewer.graphics.grab().toImage().pixelColor(300, 300).value()
+        viewer.view.window_dragged.emit(30.0, 0.0)  # 30 px down
+        after = viewer.graphics.grab().toImage().pixelColor(300, 300).value()
+        assert after > before, photometric

@@ -130,6 +130,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.inverted = False
         self.expected = 0
         self.annotations_visible = True
+        self._preset_count = 0  # her presets on keys 1–9 for the modality on screen
 
         self.graphics = pg.GraphicsView(background="k")
         self.view = WindowingViewBox()
@@ -161,7 +162,9 @@ class ImageViewer(MarkTools, CornerText, QWidget):
 
         self.preset_box = QComboBox()
         self.preset_box.setObjectName("presetBox")
-        self.preset_box.setToolTip(self.tr("Window presets (keys 1–9)"))
+        self.preset_box.setToolTip(
+            self.tr("Window presets: keys 1–9 your presets, 0 the file's window")
+        )
         self.preset_box.setMinimumContentsLength(12)
         adjust = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         self.preset_box.setSizeAdjustPolicy(adjust)
@@ -482,15 +485,48 @@ class ImageViewer(MarkTools, CornerText, QWidget):
             self._fill_presets(current.image)
 
     def _fill_presets(self, image: DicomImage) -> None:
+        """Her presets first, so that keys 1–9 mean the same window in every study; then the
+        file's windows (key 0 for the first), auto and full range."""
         self.preset_box.clear()
-        for window in frame_windows(image, 0):
-            name = window.explanation or self.tr("File")
-            self.preset_box.addItem(f"{name}  {window.center:g}/{window.width:g}", window)
-        for preset in presets_for(self.presets, image.modality):
-            label = f"{preset_display_name(preset.name)}  {preset.center:g}/{preset.width:g}"
+        keyed = presets_for(self.presets, image.modality)
+        for number, preset in enumerate(keyed, start=1):
+            key = f"{number} " if number <= 9 else ""
+            label = f"{key}{preset_display_name(preset.name)}  {preset.center:g}/{preset.width:g}"
             self.preset_box.addItem(label, preset.window)
+        self._preset_count = min(len(keyed), 9)
+        for number, window in enumerate(frame_windows(image, 0)):
+            name = window.explanation or self.tr("File")
+            key = "0 " if number == 0 else ""
+            self.preset_box.addItem(f"{key}{name}  {window.center:g}/{window.width:g}", window)
+            if number == 0:
+                self.preset_box.setCurrentIndex(self.preset_box.count() - 1)
         self.preset_box.addItem(self.tr("Auto (1–99 %)"), "auto")
         self.preset_box.addItem(self.tr("Full range"), None)
+
+    def choose_preset(self, number: int) -> None:
+        """Key 1–9: her preset of that number for this modality (nothing when she has
+        fewer)."""
+        if 1 <= number <= self._preset_count:
+            self.preset_box.setCurrentIndex(number - 1)
+            self._preset_chosen(number - 1)
+
+    def file_window(self) -> None:
+        """Key 0: what the file asks for (its first window or VOI LUT)."""
+        if self.current() is None:
+            return
+        self.chosen_window = None
+        current = self.current()
+        assert current is not None
+        windows = frame_windows(current.image, current.frame)
+        if windows:
+            index = self.preset_box.findData(windows[0])
+            if index >= 0:
+                self.preset_box.setCurrentIndex(index)
+        self._render()
+        self._update_text()
+        effective = self.effective_window()
+        if effective is not None:
+            self.window_changed.emit(effective)
 
     def _preset_chosen(self, index: int) -> None:
         choice = self.preset_box.itemData(index)
@@ -652,7 +688,11 @@ class ImageViewer(MarkTools, CornerText, QWidget):
             return
         scale = max(start.width, 10.0) / 300.0
         width = max(1.0, start.width + dx * scale)
-        center = start.center - dy * scale
+        # The same gesture brightens every film: where low values show white (MONOCHROME1,
+        # or her inversion) the centre moves the other way.
+        current = self.current()
+        inverts = current is not None and presentation_inverts(current.image) != self.inverted
+        center = start.center + (dy if inverts else -dy) * scale
         self.set_window(Window(center, width, start.function, ""))
 
     def step(self, delta: int) -> None:
@@ -797,6 +837,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
                     .replace("%1", str(self.index + 1))
                     .replace("%2", str(len(self.slices))),
                     self.bottom_left.text(),
+                    self.view_changes_text(),
                     *self.mark_texts(),
                 ],
             )
@@ -811,10 +852,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         if binding is not None:
             getattr(self, binding.action)()
         elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and not ctrl:
-            index = key - Qt.Key.Key_1
-            if index < self.preset_box.count():
-                self.preset_box.setCurrentIndex(index)
-                self._preset_chosen(index)
+            self.choose_preset(key - Qt.Key.Key_1 + 1)
         else:
             super().keyPressEvent(event)
 

@@ -38,6 +38,7 @@ VIEWER_KEYS: tuple[ViewerKey, ...] = (
     ViewerKey((K.Key_PageDown,), "PageDown", "forward_ten", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "10 slices on"))),
     ViewerKey((K.Key_Home,), "Home", "first_slice", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "first slice"))),
     ViewerKey((K.Key_End,), "End", "last_slice", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "last slice"))),
+    ViewerKey((K.Key_0,), "0", "file_window", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "the file's own window"))),
     ViewerKey((K.Key_I,), "I", "toggle_invert", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "invert"))),
     ViewerKey((K.Key_F,), "F", "reset", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "fit and reset the view"))),
     ViewerKey((K.Key_L,), "L", "add_length", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "length"))),
@@ -56,7 +57,7 @@ VIEWER_KEYS: tuple[ViewerKey, ...] = (
     ViewerKey((K.Key_K,), "K", "mark_key_image", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "keep as key image"))),
     ViewerKey((K.Key_Space,), "Space", "toggle_cine", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "play or pause cine"))),
 )  # fmt: skip
-PRESET_KEYS = "1–9"
+PRESET_KEYS = "1–9"  # her presets of the modality, in her order
 
 
 def binding_for(key: int, ctrl: bool) -> ViewerKey | None:

@@ -4,6 +4,7 @@ A part of ``ImageViewer`` (ui/viewer.py)."""
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
@@ -42,6 +43,8 @@ class CornerText:
     loaded_images: int
     expected: int
     probe_text: str
+    quarter_turns: int
+    flipped: bool
 
     def current(self) -> Slice | None:  # provided by ImageViewer
         raise NotImplementedError
@@ -91,7 +94,8 @@ class CornerText:
         self.scale_label.setGeometry(width // 2 - 40, height - 54, 80, 16)
 
     def _update_markers(self, current: Slice) -> None:
-        orientation = frame_orientation(current.image, current.frame)
+        image = current.image
+        orientation = frame_orientation(image, current.frame) or image.projection_orientation
         if orientation is None or not self.annotations_visible:
             for label in self.markers.values():
                 label.clear()
@@ -109,6 +113,21 @@ class CornerText:
                 along_row * r + down_column * c for r, c in zip(row, col, strict=True)
             )
             self.markers[side].setText(orientation_letter(direction))
+
+    def view_changes_text(self) -> str:
+        """How the image on screen differs from how the file presents it ("mirrored left–
+        right", "rotated 90°"), "" when it does not: a mirrored chest film must never pass
+        for a patient with dextrocardia."""
+        parts = []
+        if self.flipped:
+            parts.append(QCoreApplication.translate("ImageViewer", "mirrored left–right"))
+        if self.quarter_turns:
+            parts.append(
+                QCoreApplication.translate("ImageViewer", "rotated %1°").replace(
+                    "%1", str(90 * self.quarter_turns)
+                )
+            )
+        return " · ".join(parts)
 
     def _window_text(self, image: DicomImage) -> str:
         """ "W … L …" of the window on screen; "" for colour images or before one is set."""
@@ -150,7 +169,7 @@ class CornerText:
             self.top_left.setText(" ".join(filter(None, [date, image.institution])))
             self.top_right.setText(f"{self.index + 1}/{len(self.slices)}")
             self.bottom_left.setText(self._window_text(image))
-            self.bottom_right.clear()
+            self._show_view_changes("")
             return
         self.top_left.setText(
             "\n".join(
@@ -214,4 +233,10 @@ class CornerText:
                 "ImageViewer", "ultrasound regions (cm)"
             ),
         }.get(image.calibration.source, QCoreApplication.translate("ImageViewer", "uncalibrated"))
-        self.bottom_right.setText(f"{image.modality}  {spacing}")
+        self._show_view_changes(f"{image.modality}  {spacing}")
+
+    def _show_view_changes(self, calibration: str) -> None:
+        changes = self.view_changes_text()
+        warning = f"<span style='color:#ff8a65; font-weight:bold'>{changes}</span>"
+        lines = [html.escape(calibration)] if calibration else []
+        self.bottom_right.setText("<br>".join([*lines, warning] if changes else lines))

@@ -48,216 +48,216 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../ui/decision_panel.py" line="53"/>
+        <location filename="../../ui/decision_panel.py" line="54"/>
         <source>Accept (A)</source>
         <translation>互认（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="55"/>
+        <location filename="../../ui/decision_panel.py" line="56"/>
         <source>Recognize this result: no repeat (A)</source>
         <translation>互认此结果，不再重复检查（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="60"/>
+        <location filename="../../ui/decision_panel.py" line="61"/>
         <source>Order repeat (R)</source>
         <translation>重新检查（R）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="63"/>
+        <location filename="../../ui/decision_panel.py" line="64"/>
         <source>Do not recognize: the examination is repeated (R), then choose a reason (1–9)</source>
         <translation>不予互认，需重新检查（R），再选择原因（1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="69"/>
+        <location filename="../../ui/decision_panel.py" line="70"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="70"/>
+        <location filename="../../ui/decision_panel.py" line="71"/>
         <source>Withdraw the decision in force (history is kept)</source>
         <translation>撤销当前结论（保留历史记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="71"/>
+        <location filename="../../ui/decision_panel.py" line="72"/>
         <source>Accept all eligible of this visit</source>
         <translation>互认本次就诊全部符合条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="82"/>
+        <location filename="../../ui/decision_panel.py" line="83"/>
         <source>Note (required for some reasons)</source>
         <translation>备注（部分原因必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="84"/>
+        <location filename="../../ui/decision_panel.py" line="85"/>
         <source>Purpose and necessity explained to the patient / family</source>
         <translation>已向患者/家属说明复查的目的和必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="87"/>
+        <location filename="../../ui/decision_panel.py" line="88"/>
         <source>Save repeat order</source>
         <translation>保存复查决定</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="93"/>
+        <location filename="../../ui/decision_panel.py" line="94"/>
         <source>Reason for the repeat</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="104"/>
+        <location filename="../../ui/decision_panel.py" line="105"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="105"/>
+        <location filename="../../ui/decision_panel.py" line="106"/>
         <source>Copy the sentence for the medical record</source>
         <translation>复制病历记录语句</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="123"/>
+        <location filename="../../ui/decision_panel.py" line="124"/>
         <source>For the medical record</source>
         <translation>病历记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="125"/>
+        <location filename="../../ui/decision_panel.py" line="126"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="200"/>
+        <location filename="../../ui/decision_panel.py" line="201"/>
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="211"/>
+        <location filename="../../ui/decision_panel.py" line="212"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n小时</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="212"/>
+        <location filename="../../ui/decision_panel.py" line="213"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="218"/>
+        <location filename="../../ui/decision_panel.py" line="219"/>
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="219"/>
+        <location filename="../../ui/decision_panel.py" line="220"/>
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="222"/>
+        <location filename="../../ui/decision_panel.py" line="223"/>
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="225"/>
+        <location filename="../../ui/decision_panel.py" line="226"/>
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="227"/>
+        <location filename="../../ui/decision_panel.py" line="228"/>
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="228"/>
+        <location filename="../../ui/decision_panel.py" line="229"/>
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="229"/>
+        <location filename="../../ui/decision_panel.py" line="230"/>
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="230"/>
+        <location filename="../../ui/decision_panel.py" line="231"/>
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="231"/>
+        <location filename="../../ui/decision_panel.py" line="232"/>
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="232"/>
+        <location filename="../../ui/decision_panel.py" line="233"/>
         <source>issuing hospital below the item&apos;s minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="236"/>
+        <location filename="../../ui/decision_panel.py" line="237"/>
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="237"/>
+        <location filename="../../ui/decision_panel.py" line="238"/>
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="261"/>
+        <location filename="../../ui/decision_panel.py" line="260"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="261"/>
+        <location filename="../../ui/decision_panel.py" line="260"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="264"/>
+        <location filename="../../ui/decision_panel.py" line="263"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="273"/>
+        <location filename="../../ui/decision_panel.py" line="272"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="274"/>
+        <location filename="../../ui/decision_panel.py" line="273"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="275"/>
+        <location filename="../../ui/decision_panel.py" line="274"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="281"/>
+        <location filename="../../ui/decision_panel.py" line="280"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="283"/>
+        <location filename="../../ui/decision_panel.py" line="282"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="284"/>
+        <location filename="../../ui/decision_panel.py" line="283"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="301"/>
+        <location filename="../../ui/decision_panel.py" line="300"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="306"/>
+        <location filename="../../ui/decision_panel.py" line="305"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="312"/>
+        <location filename="../../ui/decision_panel.py" line="311"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -278,154 +278,154 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="164"/>
-        <source>Window presets (keys 1–9)</source>
-        <translation>窗宽窗位预设（数字键 1–9）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="172"/>
+        <location filename="../../ui/viewer.py" line="175"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="177"/>
+        <location filename="../../ui/viewer.py" line="180"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="181"/>
+        <location filename="../../ui/viewer.py" line="184"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="237"/>
+        <location filename="../../ui/viewer.py" line="240"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="238"/>
+        <location filename="../../ui/viewer.py" line="241"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="248"/>
-        <location filename="../../ui/viewer.py" line="363"/>
+        <location filename="../../ui/viewer.py" line="251"/>
+        <location filename="../../ui/viewer.py" line="366"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="257"/>
+        <location filename="../../ui/viewer.py" line="260"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="314"/>
+        <location filename="../../ui/viewer.py" line="317"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="360"/>
+        <location filename="../../ui/viewer.py" line="363"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="487"/>
+        <location filename="../../ui/viewer.py" line="498"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="198"/>
+        <location filename="../../ui/viewer.py" line="201"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="202"/>
+        <location filename="../../ui/viewer.py" line="166"/>
+        <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
+        <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="205"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="207"/>
+        <location filename="../../ui/viewer.py" line="210"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="212"/>
+        <location filename="../../ui/viewer.py" line="215"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="217"/>
+        <location filename="../../ui/viewer.py" line="220"/>
         <location filename="../../ui/viewer_marks.py" line="116"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="221"/>
+        <location filename="../../ui/viewer.py" line="224"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="226"/>
+        <location filename="../../ui/viewer.py" line="229"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="230"/>
+        <location filename="../../ui/viewer.py" line="233"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="231"/>
+        <location filename="../../ui/viewer.py" line="234"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="232"/>
+        <location filename="../../ui/viewer.py" line="235"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="241"/>
+        <location filename="../../ui/viewer.py" line="244"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="258"/>
+        <location filename="../../ui/viewer.py" line="261"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="445"/>
+        <location filename="../../ui/viewer.py" line="448"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="446"/>
+        <location filename="../../ui/viewer.py" line="449"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="447"/>
+        <location filename="../../ui/viewer.py" line="450"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="448"/>
+        <location filename="../../ui/viewer.py" line="451"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="450"/>
+        <location filename="../../ui/viewer.py" line="453"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="492"/>
+        <location filename="../../ui/viewer.py" line="503"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="493"/>
+        <location filename="../../ui/viewer.py" line="504"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
@@ -455,67 +455,67 @@
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="179"/>
+        <location filename="../../ui/viewer.py" line="182"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="183"/>
+        <location filename="../../ui/viewer.py" line="186"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="200"/>
+        <location filename="../../ui/viewer.py" line="203"/>
         <source>Add a length measurement; drag its ends</source>
         <translation>添加长度测量，拖动两端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="204"/>
+        <location filename="../../ui/viewer.py" line="207"/>
         <source>Angle between two lines sharing a vertex; drag the three points</source>
         <translation>两条共顶点直线间的角度；拖动三个点</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="209"/>
+        <location filename="../../ui/viewer.py" line="212"/>
         <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT)</source>
         <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="214"/>
+        <location filename="../../ui/viewer.py" line="217"/>
         <source>Rectangle region: mean, SD, min, max, area in modality units</source>
         <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="219"/>
+        <location filename="../../ui/viewer.py" line="222"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="223"/>
+        <location filename="../../ui/viewer.py" line="226"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="228"/>
+        <location filename="../../ui/viewer.py" line="231"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="234"/>
+        <location filename="../../ui/viewer.py" line="237"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="244"/>
+        <location filename="../../ui/viewer.py" line="247"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="246"/>
+        <location filename="../../ui/viewer.py" line="249"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="251"/>
+        <location filename="../../ui/viewer.py" line="254"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
@@ -555,63 +555,73 @@
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="119"/>
+        <location filename="../../ui/viewer_text.py" line="138"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="161"/>
+        <location filename="../../ui/viewer_text.py" line="180"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="173"/>
+        <location filename="../../ui/viewer_text.py" line="192"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="796"/>
-        <location filename="../../ui/viewer_text.py" line="179"/>
+        <location filename="../../ui/viewer.py" line="836"/>
+        <location filename="../../ui/viewer_text.py" line="198"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="186"/>
+        <location filename="../../ui/viewer_text.py" line="205"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="192"/>
+        <location filename="../../ui/viewer_text.py" line="211"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="202"/>
+        <location filename="../../ui/viewer_text.py" line="221"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="121"/>
+        <location filename="../../ui/viewer_text.py" line="140"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="207"/>
+        <location filename="../../ui/viewer_text.py" line="123"/>
+        <source>mirrored left–right</source>
+        <translation>已左右镜像</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_text.py" line="126"/>
+        <source>rotated %1°</source>
+        <translation>已旋转 %1°</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_text.py" line="226"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="210"/>
+        <location filename="../../ui/viewer_text.py" line="229"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="213"/>
+        <location filename="../../ui/viewer_text.py" line="232"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="216"/>
+        <location filename="../../ui/viewer_text.py" line="235"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -977,128 +987,128 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="124"/>
+        <location filename="../../ui/patient_page.py" line="125"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="126"/>
+        <location filename="../../ui/patient_page.py" line="127"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="168"/>
+        <location filename="../../ui/patient_page.py" line="169"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="169"/>
+        <location filename="../../ui/patient_page.py" line="170"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="234"/>
+        <location filename="../../ui/patient_page.py" line="235"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="234"/>
+        <location filename="../../ui/patient_page.py" line="235"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="235"/>
+        <location filename="../../ui/patient_page.py" line="236"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="239"/>
+        <location filename="../../ui/patient_page.py" line="240"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="251"/>
         <location filename="../../ui/patient_page.py" line="252"/>
+        <location filename="../../ui/patient_page.py" line="253"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="268"/>
+        <location filename="../../ui/patient_page.py" line="269"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="276"/>
+        <location filename="../../ui/patient_page.py" line="277"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="433"/>
+        <location filename="../../ui/patient_page.py" line="434"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="338"/>
+        <location filename="../../ui/patient_page.py" line="339"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="552"/>
+        <location filename="../../ui/patient_page.py" line="553"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="554"/>
+        <location filename="../../ui/patient_page.py" line="555"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="555"/>
+        <location filename="../../ui/patient_page.py" line="556"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="566"/>
+        <location filename="../../ui/patient_page.py" line="567"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="643"/>
+        <location filename="../../ui/patient_page.py" line="644"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="645"/>
+        <location filename="../../ui/patient_page.py" line="646"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="650"/>
+        <location filename="../../ui/patient_page.py" line="651"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="651"/>
+        <location filename="../../ui/patient_page.py" line="652"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="651"/>
+        <location filename="../../ui/patient_page.py" line="652"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="655"/>
+        <location filename="../../ui/patient_page.py" line="656"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1278,37 +1288,37 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>ReadingGrid</name>
     <message>
-        <location filename="../../ui/reading_grid.py" line="73"/>
+        <location filename="../../ui/reading_grid.py" line="74"/>
         <source>Cells side by side; drag a series into any cell; double-click a cell to show it alone</source>
         <translation>多窗格并排显示；可将序列拖入任一窗格；双击窗格单独显示</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="79"/>
+        <location filename="../../ui/reading_grid.py" line="80"/>
         <source>Sync slices</source>
         <translation>同步层面</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="82"/>
+        <location filename="../../ui/reading_grid.py" line="83"/>
         <source>Scroll all cells by slice position; the offset shown when you tick it is kept (align first, then tick)</source>
         <translation>按层面位置同步翻动所有窗格；勾选时的位置差会保持（先对齐，再勾选）</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="85"/>
+        <location filename="../../ui/reading_grid.py" line="86"/>
         <source>Sync W/L</source>
         <translation>同步窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="86"/>
+        <location filename="../../ui/reading_grid.py" line="87"/>
         <source>Sync zoom</source>
         <translation>同步缩放</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="95"/>
+        <location filename="../../ui/reading_grid.py" line="96"/>
         <source>Layout</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="137"/>
+        <location filename="../../ui/reading_grid.py" line="138"/>
         <source>Drag a series here from the strip</source>
         <translation>从缩略图栏拖入一个序列</translation>
     </message>
@@ -1683,123 +1693,123 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="61"/>
+        <location filename="../../ui/timeline.py" line="62"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="62"/>
+        <location filename="../../ui/timeline.py" line="63"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="63"/>
-        <location filename="../../ui/timeline.py" line="200"/>
+        <location filename="../../ui/timeline.py" line="64"/>
+        <location filename="../../ui/timeline.py" line="201"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="66"/>
+        <location filename="../../ui/timeline.py" line="67"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="76"/>
+        <location filename="../../ui/timeline.py" line="77"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="83"/>
+        <location filename="../../ui/timeline.py" line="84"/>
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="89"/>
+        <location filename="../../ui/timeline.py" line="90"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="88"/>
+        <location filename="../../ui/timeline.py" line="89"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="84"/>
+        <location filename="../../ui/timeline.py" line="85"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="87"/>
+        <location filename="../../ui/timeline.py" line="88"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="85"/>
+        <location filename="../../ui/timeline.py" line="86"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="86"/>
+        <location filename="../../ui/timeline.py" line="87"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="160"/>
+        <location filename="../../ui/timeline.py" line="161"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="164"/>
+        <location filename="../../ui/timeline.py" line="165"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="187"/>
+        <location filename="../../ui/timeline.py" line="188"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="188"/>
+        <location filename="../../ui/timeline.py" line="189"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="189"/>
+        <location filename="../../ui/timeline.py" line="190"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="190"/>
+        <location filename="../../ui/timeline.py" line="191"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="191"/>
+        <location filename="../../ui/timeline.py" line="192"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="192"/>
+        <location filename="../../ui/timeline.py" line="193"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="198"/>
+        <location filename="../../ui/timeline.py" line="199"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="201"/>
+        <location filename="../../ui/timeline.py" line="202"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="261"/>
+        <location filename="../../ui/timeline.py" line="262"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="263"/>
+        <location filename="../../ui/timeline.py" line="264"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>
@@ -1838,91 +1848,96 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
     <message>
         <location filename="../../ui/viewer_keys.py" line="41"/>
+        <source>the file&apos;s own window</source>
+        <translation>文件自带的窗宽窗位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="42"/>
         <source>invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="42"/>
+        <location filename="../../ui/viewer_keys.py" line="43"/>
         <source>fit and reset the view</source>
         <translation>适应窗口并复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="43"/>
+        <location filename="../../ui/viewer_keys.py" line="44"/>
         <source>length</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="44"/>
+        <location filename="../../ui/viewer_keys.py" line="45"/>
         <source>angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="45"/>
+        <location filename="../../ui/viewer_keys.py" line="46"/>
         <source>ellipse region</source>
         <translation>椭圆区域</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="46"/>
+        <location filename="../../ui/viewer_keys.py" line="47"/>
         <source>rectangle region</source>
         <translation>矩形区域</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="47"/>
+        <location filename="../../ui/viewer_keys.py" line="48"/>
         <source>arrow with text</source>
         <translation>箭头标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="48"/>
+        <location filename="../../ui/viewer_keys.py" line="49"/>
         <source>delete the selected mark</source>
         <translation>删除所选标记</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="49"/>
+        <location filename="../../ui/viewer_keys.py" line="50"/>
         <source>undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="50"/>
+        <location filename="../../ui/viewer_keys.py" line="51"/>
         <source>deselect the mark</source>
         <translation>取消选择标记</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="51"/>
+        <location filename="../../ui/viewer_keys.py" line="52"/>
         <source>rotate clockwise</source>
         <translation>顺时针旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="52"/>
+        <location filename="../../ui/viewer_keys.py" line="53"/>
         <source>rotate counter-clockwise</source>
         <translation>逆时针旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="53"/>
+        <location filename="../../ui/viewer_keys.py" line="54"/>
         <source>flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="54"/>
+        <location filename="../../ui/viewer_keys.py" line="55"/>
         <source>flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="55"/>
+        <location filename="../../ui/viewer_keys.py" line="56"/>
         <source>hide or show the text over the image</source>
         <translation>隐藏/显示图像上的文字</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="56"/>
+        <location filename="../../ui/viewer_keys.py" line="57"/>
         <source>keep as key image</source>
         <translation>保存为关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="57"/>
+        <location filename="../../ui/viewer_keys.py" line="58"/>
         <source>play or pause cine</source>
         <translation>播放/暂停电影</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="76"/>
+        <location filename="../../ui/viewer_keys.py" line="77"/>
         <source>window presets</source>
         <translation>窗宽窗位预设</translation>
     </message>

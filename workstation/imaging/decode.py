@@ -33,6 +33,7 @@ from workstation.imaging.limits import count_value as _int
 from workstation.imaging.lut_data import Lut as Lut
 from workstation.imaging.lut_data import is_little_endian, read_lut, voi_input_signed
 from workstation.imaging.names import display_texts
+from workstation.imaging.orientation import patient_orientation_directions
 from workstation.imaging.overlays import Overlay as Overlay
 from workstation.imaging.overlays import read_overlays
 from workstation.imaging.padding import read_padding
@@ -80,6 +81,9 @@ class DicomImage:
     frame_rescales: tuple[tuple[float, float], ...] | None = None  # slope, intercept
     frame_windows: tuple[tuple[Window, ...], ...] | None = None
     frame_orientations: tuple[tuple[float, float, float, float, float, float], ...] | None = None
+    # Patient Orientation (0020,0020) of projection images (DX, CR, MG) as direction
+    # vectors: only for the orientation letters, never for geometry.
+    projection_orientation: tuple[float, float, float, float, float, float] | None = None
     # Texts are decoded by workstation.imaging.names; True when a text's character set was
     # not declared or did not fit its bytes (the viewer shows "字符集未声明").
     study_description: str = ""
@@ -195,6 +199,16 @@ def _windows(ds: Dataset) -> tuple[Window, ...]:
     return tuple(out)
 
 
+def _projection_orientation(
+    ds: Dataset,
+) -> tuple[float, float, float, float, float, float] | None:
+    value = ds.get("PatientOrientation")
+    if value is None or "ImageOrientationPatient" in ds:
+        return None
+    values = [value] if isinstance(value, str) else list(value)
+    return patient_orientation_directions([str(v) for v in values])
+
+
 def _presentation_shape(ds: Dataset) -> PresentationLutShape | None:
     text = str(ds.get("PresentationLUTShape", "") or "").strip().upper()
     try:
@@ -302,6 +316,7 @@ def _decode(ds: Dataset) -> DicomImage:
         windows=_windows(ds),
         voi_lut=voi_lut,
         presentation_lut_shape=_presentation_shape(ds),
+        projection_orientation=_projection_orientation(ds),
         position=(position[0], position[1], position[2]) if len(position) == 3 else None,
         orientation=tuple(orientation) if len(orientation) == 6 else None,  # type: ignore[arg-type]
         pixel_spacing=spacing,
