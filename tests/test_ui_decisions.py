@@ -4,6 +4,8 @@ decisions; everything journaled, sent once, and visible in the statistics."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from workstation.audit import AuditLog, AuditRecord
 from workstation.journal import Journal, OutboxState
 from workstation.model import Category, Result
 from workstation.recognition.decisions import DecisionKind
+from workstation.session.lanes import DEFAULT_THREADS, Lane
 from workstation.timeline import same_visit
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
@@ -164,4 +167,41 @@ def test_bulk_accept_audits_each_result_once(
     assert {e.decision.result_id for e in journal.all()} == {r.id for r in eligible}
     assert all(e.decision.supersedes == "" for e in journal.all())
     qtbot.waitUntil(lambda: journal.pending() == [], timeout=20000)
+    window.sign_out()
+
+
+def test_a_decision_is_saved_within_100_ms_while_six_series_downloads_run(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, sandbox, tmp_path, "dr.li")
+    page = open_patient(qtbot, window, "p0001")
+    result = next(r for r in page.timeline.visible_results() if r.category is Category.LAB)
+    assert page.timeline.select(result.id)
+    qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=10000)
+
+    # six downloads hold every thread of the interactive lane (and queue behind it)
+    release = threading.Event()
+    running: list[int] = []
+
+    def download(number: int) -> None:
+        running.append(number)
+        release.wait(30)
+
+    for number in range(6):
+        window.runner.start(download, number, lane=Lane.INTERACTIVE)
+    qtbot.waitUntil(lambda: len(running) == DEFAULT_THREADS[Lane.INTERACTIVE], timeout=5000)
+
+    saved_at: list[float] = []
+    page.decision_saved.connect(lambda _decision: saved_at.append(time.monotonic()))
+    try:
+        pressed = time.monotonic()
+        qtbot.keyClick(window, Qt.Key.Key_A)
+        qtbot.waitUntil(lambda: bool(saved_at), timeout=2000)
+        assert saved_at[0] - pressed < 0.1
+        journal = Journal(tmp_path / "journal" / "dr.li")
+        assert [e.decision.kind for e in journal.history(result.id)] == [DecisionKind.ACCEPTED]
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=20000)
     window.sign_out()

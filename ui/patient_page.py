@@ -59,6 +59,7 @@ from workstation.recognition.decisions import (
 )
 from workstation.redact import mask_id_card
 from workstation.services import Connection
+from workstation.session.lanes import Lane
 from workstation.summary.model import KeyImage, SummaryInput, SummaryItem
 from workstation.timeline import same_visit
 
@@ -218,7 +219,9 @@ class PatientPage(QWidget):
         self.context, self.now = context, now
         self.decision.set_catalog(catalog)
         if context is not None:
-            self.runner.start(_in_force, context.journal, on_result=self.timeline.set_decisions)
+            self.runner.start(
+                _in_force, context.journal, on_result=self.timeline.set_decisions, lane=Lane.JOURNAL
+            )
         age = patient.age_on(now.date())
         gender = {"male": self.tr("Male"), "female": self.tr("Female")}.get(
             patient.gender.value, self.tr("Unknown")
@@ -409,6 +412,7 @@ class PatientPage(QWidget):
             decision,
             on_result=lambda saved: self._recorded(result, saved),
             on_error=lambda exc: self._not_recorded(result, exc),
+            lane=Lane.JOURNAL,
         )
 
     def show_result_decisions(self) -> None:
@@ -434,6 +438,7 @@ class PatientPage(QWidget):
             on_result=lambda entry: self.timeline.set_decision(
                 result.id, entry.decision if entry else None
             ),
+            lane=Lane.JOURNAL,
         )
 
     def _accept(self) -> None:
