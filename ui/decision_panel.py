@@ -5,6 +5,7 @@ the medical record. The panel only collects; the owner saves through the journal
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -23,8 +24,13 @@ from PySide6.QtWidgets import (
 
 from workstation.journal import JournalEntry, OutboxState, entry_in_force
 from workstation.model import Catalog, Hospital, RepeatReason, Result
-from workstation.recognition.decisions import DecisionKind
+from workstation.recognition.decisions import DecisionKind, PlatformDecision
 from workstation.recognition.validity import Assessment, Eligibility
+
+
+def _when(moment: dt.datetime) -> str:
+    """Month, day and time in China Standard Time, as the history lists them."""
+    return moment.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%m-%d %H:%M")
 
 
 class DecisionPanel(QFrame):
@@ -237,19 +243,23 @@ class DecisionPanel(QFrame):
             f"<small>{catalog} · {yours}</small>"
         )
 
-    def show_entries(self, entries: list[JournalEntry], others: list[str], sentence: str) -> None:
-        """Show this doctor's decisions on the result, others' decisions, and the sentence."""
+    def show_entries(
+        self,
+        entries: list[JournalEntry],
+        others: Sequence[PlatformDecision | str],
+        sentence: str,
+    ) -> None:
+        """Show this doctor's decisions on the result, other doctors' decisions (from the
+        platform), and the sentence. A ``str`` in ``others`` is shown as it is: only until
+        the patient page passes PlatformDecision objects (issue 15)."""
         self.history_list.clear()
         for entry in reversed(entries):
             d = entry.decision
-            when = d.authored_on.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime(
-                "%m-%d %H:%M"
-            )
             what = self.kind_text(d.kind) + (f"：{d.reason_label}" if d.reason_label else "")
             state = self.state_text(entry.state, entry.last_error)
-            self.history_list.addItem(f"{when}  {what}  · {state}")
-        for line in others:
-            self.history_list.addItem(line)
+            self.history_list.addItem(f"{_when(d.authored_on)}  {what}  · {state}")
+        for other in others:
+            self.history_list.addItem(other if isinstance(other, str) else self.other_text(other))
         in_force = entry_in_force(entries)
         self.undo_button.setEnabled(in_force is not None)
         self.sentence_edit.setText(sentence)
@@ -272,6 +282,14 @@ class DecisionPanel(QFrame):
             DecisionKind.REPEAT_ORDERED: self.tr("repeat ordered"),
             DecisionKind.WITHDRAWN: self.tr("withdrawn"),
         }[kind]
+
+    def other_text(self, decision: PlatformDecision) -> str:
+        """One history line for another doctor's decision: when, who, what."""
+        what = self.tr("viewed") if decision.kind is None else self.kind_text(decision.kind)
+        if decision.reason_label:
+            what += f"：{decision.reason_label}"
+        when = _when(decision.authored_on) if decision.authored_on else ""
+        return f"{when}  {decision.practitioner_name or decision.practitioner}: {what}"
 
     def state_text(self, state: OutboxState, error: str) -> str:
         """Localized delivery state."""

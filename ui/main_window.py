@@ -27,7 +27,7 @@ from ui.search_page import SearchPage
 from ui.sign_in import SignInWidget
 from ui.statistics_dialog import StatisticsDialog
 from ui.workers import TaskRunner
-from workstation.audit import AuditLog, AuditRecord, audit_event, new_record
+from workstation.audit import AuditLog, AuditRecord, new_record
 from workstation.auth import SecretStore
 from workstation.config import PlatformEntry, Settings
 from workstation.imaging.presets import DEFAULT_PRESETS
@@ -36,7 +36,7 @@ from workstation.labs.analytes import AnalyteTable, load_analyte_table
 from workstation.model import Catalog, Hospital, Patient
 from workstation.recognition.decisions import Decision
 from workstation.recognition.outbox import SendReport, next_delay_s, send_pending
-from workstation.records.platform import classify_query
+from workstation.records.platform import ResultsPlatform, classify_query
 from workstation.services import Connection, resume, sign_in, sign_in_with_browser
 from workstation.session.lanes import Lane
 
@@ -92,7 +92,7 @@ def _browser_and_prepare(
     return _prepare(sign_in_with_browser(entry, open_browser, remember=remember, secrets=secrets))
 
 
-def _send_outbox(journal: Journal, platform: Any) -> tuple[SendReport, int, int]:
+def _send_outbox(journal: Journal, platform: ResultsPlatform) -> tuple[SendReport, int, int]:
     report = send_pending(journal, platform)
     return report, len(journal.pending()), len(journal.rejected())
 
@@ -463,7 +463,7 @@ class MainWindow(QMainWindow):
         def send(_written: object) -> None:
             self.runner.start(
                 connection.platform.send_audit,
-                audit_event(record),
+                record,
                 on_error=lambda exc: log.warning("audit not sent: %s", exc),
             )
 
