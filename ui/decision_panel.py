@@ -5,7 +5,8 @@ the medical record. The panel only collects; the owner saves through the journal
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -146,21 +147,24 @@ class DecisionPanel(QFrame):
     def install_shortcuts(self, window: QWidget) -> None:
         """A accepts, R opens the repeat form, 1–9 pick a reason (window-wide)."""
 
-        def add(key: str, slot: object) -> None:
+        def add(key: str, slot: Callable[[], None]) -> None:
             shortcut = QShortcut(QKeySequence(key), window)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(slot)  # type: ignore[arg-type]
+            shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
 
-        add(
-            "A",
-            lambda: (
-                self.accept_button.isEnabled() and self.isVisible() and self.accept_requested.emit()
-            ),
-        )
-        add("R", lambda: self.repeat_button.isEnabled() and self.isVisible() and self.open_repeat())
+        def accept() -> None:
+            if self.accept_button.isEnabled() and self.isVisible():
+                self.accept_requested.emit()
+
+        def repeat() -> None:
+            if self.repeat_button.isEnabled() and self.isVisible():
+                self.open_repeat()
+
+        add("A", accept)
+        add("R", repeat)
         for number in range(1, 10):
-            add(str(number), lambda n=number: self.pick_reason(n))
+            add(str(number), partial(self.pick_reason, number))
         self._reason_shortcuts = self._shortcuts[-9:]
         self._enable_reason_keys(False)
 
@@ -312,7 +316,7 @@ class DecisionPanel(QFrame):
             self.reason_list.setCurrentRow(number - 1)
 
     def _save_repeat(self) -> None:
-        item = self.reason_list.currentItem()
+        item: QListWidgetItem | None = self.reason_list.currentItem()  # None: none chosen
         if item is None:
             self.problem_label.setText(self.tr("Choose a reason."))
             return

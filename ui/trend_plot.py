@@ -47,10 +47,10 @@ class TrendPlot(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.legend)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.graphics)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.graphics)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.hover)
         self.plots: list[pg.PlotItem] = []
         self.point_count = 0
