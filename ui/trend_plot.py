@@ -53,8 +53,6 @@ class TrendPlot(QWidget):
         layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.hover)
         self.plots: list[pg.PlotItem] = []
-        self.point_count = 0
-        self.band_count = 0
 
     def colour_of(self, hospital_id: str, order: list[str]) -> str:
         """A stable colour per hospital."""
@@ -70,8 +68,6 @@ class TrendPlot(QWidget):
         ``current_ids`` are highlighted."""
         self.graphics.clear()
         self.plots = []
-        self.point_count = 0
-        self.band_count = 0
         order = sorted({p.hospital_id for _, points in series for p in points})
         first: pg.PlotItem | None = None
         for row, (title, points) in enumerate(series):
@@ -115,7 +111,6 @@ class TrendPlot(QWidget):
             plot.addItem(upper)
             plot.addItem(lower)
             plot.addItem(pg.FillBetweenItem(lower, upper, brush=pg.mkBrush(colour)))
-            self.band_count += 1
 
     def _points(
         self,
@@ -149,7 +144,6 @@ class TrendPlot(QWidget):
         scatter.addPoints(spots)
         scatter.sigHovered.connect(self._hovered)
         plot.addItem(scatter)
-        self.point_count += len(spots)
 
     def point_text(self, point: TrendPoint, hospital: str) -> str:
         """What hovering a point says: time, hospital, value (and as reported), its flag."""
