@@ -21,6 +21,7 @@ from workstation.config import (
     load_system_settings,
     system_settings_path,
 )
+from workstation.crash import faults_to_file, install_crash_hook
 from workstation.logs import setup_logging
 from workstation.paths import AppPaths
 
@@ -58,7 +59,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: logging and crash hook first, then the platform, then the GUI."""
+    """Entry point: faulthandler and the crash hook first (before Qt, before any server),
+    then logging and settings, then the platform, then the GUI."""
+    install_crash_hook()
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["render"]:  # the frozen program's command line: same as python -m workstation
         from workstation.__main__ import main as core_main
@@ -80,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         paths = AppPaths.under(Path(tempfile.mkdtemp(prefix="hr-workstation-")))
         paths.ensure()
         log_file = setup_logging(paths.log_dir)
+    try:
+        faults_to_file(paths.log_dir)
+    except OSError as exc:
+        log.warning("native crash dumps stay on stderr: %s", exc)
     store = SettingsStore(paths.config_dir)
     try:
         system = load_system_settings(system_settings_path())

@@ -19,10 +19,10 @@ import httpx
 from bench.common import record
 from bench.sandbox_data import full_data
 from devtools.sandbox_launcher import sign_in_demo, start_sandbox
-from workstation.services import LoadedImage, load_series
+from workstation.services import Connection, LoadedImage, load_series
 
 
-def _timeline(connection: object, results: dict[str, float]) -> None:
+def _timeline(connection: Connection, results: dict[str, float]) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -34,7 +34,7 @@ def _timeline(connection: object, results: dict[str, float]) -> None:
     page = PatientPage(runner)
     page.resize(1366, 800)
     page.show()
-    platform = connection.platform  # type: ignore[attr-defined]
+    platform = connection.platform
     hospitals, catalog = platform.hospitals(), platform.catalog()
     patient = platform.patient("p0003")
     times = []
@@ -46,7 +46,7 @@ def _timeline(connection: object, results: dict[str, float]) -> None:
             patient,
             hospitals,
             catalog,
-            "510100",  # type: ignore[arg-type]
+            "510100",
             dt.datetime.now(dt.UTC),
         )
         while runner.busy or not page.timeline.results:
@@ -62,14 +62,14 @@ def _timeline(connection: object, results: dict[str, float]) -> None:
     record(results, "timeline_open_patient_to_drawn_median_ms", statistics.median(times) * 1000)
 
 
-def _series(connection: object, base_url: str, results: dict[str, float]) -> None:
-    platform = connection.platform  # type: ignore[attr-defined]
+def _series(connection: Connection, base_url: str, results: dict[str, float]) -> None:
+    platform = connection.platform
     reports = [r for page in platform.results("p0001") for r in page.results]
     ct = max((r for r in reports if r.modality == "CT"), key=lambda r: r.effective)
     study = platform.imaging_study(ct.imaging_study_ids[0])
     series = study.series[0]
     url = f"{study.dicomweb_url}/studies/{study.study_uid}/series/{series.uid}"
-    token = connection.session.bearer()  # type: ignore[attr-defined]
+    token = connection.session.bearer()
     raw_times, first_times, whole_times, sizes = [], [], [], []
     for _ in range(3):
         start = time.perf_counter()
@@ -98,7 +98,7 @@ def _series(connection: object, base_url: str, results: dict[str, float]) -> Non
         count = load_series(
             connection.dicomweb(study.dicomweb_url),
             study,
-            series,  # type: ignore[attr-defined]
+            series,
             on_image,
             threading.Event(),
         )

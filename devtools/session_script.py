@@ -17,7 +17,7 @@ from workstation.journal import Journal
 from workstation.model import Category, Result
 from workstation.recognition.decisions import DecisionKind, new_decision
 from workstation.recognition.outbox import send_pending
-from workstation.records.platform import FhirPlatform
+from workstation.records.platform import ResultsPlatform
 from workstation.services import Connection
 
 
@@ -31,7 +31,7 @@ class SessionReport:
     decisions: list[str] = field(default_factory=list)
 
 
-def drain_outbox(journal: Journal, platform: FhirPlatform) -> None:
+def drain_outbox(journal: Journal, platform: ResultsPlatform) -> None:
     """Send until nothing is pending (the platform must be reachable)."""
     while journal.pending():
         send_pending(journal, platform)

@@ -308,8 +308,7 @@ def test_outbox_sends_once_keeps_waiting_offline_and_keeps_rejections(
         assert send_pending(journal, connection.platform).sent == [d.id for d in decisions]
         # resending the same decisions (as after a crash between send and mark) is harmless
         for d in decisions:
-            task = task_resource(d)
-            connection.platform.create_task(task, d.id)
+            connection.platform.send_decision(d)
         token = sandbox.token()
         assert [sandbox.task_total(d.id, token) for d in decisions] == [1, 1, 1]
         # a refusal with a reason is kept and shown, not retried forever
@@ -332,8 +331,11 @@ def test_outbox_sends_once_keeps_waiting_offline_and_keeps_rejections(
         assert "not a known result" in journal.rejected()[0].last_error
         assert journal.pending() == []
         assert journal.rejected()[0].state is OutboxState.REJECTED
-        others = connection.platform.tasks_for(decisions[0].result_id)
-        assert any(t["identifier"][0]["value"] == decisions[0].id for t in others)
+        on_result = connection.platform.decisions_on(decisions[0].result_id)
+        mine = [d for d in on_result if d.decision_id == decisions[0].id]
+        assert [(d.kind, d.practitioner) for d in mine] == [
+            (DecisionKind.ACCEPTED, connection.user.practitioner)
+        ]
     finally:
         connection.sign_out()
 

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 import time
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -102,7 +103,8 @@ def _grey_image(seed: int, size: int = 512) -> npt.NDArray[np.uint8]:
     r = np.hypot(x - size / 2, y - size / 2)
     body = np.where(r < size * 0.42, 110.0, 10.0) + 60 * np.exp(-(((r - size * 0.2) / 20) ** 2))
     noisy = body + rng.normal(0, 12, (size, size))
-    return np.clip(noisy, 0, 255).astype(np.uint8)
+    grey: npt.NDArray[np.uint8] = np.clip(noisy, 0, 255).astype(np.uint8)
+    return grey
 
 
 def _annotated_image() -> npt.NDArray[np.uint8]:
@@ -295,7 +297,8 @@ def test_every_font_is_embedded(realistic_pdf: bytes) -> None:
     reader = PdfReader(io.BytesIO(realistic_pdf))
     names: set[str] = set()
     for page in reader.pages:
-        fonts = page["/Resources"]["/Font"]
+        resources: Any = page["/Resources"]  # a pypdf DictionaryObject
+        fonts = resources["/Font"]
         for ref in fonts.values():
             font = ref.get_object()
             names.add(str(font["/BaseFont"]))
@@ -310,6 +313,7 @@ def test_key_image_keeps_its_yellow_annotations(realistic_pdf: bytes) -> None:
     found = []
     for page in reader.pages:
         for image in page.images:
+            assert image.image is not None  # pypdf decoded it
             pixels = np.asarray(image.image.convert("RGB"))
             found.append(pixels.shape)
             if np.all(pixels == YELLOW, axis=2).any():

@@ -4,12 +4,17 @@ decisions; everything journaled, sent once, and visible in the statistics."""
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from devtools.sandbox_launcher import sign_in_demo
 from tests.conftest import Sandbox
 from tests.journal_faults import allow_journal_writes, refuse_journal_writes
 from tests.ui_helpers import open_patient, signed_in_window
@@ -17,7 +22,8 @@ from ui.statistics_dialog import StatisticsDialog
 from workstation.audit import AuditLog, AuditRecord
 from workstation.journal import Journal, OutboxState
 from workstation.model import Category, Result
-from workstation.recognition.decisions import DecisionKind
+from workstation.recognition.decisions import DecisionKind, new_decision
+from workstation.session.lanes import DEFAULT_THREADS, Lane
 from workstation.timeline import same_visit
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
@@ -164,4 +170,85 @@ def test_bulk_accept_audits_each_result_once(
     assert {e.decision.result_id for e in journal.all()} == {r.id for r in eligible}
     assert all(e.decision.supersedes == "" for e in journal.all())
     qtbot.waitUntil(lambda: journal.pending() == [], timeout=20000)
+    window.sign_out()
+
+
+def test_a_decision_is_saved_within_100_ms_while_six_series_downloads_run(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, sandbox, tmp_path, "dr.li")
+    page = open_patient(qtbot, window, "p0001")
+    result = next(r for r in page.timeline.visible_results() if r.category is Category.LAB)
+    assert page.timeline.select(result.id)
+    qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=10000)
+
+    # six downloads hold every thread of the interactive lane (and queue behind it)
+    release = threading.Event()
+    running: list[int] = []
+
+    def download(number: int) -> None:
+        running.append(number)
+        release.wait(30)
+
+    for number in range(6):
+        window.runner.start(download, number, lane=Lane.INTERACTIVE)
+    qtbot.waitUntil(lambda: len(running) == DEFAULT_THREADS[Lane.INTERACTIVE], timeout=5000)
+
+    saved_at: list[float] = []
+    page.decision_saved.connect(lambda _decision: saved_at.append(time.monotonic()))
+    try:
+        pressed = time.monotonic()
+        qtbot.keyClick(window, Qt.Key.Key_A)
+        qtbot.waitUntil(lambda: bool(saved_at), timeout=2000)
+        assert saved_at[0] - pressed < 0.1
+        journal = Journal(tmp_path / "journal" / "dr.li")
+        assert [e.decision.kind for e in journal.history(result.id)] == [DecisionKind.ACCEPTED]
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=20000)
+    window.sign_out()
+
+
+def test_another_doctors_decision_is_listed_in_the_history(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    colleague = sign_in_demo(sandbox.base_url, "dr.wang")
+    try:
+        results = [r for page in colleague.platform.results("p0004") for r in page.results]
+        result = next(r for r in results if r.category is Category.LAB)
+        theirs = new_decision(
+            result,
+            DecisionKind.ACCEPTED,
+            username="dr.wang",
+            practitioner=colleague.user.practitioner,
+            catalog_version="2026.11-1",
+            eligibility="valid",
+            now=dt.datetime.now(dt.UTC),
+        )
+        colleague.platform.send_decision(theirs)
+    finally:
+        colleague.sign_out()
+
+    window = signed_in_window(qtbot, sandbox, tmp_path, "dr.li")
+    page = open_patient(qtbot, window, "p0004")
+    assert page.timeline.select(result.id)
+
+    def lines() -> list[str]:
+        history = page.decision.history_list
+        return [history.item(i).text() for i in range(history.count())]
+
+    qtbot.waitUntil(lambda: any("dr.wang: accepted" in line for line in lines()), timeout=10000)
+    assert page.decision.state_label.text() == "No decision yet."  # hers, not his
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=10000)
+
+    # her view of the patient was audited locally, then sent to the platform
+    bundle = httpx.get(
+        f"{sandbox.base_url}/fhir/AuditEvent",
+        params={"patient": "p0004"},
+        headers={"Authorization": f"Bearer {sandbox.token('admin')}"},
+    ).json()
+    agents = [a["who"]["display"] for e in bundle.get("entry", []) for a in e["resource"]["agent"]]
+    assert [r.patient_id for r in AuditLog(tmp_path).records()] == ["p0004"]
+    assert "dr.li" in agents
     window.sign_out()

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyqtgraph as pg
 import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import Sandbox
 from tests.ui_helpers import open_patient, signed_in_window
+from ui.trend_plot import TrendPlot
 from workstation.model import Category
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
+
+
+def _drawn(trends: TrendPlot, kind: type) -> int:
+    """How many points (scatter items) or bands (fills) the trend plots draw."""
+    items = [item for plot in trends.plots for item in plot.items if isinstance(item, kind)]
+    if kind is pg.ScatterPlotItem:
+        return sum(len(item.points()) for item in items)
+    return len(items)
 
 
 def test_lab_panel_normalizes_and_trends_span_hospitals(
@@ -37,9 +47,9 @@ def test_lab_panel_normalizes_and_trends_span_hospitals(
         assert normalized_units != reported_units
     assert "·" in page.labs.title.text()
     page.lab_tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: page.trends.point_count > 0, timeout=20000)
+    qtbot.waitUntil(lambda: _drawn(page.trends, pg.ScatterPlotItem) > 0, timeout=20000)
     assert len(page.trends.plots) >= 1
-    assert page.trends.band_count >= 1
+    assert _drawn(page.trends, pg.FillBetweenItem) >= 1  # a hospital's reference band
     legend = page.trends.legend.text()
     assert legend.count("●") >= 2  # several hospitals on one time axis
     window.sign_out()

@@ -1,27 +1,27 @@
-"""Uncaught exceptions: logged with traceback, and shown to the user in a dialog."""
+"""Uncaught exceptions, once the GUI exists: the crash hook main.py installed first (logging
+with traceback) also shows the user a dialog."""
 
 from __future__ import annotations
 
-import sys
-import traceback
+import threading
 from pathlib import Path
-from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from workstation.logs import log_uncaught
-from workstation.redact import redact
+from workstation.crash import CrashHook, install_crash_hook
 
 
-def install_excepthook(log_file: Path) -> None:
-    """Replace sys.excepthook: log the traceback, then show a dialog (when a GUI exists)."""
+def install_excepthook(log_file: Path) -> CrashHook:
+    """Show a dialog naming ``log_file`` for every uncaught exception on the GUI thread,
+    through the crash hook already installed (installed here if it is not)."""
+    hook = install_crash_hook()
 
-    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        log_uncaught(exc_type, exc, tb)
-        if QApplication.instance() is None:
-            sys.__excepthook__(exc_type, exc, tb)
-            return
+    def show(details: str) -> None:
+        if QApplication.instance() is None or threading.current_thread() is not (
+            threading.main_thread()
+        ):
+            return  # logged already; a dialog needs the GUI thread
         box = QMessageBox()
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle(QCoreApplication.translate("CrashDialog", "Unexpected error"))
@@ -29,7 +29,8 @@ def install_excepthook(log_file: Path) -> None:
         message = QCoreApplication.translate("CrashDialog", "Something went wrong. Your recorded decisions are safe. Details were written to the log file:")
         # fmt: on
         box.setText(f"{message}\n{log_file}")
-        box.setDetailedText(redact("".join(traceback.format_exception(exc_type, exc, tb))))
+        box.setDetailedText(details)
         box.exec()
 
-    sys.excepthook = hook
+    hook.notify = show
+    return hook

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -25,8 +27,13 @@ from PySide6.QtWidgets import (
 from workstation.clock import china_time
 from workstation.journal import JournalEntry, OutboxState, entry_in_force
 from workstation.model import Catalog, Hospital, RepeatReason, Result
-from workstation.recognition.decisions import DecisionKind
+from workstation.recognition.decisions import DecisionKind, PlatformDecision
 from workstation.recognition.validity import Assessment, Eligibility
+
+
+def _when(moment: dt.datetime) -> str:
+    """Month, day and time in China Standard Time, as the history lists them."""
+    return china_time(moment).strftime("%m-%d %H:%M")
 
 
 class DecisionPanel(QFrame):
@@ -143,21 +150,24 @@ class DecisionPanel(QFrame):
     def install_shortcuts(self, window: QWidget) -> None:
         """A accepts, R opens the repeat form, 1–9 pick a reason (window-wide)."""
 
-        def add(key: str, slot: object) -> None:
+        def add(key: str, slot: Callable[[], None]) -> None:
             shortcut = QShortcut(QKeySequence(key), window)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(slot)  # type: ignore[arg-type]
+            shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
 
-        add(
-            "A",
-            lambda: (
-                self.accept_button.isEnabled() and self.isVisible() and self.accept_requested.emit()
-            ),
-        )
-        add("R", lambda: self.repeat_button.isEnabled() and self.isVisible() and self.open_repeat())
+        def accept() -> None:
+            if self.accept_button.isEnabled() and self.isVisible():
+                self.accept_requested.emit()
+
+        def repeat() -> None:
+            if self.repeat_button.isEnabled() and self.isVisible():
+                self.open_repeat()
+
+        add("A", accept)
+        add("R", repeat)
         for number in range(1, 10):
-            add(str(number), lambda n=number: self.pick_reason(n))
+            add(str(number), partial(self.pick_reason, number))
         self._reason_shortcuts = self._shortcuts[-9:]
         self._enable_reason_keys(False)
 
@@ -241,17 +251,22 @@ class DecisionPanel(QFrame):
             f"<small>{catalog} · {yours}</small>"
         )
 
-    def show_entries(self, entries: list[JournalEntry], others: list[str], sentence: str) -> None:
-        """Show this doctor's decisions on the result, others' decisions, and the sentence."""
+    def show_entries(
+        self,
+        entries: list[JournalEntry],
+        others: Sequence[PlatformDecision],
+        sentence: str,
+    ) -> None:
+        """Show this doctor's decisions on the result, other doctors' decisions (from the
+        platform), and the sentence."""
         self.history_list.clear()
         for entry in reversed(entries):
             d = entry.decision
-            when = china_time(d.authored_on).strftime("%m-%d %H:%M")
             what = self.kind_text(d.kind) + (f"：{d.reason_label}" if d.reason_label else "")
             state = self.state_text(entry.state, entry.last_error)
-            self.history_list.addItem(f"{when}  {what}  · {state}")
-        for line in others:
-            self.history_list.addItem(line)
+            self.history_list.addItem(f"{_when(d.authored_on)}  {what}  · {state}")
+        for other in others:
+            self.history_list.addItem(self.other_text(other))
         in_force = entry_in_force(entries)
         self.undo_button.setEnabled(in_force is not None)
         self.sentence_edit.setText(sentence)
@@ -274,6 +289,14 @@ class DecisionPanel(QFrame):
             DecisionKind.WITHDRAWN: self.tr("withdrawn"),
         }[kind]
 
+    def other_text(self, decision: PlatformDecision) -> str:
+        """One history line for another doctor's decision: when, who, what."""
+        what = self.tr("viewed") if decision.kind is None else self.kind_text(decision.kind)
+        if decision.reason_label:
+            what += f"：{decision.reason_label}"
+        when = _when(decision.authored_on) if decision.authored_on else ""
+        return f"{when}  {decision.practitioner_name or decision.practitioner}: {what}"
+
     def state_text(self, state: OutboxState, error: str) -> str:
         """Localized delivery state."""
         if state is OutboxState.SENT:
@@ -295,7 +318,7 @@ class DecisionPanel(QFrame):
             self.reason_list.setCurrentRow(number - 1)
 
     def _save_repeat(self) -> None:
-        item = self.reason_list.currentItem()
+        item: QListWidgetItem | None = self.reason_list.currentItem()  # None: none chosen
         if item is None:
             self.problem_label.setText(self.tr("Choose a reason."))
             return

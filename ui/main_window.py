@@ -27,7 +27,7 @@ from ui.search_page import SearchPage
 from ui.sign_in import SignInWidget
 from ui.statistics_dialog import StatisticsDialog
 from ui.workers import TaskRunner
-from workstation.audit import AuditLog, audit_event, new_record
+from workstation.audit import AuditLog, AuditRecord, new_record
 from workstation.auth import SecretStore
 from workstation.config import PlatformEntry, Settings
 from workstation.imaging.presets import DEFAULT_PRESETS
@@ -36,8 +36,9 @@ from workstation.labs.analytes import AnalyteTable, load_analyte_table
 from workstation.model import Catalog, Hospital, Patient
 from workstation.recognition.decisions import Decision
 from workstation.recognition.outbox import SendReport, next_delay_s, send_pending
-from workstation.records.platform import classify_query
+from workstation.records.platform import ResultsPlatform, classify_query
 from workstation.services import Connection, resume, sign_in, sign_in_with_browser
+from workstation.session.lanes import Lane
 
 log = logging.getLogger("ui.main")
 
@@ -91,7 +92,7 @@ def _browser_and_prepare(
     return _prepare(sign_in_with_browser(entry, open_browser, remember=remember, secrets=secrets))
 
 
-def _send_outbox(journal: Journal, platform: Any) -> tuple[SendReport, int, int]:
+def _send_outbox(journal: Journal, platform: ResultsPlatform) -> tuple[SendReport, int, int]:
     report = send_pending(journal, platform)
     return report, len(journal.pending()), len(journal.rejected())
 
@@ -453,16 +454,26 @@ class MainWindow(QMainWindow):
             context,
         )
         record = new_record("patient-view", user.username, user.practitioner, patient.id)
-        self.runner.start(
-            self._audit,
-            signed.connection,
-            record,
-            on_error=lambda exc: log.warning("audit not sent: %s", exc),
-        )
+        self._audit(signed.connection, record)
 
-    def _audit(self, connection: Connection, record: Any) -> None:
-        self.deps.audit_log.append(record)
-        connection.platform.send_audit(audit_event(record))
+    def _audit(self, connection: Connection, record: AuditRecord) -> None:
+        """Write ``record`` to the local audit log on the journal's lane, then send it to
+        the platform on an ordinary lane (the network never holds the journal's thread)."""
+
+        def send(_written: object) -> None:
+            self.runner.start(
+                connection.platform.send_audit,
+                record,
+                on_error=lambda exc: log.warning("audit not sent: %s", exc),
+            )
+
+        self.runner.start(
+            self.deps.audit_log.append,
+            record,
+            on_result=send,
+            on_error=lambda exc: log.warning("audit not written: %s", exc),
+            lane=Lane.JOURNAL,
+        )
 
     # --- outbox ----------------------------------------------------------------------------
     def flush_outbox(self) -> None:
@@ -471,6 +482,9 @@ class MainWindow(QMainWindow):
             return
         self._outbox_running = True
         self.outbox_timer.stop()
+        # A pass talks to the platform between journal reads and writes: it stays off the
+        # journal's one thread, so a slow platform never delays "saved" (the journal is
+        # safe from any thread: a connection per call, writes in one transaction).
         self.runner.start(
             _send_outbox,
             self.journal,
@@ -528,12 +542,7 @@ class MainWindow(QMainWindow):
             decision.patient_id,
             f"DiagnosticReport/{decision.result_id}",
         )
-        self.runner.start(
-            self._audit,
-            signed.connection,
-            record,
-            on_error=lambda exc: log.warning("audit not sent: %s", exc),
-        )
+        self._audit(signed.connection, record)
 
     def _back_to_search(self) -> None:
         self.patient_page.close_patient()

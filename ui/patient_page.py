@@ -53,8 +53,10 @@ from workstation.recognition.decisions import (
     Decision,
     DecisionError,
     DecisionKind,
+    PlatformDecision,
     decision_in_force,
     decisions_in_force,
+    decisions_of_others,
     new_decision,
     record_sentence,
 )
@@ -63,7 +65,7 @@ from workstation.services import Connection
 from workstation.session.lanes import Lane
 from workstation.session.reading import ReadingSession
 from workstation.session.scope import Scope
-from workstation.summary.model import KeyImage, SummaryInput, SummaryItem
+from workstation.summary.model import KeyImage, PageSize, SummaryInput, SummaryItem
 from workstation.timeline import same_visit
 
 log = logging.getLogger("ui.patient")
@@ -354,19 +356,11 @@ class PatientPage(QWidget):
             return
         context, platform = self.context, self.connection.platform
 
-        def load() -> tuple[list[JournalEntry], list[str]]:
+        def load() -> tuple[list[JournalEntry], list[PlatformDecision]]:
             entries = context.journal.history(result.id)
-            others = []
+            others: list[PlatformDecision] = []
             try:
-                for task in platform.tasks_for(result.id):
-                    owner = task.get("owner", {})
-                    if owner.get("reference") == context.practitioner:
-                        continue
-                    codes = task.get("businessStatus", {}).get("coding", [{}])
-                    status = codes[0].get("code", "") if codes else ""
-                    others.append(
-                        f"{task.get('authoredOn', '')[:16]}  {owner.get('display', '')}: {status}"
-                    )
+                others = decisions_of_others(platform.decisions_on(result.id), context.practitioner)
             except PlatformError as exc:
                 log.info("other doctors' decisions not shown: %s", exc.kind.value)
             return entries, others
@@ -489,7 +483,7 @@ class PatientPage(QWidget):
         )
         dialog.exec()
 
-    def _summary_input(self, chosen: list[Result], paper: str) -> SummaryInput:
+    def _summary_input(self, chosen: list[Result], paper: PageSize) -> SummaryInput:
         """Everything the summary prints (runs on a worker: fetches lab values)."""
         if self.connection is None or self.patient is None:
             raise RuntimeError("no patient is open")

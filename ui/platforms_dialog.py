@@ -92,7 +92,7 @@ class PlatformsDialog(QDialog):
         self._reload()
 
     def _remove(self) -> None:
-        item = self.list.currentItem()
+        item: QListWidgetItem | None = self.list.currentItem()  # None when nothing is chosen
         if item is None:
             return
         gone: PlatformEntry = item.data(256)

@@ -50,7 +50,9 @@ class ReadingGrid(QWidget):
         self.solo: int | None = None  # a cell shown alone (double-click), layout kept
         for index, cell in enumerate(self.cells):
             cell.setObjectName("viewer" if index == 0 else f"viewer{index + 1}")
-            cell.layout().removeWidget(cell.toolbar)
+            cell_layout = cell.layout()
+            assert cell_layout is not None  # the viewer lays out its toolbar and view
+            cell_layout.removeWidget(cell.toolbar)
             self.toolbars.addWidget(cell.toolbar)
             frame = QFrame()
             frame.setObjectName("cellFrame")
@@ -85,8 +87,8 @@ class ReadingGrid(QWidget):
         )
         self.sync_window = QCheckBox(self.tr("Sync W/L"))
         self.sync_zoom = QCheckBox(self.tr("Sync zoom"))
-        for box in (self.sync_scroll, self.sync_window, self.sync_zoom):
-            box.setChecked(True)
+        for check in (self.sync_scroll, self.sync_window, self.sync_zoom):
+            check.setChecked(True)
         self.sync_scroll.toggled.connect(lambda _on: self.capture_offsets())
 
         self.grid = QGridLayout()
@@ -95,8 +97,8 @@ class ReadingGrid(QWidget):
         self.sync_bar = QHBoxLayout()
         self.sync_bar.addWidget(QLabel(self.tr("Layout")))
         self.sync_bar.addWidget(self.layout_box)
-        for box in (self.sync_scroll, self.sync_window, self.sync_zoom):
-            self.sync_bar.addWidget(box)
+        for check in (self.sync_scroll, self.sync_window, self.sync_zoom):
+            self.sync_bar.addWidget(check)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

@@ -29,6 +29,7 @@ from workstation.atomic import write_bytes_atomic
 from workstation.journal import Journal
 from workstation.model import Catalog, Hospital
 from workstation.recognition.stats import Statistics, compute, to_csv
+from workstation.session.lanes import Lane
 
 
 class StatisticsDialog(QDialog):
@@ -97,7 +98,9 @@ class StatisticsDialog(QDialog):
         start, end = self._range()
         journal, catalog = self.journal, self.catalog
         self.runner.start(
-            lambda: compute(journal.all(), catalog, start, end), on_result=self.show_statistics
+            lambda: compute(journal.all(), catalog, start, end),
+            on_result=self.show_statistics,
+            lane=Lane.JOURNAL,
         )
 
     def show_statistics(self, stats: Any) -> None:
@@ -154,4 +157,5 @@ class StatisticsDialog(QDialog):
             on_error=lambda exc: self.message.setText(
                 self.tr("Not saved: %1").replace("%1", str(exc))
             ),
+            lane=Lane.JOURNAL,
         )

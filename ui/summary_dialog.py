@@ -26,7 +26,7 @@ from ui.messages import describe
 from ui.workers import TaskRunner
 from workstation.atomic import write_bytes_atomic
 from workstation.model import Result
-from workstation.summary.model import SummaryInput
+from workstation.summary.model import PAGE_SIZES, PageSize, SummaryInput
 
 
 def render_pages(pdf: bytes, dpi: int = 150) -> list[QImage]:
@@ -56,7 +56,7 @@ class SummaryDialog(QDialog):
         self,
         results: list[Result],
         preselected: set[str],
-        build_input: Callable[[list[Result], str], SummaryInput],
+        build_input: Callable[[list[Result], PageSize], SummaryInput],
         runner: TaskRunner,
         parent: QWidget | None = None,
     ) -> None:
@@ -76,8 +76,8 @@ class SummaryDialog(QDialog):
             )
             self.list.addItem(item)
         self.paper = QComboBox()
-        self.paper.addItem("A4", "A4")
-        self.paper.addItem("Letter", "Letter")
+        for size in PAGE_SIZES:
+            self.paper.addItem(size, size)
         self.status = QLabel()
         self.status.setObjectName("summaryStatus")
         self.status.setWordWrap(True)
@@ -107,9 +107,14 @@ class SummaryDialog(QDialog):
             if self.list.item(i).checkState() == Qt.CheckState.Checked
         ]
 
+    def page_size(self) -> PageSize:
+        """The chosen paper."""
+        chosen = self.paper.currentData()
+        return next((size for size in PAGE_SIZES if size == chosen), "A4")
+
     def generate(self, then: Callable[[], None]) -> None:
         """Build the PDF on a worker, then call ``then``."""
-        chosen, paper = self.selected(), self.paper.currentData()
+        chosen, paper = self.selected(), self.page_size()
         if not chosen:
             self.status.setText(self.tr("Choose at least one result."))
             return

@@ -4,7 +4,7 @@ with filters. Each row shows hospital and level, category, item, HR mark and val
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -270,15 +270,24 @@ class TimelineWidget(QWidget):
             self.decisions[result_id] = decision.kind
         self.refresh()
 
+    def _result_rows(self) -> Iterator[tuple[QTreeWidgetItem, Result]]:
+        """The result rows under the day groups, top to bottom, with their results."""
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            if group is None:
+                continue
+            for j in range(group.childCount()):
+                child = group.child(j)
+                result = child.data(0, Qt.ItemDataRole.UserRole) if child is not None else None
+                if child is not None and isinstance(result, Result):
+                    yield child, result
+
     def set_decision(self, result_id: str, in_force: Decision | None) -> None:
         """Update one row's decision column to the decision in force (None: no decision)."""
         self.decisions[result_id] = in_force.kind if in_force is not None else None
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
-            for j in range(group.childCount()):
-                child = group.child(j)
-                if child.data(0, Qt.ItemDataRole.UserRole).id == result_id:
-                    child.setText(COL_DECISION, self.decision_text(self.decisions[result_id]))
+        for row, result in self._result_rows():
+            if result.id == result_id:
+                row.setText(COL_DECISION, self.decision_text(self.decisions[result_id]))
 
     def selected_result(self) -> Result | None:
         """The result of the current row."""
@@ -288,22 +297,14 @@ class TimelineWidget(QWidget):
 
     def visible_results(self) -> list[Result]:
         """The results rows currently shown, top to bottom."""
-        out = []
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
-            for j in range(group.childCount()):
-                out.append(group.child(j).data(0, Qt.ItemDataRole.UserRole))
-        return out
+        return [result for _row, result in self._result_rows()]
 
     def select(self, result_id: str) -> bool:
         """Select the row of a result; False when it is not shown."""
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
-            for j in range(group.childCount()):
-                child = group.child(j)
-                if child.data(0, Qt.ItemDataRole.UserRole).id == result_id:
-                    self.tree.setCurrentItem(child)
-                    return True
+        for row, result in self._result_rows():
+            if result.id == result_id:
+                self.tree.setCurrentItem(row)
+                return True
         return False
 
     def _current_changed(self, current: QTreeWidgetItem | None, _previous: object) -> None:

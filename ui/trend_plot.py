@@ -46,14 +46,12 @@ class TrendPlot(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.legend)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.graphics)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.graphics)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.hover)
         self.plots: list[pg.PlotItem] = []
-        self.point_count = 0
-        self.band_count = 0
 
     def colour_of(self, hospital_id: str, order: list[str]) -> str:
         """A stable colour per hospital."""
@@ -69,8 +67,6 @@ class TrendPlot(QWidget):
         ``current_ids`` are highlighted."""
         self.graphics.clear()
         self.plots = []
-        self.point_count = 0
-        self.band_count = 0
         order = sorted({p.hospital_id for _, points in series for p in points})
         first: pg.PlotItem | None = None
         for row, (title, points) in enumerate(series):
@@ -114,7 +110,6 @@ class TrendPlot(QWidget):
             plot.addItem(upper)
             plot.addItem(lower)
             plot.addItem(pg.FillBetweenItem(lower, upper, brush=pg.mkBrush(colour)))
-            self.band_count += 1
 
     def _points(
         self,
@@ -148,7 +143,6 @@ class TrendPlot(QWidget):
         scatter.addPoints(spots)
         scatter.sigHovered.connect(self._hovered)
         plot.addItem(scatter)
-        self.point_count += len(spots)
 
     def point_text(self, point: TrendPoint, hospital: str) -> str:
         """What hovering a point says: time, hospital, value (and as reported), its flag."""

@@ -86,7 +86,10 @@ class WindowingViewBox(pg.ViewBox):
 
     def __init__(self) -> None:
         super().__init__(lockAspect=True, invertY=True, enableMenu=False)
-        self.window_buttons = (Qt.MouseButton.RightButton, Qt.MouseButton.MiddleButton)
+        self.window_buttons: tuple[Qt.MouseButton, ...] = (
+            Qt.MouseButton.RightButton,
+            Qt.MouseButton.MiddleButton,
+        )
 
     def mouseDragEvent(self, ev: object, axis: object = None) -> None:  # noqa: N802
         button = ev.button()  # type: ignore[attr-defined]

@@ -24,9 +24,11 @@ from workstation.http import make_client
 from workstation.imaging.cache import SeriesCache
 from workstation.imaging.decode import DecodeError, DicomImage, load
 from workstation.model import ImagingStudyRef, SeriesRef, UserInfo
-from workstation.records.platform import FhirPlatform
+from workstation.records.platform import FhirPlatform, ResultsPlatform
 
 log = logging.getLogger("workstation.services")
+PlatformFactory = Callable[[Session], ResultsPlatform]
+"""Makes the platform implementation for a signed-in session (FHIR R4 by default)."""
 
 
 @dataclass
@@ -36,7 +38,7 @@ class Connection:
     entry: PlatformEntry
     client: httpx.Client
     session: Session
-    platform: FhirPlatform
+    platform: ResultsPlatform
 
     @property
     def user(self) -> UserInfo:
@@ -78,6 +80,7 @@ def sign_in(
     *,
     remember: bool,
     secrets: SecretStore | None,
+    make_platform: PlatformFactory = FhirPlatform,
 ) -> Connection:
     """Sign in with user name and password. Raises PlatformError."""
     session = _session(entry, secrets)
@@ -86,7 +89,7 @@ def sign_in(
     except Exception:
         session.client.close()
         raise
-    return Connection(entry, session.client, session, FhirPlatform(session))
+    return Connection(entry, session.client, session, make_platform(session))
 
 
 def sign_in_with_browser(
@@ -96,6 +99,7 @@ def sign_in_with_browser(
     remember: bool,
     secrets: SecretStore | None,
     timeout_s: float = 300.0,
+    make_platform: PlatformFactory = FhirPlatform,
 ) -> Connection:
     """Sign in on the platform's own page (authorization code + PKCE, loopback redirect).
     Raises PlatformError."""
@@ -107,10 +111,14 @@ def sign_in_with_browser(
     except Exception:
         session.client.close()
         raise
-    return Connection(entry, session.client, session, FhirPlatform(session))
+    return Connection(entry, session.client, session, make_platform(session))
 
 
-def resume(entry: PlatformEntry, secrets: SecretStore | None) -> Connection | None:
+def resume(
+    entry: PlatformEntry,
+    secrets: SecretStore | None,
+    make_platform: PlatformFactory = FhirPlatform,
+) -> Connection | None:
     """Sign in silently with a remembered token; None if nothing usable is remembered."""
     if secrets is None:
         return None
@@ -123,7 +131,7 @@ def resume(entry: PlatformEntry, secrets: SecretStore | None) -> Connection | No
     if user is None:
         session.client.close()
         return None
-    return Connection(entry, session.client, session, FhirPlatform(session))
+    return Connection(entry, session.client, session, make_platform(session))
 
 
 @dataclass(frozen=True)

@@ -232,7 +232,12 @@
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="280"/>
+        <location filename="../../ui/decision_panel.py" line="288"/>
+        <source>viewed</source>
+        <translation>已查阅</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="279"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>

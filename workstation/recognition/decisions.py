@@ -51,6 +51,31 @@ class Decision:
     supersedes: str = ""  # id of the last saved decision on the result, set by the journal
 
 
+@dataclass(frozen=True)
+class PlatformDecision:
+    """A decision on a result as the platform holds it: recorded by any doctor (this one
+    included) from any workstation, read back from the platform (never from the journal)."""
+
+    id: str  # the platform's id of the record
+    decision_id: str  # the recording client's identifier (``Decision.id``); "" if none
+    result_id: str  # DiagnosticReport id
+    kind: DecisionKind | None  # None: the doctor only viewed the result (已查阅)
+    practitioner: str  # "Practitioner/…"
+    practitioner_name: str  # as the platform names the doctor ("" if it does not)
+    authored_on: dt.datetime | None  # timezone-aware; None when the platform has no time
+    reason_code: str = ""
+    reason_label: str = ""
+    supersedes: str = ""  # the recording client's identifier of the decision it replaces
+
+
+def decisions_of_others(
+    decisions: Iterable[PlatformDecision], practitioner: str
+) -> list[PlatformDecision]:
+    """The decisions not recorded by ``practitioner`` ("Practitioner/…"), in their order:
+    her own are shown from her journal, so the platform's copies of them are left out."""
+    return [d for d in decisions if d.practitioner != practitioner]
+
+
 def new_decision(
     result: Result,
     kind: DecisionKind,

@@ -5,20 +5,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from workstation.http import ErrorKind, PlatformError
 from workstation.journal import Journal
-from workstation.recognition.decisions import task_resource
+from workstation.recognition.decisions import Decision
 
 log = logging.getLogger("workstation.outbox")
 
 
-class TaskSink(Protocol):
-    """Where decisions go (the platform)."""
+class DecisionSink(Protocol):
+    """Where decisions go (the platform; any ResultsPlatform is one)."""
 
-    def create_task(self, task: dict[str, Any], identifier: str) -> str:
-        """Conditionally create the Task; returns the server id. Raises PlatformError."""
+    def send_decision(self, decision: Decision) -> str:
+        """Record the decision idempotently on its id; returns the platform's id of it.
+        Raises PlatformError."""
         ...
 
 
@@ -37,7 +38,7 @@ class SendReport:
 
 
 def send_pending(
-    journal: Journal, sink: TaskSink, should_stop: Callable[[], bool] = lambda: False
+    journal: Journal, sink: DecisionSink, should_stop: Callable[[], bool] = lambda: False
 ) -> SendReport:
     """Send every pending decision, oldest first. A refusal with a reason (4xx other than
     auth) marks that decision rejected and goes on; a passing failure (network, 5xx,
@@ -48,7 +49,7 @@ def send_pending(
             break
         decision = entry.decision
         try:
-            server_id = sink.create_task(task_resource(decision), decision.id)
+            server_id = sink.send_decision(decision)
         except PlatformError as exc:
             if exc.kind in (ErrorKind.REJECTED, ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND):
                 journal.mark_rejected(decision.id, exc.detail or exc.kind.value)

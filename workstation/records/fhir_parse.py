@@ -26,6 +26,7 @@ from workstation.model import (
     Result,
     SeriesRef,
 )
+from workstation.recognition.decisions import DecisionKind, PlatformDecision
 
 JsonObj = dict[str, Any]
 
@@ -344,3 +345,63 @@ def parse_catalog(doc: JsonObj) -> Catalog:
         return Catalog(str(doc["version"]), items, reasons, levels)
     except (KeyError, TypeError, ValueError) as exc:
         raise MalformedResource("catalog", f"malformed: {exc}") from exc
+
+
+def parse_task_decision(res: JsonObj) -> PlatformDecision:
+    """A recognition-review Task (any doctor's decision on a result) → PlatformDecision.
+
+    ``businessStatus`` is one code of the platform's decision system ("viewed" gives no
+    kind); ``focus`` names the result. Raises MalformedResource when either is missing or
+    unknown, or ``authoredOn`` is not a date."""
+    label = _label(res)
+    if res.get("resourceType") != "Task":
+        raise MalformedResource(label, "not a Task")
+    focus = str((res.get("focus") or {}).get("reference", ""))
+    _type, _, result_id = focus.partition("/")
+    if not result_id:
+        raise MalformedResource(label, "missing focus")
+    status = _code(res.get("businessStatus"), systems.CS_DECISION)
+    if status not in systems.DECISION_CODES:
+        raise MalformedResource(label, f"unknown decision {status!r}" if status else "no decision")
+    kind = None if status == "viewed" else DecisionKind(status)
+    authored = str(res.get("authoredOn") or "")
+    try:
+        authored_on = parse_datetime(authored) if authored else None
+    except ValueError as exc:
+        raise MalformedResource(label, "authoredOn is not a date") from exc
+    owner = res.get("owner") or {}
+    reason = next(
+        (c for c in _codings(res.get("reasonCode")) if c.get("system") == systems.CS_REPEAT_REASON),
+        {},
+    )
+    return PlatformDecision(
+        id=str(res.get("id", "")),
+        decision_id=_identifier(res.get("identifier"), systems.SID_TASK),
+        result_id=result_id,
+        kind=kind,
+        practitioner=str(owner.get("reference", "")),
+        practitioner_name=str(owner.get("display", "")),
+        authored_on=authored_on,
+        reason_code=str(reason.get("code", "")),
+        reason_label=str(reason.get("display", "")),
+        supersedes=next(
+            (
+                _identifier([part.get("identifier")], systems.SID_TASK)
+                for part in res.get("partOf", [])
+                if isinstance(part, dict)
+            ),
+            "",
+        ),
+    )
+
+
+def _identifier(identifiers: Any, system: str) -> str:
+    """The value of the first identifier in ``system`` ("" if none)."""
+    return next(
+        (
+            str(i["value"])
+            for i in identifiers or []
+            if isinstance(i, dict) and i.get("system") == system and i.get("value")
+        ),
+        "",
+    )

@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from workstation import fhir_systems as systems
+from workstation.audit import AuditRecord, audit_event
 from workstation.auth import Session
 from workstation.http import ErrorKind, PlatformError
 from workstation.model import (
@@ -20,6 +21,7 @@ from workstation.model import (
     Patient,
     Result,
 )
+from workstation.recognition.decisions import Decision, PlatformDecision, task_resource
 from workstation.records.fhir_parse import (
     MalformedResource,
     parse_catalog,
@@ -28,6 +30,7 @@ from workstation.records.fhir_parse import (
     parse_observation,
     parse_patient,
     parse_result,
+    parse_task_decision,
 )
 
 log = logging.getLogger("workstation.records")
@@ -88,10 +91,18 @@ class ResultsPage:
 
 
 class ResultsPlatform(Protocol):
-    """What the workstation needs from a provincial results platform."""
+    """What the workstation needs from a provincial results platform, in domain types only.
+
+    The UI and the services depend on this; an implementation (FHIR R4 below, another
+    region's technology elsewhere) is injected when signing in. Every method may raise
+    PlatformError (network, refusal, expired session, a malformed answer)."""
 
     def search_patients(self, query: PatientQuery, limit: int = 20) -> list[Patient]:
         """Patients matching the query."""
+        ...
+
+    def patient(self, patient_id: str) -> Patient:
+        """One patient by the platform's id."""
         ...
 
     def hospitals(self) -> dict[str, Hospital]:
@@ -103,7 +114,11 @@ class ResultsPlatform(Protocol):
         ...
 
     def observations(self, result: Result) -> list[LabObservation]:
-        """The lab values of a lab result."""
+        """The lab values of a lab result, in the result's order."""
+        ...
+
+    def patient_observations(self, patient_id: str) -> list[LabObservation]:
+        """Every lab value of a patient from every hospital, oldest first (for trends)."""
         ...
 
     def imaging_study(self, study_id: str) -> ImagingStudyRef:
@@ -111,24 +126,27 @@ class ResultsPlatform(Protocol):
         ...
 
     def catalog(self) -> Catalog:
-        """The recognition catalog (cached, revalidated with ETag)."""
+        """The recognition catalog (cached, revalidated)."""
         ...
 
-    def create_task(self, task: JsonObj, identifier: str) -> str:
-        """Conditionally create a decision Task; returns the server id."""
+    def send_decision(self, decision: Decision) -> str:
+        """Record a decision on the platform, idempotently on ``decision.id`` (a resend
+        never makes a second record); returns the platform's id of the record."""
         ...
 
-    def tasks_for(self, result_id: str) -> list[JsonObj]:
-        """Every decision Task on a result."""
+    def decisions_on(self, result_id: str) -> list[PlatformDecision]:
+        """Every decision the platform holds on a result, by anyone, oldest first."""
         ...
 
-    def send_audit(self, event: JsonObj) -> None:
-        """Send a FHIR AuditEvent."""
+    def send_audit(self, record: AuditRecord) -> None:
+        """Send one audit record (not retried: a retry could double it)."""
         ...
 
 
 class FhirPlatform:
-    """ResultsPlatform over FHIR R4 REST + the platform's catalog document."""
+    """ResultsPlatform over FHIR R4 REST + the platform's catalog document. Decisions are
+    Tasks, audit records AuditEvents; ``create_task`` and ``tasks_for`` are the FHIR-level
+    calls under ``send_decision`` and ``decisions_on`` (not part of ResultsPlatform)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -315,9 +333,27 @@ class FhirPlatform:
         )
         return [e["resource"] for e in bundle.get("entry", []) if "resource" in e]
 
-    def send_audit(self, event: JsonObj) -> None:
-        """Send an AuditEvent (not retried automatically: a retry could double it)."""
-        self.session.request("POST", f"{self.fhir}/AuditEvent", json=event, idempotent=False)
+    def send_decision(self, decision: Decision) -> str:
+        """The decision as a Task, created conditionally on its identifier."""
+        return self.create_task(task_resource(decision), decision.id)
+
+    def decisions_on(self, result_id: str) -> list[PlatformDecision]:
+        """Every decision Task on a result, parsed, oldest first; malformed Tasks are
+        skipped (and logged without their content)."""
+        decisions = []
+        for task in self.tasks_for(result_id):
+            try:
+                decisions.append(parse_task_decision(task))
+            except MalformedResource as exc:
+                log.warning("skipping malformed decision Task: %s", exc.problem)
+        return decisions
+
+    def send_audit(self, record: AuditRecord) -> None:
+        """Send the record as an AuditEvent (not retried automatically: a retry could
+        double it)."""
+        self.session.request(
+            "POST", f"{self.fhir}/AuditEvent", json=audit_event(record), idempotent=False
+        )
 
     def catalog(self) -> Catalog:
         """The recognition catalog, revalidated with If-None-Match on every call."""
