@@ -63,3 +63,57 @@ def test_sign_out_closes_everything_and_the_session_can_be_used_again() -> None:
     assert session.patient is None
     again = session.open_patient(_patient("p2"))
     assert not again.closed
+
+
+def test_a_morning_visit_is_one_visit_and_bulk_accept_takes_its_eligible_undecided() -> None:
+    from workstation.recognition.validity import Assessment, Eligibility
+    from workstation.timeline import bulk_accept_candidates, same_visit
+
+    utc = dt.UTC
+    # 07:30 and 09:00 Beijing on 1 December = 23:30 (30 November) and 01:00 UTC
+    early = Result(
+        "r1",
+        "p1",
+        Category.LAB,
+        "JY001",
+        "血常规",
+        "h1",
+        dt.datetime(2026, 11, 30, 23, 30, tzinfo=utc),
+    )
+    later = Result(
+        "r2",
+        "p1",
+        Category.LAB,
+        "JY002",
+        "肾功能",
+        "h1",
+        dt.datetime(2026, 12, 1, 1, 0, tzinfo=utc),
+    )
+    decided = Result(
+        "r3", "p1", Category.LAB, "JY003", "血脂", "h1", dt.datetime(2026, 12, 1, 2, 0, tzinfo=utc)
+    )
+    expired = Result(
+        "r4",
+        "p1",
+        Category.LAB,
+        "JY004",
+        "电解质",
+        "h1",
+        dt.datetime(2026, 12, 1, 3, 0, tzinfo=utc),
+    )
+    other_day = Result(
+        "r5",
+        "p1",
+        Category.LAB,
+        "JY001",
+        "血常规",
+        "h1",
+        dt.datetime(2026, 12, 1, 17, 0, tzinfo=utc),
+    )
+    results = [early, later, decided, expired, other_day]
+    assert [r.id for r in same_visit(results, later)] == ["r1", "r2", "r3", "r4"]
+    ok = Assessment(Eligibility.VALID, "2026.11-1", dt.timedelta(hours=3))
+    old = Assessment(Eligibility.EXPIRED, "2026.11-1", dt.timedelta(days=40))
+    assessments = {"r1": ok, "r2": ok, "r3": ok, "r4": old, "r5": ok}
+    chosen = bulk_accept_candidates(results, later, assessments, {"r3": "accepted"})
+    assert [r.id for r in chosen] == ["r1", "r2"]

@@ -66,7 +66,7 @@ from workstation.session.lanes import Lane
 from workstation.session.reading import ReadingSession
 from workstation.session.scope import Scope
 from workstation.summary.model import KeyImage, PageSize, SummaryInput, SummaryItem
-from workstation.timeline import same_visit
+from workstation.timeline import bulk_accept_candidates
 
 log = logging.getLogger("ui.patient")
 
@@ -464,12 +464,10 @@ class PatientPage(QWidget):
         anchor = self.decision.result
         if anchor is None or self.context is None:
             return
-        for result in same_visit(self.timeline.results, anchor):
-            assessment = self.timeline.assessments.get(result.id)
-            if assessment is None or not assessment.eligible:
-                continue
-            if self.timeline.decisions.get(result.id) is not None:
-                continue
+        timeline = self.timeline
+        for result in bulk_accept_candidates(
+            timeline.results, anchor, timeline.assessments, timeline.decisions
+        ):
             self._record(result, DecisionKind.ACCEPTED)
 
     # --- printed summary ---------------------------------------------------------------------

@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from workstation.clock import china_time
 from workstation.model import Category, Hospital, Result
+from workstation.recognition.validity import Assessment
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,29 @@ def group_by_day(results: Iterable[Result]) -> list[tuple[dt.date, list[Result]]
 
 
 def same_visit(results: Iterable[Result], anchor: Result) -> list[Result]:
-    """Results of the same hospital on the same day as ``anchor`` (one visit)."""
+    """Results of the same hospital on the same day as ``anchor`` (one visit), the day
+    counted in Beijing time (a visit at 07:30 is not split from the rest of its morning by
+    the UTC date line)."""
+    day = china_time(anchor.effective).date()
     return [
         r
         for r in results
-        if r.hospital_id == anchor.hospital_id and r.effective.date() == anchor.effective.date()
+        if r.hospital_id == anchor.hospital_id and china_time(r.effective).date() == day
+    ]
+
+
+def bulk_accept_candidates(
+    results: Iterable[Result],
+    anchor: Result,
+    assessments: Mapping[str, Assessment],
+    decided: Mapping[str, object | None],
+) -> list[Result]:
+    """What "accept all eligible of this visit" accepts: the visit's results that the
+    rules find eligible and that have no decision in force (``decided`` maps a result id to
+    its decision in force, or None). The doctor still presses the button: nothing is ever
+    accepted on her behalf."""
+    return [
+        r
+        for r in same_visit(results, anchor)
+        if (a := assessments.get(r.id)) is not None and a.eligible and decided.get(r.id) is None
     ]
