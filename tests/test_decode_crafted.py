@@ -269,3 +269,14 @@ def test_deflate_bomb_is_refused_before_inflating_in_memory() -> None:
     check_deflated(stream)
     assert stream.tell() == 0
     assert _load(TEST_FILES / "image_dfl.dcm").frames == 1  # a real deflated file still opens
+
+
+def test_a_tiny_image_claiming_millions_of_frames_is_refused_quickly(tmp_path: Path) -> None:
+    frames = 2_000_000  # 1×1 pixels: 4 MB of data, far under the pixel budget
+    ds = image_dataset(np.zeros((frames, 1, 1), dtype="<u2"), bits_stored=12)
+    path = save(ds, tmp_path / "frames.dcm")
+    with pytest.raises(DecodeError, match="2,000,000 frames"):
+        _load(path)
+    result = _render_command(path)
+    assert result.returncode == 2
+    assert "frames.dcm" in result.stderr

@@ -138,7 +138,7 @@ class PatientPage(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("resultCount")
         self.banner = ErrorBanner()
-        self.timeline = TimelineWidget()
+        self.timeline = TimelineWidget(self.session)
         self.timeline.result_selected.connect(self.show_result)
         self.images = StudyImages(runner, series_cache)
         self.images.busy_changed.connect(self.busy_changed)
@@ -266,7 +266,7 @@ class PatientPage(QWidget):
 
     def _page_arrived(self, scope: Scope, page: Any) -> None:
         first = not self.timeline.results
-        self.timeline.add_results(self.session.add_results(scope, page.results))
+        self.session.add_results(scope, page.results)  # the timeline observes the session
         self.count_label.setText(
             self.tr("%1 of %2 results")
             .replace("%1", str(len(self.timeline.results)))

@@ -26,6 +26,7 @@ from workstation.clock import china_time
 from workstation.model import Catalog, Category, Hospital, Result
 from workstation.recognition.decisions import Decision, DecisionKind
 from workstation.recognition.validity import Assessment, Eligibility, assess
+from workstation.session.reading import ReadingSession
 from workstation.timeline import TimelineFilter, group_by_day
 
 # What a doctor scans first comes first: item, recognition badge, decision.
@@ -41,13 +42,15 @@ _BADGE_COLOURS = {
 
 
 class TimelineWidget(QWidget):
-    """Emits ``result_selected(Result)``."""
+    """The open patient's results, as the reading session holds them (this widget keeps no
+    copy: it observes ``session.results_added``). Emits ``result_selected(Result)``."""
 
     result_selected = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: ReadingSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.results: list[Result] = []
+        self.session = session
+        session.results_added.connect(self.add_results)
         self.hospitals: dict[str, Hospital] = {}
         self.catalog: Catalog | None = None
         self.here_region = ""
@@ -129,17 +132,20 @@ class TimelineWidget(QWidget):
         self.hospitals, self.catalog = hospitals, catalog
         self.here_region, self.now = here_region, now
 
+    @property
+    def results(self) -> list[Result]:
+        """The open patient's results in arrival order (the session's list)."""
+        return self.session.results
+
     def clear(self) -> None:
-        """Forget the patient."""
-        self.results = []
+        """Forget the patient's badges and rows (the session forgets her results)."""
         self.assessments = {}
         self.decisions = {}
         self.tree.clear()
         self._fill_filters()
 
     def add_results(self, results: list[Result]) -> None:
-        """Append a page of results (the list keeps its newest-first order)."""
-        self.results.extend(results)
+        """Show a page of results the session has just kept (newest first on screen)."""
         if self.catalog is not None:
             for result in results:
                 self.assessments[result.id] = assess(

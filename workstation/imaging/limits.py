@@ -76,9 +76,18 @@ def decoded_bytes(ds: Dataset) -> int:
     return total + pixels * samples * working
 
 
+MAX_FRAMES = 50_000  # far above any real cine or enhanced object; per-frame work is bounded
+
+
 def check_budget(ds: Dataset, budget: int = PIXEL_BUDGET_BYTES) -> None:
     """Refuse, before decoding, an image whose decoded pixels would exceed ``budget``
-    bytes. Raises DecodeError with the figures in plain words."""
+    bytes, or that claims more than ``MAX_FRAMES`` frames (each frame costs work beyond
+    its pixels: functional groups, slices). Raises DecodeError in plain words."""
+    frames = count_value(ds.get("NumberOfFrames"), 1)
+    if frames > MAX_FRAMES:
+        raise DecodeError(
+            f"the image claims {frames:,} frames, more than the {MAX_FRAMES:,} allowed"
+        )
     needed = decoded_bytes(ds)
     if needed > budget:
         rows, columns = count_value(ds.get("Rows"), 0), count_value(ds.get("Columns"), 0)
