@@ -16,7 +16,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.conformance.corpus import Case, cases
-from tests.test_render_vs_dcmtk import read_pnm
+from tests.dicom_builders import read_pnm
 from ui.snapshot import grey_if_neutral, qimage_pixels, snapshot
 from ui.viewer import ImageViewer
 from workstation.imaging.decode import DicomImage, load

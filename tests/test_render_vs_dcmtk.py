@@ -14,6 +14,7 @@ import numpy.typing as npt
 import pydicom
 import pytest
 
+from tests.dicom_builders import read_pnm
 from workstation.imaging.decode import DecodeError, DicomImage, load
 from workstation.imaging.display import modality_values, render_frame
 from workstation.imaging.voi import Window
@@ -40,29 +41,6 @@ DCMTK_DIFFERS = {
     "rtdose_expb.dcm": "rtdose.dcm",
     "rtdose_expb_1frame.dcm": "rtdose_1frame.dcm",
 }
-
-
-def read_pnm(data: bytes) -> npt.NDArray[np.uint8]:
-    """Parse binary PGM (P5) / PPM (P6) with maxval 255."""
-    fields: list[bytes] = []
-    pos = 0
-    while len(fields) < 4:
-        while data[pos : pos + 1].isspace():
-            pos += 1
-        if data[pos : pos + 1] == b"#":
-            pos = data.index(b"\n", pos) + 1
-            continue
-        end = pos
-        while not data[end : end + 1].isspace():
-            end += 1
-        fields.append(data[pos:end])
-        pos = end
-    magic, width, height, maxval = fields[0], int(fields[1]), int(fields[2]), int(fields[3])
-    assert maxval == 255
-    pixels = np.frombuffer(data, np.uint8, offset=pos + 1)
-    channels = 3 if magic == b"P6" else 1
-    pixels = pixels[: width * height * channels]
-    return pixels.reshape((height, width, 3) if channels == 3 else (height, width))
 
 
 def _window_for(image: DicomImage) -> Window | None:
