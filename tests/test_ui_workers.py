@@ -79,3 +79,20 @@ def test_cancelling_one_task_leaves_its_scope_open(qtbot: QtBot) -> None:
     assert seen == ["second"]
     assert not scope.closed
     runner.shutdown()
+
+
+def test_work_of_a_scope_closed_while_it_waited_for_a_thread_never_runs(qtbot: QtBot) -> None:
+    from workstation.session.lanes import Lane, Lanes
+
+    runner = TaskRunner(Lanes({Lane.INTERACTIVE: 1}))
+    release = threading.Event()
+    ran: list[str] = []
+    patient = Scope("session").open("patient")
+    runner.start(release.wait, 5)  # the only thread is busy
+    runner.start(lambda: ran.append("decode of the previous patient"), scope=patient)
+    patient.close()
+    release.set()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    assert ran == []
+    runner.shutdown()
+    runner.lanes.shutdown()

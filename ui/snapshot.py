@@ -84,8 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         pixels = snapshot(viewer, load(args.input), args.frame, args.window)
         write_png(args.output, pixels)
-    except (DecodeError, IndexError, ValueError, OSError) as exc:
-        print(f"cannot snapshot {args.input.name}: {exc}", file=sys.stderr)
+    except Exception as exc:  # every failure is one line naming the file, never a traceback
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        if not isinstance(exc, DecodeError | IndexError | ValueError | OSError):
+            reason = f"unexpected error ({type(exc).__name__}: {reason})"
+        print(f"cannot snapshot {args.input.name}: {reason[:300]}", file=sys.stderr)
         return 2
     finally:
         viewer.close()

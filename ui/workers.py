@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -91,12 +92,21 @@ class TaskRunner(QObject):
                 deliver(on_progress, progress)
 
         def work() -> None:
+            if task.cancelled:  # its scope closed while it waited for a thread: skip it
+                task.done.set()
+                self._delivery.posted.emit(lambda: self._finished(task))
+                return
             try:
                 value = fn(*args, report=report, cancel=task.cancel) if wants_control else fn(*args)
             except Exception as exc:
-                if not task.cancelled:
+                if not task.cancel.is_set():  # (re-read: it may have been set meanwhile)
                     log.error("background task %s failed", task.name, exc_info=exc)
                     deliver(on_error, exc)
+                else:
+                    log.info("cancelled task %s ended with %s", task.name, type(exc).__name__)
+            except BaseException as exc:  # SystemExit/KeyboardInterrupt in a worker: say so
+                log.critical("background task %s stopped", task.name, exc_info=exc)
+                raise
             else:
                 deliver(on_result, value)
             finally:
@@ -125,7 +135,8 @@ class TaskRunner(QObject):
             tasks = list(self._active)
         for task in tasks:
             task.cancel.set()
-        for task in tasks:
-            task.done.wait(timeout_ms / 1000)
         if self._owns_lanes:
-            self.lanes.shutdown(wait=False)
+            self.lanes.shutdown(wait=False)  # queued work is dropped at once
+        deadline = time.monotonic() + timeout_ms / 1000  # one deadline for all, not each
+        for task in tasks:
+            task.done.wait(max(0.0, deadline - time.monotonic()))

@@ -47,6 +47,10 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO, to_stderr: bool =
     # numbers and names): only their warnings go to the log.
     for noisy in ("httpx", "httpcore", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # pydicom logs the offending element values of non-conformant files (UIDs built from
+    # ID card numbers, names in IS/DS fields) at WARNING; the decoder reports the problem
+    # in its own words, so pydicom's own lines stay out of the log.
+    logging.getLogger("pydicom").setLevel(logging.CRITICAL)
     logging.captureWarnings(True)
     return path
 

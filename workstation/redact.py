@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 # 18-character resident identity card numbers (last character may be X).
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[\dXx])(?![0-9A-Za-z])")
+# Digits on either side would make it another number; letters do not (file names, "ID…").
+_ID_CARD = re.compile(r"(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?!\d)")
 # Mainland mobile numbers.
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 # URL-encoded separators hide the boundaries of identifiers in query strings.

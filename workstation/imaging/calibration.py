@@ -225,6 +225,10 @@ def make_calibration(
     Pixel Spacing and Pixel Spacing Calibration Type, its ultrasound regions and
     radiographic magnification. Spacings are (row, column) in mm. Never raises."""
     regions = tuple(us_regions)
+    if any(region.is_spatial for region in regions):
+        # The regions are what the scanner calibrated; a Pixel Spacing beside them (not part
+        # of the US image) can disagree 10× and must not win.
+        return Calibration(CalibrationSource.US_REGION, None, regions)
     if pixel_spacing is not None and spacing_source == "PixelSpacing":
         uncorrected = (
             imager_pixel_spacing is not None

@@ -199,6 +199,18 @@ def _windows(ds: Dataset) -> tuple[Window, ...]:
     return tuple(out)
 
 
+def _finite_number(ds: Dataset, keyword: str, default: float) -> float:
+    """A rescale value; a value that is not a finite number (or a slope of 0) makes every
+    pixel meaningless, so the file is refused rather than shown black."""
+    raw = ds.get(keyword)
+    if raw is None or raw == "":
+        return default
+    value = float(raw)
+    if not math.isfinite(value) or abs(value) > 1e12 or (keyword == "RescaleSlope" and value == 0):
+        raise DecodeError(f"{keyword} {str(raw)[:24]} is not a usable number")
+    return value
+
+
 def _projection_orientation(
     ds: Dataset,
 ) -> tuple[float, float, float, float, float, float] | None:
@@ -295,7 +307,9 @@ def _decode(ds: Dataset) -> DicomImage:
     spacing, source = None, ""
     for keyword in ("PixelSpacing", "ImagerPixelSpacing"):
         values = _floats(ds.get(keyword))
-        if len(values) == 2 and all(v > 0 for v in values):
+        # a spacing must be a real, plausible size: NaN, inf or 1e300 mm would make every
+        # measurement meaningless (ignored: the image shows as uncalibrated)
+        if len(values) == 2 and all(math.isfinite(v) and 0 < v <= 10_000 for v in values):
             spacing, source = (values[0], values[1]), keyword
             break
     position = _floats(ds.get("ImagePositionPatient"))
@@ -310,8 +324,8 @@ def _decode(ds: Dataset) -> DicomImage:
         series_instance_uid=str(ds.get("SeriesInstanceUID", "")),
         study_instance_uid=str(ds.get("StudyInstanceUID", "")),
         instance_number=int(ds.get("InstanceNumber", 0) or 0),
-        rescale_slope=float(ds.get("RescaleSlope", 1.0) or 1.0),
-        rescale_intercept=float(ds.get("RescaleIntercept", 0.0) or 0.0),
+        rescale_slope=_finite_number(ds, "RescaleSlope", 1.0),
+        rescale_intercept=_finite_number(ds, "RescaleIntercept", 0.0),
         modality_lut=modality_lut,
         windows=_windows(ds),
         voi_lut=voi_lut,
@@ -381,6 +395,17 @@ def _display_pixels(ds: Dataset) -> tuple[npt.NDArray[Any], str, int]:
     samples = int(ds.get("SamplesPerPixel", 1) or 1)
     if samples not in (1, 3):
         raise DecodeError(f"images with {samples} samples per pixel are not supported")
+    colour = original in (
+        "RGB",
+        "YBR_FULL",
+        "YBR_FULL_422",
+        "YBR_RCT",
+        "YBR_ICT",
+        "YBR_PARTIAL_420",
+        "YBR_PARTIAL_422",
+    )
+    if colour != (samples == 3):
+        raise DecodeError(f"{original} with {samples} sample(s) per pixel is contradictory")
     pixels, photometric = _decoded(ds)
     bits_stored = int(ds.get("BitsStored", ds.get("BitsAllocated", 16)) or 16)
     if photometric == "PALETTE COLOR" and samples == 1:

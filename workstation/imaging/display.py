@@ -83,9 +83,25 @@ def default_voi(image: DicomImage, frame: int = 0) -> Voi:
 
 
 def frame_full_range(image: DicomImage, frame: int = 0) -> Window:
-    """The full range of a grey frame's modality values, padding left out (a CT's −3024 HU
-    outside the field of view must not flatten the contrast). Raises IndexError."""
-    return full_range_window(modality_values(image, frame), padding_mask(image, frame))
+    """The full range of a grey frame's modality values, padding and non-finite values
+    left out (a CT's −3024 HU outside the field of view must not flatten the contrast).
+    Only the stored extremes go through the modality step, so a large frame is never
+    copied as floats. Raises IndexError."""
+    stored = image.pixels[frame]
+    exclude = padding_mask(image, frame)
+    if stored.dtype.kind == "f":
+        finite = np.isfinite(stored)
+        exclude = ~finite if exclude is None else exclude | ~finite
+    kept = stored if exclude is None else stored[~exclude]
+    if kept.size == 0:
+        kept = np.zeros(1, dtype=stored.dtype)
+    low, high = kept.min(), kept.max()
+    if image.modality_lut is not None and stored.dtype.kind in "ui":
+        span = np.arange(int(low), int(high) + 1, dtype=np.int64)
+        values = to_modality(image, frame, span)
+    else:
+        values = to_modality(image, frame, np.array([low, high]))
+    return full_range_window(values)
 
 
 def frame_auto_window(image: DicomImage, frame: int = 0) -> Window:
@@ -114,7 +130,9 @@ def grey_of(
     """The whole chain on stored values: modality → VOI → presentation → the doctor's
     inversion (``invert``) → 8-bit grey. Raises IndexError for a bad frame, ValueError for
     a window the standard forbids."""
-    grey = to_uint8(voi_display(to_modality(image, frame, stored), voi))
+    # a non-finite value (NaN-marked dose or parametric maps) shows black, not the frame
+    display = np.nan_to_num(voi_display(to_modality(image, frame, stored), voi), nan=0.0)
+    grey = to_uint8(display)
     if presentation_inverts(image) != invert:
         grey = np.subtract(255, grey, dtype=np.uint8)
     return grey

@@ -381,6 +381,9 @@ def _split_escapes(data: bytes) -> list[tuple[bytes | None, bytes]]:
     return [(e, d) for e, d in parts if d or e]
 
 
+MAX_TEXT_BYTES = 4096  # far beyond any name or description (LO/PN hold at most 64 chars)
+
+
 def decode_text(data: bytes, charsets: Sequence[str]) -> DecodedText:
     """Decode one text value (all its bytes: several values, "=" groups and "^" components
     are split afterwards, since GBK trail bytes can equal "\\" or "^").
@@ -389,8 +392,10 @@ def decode_text(data: bytes, charsets: Sequence[str]) -> DecodedText:
     declaration says (they name their set) and never appear in the text. Trailing spaces
     and NULs (padding) are removed. Never raises: bytes that fit no set they claim end
     in the likeliest of UTF-8, GB 18030 and Latin-1 (flagged ``guessed``); U+FFFD appears
-    only for a broken JIS X 0208 run.
+    only for a broken JIS X 0208 run. Only the first ``MAX_TEXT_BYTES`` are read: what the
+    viewer shows is a line, and a 30 MB "name" must not keep it busy for minutes.
     """
+    data = data[:MAX_TEXT_BYTES]
     g0, g1 = _initial_state(charsets)
     fallback = next(
         (

@@ -84,11 +84,18 @@ def _unpacked(data: bytes, vr: str, little_endian: bool, count: int) -> npt.NDAr
     return bits[:count].astype(bool)
 
 
+MAX_OVERLAY_BITS = 64 * 1024**2  # 64 MiB of mask: more than any real overlay needs
+
+
 def _separate(ds: Dataset, group: int, rows: int, columns: int, little_endian: bool) -> Overlay:
     """An overlay with its own Overlay Data, single- or multi-frame."""
     element = ds[(group, 0x3000)]
     frames = max(_int(_value(ds, group, 0x0015), 1), 1)
     data = element.value if isinstance(element.value, bytes) else b""
+    image_pixels = int(ds.get("Rows", 0) or 0) * int(ds.get("Columns", 0) or 0)
+    limit = max(MAX_OVERLAY_BITS, 4 * image_pixels * max(_int(ds.get("NumberOfFrames"), 1), 1))
+    if rows * columns * frames > min(limit, MAX_OVERLAY_BITS * 4):
+        raise ValueError(f"an overlay of {rows}×{columns}×{frames} is larger than its image")
     bits = _unpacked(data, str(element.VR), little_endian, rows * columns * frames)
     multi_frame = (group, 0x0015) in ds or (group, 0x0051) in ds
     first = max(_int(_value(ds, group, 0x0051), 1), 1) - 1
