@@ -435,3 +435,17 @@ def test_dragging_down_brightens_monochrome1_and_monochrome2_alike(qtbot: QtBot)
         viewer.view.window_dragged.emit(30.0, 0.0)  # 30 px down
         after = viewer.graphics.grab().toImage().pixelColor(300, 300).value()
         assert after > before, photometric
+
+
+def test_a_stack_opens_at_its_top_whatever_order_the_images_arrive_in(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot)
+    for n, z in enumerate((-20.0, -10.0, 0.0, 10.0), start=1):  # feet first, as files come
+        viewer.add_image(_image(z=z, number=n))
+    assert viewer.index == 0
+    assert viewer.current() is viewer.slices[0]
+    assert viewer.current().position == pytest.approx(10.0)  # axial: head first
+    assert "Im 4" in viewer.top_right.text()  # the file's own instance number
+    viewer.step(2)  # she moves: later arrivals keep her slice
+    kept = viewer.current()
+    viewer.add_image(_image(z=20.0, number=5))
+    assert viewer.current() is kept

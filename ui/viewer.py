@@ -133,6 +133,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.inverted = False
         self.expected = 0
         self.annotations_visible = True
+        self.navigated = False  # until she moves, the stack shows its top while it loads
         self._preset_count = 0  # her presets on keys 1–9 for the modality on screen
 
         self.graphics = pg.GraphicsView(background="k")
@@ -267,8 +268,9 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.cine_timer.timeout.connect(self._next_frame)
         self.markers = {side: self._marker() for side in ("left", "right", "top", "bottom")}
         self.scale_bar = QFrame(self.graphics)
-        self.scale_bar.setStyleSheet("background: #e0e0e0;")
-        self.scale_bar.setFixedHeight(2)
+        # light bar in a dark rim: visible over a bright couch or an inverted image too
+        self.scale_bar.setStyleSheet("background: #f0f0f0; border: 1px solid #000000;")
+        self.scale_bar.setFixedHeight(4)
         self.scale_label = self._corner()
         # zoom changes move the scale bar and the zoom figure
         self.view.sigRangeChanged.connect(lambda *_args: self._update_text())
@@ -394,6 +396,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.loaded_images = 0
         self.plane_box.hide()
         self.index = 0
+        self.navigated = False
         self.chosen_window = None
         self.fallback_window = None
         self.probe_text = ""  # the last image's pixel readout must not stay on the next
@@ -440,6 +443,9 @@ class ImageViewer(MarkTools, CornerText, QWidget):
             self._show(fit=True)
         elif plane != self.plane and not self.plane_chosen and len(stack) > len(self.slices):
             self._switch_plane(plane)  # follow the main stack until she picks one
+        elif not self.navigated and self.slices[0] is not current:
+            self.index = 0  # a slice above arrived: a stack opens at its top, as in any PACS
+            self._show()
         else:
             self.index = next(i for i, s in enumerate(self.slices) if s is current)
             self._update_text()
@@ -705,12 +711,14 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         new = min(max(self.index + delta, 0), len(self.slices) - 1)
         if new != self.index:
             self.index = new
+            self.navigated = True
             self._show()
 
     def go_to(self, index: int) -> None:
         """Show slice ``index``."""
         if self.slices:
             self.index = min(max(index, 0), len(self.slices) - 1)
+            self.navigated = True
             self._show()
 
     def reset(self) -> None:

@@ -199,6 +199,10 @@ class CornerText:
             .replace("%1", str(self.index + 1))
             .replace("%2", str(len(self.slices)))
             + loading,
+            # the numbers the issuing hospital's report and PACS use
+            QCoreApplication.translate("ImageViewer", "Se %1 · Im %2")
+            .replace("%1", str(image.series_number))
+            .replace("%2", str(image.instance_number)),
         ]
         if current.position is not None:
             lines.append(

@@ -48,221 +48,221 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../ui/decision_panel.py" line="54"/>
+        <location filename="../../ui/decision_panel.py" line="61"/>
         <source>Accept (A)</source>
         <translation>互认（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="56"/>
+        <location filename="../../ui/decision_panel.py" line="63"/>
         <source>Recognize this result: no repeat (A)</source>
         <translation>互认此结果，不再重复检查（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="61"/>
+        <location filename="../../ui/decision_panel.py" line="68"/>
         <source>Order repeat (R)</source>
         <translation>重新检查（R）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="64"/>
+        <location filename="../../ui/decision_panel.py" line="71"/>
         <source>Do not recognize: the examination is repeated (R), then choose a reason (1–9)</source>
         <translation>不予互认，需重新检查（R），再选择原因（1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="70"/>
+        <location filename="../../ui/decision_panel.py" line="77"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="71"/>
+        <location filename="../../ui/decision_panel.py" line="78"/>
         <source>Withdraw the decision in force (history is kept)</source>
         <translation>撤销当前结论（保留历史记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="72"/>
+        <location filename="../../ui/decision_panel.py" line="79"/>
         <source>Accept all eligible of this visit</source>
         <translation>互认本次就诊全部符合条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="83"/>
+        <location filename="../../ui/decision_panel.py" line="90"/>
         <source>Note (required for some reasons)</source>
         <translation>备注（部分原因必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="85"/>
+        <location filename="../../ui/decision_panel.py" line="92"/>
         <source>Purpose and necessity explained to the patient / family</source>
         <translation>已向患者/家属说明复查的目的和必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="88"/>
+        <location filename="../../ui/decision_panel.py" line="95"/>
         <source>Save repeat order</source>
         <translation>保存复查决定</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="94"/>
+        <location filename="../../ui/decision_panel.py" line="101"/>
         <source>Reason for the repeat</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="105"/>
+        <location filename="../../ui/decision_panel.py" line="112"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="106"/>
+        <location filename="../../ui/decision_panel.py" line="113"/>
         <source>Copy the sentence for the medical record</source>
         <translation>复制病历记录语句</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="124"/>
+        <location filename="../../ui/decision_panel.py" line="131"/>
         <source>For the medical record</source>
         <translation>病历记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="126"/>
+        <location filename="../../ui/decision_panel.py" line="133"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="201"/>
+        <location filename="../../ui/decision_panel.py" line="211"/>
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="212"/>
+        <location filename="../../ui/decision_panel.py" line="222"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n小时</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="213"/>
+        <location filename="../../ui/decision_panel.py" line="223"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="219"/>
+        <location filename="../../ui/decision_panel.py" line="229"/>
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="220"/>
+        <location filename="../../ui/decision_panel.py" line="230"/>
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="223"/>
+        <location filename="../../ui/decision_panel.py" line="233"/>
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="226"/>
+        <location filename="../../ui/decision_panel.py" line="236"/>
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="228"/>
+        <location filename="../../ui/decision_panel.py" line="238"/>
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="229"/>
+        <location filename="../../ui/decision_panel.py" line="239"/>
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="230"/>
+        <location filename="../../ui/decision_panel.py" line="240"/>
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="231"/>
+        <location filename="../../ui/decision_panel.py" line="241"/>
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="232"/>
+        <location filename="../../ui/decision_panel.py" line="242"/>
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="233"/>
+        <location filename="../../ui/decision_panel.py" line="243"/>
         <source>issuing hospital below the item&apos;s minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="237"/>
+        <location filename="../../ui/decision_panel.py" line="247"/>
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="238"/>
+        <location filename="../../ui/decision_panel.py" line="248"/>
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="260"/>
+        <location filename="../../ui/decision_panel.py" line="275"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="260"/>
+        <location filename="../../ui/decision_panel.py" line="275"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="263"/>
+        <location filename="../../ui/decision_panel.py" line="278"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="272"/>
+        <location filename="../../ui/decision_panel.py" line="287"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="273"/>
+        <location filename="../../ui/decision_panel.py" line="288"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="274"/>
+        <location filename="../../ui/decision_panel.py" line="289"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="288"/>
+        <location filename="../../ui/decision_panel.py" line="294"/>
         <source>viewed</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="279"/>
+        <location filename="../../ui/decision_panel.py" line="303"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="282"/>
+        <location filename="../../ui/decision_panel.py" line="305"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="283"/>
+        <location filename="../../ui/decision_panel.py" line="306"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="300"/>
+        <location filename="../../ui/decision_panel.py" line="323"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="305"/>
+        <location filename="../../ui/decision_panel.py" line="328"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="311"/>
+        <location filename="../../ui/decision_panel.py" line="334"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -283,154 +283,154 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="175"/>
+        <location filename="../../ui/viewer.py" line="179"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="180"/>
+        <location filename="../../ui/viewer.py" line="184"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="184"/>
+        <location filename="../../ui/viewer.py" line="188"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="240"/>
+        <location filename="../../ui/viewer.py" line="244"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="241"/>
+        <location filename="../../ui/viewer.py" line="245"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="251"/>
-        <location filename="../../ui/viewer.py" line="366"/>
+        <location filename="../../ui/viewer.py" line="255"/>
+        <location filename="../../ui/viewer.py" line="371"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="260"/>
+        <location filename="../../ui/viewer.py" line="264"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="317"/>
+        <location filename="../../ui/viewer.py" line="322"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="363"/>
+        <location filename="../../ui/viewer.py" line="368"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="498"/>
+        <location filename="../../ui/viewer.py" line="507"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="201"/>
+        <location filename="../../ui/viewer.py" line="205"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="166"/>
+        <location filename="../../ui/viewer.py" line="170"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="205"/>
+        <location filename="../../ui/viewer.py" line="209"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="210"/>
+        <location filename="../../ui/viewer.py" line="214"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="215"/>
+        <location filename="../../ui/viewer.py" line="219"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="220"/>
+        <location filename="../../ui/viewer.py" line="224"/>
         <location filename="../../ui/viewer_marks.py" line="116"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="224"/>
+        <location filename="../../ui/viewer.py" line="228"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="229"/>
+        <location filename="../../ui/viewer.py" line="233"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="233"/>
+        <location filename="../../ui/viewer.py" line="237"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="234"/>
+        <location filename="../../ui/viewer.py" line="238"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="235"/>
+        <location filename="../../ui/viewer.py" line="239"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="244"/>
+        <location filename="../../ui/viewer.py" line="248"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="261"/>
+        <location filename="../../ui/viewer.py" line="265"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="448"/>
+        <location filename="../../ui/viewer.py" line="457"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="449"/>
+        <location filename="../../ui/viewer.py" line="458"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="450"/>
+        <location filename="../../ui/viewer.py" line="459"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="451"/>
+        <location filename="../../ui/viewer.py" line="460"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="453"/>
+        <location filename="../../ui/viewer.py" line="462"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="503"/>
+        <location filename="../../ui/viewer.py" line="512"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="504"/>
+        <location filename="../../ui/viewer.py" line="513"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
@@ -460,67 +460,67 @@
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="182"/>
+        <location filename="../../ui/viewer.py" line="186"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="186"/>
+        <location filename="../../ui/viewer.py" line="190"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="203"/>
+        <location filename="../../ui/viewer.py" line="207"/>
         <source>Add a length measurement; drag its ends</source>
         <translation>添加长度测量，拖动两端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="207"/>
+        <location filename="../../ui/viewer.py" line="211"/>
         <source>Angle between two lines sharing a vertex; drag the three points</source>
         <translation>两条共顶点直线间的角度；拖动三个点</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="212"/>
+        <location filename="../../ui/viewer.py" line="216"/>
         <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT)</source>
         <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="217"/>
+        <location filename="../../ui/viewer.py" line="221"/>
         <source>Rectangle region: mean, SD, min, max, area in modality units</source>
         <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="222"/>
+        <location filename="../../ui/viewer.py" line="226"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="226"/>
+        <location filename="../../ui/viewer.py" line="230"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="231"/>
+        <location filename="../../ui/viewer.py" line="235"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="237"/>
+        <location filename="../../ui/viewer.py" line="241"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="247"/>
+        <location filename="../../ui/viewer.py" line="251"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="249"/>
+        <location filename="../../ui/viewer.py" line="253"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="254"/>
+        <location filename="../../ui/viewer.py" line="258"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
@@ -575,23 +575,23 @@
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="836"/>
+        <location filename="../../ui/viewer.py" line="847"/>
         <location filename="../../ui/viewer_text.py" line="198"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="205"/>
+        <location filename="../../ui/viewer_text.py" line="209"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="211"/>
+        <location filename="../../ui/viewer_text.py" line="215"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="221"/>
+        <location filename="../../ui/viewer_text.py" line="225"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
@@ -611,22 +611,27 @@
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="226"/>
+        <location filename="../../ui/viewer_text.py" line="203"/>
+        <source>Se %1 · Im %2</source>
+        <translation>序列 %1 · 图像号 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_text.py" line="230"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="229"/>
+        <location filename="../../ui/viewer_text.py" line="233"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="232"/>
+        <location filename="../../ui/viewer_text.py" line="236"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="235"/>
+        <location filename="../../ui/viewer_text.py" line="239"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -778,150 +783,150 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="115"/>
+        <location filename="../../ui/main_window.py" line="116"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="124"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="144"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="148"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="165"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="167"/>
-        <location filename="../../ui/main_window.py" line="351"/>
+        <location filename="../../ui/main_window.py" line="168"/>
+        <location filename="../../ui/main_window.py" line="352"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="185"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="185"/>
+        <location filename="../../ui/main_window.py" line="186"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="188"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189"/>
+        <location filename="../../ui/main_window.py" line="190"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193"/>
+        <location filename="../../ui/main_window.py" line="194"/>
         <source>Right or middle button</source>
         <translation>右键或中键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="195"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202"/>
+        <location filename="../../ui/main_window.py" line="203"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208"/>
+        <location filename="../../ui/main_window.py" line="209"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
-        <location filename="../../ui/main_window.py" line="241"/>
+        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="242"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="211"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="215"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="270"/>
+        <location filename="../../ui/main_window.py" line="271"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="319"/>
+        <location filename="../../ui/main_window.py" line="320"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339"/>
+        <location filename="../../ui/main_window.py" line="340"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="388"/>
+        <location filename="../../ui/main_window.py" line="389"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="404"/>
+        <location filename="../../ui/main_window.py" line="405"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="488"/>
+        <location filename="../../ui/main_window.py" line="502"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="490"/>
+        <location filename="../../ui/main_window.py" line="504"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="495"/>
+        <location filename="../../ui/main_window.py" line="509"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -992,128 +997,128 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="125"/>
+        <location filename="../../ui/patient_page.py" line="127"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="127"/>
+        <location filename="../../ui/patient_page.py" line="129"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="169"/>
+        <location filename="../../ui/patient_page.py" line="171"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="170"/>
+        <location filename="../../ui/patient_page.py" line="172"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="235"/>
+        <location filename="../../ui/patient_page.py" line="237"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="235"/>
+        <location filename="../../ui/patient_page.py" line="237"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="236"/>
+        <location filename="../../ui/patient_page.py" line="238"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="240"/>
+        <location filename="../../ui/patient_page.py" line="242"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="252"/>
-        <location filename="../../ui/patient_page.py" line="253"/>
+        <location filename="../../ui/patient_page.py" line="254"/>
+        <location filename="../../ui/patient_page.py" line="255"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="269"/>
+        <location filename="../../ui/patient_page.py" line="271"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="277"/>
+        <location filename="../../ui/patient_page.py" line="279"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="434"/>
+        <location filename="../../ui/patient_page.py" line="428"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="339"/>
+        <location filename="../../ui/patient_page.py" line="341"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="553"/>
+        <location filename="../../ui/patient_page.py" line="545"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="555"/>
+        <location filename="../../ui/patient_page.py" line="547"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="556"/>
+        <location filename="../../ui/patient_page.py" line="548"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="567"/>
+        <location filename="../../ui/patient_page.py" line="559"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="644"/>
+        <location filename="../../ui/patient_page.py" line="636"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="646"/>
+        <location filename="../../ui/patient_page.py" line="638"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="651"/>
+        <location filename="../../ui/patient_page.py" line="643"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="652"/>
+        <location filename="../../ui/patient_page.py" line="644"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="652"/>
+        <location filename="../../ui/patient_page.py" line="644"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="656"/>
+        <location filename="../../ui/patient_page.py" line="648"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1293,37 +1298,37 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>ReadingGrid</name>
     <message>
-        <location filename="../../ui/reading_grid.py" line="74"/>
+        <location filename="../../ui/reading_grid.py" line="76"/>
         <source>Cells side by side; drag a series into any cell; double-click a cell to show it alone</source>
         <translation>多窗格并排显示；可将序列拖入任一窗格；双击窗格单独显示</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="80"/>
+        <location filename="../../ui/reading_grid.py" line="82"/>
         <source>Sync slices</source>
         <translation>同步层面</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="83"/>
+        <location filename="../../ui/reading_grid.py" line="85"/>
         <source>Scroll all cells by slice position; the offset shown when you tick it is kept (align first, then tick)</source>
         <translation>按层面位置同步翻动所有窗格；勾选时的位置差会保持（先对齐，再勾选）</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="86"/>
+        <location filename="../../ui/reading_grid.py" line="88"/>
         <source>Sync W/L</source>
         <translation>同步窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="87"/>
+        <location filename="../../ui/reading_grid.py" line="89"/>
         <source>Sync zoom</source>
         <translation>同步缩放</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="96"/>
+        <location filename="../../ui/reading_grid.py" line="98"/>
         <source>Layout</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="138"/>
+        <location filename="../../ui/reading_grid.py" line="140"/>
         <source>Drag a series here from the strip</source>
         <translation>从缩略图栏拖入一个序列</translation>
     </message>
@@ -1507,72 +1512,72 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StatisticsDialog</name>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="46"/>
+        <location filename="../../ui/statistics_dialog.py" line="47"/>
         <source>My recognition statistics</source>
         <translation>我的互认统计</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="65"/>
+        <location filename="../../ui/statistics_dialog.py" line="66"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="65"/>
+        <location filename="../../ui/statistics_dialog.py" line="66"/>
         <source>Decided</source>
         <translation>已判断</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="65"/>
+        <location filename="../../ui/statistics_dialog.py" line="66"/>
         <source>Accepted %</source>
         <translation>互认率 %</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="71"/>
+        <location filename="../../ui/statistics_dialog.py" line="72"/>
         <source>Repeat reasons</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="72"/>
+        <location filename="../../ui/statistics_dialog.py" line="73"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="76"/>
+        <location filename="../../ui/statistics_dialog.py" line="77"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="78"/>
+        <location filename="../../ui/statistics_dialog.py" line="79"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="108"/>
+        <location filename="../../ui/statistics_dialog.py" line="111"/>
         <source>Reviewed %1 · accepted %2 · repeats %3 (refusals %4) · saved for patients ¥%5</source>
         <translation>已审阅 %1 · 互认 %2 · 复查 %3（不互认 %4）· 为患者节省 ¥%5</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="116"/>
+        <location filename="../../ui/statistics_dialog.py" line="119"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="116"/>
+        <location filename="../../ui/statistics_dialog.py" line="119"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="140"/>
+        <location filename="../../ui/statistics_dialog.py" line="143"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="152"/>
+        <location filename="../../ui/statistics_dialog.py" line="155"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="155"/>
+        <location filename="../../ui/statistics_dialog.py" line="158"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -1665,32 +1670,32 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>要包含的结果（默认：本次审阅过的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="114"/>
+        <location filename="../../ui/summary_dialog.py" line="119"/>
         <source>Choose at least one result.</source>
         <translation>请至少选择一项结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="116"/>
+        <location filename="../../ui/summary_dialog.py" line="121"/>
         <source>Preparing the summary…</source>
         <translation>正在生成摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="133"/>
+        <location filename="../../ui/summary_dialog.py" line="138"/>
         <source>Summary ready (%1 kB).</source>
         <translation>摘要已生成（%1 kB）。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="139"/>
+        <location filename="../../ui/summary_dialog.py" line="144"/>
         <source>Save PDF</source>
         <translation>保存 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="152"/>
+        <location filename="../../ui/summary_dialog.py" line="157"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="155"/>
+        <location filename="../../ui/summary_dialog.py" line="160"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -1698,123 +1703,123 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="62"/>
+        <location filename="../../ui/timeline.py" line="65"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="63"/>
+        <location filename="../../ui/timeline.py" line="66"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="64"/>
-        <location filename="../../ui/timeline.py" line="201"/>
+        <location filename="../../ui/timeline.py" line="67"/>
+        <location filename="../../ui/timeline.py" line="207"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="67"/>
+        <location filename="../../ui/timeline.py" line="70"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="77"/>
+        <location filename="../../ui/timeline.py" line="80"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="84"/>
+        <location filename="../../ui/timeline.py" line="87"/>
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="90"/>
+        <location filename="../../ui/timeline.py" line="93"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="89"/>
+        <location filename="../../ui/timeline.py" line="92"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="85"/>
+        <location filename="../../ui/timeline.py" line="88"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="88"/>
+        <location filename="../../ui/timeline.py" line="91"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="86"/>
+        <location filename="../../ui/timeline.py" line="89"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="87"/>
+        <location filename="../../ui/timeline.py" line="90"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="161"/>
+        <location filename="../../ui/timeline.py" line="167"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="165"/>
+        <location filename="../../ui/timeline.py" line="171"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="188"/>
+        <location filename="../../ui/timeline.py" line="194"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="189"/>
+        <location filename="../../ui/timeline.py" line="195"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="190"/>
+        <location filename="../../ui/timeline.py" line="196"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="191"/>
+        <location filename="../../ui/timeline.py" line="197"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="192"/>
+        <location filename="../../ui/timeline.py" line="198"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="193"/>
+        <location filename="../../ui/timeline.py" line="199"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="199"/>
+        <location filename="../../ui/timeline.py" line="205"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="202"/>
+        <location filename="../../ui/timeline.py" line="208"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="262"/>
+        <location filename="../../ui/timeline.py" line="268"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="264"/>
+        <location filename="../../ui/timeline.py" line="270"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>
