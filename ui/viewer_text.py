@@ -68,7 +68,7 @@ class CornerText:
             "left": (4, height // 2 - 10),
             "right": (width - 28, height // 2 - 10),
             "top": (width // 2 - 12, 4),
-            "bottom": (width // 2 - 12, height - 84),
+            "bottom": (width // 2 - 12, height - 22),
         }
         for side, (x, y) in positions.items():
             self.markers[side].setGeometry(x, y, 24, 20)
