@@ -89,3 +89,20 @@ def test_moving_from_a_ct_to_a_dx_leaves_nothing_of_the_ct(
     assert not page.images.compare_viewer.slices
     assert "HU" not in page.images.viewer.probe_text
     assert "HU" not in page.images.viewer.bottom_left.text()
+
+
+def test_a_mistyped_id_card_number_clears_the_previous_searchs_patients(
+    qtbot: QtBot, clean_faults: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, clean_faults, tmp_path)
+    assert window.signed is not None
+    patient = window.signed.connection.platform.patient("p0001")
+    qtbot.keyClicks(window.search.query_edit, patient.id_card)
+    qtbot.waitUntil(lambda: window.search.table.rowCount() == 1, timeout=10000)
+    wrong = patient.id_card[:-1] + ("0" if patient.id_card[-1] != "0" else "1")  # check digit
+    window.search.query_edit.clear()
+    qtbot.keyClicks(window.search.query_edit, wrong)
+    qtbot.waitUntil(lambda: window.search.table.rowCount() == 0, timeout=5000)
+    qtbot.wait(500)
+    assert window.search.table.rowCount() == 0
+    assert "found" not in window.search.status_label.text()

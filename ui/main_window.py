@@ -412,11 +412,11 @@ class MainWindow(QMainWindow):
     def _search(self, text: str) -> None:
         if self.signed is None:
             return
+        self._search_serial += 1  # any newer request, even one not sent, drops older answers
+        serial = self._search_serial
         query = classify_query(text)
         if query is None:
             return
-        self._search_serial += 1
-        serial = self._search_serial
         self.runner.start(
             self.signed.connection.platform.search_patients,
             query,

@@ -119,7 +119,12 @@ class SearchPage(QWidget):
         text = self.query_edit.text().strip()
         compact = text.replace(" ", "")
         if compact[:17].isdigit() and len(compact) == 18 and not check_id_card(compact).valid:
-            return  # a mistyped ID card number is not sent
+            # A mistyped ID card number is not sent, and the previous search's patients must
+            # not stay listed as if they were its answer (an empty request drops late ones).
+            self.show_results([], dt.date.today())
+            self.status_label.clear()
+            self.search_requested.emit("")
+            return
         if text:
             self.status_label.setText(self.tr("Searching…"))
             self.search_requested.emit(text)
