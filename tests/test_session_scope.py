@@ -72,3 +72,29 @@ def test_times_are_shown_in_beijing_time() -> None:
     assert china_time(utc).strftime("%Y-%m-%d %H:%M") == "2026-12-01 01:30"
     with pytest.raises(ValueError, match="zone"):
         china_time(dt.datetime(2026, 1, 1))
+
+
+def test_a_cells_view_state_announces_only_real_changes() -> None:
+    from workstation.imaging.voi import Window
+    from workstation.session.cell import CellView
+
+    cell = CellView()
+    seen: list[str] = []
+    cell.changed.connect(seen.append)
+    cell.window = Window(40, 400)
+    cell.window = Window(40, 400)  # the same window again: nothing to redraw
+    cell.quarter_turns = 5  # turns wrap
+    cell.flipped = True
+    cell.index = 3
+    cell.reset()
+    assert seen == [
+        "window",
+        "quarter_turns",
+        "flipped",
+        "index",
+        "window",
+        "quarter_turns",
+        "flipped",
+    ]
+    assert cell.quarter_turns == 0
+    assert cell.index == 3  # reset keeps the slice

@@ -55,6 +55,7 @@ from workstation.imaging.marks import MarkStore
 from workstation.imaging.presets import DEFAULT_PRESETS, WindowPreset, presets_for
 from workstation.imaging.view_transform import ViewTransform
 from workstation.imaging.voi import Window
+from workstation.session.cell import CellView
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,10 +128,8 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.plane_chosen = False
         self.loaded_images = 0
         self.presets: tuple[WindowPreset, ...] = DEFAULT_PRESETS
-        self.index = 0
-        self.chosen_window: Window | None = None  # hers; None: what the file asks
+        self.view_state = CellView()  # slice, her window, inversion, turn and mirror
         self.fallback_window: Window | None = None  # full range, for files without a VOI
-        self.inverted = False
         self.expected = 0
         self.annotations_visible = True
         self.navigated = False  # until she moves, the stack shows its top while it loads
@@ -200,8 +199,6 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.mark_layer.moved.connect(self._mark_moved)
         self.probe_text = ""
         self.graphics.scene().sigMouseMoved.connect(self._probe)
-        self.quarter_turns = 0
-        self.flipped = False
         self.length_button = self._tool(self.tr("Length"), "lengthTool", self.add_length)
         self.length_button.setToolTip(
             self.tr("Add a length measurement; drag its ends") + key_label("add_length")
@@ -322,6 +319,52 @@ class ImageViewer(MarkTools, CornerText, QWidget):
                 "Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan"
             )
         )
+
+    # --- the cell's view state lives in a Qt-free model (workstation/session/cell.py) -------
+    @property
+    def index(self) -> int:
+        """The slice on screen (display order)."""
+        return self.view_state.index
+
+    @index.setter
+    def index(self, value: int) -> None:
+        self.view_state.index = value
+
+    @property
+    def chosen_window(self) -> Window | None:
+        """Her window; None: what the file asks for."""
+        return self.view_state.window
+
+    @chosen_window.setter
+    def chosen_window(self, value: Window | None) -> None:
+        self.view_state.window = value
+
+    @property
+    def inverted(self) -> bool:
+        """Her inversion."""
+        return self.view_state.inverted
+
+    @inverted.setter
+    def inverted(self, value: bool) -> None:
+        self.view_state.inverted = value
+
+    @property
+    def quarter_turns(self) -> int:
+        """Clockwise quarter turns of the view."""
+        return self.view_state.quarter_turns
+
+    @quarter_turns.setter
+    def quarter_turns(self, value: int) -> None:
+        self.view_state.quarter_turns = value
+
+    @property
+    def flipped(self) -> bool:
+        """Mirrored left–right."""
+        return self.view_state.flipped
+
+    @flipped.setter
+    def flipped(self, value: bool) -> None:
+        self.view_state.flipped = value
 
     def _tool(self, text: str, name: str, slot: Callable[[], object]) -> QToolButton:
         button = QToolButton()

@@ -1,0 +1,77 @@
+"""What one cell of the reading grid shows, without Qt: the slice, the doctor's window, her
+inversion and the rotation/mirroring of the view. The viewer widget draws from it and keeps
+none of these itself; ``changed`` tells observers (the grid's synchronization, a future
+hanging protocol) what moved."""
+
+from __future__ import annotations
+
+from workstation.imaging.voi import Window
+from workstation.session.events import Event
+
+
+class CellView:
+    """The view state of one cell. Setting a field emits ``changed(field name)`` when the
+    value really changes."""
+
+    def __init__(self) -> None:
+        self.changed: Event[[str]] = Event()
+        self._index = 0
+        self._window: Window | None = None
+        self._inverted = False
+        self._quarter_turns = 0
+        self._flipped = False
+
+    def _set(self, name: str, value: object) -> None:
+        if getattr(self, f"_{name}") != value:
+            setattr(self, f"_{name}", value)
+            self.changed.emit(name)
+
+    @property
+    def index(self) -> int:
+        """The slice (or frame) on screen, 0-based in display order."""
+        return self._index
+
+    @index.setter
+    def index(self, value: int) -> None:
+        self._set("index", value)
+
+    @property
+    def window(self) -> Window | None:
+        """Her window in modality units; None: what the file asks for."""
+        return self._window
+
+    @window.setter
+    def window(self, value: Window | None) -> None:
+        self._set("window", value)
+
+    @property
+    def inverted(self) -> bool:
+        """Her inversion, on top of the file's presentation."""
+        return self._inverted
+
+    @inverted.setter
+    def inverted(self, value: bool) -> None:
+        self._set("inverted", value)
+
+    @property
+    def quarter_turns(self) -> int:
+        """Clockwise quarter turns of the view (0–3)."""
+        return self._quarter_turns
+
+    @quarter_turns.setter
+    def quarter_turns(self, value: int) -> None:
+        self._set("quarter_turns", value % 4)
+
+    @property
+    def flipped(self) -> bool:
+        """Mirrored left–right (before the turns)."""
+        return self._flipped
+
+    @flipped.setter
+    def flipped(self, value: bool) -> None:
+        self._set("flipped", value)
+
+    def reset(self) -> None:
+        """Back to the file's presentation: its window, no inversion, no turn or mirror
+        (the slice stays)."""
+        self.window, self.inverted, self.quarter_turns, self.flipped = None, False, 0, False
