@@ -58,10 +58,6 @@ class ReadingSession:
         self.selection_changed.emit(result)
         return self.result_scope
 
-    def is_current(self, scope: Scope) -> bool:
-        """True while ``scope`` is still open (its patient or result is on screen)."""
-        return not scope.closed
-
     def close(self) -> None:
         """End the session (sign-out): every scope closes and no patient is open."""
         self.root.close()
