@@ -425,8 +425,15 @@ class PatientPage(QWidget):
             self._show_decisions(self.decision.result)
 
     def _not_recorded(self, result: Result, error: Exception) -> None:
-        self.decision.show_problem(self.tr("Not saved: %1").replace("%1", str(error)))
-        self._refresh_badge(result)
+        text = self.tr("Not saved: %1").replace("%1", str(error))
+        shown = self.decision.result
+        if shown is not None and shown.id == result.id:
+            self.decision.show_problem(text)
+        else:  # she moved on: say which decision failed, never on another result's panel
+            when = china_time(result.effective)
+            self.banner.show_error(f"{result.item_name} · {when:%Y-%m-%d}: {text}")
+        if result.patient_id == (self.patient.id if self.patient else ""):
+            self._refresh_badge(result)
 
     def _recorded(self, result: Result, saved: Decision) -> None:
         self.decision_saved.emit(saved)
