@@ -107,3 +107,15 @@ def test_id_card_numbers_next_to_letters_are_masked_and_pydicom_logs_no_values()
                 root.removeHandler(handler)
                 handler.close()
         root.setLevel(level)
+
+
+def test_a_segmented_palette_of_endless_empty_indirections_is_refused_in_moments() -> None:
+    from workstation.imaging.palette import _Expansion
+
+    # one discrete entry, 65,535 empty discrete segments from word 3, then 60 indirect
+    # segments that each walk all of them again: nothing is emitted, the walk is endless
+    words = [0, 1, 7] + [0, 0] * 65535 + [2, 65535, 6, 0] * 60
+    start = time.perf_counter()
+    with pytest.raises(DecodeError, match="too many segments"):
+        _Expansion(np.asarray(words, dtype=np.int64), 256, 2).run()
+    assert time.perf_counter() - start < 5.0

@@ -42,6 +42,9 @@ def _units(words: npt.NDArray[np.uint16], bits: int) -> npt.NDArray[np.int64]:
     return np.stack([words & 0xFF, words >> 8], axis=1).ravel().astype(np.int64)
 
 
+MAX_SEGMENT_STEPS = 300_000  # 65,536 one-entry segments per channel is the real worst case
+
+
 class _Expansion:
     """Expands segments (C.7.9.2) into at most ``entries`` values; bounded work whatever
     the data say."""
@@ -49,6 +52,7 @@ class _Expansion:
     def __init__(self, units: npt.NDArray[np.int64], entries: int, unit_bytes: int) -> None:
         self.units, self.entries, self.unit_bytes = units, entries, unit_bytes
         self.out: list[int] = []
+        self.steps = 0  # segments walked: empty segments emit nothing but still cost time
 
     def _take(self, pos: int, count: int) -> npt.NDArray[np.int64]:
         if count < 0 or pos + count > len(self.units):
@@ -62,6 +66,9 @@ class _Expansion:
 
     def segment(self, pos: int, indirect_allowed: bool) -> int:
         """Expand the segment at ``pos``; return the position after it."""
+        self.steps += 1
+        if self.steps > MAX_SEGMENT_STEPS:
+            raise DecodeError("a segmented palette has too many segments to be real")
         opcode, length = (int(v) for v in self._take(pos, 2))
         pos += 2
         if opcode == 0:  # discrete
