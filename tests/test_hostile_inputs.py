@@ -119,3 +119,21 @@ def test_a_segmented_palette_of_endless_empty_indirections_is_refused_in_moments
     with pytest.raises(DecodeError, match="too many segments"):
         _Expansion(np.asarray(words, dtype=np.int64), 256, 2).run()
     assert time.perf_counter() - start < 5.0
+
+
+def test_a_fake_size_marker_in_a_jp2_metadata_box_does_not_vouch_for_the_image() -> None:
+    import struct
+
+    from workstation.imaging.codestream import _j2k_size
+
+    def siz(columns: int, rows: int) -> bytes:
+        fields = struct.pack(">HHIIIIIIIIH", 41, 0, columns, rows, 0, 0, columns, rows, 0, 0, 1)
+        return b"\xff\x4f\xff\x51" + fields
+
+    signature = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+    decoy = siz(8, 8)
+    xml_box = struct.pack(">I4s", 8 + len(decoy), b"xml ") + decoy
+    real = siz(32000, 32000) + b"\x00" * 16
+    codestream_box = struct.pack(">I4s", 8 + len(real), b"jp2c") + real
+    assert _j2k_size(signature + xml_box + codestream_box)[:2] == (32000, 32000)
+    assert _j2k_size(real)[:2] == (32000, 32000)

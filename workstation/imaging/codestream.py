@@ -94,11 +94,37 @@ def _jpeg_size(frame: bytes) -> tuple[int, int, int]:
     raise DecodeError("the JPEG data have no frame header")
 
 
+_JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+
+
+def _codestream_start(frame: bytes) -> int:
+    """Where the codestream begins: at once for a raw codestream (SOC then SIZ, as the
+    decoder reads it), or inside the JP2 file's contiguous codestream box ('jp2c') — never a
+    marker found elsewhere (a fake SIZ in a metadata box must not vouch for the image).
+    -1 when there is none."""
+    if not frame.startswith(_JP2_SIGNATURE):
+        return 0
+    pos = 0
+    for _ in range(64):  # a JP2 header has a handful of boxes
+        if pos + 8 > len(frame):
+            return -1
+        length, kind = struct.unpack(">I4s", frame[pos : pos + 8])
+        header = 8
+        if length == 1 and pos + 16 <= len(frame):
+            length, header = struct.unpack(">Q", frame[pos + 8 : pos + 16])[0], 16
+        if kind == b"jp2c":
+            return pos + header
+        if length < header:  # 0 = "to the end": only allowed for the last box
+            return -1
+        pos += length
+    return -1
+
+
 def _j2k_size(frame: bytes) -> tuple[int, int, int]:
     """Rows, columns and components of a JPEG 2000 codestream's SIZ marker (in a JP2
     file, the first codestream's)."""
-    pos = frame.find(b"\xff\x4f\xff\x51", 0, HEADER_SCAN_BYTES)
-    if pos < 0 or pos + 42 > len(frame):
+    pos = _codestream_start(frame)
+    if pos < 0 or frame[pos : pos + 4] != b"\xff\x4f\xff\x51" or pos + 42 > len(frame):
         raise DecodeError("the JPEG 2000 data have no image size (SIZ) marker")
     fields = struct.unpack(">HHIIIIIIIIH", frame[pos + 4 : pos + 42])
     _, _, xsiz, ysiz, x0, y0, xt, yt, xt0, yt0, components = fields
