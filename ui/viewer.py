@@ -564,11 +564,10 @@ class ImageViewer(MarkTools, CornerText, QWidget):
 
     def file_window(self) -> None:
         """Key 0: what the file asks for (its first window or VOI LUT)."""
-        if self.current() is None:
+        current = self.current()
+        if current is None:
             return
         self.chosen_window = None
-        current = self.current()
-        assert current is not None
         windows = frame_windows(current.image, current.frame)
         if windows:
             index = self.preset_box.findData(windows[0])
@@ -601,9 +600,6 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         current = self.current()
         if current is None:
             return
-        image = current.image
-        if self.fallback_window is None and not image.is_color:
-            self.fallback_window = frame_full_range(image, current.frame)
         self._render()
         if fit:
             self._apply_transform()
@@ -623,7 +619,15 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         image, frame = current.image, current.frame
         if image.voi_lut is not None or frame_windows(image, frame):
             return default_voi(image, frame)
-        return self.fallback_window or default_voi(image, frame)
+        return self._series_full_range(current)
+
+    def _series_full_range(self, current: Slice) -> Window:
+        """The full range of the first slice that needed one, kept for the series (slices
+        without a window of their own must not each get their own contrast). Computed only
+        when a file gives no VOI, not on every first show."""
+        if self.fallback_window is None:
+            self.fallback_window = frame_full_range(current.image, current.frame)
+        return self.fallback_window
 
     def effective_window(self) -> Window | None:
         """The window on screen as centre/width (a VOI LUT as the full range it spans)."""
@@ -632,7 +636,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
             return voi
         current = self.current()
         assert current is not None
-        return self.fallback_window or frame_full_range(current.image, current.frame)
+        return self._series_full_range(current)
 
     def _render(self) -> None:
         """Draw the slice through the core's display chain: stored values reduced to screen
