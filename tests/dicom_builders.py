@@ -13,6 +13,8 @@ import numpy.typing as npt
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import UID, ExplicitVRLittleEndian, generate_uid
 
+from workstation.imaging.decode import DicomImage, load
+
 DCMJ2PNM = shutil.which("dcmj2pnm")
 DCMCONV = shutil.which("dcmconv")
 DCMCRLE = shutil.which("dcmcrle")
@@ -129,3 +131,10 @@ def worst_difference(a: npt.NDArray[np.uint8], b: npt.NDArray[np.uint8]) -> int:
     """The largest absolute grey-level difference between two equal-shaped images."""
     assert a.shape == b.shape, (a.shape, b.shape)
     return int(np.max(np.abs(a.astype(np.int32) - b.astype(np.int32))))
+
+
+def load_quietly(path: Path) -> DicomImage:
+    """``load`` a test file without pydicom's warnings about the oddities it was built with."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load(path)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -16,10 +15,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.conformance.corpus import Case, cases
-from tests.dicom_builders import read_pnm
+from tests.dicom_builders import load_quietly, read_pnm
 from ui.snapshot import grey_if_neutral, qimage_pixels, snapshot
 from ui.viewer import ImageViewer
-from workstation.imaging.decode import DicomImage, load
 from workstation.imaging.display import render_frame
 from workstation.imaging.downsample import area_downsample
 from workstation.imaging.voi import Window
@@ -33,12 +31,6 @@ FRAMES = [(name, frame) for name, case in CASES.items() for frame in case.frames
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("conformance")
     return {name: case.write(folder) for name, case in CASES.items()}
-
-
-def _load(path: Path) -> DicomImage:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load(path)
 
 
 def _dcmtk(case: Case, path: Path, frame: int) -> npt.NDArray[np.uint8]:
@@ -59,7 +51,7 @@ def _worst(a: npt.NDArray[np.uint8], b: npt.NDArray[np.uint8]) -> int:
 @pytest.mark.parametrize(("name", "frame"), FRAMES, ids=[f"{n}-f{f}" for n, f in FRAMES])
 def test_render_equals_dcmtk(corpus: dict[str, Path], name: str, frame: int) -> None:
     case = CASES[name]
-    ours = render_frame(_load(corpus[name]), frame)
+    ours = render_frame(load_quietly(corpus[name]), frame)
     shown_to_dcmtk = case.write(corpus[name].parent, reference=True) if case.twin else corpus[name]
     reference = _dcmtk(case, shown_to_dcmtk, frame)
     assert _worst(ours, reference) <= case.tolerance
@@ -70,7 +62,7 @@ def test_render_equals_dcmtk(corpus: dict[str, Path], name: str, frame: int) -> 
 def test_screen_equals_render(qtbot: QtBot, corpus: dict[str, Path], name: str, frame: int) -> None:
     viewer = ImageViewer()
     qtbot.addWidget(viewer)
-    image = _load(corpus[name])
+    image = load_quietly(corpus[name])
     shown = snapshot(viewer, image, frame)
     assert np.array_equal(shown, render_frame(image, frame))
 
@@ -81,7 +73,7 @@ def test_screen_at_half_zoom_is_the_native_image_resampled(
 ) -> None:
     viewer = ImageViewer()
     qtbot.addWidget(viewer)
-    image = _load(corpus["dx_monochrome1_inverse"])
+    image = load_quietly(corpus["dx_monochrome1_inverse"])
     snapshot(viewer, image)
     viewer.graphics.setFixedSize(image.columns // 2, image.rows // 2)
     qtbot.wait(10)
@@ -121,7 +113,7 @@ def test_screen_with_her_window_and_inversion_equals_render(
 ) -> None:
     viewer = ImageViewer()
     qtbot.addWidget(viewer)
-    image = _load(corpus[name])
+    image = load_quietly(corpus[name])
     narrow = Window(32, 8)
     assert np.array_equal(snapshot(viewer, image, 0, narrow), render_frame(image, 0, narrow))
     viewer.set_inverted(True)

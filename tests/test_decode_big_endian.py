@@ -5,7 +5,6 @@ DCMTK's dcmj2pnm. Palettes follow PS3.3 C.7.6.3.1.5-6 (plain) and C.7.9 (segment
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,21 +17,15 @@ from tests.dicom_builders import (
     dcmconv,
     dcmtk_render,
     image_dataset,
+    load_quietly,
     save,
     transfer_syntax,
     worst_difference,
 )
-from workstation.imaging.decode import DicomImage, load
 from workstation.imaging.display import render_frame
 
 pytestmark = pytest.mark.unit
 RNG = np.random.default_rng(2)
-
-
-def _load(path: Path) -> DicomImage:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load(path)
 
 
 def _grey(dtype: str, low: int, high: int, frames: int = 1) -> npt.NDArray[np.integer]:
@@ -95,9 +88,9 @@ def test_every_photometric_in_every_byte_order_matches_dcmtk(tmp_path: Path, cas
     big = dcmconv(little, tmp_path / f"{name}_be.dcm", "+tb")
     implicit = dcmconv(little, tmp_path / f"{name}_implicit.dcm", "+ti")
     assert transfer_syntax(big) == ExplicitVRBigEndian
-    reference = _load(little)
+    reference = load_quietly(little)
     for path in (little, big, implicit):
-        image = _load(path)
+        image = load_quietly(path)
         for frame in range(image.frames):
             ours = render_frame(image, frame)
             assert np.array_equal(ours, render_frame(reference, frame)), (path.name, frame)
@@ -156,8 +149,8 @@ def test_segmented_palette_in_both_byte_orders_equals_its_expanded_twin(
         twin[f"{channel}PaletteColorLookupTableData"].VR = "OW"
     twin_path = save(twin, tmp_path / "twin.dcm")
     reference = dcmtk_render(twin_path)  # DCMTK has no segmented palettes: it draws the twin
-    assert worst_difference(render_frame(_load(twin_path), 0), reference) <= 1
+    assert worst_difference(render_frame(load_quietly(twin_path), 0), reference) <= 1
     little = save(segmented, tmp_path / "segmented_le.dcm")
     for path in (little, dcmconv(little, tmp_path / "segmented_be.dcm", "+tb")):
-        ours = render_frame(_load(path), 0)
+        ours = render_frame(load_quietly(path), 0)
         assert worst_difference(ours, reference) <= 1, path.name

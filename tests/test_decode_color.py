@@ -3,7 +3,6 @@ every byte order, held against DCMTK's dcmj2pnm; every Cb/Cr pair is exercised."
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -16,21 +15,15 @@ from tests.dicom_builders import (
     dcmcrle,
     dcmtk_render,
     image_dataset,
+    load_quietly,
     save,
     worst_difference,
 )
 from workstation.imaging.color import ybr_to_rgb
-from workstation.imaging.decode import DicomImage, load
 from workstation.imaging.display import render_frame
 
 pytestmark = pytest.mark.unit
 RNG = np.random.default_rng(5)
-
-
-def _load(path: Path) -> DicomImage:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load(path)
 
 
 def _every_chroma() -> npt.NDArray[np.uint8]:
@@ -68,7 +61,7 @@ def test_ybr_full_matches_dcmtk_in_every_byte_order_and_rle(tmp_path: Path, plan
     paths = _variants(tmp_path, ds, f"ybr_full_{planar}")
     paths.append(dcmcrle(paths[0], tmp_path / f"ybr_full_{planar}_rle.dcm"))
     for path in paths:
-        image = _load(path)
+        image = load_quietly(path)
         assert image.photometric == "RGB"
         worst = worst_difference(render_frame(image, 0), dcmtk_render(path))
         assert worst <= 1, (path.name, worst)
@@ -76,14 +69,14 @@ def test_ybr_full_matches_dcmtk_in_every_byte_order_and_rle(tmp_path: Path, plan
 
 def test_ybr_full_422_matches_dcmtk(tmp_path: Path) -> None:
     for path in _variants(tmp_path, _ybr_422(_every_chroma()), "ybr_422"):
-        worst = worst_difference(render_frame(_load(path), 0), dcmtk_render(path))
+        worst = worst_difference(render_frame(load_quietly(path), 0), dcmtk_render(path))
         assert worst <= 1, (path.name, worst)
 
 
 def test_16_bit_ybr_full_matches_dcmtk(tmp_path: Path) -> None:
     samples = RNG.integers(0, 65536, (40, 50, 3)).astype("<u2")
     for path in _variants(tmp_path, image_dataset(samples, "YBR_FULL"), "ybr16"):
-        worst = worst_difference(render_frame(_load(path), 0), dcmtk_render(path))
+        worst = worst_difference(render_frame(load_quietly(path), 0), dcmtk_render(path))
         assert worst <= 1, (path.name, worst)
 
 

@@ -5,7 +5,6 @@ and descriptors that break the rules. Pixels are held against DCMTK's dcmj2pnm."
 from __future__ import annotations
 
 import logging
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,10 +17,11 @@ from tests.dicom_builders import (
     dcmconv,
     dcmtk_render,
     image_dataset,
+    load_quietly,
     save,
     worst_difference,
 )
-from workstation.imaging.decode import DecodeError, DicomImage, load
+from workstation.imaging.decode import DecodeError
 from workstation.imaging.display import render_frame
 
 pytestmark = pytest.mark.unit
@@ -55,12 +55,6 @@ def _packed(entries: npt.NDArray[np.integer]) -> npt.NDArray[np.uint16]:
     return np.asarray(padded[0::2] | (padded[1::2] << 8), np.uint16)
 
 
-def _load(path: Path) -> DicomImage:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load(path)
-
-
 def _encodings(tmp_path: Path, ds: Dataset, name: str) -> list[Path]:
     """The file as written (explicit VR little endian), and DCMTK's implicit VR and big
     endian re-encodings of it (DCMTK swaps each value by its VR)."""
@@ -85,7 +79,7 @@ def _modality_lut_ct(vr: str) -> Dataset:
 @pytest.mark.parametrize("vr", ["US", "OW"])
 def test_modality_lut_data_as_us_or_ow_in_every_byte_order(tmp_path: Path, vr: str) -> None:
     for path in _encodings(tmp_path, _modality_lut_ct(vr), vr):
-        image = _load(path)
+        image = load_quietly(path)
         assert image.modality_lut is not None
         assert len(image.modality_lut.data) == 4096
         assert image.modality_lut.data[4095] == 65535
@@ -104,7 +98,7 @@ def test_voi_lut_with_8_bit_entries(tmp_path: Path, layout: str) -> None:
     item["LUTData"].VR = "OW"
     ds.VOILUTSequence = Sequence([item])
     for path in _encodings(tmp_path, ds, layout):
-        image = _load(path)
+        image = load_quietly(path)
         assert image.voi_lut is not None
         assert np.array_equal(image.voi_lut.data, entries)
         worst = worst_difference(render_frame(image, 0), dcmtk_render(path, "+Wl", "1"))
@@ -117,7 +111,7 @@ def test_first_mapped_above_32767_is_unsigned_on_unsigned_pixels(tmp_path: Path)
     ds.ModalityLUTSequence = Sequence([_lut_item([4096, 40_000, 16], curve, "US")])
     ds.WindowCenter, ds.WindowWidth = 32768, 65536
     path = save(ds, tmp_path / "first_40000.dcm")
-    image = _load(path)
+    image = load_quietly(path)
     assert image.modality_lut is not None
     assert image.modality_lut.first_mapped == 40_000
     worst = worst_difference(render_frame(image, 0), dcmtk_render(path, "+Wi", "1"))
@@ -130,7 +124,7 @@ def test_first_mapped_above_32767_is_negative_on_signed_pixels(tmp_path: Path) -
     ds.ModalityLUTSequence = Sequence([_lut_item([4096, 65536 - 2048, 16], curve, "US")])
     ds.WindowCenter, ds.WindowWidth = 32768, 65536
     path = save(ds, tmp_path / "first_minus_2048.dcm")
-    image = _load(path)
+    image = load_quietly(path)
     assert image.modality_lut is not None
     assert image.modality_lut.first_mapped == -2048
     worst = worst_difference(render_frame(image, 0), dcmtk_render(path, "+Wi", "1"))
@@ -145,7 +139,7 @@ def test_voi_lut_first_mapped_is_signed_when_the_rescaled_range_is(tmp_path: Pat
     curve = np.linspace(0, 65535, 2000).astype(np.uint16)
     ds.VOILUTSequence = Sequence([_lut_item([2000, 65536 - 1000, 16], curve, "OW")])
     path = save(ds, tmp_path / "voi_signed.dcm")
-    image = _load(path)
+    image = load_quietly(path)
     assert image.voi_lut is not None
     assert image.voi_lut.first_mapped == -1000
     worst = worst_difference(render_frame(image, 0), dcmtk_render(path, "+Wl", "1"))
@@ -158,7 +152,7 @@ def test_zero_entries_means_65536(tmp_path: Path) -> None:
     ds.ModalityLUTSequence = Sequence([_lut_item([0, 0, 16], curve, "OW")])
     ds.WindowCenter, ds.WindowWidth = 32768, 65536
     path = save(ds, tmp_path / "entries_0.dcm")
-    image = _load(path)
+    image = load_quietly(path)
     assert image.modality_lut is not None
     assert len(image.modality_lut.data) == 65536
     worst = worst_difference(render_frame(image, 0), dcmtk_render(path, "+Wi", "1"))
@@ -187,7 +181,7 @@ def test_broken_modality_lut_is_a_clear_error(
 ) -> None:
     path = _broken(tmp_path, "ModalityLUTSequence", descriptor, words)
     with pytest.raises(DecodeError, match=f"Modality LUT.*{reason}|{reason}.*Modality LUT"):
-        _load(path)
+        load_quietly(path)
 
 
 @pytest.mark.parametrize(("descriptor", "words", "reason"), BROKEN)
@@ -200,7 +194,7 @@ def test_broken_voi_lut_is_left_out_with_a_logged_reason(
 ) -> None:
     path = _broken(tmp_path, "VOILUTSequence", descriptor, words)
     with caplog.at_level(logging.INFO, logger="workstation.imaging"):
-        image = _load(path)
+        image = load_quietly(path)
     assert image.voi_lut is None
     assert any(
         "VOI LUT not used" in r.getMessage() and reason in r.getMessage() for r in caplog.records

@@ -6,7 +6,6 @@ DCMTK's dcmj2pnm, which draws overlays by these rules."""
 from __future__ import annotations
 
 import logging
-import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,19 +14,20 @@ import numpy.typing as npt
 import pytest
 from pydicom.dataset import Dataset
 
-from tests.dicom_builders import dcmconv, dcmtk_render, image_dataset, save, worst_difference
-from workstation.imaging.decode import DicomImage, load
+from tests.dicom_builders import (
+    dcmconv,
+    dcmtk_render,
+    image_dataset,
+    load_quietly,
+    save,
+    worst_difference,
+)
+from workstation.imaging.decode import DicomImage
 from workstation.imaging.display import render_frame
 
 pytestmark = pytest.mark.unit
 RNG = np.random.default_rng(60)
 FRAMES, ROWS, COLUMNS = 4, 40, 48
-
-
-def _load(path: Path) -> DicomImage:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load(path)
 
 
 def _shown(image: DicomImage, frame: int) -> npt.NDArray[np.uint8]:
@@ -83,7 +83,7 @@ def test_multi_frame_overlay_goes_on_the_frames_image_frame_origin_names(tmp_pat
     masks = _masks(2)
     _add_overlay(ds, masks, origin=3)
     for path in _both_orders(tmp_path, ds, "multi"):
-        image = _load(path)
+        image = load_quietly(path)
         (overlay,) = image.overlays
         assert overlay.frame_mask(0) is None
         assert overlay.frame_mask(1) is None
@@ -101,7 +101,7 @@ def test_plain_overlay_of_a_multi_frame_image_is_on_every_frame(tmp_path: Path) 
     masks = _masks(1)
     _add_overlay(ds, masks, origin=None)
     path = save(ds, tmp_path / "single.dcm")
-    image = _load(path)
+    image = load_quietly(path)
     (overlay,) = image.overlays
     for frame in range(FRAMES):
         assert np.array_equal(overlay.frame_mask(frame), masks[0])
@@ -119,15 +119,15 @@ def test_one_frame_overlay_with_an_image_frame_origin_is_on_that_frame_only(
     _add_overlay(ds, masks, origin=3)
     ds.add_new(0x60000015, "IS", 1)
     path = save(ds, tmp_path / "frame3.dcm")
-    (overlay,) = _load(path).overlays
+    (overlay,) = load_quietly(path).overlays
     assert [overlay.frame_mask(f) is not None for f in range(FRAMES)] == [False, False, True, False]
     for frame in range(FRAMES):
         worst = worst_difference(
-            _shown(_load(path), frame), dcmtk_render(path, "+Wi", "1", frame=frame)
+            _shown(load_quietly(path), frame), dcmtk_render(path, "+Wi", "1", frame=frame)
         )
         assert worst <= 1, (frame, worst)
     del ds[0x60000015]
-    (without_count,) = _load(save(ds, tmp_path / "frame3_origin_only.dcm")).overlays
+    (without_count,) = load_quietly(save(ds, tmp_path / "frame3_origin_only.dcm")).overlays
     assert [without_count.frame_mask(f) is not None for f in range(FRAMES)] == [
         False,
         False,
@@ -150,7 +150,7 @@ def test_embedded_overlay_is_drawn_and_its_bit_stays_out_of_the_pixels(tmp_path:
     ds.add_new(0x60000100, "US", 16)
     ds.add_new(0x60000102, "US", 15)
     for path in _both_orders(tmp_path, ds, "embedded"):  # native fast path, pydicom's decoder
-        image = _load(path)
+        image = load_quietly(path)
         assert np.array_equal(image.pixels, values), path.name
         (overlay,) = image.overlays
         assert overlay.embedded
@@ -172,7 +172,7 @@ def test_broken_overlay_is_left_out_and_the_image_still_shows(
     ds.add_new(0x60020100, "US", 16)
     ds.add_new(0x60020102, "US", 3)
     with caplog.at_level(logging.INFO, logger="workstation.imaging"):
-        image = _load(save(ds, tmp_path / "broken.dcm"))
+        image = load_quietly(save(ds, tmp_path / "broken.dcm"))
     assert image.overlays == ()
     messages = " ".join(r.getMessage() for r in caplog.records)
     assert "overlay 6000 not shown" in messages

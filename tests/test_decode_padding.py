@@ -4,7 +4,6 @@ statistics of the patient only."""
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +11,7 @@ import numpy.typing as npt
 import pytest
 from pydicom.dataset import Dataset
 
-from tests.dicom_builders import image_dataset, save
-from workstation.imaging.decode import DicomImage, load
+from tests.dicom_builders import image_dataset, load_quietly, save
 from workstation.imaging.display import modality_values
 from workstation.imaging.padding import padding_mask
 from workstation.imaging.roi import region_stats
@@ -45,15 +43,9 @@ def _ct(padding_vr: str = "SS") -> Dataset:
     return ds
 
 
-def _load(path: Path) -> DicomImage:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load(path)
-
-
 @pytest.mark.parametrize("vr", ["SS", "US"])
 def test_padding_is_read_as_stored_values_whatever_the_vr(tmp_path: Path, vr: str) -> None:
-    image = _load(save(_ct(vr), tmp_path / "ct.dcm"))
+    image = load_quietly(save(_ct(vr), tmp_path / "ct.dcm"))
     assert image.padding == (PADDING_STORED, PADDING_STORED)
     mask = padding_mask(image, 0)
     assert mask is not None
@@ -61,7 +53,7 @@ def test_padding_is_read_as_stored_values_whatever_the_vr(tmp_path: Path, vr: st
 
 
 def test_windows_and_statistics_leave_the_padding_out(tmp_path: Path) -> None:
-    image = _load(save(_ct(), tmp_path / "ct.dcm"))
+    image = load_quietly(save(_ct(), tmp_path / "ct.dcm"))
     hu = modality_values(image, 0)
     mask = padding_mask(image, 0)
     body = hu[_field_of_view()]
@@ -86,7 +78,7 @@ def test_windows_and_statistics_leave_the_padding_out(tmp_path: Path) -> None:
 
 
 def test_all_padding_region_has_no_statistics(tmp_path: Path) -> None:
-    image = _load(save(_ct(), tmp_path / "ct.dcm"))
+    image = load_quietly(save(_ct(), tmp_path / "ct.dcm"))
     hu = modality_values(image, 0)
     mask = padding_mask(image, 0)
     assert region_stats(hu, (0.0, 0.0, 3.0, 3.0), (1.0, 1.0), ellipse=False, exclude=mask) is None
@@ -97,7 +89,7 @@ def test_padding_range_limit_on_either_side(tmp_path: Path, value: int, limit: i
     stored = np.arange(40 * 40).reshape(40, 40).astype("<u2")
     ds = image_dataset(stored)
     ds.PixelPaddingValue, ds.PixelPaddingRangeLimit = value, limit
-    image = _load(save(ds, tmp_path / "mr.dcm"))
+    image = load_quietly(save(ds, tmp_path / "mr.dcm"))
     assert image.padding == (0, 10)
     mask = padding_mask(image, 0)
     assert mask is not None
@@ -109,7 +101,7 @@ def test_padding_outside_the_dtype_marks_nothing(tmp_path: Path) -> None:
     ds = image_dataset(np.full((8, 8), 7, "<u2"))
     ds.PixelPaddingValue = 0
     ds.PixelPaddingRangeLimit = 3
-    image = _load(save(ds, tmp_path / "u.dcm"))
+    image = load_quietly(save(ds, tmp_path / "u.dcm"))
     mask = padding_mask(image, 0)
     assert mask is not None
     assert not mask.any()
@@ -119,7 +111,7 @@ def test_padding_outside_the_dtype_marks_nothing(tmp_path: Path) -> None:
 def test_colour_images_have_no_padding(tmp_path: Path) -> None:
     ds = image_dataset(np.zeros((8, 8, 3), "u1"), "RGB")
     ds.PixelPaddingValue = 0
-    image = _load(save(ds, tmp_path / "rgb.dcm"))
+    image = load_quietly(save(ds, tmp_path / "rgb.dcm"))
     assert image.padding is None
     assert padding_mask(image, 0) is None
     with pytest.raises(IndexError):

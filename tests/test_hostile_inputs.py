@@ -11,20 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.dicom_builders import image_dataset, save
+from tests.dicom_builders import image_dataset, load_quietly, save
 from workstation.imaging.calibration import CalibrationSource, PhysicalUnits, UltrasoundRegion
-from workstation.imaging.decode import DecodeError, DicomImage, load
+from workstation.imaging.decode import DecodeError, DicomImage
 from workstation.imaging.display import frame_full_range, render_frame
 from workstation.imaging.names import decode_text
 from workstation.redact import redact
 
 pytestmark = pytest.mark.unit
-
-
-def _load(path: Path) -> DicomImage:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load(path)
 
 
 BAD_RESCALES = [("RescaleSlope", "NaN"), ("RescaleSlope", "0"), ("RescaleSlope", "inf"),
@@ -41,7 +35,7 @@ def test_a_rescale_that_is_not_a_usable_number_is_refused_not_shown_black(
         setattr(ds, keyword, value)
         path = save(ds, tmp_path / "rescale.dcm")
     with pytest.raises(DecodeError, match=keyword):
-        _load(path)
+        load_quietly(path)
 
 
 def test_one_nan_in_a_float_frame_leaves_the_rest_of_the_image_visible() -> None:
@@ -77,7 +71,7 @@ def test_an_overlay_far_larger_than_its_image_is_left_out(tmp_path: Path) -> Non
     ds.add_new((0x6000, 0x0100), "US", 1)
     ds.add_new((0x6000, 0x0102), "US", 0)
     ds.add_new((0x6000, 0x3000), "OW", b"\xff" * 4096)
-    image = _load(save(ds, tmp_path / "overlay.dcm"))
+    image = load_quietly(save(ds, tmp_path / "overlay.dcm"))
     assert image.overlays == ()
 
 
