@@ -136,7 +136,7 @@ PUBLISHED = [
     # key, value, from, to, expected, tolerance
     ("GLU", 100.0, "mg/dL", "mmol/L", 5.55, 0.01),
     ("CREA", 1.0, "mg/dL", "umol/L", 88.4, 1e-9),
-    ("UREA", 14.0, "mg/dL", "mmol/L", 5.0, 0.01),
+    ("UREA", 30.0, "mg/dL", "mmol/L", 5.0, 0.01),  # urea itself (BUN: test_lab_conversions)
     ("UA", 6.0, "mg/dL", "umol/L", 356.9, 0.5),
     ("TBIL", 1.0, "mg/dL", "umol/L", 17.1, 1e-9),
     ("DBIL", 1.0, "mg/dL", "umol/L", 17.1, 1e-9),
@@ -192,9 +192,13 @@ def test_table_agrees_with_the_sandbox_generator() -> None:
         if analyte.unit_conv is None:
             continue
         assert analyte.loinc_conv in info.loinc_codes
+        code = info.code(analyte.loinc_conv)
+        assert code is not None
         for value in (0.5, 7.0, 123.0):
             expected_si = conv_to_si(analyte, value)
-            got_si = TABLE.convert(key, value, analyte.unit_conv, analyte.unit_si)
+            got_si = TABLE.convert(
+                key, value, analyte.unit_conv, analyte.unit_si, component=code.component
+            )
             assert got_si == pytest.approx(expected_si, rel=1e-9), key
 
 
@@ -212,9 +216,10 @@ def test_preferred_units() -> None:
         info = TABLE.analyte(key)
         assert info is not None
         assert info.preferred_unit == unit
+    # cardiac troponin T is not in the sandbox's panel but is time-sensitive all the same
     assert {a.key for a in TABLE.analytes if a.time_sensitive} == set(
         PANELS["cardiac"].analyte_keys
-    )
+    ) | {"CTNT"}
 
 
 # --- (c) unit spellings -------------------------------------------------------------------
@@ -405,7 +410,12 @@ def test_si_and_conventional_hospitals_agree_after_normalization(
         for hospital in (si_hospital, conv_hospital):
             test = local_test(hospital, key)
             printed_unit = analyte.unit(test.system)
-            exact = TABLE.convert(key, true_si, analyte.unit_si, printed_unit)
+            info = TABLE.analyte(key)
+            code = info.code(test.loinc) if info is not None else None
+            component = code.component if code is not None else ""
+            exact = TABLE.convert(
+                key, true_si, analyte.unit_si, printed_unit, to_component=component
+            )
             printed = round_half_up(exact, test.decimals)
             obs = _obs(test.loinc, printed, test.unit_display, test.unit_ucum, ref=(None, None))
             result = normalize(TABLE, obs)
@@ -414,8 +424,8 @@ def test_si_and_conventional_hospitals_agree_after_normalization(
             # Half of the last printed digit, in the preferred unit.
             half = 0.5 * 10.0**-test.decimals
             step = abs(
-                TABLE.convert(key, printed + half, printed_unit, result.unit)
-                - TABLE.convert(key, printed, printed_unit, result.unit)
+                TABLE.convert(key, printed + half, printed_unit, result.unit, component=component)
+                - TABLE.convert(key, printed, printed_unit, result.unit, component=component)
             )
             reported.append((result.value, step))
         (a, step_a), (b, step_b) = reported
@@ -649,10 +659,24 @@ def _first_analyte(data: dict[str, list[dict[str, object]]]) -> dict[str, object
     [
         (lambda d: d.pop("version"), "missing 'version'"),
         (lambda d: d.update(analytes={}), "'analytes' must be a list of objects"),
-        (lambda d: _first_analyte(d).update(loinc=["6690-3"]), "not a valid LOINC code"),
         (
-            lambda d: _first_analyte(d).update(loinc=["718-7"]),
+            lambda d: _first_analyte(d).update(loinc=[{"code": "6690-3", "property": "NCnc"}]),
+            "not a valid LOINC code",
+        ),
+        (
+            lambda d: _first_analyte(d).update(loinc=[{"code": "718-7", "property": "MCnc"}]),
             "LOINC 718-7 already belongs to 'WBC'",
+        ),
+        (lambda d: _first_analyte(d).update(loinc=["6690-2"]), "must be an object"),
+        (
+            lambda d: _first_analyte(d).update(loinc=[{"code": "6690-2", "property": "Mass"}]),
+            "unknown property 'Mass'",
+        ),
+        (
+            lambda d: _first_analyte(d).update(
+                conversions=[{"unit": "10*3/uL", "factor": 1, "component": "platelets"}]
+            ),
+            "no LOINC code of the analyte measures 'platelets'",
         ),
         (lambda d: _first_analyte(d).update(preferred_unit="10^9/L"), "write '10\\*9/L'"),
         (lambda d: _first_analyte(d).update(time_sensitive="no"), "'time_sensitive'"),

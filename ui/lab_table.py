@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 from ui.lab_flags import flag_text, flag_tooltip
 from workstation.labs.flags import LabFlag, lab_flag
 from workstation.labs.normalize import NormalizedValue
-from workstation.labs.reference_range import range_text
-from workstation.labs.units import display_unit
+from workstation.labs.shown import converted_texts, reported_texts
 from workstation.model import LabObservation
 
 _HIGH = QColor("#c62828")
@@ -37,10 +36,6 @@ def _flag_colour(flag: LabFlag) -> QColor | None:
     if flag.questioned:
         return _QUESTIONED
     return {1: _HIGH, -1: _LOW}.get(flag.direction) if flag.flagged else None
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
 
 
 class LabTable(QWidget):
@@ -72,7 +67,10 @@ class LabTable(QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The value sits next to the item's name: the columns take their contents' width
+        # and the last one takes what is left (a stretched name column pushed the value
+        # ~1300 px away on a wide screen).
+        self.table.horizontalHeader().setStretchLastSection(True)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.normalized_box)
@@ -100,12 +98,8 @@ class LabTable(QWidget):
             # The hospital's flag as reported, checked against its own range (whatever
             # units are shown).
             flag = lab_flag(obs)
-            value_text, unit, low, high = (
-                _number(obs.value) or obs.value_text,
-                obs.unit,
-                obs.ref_low,
-                obs.ref_high,
-            )
+            reported = reported_texts(obs, gap=" ")
+            shown = reported
             problem = ""
             if normalized_mode and norm is not None:
                 if norm.problem:
@@ -115,20 +109,14 @@ class LabTable(QWidget):
                         else self.tr("⚠ shown as reported: unknown analyte")
                     )
                 else:
-                    value_text, unit, low, high = (
-                        _number(norm.value),
-                        display_unit(norm.unit),
-                        norm.ref_low,
-                        norm.ref_high,
-                    )
-            reported = f"{_number(obs.value) or obs.value_text} {obs.unit}".strip()
+                    shown = converted_texts(obs, norm, gap=" ")
             cells = [
                 obs.name,
-                value_text,
-                unit,
-                range_text(low, high, lambda v: f"{v:g}", gap=" "),
+                shown.value,
+                shown.unit,
+                shown.range,
                 " ".join(filter(None, [flag_text(flag), problem])),
-                reported,
+                f"{reported.value} {reported.unit}".strip(),
             ]
             colour = _flag_colour(flag)
             for column, text in enumerate(cells):
@@ -151,7 +139,9 @@ class LabTable(QWidget):
                     )
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 260))
 
     def clear(self) -> None:
         """Empty."""

@@ -1,9 +1,14 @@
-"""Trends of lab values across hospitals and dates: one plot per analyte, stacked on a shared
-time axis; points coloured by hospital, each hospital's reference range as a band, the
-current result highlighted, details on hover (with the value's flag as the lab table shows
-it), zoom by date (mouse wheel / drag)."""
+"""Trends of lab values across hospitals and dates: one plot per analyte (and per assay where
+assays are not interchangeable), stacked on a shared time axis in Beijing time with Chinese
+labels; points coloured by hospital, each hospital's reference range as a labelled band in
+the same hue, the current result highlighted, details on hover (with the value's flag as the
+lab table shows it), zoom by date (mouse wheel / drag)."""
 
 from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -12,8 +17,9 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ui.lab_flags import flag_text
 from workstation.clock import china_time
+from workstation.labs.precision import lab_number
 from workstation.labs.trends import TrendPoint
-from workstation.labs.units import display_unit
+from workstation.labs.units import display_unit, shown_unit
 from workstation.model import Hospital
 
 PLOT_HEIGHT = 150  # px per analyte; the stack scrolls beyond the visible area
@@ -28,6 +34,37 @@ PALETTE = (
     "#ad1457",
     "#283593",
 )
+_HOUR = 3600.0
+_DAY = 86400.0
+
+
+class ChinaDateAxis(pg.DateAxisItem):  # type: ignore[misc]
+    """A time axis in Beijing time labelled the Chinese way: "2026年3月", "3月1日", "08:00"
+    (a midnight tick of an hourly axis names its day), never English month names."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="bottom", utcOffset=-8 * 3600)
+
+    def tickStrings(  # noqa: N802 - pyqtgraph's name
+        self, values: Sequence[float], scale: float, spacing: float
+    ) -> list[str]:
+        """The labels of ticks at ``values`` (epoch seconds) ``spacing`` seconds apart."""
+        return [tick_label(v, spacing) for v in values]
+
+
+def tick_label(timestamp: float, spacing: float) -> str:
+    """How a tick at ``timestamp`` (epoch seconds) reads on an axis of ``spacing`` s."""
+    try:
+        local = china_time(dt.datetime.fromtimestamp(timestamp, dt.UTC))
+    except (OverflowError, OSError, ValueError):
+        return ""
+    if spacing >= 330 * _DAY:
+        return f"{local.year}年"
+    if spacing >= 28 * _DAY:
+        return f"{local.year}年{local.month}月" if local.month == 1 else f"{local.month}月"
+    if spacing >= _DAY or (local.hour == 0 and local.minute == 0):
+        return f"{local.month}月{local.day}日"
+    return local.strftime("%H:%M")
 
 
 class TrendPlot(QWidget):
@@ -69,9 +106,9 @@ class TrendPlot(QWidget):
         self.plots = []
         order = sorted({p.hospital_id for _, points in series for p in points})
         first: pg.PlotItem | None = None
+        times = [p.time.timestamp() for _, points in series for p in points]
         for row, (title, points) in enumerate(series):
-            axis = pg.DateAxisItem(orientation="bottom")
-            plot = self.graphics.addPlot(row=row, col=0, axisItems={"bottom": axis})
+            plot = self.graphics.addPlot(row=row, col=0, axisItems={"bottom": ChinaDateAxis()})
             unit = display_unit(points[0].unit) if points else ""
             plot.setTitle(f"{title} ({unit})", size="9pt", color="#333")
             plot.showGrid(x=True, y=True, alpha=0.2)
@@ -82,34 +119,69 @@ class TrendPlot(QWidget):
                 plot.setXLink(first)
             if row < len(series) - 1:
                 plot.getAxis("bottom").setStyle(showValues=False)
-            self._bands(plot, points, order)
+            self._bands(plot, points, order, hospitals)
             self._points(plot, points, order, hospitals, current_ids)
             self.plots.append(plot)
+        if first is not None and times:
+            low, high = min(times), max(times)
+            pad = max((high - low) * 0.08, _HOUR)
+            first.setXRange(low - pad, high + pad, padding=0)
         self.graphics.setMinimumHeight(PLOT_HEIGHT * max(len(series), 1))
-        names = [
-            f"<span style='color:{self.colour_of(h, order)}'>●</span> "
-            f"{hospitals[h].name if h in hospitals else h}"
-            for h in order
-        ]
-        self.legend.setText("  ".join(names))
+        self.legend.setText(self.legend_html(order, hospitals))
 
-    def _bands(self, plot: pg.PlotItem, points: list[TrendPoint], order: list[str]) -> None:
-        """Each hospital's own reference range over the span of its results."""
+    def legend_html(self, order: list[str], hospitals: dict[str, Hospital]) -> str:
+        """One entry per hospital in its hue: its points (●) and its own range (▬)."""
+        entries = []
+        for hospital_id in order:
+            colour = self.colour_of(hospital_id, order)
+            name = html.escape(
+                hospitals[hospital_id].name if hospital_id in hospitals else hospital_id
+            )
+            entries.append(
+                f"<span style='color:{colour}'>●</span> {name} "
+                f"<span style='color:{colour}'>▬</span> "
+                + html.escape(self.tr("its reference range"))
+            )
+        return "&nbsp;&nbsp;&nbsp;".join(entries)
+
+    def _bands(
+        self,
+        plot: pg.PlotItem,
+        points: list[TrendPoint],
+        order: list[str],
+        hospitals: dict[str, Hospital],
+    ) -> None:
+        """Each hospital's own reference range over the span of its results, in its hue,
+        labelled with its name and the range."""
+        times = [p.time.timestamp() for p in points]
+        pad = max((max(times) - min(times)) * 0.04, _HOUR / 2) if times else _HOUR
         for hospital_id in order:
             own = [p for p in points if p.hospital_id == hospital_id and p.ref_high is not None]
             if not own:
                 continue
-            start = own[0].time.timestamp() - 86400 * 3
-            end = own[-1].time.timestamp() + 86400 * 3
-            low = own[-1].ref_low if own[-1].ref_low is not None else 0.0
-            high = float(own[-1].ref_high or 0.0)
-            colour = QColor(self.colour_of(hospital_id, order))
-            colour.setAlpha(40)
-            upper = pg.PlotDataItem([start, end], [high, high], pen=pg.mkPen(colour, width=1))
-            lower = pg.PlotDataItem([start, end], [low, low], pen=pg.mkPen(colour, width=1))
+            start, end = own[0].time.timestamp() - pad, own[-1].time.timestamp() + pad
+            latest = own[-1]
+            low = latest.ref_low if latest.ref_low is not None else 0.0
+            high = float(latest.ref_high or 0.0)
+            hue = QColor(self.colour_of(hospital_id, order))
+            fill = QColor(hue)
+            fill.setAlpha(38)
+            edge = QColor(hue)
+            edge.setAlpha(150)
+            pen = pg.mkPen(edge, width=1, style=Qt.PenStyle.DashLine)
+            upper = pg.PlotDataItem([start, end], [high, high], pen=pen)
+            lower = pg.PlotDataItem([start, end], [low, low], pen=pen)
             plot.addItem(upper)
             plot.addItem(lower)
-            plot.addItem(pg.FillBetweenItem(lower, upper, brush=pg.mkBrush(colour)))
+            plot.addItem(pg.FillBetweenItem(lower, upper, brush=pg.mkBrush(fill)))
+            name = hospitals[hospital_id].name if hospital_id in hospitals else hospital_id
+            label = pg.TextItem(self.band_label(name, latest), color=hue, anchor=(0, 1))
+            label.setPos(start, high)
+            plot.addItem(label)
+
+    def band_label(self, hospital: str, point: TrendPoint) -> str:
+        """A band's label: the hospital and its range in the trend's unit."""
+        return f"{hospital} {point.range_text}".strip()
 
     def _points(
         self,
@@ -147,11 +219,12 @@ class TrendPlot(QWidget):
     def point_text(self, point: TrendPoint, hospital: str) -> str:
         """What hovering a point says: time, hospital, value (and as reported), its flag."""
         when = china_time(point.time).strftime("%Y-%m-%d %H:%M")
-        original = f"{point.original_value:g} {point.original_unit}"
+        original = f"{lab_number(point.original_value)} {shown_unit(point.original_unit)}"
         flag = flag_text(point.flag)
+        method = f"（{point.method}）" if point.method else ""
         return (
-            f"{when} · {hospital} · {point.value:g} {display_unit(point.unit)}"
-            + (f" ({original})" if point.original_unit != point.unit else "")
+            f"{when} · {hospital} · {point.value_text} {display_unit(point.unit)}{method}"
+            + (f" ({original})" if point.converted else "")
             + (f" · {flag}" if flag else "")
         )
 

@@ -123,6 +123,7 @@ class LabObservation:
     hospital_id: str = ""  # the reporting hospital (performer)
     local_system: str = ""  # code system of ``local_code``
     specimen: str = ""
+    method: str = ""  # the assay as reported (Observation.method), "" when not given
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from workstation.labs.units import normalize_unit
+from workstation.labs.units import PROPERTY_KINDS, normalize_unit, unit_kind
 
 __all__ = [
     "ANALYTES_FILE",
@@ -25,6 +25,7 @@ __all__ = [
     "AnalyteInfo",
     "AnalyteTable",
     "AnalyteTableError",
+    "LoincCode",
     "UnconvertibleUnit",
     "load_analyte_table",
 ]
@@ -45,8 +46,29 @@ class AnalyteTableError(ValueError):
 
 
 @dataclass(frozen=True)
+class LoincCode:
+    """What one LOINC code of an analyte measures: the quantity, not the label.
+
+    ``property`` is the LOINC property ("MCnc" mass, "SCnc" substance concentration, …);
+    ``component`` is "" for the analyte's own component, else the other one the code
+    measures ("urea nitrogen" for BUN, converted with its own factor); ``method`` is "" or
+    the assay when it is not interchangeable with the analyte's other codes ("高敏": a
+    high-sensitivity troponin has its own cut-offs, so it is trended apart).
+    """
+
+    code: str
+    property: str
+    component: str = ""
+    method: str = ""
+
+
+@dataclass(frozen=True)
 class AnalyteInfo:
-    """One analyte: its names, the unit it is shown in and the LOINC codes that mean it."""
+    """One analyte: its names, the unit it is shown in and the LOINC codes that mean it.
+
+    ``decimals`` is how many decimals laboratories customarily print in ``preferred_unit``
+    (None: not given); a converted value never shows more.
+    """
 
     key: str
     name_zh: str
@@ -54,6 +76,12 @@ class AnalyteInfo:
     preferred_unit: str  # UCUM
     loinc_codes: tuple[str, ...]
     time_sensitive: bool  # e.g. cardiac markers: only recent values are of use
+    codes: tuple[LoincCode, ...] = ()
+    decimals: int | None = None
+
+    def code(self, loinc: str) -> LoincCode | None:
+        """What ``loinc`` (one of this analyte's codes) measures; None if it is not one."""
+        return next((c for c in self.codes if c.code == loinc.strip()), None)
 
 
 @dataclass(frozen=True)
@@ -85,7 +113,7 @@ class AnalyteTable:
         self,
         version: str,
         analytes: tuple[AnalyteInfo, ...],
-        conversions: Mapping[str, Mapping[str, _Conversion]],
+        conversions: Mapping[str, Mapping[tuple[str, str], _Conversion]],
         local_codes: Mapping[tuple[str, str], str],
         local_codes_version: str = "",
     ) -> None:
@@ -94,8 +122,11 @@ class AnalyteTable:
         self.analytes = analytes
         self._by_key = {a.key: a for a in analytes}
         self._by_loinc = {code: a for a in analytes for code in a.loinc_codes}
-        self._conversions = {
-            a.key: {a.preferred_unit: _IDENTITY, **conversions.get(a.key, {})} for a in analytes
+        # (component, unit) → conversion to the preferred unit; the analyte's own component
+        # is "", and only it is already in the preferred unit.
+        self._conversions: dict[str, dict[tuple[str, str], _Conversion]] = {
+            a.key: {("", a.preferred_unit): _IDENTITY, **conversions.get(a.key, {})}
+            for a in analytes
         }
         self._local_codes = dict(local_codes)
 
@@ -121,31 +152,46 @@ class AnalyteTable:
         """The LOINC code a hospital's local code maps to, if the map has it."""
         return self._local_codes.get((local_system.strip(), local_code.strip()))
 
-    def units(self, key: str) -> tuple[str, ...]:
-        """The UCUM units ``key``'s values can be converted from and to (preferred first).
+    def units(self, key: str, component: str = "") -> tuple[str, ...]:
+        """The UCUM units values of ``key``'s ``component`` ("" its own) can be converted
+        from (for its own component also to; preferred first).
 
         Raises UnconvertibleUnit for an unknown analyte key.
         """
-        return tuple(self._analyte_conversions(key))
+        return tuple(u for c, u in self._analyte_conversions(key) if c == component)
 
-    def convert(self, key: str, value: float, from_unit: str, to_unit: str) -> float:
+    def convert(
+        self,
+        key: str,
+        value: float,
+        from_unit: str,
+        to_unit: str,
+        *,
+        component: str = "",
+        to_component: str = "",
+    ) -> float:
         """``value`` of analyte ``key`` in ``from_unit`` expressed in ``to_unit`` (unrounded).
 
-        Units may be printed spellings; they are normalized first (``normalize_unit``).
-        Conversions use the analyte's published factor (HbA1c: the IFCC–NGSP equation).
-        Raises UnconvertibleUnit when the analyte is unknown or either unit is not one the
-        table lists for it.
+        ``component`` is what was measured when it is not the analyte's own ("urea
+        nitrogen": a BUN value in mg/dL takes the urea-nitrogen factor, a urea value the
+        urea factor); ``to_component`` is the component ``to_unit`` is of. Units may
+        be printed spellings; they are normalized first (``normalize_unit``). Conversions
+        use the component's published factor (HbA1c: the IFCC–NGSP equation). Raises
+        UnconvertibleUnit when the analyte is unknown or a unit is not one the table lists
+        for that component.
         """
         conversions = self._analyte_conversions(key)
         source, target = normalize_unit(from_unit), normalize_unit(to_unit)
-        for unit in (source, target):
-            if unit not in conversions:
-                raise UnconvertibleUnit(f"{key}: no conversion for unit {unit!r}")
-        if source == target:
+        for where, unit in ((component, source), (to_component, target)):
+            if (where, unit) not in conversions:
+                what = f"{key} ({where})" if where else key
+                raise UnconvertibleUnit(f"{what}: no conversion for unit {unit!r}")
+        if source == target and component == to_component:
             return value
-        return conversions[target].from_preferred(conversions[source].to_preferred(value))
+        preferred = conversions[(component, source)].to_preferred(value)
+        return conversions[(to_component, target)].from_preferred(preferred)
 
-    def _analyte_conversions(self, key: str) -> dict[str, _Conversion]:
+    def _analyte_conversions(self, key: str) -> dict[tuple[str, str], _Conversion]:
         conversions = self._conversions.get(key)
         if conversions is None:
             raise UnconvertibleUnit(f"unknown analyte {key!r}")
@@ -247,12 +293,32 @@ def _version(path: Path, data: Mapping[str, object]) -> str:
     return _text(path, "top level", data, "version")
 
 
+def _parse_code(path: Path, where: str, entry: object) -> LoincCode:
+    """One entry of an analyte's 'loinc' list: {"code", "property", "component"?, "method"?}."""
+    if not isinstance(entry, dict):
+        raise AnalyteTableError(f"{path}: {where}: each 'loinc' entry must be an object")
+    code = _text(path, where, entry, "code")
+    if not _loinc_ok(code):
+        raise AnalyteTableError(f"{path}: {where}: {code!r} is not a valid LOINC code")
+    prop = _text(path, f"{where}, LOINC {code}", entry, "property")
+    if prop not in PROPERTY_KINDS:
+        raise AnalyteTableError(
+            f"{path}: {where}, LOINC {code}: unknown property {prop!r}"
+            f" (one of {', '.join(sorted(PROPERTY_KINDS))})"
+        )
+    extra = {}
+    for name in ("component", "method"):
+        if name in entry:
+            extra[name] = _text(path, f"{where}, LOINC {code}", entry, name)
+    return LoincCode(code, prop, **extra)
+
+
 def _parse_analytes(
     path: Path, data: Mapping[str, object]
-) -> tuple[str, tuple[AnalyteInfo, ...], dict[str, dict[str, _Conversion]]]:
+) -> tuple[str, tuple[AnalyteInfo, ...], dict[str, dict[tuple[str, str], _Conversion]]]:
     version = _version(path, data)
     analytes: list[AnalyteInfo] = []
-    conversions: dict[str, dict[str, _Conversion]] = {}
+    conversions: dict[str, dict[tuple[str, str], _Conversion]] = {}
     claimed: dict[str, str] = {}
     for index, entry in enumerate(_objects(path, "top level", data, "analytes")):
         key = _text(path, f"analyte #{index + 1}", entry, "key")
@@ -263,23 +329,40 @@ def _parse_analytes(
         time_sensitive = _field(path, where, entry, "time_sensitive")
         if not isinstance(time_sensitive, bool):
             raise AnalyteTableError(f"{path}: {where}: 'time_sensitive' must be true or false")
-        codes = _field(path, where, entry, "loinc")
-        if not isinstance(codes, list) or not codes:
+        listed = _field(path, where, entry, "loinc")
+        if not isinstance(listed, list) or not listed:
             raise AnalyteTableError(f"{path}: {where}: 'loinc' must be a non-empty list")
+        codes = [_parse_code(path, where, item) for item in listed]
         for code in codes:
-            if not isinstance(code, str) or not _loinc_ok(code):
-                raise AnalyteTableError(f"{path}: {where}: {code!r} is not a valid LOINC code")
-            if code in claimed:
+            if code.code in claimed:
                 raise AnalyteTableError(
-                    f"{path}: {where}: LOINC {code} already belongs to {claimed[code]!r}"
+                    f"{path}: {where}: LOINC {code.code} already belongs to {claimed[code.code]!r}"
                 )
-            claimed[code] = key
-        own: dict[str, _Conversion] = {}
+            claimed[code.code] = key
+        decimals: int | None = None
+        if "decimals" in entry:
+            raw = entry["decimals"]
+            if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= 6:
+                raise AnalyteTableError(f"{path}: {where}: 'decimals' must be an integer 0–6")
+            decimals = raw
+        own: dict[tuple[str, str], _Conversion] = {}
+        components = {c.component for c in codes}
         for entry_conv in _objects(path, where, entry, "conversions"):
             unit = _unit(path, where, entry_conv, "unit")
-            conv_where = f"{where}, conversion from {unit!r}"
-            if unit == preferred or unit in own:
+            component = ""
+            if "component" in entry_conv:
+                component = _text(path, where, entry_conv, "component")
+            conv_where = f"{where}, conversion from {unit!r}" + (
+                f" of {component}" if component else ""
+            )
+            if component not in components:
+                raise AnalyteTableError(
+                    f"{path}: {conv_where}: no LOINC code of the analyte measures {component!r}"
+                )
+            if (not component and unit == preferred) or (component, unit) in own:
                 raise AnalyteTableError(f"{path}: {conv_where}: unit listed twice")
+            if unit_kind(unit) is None:
+                raise AnalyteTableError(f"{path}: {conv_where}: unit of unknown kind")
             has_factor, has_divisor = "factor" in entry_conv, "divisor" in entry_conv
             if has_factor == has_divisor:
                 raise AnalyteTableError(
@@ -290,7 +373,7 @@ def _parse_analytes(
             offset = 0.0
             if "offset" in entry_conv:
                 offset = _number(path, conv_where, entry_conv, "offset", positive=False)
-            own[unit] = (
+            own[(component, unit)] = (
                 _Conversion(amount, 1.0, offset) if has_factor else _Conversion(1.0, amount, offset)
             )
         conversions[key] = own
@@ -300,8 +383,10 @@ def _parse_analytes(
                 name_zh=_text(path, where, entry, "name_zh"),
                 name_en=_text(path, where, entry, "name_en"),
                 preferred_unit=preferred,
-                loinc_codes=tuple(codes),
+                loinc_codes=tuple(c.code for c in codes),
                 time_sensitive=time_sensitive,
+                codes=tuple(codes),
+                decimals=decimals,
             )
         )
     if not analytes:

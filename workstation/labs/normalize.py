@@ -6,11 +6,18 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from workstation.labs.analytes import AnalyteInfo, AnalyteTable, UnconvertibleUnit
-from workstation.labs.units import normalize_unit
+from workstation.labs.analytes import AnalyteInfo, AnalyteTable, LoincCode, UnconvertibleUnit
+from workstation.labs.units import PROPERTY_KINDS, normalize_unit, unit_kind
 from workstation.model import Interpretation, LabObservation
 
-__all__ = ["NormalizedValue", "Problem", "normalize", "recompute_flag", "reported_unit"]
+__all__ = [
+    "NormalizedValue",
+    "Problem",
+    "measured_code",
+    "normalize",
+    "recompute_flag",
+    "reported_unit",
+]
 
 Problem = Literal["", "unknown_unit", "unknown_analyte", "no_value"]
 
@@ -37,6 +44,7 @@ class NormalizedValue:
     converted: bool
     problem: Problem = ""
     analyte: AnalyteInfo | None = None
+    method: str = ""  # the assay when it is not interchangeable ("高敏"), see LoincCode
 
 
 def reported_unit(obs: LabObservation) -> str:
@@ -58,21 +66,51 @@ def _as_reported(
     )
 
 
-def _source_unit(table: AnalyteTable, analyte: AnalyteInfo, obs: LabObservation) -> str | None:
+def measured_code(table: AnalyteTable, analyte: AnalyteInfo, obs: LabObservation) -> LoincCode:
+    """What ``obs`` measures: its LOINC code's entry, else that of the LOINC code its local
+    code maps to, else the analyte's own component with no property known."""
+    for loinc in (obs.loinc, table.loinc_for_local(obs.local_system, obs.local_code) or ""):
+        code = analyte.code(loinc)
+        if code is not None:
+            return code
+    return LoincCode("", "")
+
+
+def _fits(code: LoincCode, unit: str) -> bool:
+    """Whether ``unit`` is a kind of unit the code's property admits (any, when unknown)."""
+    if not code.property:
+        return True
+    kind = unit_kind(unit)
+    return kind is not None and kind in PROPERTY_KINDS.get(code.property, frozenset())
+
+
+def _source_unit(
+    table: AnalyteTable, analyte: AnalyteInfo, code: LoincCode, obs: LabObservation
+) -> str | None:
     """The unit the value is in: the UCUM code, else the printed unit; None if unknown.
 
-    When both are known to the analyte they must give the same value in the preferred
-    unit ("U/L" coded, "IU/L" printed is fine; "mg/dL" coded, "mmol/L" printed is not).
+    A unit counts only when the table has a factor for the code's component in it and it
+    is of a kind the code's property admits (a catalytic "U/L" on a mass code is not
+    converted). When both are known they must give the same value in the preferred unit
+    ("U/L" coded, "IU/L" printed is fine; "mg/dL" coded, "mmol/L" printed is not).
     """
-    units = table.units(analyte.key)
-    known = [u for u in (normalize_unit(obs.unit_ucum), normalize_unit(obs.unit)) if u in units]
+    units = table.units(analyte.key, code.component)
+    known = [
+        u
+        for u in (normalize_unit(obs.unit_ucum), normalize_unit(obs.unit))
+        if u in units and _fits(code, u)
+    ]
     if not known:
         return None
     first = known[0]
     probe = obs.value if obs.value is not None and obs.value != 0 else 1.0
     for other in known[1:]:
-        a = table.convert(analyte.key, probe, first, analyte.preferred_unit)
-        b = table.convert(analyte.key, probe, other, analyte.preferred_unit)
+        a = table.convert(
+            analyte.key, probe, first, analyte.preferred_unit, component=code.component
+        )
+        b = table.convert(
+            analyte.key, probe, other, analyte.preferred_unit, component=code.component
+        )
         if not math.isclose(a, b, rel_tol=_AGREEMENT):
             return None
     return first
@@ -81,8 +119,11 @@ def _source_unit(table: AnalyteTable, analyte: AnalyteInfo, obs: LabObservation)
 def normalize(table: AnalyteTable, obs: LabObservation) -> NormalizedValue:
     """``obs``'s value and reference range in its analyte's preferred unit.
 
-    The analyte is found by LOINC, then by the hospital's local code. The unit is the
-    UCUM code of the quantity, else the printed unit (``normalize_unit``). Anything that
+    The analyte is found by LOINC, then by the hospital's local code; the factor follows
+    what the code measures (its component and property, ``measured_code``), never the
+    printed name. The unit is the UCUM code of the quantity, else the printed unit
+    (``normalize_unit``); one of another kind than the code's property, or without a
+    published factor for the component, is an unknown unit. Anything that
     cannot be converted with a published factor is returned as reported with ``problem``
     set (see NormalizedValue); nothing is guessed. Never raises for bad data.
     """
@@ -91,13 +132,16 @@ def normalize(table: AnalyteTable, obs: LabObservation) -> NormalizedValue:
         return _as_reported(obs, "no_value", analyte)
     if analyte is None:
         return _as_reported(obs, "unknown_analyte", None)
-    source = _source_unit(table, analyte, obs)
+    code = measured_code(table, analyte, obs)
+    source = _source_unit(table, analyte, code, obs)
     if source is None:
         return _as_reported(obs, "unknown_unit", analyte)
     target = analyte.preferred_unit
 
     def convert(value: float | None) -> float | None:
-        return None if value is None else table.convert(analyte.key, value, source, target)
+        if value is None:
+            return None
+        return table.convert(analyte.key, value, source, target, component=code.component)
 
     try:
         return NormalizedValue(
@@ -105,8 +149,9 @@ def normalize(table: AnalyteTable, obs: LabObservation) -> NormalizedValue:
             unit=target,
             ref_low=convert(obs.ref_low),
             ref_high=convert(obs.ref_high),
-            converted=source != target,
+            converted=source != target or bool(code.component),
             analyte=analyte,
+            method=code.method or obs.method.strip(),
         )
     except UnconvertibleUnit:  # pragma: no cover - _source_unit only returns table units
         return _as_reported(obs, "unknown_unit", analyte)

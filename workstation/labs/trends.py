@@ -9,10 +9,19 @@ from typing import Literal
 
 from workstation.labs.analytes import AnalyteTable
 from workstation.labs.flags import LabFlag, lab_flag
-from workstation.labs.normalize import normalize, reported_unit
+from workstation.labs.normalize import NormalizedValue, normalize, reported_unit
+from workstation.labs.precision import lab_number
+from workstation.labs.shown import converted_texts
 from workstation.model import LabObservation
 
-__all__ = ["AgeUnit", "TrendPoint", "age_text_parts", "trend_series"]
+__all__ = [
+    "AgeUnit",
+    "TrendPoint",
+    "age_text_parts",
+    "series_key",
+    "series_title",
+    "trend_series",
+]
 
 AgeUnit = Literal["minutes", "hours", "days"]
 
@@ -37,12 +46,41 @@ class TrendPoint:
     original_value: float
     original_unit: str
     flag: LabFlag
+    converted: bool = False
+    decimals: int | None = None  # the analyte's customary decimals in ``unit``
+    method: str = ""  # the assay when it is not interchangeable (its own series)
+    range_text: str = ""  # the hospital's range in ``unit``, as ``converted_texts`` prints it
+
+    @property
+    def value_text(self) -> str:
+        """The value as printed (``lab_number``: a converted value keeps the precision of
+        the measurement)."""
+        original = self.original_value if self.converted else None
+        return lab_number(self.value, original=original, decimals=self.decimals)
+
+
+def series_key(norm: NormalizedValue) -> str:
+    """The trend a normalized value belongs to: its analyte, and its assay when the assay
+    is not interchangeable ("CTNI" and "CTNI·高敏" are two series, never one line). ""
+    for a value without an analyte."""
+    if norm.analyte is None:
+        return ""
+    return f"{norm.analyte.key}·{norm.method}" if norm.method else norm.analyte.key
+
+
+def series_title(table: AnalyteTable, key: str) -> str:
+    """A trend's title: the analyte's Chinese name, with its assay ("心肌肌钙蛋白I（高敏）")."""
+    analyte_key, _, method = key.partition("·")
+    info = table.analyte(analyte_key)
+    name = info.name_zh if info is not None else analyte_key
+    return f"{name}（{method}）" if method else name
 
 
 def trend_series(
     table: AnalyteTable, observations: Iterable[LabObservation]
 ) -> dict[str, list[TrendPoint]]:
-    """Normalized values grouped by analyte key, each list sorted by time (then by id).
+    """Normalized values grouped by ``series_key`` (the analyte, and the assay where it is
+    not interchangeable), each list sorted by time (then by id).
 
     Observations without a value or a time, of an unknown analyte, or in a unit that cannot
     be converted are left out (they stay visible as reported elsewhere). Times must be all
@@ -55,7 +93,7 @@ def trend_series(
         normalized = normalize(table, obs)
         if normalized.problem or normalized.value is None or normalized.analyte is None:
             continue
-        series.setdefault(normalized.analyte.key, []).append(
+        series.setdefault(series_key(normalized), []).append(
             TrendPoint(
                 time=obs.effective,
                 value=normalized.value,
@@ -67,6 +105,10 @@ def trend_series(
                 original_value=obs.value,
                 original_unit=reported_unit(obs),
                 flag=lab_flag(obs),
+                converted=normalized.converted,
+                decimals=normalized.analyte.decimals,
+                method=normalized.method,
+                range_text=converted_texts(obs, normalized).range,
             )
         )
     for points in series.values():

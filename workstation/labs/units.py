@@ -11,8 +11,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Literal
 
-__all__ = ["display_unit", "normalize_unit"]
+__all__ = [
+    "PROPERTY_KINDS",
+    "UnitKind",
+    "display_unit",
+    "normalize_unit",
+    "shown_unit",
+    "unit_kind",
+]
 
 # Superscript digits as printed in "×10⁹/L"; NFKC would turn "10⁹" into "109".
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -128,9 +136,9 @@ _SUPERSCRIPT_OF = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 def display_unit(ucum: str) -> str:
     """How to print a UCUM unit on screen: "umol/L" → "µmol/L", "10*9/L" → "×10⁹/L".
 
-    Micro as "µ" (micro sign), powers of ten as "×10ⁿ", "[IU]" as "IU"; the INR has no
-    unit (""). ``normalize_unit`` reads every other result back. Other text is returned
-    unchanged. Never raises.
+    Micro as "µ" (micro sign), powers of ten as "×10ⁿ", "[IU]" as "IU", "meq" as "mEq";
+    the INR has no unit (""). ``normalize_unit`` reads every other result back. Other
+    text is returned unchanged. Never raises.
     """
     if ucum == "{INR}":
         return ""
@@ -142,4 +150,77 @@ def display_unit(ucum: str) -> str:
         text = text[power.end() :]
     if len(text) > 1 and text[0] == "u" and text[1].isalpha():
         text = "µ" + text[1:]
+    text = text.replace("/uL", "/µL").replace("meq/", "mEq/")
     return prefix + text
+
+
+def shown_unit(printed: str) -> str:
+    """A unit as printed by a hospital, written the way a doctor writes it.
+
+    A spelling ``normalize_unit`` knows ("mmol/l", "10*9/L", "umol/L") is shown through
+    ``display_unit`` ("mmol/L", "×10⁹/L", "µmol/L"); anything else is shown as printed
+    (stripped), never guessed. Never raises.
+    """
+    ucum = normalize_unit(printed)
+    if ucum and ucum in _KIND_OF:
+        return display_unit(ucum)
+    return printed.strip()
+
+
+UnitKind = Literal[
+    "mass",
+    "substance",
+    "catalytic",
+    "international",
+    "arbitrary",
+    "number",
+    "fraction",
+    "substance_fraction",
+    "time",
+    "ratio",
+    "size",
+]
+
+_KIND_OF: dict[str, UnitKind] = {
+    **dict.fromkeys(
+        ("g/L", "g/dL", "mg/L", "mg/dL", "ug/L", "ug/dL", "ug/mL", "ng/L", "ng/mL", "ng/dL",
+         "pg/mL"),
+        "mass",
+    ),
+    **dict.fromkeys(("mol/L", "mmol/L", "umol/L", "nmol/L", "pmol/L", "meq/L"), "substance"),
+    **dict.fromkeys(("U/L", "ukat/L"), "catalytic"),
+    **dict.fromkeys(("[IU]/L", "[IU]/mL", "m[IU]/L", "m[IU]/mL", "u[IU]/mL"), "international"),
+    **dict.fromkeys(("U/mL", "kU/L"), "arbitrary"),
+    **dict.fromkeys(("%", "L/L"), "fraction"),
+    "mmol/mol": "substance_fraction",
+    **dict.fromkeys(("s", "min", "h"), "time"),
+    "{INR}": "ratio",
+    **dict.fromkeys(("fL", "pg"), "size"),
+}  # fmt: skip
+
+# Which kinds of unit a LOINC property admits. Mass and substance concentration of one
+# component are the same quantity in two units (the molar mass links them), so either fits
+# a concentration code; the component's published factor then decides the conversion.
+_CONCENTRATION: frozenset[UnitKind] = frozenset({"mass", "substance"})
+PROPERTY_KINDS: dict[str, frozenset[UnitKind]] = {
+    "MCnc": _CONCENTRATION,
+    "SCnc": _CONCENTRATION,
+    "CCnc": frozenset({"catalytic", "international"}),
+    "ACnc": frozenset({"arbitrary", "international"}),
+    "NCnc": frozenset({"number"}),
+    "VFr": frozenset({"fraction"}),
+    "MFr": frozenset({"fraction", "substance_fraction"}),
+    "SFr": frozenset({"fraction", "substance_fraction"}),
+    "Time": frozenset({"time"}),
+    "RelTime": frozenset({"ratio"}),
+    "EntVol": frozenset({"size"}),
+    "EntMass": frozenset({"size"}),
+}
+
+
+def unit_kind(ucum: str) -> UnitKind | None:
+    """What kind of quantity a UCUM unit measures ("mg/dL" → "mass", "10*9/L" → "number"),
+    None for a unit this module does not know. Never raises."""
+    if _COUNT_PER_VOLUME.match(ucum.casefold()):
+        return "number"
+    return _KIND_OF.get(ucum)

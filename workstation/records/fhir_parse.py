@@ -263,7 +263,18 @@ def parse_observation(res: JsonObj) -> LabObservation:
         ),
         local_system=str(local_coding.get("system", "")),
         specimen=str((res.get("specimen") or {}).get("display", "")),
+        method=_method_text(res.get("method")),
     )
+
+
+def _method_text(method: Any) -> str:
+    """Observation.method as words: its text, else its first coding's display or code."""
+    if not isinstance(method, dict):
+        return ""
+    if method.get("text"):
+        return str(method["text"])
+    coding = next(iter(_codings(method)), {})
+    return str(coding.get("display") or coding.get("code") or "")
 
 
 def parse_imaging_study(res: JsonObj, endpoints: dict[str, str]) -> ImagingStudyRef:

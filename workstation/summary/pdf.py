@@ -47,11 +47,11 @@ from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
 
 from workstation.clock import CHINA
 from workstation.labs.flags import LabFlag, RangeCheck, lab_flag
-from workstation.labs.normalize import NormalizedValue, reported_unit
-from workstation.labs.reference_range import range_text
+from workstation.labs.normalize import NormalizedValue
+from workstation.labs.shown import converted_texts, reported_texts
 from workstation.labs.trends import TrendPoint
 from workstation.labs.units import display_unit
-from workstation.model import Category, Gender, Hospital, Interpretation
+from workstation.model import Category, Gender, Hospital, Interpretation, LabObservation
 from workstation.recognition.decisions import Decision, DecisionKind, record_sentence
 from workstation.redact import mask_id_card
 from workstation.summary.model import KeyImage, SummaryInput, SummaryItem, verification_code
@@ -717,7 +717,7 @@ class _TrendChart(Flowable):  # type: ignore[misc, unused-ignore]
                     canvas,
                     x,
                     y + 5.5,
-                    _number(point.value, 4) + ("?" if questioned else ""),
+                    point.value_text + ("?" if questioned else ""),
                     6.5,
                     bold=abnormal or questioned,
                     colour=_ABNORMAL if abnormal else _QUESTIONED if questioned else _INK,
@@ -967,16 +967,16 @@ def _lab_table(item: SummaryItem, width: float) -> Any:
     for index, (obs, norm) in enumerate(zip(item.labs, normalized, strict=True), start=1):
         flag = lab_flag(obs)
         colour = "#c62828" if flag.flagged else _QUESTIONED_HEX if flag.questioned else ""
-        shown = _number(obs.value) if obs.value is not None else obs.value_text or "—"
+        reported = reported_texts(obs)
         name = obs.name + (f"（{obs.specimen}）" if obs.specimen else "")
         row: list[Any] = [
             _para(name, "cell"),
-            _para(shown, "cell", bold=bool(colour), colour=colour),
-            _para(reported_unit(obs), "cell"),
+            _para(reported.value or "—", "cell", bold=bool(colour), colour=colour),
+            _para(reported.unit, "cell"),
         ]
         if unified:
-            row.append(_para(_unified_text(norm), "cell"))
-        row.append(_para(range_text(obs.ref_low, obs.ref_high, _number) or "—", "cell"))
+            row.append(_para(_unified_text(obs, norm), "cell"))
+        row.append(_para(reported.range or "—", "cell"))
         row.append(_FlagMark(flag) if _has_mark(flag) else "")
         rows.append(row)
         if flag.flagged:
@@ -994,16 +994,15 @@ def _lab_table(item: SummaryItem, width: float) -> Any:
     return table
 
 
-def _unified_text(norm: NormalizedValue | None) -> str:
+def _unified_text(obs: LabObservation, norm: NormalizedValue | None) -> str:
     if norm is None:
         return "—"
     if norm.problem:
         return _PROBLEM_TEXT.get(norm.problem, "—")
     if norm.value is None:
         return "—"
-    unit = display_unit(norm.unit)
-    value = _number(norm.value, 4) if norm.converted else _number(norm.value)
-    return f"{value} {unit}".strip()
+    shown = converted_texts(obs, norm)
+    return f"{shown.value} {shown.unit}".strip()
 
 
 def _key_images(item: SummaryItem) -> list[Any]:
