@@ -39,7 +39,13 @@ from workstation.imaging.presets import WindowPreset
 from workstation.journal import Journal, JournalEntry
 from workstation.labs.analytes import AnalyteTable
 from workstation.labs.normalize import normalize
-from workstation.labs.trends import TrendPoint, age_text_parts, trend_series
+from workstation.labs.trends import (
+    TrendPoint,
+    age_text_parts,
+    series_for,
+    series_title,
+    trend_series,
+)
 from workstation.model import (
     Catalog,
     Category,
@@ -69,6 +75,10 @@ from workstation.summary.model import KeyImage, PageSize, SummaryInput, SummaryI
 from workstation.timeline import bulk_accept_candidates
 
 log = logging.getLogger("ui.patient")
+# How many trends show beside a report, and print in the summary (a cardiac panel has five:
+# troponin by two assays, CK-MB, myoglobin, NT-proBNP).
+SCREEN_TRENDS = 6
+SUMMARY_TRENDS = 4
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,7 @@ class PatientPage(QWidget):
         self.banner = ErrorBanner()
         self.timeline = TimelineWidget(self.session)
         self.timeline.result_selected.connect(self.show_result)
+        self.timeline.badges_changed.connect(self._badges_changed)
         self.images = StudyImages(runner, series_cache)
         self.images.busy_changed.connect(self.busy_changed)
         self.images.failed.connect(self._images_failed)
@@ -312,6 +323,15 @@ class PatientPage(QWidget):
             )
         elif result.imaging_study_ids:
             self.images.show_study(result, self._priors(result), scope)
+
+    def _badges_changed(self) -> None:
+        """A window ended while she looked: the shown result's badge is read again."""
+        result = self.decision.result
+        if result is None:
+            return
+        self.report.setHtml(self._report_html(result))
+        if result.category is Category.LAB and self.labs.values:
+            self.labs.title.setText(self._lab_title(result, self.labs.values))
 
     def _priors(self, current: Result) -> list[tuple[str, Result]]:
         """Other imaging results of the same modality, as (label, result) for comparison."""
@@ -513,13 +533,10 @@ class PatientPage(QWidget):
         lab_values = [v for item in items for v in item.labs]
         if table is not None and lab_values:
             series = trend_series(table, platform.patient_observations(self.patient.id))
-            names = {a.key: a.name_zh for a in table.analytes}
-            for value in lab_values:
-                info = table.analyte_for(value.loinc, value.local_system, value.local_code)
-                if info and info.key in series and all(names[info.key] != t for t, _ in trends):
-                    trends.append((names[info.key], tuple(series[info.key])))
-                if len(trends) == 3:
-                    break
+            trends = [
+                (series_title(table, key), tuple(series[key]))
+                for key in series_for(table, series, lab_values, SUMMARY_TRENDS)
+            ]
         hospital, department, doctor = self.summary_header
         return SummaryInput(
             hospital_name=hospital,
@@ -574,7 +591,7 @@ class PatientPage(QWidget):
             parts.append(result.mark.mark)
         assessment = self.timeline.assessments.get(result.id)
         if assessment is not None:
-            parts.append(self.timeline.badge_text(assessment.eligibility))
+            parts.append(self.timeline.assessment_text(assessment))
         return " · ".join(parts)
 
     def _show_trends(self, result: Result, values: list[LabObservation]) -> None:
@@ -596,14 +613,11 @@ class PatientPage(QWidget):
             return
         table = self.analytes
         series = trend_series(table, self._observations)
-        chosen: list[tuple[str, list[TrendPoint]]] = []
-        for value in values:
-            info = table.analyte_for(value.loinc, value.local_system, value.local_code)
-            if info is not None and info.key in series and all(info.key != k for k, _ in chosen):
-                chosen.append((info.key, series[info.key]))
-        titles = {a.key: a.name_zh for a in table.analytes}
         self.trends.show_trends(
-            [(titles.get(k, k), pts) for k, pts in chosen[:4]],
+            [
+                (series_title(table, key), series[key])
+                for key in series_for(table, series, values, SCREEN_TRENDS)
+            ],
             self.timeline.hospitals,
             {v.id for v in values},
         )
@@ -652,7 +666,7 @@ class PatientPage(QWidget):
         ]
         assessment = self.timeline.assessments.get(result.id)
         if assessment is not None:
-            rows.append((self.tr("Recognition"), self.timeline.badge_text(assessment.eligibility)))
+            rows.append((self.tr("Recognition"), self.timeline.assessment_text(assessment)))
         text = "".join(
             f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows
         )

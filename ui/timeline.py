@@ -4,9 +4,9 @@ with filters. Each row shows hospital and level, category, item, HR mark and val
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 from workstation.clock import china_time
 from workstation.model import Catalog, Category, Hospital, Result
 from workstation.recognition.decisions import Decision, DecisionKind
-from workstation.recognition.validity import Assessment, Eligibility, assess
+from workstation.recognition.validity import (
+    Assessment,
+    Eligibility,
+    assess,
+    hourly_badge,
+    next_badge_change,
+)
 from workstation.session.reading import ReadingSession
 from workstation.timeline import TimelineFilter, group_by_day
 
@@ -43,13 +49,28 @@ _BADGE_COLOURS = {
 
 class TimelineWidget(QWidget):
     """The open patient's results, as the reading session holds them (this widget keeps no
-    copy: it observes ``session.results_added``). Emits ``result_selected(Result)``."""
+    copy: it observes ``session.results_added``). Emits ``result_selected(Result)``, and
+    ``badges_changed()`` when a badge changed by itself (a window ended while she looked).
+
+    ``clock`` gives the current time (timezone-aware); a timer set to the next moment a
+    badge reads differently (``next_badge_change``) re-assesses the badges then.
+    """
 
     result_selected = Signal(object)
+    badges_changed = Signal()
 
-    def __init__(self, session: ReadingSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: ReadingSession,
+        parent: QWidget | None = None,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
         super().__init__(parent)
         self.session = session
+        self.clock = clock
+        self.badge_timer = QTimer(self)
+        self.badge_timer.setSingleShot(True)
+        self.badge_timer.timeout.connect(self.reassess)
         session.results_added.connect(self.add_results)
         self.hospitals: dict[str, Hospital] = {}
         self.catalog: Catalog | None = None
@@ -139,6 +160,7 @@ class TimelineWidget(QWidget):
 
     def clear(self) -> None:
         """Forget the patient's badges and rows (the session forgets her results)."""
+        self.badge_timer.stop()
         self.assessments = {}
         self.decisions = {}
         self.tree.clear()
@@ -146,6 +168,11 @@ class TimelineWidget(QWidget):
 
     def add_results(self, results: list[Result]) -> None:
         """Show a page of results the session has just kept (newest first on screen)."""
+        self._assess(results)
+        self._fill_filters()
+        self.refresh()
+
+    def _assess(self, results: list[Result]) -> None:
         if self.catalog is not None:
             for result in results:
                 self.assessments[result.id] = assess(
@@ -155,8 +182,27 @@ class TimelineWidget(QWidget):
                     self.here_region,
                     self.now,
                 )
-        self._fill_filters()
-        self.refresh()
+        self._schedule()
+
+    def _schedule(self) -> None:
+        """Set the timer to the next moment a badge reads differently."""
+        self.badge_timer.stop()
+        edge = next_badge_change(self.assessments.values(), self.now)
+        if edge is None:
+            return
+        wait = (edge - self.clock()).total_seconds()
+        # Qt timers take int milliseconds; a late wake-up only reassesses early again.
+        self.badge_timer.start(max(0, min(int(wait * 1000) + 1, 2**31 - 1)))
+
+    def reassess(self) -> None:
+        """Recompute every badge at the clock's time (a window may have ended)."""
+        self.now = self.clock()
+        before = {k: (a.eligibility, hourly_badge(a)) for k, a in self.assessments.items()}
+        self._assess(self.results)
+        after = {k: (a.eligibility, hourly_badge(a)) for k, a in self.assessments.items()}
+        if after != before:
+            self.refresh()
+            self.badges_changed.emit()
 
     def _fill_filters(self) -> None:
         hospital = self.hospital_box.currentData()
@@ -187,6 +233,23 @@ class TimelineWidget(QWidget):
             date_to=self.date_to.date().toPython() if dates else None,  # type: ignore[arg-type]
             text=self.text_edit.text().strip(),
         )
+
+    def assessment_text(self, assessment: Assessment) -> str:
+        """The badge of one result, with the hours of an hour-scale item: "有效（有效期24小时，
+        已过3小时）"."""
+        text = self.badge_text(assessment.eligibility)
+        hours = hourly_badge(assessment)
+        if hours is None:
+            return text
+        if hours.elapsed_hours is None:
+            detail = self.tr("valid for %1 h").replace("%1", str(hours.validity_hours))
+        else:
+            detail = (
+                self.tr("valid for %1 h, %2 h elapsed")
+                .replace("%1", str(hours.validity_hours))
+                .replace("%2", str(hours.elapsed_hours))
+            )
+        return self.tr("%1 (%2)").replace("%1", text).replace("%2", detail)
 
     def badge_text(self, eligibility: Eligibility) -> str:
         """Localized badge."""
@@ -245,7 +308,7 @@ class TimelineWidget(QWidget):
             hospital_text += f"（{hospital.level_name}）"
         mark = result.mark.mark if result.mark else ""
         assessment = self.assessments.get(result.id)
-        badge = self.badge_text(assessment.eligibility) if assessment else ""
+        badge = self.assessment_text(assessment) if assessment else ""
         item = QTreeWidgetItem(
             [
                 china_time(result.effective).strftime("%H:%M"),

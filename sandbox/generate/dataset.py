@@ -72,6 +72,9 @@ DEMO_USERS = (
     DemoUser("dr.li", "radiologist", "李静", "scph", "放射科", "主治医师（放射）"),
     DemoUser("dr.wang", "clinician", "王磊", "cdfy", "心内科", "主治医师（心内科）"),
     DemoUser("admin", "admin", "赵敏", "scph", "医务部", "平台管理员"),
+    # A district hospital's doctor (温江区, 510115): city-wide 成都HR marks and items
+    # recognized in 510100 cover her district.
+    DemoUser("dr.chen", "clinician", "陈晓", "wjrm", "急诊科", "主治医师（急诊科）"),
 )
 
 

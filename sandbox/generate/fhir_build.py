@@ -30,7 +30,7 @@ def organization(hospital: Hospital) -> JsonObj:
                     "display": level.name_zh,
                 },
             },
-            {"url": systems.EXT_REGION, "valueCode": region.code},
+            {"url": systems.EXT_REGION, "valueCode": hospital.division_code},
         ],
         "identifier": [{"system": systems.SID_ORGANIZATION, "value": hospital.id}],
         "active": True,

@@ -94,6 +94,15 @@ class Hospital:
     mrn_digits: int
     lab_units: LabUnits
     eqa_passed: bool
+    # The hospital's own GB/T 2260 division when it is a district's or county's (温江区
+    # 510115, 三台县 510722); "" for a city-level hospital. The Organization publishes it;
+    # ``region_code`` stays the city whose HR mark the hospital prints.
+    district_code: str = ""
+
+    @property
+    def division_code(self) -> str:
+        """The most precise division code the platform publishes for the hospital."""
+        return self.district_code or self.region_code
 
     @property
     def mrn_regex(self) -> str:
@@ -146,6 +155,7 @@ HOSPITALS: tuple[Hospital, ...] = (
         8,
         "SI",
         True,
+        "510115",
     ),
     Hospital(
         "ylsq",
@@ -157,6 +167,7 @@ HOSPITALS: tuple[Hospital, ...] = (
         6,
         "SI",
         True,
+        "510107",
     ),
     # 绵阳市
     Hospital(
@@ -180,6 +191,7 @@ HOSPITALS: tuple[Hospital, ...] = (
         8,
         "SI",
         True,
+        "510703",
     ),
     Hospital(
         "stxr",
@@ -191,6 +203,7 @@ HOSPITALS: tuple[Hospital, ...] = (
         7,
         "SI",
         False,
+        "510722",
     ),
     Hospital(
         "mybo",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,6 +18,7 @@ __all__ = [
     "AgeUnit",
     "TrendPoint",
     "age_text_parts",
+    "series_for",
     "series_key",
     "series_title",
     "trend_series",
@@ -131,3 +132,27 @@ def age_text_parts(effective: dt.datetime, now: dt.datetime) -> tuple[int, AgeUn
     if elapsed < dt.timedelta(hours=48):
         return elapsed // dt.timedelta(hours=1), "hours"
     return elapsed.days, "days"
+
+
+def series_for(
+    table: AnalyteTable,
+    series: Mapping[str, Sequence[TrendPoint]],
+    values: Iterable[LabObservation],
+    limit: int,
+) -> list[str]:
+    """The trends to show beside a report's ``values``: for each value in order, its own
+    series, then the other assays of its analyte (each its own series: a high-sensitivity
+    and a conventional troponin are shown apart, never as one line). At most ``limit``
+    keys of ``series``, without repeats."""
+    chosen: list[str] = []
+    for value in values:
+        norm = normalize(table, value)
+        own = series_key(norm)
+        if not own or norm.analyte is None:
+            continue
+        key = norm.analyte.key
+        siblings = sorted(k for k in series if k == key or k.startswith(key + "·"))
+        for candidate in [own, *siblings]:
+            if candidate in series and candidate not in chosen:
+                chosen.append(candidate)
+    return chosen[:limit]
