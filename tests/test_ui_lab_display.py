@@ -89,7 +89,7 @@ def test_troponin_assays_are_separate_series_on_a_time_axis(qtbot: QtBot) -> Non
         shown = {s.data()[0].observation_id for i in scatters for s in i.points()}
         assert shown == {pt.observation_id for pt in series[key]}
     # samples 27 h apart (3 h → 30 h) are 27 h apart on the axis
-    hs = [i for i in plot.plots[0].items if isinstance(i, pg.ScatterPlotItem)][0]
+    hs = next(i for i in plot.plots[0].items if isinstance(i, pg.ScatterPlotItem))
     xs = sorted(s.pos().x() for s in hs.points())
     assert xs[1] - xs[0] == pytest.approx(27 * 3600)
     # the shared x range spans the samples, hours apart, not days of padding
@@ -116,7 +116,8 @@ def test_trend_legend_and_band_labels_name_each_hospital(qtbot: QtBot) -> None:
     qtbot.addWidget(plot)
     plot.show_trends([("hs", series["CTNI·高敏"]), ("c", series["CTNI"])], HOSPITALS, set())
     legend = plot.legend.text()
-    assert "成都市第一人民医院" in legend and "成都天府国际医院" in legend
+    assert "成都市第一人民医院" in legend
+    assert "成都天府国际医院" in legend
     assert legend.count("▬") == 2  # one band entry per hospital, in its hue
     labels = [i for p in plot.plots for i in p.items if isinstance(i, pg.TextItem)]
     texts = sorted(label.toPlainText() for label in labels)
@@ -160,7 +161,8 @@ def test_table_prints_measured_precision_and_doctors_units(qtbot: QtBot) -> None
         return [grid.item(r, column).text() for r in range(grid.rowCount())]
 
     units = row(2)
-    assert units[5] == "×10⁹/L" and units[6] == "mmol/L"  # not "10*9/L", "mmol/l"
+    assert units[5] == "×10⁹/L"
+    assert units[6] == "mmol/L"
     table.normalized_box.setChecked(True)
     assert row(1) == ["5.0", "5.0", "109", "6.5", "1.69", "6.5", "5.3"]
     assert row(2) == ["mmol/L", "mmol/L", "µmol/L", "%", "mmol/L", "×10⁹/L", "mmol/L"]
