@@ -17,7 +17,7 @@ from ui.lab_table import LabTable
 from ui.timeline import COL_BADGE, TimelineWidget
 from ui.trend_plot import TrendPlot, tick_label
 from workstation.labs import load_analyte_table, normalize, trend_series
-from workstation.labs.trends import series_for, series_title
+from workstation.labs.trends import RECENT_WINDOW, series_for, series_title, trend_window
 from workstation.model import (
     Catalog,
     CatalogItem,
@@ -119,10 +119,26 @@ def test_trend_legend_and_band_labels_name_each_hospital(qtbot: QtBot) -> None:
     assert "成都市第一人民医院" in legend
     assert "成都天府国际医院" in legend
     assert legend.count("▬") == 2  # one band entry per hospital, in its hue
-    labels = [i for p in plot.plots for i in p.items if isinstance(i, pg.TextItem)]
-    texts = sorted(label.toPlainText() for label in labels)
-    # the conventional hospital's range converted with the measured precision
-    assert texts == ["成都天府国际医院 ≤40", "成都市第一人民医院 ≤26.2"]
+    titles = [p.titleLabel.text for p in plot.plots]
+    # each band is labelled with its hospital and range, in the hospital's hue; the
+    # conventional hospital's range converted with the measured precision (0.04 ng/mL)
+    hs_colour, conv_colour = (
+        plot.colour_of("cdfy", ["cdfy", "cdtf"]),
+        plot.colour_of("cdtf", ["cdfy", "cdtf"]),
+    )
+    assert f"<span style='color:{hs_colour}'>▬ 成都市第一人民医院 ≤26.2</span>" in titles[0]
+    assert f"<span style='color:{conv_colour}'>▬ 成都天府国际医院 ≤40</span>" in titles[1]
+    assert "成都天府国际医院" not in titles[0]
+
+
+def test_a_cardiac_trend_opens_on_the_hours_around_the_report() -> None:
+    old = _obs("o", "89579-7", 5.0, "ng/L", T0 - dt.timedelta(days=400), "cdfy")
+    values = [old, *_cardiac()]
+    points = trend_series(TABLE, values)["CTNI·高敏"]
+    window = trend_window(points, {"h2"}, RECENT_WINDOW)
+    assert window == (T0 + dt.timedelta(hours=3), T0 + dt.timedelta(hours=30))
+    assert trend_window(points, {"h2"}, None) == (old.effective, T0 + dt.timedelta(hours=30))
+    assert trend_window([], set(), None) is None
 
 
 def test_tooltip_prints_the_measured_precision(qtbot: QtBot) -> None:
