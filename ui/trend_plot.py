@@ -124,8 +124,8 @@ class TrendPlot(QWidget):
                 first = plot
             else:
                 plot.setXLink(first)
-            if row < len(series) - 1:
-                plot.getAxis("bottom").setStyle(showValues=False)
+            # Every plot keeps its time labels: the stack scrolls, and a plot without them
+            # would leave her guessing the hours between samples.
             self._bands(plot, points, order)
             self._points(plot, points, order, hospitals, current_ids)
             self.plots.append(plot)
