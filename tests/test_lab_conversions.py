@@ -180,3 +180,25 @@ def test_converted_reference_range_keeps_the_measured_precision() -> None:
     shown = converted_texts(obs, normalize(TABLE, obs), gap=" ")
     # 0.57 × 88.4 = 50.388, 1.11 × 88.4 = 98.124; creatinine prints whole µmol/L
     assert (shown.value, shown.unit, shown.range) == ("109", "µmol/L", "50–98")
+
+
+def test_a_reported_method_is_its_own_series() -> None:
+    from workstation.labs import trend_series
+    from workstation.records.fhir_parse import parse_observation
+
+    resource = {
+        "resourceType": "Observation",
+        "id": "poct",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "14749-6"}]},
+        "valueQuantity": {"value": 6.1, "unit": "mmol/L", "code": "mmol/L"},
+        "effectiveDateTime": "2026-03-01T08:00:00+08:00",
+        "method": {"text": "POCT"},
+    }
+    poct = parse_observation(resource)
+    assert poct.method == "POCT"
+    lab = LabObservation(**{**poct.__dict__, "id": "lab", "method": ""})
+    series = trend_series(TABLE, [poct, lab])
+    assert {key: [p.observation_id for p in points] for key, points in series.items()} == {
+        "GLU·POCT": ["poct"],
+        "GLU": ["lab"],
+    }
