@@ -641,13 +641,13 @@ class PatientPage(QWidget):
             self._show_trends(result, values)
 
     def _give_room(self, images: bool) -> None:
-        """Images get most of the height (labs stay as a strip); lab values and their
-        trends most of it when a lab report is shown."""
+        """Images get most of the height (labs stay as a strip); lab values about half (the
+        decision panel beside the images needs the rest for a repeat's reasons)."""
         sizes = self.right_splitter.sizes()
         total = sum(sizes)
         if total <= 0:
             return
-        top = int(total * (0.8 if images else 0.3))
+        top = int(total * (0.8 if images else 0.55))
         self.right_splitter.setSizes([top, total - top])
         if images:
             self._narrow_timeline(440)

@@ -120,6 +120,8 @@ class TrendPlot(QWidget):
             )
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setMouseEnabled(x=True, y=False)
+            # y fits what the time window shows (a cardiac window hides years of history)
+            plot.getViewBox().setAutoVisible(y=True)
             if first is None:
                 first = plot
             else:
