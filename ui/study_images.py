@@ -288,7 +288,7 @@ class StudyImages(QWidget):
             wants_control=True,
             scope=scope,
             on_progress=arrived,
-            on_result=lambda _n: self.grid.capture_offsets(),
+            on_result=lambda _n: self.grid.stack_complete(cell_index),
             on_error=lambda exc: cell.show_message(describe(exc)),
         )
 
@@ -389,7 +389,7 @@ class StudyImages(QWidget):
         self.cancel_button.hide()
         self.busy_changed.emit(False, "")
         self.viewer._update_text()
-        self.grid.capture_offsets()
+        self.grid.stack_complete(0)
         self._prefetch_study()
 
     def _prefetch_study(self) -> None:

@@ -84,6 +84,7 @@ class WindowingViewBox(pg.ViewBox):
 
     window_dragged = Signal(float, float)  # d(center), d(width) in screen pixels
     scrolled = Signal(int)
+    nudged = Signal(int)  # Shift+wheel: this cell alone, ±1 slice
 
     def __init__(self) -> None:
         super().__init__(lockAspect=True, invertY=True, enableMenu=False)
@@ -109,7 +110,8 @@ class WindowingViewBox(pg.ViewBox):
         ev.accept()  # type: ignore[attr-defined]
         delta = ev.delta()  # type: ignore[attr-defined]
         if delta:
-            self.scrolled.emit(-1 if delta > 0 else 1)
+            shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+            (self.nudged if shift else self.scrolled).emit(-1 if delta > 0 else 1)
 
 
 class ImageViewer(MarkTools, CornerText, QWidget):
@@ -117,6 +119,8 @@ class ImageViewer(MarkTools, CornerText, QWidget):
 
     window_changed = Signal(object)  # Window
     index_changed = Signal(int)
+    nudged = Signal(int)  # she moves this cell alone by ±n slices (the grid re-registers it)
+    emptied = Signal()
     key_image_marked = Signal(bytes, str, object)  # PNG, caption, mm per pixel or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -134,6 +138,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.annotations_visible = True
         self.navigated = False  # until she moves, the stack shows its top while it loads
         self._preset_count = 0  # her presets on keys 1–9 for the modality on screen
+        self.sync_text = ""  # the grid's word on this cell's registration to the current study
 
         self.graphics = pg.GraphicsView(background="k")
         self.view = WindowingViewBox()
@@ -151,6 +156,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.view.addItem(self.overlay_item)
         self.view.window_dragged.connect(self._drag_window)
         self.view.scrolled.connect(self.step)
+        self.view.nudged.connect(self.nudged)
         self.view.sigRangeChanged.connect(lambda *_args: self._zoom_changed())
         self.view.sigResized.connect(lambda *_args: self._view_resized())
 
@@ -452,6 +458,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.preset_box.clear()
         self._display_key = None
         self.show_message(message)
+        self.emptied.emit()
 
     def show_message(self, text: str) -> None:
         """A message over the image area (loading, errors)."""
@@ -906,7 +913,8 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         """Keys from the one keyboard map (ui/viewer_keys.py); 1–9 choose a preset."""
         key = event.key()
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        binding = binding_for(key, ctrl)
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        binding = binding_for(key, ctrl, shift)
         if binding is not None:
             getattr(self, binding.action)()
         elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and not ctrl:
@@ -922,6 +930,20 @@ class ImageViewer(MarkTools, CornerText, QWidget):
     def next_slice(self) -> None:
         """One slice on."""
         self.step(1)
+
+    def nudge_up(self) -> None:
+        """This cell alone one slice back (the grid corrects its sync offset)."""
+        self.nudged.emit(-1)
+
+    def nudge_down(self) -> None:
+        """This cell alone one slice on."""
+        self.nudged.emit(1)
+
+    def set_sync_text(self, text: str) -> None:
+        """The grid's word on this cell's registration ("Synced, offset +3.0 mm …")."""
+        if text != self.sync_text:
+            self.sync_text = text
+            self._update_text()
 
     def back_ten(self) -> None:
         """Ten slices back."""

@@ -24,6 +24,7 @@ class ViewerKey:
     action: str  # ImageViewer method, called without arguments
     description: str  # English source text, translated through CONTEXT
     ctrl: bool = False
+    shift: bool = False
 
     def text(self) -> str:
         """The translated description."""
@@ -34,6 +35,8 @@ K = Qt.Key
 VIEWER_KEYS: tuple[ViewerKey, ...] = (
     ViewerKey((K.Key_Up,), "↑", "previous_slice", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "previous slice"))),
     ViewerKey((K.Key_Down,), "↓", "next_slice", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "next slice"))),
+    ViewerKey((K.Key_Up,), "Shift+↑", "nudge_up", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "this cell alone one slice back (corrects the sync offset)")), shift=True),
+    ViewerKey((K.Key_Down,), "Shift+↓", "nudge_down", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "this cell alone one slice on")), shift=True),
     ViewerKey((K.Key_PageUp,), "PageUp", "back_ten", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "10 slices back"))),
     ViewerKey((K.Key_PageDown,), "PageDown", "forward_ten", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "10 slices on"))),
     ViewerKey((K.Key_Home,), "Home", "first_slice", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "first slice"))),
@@ -60,9 +63,12 @@ VIEWER_KEYS: tuple[ViewerKey, ...] = (
 PRESET_KEYS = "1–9"  # her presets of the modality, in her order
 
 
-def binding_for(key: int, ctrl: bool) -> ViewerKey | None:
-    """The binding of a pressed key (Ctrl held or not), if any."""
-    return next((b for b in VIEWER_KEYS if key in b.keys and b.ctrl == ctrl), None)
+def binding_for(key: int, ctrl: bool, shift: bool = False) -> ViewerKey | None:
+    """The binding of a pressed key (Ctrl, Shift held or not), if any; with Shift held and
+    no Shift binding, the key's plain binding."""
+    found = [b for b in VIEWER_KEYS if key in b.keys and b.ctrl == ctrl]
+    exact = next((b for b in found if b.shift == shift), None)
+    return exact or next((b for b in found if not b.shift), None)
 
 
 def key_label(action: str) -> str:

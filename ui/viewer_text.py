@@ -43,6 +43,7 @@ class CornerText:
     loaded_images: int
     expected: int
     probe_text: str
+    sync_text: str
     quarter_turns: int
     flipped: bool
 
@@ -167,7 +168,9 @@ class CornerText:
         if self.compact():
             # a small cell (2×2 and up on a laptop): which study, which image, which window
             self.top_left.setText(" ".join(filter(None, [date, image.institution])))
-            self.top_right.setText(f"{self.index + 1}/{len(self.slices)}")
+            self.top_right.setText(
+                "\n".join(filter(None, [f"{self.index + 1}/{len(self.slices)}", self.sync_text]))
+            )
             self.bottom_left.setText(self._window_text(image))
             self._show_view_changes("")
             return
@@ -216,6 +219,7 @@ class CornerText:
                     "%1", f"{image.slice_thickness:g}"
                 )
             )
+        lines.append(self.sync_text)
         self.top_right.setText("\n".join(filter(None, lines)))
         (x0, x1), _ = self.view.viewRange()
         col_mm = image.pixel_spacing[1] if image.pixel_spacing else 1.0

@@ -283,154 +283,154 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="179"/>
+        <location filename="../../ui/viewer.py" line="184"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="184"/>
+        <location filename="../../ui/viewer.py" line="189"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="188"/>
+        <location filename="../../ui/viewer.py" line="193"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="244"/>
+        <location filename="../../ui/viewer.py" line="247"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="245"/>
+        <location filename="../../ui/viewer.py" line="248"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="255"/>
-        <location filename="../../ui/viewer.py" line="371"/>
+        <location filename="../../ui/viewer.py" line="258"/>
+        <location filename="../../ui/viewer.py" line="420"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="264"/>
+        <location filename="../../ui/viewer.py" line="267"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="322"/>
+        <location filename="../../ui/viewer.py" line="325"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="368"/>
+        <location filename="../../ui/viewer.py" line="417"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="507"/>
+        <location filename="../../ui/viewer.py" line="557"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="205"/>
+        <location filename="../../ui/viewer.py" line="208"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="170"/>
+        <location filename="../../ui/viewer.py" line="175"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="209"/>
+        <location filename="../../ui/viewer.py" line="212"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="214"/>
+        <location filename="../../ui/viewer.py" line="217"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="219"/>
+        <location filename="../../ui/viewer.py" line="222"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="224"/>
+        <location filename="../../ui/viewer.py" line="227"/>
         <location filename="../../ui/viewer_marks.py" line="116"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="228"/>
+        <location filename="../../ui/viewer.py" line="231"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="233"/>
+        <location filename="../../ui/viewer.py" line="236"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="237"/>
+        <location filename="../../ui/viewer.py" line="240"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="238"/>
+        <location filename="../../ui/viewer.py" line="241"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="239"/>
+        <location filename="../../ui/viewer.py" line="242"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="248"/>
+        <location filename="../../ui/viewer.py" line="251"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="265"/>
+        <location filename="../../ui/viewer.py" line="268"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="457"/>
+        <location filename="../../ui/viewer.py" line="507"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="458"/>
+        <location filename="../../ui/viewer.py" line="508"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="459"/>
+        <location filename="../../ui/viewer.py" line="509"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="460"/>
+        <location filename="../../ui/viewer.py" line="510"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="462"/>
+        <location filename="../../ui/viewer.py" line="512"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="512"/>
+        <location filename="../../ui/viewer.py" line="562"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="513"/>
+        <location filename="../../ui/viewer.py" line="563"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
@@ -460,67 +460,67 @@
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="186"/>
+        <location filename="../../ui/viewer.py" line="191"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="190"/>
+        <location filename="../../ui/viewer.py" line="195"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="207"/>
+        <location filename="../../ui/viewer.py" line="210"/>
         <source>Add a length measurement; drag its ends</source>
         <translation>添加长度测量，拖动两端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="211"/>
+        <location filename="../../ui/viewer.py" line="214"/>
         <source>Angle between two lines sharing a vertex; drag the three points</source>
         <translation>两条共顶点直线间的角度；拖动三个点</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="216"/>
+        <location filename="../../ui/viewer.py" line="219"/>
         <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT)</source>
         <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="221"/>
+        <location filename="../../ui/viewer.py" line="224"/>
         <source>Rectangle region: mean, SD, min, max, area in modality units</source>
         <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="226"/>
+        <location filename="../../ui/viewer.py" line="229"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="230"/>
+        <location filename="../../ui/viewer.py" line="233"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="235"/>
+        <location filename="../../ui/viewer.py" line="238"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="241"/>
+        <location filename="../../ui/viewer.py" line="244"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="251"/>
+        <location filename="../../ui/viewer.py" line="254"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="253"/>
+        <location filename="../../ui/viewer.py" line="256"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="258"/>
+        <location filename="../../ui/viewer.py" line="261"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
@@ -560,78 +560,78 @@
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="138"/>
+        <location filename="../../ui/viewer_text.py" line="139"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="180"/>
+        <location filename="../../ui/viewer_text.py" line="183"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="192"/>
+        <location filename="../../ui/viewer_text.py" line="195"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="847"/>
-        <location filename="../../ui/viewer_text.py" line="198"/>
+        <location filename="../../ui/viewer.py" line="901"/>
+        <location filename="../../ui/viewer_text.py" line="201"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="209"/>
+        <location filename="../../ui/viewer_text.py" line="212"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="215"/>
+        <location filename="../../ui/viewer_text.py" line="218"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="225"/>
+        <location filename="../../ui/viewer_text.py" line="229"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="140"/>
+        <location filename="../../ui/viewer_text.py" line="141"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="123"/>
+        <location filename="../../ui/viewer_text.py" line="124"/>
         <source>mirrored left–right</source>
         <translation>已左右镜像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="126"/>
+        <location filename="../../ui/viewer_text.py" line="127"/>
         <source>rotated %1°</source>
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="203"/>
+        <location filename="../../ui/viewer_text.py" line="206"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="230"/>
+        <location filename="../../ui/viewer_text.py" line="234"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="233"/>
+        <location filename="../../ui/viewer_text.py" line="237"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="236"/>
+        <location filename="../../ui/viewer_text.py" line="240"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="239"/>
+        <location filename="../../ui/viewer_text.py" line="243"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -1067,58 +1067,58 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="545"/>
+        <location filename="../../ui/patient_page.py" line="552"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="547"/>
+        <location filename="../../ui/patient_page.py" line="554"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="548"/>
+        <location filename="../../ui/patient_page.py" line="555"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="559"/>
+        <location filename="../../ui/patient_page.py" line="566"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="636"/>
+        <location filename="../../ui/patient_page.py" line="643"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="638"/>
+        <location filename="../../ui/patient_page.py" line="645"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="643"/>
+        <location filename="../../ui/patient_page.py" line="650"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="644"/>
+        <location filename="../../ui/patient_page.py" line="651"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="644"/>
+        <location filename="../../ui/patient_page.py" line="651"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="648"/>
+        <location filename="../../ui/patient_page.py" line="655"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1298,39 +1298,69 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>ReadingGrid</name>
     <message>
-        <location filename="../../ui/reading_grid.py" line="76"/>
+        <location filename="../../ui/reading_grid.py" line="83"/>
         <source>Cells side by side; drag a series into any cell; double-click a cell to show it alone</source>
         <translation>多窗格并排显示；可将序列拖入任一窗格；双击窗格单独显示</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="82"/>
+        <location filename="../../ui/reading_grid.py" line="89"/>
         <source>Sync slices</source>
         <translation>同步层面</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="85"/>
-        <source>Scroll all cells by slice position; the offset shown when you tick it is kept (align first, then tick)</source>
-        <translation>按层面位置同步翻动所有窗格；勾选时的位置差会保持（先对齐，再勾选）</translation>
+        <location filename="../../ui/reading_grid.py" line="92"/>
+        <source>Scroll all cells together. A prior from another hospital opens at the corresponding slice but untied: check it, align by eye if needed, then tick. Shift+↑/↓ or Shift+wheel moves one cell alone to correct the offset.</source>
+        <translation>所有格子一起翻层。外院的既往检查在对应层面打开，但不联动：请先核对，必要时目测对齐，再勾选。Shift+↑/↓ 或 Shift+滚轮单独移动一个格子以校正偏移。</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="88"/>
+        <location filename="../../ui/reading_grid.py" line="97"/>
         <source>Sync W/L</source>
         <translation>同步窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="89"/>
+        <location filename="../../ui/reading_grid.py" line="98"/>
         <source>Sync zoom</source>
         <translation>同步缩放</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="98"/>
+        <location filename="../../ui/reading_grid.py" line="108"/>
         <source>Layout</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="140"/>
+        <location filename="../../ui/reading_grid.py" line="150"/>
         <source>Drag a series here from the strip</source>
         <translation>从缩略图栏拖入一个序列</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="310"/>
+        <source>Slices not synced</source>
+        <translation>层面未同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="314"/>
+        <source>same frame of reference</source>
+        <translation>同一参考坐标系</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="315"/>
+        <source>matched by scan range</source>
+        <translation>按扫描范围匹配</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="316"/>
+        <source>matched by body part</source>
+        <translation>按检查部位匹配</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="317"/>
+        <source>aligned by you</source>
+        <translation>由您对齐</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="323"/>
+        <source>Synced, offset %1 mm (%2)</source>
+        <translation>已同步，偏移 %1 mm（%2）</translation>
     </message>
 </context>
 <context>
@@ -1398,36 +1428,36 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>✗ 不是有效的身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="124"/>
+        <location filename="../../ui/search_page.py" line="129"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="144"/>
+        <location filename="../../ui/search_page.py" line="149"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="153"/>
+        <location filename="../../ui/search_page.py" line="158"/>
         <source>%n patient(s) found</source>
         <translation>
             <numerusform>找到 %n 位患者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="161"/>
+        <location filename="../../ui/search_page.py" line="166"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="161"/>
+        <location filename="../../ui/search_page.py" line="166"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="162"/>
+        <location filename="../../ui/search_page.py" line="167"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
@@ -1827,127 +1857,137 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>ViewerKeys</name>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="35"/>
+        <location filename="../../ui/viewer_keys.py" line="36"/>
         <source>previous slice</source>
         <translation>上一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="36"/>
+        <location filename="../../ui/viewer_keys.py" line="37"/>
         <source>next slice</source>
         <translation>下一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="37"/>
+        <location filename="../../ui/viewer_keys.py" line="38"/>
+        <source>this cell alone one slice back (corrects the sync offset)</source>
+        <translation>仅本格上一层（校正同步偏移）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="39"/>
+        <source>this cell alone one slice on</source>
+        <translation>仅本格下一层</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="40"/>
         <source>10 slices back</source>
         <translation>后退 10 层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="38"/>
+        <location filename="../../ui/viewer_keys.py" line="41"/>
         <source>10 slices on</source>
         <translation>前进 10 层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="39"/>
+        <location filename="../../ui/viewer_keys.py" line="42"/>
         <source>first slice</source>
         <translation>第一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="40"/>
+        <location filename="../../ui/viewer_keys.py" line="43"/>
         <source>last slice</source>
         <translation>最后一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="41"/>
+        <location filename="../../ui/viewer_keys.py" line="44"/>
         <source>the file&apos;s own window</source>
         <translation>文件自带的窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="42"/>
+        <location filename="../../ui/viewer_keys.py" line="45"/>
         <source>invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="43"/>
+        <location filename="../../ui/viewer_keys.py" line="46"/>
         <source>fit and reset the view</source>
         <translation>适应窗口并复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="44"/>
+        <location filename="../../ui/viewer_keys.py" line="47"/>
         <source>length</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="45"/>
+        <location filename="../../ui/viewer_keys.py" line="48"/>
         <source>angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="46"/>
+        <location filename="../../ui/viewer_keys.py" line="49"/>
         <source>ellipse region</source>
         <translation>椭圆区域</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="47"/>
+        <location filename="../../ui/viewer_keys.py" line="50"/>
         <source>rectangle region</source>
         <translation>矩形区域</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="48"/>
+        <location filename="../../ui/viewer_keys.py" line="51"/>
         <source>arrow with text</source>
         <translation>箭头标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="49"/>
+        <location filename="../../ui/viewer_keys.py" line="52"/>
         <source>delete the selected mark</source>
         <translation>删除所选标记</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="50"/>
+        <location filename="../../ui/viewer_keys.py" line="53"/>
         <source>undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="51"/>
+        <location filename="../../ui/viewer_keys.py" line="54"/>
         <source>deselect the mark</source>
         <translation>取消选择标记</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="52"/>
+        <location filename="../../ui/viewer_keys.py" line="55"/>
         <source>rotate clockwise</source>
         <translation>顺时针旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="53"/>
+        <location filename="../../ui/viewer_keys.py" line="56"/>
         <source>rotate counter-clockwise</source>
         <translation>逆时针旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="54"/>
+        <location filename="../../ui/viewer_keys.py" line="57"/>
         <source>flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="55"/>
+        <location filename="../../ui/viewer_keys.py" line="58"/>
         <source>flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="56"/>
+        <location filename="../../ui/viewer_keys.py" line="59"/>
         <source>hide or show the text over the image</source>
         <translation>隐藏/显示图像上的文字</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="57"/>
+        <location filename="../../ui/viewer_keys.py" line="60"/>
         <source>keep as key image</source>
         <translation>保存为关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="58"/>
+        <location filename="../../ui/viewer_keys.py" line="61"/>
         <source>play or pause cine</source>
         <translation>播放/暂停电影</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="77"/>
+        <location filename="../../ui/viewer_keys.py" line="83"/>
         <source>window presets</source>
         <translation>窗宽窗位预设</translation>
     </message>
