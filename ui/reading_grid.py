@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.reading_theme import dark_popup
 from ui.series_strip import SeriesDropTarget
 from ui.viewer import ImageViewer
 from workstation.imaging.alignment import Basis, StackExtent, stack_extent
@@ -76,7 +77,7 @@ class ReadingGrid(QWidget):
             cell.window_changed.connect(lambda w, i=index: self._sync_window_from(i, w))
             cell.view.sigRangeChanged.connect(lambda *_a, i=index: self._sync_zoom_from(i))
 
-        self.layout_box = QComboBox()
+        self.layout_box = dark_popup(QComboBox())
         self.layout_box.setObjectName("layoutBox")
         self.layout_box.setToolTip(
             self.tr(

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ui.messages import describe
 from ui.reading_grid import ReadingGrid
+from ui.reading_theme import READING_THEME, dark_popup
 from ui.series_strip import SeriesStrip
 from ui.workers import Task, TaskRunner
 from workstation.http import PlatformError
@@ -35,20 +36,6 @@ from workstation.session.scope import Scope
 from workstation.summary.model import KeyImage
 
 log = logging.getLogger("ui.images")
-
-# Dark reading theme around the images (a bright frame distorts perceived grey levels);
-# the forms around it stay light.
-READING_THEME = """
-#readingPane { background: #1e1e1e; }
-#readingPane QLabel { color: #e0e0e0; }
-#readingPane QPushButton, #readingPane QComboBox, #readingPane QToolButton,
-#readingPane QSpinBox {
-    background: #333; color: #eee; border: 1px solid #555; padding: 3px 6px; }
-#readingPane QPushButton:checked, #readingPane QToolButton:checked { background: #1565c0; }
-#readingPane QToolButton:hover, #readingPane QPushButton:hover { border-color: #90caf9; }
-#readingPane QCheckBox { color: #e0e0e0; }
-#readingPane QListWidget { background: #262626; color: #e0e0e0; border: none; }
-"""
 
 
 def _fetch_series(
@@ -114,7 +101,7 @@ class StudyImages(QWidget):
         self._cell_results: dict[int, Result] = {}  # cells 2… → the result they show
         self.mark_stores: dict[str, MarkStore] = {}
         self._cell_series: dict[int, str] = {}  # cell → series UID shown (current study)
-        self.series_box = QComboBox()
+        self.series_box = dark_popup(QComboBox())
         self.series_box.setObjectName("seriesBox")
         self.series_box.activated.connect(self._series_chosen)
         self.strip = SeriesStrip()
@@ -122,7 +109,7 @@ class StudyImages(QWidget):
         self.cancel_button = QPushButton(self.tr("Cancel download"))
         self.cancel_button.clicked.connect(self.cancel_series)
         self.cancel_button.hide()
-        self.compare_box = QComboBox()
+        self.compare_box = dark_popup(QComboBox())
         self.compare_box.setObjectName("compareBox")
         self.compare_box.setToolTip(self.tr("Show a prior study beside this one"))
         self.compare_box.activated.connect(self._compare_chosen)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ui.mark_layer import MarkLayer
 from ui.presets_dialog import preset_display_name
+from ui.reading_theme import dark_popup
 from ui.viewer_keys import binding_for, key_label
 from ui.viewer_marks import MarkTools
 from ui.viewer_text import CornerText
@@ -169,7 +170,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.message.setStyleSheet("color: #ffb300; background: transparent; font-size: 14px;")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        self.preset_box = QComboBox()
+        self.preset_box = dark_popup(QComboBox())
         self.preset_box.setObjectName("presetBox")
         self.preset_box.setToolTip(
             self.tr("Window presets: keys 1–9 your presets, 0 the file's window")
@@ -178,7 +179,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         adjust = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         self.preset_box.setSizeAdjustPolicy(adjust)
         self.preset_box.activated.connect(self._preset_chosen)
-        self.plane_box = QComboBox()
+        self.plane_box = dark_popup(QComboBox())
         self.plane_box.setObjectName("planeBox")
         self.plane_box.setToolTip(
             self.tr("This series holds images in more than one plane; each is its own stack")
