@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from ui.viewer import ImageViewer
@@ -449,3 +451,98 @@ def test_a_stack_opens_at_its_top_whatever_order_the_images_arrive_in(qtbot: QtB
     kept = viewer.current()
     viewer.add_image(_image(z=20.0, number=5))
     assert viewer.current() is kept
+
+
+def _screen(viewer: ImageViewer, x: float, y: float) -> QPoint:
+    """Where a view point (image mm, no turn) is on the viewer's viewport."""
+    scene = viewer.view.mapViewToScene(QPointF(x, y))
+    return viewer.graphics.mapFromScene(scene)
+
+
+def _drag(viewer: ImageViewer, a: QPoint, b: QPoint, button: Qt.MouseButton) -> None:
+    """Press at ``a``, move in steps, release at ``b`` (real mouse events on the viewport)."""
+    viewport = viewer.graphics.viewport()
+    QTest.mousePress(viewport, button, Qt.KeyboardModifier.NoModifier, a)
+    for step in range(1, 11):
+        QTest.mouseMove(viewport, a + (b - a) * (step / 10))
+    QTest.mouseRelease(viewport, button, Qt.KeyboardModifier.NoModifier, b)
+
+
+def _mm(label: str) -> float:
+    return float(label.split(" mm")[0])
+
+
+def test_the_length_tool_draws_where_she_presses_and_esc_gives_left_drag_back_to_pan(
+    qtbot: QtBot,
+) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    viewer.setFocus()
+    qtbot.keyClick(viewer, Qt.Key.Key_L)
+    assert viewer.length_button.isChecked()  # the tool held is visible in the toolbar
+    before = viewer.view.viewRange()
+    _drag(
+        viewer, _screen(viewer, 4.0, 16.0), _screen(viewer, 24.0, 16.0), Qt.MouseButton.LeftButton
+    )
+    assert viewer.view.viewRange() == before  # drawing, not panning
+    (mark,) = viewer.marks.marks(("1.1", 0))
+    assert mark.points[0] == pytest.approx((4.0, 16.0), abs=0.1)  # where she pressed
+    assert _mm(viewer.mark_texts()[-1]) == pytest.approx(20.0, abs=0.15)  # 40 pixels of 0.5 mm
+    # a second length in the same mode, then Esc: left-drag pans again
+    _drag(
+        viewer, _screen(viewer, 10.0, 4.0), _screen(viewer, 10.0, 14.0), Qt.MouseButton.LeftButton
+    )
+    assert len(viewer.marks.marks(("1.1", 0))) == 2
+    assert _mm(viewer.mark_texts()[-1]) == pytest.approx(10.0, abs=0.15)
+    qtbot.keyClick(viewer, Qt.Key.Key_Escape)
+    assert not viewer.length_button.isChecked()
+    assert viewer.view_state.tool is None
+    _drag(
+        viewer, _screen(viewer, 20.0, 20.0), _screen(viewer, 12.0, 20.0), Qt.MouseButton.LeftButton
+    )
+    assert viewer.view.viewRange()[0][0] == pytest.approx(before[0][0] + 8.0, abs=0.3)
+    assert len(viewer.marks.marks(("1.1", 0))) == 2
+
+
+def test_with_a_tool_held_middle_drag_and_space_drag_pan(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    viewer.setFocus()
+    viewer.length_button.click()  # the toolbar button holds the tool too
+    assert viewer.view_state.tool is not None
+    start = viewer.view.viewRange()[0][0]
+    _drag(
+        viewer,
+        _screen(viewer, 20.0, 20.0),
+        _screen(viewer, 16.0, 20.0),
+        Qt.MouseButton.MiddleButton,
+    )
+    moved = viewer.view.viewRange()[0][0]
+    assert moved == pytest.approx(start + 4.0, abs=0.3)
+    QTest.qWait(QApplication.doubleClickInterval() + 50)  # the next press is no double click
+    QTest.keyPress(viewer, Qt.Key.Key_Space)
+    _drag(
+        viewer, _screen(viewer, 20.0, 20.0), _screen(viewer, 16.0, 20.0), Qt.MouseButton.LeftButton
+    )
+    QTest.keyRelease(viewer, Qt.Key.Key_Space)
+    assert viewer.view.viewRange()[0][0] == pytest.approx(moved + 4.0, abs=0.3)
+    assert viewer.marks.marks(("1.1", 0)) == ()  # panned, nothing drawn
+    assert not viewer.cine_button.isChecked()  # Space held for a pan does not start cine
+    viewer.length_button.click()
+    assert viewer.view_state.tool is None
+
+
+def test_the_angle_tool_drags_the_first_arm_and_clicks_the_third_point(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    viewer.setFocus()
+    qtbot.keyClick(viewer, Qt.Key.Key_G)
+    assert viewer.angle_button.isChecked()
+    assert not viewer.length_button.isChecked()
+    _drag(
+        viewer, _screen(viewer, 26.0, 16.0), _screen(viewer, 16.0, 16.0), Qt.MouseButton.LeftButton
+    )
+    assert viewer.marks.marks(("1.1", 0)) == ()  # waiting for the third point
+    third = _screen(viewer, 16.0, 6.0)
+    QTest.mouseMove(viewer.graphics.viewport(), third)
+    qtbot.mouseClick(viewer.graphics.viewport(), Qt.MouseButton.LeftButton, pos=third)
+    (mark,) = viewer.marks.marks(("1.1", 0))
+    assert mark.points[1] == pytest.approx((16.0, 16.0), abs=0.1)  # the vertex
+    assert float(viewer.mark_texts()[-1].rstrip("°")) == pytest.approx(90.0, abs=0.5)

@@ -52,7 +52,7 @@ from workstation.imaging.geometry import (
     orientation_key,
     plane_name,
 )
-from workstation.imaging.marks import MarkStore
+from workstation.imaging.marks import MarkKind, MarkStore
 from workstation.imaging.presets import DEFAULT_PRESETS, WindowPreset, presets_for
 from workstation.imaging.view_transform import ViewTransform
 from workstation.imaging.voi import Window
@@ -80,19 +80,28 @@ def make_slice(image: DicomImage, frame: int) -> Slice:
 
 
 class WindowingViewBox(pg.ViewBox):
-    """A ViewBox where the right (or middle) button drags window/level and the wheel scrolls
-    slices; Ctrl+wheel zooms, left drag pans."""
+    """A ViewBox where the right button drags window/level and the wheel scrolls slices;
+    Ctrl+wheel zooms. Left drag pans, or, while a measuring tool is held, draws the mark
+    (press where it starts, drag, release); middle drag and Space+left drag always pan."""
 
     window_dragged = Signal(float, float)  # d(center), d(width) in screen pixels
     scrolled = Signal(int)
     nudged = Signal(int)  # Shift+wheel: this cell alone, ±1 slice
+    tool_started = Signal(object)  # view point (x, y) where she pressed
+    tool_dragged = Signal(object)  # view point under the mouse
+    tool_finished = Signal(object)  # view point where she released
+    tool_clicked = Signal(object)  # a click (no drag) while a tool is held
+    panned = Signal()
 
     def __init__(self) -> None:
         super().__init__(lockAspect=True, invertY=True, enableMenu=False)
-        self.window_buttons: tuple[Qt.MouseButton, ...] = (
-            Qt.MouseButton.RightButton,
-            Qt.MouseButton.MiddleButton,
-        )
+        self.window_buttons: tuple[Qt.MouseButton, ...] = (Qt.MouseButton.RightButton,)
+        self.tool_active = False  # mirrors the cell's CellView.tool
+        self.space_held = False
+
+    def _view_point(self, scene: QPointF) -> tuple[float, float]:
+        point = self.mapSceneToView(scene)
+        return float(point.x()), float(point.y())
 
     def mouseDragEvent(self, ev: object, axis: object = None) -> None:  # noqa: N802
         button = ev.button()  # type: ignore[attr-defined]
@@ -101,7 +110,26 @@ class WindowingViewBox(pg.ViewBox):
             delta: QPointF = ev.screenPos() - ev.lastScreenPos()  # type: ignore[attr-defined]
             self.window_dragged.emit(float(delta.y()), float(delta.x()))
             return
+        left = button == Qt.MouseButton.LeftButton
+        if left and self.tool_active and not self.space_held:
+            ev.accept()  # type: ignore[attr-defined]
+            if ev.isStart():  # type: ignore[attr-defined]
+                self.tool_started.emit(self._view_point(ev.buttonDownScenePos()))  # type: ignore[attr-defined]
+            point = self._view_point(ev.scenePos())  # type: ignore[attr-defined]
+            finished = ev.isFinish()  # type: ignore[attr-defined]
+            (self.tool_finished if finished else self.tool_dragged).emit(point)
+            return
+        if left or button == Qt.MouseButton.MiddleButton:
+            self.panned.emit()
+            # the middle button pans like the left (pyqtgraph pans with both in PanMode)
         super().mouseDragEvent(ev, axis)
+
+    def mouseClickEvent(self, ev: object) -> None:  # noqa: N802
+        if ev.button() == Qt.MouseButton.LeftButton and self.tool_active:  # type: ignore[attr-defined]
+            ev.accept()  # type: ignore[attr-defined]
+            self.tool_clicked.emit(self._view_point(ev.scenePos()))  # type: ignore[attr-defined]
+            return
+        super().mouseClickEvent(ev)
 
     def wheelEvent(self, ev: object, axis: object = None) -> None:  # noqa: N802
         modifiers = ev.modifiers()  # type: ignore[attr-defined]
@@ -206,24 +234,39 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.mark_layer.moved.connect(self._mark_moved)
         self.probe_text = ""
         self.graphics.scene().sigMouseMoved.connect(self._probe)
-        self.length_button = self._tool(self.tr("Length"), "lengthTool", self.add_length)
+        self.graphics.scene().sigMouseMoved.connect(self._tool_hover)
+        self.tool_buttons: dict[MarkKind, QToolButton] = {}
+        self.view.tool_started.connect(self._tool_started)
+        self.view.tool_dragged.connect(self._tool_dragged)
+        self.view.tool_finished.connect(self._tool_finished)
+        self.view.tool_clicked.connect(self._tool_clicked)
+        self.view.panned.connect(self._space_used)
+        self.view_state.changed.connect(self._view_state_changed)
+        self._space_pressed = False
+        self._space_panned = False
+        self.length_button = self._mode(self.tr("Length"), "lengthTool", MarkKind.LENGTH)
         self.length_button.setToolTip(
-            self.tr("Add a length measurement; drag its ends") + key_label("add_length")
+            self.tr("Length: drag on the image from one end to the other; Esc leaves the tool")
+            + key_label("length_tool")
         )
-        self.angle_button = self._tool(self.tr("Angle"), "angleTool", self.add_angle)
+        self.angle_button = self._mode(self.tr("Angle"), "angleTool", MarkKind.ANGLE)
         self.angle_button.setToolTip(
-            self.tr("Angle between two lines sharing a vertex; drag the three points")
-            + key_label("add_angle")
+            self.tr(
+                "Angle: drag the first arm from its end to the vertex, then click the third point"
+            )
+            + key_label("angle_tool")
         )
-        self.roi_button = self._tool(self.tr("Ellipse"), "roiTool", self.add_roi)
+        self.roi_button = self._mode(self.tr("Ellipse"), "roiTool", MarkKind.ELLIPSE)
         self.roi_button.setToolTip(
-            self.tr("Ellipse region: mean, SD, min, max, area in modality units (HU for CT)")
-            + key_label("add_roi")
+            self.tr(
+                "Ellipse region: drag its box; mean, SD, min, max, area in modality units (HU for CT)"
+            )
+            + key_label("ellipse_tool")
         )
-        self.rect_button = self._tool(self.tr("Rectangle"), "rectTool", self.add_rectangle)
+        self.rect_button = self._mode(self.tr("Rectangle"), "rectTool", MarkKind.RECTANGLE)
         self.rect_button.setToolTip(
-            self.tr("Rectangle region: mean, SD, min, max, area in modality units")
-            + key_label("add_rectangle")
+            self.tr("Rectangle region: drag its box; mean, SD, min, max, area in modality units")
+            + key_label("rectangle_tool")
         )
         self.arrow_button = self._tool(self.tr("Arrow"), "arrowTool", lambda: self.add_arrow())
         self.arrow_button.setToolTip(
@@ -323,7 +366,9 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         layout.addWidget(self.graphics, 1)
         self.setToolTip(
             self.tr(
-                "Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan"
+                "Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · "
+                "left-drag: pan, or the measuring tool held (L, G, E, B; Esc leaves it) · "
+                "middle-drag or Space+left-drag: pan"
             )
         )
 
@@ -372,6 +417,16 @@ class ImageViewer(MarkTools, CornerText, QWidget):
     @flipped.setter
     def flipped(self, value: bool) -> None:
         self.view_state.flipped = value
+
+    def _mode(self, text: str, name: str, kind: MarkKind) -> QToolButton:
+        """A checkable tool button: checked while the tool is held."""
+        button = QToolButton()
+        button.setText(text)
+        button.setObjectName(name)
+        button.setCheckable(True)
+        button.clicked.connect(lambda on: self.set_tool(kind if on else None))
+        self.tool_buttons[kind] = button
+        return button
 
     def _tool(self, text: str, name: str, slot: Callable[[], object]) -> QToolButton:
         button = QToolButton()
@@ -856,9 +911,10 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         )
 
     def set_window_button(self, choice: str) -> None:
-        """Which mouse button drags window/level: "right" (right or middle) or "middle"."""
+        """Which mouse button drags window/level: "right" (the middle button then pans) or
+        "middle"."""
         middle, right = Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton
-        self.view.window_buttons = (middle,) if choice == "middle" else (right, middle)
+        self.view.window_buttons = (middle,) if choice == "middle" else (right,)
 
     def _probe(self, scene_pos: QPointF) -> None:
         """The modality value under the mouse (HU for CT), shown in the lower left corner."""
@@ -911,10 +967,16 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.key_image_marked.emit(bytes(buffer.data().data()), caption, mm_per_pixel)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        """Keys from the one keyboard map (ui/viewer_keys.py); 1–9 choose a preset."""
+        """Keys from the one keyboard map (ui/viewer_keys.py); 1–9 choose a preset. Space
+        acts on release: held while dragging, it pans instead of playing cine."""
         key = event.key()
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if key == Qt.Key.Key_Space and not ctrl:
+            if not event.isAutoRepeat():
+                self._space_pressed, self._space_panned = True, False
+                self.view.space_held = True
+            return
         binding = binding_for(key, ctrl, shift)
         if binding is not None:
             getattr(self, binding.action)()
@@ -922,6 +984,60 @@ class ImageViewer(MarkTools, CornerText, QWidget):
             self.choose_preset(key - Qt.Key.Key_1 + 1)
         else:
             super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            pressed, panned = self._space_pressed, self._space_panned
+            self._space_pressed = self._space_panned = False
+            self.view.space_held = False
+            if pressed and not panned:
+                self.toggle_cine()
+            return
+        super().keyReleaseEvent(event)
+
+    def _space_used(self) -> None:
+        if self._space_pressed:
+            self._space_panned = True
+
+    # --- measuring tools as modes ------------------------------------------------------------
+    def set_tool(self, kind: MarkKind | None) -> None:
+        """Hold a measuring tool (left-drag draws it) or none (left-drag pans)."""
+        self.view_state.tool = kind if self.current() is not None or kind is None else None
+        self._view_state_changed("tool")  # the buttons follow even when nothing changed
+
+    def _view_state_changed(self, field: str) -> None:
+        if field == "index":
+            self._cancel_gesture()
+        if field != "tool":
+            return
+        tool = self.view_state.tool
+        for kind, button in self.tool_buttons.items():
+            button.setChecked(kind is tool)
+        self.view.tool_active = tool is not None
+        self._cancel_gesture()
+        cursor = Qt.CursorShape.CrossCursor if tool is not None else Qt.CursorShape.ArrowCursor
+        self.graphics.viewport().setCursor(cursor)
+
+    def length_tool(self) -> None:
+        """Hold the length tool."""
+        self.set_tool(MarkKind.LENGTH)
+
+    def angle_tool(self) -> None:
+        """Hold the angle tool."""
+        self.set_tool(MarkKind.ANGLE)
+
+    def ellipse_tool(self) -> None:
+        """Hold the ellipse region tool."""
+        self.set_tool(MarkKind.ELLIPSE)
+
+    def rectangle_tool(self) -> None:
+        """Hold the rectangle region tool."""
+        self.set_tool(MarkKind.RECTANGLE)
+
+    def escape(self) -> None:
+        """Esc: drop a mark half drawn, leave the tool, deselect the mark."""
+        self.set_tool(None)
+        self.deselect()
 
     # --- actions of the keyboard map -------------------------------------------------------
     def previous_slice(self) -> None:

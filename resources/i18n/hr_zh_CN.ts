@@ -283,279 +283,279 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="184"/>
+        <location filename="../../ui/viewer.py" line="213"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="189"/>
+        <location filename="../../ui/viewer.py" line="218"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="193"/>
+        <location filename="../../ui/viewer.py" line="222"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="247"/>
+        <location filename="../../ui/viewer.py" line="287"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="248"/>
+        <location filename="../../ui/viewer.py" line="288"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="258"/>
-        <location filename="../../ui/viewer.py" line="420"/>
+        <location filename="../../ui/viewer.py" line="298"/>
+        <location filename="../../ui/viewer.py" line="472"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="267"/>
+        <location filename="../../ui/viewer.py" line="307"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="325"/>
-        <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
-        <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="417"/>
+        <location filename="../../ui/viewer.py" line="469"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="557"/>
+        <location filename="../../ui/viewer.py" line="609"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="208"/>
+        <location filename="../../ui/viewer.py" line="247"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="175"/>
+        <location filename="../../ui/viewer.py" line="204"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="212"/>
+        <location filename="../../ui/viewer.py" line="249"/>
+        <source>Length: drag on the image from one end to the other; Esc leaves the tool</source>
+        <translation>长度：在图像上从一端拖到另一端；Esc 退出工具</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="252"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="217"/>
+        <location filename="../../ui/viewer.py" line="254"/>
+        <source>Angle: drag the first arm from its end to the vertex, then click the third point</source>
+        <translation>角度：从第一条边的端点拖到顶点，再单击第三个点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="257"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="222"/>
+        <location filename="../../ui/viewer.py" line="259"/>
+        <source>Ellipse region: drag its box; mean, SD, min, max, area in modality units (HU for CT)</source>
+        <translation>椭圆区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="262"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="227"/>
-        <location filename="../../ui/viewer_marks.py" line="116"/>
+        <location filename="../../ui/viewer.py" line="264"/>
+        <source>Rectangle region: drag its box; mean, SD, min, max, area in modality units</source>
+        <translation>矩形区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（设备单位）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="267"/>
+        <location filename="../../ui/viewer_marks.py" line="170"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="231"/>
+        <location filename="../../ui/viewer.py" line="271"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="236"/>
+        <location filename="../../ui/viewer.py" line="276"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="240"/>
+        <location filename="../../ui/viewer.py" line="280"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="241"/>
+        <location filename="../../ui/viewer.py" line="281"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="242"/>
+        <location filename="../../ui/viewer.py" line="282"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="251"/>
+        <location filename="../../ui/viewer.py" line="291"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="268"/>
+        <location filename="../../ui/viewer.py" line="308"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="507"/>
+        <location filename="../../ui/viewer.py" line="365"/>
+        <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan, or the measuring tool held (L, G, E, B; Esc leaves it) · middle-drag or Space+left-drag: pan</source>
+        <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移，或使用当前测量工具（L、G、E、B；Esc 退出）· 中键拖动或按住空格左键拖动：平移</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="559"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="508"/>
+        <location filename="../../ui/viewer.py" line="560"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="509"/>
+        <location filename="../../ui/viewer.py" line="561"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="510"/>
+        <location filename="../../ui/viewer.py" line="562"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="512"/>
+        <location filename="../../ui/viewer.py" line="564"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="562"/>
+        <location filename="../../ui/viewer.py" line="614"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="563"/>
+        <location filename="../../ui/viewer.py" line="615"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="117"/>
+        <location filename="../../ui/viewer_marks.py" line="171"/>
         <source>Text:</source>
         <translation>文字：</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="193"/>
+        <location filename="../../ui/viewer_marks.py" line="247"/>
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="189"/>
+        <location filename="../../ui/viewer_marks.py" line="243"/>
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="218"/>
+        <location filename="../../ui/viewer_marks.py" line="272"/>
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="217"/>
+        <location filename="../../ui/viewer_marks.py" line="271"/>
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="191"/>
+        <location filename="../../ui/viewer.py" line="220"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="195"/>
+        <location filename="../../ui/viewer.py" line="224"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="210"/>
-        <source>Add a length measurement; drag its ends</source>
-        <translation>添加长度测量，拖动两端</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="214"/>
-        <source>Angle between two lines sharing a vertex; drag the three points</source>
-        <translation>两条共顶点直线间的角度；拖动三个点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="219"/>
-        <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT)</source>
-        <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="224"/>
-        <source>Rectangle region: mean, SD, min, max, area in modality units</source>
-        <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="229"/>
+        <location filename="../../ui/viewer.py" line="269"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="233"/>
+        <location filename="../../ui/viewer.py" line="273"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="238"/>
+        <location filename="../../ui/viewer.py" line="278"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="244"/>
+        <location filename="../../ui/viewer.py" line="284"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="254"/>
+        <location filename="../../ui/viewer.py" line="294"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="256"/>
+        <location filename="../../ui/viewer.py" line="296"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="261"/>
+        <location filename="../../ui/viewer.py" line="301"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="197"/>
+        <location filename="../../ui/viewer_marks.py" line="251"/>
         <source>%1 mm patient plane (estimated)</source>
         <translation>%1 mm 患者平面（估算）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="204"/>
+        <location filename="../../ui/viewer_marks.py" line="258"/>
         <source>%1 mm (US region %2)</source>
         <translation>%1 mm（超声区域 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="222"/>
+        <location filename="../../ui/viewer_marks.py" line="276"/>
         <source> (detector plane)</source>
         <translation>（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="224"/>
+        <location filename="../../ui/viewer_marks.py" line="278"/>
         <source> (US region)</source>
         <translation>（超声区域）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="247"/>
+        <location filename="../../ui/viewer_marks.py" line="301"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="248"/>
+        <location filename="../../ui/viewer_marks.py" line="302"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="249"/>
+        <location filename="../../ui/viewer_marks.py" line="303"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
@@ -575,7 +575,7 @@
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="901"/>
+        <location filename="../../ui/viewer.py" line="954"/>
         <location filename="../../ui/viewer_text.py" line="201"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
@@ -834,11 +834,6 @@
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
-        <source>Right or middle button</source>
-        <translation>右键或中键</translation>
-    </message>
-    <message>
         <location filename="../../ui/main_window.py" line="195"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
@@ -890,6 +885,11 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <location filename="../../ui/main_window.py" line="227"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="194"/>
+        <source>Right button (middle button pans)</source>
+        <translation>右键（中键平移）</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="320"/>
@@ -1298,67 +1298,67 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>ReadingGrid</name>
     <message>
-        <location filename="../../ui/reading_grid.py" line="83"/>
+        <location filename="../../ui/reading_grid.py" line="84"/>
         <source>Cells side by side; drag a series into any cell; double-click a cell to show it alone</source>
         <translation>多窗格并排显示；可将序列拖入任一窗格；双击窗格单独显示</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="89"/>
+        <location filename="../../ui/reading_grid.py" line="90"/>
         <source>Sync slices</source>
         <translation>同步层面</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="92"/>
+        <location filename="../../ui/reading_grid.py" line="93"/>
         <source>Scroll all cells together. A prior from another hospital opens at the corresponding slice but untied: check it, align by eye if needed, then tick. Shift+↑/↓ or Shift+wheel moves one cell alone to correct the offset.</source>
         <translation>所有格子一起翻层。外院的既往检查在对应层面打开，但不联动：请先核对，必要时目测对齐，再勾选。Shift+↑/↓ 或 Shift+滚轮单独移动一个格子以校正偏移。</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="97"/>
+        <location filename="../../ui/reading_grid.py" line="98"/>
         <source>Sync W/L</source>
         <translation>同步窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="98"/>
+        <location filename="../../ui/reading_grid.py" line="99"/>
         <source>Sync zoom</source>
         <translation>同步缩放</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="108"/>
+        <location filename="../../ui/reading_grid.py" line="109"/>
         <source>Layout</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="150"/>
+        <location filename="../../ui/reading_grid.py" line="151"/>
         <source>Drag a series here from the strip</source>
         <translation>从缩略图栏拖入一个序列</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="310"/>
+        <location filename="../../ui/reading_grid.py" line="311"/>
         <source>Slices not synced</source>
         <translation>层面未同步</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="314"/>
+        <location filename="../../ui/reading_grid.py" line="315"/>
         <source>same frame of reference</source>
         <translation>同一参考坐标系</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="315"/>
+        <location filename="../../ui/reading_grid.py" line="316"/>
         <source>matched by scan range</source>
         <translation>按扫描范围匹配</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="316"/>
+        <location filename="../../ui/reading_grid.py" line="317"/>
         <source>matched by body part</source>
         <translation>按检查部位匹配</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="317"/>
+        <location filename="../../ui/reading_grid.py" line="318"/>
         <source>aligned by you</source>
         <translation>由您对齐</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="323"/>
+        <location filename="../../ui/reading_grid.py" line="324"/>
         <source>Synced, offset %1 mm (%2)</source>
         <translation>已同步，偏移 %1 mm（%2）</translation>
     </message>
@@ -1615,59 +1615,59 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="122"/>
+        <location filename="../../ui/study_images.py" line="109"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="127"/>
+        <location filename="../../ui/study_images.py" line="114"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="131"/>
+        <location filename="../../ui/study_images.py" line="118"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="134"/>
+        <location filename="../../ui/study_images.py" line="121"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="139"/>
+        <location filename="../../ui/study_images.py" line="126"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="143"/>
+        <location filename="../../ui/study_images.py" line="130"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="169"/>
+        <location filename="../../ui/study_images.py" line="156"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="172"/>
-        <location filename="../../ui/study_images.py" line="278"/>
-        <location filename="../../ui/study_images.py" line="358"/>
+        <location filename="../../ui/study_images.py" line="159"/>
+        <location filename="../../ui/study_images.py" line="265"/>
+        <location filename="../../ui/study_images.py" line="345"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="244"/>
+        <location filename="../../ui/study_images.py" line="231"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="364"/>
+        <location filename="../../ui/study_images.py" line="351"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="385"/>
+        <location filename="../../ui/study_images.py" line="372"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
@@ -1913,23 +1913,33 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
     <message>
         <location filename="../../ui/viewer_keys.py" line="47"/>
-        <source>length</source>
-        <translation>测距</translation>
+        <source>length tool: drag from end to end</source>
+        <translation>长度工具：从一端拖到另一端</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_keys.py" line="48"/>
-        <source>angle</source>
-        <translation>角度</translation>
+        <source>angle tool: drag the first arm, click the third point</source>
+        <translation>角度工具：拖出第一条边，再单击第三个点</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_keys.py" line="49"/>
-        <source>ellipse region</source>
-        <translation>椭圆区域</translation>
+        <source>ellipse region tool: drag its box</source>
+        <translation>椭圆区域工具：拖出外框</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_keys.py" line="50"/>
-        <source>rectangle region</source>
-        <translation>矩形区域</translation>
+        <source>rectangle region tool: drag its box</source>
+        <translation>矩形区域工具：拖出外框</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="54"/>
+        <source>leave the tool (left-drag pans again), deselect the mark</source>
+        <translation>退出工具（左键拖动恢复平移），取消选中标注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="61"/>
+        <source>play or pause cine (held: left-drag pans)</source>
+        <translation>播放或暂停电影（按住时左键拖动平移）</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_keys.py" line="51"/>
@@ -1945,11 +1955,6 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <location filename="../../ui/viewer_keys.py" line="53"/>
         <source>undo</source>
         <translation>撤销</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer_keys.py" line="54"/>
-        <source>deselect the mark</source>
-        <translation>取消选择标记</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_keys.py" line="55"/>
@@ -1980,11 +1985,6 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <location filename="../../ui/viewer_keys.py" line="60"/>
         <source>keep as key image</source>
         <translation>保存为关键图像</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer_keys.py" line="61"/>
-        <source>play or pause cine</source>
-        <translation>播放/暂停电影</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_keys.py" line="83"/>
