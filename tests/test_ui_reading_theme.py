@@ -43,6 +43,8 @@ def _item_contrasts(qtbot: QtBot, box: QComboBox) -> list[float]:
     ratio = grabbed.width() / max(view.viewport().width(), 1)  # device pixels
     contrasts = []
     for row in range(box.count()):
+        if not box.itemText(row):
+            continue  # a separator line
         rect = view.visualRect(box.model().index(row, 0))
         top, bottom = int(rect.top() * ratio), int(rect.bottom() * ratio)
         band = luminance[top:bottom, : int(rect.right() * ratio)]

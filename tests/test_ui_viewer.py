@@ -546,3 +546,73 @@ def test_the_angle_tool_drags_the_first_arm_and_clicks_the_third_point(qtbot: Qt
     (mark,) = viewer.marks.marks(("1.1", 0))
     assert mark.points[1] == pytest.approx((16.0, 16.0), abs=0.1)  # the vertex
     assert float(viewer.mark_texts()[-1].rstrip("°")) == pytest.approx(90.0, abs=0.5)
+
+
+@pytest.mark.unit
+def test_known_window_explanations_are_named_as_the_built_in_presets() -> None:
+    from workstation.imaging.presets import known_window_name
+
+    assert known_window_name("LUNG") == "Lung"
+    assert known_window_name("Mediastinum window") == "Mediastinum"
+    assert known_window_name("SOFT_TISSUE") == "Soft tissue"
+    assert known_window_name("WINDOW1") is None
+    assert known_window_name("纵隔窗") is None  # already in words she reads
+
+
+def test_the_presets_list_her_windows_on_1_to_9_and_the_files_apart_translated(
+    qtbot: QtBot,
+) -> None:
+    from dataclasses import replace
+
+    from ui.presets_dialog import preset_display_name
+    from workstation.imaging.presets import WindowPreset
+
+    image = replace(
+        _image(),
+        windows=(
+            Window(40, 400, explanation="MEDIASTINUM"),
+            Window(-600, 1500, explanation="LUNG"),
+            Window(300, 1500, explanation="WINDOW3"),
+        ),
+    )
+    viewer = _shown_viewer(qtbot, image)
+    mine = (WindowPreset("Lung", "CT", -500, 1400), WindowPreset("Abdomen", "CT", 60, 360))
+    viewer.set_presets(mine)
+    box = viewer.preset_box
+    labels = [box.itemText(i) for i in range(box.count())]
+    assert labels[0] == f"1 {preset_display_name('Lung')}  -500/1400"
+    assert labels[1] == f"2 {preset_display_name('Abdomen')}  60/360"
+    heading = labels.index(viewer.tr("The file's windows"))
+    assert heading > 1
+    model = box.model()
+    assert not model.flags(model.index(heading, 0)) & Qt.ItemFlag.ItemIsEnabled
+    files = labels[heading + 1 : heading + 4]
+    assert files == [
+        f"0 {preset_display_name('Mediastinum')}  40/400",
+        f"   {preset_display_name('Lung')}  -600/1500",
+        "   WINDOW3  300/1500",
+    ]
+    # the closed box and its open list show the longest label whole
+    metrics = box.fontMetrics()
+    assert box.view().minimumWidth() >= max(metrics.horizontalAdvance(t) for t in labels)
+    assert box.sizeHint().width() >= max(metrics.horizontalAdvance(t) for t in labels)
+    # keys: 2 is her abdomen window on this file as on any other; the box says so
+    qtbot.keyClick(viewer, Qt.Key.Key_2)
+    assert viewer.effective_window() == Window(60, 360)
+    assert box.currentIndex() == 1
+    # a drag: no entry applies, the box shows the window itself
+    viewer.view.window_dragged.emit(0.0, 30.0)
+    assert box.currentIndex() == -1
+    applied = viewer.effective_window()
+    assert applied is not None
+    assert box.placeholderText() == f"W {applied.width:.0f}  L {applied.center:.0f}"
+    # F: the file's window is applied, and the box shows it
+    qtbot.keyClick(viewer, Qt.Key.Key_F)
+    assert viewer.effective_window() == Window(40, 400, explanation="MEDIASTINUM")
+    assert box.currentText() == files[0]
+    # picking the file's lung window from the list
+    box.activated.emit(heading + 2)
+    assert viewer.effective_window() == Window(-600, 1500, explanation="LUNG")
+    assert box.currentText() == files[1]
+    box.activated.emit(heading)  # the heading does nothing
+    assert viewer.effective_window() == Window(-600, 1500, explanation="LUNG")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 BACKGROUND = "#2b2b2b"
 TEXT = "#eeeeee"
 HIGHLIGHT = "#1565c0"
+HEADING = "#a8a8a8"
 
 READING_THEME = f"""
 #readingPane {{ background: #1e1e1e; }}
@@ -26,6 +27,7 @@ READING_THEME = f"""
 #readingPane QComboBox QAbstractItemView, #readingPane QMenu {{
     background: {BACKGROUND}; color: {TEXT}; border: 1px solid #555;
     selection-background-color: {HIGHLIGHT}; selection-color: #ffffff; outline: 0; }}
+#readingPane QComboBox QAbstractItemView::item:disabled {{ color: {HEADING}; }}
 #readingPane QMenu::item:selected {{ background: {HIGHLIGHT}; color: #ffffff; }}
 """
 
@@ -42,6 +44,9 @@ def dark_palette(widget: QWidget) -> None:
         QPalette.ColorRole.ButtonText,
     ):
         palette.setColor(role, QColor(TEXT))
+    # a heading in a list (disabled, not choosable) stays readable, only quieter
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(HEADING))
     palette.setColor(QPalette.ColorRole.Highlight, QColor(HIGHLIGHT))
     palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
     widget.setPalette(palette)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QIODevice, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QTransform
+from PySide6.QtGui import QColor, QKeyEvent, QStandardItemModel, QTransform
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -53,7 +53,12 @@ from workstation.imaging.geometry import (
     plane_name,
 )
 from workstation.imaging.marks import MarkKind, MarkStore
-from workstation.imaging.presets import DEFAULT_PRESETS, WindowPreset, presets_for
+from workstation.imaging.presets import (
+    DEFAULT_PRESETS,
+    WindowPreset,
+    known_window_name,
+    presets_for,
+)
 from workstation.imaging.view_transform import ViewTransform
 from workstation.imaging.voi import Window
 from workstation.session.cell import CellView
@@ -203,9 +208,8 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.preset_box.setToolTip(
             self.tr("Window presets: keys 1–9 your presets, 0 the file's window")
         )
-        self.preset_box.setMinimumContentsLength(12)
-        adjust = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        self.preset_box.setSizeAdjustPolicy(adjust)
+        # as wide as its longest label: "2 纵隔窗  50/350" must never read "2 纵隔…"
+        self.preset_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.preset_box.activated.connect(self._preset_chosen)
         self.plane_box = dark_popup(QComboBox())
         self.plane_box.setObjectName("planeBox")
@@ -600,23 +604,76 @@ class ImageViewer(MarkTools, CornerText, QWidget):
             self._fill_presets(current.image)
 
     def _fill_presets(self, image: DicomImage) -> None:
-        """Her presets first, so that keys 1–9 mean the same window in every study; then the
-        file's windows (key 0 for the first), auto and full range."""
-        self.preset_box.clear()
+        """Her presets first, so that keys 1–9 mean the same window in every study; then,
+        apart under a heading, the file's windows (key 0 for the first; known explanations
+        translated: LUNG → 肺窗), auto and full range."""
+        box = self.preset_box
+        box.clear()
         keyed = presets_for(self.presets, image.modality)
         for number, preset in enumerate(keyed, start=1):
-            key = f"{number} " if number <= 9 else ""
+            key = f"{number} " if number <= 9 else "   "
             label = f"{key}{preset_display_name(preset.name)}  {preset.center:g}/{preset.width:g}"
-            self.preset_box.addItem(label, preset.window)
+            box.addItem(label, preset.window)
         self._preset_count = min(len(keyed), 9)
-        for number, window in enumerate(frame_windows(image, 0)):
-            name = window.explanation or self.tr("File")
-            key = "0 " if number == 0 else ""
-            self.preset_box.addItem(f"{key}{name}  {window.center:g}/{window.width:g}", window)
-            if number == 0:
-                self.preset_box.setCurrentIndex(self.preset_box.count() - 1)
-        self.preset_box.addItem(self.tr("Auto (1–99 %)"), "auto")
-        self.preset_box.addItem(self.tr("Full range"), None)
+        windows = frame_windows(image, 0)
+        if windows:
+            if keyed:
+                box.insertSeparator(box.count())
+            self._add_heading(self.tr("The file's windows"))
+        for number, window in enumerate(windows):
+            known = known_window_name(window.explanation)
+            name = preset_display_name(known) if known else window.explanation or self.tr("File")
+            key = "0 " if number == 0 else "   "
+            box.addItem(f"{key}{name}  {window.center:g}/{window.width:g}", window)
+        box.insertSeparator(box.count())
+        box.addItem(self.tr("Auto (1–99 %)"), "auto")
+        box.addItem(self.tr("Full range"), "full")
+        # the open list shows every label whole (the closed box grows to the longest)
+        box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
+        self._show_applied_window()
+
+    def _add_heading(self, text: str) -> None:
+        """A line in the preset list that names a group and cannot be chosen."""
+        box = self.preset_box
+        box.addItem(text, "heading")
+        model = box.model()
+        if isinstance(model, QStandardItemModel):
+            item = model.item(box.count() - 1)
+            if item is not None:
+                item.setEnabled(False)
+                item.setSelectable(False)
+
+    def _show_applied_window(self, chosen: int | None = None) -> None:
+        """Make the box show the window on screen: the entry she picked (``chosen``), the
+        file's own entry while the file's presentation is on screen, an entry with the same
+        centre and width, else "W … L …" (after a drag)."""
+        box = self.preset_box
+        index = chosen if chosen is not None else -1
+        current = self.current()
+        applied = self.effective_window()
+        if index < 0 and self.chosen_window is None and current is not None:
+            windows = frame_windows(current.image, current.frame)
+            if windows:
+                index = box.findData(windows[0])
+            elif current.image.voi_lut is None:
+                index = box.findData("full")  # no VOI in the file: its full range
+        if index < 0 and applied is not None:
+            wanted = (applied.center, applied.width, applied.function)
+            for i in range(box.count()):
+                data = box.itemData(i)
+                if isinstance(data, Window) and (data.center, data.width, data.function) == wanted:
+                    index = i
+                    break
+        if index < 0:
+            if isinstance(self.voi(), Window) and applied is not None:
+                box.setPlaceholderText(
+                    self.tr("W %1  L %2")
+                    .replace("%1", f"{applied.width:.0f}")
+                    .replace("%2", f"{applied.center:.0f}")
+                )
+            else:
+                box.setPlaceholderText(self.tr("VOI LUT (file)"))
+        box.setCurrentIndex(index)
 
     def choose_preset(self, number: int) -> None:
         """Key 1–9: her preset of that number for this modality (nothing when she has
@@ -631,13 +688,9 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         if current is None:
             return
         self.chosen_window = None
-        windows = frame_windows(current.image, current.frame)
-        if windows:
-            index = self.preset_box.findData(windows[0])
-            if index >= 0:
-                self.preset_box.setCurrentIndex(index)
         self._render()
         self._update_text()
+        self._show_applied_window()
         effective = self.effective_window()
         if effective is not None:
             self.window_changed.emit(effective)
@@ -645,14 +698,18 @@ class ImageViewer(MarkTools, CornerText, QWidget):
     def _preset_chosen(self, index: int) -> None:
         choice = self.preset_box.itemData(index)
         current = self.current()
+        if current is None or current.image.is_color:
+            return
+        image, frame = current.image, current.frame
         if isinstance(choice, Window):
             self.set_window(choice)
-        elif current is not None and not current.image.is_color:
-            image, frame = current.image, current.frame
-            auto = choice == "auto"
-            self.set_window(
-                frame_auto_window(image, frame) if auto else frame_full_range(image, frame)
-            )
+        elif choice == "auto":
+            self.set_window(frame_auto_window(image, frame))
+        elif choice == "full":
+            self.set_window(frame_full_range(image, frame))
+        else:
+            return  # a heading
+        self._show_applied_window(index)
 
     # --- display ---------------------------------------------------------------------------
     def current(self) -> Slice | None:
@@ -794,6 +851,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.chosen_window = window
         self._render()
         self._update_text()
+        self._show_applied_window()
         self.window_changed.emit(window)
 
     def set_inverted(self, inverted: bool) -> None:
@@ -840,6 +898,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.quarter_turns, self.flipped = 0, False
         self.invert_button.setChecked(False)
         self._show(fit=True)
+        self._show_applied_window()
 
     # --- rotation and flips --------------------------------------------------------------------
     def _transform(self) -> ViewTransform:

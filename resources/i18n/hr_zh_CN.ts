@@ -283,174 +283,179 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="213"/>
+        <location filename="../../ui/viewer.py" line="217"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="218"/>
+        <location filename="../../ui/viewer.py" line="222"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="222"/>
+        <location filename="../../ui/viewer.py" line="226"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="287"/>
+        <location filename="../../ui/viewer.py" line="295"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="288"/>
+        <location filename="../../ui/viewer.py" line="296"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="298"/>
-        <location filename="../../ui/viewer.py" line="472"/>
+        <location filename="../../ui/viewer.py" line="306"/>
+        <location filename="../../ui/viewer.py" line="480"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="307"/>
+        <location filename="../../ui/viewer.py" line="315"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="469"/>
+        <location filename="../../ui/viewer.py" line="477"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="609"/>
+        <location filename="../../ui/viewer.py" line="625"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="247"/>
+        <location filename="../../ui/viewer.py" line="251"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="204"/>
+        <location filename="../../ui/viewer.py" line="209"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="249"/>
+        <location filename="../../ui/viewer.py" line="253"/>
         <source>Length: drag on the image from one end to the other; Esc leaves the tool</source>
         <translation>长度：在图像上从一端拖到另一端；Esc 退出工具</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="252"/>
+        <location filename="../../ui/viewer.py" line="256"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="254"/>
+        <location filename="../../ui/viewer.py" line="259"/>
         <source>Angle: drag the first arm from its end to the vertex, then click the third point</source>
         <translation>角度：从第一条边的端点拖到顶点，再单击第三个点</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="257"/>
+        <location filename="../../ui/viewer.py" line="263"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="259"/>
+        <location filename="../../ui/viewer.py" line="266"/>
         <source>Ellipse region: drag its box; mean, SD, min, max, area in modality units (HU for CT)</source>
         <translation>椭圆区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="262"/>
+        <location filename="../../ui/viewer.py" line="270"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="264"/>
+        <location filename="../../ui/viewer.py" line="272"/>
         <source>Rectangle region: drag its box; mean, SD, min, max, area in modality units</source>
         <translation>矩形区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（设备单位）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="267"/>
+        <location filename="../../ui/viewer.py" line="275"/>
         <location filename="../../ui/viewer_marks.py" line="170"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="271"/>
+        <location filename="../../ui/viewer.py" line="279"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="276"/>
+        <location filename="../../ui/viewer.py" line="284"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="280"/>
+        <location filename="../../ui/viewer.py" line="288"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="281"/>
+        <location filename="../../ui/viewer.py" line="289"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="282"/>
+        <location filename="../../ui/viewer.py" line="290"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="291"/>
+        <location filename="../../ui/viewer.py" line="299"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="308"/>
+        <location filename="../../ui/viewer.py" line="316"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="365"/>
+        <location filename="../../ui/viewer.py" line="373"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan, or the measuring tool held (L, G, E, B; Esc leaves it) · middle-drag or Space+left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移，或使用当前测量工具（L、G、E、B；Esc 退出）· 中键拖动或按住空格左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="559"/>
+        <location filename="../../ui/viewer.py" line="567"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="560"/>
+        <location filename="../../ui/viewer.py" line="568"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="561"/>
+        <location filename="../../ui/viewer.py" line="569"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="562"/>
+        <location filename="../../ui/viewer.py" line="570"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="564"/>
+        <location filename="../../ui/viewer.py" line="572"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="614"/>
+        <location filename="../../ui/viewer.py" line="622"/>
+        <source>The file&apos;s windows</source>
+        <translation>文件自带窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="629"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="615"/>
+        <location filename="../../ui/viewer.py" line="630"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
@@ -480,47 +485,47 @@
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="220"/>
+        <location filename="../../ui/viewer.py" line="224"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="224"/>
+        <location filename="../../ui/viewer.py" line="228"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="269"/>
+        <location filename="../../ui/viewer.py" line="277"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="273"/>
+        <location filename="../../ui/viewer.py" line="281"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="278"/>
+        <location filename="../../ui/viewer.py" line="286"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="284"/>
+        <location filename="../../ui/viewer.py" line="292"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="294"/>
+        <location filename="../../ui/viewer.py" line="302"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="296"/>
+        <location filename="../../ui/viewer.py" line="304"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="301"/>
+        <location filename="../../ui/viewer.py" line="309"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
@@ -560,6 +565,7 @@
         <translation>最大</translation>
     </message>
     <message>
+        <location filename="../../ui/viewer.py" line="675"/>
         <location filename="../../ui/viewer_text.py" line="139"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
@@ -575,7 +581,7 @@
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="954"/>
+        <location filename="../../ui/viewer.py" line="1017"/>
         <location filename="../../ui/viewer_text.py" line="201"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
@@ -596,6 +602,7 @@
         <translation>缩放 %1%</translation>
     </message>
     <message>
+        <location filename="../../ui/viewer.py" line="670"/>
         <location filename="../../ui/viewer_text.py" line="141"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
@@ -1176,121 +1183,126 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     <message>
         <location filename="../../ui/presets_dialog.py" line="51"/>
         <source>Brain</source>
-        <translation>脑</translation>
+        <translation>脑窗</translation>
     </message>
     <message>
         <location filename="../../ui/presets_dialog.py" line="52"/>
         <source>Subdural</source>
-        <translation>硬膜下</translation>
+        <translation>硬膜下窗</translation>
     </message>
     <message>
         <location filename="../../ui/presets_dialog.py" line="53"/>
         <source>Stroke</source>
-        <translation>卒中</translation>
+        <translation>卒中窗</translation>
     </message>
     <message>
         <location filename="../../ui/presets_dialog.py" line="54"/>
         <source>Lung</source>
-        <translation>肺</translation>
+        <translation>肺窗</translation>
     </message>
     <message>
         <location filename="../../ui/presets_dialog.py" line="55"/>
         <source>Mediastinum</source>
-        <translation>纵隔</translation>
+        <translation>纵隔窗</translation>
     </message>
     <message>
         <location filename="../../ui/presets_dialog.py" line="56"/>
         <source>Bone</source>
-        <translation>骨</translation>
+        <translation>骨窗</translation>
     </message>
     <message>
         <location filename="../../ui/presets_dialog.py" line="57"/>
         <source>Abdomen</source>
-        <translation>腹部</translation>
+        <translation>腹窗</translation>
     </message>
     <message>
         <location filename="../../ui/presets_dialog.py" line="58"/>
         <source>Liver</source>
-        <translation>肝脏</translation>
+        <translation>肝窗</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="65"/>
+        <location filename="../../ui/presets_dialog.py" line="59"/>
+        <source>Soft tissue</source>
+        <translation>软组织窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="66"/>
         <source>The preset has no name.</source>
         <translation>预设没有名称。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="66"/>
+        <location filename="../../ui/presets_dialog.py" line="67"/>
         <source>The name is longer than 40 characters.</source>
         <translation>名称超过 40 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="67"/>
+        <location filename="../../ui/presets_dialog.py" line="68"/>
         <source>Centre and width must be numbers.</source>
         <translation>窗位和窗宽必须是数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="68"/>
+        <location filename="../../ui/presets_dialog.py" line="69"/>
         <source>The width must be at least 1.</source>
         <translation>窗宽至少为 1。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="74"/>
+        <location filename="../../ui/presets_dialog.py" line="75"/>
         <source>Modality</source>
         <translation>模态</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="75"/>
+        <location filename="../../ui/presets_dialog.py" line="76"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="76"/>
+        <location filename="../../ui/presets_dialog.py" line="77"/>
         <source>Centre</source>
         <translation>窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="77"/>
+        <location filename="../../ui/presets_dialog.py" line="78"/>
         <source>Width</source>
         <translation>窗宽</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="113"/>
+        <location filename="../../ui/presets_dialog.py" line="114"/>
         <source>The preset has no modality (such as CT).</source>
         <translation>预设没有模态（如 CT）。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="225"/>
+        <location filename="../../ui/presets_dialog.py" line="226"/>
         <source>Another %1 preset already has this name.</source>
         <translation>已有同名的 %1 预设。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="238"/>
+        <location filename="../../ui/presets_dialog.py" line="239"/>
         <source>Window presets</source>
         <translation>窗宽窗位预设</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="249"/>
+        <location filename="../../ui/presets_dialog.py" line="250"/>
         <source>Centre and width are in the modality&apos;s units (HU for CT). Names may have up to %1 characters.</source>
         <translation>窗位和窗宽使用模态单位（CT 为 HU）。名称最多 %1 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="257"/>
+        <location filename="../../ui/presets_dialog.py" line="258"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="258"/>
+        <location filename="../../ui/presets_dialog.py" line="259"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="259"/>
+        <location filename="../../ui/presets_dialog.py" line="260"/>
         <source>Restore defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="313"/>
-        <location filename="../../ui/presets_dialog.py" line="341"/>
+        <location filename="../../ui/presets_dialog.py" line="314"/>
+        <location filename="../../ui/presets_dialog.py" line="342"/>
         <source>Row %1: %2</source>
         <translation>第 %1 行：%2</translation>
     </message>
