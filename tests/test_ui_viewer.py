@@ -616,3 +616,32 @@ def test_the_presets_list_her_windows_on_1_to_9_and_the_files_apart_translated(
     assert box.currentText() == files[1]
     box.activated.emit(heading)  # the heading does nothing
     assert viewer.effective_window() == Window(-600, 1500, explanation="LUNG")
+
+
+def test_a_small_cell_shows_less_text_and_no_letter_under_the_scale_bar(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    assert "Image 1 / 1" in viewer.top_right.text()  # a large cell: the full text
+    for size, lines in (((640, 330), 2), ((420, 250), 1)):  # 1366 laptop; 2×3
+        viewer.resize(*size)
+        qtbot.waitUntil(lambda s=size: viewer.graphics.height() < s[1])
+        assert "Image" not in viewer.top_right.text()
+        assert viewer.top_right.text().startswith("1/1")
+        assert len(viewer.bottom_left.text().splitlines()) <= lines
+        bottom = viewer.markers["bottom"].geometry()
+        assert not bottom.intersects(viewer.scale_bar.geometry())
+        assert not bottom.intersects(viewer.scale_label.geometry())
+        for corner in (viewer.bottom_left, viewer.bottom_right):
+            assert not corner.geometry().intersects(viewer.scale_bar.geometry())
+            assert not corner.geometry().intersects(bottom)
+
+
+def test_a_magnified_image_is_interpolated(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QPainter
+
+    viewer = _shown_viewer(qtbot, _image())  # 64 pixels over ~600: magnified
+    smooth = QPainter.RenderHint.SmoothPixmapTransform
+    assert viewer.magnification() > 1
+    assert viewer.graphics.renderHints() & smooth
+    viewer.view.setRange(xRange=(0, 32 * 20), yRange=(0, 32 * 20), padding=0)  # zoomed out
+    assert viewer.magnification() < 1
+    assert not viewer.graphics.renderHints() & smooth

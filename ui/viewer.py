@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QIODevice, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QStandardItemModel, QTransform
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QStandardItemModel, QTransform
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -461,12 +461,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
     def resizeEvent(self, event: object) -> None:  # noqa: N802
         super().resizeEvent(event)  # type: ignore[arg-type]
         width, height = self.graphics.width(), self.graphics.height()
-        half = max(width // 2 - 8, 50)
         self._update_text()
-        self.top_left.setGeometry(6, 4, half, 90)
-        self.top_right.setGeometry(width - half - 6, 4, half, 90)
-        self.bottom_left.setGeometry(6, height - 64, half, 60)
-        self.bottom_right.setGeometry(width - half - 6, height - 64, half, 60)
         self.message.setGeometry(0, height // 2 - 40, width, 80)
         self._update_overlay_geometry()
 
@@ -831,10 +826,25 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self._zoom_changed()
         self._update_overlay_geometry()
 
+    def magnification(self) -> float:
+        """Screen pixels per image pixel along a row (1.0 without an image)."""
+        current = self.current()
+        if current is None:
+            return 1.0
+        (x0, x1), _ = self.view.viewRange()
+        col_mm = current.image.pixel_spacing[1] if current.image.pixel_spacing else 1.0
+        return float(self.view.width() / max((x1 - x0) / col_mm, 1e-6))
+
     def _zoom_changed(self) -> None:
         current = self.current()
         if current is None or self._display_key is None:
             return
+        # magnified, pixels are interpolated (blocks of one grey read as structure); at or
+        # below 1:1 the area mean of the screen copy already did the work
+        smooth = self.magnification() > 1.0
+        hint = QPainter.RenderHint.SmoothPixmapTransform
+        if bool(self.graphics.renderHints() & hint) != smooth:
+            self.graphics.setRenderHint(hint, smooth)
         if (
             not current.image.is_color
             and self._screen_factor(current.image) != self._display_key[2]
