@@ -105,7 +105,11 @@ def test_daily_path(qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path
     assert page.timeline.select(lab.id)
     qtbot.waitUntil(lambda: page.labs.table.rowCount() == len(lab.observation_ids), timeout=10000)
     assert page.labs.table.item(0, 2).text()  # a unit is shown
-    assert len(page.viewer.slices) > 0  # images stay beside the labs
+    # the CT's images do not stay, shrunken, beside a lab result: the cell says why it is empty
+    assert not page.viewer.slices
+    assert page.viewer.message.isVisible()
+    assert page.viewer.message.text()
+    assert page.grid.shape == (1, 1)
 
     grab = window.grab()
     assert not grab.isNull()

@@ -181,6 +181,17 @@ class StudyImages(QWidget):
         self.strip.clear()
         self.study = None
 
+    def show_no_study(self) -> None:
+        """A result without images is selected (a lab): nothing of the last study stays on
+        screen beside it; the cells say why they are empty and the grid is back to one
+        cell (marks stay with their results)."""
+        self._close_study()
+        self._image_result = None
+        self.compare_box.clear()
+        self.grid.slice_sync.clear()
+        self.grid.set_layout(1, 1)
+        self.viewer.show_message(self.tr("This result has no images."))
+
     def forget(self) -> None:
         """Stop every download and empty every cell (leaving the patient, signing out)."""
         self.enlarge_button.setChecked(False)

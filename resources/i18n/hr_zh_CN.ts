@@ -309,7 +309,7 @@
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="306"/>
-        <location filename="../../ui/viewer.py" line="480"/>
+        <location filename="../../ui/viewer.py" line="475"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
@@ -319,12 +319,12 @@
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="477"/>
+        <location filename="../../ui/viewer.py" line="472"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="625"/>
+        <location filename="../../ui/viewer.py" line="620"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
@@ -420,42 +420,42 @@
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移，或使用当前测量工具（L、G、E、B；Esc 退出）· 中键拖动或按住空格左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="567"/>
+        <location filename="../../ui/viewer.py" line="562"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="568"/>
+        <location filename="../../ui/viewer.py" line="563"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="569"/>
+        <location filename="../../ui/viewer.py" line="564"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="570"/>
+        <location filename="../../ui/viewer.py" line="565"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="572"/>
+        <location filename="../../ui/viewer.py" line="567"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="622"/>
+        <location filename="../../ui/viewer.py" line="617"/>
         <source>The file&apos;s windows</source>
         <translation>文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="629"/>
+        <location filename="../../ui/viewer.py" line="624"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="630"/>
+        <location filename="../../ui/viewer.py" line="625"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
@@ -565,80 +565,80 @@
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="675"/>
-        <location filename="../../ui/viewer_text.py" line="139"/>
+        <location filename="../../ui/viewer.py" line="670"/>
+        <location filename="../../ui/viewer_text.py" line="151"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="183"/>
+        <location filename="../../ui/viewer_text.py" line="205"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="195"/>
+        <location filename="../../ui/viewer_text.py" line="217"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1017"/>
-        <location filename="../../ui/viewer_text.py" line="201"/>
+        <location filename="../../ui/viewer.py" line="1027"/>
+        <location filename="../../ui/viewer_text.py" line="223"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="212"/>
+        <location filename="../../ui/viewer_text.py" line="234"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="218"/>
+        <location filename="../../ui/viewer_text.py" line="240"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="229"/>
+        <location filename="../../ui/viewer_text.py" line="251"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="670"/>
-        <location filename="../../ui/viewer_text.py" line="141"/>
+        <location filename="../../ui/viewer.py" line="665"/>
+        <location filename="../../ui/viewer_text.py" line="153"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="124"/>
+        <location filename="../../ui/viewer_text.py" line="136"/>
         <source>mirrored left–right</source>
         <translation>已左右镜像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="127"/>
+        <location filename="../../ui/viewer_text.py" line="139"/>
         <source>rotated %1°</source>
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="206"/>
+        <location filename="../../ui/viewer_text.py" line="228"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="234"/>
+        <location filename="../../ui/viewer_text.py" line="256"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="237"/>
+        <location filename="../../ui/viewer_text.py" line="259"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="240"/>
+        <location filename="../../ui/viewer_text.py" line="262"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="243"/>
+        <location filename="../../ui/viewer_text.py" line="265"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -1064,68 +1064,68 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="428"/>
+        <location filename="../../ui/patient_page.py" line="431"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="341"/>
+        <location filename="../../ui/patient_page.py" line="344"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="552"/>
+        <location filename="../../ui/patient_page.py" line="555"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="554"/>
+        <location filename="../../ui/patient_page.py" line="557"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="555"/>
+        <location filename="../../ui/patient_page.py" line="558"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="566"/>
+        <location filename="../../ui/patient_page.py" line="569"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="643"/>
+        <location filename="../../ui/patient_page.py" line="646"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="645"/>
+        <location filename="../../ui/patient_page.py" line="648"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="650"/>
+        <location filename="../../ui/patient_page.py" line="653"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="651"/>
+        <location filename="../../ui/patient_page.py" line="654"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="651"/>
+        <location filename="../../ui/patient_page.py" line="654"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="655"/>
+        <location filename="../../ui/patient_page.py" line="658"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1663,23 +1663,28 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
     <message>
         <location filename="../../ui/study_images.py" line="159"/>
-        <location filename="../../ui/study_images.py" line="265"/>
-        <location filename="../../ui/study_images.py" line="345"/>
+        <location filename="../../ui/study_images.py" line="276"/>
+        <location filename="../../ui/study_images.py" line="356"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="231"/>
+        <location filename="../../ui/study_images.py" line="193"/>
+        <source>This result has no images.</source>
+        <translation>此结果没有图像。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="242"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="351"/>
+        <location filename="../../ui/study_images.py" line="362"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="372"/>
+        <location filename="../../ui/study_images.py" line="383"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
