@@ -299,34 +299,35 @@ class ReadingGrid(QWidget):
             self.sync_scroll.blockSignals(False)
         self._show_sync_texts()
 
-    def sync_text(self, index: int) -> str:
+    def sync_text(self, index: int, short: bool = False) -> str:
         """What a cell's corner says about its registration to the current study ("" for
-        the reference cell, or when fewer than two cells show a stack)."""
+        the reference cell, or when fewer than two cells show a stack); ``short`` for a
+        small cell."""
         if index == REFERENCE or self.slice_sync.extent(index) is None:
             return ""
         if self.slice_sync.extent(REFERENCE) is None:
             return ""
         offset = self.slice_sync.offset(index)
         if not self.slice_sync.enabled or offset is None:
-            return self.tr("Slices not synced")
+            return self.tr("Not synced") if short else self.tr("Slices not synced")
+        if short:
+            return self.tr("Synced %1 mm").replace("%1", f"{offset:+.1f}")
         basis = self.slice_sync.basis(index)
-        why = (
-            {
-                Basis.FRAME_OF_REFERENCE: self.tr("same frame of reference"),
-                Basis.EXTENT: self.tr("matched by scan range"),
-                Basis.BODY_PART: self.tr("matched by body part"),
-                Basis.USER: self.tr("aligned by you"),
-            }.get(basis, "")
-            if basis is not None
-            else ""
-        )
+        why = {
+            Basis.FRAME_OF_REFERENCE: self.tr("same frame of reference"),
+            Basis.EXTENT: self.tr("matched by scan range"),
+            Basis.BODY_PART: self.tr("matched by body part"),
+            Basis.USER: self.tr("aligned by you"),
+        }
         return (
-            self.tr("Synced, offset %1 mm (%2)").replace("%1", f"{offset:+.1f}").replace("%2", why)
+            self.tr("Synced, offset %1 mm (%2)")
+            .replace("%1", f"{offset:+.1f}")
+            .replace("%2", why[basis] if basis is not None else "")
         )
 
     def _show_sync_texts(self) -> None:
         for index, cell in enumerate(self.cells):
-            cell.set_sync_text(self.sync_text(index))
+            cell.set_sync_text(self.sync_text(index), self.sync_text(index, short=True))
 
     def nudge(self, index: int, delta: int) -> None:
         """Move one cell alone by ``delta`` slices (Shift+↑/↓, Shift+wheel): with scrolling

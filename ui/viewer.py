@@ -173,6 +173,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.navigated = False  # until she moves, the stack shows its top while it loads
         self._preset_count = 0  # her presets on keys 1–9 for the modality on screen
         self.sync_text = ""  # the grid's word on this cell's registration to the current study
+        self.sync_short = ""  # the same for a small cell
 
         self.graphics = pg.GraphicsView(background="k")
         self.view = WindowingViewBox()
@@ -210,6 +211,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         )
         # as wide as its longest label: "2 纵隔窗  50/350" must never read "2 纵隔…"
         self.preset_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.preset_box.setMinimumContentsLength(10)  # not a stub while the cell is empty
         self.preset_box.activated.connect(self._preset_chosen)
         self.plane_box = dark_popup(QComboBox())
         self.plane_box.setObjectName("planeBox")
@@ -322,7 +324,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         # light bar in a dark rim: visible over a bright couch or an inverted image too
         self.scale_bar.setStyleSheet("background: #f0f0f0; border: 1px solid #000000;")
         self.scale_bar.setFixedHeight(4)
-        self.scale_label = self._corner()
+        self.scale_label = self._corner(Qt.AlignmentFlag.AlignHCenter)
         # zoom changes move the scale bar and the zoom figure
         self.view.sigRangeChanged.connect(lambda *_args: self._update_text())
         # Two short rows (display, then marks) keep two cells side by side within 1366 px.
@@ -1125,10 +1127,11 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         """This cell alone one slice on."""
         self.nudged.emit(1)
 
-    def set_sync_text(self, text: str) -> None:
-        """The grid's word on this cell's registration ("Synced, offset +3.0 mm …")."""
-        if text != self.sync_text:
-            self.sync_text = text
+    def set_sync_text(self, text: str, short: str = "") -> None:
+        """The grid's word on this cell's registration ("Synced, offset +3.0 mm …"), and
+        its short form for a small cell ("Synced +3.0 mm")."""
+        if (text, short) != (self.sync_text, self.sync_short):
+            self.sync_text, self.sync_short = text, short
             self._update_text()
 
     def back_ten(self) -> None:

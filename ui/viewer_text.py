@@ -45,6 +45,7 @@ class CornerText:
     expected: int
     probe_text: str
     sync_text: str
+    sync_short: str
     _overlay_font = 0  # the corner texts' font size now set (px)
     quarter_turns: int
     flipped: bool
@@ -167,6 +168,12 @@ class CornerText:
         self._refresh_marks()
         self._update_text()
 
+    def _sync_line(self) -> str:
+        """The sync state in the words that fit the top-right corner (the long form names
+        why the cells are thought aligned; the short one keeps the offset)."""
+        fits = self.top_right.fontMetrics().horizontalAdvance(self.sync_text)
+        return self.sync_text if fits <= self.top_right.width() else self.sync_short
+
     def _update_text(self) -> None:
         current = self.current()
         if current is None:
@@ -185,11 +192,11 @@ class CornerText:
             window = self._window_text(image)
             if level is TextLevel.COMPACT:
                 self.top_left.setText("\n".join(filter(None, [date, image.institution])))
-                self.top_right.setText("\n".join(filter(None, [counter, self.sync_text])))
+                self.top_right.setText("\n".join(filter(None, [counter, self._sync_line()])))
                 self.bottom_left.setText("\n".join(filter(None, [self.probe_text, window])))
             elif level is TextLevel.MINIMAL:
                 self.top_left.setText(date)
-                self.top_right.setText(counter)
+                self.top_right.setText("\n".join(filter(None, [counter, self.sync_short])))
                 self.bottom_left.setText(window)
             else:
                 for label in (self.top_left, self.top_right, self.bottom_left):
@@ -241,7 +248,7 @@ class CornerText:
                     "%1", f"{image.slice_thickness:g}"
                 )
             )
-        lines.append(self.sync_text)
+        lines.append(self._sync_line())
         self.top_right.setText("\n".join(filter(None, lines)))
         (x0, x1), _ = self.view.viewRange()
         col_mm = image.pixel_spacing[1] if image.pixel_spacing else 1.0

@@ -20,7 +20,7 @@ class TextLevel(Enum):
 
     FULL = "full"  # patient, study, series, slice, position, zoom, window, calibration
     COMPACT = "compact"  # date and hospital, slice n/N, window; scale bar
-    MINIMAL = "minimal"  # slice n/N and window, one line each; no scale bar
+    MINIMAL = "minimal"  # slice n/N with the sync state, window; no scale bar
     NONE = "none"  # orientation letters and warnings only
 
 
@@ -40,7 +40,7 @@ def text_level(width: int, height: int) -> TextLevel:
 _LINES = {
     TextLevel.FULL: (6, 4),
     TextLevel.COMPACT: (2, 2),
-    TextLevel.MINIMAL: (1, 1),
+    TextLevel.MINIMAL: (2, 1),  # top right: n/N and whether the slices are synced
     TextLevel.NONE: (1, 1),  # the view-change warning ("mirrored") still shows
 }
 _FONT_PX = {TextLevel.FULL: 11, TextLevel.COMPACT: 10, TextLevel.MINIMAL: 10, TextLevel.NONE: 10}
