@@ -4,13 +4,13 @@ presets, corner text. It renders what the core decoded; it never parses DICOM it
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QIODevice, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QStandardItemModel, QTransform
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QTransform
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.mark_layer import MarkLayer
-from ui.presets_dialog import preset_display_name
 from ui.reading_theme import dark_popup
 from ui.viewer_keys import binding_for, key_label
 from ui.viewer_marks import MarkTools
+from ui.viewer_presets import WindowPresets
 from ui.viewer_text import CornerText
 from workstation.imaging.decode import DicomImage
 from workstation.imaging.display import (
@@ -36,7 +36,6 @@ from workstation.imaging.display import (
     apply_grey_lut,
     colour_frame,
     default_voi,
-    frame_auto_window,
     frame_full_range,
     grey_lut,
     grey_of,
@@ -56,8 +55,6 @@ from workstation.imaging.marks import MarkKind, MarkStore
 from workstation.imaging.presets import (
     DEFAULT_PRESETS,
     WindowPreset,
-    known_window_name,
-    presets_for,
 )
 from workstation.imaging.view_transform import ViewTransform
 from workstation.imaging.voi import Window
@@ -148,7 +145,7 @@ class WindowingViewBox(pg.ViewBox):
             (self.nudged if shift else self.scrolled).emit(-1 if delta > 0 else 1)
 
 
-class ImageViewer(MarkTools, CornerText, QWidget):
+class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
     """Shows one series (or multi-frame image) with window/level, presets and corner text."""
 
     window_changed = Signal(object)  # Window
@@ -593,120 +590,14 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self._show(fit=True)
         self._update_plane_box()
 
-    def set_presets(self, presets: Sequence[WindowPreset]) -> None:
-        """The window presets offered (the user's list); refreshes the menu on screen."""
-        self.presets = tuple(presets)
-        current = self.current()
-        if current is not None:
-            self._fill_presets(current.image)
-
-    def _fill_presets(self, image: DicomImage) -> None:
-        """Her presets first, so that keys 1–9 mean the same window in every study; then,
-        apart under a heading, the file's windows (key 0 for the first; known explanations
-        translated: LUNG → 肺窗), auto and full range."""
-        box = self.preset_box
-        box.clear()
-        keyed = presets_for(self.presets, image.modality)
-        for number, preset in enumerate(keyed, start=1):
-            key = f"{number} " if number <= 9 else "   "
-            label = f"{key}{preset_display_name(preset.name)}  {preset.center:g}/{preset.width:g}"
-            box.addItem(label, preset.window)
-        self._preset_count = min(len(keyed), 9)
-        windows = frame_windows(image, 0)
-        if windows:
-            if keyed:
-                box.insertSeparator(box.count())
-            self._add_heading(self.tr("The file's windows"))
-        for number, window in enumerate(windows):
-            known = known_window_name(window.explanation)
-            name = preset_display_name(known) if known else window.explanation or self.tr("File")
-            key = "0 " if number == 0 else "   "
-            box.addItem(f"{key}{name}  {window.center:g}/{window.width:g}", window)
-        box.insertSeparator(box.count())
-        box.addItem(self.tr("Auto (1–99 %)"), "auto")
-        box.addItem(self.tr("Full range"), "full")
-        # the open list shows every label whole (the closed box grows to the longest)
-        box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
-        self._show_applied_window()
-
-    def _add_heading(self, text: str) -> None:
-        """A line in the preset list that names a group and cannot be chosen."""
-        box = self.preset_box
-        box.addItem(text, "heading")
-        model = box.model()
-        if isinstance(model, QStandardItemModel):
-            item = model.item(box.count() - 1)
-            if item is not None:
-                item.setEnabled(False)
-                item.setSelectable(False)
-
-    def _show_applied_window(self, chosen: int | None = None) -> None:
-        """Make the box show the window on screen: the entry she picked (``chosen``), the
-        file's own entry while the file's presentation is on screen, an entry with the same
-        centre and width, else "W … L …" (after a drag)."""
-        box = self.preset_box
-        index = chosen if chosen is not None else -1
-        current = self.current()
-        applied = self.effective_window()
-        if index < 0 and self.chosen_window is None and current is not None:
-            windows = frame_windows(current.image, current.frame)
-            if windows:
-                index = box.findData(windows[0])
-            elif current.image.voi_lut is None:
-                index = box.findData("full")  # no VOI in the file: its full range
-        if index < 0 and applied is not None:
-            wanted = (applied.center, applied.width, applied.function)
-            for i in range(box.count()):
-                data = box.itemData(i)
-                if isinstance(data, Window) and (data.center, data.width, data.function) == wanted:
-                    index = i
-                    break
-        if index < 0:
-            if isinstance(self.voi(), Window) and applied is not None:
-                box.setPlaceholderText(
-                    self.tr("W %1  L %2")
-                    .replace("%1", f"{applied.width:.0f}")
-                    .replace("%2", f"{applied.center:.0f}")
-                )
-            else:
-                box.setPlaceholderText(self.tr("VOI LUT (file)"))
-        box.setCurrentIndex(index)
-
-    def choose_preset(self, number: int) -> None:
-        """Key 1–9: her preset of that number for this modality (nothing when she has
-        fewer)."""
-        if 1 <= number <= self._preset_count:
-            self.preset_box.setCurrentIndex(number - 1)
-            self._preset_chosen(number - 1)
-
-    def file_window(self) -> None:
-        """Key 0: what the file asks for (its first window or VOI LUT)."""
-        current = self.current()
-        if current is None:
-            return
-        self.chosen_window = None
+    def _apply_file_window(self) -> None:
+        """Draw with the file's presentation (her window was just dropped) and tell the
+        synchronized cells."""
         self._render()
         self._update_text()
-        self._show_applied_window()
         effective = self.effective_window()
         if effective is not None:
             self.window_changed.emit(effective)
-
-    def _preset_chosen(self, index: int) -> None:
-        choice = self.preset_box.itemData(index)
-        current = self.current()
-        if current is None or current.image.is_color:
-            return
-        image, frame = current.image, current.frame
-        if isinstance(choice, Window):
-            self.set_window(choice)
-        elif choice == "auto":
-            self.set_window(frame_auto_window(image, frame))
-        elif choice == "full":
-            self.set_window(frame_full_range(image, frame))
-        else:
-            return  # a heading
-        self._show_applied_window(index)
 
     # --- display ---------------------------------------------------------------------------
     def current(self) -> Slice | None:
@@ -1070,46 +961,6 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         if self._space_pressed:
             self._space_panned = True
 
-    # --- measuring tools as modes ------------------------------------------------------------
-    def set_tool(self, kind: MarkKind | None) -> None:
-        """Hold a measuring tool (left-drag draws it) or none (left-drag pans)."""
-        self.view_state.tool = kind if self.current() is not None or kind is None else None
-        self._view_state_changed("tool")  # the buttons follow even when nothing changed
-
-    def _view_state_changed(self, field: str) -> None:
-        if field == "index":
-            self._cancel_gesture()
-        if field != "tool":
-            return
-        tool = self.view_state.tool
-        for kind, button in self.tool_buttons.items():
-            button.setChecked(kind is tool)
-        self.view.tool_active = tool is not None
-        self._cancel_gesture()
-        cursor = Qt.CursorShape.CrossCursor if tool is not None else Qt.CursorShape.ArrowCursor
-        self.graphics.viewport().setCursor(cursor)
-
-    def length_tool(self) -> None:
-        """Hold the length tool."""
-        self.set_tool(MarkKind.LENGTH)
-
-    def angle_tool(self) -> None:
-        """Hold the angle tool."""
-        self.set_tool(MarkKind.ANGLE)
-
-    def ellipse_tool(self) -> None:
-        """Hold the ellipse region tool."""
-        self.set_tool(MarkKind.ELLIPSE)
-
-    def rectangle_tool(self) -> None:
-        """Hold the rectangle region tool."""
-        self.set_tool(MarkKind.RECTANGLE)
-
-    def escape(self) -> None:
-        """Esc: drop a mark half drawn, leave the tool, deselect the mark."""
-        self.set_tool(None)
-        self.deselect()
-
     # --- actions of the keyboard map -------------------------------------------------------
     def previous_slice(self) -> None:
         """One slice back."""
@@ -1153,10 +1004,6 @@ class ImageViewer(MarkTools, CornerText, QWidget):
     def toggle_invert(self) -> None:
         """Invert grey levels, or undo it."""
         self.invert_button.toggle()
-
-    def deselect(self) -> None:
-        """No mark selected."""
-        self.mark_layer.select(None)
 
     def toggle_annotations(self) -> None:
         """Hide the corner text, letters, scale bar and marks, or show them again."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QPointF
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtCore import QCoreApplication, QPointF, Qt
+from PySide6.QtWidgets import QInputDialog, QToolButton, QWidget
 
 from ui.mark_layer import MarkLayer
 from workstation.imaging.calibration import (
@@ -37,6 +37,8 @@ class MarkTools:
     marks: MarkStore
     mark_layer: MarkLayer
     view: pg.ViewBox
+    graphics: pg.GraphicsView
+    tool_buttons: dict[MarkKind, QToolButton]
     view_state: CellView
     slices: list[Slice]
     annotations_visible: bool
@@ -85,6 +87,50 @@ class MarkTools:
         width, height = self._transform().view_size
         span = min(x1 - x0, y1 - y0, max(width, height))
         return (x0 + x1) / 2, (y0 + y1) / 2, span
+
+    # --- the tool she holds (a mode) ----------------------------------------------------------
+    def set_tool(self, kind: MarkKind | None) -> None:
+        """Hold a measuring tool (left-drag draws it) or none (left-drag pans)."""
+        self.view_state.tool = kind if self.current() is not None or kind is None else None
+        self._view_state_changed("tool")  # the buttons follow even when nothing changed
+
+    def _view_state_changed(self, field: str) -> None:
+        if field == "index":
+            self._cancel_gesture()
+        if field != "tool":
+            return
+        tool = self.view_state.tool
+        for kind, button in self.tool_buttons.items():
+            button.setChecked(kind is tool)
+        self.view.tool_active = tool is not None
+        self._cancel_gesture()
+        cursor = Qt.CursorShape.CrossCursor if tool is not None else Qt.CursorShape.ArrowCursor
+        self.graphics.viewport().setCursor(cursor)
+
+    def length_tool(self) -> None:
+        """Hold the length tool."""
+        self.set_tool(MarkKind.LENGTH)
+
+    def angle_tool(self) -> None:
+        """Hold the angle tool."""
+        self.set_tool(MarkKind.ANGLE)
+
+    def ellipse_tool(self) -> None:
+        """Hold the ellipse region tool."""
+        self.set_tool(MarkKind.ELLIPSE)
+
+    def rectangle_tool(self) -> None:
+        """Hold the rectangle region tool."""
+        self.set_tool(MarkKind.RECTANGLE)
+
+    def escape(self) -> None:
+        """Esc: drop a mark half drawn, leave the tool, deselect the mark."""
+        self.set_tool(None)
+        self.deselect()
+
+    def deselect(self) -> None:
+        """No mark selected."""
+        self.mark_layer.select(None)
 
     # --- drawing with the tool she holds (press, drag, release) ------------------------------
     def _draft(self, kind: MarkKind, view_points: list[Point]) -> None:

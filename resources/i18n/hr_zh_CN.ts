@@ -283,326 +283,326 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="218"/>
+        <location filename="../../ui/viewer.py" line="216"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="223"/>
+        <location filename="../../ui/viewer.py" line="221"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="227"/>
+        <location filename="../../ui/viewer.py" line="225"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="296"/>
+        <location filename="../../ui/viewer.py" line="294"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="297"/>
+        <location filename="../../ui/viewer.py" line="295"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="307"/>
-        <location filename="../../ui/viewer.py" line="476"/>
+        <location filename="../../ui/viewer.py" line="305"/>
+        <location filename="../../ui/viewer.py" line="474"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="316"/>
+        <location filename="../../ui/viewer.py" line="314"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="473"/>
+        <location filename="../../ui/viewer.py" line="471"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="621"/>
+        <location filename="../../ui/viewer_presets.py" line="77"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="252"/>
+        <location filename="../../ui/viewer.py" line="250"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="210"/>
+        <location filename="../../ui/viewer.py" line="207"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="254"/>
+        <location filename="../../ui/viewer.py" line="252"/>
         <source>Length: drag on the image from one end to the other; Esc leaves the tool</source>
         <translation>长度：在图像上从一端拖到另一端；Esc 退出工具</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="257"/>
+        <location filename="../../ui/viewer.py" line="255"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="260"/>
+        <location filename="../../ui/viewer.py" line="258"/>
         <source>Angle: drag the first arm from its end to the vertex, then click the third point</source>
         <translation>角度：从第一条边的端点拖到顶点，再单击第三个点</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="264"/>
+        <location filename="../../ui/viewer.py" line="262"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="267"/>
+        <location filename="../../ui/viewer.py" line="265"/>
         <source>Ellipse region: drag its box; mean, SD, min, max, area in modality units (HU for CT)</source>
         <translation>椭圆区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="271"/>
+        <location filename="../../ui/viewer.py" line="269"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="273"/>
+        <location filename="../../ui/viewer.py" line="271"/>
         <source>Rectangle region: drag its box; mean, SD, min, max, area in modality units</source>
         <translation>矩形区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（设备单位）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="276"/>
-        <location filename="../../ui/viewer_marks.py" line="170"/>
+        <location filename="../../ui/viewer.py" line="274"/>
+        <location filename="../../ui/viewer_marks.py" line="216"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="280"/>
+        <location filename="../../ui/viewer.py" line="278"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="285"/>
+        <location filename="../../ui/viewer.py" line="283"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="289"/>
+        <location filename="../../ui/viewer.py" line="287"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="290"/>
+        <location filename="../../ui/viewer.py" line="288"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="291"/>
+        <location filename="../../ui/viewer.py" line="289"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="300"/>
+        <location filename="../../ui/viewer.py" line="298"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="317"/>
+        <location filename="../../ui/viewer.py" line="315"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="374"/>
+        <location filename="../../ui/viewer.py" line="372"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan, or the measuring tool held (L, G, E, B; Esc leaves it) · middle-drag or Space+left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移，或使用当前测量工具（L、G、E、B；Esc 退出）· 中键拖动或按住空格左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="563"/>
+        <location filename="../../ui/viewer.py" line="561"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="564"/>
+        <location filename="../../ui/viewer.py" line="562"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="565"/>
+        <location filename="../../ui/viewer.py" line="563"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="566"/>
+        <location filename="../../ui/viewer.py" line="564"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="568"/>
+        <location filename="../../ui/viewer.py" line="566"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="618"/>
+        <location filename="../../ui/viewer_presets.py" line="71"/>
         <source>The file&apos;s windows</source>
         <translation>文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="625"/>
+        <location filename="../../ui/viewer_presets.py" line="82"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="626"/>
+        <location filename="../../ui/viewer_presets.py" line="83"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="171"/>
+        <location filename="../../ui/viewer_marks.py" line="217"/>
         <source>Text:</source>
         <translation>文字：</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="247"/>
+        <location filename="../../ui/viewer_marks.py" line="293"/>
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="243"/>
+        <location filename="../../ui/viewer_marks.py" line="289"/>
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="272"/>
+        <location filename="../../ui/viewer_marks.py" line="318"/>
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="271"/>
+        <location filename="../../ui/viewer_marks.py" line="317"/>
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="225"/>
+        <location filename="../../ui/viewer.py" line="223"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="229"/>
+        <location filename="../../ui/viewer.py" line="227"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="278"/>
+        <location filename="../../ui/viewer.py" line="276"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="282"/>
+        <location filename="../../ui/viewer.py" line="280"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="287"/>
+        <location filename="../../ui/viewer.py" line="285"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="293"/>
+        <location filename="../../ui/viewer.py" line="291"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="303"/>
+        <location filename="../../ui/viewer.py" line="301"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="305"/>
+        <location filename="../../ui/viewer.py" line="303"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="310"/>
+        <location filename="../../ui/viewer.py" line="308"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="251"/>
+        <location filename="../../ui/viewer_marks.py" line="297"/>
         <source>%1 mm patient plane (estimated)</source>
         <translation>%1 mm 患者平面（估算）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="258"/>
+        <location filename="../../ui/viewer_marks.py" line="304"/>
         <source>%1 mm (US region %2)</source>
         <translation>%1 mm（超声区域 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="276"/>
+        <location filename="../../ui/viewer_marks.py" line="322"/>
         <source> (detector plane)</source>
         <translation>（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="278"/>
+        <location filename="../../ui/viewer_marks.py" line="324"/>
         <source> (US region)</source>
         <translation>（超声区域）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="301"/>
+        <location filename="../../ui/viewer_marks.py" line="347"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="302"/>
+        <location filename="../../ui/viewer_marks.py" line="348"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="303"/>
+        <location filename="../../ui/viewer_marks.py" line="349"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="671"/>
+        <location filename="../../ui/viewer_presets.py" line="128"/>
         <location filename="../../ui/viewer_text.py" line="152"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="206"/>
+        <location filename="../../ui/viewer_text.py" line="212"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="218"/>
+        <location filename="../../ui/viewer_text.py" line="224"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1028"/>
-        <location filename="../../ui/viewer_text.py" line="224"/>
+        <location filename="../../ui/viewer.py" line="920"/>
+        <location filename="../../ui/viewer_text.py" line="230"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="235"/>
+        <location filename="../../ui/viewer_text.py" line="241"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="241"/>
+        <location filename="../../ui/viewer_text.py" line="247"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="252"/>
+        <location filename="../../ui/viewer_text.py" line="258"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="666"/>
+        <location filename="../../ui/viewer_presets.py" line="123"/>
         <location filename="../../ui/viewer_text.py" line="154"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
@@ -618,27 +618,27 @@
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="229"/>
+        <location filename="../../ui/viewer_text.py" line="235"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="257"/>
+        <location filename="../../ui/viewer_text.py" line="263"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="260"/>
+        <location filename="../../ui/viewer_text.py" line="266"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="263"/>
+        <location filename="../../ui/viewer_text.py" line="269"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="266"/>
+        <location filename="../../ui/viewer_text.py" line="272"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
