@@ -645,3 +645,17 @@ def test_a_magnified_image_is_interpolated(qtbot: QtBot) -> None:
     viewer.view.setRange(xRange=(0, 32 * 20), yRange=(0, 32 * 20), padding=0)  # zoomed out
     assert viewer.magnification() < 1
     assert not viewer.graphics.renderHints() & smooth
+
+
+def test_a_key_image_caption_gives_the_window_and_marks_not_the_cursor(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    viewer._probe(viewer.view.mapViewToScene(QPointF(15.0, 15.0)))
+    assert "HU" in viewer.bottom_left.text()  # the cursor readout is on screen
+    viewer.add_length()
+    captions: list[str] = []
+    viewer.key_image_marked.connect(lambda _png, caption, _mm: captions.append(caption))
+    viewer.mark_key_image()
+    assert "W 400  L 40" in captions[0]
+    assert "mm" in captions[0]  # the length
+    assert "HU" not in captions[0]
+    assert "(" not in captions[0].split("mm")[0]  # no "(col, row)"

@@ -920,7 +920,7 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
                     self.tr("Image %1 / %2")
                     .replace("%1", str(self.index + 1))
                     .replace("%2", str(len(self.slices))),
-                    self.bottom_left.text(),
+                    self._window_text(image),  # the window, never the cursor readout
                     self.view_changes_text(),
                     *self.mark_texts(),
                 ],
