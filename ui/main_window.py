@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
         group = QActionGroup(self)
         self.window_button_actions: dict[str, QAction] = {}
         for choice, label in (
-            ("right", self.tr("Right or middle button")),
+            ("right", self.tr("Right button (middle button pans)")),
             ("middle", self.tr("Middle button only (right button free)")),
         ):
             action = drag.addAction(label)

@@ -316,6 +316,7 @@ class PatientPage(QWidget):
         self.viewed.add(result.id)
         self._give_room(images=result.category is not Category.LAB)
         if result.category is Category.LAB:
+            self.images.show_no_study()  # the last study's images must not stay beside it
             self.runner.start(
                 self.connection.platform.observations,
                 result,
@@ -325,6 +326,8 @@ class PatientPage(QWidget):
             )
         elif result.imaging_study_ids:
             self.images.show_study(result, self._priors(result), scope)
+        else:
+            self.images.show_no_study()
 
     def _badges_changed(self) -> None:
         """A window ended while she looked: the shown result's badge is read again."""

@@ -283,355 +283,362 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="178"/>
+        <location filename="../../ui/viewer.py" line="216"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="183"/>
+        <location filename="../../ui/viewer.py" line="221"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="187"/>
+        <location filename="../../ui/viewer.py" line="225"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="241"/>
+        <location filename="../../ui/viewer.py" line="294"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="242"/>
+        <location filename="../../ui/viewer.py" line="295"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="252"/>
-        <location filename="../../ui/viewer.py" line="414"/>
+        <location filename="../../ui/viewer.py" line="305"/>
+        <location filename="../../ui/viewer.py" line="474"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="261"/>
+        <location filename="../../ui/viewer.py" line="314"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="319"/>
-        <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
-        <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="411"/>
+        <location filename="../../ui/viewer.py" line="471"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="550"/>
+        <location filename="../../ui/viewer_presets.py" line="77"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="202"/>
+        <location filename="../../ui/viewer.py" line="250"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="169"/>
+        <location filename="../../ui/viewer.py" line="207"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="206"/>
+        <location filename="../../ui/viewer.py" line="252"/>
+        <source>Length: drag on the image from one end to the other; Esc leaves the tool</source>
+        <translation>长度：在图像上从一端拖到另一端；Esc 退出工具</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="255"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="211"/>
+        <location filename="../../ui/viewer.py" line="258"/>
+        <source>Angle: drag the first arm from its end to the vertex, then click the third point</source>
+        <translation>角度：从第一条边的端点拖到顶点，再单击第三个点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="262"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="216"/>
+        <location filename="../../ui/viewer.py" line="265"/>
+        <source>Ellipse region: drag its box; mean, SD, min, max, area in modality units (HU for CT)</source>
+        <translation>椭圆区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="269"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="221"/>
-        <location filename="../../ui/viewer_marks.py" line="116"/>
+        <location filename="../../ui/viewer.py" line="271"/>
+        <source>Rectangle region: drag its box; mean, SD, min, max, area in modality units</source>
+        <translation>矩形区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（设备单位）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="274"/>
+        <location filename="../../ui/viewer_marks.py" line="216"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="225"/>
+        <location filename="../../ui/viewer.py" line="278"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="230"/>
+        <location filename="../../ui/viewer.py" line="283"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="234"/>
+        <location filename="../../ui/viewer.py" line="287"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="235"/>
+        <location filename="../../ui/viewer.py" line="288"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="236"/>
+        <location filename="../../ui/viewer.py" line="289"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="245"/>
+        <location filename="../../ui/viewer.py" line="298"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="262"/>
+        <location filename="../../ui/viewer.py" line="315"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="500"/>
+        <location filename="../../ui/viewer.py" line="372"/>
+        <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan, or the measuring tool held (L, G, E, B; Esc leaves it) · middle-drag or Space+left-drag: pan</source>
+        <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移，或使用当前测量工具（L、G、E、B；Esc 退出）· 中键拖动或按住空格左键拖动：平移</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="561"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="501"/>
+        <location filename="../../ui/viewer.py" line="562"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="502"/>
+        <location filename="../../ui/viewer.py" line="563"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="503"/>
+        <location filename="../../ui/viewer.py" line="564"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="505"/>
+        <location filename="../../ui/viewer.py" line="566"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="555"/>
+        <location filename="../../ui/viewer_presets.py" line="71"/>
+        <source>The file&apos;s windows</source>
+        <translation>文件自带窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_presets.py" line="82"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="556"/>
+        <location filename="../../ui/viewer_presets.py" line="83"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="117"/>
+        <location filename="../../ui/viewer_marks.py" line="217"/>
         <source>Text:</source>
         <translation>文字：</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="193"/>
+        <location filename="../../ui/viewer_marks.py" line="293"/>
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="189"/>
+        <location filename="../../ui/viewer_marks.py" line="289"/>
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="218"/>
+        <location filename="../../ui/viewer_marks.py" line="318"/>
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="217"/>
+        <location filename="../../ui/viewer_marks.py" line="317"/>
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="185"/>
+        <location filename="../../ui/viewer.py" line="223"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="189"/>
+        <location filename="../../ui/viewer.py" line="227"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="204"/>
-        <source>Add a length measurement; drag its ends</source>
-        <translation>添加长度测量，拖动两端</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="208"/>
-        <source>Angle between two lines sharing a vertex; drag the three points</source>
-        <translation>两条共顶点直线间的角度；拖动三个点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="213"/>
-        <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT)</source>
-        <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="218"/>
-        <source>Rectangle region: mean, SD, min, max, area in modality units</source>
-        <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="223"/>
+        <location filename="../../ui/viewer.py" line="276"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="227"/>
+        <location filename="../../ui/viewer.py" line="280"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="232"/>
+        <location filename="../../ui/viewer.py" line="285"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="238"/>
+        <location filename="../../ui/viewer.py" line="291"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="248"/>
+        <location filename="../../ui/viewer.py" line="301"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="250"/>
+        <location filename="../../ui/viewer.py" line="303"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="255"/>
+        <location filename="../../ui/viewer.py" line="308"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="197"/>
+        <location filename="../../ui/viewer_marks.py" line="297"/>
         <source>%1 mm patient plane (estimated)</source>
         <translation>%1 mm 患者平面（估算）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="204"/>
+        <location filename="../../ui/viewer_marks.py" line="304"/>
         <source>%1 mm (US region %2)</source>
         <translation>%1 mm（超声区域 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="222"/>
+        <location filename="../../ui/viewer_marks.py" line="322"/>
         <source> (detector plane)</source>
         <translation>（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="224"/>
+        <location filename="../../ui/viewer_marks.py" line="324"/>
         <source> (US region)</source>
         <translation>（超声区域）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="247"/>
+        <location filename="../../ui/viewer_marks.py" line="347"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="248"/>
+        <location filename="../../ui/viewer_marks.py" line="348"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="249"/>
+        <location filename="../../ui/viewer_marks.py" line="349"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="138"/>
+        <location filename="../../ui/viewer_presets.py" line="128"/>
+        <location filename="../../ui/viewer_text.py" line="152"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="180"/>
+        <location filename="../../ui/viewer_text.py" line="212"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="192"/>
+        <location filename="../../ui/viewer_text.py" line="224"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="894"/>
-        <location filename="../../ui/viewer_text.py" line="198"/>
+        <location filename="../../ui/viewer.py" line="920"/>
+        <location filename="../../ui/viewer_text.py" line="230"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="209"/>
+        <location filename="../../ui/viewer_text.py" line="241"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="215"/>
+        <location filename="../../ui/viewer_text.py" line="247"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="225"/>
+        <location filename="../../ui/viewer_text.py" line="258"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="140"/>
+        <location filename="../../ui/viewer_presets.py" line="123"/>
+        <location filename="../../ui/viewer_text.py" line="154"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="123"/>
+        <location filename="../../ui/viewer_text.py" line="137"/>
         <source>mirrored left–right</source>
         <translation>已左右镜像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="126"/>
+        <location filename="../../ui/viewer_text.py" line="140"/>
         <source>rotated %1°</source>
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="203"/>
+        <location filename="../../ui/viewer_text.py" line="235"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="230"/>
+        <location filename="../../ui/viewer_text.py" line="263"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="233"/>
+        <location filename="../../ui/viewer_text.py" line="266"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="236"/>
+        <location filename="../../ui/viewer_text.py" line="269"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="239"/>
+        <location filename="../../ui/viewer_text.py" line="272"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -834,11 +841,6 @@
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
-        <source>Right or middle button</source>
-        <translation>右键或中键</translation>
-    </message>
-    <message>
         <location filename="../../ui/main_window.py" line="195"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
@@ -890,6 +892,11 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <location filename="../../ui/main_window.py" line="227"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="194"/>
+        <source>Right button (middle button pans)</source>
+        <translation>右键（中键平移）</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="320"/>
@@ -997,128 +1004,128 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="137"/>
+        <location filename="../../ui/patient_page.py" line="139"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="139"/>
+        <location filename="../../ui/patient_page.py" line="141"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="182"/>
+        <location filename="../../ui/patient_page.py" line="184"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="183"/>
+        <location filename="../../ui/patient_page.py" line="185"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="248"/>
+        <location filename="../../ui/patient_page.py" line="250"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="248"/>
+        <location filename="../../ui/patient_page.py" line="250"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="249"/>
+        <location filename="../../ui/patient_page.py" line="251"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="253"/>
+        <location filename="../../ui/patient_page.py" line="255"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="265"/>
-        <location filename="../../ui/patient_page.py" line="266"/>
+        <location filename="../../ui/patient_page.py" line="267"/>
+        <location filename="../../ui/patient_page.py" line="268"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="282"/>
+        <location filename="../../ui/patient_page.py" line="284"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="290"/>
+        <location filename="../../ui/patient_page.py" line="292"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="448"/>
+        <location filename="../../ui/patient_page.py" line="453"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="361"/>
+        <location filename="../../ui/patient_page.py" line="366"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="569"/>
+        <location filename="../../ui/patient_page.py" line="574"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="571"/>
+        <location filename="../../ui/patient_page.py" line="576"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="572"/>
+        <location filename="../../ui/patient_page.py" line="577"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="583"/>
+        <location filename="../../ui/patient_page.py" line="588"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="657"/>
+        <location filename="../../ui/patient_page.py" line="672"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="659"/>
+        <location filename="../../ui/patient_page.py" line="674"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="664"/>
+        <location filename="../../ui/patient_page.py" line="679"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="665"/>
+        <location filename="../../ui/patient_page.py" line="680"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="665"/>
+        <location filename="../../ui/patient_page.py" line="680"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="669"/>
+        <location filename="../../ui/patient_page.py" line="684"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1214,83 +1221,88 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>肝脏</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="65"/>
+        <location filename="../../ui/presets_dialog.py" line="59"/>
+        <source>Soft tissue</source>
+        <translation>软组织窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="66"/>
         <source>The preset has no name.</source>
         <translation>预设没有名称。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="66"/>
+        <location filename="../../ui/presets_dialog.py" line="67"/>
         <source>The name is longer than 40 characters.</source>
         <translation>名称超过 40 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="67"/>
+        <location filename="../../ui/presets_dialog.py" line="68"/>
         <source>Centre and width must be numbers.</source>
         <translation>窗位和窗宽必须是数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="68"/>
+        <location filename="../../ui/presets_dialog.py" line="69"/>
         <source>The width must be at least 1.</source>
         <translation>窗宽至少为 1。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="74"/>
+        <location filename="../../ui/presets_dialog.py" line="75"/>
         <source>Modality</source>
         <translation>模态</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="75"/>
+        <location filename="../../ui/presets_dialog.py" line="76"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="76"/>
+        <location filename="../../ui/presets_dialog.py" line="77"/>
         <source>Centre</source>
         <translation>窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="77"/>
+        <location filename="../../ui/presets_dialog.py" line="78"/>
         <source>Width</source>
         <translation>窗宽</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="113"/>
+        <location filename="../../ui/presets_dialog.py" line="114"/>
         <source>The preset has no modality (such as CT).</source>
         <translation>预设没有模态（如 CT）。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="225"/>
+        <location filename="../../ui/presets_dialog.py" line="226"/>
         <source>Another %1 preset already has this name.</source>
         <translation>已有同名的 %1 预设。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="238"/>
+        <location filename="../../ui/presets_dialog.py" line="239"/>
         <source>Window presets</source>
         <translation>窗宽窗位预设</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="249"/>
+        <location filename="../../ui/presets_dialog.py" line="250"/>
         <source>Centre and width are in the modality&apos;s units (HU for CT). Names may have up to %1 characters.</source>
         <translation>窗位和窗宽使用模态单位（CT 为 HU）。名称最多 %1 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="257"/>
+        <location filename="../../ui/presets_dialog.py" line="258"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="258"/>
+        <location filename="../../ui/presets_dialog.py" line="259"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="259"/>
+        <location filename="../../ui/presets_dialog.py" line="260"/>
         <source>Restore defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="313"/>
-        <location filename="../../ui/presets_dialog.py" line="341"/>
+        <location filename="../../ui/presets_dialog.py" line="314"/>
+        <location filename="../../ui/presets_dialog.py" line="342"/>
         <source>Row %1: %2</source>
         <translation>第 %1 行：%2</translation>
     </message>
@@ -1298,39 +1310,79 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>ReadingGrid</name>
     <message>
-        <location filename="../../ui/reading_grid.py" line="76"/>
+        <location filename="../../ui/reading_grid.py" line="84"/>
         <source>Cells side by side; drag a series into any cell; double-click a cell to show it alone</source>
         <translation>多窗格并排显示；可将序列拖入任一窗格；双击窗格单独显示</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="82"/>
+        <location filename="../../ui/reading_grid.py" line="90"/>
         <source>Sync slices</source>
         <translation>同步层面</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="85"/>
-        <source>Scroll all cells by slice position; the offset shown when you tick it is kept (align first, then tick)</source>
-        <translation>按层面位置同步翻动所有窗格；勾选时的位置差会保持（先对齐，再勾选）</translation>
+        <location filename="../../ui/reading_grid.py" line="93"/>
+        <source>Scroll all cells together. A prior from another hospital opens at the corresponding slice but untied: check it, align by eye if needed, then tick. Shift+↑/↓ or Shift+wheel moves one cell alone to correct the offset.</source>
+        <translation>所有格子一起翻层。外院的既往检查在对应层面打开，但不联动：请先核对，必要时目测对齐，再勾选。Shift+↑/↓ 或 Shift+滚轮单独移动一个格子以校正偏移。</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="88"/>
+        <location filename="../../ui/reading_grid.py" line="98"/>
         <source>Sync W/L</source>
         <translation>同步窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="89"/>
+        <location filename="../../ui/reading_grid.py" line="99"/>
         <source>Sync zoom</source>
         <translation>同步缩放</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="98"/>
+        <location filename="../../ui/reading_grid.py" line="109"/>
         <source>Layout</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="140"/>
+        <location filename="../../ui/reading_grid.py" line="151"/>
         <source>Drag a series here from the strip</source>
         <translation>从缩略图栏拖入一个序列</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="312"/>
+        <source>Not synced</source>
+        <translation>未同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="312"/>
+        <source>Slices not synced</source>
+        <translation>层面未同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="314"/>
+        <source>Synced %1 mm</source>
+        <translation>已同步 %1 mm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="317"/>
+        <source>same frame of reference</source>
+        <translation>同一参考坐标系</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="318"/>
+        <source>matched by scan range</source>
+        <translation>按扫描范围匹配</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="319"/>
+        <source>matched by body part</source>
+        <translation>按检查部位匹配</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="320"/>
+        <source>aligned by you</source>
+        <translation>由您对齐</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="323"/>
+        <source>Synced, offset %1 mm (%2)</source>
+        <translation>已同步，偏移 %1 mm（%2）</translation>
     </message>
 </context>
 <context>
@@ -1585,59 +1637,64 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="122"/>
+        <location filename="../../ui/study_images.py" line="109"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="127"/>
+        <location filename="../../ui/study_images.py" line="114"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="131"/>
+        <location filename="../../ui/study_images.py" line="118"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="134"/>
+        <location filename="../../ui/study_images.py" line="121"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="139"/>
+        <location filename="../../ui/study_images.py" line="126"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="143"/>
+        <location filename="../../ui/study_images.py" line="130"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="169"/>
+        <location filename="../../ui/study_images.py" line="156"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="172"/>
-        <location filename="../../ui/study_images.py" line="278"/>
-        <location filename="../../ui/study_images.py" line="358"/>
+        <location filename="../../ui/study_images.py" line="159"/>
+        <location filename="../../ui/study_images.py" line="276"/>
+        <location filename="../../ui/study_images.py" line="356"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="244"/>
+        <location filename="../../ui/study_images.py" line="193"/>
+        <source>This result has no images.</source>
+        <translation>此结果没有图像。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="242"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="364"/>
+        <location filename="../../ui/study_images.py" line="362"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="385"/>
+        <location filename="../../ui/study_images.py" line="383"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
@@ -1842,7 +1899,7 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TrendPlot</name>
     <message>
-        <location filename="../../ui/trend_plot.py" line="143"/>
+        <location filename="../../ui/trend_plot.py" line="154"/>
         <source>its reference range</source>
         <translation>参考范围</translation>
     </message>
@@ -1850,127 +1907,137 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>ViewerKeys</name>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="35"/>
+        <location filename="../../ui/viewer_keys.py" line="36"/>
         <source>previous slice</source>
         <translation>上一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="36"/>
+        <location filename="../../ui/viewer_keys.py" line="37"/>
         <source>next slice</source>
         <translation>下一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="37"/>
+        <location filename="../../ui/viewer_keys.py" line="38"/>
+        <source>this cell alone one slice back (corrects the sync offset)</source>
+        <translation>仅本格上一层（校正同步偏移）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="39"/>
+        <source>this cell alone one slice on</source>
+        <translation>仅本格下一层</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="40"/>
         <source>10 slices back</source>
         <translation>后退 10 层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="38"/>
+        <location filename="../../ui/viewer_keys.py" line="41"/>
         <source>10 slices on</source>
         <translation>前进 10 层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="39"/>
+        <location filename="../../ui/viewer_keys.py" line="42"/>
         <source>first slice</source>
         <translation>第一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="40"/>
+        <location filename="../../ui/viewer_keys.py" line="43"/>
         <source>last slice</source>
         <translation>最后一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="41"/>
+        <location filename="../../ui/viewer_keys.py" line="44"/>
         <source>the file&apos;s own window</source>
         <translation>文件自带的窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="42"/>
+        <location filename="../../ui/viewer_keys.py" line="45"/>
         <source>invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="43"/>
+        <location filename="../../ui/viewer_keys.py" line="46"/>
         <source>fit and reset the view</source>
         <translation>适应窗口并复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="44"/>
-        <source>length</source>
-        <translation>测距</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer_keys.py" line="45"/>
-        <source>angle</source>
-        <translation>角度</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer_keys.py" line="46"/>
-        <source>ellipse region</source>
-        <translation>椭圆区域</translation>
-    </message>
-    <message>
         <location filename="../../ui/viewer_keys.py" line="47"/>
-        <source>rectangle region</source>
-        <translation>矩形区域</translation>
+        <source>length tool: drag from end to end</source>
+        <translation>长度工具：从一端拖到另一端</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_keys.py" line="48"/>
+        <source>angle tool: drag the first arm, click the third point</source>
+        <translation>角度工具：拖出第一条边，再单击第三个点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="49"/>
+        <source>ellipse region tool: drag its box</source>
+        <translation>椭圆区域工具：拖出外框</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="50"/>
+        <source>rectangle region tool: drag its box</source>
+        <translation>矩形区域工具：拖出外框</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="54"/>
+        <source>leave the tool (left-drag pans again), deselect the mark</source>
+        <translation>退出工具（左键拖动恢复平移），取消选中标注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="61"/>
+        <source>play or pause cine (held: left-drag pans)</source>
+        <translation>播放或暂停电影（按住时左键拖动平移）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="51"/>
         <source>arrow with text</source>
         <translation>箭头标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="49"/>
+        <location filename="../../ui/viewer_keys.py" line="52"/>
         <source>delete the selected mark</source>
         <translation>删除所选标记</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="50"/>
+        <location filename="../../ui/viewer_keys.py" line="53"/>
         <source>undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="51"/>
-        <source>deselect the mark</source>
-        <translation>取消选择标记</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer_keys.py" line="52"/>
+        <location filename="../../ui/viewer_keys.py" line="55"/>
         <source>rotate clockwise</source>
         <translation>顺时针旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="53"/>
+        <location filename="../../ui/viewer_keys.py" line="56"/>
         <source>rotate counter-clockwise</source>
         <translation>逆时针旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="54"/>
+        <location filename="../../ui/viewer_keys.py" line="57"/>
         <source>flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="55"/>
+        <location filename="../../ui/viewer_keys.py" line="58"/>
         <source>flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="56"/>
+        <location filename="../../ui/viewer_keys.py" line="59"/>
         <source>hide or show the text over the image</source>
         <translation>隐藏/显示图像上的文字</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="57"/>
+        <location filename="../../ui/viewer_keys.py" line="60"/>
         <source>keep as key image</source>
         <translation>保存为关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="58"/>
-        <source>play or pause cine</source>
-        <translation>播放/暂停电影</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer_keys.py" line="77"/>
+        <location filename="../../ui/viewer_keys.py" line="83"/>
         <source>window presets</source>
         <translation>窗宽窗位预设</translation>
     </message>

@@ -95,6 +95,10 @@ class DicomImage:
     spacing_calibration_type: str = ""
     us_regions: tuple[cal.UltrasoundRegion, ...] = ()
     magnification: cal.Magnification | None = None
+    # Frame of Reference UID and Body Part Examined (upper case), "" when absent: two scans
+    # share coordinates only with the same frame of reference (alignment of a prior).
+    frame_of_reference_uid: str = ""
+    body_part: str = ""
 
     @property
     def calibration(self) -> cal.Calibration:
@@ -351,6 +355,8 @@ def _decode(ds: Dataset) -> DicomImage:
         spacing_calibration_type=cal.pixel_spacing_calibration_type(ds),
         us_regions=cal.ultrasound_regions(ds),
         magnification=cal.radiographic_magnification(ds),
+        frame_of_reference_uid=str(ds.get("FrameOfReferenceUID", "") or "").strip(),
+        body_part=str(ds.get("BodyPartExamined", "") or "").strip().upper(),
     )
     return _with_functional_groups(image, ds)
 

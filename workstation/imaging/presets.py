@@ -49,6 +49,32 @@ DEFAULT_PRESETS: tuple[WindowPreset, ...] = (
 )
 
 
+# What files write as a window's explanation (Window Center & Width Explanation), reduced to
+# letters, and the built-in name the interface translates ("肺窗" for any of LUNG, Lungs …).
+_KNOWN_WINDOWS: dict[str, str] = {
+    **dict.fromkeys(("LUNG", "LUNGS", "PULMONARY", "PULM"), "Lung"),
+    **dict.fromkeys(("MEDIASTINUM", "MEDIASTINAL", "MEDIAST", "MEDIASTIN", "MEDIA"), "Mediastinum"),
+    **dict.fromkeys(("BONE", "BONES", "OSSEOUS", "SKELETON"), "Bone"),
+    **dict.fromkeys(("BRAIN", "HEAD", "CEREBRUM"), "Brain"),
+    **dict.fromkeys(("ABDOMEN", "ABDOMINAL", "ABDO", "ABD"), "Abdomen"),
+    **dict.fromkeys(("SOFTTISSUE", "SOFTTISSUES", "SOFT", "TISSUE", "ST"), "Soft tissue"),
+    **dict.fromkeys(("LIVER", "HEPATIC"), "Liver"),
+    **dict.fromkeys(("SUBDURAL",), "Subdural"),
+    **dict.fromkeys(("STROKE",), "Stroke"),
+}
+
+
+def known_window_name(explanation: str) -> str | None:
+    """The built-in preset name a file's window explanation means ("LUNG", "Lung window",
+    "SOFT_TISSUE" → "Lung", "Soft tissue"), or None when it is not a known word."""
+    letters = "".join(c for c in explanation.upper() if c.isascii() and c.isalpha())
+    for suffix in ("WINDOW", "WIN", "WND", "W"):
+        if letters.endswith(suffix) and letters[: -len(suffix)] in _KNOWN_WINDOWS:
+            letters = letters[: -len(suffix)]
+            break
+    return _KNOWN_WINDOWS.get(letters)
+
+
 def normalize_modality(modality: str) -> str:
     """Modality codes compare upper-case without surrounding spaces ("ct " → "CT")."""
     return modality.strip().upper()
