@@ -1,10 +1,12 @@
-"""Find a patient: one search box (身份证 number, name, MRN or phone), results as she types."""
+"""Find a patient: one search box (身份证 number, name, MRN or phone), results as she types;
+Enter opens a single match, ↓ moves into the list."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -45,21 +47,23 @@ class SearchPage(QWidget):
         self.hint_label.setObjectName("queryHint")
         self.status_label = QLabel()
         self.status_label.setObjectName("searchStatus")
-        self.table = QTableWidget(0, 5)
+        self.table = QTableWidget(0, 7)
         self.table.setObjectName("patientTable")
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Name"),
                 self.tr("Gender"),
                 self.tr("Age"),
+                self.tr("Date of birth"),
                 self.tr("ID card"),
+                self.tr("Medical record no."),
                 self.tr("Hospitals with records"),
             ]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.recent_list = QListWidget()
         self.recent_list.setObjectName("recentPatients")
         self.recent_list.setMaximumWidth(260)
@@ -69,12 +73,16 @@ class SearchPage(QWidget):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._fire)
         self.query_edit.textChanged.connect(self._typed)
-        self.query_edit.returnPressed.connect(self._fire)
+        self.query_edit.returnPressed.connect(self._enter)
+        self.query_edit.installEventFilter(self)
         self.table.cellDoubleClicked.connect(self._open_row)
         self.table.itemActivated.connect(lambda item: self._open_row(item.row(), 0))
         self.recent_list.itemActivated.connect(self._open_recent)
         self.recent_list.itemClicked.connect(self._open_recent)
         self._patients: list[Patient] = []
+        self._asked = ""  # the text of the last search sent
+        self._shown_for: str | None = None  # the text whose answer the table shows
+        self._open_single = False  # Enter was pressed before the answer came
 
         left = QVBoxLayout()
         left.addWidget(QLabel(self.tr("Find a patient")))
@@ -91,7 +99,36 @@ class SearchPage(QWidget):
 
     def _typed(self, text: str) -> None:
         self._show_id_hint(text)
+        self._open_single = False
         self._timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """↓ in the search box moves into the result list, first patient selected."""
+        if (
+            watched is self.query_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.table.rowCount() > 0
+        ):
+            self.table.setFocus()
+            self.table.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _enter(self) -> None:
+        """Enter opens the one patient found for what is typed; with the answer still to
+        come, it opens it when it arrives (if it is a single patient)."""
+        text = self.query_edit.text().strip()
+        if text and text == self._shown_for and not self._timer.isActive():
+            if len(self._patients) == 1:
+                self.patient_chosen.emit(self._patients[0])
+            elif self._patients:
+                self.table.setFocus()
+                self.table.selectRow(0)
+            return
+        self._fire()
+        self._open_single = bool(text)
 
     def _show_id_hint(self, text: str) -> None:
         compact = text.replace(" ", "")
@@ -126,12 +163,14 @@ class SearchPage(QWidget):
             self.search_requested.emit("")
             return
         if text:
+            self._asked = text
             self.status_label.setText(self.tr("Searching…"))
             self.search_requested.emit(text)
 
     def show_results(self, patients: list[Patient], today: dt.date) -> None:
         """Fill the table with search results."""
         self._patients = patients
+        self._shown_for = self._asked if patients or self._asked else None
         self.table.setRowCount(len(patients))
         for row, patient in enumerate(patients):
             age = patient.age_on(today)
@@ -147,7 +186,9 @@ class SearchPage(QWidget):
                 patient.name,
                 self.gender_text(patient.gender),
                 "" if age is None else self.tr("%n year(s)", "", age),
+                patient.birth_date.isoformat() if patient.birth_date else "",
                 mask_id_card(patient.id_card) if patient.id_card else "",
+                "、".join(dict.fromkeys(m.value for m in patient.mrns)),
                 "、".join(hospital_names),
             ]
             for column, text in enumerate(cells):
@@ -156,6 +197,10 @@ class SearchPage(QWidget):
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         self.status_label.setText(self.tr("%n patient(s) found", "", len(patients)))
+        if self._open_single:
+            self._open_single = False
+            if len(patients) == 1:
+                self.patient_chosen.emit(patients[0])
 
     def show_error(self, message: str) -> None:
         """Show a failed search."""
@@ -192,4 +237,5 @@ class SearchPage(QWidget):
         self.table.setRowCount(0)
         self.recent_list.clear()
         self._patients = []
+        self._asked, self._shown_for, self._open_single = "", None, False
         self.status_label.clear()

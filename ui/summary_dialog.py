@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QStandardPaths, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -59,9 +59,11 @@ class SummaryDialog(QDialog):
         build_input: Callable[[list[Result], PageSize], SummaryInput],
         runner: TaskRunner,
         parent: QWidget | None = None,
+        file_name: str = "summary.pdf",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Print summary"))
+        self.file_name = file_name  # offered in the save dialog, in the Documents folder
         self.resize(640, 560)
         self.runner, self.build_input = runner, build_input
         self.pdf: bytes = b""
@@ -139,12 +141,27 @@ class SummaryDialog(QDialog):
         )
         then()
 
-    def _ask_and_save(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save PDF"), "summary.pdf", "PDF (*.pdf)"
+    def save_dialog(self) -> QFileDialog:
+        """The save dialog: Qt's own (so it speaks the interface language through Qt's
+        translations), opening in her Documents folder with the summary's name filled in."""
+        dialog = QFileDialog(self, self.tr("Save PDF"))
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setNameFilter(self.tr("PDF documents (*.pdf)"))
+        dialog.setDefaultSuffix("pdf")
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
         )
-        if name:
-            self.save_to(Path(name))
+        if documents:
+            dialog.setDirectory(documents)
+        dialog.selectFile(self.file_name)
+        return dialog
+
+    def _ask_and_save(self) -> None:
+        dialog = self.save_dialog()
+        if dialog.exec() == QFileDialog.DialogCode.Accepted and dialog.selectedFiles():
+            self.save_to(Path(dialog.selectedFiles()[0]))
 
     def save_to(self, path: Path) -> None:
         """Write the built PDF (on a worker)."""
