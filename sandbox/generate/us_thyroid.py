@@ -158,9 +158,9 @@ def _neck(xc: F32, yc: F32, pulse: float, texture: F32) -> tuple[F32, F32]:
     shadow = np.where(behind > 0, air, np.float32(1.0)).astype(np.float32)
     in_air = ((behind > 0) & (edge > 0)).astype(np.float32)
     _paint(refl, in_air, 0.3)  # what the reverberations show is the wall's echo, not tissue
-    gain = gain * (np.float32(1.0) - edge * (np.float32(1.0) - shadow))
+    gain = (gain * (np.float32(1.0) - edge * (np.float32(1.0) - shadow))).astype(np.float32)
     bone = np.clip((1.5 - np.abs(xc)) / 0.25, 0.0, 1.0) * (yc > spine_y + 0.06)
-    gain = gain * (np.float32(1.0) - np.float32(0.85) * bone.astype(np.float32))
+    gain = (gain * (np.float32(1.0) - np.float32(0.85) * bone)).astype(np.float32)
     # posterior enhancement: columns below a lumen are brighter
     column_fluid = np.cumsum(lumen_any, axis=0) * np.float32(0.012)
     gain *= np.float32(1.0) + np.clip(column_fluid, 0.0, 0.45) * (lumen_any < 0.5)
