@@ -96,5 +96,9 @@ class BarChart(pg.PlotWidget):  # type: ignore[misc]
         # the labels' room: the longest label in the axis font (never cut to 8 characters)
         widest = max(QFontMetrics(self.tick_font).horizontalAdvance(n) for n in self.labels)
         left.setWidth(max(60, min(320, widest + 16)))
-        self.setXRange(0, self.limit * 1.12, padding=0)  # room for the value text
+        # room for the value text after the longest bar
+        widest_text = max(QFontMetrics(self.tick_font).horizontalAdvance(t) for t in texts)
+        plot_width = max(self.getViewBox().width(), 200.0)
+        room = min(widest_text / plot_width * 1.2, 0.6)
+        self.setXRange(0, self.limit * (1.0 + room), padding=0)
         self.setYRange(-0.6, count - 0.4, padding=0)

@@ -403,6 +403,7 @@ class MainWindow(QMainWindow):
         )
         self.toolbar.show()
         self.search.hospitals = signed.hospitals
+        self.search.home_hospital = user.organization.removeprefix("Organization/")
         self.patient_page.analytes = signed.analytes
         self.patient_page.summary_header = (
             org.name if org else self.deps.settings.hospital_name,

@@ -189,9 +189,10 @@ class PatientPage(QWidget):
         top.addWidget(self.header, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.print_button)
-        right_top = QSplitter(Qt.Orientation.Horizontal)
-        # The other hospital's report is read beside the images: it gets about half the
-        # column; the decision panel scrolls when its repeat form opens in a low window.
+        # Three columns: the timeline (folds away on a laptop while she reads images), the
+        # images over the lab values, and the other hospital's report over the decision
+        # panel at full height beside them (the panel scrolls when its repeat form opens in
+        # a low window; the report keeps the room it needs).
         side = QSplitter(Qt.Orientation.Vertical)
         self.side_splitter = side
         self.decision_scroll = QScrollArea()
@@ -202,19 +203,13 @@ class PatientPage(QWidget):
         self.decision_scroll.setWidget(self.decision)
         side.addWidget(self.report)
         side.addWidget(self.decision_scroll)
-        side.setStretchFactor(0, 1)
-        side.setStretchFactor(1, 1)
-        side.setSizes([300, 360])
+        side.setStretchFactor(0, 2)
+        side.setStretchFactor(1, 3)
+        side.setSizes([260, 420])
         side.setChildrenCollapsible(False)
-        right_top.addWidget(self.images)
-        right_top.addWidget(side)
-        self.right_top_splitter = right_top
-        right_top.setStretchFactor(0, 3)
-        right_top.setStretchFactor(1, 1)
-        right_top.setSizes([520, 330])
         right = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter = right
-        right.addWidget(right_top)
+        right.addWidget(self.images)
         right.addWidget(self.lab_tabs)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
@@ -223,10 +218,13 @@ class PatientPage(QWidget):
         self.main_splitter = main
         main.addWidget(self.timeline)
         main.addWidget(right)
+        main.addWidget(side)
         main.setCollapsible(1, False)
+        main.setCollapsible(2, False)
         main.setStretchFactor(0, 2)
         main.setStretchFactor(1, 3)
-        main.setSizes([620, 760])
+        main.setStretchFactor(2, 1)
+        main.setSizes([520, 560, 320])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.banner)
@@ -648,39 +646,52 @@ class PatientPage(QWidget):
 
     def _give_room(self, images: bool) -> None:
         """Images get the height (the lab values fold to the splitter's handle) and the
-        width beside the report column (``page_widths``: in a narrow window the timeline
-        folds away, its button brings it back); lab values get about half the height."""
+        width left by the report column (``page_widths``: in a narrow window the timeline
+        folds away, its button brings it back); lab values get about half the height, and
+        a lab report (no text) leaves its column to the decision panel."""
         sizes = self.right_splitter.sizes()
         total = sum(sizes)
-        if total <= 0:
+        if total > 0:
+            top = total if images else int(total * 0.45)
+            self.right_splitter.setSizes([top, total - top])
+        side_total = sum(self.side_splitter.sizes())
+        if side_total > 0:
+            # the report as tall as its text (between 100 px and 55 % of the column)
+            document = self.report.document()
+            document.setTextWidth(max(self.report.viewport().width(), 200))
+            needed = int(document.size().height()) + 2 * self.report.frameWidth() + 8
+            report = min(max(needed, 100), int(side_total * 0.55))
+            self.side_splitter.setSizes([report, side_total - report])
+        width = sum(self.main_splitter.sizes())
+        if width <= 0:
             return
-        top = total if images else int(total * 0.55)
-        self.right_splitter.setSizes([top, total - top])
-        widths = page_widths(self.main_splitter.width(), images)
+        widths = page_widths(width, images)
+        timeline = self.main_splitter.sizes()[0]
         if images:
-            self._narrow_timeline(widths.timeline)
-        right = self.main_splitter.sizes()[1] if self.timeline_button.isChecked() else 0
-        right = right or max(self.main_splitter.width() - widths.timeline, 0)
-        self.right_top_splitter.setSizes([max(right - widths.side, 0), widths.side])
+            timeline = min(timeline, widths.timeline)
+        if timeline <= 0:
+            self.timeline_button.setChecked(False)
+        self.main_splitter.setSizes([timeline, max(width - timeline - widths.side, 0), widths.side])
 
     def _narrow_timeline(self, width: int) -> None:
         """The timeline gives way to the images (down to ``width`` pixels; 0 folds it)."""
+        sizes = self.main_splitter.sizes()
         if width <= 0:
             self.timeline_button.setChecked(False)
-            return
-        sizes = self.main_splitter.sizes()
-        if len(sizes) == 2 and sizes[0] > width:
-            self.main_splitter.setSizes([width, sizes[0] + sizes[1] - width])
+        elif len(sizes) == 3 and sizes[0] > width:
+            self.main_splitter.setSizes([width, sizes[1] + sizes[0] - width, sizes[2]])
 
     def _show_timeline(self, shown: bool) -> None:
         """The timeline button: fold the list of results away or bring it back."""
-        total = sum(self.main_splitter.sizes())
-        if shown:
-            width = page_widths(max(total, 1), images=False).timeline
-            width = min(width, 440) if self.decision.result is not None else width
-            self.main_splitter.setSizes([width, max(total - width, 0)])
-        else:
-            self.main_splitter.setSizes([0, total])
+        sizes = self.main_splitter.sizes()
+        if len(sizes) != 3:
+            return
+        if shown and sizes[0] == 0:
+            total = sum(sizes)
+            width = min(page_widths(max(total, 1), images=False).timeline, 440)
+            self.main_splitter.setSizes([width, max(sizes[1] - width, 200), sizes[2]])
+        elif not shown and sizes[0] > 0:
+            self.main_splitter.setSizes([0, sizes[1] + sizes[0], sizes[2]])
 
     def _enlarge_images(self, enlarged: bool) -> None:
         """Hide (or bring back) the timeline and the lab values."""
@@ -699,7 +710,7 @@ class PatientPage(QWidget):
         facts = [where, china_time(result.effective).strftime("%Y-%m-%d %H:%M")]
         facts.append(result.mark.mark if result.mark else self.tr("no HR mark"))
         assessment = self.timeline.assessments.get(result.id)
-        if assessment is not None:
+        if assessment is not None and self.timeline.badge_text(assessment.eligibility) not in facts:
             facts.append(self.timeline.badge_text(assessment.eligibility))
         findings_title = self.tr("Findings")
         conclusion_title = self.tr("Conclusion")
@@ -719,7 +730,8 @@ class PatientPage(QWidget):
                 )
                 body += f"<h4 style='margin-bottom:0'>{html.escape(title)}</h4>{paragraphs}"
         if not result.findings and not result.conclusion:
-            body += f"<p style='color:#555'>{html.escape(self.tr('The report has no text.'))}</p>"
+            empty = self.tr("The report has no text.")
+            body += f"<p style='color:#555'>{html.escape(empty)}</p>"
         return body
 
     def close_patient(self) -> None:

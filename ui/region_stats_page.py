@@ -263,7 +263,8 @@ class RegionStatisticsPage(QWidget):
     def default_csv_name(self) -> str:
         """区域互认统计_2026-09-01_2026-12-01.csv."""
         start, end = self.period()
-        return f"{self.tr('Region recognition statistics')}_{start}_{end}.csv"
+        title = self.tr("Region recognition statistics")
+        return f"{title}_{start}_{end}.csv"
 
     def export_csv(self) -> None:
         """Ask where (Qt's own dialog, Documents folder) and save the shown figures."""

@@ -26,6 +26,7 @@ from workstation.model import Gender, Hospital, Patient
 from workstation.redact import mask_id_card
 
 DEBOUNCE_MS = 300
+MRN_COLUMN = 5
 
 
 class SearchPage(QWidget):
@@ -37,6 +38,7 @@ class SearchPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.hospitals: dict[str, Hospital] = {}
+        self.home_hospital = ""  # her hospital's id: its 病历号 is the one listed first
         self.query_edit = QLineEdit()
         self.query_edit.setObjectName("patientQuery")
         self.query_edit.setPlaceholderText(
@@ -188,12 +190,18 @@ class SearchPage(QWidget):
                 "" if age is None else self.tr("%n year(s)", "", age),
                 patient.birth_date.isoformat() if patient.birth_date else "",
                 mask_id_card(patient.id_card) if patient.id_card else "",
-                "、".join(dict.fromkeys(m.value for m in patient.mrns)),
+                self.mrn_text(patient),
                 "、".join(hospital_names),
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row)
+                if column == MRN_COLUMN and len(patient.mrns) > 1:
+                    item.setToolTip(
+                        "\n".join(
+                            f"{self._hospital_name(m.hospital_id)}：{m.value}" for m in patient.mrns
+                        )
+                    )
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         self.status_label.setText(self.tr("%n patient(s) found", "", len(patients)))
@@ -201,6 +209,20 @@ class SearchPage(QWidget):
             self._open_single = False
             if len(patients) == 1:
                 self.patient_chosen.emit(patients[0])
+
+    def _hospital_name(self, hospital_id: str) -> str:
+        hospital = self.hospitals.get(hospital_id)
+        return hospital.name if hospital else hospital_id
+
+    def mrn_text(self, patient: Patient) -> str:
+        """The 病历号 to list: her own hospital's if it has one, else the first hospital's;
+        "(+n)" says how many other hospitals have one (all are in the tooltip)."""
+        if not patient.mrns:
+            return ""
+        own = [m for m in patient.mrns if m.hospital_id == self.home_hospital]
+        first = (own or list(patient.mrns))[0]
+        others = len(patient.mrns) - 1
+        return first.value + (f" (+{others})" if others else "")
 
     def show_error(self, message: str) -> None:
         """Show a failed search."""

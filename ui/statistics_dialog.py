@@ -158,7 +158,8 @@ class StatisticsDialog(QDialog):
         if documents:
             dialog.setDirectory(documents)
         start, end = self._range()
-        dialog.selectFile(f"{self.tr('My recognition decisions')}_{start}_{end}.csv")
+        title = self.tr("My recognition decisions")
+        dialog.selectFile(f"{title}_{start}_{end}.csv")
         if dialog.exec() == QFileDialog.DialogCode.Accepted and dialog.selectedFiles():
             self.write_csv(Path(dialog.selectedFiles()[0]))
 

@@ -27,7 +27,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="43"/>
+        <location filename="../../ui/app.py" line="44"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
@@ -48,221 +48,264 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../ui/decision_panel.py" line="61"/>
+        <location filename="../../ui/decision_panel.py" line="62"/>
         <source>Accept (A)</source>
         <translation>互认（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="63"/>
+        <location filename="../../ui/decision_panel.py" line="64"/>
         <source>Recognize this result: no repeat (A)</source>
         <translation>互认此结果，不再重复检查（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="68"/>
+        <location filename="../../ui/decision_panel.py" line="69"/>
         <source>Order repeat (R)</source>
         <translation>重新检查（R）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="71"/>
+        <location filename="../../ui/decision_panel.py" line="72"/>
         <source>Do not recognize: the examination is repeated (R), then choose a reason (1–9)</source>
         <translation>不予互认，需重新检查（R），再选择原因（1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="77"/>
+        <location filename="../../ui/decision_panel.py" line="78"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="78"/>
+        <location filename="../../ui/decision_panel.py" line="79"/>
         <source>Withdraw the decision in force (history is kept)</source>
         <translation>撤销当前结论（保留历史记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="79"/>
+        <location filename="../../ui/decision_panel.py" line="80"/>
         <source>Accept all eligible of this visit</source>
         <translation>互认本次就诊全部符合条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="90"/>
+        <location filename="../../ui/decision_panel.py" line="91"/>
         <source>Note (required for some reasons)</source>
         <translation>备注（部分原因必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="92"/>
+        <location filename="../../ui/decision_panel.py" line="93"/>
         <source>Purpose and necessity explained to the patient / family</source>
         <translation>已向患者/家属说明复查的目的和必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="95"/>
+        <location filename="../../ui/decision_panel.py" line="96"/>
         <source>Save repeat order</source>
         <translation>保存复查决定</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="101"/>
+        <location filename="../../ui/decision_panel.py" line="102"/>
         <source>Reason for the repeat</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="112"/>
+        <location filename="../../ui/decision_panel.py" line="122"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="113"/>
+        <location filename="../../ui/decision_panel.py" line="124"/>
         <source>Copy the sentence for the medical record</source>
         <translation>复制病历记录语句</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="131"/>
+        <location filename="../../ui/decision_panel.py" line="149"/>
         <source>For the medical record</source>
         <translation>病历记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="133"/>
+        <location filename="../../ui/decision_panel.py" line="151"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="211"/>
+        <location filename="../../ui/decision_panel.py" line="236"/>
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="222"/>
+        <location filename="../../ui/decision_panel.py" line="247"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n小时</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="223"/>
+        <location filename="../../ui/decision_panel.py" line="248"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="229"/>
+        <location filename="../../ui/decision_panel.py" line="254"/>
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="230"/>
+        <location filename="../../ui/decision_panel.py" line="255"/>
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="233"/>
+        <location filename="../../ui/decision_panel.py" line="258"/>
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="236"/>
+        <location filename="../../ui/decision_panel.py" line="261"/>
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="238"/>
+        <location filename="../../ui/decision_panel.py" line="275"/>
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="239"/>
+        <location filename="../../ui/decision_panel.py" line="276"/>
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="240"/>
+        <location filename="../../ui/decision_panel.py" line="277"/>
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="241"/>
+        <location filename="../../ui/decision_panel.py" line="278"/>
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="242"/>
+        <location filename="../../ui/decision_panel.py" line="279"/>
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="243"/>
+        <location filename="../../ui/decision_panel.py" line="280"/>
         <source>issuing hospital below the item&apos;s minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="247"/>
+        <location filename="../../ui/decision_panel.py" line="390"/>
+        <source>already decided</source>
+        <translation>已有结论</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="392"/>
+        <source>no rule check (no catalog)</source>
+        <translation>未做规则核对（无互认目录）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="397"/>
+        <source>%1: %2</source>
+        <translation>%1 %2 项</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/decision_panel.py" line="399"/>
+        <source>Accepting %n result(s) of this visit.</source>
+        <translation>
+            <numerusform>正在互认本次就诊的 %n 项结果。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="401"/>
+        <source>No result of this visit qualifies.</source>
+        <translation>本次就诊没有符合互认条件的结果。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="403"/>
+        <source>No result of this visit qualifies</source>
+        <translation>本次就诊没有符合互认条件的结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="405"/>
+        <source> — left out: %1</source>
+        <translation>——未纳入：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="265"/>
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="248"/>
+        <location filename="../../ui/decision_panel.py" line="266"/>
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="275"/>
+        <location filename="../../ui/decision_panel.py" line="298"/>
+        <source>Note: %1</source>
+        <translation>备注：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="307"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="275"/>
+        <location filename="../../ui/decision_panel.py" line="307"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="278"/>
+        <location filename="../../ui/decision_panel.py" line="310"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="287"/>
+        <location filename="../../ui/decision_panel.py" line="319"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="288"/>
+        <location filename="../../ui/decision_panel.py" line="320"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="289"/>
+        <location filename="../../ui/decision_panel.py" line="321"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="294"/>
+        <location filename="../../ui/decision_panel.py" line="326"/>
         <source>viewed</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="303"/>
+        <location filename="../../ui/decision_panel.py" line="335"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="305"/>
+        <location filename="../../ui/decision_panel.py" line="337"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="306"/>
+        <location filename="../../ui/decision_panel.py" line="338"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="323"/>
+        <location filename="../../ui/decision_panel.py" line="356"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="328"/>
+        <location filename="../../ui/decision_panel.py" line="359"/>
+        <location filename="../../ui/decision_panel.py" line="376"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="334"/>
+        <location filename="../../ui/decision_panel.py" line="362"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -283,154 +326,154 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="179"/>
+        <location filename="../../ui/viewer.py" line="178"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="184"/>
+        <location filename="../../ui/viewer.py" line="183"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="188"/>
+        <location filename="../../ui/viewer.py" line="187"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="244"/>
+        <location filename="../../ui/viewer.py" line="241"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="245"/>
+        <location filename="../../ui/viewer.py" line="242"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="255"/>
-        <location filename="../../ui/viewer.py" line="371"/>
+        <location filename="../../ui/viewer.py" line="252"/>
+        <location filename="../../ui/viewer.py" line="414"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="264"/>
+        <location filename="../../ui/viewer.py" line="261"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="322"/>
+        <location filename="../../ui/viewer.py" line="319"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="368"/>
+        <location filename="../../ui/viewer.py" line="411"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="507"/>
+        <location filename="../../ui/viewer.py" line="550"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="205"/>
+        <location filename="../../ui/viewer.py" line="202"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="170"/>
+        <location filename="../../ui/viewer.py" line="169"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="209"/>
+        <location filename="../../ui/viewer.py" line="206"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="214"/>
+        <location filename="../../ui/viewer.py" line="211"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="219"/>
+        <location filename="../../ui/viewer.py" line="216"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="224"/>
+        <location filename="../../ui/viewer.py" line="221"/>
         <location filename="../../ui/viewer_marks.py" line="116"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="228"/>
+        <location filename="../../ui/viewer.py" line="225"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="233"/>
+        <location filename="../../ui/viewer.py" line="230"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="237"/>
+        <location filename="../../ui/viewer.py" line="234"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="238"/>
+        <location filename="../../ui/viewer.py" line="235"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="239"/>
+        <location filename="../../ui/viewer.py" line="236"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="248"/>
+        <location filename="../../ui/viewer.py" line="245"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="265"/>
+        <location filename="../../ui/viewer.py" line="262"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="457"/>
+        <location filename="../../ui/viewer.py" line="500"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="458"/>
+        <location filename="../../ui/viewer.py" line="501"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="459"/>
+        <location filename="../../ui/viewer.py" line="502"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="460"/>
+        <location filename="../../ui/viewer.py" line="503"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="462"/>
+        <location filename="../../ui/viewer.py" line="505"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="512"/>
+        <location filename="../../ui/viewer.py" line="555"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="513"/>
+        <location filename="../../ui/viewer.py" line="556"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
@@ -460,67 +503,67 @@
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="186"/>
+        <location filename="../../ui/viewer.py" line="185"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="190"/>
+        <location filename="../../ui/viewer.py" line="189"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="207"/>
+        <location filename="../../ui/viewer.py" line="204"/>
         <source>Add a length measurement; drag its ends</source>
         <translation>添加长度测量，拖动两端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="211"/>
+        <location filename="../../ui/viewer.py" line="208"/>
         <source>Angle between two lines sharing a vertex; drag the three points</source>
         <translation>两条共顶点直线间的角度；拖动三个点</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="216"/>
+        <location filename="../../ui/viewer.py" line="213"/>
         <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT)</source>
         <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="221"/>
+        <location filename="../../ui/viewer.py" line="218"/>
         <source>Rectangle region: mean, SD, min, max, area in modality units</source>
         <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="226"/>
+        <location filename="../../ui/viewer.py" line="223"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="230"/>
+        <location filename="../../ui/viewer.py" line="227"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="235"/>
+        <location filename="../../ui/viewer.py" line="232"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="241"/>
+        <location filename="../../ui/viewer.py" line="238"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="251"/>
+        <location filename="../../ui/viewer.py" line="248"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="253"/>
+        <location filename="../../ui/viewer.py" line="250"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="258"/>
+        <location filename="../../ui/viewer.py" line="255"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
@@ -575,7 +618,7 @@
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="847"/>
+        <location filename="../../ui/viewer.py" line="894"/>
         <location filename="../../ui/viewer_text.py" line="198"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
@@ -591,6 +634,7 @@
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
+        <location filename="../../ui/study_images.py" line="450"/>
         <location filename="../../ui/viewer_text.py" line="225"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
@@ -783,150 +827,155 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="134"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="160"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="165"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="165"/>
+        <location filename="../../ui/main_window.py" line="181"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
-        <location filename="../../ui/main_window.py" line="352"/>
+        <location filename="../../ui/main_window.py" line="184"/>
+        <source>Region statistics</source>
+        <translation>区域统计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="434"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="185"/>
+        <location filename="../../ui/main_window.py" line="259"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="186"/>
+        <location filename="../../ui/main_window.py" line="260"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="262"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="268"/>
         <source>Right or middle button</source>
         <translation>右键或中键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="195"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="203"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
-        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="316"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="345"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="360"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="394"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="414"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="389"/>
+        <location filename="../../ui/main_window.py" line="471"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="488"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="502"/>
+        <location filename="../../ui/main_window.py" line="585"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="504"/>
+        <location filename="../../ui/main_window.py" line="587"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="509"/>
+        <location filename="../../ui/main_window.py" line="592"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -997,130 +1046,135 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="127"/>
+        <location filename="../../ui/patient_page.py" line="130"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="129"/>
+        <location filename="../../ui/patient_page.py" line="132"/>
+        <source>Timeline</source>
+        <translation>时间轴</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="136"/>
+        <source>Show or hide the list of results</source>
+        <translation>显示或隐藏结果列表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="138"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="171"/>
+        <location filename="../../ui/patient_page.py" line="181"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="172"/>
+        <location filename="../../ui/patient_page.py" line="182"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="237"/>
+        <location filename="../../ui/patient_page.py" line="262"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="237"/>
+        <location filename="../../ui/patient_page.py" line="262"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="238"/>
+        <location filename="../../ui/patient_page.py" line="263"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="242"/>
+        <location filename="../../ui/patient_page.py" line="267"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="254"/>
-        <location filename="../../ui/patient_page.py" line="255"/>
+        <location filename="../../ui/patient_page.py" line="279"/>
+        <location filename="../../ui/patient_page.py" line="280"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="271"/>
+        <location filename="../../ui/patient_page.py" line="296"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="279"/>
+        <location filename="../../ui/patient_page.py" line="304"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="428"/>
+        <location filename="../../ui/patient_page.py" line="453"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="341"/>
+        <location filename="../../ui/patient_page.py" line="700"/>
+        <source>no HR mark</source>
+        <translation>无 HR 标识</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="704"/>
+        <source>Findings</source>
+        <translation>检查所见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="705"/>
+        <source>Conclusion</source>
+        <translation>诊断意见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="722"/>
+        <source>The report has no text.</source>
+        <translation>报告无文字内容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="366"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="512"/>
+        <source>Recognition summary</source>
+        <translation>互认摘要</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="545"/>
+        <location filename="../../ui/patient_page.py" line="583"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="547"/>
+        <location filename="../../ui/patient_page.py" line="585"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="548"/>
+        <location filename="../../ui/patient_page.py" line="586"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="559"/>
+        <location filename="../../ui/patient_page.py" line="597"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="636"/>
-        <source>Item</source>
-        <translation>项目</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="638"/>
-        <source>Hospital</source>
-        <translation>医院</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="643"/>
-        <source>Date</source>
-        <translation>日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="644"/>
-        <source>HR mark</source>
-        <translation>HR 标识</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="644"/>
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="648"/>
-        <source>Recognition</source>
-        <translation>互认</translation>
     </message>
 </context>
 <context>
@@ -1334,100 +1388,290 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
 </context>
 <context>
+    <name>RegionStatisticsPage</name>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="50"/>
+        <source>Recognition in the region</source>
+        <translation>本区域检查检验结果互认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="62"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="64"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="74"/>
+        <source>Acceptance by issuing hospital (%)</source>
+        <translation>各出具医院互认率（%）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="75"/>
+        <source>Repeat rate by item (%)</source>
+        <translation>各项目复查率（%）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="76"/>
+        <source>Repeats by reason</source>
+        <translation>复查原因（次数）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="88"/>
+        <location filename="../../ui/region_stats_page.py" line="248"/>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="89"/>
+        <location filename="../../ui/region_stats_page.py" line="249"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="90"/>
+        <location filename="../../ui/region_stats_page.py" line="250"/>
+        <source>Decided</source>
+        <translation>已判断</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="91"/>
+        <location filename="../../ui/region_stats_page.py" line="251"/>
+        <source>Accepted</source>
+        <translation>互认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="92"/>
+        <location filename="../../ui/region_stats_page.py" line="254"/>
+        <source>Accepted %</source>
+        <translation>互认率 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="93"/>
+        <location filename="../../ui/region_stats_page.py" line="255"/>
+        <source>Repeated %</source>
+        <translation>复查率 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="94"/>
+        <location filename="../../ui/region_stats_page.py" line="253"/>
+        <source>Refusals</source>
+        <translation>不互认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="95"/>
+        <location filename="../../ui/region_stats_page.py" line="256"/>
+        <source>Saved (yuan)</source>
+        <translation>节省（元）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="105"/>
+        <source>From</source>
+        <translation>日期从</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="107"/>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="157"/>
+        <source>The period ends before it starts.</source>
+        <translation>结束日期早于开始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="161"/>
+        <source>Loading the region&apos;s figures…</source>
+        <translation>正在加载本区域统计…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="179"/>
+        <source>Decided %1 · accepted %2 (%3%) · repeats %4 (%5%), of which refusals %6 · saved for patients ¥%7</source>
+        <translation>已判断 %1 · 互认 %2（%3%）· 复查 %4（%5%），其中不互认 %6 · 为患者节省 ¥%7</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="191"/>
+        <source>No decisions were recorded in the region in this period.</source>
+        <translation>此期间本区域没有记录任何互认结论。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="193"/>
+        <source>No decisions in this period</source>
+        <translation>此期间没有结论</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="216"/>
+        <source>No repeats in this period</source>
+        <translation>此期间没有复查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="218"/>
+        <location filename="../../ui/region_stats_page.py" line="257"/>
+        <source>Region</source>
+        <translation>全区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="219"/>
+        <location filename="../../ui/region_stats_page.py" line="258"/>
+        <source>Hospital</source>
+        <translation>医院</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="220"/>
+        <location filename="../../ui/region_stats_page.py" line="259"/>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="237"/>
+        <location filename="../../ui/region_stats_page.py" line="260"/>
+        <source>Repeat reason</source>
+        <translation>复查原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="247"/>
+        <source>Period</source>
+        <translation>统计期间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="252"/>
+        <source>Repeated</source>
+        <translation>复查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="266"/>
+        <source>Region recognition statistics</source>
+        <translation>区域互认统计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="273"/>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="276"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="297"/>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="300"/>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
     <name>SearchPage</name>
     <message>
-        <location filename="../../ui/search_page.py" line="41"/>
+        <location filename="../../ui/search_page.py" line="43"/>
         <source>ID card number, name, medical record number or mobile phone</source>
         <translation>身份证号、姓名、病历号或手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="52"/>
+        <location filename="../../ui/search_page.py" line="54"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="53"/>
+        <location filename="../../ui/search_page.py" line="55"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="54"/>
+        <location filename="../../ui/search_page.py" line="56"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="55"/>
+        <location filename="../../ui/search_page.py" line="57"/>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="58"/>
         <source>ID card</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="56"/>
+        <location filename="../../ui/search_page.py" line="59"/>
+        <source>Medical record no.</source>
+        <translation>病历号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="60"/>
         <source>Hospitals with records</source>
         <translation>有记录的医院</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="80"/>
+        <location filename="../../ui/search_page.py" line="88"/>
         <source>Find a patient</source>
         <translation>查找患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="86"/>
+        <location filename="../../ui/search_page.py" line="94"/>
         <source>Recent patients</source>
         <translation>最近患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="103"/>
+        <location filename="../../ui/search_page.py" line="140"/>
         <source>✓ valid ID card number</source>
         <translation>✓ 身份证号有效</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="107"/>
+        <location filename="../../ui/search_page.py" line="144"/>
         <source>ID card number: %n more character(s)</source>
         <translation>
             <numerusform>身份证号：还差 %n 位</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="111"/>
+        <location filename="../../ui/search_page.py" line="148"/>
         <source>✗ check digit wrong: please re-check the number</source>
         <translation>✗ 校验码错误：请核对号码</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="114"/>
+        <location filename="../../ui/search_page.py" line="151"/>
         <source>✗ not a valid ID card number</source>
         <translation>✗ 不是有效的身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="124"/>
+        <location filename="../../ui/search_page.py" line="167"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="144"/>
+        <location filename="../../ui/search_page.py" line="188"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="153"/>
+        <location filename="../../ui/search_page.py" line="199"/>
         <source>%n patient(s) found</source>
         <translation>
             <numerusform>找到 %n 位患者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="161"/>
+        <location filename="../../ui/search_page.py" line="211"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="161"/>
+        <location filename="../../ui/search_page.py" line="211"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="162"/>
+        <location filename="../../ui/search_page.py" line="212"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
@@ -1443,68 +1687,68 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>SignInWidget</name>
     <message>
-        <location filename="../../ui/sign_in.py" line="38"/>
+        <location filename="../../ui/sign_in.py" line="39"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="44"/>
+        <location filename="../../ui/sign_in.py" line="45"/>
         <source>Sign in to the provincial results platform</source>
         <translation>登录省级检查检验结果互认平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="57"/>
+        <location filename="../../ui/sign_in.py" line="58"/>
         <source>Remember me on this computer</source>
         <translation>在本机记住我</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="59"/>
+        <location filename="../../ui/sign_in.py" line="60"/>
         <source>Keeps a sign-in token in the system keyring; your password is never stored.</source>
         <translation>在系统密钥环中保存登录令牌；绝不保存您的密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="61"/>
+        <location filename="../../ui/sign_in.py" line="62"/>
         <source>Sign in with browser…</source>
         <translation>通过浏览器登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="64"/>
+        <location filename="../../ui/sign_in.py" line="65"/>
         <source>Use the platform&apos;s own sign-in page (authorization code with PKCE)</source>
         <translation>使用平台自己的登录页面（授权码 + PKCE）</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="66"/>
+        <location filename="../../ui/sign_in.py" line="67"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="67"/>
-        <location filename="../../ui/sign_in.py" line="145"/>
+        <location filename="../../ui/sign_in.py" line="68"/>
+        <location filename="../../ui/sign_in.py" line="157"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="77"/>
+        <location filename="../../ui/sign_in.py" line="78"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="78"/>
+        <location filename="../../ui/sign_in.py" line="79"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="79"/>
+        <location filename="../../ui/sign_in.py" line="80"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="107"/>
+        <location filename="../../ui/sign_in.py" line="118"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="145"/>
+        <location filename="../../ui/sign_in.py" line="157"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -1512,27 +1756,27 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StatisticsDialog</name>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="47"/>
+        <location filename="../../ui/statistics_dialog.py" line="46"/>
         <source>My recognition statistics</source>
         <translation>我的互认统计</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="66"/>
+        <location filename="../../ui/statistics_dialog.py" line="65"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="66"/>
+        <location filename="../../ui/statistics_dialog.py" line="65"/>
         <source>Decided</source>
         <translation>已判断</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="66"/>
+        <location filename="../../ui/statistics_dialog.py" line="65"/>
         <source>Accepted %</source>
         <translation>互认率 %</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="72"/>
+        <location filename="../../ui/statistics_dialog.py" line="70"/>
         <source>Repeat reasons</source>
         <translation>复查原因</translation>
     </message>
@@ -1542,42 +1786,62 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="77"/>
+        <location filename="../../ui/statistics_dialog.py" line="79"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="79"/>
+        <location filename="../../ui/statistics_dialog.py" line="81"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="111"/>
+        <location filename="../../ui/statistics_dialog.py" line="113"/>
         <source>Reviewed %1 · accepted %2 · repeats %3 (refusals %4) · saved for patients ¥%5</source>
         <translation>已审阅 %1 · 互认 %2 · 复查 %3（不互认 %4）· 为患者节省 ¥%5</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="119"/>
+        <location filename="../../ui/statistics_dialog.py" line="121"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="119"/>
+        <location filename="../../ui/statistics_dialog.py" line="121"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="143"/>
+        <location filename="../../ui/statistics_dialog.py" line="135"/>
+        <source>No repeats in this period</source>
+        <translation>此期间没有复查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="142"/>
+        <source>You recorded no decision on this computer between these dates. Decisions are counted from the day they are made; choose an earlier start date to see older ones.</source>
+        <translation>此期间您在本机没有记录任何结论。结论按作出的日期统计；如需查看更早的结论，请选择更早的开始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="150"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="155"/>
+        <location filename="../../ui/statistics_dialog.py" line="153"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="161"/>
+        <source>My recognition decisions</source>
+        <translation>我的互认结论</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="173"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="158"/>
+        <location filename="../../ui/statistics_dialog.py" line="176"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -1645,57 +1909,62 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>SummaryDialog</name>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="64"/>
+        <location filename="../../ui/summary_dialog.py" line="65"/>
         <source>Print summary</source>
         <translation>打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="84"/>
+        <location filename="../../ui/summary_dialog.py" line="86"/>
         <source>Preview and print…</source>
         <translation>预览并打印…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="85"/>
+        <location filename="../../ui/summary_dialog.py" line="87"/>
         <source>Save PDF…</source>
         <translation>保存 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="89"/>
+        <location filename="../../ui/summary_dialog.py" line="91"/>
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="96"/>
+        <location filename="../../ui/summary_dialog.py" line="98"/>
         <source>Results to include (default: those reviewed in this session)</source>
         <translation>要包含的结果（默认：本次审阅过的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="119"/>
+        <location filename="../../ui/summary_dialog.py" line="121"/>
         <source>Choose at least one result.</source>
         <translation>请至少选择一项结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="121"/>
+        <location filename="../../ui/summary_dialog.py" line="123"/>
         <source>Preparing the summary…</source>
         <translation>正在生成摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="138"/>
+        <location filename="../../ui/summary_dialog.py" line="140"/>
         <source>Summary ready (%1 kB).</source>
         <translation>摘要已生成（%1 kB）。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="144"/>
+        <location filename="../../ui/summary_dialog.py" line="147"/>
         <source>Save PDF</source>
         <translation>保存 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="157"/>
+        <location filename="../../ui/summary_dialog.py" line="151"/>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="174"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="160"/>
+        <location filename="../../ui/summary_dialog.py" line="177"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
