@@ -136,5 +136,7 @@ def region_csv(stats: RegionStatistics, headings: dict[str, str]) -> str:
     for r in stats.by_reason:
         refusals = str(r.count if r.counts_as_refusal else 0)
         label = r.label or r.code
-        writer.writerow([headings.get("reason", "reason"), label, "", "", str(r.count), refusals])
+        writer.writerow(
+            [headings.get("reason", "reason"), label, "", "", str(r.count), refusals, "", "", ""]
+        )
     return "\ufeff" + out.getvalue()

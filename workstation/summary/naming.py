@@ -11,17 +11,19 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')  # characters Windows or a shell would 
 
 
 def summary_file_name(title: str, id_card: str, fallback_id: str, day: dt.date) -> str:
-    """``{title}_{masked ID}_{YYYY-MM-DD}.pdf``, e.g. 互认摘要_1101**********1234_2026-12-01.pdf.
+    """``{title}_{masked ID}_{YYYY-MM-DD}.pdf``, e.g.
+    互认摘要_1101＊＊＊＊＊＊＊＊＊＊1234_2026-12-01.pdf.
 
-    The ID card number is masked as on screen (``mask_id_card``); without one the
-    platform's patient id stands in (masked the same way when it is long enough to be an
-    identifier). Characters not allowed in file names become "-".
+    The ID card number is masked as on screen (``mask_id_card``), the mask written with the
+    full-width ＊ because Windows allows no "*" in a file name; without an ID card number
+    the platform's patient id stands in (masked the same way when it is long enough to be
+    an identifier). Other characters not allowed in file names become "-".
     """
     who = (
         mask_id_card(id_card)
         if id_card
         else (mask_id_card(fallback_id) if len(fallback_id) > 8 else fallback_id)
     )
-    parts = [title, who, day.isoformat()]
+    parts = [title, who.replace("*", "＊"), day.isoformat()]
     stem = "_".join(_UNSAFE.sub("-", p).strip("-") for p in parts if p)
     return f"{stem}.pdf"
