@@ -9,11 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ui.bar_chart import BarChart
 from ui.messages import describe
+from ui.save_dialog import ask_save_path
 from ui.workers import TaskRunner
 from workstation.atomic import write_bytes_atomic
 from workstation.recognition.region_stats import Group, RegionStatistics, region_csv
@@ -270,19 +270,15 @@ class RegionStatisticsPage(QWidget):
         """Ask where (Qt's own dialog, Documents folder) and save the shown figures."""
         if self.stats is None:
             return
-        dialog = QFileDialog(self, self.tr("Export CSV"))
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(self.tr("CSV files (*.csv)"))
-        dialog.setDefaultSuffix("csv")
-        documents = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
+        path = ask_save_path(
+            self,
+            self.tr("Export CSV"),
+            self.tr("CSV files (*.csv)"),
+            "csv",
+            self.default_csv_name(),
         )
-        if documents:
-            dialog.setDirectory(documents)
-        dialog.selectFile(self.default_csv_name())
-        if dialog.exec() == QFileDialog.DialogCode.Accepted and dialog.selectedFiles():
-            self.write_csv(Path(dialog.selectedFiles()[0]))
+        if path is not None:
+            self.write_csv(path)
 
     def write_csv(self, path: Path) -> None:
         """Write the shown figures to ``path`` as CSV (UTF-8 with BOM, on a worker)."""

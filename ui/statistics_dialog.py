@@ -7,11 +7,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QStandardPaths
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.bar_chart import BarChart
+from ui.save_dialog import ask_save_path
 from ui.workers import TaskRunner
 from workstation.atomic import write_bytes_atomic
 from workstation.journal import Journal
@@ -147,21 +147,17 @@ class StatisticsDialog(QDialog):
 
     def export_csv(self) -> None:
         """Save the decisions of the range as CSV (written on a worker)."""
-        dialog = QFileDialog(self, self.tr("Export CSV"))
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(self.tr("CSV files (*.csv)"))
-        dialog.setDefaultSuffix("csv")
-        documents = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        )
-        if documents:
-            dialog.setDirectory(documents)
         start, end = self._range()
         title = self.tr("My recognition decisions")
-        dialog.selectFile(f"{title}_{start}_{end}.csv")
-        if dialog.exec() == QFileDialog.DialogCode.Accepted and dialog.selectedFiles():
-            self.write_csv(Path(dialog.selectedFiles()[0]))
+        path = ask_save_path(
+            self,
+            self.tr("Export CSV"),
+            self.tr("CSV files (*.csv)"),
+            "csv",
+            f"{title}_{start}_{end}.csv",
+        )
+        if path is not None:
+            self.write_csv(path)
 
     def write_csv(self, path: Path) -> None:
         """Write the CSV for the chosen range to ``path``."""

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect, QStandardPaths, Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.messages import describe
+from ui.save_dialog import save_dialog
 from ui.workers import TaskRunner
 from workstation.atomic import write_bytes_atomic
 from workstation.model import Result
@@ -142,21 +143,10 @@ class SummaryDialog(QDialog):
         then()
 
     def save_dialog(self) -> QFileDialog:
-        """The save dialog: Qt's own (so it speaks the interface language through Qt's
-        translations), opening in her Documents folder with the summary's name filled in."""
-        dialog = QFileDialog(self, self.tr("Save PDF"))
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setNameFilter(self.tr("PDF documents (*.pdf)"))
-        dialog.setDefaultSuffix("pdf")
-        documents = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
+        """The save dialog (``ui.save_dialog``): translated, in Documents, the name filled in."""
+        return save_dialog(
+            self, self.tr("Save PDF"), self.tr("PDF documents (*.pdf)"), "pdf", self.file_name
         )
-        if documents:
-            dialog.setDirectory(documents)
-        dialog.selectFile(self.file_name)
-        return dialog
 
     def _ask_and_save(self) -> None:
         dialog = self.save_dialog()

@@ -858,7 +858,7 @@
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="187"/>
-        <location filename="../../ui/main_window.py" line="434"/>
+        <location filename="../../ui/main_window.py" line="435"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
@@ -946,36 +946,36 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414"/>
+        <location filename="../../ui/main_window.py" line="415"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="471"/>
+        <location filename="../../ui/main_window.py" line="472"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="488"/>
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="585"/>
+        <location filename="../../ui/main_window.py" line="586"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="587"/>
+        <location filename="../../ui/main_window.py" line="588"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="592"/>
+        <location filename="../../ui/main_window.py" line="593"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1076,103 +1076,103 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="262"/>
+        <location filename="../../ui/patient_page.py" line="260"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="262"/>
+        <location filename="../../ui/patient_page.py" line="260"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="263"/>
+        <location filename="../../ui/patient_page.py" line="261"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="267"/>
+        <location filename="../../ui/patient_page.py" line="265"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="279"/>
-        <location filename="../../ui/patient_page.py" line="280"/>
+        <location filename="../../ui/patient_page.py" line="277"/>
+        <location filename="../../ui/patient_page.py" line="278"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="296"/>
+        <location filename="../../ui/patient_page.py" line="294"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="304"/>
+        <location filename="../../ui/patient_page.py" line="302"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="453"/>
+        <location filename="../../ui/patient_page.py" line="451"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="700"/>
+        <location filename="../../ui/patient_page.py" line="711"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="704"/>
+        <location filename="../../ui/patient_page.py" line="715"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="705"/>
+        <location filename="../../ui/patient_page.py" line="716"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="722"/>
+        <location filename="../../ui/patient_page.py" line="733"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="366"/>
+        <location filename="../../ui/patient_page.py" line="364"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="512"/>
+        <location filename="../../ui/patient_page.py" line="510"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="583"/>
+        <location filename="../../ui/patient_page.py" line="581"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="585"/>
+        <location filename="../../ui/patient_page.py" line="583"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="586"/>
+        <location filename="../../ui/patient_page.py" line="584"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="597"/>
+        <location filename="../../ui/patient_page.py" line="595"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -1547,7 +1547,7 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>区域互认统计</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="273"/>
+        <location filename="../../ui/region_stats_page.py" line="275"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
@@ -1557,12 +1557,12 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="297"/>
+        <location filename="../../ui/region_stats_page.py" line="293"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="300"/>
+        <location filename="../../ui/region_stats_page.py" line="296"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -1570,108 +1570,108 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>SearchPage</name>
     <message>
-        <location filename="../../ui/search_page.py" line="43"/>
+        <location filename="../../ui/search_page.py" line="45"/>
         <source>ID card number, name, medical record number or mobile phone</source>
         <translation>身份证号、姓名、病历号或手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="54"/>
+        <location filename="../../ui/search_page.py" line="56"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="55"/>
+        <location filename="../../ui/search_page.py" line="57"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="56"/>
+        <location filename="../../ui/search_page.py" line="58"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="57"/>
+        <location filename="../../ui/search_page.py" line="59"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="58"/>
+        <location filename="../../ui/search_page.py" line="60"/>
         <source>ID card</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="59"/>
+        <location filename="../../ui/search_page.py" line="61"/>
         <source>Medical record no.</source>
         <translation>病历号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="60"/>
+        <location filename="../../ui/search_page.py" line="62"/>
         <source>Hospitals with records</source>
         <translation>有记录的医院</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="88"/>
+        <location filename="../../ui/search_page.py" line="90"/>
         <source>Find a patient</source>
         <translation>查找患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="94"/>
+        <location filename="../../ui/search_page.py" line="96"/>
         <source>Recent patients</source>
         <translation>最近患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="140"/>
+        <location filename="../../ui/search_page.py" line="142"/>
         <source>✓ valid ID card number</source>
         <translation>✓ 身份证号有效</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="144"/>
+        <location filename="../../ui/search_page.py" line="146"/>
         <source>ID card number: %n more character(s)</source>
         <translation>
             <numerusform>身份证号：还差 %n 位</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="148"/>
+        <location filename="../../ui/search_page.py" line="150"/>
         <source>✗ check digit wrong: please re-check the number</source>
         <translation>✗ 校验码错误：请核对号码</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="151"/>
+        <location filename="../../ui/search_page.py" line="153"/>
         <source>✗ not a valid ID card number</source>
         <translation>✗ 不是有效的身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="167"/>
+        <location filename="../../ui/search_page.py" line="169"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="188"/>
+        <location filename="../../ui/search_page.py" line="190"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="199"/>
+        <location filename="../../ui/search_page.py" line="207"/>
         <source>%n patient(s) found</source>
         <translation>
             <numerusform>找到 %n 位患者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="211"/>
+        <location filename="../../ui/search_page.py" line="233"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="211"/>
+        <location filename="../../ui/search_page.py" line="233"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="212"/>
+        <location filename="../../ui/search_page.py" line="234"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
@@ -1821,27 +1821,27 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>此期间您在本机没有记录任何结论。结论按作出的日期统计；如需查看更早的结论，请选择更早的开始日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="150"/>
+        <location filename="../../ui/statistics_dialog.py" line="154"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="153"/>
+        <location filename="../../ui/statistics_dialog.py" line="155"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="161"/>
+        <location filename="../../ui/statistics_dialog.py" line="151"/>
         <source>My recognition decisions</source>
         <translation>我的互认结论</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="173"/>
+        <location filename="../../ui/statistics_dialog.py" line="169"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="176"/>
+        <location filename="../../ui/statistics_dialog.py" line="172"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -1909,62 +1909,62 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>SummaryDialog</name>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="65"/>
+        <location filename="../../ui/summary_dialog.py" line="66"/>
         <source>Print summary</source>
         <translation>打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="86"/>
+        <location filename="../../ui/summary_dialog.py" line="87"/>
         <source>Preview and print…</source>
         <translation>预览并打印…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="87"/>
+        <location filename="../../ui/summary_dialog.py" line="88"/>
         <source>Save PDF…</source>
         <translation>保存 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="91"/>
+        <location filename="../../ui/summary_dialog.py" line="92"/>
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="98"/>
+        <location filename="../../ui/summary_dialog.py" line="99"/>
         <source>Results to include (default: those reviewed in this session)</source>
         <translation>要包含的结果（默认：本次审阅过的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="121"/>
+        <location filename="../../ui/summary_dialog.py" line="122"/>
         <source>Choose at least one result.</source>
         <translation>请至少选择一项结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="123"/>
+        <location filename="../../ui/summary_dialog.py" line="124"/>
         <source>Preparing the summary…</source>
         <translation>正在生成摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="140"/>
+        <location filename="../../ui/summary_dialog.py" line="141"/>
         <source>Summary ready (%1 kB).</source>
         <translation>摘要已生成（%1 kB）。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="147"/>
+        <location filename="../../ui/summary_dialog.py" line="148"/>
         <source>Save PDF</source>
         <translation>保存 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="151"/>
+        <location filename="../../ui/summary_dialog.py" line="148"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="174"/>
+        <location filename="../../ui/summary_dialog.py" line="164"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="177"/>
+        <location filename="../../ui/summary_dialog.py" line="167"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>

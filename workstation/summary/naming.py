@@ -7,7 +7,7 @@ import re
 
 from workstation.redact import mask_id_card
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')  # characters Windows or a shell would trip over
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')  # not allowed in Windows file names
 
 
 def summary_file_name(title: str, id_card: str, fallback_id: str, day: dt.date) -> str:
