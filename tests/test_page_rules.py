@@ -43,11 +43,12 @@ def test_on_a_1366x768_laptop_the_window_fits_and_opens_maximized() -> None:
     assert rect.height <= 768 - FRAME_ALLOWANCE[1]
 
 
-def test_on_a_large_screen_the_window_opens_at_its_preferred_size_centred() -> None:
+def test_on_a_large_screen_the_window_opens_at_most_of_it_centred() -> None:
     placement = initial_placement(DESKTOP, None, False)
     assert not placement.maximized
-    assert (placement.rect.width, placement.rect.height) == (1366, 820)
-    assert abs(placement.rect.x - (1920 - 1366) // 2) <= 1
+    assert (placement.rect.width, placement.rect.height) == (1728, 936)
+    assert abs(placement.rect.x - (1920 - 1728) // 2) <= 1
+    assert DESKTOP.contains(placement.rect)
 
 
 def test_the_saved_placement_is_kept_when_it_fits_and_refitted_when_not() -> None:

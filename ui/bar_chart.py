@@ -8,8 +8,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QWidget
+
+INSIDE_SHARE = 0.6  # bars at least this long (of the axis) carry their value inside
 
 
 def nice_limit(largest: float, percent: bool = False) -> float:
@@ -49,6 +51,7 @@ class BarChart(pg.PlotWidget):  # type: ignore[misc]
         self.labels: list[str] = []
         self.values: list[float] = []
         self.limit = 1.0
+        self._outside: list[tuple[float, int]] = []
         self._empty = pg.TextItem("", color="#666", anchor=(0.5, 0.5))
 
     def show_bars(
@@ -87,18 +90,40 @@ class BarChart(pg.PlotWidget):  # type: ignore[misc]
         )
         self.addItem(bars)
         texts = value_texts or [(f"{v:.0f}%" if percent else f"{v:g}") for v in self.values]
+        metrics = QFontMetrics(QFont())
+        self._outside = []  # (value, text width) of the texts written after their bar
         for y, value, text in zip(ys, self.values, texts, strict=True):
-            label = pg.TextItem(text, color="#222", anchor=(0, 0.5))
-            label.setPos(value + self.limit * 0.01, y)
+            if value >= INSIDE_SHARE * self.limit:  # a long bar carries its value inside
+                label = pg.TextItem(text, color="w", anchor=(1, 0.5))
+                label.setPos(value - self.limit * 0.01, y)
+            else:
+                label = pg.TextItem(text, color="#222", anchor=(0, 0.5))
+                label.setPos(value + self.limit * 0.01, y)
+                self._outside.append((value, metrics.horizontalAdvance(text)))
             self.addItem(label)
         left.setTicks([[(float(y), name) for y, name in zip(ys, self.labels, strict=True)]])
         self.getAxis("bottom").setTicks(None)
         # the labels' room: the longest label in the axis font (never cut to 8 characters)
         widest = max(QFontMetrics(self.tick_font).horizontalAdvance(n) for n in self.labels)
         left.setWidth(max(60, min(320, widest + 16)))
-        # room for the value text after the longest bar
-        widest_text = max(QFontMetrics(self.tick_font).horizontalAdvance(t) for t in texts)
-        plot_width = max(self.getViewBox().width(), 200.0)
-        room = min(widest_text / plot_width * 1.2, 0.6)
-        self.setXRange(0, self.limit * (1.0 + room), padding=0)
+        self._fit_x()
         self.setYRange(-0.6, count - 0.4, padding=0)
+
+    def _fit_x(self) -> None:
+        """The value axis up to ``limit`` plus room for the value written after the longest
+        bar (in pixels of the chart as it is now laid out)."""
+        if not self.values:
+            return
+        plot_width = max(self.width() - self.getAxis("left").width() - 24, 120.0)
+        end = self.limit * 1.02
+        for value, text_width in self._outside:
+            # the bar's end (at its value) plus its text must fit: v / (1 - text share)
+            share = min((text_width + 16) / plot_width, 0.66)
+            end = max(end, value / (1.0 - share))
+        self.setXRange(0, min(end, self.limit * 3.0), padding=0)
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802
+        """Keep room for the value texts when the chart changes size."""
+        super().resizeEvent(event)
+        if "values" in self.__dict__:  # pyqtgraph resizes once before __init__ is done
+            self._fit_x()

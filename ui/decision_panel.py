@@ -125,8 +125,7 @@ class DecisionPanel(QFrame):
         self.history_list = QListWidget()
         self.history_list.setObjectName("decisionHistory")
         self.history_list.setWordWrap(True)
-        self.history_list.setMinimumHeight(60)
-        self.history_list.setMaximumHeight(120)
+        self.history_list.setMinimumHeight(60)  # and any height the column has left
         self.bulk_label = QLabel()
         self.bulk_label.setObjectName("bulkMessage")
         self.bulk_label.setWordWrap(True)
@@ -149,7 +148,7 @@ class DecisionPanel(QFrame):
         layout.addWidget(QLabel(self.tr("For the medical record")))
         layout.addLayout(sentence)
         layout.addWidget(QLabel(self.tr("History")))
-        layout.addWidget(self.history_list)
+        layout.addWidget(self.history_list, 1)
         layout.addWidget(self.bulk_button)
         layout.addWidget(self.bulk_label)
 

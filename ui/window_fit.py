@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PREFERRED_SIZE = (1366, 820)  # a comfortable first size on a large screen
+PREFERRED_SIZE = (1366, 820)  # the smallest first size worth having on a large screen
+PREFERRED_SHARE = 0.9  # of a large screen's free area, for the first start
 FRAME_ALLOWANCE = (8, 40)  # what a window manager adds around the window (border, title bar)
 SMALL_SCREEN = (1440, 900)  # at or below this the window opens maximized
 NARROW_WINDOW = 1600  # below this width the timeline gives way to the images
@@ -44,7 +45,8 @@ def initial_placement(
     """The window's first placement on a screen whose ``available`` area (without task bars)
     is given: the saved one when it still fits there, else the preferred size shrunk to fit
     and centred. Maximized when it was, or when the screen is a small laptop's; the client
-    rectangle leaves room for the window frame so the status bar stays on screen."""
+    rectangle leaves room for the window frame so the status bar stays on screen. The
+    first size is PREFERRED_SHARE of the screen, at least PREFERRED_SIZE where it fits."""
     max_w = max(available.width - FRAME_ALLOWANCE[0], 200)
     max_h = max(available.height - FRAME_ALLOWANCE[1], 200)
     if saved is not None:
@@ -52,7 +54,8 @@ def initial_placement(
         rect = Rect(x, y, min(w, max_w), min(h, max_h))
         if available.contains(rect):
             return Placement(rect, saved_maximized)
-    w, h = min(PREFERRED_SIZE[0], max_w), min(PREFERRED_SIZE[1], max_h)
+    w = min(max(PREFERRED_SIZE[0], int(PREFERRED_SHARE * available.width)), max_w)
+    h = min(max(PREFERRED_SIZE[1], int(PREFERRED_SHARE * available.height)), max_h)
     x = available.x + (available.width - w) // 2
     title = FRAME_ALLOWANCE[1] - FRAME_ALLOWANCE[0]  # the title bar sits above the client
     y = available.y + title + (max_h - h) // 2
