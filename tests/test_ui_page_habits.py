@@ -144,6 +144,16 @@ def test_on_a_laptop_screen_the_images_get_60_percent_and_the_report_reads_in_ch
     assert "Findings" in text  # the source string: tr() found it (checked in Chinese below)
     assert ct.findings[:8] in text
     assert ct.conclusion in text
+    # a key image's caption carries the window, never the cursor's readout
+    page.viewer.probe_text = "(91, 253)  -848 HU"  # as if the cursor rested on the image
+    page.viewer._update_text()
+    assert "-848 HU" in page.viewer.bottom_left.text()  # on screen, in the corner
+    page.viewer.mark_key_image()
+    qtbot.waitUntil(lambda: bool(page.key_images.get(ct.id)), timeout=5000)
+    caption = page.key_images[ct.id][0].caption
+    assert "HU" not in caption
+    assert "400" in caption  # the file's mediastinal window (W 400 / L 40)
+    assert "\n" not in caption
     # the timeline folded for the images comes back with its button
     assert not page.timeline_button.isChecked()
     assert page.main_splitter.sizes()[0] == 0
@@ -403,3 +413,21 @@ def test_only_the_administrator_gets_the_regions_breakdown(sandbox: Sandbox) -> 
     future = httpx.get(url, params={"from": "2999-01-01"}, headers=admin).json()
     assert future["totals"]["decided"] == 0
     assert future["from"] == "2999-01-01"
+
+
+def test_the_window_keeps_where_she_left_it(qtbot: QtBot, tmp_path: Path) -> None:
+    from ui.window_fit import Rect
+
+    saved: list[Settings] = []
+    settings = Settings(window_geometry=(40, 50, 1000, 700))
+    window = MainWindow(WindowDeps(settings, None, AuditLog(tmp_path), save_settings=saved.append))
+    qtbot.addWidget(window)
+    window.show_placed(Rect(0, 0, 1920, 1040))
+    assert (window.width(), window.height()) == (1000, 700)
+    window.resize(1100, 720)
+    qtbot.waitUntil(lambda: bool(saved) and saved[-1].window_geometry is not None, timeout=5000)
+    qtbot.waitUntil(lambda: saved[-1].window_geometry[2:] == (1100, 720), timeout=5000)  # type: ignore[index]
+    assert not saved[-1].window_maximized
+    window.showMaximized()
+    qtbot.waitUntil(lambda: saved[-1].window_maximized, timeout=5000)
+    assert saved[-1].window_geometry[2:] == (1100, 720)  # type: ignore[index]  # the normal size

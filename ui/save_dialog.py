@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QDir, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 
@@ -28,6 +28,13 @@ def save_dialog(
     dialog.setDefaultSuffix(suffix)
     dialog.setDirectory(documents_folder())
     dialog.selectFile(file_name)
+    # Qt translates these labels but leaves two of them in English when the dialog is
+    # built: set them from Qt's own catalogue (context QFileDialog).
+    for label, text in (
+        (QFileDialog.DialogLabel.LookIn, "Look in:"),
+        (QFileDialog.DialogLabel.FileType, "Files of type:"),
+    ):
+        dialog.setLabelText(label, QCoreApplication.translate("QFileDialog", text))
     return dialog
 
 
