@@ -103,13 +103,20 @@ def _neck(xc: F32, yc: F32, pulse: float, texture: F32) -> tuple[F32, F32]:
         _paint(refl, cover, 0.13)
         refl += cover * fibres
     # thyroid: homogeneous, brighter than muscle, fine texture; lobes and isthmus
-    lobes = np.maximum(
-        _ellipse_cover(xc, yc, -1.12, 1.4, 0.72, 0.68, 14.0, 0.05),
-        _ellipse_cover(xc, yc, 1.12, 1.4, 0.7, 0.66, -14.0, 0.05),
+    shapes = (
+        (-1.12, 1.4, 0.72, 0.68, 14.0),
+        (1.12, 1.4, 0.7, 0.66, -14.0),
+        (0.0, 0.84, 0.8, 0.15, 0.0),
     )
-    isthmus = _ellipse_cover(xc, yc, 0.0, 0.84, 0.8, 0.15, 0.0, 0.04)
-    gland = np.maximum(lobes, isthmus)
-    _paint(refl, gland, 0.62)
+    gland = np.zeros(shape, dtype=np.float32)
+    outline = np.zeros(shape, dtype=np.float32)
+    for cx, cy, ax, ay, angle in shapes:  # right lobe, left lobe, isthmus
+        gland = np.maximum(gland, _ellipse_cover(xc, yc, cx, cy, ax, ay, angle, 0.04))
+        outline = np.maximum(
+            outline, _ellipse_cover(xc, yc, cx, cy, ax + 0.05, ay + 0.05, angle, 0.03)
+        )
+    _paint(refl, outline, 0.85)  # the thin bright capsule
+    _paint(refl, gland, 0.66)
     # a small benign-looking colloid cyst in the right lobe: anechoic with a bright dot
     cyst = _ellipse_cover(xc, yc, -1.3, 1.3, 0.14, 0.11, 0.0, 0.03)
     _paint(refl, cyst, 0.02)
