@@ -419,15 +419,15 @@ def test_the_window_keeps_where_she_left_it(qtbot: QtBot, tmp_path: Path) -> Non
     from ui.window_fit import Rect
 
     saved: list[Settings] = []
-    settings = Settings(window_geometry=(40, 50, 1000, 700))
+    settings = Settings(window_geometry=(40, 50, 1300, 800))
     window = MainWindow(WindowDeps(settings, None, AuditLog(tmp_path), save_settings=saved.append))
     qtbot.addWidget(window)
     window.show_placed(Rect(0, 0, 1920, 1040))
-    assert (window.width(), window.height()) == (1000, 700)
-    window.resize(1100, 720)
+    assert (window.width(), window.height()) == (1300, 800)
+    window.resize(1400, 860)
     qtbot.waitUntil(lambda: bool(saved) and saved[-1].window_geometry is not None, timeout=5000)
-    qtbot.waitUntil(lambda: saved[-1].window_geometry[2:] == (1100, 720), timeout=5000)  # type: ignore[index]
+    qtbot.waitUntil(lambda: saved[-1].window_geometry[2:] == (1400, 860), timeout=5000)  # type: ignore[index]
     assert not saved[-1].window_maximized
     window.showMaximized()
     qtbot.waitUntil(lambda: saved[-1].window_maximized, timeout=5000)
-    assert saved[-1].window_geometry[2:] == (1100, 720)  # type: ignore[index]  # the normal size
+    assert saved[-1].window_geometry[2:] == (1400, 860)  # type: ignore[index]  # the normal size
