@@ -431,3 +431,59 @@ def test_the_window_keeps_where_she_left_it(qtbot: QtBot, tmp_path: Path) -> Non
     window.showMaximized()
     qtbot.waitUntil(lambda: saved[-1].window_maximized, timeout=5000)
     assert saved[-1].window_geometry[2:] == (1400, 860)  # type: ignore[index]  # the normal size
+
+
+_PLACEMENT_SCRIPT = """
+import sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+from ui.main_window import MainWindow, WindowDeps
+from ui.window_fit import Rect
+from workstation.audit import AuditLog
+from workstation.config import Settings
+window = MainWindow(WindowDeps(Settings(), None, AuditLog(Path(sys.argv[1]))))
+free = app.primaryScreen().availableGeometry()
+window.show_placed(Rect(free.x(), free.y(), free.width(), free.height()))
+for _ in range(20):
+    app.processEvents()
+frame, bar = window.frameGeometry(), window.statusBar()
+bottom = window.mapToGlobal(bar.geometry().bottomLeft()).y()
+print(free.width(), free.height(), frame.right(), frame.bottom(), bottom, int(window.isMaximized()))
+window.close()
+"""
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_on_a_real_screen_size_the_status_bar_stays_on_screen(
+    size: tuple[int, int], tmp_path: Path
+) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    width, height = size
+    config = tmp_path / "screen.json"
+    screen = {"name": "s", "x": 0, "y": 0, "width": width, "height": height}
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96, "dpr": 1}]}))
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
+        "PYTHONPATH": str(root),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", _PLACEMENT_SCRIPT, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    ).stdout.split()
+    free_w, free_h, right, bottom, bar_bottom, maximized = map(int, out[-6:])
+    assert (free_w, free_h) == size  # the offscreen screen really has that size
+    assert right < free_w
+    assert bottom < free_h
+    assert bar_bottom < free_h  # the status bar is on screen
+    assert maximized == int(width <= 1440)
