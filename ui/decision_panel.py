@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -125,7 +126,12 @@ class DecisionPanel(QFrame):
         self.history_list = QListWidget()
         self.history_list.setObjectName("decisionHistory")
         self.history_list.setWordWrap(True)
-        self.history_list.setMinimumHeight(60)  # and any height the column has left
+        # 60 px at least and any height the column has left: its own preferred height is
+        # ignored, or the scrolling column would reserve it and push the buttons below
+        self.history_list.setMinimumHeight(60)
+        policy = self.history_list.sizePolicy()
+        policy.setVerticalPolicy(QSizePolicy.Policy.Ignored)
+        self.history_list.setSizePolicy(policy)
         self.bulk_label = QLabel()
         self.bulk_label.setObjectName("bulkMessage")
         self.bulk_label.setWordWrap(True)
