@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox import dicomweb_routes, fhir_routes, oauth_routes
+from sandbox import dicomweb_routes, fhir_routes, oauth_routes, region_report
 from sandbox.auth import Authority, SigningKey
 from sandbox.config import ServerSettings
 from sandbox.faults import FaultMiddleware
@@ -94,6 +94,7 @@ def create_app(settings: ServerSettings, store: Store | None = None) -> Starlett
         *dicomweb_routes.ROUTES,
         Route("/catalog/recognition", catalog),
         Route("/admin/statistics", statistics),
+        Route("/admin/statistics/breakdown", region_report.breakdown),
         Route("/_sandbox/faults", control_faults, methods=["GET", "POST"]),
         Route("/_sandbox/expire-tokens", control_expire_tokens, methods=["POST"]),
     ]

@@ -46,7 +46,7 @@ def test_decide_in_the_window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) ->
     accepted = journal.history(labs[0].id)[0].decision
     assert accepted.kind is DecisionKind.ACCEPTED
     assert sandbox.task_total(accepted.id) == 1
-    qtbot.waitUntil(lambda: "予以互认" in page.decision.sentence_edit.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "予以互认" in page.decision.sentence_label.text(), timeout=5000)
 
     # repeat: R, reason 1, tick, save
     assert page.timeline.select(labs[1].id)
@@ -66,7 +66,7 @@ def test_decide_in_the_window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) ->
     repeat = journal.history(labs[1].id)[0].decision
     assert repeat.kind is DecisionKind.REPEAT_ORDERED
     assert repeat.reason_code == "R01"
-    qtbot.waitUntil(lambda: "不予互认" in page.decision.sentence_edit.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "不予互认" in page.decision.sentence_label.text(), timeout=5000)
 
     # undo keeps history
     qtbot.waitUntil(lambda: page.decision.undo_button.isEnabled(), timeout=5000)

@@ -58,7 +58,7 @@ def test_daily_path(qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path
     assert "✓" in window.search.hint_label.text()
     qtbot.waitUntil(lambda: window.search.table.rowCount() == 1, timeout=10000)
     assert window.search.table.item(0, 0).text() == patient.name
-    assert patient.id_card not in window.search.table.item(0, 3).text()  # masked
+    assert patient.id_card not in window.search.table.item(0, 4).text()  # masked
     window.search.table.cellDoubleClicked.emit(0, 0)
 
     page = window.patient_page

@@ -15,6 +15,7 @@ from ui.crash import install_excepthook
 from ui.i18n import install_language, resolve_language
 from ui.main_window import MainWindow, WindowDeps
 from ui.qt_logging import route_qt_messages
+from ui.window_fit import Rect
 from workstation.audit import AuditLog
 from workstation.auth import KeyringUnavailable, SecretStore, system_keyring
 from workstation.config import Settings, SettingsStore
@@ -66,8 +67,8 @@ def run(argv: Sequence[str], context: AppContext) -> int:
         journal_root=context.paths.data_dir / "journal",
     )
     window = MainWindow(deps)
-    window.resize(1366, 820)
-    window.show()
+    screen = app.primaryScreen().availableGeometry()
+    window.show_placed(Rect(screen.x(), screen.y(), screen.width(), screen.height()))
     log.info("main window shown")
     if context.exit_when_shown:
         QTimer.singleShot(0, window.close)

@@ -12,8 +12,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QMoveEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
 from ui.about_dialog import AboutDialog
@@ -23,9 +30,11 @@ from ui.messages import describe
 from ui.patient_page import DecisionContext, PatientPage
 from ui.platforms_dialog import PlatformsDialog
 from ui.presets_dialog import PresetsDialog
+from ui.region_stats_page import RegionStatisticsPage
 from ui.search_page import SearchPage
 from ui.sign_in import SignInWidget
 from ui.statistics_dialog import StatisticsDialog
+from ui.window_fit import Rect, initial_placement
 from ui.workers import TaskRunner
 from workstation.audit import AuditLog, AuditRecord, new_record
 from workstation.auth import SecretStore
@@ -130,6 +139,7 @@ class MainWindow(QMainWindow):
         self.patient_page = PatientPage(self.runner)
         self.patient_page.grid.set_window_button(settings.window_drag_button)
         self.patient_page.set_window_presets(settings.effective_window_presets())
+        self.region_page = RegionStatisticsPage(self.runner)
         self.lock_page = LockPage()
         self.idle = IdleWatcher(settings.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)
@@ -137,7 +147,13 @@ class MainWindow(QMainWindow):
         self.lock_page.sign_out_requested.connect(self.sign_out)
         self._locked_page: QWidget | None = None
         self._unlock_failures = 0
-        for page in (self.sign_in, self.search, self.patient_page, self.lock_page):
+        for page in (
+            self.sign_in,
+            self.search,
+            self.patient_page,
+            self.region_page,
+            self.lock_page,
+        ):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
 
@@ -165,7 +181,17 @@ class MainWindow(QMainWindow):
         self.stats_action = QAction(self.tr("My statistics…"), self)
         self.stats_action.triggered.connect(self.show_statistics)
         self.toolbar.insertAction(self.sign_out_action, self.stats_action)
+        self.region_action = QAction(self.tr("Region statistics"), self)
+        self.region_action.triggered.connect(lambda: self.pages.setCurrentWidget(self.region_page))
+        self.toolbar.insertAction(self.sign_out_action, self.region_action)
         self.statusBar().showMessage(self.tr("Not signed in"))
+
+        # Where she leaves the window is kept (debounced: a drag is one save, not hundreds).
+        self._placement_timer = QTimer(self)
+        self._placement_timer.setSingleShot(True)
+        self._placement_timer.setInterval(1000)
+        self._placement_timer.timeout.connect(self._keep_placement)
+        self._placed = False
 
         self._build_menus()
         self.sign_in.sign_in_requested.connect(self._sign_in)
@@ -180,6 +206,54 @@ class MainWindow(QMainWindow):
         self.search.patient_chosen.connect(self.open_patient)
         self.patient_page.back_requested.connect(self._back_to_search)
         self.patient_page.busy_changed.connect(self._busy)
+
+    # --- placement ---------------------------------------------------------------------------
+    def show_placed(self, available: Rect) -> None:
+        """Show the window on a screen whose free area is ``available``: where she left it
+        if that still fits, else fitted to the screen (maximized on a small laptop), so
+        the status bar is never below the screen's edge."""
+        settings = self.deps.settings
+        placement = initial_placement(
+            available, settings.window_geometry, settings.window_maximized
+        )
+        rect = placement.rect
+        self.setGeometry(rect.x, rect.y, rect.width, rect.height)
+        if placement.maximized:
+            self.showMaximized()
+        else:
+            self.show()
+        self._placed = True
+
+    def _placement_changed(self) -> None:
+        if self._placed:
+            self._placement_timer.start()
+
+    def _keep_placement(self) -> None:
+        """Save the window's normal geometry and whether it is maximized, if changed."""
+        normal = self.normalGeometry() if self.isMaximized() else self.geometry()
+        geometry = (normal.x(), normal.y(), normal.width(), normal.height())
+        maximized = self.isMaximized()
+        settings = self.deps.settings
+        if (settings.window_geometry, settings.window_maximized) != (geometry, maximized):
+            self._save_settings(
+                replace(settings, window_geometry=geometry, window_maximized=maximized)
+            )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Maximizing or restoring is kept like a move."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange:
+            self._placement_changed()
+
+    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802
+        """A moved window is kept where she put it."""
+        super().moveEvent(event)
+        self._placement_changed()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """A resized window keeps its size at the next start."""
+        super().resizeEvent(event)
+        self._placement_changed()
 
     def _build_menus(self) -> None:
         settings_menu = self.menuBar().addMenu(self.tr("Settings"))
@@ -329,6 +403,7 @@ class MainWindow(QMainWindow):
         )
         self.toolbar.show()
         self.search.hospitals = signed.hospitals
+        self.search.home_hospital = user.organization.removeprefix("Organization/")
         self.patient_page.analytes = signed.analytes
         self.patient_page.summary_header = (
             org.name if org else self.deps.settings.hospital_name,
@@ -341,8 +416,16 @@ class MainWindow(QMainWindow):
             .replace("%1", signed.connection.entry.name)
             .replace("%2", version)
         )
-        self.pages.setCurrentWidget(self.search)
-        self.search.query_edit.setFocus()
+        admin = user.role == "admin"
+        self.stats_action.setVisible(not admin)  # an administrator decides on no result
+        self.region_action.setVisible(admin)
+        if admin:  # she looks after the region's figures, not after patients
+            platform = signed.connection.platform
+            self.region_page.start(platform.region_statistics)
+            self.pages.setCurrentWidget(self.region_page)
+        else:
+            self.pages.setCurrentWidget(self.search)
+            self.search.query_edit.setFocus()
         self.idle.start()
         root = self.deps.journal_root
         self.journal = Journal(root / user.username) if root is not None else None
@@ -400,6 +483,7 @@ class MainWindow(QMainWindow):
         self.patient_page.close_patient()
         self.patient_page.series_cache.clear()  # no images of this session outlive it
         self.search.clear()
+        self.region_page.stop()
         self.toolbar.hide()
         self.pages.setCurrentWidget(self.sign_in)
         self.statusBar().showMessage(self.tr("Signed out"))
@@ -553,6 +637,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Stop background work before the window goes."""
+        if self._placement_timer.isActive():  # a change of the last second is kept too
+            self._placement_timer.stop()
+            self._keep_placement()
         self.patient_page.close_patient()
         self.idle.stop()
         self.idle.detach()

@@ -27,7 +27,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="43"/>
+        <location filename="../../ui/app.py" line="44"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
@@ -48,221 +48,264 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../ui/decision_panel.py" line="61"/>
+        <location filename="../../ui/decision_panel.py" line="63"/>
         <source>Accept (A)</source>
         <translation>互认（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="63"/>
+        <location filename="../../ui/decision_panel.py" line="65"/>
         <source>Recognize this result: no repeat (A)</source>
         <translation>互认此结果，不再重复检查（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="68"/>
+        <location filename="../../ui/decision_panel.py" line="70"/>
         <source>Order repeat (R)</source>
         <translation>重新检查（R）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="71"/>
+        <location filename="../../ui/decision_panel.py" line="73"/>
         <source>Do not recognize: the examination is repeated (R), then choose a reason (1–9)</source>
         <translation>不予互认，需重新检查（R），再选择原因（1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="77"/>
+        <location filename="../../ui/decision_panel.py" line="79"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="78"/>
+        <location filename="../../ui/decision_panel.py" line="80"/>
         <source>Withdraw the decision in force (history is kept)</source>
         <translation>撤销当前结论（保留历史记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="79"/>
+        <location filename="../../ui/decision_panel.py" line="81"/>
         <source>Accept all eligible of this visit</source>
         <translation>互认本次就诊全部符合条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="90"/>
+        <location filename="../../ui/decision_panel.py" line="92"/>
         <source>Note (required for some reasons)</source>
         <translation>备注（部分原因必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="92"/>
+        <location filename="../../ui/decision_panel.py" line="94"/>
         <source>Purpose and necessity explained to the patient / family</source>
         <translation>已向患者/家属说明复查的目的和必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="95"/>
+        <location filename="../../ui/decision_panel.py" line="97"/>
         <source>Save repeat order</source>
         <translation>保存复查决定</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="101"/>
+        <location filename="../../ui/decision_panel.py" line="103"/>
         <source>Reason for the repeat</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="112"/>
+        <location filename="../../ui/decision_panel.py" line="123"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="113"/>
+        <location filename="../../ui/decision_panel.py" line="125"/>
         <source>Copy the sentence for the medical record</source>
         <translation>复制病历记录语句</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="131"/>
+        <location filename="../../ui/decision_panel.py" line="154"/>
         <source>For the medical record</source>
         <translation>病历记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="133"/>
+        <location filename="../../ui/decision_panel.py" line="156"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="211"/>
+        <location filename="../../ui/decision_panel.py" line="241"/>
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="222"/>
+        <location filename="../../ui/decision_panel.py" line="252"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n小时</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="223"/>
+        <location filename="../../ui/decision_panel.py" line="253"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="229"/>
+        <location filename="../../ui/decision_panel.py" line="259"/>
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="230"/>
+        <location filename="../../ui/decision_panel.py" line="260"/>
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="233"/>
+        <location filename="../../ui/decision_panel.py" line="263"/>
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="236"/>
+        <location filename="../../ui/decision_panel.py" line="266"/>
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="238"/>
+        <location filename="../../ui/decision_panel.py" line="280"/>
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="239"/>
+        <location filename="../../ui/decision_panel.py" line="281"/>
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="240"/>
+        <location filename="../../ui/decision_panel.py" line="282"/>
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="241"/>
+        <location filename="../../ui/decision_panel.py" line="283"/>
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="242"/>
+        <location filename="../../ui/decision_panel.py" line="284"/>
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="243"/>
+        <location filename="../../ui/decision_panel.py" line="285"/>
         <source>issuing hospital below the item&apos;s minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="247"/>
+        <location filename="../../ui/decision_panel.py" line="395"/>
+        <source>already decided</source>
+        <translation>已有结论</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="397"/>
+        <source>no rule check (no catalog)</source>
+        <translation>未做规则核对（无互认目录）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="402"/>
+        <source>%1: %2</source>
+        <translation>%1 %2 项</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/decision_panel.py" line="404"/>
+        <source>Accepting %n result(s) of this visit.</source>
+        <translation>
+            <numerusform>正在互认本次就诊的 %n 项结果。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="406"/>
+        <source>No result of this visit qualifies.</source>
+        <translation>本次就诊没有符合互认条件的结果。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="408"/>
+        <source>No result of this visit qualifies</source>
+        <translation>本次就诊没有符合互认条件的结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="410"/>
+        <source> — left out: %1</source>
+        <translation>——未纳入：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="270"/>
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="248"/>
+        <location filename="../../ui/decision_panel.py" line="271"/>
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="275"/>
+        <location filename="../../ui/decision_panel.py" line="303"/>
+        <source>Note: %1</source>
+        <translation>备注：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="312"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="275"/>
+        <location filename="../../ui/decision_panel.py" line="312"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="278"/>
+        <location filename="../../ui/decision_panel.py" line="315"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="287"/>
+        <location filename="../../ui/decision_panel.py" line="324"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="288"/>
+        <location filename="../../ui/decision_panel.py" line="325"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="289"/>
+        <location filename="../../ui/decision_panel.py" line="326"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="294"/>
+        <location filename="../../ui/decision_panel.py" line="331"/>
         <source>viewed</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="303"/>
+        <location filename="../../ui/decision_panel.py" line="340"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="305"/>
+        <location filename="../../ui/decision_panel.py" line="342"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="306"/>
+        <location filename="../../ui/decision_panel.py" line="343"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="323"/>
+        <location filename="../../ui/decision_panel.py" line="361"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="328"/>
+        <location filename="../../ui/decision_panel.py" line="364"/>
+        <location filename="../../ui/decision_panel.py" line="381"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="334"/>
+        <location filename="../../ui/decision_panel.py" line="367"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -597,6 +640,7 @@
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
+        <location filename="../../ui/study_images.py" line="448"/>
         <location filename="../../ui/viewer_text.py" line="258"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
@@ -790,150 +834,155 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="134"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="160"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="165"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="165"/>
+        <location filename="../../ui/main_window.py" line="181"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
-        <location filename="../../ui/main_window.py" line="352"/>
+        <location filename="../../ui/main_window.py" line="184"/>
+        <source>Region statistics</source>
+        <translation>区域统计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="435"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="185"/>
+        <location filename="../../ui/main_window.py" line="259"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="186"/>
+        <location filename="../../ui/main_window.py" line="260"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="262"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="195"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="203"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
-        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="316"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="345"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="360"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="268"/>
         <source>Right button (middle button pans)</source>
         <translation>右键（中键平移）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="394"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="415"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="389"/>
+        <location filename="../../ui/main_window.py" line="472"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="502"/>
+        <location filename="../../ui/main_window.py" line="586"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="504"/>
+        <location filename="../../ui/main_window.py" line="588"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="509"/>
+        <location filename="../../ui/main_window.py" line="593"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1004,130 +1053,135 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="139"/>
+        <location filename="../../ui/patient_page.py" line="142"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="141"/>
+        <location filename="../../ui/patient_page.py" line="144"/>
+        <source>Timeline</source>
+        <translation>时间轴</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="148"/>
+        <source>Show or hide the list of results</source>
+        <translation>显示或隐藏结果列表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="150"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="184"/>
+        <location filename="../../ui/patient_page.py" line="194"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="185"/>
+        <location filename="../../ui/patient_page.py" line="195"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="250"/>
+        <location filename="../../ui/patient_page.py" line="273"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="250"/>
+        <location filename="../../ui/patient_page.py" line="273"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="251"/>
+        <location filename="../../ui/patient_page.py" line="274"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="255"/>
+        <location filename="../../ui/patient_page.py" line="278"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="267"/>
-        <location filename="../../ui/patient_page.py" line="268"/>
+        <location filename="../../ui/patient_page.py" line="290"/>
+        <location filename="../../ui/patient_page.py" line="291"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="284"/>
+        <location filename="../../ui/patient_page.py" line="307"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="292"/>
+        <location filename="../../ui/patient_page.py" line="315"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="453"/>
+        <location filename="../../ui/patient_page.py" line="476"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="366"/>
+        <location filename="../../ui/patient_page.py" line="739"/>
+        <source>no HR mark</source>
+        <translation>无 HR 标识</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="745"/>
+        <source>Findings</source>
+        <translation>检查所见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="746"/>
+        <source>Conclusion</source>
+        <translation>诊断意见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="763"/>
+        <source>The report has no text.</source>
+        <translation>报告无文字内容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="389"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="535"/>
+        <source>Recognition summary</source>
+        <translation>互认摘要</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="574"/>
+        <location filename="../../ui/patient_page.py" line="603"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="576"/>
+        <location filename="../../ui/patient_page.py" line="605"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="577"/>
+        <location filename="../../ui/patient_page.py" line="606"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="588"/>
+        <location filename="../../ui/patient_page.py" line="617"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="672"/>
-        <source>Item</source>
-        <translation>项目</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="674"/>
-        <source>Hospital</source>
-        <translation>医院</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="679"/>
-        <source>Date</source>
-        <translation>日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="680"/>
-        <source>HR mark</source>
-        <translation>HR 标识</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="680"/>
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="684"/>
-        <source>Recognition</source>
-        <translation>互认</translation>
     </message>
 </context>
 <context>
@@ -1386,100 +1440,290 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
 </context>
 <context>
-    <name>SearchPage</name>
+    <name>RegionStatisticsPage</name>
     <message>
-        <location filename="../../ui/search_page.py" line="41"/>
-        <source>ID card number, name, medical record number or mobile phone</source>
-        <translation>身份证号、姓名、病历号或手机号</translation>
+        <location filename="../../ui/region_stats_page.py" line="50"/>
+        <source>Recognition in the region</source>
+        <translation>本区域检查检验结果互认</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="52"/>
+        <location filename="../../ui/region_stats_page.py" line="62"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="64"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="74"/>
+        <source>Acceptance by issuing hospital (%)</source>
+        <translation>各出具医院互认率（%）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="75"/>
+        <source>Repeat rate by item (%)</source>
+        <translation>各项目复查率（%）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="76"/>
+        <source>Repeats by reason</source>
+        <translation>复查原因（次数）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="88"/>
+        <location filename="../../ui/region_stats_page.py" line="248"/>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="89"/>
+        <location filename="../../ui/region_stats_page.py" line="249"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="53"/>
+        <location filename="../../ui/region_stats_page.py" line="90"/>
+        <location filename="../../ui/region_stats_page.py" line="250"/>
+        <source>Decided</source>
+        <translation>已判断</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="91"/>
+        <location filename="../../ui/region_stats_page.py" line="251"/>
+        <source>Accepted</source>
+        <translation>互认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="92"/>
+        <location filename="../../ui/region_stats_page.py" line="254"/>
+        <source>Accepted %</source>
+        <translation>互认率 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="93"/>
+        <location filename="../../ui/region_stats_page.py" line="255"/>
+        <source>Repeated %</source>
+        <translation>复查率 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="94"/>
+        <location filename="../../ui/region_stats_page.py" line="253"/>
+        <source>Refusals</source>
+        <translation>不互认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="95"/>
+        <location filename="../../ui/region_stats_page.py" line="256"/>
+        <source>Saved (yuan)</source>
+        <translation>节省（元）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="105"/>
+        <source>From</source>
+        <translation>日期从</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="107"/>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="157"/>
+        <source>The period ends before it starts.</source>
+        <translation>结束日期早于开始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="161"/>
+        <source>Loading the region&apos;s figures…</source>
+        <translation>正在加载本区域统计…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="179"/>
+        <source>Decided %1 · accepted %2 (%3%) · repeats %4 (%5%), of which refusals %6 · saved for patients ¥%7</source>
+        <translation>已判断 %1 · 互认 %2（%3%）· 复查 %4（%5%），其中不互认 %6 · 为患者节省 ¥%7</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="191"/>
+        <source>No decisions were recorded in the region in this period.</source>
+        <translation>此期间本区域没有记录任何互认结论。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="193"/>
+        <source>No decisions in this period</source>
+        <translation>此期间没有结论</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="216"/>
+        <source>No repeats in this period</source>
+        <translation>此期间没有复查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="218"/>
+        <location filename="../../ui/region_stats_page.py" line="257"/>
+        <source>Region</source>
+        <translation>全区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="219"/>
+        <location filename="../../ui/region_stats_page.py" line="258"/>
+        <source>Hospital</source>
+        <translation>医院</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="220"/>
+        <location filename="../../ui/region_stats_page.py" line="259"/>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="237"/>
+        <location filename="../../ui/region_stats_page.py" line="260"/>
+        <source>Repeat reason</source>
+        <translation>复查原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="247"/>
+        <source>Period</source>
+        <translation>统计期间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="252"/>
+        <source>Repeated</source>
+        <translation>复查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="266"/>
+        <source>Region recognition statistics</source>
+        <translation>区域互认统计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="275"/>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="276"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="293"/>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="296"/>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPage</name>
+    <message>
+        <location filename="../../ui/search_page.py" line="45"/>
+        <source>ID card number, name, medical record number or mobile phone</source>
+        <translation>身份证号、姓名、病历号或手机号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="56"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="57"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="54"/>
+        <location filename="../../ui/search_page.py" line="58"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="55"/>
+        <location filename="../../ui/search_page.py" line="59"/>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="60"/>
         <source>ID card</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="56"/>
+        <location filename="../../ui/search_page.py" line="61"/>
+        <source>Medical record no.</source>
+        <translation>病历号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="62"/>
         <source>Hospitals with records</source>
         <translation>有记录的医院</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="80"/>
+        <location filename="../../ui/search_page.py" line="90"/>
         <source>Find a patient</source>
         <translation>查找患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="86"/>
+        <location filename="../../ui/search_page.py" line="96"/>
         <source>Recent patients</source>
         <translation>最近患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="103"/>
+        <location filename="../../ui/search_page.py" line="142"/>
         <source>✓ valid ID card number</source>
         <translation>✓ 身份证号有效</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="107"/>
+        <location filename="../../ui/search_page.py" line="146"/>
         <source>ID card number: %n more character(s)</source>
         <translation>
             <numerusform>身份证号：还差 %n 位</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="111"/>
+        <location filename="../../ui/search_page.py" line="150"/>
         <source>✗ check digit wrong: please re-check the number</source>
         <translation>✗ 校验码错误：请核对号码</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="114"/>
+        <location filename="../../ui/search_page.py" line="153"/>
         <source>✗ not a valid ID card number</source>
         <translation>✗ 不是有效的身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="129"/>
+        <location filename="../../ui/search_page.py" line="169"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="149"/>
+        <location filename="../../ui/search_page.py" line="190"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="158"/>
+        <location filename="../../ui/search_page.py" line="207"/>
         <source>%n patient(s) found</source>
         <translation>
             <numerusform>找到 %n 位患者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="166"/>
+        <location filename="../../ui/search_page.py" line="233"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="166"/>
+        <location filename="../../ui/search_page.py" line="233"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="167"/>
+        <location filename="../../ui/search_page.py" line="234"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
@@ -1495,68 +1739,68 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>SignInWidget</name>
     <message>
-        <location filename="../../ui/sign_in.py" line="38"/>
+        <location filename="../../ui/sign_in.py" line="39"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="44"/>
+        <location filename="../../ui/sign_in.py" line="45"/>
         <source>Sign in to the provincial results platform</source>
         <translation>登录省级检查检验结果互认平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="57"/>
+        <location filename="../../ui/sign_in.py" line="58"/>
         <source>Remember me on this computer</source>
         <translation>在本机记住我</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="59"/>
+        <location filename="../../ui/sign_in.py" line="60"/>
         <source>Keeps a sign-in token in the system keyring; your password is never stored.</source>
         <translation>在系统密钥环中保存登录令牌；绝不保存您的密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="61"/>
+        <location filename="../../ui/sign_in.py" line="62"/>
         <source>Sign in with browser…</source>
         <translation>通过浏览器登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="64"/>
+        <location filename="../../ui/sign_in.py" line="65"/>
         <source>Use the platform&apos;s own sign-in page (authorization code with PKCE)</source>
         <translation>使用平台自己的登录页面（授权码 + PKCE）</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="66"/>
+        <location filename="../../ui/sign_in.py" line="67"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="67"/>
-        <location filename="../../ui/sign_in.py" line="145"/>
+        <location filename="../../ui/sign_in.py" line="68"/>
+        <location filename="../../ui/sign_in.py" line="157"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="77"/>
+        <location filename="../../ui/sign_in.py" line="78"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="78"/>
+        <location filename="../../ui/sign_in.py" line="79"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="79"/>
+        <location filename="../../ui/sign_in.py" line="80"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="107"/>
+        <location filename="../../ui/sign_in.py" line="118"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="145"/>
+        <location filename="../../ui/sign_in.py" line="157"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -1564,27 +1808,27 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StatisticsDialog</name>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="47"/>
+        <location filename="../../ui/statistics_dialog.py" line="46"/>
         <source>My recognition statistics</source>
         <translation>我的互认统计</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="66"/>
+        <location filename="../../ui/statistics_dialog.py" line="65"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="66"/>
+        <location filename="../../ui/statistics_dialog.py" line="65"/>
         <source>Decided</source>
         <translation>已判断</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="66"/>
+        <location filename="../../ui/statistics_dialog.py" line="65"/>
         <source>Accepted %</source>
         <translation>互认率 %</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="72"/>
+        <location filename="../../ui/statistics_dialog.py" line="70"/>
         <source>Repeat reasons</source>
         <translation>复查原因</translation>
     </message>
@@ -1594,42 +1838,62 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="77"/>
+        <location filename="../../ui/statistics_dialog.py" line="79"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="79"/>
+        <location filename="../../ui/statistics_dialog.py" line="81"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="111"/>
+        <location filename="../../ui/statistics_dialog.py" line="113"/>
         <source>Reviewed %1 · accepted %2 · repeats %3 (refusals %4) · saved for patients ¥%5</source>
         <translation>已审阅 %1 · 互认 %2 · 复查 %3（不互认 %4）· 为患者节省 ¥%5</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="119"/>
+        <location filename="../../ui/statistics_dialog.py" line="121"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="119"/>
+        <location filename="../../ui/statistics_dialog.py" line="121"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="143"/>
+        <location filename="../../ui/statistics_dialog.py" line="135"/>
+        <source>No repeats in this period</source>
+        <translation>此期间没有复查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="142"/>
+        <source>You recorded no decision on this computer between these dates. Decisions are counted from the day they are made; choose an earlier start date to see older ones.</source>
+        <translation>此期间您在本机没有记录任何结论。结论按作出的日期统计；如需查看更早的结论，请选择更早的开始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="151"/>
+        <source>My recognition decisions</source>
+        <translation>我的互认结论</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="154"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
         <location filename="../../ui/statistics_dialog.py" line="155"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="169"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="158"/>
+        <location filename="../../ui/statistics_dialog.py" line="172"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -1702,57 +1966,62 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>SummaryDialog</name>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="64"/>
+        <location filename="../../ui/summary_dialog.py" line="66"/>
         <source>Print summary</source>
         <translation>打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="84"/>
+        <location filename="../../ui/summary_dialog.py" line="87"/>
         <source>Preview and print…</source>
         <translation>预览并打印…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="85"/>
+        <location filename="../../ui/summary_dialog.py" line="88"/>
         <source>Save PDF…</source>
         <translation>保存 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="89"/>
+        <location filename="../../ui/summary_dialog.py" line="92"/>
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="96"/>
+        <location filename="../../ui/summary_dialog.py" line="99"/>
         <source>Results to include (default: those reviewed in this session)</source>
         <translation>要包含的结果（默认：本次审阅过的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="119"/>
+        <location filename="../../ui/summary_dialog.py" line="122"/>
         <source>Choose at least one result.</source>
         <translation>请至少选择一项结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="121"/>
+        <location filename="../../ui/summary_dialog.py" line="124"/>
         <source>Preparing the summary…</source>
         <translation>正在生成摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="138"/>
+        <location filename="../../ui/summary_dialog.py" line="141"/>
         <source>Summary ready (%1 kB).</source>
         <translation>摘要已生成（%1 kB）。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="144"/>
+        <location filename="../../ui/summary_dialog.py" line="148"/>
         <source>Save PDF</source>
         <translation>保存 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="157"/>
+        <location filename="../../ui/summary_dialog.py" line="148"/>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="164"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="160"/>
+        <location filename="../../ui/summary_dialog.py" line="167"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from workstation.model import (
     Result,
 )
 from workstation.recognition.decisions import Decision, PlatformDecision, task_resource
+from workstation.recognition.region_stats import RegionStatistics, parse_region_statistics
 from workstation.records.fhir_parse import (
     MalformedResource,
     parse_catalog,
@@ -140,6 +142,10 @@ class ResultsPlatform(Protocol):
 
     def send_audit(self, record: AuditRecord) -> None:
         """Send one audit record (not retried: a retry could double it)."""
+        ...
+
+    def region_statistics(self, start: dt.date | None, end: dt.date | None) -> RegionStatistics:
+        """The region's recognition figures over a period (administrators only)."""
         ...
 
 
@@ -354,6 +360,16 @@ class FhirPlatform:
         self.session.request(
             "POST", f"{self.fhir}/AuditEvent", json=audit_event(record), idempotent=False
         )
+
+    def region_statistics(self, start: dt.date | None, end: dt.date | None) -> RegionStatistics:
+        """The region's figures over a period (administrators only: others get FORBIDDEN).
+        Raises PlatformError."""
+        params = {k: v.isoformat() for k, v in (("from", start), ("to", end)) if v is not None}
+        body = self._json(f"{self.session.endpoints.base_url}/admin/statistics/breakdown", params)
+        try:
+            return parse_region_statistics(body)
+        except ValueError as exc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "statistics are malformed") from exc
 
     def catalog(self) -> Catalog:
         """The recognition catalog, revalidated with If-None-Match on every call."""
