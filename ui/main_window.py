@@ -30,6 +30,7 @@ from ui.workers import TaskRunner
 from workstation.audit import AuditLog, AuditRecord, new_record
 from workstation.auth import SecretStore
 from workstation.config import PlatformEntry, Settings
+from workstation.http import ErrorKind
 from workstation.imaging.presets import DEFAULT_PRESETS
 from workstation.journal import Journal
 from workstation.labs.analytes import AnalyteTable, load_analyte_table
@@ -510,7 +511,16 @@ class MainWindow(QMainWindow):
             )
         if report.sent and self.patient_page.decision.result is not None:
             self.patient_page.show_result_decisions()
-        delay = next_delay_s(self._outbox_failures) if pending else 30.0
+        if report.failed == ErrorKind.AUTH.value:
+            # The session could not be renewed: her decisions stay in the journal and go out
+            # once she has signed in again.
+            self._session_expired()
+            return
+        delay = (
+            next_delay_s(self._outbox_failures, retry_after_s=report.retry_after_s)
+            if pending
+            else 30.0
+        )
         self.outbox_timer.start(int(max(delay, 2.0) * 1000))
 
     def _outbox_error(self, error: Exception) -> None:

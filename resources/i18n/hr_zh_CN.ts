@@ -283,154 +283,154 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="179"/>
+        <location filename="../../ui/viewer.py" line="178"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="184"/>
+        <location filename="../../ui/viewer.py" line="183"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="188"/>
+        <location filename="../../ui/viewer.py" line="187"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="244"/>
+        <location filename="../../ui/viewer.py" line="241"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="245"/>
+        <location filename="../../ui/viewer.py" line="242"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="255"/>
-        <location filename="../../ui/viewer.py" line="371"/>
+        <location filename="../../ui/viewer.py" line="252"/>
+        <location filename="../../ui/viewer.py" line="414"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="264"/>
+        <location filename="../../ui/viewer.py" line="261"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="322"/>
+        <location filename="../../ui/viewer.py" line="319"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="368"/>
+        <location filename="../../ui/viewer.py" line="411"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="507"/>
+        <location filename="../../ui/viewer.py" line="550"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="205"/>
+        <location filename="../../ui/viewer.py" line="202"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="170"/>
+        <location filename="../../ui/viewer.py" line="169"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="209"/>
+        <location filename="../../ui/viewer.py" line="206"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="214"/>
+        <location filename="../../ui/viewer.py" line="211"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="219"/>
+        <location filename="../../ui/viewer.py" line="216"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="224"/>
+        <location filename="../../ui/viewer.py" line="221"/>
         <location filename="../../ui/viewer_marks.py" line="116"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="228"/>
+        <location filename="../../ui/viewer.py" line="225"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="233"/>
+        <location filename="../../ui/viewer.py" line="230"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="237"/>
+        <location filename="../../ui/viewer.py" line="234"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="238"/>
+        <location filename="../../ui/viewer.py" line="235"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="239"/>
+        <location filename="../../ui/viewer.py" line="236"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="248"/>
+        <location filename="../../ui/viewer.py" line="245"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="265"/>
+        <location filename="../../ui/viewer.py" line="262"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="457"/>
+        <location filename="../../ui/viewer.py" line="500"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="458"/>
+        <location filename="../../ui/viewer.py" line="501"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="459"/>
+        <location filename="../../ui/viewer.py" line="502"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="460"/>
+        <location filename="../../ui/viewer.py" line="503"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="462"/>
+        <location filename="../../ui/viewer.py" line="505"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="512"/>
+        <location filename="../../ui/viewer.py" line="555"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="513"/>
+        <location filename="../../ui/viewer.py" line="556"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
@@ -460,67 +460,67 @@
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="186"/>
+        <location filename="../../ui/viewer.py" line="185"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="190"/>
+        <location filename="../../ui/viewer.py" line="189"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="207"/>
+        <location filename="../../ui/viewer.py" line="204"/>
         <source>Add a length measurement; drag its ends</source>
         <translation>添加长度测量，拖动两端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="211"/>
+        <location filename="../../ui/viewer.py" line="208"/>
         <source>Angle between two lines sharing a vertex; drag the three points</source>
         <translation>两条共顶点直线间的角度；拖动三个点</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="216"/>
+        <location filename="../../ui/viewer.py" line="213"/>
         <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT)</source>
         <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="221"/>
+        <location filename="../../ui/viewer.py" line="218"/>
         <source>Rectangle region: mean, SD, min, max, area in modality units</source>
         <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="226"/>
+        <location filename="../../ui/viewer.py" line="223"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="230"/>
+        <location filename="../../ui/viewer.py" line="227"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="235"/>
+        <location filename="../../ui/viewer.py" line="232"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="241"/>
+        <location filename="../../ui/viewer.py" line="238"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="251"/>
+        <location filename="../../ui/viewer.py" line="248"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="253"/>
+        <location filename="../../ui/viewer.py" line="250"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="258"/>
+        <location filename="../../ui/viewer.py" line="255"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
@@ -575,7 +575,7 @@
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="847"/>
+        <location filename="../../ui/viewer.py" line="894"/>
         <location filename="../../ui/viewer_text.py" line="198"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
@@ -783,150 +783,150 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
+        <location filename="../../ui/main_window.py" line="117"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="126"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="165"/>
+        <location filename="../../ui/main_window.py" line="166"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
-        <location filename="../../ui/main_window.py" line="352"/>
+        <location filename="../../ui/main_window.py" line="169"/>
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="185"/>
+        <location filename="../../ui/main_window.py" line="186"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="186"/>
+        <location filename="../../ui/main_window.py" line="187"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="189"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="191"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="195"/>
         <source>Right or middle button</source>
         <translation>右键或中键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="195"/>
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="203"/>
+        <location filename="../../ui/main_window.py" line="204"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="210"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
-        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="243"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="212"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="217"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="272"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="228"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="341"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="389"/>
+        <location filename="../../ui/main_window.py" line="390"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="406"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="502"/>
+        <location filename="../../ui/main_window.py" line="503"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="504"/>
+        <location filename="../../ui/main_window.py" line="505"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="509"/>
+        <location filename="../../ui/main_window.py" line="510"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -984,12 +984,22 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>拒绝与远程平台建立未加密连接（请使用 https）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="38"/>
+        <location filename="../../ui/messages.py" line="26"/>
+        <source>The platform is busy and asked to try again later. Your work is kept and is sent automatically.</source>
+        <translation>平台繁忙，要求稍后再试。您的操作已保存，将自动发送。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="27"/>
+        <source>The platform pointed to another server. It was not contacted, so that your sign-in is not passed on to it. Tell IT if this keeps happening.</source>
+        <translation>平台指向了另一台服务器。为避免您的登录凭据被转交，未连接该服务器。如反复出现，请告知信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="40"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="40"/>
+        <location filename="../../ui/messages.py" line="42"/>
         <source>Unexpected error: %1</source>
         <translation>意外错误：%1</translation>
     </message>
@@ -1067,58 +1077,58 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="545"/>
+        <location filename="../../ui/patient_page.py" line="552"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="547"/>
+        <location filename="../../ui/patient_page.py" line="554"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="548"/>
+        <location filename="../../ui/patient_page.py" line="555"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="559"/>
+        <location filename="../../ui/patient_page.py" line="566"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="636"/>
+        <location filename="../../ui/patient_page.py" line="643"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="638"/>
+        <location filename="../../ui/patient_page.py" line="645"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="643"/>
+        <location filename="../../ui/patient_page.py" line="650"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="644"/>
+        <location filename="../../ui/patient_page.py" line="651"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="644"/>
+        <location filename="../../ui/patient_page.py" line="651"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="648"/>
+        <location filename="../../ui/patient_page.py" line="655"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1398,36 +1408,36 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>✗ 不是有效的身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="124"/>
+        <location filename="../../ui/search_page.py" line="129"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="144"/>
+        <location filename="../../ui/search_page.py" line="149"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="153"/>
+        <location filename="../../ui/search_page.py" line="158"/>
         <source>%n patient(s) found</source>
         <translation>
             <numerusform>找到 %n 位患者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="161"/>
+        <location filename="../../ui/search_page.py" line="166"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="161"/>
+        <location filename="../../ui/search_page.py" line="166"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="162"/>
+        <location filename="../../ui/search_page.py" line="167"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
