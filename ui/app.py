@@ -18,6 +18,7 @@ from ui.qt_logging import route_qt_messages
 from workstation.audit import AuditLog
 from workstation.auth import KeyringUnavailable, SecretStore, system_keyring
 from workstation.config import Settings, SettingsStore
+from workstation.logs import safe
 from workstation.paths import AppPaths
 
 log = logging.getLogger("ui.app")
@@ -56,7 +57,7 @@ def run(argv: Sequence[str], context: AppContext) -> int:
     try:
         secrets = system_keyring()
     except KeyringUnavailable as exc:
-        log.warning("no secure keyring (%s): sign-in will not be remembered", exc)
+        log.warning("no secure keyring (%s): sign-in will not be remembered", safe(exc))
         secrets = None
     deps = WindowDeps(
         context.settings,

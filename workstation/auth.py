@@ -27,6 +27,7 @@ from workstation.http import (
     error_from_response,
     send,
 )
+from workstation.logs import safe
 from workstation.model import UserInfo
 
 log = logging.getLogger("workstation.auth")
@@ -137,7 +138,7 @@ class RememberedSignIn:
             try:
                 self._store.delete_password(KEYRING_SERVICE, self._account + suffix)
             except Exception:
-                log.debug("nothing to forget for %s", suffix)
+                log.debug("nothing to forget for %s", safe(suffix))
 
 
 def new_pkce_pair() -> tuple[str, str]:
@@ -264,7 +265,7 @@ class Session:
                 self.remembered.save(self.user.username, self._refresh)
             elif not remember:
                 self.remembered.forget()
-        log.info("signed in (role %s)", self.user.role)
+        log.info("signed in (role %s)", safe(self.user.role))
         return self.user
 
     def fetch_user(self) -> UserInfo:
@@ -295,7 +296,7 @@ class Session:
             # The answer was lost on the way (cut, timed out, half a body): the platform may
             # have spent the token already. Send the same one once more right away, while a
             # platform's reuse grace still accepts it; a refusal then means signing in again.
-            log.info("refresh answer lost (%s); asking once more", exc.kind.value)
+            log.info("refresh answer lost (%s); asking once more", exc.kind)
             try:
                 self._token_request(form)
             except PlatformError as again:
@@ -369,7 +370,7 @@ class Session:
                         attempts=1,
                     )
                 except PlatformError as exc:
-                    log.warning("token revocation failed: %s", exc.kind.value)
+                    log.warning("token revocation failed: %s", exc.kind)
         if self.remembered is not None:
             self.remembered.forget()
         self.user = None

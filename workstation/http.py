@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from workstation.logs import safe
+
 log = logging.getLogger("workstation.http")
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=10.0)
@@ -214,7 +216,7 @@ def send(
             error = transport_error(exc)
             if attempt == tries or error.kind is ErrorKind.TLS:
                 raise error from exc
-            log.info("%s %s failed (%s), retry %d", method, _path(url), error.kind.value, attempt)
+            log.info("%s %s failed (%s), retry %d", safe(method), _route(url), error.kind, attempt)
         else:
             if response.status_code not in RETRY_STATUSES or attempt == tries:
                 return response
@@ -224,12 +226,18 @@ def send(
                     return response
                 delay = max(delay, asked)
             log.info(
-                "%s %s answered %d, retry %d", method, _path(url), response.status_code, attempt
+                "%s %s answered %d, retry %d",
+                safe(method),
+                _route(url),
+                response.status_code,
+                attempt,
             )
         sleep(delay)
     raise AssertionError("unreachable")
 
 
-def _path(url: str) -> str:
-    # Logs show the path only: query strings can carry identifiers.
-    return urlsplit(url).path
+def _route(url: str) -> str:
+    # Logs show the route only: the query and every path segment that is not a plain word
+    # (ids, UIDs, which on some platforms are ID card numbers) are left out.
+    segments = urlsplit(url).path.split("/")
+    return safe("/".join(s if s.isascii() and s.isalpha() else "…" for s in segments))

@@ -178,7 +178,7 @@ class DicomWebClient:
             log.info(
                 "series stream failed after %d (%s); fetching %d singly",
                 len(received),
-                exc.kind.value,
+                exc.kind,
                 len(missing),
             )
             for uid in missing:
