@@ -10,14 +10,18 @@ import email.utils
 import json
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from tests.conftest import DEMO_PASSWORD, Sandbox
 from tests.misbehaving_proxy import MisbehavingProxy, RecordingServer, Reply, Rewrite, Seen
+from tests.ui_helpers import signed_in_window
 from workstation.config import PlatformEntry
 from workstation.http import MAX_RETRY_AFTER_S, ErrorKind, PlatformError, retry_after_s
 from workstation.journal import Journal, OutboxState
@@ -48,9 +52,31 @@ def elsewhere() -> Iterator[RecordingServer]:
         running.close()
 
 
-def _connect(proxy: MisbehavingProxy, user: str = "dr.li") -> Connection:
+class _Keyring:
+    """An in-memory OS keyring."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+def _connect(
+    proxy: MisbehavingProxy, user: str = "dr.li", keyring: _Keyring | None = None
+) -> Connection:
     return sign_in(
-        PlatformEntry("Proxy", proxy.base_url), user, DEMO_PASSWORD, remember=False, secrets=None
+        PlatformEntry("Proxy", proxy.base_url),
+        user,
+        DEMO_PASSWORD,
+        remember=keyring is not None,
+        secrets=keyring,
     )
 
 
@@ -337,9 +363,11 @@ def _expire_tokens(sandbox: Sandbox) -> None:
 def test_a_lost_refresh_answer_refused_on_retry_asks_to_sign_in_and_keeps_the_work(
     proxy: MisbehavingProxy, clean_faults: Sandbox, tmp_path: Path
 ) -> None:
-    connection = _connect(proxy)
+    keyring = _Keyring()
+    connection = _connect(proxy, keyring=keyring)
     journal = Journal(tmp_path)
     try:
+        assert any(k.endswith("#refresh") for _s, k in keyring.items)
         decisions = _pending_decisions(connection, journal, 2)
         lose = _LoseRefreshAnswer(proxy, retry="refused")
         _expire_tokens(clean_faults)
@@ -352,6 +380,7 @@ def test_a_lost_refresh_answer_refused_on_retry_asks_to_sign_in_and_keeps_the_wo
             connection.session.bearer()
         assert caught.value.kind is ErrorKind.AUTH
         assert not connection.session.signed_in  # the spent token is not kept
+        assert not any(k.endswith("#refresh") for _s, k in keyring.items)  # nor remembered
     finally:
         connection.sign_out()
     # she signs in again: the work she had not sent goes out, exactly once
@@ -427,3 +456,30 @@ def test_a_lost_refresh_answer_against_the_sandbox_itself_loses_no_work(
         assert [clean_faults.task_total(d.id) for d in decisions] == [1, 1]
     finally:
         again.sign_out()
+
+
+@pytest.mark.ui
+def test_at_the_window_a_lost_refresh_answer_asks_her_to_sign_in_and_her_decision_goes_out(
+    qtbot: QtBot, proxy: MisbehavingProxy, clean_faults: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, replace(clean_faults, base_url=proxy.base_url), tmp_path)
+    assert window.signed is not None
+    assert window.journal is not None
+    qtbot.waitUntil(lambda: not window._outbox_running, timeout=10000)
+    [decision] = _pending_decisions(window.signed.connection, window.journal, 1)
+    _LoseRefreshAnswer(proxy, retry="refused")
+    _expire_tokens(clean_faults)
+    window.flush_outbox()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.sign_in, timeout=15000)
+    assert window.sign_in.error_label.text()  # "Your session has ended. Please sign in again."
+    journal = Journal(tmp_path / "journal" / "dr.li")
+    assert [e.decision.id for e in journal.pending()] == [decision.id]
+    # the platform behaves again; she signs in and the decision goes out by itself, once
+    proxy.rules.clear()
+    proxy.cut = lambda seen: False
+    qtbot.keyClicks(window.sign_in.password_edit, DEMO_PASSWORD)
+    qtbot.mouseClick(window.sign_in.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.search, timeout=15000)
+    qtbot.waitUntil(lambda: journal.pending() == [], timeout=15000)
+    assert clean_faults.task_total(decision.id) == 1
+    window.sign_out()

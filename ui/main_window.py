@@ -539,7 +539,7 @@ class MainWindow(QMainWindow):
             )
         if report.sent and self.patient_page.decision.result is not None:
             self.patient_page.show_result_decisions()
-        if report.failed == ErrorKind.AUTH.value:
+        if report.failed == ErrorKind.AUTH.value and self.signed is not None:
             # The session could not be renewed: her decisions stay in the journal and go out
             # once she has signed in again.
             self._session_expired()

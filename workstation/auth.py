@@ -301,8 +301,12 @@ class Session:
                 self._token_request(form)
             except PlatformError as again:
                 if again.kind is ErrorKind.AUTH:
+                    # Spent, and the platform keeps no grace for it: nothing kept can renew
+                    # the session (a remembered copy would only trip theft detection later).
                     self._access = self._refresh = ""
                     self._expires_at = 0.0
+                    if self.remembered is not None:
+                        self.remembered.forget()
                     raise PlatformError(
                         ErrorKind.AUTH, "the session could not be renewed; sign in again"
                     ) from again
