@@ -27,7 +27,7 @@ from workstation.http import MAX_RETRY_AFTER_S, ErrorKind, PlatformError, retry_
 from workstation.journal import Journal, OutboxState
 from workstation.recognition.decisions import Decision, DecisionKind, new_decision
 from workstation.recognition.outbox import next_delay_s, send_pending
-from workstation.services import Connection, sign_in
+from workstation.services import Connection, LoadedImage, load_series, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -302,6 +302,35 @@ def test_a_read_answered_429_is_retried_after_the_wait(proxy: MisbehavingProxy) 
         proxy.rules.append(busy_once)
         assert connection.platform.patient("p0001").id == "p0001"
         assert len(proxy.requests_to("/fhir/Patient/p0001")) == 2
+    finally:
+        connection.sign_out()
+
+
+def test_an_image_download_answered_429_waits_and_completes(proxy: MisbehavingProxy) -> None:
+    connection = _connect(proxy)
+    try:
+        results = [r for page in connection.platform.results("p0001") for r in page.results]
+        ct = next(r for r in results if r.modality == "CT")
+        study = connection.platform.imaging_study(ct.imaging_study_ids[0])
+        series = study.series[0]
+        path = f"/dicomweb/studies/{study.study_uid}/series/{series.uid}"
+        answered: list[float] = []
+
+        def busy_once(seen: Seen) -> Reply | None:
+            if seen.path == path and not answered:
+                answered.append(time.monotonic())
+                return Reply(429, {"Retry-After": "1"}, b"")
+            return None
+
+        proxy.rules.append(busy_once)
+        images: list[LoadedImage] = []
+        count = load_series(
+            connection.dicomweb(study.dicomweb_url), study, series, images.append, None
+        )
+        assert count == len(series.instances)
+        assert all(i.image is not None for i in images)
+        assert len(proxy.requests_to(path)) == 2  # the whole series again, not one by one
+        assert time.monotonic() - answered[0] >= 0.95
     finally:
         connection.sign_out()
 
