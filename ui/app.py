@@ -19,6 +19,7 @@ from ui.window_fit import Rect
 from workstation.audit import AuditLog
 from workstation.auth import KeyringUnavailable, SecretStore, system_keyring
 from workstation.config import Settings, SettingsStore
+from workstation.logs import safe
 from workstation.paths import AppPaths
 
 log = logging.getLogger("ui.app")
@@ -57,7 +58,7 @@ def run(argv: Sequence[str], context: AppContext) -> int:
     try:
         secrets = system_keyring()
     except KeyringUnavailable as exc:
-        log.warning("no secure keyring (%s): sign-in will not be remembered", exc)
+        log.warning("no secure keyring (%s): sign-in will not be remembered", safe(exc))
         secrets = None
     deps = WindowDeps(
         context.settings,

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from workstation.logs import safe
+
 log = logging.getLogger("ui.i18n")
 I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
 SUPPORTED = ("zh_CN", "en")
@@ -35,7 +37,7 @@ def install_language(app: QCoreApplication, language: str) -> QTranslator | None
     translator = QTranslator(app)
     path = I18N_DIR / f"hr_{language}.qm"
     if not translator.load(str(path)):
-        log.warning("translation %s not found; showing English", path.name)
+        log.warning("translation %s not found; showing English", safe(path.name))
         return None
     app.installTranslator(translator)
     return translator

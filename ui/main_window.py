@@ -36,12 +36,15 @@ from ui.sign_in import SignInWidget
 from ui.statistics_dialog import StatisticsDialog
 from ui.window_fit import Rect, initial_placement
 from ui.workers import TaskRunner
+from workstation.at_rest import FieldCipher, KeyUnavailable, cipher_name, data_key
 from workstation.audit import AuditLog, AuditRecord, new_record
 from workstation.auth import SecretStore
 from workstation.config import PlatformEntry, Settings
+from workstation.http import ErrorKind
 from workstation.imaging.presets import DEFAULT_PRESETS
 from workstation.journal import Journal
 from workstation.labs.analytes import AnalyteTable, load_analyte_table
+from workstation.logs import safe
 from workstation.model import Catalog, Hospital, Patient
 from workstation.recognition.decisions import Decision
 from workstation.recognition.outbox import SendReport, next_delay_s, send_pending
@@ -428,8 +431,34 @@ class MainWindow(QMainWindow):
             self.search.query_edit.setFocus()
         self.idle.start()
         root = self.deps.journal_root
-        self.journal = Journal(root / user.username) if root is not None else None
+        self.journal = self._open_journal(root, user.username) if root is not None else None
         self.flush_outbox()
+
+    def _open_journal(self, root: Path, username: str) -> Journal:
+        """The user's journal, its patient fields sealed with her data key from the keyring
+        (plain, and said so in the log, when there is no secure keyring)."""
+        cipher: FieldCipher | None = None
+        if self.deps.secrets is None:
+            log.warning("no secure keyring: the journal's patient fields are not encrypted")
+        else:
+            try:
+                name = cipher_name(self.deps.settings.at_rest_cipher)
+                cipher, _created = data_key(self.deps.secrets, f"journal:{username}", name)
+            except (KeyUnavailable, ValueError) as exc:
+                log.warning("the journal's patient fields are not encrypted: %s", safe(exc))
+        journal = Journal(root / username, cipher)
+        unreadable = journal.unreadable()
+        if unreadable:
+            log.warning("%d journal entries cannot be opened with this key", len(unreadable))
+            self.statusBar().showMessage(
+                self.tr(
+                    "%n earlier decision(s) in this computer's journal cannot be read with its "
+                    "key (the keyring was reset?); they are kept but not sent.",
+                    "",
+                    len(unreadable),
+                )
+            )
+        return journal
 
     def _sign_in_failed(self, error: Exception) -> None:
         self.statusBar().showMessage(self.tr("Not signed in"))
@@ -594,13 +623,22 @@ class MainWindow(QMainWindow):
             )
         if report.sent and self.patient_page.decision.result is not None:
             self.patient_page.show_result_decisions()
-        delay = next_delay_s(self._outbox_failures) if pending else 30.0
+        if report.failed == ErrorKind.AUTH.value and self.signed is not None:
+            # The session could not be renewed: her decisions stay in the journal and go out
+            # once she has signed in again.
+            self._session_expired()
+            return
+        delay = (
+            next_delay_s(self._outbox_failures, retry_after_s=report.retry_after_s)
+            if pending
+            else 30.0
+        )
         self.outbox_timer.start(int(max(delay, 2.0) * 1000))
 
     def _outbox_error(self, error: Exception) -> None:
         self._outbox_running = False
         self._outbox_failures += 1
-        log.warning("outbox pass failed: %s", type(error).__name__)
+        log.warning("outbox pass failed: %s", error)
         self.outbox_timer.start(int(next_delay_s(self._outbox_failures) * 1000))
 
     def show_statistics(self) -> None:

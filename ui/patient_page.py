@@ -410,7 +410,7 @@ class PatientPage(QWidget):
             try:
                 others = decisions_of_others(platform.decisions_on(result.id), context.practitioner)
             except PlatformError as exc:
-                log.info("other doctors' decisions not shown: %s", exc.kind.value)
+                log.info("other doctors' decisions not shown: %s", exc.kind)
             return entries, others
 
         self.runner.start(
@@ -642,7 +642,7 @@ class PatientPage(QWidget):
                 on_result=lambda all_values: self._observations_loaded(
                     result_scope, result, values, all_values
                 ),
-                on_error=lambda exc: log.info("trend values not loaded: %s", type(exc).__name__),
+                on_error=lambda exc: log.info("trend values not loaded: %s", exc),
             )
             return
         table = self.analytes

@@ -416,7 +416,7 @@ class StudyImages(QWidget):
             wants_control=True,
             scope=self._study_scope,
             lane=Lane.BACKGROUND,
-            on_error=lambda exc: log.info("prefetch stopped: %s", type(exc).__name__),
+            on_error=lambda exc: log.info("prefetch stopped: %s", exc),
         )
 
     def stop_prefetch(self) -> None:

@@ -51,6 +51,9 @@ class Settings:
     window_presets: tuple[WindowPreset, ...] | None = None  # None = the built-in defaults
     window_geometry: tuple[int, int, int, int] | None = None  # x, y, width, height (pixels)
     window_maximized: bool = False
+    # How patient data kept on this machine is encrypted: "aes-256-gcm", or "sm4-gcm" where
+    # the platform requires national algorithms (workstation/at_rest.py).
+    at_rest_cipher: str = "aes-256-gcm"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_platform(self, entry: PlatformEntry, *, make_default: bool = False) -> Settings:

@@ -39,6 +39,7 @@ from workstation.imaging.overlays import read_overlays
 from workstation.imaging.padding import read_padding
 from workstation.imaging.palette import apply_palette, read_palette
 from workstation.imaging.voi import PresentationLutShape, VoiFunction, Window
+from workstation.logs import safe
 
 log = logging.getLogger("workstation.imaging")
 T = TypeVar("T")
@@ -196,7 +197,7 @@ def _windows(ds: Dataset) -> tuple[Window, ...]:
     for i, (center, width) in enumerate(zip(centers, widths, strict=False)):
         fault = _window_fault(center, width, function)
         if fault:
-            log.info("window %d not used: %s", i + 1, fault)
+            log.info("window %d not used: %s", i + 1, safe(fault))
             continue
         name = str(names[i]) if i < len(names) else ""
         out.append(Window(center, width, function, name))
@@ -500,7 +501,7 @@ def _slice_thickness(macro: Dataset) -> float | None:
 def _items(ds: Dataset, keyword: str) -> list[Dataset]:
     value = ds.get(keyword)
     if value is not None and not isinstance(value, Sequence):
-        log.info("%s is not a sequence; ignored", keyword)
+        log.info("%s is not a sequence; ignored", safe(keyword))
         return []
     return list(value or [])
 
@@ -514,7 +515,7 @@ def _from_groups(
             macro = group.get(sequence)
             found = read(macro[0]) if isinstance(macro, Sequence) and len(macro) else None
         except _MALFORMED as exc:
-            log.info("%s item not used: %s", sequence, type(exc).__name__)
+            log.info("%s item not used: %s", safe(sequence), safe(type(exc).__name__))
             continue
         if found is not None:
             return found

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from workstation.imaging.voi import Window
+from workstation.logs import safe
 
 log = logging.getLogger("workstation.imaging.presets")
 
@@ -135,7 +136,7 @@ def presets_from_json_list(items: object) -> tuple[WindowPreset, ...]:
     """Presets from parsed JSON. Entries that are not usable presets, and repeats of a
     modality and name already seen, are skipped with a log line; never raises."""
     if not isinstance(items, list):
-        log.warning("window presets ignored: expected a list, got %s", type(items).__name__)
+        log.warning("window presets ignored: expected a list, got %s", safe(type(items).__name__))
         return ()
     presets: list[WindowPreset] = []
     seen: set[tuple[str, str]] = set()
@@ -144,7 +145,7 @@ def presets_from_json_list(items: object) -> tuple[WindowPreset, ...]:
         if preset is not None and (preset.modality, preset.name) in seen:
             problem, preset = "the same modality and name came before", None
         if preset is None:
-            log.warning("window preset %d skipped: %s", number, problem)
+            log.warning("window preset %d skipped: %s", number, safe(problem))
             continue
         seen.add((preset.modality, preset.name))
         presets.append(preset)

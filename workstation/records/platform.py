@@ -14,6 +14,7 @@ from workstation import fhir_systems as systems
 from workstation.audit import AuditRecord, audit_event
 from workstation.auth import Session
 from workstation.http import ErrorKind, PlatformError
+from workstation.logs import safe
 from workstation.model import (
     Catalog,
     Hospital,
@@ -196,7 +197,7 @@ class FhirPlatform:
             try:
                 patients.append(parse_patient(entry["resource"]))
             except (MalformedResource, KeyError) as exc:
-                log.warning("skipping malformed patient: %s", exc)
+                log.warning("skipping malformed patient: %s", _problem(exc))
         return patients
 
     def patient(self, patient_id: str) -> Patient:
@@ -253,7 +254,7 @@ class FhirPlatform:
                     page.results.append(parse_result(res, modality))
                 except MalformedResource as exc:
                     page.problems.append(str(exc))
-                    log.warning("skipping malformed report: %s", exc.problem)
+                    log.warning("skipping malformed report: %s", safe(exc.problem))
             yield page
             url, params = _next_link(bundle), None
 
@@ -274,7 +275,7 @@ class FhirPlatform:
                     obs = parse_observation(res)
                     by_id[obs.id] = obs
                 except MalformedResource as exc:
-                    log.warning("skipping malformed observation: %s", exc.problem)
+                    log.warning("skipping malformed observation: %s", safe(exc.problem))
         return [by_id[i] for i in result.observation_ids if i in by_id]
 
     def patient_observations(self, patient_id: str) -> list[LabObservation]:
@@ -292,7 +293,7 @@ class FhirPlatform:
                 try:
                     values.append(parse_observation(entry["resource"]))
                 except (MalformedResource, KeyError) as exc:
-                    log.warning("skipping malformed observation: %s", exc)
+                    log.warning("skipping malformed observation: %s", _problem(exc))
             url, params = _next_link(bundle), None
         return values
 
@@ -351,7 +352,7 @@ class FhirPlatform:
             try:
                 decisions.append(parse_task_decision(task))
             except MalformedResource as exc:
-                log.warning("skipping malformed decision Task: %s", exc.problem)
+                log.warning("skipping malformed decision Task: %s", safe(exc.problem))
         return decisions
 
     def send_audit(self, record: AuditRecord) -> None:
@@ -383,6 +384,11 @@ class FhirPlatform:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "catalog is malformed") from exc
         self._catalog_etag = response.headers.get("etag", "")
         return self._catalog
+
+
+def _problem(exc: Exception) -> str:
+    # What is wrong with a resource, in the parser's own words (never the resource's content).
+    return safe(exc.problem) if isinstance(exc, MalformedResource) else safe(type(exc).__name__)
 
 
 def _next_link(bundle: JsonObj) -> str | None:
