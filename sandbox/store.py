@@ -59,7 +59,7 @@ class SearchError(ValueError):
 
 MAX_ALTERNATIVES = 100  # comma-separated values of one search parameter
 MAX_VALUE_LENGTH = 256
-_MODIFIERS = {"string": ("", "exact", "contains")}  # every other kind: no modifier
+_MODIFIERS = {"string": ("exact", "contains")}  # every other kind: no modifier
 
 
 @dataclass(frozen=True)
@@ -191,11 +191,11 @@ class Store:
         where = ["r.rtype = ?"]
         args: list[Any] = [rtype]
         for raw_name, raw_value in params:
-            name, _, modifier = raw_name.partition(":")
+            name, colon, modifier = raw_name.partition(":")
             kind = known.get(name) or ("token" if name == "_id" else None)
             if kind is None:
                 raise SearchError(f"unknown search parameter {raw_name!r} for {rtype}")
-            if modifier not in _MODIFIERS.get(kind, ("",)):
+            if colon and modifier not in _MODIFIERS.get(kind, ()):
                 raise SearchError(f"modifier :{modifier} is not supported on {name}")
             alternatives = [v for v in raw_value.split(",") if v != ""]
             if len(alternatives) > MAX_ALTERNATIVES:
