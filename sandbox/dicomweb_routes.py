@@ -36,6 +36,7 @@ JsonObj = dict[str, Any]
 DICOM_JSON = "application/dicom+json"
 _TRANSCODABLE = (str(ExplicitVRLittleEndian), str(ImplicitVRLittleEndian))
 _WHOLE = re.compile(r"^[0-9]{1,9}$")
+_BIG_ENDIAN = "1.2.840.10008.1.2.2"
 MAX_OFFSET = 1_000_000
 MAX_UIDS = 100  # comma-separated UIDs in one matching key
 IMAGING = f"ImagingStudy.{scopes.READ}"  # the scope every DICOMweb route needs
@@ -252,6 +253,10 @@ async def retrieve(request: Request) -> Response:
         ]
         if unsupported:
             return _problem(406, f"cannot transcode to {wanted}")
+        # pydicom cannot rewrite a big endian file as little endian; refuse it before the
+        # first part is sent rather than cut the body off in the middle.
+        if any(r["transfer_syntax"] == _BIG_ENDIAN != wanted for r in rows):
+            return _problem(406, f"cannot transcode big endian instances to {wanted}")
     settings = _settings(request)
     boundary = secrets.token_hex(16)
     # Series and study downloads break off halfway; single instances still arrive whole, so a

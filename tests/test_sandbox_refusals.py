@@ -841,3 +841,26 @@ def test_repeated_failures_from_one_address_lock_that_address(strict: RunningSan
         assert _password_grant(base, "dr.wang").status_code == 200
     finally:
         other.close()
+
+
+def test_a_transcoding_it_cannot_do_is_406_before_the_body_not_a_cut_body(
+    sandbox: Sandbox,
+) -> None:
+    token = sandbox.token()
+    base = f"{sandbox.base_url}/dicomweb"
+    big_endian = []
+    for study in _get(sandbox.base_url, "/dicomweb/studies", token).json():
+        uid = study["0020000D"]["Value"][0]
+        for instance in httpx.get(f"{base}/studies/{uid}/instances", headers=_auth(token)).json():
+            if instance["00083002"]["Value"][0] == "1.2.840.10008.1.2.2":
+                big_endian.append((uid, instance["0020000E"]["Value"][0]))
+    assert big_endian, "the demo data has a big endian series"
+    uid, series = big_endian[0]
+    accept = 'multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.1'
+    response = httpx.get(
+        f"{base}/studies/{uid}/series/{series}", headers={**_auth(token), "Accept": accept}
+    )
+    _outcome(response, 406)
+    stored = httpx.get(f"{base}/studies/{uid}/series/{series}", headers=_auth(token))
+    assert stored.status_code == 200
+    assert stored.content.rstrip().endswith(b"--")
