@@ -16,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from sandbox import scopes
 from sandbox.responses import outcome, require_user
 from sandbox.store import Store
 from workstation import fhir_systems as systems
@@ -147,7 +148,7 @@ def _day(text: str | None) -> dt.date | None:
 
 async def breakdown(request: Request) -> Response:
     """The route: admin only; ``from`` / ``to`` optional ISO dates."""
-    require_user(request, "admin")
+    require_user(request, "admin", scope=scopes.STATISTICS)
     try:
         start = _day(request.query_params.get("from"))
         end = _day(request.query_params.get("to"))

@@ -32,7 +32,29 @@ from workstation.model import UserInfo
 
 log = logging.getLogger("workstation.auth")
 CLIENT_ID = "hr-workstation"
-SCOPE = "openid profile fhirUser user/*.read user/Task.write offline_access"
+# Exactly what the workstation uses (SMART on FHIR scopes; the platform grants no more than
+# the user's role allows): who she is, a refresh token for the session, the records she
+# reads, her decisions (Tasks, read and written) and her audit records (written only).
+SCOPE = " ".join(
+    (
+        "openid",
+        "profile",
+        "fhirUser",
+        "offline_access",
+        "user/Patient.read",
+        "user/DiagnosticReport.read",
+        "user/Observation.read",
+        "user/ImagingStudy.read",
+        "user/Organization.read",
+        "user/Endpoint.read",
+        "user/Task.read",
+        "user/Task.write",
+        "user/AuditEvent.write",
+        # The administrator's region statistics; a doctor is not granted it (the server
+        # grants what her role allows of what is asked).
+        "platform/statistics.read",
+    )
+)
 KEYRING_SERVICE = "hr-workstation"
 _REFRESH_MARGIN_S = 30
 
