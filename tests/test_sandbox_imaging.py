@@ -45,6 +45,7 @@ from sandbox.generate.imaging import (
     write_transfer_syntax_set,
     write_ultrasound_cine,
 )
+from workstation.imaging import gdcm_jpeg
 
 PATIENT = PatientTags(
     patient_id="WH0012345",
@@ -361,6 +362,7 @@ EXPECTED_TS = [
 
 @pytest.mark.unit
 def test_transfer_syntax_set_decodes(ts_set: list[InstanceInfo]) -> None:
+    gdcm_jpeg.register()  # pydicom reads 12-bit JPEG Extended only with it (no GPL libjpeg)
     assert [info.transfer_syntax_uid for info in ts_set] == EXPECTED_TS
     assert [info.series_number for info in ts_set] == list(range(1, 13))
     assert len({info.series_uid for info in ts_set}) == len(ts_set)
