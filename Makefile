@@ -5,9 +5,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 TS     := $(wildcard resources/i18n/*.ts)
 QM     := $(TS:.ts=.qm)
-export QT_QPA_PLATFORM ?= $(if $(DISPLAY),,offscreen)
 
-.PHONY: run test lint typecheck licences notices pytest bench translations sandbox demo-data clean dist dist-test system-deps
+.PHONY: run test lint typecheck licences notices pytest bench translations sandbox demo-data clean dist dist-test system-deps-run system-deps-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +24,16 @@ translations: $(QM)
 licences notices: $(STAMP)
 	$(PY) -m devtools.licences --write resources/third_party.json --build-info resources/build_info.json
 
+## system packages (Debian/Ubuntu) that run and test need: checked, installed when missing
+## (apt-get, with sudo when not root), or the one command to run is printed
+system-deps-run:
+	@devtools/system_packages.sh run
+
+system-deps-test:
+	@devtools/system_packages.sh test
+
 ## make run: start the sandbox platform with demo data and open the workstation against it
-run: $(STAMP) translations notices
+run: system-deps-run $(STAMP) translations notices
 	$(PY) main.py --with-sandbox
 
 ## make sandbox: only the reference platform, on port 8765
@@ -34,7 +41,7 @@ sandbox: $(STAMP)
 	$(PY) -m sandbox serve --port 8765
 
 ## make test: lint, types, the frozen build's smoke test, then the whole test suite headless
-test: lint typecheck licences dist-test pytest
+test: system-deps-test lint typecheck licences dist-test pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -46,6 +46,7 @@ from sandbox.generate.imaging import (
     write_ultrasound_cine,
 )
 from workstation.imaging import gdcm_jpeg
+from workstation.imaging.decode import load
 
 PATIENT = PatientTags(
     patient_id="WH0012345",
@@ -402,3 +403,18 @@ def test_bundled_jpeg_extended_is_retagged_not_reencoded(ts_set: list[InstanceIn
     assert ds.PatientID == PATIENT.patient_id
     assert "Lestrade" not in str(ds.PatientName)
     assert not any(elem.tag.is_private for elem in ds)
+
+
+@pytest.mark.unit
+def test_the_workstation_decodes_the_set_as_the_uncompressed_originals(
+    ts_set: list[InstanceInfo],
+) -> None:
+    # through its own decoders (GDCM for JPEG incl. signed 16-bit lossless, CharLS, OpenJPEG)
+    by_syntax = {info.transfer_syntax_uid: load(info.path).pixels for info in ts_set}
+    ct = by_syntax[ImplicitVRLittleEndian].astype(int)
+    for ts in (ExplicitVRBigEndian, RLELossless, JPEGLosslessSV1, JPEG2000Lossless):
+        np.testing.assert_array_equal(by_syntax[ts].astype(int), ct)
+    np.testing.assert_array_equal(
+        by_syntax[JPEGLSLossless].astype(int), by_syntax[DeflatedExplicitVRLittleEndian]
+    )
+    assert by_syntax[JPEGExtended12Bit].max() > 200  # the 12-bit bone scan, decoded
