@@ -22,7 +22,8 @@ translations: $(QM)
 ## make licences: every runtime dependency's licence is allowed (no GPL/AGPL); writes the
 ## third-party notices and the build's commit that the About dialog shows and dist bundles
 licences notices: $(STAMP)
-	$(PY) -m devtools.licences --write resources/third_party.json --build-info resources/build_info.json
+	$(PY) -m devtools.licences --write resources/third_party.json --build-info resources/build_info.json \
+		--text build/THIRD-PARTY-NOTICES.txt
 
 ## system packages (Debian/Ubuntu) that run and test need: checked, installed when missing
 ## (apt-get, with sudo when not root), or the one command to run is printed

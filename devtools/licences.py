@@ -80,7 +80,7 @@ FREE_TEXT = {
 # Native libraries inside a wheel, beyond what its metadata names (shown with the notices).
 BUNDLED = {
     "python-gdcm": "GDCM: BSD-3-Clause; with IJG libjpeg (IJG licence), CharLS (BSD-3-Clause), "
-    "OpenJPEG (BSD-2-Clause), Expat (MIT), zlib (Zlib)",
+    "OpenJPEG (BSD-2-Clause), Expat (MIT), zlib (Zlib), OpenSSL 1.1.1 (OpenSSL/SSLeay licence)",
     "pyjpegls": "CharLS: BSD-3-Clause",
     "pylibjpeg-openjpeg": "OpenJPEG: BSD-2-Clause",
     "pypdfium2": "PDFium: BSD-3-Clause and Apache-2.0",
@@ -196,6 +196,21 @@ def write_notices(notices: list[Notice], path: Path) -> None:
     )
 
 
+def notices_text(notices: list[Notice]) -> str:
+    """The notices as plain text, one distribution per line (name, version, licence, and
+    the native libraries it bundles), for the installers' documentation folder."""
+    lines = [
+        "Third-party software in the Results Recognition Workstation",
+        "(Python distributions of the runtime, their version and SPDX licence expression)",
+        "",
+    ]
+    for notice in notices:
+        lines.append(f"{notice.name} {notice.version}: {notice.licence}")
+        if notice.bundled:
+            lines.append(f"    bundles {notice.bundled}")
+    return "\n".join(lines) + "\n"
+
+
 def _git(*args: str) -> str:
     git = shutil.which("git")
     if git is None:
@@ -224,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     """Check the runtime licences; with --write, also write the notices. Exit 1 if refused."""
     parser = argparse.ArgumentParser(prog="python -m devtools.licences")
     parser.add_argument("--write", type=Path, help="write the third-party notices (JSON)")
+    parser.add_argument("--text", type=Path, help="write the notices as plain text")
     parser.add_argument("--build-info", type=Path, help="write the version and git commit (JSON)")
     args = parser.parse_args(argv)
     try:
@@ -233,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.write:
         write_notices(notices, args.write)
+    if args.text:
+        args.text.parent.mkdir(parents=True, exist_ok=True)
+        args.text.write_text(notices_text(notices), encoding="utf-8")
     if args.build_info:
         write_build_info(args.build_info)
     print(f"licence check: {len(notices)} runtime distributions, all allowed")

@@ -323,6 +323,8 @@ def main() -> int:
             "hr-workstation.desktop",
             "hicolor/256x256/apps/hr-workstation.png",
             "./opt/hr-workstation/workstation",
+            "./opt/hr-workstation/_internal/resources/third_party.json",
+            "./usr/share/doc/hr-workstation/THIRD-PARTY-NOTICES.txt",
         ):
             if needed not in listing:
                 failures.append(f".deb lacks {needed}")

@@ -86,6 +86,8 @@ def test_the_command_writes_the_notices(tmp_path: Path) -> None:
     assert by_name["python-gdcm"]["version"] == metadata.version("python-gdcm")
     assert "GDCM" in by_name["python-gdcm"]["bundled"]
     assert by_name["pydicom"]["licence"] == "MIT"
+    text = licences.notices_text(licences.check(licences.runtime_closure()))
+    assert f"python-gdcm {metadata.version('python-gdcm')}: Apache-2.0\n    bundles GDCM" in text
 
 
 def test_every_compressed_syntax_is_decoded_by_a_named_permissive_plugin() -> None:

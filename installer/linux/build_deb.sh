@@ -18,6 +18,7 @@ chmod 755 "$ROOT/usr/bin/workstation"
 install -m 644 installer/linux/hr-workstation.desktop "$ROOT/usr/share/applications/"
 install -m 644 resources/icons/hr-workstation.png "$ROOT/usr/share/icons/hicolor/256x256/apps/"
 install -m 644 installer/settings.example.json "$ROOT/usr/share/doc/hr-workstation/"
+install -m 644 build/THIRD-PARTY-NOTICES.txt "$ROOT/usr/share/doc/hr-workstation/"  # make notices
 SIZE="$(du -sk "$ROOT" | cut -f1)"
 # What the frozen program loads from the system: what PyInstaller does not bundle (C library,
 # OpenGL/EGL, DRM, libxcb, Wayland) and Qt's xcb platform libraries, declared even where the
