@@ -139,6 +139,9 @@ def _resolved(path: Path) -> dict[str, str]:
         if "=>" in line:
             soname, _, target = line.strip().partition(" => ")
             found[soname] = target.split(" (")[0].strip()
+        elif line.strip().startswith("/"):  # the dynamic loader itself, by its path
+            target = line.strip().split(" (")[0]
+            found[Path(target).name] = target
     return found
 
 
