@@ -21,8 +21,9 @@ RUN_PACKAGES=(
 )
 # DCMTK (pixel reference), Orthanc + DICOMweb (interop), a CJK font (PDF and screenshots),
 # Xvfb and xauth (tests and the frozen build's smoke test on a real X server), xdotool and
-# ImageMagick's import (the smoke test types the sign-in and takes a screenshot there).
-TEST_PACKAGES=(dcmtk orthanc orthanc-dicomweb fonts-noto-cjk xvfb xauth xdotool imagemagick)
+# ImageMagick's import (the smoke test types the sign-in and takes a screenshot there);
+# binutils (PyInstaller's objdump, the smoke test's readelf) for `make dist`.
+TEST_PACKAGES=(dcmtk orthanc orthanc-dicomweb fonts-noto-cjk xvfb xauth xdotool imagemagick binutils)
 
 list=0
 if [ "${1:-}" = "--list" ]; then list=1; shift; fi

@@ -11,6 +11,7 @@ plugin contract: ``is_available``, ``DECODER_DEPENDENCIES`` and a frame function
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 from pydicom import uid
@@ -21,12 +22,8 @@ from pydicom.pixels.decoders.base import (
     JPEGLosslessSV1Decoder,
 )
 
-try:
-    import gdcm
-
-    HAVE_GDCM = True
-except ImportError:  # pragma: no cover - python-gdcm is a runtime dependency
-    HAVE_GDCM = False
+# GDCM is imported on first use: its 40 MB of libraries cost a third of a second at start.
+HAVE_GDCM = importlib.util.find_spec("gdcm") is not None
 
 PLUGIN = "gdcm-jpeg"
 _SYNTAXES = (uid.JPEGBaseline8Bit, uid.JPEGExtended12Bit, uid.JPEGLossless, uid.JPEGLosslessSV1)
@@ -49,6 +46,8 @@ def decode_frame(src: bytes, runner: Any) -> bytes:
     (8 or 16) bits, little-endian, colour by pixel. ``runner`` is pydicom's DecodeRunner.
     Raises ValueError for a pixel format JPEG cannot hold, RuntimeError when GDCM cannot
     decode the frame."""
+    import gdcm
+
     allocated = int(runner.bits_allocated)
     stored = int(runner.bits_stored)
     samples = int(runner.samples_per_pixel)
