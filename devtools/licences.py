@@ -127,9 +127,9 @@ def runtime_closure(
 
 
 def licence_of(dist: metadata.Distribution) -> str:
-    """The SPDX expression of ``dist``'s licence: License-Expression, else its licence
-    classifiers (joined with AND), else the License field when it is an SPDX identifier
-    or in FREE_TEXT. Raises LicenceError when none says it."""
+    """The SPDX expression of ``dist``'s licence: License-Expression, else FREE_TEXT's
+    reading of it, else the License field when it is SPDX, else its licence classifiers
+    (joined with AND). Raises LicenceError when none says it."""
     meta: Any = dist.metadata  # an email.message.Message underneath
     name = canonicalize_name(meta["Name"])
     expression = (meta.get("License-Expression") or "").strip()
@@ -137,12 +137,12 @@ def licence_of(dist: metadata.Distribution) -> str:
         return expression
     if name in FREE_TEXT:
         return FREE_TEXT[name]
+    field = (meta.get("License") or "").strip()
+    if field and _ids(field) and all(_known(i) for i in _ids(field)):
+        return field  # SPDX in the older field: more precise than a classifier
     classified = [CLASSIFIERS[c] for c in meta.get_all("Classifier") or [] if c in CLASSIFIERS]
     if classified:
         return " AND ".join(sorted(set(classified)))
-    field = (meta.get("License") or "").strip()
-    if field and _ids(field) and all(_known(i) for i in _ids(field)):
-        return field
     raise LicenceError(f"{name}: no licence in its metadata ({field[:60]!r})")
 
 
