@@ -25,6 +25,12 @@ RUN_PACKAGES=(
 # binutils (PyInstaller's objdump, the smoke test's readelf) for `make dist`.
 TEST_PACKAGES=(dcmtk orthanc orthanc-dicomweb fonts-noto-cjk xvfb xauth xdotool imagemagick binutils)
 
+# PyInstaller (make dist) needs Python's shared library: Debian ships it apart from python3.
+python="$(command -v "${PYTHON:-python3}" || true)"
+if [ -n "$python" ] && dpkg -S "$(readlink -f "$python")" >/dev/null 2>&1; then
+    TEST_PACKAGES+=("$("$python" -c 'import sys; print("libpython%d.%d" % sys.version_info[:2])')")
+fi
+
 list=0
 if [ "${1:-}" = "--list" ]; then list=1; shift; fi
 case "${1:-}" in

@@ -24,7 +24,9 @@ FAKES = {
 }
 
 
-def _run(tmp_path: Path, target: str, missing: str, uid: int, sudo_ok: bool) -> tuple[int, str]:
+def _run(
+    tmp_path: Path, target: str, missing: str, uid: int, sudo_ok: bool, *options: str
+) -> tuple[int, str]:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     for name, body in FAKES.items():
@@ -41,7 +43,7 @@ def _run(tmp_path: Path, target: str, missing: str, uid: int, sudo_ok: bool) -> 
         "FAKE_SUDO": "0" if sudo_ok else "1",
     }
     result = subprocess.run(
-        ["bash", str(SCRIPT), target],
+        ["bash", str(SCRIPT), *options, target],
         env=env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -53,9 +55,7 @@ def _run(tmp_path: Path, target: str, missing: str, uid: int, sudo_ok: bool) -> 
 
 
 def test_nothing_missing_installs_nothing(tmp_path: Path) -> None:
-    listed = subprocess.run(
-        ["bash", str(SCRIPT), "--list", "test"], capture_output=True, text=True, check=True
-    ).stdout.split()
+    listed = _run(tmp_path, "test", "", 1000, False, "--list")[1].split()
     code, out = _run(tmp_path, "test", "", 1000, sudo_ok=False)
     assert code == 0
     assert f"all {len(listed)} installed" in out
