@@ -9,7 +9,8 @@
 set -euo pipefail
 
 # Qt's xcb platform plugin and the libraries Qt itself loads (ldd of PySide6's
-# plugins/platforms/libqxcb.so, mapped with dpkg -S), plus venv and make.
+# plugins/platforms/libqxcb.so, mapped with dpkg -S), CUPS for Qt's print support (printing
+# the summary), plus venv and make.
 RUN_PACKAGES=(
     make python3-venv
     libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
@@ -18,6 +19,7 @@ RUN_PACKAGES=(
     libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
     libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxcb-glx0 libdrm2
     libwayland-client0 libwayland-cursor0 libwayland-egl1
+    libcups2
 )
 # DCMTK (pixel reference), Orthanc + DICOMweb (interop), a CJK font (PDF and screenshots),
 # Xvfb and xauth (tests and the frozen build's smoke test on a real X server), xdotool and

@@ -30,6 +30,7 @@ DEPENDS+=", libx11-6, libx11-xcb1, libxcb1, libxcb-cursor0, libxcb-glx0, libxcb-
 DEPENDS+=", libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render0, libxcb-render-util0"
 DEPENDS+=", libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-xfixes0, libxcb-xkb1"
 DEPENDS+=", libwayland-client0, libwayland-cursor0, libwayland-egl1"
+DEPENDS+=", libcups2t64 | libcups2"  # Qt's print support plugin (printing the summary)
 cat > "$ROOT/DEBIAN/control" <<CONTROL
 Package: hr-workstation
 Version: ${VERSION}
