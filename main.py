@@ -22,6 +22,7 @@ from workstation.config import (
     system_settings_path,
 )
 from workstation.crash import faults_to_file, install_crash_hook
+from workstation.desktop import display_problem
 from workstation.logs import safe, setup_logging
 from workstation.paths import AppPaths
 
@@ -68,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return core_main(argv)
     args = parse_args(argv)
+    problem = display_problem(os.environ)
+    if problem is not None:  # before the sandbox starts and before Qt aborts
+        print(problem, file=sys.stderr)
+        return 2
     paths = AppPaths.under(args.root) if args.root else AppPaths.for_user()
     made_private = 0
     try:

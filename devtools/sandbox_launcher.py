@@ -59,10 +59,14 @@ def start_sandbox(
     python: str = sys.executable,
 ) -> RunningSandbox:
     """Start ``python -m sandbox serve --port 0`` and wait until it prints its address.
+    The sandbox ends with this process however it ends (``--parent-pid``: Linux's parent
+    death signal, and a watch of its parent id). Linux sends that signal when the thread
+    that started the child ends: call this from one that lives as long as the sandbox.
 
     Raises SandboxStartError if it exits or stays silent for ``timeout_s`` seconds.
     """
-    cmd = [python, "-m", "sandbox", "serve", "--port", "0", *extra_args]
+    cmd = [python, "-m", "sandbox", "serve", "--port", "0", "--parent-pid", str(os.getpid())]
+    cmd += extra_args
     if data_dir is not None:
         cmd += ["--data-dir", str(data_dir)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

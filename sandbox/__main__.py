@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--login-failures-per-user", type=int, default=5)
     serve.add_argument("--login-failures-per-address", type=int, default=30)
+    serve.add_argument(
+        "--parent-pid", type=int, default=0, help="stop when this process (the parent) ends"
+    )
     gen = sub.add_parser("generate", help="(re)generate the demo data and exit")
     gen.add_argument("--data-dir", type=Path, default=None)
     gen.add_argument("--seed", type=int, default=20261101)
@@ -68,6 +71,10 @@ def serve(args: argparse.Namespace) -> int:
 
     from sandbox.app import create_app
 
+    if args.parent_pid:
+        from sandbox.lifeline import bind_to_parent
+
+        bind_to_parent(args.parent_pid)
     data_dir = args.data_dir or default_data_dir()
     _ensure_data(data_dir, args.seed, args.small)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

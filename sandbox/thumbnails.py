@@ -13,6 +13,12 @@ from PIL import Image
 from pydicom import dcmread
 from pydicom.pixels.processing import apply_modality_lut, apply_voi_lut, convert_color_space
 
+from workstation.imaging import gdcm_jpeg
+
+# pydicom decodes 12-bit JPEG Extended (the TS set's bone scan) only with this plugin: for
+# thumbnails here and for transcoding in dicomweb_routes, which imports this module.
+gdcm_jpeg.register()
+
 
 def render_thumbnail(path: Path, *, size: int = 128, fmt: str = "JPEG") -> bytes:
     """An 8-bit thumbnail (longest side ``size`` px) of the first frame, in ``fmt`` (JPEG/PNG).

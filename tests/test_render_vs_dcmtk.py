@@ -24,11 +24,8 @@ TEST_FILES = Path(pydicom.__file__).parent / "data" / "test_files"
 DCMJ2PNM = shutil.which("dcmj2pnm")
 # Files DCMTK renders and we cannot, each with the reason. The test fails if this list is
 # wrong in either direction, so a fixed decoder or a new failure is noticed.
-KNOWN_UNSUPPORTED = {
-    # 12-bit JPEG Extended whose scan header is malformed: libjpeg refuses it, Pillow and
-    # GDCM's Python plugin have no 12-bit lossy support. DCMTK's IJG copy tolerates it.
-    "JPEG-lossy.dcm": "12-bit JPEG Extended with a non-conformant scan header",
-}
+# (GDCM's IJG copy reads the 12-bit JPEG-lossy.dcm whose scan header libjpeg refused.)
+KNOWN_UNSUPPORTED: dict[str, str] = {}
 
 
 # Lossy JPEG: decoders may differ by ±1 in each decoded sample (ISO/IEC 10918-2 allows IDCT

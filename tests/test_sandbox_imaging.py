@@ -45,6 +45,8 @@ from sandbox.generate.imaging import (
     write_transfer_syntax_set,
     write_ultrasound_cine,
 )
+from workstation.imaging import gdcm_jpeg
+from workstation.imaging.decode import load
 
 PATIENT = PatientTags(
     patient_id="WH0012345",
@@ -361,6 +363,7 @@ EXPECTED_TS = [
 
 @pytest.mark.unit
 def test_transfer_syntax_set_decodes(ts_set: list[InstanceInfo]) -> None:
+    gdcm_jpeg.register()  # pydicom reads 12-bit JPEG Extended only with it (no GPL libjpeg)
     assert [info.transfer_syntax_uid for info in ts_set] == EXPECTED_TS
     assert [info.series_number for info in ts_set] == list(range(1, 13))
     assert len({info.series_uid for info in ts_set}) == len(ts_set)
@@ -400,3 +403,18 @@ def test_bundled_jpeg_extended_is_retagged_not_reencoded(ts_set: list[InstanceIn
     assert ds.PatientID == PATIENT.patient_id
     assert "Lestrade" not in str(ds.PatientName)
     assert not any(elem.tag.is_private for elem in ds)
+
+
+@pytest.mark.unit
+def test_the_workstation_decodes_the_set_as_the_uncompressed_originals(
+    ts_set: list[InstanceInfo],
+) -> None:
+    # through its own decoders (GDCM for JPEG incl. signed 16-bit lossless, CharLS, OpenJPEG)
+    by_syntax = {info.transfer_syntax_uid: load(info.path).pixels for info in ts_set}
+    ct = by_syntax[ImplicitVRLittleEndian].astype(int)
+    for ts in (ExplicitVRBigEndian, RLELossless, JPEGLosslessSV1, JPEG2000Lossless):
+        np.testing.assert_array_equal(by_syntax[ts].astype(int), ct)
+    np.testing.assert_array_equal(
+        by_syntax[JPEGLSLossless].astype(int), by_syntax[DeflatedExplicitVRLittleEndian]
+    )
+    assert by_syntax[JPEGExtended12Bit].max() > 200  # the 12-bit bone scan, decoded

@@ -12,6 +12,7 @@ from ui.i18n import install_language
 from ui.main_window import MainWindow, WindowDeps
 from workstation.audit import AuditLog
 from workstation.config import PlatformEntry, Settings
+from workstation.third_party import Notice, build_commit, load_notices
 
 pytestmark = pytest.mark.ui
 
@@ -41,12 +42,21 @@ def test_about_lists_bundled_licences_and_language_is_kept(qtbot: QtBot, tmp_pat
         WindowDeps(Settings(), None, AuditLog(tmp_path), save_settings=saved.append)
     )
     qtbot.addWidget(window)
-    about = AboutDialog(window)
+    notices = [
+        Notice("python-gdcm", "3.2.6", "Apache-2.0", "GDCM: BSD-3-Clause"),
+        Notice("pydicom", "3.0.2", "MIT"),
+    ]
+    about = AboutDialog(window, notices, "0123abcd")
     qtbot.addWidget(about)
     text = about.licences.toPlainText()
-    assert "pylibjpeg-libjpeg" in text
-    assert "GPL-3.0" in text
+    assert "python-gdcm" in text
+    assert "GDCM: BSD-3-Clause" in text
+    assert "pydicom" in text
     assert "Droid Sans Fallback" in text
+    assert "0123abcd" in about.build.text()
+    unknown = AboutDialog(window, [], "")
+    qtbot.addWidget(unknown)
+    assert "not generated" in unknown.licences.toPlainText()
     window.set_language("en")
     qtbot.waitUntil(lambda: bool(saved), timeout=5000)
     assert saved[-1].language == "en"
@@ -84,3 +94,18 @@ def test_window_level_button_is_chosen_in_the_menu_and_kept(qtbot: QtBot, tmp_pa
     assert not window.window_button_actions["right"].isChecked()
     for cell in window.patient_page.grid.cells:
         assert cell.view.window_buttons == (Qt.MouseButton.MiddleButton,)
+
+
+def test_notices_and_commit_written_at_build_time_are_read(tmp_path: Path) -> None:
+    from devtools.licences import check, runtime_closure, write_build_info, write_notices
+
+    notices = tmp_path / "third_party.json"
+    write_notices(check(runtime_closure()), notices)
+    names = [n.name for n in load_notices(notices)]
+    assert "pyside6-essentials" in names
+    assert "pylibjpeg-libjpeg" not in names
+    info = tmp_path / "build_info.json"
+    write_build_info(info)
+    assert len(build_commit(info).removesuffix("+dirty")) == 12  # tests run in a checkout
+    assert load_notices(tmp_path / "missing.json") == []
+    assert build_commit(tmp_path / "missing.json") == ""

@@ -1,68 +1,65 @@
-"""About: version, the libraries and fonts inside, and their licences."""
+"""About: version, the build's commit, the third-party libraries inside with their licences
+(the notices written at build time, workstation.third_party) and the fonts."""
 
 from __future__ import annotations
 
 import html
-from importlib import metadata
+from collections.abc import Sequence
 
 import PySide6
 from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 import workstation
+from workstation.third_party import Notice, build_commit, load_notices
 
-# (distribution, licence) of what the installed program bundles
-BUNDLED = (
-    ("PySide6-Essentials", "LGPL-3.0 (Qt for Python)"),
-    ("pyqtgraph", "MIT"),
-    ("pydicom", "MIT"),
-    ("numpy", "BSD-3-Clause"),
-    ("httpx", "BSD-3-Clause"),
-    ("keyring", "MIT"),
-    ("platformdirs", "MIT"),
-    ("reportlab", "BSD"),
-    ("pypdfium2", "Apache-2.0 / BSD-3-Clause (PDFium)"),
-    ("pylibjpeg", "MIT"),
-    ("pylibjpeg-libjpeg", "GPL-3.0 (libjpeg by Thomas Richter)"),
-    ("pylibjpeg-openjpeg", "MIT (OpenJPEG: BSD-2-Clause)"),
-    ("pylibjpeg-rle", "MIT"),
-)
 FONTS = (
     ("Droid Sans Fallback", "Apache-2.0 (Google)"),
     ("Bitstream Vera Sans (in reportlab)", "Bitstream Vera licence"),
 )
 
 
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "—"
-
-
 class AboutDialog(QDialog):
-    """Version and licences."""
+    """Version, commit and licences. ``notices`` and ``commit`` default to what the build
+    wrote into resources/."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        notices: Sequence[Notice] | None = None,
+        commit: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("About"))
-        self.resize(560, 520)
+        self.resize(640, 560)
+        notices = load_notices() if notices is None else notices
+        commit = build_commit() if commit is None else commit
         title = QLabel(
             self.tr("Results Recognition Workstation %1").replace("%1", workstation.__version__)
         )
         font = title.font()
         font.setPointSize(font.pointSize() + 3)
         title.setFont(font)
+        self.build = QLabel(
+            self.tr("Build %1").replace("%1", commit) if commit else self.tr("Build: unknown")
+        )
+        self.build.setTextInteractionFlags(self.build.textInteractionFlags().TextSelectableByMouse)
         qt = QLabel(
             self.tr("Qt %1 · PySide6 %2")
             .replace("%1", qVersion())
             .replace("%2", PySide6.__version__)
         )
         rows = "".join(
-            f"<tr><td>{html.escape(name)}</td><td>{html.escape(_version(name))}</td>"
-            f"<td>{html.escape(licence)}</td></tr>"
-            for name, licence in BUNDLED
+            f"<tr><td>{html.escape(n.name)}</td><td>{html.escape(n.version)}</td>"
+            f"<td>{html.escape(n.licence)}"
+            + (f"<br/><small>{html.escape(n.bundled)}</small>" if n.bundled else "")
+            + "</td></tr>"
+            for n in notices
         )
+        if not notices:
+            rows = "<tr><td colspan='3'>{}</td></tr>".format(
+                html.escape(self.tr("The third-party notices were not generated with this copy."))
+            )
         fonts = "".join(
             f"<tr><td>{html.escape(n)}</td><td></td><td>{html.escape(lic)}</td></tr>"
             for n, lic in FONTS
@@ -74,6 +71,7 @@ class AboutDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
+        layout.addWidget(self.build)
         layout.addWidget(qt)
         layout.addWidget(QLabel(self.tr("Bundled libraries and fonts")))
         layout.addWidget(self.licences, 1)

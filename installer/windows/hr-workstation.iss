@@ -27,6 +27,8 @@ Name: "english"; MessagesFile: "compiler:Default.isl"
 [Files]
 Source: "..\..\dist\hr-workstation\*"; DestDir: "{app}"; Flags: recursesubdirs createallsubdirs ignoreversion
 Source: "..\settings.example.json"; DestDir: "{app}\doc"; Flags: ignoreversion
+; written by `make notices` (devtools.licences); the build also bundles resources\third_party.json
+Source: "..\..\build\THIRD-PARTY-NOTICES.txt"; DestDir: "{app}\doc"; Flags: ignoreversion
 
 [Icons]
 Name: "{group}\{#AppName}"; Filename: "{app}\workstation.exe"

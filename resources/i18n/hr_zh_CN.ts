@@ -4,22 +4,37 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../ui/about_dialog.py" line="48"/>
+        <location filename="../../ui/about_dialog.py" line="33"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/about_dialog.py" line="51"/>
+        <location filename="../../ui/about_dialog.py" line="38"/>
         <source>Results Recognition Workstation %1</source>
         <translation>检查检验结果互认工作站 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/about_dialog.py" line="57"/>
+        <location filename="../../ui/about_dialog.py" line="44"/>
+        <source>Build %1</source>
+        <translation>构建版本 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="44"/>
+        <source>Build: unknown</source>
+        <translation>构建版本：未知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="48"/>
         <source>Qt %1 · PySide6 %2</source>
         <translation>Qt %1 · PySide6 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/about_dialog.py" line="78"/>
+        <location filename="../../ui/about_dialog.py" line="61"/>
+        <source>The third-party notices were not generated with this copy.</source>
+        <translation>此副本未生成第三方组件许可声明。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="76"/>
         <source>Bundled libraries and fonts</source>
         <translation>随附的程序库和字体</translation>
     </message>

@@ -27,6 +27,7 @@ from pydicom.uid import (
 from workstation.imaging import calibration as cal
 from workstation.imaging.codestream import check_compressed
 from workstation.imaging.color import ybr_to_rgb
+from workstation.imaging.decoders import plugin_for
 from workstation.imaging.errors import DecodeError as DecodeError
 from workstation.imaging.limits import check_budget, check_deflated
 from workstation.imaging.limits import count_value as _int
@@ -384,7 +385,10 @@ def _decoded(ds: Dataset) -> tuple[npt.NDArray[Any], str]:
         if syntax is None:
             return np.asarray(ds.pixel_array), photometric  # pydicom guesses the encoding
         decoder = get_decoder(syntax)
-        options: dict[str, Any] = {"as_rgb": syntax in _DECODER_CONVERTS_COLOR}
+        options: dict[str, Any] = {
+            "as_rgb": syntax in _DECODER_CONVERTS_COLOR,
+            "decoding_plugin": plugin_for(syntax),
+        }
         pixels, properties = decoder.as_array(ds, **options)
     except NotImplementedError as exc:
         raise DecodeError(f"no decoder for transfer syntax {syntax or 'unknown'}") from exc
