@@ -283,154 +283,154 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="179"/>
+        <location filename="../../ui/viewer.py" line="178"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="184"/>
+        <location filename="../../ui/viewer.py" line="183"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="188"/>
+        <location filename="../../ui/viewer.py" line="187"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="244"/>
+        <location filename="../../ui/viewer.py" line="241"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="245"/>
+        <location filename="../../ui/viewer.py" line="242"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="255"/>
-        <location filename="../../ui/viewer.py" line="371"/>
+        <location filename="../../ui/viewer.py" line="252"/>
+        <location filename="../../ui/viewer.py" line="414"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="264"/>
+        <location filename="../../ui/viewer.py" line="261"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="322"/>
+        <location filename="../../ui/viewer.py" line="319"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="368"/>
+        <location filename="../../ui/viewer.py" line="411"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="507"/>
+        <location filename="../../ui/viewer.py" line="550"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="205"/>
+        <location filename="../../ui/viewer.py" line="202"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="170"/>
+        <location filename="../../ui/viewer.py" line="169"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="209"/>
+        <location filename="../../ui/viewer.py" line="206"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="214"/>
+        <location filename="../../ui/viewer.py" line="211"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="219"/>
+        <location filename="../../ui/viewer.py" line="216"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="224"/>
+        <location filename="../../ui/viewer.py" line="221"/>
         <location filename="../../ui/viewer_marks.py" line="116"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="228"/>
+        <location filename="../../ui/viewer.py" line="225"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="233"/>
+        <location filename="../../ui/viewer.py" line="230"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="237"/>
+        <location filename="../../ui/viewer.py" line="234"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="238"/>
+        <location filename="../../ui/viewer.py" line="235"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="239"/>
+        <location filename="../../ui/viewer.py" line="236"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="248"/>
+        <location filename="../../ui/viewer.py" line="245"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="265"/>
+        <location filename="../../ui/viewer.py" line="262"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="457"/>
+        <location filename="../../ui/viewer.py" line="500"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="458"/>
+        <location filename="../../ui/viewer.py" line="501"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="459"/>
+        <location filename="../../ui/viewer.py" line="502"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="460"/>
+        <location filename="../../ui/viewer.py" line="503"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="462"/>
+        <location filename="../../ui/viewer.py" line="505"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="512"/>
+        <location filename="../../ui/viewer.py" line="555"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="513"/>
+        <location filename="../../ui/viewer.py" line="556"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
@@ -460,67 +460,67 @@
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="186"/>
+        <location filename="../../ui/viewer.py" line="185"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="190"/>
+        <location filename="../../ui/viewer.py" line="189"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="207"/>
+        <location filename="../../ui/viewer.py" line="204"/>
         <source>Add a length measurement; drag its ends</source>
         <translation>添加长度测量，拖动两端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="211"/>
+        <location filename="../../ui/viewer.py" line="208"/>
         <source>Angle between two lines sharing a vertex; drag the three points</source>
         <translation>两条共顶点直线间的角度；拖动三个点</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="216"/>
+        <location filename="../../ui/viewer.py" line="213"/>
         <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT)</source>
         <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="221"/>
+        <location filename="../../ui/viewer.py" line="218"/>
         <source>Rectangle region: mean, SD, min, max, area in modality units</source>
         <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="226"/>
+        <location filename="../../ui/viewer.py" line="223"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="230"/>
+        <location filename="../../ui/viewer.py" line="227"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="235"/>
+        <location filename="../../ui/viewer.py" line="232"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="241"/>
+        <location filename="../../ui/viewer.py" line="238"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="251"/>
+        <location filename="../../ui/viewer.py" line="248"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="253"/>
+        <location filename="../../ui/viewer.py" line="250"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="258"/>
+        <location filename="../../ui/viewer.py" line="255"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
@@ -575,7 +575,7 @@
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="847"/>
+        <location filename="../../ui/viewer.py" line="894"/>
         <location filename="../../ui/viewer_text.py" line="198"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
@@ -707,52 +707,52 @@
 <context>
     <name>LabTable</name>
     <message>
-        <location filename="../../ui/lab_table.py" line="54"/>
+        <location filename="../../ui/lab_table.py" line="49"/>
         <source>Normalized units</source>
         <translation>统一单位</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="57"/>
+        <location filename="../../ui/lab_table.py" line="52"/>
         <source>Convert to one unit per analyte; the value as reported stays visible</source>
         <translation>每个检验项目换算为统一单位；原始报告值始终可见</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="64"/>
+        <location filename="../../ui/lab_table.py" line="59"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="65"/>
+        <location filename="../../ui/lab_table.py" line="60"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="66"/>
+        <location filename="../../ui/lab_table.py" line="61"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="67"/>
+        <location filename="../../ui/lab_table.py" line="62"/>
         <source>Reference range</source>
         <translation>参考范围</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="68"/>
+        <location filename="../../ui/lab_table.py" line="63"/>
         <source>Flag</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="69"/>
+        <location filename="../../ui/lab_table.py" line="64"/>
         <source>As reported</source>
         <translation>原始报告值</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="113"/>
+        <location filename="../../ui/lab_table.py" line="107"/>
         <source>⚠ shown as reported: unit cannot be converted</source>
         <translation>⚠ 按原值显示：单位无法换算</translation>
     </message>
     <message>
-        <location filename="../../ui/lab_table.py" line="115"/>
+        <location filename="../../ui/lab_table.py" line="109"/>
         <source>⚠ shown as reported: unknown analyte</source>
         <translation>⚠ 按原值显示：未知检验项目</translation>
     </message>
@@ -997,128 +997,128 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="127"/>
+        <location filename="../../ui/patient_page.py" line="137"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="129"/>
+        <location filename="../../ui/patient_page.py" line="139"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="171"/>
+        <location filename="../../ui/patient_page.py" line="182"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="172"/>
+        <location filename="../../ui/patient_page.py" line="183"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="237"/>
+        <location filename="../../ui/patient_page.py" line="248"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="237"/>
+        <location filename="../../ui/patient_page.py" line="248"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="238"/>
+        <location filename="../../ui/patient_page.py" line="249"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="242"/>
+        <location filename="../../ui/patient_page.py" line="253"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="254"/>
-        <location filename="../../ui/patient_page.py" line="255"/>
+        <location filename="../../ui/patient_page.py" line="265"/>
+        <location filename="../../ui/patient_page.py" line="266"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="271"/>
+        <location filename="../../ui/patient_page.py" line="282"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="279"/>
+        <location filename="../../ui/patient_page.py" line="290"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="428"/>
+        <location filename="../../ui/patient_page.py" line="448"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="341"/>
+        <location filename="../../ui/patient_page.py" line="361"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="545"/>
+        <location filename="../../ui/patient_page.py" line="569"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="547"/>
+        <location filename="../../ui/patient_page.py" line="571"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="548"/>
+        <location filename="../../ui/patient_page.py" line="572"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="559"/>
+        <location filename="../../ui/patient_page.py" line="583"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="636"/>
+        <location filename="../../ui/patient_page.py" line="657"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="638"/>
+        <location filename="../../ui/patient_page.py" line="659"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="643"/>
+        <location filename="../../ui/patient_page.py" line="664"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="644"/>
+        <location filename="../../ui/patient_page.py" line="665"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="644"/>
+        <location filename="../../ui/patient_page.py" line="665"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="648"/>
+        <location filename="../../ui/patient_page.py" line="669"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1398,36 +1398,36 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>✗ 不是有效的身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="124"/>
+        <location filename="../../ui/search_page.py" line="129"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="144"/>
+        <location filename="../../ui/search_page.py" line="149"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="153"/>
+        <location filename="../../ui/search_page.py" line="158"/>
         <source>%n patient(s) found</source>
         <translation>
             <numerusform>找到 %n 位患者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="161"/>
+        <location filename="../../ui/search_page.py" line="166"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="161"/>
+        <location filename="../../ui/search_page.py" line="166"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="162"/>
+        <location filename="../../ui/search_page.py" line="167"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
@@ -1703,125 +1703,173 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="65"/>
+        <location filename="../../ui/timeline.py" line="82"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="66"/>
+        <location filename="../../ui/timeline.py" line="83"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="67"/>
-        <location filename="../../ui/timeline.py" line="207"/>
+        <location filename="../../ui/timeline.py" line="84"/>
+        <location filename="../../ui/timeline.py" line="385"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="70"/>
+        <location filename="../../ui/timeline.py" line="96"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="80"/>
+        <location filename="../../ui/timeline.py" line="112"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="87"/>
+        <location filename="../../ui/timeline.py" line="117"/>
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="93"/>
+        <location filename="../../ui/timeline.py" line="123"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="92"/>
+        <location filename="../../ui/timeline.py" line="122"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="88"/>
+        <location filename="../../ui/timeline.py" line="118"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="91"/>
+        <location filename="../../ui/timeline.py" line="121"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="89"/>
+        <location filename="../../ui/timeline.py" line="119"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
+        <location filename="../../ui/timeline.py" line="87"/>
+        <source>Valid only</source>
+        <translation>仅看有效</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="89"/>
+        <source>Only results within their validity window</source>
+        <translation>只显示仍在有效期内的结果</translation>
+    </message>
+    <message>
         <location filename="../../ui/timeline.py" line="90"/>
+        <source>This item only</source>
+        <translation>只看此项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="94"/>
+        <source>Only results of the selected result&apos;s item</source>
+        <translation>只显示与所选结果同一项目的结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="108"/>
+        <source>Go to date</source>
+        <translation>跳到日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="120"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="167"/>
+        <location filename="../../ui/timeline.py" line="277"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="171"/>
+        <location filename="../../ui/timeline.py" line="281"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="194"/>
+        <location filename="../../ui/timeline.py" line="360"/>
+        <source>valid for %1 h</source>
+        <translation>有效期%1小时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="363"/>
+        <source>valid for %1 h, %2 h elapsed</source>
+        <translation>有效期%1小时，已过%2小时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="367"/>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="372"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="195"/>
+        <location filename="../../ui/timeline.py" line="373"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="196"/>
+        <location filename="../../ui/timeline.py" line="374"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="197"/>
+        <location filename="../../ui/timeline.py" line="375"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="198"/>
+        <location filename="../../ui/timeline.py" line="376"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="199"/>
+        <location filename="../../ui/timeline.py" line="377"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="205"/>
+        <location filename="../../ui/timeline.py" line="383"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="208"/>
+        <location filename="../../ui/timeline.py" line="386"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="268"/>
+        <location filename="../../ui/timeline.py" line="391"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="270"/>
+        <location filename="../../ui/timeline.py" line="393"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
+    </message>
+</context>
+<context>
+    <name>TrendPlot</name>
+    <message>
+        <location filename="../../ui/trend_plot.py" line="143"/>
+        <source>its reference range</source>
+        <translation>其参考范围</translation>
     </message>
 </context>
 <context>
