@@ -61,7 +61,8 @@ CASES: list[tuple[float, str, str, float, str, str]] = [
     # Bilirubin, 584.66 g/mol: µmol/L = mg/dL × 17.1.
     (1.2, "mg/dL", "1975-2", 20.52, "21", "µmol/L"),
     (2.45, "mg/dL", "1975-2", 41.895, "41.9", "µmol/L"),
-    (0.3, "mg/dL", "1968-7", 5.13, "5.1", "µmol/L"),
+    (0.3, "mg/dL", "1968-7", 5.13, "5", "µmol/L"),  # one figure measured
+    (0.35, "mg/dL", "1968-7", 5.985, "6.0", "µmol/L"),
     # Uric acid, 168.11 g/mol: µmol/L = mg/dL × 59.48; mmol/L × 1000.
     (6.0, "mg/dL", "3084-1", 356.88, "357", "µmol/L"),
     (4.5, "mg/dL", "3084-1", 267.66, "268", "µmol/L"),
@@ -83,6 +84,7 @@ CASES: list[tuple[float, str, str, float, str, str]] = [
     # Troponins, mass: ng/L = ng/mL × 1000 = µg/L × 1000 = pg/mL × 1.
     (0.04, "ng/mL", "10839-9", 40.0, "40", "ng/L"),
     (0.012, "ng/mL", "10839-9", 12.0, "12", "ng/L"),
+    (0.009, "ng/mL", "10839-9", 9.0, "9", "ng/L"),  # one figure measured: not "9.0"
     (26.2, "ng/L", "89579-7", 26.2, "26.2", "ng/L"),
     (15.0, "pg/mL", "89579-7", 15.0, "15", "ng/L"),
     (0.01, "ng/mL", "6598-7", 10.0, "10", "ng/L"),
@@ -178,3 +180,25 @@ def test_converted_reference_range_keeps_the_measured_precision() -> None:
     shown = converted_texts(obs, normalize(TABLE, obs), gap=" ")
     # 0.57 × 88.4 = 50.388, 1.11 × 88.4 = 98.124; creatinine prints whole µmol/L
     assert (shown.value, shown.unit, shown.range) == ("109", "µmol/L", "50–98")
+
+
+def test_a_reported_method_is_its_own_series() -> None:
+    from workstation.labs import trend_series
+    from workstation.records.fhir_parse import parse_observation
+
+    resource = {
+        "resourceType": "Observation",
+        "id": "poct",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "14749-6"}]},
+        "valueQuantity": {"value": 6.1, "unit": "mmol/L", "code": "mmol/L"},
+        "effectiveDateTime": "2026-03-01T08:00:00+08:00",
+        "method": {"text": "POCT"},
+    }
+    poct = parse_observation(resource)
+    assert poct.method == "POCT"
+    lab = LabObservation(**{**poct.__dict__, "id": "lab", "method": ""})
+    series = trend_series(TABLE, [poct, lab])
+    assert {key: [p.observation_id for p in points] for key, points in series.items()} == {
+        "GLU·POCT": ["poct"],
+        "GLU": ["lab"],
+    }

@@ -40,11 +40,13 @@ from workstation.journal import Journal, JournalEntry
 from workstation.labs.analytes import AnalyteTable
 from workstation.labs.normalize import normalize
 from workstation.labs.trends import (
+    RECENT_WINDOW,
     TrendPoint,
     age_text_parts,
     series_for,
     series_title,
     trend_series,
+    trend_window,
 )
 from workstation.model import (
     Catalog,
@@ -613,13 +615,22 @@ class PatientPage(QWidget):
             return
         table = self.analytes
         series = trend_series(table, self._observations)
+        keys = series_for(table, series, values, SCREEN_TRENDS)
+        current = {v.id for v in values}
+        sensitive = any(
+            (info := table.analyte(key.partition("·")[0])) is not None and info.time_sensitive
+            for key in keys
+        )
+        window = trend_window(
+            [p for key in keys for p in series[key]],
+            current,
+            RECENT_WINDOW if sensitive else None,
+        )
         self.trends.show_trends(
-            [
-                (series_title(table, key), series[key])
-                for key in series_for(table, series, values, SCREEN_TRENDS)
-            ],
+            [(series_title(table, key), series[key]) for key in keys],
             self.timeline.hospitals,
-            {v.id for v in values},
+            current,
+            window,
         )
 
     def _observations_loaded(
@@ -630,7 +641,8 @@ class PatientPage(QWidget):
             self._show_trends(result, values)
 
     def _give_room(self, images: bool) -> None:
-        """Images get most of the height (labs stay as a strip); lab values about half."""
+        """Images get most of the height (labs stay as a strip); lab values about half (the
+        decision panel beside the images needs the rest for a repeat's reasons)."""
         sizes = self.right_splitter.sizes()
         total = sum(sizes)
         if total <= 0:

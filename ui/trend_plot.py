@@ -99,9 +99,11 @@ class TrendPlot(QWidget):
         series: list[tuple[str, list[TrendPoint]]],
         hospitals: dict[str, Hospital],
         current_ids: set[str],
+        window: tuple[dt.datetime, dt.datetime] | None = None,
     ) -> None:
         """Plot ``series`` as (title, points) pairs; points whose observation id is in
-        ``current_ids`` are highlighted."""
+        ``current_ids`` are highlighted. The time axis opens on ``window`` (padded; default
+        every point: see workstation.labs.trends.trend_window)."""
         self.graphics.clear()
         self.plots = []
         order = sorted({p.hospital_id for _, points in series for p in points})
@@ -110,18 +112,27 @@ class TrendPlot(QWidget):
         for row, (title, points) in enumerate(series):
             plot = self.graphics.addPlot(row=row, col=0, axisItems={"bottom": ChinaDateAxis()})
             unit = display_unit(points[0].unit) if points else ""
-            plot.setTitle(f"{title} ({unit})", size="9pt", color="#333")
+            plot.setTitle(
+                f"<b>{html.escape(title)}</b> ({html.escape(unit)})"
+                + self.band_titles(points, order, hospitals),
+                size="9pt",
+                color="#333",
+            )
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setMouseEnabled(x=True, y=False)
+            # y fits what the time window shows (a cardiac window hides years of history)
+            plot.getViewBox().setAutoVisible(y=True)
             if first is None:
                 first = plot
             else:
                 plot.setXLink(first)
-            if row < len(series) - 1:
-                plot.getAxis("bottom").setStyle(showValues=False)
-            self._bands(plot, points, order, hospitals)
+            # Every plot keeps its time labels: the stack scrolls, and a plot without them
+            # would leave her guessing the hours between samples.
+            self._bands(plot, points, order)
             self._points(plot, points, order, hospitals, current_ids)
             self.plots.append(plot)
+        if window is not None:
+            times = [window[0].timestamp(), window[1].timestamp()]
         if first is not None and times:
             low, high = min(times), max(times)
             pad = max((high - low) * 0.08, _HOUR)
@@ -144,15 +155,9 @@ class TrendPlot(QWidget):
             )
         return "&nbsp;&nbsp;&nbsp;".join(entries)
 
-    def _bands(
-        self,
-        plot: pg.PlotItem,
-        points: list[TrendPoint],
-        order: list[str],
-        hospitals: dict[str, Hospital],
-    ) -> None:
-        """Each hospital's own reference range over the span of its results, in its hue,
-        labelled with its name and the range."""
+    def _bands(self, plot: pg.PlotItem, points: list[TrendPoint], order: list[str]) -> None:
+        """Each hospital's own reference range over the span of its results, in its hue
+        (labelled in the title, ``band_titles``)."""
         times = [p.time.timestamp() for p in points]
         pad = max((max(times) - min(times)) * 0.04, _HOUR / 2) if times else _HOUR
         for hospital_id in order:
@@ -174,14 +179,25 @@ class TrendPlot(QWidget):
             plot.addItem(upper)
             plot.addItem(lower)
             plot.addItem(pg.FillBetweenItem(lower, upper, brush=pg.mkBrush(fill)))
-            name = hospitals[hospital_id].name if hospital_id in hospitals else hospital_id
-            label = pg.TextItem(self.band_label(name, latest), color=hue, anchor=(0, 1))
-            label.setPos(start, high)
-            plot.addItem(label)
 
-    def band_label(self, hospital: str, point: TrendPoint) -> str:
-        """A band's label: the hospital and its range in the trend's unit."""
-        return f"{hospital} {point.range_text}".strip()
+    def band_titles(
+        self, points: list[TrendPoint], order: list[str], hospitals: dict[str, Hospital]
+    ) -> str:
+        """The bands' labels, after the plot's title (never clipped at the plot's edge):
+        "▬ 成都市第一人民医院 ≤26.2" in each hospital's hue, its latest range in the trend's
+        unit."""
+        labels = []
+        for hospital_id in order:
+            own = [p for p in points if p.hospital_id == hospital_id and p.range_text]
+            if not own:
+                continue
+            name = hospitals[hospital_id].name if hospital_id in hospitals else hospital_id
+            colour = self.colour_of(hospital_id, order)
+            labels.append(
+                f"<span style='color:{colour}'>▬ {html.escape(name)} "
+                f"{html.escape(own[-1].range_text)}</span>"
+            )
+        return ("&nbsp;&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(labels)) if labels else ""
 
     def _points(
         self,

@@ -997,128 +997,128 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="137"/>
+        <location filename="../../ui/patient_page.py" line="139"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="139"/>
+        <location filename="../../ui/patient_page.py" line="141"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="182"/>
+        <location filename="../../ui/patient_page.py" line="184"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="183"/>
+        <location filename="../../ui/patient_page.py" line="185"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="248"/>
+        <location filename="../../ui/patient_page.py" line="250"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="248"/>
+        <location filename="../../ui/patient_page.py" line="250"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="249"/>
+        <location filename="../../ui/patient_page.py" line="251"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="253"/>
+        <location filename="../../ui/patient_page.py" line="255"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="265"/>
-        <location filename="../../ui/patient_page.py" line="266"/>
+        <location filename="../../ui/patient_page.py" line="267"/>
+        <location filename="../../ui/patient_page.py" line="268"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="282"/>
+        <location filename="../../ui/patient_page.py" line="284"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="290"/>
+        <location filename="../../ui/patient_page.py" line="292"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="448"/>
+        <location filename="../../ui/patient_page.py" line="450"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="361"/>
+        <location filename="../../ui/patient_page.py" line="363"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="569"/>
+        <location filename="../../ui/patient_page.py" line="571"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="571"/>
+        <location filename="../../ui/patient_page.py" line="573"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="572"/>
+        <location filename="../../ui/patient_page.py" line="574"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="583"/>
+        <location filename="../../ui/patient_page.py" line="585"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="657"/>
+        <location filename="../../ui/patient_page.py" line="669"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="659"/>
+        <location filename="../../ui/patient_page.py" line="671"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="664"/>
+        <location filename="../../ui/patient_page.py" line="676"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="665"/>
+        <location filename="../../ui/patient_page.py" line="677"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="665"/>
+        <location filename="../../ui/patient_page.py" line="677"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="669"/>
+        <location filename="../../ui/patient_page.py" line="681"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -1703,163 +1703,163 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="82"/>
+        <location filename="../../ui/timeline.py" line="83"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="83"/>
+        <location filename="../../ui/timeline.py" line="84"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="84"/>
-        <location filename="../../ui/timeline.py" line="385"/>
+        <location filename="../../ui/timeline.py" line="85"/>
+        <location filename="../../ui/timeline.py" line="390"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="96"/>
+        <location filename="../../ui/timeline.py" line="97"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="112"/>
+        <location filename="../../ui/timeline.py" line="113"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="117"/>
+        <location filename="../../ui/timeline.py" line="118"/>
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="123"/>
+        <location filename="../../ui/timeline.py" line="124"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="122"/>
+        <location filename="../../ui/timeline.py" line="123"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="118"/>
+        <location filename="../../ui/timeline.py" line="119"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="121"/>
+        <location filename="../../ui/timeline.py" line="122"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="119"/>
+        <location filename="../../ui/timeline.py" line="120"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="87"/>
+        <location filename="../../ui/timeline.py" line="88"/>
         <source>Valid only</source>
         <translation>仅看有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="89"/>
+        <location filename="../../ui/timeline.py" line="90"/>
         <source>Only results within their validity window</source>
         <translation>只显示仍在有效期内的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="90"/>
+        <location filename="../../ui/timeline.py" line="91"/>
         <source>This item only</source>
         <translation>只看此项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="94"/>
+        <location filename="../../ui/timeline.py" line="95"/>
         <source>Only results of the selected result&apos;s item</source>
         <translation>只显示与所选结果同一项目的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="108"/>
+        <location filename="../../ui/timeline.py" line="109"/>
         <source>Go to date</source>
         <translation>跳到日期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="120"/>
+        <location filename="../../ui/timeline.py" line="121"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="277"/>
+        <location filename="../../ui/timeline.py" line="282"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="281"/>
+        <location filename="../../ui/timeline.py" line="286"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="360"/>
+        <location filename="../../ui/timeline.py" line="365"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="363"/>
+        <location filename="../../ui/timeline.py" line="368"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="367"/>
+        <location filename="../../ui/timeline.py" line="372"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="372"/>
+        <location filename="../../ui/timeline.py" line="377"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="373"/>
+        <location filename="../../ui/timeline.py" line="378"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="374"/>
+        <location filename="../../ui/timeline.py" line="379"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="375"/>
+        <location filename="../../ui/timeline.py" line="380"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="376"/>
+        <location filename="../../ui/timeline.py" line="381"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="377"/>
+        <location filename="../../ui/timeline.py" line="382"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="383"/>
+        <location filename="../../ui/timeline.py" line="388"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="386"/>
+        <location filename="../../ui/timeline.py" line="391"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="391"/>
+        <location filename="../../ui/timeline.py" line="396"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="393"/>
+        <location filename="../../ui/timeline.py" line="398"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>
@@ -1867,9 +1867,9 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TrendPlot</name>
     <message>
-        <location filename="../../ui/trend_plot.py" line="143"/>
+        <location filename="../../ui/trend_plot.py" line="154"/>
         <source>its reference range</source>
-        <translation>其参考范围</translation>
+        <translation>参考范围</translation>
     </message>
 </context>
 <context>

@@ -14,9 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = ["lab_number", "significant_figures"]
 
-# A converted value keeps at least this many significant figures: "0.8 mg/dL" creatinine
-# reads 71 µmol/L, not "70".
-_MIN_FIGURES = 2
+# A whole number counts at least this many figures: a laboratory printing "7" mg/dL
+# measured to the unit, not to one figure (BUN 7 mg/dL reads 2.5 mmol/L, not "2").
+_MIN_WHOLE_FIGURES = 2
 
 
 def _plain(value: float) -> str:
@@ -49,8 +49,10 @@ def lab_number(
 
     ``original`` is None for a value as reported: printed as the hospital sent it. For a
     converted value it is the value as measured: the result is rounded (half away from
-    zero) to the original's significant figures (at least two), and to at most
-    ``decimals`` places (the analyte's customary decimals in this unit) when given.
+    zero) to the original's significant figures (a whole number counts at least two),
+    never rounding away whole digits, and to at most ``decimals`` places (the analyte's
+    customary decimals in this unit) when given: 0.009 ng/mL troponin is "9" ng/L, 1.23
+    mg/dL creatinine "109" µmol/L, 30 mg/dL urea "5.0" mmol/L.
     """
     if value is None:
         return ""
@@ -58,7 +60,9 @@ def lab_number(
         return "—"
     if original is None or not math.isfinite(original):
         return _plain(value)
-    figures = max(significant_figures(original), _MIN_FIGURES)
+    figures = significant_figures(original)
+    if "." not in _plain(original):
+        figures = max(figures, _MIN_WHOLE_FIGURES)
     rounded = _round(value, figures, decimals)
     if rounded and abs(rounded) >= 10 ** (math.floor(math.log10(abs(value))) + 1):
         # 9.99 to two figures is "10", not "10.0": the rounding carried into a new digit

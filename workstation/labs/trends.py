@@ -22,6 +22,7 @@ __all__ = [
     "series_key",
     "series_title",
     "trend_series",
+    "trend_window",
 ]
 
 AgeUnit = Literal["minutes", "hours", "days"]
@@ -156,3 +157,25 @@ def series_for(
             if candidate in series and candidate not in chosen:
                 chosen.append(candidate)
     return chosen[:limit]
+
+
+# A time-sensitive analyte (cardiac markers) opens on the hours around the current report:
+# a troponin delta is read in hours, and two years of history would squash it to a dot.
+RECENT_WINDOW = dt.timedelta(hours=72)
+
+
+def trend_window(
+    points: Iterable[TrendPoint], current_ids: set[str], recent: dt.timedelta | None
+) -> tuple[dt.datetime, dt.datetime] | None:
+    """The time span a trend opens on (she can zoom out): every point, or with ``recent``
+    the points up to ``recent`` before the newest current one (the report she is reading;
+    the newest point when none is current). None without points."""
+    chosen = list(points)
+    if not chosen:
+        return None
+    if recent is not None:
+        current = [p.time for p in chosen if p.observation_id in current_ids]
+        anchor = max(current or [p.time for p in chosen])
+        chosen = [p for p in chosen if anchor - recent <= p.time <= anchor] or chosen
+    times = [p.time for p in chosen]
+    return min(times), max(times)

@@ -162,7 +162,7 @@ def shown_unit(printed: str) -> str:
     (stripped), never guessed. Never raises.
     """
     ucum = normalize_unit(printed)
-    if ucum and ucum in _KIND_OF:
+    if ucum and unit_kind(ucum) is not None:
         return display_unit(ucum)
     return printed.strip()
 
