@@ -9,10 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.test_timeline_rows import CATALOG, HOSPITALS, NOW, _history, _patient, _result
+from tests.test_timeline_rows import CATALOG, HOSPITALS, NOW, _history, _patient
 from ui.timeline import COL_BADGE, COL_ITEM, TimelineWidget
 from workstation.model import Result
 from workstation.session.reading import ReadingSession
+from workstation.session.timeline_rows import TimelineRow
 
 pytestmark = pytest.mark.unit
 
@@ -77,13 +78,14 @@ def test_this_item_only_and_valid_only(qtbot: QtBot) -> None:
 
 
 def test_jump_to_date_scrolls_that_day_to_the_top(qtbot: QtBot) -> None:
-    widget, session, _ = _widget(qtbot)
-    old = _result(99999, NOW - dt.timedelta(days=380))
-    session.add_results(session.patient_scope, [old])
-    day = old.effective.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    widget, _session, _ = _widget(qtbot)
+    qtbot.wait(20)  # laid out, as when she reaches for the date box
+    middle = widget.visible_results()[len(widget.visible_results()) // 2]
+    day = middle.effective.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
     assert widget.jump_to(day)
-    qtbot.wait(10)
-    top = widget.tree.indexAt(widget.tree.viewport().rect().topLeft())
-    assert widget.rows.rows[top.row()].day <= day
-    assert widget.rows.rows[top.row()].day >= day - dt.timedelta(days=3)
+    top = widget.table.indexAt(widget.table.viewport().rect().topLeft())
+    assert widget.rows.rows[top.row()] == TimelineRow(day)  # that day's heading, at the top
+    before = widget.rows.row_for_day(day + dt.timedelta(days=1))
+    assert before is not None
+    assert before <= top.row()
     assert not widget.jump_to(dt.date(2000, 1, 1))

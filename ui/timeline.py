@@ -10,17 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QDate, QModelIndex, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTreeView,
+    QStyle,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +40,7 @@ from workstation.timeline import TimelineFilter
 # What a doctor scans first comes first: item, recognition badge, decision.
 COL_ITEM, COL_BADGE, COL_DECISION, COL_MARK, COL_CATEGORY, COL_HOSPITAL = range(1, 7)
 _COLUMNS = 7
-_FIT_COLUMNS_UP_TO = 1000  # rows
+_FIT_PRECISION = 200  # rows the column widths are measured on
 _BADGE_COLOURS = {
     Eligibility.VALID: "#1b7f3b",
     Eligibility.EXPIRED: "#b26a00",
@@ -127,16 +130,30 @@ class TimelineWidget(QWidget):
             self._row_colours,
             lambda day: day.isoformat(),
         )
-        self.tree = QTreeView()
-        self.tree.setObjectName("timeline")
-        self.tree.setModel(self.model)
-        self.tree.setRootIsDecorated(False)
-        self.tree.setItemsExpandable(False)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setAllColumnsShowFocus(True)
+        # A table, not a tree: a tree view lays out every row on each insertion (quadratic
+        # over 100 pages of a long history); a table with fixed row heights touches only
+        # what is on screen.
+        self.table = QTableView()
+        self.table.setObjectName("timeline")
+        self.table.setModel(self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.setCornerButtonEnabled(False)
+        rows_header = self.table.verticalHeader()
+        rows_header.hide()
+        rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows_header.setDefaultSectionSize(self.fontMetrics().lineSpacing() + 4)
+        columns_header = self.table.horizontalHeader()
+        columns_header.setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )
+        columns_header.setHighlightSections(False)
+        columns_header.setStretchLastSection(True)
 
         filters = QHBoxLayout()
         for widget in (self.hospital_box, self.category_box, self.modality_box):
@@ -156,7 +173,7 @@ class TimelineWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addLayout(dates)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.table, 1)
         self._fill_filters()
         for box in (self.hospital_box, self.category_box, self.modality_box):
             box.currentIndexChanged.connect(self.refresh)
@@ -167,7 +184,7 @@ class TimelineWidget(QWidget):
         self.this_item.toggled.connect(self._this_item_toggled)
         self.text_edit.textChanged.connect(self.refresh)
         self.jump_button.clicked.connect(lambda: self.jump_to(self.jump_date.date().toPython()))  # type: ignore[arg-type]
-        selection = self.tree.selectionModel()
+        selection = self.table.selectionModel()
         selection.currentRowChanged.connect(self._current_changed)
         self.rows.inserted.connect(self._rows_inserted)
         self.rows.reset.connect(self._rows_reset)
@@ -228,24 +245,35 @@ class TimelineWidget(QWidget):
         self._shown_id = ""
         self._set_item_only("")
 
-    def _rows_inserted(self, _first: int, _count: int) -> None:
-        # Columns follow the texts while the history is short; past that the view would walk
-        # a thousand rows per page, and the first screens have shown the widths already.
-        if len(self.rows.rows) <= _FIT_COLUMNS_UP_TO:
+    def _rows_inserted(self, first: int, _count: int) -> None:
+        # Columns are fitted to the first rows (those on screen) when rows enter among them;
+        # a page further down the history leaves the widths alone.
+        if first < _FIT_PRECISION:
             self._fit_columns()
         self._fill_filters()
         self._schedule()
 
     def _rows_reset(self) -> None:
-        if len(self.rows.rows) <= _FIT_COLUMNS_UP_TO:
-            self._fit_columns()
+        self._fit_columns()
         self._reselect()
 
     def _fit_columns(self) -> None:
-        for column in range(_COLUMNS):
-            self.tree.resizeColumnToContents(column)
+        """Columns as wide as their texts in the first rows (those on screen), measured with
+        the font: Qt's own fit asks the model for every role of hundreds of rows."""
+        plain = self.table.fontMetrics()
+        bold = QFontMetrics(self.model.bold_font)
+        padding = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
+        widths = [plain.horizontalAdvance(title) + 24 for title in self.model.headers]
+        for row in self.rows.rows[:_FIT_PRECISION]:
+            if row.result is None:
+                widths[0] = max(widths[0], bold.horizontalAdvance(self.model.heading_text(row.day)))
+                continue
+            for column, text in enumerate(self.model.texts_of(row.result)):
+                widths[column] = max(widths[column], plain.horizontalAdvance(text))
         # Long hospital names are elided so the badge and decision columns stay in view.
-        self.tree.setColumnWidth(COL_HOSPITAL, min(self.tree.columnWidth(COL_HOSPITAL), 190))
+        widths[COL_HOSPITAL] = min(widths[COL_HOSPITAL], 190)
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width + padding)
 
     # --- badges over time ------------------------------------------------------------------
     def _schedule(self) -> None:
@@ -266,8 +294,8 @@ class TimelineWidget(QWidget):
 
     # --- filters ---------------------------------------------------------------------------
     def _fill_filters(self) -> None:
-        hospitals = sorted({r.hospital_id for r in self.results})
-        modalities = sorted({r.modality for r in self.results if r.modality})
+        hospitals = sorted(self.rows.hospital_ids)
+        modalities = sorted(self.rows.modalities)
         if [self.hospital_box.itemData(i) for i in range(1, self.hospital_box.count())] == (
             hospitals
         ) and [self.modality_box.itemData(i) for i in range(1, self.modality_box.count())] == (
@@ -327,7 +355,7 @@ class TimelineWidget(QWidget):
         row = self.rows.row_for_day(day)
         if row is None:
             return False
-        self.tree.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
         return True
 
     # --- texts -----------------------------------------------------------------------------
@@ -409,7 +437,7 @@ class TimelineWidget(QWidget):
     # --- selection -------------------------------------------------------------------------
     def selected_result(self) -> Result | None:
         """The result of the current row."""
-        value = self.tree.currentIndex().data(RESULT_ROLE)
+        value = self.table.currentIndex().data(RESULT_ROLE)
         return value if isinstance(value, Result) else None
 
     def visible_results(self) -> list[Result]:
@@ -422,8 +450,8 @@ class TimelineWidget(QWidget):
         if row is None:
             return False
         index = self.model.index(row, 0)
-        self.tree.setCurrentIndex(index)
-        self.tree.scrollTo(index)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
         return True
 
     def _reselect(self) -> None:

@@ -16,6 +16,8 @@ from workstation.session.timeline_rows import TimelineRows
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 RESULT_ROLE = Qt.ItemDataRole.UserRole
+_HEADING_FLAGS = Qt.ItemFlag.ItemIsEnabled
+_RESULT_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class TimelineModel(QAbstractTableModel):
@@ -40,8 +42,8 @@ class TimelineModel(QAbstractTableModel):
         self.row_texts, self.row_colours, self.heading_text = row_texts, row_colours, heading_text
         self._texts: dict[str, list[str]] = {}
         self._colours: dict[str, list[QBrush | None]] = {}
-        self._bold = QFont()
-        self._bold.setBold(True)
+        self.bold_font = QFont()
+        self.bold_font.setBold(True)
         self._heading_background = QBrush(QColor("#eef1f5"))
         rows.inserting.connect(self._inserting)
         rows.inserted.connect(lambda _first, _count: self.endInsertRows())
@@ -80,6 +82,13 @@ class TimelineModel(QAbstractTableModel):
                 self.index(0, 0), self.index(self.rowCount() - 1, len(self.headers) - 1)
             )
 
+    def texts_of(self, result: Result) -> list[str]:
+        """A result row's column texts (kept until the row changes)."""
+        texts = self._texts.get(result.id)
+        if texts is None:
+            texts = self._texts[result.id] = self.row_texts(result)
+        return texts
+
     # --- the model -------------------------------------------------------------------------
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
         """Rows shown (none under a row: the table is flat)."""
@@ -108,9 +117,9 @@ class TimelineModel(QAbstractTableModel):
         """Results can be selected; day headings cannot."""
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        if self.timeline_rows.rows[index.row()].result is None:
-            return Qt.ItemFlag.ItemIsEnabled
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return (
+            _HEADING_FLAGS if self.timeline_rows.rows[index.row()].result is None else _RESULT_FLAGS
+        )
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Texts, the badge's colour, the heading's font, and the result (``RESULT_ROLE``)."""
@@ -123,15 +132,12 @@ class TimelineModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.heading_text(row.day) if column == 0 else None
             if role == Qt.ItemDataRole.FontRole:
-                return self._bold
+                return self.bold_font
             if role == Qt.ItemDataRole.BackgroundRole:
                 return self._heading_background
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            texts = self._texts.get(result.id)
-            if texts is None:
-                texts = self._texts[result.id] = self.row_texts(result)
-            return texts[column]
+            return self.texts_of(result)[column]
         if role == Qt.ItemDataRole.ForegroundRole:
             colours = self._colours.get(result.id)
             if colours is None:

@@ -55,7 +55,6 @@ class TimelineFilter:
         """Whether ``result`` passes every set criterion. ``assessment`` is its badge (a
         result without one never passes ``valid_only``); ``text`` its ``search_text``,
         when the caller keeps it (computed here otherwise). Days are Beijing days."""
-        day = china_time(result.effective).date()
         if self.hospital_id and result.hospital_id != self.hospital_id:
             return False
         if self.category is not None and result.category is not self.category:
@@ -64,10 +63,12 @@ class TimelineFilter:
             return False
         if self.item_code and result.item_code != self.item_code:
             return False
-        if self.date_from and day < self.date_from:
-            return False
-        if self.date_to and day > self.date_to:
-            return False
+        if self.date_from or self.date_to:
+            day = china_time(result.effective).date()
+            if self.date_from and day < self.date_from:
+                return False
+            if self.date_to and day > self.date_to:
+                return False
         if self.valid_only and (
             assessment is None or assessment.eligibility is not Eligibility.VALID
         ):

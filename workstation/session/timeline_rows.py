@@ -116,6 +116,8 @@ class TimelineRows:
         self._texts: dict[str, str] = {}
         self._by_id: dict[str, Result] = {}
         self._next_edge: dt.datetime | None = None
+        self.hospital_ids: set[str] = set()  # of every result, for the filter's choices
+        self.modalities: set[str] = set()
         self.inserting: Event[[int, int]] = Event()
         self.inserted: Event[[int, int]] = Event()
         self.resetting: Event[[]] = Event()
@@ -156,6 +158,7 @@ class TimelineRows:
         self._ordered, self._ordered_keys = [], []
         self.assessments, self.decisions, self._texts, self._by_id = {}, {}, {}, {}
         self._next_edge = None
+        self.hospital_ids, self.modalities = set(), set()
         self.reset.emit()
 
     def add(self, results: list[Result]) -> None:
@@ -175,6 +178,9 @@ class TimelineRows:
             self._ordered_keys.insert(at, key)
             self._ordered.insert(at, result)
             self._by_id[result.id] = result
+            self.hospital_ids.add(result.hospital_id)
+            if result.modality:
+                self.modalities.add(result.modality)
         shown = sorted((r for r in results if self._passes(r)), key=_result_key)
         self._merge(shown)
 
@@ -231,7 +237,7 @@ class TimelineRows:
         for result, key in zip(self._ordered, self._ordered_keys, strict=True):
             if not self._passes(result):
                 continue
-            day = day_of(result)
+            day = dt.date.fromordinal(-key[0])
             if day not in counts:
                 rows.append(TimelineRow(day))
                 keys.append(_heading_key(day))
