@@ -22,7 +22,7 @@ from workstation.config import (
     system_settings_path,
 )
 from workstation.crash import faults_to_file, install_crash_hook
-from workstation.logs import setup_logging
+from workstation.logs import safe, setup_logging
 from workstation.paths import AppPaths
 
 log = logging.getLogger("main")
@@ -69,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         return core_main(argv)
     args = parse_args(argv)
     paths = AppPaths.under(args.root) if args.root else AppPaths.for_user()
+    made_private = 0
     try:
-        paths.ensure()
+        made_private = paths.ensure()
         log_file = setup_logging(paths.log_dir)
     except OSError as exc:
         # Read-only profile or full disk: run, but say so; nothing is written.
@@ -83,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         paths = AppPaths.under(Path(tempfile.mkdtemp(prefix="hr-workstation-")))
         paths.ensure()
         log_file = setup_logging(paths.log_dir)
+    if made_private:
+        log.info("%d files and folders of earlier runs made private (0600/0700)", made_private)
     try:
         faults_to_file(paths.log_dir)
     except OSError as exc:
@@ -91,12 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         system = load_system_settings(system_settings_path())
     except SettingsError as exc:
-        log.error("deployment settings unusable, ignoring them: %s", exc)
+        log.error("deployment settings unusable, ignoring them: %s", safe(exc))
         system = Settings()
     try:
         settings = store.load_layered(system)
     except SettingsError as exc:
-        log.error("settings unusable, starting with defaults: %s", exc)
+        log.error("settings unusable, starting with defaults: %s", safe(exc))
         settings = system
     sandbox = None
     if args.with_sandbox:

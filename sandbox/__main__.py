@@ -11,6 +11,7 @@ from pathlib import Path
 import platformdirs
 
 from sandbox.config import FaultSettings, ServerSettings
+from sandbox.login_guard import LoginLimits
 
 log = logging.getLogger("sandbox")
 
@@ -38,6 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", type=Path, default=None, help="serve https with this PEM")
     serve.add_argument("--tls-key", type=Path, default=None, help="private key of --tls-cert")
     serve.add_argument("--small", action="store_true", help="small demo data (tests)")
+    serve.add_argument(
+        "--refresh-grace", type=float, default=30.0, help="refresh token reuse grace, s"
+    )
+    serve.add_argument(
+        "--lockout", type=float, default=60.0, help="first sign-in lockout after failures, s"
+    )
+    serve.add_argument("--login-failures-per-user", type=int, default=5)
+    serve.add_argument("--login-failures-per-address", type=int, default=30)
     gen = sub.add_parser("generate", help="(re)generate the demo data and exit")
     gen.add_argument("--data-dir", type=Path, default=None)
     gen.add_argument("--seed", type=int, default=20261101)
@@ -78,6 +87,12 @@ def serve(args: argparse.Namespace) -> int:
         base_url=base_url,
         access_token_ttl_s=args.token_ttl,
         control_key=args.control_key,
+        refresh_reuse_grace_s=args.refresh_grace,
+        login_limits=LoginLimits(
+            failures_per_user=args.login_failures_per_user,
+            failures_per_address=args.login_failures_per_address,
+            lockout_s=args.lockout,
+        ),
         faults=FaultSettings(
             latency_ms=args.latency_ms,
             error_rate=args.error_rate,

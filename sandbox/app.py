@@ -7,16 +7,19 @@ import hmac
 import json
 from typing import Any
 
+import anyio
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox import dicomweb_routes, fhir_routes, oauth_routes
+from sandbox import dicomweb_routes, fhir_routes, oauth_routes, region_report, scopes
 from sandbox.auth import Authority, SigningKey
 from sandbox.config import ServerSettings
 from sandbox.faults import FaultMiddleware
+from sandbox.limits import BodyLimitMiddleware, json_depth_ok
+from sandbox.login_guard import LoginGuard
 from sandbox.responses import Denied, outcome, require_user
 from sandbox.statistics import region_statistics
 from sandbox.store import Store
@@ -40,7 +43,7 @@ async def catalog(request: Request) -> Response:
 
 
 async def statistics(request: Request) -> Response:
-    require_user(request, "admin")
+    require_user(request, "admin", scope=scopes.STATISTICS)
     store: Store = request.app.state.store
     catalog_doc: dict[str, Any] = json.loads(_catalog_bytes(store))
     return JSONResponse(region_statistics(store, catalog_doc))
@@ -58,11 +61,14 @@ async def control_faults(request: Request) -> Response:
     settings: ServerSettings = request.app.state.settings
     if request.method == "POST":
         try:
-            values = json.loads(await request.body())
+            raw = await request.body()
+            if not json_depth_ok(raw):
+                raise ValueError("nested too deeply")
+            values = json.loads(raw)
             if not isinstance(values, dict):
                 raise ValueError("expected a JSON object")
             settings.faults.update(values)
-        except ValueError as exc:
+        except (ValueError, OverflowError, UnicodeDecodeError) as exc:
             return outcome(400, "invalid", str(exc))
     faults = settings.faults
     return JSONResponse({k: getattr(faults, k) for k in faults.__dataclass_fields__})
@@ -86,7 +92,12 @@ def create_app(settings: ServerSettings, store: Store | None = None) -> Starlett
     store = store or Store(settings.db_path)
     key = SigningKey(settings.data_dir / "signing-key.pem")
     authority = Authority(
-        store, key, settings.base_url, settings.access_token_ttl_s, settings.refresh_token_ttl_s
+        store,
+        key,
+        settings.base_url,
+        settings.access_token_ttl_s,
+        settings.refresh_token_ttl_s,
+        settings.refresh_reuse_grace_s,
     )
     routes = [
         *oauth_routes.ROUTES,
@@ -94,15 +105,23 @@ def create_app(settings: ServerSettings, store: Store | None = None) -> Starlett
         *dicomweb_routes.ROUTES,
         Route("/catalog/recognition", catalog),
         Route("/admin/statistics", statistics),
+        Route("/admin/statistics/breakdown", region_report.breakdown),
         Route("/_sandbox/faults", control_faults, methods=["GET", "POST"]),
         Route("/_sandbox/expire-tokens", control_expire_tokens, methods=["POST"]),
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(FaultMiddleware, faults=settings.faults)],
+        middleware=[
+            Middleware(FaultMiddleware, faults=settings.faults),
+            Middleware(BodyLimitMiddleware),
+        ],
         exception_handlers={Denied: _denied},
     )
     app.state.settings = settings
     app.state.store = store
     app.state.authority = authority
+    app.state.login_guard = LoginGuard(settings.login_limits)
+    # Password hashing (PBKDF2) runs in worker threads, at most this many at once, so a burst
+    # of sign-ins queues there instead of starving the event loop of CPU.
+    app.state.hash_limiter = anyio.CapacityLimiter(settings.hash_threads)
     return app

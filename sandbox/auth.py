@@ -1,8 +1,12 @@
 """Users, passwords and OAuth2 tokens of the sandbox (RS256 JWT access tokens, rotating refresh).
 
 Access tokens are self-contained JWTs checked by signature, expiry, issuer, audience and a
-revocation list. Refresh tokens are opaque, stored hashed, single use: using one issues a new
-one in the same family; reusing a spent one revokes the whole family (theft detection).
+revocation list. Refresh tokens are opaque, stored hashed, issued only with the
+``offline_access`` scope, and single use: using one issues a new one in the same family;
+reusing a spent one revokes the whole family (theft detection). One exception, as production
+authorization servers make it: a spent token presented again within ``reuse_grace_s`` of its
+use (the answer was lost on the way) gets a fresh pair of the same family, and the pair it
+got before is revoked, so a copy in someone else's hands still ends the family when used.
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
+import sqlite3
 import time
 import uuid
 from dataclasses import dataclass
@@ -21,6 +27,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from sandbox import scopes
 from sandbox.store import Store
 
 AUDIENCE = "hr-platform"
@@ -54,7 +61,7 @@ class TokenPair:
     """What the token endpoint returns."""
 
     access_token: str
-    refresh_token: str
+    refresh_token: str  # "" when the grant has no offline_access
     expires_in: int
     scope: str
     id_token: str
@@ -65,11 +72,18 @@ def _hash_password(password: str, salt: bytes) -> bytes:
 
 
 def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
+    # UTF-8, not ASCII: a token with other characters is simply unknown, never an error.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_VERIFIER = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
 
 
 def pkce_challenge(verifier: str) -> str:
-    """The S256 code challenge for a PKCE verifier (RFC 7636)."""
+    """The S256 code challenge for a PKCE verifier (RFC 7636). Raises AuthError
+    (invalid_grant) for a verifier outside RFC 7636's alphabet or length (43-128)."""
+    if not _VERIFIER.match(verifier):
+        raise AuthError("invalid_grant", "the PKCE verifier is malformed")
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
@@ -114,13 +128,20 @@ class Authority:
     """Issues and checks tokens for one sandbox."""
 
     def __init__(
-        self, store: Store, key: SigningKey, issuer: str, access_ttl_s: int, refresh_ttl_s: int
+        self,
+        store: Store,
+        key: SigningKey,
+        issuer: str,
+        access_ttl_s: int,
+        refresh_ttl_s: int,
+        reuse_grace_s: float = 30.0,
     ) -> None:
         self.store = store
         self.key = key
         self.issuer = issuer
         self.access_ttl_s = access_ttl_s
         self.refresh_ttl_s = refresh_ttl_s
+        self.reuse_grace_s = reuse_grace_s
         self.generation = 0  # bumping it expires every access token issued so far (fault knob)
 
     # --- users ----------------------------------------------------------------------------
@@ -175,7 +196,17 @@ class Authority:
 
     # --- tokens ---------------------------------------------------------------------------
     def issue(self, user: User, client_id: str, scope: str, family: str | None = None) -> TokenPair:
-        """A new access token and refresh token (in ``family`` when rotating)."""
+        """A new access token, and a refresh token (in ``family`` when rotating) when the
+        scope holds ``offline_access``."""
+        pair, refresh_hash = self._issue(user, client_id, scope, family)
+        if refresh_hash:
+            with self.store.transaction() as db:
+                self._store_refresh(db, refresh_hash, family, user, client_id, scope)
+        return pair
+
+    def _issue(
+        self, user: User, client_id: str, scope: str, family: str | None
+    ) -> tuple[TokenPair, str]:
         now = time.time()
         claims = {
             "iss": self.issuer,
@@ -204,47 +235,89 @@ class Authority:
             "role": user.role,
         }
         id_token = jwt.encode(id_claims, self.key.private_key, algorithm="RS256", headers=headers)
-        refresh = secrets.token_urlsafe(32)
-        with self.store.transaction() as db:
-            db.execute(
-                "INSERT INTO refresh_token(token_hash, family, username, client_id, scope,"
-                " expires) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    _digest(refresh),
-                    family or uuid.uuid4().hex,
-                    user.username,
-                    client_id,
-                    scope,
-                    now + self.refresh_ttl_s,
-                ),
-            )
-        return TokenPair(access, refresh, self.access_ttl_s, scope, id_token)
+        refresh = secrets.token_urlsafe(32) if "offline_access" in scope.split() else ""
+        pair = TokenPair(access, refresh, self.access_ttl_s, scope, id_token)
+        return pair, _digest(refresh) if refresh else ""
 
-    def refresh(self, refresh_token: str, client_id: str) -> TokenPair:
-        """Spend a refresh token for a new pair. Raises AuthError(invalid_grant)."""
+    def _store_refresh(
+        self,
+        db: sqlite3.Connection,
+        refresh_hash: str,
+        family: str | None,
+        user: User,
+        client_id: str,
+        scope: str,
+    ) -> None:
+        db.execute(
+            "INSERT INTO refresh_token(token_hash, family, username, client_id, scope,"
+            " expires) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                refresh_hash,
+                family or uuid.uuid4().hex,
+                user.username,
+                client_id,
+                scope,
+                time.time() + self.refresh_ttl_s,
+            ),
+        )
+
+    def refresh(self, refresh_token: str, client_id: str, requested_scope: str = "") -> TokenPair:
+        """Spend a refresh token for a new pair (its scope narrowed to ``requested_scope``
+        when one is given). Raises AuthError (invalid_grant, invalid_scope)."""
         problem = ""
+        pair: TokenPair | None = None
         with self.store.transaction() as db:
             row = db.execute(
                 "SELECT * FROM refresh_token WHERE token_hash=?", (_digest(refresh_token),)
             ).fetchone()
+            now = time.time()
             if row is None or row["client_id"] != client_id:
                 problem = "unknown refresh token"
-            elif row["used"] or row["revoked"]:
+            elif row["revoked"] or (row["used"] and not self._in_grace(db, row, now)):
                 # A spent token came back: someone kept a copy. End the whole family.
                 db.execute("UPDATE refresh_token SET revoked=1 WHERE family=?", (row["family"],))
                 problem = "refresh token was already used or revoked"
-            elif row["expires"] < time.time():
+            elif row["expires"] < now:
                 problem = "refresh token expired"
             else:
-                db.execute(
-                    "UPDATE refresh_token SET used=1 WHERE token_hash=?", (row["token_hash"],)
-                )
-        if problem:  # raised outside the transaction so a family revocation is kept
-            raise AuthError("invalid_grant", problem)
-        user = self.user(row["username"])
-        if user is None:
-            raise AuthError("invalid_grant", "account no longer exists")
-        return self.issue(user, client_id, row["scope"], family=row["family"])
+                user = self.user(row["username"])
+                if user is None:
+                    problem = "account no longer exists"
+                else:
+                    try:
+                        allowed = scopes.grant(user.role, row["scope"])
+                        scope = scopes.narrow(allowed, requested_scope)
+                    except scopes.ScopeError as exc:
+                        raise AuthError("invalid_scope", str(exc)) from exc
+                    if row["used"]:  # within the grace: the pair it got before is void
+                        db.execute(
+                            "UPDATE refresh_token SET revoked=1 WHERE token_hash=?",
+                            (row["replaced_by"],),
+                        )
+                    pair, new_hash = self._issue(user, client_id, scope, row["family"])
+                    if new_hash:
+                        self._store_refresh(db, new_hash, row["family"], user, client_id, scope)
+                    db.execute(
+                        "UPDATE refresh_token SET used=1, used_at=COALESCE(used_at, ?),"
+                        " replaced_by=? WHERE token_hash=?",
+                        (now, new_hash, row["token_hash"]),
+                    )
+        if problem or pair is None:  # raised outside the transaction so a revocation is kept
+            raise AuthError("invalid_grant", problem or "refresh refused")
+        return pair
+
+    def _in_grace(self, db: sqlite3.Connection, row: sqlite3.Row, now: float) -> bool:
+        """Whether a spent refresh token may be used once more: within the grace after its
+        first use, and the token it was replaced by has not been used (or revoked) since."""
+        used_at = row["used_at"]
+        if used_at is None or now - float(used_at) > self.reuse_grace_s:
+            return False
+        if not row["replaced_by"]:
+            return False
+        child = db.execute(
+            "SELECT used, revoked FROM refresh_token WHERE token_hash=?", (row["replaced_by"],)
+        ).fetchone()
+        return child is not None and not child["used"] and not child["revoked"]
 
     def revoke(self, token: str) -> None:
         """Revoke a refresh token (its whole family) or an access token. Unknown: no-op."""
@@ -284,6 +357,8 @@ class Authority:
 
     def verify_access(self, token: str) -> tuple[User, dict[str, Any]]:
         """The user behind a valid access token. Raises AuthError(invalid_token)."""
+        if not token.isascii() or len(token) > 8192:
+            raise AuthError("invalid_token", "access token is not valid")
         claims = self._decode(token)
         if claims.get("gen") != self.generation:
             raise AuthError("invalid_token", "access token expired")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sandbox.login_guard import LoginLimits
+
 
 @dataclass
 class FaultSettings:
@@ -42,6 +44,9 @@ class ServerSettings:
     refresh_token_ttl_s: int = 7 * 24 * 3600
     control_key: str = ""  # secret for the /_sandbox control routes; empty = routes disabled
     faults: FaultSettings = field(default_factory=FaultSettings)
+    refresh_reuse_grace_s: float = 30.0  # a spent refresh token may come back this long
+    login_limits: LoginLimits = field(default_factory=LoginLimits)
+    hash_threads: int = 2  # password hashes computed at once
 
     @property
     def db_path(self) -> Path:

@@ -4,6 +4,7 @@ multipart/related application/dicom, metadata) and rendered thumbnails."""
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import sqlite3
 from collections.abc import AsyncIterator
@@ -17,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from sandbox import scopes
 from sandbox.config import ServerSettings
 from sandbox.dicom_index import (
     INSTANCE_KEYS,
@@ -26,13 +28,18 @@ from sandbox.dicom_index import (
     pick,
 )
 from sandbox.fhir_routes import CLINICAL
-from sandbox.responses import require_user
+from sandbox.responses import Denied, outcome, require_user
 from sandbox.store import Store
 from sandbox.thumbnails import render_thumbnail
 
 JsonObj = dict[str, Any]
 DICOM_JSON = "application/dicom+json"
 _TRANSCODABLE = (str(ExplicitVRLittleEndian), str(ImplicitVRLittleEndian))
+_WHOLE = re.compile(r"^[0-9]{1,9}$")
+_BIG_ENDIAN = "1.2.840.10008.1.2.2"
+MAX_OFFSET = 1_000_000
+MAX_UIDS = 100  # comma-separated UIDs in one matching key
+IMAGING = f"ImagingStudy.{scopes.READ}"  # the scope every DICOMweb route needs
 
 
 def _store(request: Request) -> Store:
@@ -50,7 +57,20 @@ def _base(request: Request) -> str:
 
 
 def _problem(status: int, message: str) -> Response:
-    return JSONResponse({"error": message}, status_code=status)
+    return outcome(status, "processing" if status < 500 else "exception", message)
+
+
+def _query(request: Request) -> dict[str, str]:
+    """The QIDO query keys; raises Denied(400) for bad paging or too many UIDs."""
+    query = dict(request.query_params)
+    for key in ("offset", "limit"):
+        text = query.get(key, "0") or "0"
+        if not _WHOLE.match(text) or int(text) > MAX_OFFSET:
+            raise Denied(outcome(400, "invalid", f"{key} must be a whole number 0-{MAX_OFFSET}"))
+    for key in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID"):
+        if key in query and query[key].count(",") >= MAX_UIDS:
+            raise Denied(outcome(400, "too-costly", f"at most {MAX_UIDS} UIDs in {key}"))
+    return query
 
 
 def _date_matches(value: str, query: str) -> bool:
@@ -79,7 +99,7 @@ def _filter_rows(rows: list[sqlite3.Row], query: dict[str, str]) -> list[sqlite3
 
 
 def _paged(items: list[JsonObj], query: dict[str, str]) -> list[JsonObj]:
-    offset = int(query.get("offset", "0") or 0)
+    offset = int(query.get("offset", "0") or 0)  # checked by _query: 0 … MAX_OFFSET
     limit = int(query.get("limit", "0") or 0)
     return items[offset : offset + limit] if limit else items[offset:]
 
@@ -92,8 +112,8 @@ def _header(row: sqlite3.Row) -> JsonObj:
 
 
 async def qido_studies(request: Request) -> Response:
-    require_user(request, *CLINICAL)
-    query = dict(request.query_params)
+    require_user(request, *CLINICAL, scope=IMAGING)
+    query = _query(request)
     rows = _filter_rows(_store(request).instances(), query)
     studies: dict[str, list[sqlite3.Row]] = {}
     for row in rows:
@@ -116,8 +136,8 @@ async def qido_studies(request: Request) -> Response:
 
 
 async def qido_series(request: Request) -> Response:
-    require_user(request, *CLINICAL)
-    query = dict(request.query_params)
+    require_user(request, *CLINICAL, scope=IMAGING)
+    query = _query(request)
     study_uid = request.path_params["study"]
     rows = _filter_rows(_store(request).instances(study_uid=study_uid), query)
     series: dict[str, list[sqlite3.Row]] = {}
@@ -135,8 +155,8 @@ async def qido_series(request: Request) -> Response:
 
 
 async def qido_instances(request: Request) -> Response:
-    require_user(request, *CLINICAL)
-    query = dict(request.query_params)
+    require_user(request, *CLINICAL, scope=IMAGING)
+    query = _query(request)
     rows = _filter_rows(
         _store(request).instances(
             study_uid=request.path_params["study"],
@@ -168,7 +188,7 @@ def _selected_rows(request: Request) -> list[sqlite3.Row]:
 
 
 async def metadata(request: Request) -> Response:
-    require_user(request, *CLINICAL)
+    require_user(request, *CLINICAL, scope=IMAGING)
     rows = _selected_rows(request)
     if not rows:
         return _problem(404, "no such study, series or instance")
@@ -220,7 +240,7 @@ def _instance_bytes(path: Path, stored_syntax: str, wanted: str) -> tuple[bytes,
 
 
 async def retrieve(request: Request) -> Response:
-    require_user(request, *CLINICAL)
+    require_user(request, *CLINICAL, scope=IMAGING)
     rows = _selected_rows(request)
     if not rows:
         return _problem(404, "no such study, series or instance")
@@ -233,6 +253,10 @@ async def retrieve(request: Request) -> Response:
         ]
         if unsupported:
             return _problem(406, f"cannot transcode to {wanted}")
+        # pydicom cannot rewrite a big endian file as little endian; refuse it before the
+        # first part is sent rather than cut the body off in the middle.
+        if any(r["transfer_syntax"] == _BIG_ENDIAN != wanted for r in rows):
+            return _problem(406, f"cannot transcode big endian instances to {wanted}")
     settings = _settings(request)
     boundary = secrets.token_hex(16)
     # Series and study downloads break off halfway; single instances still arrive whole, so a
@@ -261,7 +285,7 @@ async def retrieve(request: Request) -> Response:
 
 
 async def thumbnail(request: Request) -> Response:
-    require_user(request, *CLINICAL)
+    require_user(request, *CLINICAL, scope=IMAGING)
     rows = _selected_rows(request)
     if not rows:
         return _problem(404, "no such series or instance")

@@ -4,6 +4,7 @@ AuditEvent create (conditional create with If-None-Exist)."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -12,12 +13,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sandbox.auth import User
+from sandbox import scopes
 from sandbox.generate.fhir_build import DICOMWEB_ENDPOINT_ID, endpoint
 from sandbox.indexing import SEARCH_PARAMS, index_values
-from sandbox.responses import fhir_response, outcome, require_user
-from sandbox.store import SearchError, Store, now_iso
-from workstation import fhir_systems as systems
+from sandbox.limits import json_depth_ok
+from sandbox.responses import fhir_response, granted_scopes, outcome, require_user
+from sandbox.store import SearchError, Store
+from sandbox.task_rules import SID_TASK, Refusal, check_audit_event, check_task
 
 JsonObj = dict[str, Any]
 CLINICAL = ("radiologist", "clinician")
@@ -34,7 +36,11 @@ READ_ROLES: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_COUNT = 50
 MAX_COUNT = 500
+MAX_OFFSET = 1_000_000
+MAX_QUERY_PAIRS = 50
 _CONTROL_PARAMS = {"_count", "_offset", "_include", "_sort", "_format", "_total"}
+_WHOLE = re.compile(r"^[0-9]{1,9}$")
+CATALOG_META_KEY = "catalog_document"
 
 
 def _store(request: Request) -> Store:
@@ -106,7 +112,7 @@ async def read(request: Request) -> Response:
     rtype = request.path_params["rtype"]
     if rtype not in READ_ROLES:
         return outcome(404, "not-supported", f"resource type {rtype} is not served")
-    require_user(request, *READ_ROLES[rtype])
+    require_user(request, *READ_ROLES[rtype], scope=f"{rtype}.{scopes.READ}")
     if rtype == "Endpoint" and request.path_params["rid"] == DICOMWEB_ENDPOINT_ID:
         return fhir_response(endpoint(request.app.state.settings.base_url))
     found = _store(request).get_resource(rtype, request.path_params["rid"])
@@ -125,8 +131,10 @@ async def search(request: Request) -> Response:
     rtype = request.path_params["rtype"]
     if rtype not in READ_ROLES:
         return outcome(404, "not-supported", f"resource type {rtype} is not served")
-    require_user(request, *READ_ROLES[rtype])
+    require_user(request, *READ_ROLES[rtype], scope=f"{rtype}.{scopes.READ}")
     query = parse_qsl(request.url.query, keep_blank_values=True)
+    if len(query) > MAX_QUERY_PAIRS:
+        return outcome(400, "too-costly", f"at most {MAX_QUERY_PAIRS} search parameters")
     controls: dict[str, list[str]] = {}
     params: list[tuple[str, str]] = []
     for key, value in query:
@@ -134,13 +142,13 @@ async def search(request: Request) -> Response:
             controls.setdefault(key, []).append(value)
         else:
             params.append((key, value))
-    try:
-        count = min(int(controls.get("_count", [DEFAULT_COUNT])[0]), MAX_COUNT)
-        offset = int(controls.get("_offset", ["0"])[0])
-        if count < 0 or offset < 0:
-            raise ValueError("negative")
-    except ValueError:
+    count_text = controls.get("_count", [str(DEFAULT_COUNT)])[0]
+    offset_text = controls.get("_offset", ["0"])[0]
+    if not _WHOLE.match(count_text) or not _WHOLE.match(offset_text):
         return outcome(400, "invalid", "_count and _offset must be whole numbers ≥ 0")
+    count, offset = min(int(count_text), MAX_COUNT), int(offset_text)
+    if offset > MAX_OFFSET:
+        return outcome(400, "too-costly", f"_offset may be at most {MAX_OFFSET}")
     sort = controls.get("_sort", [""])[0]
     try:
         result = _store(request).search(rtype, params, count=count, offset=offset, sort=sort)
@@ -166,12 +174,12 @@ async def search(request: Request) -> Response:
         for r in included
     )
     links = [{"relation": "self", "url": _page_url(request, offset)}]
-    if offset + count < result.total:
+    if count > 0 and offset + count < result.total:
         next_url = _page_url(request, offset + count)
         if request.app.state.settings.faults.broken_next_links:
             next_url = f"{_base(request)}/{rtype}?_getpages=gone&_offset={offset + count}"
         links.append({"relation": "next", "url": next_url})
-    if offset > 0:
+    if offset > 0 and count > 0:
         links.append({"relation": "previous", "url": _page_url(request, max(0, offset - count))})
     bundle = {
         "resourceType": "Bundle",
@@ -194,109 +202,81 @@ def _includes(
             return outcome(400, "not-supported", f"_include={include} is not supported")
         for resource in matches:
             refs.extend(v for n, v in index_values(resource) if n == param)
-    found = _store(request).get_references(refs)
+    found = _store(request).get_references(refs[:1000])
     user = require_user(request)
-    return [r for r in found if user.role in READ_ROLES.get(r["resourceType"], ())]
+    granted = granted_scopes(request)
+    return [
+        r
+        for r in found
+        if user.role in READ_ROLES.get(r["resourceType"], ())
+        and scopes.allows(granted, f"{r['resourceType']}.{scopes.READ}")
+    ]
 
 
 def _one_identifier(condition: str) -> tuple[str, str] | None:
     pairs = parse_qsl(condition)
     if len(pairs) != 1 or pairs[0][0] != "identifier" or "|" not in pairs[0][1]:
         return None
+    system, _, value = pairs[0][1].partition("|")
+    if system != SID_TASK or not value or "," in value or len(value) > 64:
+        return None
     return pairs[0]
 
 
 async def _body(request: Request) -> JsonObj | Response:
+    raw = await request.body()
+    if not json_depth_ok(raw):
+        return outcome(400, "structure", "body nests too deeply")
     try:
-        body = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return outcome(400, "structure", f"body is not JSON: {exc}")
+        body = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        return outcome(400, "structure", "body is not JSON")
     if not isinstance(body, dict):
         return outcome(400, "structure", "body must be a JSON object")
     return body
 
 
-def _task_problems(task: JsonObj, user: User, store: Store) -> tuple[int, str] | None:
-    """A (status, message) when a Task may not be stored, else None."""
-    required = (
-        "identifier",
-        "status",
-        "intent",
-        "code",
-        "focus",
-        "for",
-        "owner",
-        "authoredOn",
-        "businessStatus",
-    )
-    missing = [k for k in required if not task.get(k)]
-    if missing:
-        return 422, f"Task lacks {', '.join(missing)}"
-    if task["status"] not in ("completed", "cancelled", "entered-in-error"):
-        return 422, "Task.status must be completed, cancelled or entered-in-error"
-    if not any(i.get("system") == systems.SID_TASK and i.get("value") for i in task["identifier"]):
-        return 422, f"Task needs an identifier in system {systems.SID_TASK}"
-    codes = task["code"].get("coding", [])
-    if not any(c.get("system") == systems.CS_TASK_CODE for c in codes):
-        return 422, "Task.code must be a recognition review"
-    status_codes = [
-        c.get("code")
-        for c in task["businessStatus"].get("coding", [])
-        if c.get("system") == systems.CS_DECISION
-    ]
-    if len(status_codes) != 1 or status_codes[0] not in systems.DECISION_CODES:
-        return 422, "Task.businessStatus must be one recognition decision code"
-    if status_codes[0] == "repeat-ordered" and not task.get("reasonCode"):
-        return 422, "a repeat needs a reasonCode"
-    if task["owner"].get("reference") != user.practitioner:
-        return 403, "a decision can only be recorded by its owner"
-    focus_ref = str(task["focus"].get("reference", ""))
-    ftype, _, fid = focus_ref.partition("/")
-    if ftype not in ("DiagnosticReport", "Observation", "ImagingStudy") or (
-        store.get_resource(ftype, fid) is None
-    ):
-        return 422, f"Task.focus {focus_ref!r} is not a known result"
-    return None
+def _catalog(store: Store) -> JsonObj:
+    try:
+        doc = json.loads(store.get_meta(CATALOG_META_KEY) or "{}")
+    except ValueError:
+        return {}
+    return doc if isinstance(doc, dict) else {}
 
 
 async def create(request: Request) -> Response:
     rtype = request.path_params["rtype"]
     if rtype not in ("Task", "AuditEvent"):
         return outcome(405, "not-supported", f"{rtype} cannot be created here")
-    user = require_user(request, *CLINICAL)
+    user = require_user(request, *CLINICAL, scope=f"{rtype}.{scopes.WRITE}")
     body = await _body(request)
     if isinstance(body, Response):
         return body
     if body.get("resourceType") != rtype:
         return outcome(400, "invalid", f"body is not a {rtype}")
     store = _store(request)
-    if rtype == "Task":
-        problem = _task_problems(body, user, store)
-    else:
-        agents = [a.get("who", {}).get("reference") for a in body.get("agent", [])]
-        problem = None if user.practitioner in agents else (403, "AuditEvent agent is not you")
-        if not body.get("recorded") or not body.get("type"):
-            problem = (422, "AuditEvent needs type and recorded")
-    if problem is not None:
-        status, message = problem
-        return outcome(status, "forbidden" if status == 403 else "invariant", message)
-
     condition = request.headers.get("if-none-exist", "")
+    pair = _one_identifier(condition) if condition else None
+    if condition and (rtype != "Task" or pair is None):
+        return outcome(400, "not-supported", "If-None-Exist supports Task identifier=sys|val")
+    try:
+        if rtype == "Task":
+            body = check_task(body, user, store, _catalog(store))
+        else:
+            body = check_audit_event(body, user)
+    except Refusal as refusal:
+        return outcome(refusal.status, refusal.code, refusal.message)
     with store.transaction() as db:
-        if condition:
-            pair = _one_identifier(condition)
-            if pair is None:
-                return outcome(400, "not-supported", "If-None-Exist supports identifier=sys|val")
-            existing = store.search(rtype, [pair], count=2, offset=0, db=db)
+        if pair is not None:
+            # Scoped to the caller: another doctor's Task with this identifier is never hers.
+            mine = [pair, ("owner", user.practitioner)]
+            existing = store.search(rtype, mine, count=2, offset=0, db=db)
             if existing.total > 1:
                 return outcome(412, "duplicate", "If-None-Exist matches more than one resource")
             if existing.total == 1:
                 found = existing.resources[0]
                 return fhir_response(found, 200, Location=f"{_base(request)}/{rtype}/{found['id']}")
-        body = {**body, "id": uuid.uuid4().hex}
-        if rtype == "Task":
-            body.setdefault("lastModified", now_iso())
-        saved = store.put_resource(body, db)
+        saved = store.put_resource({**body, "id": uuid.uuid4().hex}, db)
     location = f"{_base(request)}/{rtype}/{saved['id']}/_history/{saved['meta']['versionId']}"
     return fhir_response(saved, 201, Location=location, ETag=f'W/"{saved["meta"]["versionId"]}"')
 

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import html
+import math
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+import anyio
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from sandbox.auth import CLIENT_ID, AuthError, Authority, TokenPair
+from sandbox import scopes
+from sandbox.auth import CLIENT_ID, AuthError, Authority, TokenPair, User
+from sandbox.login_guard import Locked, LoginGuard
 from sandbox.responses import require_user
 
-SCOPES = "openid profile fhirUser user/*.read user/Task.write offline_access"
+SCOPES_SUPPORTED = [
+    *scopes.IDENTITY,
+    scopes.STATISTICS,
+    *sorted(
+        {
+            f"user/{t}.{a}"
+            for access in scopes.ROLE_ACCESS.values()
+            for t in access
+            for a in access[t]
+        }
+    ),
+]
 
 
 def _authority(request: Request) -> Authority:
@@ -36,7 +51,7 @@ def discovery_document(base: str) -> dict[str, Any]:
         "token_endpoint_auth_methods_supported": ["none"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
-        "scopes_supported": SCOPES.split(),
+        "scopes_supported": SCOPES_SUPPORTED,
         # Platform extensions (allowed by OIDC Discovery §3): where the services are.
         "fhir_base_url": f"{base}/fhir",
         "dicomweb_base_url": f"{base}/dicomweb",
@@ -52,26 +67,55 @@ async def jwks(request: Request) -> Response:
     return JSONResponse(_authority(request).key.jwks())
 
 
-def _oauth_error(exc: AuthError, status: int = 400) -> Response:
+def _oauth_error(exc: AuthError, status: int = 400, **headers: str) -> Response:
     return JSONResponse(
         {"error": exc.code, "error_description": exc.description},
         status_code=status,
-        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache", **headers},
     )
+
+
+def _locked_error(exc: Locked) -> Response:
+    seconds = max(1, math.ceil(exc.retry_after_s))
+    message = (
+        f"too many failed sign-ins for this {exc.what}; it is locked for {seconds} s"
+        f" (try again after that)"
+    )
+    return _oauth_error(AuthError("invalid_grant", message), 400, **{"Retry-After": str(seconds)})
+
+
+async def check_password(request: Request, username: str, password: str) -> User:
+    """The user if the password matches, hashed in a worker thread (a few at a time) so the
+    event loop keeps serving. Raises Locked while the account or client address is locked
+    after repeated failures, AuthError(invalid_grant) for a wrong password."""
+    guard: LoginGuard = request.app.state.login_guard
+    address = request.client.host if request.client else ""
+    guard.check(username, address)
+    try:
+        user = await anyio.to_thread.run_sync(
+            _authority(request).check_password,
+            username,
+            password,
+            limiter=request.app.state.hash_limiter,
+        )
+    except AuthError:
+        guard.failed(username, address)
+        raise
+    guard.succeeded(username)
+    return user
 
 
 def _token_response(pair: TokenPair) -> Response:
-    return JSONResponse(
-        {
-            "access_token": pair.access_token,
-            "token_type": "Bearer",
-            "expires_in": pair.expires_in,
-            "refresh_token": pair.refresh_token,
-            "scope": pair.scope,
-            "id_token": pair.id_token,
-        },
-        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
-    )
+    body: dict[str, Any] = {
+        "access_token": pair.access_token,
+        "token_type": "Bearer",
+        "expires_in": pair.expires_in,
+        "scope": pair.scope,
+        "id_token": pair.id_token,
+    }
+    if pair.refresh_token:  # only with offline_access
+        body["refresh_token"] = pair.refresh_token
+    return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
 async def token(request: Request) -> Response:
@@ -83,13 +127,17 @@ async def token(request: Request) -> Response:
         return _oauth_error(AuthError("invalid_client", "unknown client"), 401)
     try:
         if grant == "password":
-            user = authority.check_password(
-                str(form.get("username", "")), str(form.get("password", ""))
+            user = await check_password(
+                request, str(form.get("username", "")), str(form.get("password", ""))
             )
-            scope = str(form.get("scope") or SCOPES)
+            scope = _granted(user, str(form.get("scope") or ""))
             return _token_response(authority.issue(user, client_id, scope))
         if grant == "refresh_token":
-            return _token_response(authority.refresh(str(form.get("refresh_token", "")), client_id))
+            return _token_response(
+                authority.refresh(
+                    str(form.get("refresh_token", "")), client_id, str(form.get("scope") or "")
+                )
+            )
         if grant == "authorization_code":
             return _token_response(
                 authority.redeem_code(
@@ -99,9 +147,18 @@ async def token(request: Request) -> Response:
                     str(form.get("code_verifier", "")),
                 )
             )
+    except Locked as exc:
+        return _locked_error(exc)
     except AuthError as exc:
         return _oauth_error(exc)
-    return _oauth_error(AuthError("unsupported_grant_type", f"grant {grant!r} not supported"))
+    return _oauth_error(AuthError("unsupported_grant_type", "this grant type is not supported"))
+
+
+def _granted(user: User, requested: str) -> str:
+    try:
+        return scopes.grant(user.role, requested)
+    except scopes.ScopeError as exc:
+        raise AuthError("invalid_scope", str(exc)) from exc
 
 
 async def revoke(request: Request) -> Response:
@@ -113,7 +170,7 @@ async def revoke(request: Request) -> Response:
 
 
 async def userinfo(request: Request) -> Response:
-    user = require_user(request)
+    user = require_user(request, scope="openid")
     return JSONResponse(
         {
             "sub": user.username,
@@ -169,15 +226,19 @@ async def authorize(request: Request) -> Response:
         return HTMLResponse(_FORM.format(error="", hidden=hidden))
     authority = _authority(request)
     try:
-        user = authority.check_password(params.get("username", ""), params.get("password", ""))
-    except AuthError:
-        return HTMLResponse(_FORM.format(error="用户名或密码错误", hidden=hidden), 401)
+        user = await check_password(request, params.get("username", ""), params.get("password", ""))
+        scope = _granted(user, params.get("scope", ""))
+    except Locked as exc:
+        seconds = max(1, math.ceil(exc.retry_after_s))
+        error = f"登录失败次数过多，已锁定 {seconds} 秒，请稍后再试"
+        return HTMLResponse(
+            _FORM.format(error=error, hidden=hidden), 429, headers={"Retry-After": str(seconds)}
+        )
+    except AuthError as exc:
+        error = "用户名或密码错误" if exc.code == "invalid_grant" else "请求的权限范围无效"
+        return HTMLResponse(_FORM.format(error=error, hidden=hidden), 401)
     code = authority.new_code(
-        user,
-        CLIENT_ID,
-        redirect_uri,
-        params.get("code_challenge", ""),
-        params.get("scope") or SCOPES,
+        user, CLIENT_ID, redirect_uri, params.get("code_challenge", ""), scope
     )
     query = urlencode({"code": code, "state": params.get("state", "")})
     return RedirectResponse(f"{redirect_uri}?{query}", status_code=303)

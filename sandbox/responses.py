@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from sandbox import scopes
 from sandbox.auth import AuthError, Authority, User
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
@@ -36,10 +37,12 @@ class Denied(Exception):
         self.response = response
 
 
-def require_user(request: Request, *roles: str) -> User:
-    """The user of the request's bearer token, optionally limited to ``roles``.
+def require_user(request: Request, *roles: str, scope: str = "") -> User:
+    """The user of the request's bearer token, optionally limited to ``roles`` and to tokens
+    granted ``scope`` (``openid``, ``<Type>.read``, ``<Type>.write``, see sandbox.scopes).
 
-    Raises Denied with 401 (no/invalid token, with a WWW-Authenticate challenge) or 403.
+    Raises Denied with 401 (no/invalid token, with a WWW-Authenticate challenge) or 403
+    (role not allowed, or ``insufficient_scope``).
     """
     authority: Authority = request.app.state.authority
     header = request.headers.get("authorization", "")
@@ -54,7 +57,7 @@ def require_user(request: Request, *roles: str) -> User:
             )
         )
     try:
-        user, _claims = authority.verify_access(token.strip())
+        user, claims = authority.verify_access(token.strip())
     except AuthError as exc:
         challenge = f'Bearer realm="hr-platform", error="invalid_token", error_description="{exc}"'
         raise Denied(
@@ -62,4 +65,26 @@ def require_user(request: Request, *roles: str) -> User:
         ) from exc
     if roles and user.role not in roles:
         raise Denied(outcome(403, "forbidden", f"role {user.role} may not do this"))
+    if scope and not scopes.allows(str(claims.get("scope", "")).split(), scope):
+        challenge = f'Bearer realm="hr-platform", error="insufficient_scope", scope="{scope}"'
+        raise Denied(
+            outcome(
+                403,
+                "forbidden",
+                f"the token was not granted the scope this needs ({scope})",
+                **{"WWW-Authenticate": challenge},
+            )
+        )
     return user
+
+
+def granted_scopes(request: Request) -> list[str]:
+    """The scopes of the request's (already verified) bearer token; [] without one."""
+    header = request.headers.get("authorization", "")
+    _, _, token = header.partition(" ")
+    authority: Authority = request.app.state.authority
+    try:
+        _user, claims = authority.verify_access(token.strip())
+    except AuthError:
+        return []
+    return str(claims.get("scope", "")).split()

@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS user(
 CREATE TABLE IF NOT EXISTS refresh_token(
     token_hash TEXT PRIMARY KEY, family TEXT NOT NULL, username TEXT NOT NULL,
     client_id TEXT NOT NULL, scope TEXT NOT NULL, expires REAL NOT NULL,
-    used INTEGER NOT NULL DEFAULT 0, revoked INTEGER NOT NULL DEFAULT 0);
+    used INTEGER NOT NULL DEFAULT 0, revoked INTEGER NOT NULL DEFAULT 0,
+    used_at REAL, replaced_by TEXT);
 CREATE TABLE IF NOT EXISTS auth_code(
     code_hash TEXT PRIMARY KEY, username TEXT NOT NULL, client_id TEXT NOT NULL,
     redirect_uri TEXT NOT NULL, challenge TEXT NOT NULL, scope TEXT NOT NULL,
@@ -55,6 +56,11 @@ CREATE TABLE IF NOT EXISTS revoked_jti(jti TEXT PRIMARY KEY, expires REAL NOT NU
 
 class SearchError(ValueError):
     """A search request the server cannot understand (unknown parameter, bad value)."""
+
+
+MAX_ALTERNATIVES = 100  # comma-separated values of one search parameter
+MAX_VALUE_LENGTH = 256
+_MODIFIERS = {"string": ("exact", "contains")}  # every other kind: no modifier
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,10 @@ class Store:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(refresh_token)")}
+            for column, kind in (("used_at", "REAL"), ("replaced_by", "TEXT")):
+                if column not in columns:  # a data directory made before the reuse grace
+                    db.execute(f"ALTER TABLE refresh_token ADD COLUMN {column} {kind}")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -171,9 +181,10 @@ class Store:
     ) -> SearchResult:
         """FHIR search: repeated parameters AND, comma-separated values OR.
 
-        Supports modifiers ``:exact`` and ``:contains`` on strings, date prefixes
+        Supports modifiers ``:exact`` and ``:contains`` on strings (no others), date prefixes
         ``eq ge le gt lt``, and ``_sort`` on a date parameter (``-date`` = newest first).
-        Raises SearchError for parameters this type does not support.
+        Raises SearchError for parameters or modifiers this type does not support, more than
+        MAX_ALTERNATIVES alternatives or values longer than MAX_VALUE_LENGTH.
         """
         known = SEARCH_PARAMS.get(rtype)
         if known is None:
@@ -181,11 +192,17 @@ class Store:
         where = ["r.rtype = ?"]
         args: list[Any] = [rtype]
         for raw_name, raw_value in params:
-            name, _, modifier = raw_name.partition(":")
+            name, colon, modifier = raw_name.partition(":")
             kind = known.get(name) or ("token" if name == "_id" else None)
             if kind is None:
                 raise SearchError(f"unknown search parameter {raw_name!r} for {rtype}")
+            if colon and modifier not in _MODIFIERS.get(kind, ()):
+                raise SearchError(f"modifier :{modifier} is not supported on {name}")
             alternatives = [v for v in raw_value.split(",") if v != ""]
+            if len(alternatives) > MAX_ALTERNATIVES:
+                raise SearchError(f"at most {MAX_ALTERNATIVES} alternatives per parameter")
+            if any(len(v) > MAX_VALUE_LENGTH for v in alternatives):
+                raise SearchError(f"a search value may be at most {MAX_VALUE_LENGTH} characters")
             if not alternatives:
                 continue
             clauses: list[str] = []
@@ -330,7 +347,7 @@ def _match_clause(name: str, kind: str, modifier: str, value: str) -> tuple[str,
             raise SearchError(f"bad date value {value!r} for {name}")
         return f"substr(s.value, 1, ?) {operators[prefix]} ?", [len(bare), bare]
     if kind == "reference" and "/" not in value:
-        return "(s.value = ? OR s.value LIKE ?)", [value, f"%/{value}"]
-    if modifier:
-        raise SearchError(f"modifier :{modifier} is not supported on {name}")
+        # A bare id matches Type/id, compared as text (no LIKE: % and _ are no wildcards).
+        tail = f"/{value}"
+        return "(s.value = ? OR substr(s.value, ?) = ?)", [value, -len(tail), tail]
     return "s.value = ?", [value]

@@ -43,37 +43,33 @@ def test_password_grant_and_wrong_password(sandbox: Sandbox) -> None:
     assert "access_token" not in bad.text
 
 
-def test_refresh_tokens_rotate_and_reuse_revokes_the_family(sandbox: Sandbox) -> None:
+def _refresh(sandbox: Sandbox, token: str) -> httpx.Response:
+    return httpx.post(
+        f"{sandbox.base_url}/oauth/token",
+        data={"grant_type": "refresh_token", "client_id": CLIENT_ID, "refresh_token": token},
+    )
+
+
+def test_refresh_tokens_rotate_and_a_replay_in_the_grace_voids_the_lost_pair(
+    sandbox: Sandbox,
+) -> None:
     first = sandbox.tokens("dr.wang")
-    url = f"{sandbox.base_url}/oauth/token"
-    second = httpx.post(
-        url,
-        data={
-            "grant_type": "refresh_token",
-            "client_id": CLIENT_ID,
-            "refresh_token": first["refresh_token"],
-        },
-    ).json()
+    second = _refresh(sandbox, first["refresh_token"]).json()
     assert second["refresh_token"] != first["refresh_token"]
-    replay = httpx.post(
-        url,
-        data={
-            "grant_type": "refresh_token",
-            "client_id": CLIENT_ID,
-            "refresh_token": first["refresh_token"],
-        },
-    )
-    assert replay.status_code == 400
-    # the reuse ended the family: the newest token is dead too
-    after = httpx.post(
-        url,
-        data={
-            "grant_type": "refresh_token",
-            "client_id": CLIENT_ID,
-            "refresh_token": second["refresh_token"],
-        },
-    )
-    assert after.status_code == 400
+    # The answer was lost: the spent token comes back within the grace and gets a new pair.
+    replay = _refresh(sandbox, first["refresh_token"])
+    assert replay.status_code == 200
+    third = replay.json()
+    assert third["refresh_token"] not in (first["refresh_token"], second["refresh_token"])
+    assert third["scope"] == second["scope"]
+    # The pair it replaced is void; whoever presents it ends the family (theft detection).
+    assert _refresh(sandbox, second["refresh_token"]).status_code == 400
+    assert _refresh(sandbox, third["refresh_token"]).status_code == 400
+    # After a later refresh has been used, the old token is no longer a lost answer.
+    fourth = sandbox.tokens("dr.wang")
+    fifth = _refresh(sandbox, fourth["refresh_token"]).json()
+    assert _refresh(sandbox, fifth["refresh_token"]).status_code == 200
+    assert _refresh(sandbox, fourth["refresh_token"]).status_code == 400
 
 
 def test_revocation_of_access_and_refresh_tokens(sandbox: Sandbox) -> None:

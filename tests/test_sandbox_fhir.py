@@ -3,6 +3,7 @@ _include, conditional create, validity of the resources (checked with fhir.resou
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -195,11 +196,11 @@ def _task(
         "focus": {"reference": f"DiagnosticReport/{report['id']}"},
         "for": {"reference": "Patient/p0001"},
         "owner": {"reference": owner},
-        "authoredOn": "2026-11-20T10:00:00+08:00",
+        "authoredOn": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "businessStatus": {"coding": [{"system": systems.CS_DECISION, "code": decision}]},
     }
     if decision == "repeat-ordered":
-        task["reasonCode"] = {"coding": [{"system": systems.CS_REPEAT_REASON, "code": "1"}]}
+        task["reasonCode"] = {"coding": [{"system": systems.CS_REPEAT_REASON, "code": "R01"}]}
     return task
 
 
@@ -349,9 +350,7 @@ def test_region_statistics_follow_the_latest_decision(sandbox: Sandbox) -> None:
     price = next(i["price_yuan"] for i in catalog["items"] if i["code"] == item["code"])
     first = _task(sandbox, token, str(uuid.uuid4()), decision="repeat-ordered")
     first["focus"] = {"reference": f"DiagnosticReport/{report['id']}"}
-    # Far-future times: this test's decisions are the latest on the report whatever other
-    # tests recorded on it before.
-    first["authoredOn"] = "2099-01-01T09:00:00+08:00"
+    first["for"] = report["subject"]
     assert (
         httpx.post(f"{sandbox.base_url}/fhir/Task", json=first, headers=headers).status_code == 201
     )
@@ -360,10 +359,10 @@ def test_region_statistics_follow_the_latest_decision(sandbox: Sandbox) -> None:
         middle["decisions"].get("repeat-ordered", 0)
         == before["decisions"].get("repeat-ordered", 0) + 1
     )
-    assert middle["repeatReasons"].get("1", 0) == before["repeatReasons"].get("1", 0) + 1
+    assert middle["repeatReasons"].get("R01", 0) == before["repeatReasons"].get("R01", 0) + 1
     later = _task(sandbox, token, str(uuid.uuid4()))
     later["focus"] = first["focus"]
-    later["authoredOn"] = "2099-01-01T10:00:00+08:00"
+    later["for"] = report["subject"]
     assert (
         httpx.post(f"{sandbox.base_url}/fhir/Task", json=later, headers=headers).status_code == 201
     )

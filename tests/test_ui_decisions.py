@@ -46,7 +46,7 @@ def test_decide_in_the_window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) ->
     accepted = journal.history(labs[0].id)[0].decision
     assert accepted.kind is DecisionKind.ACCEPTED
     assert sandbox.task_total(accepted.id) == 1
-    qtbot.waitUntil(lambda: "予以互认" in page.decision.sentence_edit.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "予以互认" in page.decision.sentence_label.text(), timeout=5000)
 
     # repeat: R, reason 1, tick, save
     assert page.timeline.select(labs[1].id)
@@ -66,7 +66,7 @@ def test_decide_in_the_window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) ->
     repeat = journal.history(labs[1].id)[0].decision
     assert repeat.kind is DecisionKind.REPEAT_ORDERED
     assert repeat.reason_code == "R01"
-    qtbot.waitUntil(lambda: "不予互认" in page.decision.sentence_edit.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "不予互认" in page.decision.sentence_label.text(), timeout=5000)
 
     # undo keeps history
     qtbot.waitUntil(lambda: page.decision.undo_button.isEnabled(), timeout=5000)
@@ -238,7 +238,8 @@ def test_another_doctors_decision_is_listed_in_the_history(
         history = page.decision.history_list
         return [history.item(i).text() for i in range(history.count())]
 
-    qtbot.waitUntil(lambda: any("dr.wang: accepted" in line for line in lines()), timeout=10000)
+    # named as the platform names him (from his token), not as his Task said
+    qtbot.waitUntil(lambda: any("王磊: accepted" in line for line in lines()), timeout=10000)
     assert page.decision.state_label.text() == "No decision yet."  # hers, not his
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=10000)
 
@@ -250,5 +251,5 @@ def test_another_doctors_decision_is_listed_in_the_history(
     ).json()
     agents = [a["who"]["display"] for e in bundle.get("entry", []) for a in e["resource"]["agent"]]
     assert [r.patient_id for r in AuditLog(tmp_path).records()] == ["p0004"]
-    assert "dr.li" in agents
+    assert "李静" in agents  # the requestor as the platform names her
     window.sign_out()

@@ -59,7 +59,7 @@ def test_daily_path(qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path
     assert "✓" in window.search.hint_label.text()
     qtbot.waitUntil(lambda: window.search.table.rowCount() == 1, timeout=10000)
     assert window.search.table.item(0, 0).text() == patient.name
-    assert patient.id_card not in window.search.table.item(0, 3).text()  # masked
+    assert patient.id_card not in window.search.table.item(0, 4).text()  # masked
     window.search.table.cellDoubleClicked.emit(0, 0)
 
     page = window.patient_page
@@ -107,7 +107,11 @@ def test_daily_path(qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path
     assert page.timeline.select(lab.id)
     qtbot.waitUntil(lambda: page.labs.table.rowCount() == len(lab.observation_ids), timeout=10000)
     assert page.labs.table.item(0, 2).text()  # a unit is shown
-    assert len(page.viewer.slices) > 0  # images stay beside the labs
+    # the CT's images do not stay, shrunken, beside a lab result: the cell says why it is empty
+    assert not page.viewer.slices
+    assert page.viewer.message.isVisible()
+    assert page.viewer.message.text()
+    assert page.grid.shape == (1, 1)
 
     grab = window.grab()
     assert not grab.isNull()
@@ -147,6 +151,15 @@ def test_compare_with_a_prior_study_from_another_hospital(qtbot: QtBot, window: 
         lambda: not window.runner.busy and len(page.compare_viewer.slices) > 0, timeout=30000
     )
     assert page.compare_viewer.isVisible()
+    # another hospital, other coordinates: the prior opens at the place within its scan
+    # that the current shows within its own, and scrolling waits for her to confirm
+    assert not page.sync_scroll.isChecked()
+    assert "not synced" in page.compare_viewer.top_right.text().lower()
+    here, there = page.viewer, page.compare_viewer
+    assert abs(here.index / len(here.slices) - there.index / len(there.slices)) < 0.05
+    page.sync_scroll.setChecked(True)
+    assert "Synced" in page.compare_viewer.top_right.text()
+    assert "mm" in page.compare_viewer.top_right.text()
     a0 = page.viewer.current().position  # type: ignore[union-attr]
     b0 = page.compare_viewer.current().position  # type: ignore[union-attr]
     page.viewer.go_to(len(page.viewer.slices) // 2)

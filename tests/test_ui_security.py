@@ -3,6 +3,7 @@ entered again; logs of a full session contain no identifiers or secrets."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from tests.ui_helpers import signed_in_window
 from ui.main_window import MainWindow
 from workstation.config import Settings
 from workstation.logs import setup_logging, shutdown_logging
+from workstation.recognition.decisions import DecisionKind, new_decision
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
@@ -66,3 +68,57 @@ def test_logs_of_a_session_hold_no_identifiers(
     assert "signed in" in text  # the log really recorded the session
     for secret in (patient.id_card, patient.phone, patient.name, DEMO_PASSWORD, token):
         assert secret not in text
+
+
+class _Keyring:
+    """An in-memory OS keyring."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+def test_her_journal_is_sealed_with_a_key_from_the_keyring_and_a_lost_key_is_reported(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    keyring = _Keyring()
+    window = signed_in_window(qtbot, sandbox, tmp_path, secrets=keyring)
+    journal = window.journal
+    assert journal is not None
+    assert journal.cipher is not None
+    assert journal.cipher.name.value == "aes-256-gcm"
+    assert any(k.startswith("data-key:aes-256-gcm:journal:dr.li") for _s, k in keyring.items)
+    platform = window.signed.connection.platform  # type: ignore[union-attr]
+    result = next(r for page in platform.results("p0001") for r in page.results)
+    decision = new_decision(
+        result,
+        DecisionKind.ACCEPTED,
+        username="dr.li",
+        practitioner="Practitioner/pr001",
+        catalog_version="v",
+        eligibility="valid",
+        now=dt.datetime.now(dt.UTC),
+        note="患者自述无不适 unique-note-7f3a",
+    )
+    journal.record(decision)
+    on_disk = b"".join(p.read_bytes() for p in journal.path.parent.iterdir())
+    assert "患者自述无不适".encode() not in on_disk
+    assert result.patient_id.encode() not in on_disk
+    window.sign_out()
+    # the keyring was reset: she signs in again and is told, and nothing crashes
+    keyring.items.clear()
+    qtbot.keyClicks(window.sign_in.password_edit, DEMO_PASSWORD)
+    qtbot.mouseClick(window.sign_in.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.search, timeout=15000)
+    assert window.journal is not None
+    assert [u.decision_id for u in window.journal.unreadable()] == [decision.id]
+    assert "cannot be read" in window.statusBar().currentMessage()
+    window.sign_out()

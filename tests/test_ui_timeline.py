@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from tests.test_timeline_rows import CATALOG, HOSPITALS, NOW, _history, _patient
@@ -89,3 +89,7 @@ def test_jump_to_date_scrolls_that_day_to_the_top(qtbot: QtBot) -> None:
     assert before is not None
     assert before <= top.row()
     assert not widget.jump_to(dt.date(2000, 1, 1))
+    widget.table.scrollToTop()
+    widget.jump_calendar.clicked.emit(QDate(day.year, day.month, day.day))  # her click
+    top = widget.table.indexAt(widget.table.viewport().rect().topLeft())
+    assert widget.rows.rows[top.row()] == TimelineRow(day)

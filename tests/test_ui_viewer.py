@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from ui.viewer import ImageViewer
@@ -449,3 +451,211 @@ def test_a_stack_opens_at_its_top_whatever_order_the_images_arrive_in(qtbot: QtB
     kept = viewer.current()
     viewer.add_image(_image(z=20.0, number=5))
     assert viewer.current() is kept
+
+
+def _screen(viewer: ImageViewer, x: float, y: float) -> QPoint:
+    """Where a view point (image mm, no turn) is on the viewer's viewport."""
+    scene = viewer.view.mapViewToScene(QPointF(x, y))
+    return viewer.graphics.mapFromScene(scene)
+
+
+def _drag(viewer: ImageViewer, a: QPoint, b: QPoint, button: Qt.MouseButton) -> None:
+    """Press at ``a``, move in steps, release at ``b`` (real mouse events on the viewport)."""
+    viewport = viewer.graphics.viewport()
+    QTest.mousePress(viewport, button, Qt.KeyboardModifier.NoModifier, a)
+    for step in range(1, 11):
+        QTest.mouseMove(viewport, a + (b - a) * (step / 10))
+    QTest.mouseRelease(viewport, button, Qt.KeyboardModifier.NoModifier, b)
+
+
+def _mm(label: str) -> float:
+    return float(label.split(" mm")[0])
+
+
+def test_the_length_tool_draws_where_she_presses_and_esc_gives_left_drag_back_to_pan(
+    qtbot: QtBot,
+) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    viewer.setFocus()
+    qtbot.keyClick(viewer, Qt.Key.Key_L)
+    assert viewer.length_button.isChecked()  # the tool held is visible in the toolbar
+    before = viewer.view.viewRange()
+    _drag(
+        viewer, _screen(viewer, 4.0, 16.0), _screen(viewer, 24.0, 16.0), Qt.MouseButton.LeftButton
+    )
+    assert viewer.view.viewRange() == before  # drawing, not panning
+    (mark,) = viewer.marks.marks(("1.1", 0))
+    assert mark.points[0] == pytest.approx((4.0, 16.0), abs=0.1)  # where she pressed
+    assert _mm(viewer.mark_texts()[-1]) == pytest.approx(20.0, abs=0.15)  # 40 pixels of 0.5 mm
+    # a second length in the same mode, then Esc: left-drag pans again
+    _drag(
+        viewer, _screen(viewer, 10.0, 4.0), _screen(viewer, 10.0, 14.0), Qt.MouseButton.LeftButton
+    )
+    assert len(viewer.marks.marks(("1.1", 0))) == 2
+    assert _mm(viewer.mark_texts()[-1]) == pytest.approx(10.0, abs=0.15)
+    qtbot.keyClick(viewer, Qt.Key.Key_Escape)
+    assert not viewer.length_button.isChecked()
+    assert viewer.view_state.tool is None
+    _drag(
+        viewer, _screen(viewer, 20.0, 20.0), _screen(viewer, 12.0, 20.0), Qt.MouseButton.LeftButton
+    )
+    assert viewer.view.viewRange()[0][0] == pytest.approx(before[0][0] + 8.0, abs=0.3)
+    assert len(viewer.marks.marks(("1.1", 0))) == 2
+
+
+def test_with_a_tool_held_middle_drag_and_space_drag_pan(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    viewer.setFocus()
+    viewer.length_button.click()  # the toolbar button holds the tool too
+    assert viewer.view_state.tool is not None
+    start = viewer.view.viewRange()[0][0]
+    _drag(
+        viewer,
+        _screen(viewer, 20.0, 20.0),
+        _screen(viewer, 16.0, 20.0),
+        Qt.MouseButton.MiddleButton,
+    )
+    moved = viewer.view.viewRange()[0][0]
+    assert moved == pytest.approx(start + 4.0, abs=0.3)
+    QTest.qWait(QApplication.doubleClickInterval() + 50)  # the next press is no double click
+    QTest.keyPress(viewer, Qt.Key.Key_Space)
+    _drag(
+        viewer, _screen(viewer, 20.0, 20.0), _screen(viewer, 16.0, 20.0), Qt.MouseButton.LeftButton
+    )
+    QTest.keyRelease(viewer, Qt.Key.Key_Space)
+    assert viewer.view.viewRange()[0][0] == pytest.approx(moved + 4.0, abs=0.3)
+    assert viewer.marks.marks(("1.1", 0)) == ()  # panned, nothing drawn
+    assert not viewer.cine_button.isChecked()  # Space held for a pan does not start cine
+    viewer.length_button.click()
+    assert viewer.view_state.tool is None
+
+
+def test_the_angle_tool_drags_the_first_arm_and_clicks_the_third_point(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    viewer.setFocus()
+    qtbot.keyClick(viewer, Qt.Key.Key_G)
+    assert viewer.angle_button.isChecked()
+    assert not viewer.length_button.isChecked()
+    _drag(
+        viewer, _screen(viewer, 26.0, 16.0), _screen(viewer, 16.0, 16.0), Qt.MouseButton.LeftButton
+    )
+    assert viewer.marks.marks(("1.1", 0)) == ()  # waiting for the third point
+    third = _screen(viewer, 16.0, 6.0)
+    QTest.mouseMove(viewer.graphics.viewport(), third)
+    qtbot.mouseClick(viewer.graphics.viewport(), Qt.MouseButton.LeftButton, pos=third)
+    (mark,) = viewer.marks.marks(("1.1", 0))
+    assert mark.points[1] == pytest.approx((16.0, 16.0), abs=0.1)  # the vertex
+    assert float(viewer.mark_texts()[-1].rstrip("°")) == pytest.approx(90.0, abs=0.5)
+
+
+@pytest.mark.unit
+def test_known_window_explanations_are_named_as_the_built_in_presets() -> None:
+    from workstation.imaging.presets import known_window_name
+
+    assert known_window_name("LUNG") == "Lung"
+    assert known_window_name("Mediastinum window") == "Mediastinum"
+    assert known_window_name("SOFT_TISSUE") == "Soft tissue"
+    assert known_window_name("WINDOW1") is None
+    assert known_window_name("纵隔窗") is None  # already in words she reads
+
+
+def test_the_presets_list_her_windows_on_1_to_9_and_the_files_apart_translated(
+    qtbot: QtBot,
+) -> None:
+    from dataclasses import replace
+
+    from ui.presets_dialog import preset_display_name
+    from workstation.imaging.presets import WindowPreset
+
+    image = replace(
+        _image(),
+        windows=(
+            Window(40, 400, explanation="MEDIASTINUM"),
+            Window(-600, 1500, explanation="LUNG"),
+            Window(300, 1500, explanation="WINDOW3"),
+        ),
+    )
+    viewer = _shown_viewer(qtbot, image)
+    mine = (WindowPreset("Lung", "CT", -500, 1400), WindowPreset("Abdomen", "CT", 60, 360))
+    viewer.set_presets(mine)
+    box = viewer.preset_box
+    labels = [box.itemText(i) for i in range(box.count())]
+    assert labels[0] == f"1 {preset_display_name('Lung')}  -500/1400"
+    assert labels[1] == f"2 {preset_display_name('Abdomen')}  60/360"
+    heading = labels.index(viewer.tr("The file's windows"))
+    assert heading > 1
+    model = box.model()
+    assert not model.flags(model.index(heading, 0)) & Qt.ItemFlag.ItemIsEnabled
+    files = labels[heading + 1 : heading + 4]
+    assert files == [
+        f"0 {preset_display_name('Mediastinum')}  40/400",
+        f"   {preset_display_name('Lung')}  -600/1500",
+        "   WINDOW3  300/1500",
+    ]
+    # the closed box and its open list show the longest label whole
+    metrics = box.fontMetrics()
+    assert box.view().minimumWidth() >= max(metrics.horizontalAdvance(t) for t in labels)
+    assert box.sizeHint().width() >= max(metrics.horizontalAdvance(t) for t in labels)
+    # keys: 2 is her abdomen window on this file as on any other; the box says so
+    qtbot.keyClick(viewer, Qt.Key.Key_2)
+    assert viewer.effective_window() == Window(60, 360)
+    assert box.currentIndex() == 1
+    # a drag: no entry applies, the box shows the window itself
+    viewer.view.window_dragged.emit(0.0, 30.0)
+    assert box.currentIndex() == -1
+    applied = viewer.effective_window()
+    assert applied is not None
+    assert box.placeholderText() == f"W {applied.width:.0f}  L {applied.center:.0f}"
+    # F: the file's window is applied, and the box shows it
+    qtbot.keyClick(viewer, Qt.Key.Key_F)
+    assert viewer.effective_window() == Window(40, 400, explanation="MEDIASTINUM")
+    assert box.currentText() == files[0]
+    # picking the file's lung window from the list
+    box.activated.emit(heading + 2)
+    assert viewer.effective_window() == Window(-600, 1500, explanation="LUNG")
+    assert box.currentText() == files[1]
+    box.activated.emit(heading)  # the heading does nothing
+    assert viewer.effective_window() == Window(-600, 1500, explanation="LUNG")
+
+
+def test_a_small_cell_shows_less_text_and_no_letter_under_the_scale_bar(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    assert "Image 1 / 1" in viewer.top_right.text()  # a large cell: the full text
+    for size, lines in (((640, 330), 2), ((420, 250), 1)):  # 1366 laptop; 2×3
+        viewer.resize(*size)
+        qtbot.waitUntil(lambda s=size: viewer.graphics.height() < s[1])
+        assert "Image" not in viewer.top_right.text()
+        assert viewer.top_right.text().startswith("1/1")
+        assert len(viewer.bottom_left.text().splitlines()) <= lines
+        bottom = viewer.markers["bottom"].geometry()
+        assert not bottom.intersects(viewer.scale_bar.geometry())
+        assert not bottom.intersects(viewer.scale_label.geometry())
+        for corner in (viewer.bottom_left, viewer.bottom_right):
+            assert not corner.geometry().intersects(viewer.scale_bar.geometry())
+            assert not corner.geometry().intersects(bottom)
+
+
+def test_a_magnified_image_is_interpolated(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QPainter
+
+    viewer = _shown_viewer(qtbot, _image())  # 64 pixels over ~600: magnified
+    smooth = QPainter.RenderHint.SmoothPixmapTransform
+    assert viewer.magnification() > 1
+    assert viewer.graphics.renderHints() & smooth
+    viewer.view.setRange(xRange=(0, 32 * 20), yRange=(0, 32 * 20), padding=0)  # zoomed out
+    assert viewer.magnification() < 1
+    assert not viewer.graphics.renderHints() & smooth
+
+
+def test_a_key_image_caption_gives_the_window_and_marks_not_the_cursor(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    viewer._probe(viewer.view.mapViewToScene(QPointF(15.0, 15.0)))
+    assert "HU" in viewer.bottom_left.text()  # the cursor readout is on screen
+    viewer.add_length()
+    captions: list[str] = []
+    viewer.key_image_marked.connect(lambda _png, caption, _mm: captions.append(caption))
+    viewer.mark_key_image()
+    assert "W 400  L 40" in captions[0]
+    assert "mm" in captions[0]  # the length
+    assert "HU" not in captions[0]
+    assert "(" not in captions[0].split("mm")[0]  # no "(col, row)"

@@ -11,6 +11,7 @@ from tests.conftest import DEMO_PASSWORD, Sandbox
 from ui.main_window import MainWindow, WindowDeps
 from ui.patient_page import PatientPage
 from workstation.audit import AuditLog
+from workstation.auth import SecretStore
 from workstation.config import PlatformEntry, Settings
 
 
@@ -20,11 +21,13 @@ def signed_in_window(
     tmp_path: Path,
     user: str = "dr.li",
     settings: Settings | None = None,
+    secrets: SecretStore | None = None,
 ) -> MainWindow:
-    """A shown main window, signed in through its form as ``user``."""
+    """A shown main window, signed in through its form as ``user`` (``secrets``: the keyring
+    it may use; None = no secure keyring on this machine)."""
     settings = (settings or Settings()).with_platform(PlatformEntry("Sandbox", sandbox.base_url))
     window = MainWindow(
-        WindowDeps(settings, None, AuditLog(tmp_path), journal_root=tmp_path / "journal")
+        WindowDeps(settings, secrets, AuditLog(tmp_path), journal_root=tmp_path / "journal")
     )
     qtbot.addWidget(window)
     window.resize(1366, 820)

@@ -15,9 +15,11 @@ from ui.crash import install_excepthook
 from ui.i18n import install_language, resolve_language
 from ui.main_window import MainWindow, WindowDeps
 from ui.qt_logging import route_qt_messages
+from ui.window_fit import Rect
 from workstation.audit import AuditLog
 from workstation.auth import KeyringUnavailable, SecretStore, system_keyring
 from workstation.config import Settings, SettingsStore
+from workstation.logs import safe
 from workstation.paths import AppPaths
 
 log = logging.getLogger("ui.app")
@@ -56,7 +58,7 @@ def run(argv: Sequence[str], context: AppContext) -> int:
     try:
         secrets = system_keyring()
     except KeyringUnavailable as exc:
-        log.warning("no secure keyring (%s): sign-in will not be remembered", exc)
+        log.warning("no secure keyring (%s): sign-in will not be remembered", safe(exc))
         secrets = None
     deps = WindowDeps(
         context.settings,
@@ -66,8 +68,8 @@ def run(argv: Sequence[str], context: AppContext) -> int:
         journal_root=context.paths.data_dir / "journal",
     )
     window = MainWindow(deps)
-    window.resize(1366, 820)
-    window.show()
+    screen = app.primaryScreen().availableGeometry()
+    window.show_placed(Rect(screen.x(), screen.y(), screen.width(), screen.height()))
     log.info("main window shown")
     if context.exit_when_shown:
         QTimer.singleShot(0, window.close)

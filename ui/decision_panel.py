@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,7 @@ from workstation.journal import JournalEntry, OutboxState, entry_in_force
 from workstation.model import Catalog, Hospital, RepeatReason, Result
 from workstation.recognition.decisions import DecisionKind, PlatformDecision
 from workstation.recognition.validity import Assessment, Eligibility
+from workstation.timeline import BulkAcceptPlan, SkipReason
 
 
 def _when(moment: dt.datetime) -> str:
@@ -106,14 +108,35 @@ class DecisionPanel(QFrame):
         repeat_layout.addWidget(self.save_repeat_button)
         self.repeat_box.hide()
 
-        self.sentence_edit = QLineEdit()
-        self.sentence_edit.setObjectName("recordSentence")
-        self.sentence_edit.setReadOnly(True)
+        # The whole sentence, wrapped and selectable: she copies it into the 病历.
+        self.sentence_label = QLabel()
+        self.sentence_label.setObjectName("recordSentence")
+        self.sentence_label.setWordWrap(True)
+        self.sentence_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.sentence_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.sentence_label.setStyleSheet(
+            "QLabel { background: palette(base); border: 1px solid palette(mid); padding: 4px; }"
+        )
         self.copy_button = QPushButton(self.tr("Copy"))
+        self.copy_button.setObjectName("copySentence")
         self.copy_button.setToolTip(self.tr("Copy the sentence for the medical record"))
         self.history_list = QListWidget()
         self.history_list.setObjectName("decisionHistory")
-        self.history_list.setMaximumHeight(90)
+        self.history_list.setWordWrap(True)
+        # 60 px at least and any height the column has left: its own preferred height is
+        # ignored, or the scrolling column would reserve it and push the buttons below
+        self.history_list.setMinimumHeight(60)
+        policy = self.history_list.sizePolicy()
+        policy.setVerticalPolicy(QSizePolicy.Policy.Ignored)
+        self.history_list.setSizePolicy(policy)
+        self.bulk_label = QLabel()
+        self.bulk_label.setObjectName("bulkMessage")
+        self.bulk_label.setWordWrap(True)
+        self.bulk_label.setStyleSheet("color: #8a6d00;")
+        self.bulk_label.hide()
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.accept_button)
@@ -121,8 +144,8 @@ class DecisionPanel(QFrame):
         buttons.addStretch(1)
         buttons.addWidget(self.undo_button)
         sentence = QHBoxLayout()
-        sentence.addWidget(self.sentence_edit, 1)
-        sentence.addWidget(self.copy_button)
+        sentence.addWidget(self.sentence_label, 1)
+        sentence.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addWidget(self.rule_label)
         layout.addLayout(buttons)
@@ -131,8 +154,9 @@ class DecisionPanel(QFrame):
         layout.addWidget(QLabel(self.tr("For the medical record")))
         layout.addLayout(sentence)
         layout.addWidget(QLabel(self.tr("History")))
-        layout.addWidget(self.history_list)
+        layout.addWidget(self.history_list, 1)
         layout.addWidget(self.bulk_button)
+        layout.addWidget(self.bulk_label)
 
         self.accept_button.clicked.connect(self.accept_requested)
         self.repeat_button.clicked.connect(self.open_repeat)
@@ -140,9 +164,13 @@ class DecisionPanel(QFrame):
         self.undo_button.clicked.connect(self.withdraw_requested)
         self.bulk_button.clicked.connect(self.bulk_accept_requested)
         self.copy_button.clicked.connect(
-            lambda: QGuiApplication.clipboard().setText(self.sentence_edit.text())
+            lambda: QGuiApplication.clipboard().setText(self.sentence_label.text())
         )
         self.reason_list.itemDoubleClicked.connect(lambda _item: self._save_repeat())
+        # A message about the form goes as soon as what it asked for is done.
+        self.reason_list.currentRowChanged.connect(lambda _row: self._revalidate())
+        self.note_edit.textChanged.connect(lambda _text: self._revalidate())
+        self.informed_box.toggled.connect(lambda _on: self._revalidate())
         self._shortcuts: list[QShortcut] = []
         self._save_problem = ""  # a failed save, shown until the next one succeeds
         self.set_result(None, None, None, None)
@@ -204,12 +232,14 @@ class DecisionPanel(QFrame):
         self.problem_label.clear()
         self.note_edit.clear()
         self.informed_box.setChecked(False)
+        self.bulk_label.clear()
+        self.bulk_label.hide()
         for widget in (self.accept_button, self.repeat_button, self.bulk_button):
             widget.setEnabled(result is not None)
         self.undo_button.setEnabled(False)
         if result is None or assessment is None or now is None:
             self.rule_label.setText(self.tr("Select a result to decide on it."))
-            self.sentence_edit.clear()
+            self.sentence_label.clear()
             self.history_list.clear()
             self.state_label.clear()
             return
@@ -234,14 +264,7 @@ class DecisionPanel(QFrame):
             )
         if hospital is not None and hospital.level_name:
             parts.append(self.tr("from a %1 hospital").replace("%1", hospital.level_name))
-        verdict = {
-            Eligibility.VALID: self.tr("eligible for recognition"),
-            Eligibility.EXPIRED: self.tr("expired"),
-            Eligibility.NOT_RECOGNIZED: self.tr("not a recognized item"),
-            Eligibility.NO_MARK: self.tr("no HR mark from the issuing hospital"),
-            Eligibility.OUT_OF_REGION: self.tr("recognized only outside this region"),
-            Eligibility.BELOW_LEVEL: self.tr("issuing hospital below the item's minimum level"),
-        }[assessment.eligibility]
+        verdict = self.verdict_text(assessment.eligibility)
         colour = "#1b7f3b" if assessment.eligible else "#b26a00"
         facts = ", ".join(parts)
         catalog = self.tr("catalog %1").replace("%1", assessment.catalog_version)
@@ -250,6 +273,17 @@ class DecisionPanel(QFrame):
             f"{facts} → <b style='color:{colour}'>{verdict}</b><br>"
             f"<small>{catalog} · {yours}</small>"
         )
+
+    def verdict_text(self, eligibility: Eligibility) -> str:
+        """What the rules say about a result, in words."""
+        return {
+            Eligibility.VALID: self.tr("eligible for recognition"),
+            Eligibility.EXPIRED: self.tr("expired"),
+            Eligibility.NOT_RECOGNIZED: self.tr("not a recognized item"),
+            Eligibility.NO_MARK: self.tr("no HR mark from the issuing hospital"),
+            Eligibility.OUT_OF_REGION: self.tr("recognized only outside this region"),
+            Eligibility.BELOW_LEVEL: self.tr("issuing hospital below the item's minimum level"),
+        }[eligibility]
 
     def show_entries(
         self,
@@ -264,13 +298,16 @@ class DecisionPanel(QFrame):
             d = entry.decision
             what = self.kind_text(d.kind) + (f"：{d.reason_label}" if d.reason_label else "")
             state = self.state_text(entry.state, entry.last_error)
-            self.history_list.addItem(f"{_when(d.authored_on)}  {what}  · {state}")
+            line = f"{_when(d.authored_on)}  {what}  · {state}"
+            if d.note:
+                line += "\n" + self.tr("Note: %1").replace("%1", d.note)
+            self.history_list.addItem(line)
         for other in others:
             self.history_list.addItem(self.other_text(other))
         in_force = entry_in_force(entries)
         self.undo_button.setEnabled(in_force is not None)
-        self.sentence_edit.setText(sentence)
-        self.sentence_edit.setCursorPosition(0)
+        self.sentence_label.setText(sentence)
+        self.copy_button.setEnabled(bool(sentence))
         if in_force is None:
             state = self.tr("No decision yet.") if not entries else self.tr("Decision withdrawn.")
         else:
@@ -317,26 +354,62 @@ class DecisionPanel(QFrame):
         if 1 <= number <= self.reason_list.count():
             self.reason_list.setCurrentRow(number - 1)
 
-    def _save_repeat(self) -> None:
+    def _form_problem(self) -> str:
+        """What the repeat form still lacks ("" when it can be saved)."""
         item: QListWidgetItem | None = self.reason_list.currentItem()  # None: none chosen
         if item is None:
-            self.problem_label.setText(self.tr("Choose a reason."))
-            return
+            return self.tr("Choose a reason.")
         reason: RepeatReason = item.data(Qt.ItemDataRole.UserRole)
-        note = self.note_edit.text().strip()
-        if reason.needs_note and not note:
-            self.problem_label.setText(self.tr("This reason needs a note."))
-            self.note_edit.setFocus()
-            return
+        if reason.needs_note and not self.note_edit.text().strip():
+            return self.tr("This reason needs a note.")
         if reason.counts_as_refusal and not self.informed_box.isChecked():
-            self.problem_label.setText(
-                self.tr(
-                    "Confirm that the purpose and necessity were explained to the patient or family."
-                )
+            return self.tr(
+                "Confirm that the purpose and necessity were explained to the patient or family."
             )
+        return ""
+
+    def _revalidate(self) -> None:
+        """A message shown after a failed save is updated as she fills the form: gone once
+        the form is complete (a message never outlives its cause)."""
+        if self.problem_label.text():
+            self.problem_label.setText(self._form_problem())
+
+    def _save_repeat(self) -> None:
+        problem = self._form_problem()
+        self.problem_label.setText(problem)
+        if problem:
+            if problem == self.tr("This reason needs a note."):
+                self.note_edit.setFocus()
             return
-        self.problem_label.clear()
-        self.repeat_requested.emit(reason, note, self.informed_box.isChecked())
+        item = self.reason_list.currentItem()
+        reason: RepeatReason = item.data(Qt.ItemDataRole.UserRole)
+        self.repeat_requested.emit(
+            reason, self.note_edit.text().strip(), self.informed_box.isChecked()
+        )
+
+    def show_bulk_plan(self, plan: BulkAcceptPlan) -> None:
+        """Say what "accept all eligible" did, or why it accepted nothing."""
+        skipped = []
+        for key, count in plan.skip_counts().items():
+            if key is SkipReason.DECIDED:
+                why = self.tr("already decided")
+            elif key is SkipReason.NOT_CHECKED:
+                why = self.tr("no rule check (no catalog)")
+            elif isinstance(key, Eligibility):
+                why = self.verdict_text(key)
+            else:
+                why = key.value
+            skipped.append(self.tr("%1: %2").replace("%1", why).replace("%2", str(count)))
+        if plan.accept:
+            text = self.tr("Accepting %n result(s) of this visit.", "", len(plan.accept))
+        elif not skipped:
+            text = self.tr("No result of this visit qualifies.")
+        else:
+            text = self.tr("No result of this visit qualifies")
+        if skipped:
+            text += self.tr(" — left out: %1").replace("%1", "；".join(skipped))
+        self.bulk_label.setText(text)
+        self.bulk_label.show()
 
     def show_problem(self, text: str) -> None:
         """A save failed (e.g. disk full): say so, and keep saying so when the history

@@ -12,8 +12,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QMoveEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
 from ui.about_dialog import AboutDialog
@@ -23,16 +30,21 @@ from ui.messages import describe
 from ui.patient_page import DecisionContext, PatientPage
 from ui.platforms_dialog import PlatformsDialog
 from ui.presets_dialog import PresetsDialog
+from ui.region_stats_page import RegionStatisticsPage
 from ui.search_page import SearchPage
 from ui.sign_in import SignInWidget
 from ui.statistics_dialog import StatisticsDialog
+from ui.window_fit import Rect, initial_placement
 from ui.workers import TaskRunner
+from workstation.at_rest import FieldCipher, KeyUnavailable, cipher_name, data_key
 from workstation.audit import AuditLog, AuditRecord, new_record
 from workstation.auth import SecretStore
 from workstation.config import PlatformEntry, Settings
+from workstation.http import ErrorKind
 from workstation.imaging.presets import DEFAULT_PRESETS
 from workstation.journal import Journal
 from workstation.labs.analytes import AnalyteTable, load_analyte_table
+from workstation.logs import safe
 from workstation.model import Catalog, Hospital, Patient
 from workstation.recognition.decisions import Decision
 from workstation.recognition.outbox import SendReport, next_delay_s, send_pending
@@ -130,6 +142,7 @@ class MainWindow(QMainWindow):
         self.patient_page = PatientPage(self.runner)
         self.patient_page.grid.set_window_button(settings.window_drag_button)
         self.patient_page.set_window_presets(settings.effective_window_presets())
+        self.region_page = RegionStatisticsPage(self.runner)
         self.lock_page = LockPage()
         self.idle = IdleWatcher(settings.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)
@@ -137,7 +150,13 @@ class MainWindow(QMainWindow):
         self.lock_page.sign_out_requested.connect(self.sign_out)
         self._locked_page: QWidget | None = None
         self._unlock_failures = 0
-        for page in (self.sign_in, self.search, self.patient_page, self.lock_page):
+        for page in (
+            self.sign_in,
+            self.search,
+            self.patient_page,
+            self.region_page,
+            self.lock_page,
+        ):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
 
@@ -165,7 +184,17 @@ class MainWindow(QMainWindow):
         self.stats_action = QAction(self.tr("My statistics…"), self)
         self.stats_action.triggered.connect(self.show_statistics)
         self.toolbar.insertAction(self.sign_out_action, self.stats_action)
+        self.region_action = QAction(self.tr("Region statistics"), self)
+        self.region_action.triggered.connect(lambda: self.pages.setCurrentWidget(self.region_page))
+        self.toolbar.insertAction(self.sign_out_action, self.region_action)
         self.statusBar().showMessage(self.tr("Not signed in"))
+
+        # Where she leaves the window is kept (debounced: a drag is one save, not hundreds).
+        self._placement_timer = QTimer(self)
+        self._placement_timer.setSingleShot(True)
+        self._placement_timer.setInterval(1000)
+        self._placement_timer.timeout.connect(self._keep_placement)
+        self._placed = False
 
         self._build_menus()
         self.sign_in.sign_in_requested.connect(self._sign_in)
@@ -181,6 +210,54 @@ class MainWindow(QMainWindow):
         self.patient_page.back_requested.connect(self._back_to_search)
         self.patient_page.busy_changed.connect(self._busy)
 
+    # --- placement ---------------------------------------------------------------------------
+    def show_placed(self, available: Rect) -> None:
+        """Show the window on a screen whose free area is ``available``: where she left it
+        if that still fits, else fitted to the screen (maximized on a small laptop), so
+        the status bar is never below the screen's edge."""
+        settings = self.deps.settings
+        placement = initial_placement(
+            available, settings.window_geometry, settings.window_maximized
+        )
+        rect = placement.rect
+        self.setGeometry(rect.x, rect.y, rect.width, rect.height)
+        if placement.maximized:
+            self.showMaximized()
+        else:
+            self.show()
+        self._placed = True
+
+    def _placement_changed(self) -> None:
+        if self._placed:
+            self._placement_timer.start()
+
+    def _keep_placement(self) -> None:
+        """Save the window's normal geometry and whether it is maximized, if changed."""
+        normal = self.normalGeometry() if self.isMaximized() else self.geometry()
+        geometry = (normal.x(), normal.y(), normal.width(), normal.height())
+        maximized = self.isMaximized()
+        settings = self.deps.settings
+        if (settings.window_geometry, settings.window_maximized) != (geometry, maximized):
+            self._save_settings(
+                replace(settings, window_geometry=geometry, window_maximized=maximized)
+            )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Maximizing or restoring is kept like a move."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange:
+            self._placement_changed()
+
+    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802
+        """A moved window is kept where she put it."""
+        super().moveEvent(event)
+        self._placement_changed()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """A resized window keeps its size at the next start."""
+        super().resizeEvent(event)
+        self._placement_changed()
+
     def _build_menus(self) -> None:
         settings_menu = self.menuBar().addMenu(self.tr("Settings"))
         settings_menu.addAction(self.tr("Platforms…"), self.edit_platforms)
@@ -191,7 +268,7 @@ class MainWindow(QMainWindow):
         group = QActionGroup(self)
         self.window_button_actions: dict[str, QAction] = {}
         for choice, label in (
-            ("right", self.tr("Right or middle button")),
+            ("right", self.tr("Right button (middle button pans)")),
             ("middle", self.tr("Middle button only (right button free)")),
         ):
             action = drag.addAction(label)
@@ -329,6 +406,7 @@ class MainWindow(QMainWindow):
         )
         self.toolbar.show()
         self.search.hospitals = signed.hospitals
+        self.search.home_hospital = user.organization.removeprefix("Organization/")
         self.patient_page.analytes = signed.analytes
         self.patient_page.summary_header = (
             org.name if org else self.deps.settings.hospital_name,
@@ -341,12 +419,46 @@ class MainWindow(QMainWindow):
             .replace("%1", signed.connection.entry.name)
             .replace("%2", version)
         )
-        self.pages.setCurrentWidget(self.search)
-        self.search.query_edit.setFocus()
+        admin = user.role == "admin"
+        self.stats_action.setVisible(not admin)  # an administrator decides on no result
+        self.region_action.setVisible(admin)
+        if admin:  # she looks after the region's figures, not after patients
+            platform = signed.connection.platform
+            self.region_page.start(platform.region_statistics)
+            self.pages.setCurrentWidget(self.region_page)
+        else:
+            self.pages.setCurrentWidget(self.search)
+            self.search.query_edit.setFocus()
         self.idle.start()
         root = self.deps.journal_root
-        self.journal = Journal(root / user.username) if root is not None else None
+        self.journal = self._open_journal(root, user.username) if root is not None else None
         self.flush_outbox()
+
+    def _open_journal(self, root: Path, username: str) -> Journal:
+        """The user's journal, its patient fields sealed with her data key from the keyring
+        (plain, and said so in the log, when there is no secure keyring)."""
+        cipher: FieldCipher | None = None
+        if self.deps.secrets is None:
+            log.warning("no secure keyring: the journal's patient fields are not encrypted")
+        else:
+            try:
+                name = cipher_name(self.deps.settings.at_rest_cipher)
+                cipher, _created = data_key(self.deps.secrets, f"journal:{username}", name)
+            except (KeyUnavailable, ValueError) as exc:
+                log.warning("the journal's patient fields are not encrypted: %s", safe(exc))
+        journal = Journal(root / username, cipher)
+        unreadable = journal.unreadable()
+        if unreadable:
+            log.warning("%d journal entries cannot be opened with this key", len(unreadable))
+            self.statusBar().showMessage(
+                self.tr(
+                    "%n earlier decision(s) in this computer's journal cannot be read with its "
+                    "key (the keyring was reset?); they are kept but not sent.",
+                    "",
+                    len(unreadable),
+                )
+            )
+        return journal
 
     def _sign_in_failed(self, error: Exception) -> None:
         self.statusBar().showMessage(self.tr("Not signed in"))
@@ -400,6 +512,7 @@ class MainWindow(QMainWindow):
         self.patient_page.close_patient()
         self.patient_page.series_cache.clear()  # no images of this session outlive it
         self.search.clear()
+        self.region_page.stop()
         self.toolbar.hide()
         self.pages.setCurrentWidget(self.sign_in)
         self.statusBar().showMessage(self.tr("Signed out"))
@@ -510,13 +623,22 @@ class MainWindow(QMainWindow):
             )
         if report.sent and self.patient_page.decision.result is not None:
             self.patient_page.show_result_decisions()
-        delay = next_delay_s(self._outbox_failures) if pending else 30.0
+        if report.failed == ErrorKind.AUTH.value and self.signed is not None:
+            # The session could not be renewed: her decisions stay in the journal and go out
+            # once she has signed in again.
+            self._session_expired()
+            return
+        delay = (
+            next_delay_s(self._outbox_failures, retry_after_s=report.retry_after_s)
+            if pending
+            else 30.0
+        )
         self.outbox_timer.start(int(max(delay, 2.0) * 1000))
 
     def _outbox_error(self, error: Exception) -> None:
         self._outbox_running = False
         self._outbox_failures += 1
-        log.warning("outbox pass failed: %s", type(error).__name__)
+        log.warning("outbox pass failed: %s", error)
         self.outbox_timer.start(int(next_delay_s(self._outbox_failures) * 1000))
 
     def show_statistics(self) -> None:
@@ -553,6 +675,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Stop background work before the window goes."""
+        if self._placement_timer.isActive():  # a change of the last second is kept too
+            self._placement_timer.stop()
+            self._keep_placement()
         self.patient_page.close_patient()
         self.idle.stop()
         self.idle.detach()

@@ -55,7 +55,7 @@ class AngleROI(pg.ROI):
     def shape(self) -> QPainterPath:
         path = QPainterPath()
         points = self._points()
-        if len(points) < 3:
+        if len(points) < 2:  # two while she draws the first arm
             return path
         path.moveTo(points[0])
         for point in points[1:]:
@@ -102,6 +102,7 @@ class MarkLayer(QObject):
         self.describe = describe
         self.graphics: list[MarkGraphic] = []
         self.selected: int | None = None
+        self.draft_graphic: MarkGraphic | None = None  # the mark she is drawing
 
     def show(self, marks: Sequence[Mark]) -> None:
         """Replace what is drawn by ``marks`` (keeps the selection if it is still there)."""
@@ -115,10 +116,33 @@ class MarkLayer(QObject):
     def remove_all(self) -> None:
         """Take every item off the view."""
         for graphic in self.graphics:
-            for item in (graphic.roi, graphic.label, graphic.head):
-                if item is not None:
-                    self.view.removeItem(item)
+            self._remove(graphic)
         self.graphics = []
+
+    def _remove(self, graphic: MarkGraphic) -> None:
+        for item in (graphic.roi, graphic.label, graphic.head):
+            if item is not None:
+                self.view.removeItem(item)
+
+    def draft(self, kind: MarkKind, points: Sequence[Point]) -> None:
+        """Draw the mark being drawn (points in image mm) with its live label; it takes no
+        mouse input and is not in the store until she finishes it."""
+        self.clear_draft()
+        graphic = self._graphic(Mark(0, kind, tuple(points)))
+        graphic.roi.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        for handle in graphic.roi.getHandles():
+            handle.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.draft_graphic = graphic
+
+    def clear_draft(self) -> None:
+        """Take the mark being drawn off the view."""
+        if self.draft_graphic is not None:
+            self._remove(self.draft_graphic)
+            self.draft_graphic = None
+
+    def draft_label(self) -> str:
+        """The live label of the mark being drawn ("" when none)."""
+        return self.draft_graphic.label.toPlainText() if self.draft_graphic else ""
 
     def labels(self) -> list[str]:
         """The label texts on screen, in drawing order."""
@@ -130,7 +154,8 @@ class MarkLayer(QObject):
             self.selected = ident
             self._restyle()
 
-    def _draw(self, mark: Mark) -> None:
+    def _graphic(self, mark: Mark) -> MarkGraphic:
+        """The items of one mark, on the view, labelled."""
         color = COLORS[mark.kind]
         view_points = tuple(self.to_view(p) for p in mark.points)
         roi = _roi(mark.kind, view_points, pg.mkPen(color, width=2))
@@ -145,6 +170,12 @@ class MarkLayer(QObject):
         self.view.addItem(roi)
         self.view.addItem(label)
         graphic = MarkGraphic(mark, roi, label, head)
+        self._relabel(graphic, drawn=True)
+        return graphic
+
+    def _draw(self, mark: Mark) -> None:
+        graphic = self._graphic(mark)
+        roi = graphic.roi
         self.graphics.append(graphic)
         roi.sigClicked.connect(lambda *_a: self.select(mark.ident))
         roi.sigRegionChangeStarted.connect(lambda *_a: self.select(mark.ident))
@@ -152,7 +183,6 @@ class MarkLayer(QObject):
         roi.sigRegionChangeFinished.connect(
             lambda *_a: self.moved.emit(mark.ident, self.image_points(graphic))
         )
-        self._relabel(graphic, drawn=True)
 
     def view_points(self, graphic: MarkGraphic) -> tuple[Point, ...]:
         """Where the mark's points are now, in view coordinates."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QTextBrowser,
@@ -31,6 +32,7 @@ from ui.study_images import StudyImages
 from ui.summary_dialog import SummaryDialog
 from ui.timeline import TimelineWidget
 from ui.trend_plot import TrendPlot
+from ui.window_fit import page_widths
 from ui.workers import TaskRunner
 from workstation.clock import china_time
 from workstation.http import ErrorKind, PlatformError
@@ -74,7 +76,8 @@ from workstation.session.lanes import Lane
 from workstation.session.reading import ReadingSession
 from workstation.session.scope import Scope
 from workstation.summary.model import KeyImage, PageSize, SummaryInput, SummaryItem
-from workstation.timeline import bulk_accept_candidates
+from workstation.summary.naming import summary_file_name
+from workstation.timeline import bulk_accept_plan
 
 log = logging.getLogger("ui.patient")
 # How many trends show beside a report, and print in the summary (a cardiac panel has five:
@@ -138,6 +141,12 @@ class PatientPage(QWidget):
 
         self.back_button = QPushButton(self.tr("← Patients"))
         self.back_button.clicked.connect(self.back_requested)
+        self.timeline_button = QPushButton(self.tr("Timeline"))
+        self.timeline_button.setObjectName("timelineToggle")
+        self.timeline_button.setCheckable(True)
+        self.timeline_button.setChecked(True)
+        self.timeline_button.setToolTip(self.tr("Show or hide the list of results"))
+        self.timeline_button.toggled.connect(self._show_timeline)
         self.print_button = QPushButton(self.tr("Print summary…"))
         self.print_button.setObjectName("printSummary")
         self.print_button.clicked.connect(self.open_summary)
@@ -170,6 +179,7 @@ class PatientPage(QWidget):
         self.report = QTextBrowser()
         self.report.setObjectName("reportText")
         self.report.setMinimumWidth(200)
+        self.report.setMinimumHeight(120)
         self.decision = DecisionPanel()
         self.decision.accept_requested.connect(self._accept)
         self.decision.repeat_requested.connect(self._repeat)
@@ -188,22 +198,31 @@ class PatientPage(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
+        top.addWidget(self.timeline_button)
         top.addWidget(self.header, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.print_button)
-        right_top = QSplitter(Qt.Orientation.Horizontal)
+        # Three columns: the timeline (folds away on a laptop while she reads images), the
+        # images over the lab values, and the other hospital's report over the decision
+        # panel at full height beside them (the panel scrolls when its repeat form opens in
+        # a low window; the report keeps the room it needs).
         side = QSplitter(Qt.Orientation.Vertical)
+        self.side_splitter = side
+        self.decision_scroll = QScrollArea()
+        self.decision_scroll.setObjectName("decisionScroll")
+        self.decision_scroll.setWidgetResizable(True)
+        self.decision_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.decision_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.decision_scroll.setWidget(self.decision)
         side.addWidget(self.report)
-        side.addWidget(self.decision)
-        side.setSizes([110, 560])
-        right_top.addWidget(self.images)
-        right_top.addWidget(side)
-        right_top.setStretchFactor(0, 3)
-        right_top.setStretchFactor(1, 1)
-        right_top.setSizes([520, 330])
+        side.addWidget(self.decision_scroll)
+        side.setStretchFactor(0, 2)
+        side.setStretchFactor(1, 3)
+        side.setSizes([260, 420])
+        side.setChildrenCollapsible(False)
         right = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter = right
-        right.addWidget(right_top)
+        right.addWidget(self.images)
         right.addWidget(self.lab_tabs)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
@@ -212,9 +231,13 @@ class PatientPage(QWidget):
         self.main_splitter = main
         main.addWidget(self.timeline)
         main.addWidget(right)
+        main.addWidget(side)
+        main.setCollapsible(1, False)
+        main.setCollapsible(2, False)
         main.setStretchFactor(0, 2)
         main.setStretchFactor(1, 3)
-        main.setSizes([620, 760])
+        main.setStretchFactor(2, 1)
+        main.setSizes([520, 560, 320])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.banner)
@@ -316,6 +339,7 @@ class PatientPage(QWidget):
         self.viewed.add(result.id)
         self._give_room(images=result.category is not Category.LAB)
         if result.category is Category.LAB:
+            self.images.show_no_study()  # the last study's images must not stay beside it
             self.runner.start(
                 self.connection.platform.observations,
                 result,
@@ -325,6 +349,8 @@ class PatientPage(QWidget):
             )
         elif result.imaging_study_ids:
             self.images.show_study(result, self._priors(result), scope)
+        else:
+            self.images.show_no_study()
 
     def _badges_changed(self) -> None:
         """A window ended while she looked: the shown result's badge is read again."""
@@ -384,7 +410,7 @@ class PatientPage(QWidget):
             try:
                 others = decisions_of_others(platform.decisions_on(result.id), context.practitioner)
             except PlatformError as exc:
-                log.info("other doctors' decisions not shown: %s", exc.kind.value)
+                log.info("other doctors' decisions not shown: %s", exc.kind)
             return entries, others
 
         self.runner.start(
@@ -494,9 +520,9 @@ class PatientPage(QWidget):
         if anchor is None or self.context is None:
             return
         timeline = self.timeline
-        for result in bulk_accept_candidates(
-            timeline.results, anchor, timeline.assessments, timeline.decisions
-        ):
+        plan = bulk_accept_plan(timeline.results, anchor, timeline.assessments, timeline.decisions)
+        self.decision.show_bulk_plan(plan)
+        for result in plan.accept:
             self._record(result, DecisionKind.ACCEPTED)
 
     # --- printed summary ---------------------------------------------------------------------
@@ -505,8 +531,14 @@ class PatientPage(QWidget):
         if self.patient is None or self.connection is None:
             return
         preselected = self.viewed | {r for r, kind in self.timeline.decisions.items() if kind}
+        name = summary_file_name(
+            self.tr("Recognition summary"),
+            self.patient.id_card,
+            self.patient.id,
+            china_time(dt.datetime.now(dt.UTC)).date(),
+        )
         dialog = SummaryDialog(
-            self.timeline.results, preselected, self._summary_input, self.runner, self
+            self.timeline.results, preselected, self._summary_input, self.runner, self, name
         )
         dialog.exec()
 
@@ -610,7 +642,7 @@ class PatientPage(QWidget):
                 on_result=lambda all_values: self._observations_loaded(
                     result_scope, result, values, all_values
                 ),
-                on_error=lambda exc: log.info("trend values not loaded: %s", type(exc).__name__),
+                on_error=lambda exc: log.info("trend values not loaded: %s", exc),
             )
             return
         table = self.analytes
@@ -641,22 +673,53 @@ class PatientPage(QWidget):
             self._show_trends(result, values)
 
     def _give_room(self, images: bool) -> None:
-        """Images get most of the height (labs stay as a strip); lab values about half (the
-        decision panel beside the images needs the rest for a repeat's reasons)."""
+        """Images get the height (the lab values fold to the splitter's handle) and the
+        width left by the report column (``page_widths``: in a narrow window the timeline
+        folds away, its button brings it back); lab values get about half the height, and
+        a lab report (no text) leaves its column to the decision panel."""
         sizes = self.right_splitter.sizes()
         total = sum(sizes)
-        if total <= 0:
+        if total > 0:
+            top = total if images else int(total * 0.45)
+            self.right_splitter.setSizes([top, total - top])
+        side_total = sum(self.side_splitter.sizes())
+        if side_total > 0:
+            # the report as tall as its text (between 100 px and 55 % of the column)
+            document = self.report.document()
+            document.setTextWidth(max(self.report.viewport().width(), 200))
+            needed = int(document.size().height()) + 2 * self.report.frameWidth() + 8
+            report = min(max(needed, 100), int(side_total * 0.55))
+            self.side_splitter.setSizes([report, side_total - report])
+        width = sum(self.main_splitter.sizes())
+        if width <= 0:
             return
-        top = int(total * (0.8 if images else 0.55))
-        self.right_splitter.setSizes([top, total - top])
+        widths = page_widths(width, images)
+        timeline = self.main_splitter.sizes()[0]
         if images:
-            self._narrow_timeline(440)
+            timeline = min(timeline, widths.timeline)
+        if timeline <= 0:
+            self.timeline_button.setChecked(False)
+        self.main_splitter.setSizes([timeline, max(width - timeline - widths.side, 0), widths.side])
 
     def _narrow_timeline(self, width: int) -> None:
-        """The timeline gives way to the images (down to ``width`` pixels)."""
+        """The timeline gives way to the images (down to ``width`` pixels; 0 folds it)."""
         sizes = self.main_splitter.sizes()
-        if len(sizes) == 2 and sizes[0] > width:
-            self.main_splitter.setSizes([width, sizes[0] + sizes[1] - width])
+        if width <= 0:
+            self.timeline_button.setChecked(False)
+        elif len(sizes) == 3 and sizes[0] > width:
+            self.main_splitter.setSizes([width, sizes[1] + sizes[0] - width, sizes[2]])
+
+    def _show_timeline(self, shown: bool) -> None:
+        """The timeline button: fold the list of results away or bring it back."""
+        sizes = self.main_splitter.sizes()
+        if len(sizes) != 3:
+            return
+        if shown and sizes[0] == 0:
+            total = sum(sizes)
+            width = min(page_widths(max(total, 1), images=False).timeline, 440)
+            self.main_splitter.setSizes([width, max(sizes[1] - width, 200), sizes[2]])
+        elif not shown and sizes[0] > 0:
+            self.main_splitter.setSizes([0, sizes[1] + sizes[0], sizes[2]])
 
     def _enlarge_images(self, enlarged: bool) -> None:
         """Hide (or bring back) the timeline and the lab values."""
@@ -664,34 +727,41 @@ class PatientPage(QWidget):
         self.lab_tabs.setVisible(not enlarged)
 
     def _report_html(self, result: Result) -> str:
+        """The other hospital's report as she reads it: what it is and where from on one
+        line, then its findings (检查所见) and conclusion (诊断意见) in full."""
         hospital = self.timeline.hospitals.get(result.hospital_id)
-        rows = [
-            (self.tr("Item"), result.item_name),
-            (
-                self.tr("Hospital"),
-                (hospital.name + (f"（{hospital.level_name}）" if hospital.level_name else ""))
-                if hospital
-                else result.hospital_id,
-            ),
-            (self.tr("Date"), result.effective.strftime("%Y-%m-%d %H:%M")),
-            (self.tr("HR mark"), result.mark.mark if result.mark else self.tr("none")),
-        ]
+        where = (
+            (hospital.name + (f"（{hospital.level_name}）" if hospital.level_name else ""))
+            if hospital
+            else result.hospital_id
+        )
+        facts = [where, china_time(result.effective).strftime("%Y-%m-%d %H:%M")]
+        facts.append(result.mark.mark if result.mark else self.tr("no HR mark"))
         assessment = self.timeline.assessments.get(result.id)
         if assessment is not None:
-            rows.append((self.tr("Recognition"), self.timeline.assessment_text(assessment)))
-        text = "".join(
-            f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows
+            badge = self.timeline.assessment_text(assessment)  # with the hours of a cardiac item
+            if badge not in facts:
+                facts.append(badge)
+        findings_title = self.tr("Findings")
+        conclusion_title = self.tr("Conclusion")
+        body = (
+            f"<p style='margin:0'><b style='font-size:large'>{html.escape(result.item_name)}</b>"
+            f"<br><span style='color:#555'>{html.escape(' · '.join(facts))}</span></p>"
         )
-        body = f"<table cellspacing='4'>{text}</table>"
-        if result.findings:
-            body += (
-                f"<h4>{html.escape(self.tr('Findings'))}</h4><p>{html.escape(result.findings)}</p>"
-            )
-        if result.conclusion:
-            body += (
-                f"<h4>{html.escape(self.tr('Conclusion'))}</h4>"
-                f"<p>{html.escape(result.conclusion)}</p>"
-            )
+        for title, text in (
+            (findings_title, result.findings),
+            (conclusion_title, result.conclusion),
+        ):
+            if text:
+                paragraphs = "".join(
+                    f"<p style='margin-top:2px'>{html.escape(line)}</p>"
+                    for line in text.splitlines()
+                    if line.strip()
+                )
+                body += f"<h4 style='margin-bottom:0'>{html.escape(title)}</h4>{paragraphs}"
+        if not result.findings and not result.conclusion:
+            empty = self.tr("The report has no text.")
+            body += f"<p style='color:#555'>{html.escape(empty)}</p>"
         return body
 
     def close_patient(self) -> None:

@@ -56,6 +56,7 @@ def preset_display_name(name: str) -> str:
         "Bone": QCoreApplication.translate("PresetsDialog", "Bone"),
         "Abdomen": QCoreApplication.translate("PresetsDialog", "Abdomen"),
         "Liver": QCoreApplication.translate("PresetsDialog", "Liver"),
+        "Soft tissue": QCoreApplication.translate("PresetsDialog", "Soft tissue"),
     }
     return built_in.get(name, name)
 

@@ -18,11 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.reading_theme import dark_popup
 from ui.series_strip import SeriesDropTarget
 from ui.viewer import ImageViewer
+from workstation.imaging.alignment import Basis, StackExtent, stack_extent
+from workstation.imaging.frames import frame_orientation
+from workstation.imaging.geometry import normal
 from workstation.imaging.presets import WindowPreset
-from workstation.imaging.sync import nearest_slice, synced_position
+from workstation.imaging.sync import nearest_slice
 from workstation.imaging.voi import Window
+from workstation.session.slice_sync import REFERENCE, SliceSync
 
 LAYOUTS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (2, 3))
 MAX_CELLS = max(rows * columns for rows, columns in LAYOUTS)
@@ -36,14 +41,15 @@ class ReadingGrid(QWidget):
     series_dropped = Signal(int, int)
     layout_changed = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, slice_sync: SliceSync | None = None) -> None:
         super().__init__(parent)
+        # which cells scroll together, and their offsets: a Qt-free model
+        self.slice_sync = slice_sync or SliceSync()
         self.cells = [ImageViewer() for _ in range(MAX_CELLS)]
         self.frames: list[QFrame] = []
         self.toolbars = QStackedWidget()
         self.toolbars.setObjectName("cellToolbars")
         self._drops: list[SeriesDropTarget] = []
-        self._anchors: dict[int, float] = {}
         self._syncing = False
         self.active = 0
         self.shape = (1, 1)
@@ -66,10 +72,12 @@ class ReadingGrid(QWidget):
             self._drops.append(drop)
             cell.graphics.viewport().installEventFilter(self)
             cell.index_changed.connect(lambda _n, i=index: self._sync_slices_from(i))
+            cell.nudged.connect(lambda delta, i=index: self.nudge(i, delta))
+            cell.emptied.connect(lambda i=index: self.slice_sync.remove(i))
             cell.window_changed.connect(lambda w, i=index: self._sync_window_from(i, w))
             cell.view.sigRangeChanged.connect(lambda *_a, i=index: self._sync_zoom_from(i))
 
-        self.layout_box = QComboBox()
+        self.layout_box = dark_popup(QComboBox())
         self.layout_box.setObjectName("layoutBox")
         self.layout_box.setToolTip(
             self.tr(
@@ -82,14 +90,17 @@ class ReadingGrid(QWidget):
         self.sync_scroll = QCheckBox(self.tr("Sync slices"))
         self.sync_scroll.setToolTip(
             self.tr(
-                "Scroll all cells by slice position; the offset shown when you tick it is kept (align first, then tick)"
+                "Scroll all cells together. A prior from another hospital opens at the "
+                "corresponding slice but untied: check it, align by eye if needed, then tick. "
+                "Shift+↑/↓ or Shift+wheel moves one cell alone to correct the offset."
             )
         )
         self.sync_window = QCheckBox(self.tr("Sync W/L"))
         self.sync_zoom = QCheckBox(self.tr("Sync zoom"))
         for check in (self.sync_scroll, self.sync_window, self.sync_zoom):
             check.setChecked(True)
-        self.sync_scroll.toggled.connect(lambda _on: self.capture_offsets())
+        self.sync_scroll.toggled.connect(self._sync_toggled)
+        self.slice_sync.changed.connect(self._sync_model_changed)
 
         self.grid = QGridLayout()
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -205,7 +216,7 @@ class ReadingGrid(QWidget):
         """Empty every cell and go back to one cell."""
         for cell in self.cells:
             cell.clear()
-        self._anchors = {}
+        self.slice_sync.clear()
         self.set_layout(1, 1)
 
     # --- synchronization ---------------------------------------------------------------------
@@ -216,30 +227,135 @@ class ReadingGrid(QWidget):
             if i != source and cell.slices and cell.isVisible()
         ]
 
-    def capture_offsets(self) -> None:
-        """Remember where each cell is now: synchronized scrolling keeps these offsets
-        (so two studies aligned by eye stay aligned)."""
-        self._anchors = {}
-        for index, cell in enumerate(self.visible_cells()):
-            current = cell.current()
-            if current is not None and current.position is not None:
-                self._anchors[index] = current.position
+    def _extent(self, index: int) -> StackExtent | None:
+        """The stack of a cell as the alignment sees it (None: no slice positions)."""
+        cell = self.cells[index]
+        if not cell.slices:
+            return None
+        first = cell.slices[0]
+        orientation = frame_orientation(first.image, first.frame)
+        if orientation is None:
+            return None
+        try:
+            direction = normal(orientation)
+        except ValueError:
+            return None
+        return stack_extent(
+            [s.position for s in cell.slices],
+            direction,
+            first.image.frame_of_reference_uid,
+            first.image.body_part,
+        )
+
+    def _position(self, index: int) -> float | None:
+        current = self.cells[index].current()
+        return current.position if current is not None else None
+
+    def stack_complete(self, index: int) -> None:
+        """A cell's download finished: register its stack for synchronized scrolling. The
+        reference cell (the current study) re-registers the others; any other cell opens at
+        the slice corresponding to the reference's (tied only when the two share a Frame of
+        Reference, see workstation.session.slice_sync)."""
+        extent = self._extent(index)
+        if extent is None:
+            self.slice_sync.remove(index)
+            return
+        if index == REFERENCE:
+            self.slice_sync.set_reference(extent)
+            others = [i for i in range(1, MAX_CELLS) if self._extent(i) is not None]
+        else:
+            others = [index]
+        for other in others:
+            other_extent = self._extent(other)
+            assert other_extent is not None
+            wanted = self.slice_sync.register(other, other_extent, self._position(REFERENCE))
+            if wanted is None:
+                continue
+            cell = self.cells[other]
+            best = nearest_slice([s.position for s in cell.slices], wanted)
+            if best is not None:
+                self._syncing = True
+                try:
+                    cell.go_to(best)
+                finally:
+                    self._syncing = False
+
+    def _sync_toggled(self, on: bool) -> None:
+        """She ticked "Sync slices": the cells are aligned as they are now."""
+        if on:
+            positions = {
+                i: p
+                for i in range(len(self.visible_cells()))
+                if (p := self._position(i)) is not None
+            }
+            self.slice_sync.tie(positions)
+        else:
+            self.slice_sync.untie()
+
+    def _sync_model_changed(self) -> None:
+        if self.sync_scroll.isChecked() != self.slice_sync.enabled:
+            self.sync_scroll.blockSignals(True)
+            self.sync_scroll.setChecked(self.slice_sync.enabled)
+            self.sync_scroll.blockSignals(False)
+        self._show_sync_texts()
+
+    def sync_text(self, index: int, short: bool = False) -> str:
+        """What a cell's corner says about its registration to the current study ("" for
+        the reference cell, or when fewer than two cells show a stack); ``short`` for a
+        small cell."""
+        if index == REFERENCE or self.slice_sync.extent(index) is None:
+            return ""
+        if self.slice_sync.extent(REFERENCE) is None:
+            return ""
+        offset = self.slice_sync.offset(index)
+        if not self.slice_sync.enabled or offset is None:
+            return self.tr("Not synced") if short else self.tr("Slices not synced")
+        if short:
+            return self.tr("Synced %1 mm").replace("%1", f"{offset:+.1f}")
+        basis = self.slice_sync.basis(index)
+        why = {
+            Basis.FRAME_OF_REFERENCE: self.tr("same frame of reference"),
+            Basis.EXTENT: self.tr("matched by scan range"),
+            Basis.BODY_PART: self.tr("matched by body part"),
+            Basis.USER: self.tr("aligned by you"),
+        }
+        return (
+            self.tr("Synced, offset %1 mm (%2)")
+            .replace("%1", f"{offset:+.1f}")
+            .replace("%2", why[basis] if basis is not None else "")
+        )
+
+    def _show_sync_texts(self) -> None:
+        for index, cell in enumerate(self.cells):
+            cell.set_sync_text(self.sync_text(index), self.sync_text(index, short=True))
+
+    def nudge(self, index: int, delta: int) -> None:
+        """Move one cell alone by ``delta`` slices (Shift+↑/↓, Shift+wheel): with scrolling
+        tied, this corrects its offset to the others."""
+        cell = self.cells[index]
+        before = self._position(index)
+        self._syncing = True
+        try:
+            cell.step(delta)
+        finally:
+            self._syncing = False
+        after = self._position(index)
+        if self.slice_sync.enabled and before is not None and after is not None:
+            self.slice_sync.nudge(index, after - before)
 
     def _sync_slices_from(self, source: int) -> None:
-        if self._syncing or not self.sync_scroll.isChecked():
+        if self._syncing:
             return
-        current = self.cells[source].current()
-        if current is None or current.position is None or source not in self._anchors:
+        position = self._position(source)
+        if position is None:
             return
         self._syncing = True
         try:
             for target in self._partners(source):
-                if target not in self._anchors:
+                wanted = self.slice_sync.follow(source, position, target)
+                if wanted is None:
                     continue
                 cell = self.cells[target]
-                wanted = synced_position(
-                    self._anchors[source], current.position, self._anchors[target]
-                )
                 best = nearest_slice([s.position for s in cell.slices], wanted)
                 if best is not None:
                     cell.go_to(best)

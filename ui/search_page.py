@@ -1,10 +1,12 @@
-"""Find a patient: one search box (身份证 number, name, MRN or phone), results as she types."""
+"""Find a patient: one search box (身份证 number, name, MRN or phone), results as she types;
+Enter opens a single match, ↓ moves into the list."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,6 +26,7 @@ from workstation.model import Gender, Hospital, Patient
 from workstation.redact import mask_id_card
 
 DEBOUNCE_MS = 300
+MRN_COLUMN = 5
 
 
 class SearchPage(QWidget):
@@ -35,6 +38,7 @@ class SearchPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.hospitals: dict[str, Hospital] = {}
+        self.home_hospital = ""  # her hospital's id: its 病历号 is the one listed first
         self.query_edit = QLineEdit()
         self.query_edit.setObjectName("patientQuery")
         self.query_edit.setPlaceholderText(
@@ -45,21 +49,23 @@ class SearchPage(QWidget):
         self.hint_label.setObjectName("queryHint")
         self.status_label = QLabel()
         self.status_label.setObjectName("searchStatus")
-        self.table = QTableWidget(0, 5)
+        self.table = QTableWidget(0, 7)
         self.table.setObjectName("patientTable")
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Name"),
                 self.tr("Gender"),
                 self.tr("Age"),
+                self.tr("Date of birth"),
                 self.tr("ID card"),
+                self.tr("Medical record no."),
                 self.tr("Hospitals with records"),
             ]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.recent_list = QListWidget()
         self.recent_list.setObjectName("recentPatients")
         self.recent_list.setMaximumWidth(260)
@@ -69,12 +75,16 @@ class SearchPage(QWidget):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._fire)
         self.query_edit.textChanged.connect(self._typed)
-        self.query_edit.returnPressed.connect(self._fire)
+        self.query_edit.returnPressed.connect(self._enter)
+        self.query_edit.installEventFilter(self)
         self.table.cellDoubleClicked.connect(self._open_row)
         self.table.itemActivated.connect(lambda item: self._open_row(item.row(), 0))
         self.recent_list.itemActivated.connect(self._open_recent)
         self.recent_list.itemClicked.connect(self._open_recent)
         self._patients: list[Patient] = []
+        self._asked = ""  # the text of the last search sent
+        self._shown_for: str | None = None  # the text whose answer the table shows
+        self._open_single = False  # Enter was pressed before the answer came
 
         left = QVBoxLayout()
         left.addWidget(QLabel(self.tr("Find a patient")))
@@ -91,7 +101,36 @@ class SearchPage(QWidget):
 
     def _typed(self, text: str) -> None:
         self._show_id_hint(text)
+        self._open_single = False
         self._timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """↓ in the search box moves into the result list, first patient selected."""
+        if (
+            watched is self.query_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.table.rowCount() > 0
+        ):
+            self.table.setFocus()
+            self.table.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _enter(self) -> None:
+        """Enter opens the one patient found for what is typed; with the answer still to
+        come, it opens it when it arrives (if it is a single patient)."""
+        text = self.query_edit.text().strip()
+        if text and text == self._shown_for and not self._timer.isActive():
+            if len(self._patients) == 1:
+                self.patient_chosen.emit(self._patients[0])
+            elif self._patients:
+                self.table.setFocus()
+                self.table.selectRow(0)
+            return
+        self._fire()
+        self._open_single = bool(text)
 
     def _show_id_hint(self, text: str) -> None:
         compact = text.replace(" ", "")
@@ -126,12 +165,14 @@ class SearchPage(QWidget):
             self.search_requested.emit("")
             return
         if text:
+            self._asked = text
             self.status_label.setText(self.tr("Searching…"))
             self.search_requested.emit(text)
 
     def show_results(self, patients: list[Patient], today: dt.date) -> None:
         """Fill the table with search results."""
         self._patients = patients
+        self._shown_for = self._asked if patients or self._asked else None
         self.table.setRowCount(len(patients))
         for row, patient in enumerate(patients):
             age = patient.age_on(today)
@@ -147,15 +188,41 @@ class SearchPage(QWidget):
                 patient.name,
                 self.gender_text(patient.gender),
                 "" if age is None else self.tr("%n year(s)", "", age),
+                patient.birth_date.isoformat() if patient.birth_date else "",
                 mask_id_card(patient.id_card) if patient.id_card else "",
+                self.mrn_text(patient),
                 "、".join(hospital_names),
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row)
+                if column == MRN_COLUMN and len(patient.mrns) > 1:
+                    item.setToolTip(
+                        "\n".join(
+                            f"{self._hospital_name(m.hospital_id)}：{m.value}" for m in patient.mrns
+                        )
+                    )
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         self.status_label.setText(self.tr("%n patient(s) found", "", len(patients)))
+        if self._open_single:
+            self._open_single = False
+            if len(patients) == 1:
+                self.patient_chosen.emit(patients[0])
+
+    def _hospital_name(self, hospital_id: str) -> str:
+        hospital = self.hospitals.get(hospital_id)
+        return hospital.name if hospital else hospital_id
+
+    def mrn_text(self, patient: Patient) -> str:
+        """The 病历号 to list: her own hospital's if it has one, else the first hospital's;
+        "(+n)" says how many other hospitals have one (all are in the tooltip)."""
+        if not patient.mrns:
+            return ""
+        own = [m for m in patient.mrns if m.hospital_id == self.home_hospital]
+        first = (own or list(patient.mrns))[0]
+        others = len(patient.mrns) - 1
+        return first.value + (f" (+{others})" if others else "")
 
     def show_error(self, message: str) -> None:
         """Show a failed search."""
@@ -192,4 +259,5 @@ class SearchPage(QWidget):
         self.table.setRowCount(0)
         self.recent_list.clear()
         self._patients = []
+        self._asked, self._shown_for, self._open_single = "", None, False
         self.status_label.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -100,6 +101,16 @@ class SignInWidget(QWidget):
         self.password_edit.returnPressed.connect(self._submit)
         self.user_edit.returnPressed.connect(self.password_edit.setFocus)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """The cursor waits where she types next: 用户名, or 密码 once a name is there."""
+        super().showEvent(event)
+        self.focus_first_empty()
+
+    def focus_first_empty(self) -> None:
+        """Put the cursor in the user name, or in the password when the name is filled."""
+        target = self.password_edit if self.user_edit.text().strip() else self.user_edit
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _submit(self) -> None:
         platform = self.platform_box.currentData()
         user = self.user_edit.text().strip()
@@ -130,6 +141,7 @@ class SignInWidget(QWidget):
         self.error_label.setText(message)
         self.error_label.show()
         self.set_busy(False)
+        self.focus_first_empty()  # after a wrong password: in 密码, ready to type again
 
     def set_busy(self, busy: bool) -> None:
         """Disable the form while a sign-in runs."""

@@ -7,13 +7,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.bar_chart import BarChart
+from ui.save_dialog import ask_save_path
 from ui.workers import TaskRunner
 from workstation.atomic import write_bytes_atomic
 from workstation.journal import Journal
@@ -65,14 +64,17 @@ class StatisticsDialog(QDialog):
         self.table.setHorizontalHeaderLabels(
             [self.tr("Group"), self.tr("Decided"), self.tr("Accepted %")]
         )
+        self.table.setMinimumWidth(300)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = BarChart(self.tr("Repeat reasons"), "#c62828")
         self.plot.setObjectName("reasonChart")
-        self.plot.setTitle(self.tr("Repeat reasons"))
+        self.plot.setMinimumWidth(360)
         export = QPushButton(self.tr("Export CSV…"))
         export.clicked.connect(self.export_csv)
         self.message = QLabel()
+        self.message.setObjectName("statsMessage")
+        self.message.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("From")))
         top.addWidget(self.start_edit)
@@ -126,24 +128,36 @@ class StatisticsDialog(QDialog):
         for row, (name, decided, percent) in enumerate(rows):
             for column, text in enumerate((name, str(decided), f"{percent:.0f}")):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self.plot.clear()
         reasons = stats.reasons.most_common()
-        if reasons:
-            heights = np.array([count for _, count in reasons], dtype=float)
-            bars = pg.BarGraphItem(
-                x=np.arange(len(reasons)), height=heights, width=0.6, brush="#c62828"
+        self.plot.show_bars(
+            [label for label, _ in reasons],
+            [count for _, count in reasons],
+            empty_text=self.tr("No repeats in this period"),
+        )
+        # never an empty view: say why nothing is counted
+        self.message.setText(
+            ""
+            if stats.reviewed
+            else self.tr(
+                "You recorded no decision on this computer between these dates. Decisions "
+                "are counted from the day they are made; choose an earlier start date to "
+                "see older ones."
             )
-            self.plot.addItem(bars)
-            axis = self.plot.getAxis("bottom")
-            axis.setTicks([[(i, label[:8]) for i, (label, _) in enumerate(reasons)]])
+        )
 
     def export_csv(self) -> None:
         """Save the decisions of the range as CSV (written on a worker)."""
-        name, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Export CSV"), "decisions.csv", "CSV (*.csv)"
+        start, end = self._range()
+        title = self.tr("My recognition decisions")
+        path = ask_save_path(
+            self,
+            self.tr("Export CSV"),
+            self.tr("CSV files (*.csv)"),
+            "csv",
+            f"{title}_{start}_{end}.csv",
         )
-        if name:
-            self.write_csv(Path(name))
+        if path is not None:
+            self.write_csv(path)
 
     def write_csv(self, path: Path) -> None:
         """Write the CSV for the chosen range to ``path``."""

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ui.messages import describe
 from ui.reading_grid import ReadingGrid
+from ui.reading_theme import READING_THEME, dark_popup
 from ui.series_strip import SeriesStrip
 from ui.workers import Task, TaskRunner
 from workstation.http import PlatformError
@@ -35,20 +36,6 @@ from workstation.session.scope import Scope
 from workstation.summary.model import KeyImage
 
 log = logging.getLogger("ui.images")
-
-# Dark reading theme around the images (a bright frame distorts perceived grey levels);
-# the forms around it stay light.
-READING_THEME = """
-#readingPane { background: #1e1e1e; }
-#readingPane QLabel { color: #e0e0e0; }
-#readingPane QPushButton, #readingPane QComboBox, #readingPane QToolButton,
-#readingPane QSpinBox {
-    background: #333; color: #eee; border: 1px solid #555; padding: 3px 6px; }
-#readingPane QPushButton:checked, #readingPane QToolButton:checked { background: #1565c0; }
-#readingPane QToolButton:hover, #readingPane QPushButton:hover { border-color: #90caf9; }
-#readingPane QCheckBox { color: #e0e0e0; }
-#readingPane QListWidget { background: #262626; color: #e0e0e0; border: none; }
-"""
 
 
 def _fetch_series(
@@ -114,7 +101,7 @@ class StudyImages(QWidget):
         self._cell_results: dict[int, Result] = {}  # cells 2… → the result they show
         self.mark_stores: dict[str, MarkStore] = {}
         self._cell_series: dict[int, str] = {}  # cell → series UID shown (current study)
-        self.series_box = QComboBox()
+        self.series_box = dark_popup(QComboBox())
         self.series_box.setObjectName("seriesBox")
         self.series_box.activated.connect(self._series_chosen)
         self.strip = SeriesStrip()
@@ -122,7 +109,7 @@ class StudyImages(QWidget):
         self.cancel_button = QPushButton(self.tr("Cancel download"))
         self.cancel_button.clicked.connect(self.cancel_series)
         self.cancel_button.hide()
-        self.compare_box = QComboBox()
+        self.compare_box = dark_popup(QComboBox())
         self.compare_box.setObjectName("compareBox")
         self.compare_box.setToolTip(self.tr("Show a prior study beside this one"))
         self.compare_box.activated.connect(self._compare_chosen)
@@ -193,6 +180,17 @@ class StudyImages(QWidget):
         self.series_box.clear()
         self.strip.clear()
         self.study = None
+
+    def show_no_study(self) -> None:
+        """A result without images is selected (a lab): nothing of the last study stays on
+        screen beside it; the cells say why they are empty and the grid is back to one
+        cell (marks stay with their results)."""
+        self._close_study()
+        self._image_result = None
+        self.compare_box.clear()
+        self.grid.slice_sync.clear()
+        self.grid.set_layout(1, 1)
+        self.viewer.show_message(self.tr("This result has no images."))
 
     def forget(self) -> None:
         """Stop every download and empty every cell (leaving the patient, signing out)."""
@@ -288,7 +286,7 @@ class StudyImages(QWidget):
             wants_control=True,
             scope=scope,
             on_progress=arrived,
-            on_result=lambda _n: self.grid.capture_offsets(),
+            on_result=lambda _n: self.grid.stack_complete(cell_index),
             on_error=lambda exc: cell.show_message(describe(exc)),
         )
 
@@ -389,7 +387,7 @@ class StudyImages(QWidget):
         self.cancel_button.hide()
         self.busy_changed.emit(False, "")
         self.viewer._update_text()
-        self.grid.capture_offsets()
+        self.grid.stack_complete(0)
         self._prefetch_study()
 
     def _prefetch_study(self) -> None:
@@ -418,7 +416,7 @@ class StudyImages(QWidget):
             wants_control=True,
             scope=self._study_scope,
             lane=Lane.BACKGROUND,
-            on_error=lambda exc: log.info("prefetch stopped: %s", type(exc).__name__),
+            on_error=lambda exc: log.info("prefetch stopped: %s", exc),
         )
 
     def stop_prefetch(self) -> None:
@@ -446,4 +444,23 @@ class StudyImages(QWidget):
         if result is None:
             return
         spacing = float(mm_per_pixel) if isinstance(mm_per_pixel, float) else None
+        viewer = self.grid.cells[cell]
+        zoom = QCoreApplication.translate("ImageViewer", "Zoom %1%").split("%1")[0]
+        caption = print_caption(caption, (viewer.probe_text,), (zoom,) if zoom else ())
         self.key_image_kept.emit(KeyImage(result.id, png, caption, spacing))
+
+
+def print_caption(caption: str, drop: Sequence[str], drop_prefixes: Sequence[str] = ()) -> str:
+    """A key image's caption for print: the viewer's parts (separated by " · " or new
+    lines) in one line, without the cursor's pixel readout (``drop``: the exact texts) nor
+    what only matters on screen (``drop_prefixes``, e.g. the zoom) — the window and the
+    marks stay."""
+    parts = [part.strip() for chunk in caption.split("\n") for part in chunk.split(" · ")]
+    kept = [
+        part
+        for part in parts
+        if part
+        and part not in {d.strip() for d in drop if d.strip()}
+        and not any(part.startswith(prefix) for prefix in drop_prefixes)
+    ]
+    return " · ".join(kept)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.messages import describe
+from ui.save_dialog import save_dialog
 from ui.workers import TaskRunner
 from workstation.atomic import write_bytes_atomic
 from workstation.model import Result
@@ -59,9 +60,11 @@ class SummaryDialog(QDialog):
         build_input: Callable[[list[Result], PageSize], SummaryInput],
         runner: TaskRunner,
         parent: QWidget | None = None,
+        file_name: str = "summary.pdf",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Print summary"))
+        self.file_name = file_name  # offered in the save dialog, in the Documents folder
         self.resize(640, 560)
         self.runner, self.build_input = runner, build_input
         self.pdf: bytes = b""
@@ -139,12 +142,16 @@ class SummaryDialog(QDialog):
         )
         then()
 
-    def _ask_and_save(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save PDF"), "summary.pdf", "PDF (*.pdf)"
+    def save_dialog(self) -> QFileDialog:
+        """The save dialog (``ui.save_dialog``): translated, in Documents, the name filled in."""
+        return save_dialog(
+            self, self.tr("Save PDF"), self.tr("PDF documents (*.pdf)"), "pdf", self.file_name
         )
-        if name:
-            self.save_to(Path(name))
+
+    def _ask_and_save(self) -> None:
+        dialog = self.save_dialog()
+        if dialog.exec() == QFileDialog.DialogCode.Accepted and dialog.selectedFiles():
+            self.save_to(Path(dialog.selectedFiles()[0]))
 
     def save_to(self, path: Path) -> None:
         """Write the built PDF (on a worker)."""

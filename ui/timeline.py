@@ -14,6 +14,7 @@ from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -21,11 +22,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStyle,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
 from ui.timeline_model import RESULT_ROLE, TimelineModel
@@ -105,12 +109,19 @@ class TimelineWidget(QWidget):
         today = QDate.currentDate()
         self.date_from.setDate(today.addYears(-1))
         self.date_to.setDate(today)
-        self.jump_date = QDateEdit()
-        self.jump_date.setObjectName("jumpDate")
-        self.jump_date.setCalendarPopup(True)
-        self.jump_date.setDate(today)
-        self.jump_button = QPushButton(self.tr("Go to date"))
+        self.jump_calendar = QCalendarWidget()
+        self.jump_calendar.setObjectName("jumpDate")
+        self.jump_calendar.setMaximumDate(today)
+        jump_menu = QMenu(self)
+        calendar_action = QWidgetAction(jump_menu)
+        calendar_action.setDefaultWidget(self.jump_calendar)
+        jump_menu.addAction(calendar_action)
+        self.jump_button = QToolButton()
         self.jump_button.setObjectName("jumpToDate")
+        self.jump_button.setText(self.tr("Go to date"))
+        self.jump_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.jump_button.setMenu(jump_menu)
+        self.jump_calendar.clicked.connect(self._jump_picked)
         self.text_edit = QLineEdit()
         self.text_edit.setObjectName("timelineText")
         self.text_edit.setPlaceholderText(self.tr("Filter: item, hospital, conclusion…"))
@@ -158,21 +169,25 @@ class TimelineWidget(QWidget):
         filters = QHBoxLayout()
         for widget in (self.hospital_box, self.category_box, self.modality_box):
             filters.addWidget(widget)
-        filters.addWidget(self.valid_only)
-        filters.addWidget(self.this_item)
         filters.addStretch(1)
-        filters.addWidget(self.jump_date)
-        filters.addWidget(self.jump_button)
         dates = QHBoxLayout()
         dates.addWidget(self.use_dates)
         dates.addWidget(self.date_from)
         dates.addWidget(QLabel("–"))
         dates.addWidget(self.date_to)
         dates.addWidget(self.text_edit, 1)
+        # The one-click filters on a row of their own, so the column still fits beside the
+        # images on a 1366-pixel laptop.
+        quick = QHBoxLayout()
+        quick.addWidget(self.valid_only)
+        quick.addWidget(self.this_item)
+        quick.addStretch(1)
+        quick.addWidget(self.jump_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addLayout(dates)
+        layout.addLayout(quick)
         layout.addWidget(self.table, 1)
         self._fill_filters()
         for box in (self.hospital_box, self.category_box, self.modality_box):
@@ -183,7 +198,6 @@ class TimelineWidget(QWidget):
         self.valid_only.toggled.connect(self.refresh)
         self.this_item.toggled.connect(self._this_item_toggled)
         self.text_edit.textChanged.connect(self.refresh)
-        self.jump_button.clicked.connect(lambda: self.jump_to(self.jump_date.date().toPython()))  # type: ignore[arg-type]
         selection = self.table.selectionModel()
         selection.currentRowChanged.connect(self._current_changed)
         self.rows.inserted.connect(self._rows_inserted)
@@ -348,6 +362,12 @@ class TimelineWidget(QWidget):
         self.this_item.blockSignals(False)
         self.this_item.setEnabled(bool(item_code) or self.selected_result() is not None)
         self.refresh()
+
+    def _jump_picked(self, day: QDate) -> None:
+        menu = self.jump_button.menu()
+        if menu is not None:
+            menu.hide()
+        self.jump_to(day.toPython())  # type: ignore[arg-type]
 
     def jump_to(self, day: dt.date) -> bool:
         """Scroll so the results of ``day`` (or the latest earlier day shown) are at the

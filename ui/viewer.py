@@ -4,13 +4,13 @@ presets, corner text. It renders what the core decoded; it never parses DICOM it
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QIODevice, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QTransform
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QTransform
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.mark_layer import MarkLayer
-from ui.presets_dialog import preset_display_name
+from ui.reading_theme import dark_popup
 from ui.viewer_keys import binding_for, key_label
 from ui.viewer_marks import MarkTools
+from ui.viewer_presets import WindowPresets
 from ui.viewer_text import CornerText
 from workstation.imaging.decode import DicomImage
 from workstation.imaging.display import (
@@ -35,7 +36,6 @@ from workstation.imaging.display import (
     apply_grey_lut,
     colour_frame,
     default_voi,
-    frame_auto_window,
     frame_full_range,
     grey_lut,
     grey_of,
@@ -51,8 +51,11 @@ from workstation.imaging.geometry import (
     orientation_key,
     plane_name,
 )
-from workstation.imaging.marks import MarkStore
-from workstation.imaging.presets import DEFAULT_PRESETS, WindowPreset, presets_for
+from workstation.imaging.marks import MarkKind, MarkStore
+from workstation.imaging.presets import (
+    DEFAULT_PRESETS,
+    WindowPreset,
+)
 from workstation.imaging.view_transform import ViewTransform
 from workstation.imaging.voi import Window
 from workstation.session.cell import CellView
@@ -79,18 +82,28 @@ def make_slice(image: DicomImage, frame: int) -> Slice:
 
 
 class WindowingViewBox(pg.ViewBox):
-    """A ViewBox where the right (or middle) button drags window/level and the wheel scrolls
-    slices; Ctrl+wheel zooms, left drag pans."""
+    """A ViewBox where the right button drags window/level and the wheel scrolls slices;
+    Ctrl+wheel zooms. Left drag pans, or, while a measuring tool is held, draws the mark
+    (press where it starts, drag, release); middle drag and Space+left drag always pan."""
 
     window_dragged = Signal(float, float)  # d(center), d(width) in screen pixels
     scrolled = Signal(int)
+    nudged = Signal(int)  # Shift+wheel: this cell alone, ±1 slice
+    tool_started = Signal(object)  # view point (x, y) where she pressed
+    tool_dragged = Signal(object)  # view point under the mouse
+    tool_finished = Signal(object)  # view point where she released
+    tool_clicked = Signal(object)  # a click (no drag) while a tool is held
+    panned = Signal()
 
     def __init__(self) -> None:
         super().__init__(lockAspect=True, invertY=True, enableMenu=False)
-        self.window_buttons: tuple[Qt.MouseButton, ...] = (
-            Qt.MouseButton.RightButton,
-            Qt.MouseButton.MiddleButton,
-        )
+        self.window_buttons: tuple[Qt.MouseButton, ...] = (Qt.MouseButton.RightButton,)
+        self.tool_active = False  # mirrors the cell's CellView.tool
+        self.space_held = False
+
+    def _view_point(self, scene: QPointF) -> tuple[float, float]:
+        point = self.mapSceneToView(scene)
+        return float(point.x()), float(point.y())
 
     def mouseDragEvent(self, ev: object, axis: object = None) -> None:  # noqa: N802
         button = ev.button()  # type: ignore[attr-defined]
@@ -99,7 +112,26 @@ class WindowingViewBox(pg.ViewBox):
             delta: QPointF = ev.screenPos() - ev.lastScreenPos()  # type: ignore[attr-defined]
             self.window_dragged.emit(float(delta.y()), float(delta.x()))
             return
+        left = button == Qt.MouseButton.LeftButton
+        if left and self.tool_active and not self.space_held:
+            ev.accept()  # type: ignore[attr-defined]
+            if ev.isStart():  # type: ignore[attr-defined]
+                self.tool_started.emit(self._view_point(ev.buttonDownScenePos()))  # type: ignore[attr-defined]
+            point = self._view_point(ev.scenePos())  # type: ignore[attr-defined]
+            finished = ev.isFinish()  # type: ignore[attr-defined]
+            (self.tool_finished if finished else self.tool_dragged).emit(point)
+            return
+        if left or button == Qt.MouseButton.MiddleButton:
+            self.panned.emit()
+            # the middle button pans like the left (pyqtgraph pans with both in PanMode)
         super().mouseDragEvent(ev, axis)
+
+    def mouseClickEvent(self, ev: object) -> None:  # noqa: N802
+        if ev.button() == Qt.MouseButton.LeftButton and self.tool_active:  # type: ignore[attr-defined]
+            ev.accept()  # type: ignore[attr-defined]
+            self.tool_clicked.emit(self._view_point(ev.scenePos()))  # type: ignore[attr-defined]
+            return
+        super().mouseClickEvent(ev)
 
     def wheelEvent(self, ev: object, axis: object = None) -> None:  # noqa: N802
         modifiers = ev.modifiers()  # type: ignore[attr-defined]
@@ -109,14 +141,17 @@ class WindowingViewBox(pg.ViewBox):
         ev.accept()  # type: ignore[attr-defined]
         delta = ev.delta()  # type: ignore[attr-defined]
         if delta:
-            self.scrolled.emit(-1 if delta > 0 else 1)
+            shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+            (self.nudged if shift else self.scrolled).emit(-1 if delta > 0 else 1)
 
 
-class ImageViewer(MarkTools, CornerText, QWidget):
+class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
     """Shows one series (or multi-frame image) with window/level, presets and corner text."""
 
     window_changed = Signal(object)  # Window
     index_changed = Signal(int)
+    nudged = Signal(int)  # she moves this cell alone by ±n slices (the grid re-registers it)
+    emptied = Signal()
     key_image_marked = Signal(bytes, str, object)  # PNG, caption, mm per pixel or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -134,6 +169,8 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.annotations_visible = True
         self.navigated = False  # until she moves, the stack shows its top while it loads
         self._preset_count = 0  # her presets on keys 1–9 for the modality on screen
+        self.sync_text = ""  # the grid's word on this cell's registration to the current study
+        self.sync_short = ""  # the same for a small cell
 
         self.graphics = pg.GraphicsView(background="k")
         self.view = WindowingViewBox()
@@ -151,6 +188,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.view.addItem(self.overlay_item)
         self.view.window_dragged.connect(self._drag_window)
         self.view.scrolled.connect(self.step)
+        self.view.nudged.connect(self.nudged)
         self.view.sigRangeChanged.connect(lambda *_args: self._zoom_changed())
         self.view.sigResized.connect(lambda *_args: self._view_resized())
 
@@ -163,16 +201,16 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.message.setStyleSheet("color: #ffb300; background: transparent; font-size: 14px;")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        self.preset_box = QComboBox()
+        self.preset_box = dark_popup(QComboBox())
         self.preset_box.setObjectName("presetBox")
         self.preset_box.setToolTip(
             self.tr("Window presets: keys 1–9 your presets, 0 the file's window")
         )
-        self.preset_box.setMinimumContentsLength(12)
-        adjust = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        self.preset_box.setSizeAdjustPolicy(adjust)
+        # as wide as its longest label: "2 纵隔窗  50/350" must never read "2 纵隔…"
+        self.preset_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.preset_box.setMinimumContentsLength(10)  # not a stub while the cell is empty
         self.preset_box.activated.connect(self._preset_chosen)
-        self.plane_box = QComboBox()
+        self.plane_box = dark_popup(QComboBox())
         self.plane_box.setObjectName("planeBox")
         self.plane_box.setToolTip(
             self.tr("This series holds images in more than one plane; each is its own stack")
@@ -199,24 +237,39 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.mark_layer.moved.connect(self._mark_moved)
         self.probe_text = ""
         self.graphics.scene().sigMouseMoved.connect(self._probe)
-        self.length_button = self._tool(self.tr("Length"), "lengthTool", self.add_length)
+        self.graphics.scene().sigMouseMoved.connect(self._tool_hover)
+        self.tool_buttons: dict[MarkKind, QToolButton] = {}
+        self.view.tool_started.connect(self._tool_started)
+        self.view.tool_dragged.connect(self._tool_dragged)
+        self.view.tool_finished.connect(self._tool_finished)
+        self.view.tool_clicked.connect(self._tool_clicked)
+        self.view.panned.connect(self._space_used)
+        self.view_state.changed.connect(self._view_state_changed)
+        self._space_pressed = False
+        self._space_panned = False
+        self.length_button = self._mode(self.tr("Length"), "lengthTool", MarkKind.LENGTH)
         self.length_button.setToolTip(
-            self.tr("Add a length measurement; drag its ends") + key_label("add_length")
+            self.tr("Length: drag on the image from one end to the other; Esc leaves the tool")
+            + key_label("length_tool")
         )
-        self.angle_button = self._tool(self.tr("Angle"), "angleTool", self.add_angle)
+        self.angle_button = self._mode(self.tr("Angle"), "angleTool", MarkKind.ANGLE)
         self.angle_button.setToolTip(
-            self.tr("Angle between two lines sharing a vertex; drag the three points")
-            + key_label("add_angle")
+            self.tr(
+                "Angle: drag the first arm from its end to the vertex, then click the third point"
+            )
+            + key_label("angle_tool")
         )
-        self.roi_button = self._tool(self.tr("Ellipse"), "roiTool", self.add_roi)
+        self.roi_button = self._mode(self.tr("Ellipse"), "roiTool", MarkKind.ELLIPSE)
         self.roi_button.setToolTip(
-            self.tr("Ellipse region: mean, SD, min, max, area in modality units (HU for CT)")
-            + key_label("add_roi")
+            self.tr(
+                "Ellipse region: drag its box; mean, SD, min, max, area in modality units (HU for CT)"
+            )
+            + key_label("ellipse_tool")
         )
-        self.rect_button = self._tool(self.tr("Rectangle"), "rectTool", self.add_rectangle)
+        self.rect_button = self._mode(self.tr("Rectangle"), "rectTool", MarkKind.RECTANGLE)
         self.rect_button.setToolTip(
-            self.tr("Rectangle region: mean, SD, min, max, area in modality units")
-            + key_label("add_rectangle")
+            self.tr("Rectangle region: drag its box; mean, SD, min, max, area in modality units")
+            + key_label("rectangle_tool")
         )
         self.arrow_button = self._tool(self.tr("Arrow"), "arrowTool", lambda: self.add_arrow())
         self.arrow_button.setToolTip(
@@ -268,7 +321,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         # light bar in a dark rim: visible over a bright couch or an inverted image too
         self.scale_bar.setStyleSheet("background: #f0f0f0; border: 1px solid #000000;")
         self.scale_bar.setFixedHeight(4)
-        self.scale_label = self._corner()
+        self.scale_label = self._corner(Qt.AlignmentFlag.AlignHCenter)
         # zoom changes move the scale bar and the zoom figure
         self.view.sigRangeChanged.connect(lambda *_args: self._update_text())
         # Two short rows (display, then marks) keep two cells side by side within 1366 px.
@@ -316,7 +369,9 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         layout.addWidget(self.graphics, 1)
         self.setToolTip(
             self.tr(
-                "Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan"
+                "Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · "
+                "left-drag: pan, or the measuring tool held (L, G, E, B; Esc leaves it) · "
+                "middle-drag or Space+left-drag: pan"
             )
         )
 
@@ -366,6 +421,16 @@ class ImageViewer(MarkTools, CornerText, QWidget):
     def flipped(self, value: bool) -> None:
         self.view_state.flipped = value
 
+    def _mode(self, text: str, name: str, kind: MarkKind) -> QToolButton:
+        """A checkable tool button: checked while the tool is held."""
+        button = QToolButton()
+        button.setText(text)
+        button.setObjectName(name)
+        button.setCheckable(True)
+        button.clicked.connect(lambda on: self.set_tool(kind if on else None))
+        self.tool_buttons[kind] = button
+        return button
+
     def _tool(self, text: str, name: str, slot: Callable[[], object]) -> QToolButton:
         button = QToolButton()
         button.setText(text)
@@ -395,12 +460,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
     def resizeEvent(self, event: object) -> None:  # noqa: N802
         super().resizeEvent(event)  # type: ignore[arg-type]
         width, height = self.graphics.width(), self.graphics.height()
-        half = max(width // 2 - 8, 50)
         self._update_text()
-        self.top_left.setGeometry(6, 4, half, 90)
-        self.top_right.setGeometry(width - half - 6, 4, half, 90)
-        self.bottom_left.setGeometry(6, height - 64, half, 60)
-        self.bottom_right.setGeometry(width - half - 6, height - 64, half, 60)
         self.message.setGeometry(0, height // 2 - 40, width, 80)
         self._update_overlay_geometry()
 
@@ -452,6 +512,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.preset_box.clear()
         self._display_key = None
         self.show_message(message)
+        self.emptied.emit()
 
     def show_message(self, text: str) -> None:
         """A message over the image area (loading, errors)."""
@@ -529,67 +590,14 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self._show(fit=True)
         self._update_plane_box()
 
-    def set_presets(self, presets: Sequence[WindowPreset]) -> None:
-        """The window presets offered (the user's list); refreshes the menu on screen."""
-        self.presets = tuple(presets)
-        current = self.current()
-        if current is not None:
-            self._fill_presets(current.image)
-
-    def _fill_presets(self, image: DicomImage) -> None:
-        """Her presets first, so that keys 1–9 mean the same window in every study; then the
-        file's windows (key 0 for the first), auto and full range."""
-        self.preset_box.clear()
-        keyed = presets_for(self.presets, image.modality)
-        for number, preset in enumerate(keyed, start=1):
-            key = f"{number} " if number <= 9 else ""
-            label = f"{key}{preset_display_name(preset.name)}  {preset.center:g}/{preset.width:g}"
-            self.preset_box.addItem(label, preset.window)
-        self._preset_count = min(len(keyed), 9)
-        for number, window in enumerate(frame_windows(image, 0)):
-            name = window.explanation or self.tr("File")
-            key = "0 " if number == 0 else ""
-            self.preset_box.addItem(f"{key}{name}  {window.center:g}/{window.width:g}", window)
-            if number == 0:
-                self.preset_box.setCurrentIndex(self.preset_box.count() - 1)
-        self.preset_box.addItem(self.tr("Auto (1–99 %)"), "auto")
-        self.preset_box.addItem(self.tr("Full range"), None)
-
-    def choose_preset(self, number: int) -> None:
-        """Key 1–9: her preset of that number for this modality (nothing when she has
-        fewer)."""
-        if 1 <= number <= self._preset_count:
-            self.preset_box.setCurrentIndex(number - 1)
-            self._preset_chosen(number - 1)
-
-    def file_window(self) -> None:
-        """Key 0: what the file asks for (its first window or VOI LUT)."""
-        current = self.current()
-        if current is None:
-            return
-        self.chosen_window = None
-        windows = frame_windows(current.image, current.frame)
-        if windows:
-            index = self.preset_box.findData(windows[0])
-            if index >= 0:
-                self.preset_box.setCurrentIndex(index)
+    def _apply_file_window(self) -> None:
+        """Draw with the file's presentation (her window was just dropped) and tell the
+        synchronized cells."""
         self._render()
         self._update_text()
         effective = self.effective_window()
         if effective is not None:
             self.window_changed.emit(effective)
-
-    def _preset_chosen(self, index: int) -> None:
-        choice = self.preset_box.itemData(index)
-        current = self.current()
-        if isinstance(choice, Window):
-            self.set_window(choice)
-        elif current is not None and not current.image.is_color:
-            image, frame = current.image, current.frame
-            auto = choice == "auto"
-            self.set_window(
-                frame_auto_window(image, frame) if auto else frame_full_range(image, frame)
-            )
 
     # --- display ---------------------------------------------------------------------------
     def current(self) -> Slice | None:
@@ -711,10 +719,25 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self._zoom_changed()
         self._update_overlay_geometry()
 
+    def magnification(self) -> float:
+        """Screen pixels per image pixel along a row (1.0 without an image)."""
+        current = self.current()
+        if current is None:
+            return 1.0
+        (x0, x1), _ = self.view.viewRange()
+        col_mm = current.image.pixel_spacing[1] if current.image.pixel_spacing else 1.0
+        return float(self.view.width() / max((x1 - x0) / col_mm, 1e-6))
+
     def _zoom_changed(self) -> None:
         current = self.current()
         if current is None or self._display_key is None:
             return
+        # magnified, pixels are interpolated (blocks of one grey read as structure); at or
+        # below 1:1 the area mean of the screen copy already did the work
+        smooth = self.magnification() > 1.0
+        hint = QPainter.RenderHint.SmoothPixmapTransform
+        if bool(self.graphics.renderHints() & hint) != smooth:
+            self.graphics.setRenderHint(hint, smooth)
         if (
             not current.image.is_color
             and self._screen_factor(current.image) != self._display_key[2]
@@ -731,6 +754,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.chosen_window = window
         self._render()
         self._update_text()
+        self._show_applied_window()
         self.window_changed.emit(window)
 
     def set_inverted(self, inverted: bool) -> None:
@@ -777,6 +801,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.quarter_turns, self.flipped = 0, False
         self.invert_button.setChecked(False)
         self._show(fit=True)
+        self._show_applied_window()
 
     # --- rotation and flips --------------------------------------------------------------------
     def _transform(self) -> ViewTransform:
@@ -848,9 +873,10 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         )
 
     def set_window_button(self, choice: str) -> None:
-        """Which mouse button drags window/level: "right" (right or middle) or "middle"."""
+        """Which mouse button drags window/level: "right" (the middle button then pans) or
+        "middle"."""
         middle, right = Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton
-        self.view.window_buttons = (middle,) if choice == "middle" else (right, middle)
+        self.view.window_buttons = (middle,) if choice == "middle" else (right,)
 
     def _probe(self, scene_pos: QPointF) -> None:
         """The modality value under the mouse (HU for CT), shown in the lower left corner."""
@@ -894,7 +920,7 @@ class ImageViewer(MarkTools, CornerText, QWidget):
                     self.tr("Image %1 / %2")
                     .replace("%1", str(self.index + 1))
                     .replace("%2", str(len(self.slices))),
-                    self.bottom_left.text(),
+                    self._window_text(image),  # the window, never the cursor readout
                     self.view_changes_text(),
                     *self.mark_texts(),
                 ],
@@ -903,16 +929,37 @@ class ImageViewer(MarkTools, CornerText, QWidget):
         self.key_image_marked.emit(bytes(buffer.data().data()), caption, mm_per_pixel)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        """Keys from the one keyboard map (ui/viewer_keys.py); 1–9 choose a preset."""
+        """Keys from the one keyboard map (ui/viewer_keys.py); 1–9 choose a preset. Space
+        acts on release: held while dragging, it pans instead of playing cine."""
         key = event.key()
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        binding = binding_for(key, ctrl)
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if key == Qt.Key.Key_Space and not ctrl:
+            if not event.isAutoRepeat():
+                self._space_pressed, self._space_panned = True, False
+                self.view.space_held = True
+            return
+        binding = binding_for(key, ctrl, shift)
         if binding is not None:
             getattr(self, binding.action)()
         elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and not ctrl:
             self.choose_preset(key - Qt.Key.Key_1 + 1)
         else:
             super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            pressed, panned = self._space_pressed, self._space_panned
+            self._space_pressed = self._space_panned = False
+            self.view.space_held = False
+            if pressed and not panned:
+                self.toggle_cine()
+            return
+        super().keyReleaseEvent(event)
+
+    def _space_used(self) -> None:
+        if self._space_pressed:
+            self._space_panned = True
 
     # --- actions of the keyboard map -------------------------------------------------------
     def previous_slice(self) -> None:
@@ -922,6 +969,21 @@ class ImageViewer(MarkTools, CornerText, QWidget):
     def next_slice(self) -> None:
         """One slice on."""
         self.step(1)
+
+    def nudge_up(self) -> None:
+        """This cell alone one slice back (the grid corrects its sync offset)."""
+        self.nudged.emit(-1)
+
+    def nudge_down(self) -> None:
+        """This cell alone one slice on."""
+        self.nudged.emit(1)
+
+    def set_sync_text(self, text: str, short: str = "") -> None:
+        """The grid's word on this cell's registration ("Synced, offset +3.0 mm …"), and
+        its short form for a small cell ("Synced +3.0 mm")."""
+        if (text, short) != (self.sync_text, self.sync_short):
+            self.sync_text, self.sync_short = text, short
+            self._update_text()
 
     def back_ten(self) -> None:
         """Ten slices back."""
@@ -942,10 +1004,6 @@ class ImageViewer(MarkTools, CornerText, QWidget):
     def toggle_invert(self) -> None:
         """Invert grey levels, or undo it."""
         self.invert_button.toggle()
-
-    def deselect(self) -> None:
-        """No mark selected."""
-        self.mark_layer.select(None)
 
     def toggle_annotations(self) -> None:
         """Hide the corner text, letters, scale bar and marks, or show them again."""

@@ -24,6 +24,7 @@ class ViewerKey:
     action: str  # ImageViewer method, called without arguments
     description: str  # English source text, translated through CONTEXT
     ctrl: bool = False
+    shift: bool = False
 
     def text(self) -> str:
         """The translated description."""
@@ -34,6 +35,8 @@ K = Qt.Key
 VIEWER_KEYS: tuple[ViewerKey, ...] = (
     ViewerKey((K.Key_Up,), "↑", "previous_slice", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "previous slice"))),
     ViewerKey((K.Key_Down,), "↓", "next_slice", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "next slice"))),
+    ViewerKey((K.Key_Up,), "Shift+↑", "nudge_up", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "this cell alone one slice back (corrects the sync offset)")), shift=True),
+    ViewerKey((K.Key_Down,), "Shift+↓", "nudge_down", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "this cell alone one slice on")), shift=True),
     ViewerKey((K.Key_PageUp,), "PageUp", "back_ten", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "10 slices back"))),
     ViewerKey((K.Key_PageDown,), "PageDown", "forward_ten", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "10 slices on"))),
     ViewerKey((K.Key_Home,), "Home", "first_slice", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "first slice"))),
@@ -41,28 +44,31 @@ VIEWER_KEYS: tuple[ViewerKey, ...] = (
     ViewerKey((K.Key_0,), "0", "file_window", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "the file's own window"))),
     ViewerKey((K.Key_I,), "I", "toggle_invert", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "invert"))),
     ViewerKey((K.Key_F,), "F", "reset", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "fit and reset the view"))),
-    ViewerKey((K.Key_L,), "L", "add_length", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "length"))),
-    ViewerKey((K.Key_G,), "G", "add_angle", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "angle"))),
-    ViewerKey((K.Key_E,), "E", "add_roi", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "ellipse region"))),
-    ViewerKey((K.Key_B,), "B", "add_rectangle", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "rectangle region"))),
+    ViewerKey((K.Key_L,), "L", "length_tool", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "length tool: drag from end to end"))),
+    ViewerKey((K.Key_G,), "G", "angle_tool", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "angle tool: drag the first arm, click the third point"))),
+    ViewerKey((K.Key_E,), "E", "ellipse_tool", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "ellipse region tool: drag its box"))),
+    ViewerKey((K.Key_B,), "B", "rectangle_tool", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "rectangle region tool: drag its box"))),
     ViewerKey((K.Key_T,), "T", "add_arrow", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "arrow with text"))),
     ViewerKey((K.Key_Delete, K.Key_Backspace), "Del", "delete_selected", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "delete the selected mark"))),
     ViewerKey((K.Key_Z,), "Ctrl+Z", "undo", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "undo")), ctrl=True),
-    ViewerKey((K.Key_Escape,), "Esc", "deselect", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "deselect the mark"))),
+    ViewerKey((K.Key_Escape,), "Esc", "escape", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "leave the tool (left-drag pans again), deselect the mark"))),
     ViewerKey((K.Key_BracketRight,), "]", "rotate_clockwise", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "rotate clockwise"))),
     ViewerKey((K.Key_BracketLeft,), "[", "rotate_counterclockwise", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "rotate counter-clockwise"))),
     ViewerKey((K.Key_H,), "H", "flip_horizontal", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "flip left–right"))),
     ViewerKey((K.Key_V,), "V", "flip_vertical", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "flip top–bottom"))),
     ViewerKey((K.Key_O,), "O", "toggle_annotations", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "hide or show the text over the image"))),
     ViewerKey((K.Key_K,), "K", "mark_key_image", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "keep as key image"))),
-    ViewerKey((K.Key_Space,), "Space", "toggle_cine", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "play or pause cine"))),
+    ViewerKey((K.Key_Space,), "Space", "toggle_cine", _noop(QT_TRANSLATE_NOOP("ViewerKeys", "play or pause cine (held: left-drag pans)"))),
 )  # fmt: skip
 PRESET_KEYS = "1–9"  # her presets of the modality, in her order
 
 
-def binding_for(key: int, ctrl: bool) -> ViewerKey | None:
-    """The binding of a pressed key (Ctrl held or not), if any."""
-    return next((b for b in VIEWER_KEYS if key in b.keys and b.ctrl == ctrl), None)
+def binding_for(key: int, ctrl: bool, shift: bool = False) -> ViewerKey | None:
+    """The binding of a pressed key (Ctrl, Shift held or not), if any; with Shift held and
+    no Shift binding, the key's plain binding."""
+    found = [b for b in VIEWER_KEYS if key in b.keys and b.ctrl == ctrl]
+    exact = next((b for b in found if b.shift == shift), None)
+    return exact or next((b for b in found if not b.shift), None)
 
 
 def key_label(action: str) -> str:

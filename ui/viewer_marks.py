@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtCore import QCoreApplication, QPointF, Qt
+from PySide6.QtWidgets import QInputDialog, QToolButton, QWidget
 
 from ui.mark_layer import MarkLayer
 from workstation.imaging.calibration import (
@@ -22,6 +22,7 @@ from workstation.imaging.marks import Mark, MarkKind, MarkStore, Point, SliceKey
 from workstation.imaging.padding import padding_mask
 from workstation.imaging.roi import angle_degrees, region_stats
 from workstation.imaging.view_transform import ViewTransform
+from workstation.session.cell import CellView
 
 if TYPE_CHECKING:
     import pyqtgraph as pg
@@ -36,8 +37,14 @@ class MarkTools:
     marks: MarkStore
     mark_layer: MarkLayer
     view: pg.ViewBox
+    graphics: pg.GraphicsView
+    tool_buttons: dict[MarkKind, QToolButton]
+    view_state: CellView
     slices: list[Slice]
     annotations_visible: bool
+    # the gesture in progress (view points): where the drag started, the angle's first arm
+    _gesture_start: Point | None = None
+    _angle_arm: tuple[Point, Point] | None = None
 
     def current(self) -> Slice | None:  # provided by ImageViewer
         raise NotImplementedError
@@ -80,6 +87,99 @@ class MarkTools:
         width, height = self._transform().view_size
         span = min(x1 - x0, y1 - y0, max(width, height))
         return (x0 + x1) / 2, (y0 + y1) / 2, span
+
+    # --- the tool she holds (a mode) ----------------------------------------------------------
+    def set_tool(self, kind: MarkKind | None) -> None:
+        """Hold a measuring tool (left-drag draws it) or none (left-drag pans)."""
+        self.view_state.tool = kind if self.current() is not None or kind is None else None
+        self._view_state_changed("tool")  # the buttons follow even when nothing changed
+
+    def _view_state_changed(self, field: str) -> None:
+        if field == "index":
+            self._cancel_gesture()
+        if field != "tool":
+            return
+        tool = self.view_state.tool
+        for kind, button in self.tool_buttons.items():
+            button.setChecked(kind is tool)
+        self.view.tool_active = tool is not None
+        self._cancel_gesture()
+        cursor = Qt.CursorShape.CrossCursor if tool is not None else Qt.CursorShape.ArrowCursor
+        self.graphics.viewport().setCursor(cursor)
+
+    def length_tool(self) -> None:
+        """Hold the length tool."""
+        self.set_tool(MarkKind.LENGTH)
+
+    def angle_tool(self) -> None:
+        """Hold the angle tool."""
+        self.set_tool(MarkKind.ANGLE)
+
+    def ellipse_tool(self) -> None:
+        """Hold the ellipse region tool."""
+        self.set_tool(MarkKind.ELLIPSE)
+
+    def rectangle_tool(self) -> None:
+        """Hold the rectangle region tool."""
+        self.set_tool(MarkKind.RECTANGLE)
+
+    def escape(self) -> None:
+        """Esc: drop a mark half drawn, leave the tool, deselect the mark."""
+        self.set_tool(None)
+        self.deselect()
+
+    def deselect(self) -> None:
+        """No mark selected."""
+        self.mark_layer.select(None)
+
+    # --- drawing with the tool she holds (press, drag, release) ------------------------------
+    def _draft(self, kind: MarkKind, view_points: list[Point]) -> None:
+        to_image = self._transform().to_image
+        self.mark_layer.draft(kind, [to_image(*p) for p in view_points])
+
+    def _cancel_gesture(self) -> None:
+        """Drop a mark half drawn (Esc, another slice, another tool)."""
+        self._gesture_start = self._angle_arm = None
+        self.mark_layer.clear_draft()
+
+    def _tool_started(self, point: Point) -> None:
+        if self.view_state.tool is None or self.slice_key() is None:
+            return
+        if self._angle_arm is not None:  # a drag instead of the third click: start over
+            self._angle_arm = None
+        self._gesture_start = point
+
+    def _tool_dragged(self, point: Point) -> None:
+        kind, start = self.view_state.tool, self._gesture_start
+        if kind is not None and start is not None and point != start:
+            self._draft(kind, [start, point])
+
+    def _tool_finished(self, point: Point) -> None:
+        kind, start = self.view_state.tool, self._gesture_start
+        self._gesture_start = None
+        self.mark_layer.clear_draft()
+        if kind is None or start is None or point == start:
+            return
+        if kind is MarkKind.ANGLE:
+            self._angle_arm = (start, point)  # end and vertex; the third point is a click
+            self._draft(kind, [start, point, point])
+            return
+        self._add_mark(kind, [start, point])
+
+    def _tool_clicked(self, point: Point) -> None:
+        arm = self._angle_arm
+        if self.view_state.tool is MarkKind.ANGLE and arm is not None:
+            self._angle_arm = None
+            self.mark_layer.clear_draft()
+            self._add_mark(MarkKind.ANGLE, [arm[0], arm[1], point])
+
+    def _tool_hover(self, scene_pos: QPointF) -> None:
+        """While the angle waits for its third point, its second arm follows the mouse."""
+        arm = self._angle_arm
+        if arm is None or self.view_state.tool is not MarkKind.ANGLE:
+            return
+        point = self.view.mapSceneToView(scene_pos)
+        self._draft(MarkKind.ANGLE, [arm[0], arm[1], (float(point.x()), float(point.y()))])
 
     def add_length(self) -> None:
         """A length line in the middle of the view (drag its handles); shows mm when the

@@ -15,6 +15,7 @@ from workstation.imaging.decode import DicomImage
 from workstation.imaging.display import Voi
 from workstation.imaging.frames import frame_orientation
 from workstation.imaging.geometry import orientation_letter
+from workstation.imaging.overlay_layout import TextLevel, overlay_layout, text_level
 from workstation.imaging.view_transform import ViewTransform
 from workstation.imaging.voi import Window
 
@@ -43,6 +44,9 @@ class CornerText:
     loaded_images: int
     expected: int
     probe_text: str
+    sync_text: str
+    sync_short: str
+    _overlay_font = 0  # the corner texts' font size now set (px)
     quarter_turns: int
     flipped: bool
 
@@ -58,25 +62,35 @@ class CornerText:
     def _refresh_marks(self) -> None:  # provided by MarkTools
         raise NotImplementedError
 
+    def text_level(self) -> TextLevel:
+        """How much corner text the image area has room for."""
+        return text_level(self.graphics.width(), self.graphics.height())
+
     def compact(self) -> bool:
-        """True when the cell is too small for the full corner text and scale bar."""
-        return bool(self.graphics.height() < 230 or self.graphics.width() < 330)
+        """True when the cell is too small for the full corner text."""
+        return self.text_level() is not TextLevel.FULL
 
     def _update_overlay_geometry(self) -> None:
         width, height = self.graphics.width(), self.graphics.height()
-        positions = {
-            "left": (4, height // 2 - 10),
-            "right": (width - 28, height // 2 - 10),
-            "top": (width // 2 - 12, 4),
-            "bottom": (width // 2 - 12, height - 22),
-        }
-        for side, (x, y) in positions.items():
-            self.markers[side].setGeometry(x, y, 24, 20)
+        layout = overlay_layout(width, height)
+        if layout.font_px != self._overlay_font:
+            self._overlay_font = layout.font_px
+            for label in (self.top_left, self.top_right, self.bottom_left, self.bottom_right):
+                label.setStyleSheet(
+                    f"color: #e0e0e0; background: transparent; font-size: {layout.font_px}px;"
+                )
+        for side, rect in layout.markers.items():
+            self.markers[side].setGeometry(*rect)
+        for name, rect in layout.corners.items():
+            label = getattr(self, name)
+            assert isinstance(label, QLabel)
+            label.setGeometry(*rect)
         current = self.current()
         if (
             current is None
             or current.image.pixel_spacing is None
-            or self.compact()
+            or layout.scale_bar is None
+            or layout.scale_label is None
             or not self.annotations_visible
         ):
             self.scale_bar.hide()
@@ -84,14 +98,14 @@ class CornerText:
             return
         (x0, x1), _ = self.view.viewRange()
         px_per_mm = self.view.width() / max(x1 - x0, 1e-6)
-        length_mm = next(
-            (mm for mm in (100, 50, 20, 10, 5, 2, 1) if mm * px_per_mm <= width / 4), 1
-        )
-        bar = int(length_mm * px_per_mm)
-        self.scale_bar.setGeometry(width // 2 - bar // 2, height - 58, max(bar, 1), 2)
+        room = layout.scale_bar[2]
+        length_mm = next((mm for mm in (100, 50, 20, 10, 5, 2, 1) if mm * px_per_mm <= room), 1)
+        bar = max(min(int(length_mm * px_per_mm), room), 1)
+        _x, bar_y, _w, _h = layout.scale_bar
+        self.scale_bar.setGeometry(width // 2 - bar // 2, bar_y, bar, 2)
         self.scale_bar.show()
         self.scale_label.setText(f"{length_mm} mm")
-        self.scale_label.setGeometry(width // 2 - 40, height - 54, 80, 16)
+        self.scale_label.setGeometry(*layout.scale_label)
 
     def _update_markers(self, current: Slice) -> None:
         image = current.image
@@ -154,6 +168,12 @@ class CornerText:
         self._refresh_marks()
         self._update_text()
 
+    def _sync_line(self) -> str:
+        """The sync state in the words that fit the top-right corner (the long form names
+        why the cells are thought aligned; the short one keeps the offset)."""
+        fits = self.top_right.fontMetrics().horizontalAdvance(self.sync_text)
+        return self.sync_text if fits <= self.top_right.width() else self.sync_short
+
     def _update_text(self) -> None:
         current = self.current()
         if current is None:
@@ -164,11 +184,23 @@ class CornerText:
         date = image.study_date
         if len(date) == 8:
             date = f"{date[:4]}-{date[4:6]}-{date[6:]}"
-        if self.compact():
-            # a small cell (2×2 and up on a laptop): which study, which image, which window
-            self.top_left.setText(" ".join(filter(None, [date, image.institution])))
-            self.top_right.setText(f"{self.index + 1}/{len(self.slices)}")
-            self.bottom_left.setText(self._window_text(image))
+        level = self.text_level()
+        if level is not TextLevel.FULL:
+            # a small cell (2×3, a laptop): which study, which image, which window, in as
+            # many lines as there is room for; a mirrored or turned view always says so
+            counter = f"{self.index + 1}/{len(self.slices)}"
+            window = self._window_text(image)
+            if level is TextLevel.COMPACT:
+                self.top_left.setText("\n".join(filter(None, [date, image.institution])))
+                self.top_right.setText("\n".join(filter(None, [counter, self._sync_line()])))
+                self.bottom_left.setText("\n".join(filter(None, [self.probe_text, window])))
+            elif level is TextLevel.MINIMAL:
+                self.top_left.setText(date)
+                self.top_right.setText("\n".join(filter(None, [counter, self.sync_short])))
+                self.bottom_left.setText(window)
+            else:
+                for label in (self.top_left, self.top_right, self.bottom_left):
+                    label.clear()
             self._show_view_changes("")
             return
         self.top_left.setText(
@@ -216,6 +248,7 @@ class CornerText:
                     "%1", f"{image.slice_thickness:g}"
                 )
             )
+        lines.append(self._sync_line())
         self.top_right.setText("\n".join(filter(None, lines)))
         (x0, x1), _ = self.view.viewRange()
         col_mm = image.pixel_spacing[1] if image.pixel_spacing else 1.0

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from workstation.logs import safe
 from workstation.session.lanes import Lane, Lanes
 from workstation.session.scope import Scope
 
@@ -100,12 +101,12 @@ class TaskRunner(QObject):
                 value = fn(*args, report=report, cancel=task.cancel) if wants_control else fn(*args)
             except Exception as exc:
                 if not task.cancel.is_set():  # (re-read: it may have been set meanwhile)
-                    log.error("background task %s failed", task.name, exc_info=exc)
+                    log.error("background task %s failed", safe(task.name), exc_info=exc)
                     deliver(on_error, exc)
                 else:
-                    log.info("cancelled task %s ended with %s", task.name, type(exc).__name__)
+                    log.info("cancelled task %s ended with %s", safe(task.name), exc)
             except BaseException as exc:  # SystemExit/KeyboardInterrupt in a worker: say so
-                log.critical("background task %s stopped", task.name, exc_info=exc)
+                log.critical("background task %s stopped", safe(task.name), exc_info=exc)
                 raise
             else:
                 deliver(on_result, value)

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from workstation.private_files import ensure_private_dir, open_private_append
+
 AUDIT_FILE = "audit.jsonl"
 DCM = "http://dicom.nema.org/resources/ontology/DCM"
 # DICOM audit event IDs (PS3.15 A.5.3): 110110 Patient Record, 110106 Export
@@ -55,7 +57,9 @@ def new_record(
 
 
 class AuditLog:
-    """Append-only local audit file (JSON lines, fsynced)."""
+    """Append-only local audit file (JSON lines, fsynced), 0600 in a 0700 folder.
+
+    It names users and the platform's patient ids (never ID card numbers, names or notes)."""
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / AUDIT_FILE
@@ -65,8 +69,8 @@ class AuditLog:
         """Write one record durably. Raises OSError (disk full…)."""
         line = json.dumps(asdict(record), ensure_ascii=False) + "\n"
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as handle:
+            ensure_private_dir(self.path.parent)
+            with os.fdopen(open_private_append(self.path), "a", encoding="utf-8") as handle:
                 handle.write(line)
                 handle.flush()
                 os.fsync(handle.fileno())

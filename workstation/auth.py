@@ -20,12 +20,41 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from workstation.http import ErrorKind, PlatformError, error_from_response, send
+from workstation.http import (
+    ErrorKind,
+    PlatformError,
+    check_same_origin,
+    error_from_response,
+    send,
+)
+from workstation.logs import safe
 from workstation.model import UserInfo
 
 log = logging.getLogger("workstation.auth")
 CLIENT_ID = "hr-workstation"
-SCOPE = "openid profile fhirUser user/*.read user/Task.write offline_access"
+# Exactly what the workstation uses (SMART on FHIR scopes; the platform grants no more than
+# the user's role allows): who she is, a refresh token for the session, the records she
+# reads, her decisions (Tasks, read and written) and her audit records (written only).
+SCOPE = " ".join(
+    (
+        "openid",
+        "profile",
+        "fhirUser",
+        "offline_access",
+        "user/Patient.read",
+        "user/DiagnosticReport.read",
+        "user/Observation.read",
+        "user/ImagingStudy.read",
+        "user/Organization.read",
+        "user/Endpoint.read",
+        "user/Task.read",
+        "user/Task.write",
+        "user/AuditEvent.write",
+        # The administrator's region statistics; a doctor is not granted it (the server
+        # grants what her role allows of what is asked).
+        "platform/statistics.read",
+    )
+)
 KEYRING_SERVICE = "hr-workstation"
 _REFRESH_MARGIN_S = 30
 
@@ -44,6 +73,18 @@ class PlatformEndpoints:
     dicomweb_base: str
     catalog: str
     supports_pkce: bool
+
+    def origins(self) -> tuple[str, ...]:
+        """The URLs whose origins may receive the platform's bearer token: the configured
+        address and the services the discovery document names (nothing a record links to)."""
+        return (
+            self.base_url,
+            self.token,
+            self.userinfo,
+            self.fhir_base,
+            self.dicomweb_base,
+            self.catalog,
+        )
 
 
 def discover(client: httpx.Client, base_url: str) -> PlatformEndpoints:
@@ -119,7 +160,7 @@ class RememberedSignIn:
             try:
                 self._store.delete_password(KEYRING_SERVICE, self._account + suffix)
             except Exception:
-                log.debug("nothing to forget for %s", suffix)
+                log.debug("nothing to forget for %s", safe(suffix))
 
 
 def new_pkce_pair() -> tuple[str, str]:
@@ -246,7 +287,7 @@ class Session:
                 self.remembered.save(self.user.username, self._refresh)
             elif not remember:
                 self.remembered.forget()
-        log.info("signed in (role %s)", self.user.role)
+        log.info("signed in (role %s)", safe(self.user.role))
         return self.user
 
     def fetch_user(self) -> UserInfo:
@@ -268,7 +309,30 @@ class Session:
     def _refresh_locked(self) -> None:
         if not self._refresh:
             raise PlatformError(ErrorKind.AUTH, "session expired")
-        self._token_request({"grant_type": "refresh_token", "refresh_token": self._refresh})
+        form = {"grant_type": "refresh_token", "refresh_token": self._refresh}
+        try:
+            self._token_request(form)
+        except PlatformError as exc:
+            if exc.kind not in (ErrorKind.NETWORK, ErrorKind.TIMEOUT, ErrorKind.BAD_RESPONSE):
+                raise
+            # The answer was lost on the way (cut, timed out, half a body): the platform may
+            # have spent the token already. Send the same one once more right away, while a
+            # platform's reuse grace still accepts it; a refusal then means signing in again.
+            log.info("refresh answer lost (%s); asking once more", exc.kind)
+            try:
+                self._token_request(form)
+            except PlatformError as again:
+                if again.kind is ErrorKind.AUTH:
+                    # Spent, and the platform keeps no grace for it: nothing kept can renew
+                    # the session (a remembered copy would only trip theft detection later).
+                    self._access = self._refresh = ""
+                    self._expires_at = 0.0
+                    if self.remembered is not None:
+                        self.remembered.forget()
+                    raise PlatformError(
+                        ErrorKind.AUTH, "the session could not be renewed; sign in again"
+                    ) from again
+                raise
         if self.remembered is not None and self.user is not None and self._refresh:
             kept = self.remembered.load()
             if kept is not None:
@@ -298,7 +362,9 @@ class Session:
         **kwargs: Any,
     ) -> httpx.Response:
         """An authorized request; on 401 the token is refreshed once and the request resent.
-        Raises PlatformError for any answer other than 2xx or 304."""
+        Raises PlatformError for any answer other than 2xx or 304, and FOREIGN_ORIGIN
+        (nothing sent) for a URL outside the platform's own origins."""
+        check_same_origin(url, self.endpoints.origins())
         token = self.bearer()
         for attempt in (1, 2):
             all_headers = {**(headers or {}), "Authorization": f"Bearer {token}"}
@@ -330,7 +396,7 @@ class Session:
                         attempts=1,
                     )
                 except PlatformError as exc:
-                    log.warning("token revocation failed: %s", exc.kind.value)
+                    log.warning("token revocation failed: %s", exc.kind)
         if self.remembered is not None:
             self.remembered.forget()
         self.user = None

@@ -49,6 +49,11 @@ class Settings:
     hospital_name: str = ""
     department: str = ""
     window_presets: tuple[WindowPreset, ...] | None = None  # None = the built-in defaults
+    window_geometry: tuple[int, int, int, int] | None = None  # x, y, width, height (pixels)
+    window_maximized: bool = False
+    # How patient data kept on this machine is encrypted: "aes-256-gcm", or "sm4-gcm" where
+    # the platform requires national algorithms (workstation/at_rest.py).
+    at_rest_cipher: str = "aes-256-gcm"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_platform(self, entry: PlatformEntry, *, make_default: bool = False) -> Settings:
@@ -97,13 +102,29 @@ def settings_from_json(text: str) -> Settings:
             version=SETTINGS_VERSION,
             platforms=platforms,
             window_presets=_window_presets(raw.get("window_presets")),
+            window_geometry=_window_geometry(raw.get("window_geometry")),
             **values,
         )
     except TypeError as exc:
         raise SettingsError(f"settings have an unexpected shape: {exc}") from exc
 
 
-_PARSED_APART = ("platforms", "version", "window_presets")
+_PARSED_APART = ("platforms", "version", "window_presets", "window_geometry")
+
+
+def _window_geometry(value: object) -> tuple[int, int, int, int] | None:
+    # Four integers, sizes positive; anything else is forgotten (the window opens fitted).
+    if (
+        isinstance(value, list)
+        and len(value) == 4
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and value[2] > 0
+        and value[3] > 0
+    ):
+        return (value[0], value[1], value[2], value[3])
+    if value is not None:
+        log.warning("window_geometry ignored: not four integers")
+    return None
 
 
 def _window_presets(value: object) -> tuple[WindowPreset, ...] | None:

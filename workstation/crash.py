@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import TextIO
 
 from workstation.logs import log_uncaught
+from workstation.private_files import open_private_append
 from workstation.redact import redact
 
 FAULTS_FILE = "faults.log"
@@ -105,9 +106,7 @@ def faults_to_file(log_dir: Path) -> Path:
     where support looks. Raises OSError when the file cannot be opened."""
     global _fault_file
     path = log_dir / FAULTS_FILE
-    handle = path.open("a", encoding="utf-8")
-    if os.name == "posix":
-        os.chmod(path, 0o600)
+    handle = os.fdopen(open_private_append(path), "a", encoding="utf-8")
     handle.write(f"--- started {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}\n")
     handle.flush()
     faulthandler.enable(file=handle, all_threads=True)

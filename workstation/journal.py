@@ -5,6 +5,12 @@ A decision is on disk before ``record`` returns, so the UI may say "saved" right
 same result), inside the same write transaction: a write that failed is never superseded.
 Each entry then waits in the outbox until the platform has it (``mark_sent``) or refused it
 for a reason (``mark_rejected``); nothing is ever deleted.
+
+The file is 0600 in a 0700 folder. With a ``FieldCipher`` the patient fields (the patient's
+platform id and the doctor's note) are sealed at rest, bound to their row; rows written
+before encryption are sealed when the journal is opened. Rows that cannot be opened (the
+key is missing or another one) are left untouched, kept out of every listing and reported by
+``unreadable()``: nothing crashes, and they open again if the right key comes back.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from pathlib import Path
 
+from workstation.at_rest import FieldCipher, UnreadableValue, is_sealed
+from workstation.private_files import create_private_file, ensure_private_dir, make_private
 from workstation.recognition.decisions import Decision, DecisionKind, decision_in_force
 
 JOURNAL_FILE = "journal.sqlite"
@@ -37,6 +45,7 @@ CREATE INDEX IF NOT EXISTS decision_result ON decision(result_id, seq);
 CREATE INDEX IF NOT EXISTS decision_state ON decision(state, seq);
 """
 _FIELDS = tuple(Decision.__dataclass_fields__)
+SEALED_FIELDS = ("patient_id", "note")  # patient data; the rest is codes, ids and dates
 
 
 class OutboxState(Enum):
@@ -71,39 +80,106 @@ def entry_in_force(entries: Sequence[JournalEntry]) -> JournalEntry | None:
     return next(entry for entry in reversed(entries) if entry.decision.id == decision.id)
 
 
-def _row_to_entry(row: sqlite3.Row) -> JournalEntry:
-    values = {name: row[name] for name in _FIELDS}
-    values["kind"] = DecisionKind(values["kind"])
-    values["authored_on"] = dt.datetime.fromisoformat(values["authored_on"])
-    values["patient_informed"] = bool(values["patient_informed"])
-    return JournalEntry(
-        Decision(**values),
-        OutboxState(row["state"]),
-        int(row["attempts"]),
-        str(row["last_error"]),
-        str(row["server_id"]),
-    )
+@dataclass(frozen=True)
+class UnreadableEntry:
+    """A journal row whose patient fields cannot be opened, and why (never their content)."""
+
+    decision_id: str
+    state: OutboxState
+    reason: str
+
+
+def _context(field_name: str, decision_id: str) -> str:
+    return f"journal.decision.{field_name}:{decision_id}"
 
 
 class Journal:
     """One user's decision journal in ``directory``."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, cipher: FieldCipher | None = None) -> None:
         self.path = directory / JOURNAL_FILE
+        self.cipher = cipher
         self._lock = threading.Lock()
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            ensure_private_dir(directory)
+            create_private_file(self.path)
             with self._connect() as db:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.executescript(_SCHEMA)
+            for suffix in ("-wal", "-shm"):
+                make_private(self.path.with_name(self.path.name + suffix))
+            if cipher is not None:
+                self._seal_plain_rows(cipher)
+        except OSError as exc:
+            raise JournalError(f"the decision journal cannot be opened: {exc.strerror}") from exc
         except sqlite3.Error as exc:
             raise JournalError(f"the decision journal cannot be opened: {exc}") from exc
+
+    def _seal_plain_rows(self, cipher: FieldCipher) -> int:
+        # Rows from before encryption (or written without a key) are sealed now; the old
+        # plaintext pages are overwritten (secure_delete) and the WAL emptied.
+        with self._lock, self._connect() as db:
+            rows = db.execute(f"SELECT id, {', '.join(SEALED_FIELDS)} FROM decision").fetchall()  # noqa: S608
+            count = 0
+            for row in rows:
+                values = {
+                    name: cipher.seal(row[name], _context(name, row["id"]))
+                    for name in SEALED_FIELDS
+                    if not is_sealed(row[name])
+                }
+                if values:
+                    sets = ", ".join(f"{name} = :{name}" for name in values)
+                    db.execute(
+                        f"UPDATE decision SET {sets} WHERE id = :id",  # noqa: S608 - fixed names
+                        {**values, "id": row["id"]},
+                    )
+                    count += 1
+        if count:
+            with self._connect() as db:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return count
+
+    def _open_field(self, name: str, value: str, decision_id: str) -> str:
+        if not is_sealed(value):
+            return value
+        if self.cipher is None:
+            raise UnreadableValue("encrypted, and no data key is available")
+        return self.cipher.open(value, _context(name, decision_id))
+
+    def _row_to_entry(self, row: sqlite3.Row) -> JournalEntry:
+        values = {name: row[name] for name in _FIELDS}
+        for name in SEALED_FIELDS:
+            values[name] = self._open_field(name, values[name], values["id"])
+        values["kind"] = DecisionKind(values["kind"])
+        values["authored_on"] = dt.datetime.fromisoformat(values["authored_on"])
+        values["patient_informed"] = bool(values["patient_informed"])
+        return JournalEntry(
+            Decision(**values),
+            OutboxState(row["state"]),
+            int(row["attempts"]),
+            str(row["last_error"]),
+            str(row["server_id"]),
+        )
+
+    def unreadable(self) -> list[UnreadableEntry]:
+        """The rows whose patient fields cannot be opened with this journal's key (missing
+        or another one), oldest first; they are in no other listing."""
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM decision ORDER BY seq").fetchall()
+        found = []
+        for row in rows:
+            try:
+                self._row_to_entry(row)
+            except UnreadableValue as exc:
+                found.append(UnreadableEntry(str(row["id"]), OutboxState(row["state"]), str(exc)))
+        return found
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         db = sqlite3.connect(self.path, timeout=30)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA synchronous=FULL")  # committed = on disk, also in WAL mode
+        db.execute("PRAGMA secure_delete=ON")  # freed pages are zeroed, not left readable
         try:
             with db:
                 yield db
@@ -133,6 +209,9 @@ class Journal:
                 values["kind"] = saved.kind.value
                 values["authored_on"] = saved.authored_on.isoformat()
                 values["patient_informed"] = int(saved.patient_informed)
+                if self.cipher is not None:
+                    for name in SEALED_FIELDS:
+                        values[name] = self.cipher.seal(values[name], _context(name, saved.id))
                 db.execute(f"INSERT INTO decision({columns}) VALUES ({marks})", values)  # noqa: S608
         except sqlite3.Error as exc:
             raise JournalError(f"the decision could not be saved: {exc}") from exc
@@ -144,7 +223,13 @@ class Journal:
                 f"SELECT * FROM decision WHERE {where} ORDER BY seq",  # noqa: S608 - fixed clauses
                 args,
             ).fetchall()
-        return [_row_to_entry(row) for row in rows]
+        entries = []
+        for row in rows:
+            try:
+                entries.append(self._row_to_entry(row))
+            except UnreadableValue:
+                continue  # reported by unreadable()
+        return entries
 
     def pending(self) -> list[JournalEntry]:
         """Decisions not yet on the platform, oldest first."""

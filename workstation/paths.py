@@ -7,6 +7,8 @@ from pathlib import Path
 
 import platformdirs
 
+from workstation.private_files import ensure_private_dir, privatize_tree
+
 APP_NAME = "hr-workstation"
 APP_AUTHOR = "hr-workstation"
 
@@ -40,7 +42,13 @@ class AppPaths:
             cache_dir=root / "cache",
         )
 
-    def ensure(self) -> None:
-        """Create the directories. Raises OSError when the file system refuses."""
+    def ensure(self) -> int:
+        """Create the directories 0700 and make everything already in them private (folders
+        0700, files 0600: the journal, audit log and logs of earlier versions were 0644 in
+        0755 folders). Returns how many modes were corrected. Raises OSError when the file
+        system refuses."""
+        changed = 0
         for path in (self.config_dir, self.data_dir, self.log_dir, self.cache_dir):
-            path.mkdir(parents=True, exist_ok=True)
+            ensure_private_dir(path)
+            changed += privatize_tree(path)
+        return changed

@@ -20,7 +20,7 @@ from workstation.auth import (
 )
 from workstation.config import PlatformEntry
 from workstation.dicomweb.client import DicomWebClient
-from workstation.http import make_client
+from workstation.http import check_same_origin, make_client
 from workstation.imaging.cache import SeriesCache
 from workstation.imaging.decode import DecodeError, DicomImage, load
 from workstation.model import ImagingStudyRef, SeriesRef, UserInfo
@@ -47,9 +47,14 @@ class Connection:
         return self.session.user
 
     def dicomweb(self, base_url: str) -> DicomWebClient:
-        """A DICOMweb client for ``base_url`` authorized with this session."""
+        """A DICOMweb client for ``base_url`` authorized with this session.
+
+        Its requests raise PlatformError(FOREIGN_ORIGIN), before anything is sent, when
+        ``base_url`` (an ImagingStudy's endpoint) is not on one of the platform's own
+        origins: the platform's token never goes to another server."""
 
         def auth(force_refresh: bool) -> dict[str, str]:
+            check_same_origin(base_url, self.session.endpoints.origins())
             return {"Authorization": f"Bearer {self.session.bearer(force_refresh=force_refresh)}"}
 
         return DicomWebClient(self.client, base_url, auth)

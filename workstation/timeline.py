@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import Enum
 
 from workstation.clock import china_time
 from workstation.model import Category, Hospital, Result
@@ -92,18 +93,61 @@ def same_visit(results: Iterable[Result], anchor: Result) -> list[Result]:
     ]
 
 
+class SkipReason(Enum):
+    """Why a result of the visit is left out of "accept all eligible"."""
+
+    DECIDED = "decided"  # a decision is already in force
+    NOT_CHECKED = "not_checked"  # no rule check yet (no catalog)
+    NOT_ELIGIBLE = "not_eligible"  # the rules do not allow recognition (see eligibility)
+
+
+@dataclass(frozen=True)
+class BulkAcceptPlan:
+    """What "accept all eligible of this visit" would accept, and why the rest would not be
+    (each skipped result with its reason and, for NOT_ELIGIBLE, the blocking rule)."""
+
+    accept: list[Result] = field(default_factory=list)
+    skipped: list[tuple[Result, SkipReason, Eligibility | None]] = field(default_factory=list)
+
+    def skip_counts(self) -> dict[SkipReason | Eligibility, int]:
+        """How many results were left out per reason, the blocking rule standing for
+        NOT_ELIGIBLE (insertion order: as the visit lists them)."""
+        counts: dict[SkipReason | Eligibility, int] = {}
+        for _result, reason, eligibility in self.skipped:
+            key: SkipReason | Eligibility = eligibility if eligibility is not None else reason
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+
+def bulk_accept_plan(
+    results: Iterable[Result],
+    anchor: Result,
+    assessments: Mapping[str, Assessment],
+    decided: Mapping[str, object | None],
+) -> BulkAcceptPlan:
+    """What "accept all eligible of this visit" accepts: the visit's results that the
+    rules find eligible and that have no decision in force (``decided`` maps a result id to
+    its decision in force, or None); the others with the reason they are left out. The
+    doctor still presses the button: nothing is ever accepted on her behalf."""
+    plan = BulkAcceptPlan()
+    for result in same_visit(results, anchor):
+        assessment = assessments.get(result.id)
+        if decided.get(result.id) is not None:
+            plan.skipped.append((result, SkipReason.DECIDED, None))
+        elif assessment is None:
+            plan.skipped.append((result, SkipReason.NOT_CHECKED, None))
+        elif not assessment.eligible:
+            plan.skipped.append((result, SkipReason.NOT_ELIGIBLE, assessment.eligibility))
+        else:
+            plan.accept.append(result)
+    return plan
+
+
 def bulk_accept_candidates(
     results: Iterable[Result],
     anchor: Result,
     assessments: Mapping[str, Assessment],
     decided: Mapping[str, object | None],
 ) -> list[Result]:
-    """What "accept all eligible of this visit" accepts: the visit's results that the
-    rules find eligible and that have no decision in force (``decided`` maps a result id to
-    its decision in force, or None). The doctor still presses the button: nothing is ever
-    accepted on her behalf."""
-    return [
-        r
-        for r in same_visit(results, anchor)
-        if (a := assessments.get(r.id)) is not None and a.eligible and decided.get(r.id) is None
-    ]
+    """The results ``bulk_accept_plan`` would accept."""
+    return bulk_accept_plan(results, anchor, assessments, decided).accept

@@ -27,7 +27,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="43"/>
+        <location filename="../../ui/app.py" line="45"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
@@ -48,221 +48,264 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../ui/decision_panel.py" line="61"/>
+        <location filename="../../ui/decision_panel.py" line="63"/>
         <source>Accept (A)</source>
         <translation>互认（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="63"/>
+        <location filename="../../ui/decision_panel.py" line="65"/>
         <source>Recognize this result: no repeat (A)</source>
         <translation>互认此结果，不再重复检查（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="68"/>
+        <location filename="../../ui/decision_panel.py" line="70"/>
         <source>Order repeat (R)</source>
         <translation>重新检查（R）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="71"/>
+        <location filename="../../ui/decision_panel.py" line="73"/>
         <source>Do not recognize: the examination is repeated (R), then choose a reason (1–9)</source>
         <translation>不予互认，需重新检查（R），再选择原因（1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="77"/>
+        <location filename="../../ui/decision_panel.py" line="79"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="78"/>
+        <location filename="../../ui/decision_panel.py" line="80"/>
         <source>Withdraw the decision in force (history is kept)</source>
         <translation>撤销当前结论（保留历史记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="79"/>
+        <location filename="../../ui/decision_panel.py" line="81"/>
         <source>Accept all eligible of this visit</source>
         <translation>互认本次就诊全部符合条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="90"/>
+        <location filename="../../ui/decision_panel.py" line="92"/>
         <source>Note (required for some reasons)</source>
         <translation>备注（部分原因必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="92"/>
+        <location filename="../../ui/decision_panel.py" line="94"/>
         <source>Purpose and necessity explained to the patient / family</source>
         <translation>已向患者/家属说明复查的目的和必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="95"/>
+        <location filename="../../ui/decision_panel.py" line="97"/>
         <source>Save repeat order</source>
         <translation>保存复查决定</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="101"/>
+        <location filename="../../ui/decision_panel.py" line="103"/>
         <source>Reason for the repeat</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="112"/>
+        <location filename="../../ui/decision_panel.py" line="123"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="113"/>
+        <location filename="../../ui/decision_panel.py" line="125"/>
         <source>Copy the sentence for the medical record</source>
         <translation>复制病历记录语句</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="131"/>
+        <location filename="../../ui/decision_panel.py" line="154"/>
         <source>For the medical record</source>
         <translation>病历记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="133"/>
+        <location filename="../../ui/decision_panel.py" line="156"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="211"/>
+        <location filename="../../ui/decision_panel.py" line="241"/>
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="222"/>
+        <location filename="../../ui/decision_panel.py" line="252"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n小时</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="223"/>
+        <location filename="../../ui/decision_panel.py" line="253"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="229"/>
+        <location filename="../../ui/decision_panel.py" line="259"/>
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="230"/>
+        <location filename="../../ui/decision_panel.py" line="260"/>
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="233"/>
+        <location filename="../../ui/decision_panel.py" line="263"/>
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="236"/>
+        <location filename="../../ui/decision_panel.py" line="266"/>
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="238"/>
+        <location filename="../../ui/decision_panel.py" line="280"/>
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="239"/>
+        <location filename="../../ui/decision_panel.py" line="281"/>
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="240"/>
+        <location filename="../../ui/decision_panel.py" line="282"/>
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="241"/>
+        <location filename="../../ui/decision_panel.py" line="283"/>
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="242"/>
+        <location filename="../../ui/decision_panel.py" line="284"/>
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="243"/>
+        <location filename="../../ui/decision_panel.py" line="285"/>
         <source>issuing hospital below the item&apos;s minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="247"/>
+        <location filename="../../ui/decision_panel.py" line="395"/>
+        <source>already decided</source>
+        <translation>已有结论</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="397"/>
+        <source>no rule check (no catalog)</source>
+        <translation>未做规则核对（无互认目录）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="402"/>
+        <source>%1: %2</source>
+        <translation>%1 %2 项</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/decision_panel.py" line="404"/>
+        <source>Accepting %n result(s) of this visit.</source>
+        <translation>
+            <numerusform>正在互认本次就诊的 %n 项结果。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="406"/>
+        <source>No result of this visit qualifies.</source>
+        <translation>本次就诊没有符合互认条件的结果。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="408"/>
+        <source>No result of this visit qualifies</source>
+        <translation>本次就诊没有符合互认条件的结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="410"/>
+        <source> — left out: %1</source>
+        <translation>——未纳入：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="270"/>
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="248"/>
+        <location filename="../../ui/decision_panel.py" line="271"/>
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="275"/>
+        <location filename="../../ui/decision_panel.py" line="303"/>
+        <source>Note: %1</source>
+        <translation>备注：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="312"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="275"/>
+        <location filename="../../ui/decision_panel.py" line="312"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="278"/>
+        <location filename="../../ui/decision_panel.py" line="315"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="287"/>
+        <location filename="../../ui/decision_panel.py" line="324"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="288"/>
+        <location filename="../../ui/decision_panel.py" line="325"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="289"/>
+        <location filename="../../ui/decision_panel.py" line="326"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="294"/>
+        <location filename="../../ui/decision_panel.py" line="331"/>
         <source>viewed</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="303"/>
+        <location filename="../../ui/decision_panel.py" line="340"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="305"/>
+        <location filename="../../ui/decision_panel.py" line="342"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="306"/>
+        <location filename="../../ui/decision_panel.py" line="343"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="323"/>
+        <location filename="../../ui/decision_panel.py" line="361"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="328"/>
+        <location filename="../../ui/decision_panel.py" line="364"/>
+        <location filename="../../ui/decision_panel.py" line="381"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="334"/>
+        <location filename="../../ui/decision_panel.py" line="367"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -283,355 +326,363 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="178"/>
+        <location filename="../../ui/viewer.py" line="216"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="183"/>
+        <location filename="../../ui/viewer.py" line="221"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="187"/>
+        <location filename="../../ui/viewer.py" line="225"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="241"/>
+        <location filename="../../ui/viewer.py" line="294"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="242"/>
+        <location filename="../../ui/viewer.py" line="295"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="252"/>
-        <location filename="../../ui/viewer.py" line="414"/>
+        <location filename="../../ui/viewer.py" line="305"/>
+        <location filename="../../ui/viewer.py" line="474"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="261"/>
+        <location filename="../../ui/viewer.py" line="314"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="319"/>
-        <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan</source>
-        <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="411"/>
+        <location filename="../../ui/viewer.py" line="471"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="550"/>
+        <location filename="../../ui/viewer_presets.py" line="77"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="202"/>
+        <location filename="../../ui/viewer.py" line="250"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="169"/>
+        <location filename="../../ui/viewer.py" line="207"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="206"/>
+        <location filename="../../ui/viewer.py" line="252"/>
+        <source>Length: drag on the image from one end to the other; Esc leaves the tool</source>
+        <translation>长度：在图像上从一端拖到另一端；Esc 退出工具</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="255"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="211"/>
+        <location filename="../../ui/viewer.py" line="258"/>
+        <source>Angle: drag the first arm from its end to the vertex, then click the third point</source>
+        <translation>角度：从第一条边的端点拖到顶点，再单击第三个点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="262"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="216"/>
+        <location filename="../../ui/viewer.py" line="265"/>
+        <source>Ellipse region: drag its box; mean, SD, min, max, area in modality units (HU for CT)</source>
+        <translation>椭圆区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="269"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="221"/>
-        <location filename="../../ui/viewer_marks.py" line="116"/>
+        <location filename="../../ui/viewer.py" line="271"/>
+        <source>Rectangle region: drag its box; mean, SD, min, max, area in modality units</source>
+        <translation>矩形区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（设备单位）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="274"/>
+        <location filename="../../ui/viewer_marks.py" line="216"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="225"/>
+        <location filename="../../ui/viewer.py" line="278"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="230"/>
+        <location filename="../../ui/viewer.py" line="283"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="234"/>
+        <location filename="../../ui/viewer.py" line="287"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="235"/>
+        <location filename="../../ui/viewer.py" line="288"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="236"/>
+        <location filename="../../ui/viewer.py" line="289"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="245"/>
+        <location filename="../../ui/viewer.py" line="298"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="262"/>
+        <location filename="../../ui/viewer.py" line="315"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="500"/>
+        <location filename="../../ui/viewer.py" line="372"/>
+        <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan, or the measuring tool held (L, G, E, B; Esc leaves it) · middle-drag or Space+left-drag: pan</source>
+        <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移，或使用当前测量工具（L、G、E、B；Esc 退出）· 中键拖动或按住空格左键拖动：平移</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer.py" line="561"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="501"/>
+        <location filename="../../ui/viewer.py" line="562"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="502"/>
+        <location filename="../../ui/viewer.py" line="563"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="503"/>
+        <location filename="../../ui/viewer.py" line="564"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="505"/>
+        <location filename="../../ui/viewer.py" line="566"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="555"/>
+        <location filename="../../ui/viewer_presets.py" line="71"/>
+        <source>The file&apos;s windows</source>
+        <translation>文件自带窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_presets.py" line="82"/>
         <source>Auto (1–99 %)</source>
         <translation>自动（1–99 %）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="556"/>
+        <location filename="../../ui/viewer_presets.py" line="83"/>
         <source>Full range</source>
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="117"/>
+        <location filename="../../ui/viewer_marks.py" line="217"/>
         <source>Text:</source>
         <translation>文字：</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="193"/>
+        <location filename="../../ui/viewer_marks.py" line="293"/>
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="189"/>
+        <location filename="../../ui/viewer_marks.py" line="289"/>
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="218"/>
+        <location filename="../../ui/viewer_marks.py" line="318"/>
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="217"/>
+        <location filename="../../ui/viewer_marks.py" line="317"/>
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="185"/>
+        <location filename="../../ui/viewer.py" line="223"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="189"/>
+        <location filename="../../ui/viewer.py" line="227"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="204"/>
-        <source>Add a length measurement; drag its ends</source>
-        <translation>添加长度测量，拖动两端</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="208"/>
-        <source>Angle between two lines sharing a vertex; drag the three points</source>
-        <translation>两条共顶点直线间的角度；拖动三个点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="213"/>
-        <source>Ellipse region: mean, SD, min, max, area in modality units (HU for CT)</source>
-        <translation>椭圆区域：均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="218"/>
-        <source>Rectangle region: mean, SD, min, max, area in modality units</source>
-        <translation>矩形区域：均值、标准差、最小值、最大值、面积（模态单位）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer.py" line="223"/>
+        <location filename="../../ui/viewer.py" line="276"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="227"/>
+        <location filename="../../ui/viewer.py" line="280"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="232"/>
+        <location filename="../../ui/viewer.py" line="285"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="238"/>
+        <location filename="../../ui/viewer.py" line="291"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="248"/>
+        <location filename="../../ui/viewer.py" line="301"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="250"/>
+        <location filename="../../ui/viewer.py" line="303"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="255"/>
+        <location filename="../../ui/viewer.py" line="308"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="197"/>
+        <location filename="../../ui/viewer_marks.py" line="297"/>
         <source>%1 mm patient plane (estimated)</source>
         <translation>%1 mm 患者平面（估算）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="204"/>
+        <location filename="../../ui/viewer_marks.py" line="304"/>
         <source>%1 mm (US region %2)</source>
         <translation>%1 mm（超声区域 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="222"/>
+        <location filename="../../ui/viewer_marks.py" line="322"/>
         <source> (detector plane)</source>
         <translation>（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="224"/>
+        <location filename="../../ui/viewer_marks.py" line="324"/>
         <source> (US region)</source>
         <translation>（超声区域）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="247"/>
+        <location filename="../../ui/viewer_marks.py" line="347"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="248"/>
+        <location filename="../../ui/viewer_marks.py" line="348"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="249"/>
+        <location filename="../../ui/viewer_marks.py" line="349"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="138"/>
+        <location filename="../../ui/viewer_presets.py" line="128"/>
+        <location filename="../../ui/viewer_text.py" line="152"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="180"/>
+        <location filename="../../ui/viewer_text.py" line="212"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="192"/>
+        <location filename="../../ui/viewer_text.py" line="224"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="894"/>
-        <location filename="../../ui/viewer_text.py" line="198"/>
+        <location filename="../../ui/viewer.py" line="920"/>
+        <location filename="../../ui/viewer_text.py" line="230"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="209"/>
+        <location filename="../../ui/viewer_text.py" line="241"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="215"/>
+        <location filename="../../ui/viewer_text.py" line="247"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="225"/>
+        <location filename="../../ui/study_images.py" line="448"/>
+        <location filename="../../ui/viewer_text.py" line="258"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="140"/>
+        <location filename="../../ui/viewer_presets.py" line="123"/>
+        <location filename="../../ui/viewer_text.py" line="154"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="123"/>
+        <location filename="../../ui/viewer_text.py" line="137"/>
         <source>mirrored left–right</source>
         <translation>已左右镜像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="126"/>
+        <location filename="../../ui/viewer_text.py" line="140"/>
         <source>rotated %1°</source>
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="203"/>
+        <location filename="../../ui/viewer_text.py" line="235"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="230"/>
+        <location filename="../../ui/viewer_text.py" line="263"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="233"/>
+        <location filename="../../ui/viewer_text.py" line="266"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="236"/>
+        <location filename="../../ui/viewer_text.py" line="269"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="239"/>
+        <location filename="../../ui/viewer_text.py" line="272"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -783,150 +834,162 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
+        <location filename="../../ui/main_window.py" line="128"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="163"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="168"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="165"/>
+        <location filename="../../ui/main_window.py" line="184"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
-        <location filename="../../ui/main_window.py" line="352"/>
+        <location filename="../../ui/main_window.py" line="187"/>
+        <source>Region statistics</source>
+        <translation>区域统计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="464"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="185"/>
+        <location filename="../../ui/main_window.py" line="262"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="186"/>
+        <location filename="../../ui/main_window.py" line="263"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="267"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
-        <source>Right or middle button</source>
-        <translation>右键或中键</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="195"/>
+        <location filename="../../ui/main_window.py" line="272"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="203"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
-        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="363"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="271"/>
+        <source>Right button (middle button pans)</source>
+        <translation>右键（中键平移）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="397"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="418"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="455"/>
+        <source>%n earlier decision(s) in this computer&apos;s journal cannot be read with its key (the keyring was reset?); they are kept but not sent.</source>
+        <translation>
+            <numerusform>本机决定记录中有 %n 条以前的决定无法用现有密钥读取（密钥环可能已被重置）；这些记录会保留，但不会发送。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../ui/main_window.py" line="389"/>
+        <location filename="../../ui/main_window.py" line="501"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="518"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="502"/>
+        <location filename="../../ui/main_window.py" line="615"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="504"/>
+        <location filename="../../ui/main_window.py" line="617"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="509"/>
+        <location filename="../../ui/main_window.py" line="622"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -984,12 +1047,22 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>拒绝与远程平台建立未加密连接（请使用 https）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="38"/>
+        <location filename="../../ui/messages.py" line="26"/>
+        <source>The platform is busy and asked to try again later. Your work is kept and is sent automatically.</source>
+        <translation>平台繁忙，要求稍后再试。您的操作已保存，将自动发送。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="27"/>
+        <source>The platform pointed to another server. It was not contacted, so that your sign-in is not passed on to it. Tell IT if this keeps happening.</source>
+        <translation>平台指向了另一台服务器。为避免您的登录凭据被转交，未连接该服务器。如反复出现，请告知信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="40"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="40"/>
+        <location filename="../../ui/messages.py" line="42"/>
         <source>Unexpected error: %1</source>
         <translation>意外错误：%1</translation>
     </message>
@@ -997,130 +1070,135 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="139"/>
+        <location filename="../../ui/patient_page.py" line="142"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="141"/>
+        <location filename="../../ui/patient_page.py" line="144"/>
+        <source>Timeline</source>
+        <translation>时间轴</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="148"/>
+        <source>Show or hide the list of results</source>
+        <translation>显示或隐藏结果列表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="150"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="184"/>
+        <location filename="../../ui/patient_page.py" line="194"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="185"/>
+        <location filename="../../ui/patient_page.py" line="195"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="250"/>
+        <location filename="../../ui/patient_page.py" line="273"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="250"/>
+        <location filename="../../ui/patient_page.py" line="273"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="251"/>
+        <location filename="../../ui/patient_page.py" line="274"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="255"/>
+        <location filename="../../ui/patient_page.py" line="278"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="267"/>
-        <location filename="../../ui/patient_page.py" line="268"/>
+        <location filename="../../ui/patient_page.py" line="290"/>
+        <location filename="../../ui/patient_page.py" line="291"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="284"/>
+        <location filename="../../ui/patient_page.py" line="307"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="292"/>
+        <location filename="../../ui/patient_page.py" line="315"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="450"/>
+        <location filename="../../ui/patient_page.py" line="476"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="363"/>
+        <location filename="../../ui/patient_page.py" line="739"/>
+        <source>no HR mark</source>
+        <translation>无 HR 标识</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="745"/>
+        <source>Findings</source>
+        <translation>检查所见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="746"/>
+        <source>Conclusion</source>
+        <translation>诊断意见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="763"/>
+        <source>The report has no text.</source>
+        <translation>报告无文字内容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="389"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="535"/>
+        <source>Recognition summary</source>
+        <translation>互认摘要</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="571"/>
+        <location filename="../../ui/patient_page.py" line="603"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="573"/>
+        <location filename="../../ui/patient_page.py" line="605"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="574"/>
+        <location filename="../../ui/patient_page.py" line="606"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="585"/>
+        <location filename="../../ui/patient_page.py" line="617"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="669"/>
-        <source>Item</source>
-        <translation>项目</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="671"/>
-        <source>Hospital</source>
-        <translation>医院</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="676"/>
-        <source>Date</source>
-        <translation>日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="677"/>
-        <source>HR mark</source>
-        <translation>HR 标识</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="677"/>
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <location filename="../../ui/patient_page.py" line="681"/>
-        <source>Recognition</source>
-        <translation>互认</translation>
     </message>
 </context>
 <context>
@@ -1214,83 +1292,88 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>肝脏</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="65"/>
+        <location filename="../../ui/presets_dialog.py" line="59"/>
+        <source>Soft tissue</source>
+        <translation>软组织窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/presets_dialog.py" line="66"/>
         <source>The preset has no name.</source>
         <translation>预设没有名称。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="66"/>
+        <location filename="../../ui/presets_dialog.py" line="67"/>
         <source>The name is longer than 40 characters.</source>
         <translation>名称超过 40 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="67"/>
+        <location filename="../../ui/presets_dialog.py" line="68"/>
         <source>Centre and width must be numbers.</source>
         <translation>窗位和窗宽必须是数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="68"/>
+        <location filename="../../ui/presets_dialog.py" line="69"/>
         <source>The width must be at least 1.</source>
         <translation>窗宽至少为 1。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="74"/>
+        <location filename="../../ui/presets_dialog.py" line="75"/>
         <source>Modality</source>
         <translation>模态</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="75"/>
+        <location filename="../../ui/presets_dialog.py" line="76"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="76"/>
+        <location filename="../../ui/presets_dialog.py" line="77"/>
         <source>Centre</source>
         <translation>窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="77"/>
+        <location filename="../../ui/presets_dialog.py" line="78"/>
         <source>Width</source>
         <translation>窗宽</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="113"/>
+        <location filename="../../ui/presets_dialog.py" line="114"/>
         <source>The preset has no modality (such as CT).</source>
         <translation>预设没有模态（如 CT）。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="225"/>
+        <location filename="../../ui/presets_dialog.py" line="226"/>
         <source>Another %1 preset already has this name.</source>
         <translation>已有同名的 %1 预设。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="238"/>
+        <location filename="../../ui/presets_dialog.py" line="239"/>
         <source>Window presets</source>
         <translation>窗宽窗位预设</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="249"/>
+        <location filename="../../ui/presets_dialog.py" line="250"/>
         <source>Centre and width are in the modality&apos;s units (HU for CT). Names may have up to %1 characters.</source>
         <translation>窗位和窗宽使用模态单位（CT 为 HU）。名称最多 %1 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="257"/>
+        <location filename="../../ui/presets_dialog.py" line="258"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="258"/>
+        <location filename="../../ui/presets_dialog.py" line="259"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="259"/>
+        <location filename="../../ui/presets_dialog.py" line="260"/>
         <source>Restore defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../ui/presets_dialog.py" line="313"/>
-        <location filename="../../ui/presets_dialog.py" line="341"/>
+        <location filename="../../ui/presets_dialog.py" line="314"/>
+        <location filename="../../ui/presets_dialog.py" line="342"/>
         <source>Row %1: %2</source>
         <translation>第 %1 行：%2</translation>
     </message>
@@ -1298,136 +1381,366 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>ReadingGrid</name>
     <message>
-        <location filename="../../ui/reading_grid.py" line="76"/>
+        <location filename="../../ui/reading_grid.py" line="84"/>
         <source>Cells side by side; drag a series into any cell; double-click a cell to show it alone</source>
         <translation>多窗格并排显示；可将序列拖入任一窗格；双击窗格单独显示</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="82"/>
+        <location filename="../../ui/reading_grid.py" line="90"/>
         <source>Sync slices</source>
         <translation>同步层面</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="85"/>
-        <source>Scroll all cells by slice position; the offset shown when you tick it is kept (align first, then tick)</source>
-        <translation>按层面位置同步翻动所有窗格；勾选时的位置差会保持（先对齐，再勾选）</translation>
+        <location filename="../../ui/reading_grid.py" line="93"/>
+        <source>Scroll all cells together. A prior from another hospital opens at the corresponding slice but untied: check it, align by eye if needed, then tick. Shift+↑/↓ or Shift+wheel moves one cell alone to correct the offset.</source>
+        <translation>所有格子一起翻层。外院的既往检查在对应层面打开，但不联动：请先核对，必要时目测对齐，再勾选。Shift+↑/↓ 或 Shift+滚轮单独移动一个格子以校正偏移。</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="88"/>
+        <location filename="../../ui/reading_grid.py" line="98"/>
         <source>Sync W/L</source>
         <translation>同步窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="89"/>
+        <location filename="../../ui/reading_grid.py" line="99"/>
         <source>Sync zoom</source>
         <translation>同步缩放</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="98"/>
+        <location filename="../../ui/reading_grid.py" line="109"/>
         <source>Layout</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="140"/>
+        <location filename="../../ui/reading_grid.py" line="151"/>
         <source>Drag a series here from the strip</source>
         <translation>从缩略图栏拖入一个序列</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="312"/>
+        <source>Not synced</source>
+        <translation>未同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="312"/>
+        <source>Slices not synced</source>
+        <translation>层面未同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="314"/>
+        <source>Synced %1 mm</source>
+        <translation>已同步 %1 mm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="317"/>
+        <source>same frame of reference</source>
+        <translation>同一参考坐标系</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="318"/>
+        <source>matched by scan range</source>
+        <translation>按扫描范围匹配</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="319"/>
+        <source>matched by body part</source>
+        <translation>按检查部位匹配</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="320"/>
+        <source>aligned by you</source>
+        <translation>由您对齐</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="323"/>
+        <source>Synced, offset %1 mm (%2)</source>
+        <translation>已同步，偏移 %1 mm（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>RegionStatisticsPage</name>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="50"/>
+        <source>Recognition in the region</source>
+        <translation>本区域检查检验结果互认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="62"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="64"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="74"/>
+        <source>Acceptance by issuing hospital (%)</source>
+        <translation>各出具医院互认率（%）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="75"/>
+        <source>Repeat rate by item (%)</source>
+        <translation>各项目复查率（%）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="76"/>
+        <source>Repeats by reason</source>
+        <translation>复查原因（次数）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="88"/>
+        <location filename="../../ui/region_stats_page.py" line="248"/>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="89"/>
+        <location filename="../../ui/region_stats_page.py" line="249"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="90"/>
+        <location filename="../../ui/region_stats_page.py" line="250"/>
+        <source>Decided</source>
+        <translation>已判断</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="91"/>
+        <location filename="../../ui/region_stats_page.py" line="251"/>
+        <source>Accepted</source>
+        <translation>互认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="92"/>
+        <location filename="../../ui/region_stats_page.py" line="254"/>
+        <source>Accepted %</source>
+        <translation>互认率 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="93"/>
+        <location filename="../../ui/region_stats_page.py" line="255"/>
+        <source>Repeated %</source>
+        <translation>复查率 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="94"/>
+        <location filename="../../ui/region_stats_page.py" line="253"/>
+        <source>Refusals</source>
+        <translation>不互认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="95"/>
+        <location filename="../../ui/region_stats_page.py" line="256"/>
+        <source>Saved (yuan)</source>
+        <translation>节省（元）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="105"/>
+        <source>From</source>
+        <translation>日期从</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="107"/>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="157"/>
+        <source>The period ends before it starts.</source>
+        <translation>结束日期早于开始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="161"/>
+        <source>Loading the region&apos;s figures…</source>
+        <translation>正在加载本区域统计…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="179"/>
+        <source>Decided %1 · accepted %2 (%3%) · repeats %4 (%5%), of which refusals %6 · saved for patients ¥%7</source>
+        <translation>已判断 %1 · 互认 %2（%3%）· 复查 %4（%5%），其中不互认 %6 · 为患者节省 ¥%7</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="191"/>
+        <source>No decisions were recorded in the region in this period.</source>
+        <translation>此期间本区域没有记录任何互认结论。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="193"/>
+        <source>No decisions in this period</source>
+        <translation>此期间没有结论</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="216"/>
+        <source>No repeats in this period</source>
+        <translation>此期间没有复查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="218"/>
+        <location filename="../../ui/region_stats_page.py" line="257"/>
+        <source>Region</source>
+        <translation>全区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="219"/>
+        <location filename="../../ui/region_stats_page.py" line="258"/>
+        <source>Hospital</source>
+        <translation>医院</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="220"/>
+        <location filename="../../ui/region_stats_page.py" line="259"/>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="237"/>
+        <location filename="../../ui/region_stats_page.py" line="260"/>
+        <source>Repeat reason</source>
+        <translation>复查原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="247"/>
+        <source>Period</source>
+        <translation>统计期间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="252"/>
+        <source>Repeated</source>
+        <translation>复查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="266"/>
+        <source>Region recognition statistics</source>
+        <translation>区域互认统计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="275"/>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="276"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="293"/>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="296"/>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
     </message>
 </context>
 <context>
     <name>SearchPage</name>
     <message>
-        <location filename="../../ui/search_page.py" line="41"/>
+        <location filename="../../ui/search_page.py" line="45"/>
         <source>ID card number, name, medical record number or mobile phone</source>
         <translation>身份证号、姓名、病历号或手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="52"/>
+        <location filename="../../ui/search_page.py" line="56"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="53"/>
+        <location filename="../../ui/search_page.py" line="57"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="54"/>
+        <location filename="../../ui/search_page.py" line="58"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="55"/>
+        <location filename="../../ui/search_page.py" line="59"/>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="60"/>
         <source>ID card</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="56"/>
+        <location filename="../../ui/search_page.py" line="61"/>
+        <source>Medical record no.</source>
+        <translation>病历号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="62"/>
         <source>Hospitals with records</source>
         <translation>有记录的医院</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="80"/>
+        <location filename="../../ui/search_page.py" line="90"/>
         <source>Find a patient</source>
         <translation>查找患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="86"/>
+        <location filename="../../ui/search_page.py" line="96"/>
         <source>Recent patients</source>
         <translation>最近患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="103"/>
+        <location filename="../../ui/search_page.py" line="142"/>
         <source>✓ valid ID card number</source>
         <translation>✓ 身份证号有效</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="107"/>
+        <location filename="../../ui/search_page.py" line="146"/>
         <source>ID card number: %n more character(s)</source>
         <translation>
             <numerusform>身份证号：还差 %n 位</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="111"/>
+        <location filename="../../ui/search_page.py" line="150"/>
         <source>✗ check digit wrong: please re-check the number</source>
         <translation>✗ 校验码错误：请核对号码</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="114"/>
+        <location filename="../../ui/search_page.py" line="153"/>
         <source>✗ not a valid ID card number</source>
         <translation>✗ 不是有效的身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="129"/>
+        <location filename="../../ui/search_page.py" line="169"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="149"/>
+        <location filename="../../ui/search_page.py" line="190"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="158"/>
+        <location filename="../../ui/search_page.py" line="207"/>
         <source>%n patient(s) found</source>
         <translation>
             <numerusform>找到 %n 位患者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="166"/>
+        <location filename="../../ui/search_page.py" line="233"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="166"/>
+        <location filename="../../ui/search_page.py" line="233"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="167"/>
+        <location filename="../../ui/search_page.py" line="234"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
@@ -1443,68 +1756,68 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>SignInWidget</name>
     <message>
-        <location filename="../../ui/sign_in.py" line="38"/>
+        <location filename="../../ui/sign_in.py" line="39"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="44"/>
+        <location filename="../../ui/sign_in.py" line="45"/>
         <source>Sign in to the provincial results platform</source>
         <translation>登录省级检查检验结果互认平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="57"/>
+        <location filename="../../ui/sign_in.py" line="58"/>
         <source>Remember me on this computer</source>
         <translation>在本机记住我</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="59"/>
+        <location filename="../../ui/sign_in.py" line="60"/>
         <source>Keeps a sign-in token in the system keyring; your password is never stored.</source>
         <translation>在系统密钥环中保存登录令牌；绝不保存您的密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="61"/>
+        <location filename="../../ui/sign_in.py" line="62"/>
         <source>Sign in with browser…</source>
         <translation>通过浏览器登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="64"/>
+        <location filename="../../ui/sign_in.py" line="65"/>
         <source>Use the platform&apos;s own sign-in page (authorization code with PKCE)</source>
         <translation>使用平台自己的登录页面（授权码 + PKCE）</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="66"/>
+        <location filename="../../ui/sign_in.py" line="67"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="67"/>
-        <location filename="../../ui/sign_in.py" line="145"/>
+        <location filename="../../ui/sign_in.py" line="68"/>
+        <location filename="../../ui/sign_in.py" line="157"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="77"/>
+        <location filename="../../ui/sign_in.py" line="78"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="78"/>
+        <location filename="../../ui/sign_in.py" line="79"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="79"/>
+        <location filename="../../ui/sign_in.py" line="80"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="107"/>
+        <location filename="../../ui/sign_in.py" line="118"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="145"/>
+        <location filename="../../ui/sign_in.py" line="157"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -1512,27 +1825,27 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StatisticsDialog</name>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="47"/>
+        <location filename="../../ui/statistics_dialog.py" line="46"/>
         <source>My recognition statistics</source>
         <translation>我的互认统计</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="66"/>
+        <location filename="../../ui/statistics_dialog.py" line="65"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="66"/>
+        <location filename="../../ui/statistics_dialog.py" line="65"/>
         <source>Decided</source>
         <translation>已判断</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="66"/>
+        <location filename="../../ui/statistics_dialog.py" line="65"/>
         <source>Accepted %</source>
         <translation>互认率 %</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="72"/>
+        <location filename="../../ui/statistics_dialog.py" line="70"/>
         <source>Repeat reasons</source>
         <translation>复查原因</translation>
     </message>
@@ -1542,42 +1855,62 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="77"/>
+        <location filename="../../ui/statistics_dialog.py" line="79"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="79"/>
+        <location filename="../../ui/statistics_dialog.py" line="81"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="111"/>
+        <location filename="../../ui/statistics_dialog.py" line="113"/>
         <source>Reviewed %1 · accepted %2 · repeats %3 (refusals %4) · saved for patients ¥%5</source>
         <translation>已审阅 %1 · 互认 %2 · 复查 %3（不互认 %4）· 为患者节省 ¥%5</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="119"/>
+        <location filename="../../ui/statistics_dialog.py" line="121"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="119"/>
+        <location filename="../../ui/statistics_dialog.py" line="121"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="143"/>
+        <location filename="../../ui/statistics_dialog.py" line="135"/>
+        <source>No repeats in this period</source>
+        <translation>此期间没有复查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="142"/>
+        <source>You recorded no decision on this computer between these dates. Decisions are counted from the day they are made; choose an earlier start date to see older ones.</source>
+        <translation>此期间您在本机没有记录任何结论。结论按作出的日期统计；如需查看更早的结论，请选择更早的开始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="151"/>
+        <source>My recognition decisions</source>
+        <translation>我的互认结论</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="154"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
         <location filename="../../ui/statistics_dialog.py" line="155"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/statistics_dialog.py" line="169"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="158"/>
+        <location filename="../../ui/statistics_dialog.py" line="172"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -1585,59 +1918,64 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="122"/>
+        <location filename="../../ui/study_images.py" line="109"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="127"/>
+        <location filename="../../ui/study_images.py" line="114"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="131"/>
+        <location filename="../../ui/study_images.py" line="118"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="134"/>
+        <location filename="../../ui/study_images.py" line="121"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="139"/>
+        <location filename="../../ui/study_images.py" line="126"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="143"/>
+        <location filename="../../ui/study_images.py" line="130"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="169"/>
+        <location filename="../../ui/study_images.py" line="156"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="172"/>
-        <location filename="../../ui/study_images.py" line="278"/>
-        <location filename="../../ui/study_images.py" line="358"/>
+        <location filename="../../ui/study_images.py" line="159"/>
+        <location filename="../../ui/study_images.py" line="276"/>
+        <location filename="../../ui/study_images.py" line="356"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="244"/>
+        <location filename="../../ui/study_images.py" line="193"/>
+        <source>This result has no images.</source>
+        <translation>此结果没有图像。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="242"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="364"/>
+        <location filename="../../ui/study_images.py" line="362"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="385"/>
+        <location filename="../../ui/study_images.py" line="383"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
@@ -1645,57 +1983,62 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>SummaryDialog</name>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="64"/>
+        <location filename="../../ui/summary_dialog.py" line="66"/>
         <source>Print summary</source>
         <translation>打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="84"/>
+        <location filename="../../ui/summary_dialog.py" line="87"/>
         <source>Preview and print…</source>
         <translation>预览并打印…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="85"/>
+        <location filename="../../ui/summary_dialog.py" line="88"/>
         <source>Save PDF…</source>
         <translation>保存 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="89"/>
+        <location filename="../../ui/summary_dialog.py" line="92"/>
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="96"/>
+        <location filename="../../ui/summary_dialog.py" line="99"/>
         <source>Results to include (default: those reviewed in this session)</source>
         <translation>要包含的结果（默认：本次审阅过的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="119"/>
+        <location filename="../../ui/summary_dialog.py" line="122"/>
         <source>Choose at least one result.</source>
         <translation>请至少选择一项结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="121"/>
+        <location filename="../../ui/summary_dialog.py" line="124"/>
         <source>Preparing the summary…</source>
         <translation>正在生成摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="138"/>
+        <location filename="../../ui/summary_dialog.py" line="141"/>
         <source>Summary ready (%1 kB).</source>
         <translation>摘要已生成（%1 kB）。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="144"/>
+        <location filename="../../ui/summary_dialog.py" line="148"/>
         <source>Save PDF</source>
         <translation>保存 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="157"/>
+        <location filename="../../ui/summary_dialog.py" line="148"/>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/summary_dialog.py" line="164"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="160"/>
+        <location filename="../../ui/summary_dialog.py" line="167"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -1703,163 +2046,163 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="83"/>
+        <location filename="../../ui/timeline.py" line="86"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="84"/>
+        <location filename="../../ui/timeline.py" line="87"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="85"/>
-        <location filename="../../ui/timeline.py" line="390"/>
+        <location filename="../../ui/timeline.py" line="88"/>
+        <location filename="../../ui/timeline.py" line="418"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="97"/>
+        <location filename="../../ui/timeline.py" line="100"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="113"/>
+        <location filename="../../ui/timeline.py" line="116"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="118"/>
+        <location filename="../../ui/timeline.py" line="121"/>
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="124"/>
+        <location filename="../../ui/timeline.py" line="127"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="123"/>
+        <location filename="../../ui/timeline.py" line="126"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="119"/>
+        <location filename="../../ui/timeline.py" line="122"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="122"/>
+        <location filename="../../ui/timeline.py" line="125"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="120"/>
+        <location filename="../../ui/timeline.py" line="123"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="88"/>
+        <location filename="../../ui/timeline.py" line="91"/>
         <source>Valid only</source>
         <translation>仅看有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="90"/>
+        <location filename="../../ui/timeline.py" line="93"/>
         <source>Only results within their validity window</source>
         <translation>只显示仍在有效期内的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="91"/>
+        <location filename="../../ui/timeline.py" line="94"/>
         <source>This item only</source>
         <translation>只看此项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="95"/>
+        <location filename="../../ui/timeline.py" line="98"/>
         <source>Only results of the selected result&apos;s item</source>
         <translation>只显示与所选结果同一项目的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="109"/>
+        <location filename="../../ui/timeline.py" line="112"/>
         <source>Go to date</source>
         <translation>跳到日期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="121"/>
+        <location filename="../../ui/timeline.py" line="124"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="282"/>
+        <location filename="../../ui/timeline.py" line="310"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="286"/>
+        <location filename="../../ui/timeline.py" line="314"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="365"/>
+        <location filename="../../ui/timeline.py" line="393"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="368"/>
+        <location filename="../../ui/timeline.py" line="396"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="372"/>
+        <location filename="../../ui/timeline.py" line="400"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="377"/>
+        <location filename="../../ui/timeline.py" line="405"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="378"/>
+        <location filename="../../ui/timeline.py" line="406"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="379"/>
+        <location filename="../../ui/timeline.py" line="407"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="380"/>
+        <location filename="../../ui/timeline.py" line="408"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="381"/>
+        <location filename="../../ui/timeline.py" line="409"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="382"/>
+        <location filename="../../ui/timeline.py" line="410"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="388"/>
+        <location filename="../../ui/timeline.py" line="416"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="391"/>
+        <location filename="../../ui/timeline.py" line="419"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="396"/>
+        <location filename="../../ui/timeline.py" line="424"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="398"/>
+        <location filename="../../ui/timeline.py" line="426"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>
@@ -1875,127 +2218,137 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>ViewerKeys</name>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="35"/>
+        <location filename="../../ui/viewer_keys.py" line="36"/>
         <source>previous slice</source>
         <translation>上一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="36"/>
+        <location filename="../../ui/viewer_keys.py" line="37"/>
         <source>next slice</source>
         <translation>下一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="37"/>
+        <location filename="../../ui/viewer_keys.py" line="38"/>
+        <source>this cell alone one slice back (corrects the sync offset)</source>
+        <translation>仅本格上一层（校正同步偏移）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="39"/>
+        <source>this cell alone one slice on</source>
+        <translation>仅本格下一层</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="40"/>
         <source>10 slices back</source>
         <translation>后退 10 层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="38"/>
+        <location filename="../../ui/viewer_keys.py" line="41"/>
         <source>10 slices on</source>
         <translation>前进 10 层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="39"/>
+        <location filename="../../ui/viewer_keys.py" line="42"/>
         <source>first slice</source>
         <translation>第一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="40"/>
+        <location filename="../../ui/viewer_keys.py" line="43"/>
         <source>last slice</source>
         <translation>最后一层</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="41"/>
+        <location filename="../../ui/viewer_keys.py" line="44"/>
         <source>the file&apos;s own window</source>
         <translation>文件自带的窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="42"/>
+        <location filename="../../ui/viewer_keys.py" line="45"/>
         <source>invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="43"/>
+        <location filename="../../ui/viewer_keys.py" line="46"/>
         <source>fit and reset the view</source>
         <translation>适应窗口并复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="44"/>
-        <source>length</source>
-        <translation>测距</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer_keys.py" line="45"/>
-        <source>angle</source>
-        <translation>角度</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer_keys.py" line="46"/>
-        <source>ellipse region</source>
-        <translation>椭圆区域</translation>
-    </message>
-    <message>
         <location filename="../../ui/viewer_keys.py" line="47"/>
-        <source>rectangle region</source>
-        <translation>矩形区域</translation>
+        <source>length tool: drag from end to end</source>
+        <translation>长度工具：从一端拖到另一端</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_keys.py" line="48"/>
+        <source>angle tool: drag the first arm, click the third point</source>
+        <translation>角度工具：拖出第一条边，再单击第三个点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="49"/>
+        <source>ellipse region tool: drag its box</source>
+        <translation>椭圆区域工具：拖出外框</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="50"/>
+        <source>rectangle region tool: drag its box</source>
+        <translation>矩形区域工具：拖出外框</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="54"/>
+        <source>leave the tool (left-drag pans again), deselect the mark</source>
+        <translation>退出工具（左键拖动恢复平移），取消选中标注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="61"/>
+        <source>play or pause cine (held: left-drag pans)</source>
+        <translation>播放或暂停电影（按住时左键拖动平移）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_keys.py" line="51"/>
         <source>arrow with text</source>
         <translation>箭头标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="49"/>
+        <location filename="../../ui/viewer_keys.py" line="52"/>
         <source>delete the selected mark</source>
         <translation>删除所选标记</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="50"/>
+        <location filename="../../ui/viewer_keys.py" line="53"/>
         <source>undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="51"/>
-        <source>deselect the mark</source>
-        <translation>取消选择标记</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer_keys.py" line="52"/>
+        <location filename="../../ui/viewer_keys.py" line="55"/>
         <source>rotate clockwise</source>
         <translation>顺时针旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="53"/>
+        <location filename="../../ui/viewer_keys.py" line="56"/>
         <source>rotate counter-clockwise</source>
         <translation>逆时针旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="54"/>
+        <location filename="../../ui/viewer_keys.py" line="57"/>
         <source>flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="55"/>
+        <location filename="../../ui/viewer_keys.py" line="58"/>
         <source>flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="56"/>
+        <location filename="../../ui/viewer_keys.py" line="59"/>
         <source>hide or show the text over the image</source>
         <translation>隐藏/显示图像上的文字</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="57"/>
+        <location filename="../../ui/viewer_keys.py" line="60"/>
         <source>keep as key image</source>
         <translation>保存为关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_keys.py" line="58"/>
-        <source>play or pause cine</source>
-        <translation>播放/暂停电影</translation>
-    </message>
-    <message>
-        <location filename="../../ui/viewer_keys.py" line="77"/>
+        <location filename="../../ui/viewer_keys.py" line="83"/>
         <source>window presets</source>
         <translation>窗宽窗位预设</translation>
     </message>

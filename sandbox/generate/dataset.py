@@ -46,6 +46,9 @@ from sandbox.generate.imaging import (
 )
 from sandbox.generate.labs import PANELS, generate_panel
 from sandbox.generate.people import Person, generate_people
+from sandbox.generate.us_thyroid import (
+    write_thyroid_ultrasound,
+)
 from sandbox.store import Store
 
 log = logging.getLogger("sandbox.generate")
@@ -114,14 +117,24 @@ SMALL = Sizes(
 )
 
 _SPECIMEN = {"cbc": "全血", "hba1c": "全血", "coagulation": "血浆"}
+# Reports named by the study (the modality's default report does not fit every study).
+_FINDINGS_BY_STUDY = {
+    "甲状腺彩超": (
+        "甲状腺左右叶及峡部大小形态正常，包膜光整，实质回声均匀。右叶中部见一无回声结节，"
+        "大小约0.3×0.2cm，边界清，内见点状强回声，后方伴彗星尾征。双侧颈总动脉管壁光滑，"
+        "管腔内未见异常回声。双侧颈部未见明显肿大淋巴结。",
+        "甲状腺右叶囊性结节（胶质囊肿可能，TI-RADS 2类）。",
+    ),
+}
 _FINDINGS = {
     "CT": ("双肺纹理清晰，未见明确实质性病变。纵隔居中，心影不大。", "胸部CT平扫未见明显异常。"),
     "MR": ("脑实质信号均匀，脑室系统无扩大，中线结构居中。", "头颅MR平扫未见明显异常。"),
     "DX": ("两肺野清晰，肺纹理走行自然，心影大小形态正常，双膈光整。", "心肺膈未见明显异常。"),
     "CR": ("两肺野清晰，心影大小形态正常。", "胸部正位片未见明显异常。"),
     "US": (
-        "肝脏形态大小正常，包膜光整，实质回声均匀；胆囊壁光滑；左心室收缩功能正常。",
-        "超声检查未见明显异常。",
+        "各房室腔内径正常，室间隔及左室壁厚度正常，运动协调；各瓣膜形态及启闭未见异常；"
+        "左心室收缩功能正常。",
+        "心脏结构及功能未见明显异常。",
     ),
     "OT": ("多种传输语法测试图像。", "（测试数据）"),
 }
@@ -303,7 +316,9 @@ class _Generator:
                 },
             )
         )
-        findings, conclusion = _FINDINGS.get(modality, _FINDINGS["OT"])
+        findings, conclusion = _FINDINGS_BY_STUDY.get(
+            description, _FINDINGS.get(modality, _FINDINGS["OT"])
+        )
         code_item = item or {"code": f"LOCAL-{modality}", "name_zh": description}
         self.resources.append(
             fhir_build.imaging_report(
@@ -435,7 +450,7 @@ class _Generator:
                 ),
                 "胸部正位",
             )
-        else:
+        elif seed % 2:  # decided by the seed already drawn: the rest of the data stays as it was
             self.imaging(
                 pid,
                 person,
@@ -453,6 +468,25 @@ class _Generator:
                     seed=seed,
                 ),
                 "心脏彩超",
+            )
+        else:
+            self.imaging(
+                pid,
+                person,
+                mrn,
+                hospital,
+                "US",
+                when,
+                lambda o, p, t: write_thyroid_ultrasound(
+                    o,
+                    p,
+                    t,
+                    frames=s.light_us[0],
+                    rows=s.light_us[1],
+                    columns=s.light_us[2],
+                    seed=seed,
+                ),
+                "甲状腺彩超",
             )
 
     def showcase(self, pid: str, person: Person, mrns: list[tuple[Hospital, str]]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 
@@ -17,10 +18,13 @@ from workstation.dicomweb.multipart import (
     boundary_from_content_type,
 )
 from workstation.http import (
+    MAX_INLINE_WAIT_S,
+    RETRY_STATUSES,
     ErrorKind,
     PlatformError,
     check_url_security,
     error_from_response,
+    retry_after_s,
     send,
     transport_error,
 )
@@ -32,6 +36,7 @@ ACCEPT_ORIGINAL = 'multipart/related; type="application/dicom"; transfer-syntax=
 AuthHeaders = Callable[[bool], dict[str, str]]  # force_refresh → headers
 InstanceSink = Callable[[BinaryIO], str]  # consumes one instance, returns its SOP UID
 _CHUNK = 256 * 1024
+_STREAM_ATTEMPTS = 3
 
 
 class Cancelled(Exception):
@@ -46,11 +51,18 @@ def no_auth(force_refresh: bool) -> dict[str, str]:
 class DicomWebClient:
     """One DICOMweb service (QIDO-RS + WADO-RS) at ``base_url``."""
 
-    def __init__(self, client: httpx.Client, base_url: str, auth: AuthHeaders = no_auth) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        base_url: str,
+        auth: AuthHeaders = no_auth,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         check_url_security(base_url)
         self.client = client
         self.base_url = base_url.rstrip("/")
         self.auth = auth
+        self._sleep = sleep
 
     def _get_json(self, path: str, params: dict[str, str] | None = None) -> list[JsonObj]:
         url = f"{self.base_url}{path}"
@@ -122,11 +134,23 @@ class DicomWebClient:
             received.append(sink(part))
 
         url = f"{self.base_url}{path}"
-        for attempt in (1, 2):
-            headers = {**self.auth(attempt == 2), "Accept": ACCEPT_ORIGINAL}
+        refreshed = False
+        attempt = 0
+        while True:  # ends: one refresh at most, and retries only below _STREAM_ATTEMPTS
+            attempt += 1
+            headers = {**self.auth(refreshed), "Accept": ACCEPT_ORIGINAL}
             try:
                 with self.client.stream("GET", url, headers=headers) as response:
-                    if response.status_code == 401 and attempt == 1:
+                    if response.status_code == 401:
+                        if refreshed:
+                            raise PlatformError(ErrorKind.AUTH, "session expired", 401)
+                        refreshed, attempt = True, attempt - 1  # a refresh is no retry
+                        continue
+                    wait = self._wait_before_retry(response, attempt)
+                    if wait is not None:
+                        response.read()
+                        log.info("series answered %d, retry %d", response.status_code, attempt)
+                        self._sleep(wait)
                         continue
                     if response.status_code >= 400:
                         response.read()
@@ -147,7 +171,17 @@ class DicomWebClient:
                 raise PlatformError(ErrorKind.BAD_RESPONSE, str(exc)) from exc
             except httpx.HTTPError as exc:
                 raise transport_error(exc) from exc
-        raise PlatformError(ErrorKind.AUTH, "session expired")
+
+    @staticmethod
+    def _wait_before_retry(response: httpx.Response, attempt: int) -> float | None:
+        # A temporary refusal (408/425/429/5xx) is asked again after its Retry-After when
+        # that is short, else after a back-off; None: no retry (answer it as it is).
+        if response.status_code not in RETRY_STATUSES or attempt >= _STREAM_ATTEMPTS:
+            return None
+        asked = retry_after_s(response.headers.get("retry-after"))
+        if asked is not None and asked > MAX_INLINE_WAIT_S:
+            return None
+        return max(asked or 0.0, 0.25 * 2.0 ** (attempt - 1))
 
     def retrieve_series(
         self,
@@ -178,7 +212,7 @@ class DicomWebClient:
             log.info(
                 "series stream failed after %d (%s); fetching %d singly",
                 len(received),
-                exc.kind.value,
+                exc.kind,
                 len(missing),
             )
             for uid in missing:
@@ -189,6 +223,7 @@ class DicomWebClient:
                         self.retrieve(f"{path}/instances/{uid}", sink, cancel, received)
                         break
                     except PlatformError as again:
-                        if attempt == 2 or not again.retryable:
+                        asked_long = (again.retry_after_s or 0.0) > MAX_INLINE_WAIT_S
+                        if attempt == 2 or not again.retryable or asked_long:
                             raise
             return received

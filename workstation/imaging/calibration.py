@@ -49,6 +49,8 @@ from typing import Any
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
 
+from workstation.logs import safe
+
 log = logging.getLogger("workstation.imaging")
 
 Point = tuple[float, float]  # (x, y) = (column, row) in pixels
@@ -382,7 +384,7 @@ def ultrasound_regions(ds: Dataset) -> tuple[UltrasoundRegion, ...]:
             spatial = _number(item, "RegionSpatialFormat") or 0
             data_type = _number(item, "RegionDataType") or 0
         except Exception as exc:  # a damaged item: skip it, keep the others
-            log.info("ultrasound region %d unreadable: %s", index, type(exc).__name__)
+            log.info("ultrasound region %d unreadable: %s", index, safe(type(exc).__name__))
             continue
         if any(v is None for v in values):
             log.info("ultrasound region %d incomplete; ignored", index)

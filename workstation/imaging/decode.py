@@ -39,6 +39,7 @@ from workstation.imaging.overlays import read_overlays
 from workstation.imaging.padding import read_padding
 from workstation.imaging.palette import apply_palette, read_palette
 from workstation.imaging.voi import PresentationLutShape, VoiFunction, Window
+from workstation.logs import safe
 
 log = logging.getLogger("workstation.imaging")
 T = TypeVar("T")
@@ -95,6 +96,10 @@ class DicomImage:
     spacing_calibration_type: str = ""
     us_regions: tuple[cal.UltrasoundRegion, ...] = ()
     magnification: cal.Magnification | None = None
+    # Frame of Reference UID and Body Part Examined (upper case), "" when absent: two scans
+    # share coordinates only with the same frame of reference (alignment of a prior).
+    frame_of_reference_uid: str = ""
+    body_part: str = ""
 
     @property
     def calibration(self) -> cal.Calibration:
@@ -192,7 +197,7 @@ def _windows(ds: Dataset) -> tuple[Window, ...]:
     for i, (center, width) in enumerate(zip(centers, widths, strict=False)):
         fault = _window_fault(center, width, function)
         if fault:
-            log.info("window %d not used: %s", i + 1, fault)
+            log.info("window %d not used: %s", i + 1, safe(fault))
             continue
         name = str(names[i]) if i < len(names) else ""
         out.append(Window(center, width, function, name))
@@ -351,6 +356,8 @@ def _decode(ds: Dataset) -> DicomImage:
         spacing_calibration_type=cal.pixel_spacing_calibration_type(ds),
         us_regions=cal.ultrasound_regions(ds),
         magnification=cal.radiographic_magnification(ds),
+        frame_of_reference_uid=str(ds.get("FrameOfReferenceUID", "") or "").strip(),
+        body_part=str(ds.get("BodyPartExamined", "") or "").strip().upper(),
     )
     return _with_functional_groups(image, ds)
 
@@ -494,7 +501,7 @@ def _slice_thickness(macro: Dataset) -> float | None:
 def _items(ds: Dataset, keyword: str) -> list[Dataset]:
     value = ds.get(keyword)
     if value is not None and not isinstance(value, Sequence):
-        log.info("%s is not a sequence; ignored", keyword)
+        log.info("%s is not a sequence; ignored", safe(keyword))
         return []
     return list(value or [])
 
@@ -508,7 +515,7 @@ def _from_groups(
             macro = group.get(sequence)
             found = read(macro[0]) if isinstance(macro, Sequence) and len(macro) else None
         except _MALFORMED as exc:
-            log.info("%s item not used: %s", sequence, type(exc).__name__)
+            log.info("%s item not used: %s", safe(sequence), safe(type(exc).__name__))
             continue
         if found is not None:
             return found

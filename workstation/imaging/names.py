@@ -36,6 +36,8 @@ from typing import Any
 from pydicom.dataset import Dataset
 from pydicom.valuerep import PersonName
 
+from workstation.logs import safe
+
 log = logging.getLogger("workstation.imaging")
 
 ESC = 0x1B
@@ -469,10 +471,14 @@ def element_text(ds: Dataset, keyword: str, charsets: Sequence[str] | None = Non
     try:
         found = decode_text(value, character_sets(ds) if charsets is None else charsets)
     except Exception as exc:  # a text must never stop an image from opening
-        log.info("%s not decoded: %s", keyword, type(exc).__name__)
+        log.info("%s not decoded: %s", safe(keyword), safe(type(exc).__name__))
         return DecodedText(value.decode("latin_1", "replace").rstrip(" \x00"), True, "latin_1")
     if found.guessed:
-        log.info("%s: character set not declared or wrong; shown as %s", keyword, found.charset)
+        log.info(
+            "%s: character set not declared or wrong; shown as %s",
+            safe(keyword),
+            safe(found.charset),
+        )
     return found
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from workstation.imaging.voi import Window
+from workstation.logs import safe
 
 log = logging.getLogger("workstation.imaging.presets")
 
@@ -47,6 +48,32 @@ DEFAULT_PRESETS: tuple[WindowPreset, ...] = (
     WindowPreset("Abdomen", "CT", 50.0, 400.0),
     WindowPreset("Liver", "CT", 60.0, 160.0),
 )
+
+
+# What files write as a window's explanation (Window Center & Width Explanation), reduced to
+# letters, and the built-in name the interface translates ("肺窗" for any of LUNG, Lungs …).
+_KNOWN_WINDOWS: dict[str, str] = {
+    **dict.fromkeys(("LUNG", "LUNGS", "PULMONARY", "PULM"), "Lung"),
+    **dict.fromkeys(("MEDIASTINUM", "MEDIASTINAL", "MEDIAST", "MEDIASTIN", "MEDIA"), "Mediastinum"),
+    **dict.fromkeys(("BONE", "BONES", "OSSEOUS", "SKELETON"), "Bone"),
+    **dict.fromkeys(("BRAIN", "HEAD", "CEREBRUM"), "Brain"),
+    **dict.fromkeys(("ABDOMEN", "ABDOMINAL", "ABDO", "ABD"), "Abdomen"),
+    **dict.fromkeys(("SOFTTISSUE", "SOFTTISSUES", "SOFT", "TISSUE", "ST"), "Soft tissue"),
+    **dict.fromkeys(("LIVER", "HEPATIC"), "Liver"),
+    **dict.fromkeys(("SUBDURAL",), "Subdural"),
+    **dict.fromkeys(("STROKE",), "Stroke"),
+}
+
+
+def known_window_name(explanation: str) -> str | None:
+    """The built-in preset name a file's window explanation means ("LUNG", "Lung window",
+    "SOFT_TISSUE" → "Lung", "Soft tissue"), or None when it is not a known word."""
+    letters = "".join(c for c in explanation.upper() if c.isascii() and c.isalpha())
+    for suffix in ("WINDOW", "WIN", "WND", "W"):
+        if letters.endswith(suffix) and letters[: -len(suffix)] in _KNOWN_WINDOWS:
+            letters = letters[: -len(suffix)]
+            break
+    return _KNOWN_WINDOWS.get(letters)
 
 
 def normalize_modality(modality: str) -> str:
@@ -109,7 +136,7 @@ def presets_from_json_list(items: object) -> tuple[WindowPreset, ...]:
     """Presets from parsed JSON. Entries that are not usable presets, and repeats of a
     modality and name already seen, are skipped with a log line; never raises."""
     if not isinstance(items, list):
-        log.warning("window presets ignored: expected a list, got %s", type(items).__name__)
+        log.warning("window presets ignored: expected a list, got %s", safe(type(items).__name__))
         return ()
     presets: list[WindowPreset] = []
     seen: set[tuple[str, str]] = set()
@@ -118,7 +145,7 @@ def presets_from_json_list(items: object) -> tuple[WindowPreset, ...]:
         if preset is not None and (preset.modality, preset.name) in seen:
             problem, preset = "the same modality and name came before", None
         if preset is None:
-            log.warning("window preset %d skipped: %s", number, problem)
+            log.warning("window preset %d skipped: %s", number, safe(problem))
             continue
         seen.add((preset.modality, preset.name))
         presets.append(preset)

@@ -30,6 +30,7 @@ class SendReport:
     sent: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     failed: str = ""  # the passing problem that stopped the pass, if any
+    retry_after_s: float | None = None  # how long the platform asked us to wait, if it did
 
     @property
     def clean(self) -> bool:
@@ -41,8 +42,9 @@ def send_pending(
     journal: Journal, sink: DecisionSink, should_stop: Callable[[], bool] = lambda: False
 ) -> SendReport:
     """Send every pending decision, oldest first. A refusal with a reason (4xx other than
-    auth) marks that decision rejected and goes on; a passing failure (network, 5xx,
-    expired session) stops the pass so the next one retries from there."""
+    auth) marks that decision rejected and goes on; a passing failure (network, 5xx, 408,
+    425, 429, expired session) stops the pass so the next one retries from there, and the
+    platform's Retry-After, if any, is reported in ``retry_after_s``."""
     report = SendReport()
     for entry in journal.pending():
         if should_stop():
@@ -58,14 +60,24 @@ def send_pending(
                 continue
             journal.mark_attempt_failed(decision.id, exc.kind.value)
             report.failed = exc.kind.value
+            report.retry_after_s = exc.retry_after_s
             break
         journal.mark_sent(decision.id, server_id)
         report.sent.append(decision.id)
     return report
 
 
-def next_delay_s(failures: int, base_s: float = 2.0, cap_s: float = 300.0) -> float:
-    """Back-off before the next attempt after ``failures`` failed passes in a row."""
+def next_delay_s(
+    failures: int,
+    base_s: float = 2.0,
+    cap_s: float = 300.0,
+    retry_after_s: float | None = None,
+) -> float:
+    """Back-off in seconds before the next attempt after ``failures`` failed passes in a row;
+    never sooner than the platform's ``retry_after_s`` (itself bounded to ``cap_s``)."""
     if failures <= 0:
         return 0.0
-    return float(min(cap_s, base_s * 2 ** (failures - 1)))
+    delay = float(min(cap_s, base_s * 2 ** (failures - 1)))
+    if retry_after_s is not None:
+        delay = max(delay, min(cap_s, retry_after_s))
+    return delay

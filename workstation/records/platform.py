@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from workstation import fhir_systems as systems
 from workstation.audit import AuditRecord, audit_event
 from workstation.auth import Session
 from workstation.http import ErrorKind, PlatformError
+from workstation.logs import safe
 from workstation.model import (
     Catalog,
     Hospital,
@@ -22,6 +24,7 @@ from workstation.model import (
     Result,
 )
 from workstation.recognition.decisions import Decision, PlatformDecision, task_resource
+from workstation.recognition.region_stats import RegionStatistics, parse_region_statistics
 from workstation.records.fhir_parse import (
     MalformedResource,
     parse_catalog,
@@ -142,6 +145,10 @@ class ResultsPlatform(Protocol):
         """Send one audit record (not retried: a retry could double it)."""
         ...
 
+    def region_statistics(self, start: dt.date | None, end: dt.date | None) -> RegionStatistics:
+        """The region's recognition figures over a period (administrators only)."""
+        ...
+
 
 class FhirPlatform:
     """ResultsPlatform over FHIR R4 REST + the platform's catalog document. Decisions are
@@ -190,7 +197,7 @@ class FhirPlatform:
             try:
                 patients.append(parse_patient(entry["resource"]))
             except (MalformedResource, KeyError) as exc:
-                log.warning("skipping malformed patient: %s", exc)
+                log.warning("skipping malformed patient: %s", _problem(exc))
         return patients
 
     def patient(self, patient_id: str) -> Patient:
@@ -247,7 +254,7 @@ class FhirPlatform:
                     page.results.append(parse_result(res, modality))
                 except MalformedResource as exc:
                     page.problems.append(str(exc))
-                    log.warning("skipping malformed report: %s", exc.problem)
+                    log.warning("skipping malformed report: %s", safe(exc.problem))
             yield page
             url, params = _next_link(bundle), None
 
@@ -268,7 +275,7 @@ class FhirPlatform:
                     obs = parse_observation(res)
                     by_id[obs.id] = obs
                 except MalformedResource as exc:
-                    log.warning("skipping malformed observation: %s", exc.problem)
+                    log.warning("skipping malformed observation: %s", safe(exc.problem))
         return [by_id[i] for i in result.observation_ids if i in by_id]
 
     def patient_observations(self, patient_id: str) -> list[LabObservation]:
@@ -286,7 +293,7 @@ class FhirPlatform:
                 try:
                     values.append(parse_observation(entry["resource"]))
                 except (MalformedResource, KeyError) as exc:
-                    log.warning("skipping malformed observation: %s", exc)
+                    log.warning("skipping malformed observation: %s", _problem(exc))
             url, params = _next_link(bundle), None
         return values
 
@@ -345,7 +352,7 @@ class FhirPlatform:
             try:
                 decisions.append(parse_task_decision(task))
             except MalformedResource as exc:
-                log.warning("skipping malformed decision Task: %s", exc.problem)
+                log.warning("skipping malformed decision Task: %s", safe(exc.problem))
         return decisions
 
     def send_audit(self, record: AuditRecord) -> None:
@@ -354,6 +361,16 @@ class FhirPlatform:
         self.session.request(
             "POST", f"{self.fhir}/AuditEvent", json=audit_event(record), idempotent=False
         )
+
+    def region_statistics(self, start: dt.date | None, end: dt.date | None) -> RegionStatistics:
+        """The region's figures over a period (administrators only: others get FORBIDDEN).
+        Raises PlatformError."""
+        params = {k: v.isoformat() for k, v in (("from", start), ("to", end)) if v is not None}
+        body = self._json(f"{self.session.endpoints.base_url}/admin/statistics/breakdown", params)
+        try:
+            return parse_region_statistics(body)
+        except ValueError as exc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "statistics are malformed") from exc
 
     def catalog(self) -> Catalog:
         """The recognition catalog, revalidated with If-None-Match on every call."""
@@ -367,6 +384,11 @@ class FhirPlatform:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "catalog is malformed") from exc
         self._catalog_etag = response.headers.get("etag", "")
         return self._catalog
+
+
+def _problem(exc: Exception) -> str:
+    # What is wrong with a resource, in the parser's own words (never the resource's content).
+    return safe(exc.problem) if isinstance(exc, MalformedResource) else safe(type(exc).__name__)
 
 
 def _next_link(bundle: JsonObj) -> str | None:

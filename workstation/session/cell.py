@@ -1,10 +1,11 @@
 """What one cell of the reading grid shows, without Qt: the slice, the doctor's window, her
-inversion and the rotation/mirroring of the view. The viewer widget draws from it and keeps
-none of these itself; ``changed`` tells observers (the grid's synchronization, a future
-hanging protocol) what moved."""
+inversion, the rotation/mirroring of the view and the measuring tool she holds. The viewer
+widget draws from it and keeps none of these itself; ``changed`` tells observers (the grid's
+synchronization, a future hanging protocol) what moved."""
 
 from __future__ import annotations
 
+from workstation.imaging.marks import MarkKind
 from workstation.imaging.voi import Window
 from workstation.session.events import Event
 
@@ -20,6 +21,7 @@ class CellView:
         self._inverted = False
         self._quarter_turns = 0
         self._flipped = False
+        self._tool: MarkKind | None = None
 
     def _set(self, name: str, value: object) -> None:
         if getattr(self, f"_{name}") != value:
@@ -70,6 +72,16 @@ class CellView:
     @flipped.setter
     def flipped(self, value: bool) -> None:
         self._set("flipped", value)
+
+    @property
+    def tool(self) -> MarkKind | None:
+        """The measuring tool she holds (a mode: left-drag on the image draws that mark);
+        None: left-drag pans."""
+        return self._tool
+
+    @tool.setter
+    def tool(self, value: MarkKind | None) -> None:
+        self._set("tool", value)
 
     def reset(self) -> None:
         """Back to the file's presentation: its window, no inversion, no turn or mirror

@@ -1,0 +1,101 @@
+"""A prior from another hospital beside the current study in the reading grid: it opens at
+the anatomically corresponding slice, scrolling stays untied until she confirms, the offset
+is in the corner and Shift+↑/↓ corrects it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from ui.reading_grid import ReadingGrid
+from workstation.imaging.decode import DicomImage
+from workstation.imaging.voi import Window
+
+pytestmark = pytest.mark.ui
+
+
+def _slice(z: float, number: int, frame: str, study: str) -> DicomImage:
+    pixels = np.zeros((1, 32, 32), np.int16)
+    return DicomImage(
+        pixels=pixels,
+        photometric="MONOCHROME2",
+        modality="CT",
+        sop_instance_uid=f"{study}.{number}",
+        series_instance_uid=study,
+        study_instance_uid=study,
+        instance_number=number,
+        rescale_intercept=-1024,
+        windows=(Window(40, 400),),
+        position=(0.0, 0.0, z),
+        orientation=(1.0, 0.0, 0.0, 0.0, 1.0, 0.0),
+        pixel_spacing=(0.7, 0.7),
+        spacing_source="PixelSpacing",
+        frame_of_reference_uid=frame,
+        body_part="CHEST",
+    )
+
+
+def _grid(qtbot: QtBot) -> ReadingGrid:
+    grid = ReadingGrid()
+    qtbot.addWidget(grid)
+    grid.resize(1200, 700)
+    grid.show()
+    grid.set_layout(1, 2)
+    return grid
+
+
+def _load(grid: ReadingGrid, cell: int, images: list[DicomImage]) -> None:
+    for image in images:
+        grid.cells[cell].add_image(image)
+    grid.stack_complete(cell)
+
+
+def test_a_prior_with_another_frame_of_reference_opens_at_the_corresponding_slice(
+    qtbot: QtBot,
+) -> None:
+    grid = _grid(qtbot)
+    # current: 111 slices of 2.5 mm from −387.5 to −112.5; prior: 55 slices of 6 mm, −412…−88
+    current = [_slice(-387.5 + 2.5 * k, k + 1, "1.2.A", "cur") for k in range(111)]
+    prior = [_slice(-412.0 + 6.0 * k, k + 1, "1.2.B", "pri") for k in range(55)]
+    _load(grid, 0, current)
+    grid.cells[0].go_to(len(current) // 2)  # she reads the middle: −250 mm
+    assert grid.cells[0].current().position == pytest.approx(-250.0)  # type: ignore[union-attr]
+    _load(grid, 1, prior)
+    # middle to middle, although the positions differ by nothing and the tops by 24 mm
+    assert grid.cells[1].current().position == pytest.approx(-250.0)  # type: ignore[union-attr]
+    assert not grid.sync_scroll.isChecked()  # other coordinates: not tied until she says so
+    assert "not synced" in grid.cells[1].top_right.text()
+    assert grid.cells[0].top_right.text().count("synced") == 0  # the reference says nothing
+    grid.cells[0].go_to(0)  # the current alone to its apex (−112.5 mm): the prior stays
+    assert grid.cells[1].current().position == pytest.approx(-250.0)  # type: ignore[union-attr]
+    grid.cells[1].go_to(0)  # the prior to its apex (−88 mm) too, then she ticks
+    grid.sync_scroll.setChecked(True)
+    assert grid.slice_sync.offset(1) == pytest.approx(-88.0 - -112.5)
+    assert "Synced, offset +24.5 mm (aligned by you)" in grid.cells[1].top_right.text()
+    grid.cells[0].go_to(12)  # 30 mm down
+    assert grid.cells[1].current().position == pytest.approx(-88.0 - 30.0)  # type: ignore[union-attr]
+    # Shift+↓ moves the prior alone one slice on and corrects the offset
+    qtbot.keyClick(grid.cells[1], Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert grid.cells[1].current().position == pytest.approx(-88.0 - 30.0 - 6.0)  # type: ignore[union-attr]
+    assert grid.cells[0].current().position == pytest.approx(-142.5)  # type: ignore[union-attr]
+    assert grid.slice_sync.offset(1) == pytest.approx(18.5)
+    assert "+18.5 mm" in grid.cells[1].top_right.text()
+
+
+def test_a_shared_frame_of_reference_opens_at_the_same_position_and_stays_tied(
+    qtbot: QtBot,
+) -> None:
+    grid = _grid(qtbot)
+    _load(grid, 0, [_slice(-300.0 + 5.0 * k, k + 1, "1.2.A", "cur") for k in range(40)])
+    grid.cells[0].go_to(10)  # the stack opens at its top (−105 mm): ten slices down
+    position = grid.cells[0].current().position  # type: ignore[union-attr]
+    same = [_slice(-290.0 + 2.0 * k, k + 1, "1.2.A", "rec") for k in range(100)]
+    _load(grid, 1, same)
+    assert grid.cells[1].current().position == pytest.approx(position, abs=1.0)  # type: ignore[union-attr]
+    assert grid.sync_scroll.isChecked()
+    assert "same frame of reference" in grid.sync_text(1)
+    assert "Synced" in grid.cells[1].top_right.text()  # the short form where the long is cut
+    grid.cells[0].step(2)
+    assert grid.cells[1].current().position == pytest.approx(position - 10.0, abs=1.0)  # type: ignore[operator, union-attr]
