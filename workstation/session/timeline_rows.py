@@ -115,6 +115,7 @@ class TimelineRows:
         self._ordered_keys: list[_Key] = []
         self._texts: dict[str, str] = {}
         self._by_id: dict[str, Result] = {}
+        self._keys: dict[str, _Key] = {}  # each result's place in the order, computed once
         self._next_edge: dt.datetime | None = None
         self.hospital_ids: set[str] = set()  # of every result, for the filter's choices
         self.modalities: set[str] = set()
@@ -157,6 +158,7 @@ class TimelineRows:
         self.rows, self._row_keys, self._day_counts = [], [], {}
         self._ordered, self._ordered_keys = [], []
         self.assessments, self.decisions, self._texts, self._by_id = {}, {}, {}, {}
+        self._keys = {}
         self._next_edge = None
         self.hospital_ids, self.modalities = set(), set()
         self.reset.emit()
@@ -173,7 +175,7 @@ class TimelineRows:
         ]
         self._next_edge = min((e for e in edges if e is not None), default=None)
         for result in results:
-            key = _result_key(result)
+            key = self._keys[result.id] = _result_key(result)
             at = bisect.bisect_left(self._ordered_keys, key)
             self._ordered_keys.insert(at, key)
             self._ordered.insert(at, result)
@@ -181,7 +183,7 @@ class TimelineRows:
             self.hospital_ids.add(result.hospital_id)
             if result.modality:
                 self.modalities.add(result.modality)
-        shown = sorted((r for r in results if self._passes(r)), key=_result_key)
+        shown = sorted((r for r in results if self._passes(r)), key=lambda r: self._keys[r.id])
         self._merge(shown)
 
     def _merge(self, shown: list[Result]) -> None:
@@ -190,7 +192,7 @@ class TimelineRows:
         run: list[tuple[_Key, TimelineRow]] = []
         run_at = 0
         for result in shown:
-            key = _result_key(result)
+            key = self._keys[result.id]
             at = bisect.bisect_left(self._row_keys, key)
             if run and at != run_at:
                 self._insert_run(run_at, run)
@@ -198,7 +200,7 @@ class TimelineRows:
                 at = bisect.bisect_left(self._row_keys, key)
             if not run:
                 run_at = at
-            day = day_of(result)
+            day = dt.date.fromordinal(-key[0])
             if not self._day_counts.get(day):
                 run.append((_heading_key(day), TimelineRow(day)))
             run.append((key, TimelineRow(day, result)))
@@ -254,7 +256,7 @@ class TimelineRows:
         result = self._by_id.get(result_id)
         if result is None:
             return None
-        at = bisect.bisect_left(self._row_keys, _result_key(result))
+        at = bisect.bisect_left(self._row_keys, self._keys[result_id])
         if at < len(self.rows) and (row := self.rows[at].result) is not None:
             return at if row.id == result_id else None
         return None
