@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--data-dir", type=Path, default=None)
     gen.add_argument("--seed", type=int, default=20261101)
     gen.add_argument("--small", action="store_true", help="small demo data (tests)")
+    gen.add_argument(
+        "--chronic-reports",
+        type=int,
+        default=0,
+        help="add patient p9001 with this many lab reports over six years (e.g. 10000)",
+    )
     return parser
 
 
@@ -128,7 +134,12 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args)
     from sandbox.generate.dataset import generate
 
-    generate(args.data_dir or default_data_dir(), seed=args.seed, small=args.small)
+    generate(
+        args.data_dir or default_data_dir(),
+        seed=args.seed,
+        small=args.small,
+        chronic_reports=args.chronic_reports,
+    )
     return 0
 
 

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import DEMO_PASSWORD, Sandbox
 from ui.main_window import MainWindow, WindowDeps
 from workstation.audit import AuditLog
+from workstation.clock import CHINA
 from workstation.config import PlatformEntry, Settings
 from workstation.model import Category
 
@@ -71,8 +72,9 @@ def test_daily_path(qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path
     shown = page.timeline.visible_results()
     assert shown
     assert shown == sorted(shown, key=lambda r: r.effective, reverse=True)
-    badges = {page.timeline.tree.topLevelItem(0).child(0).text(2)}
-    assert badges != {""}
+    model = page.timeline.model
+    assert model.index(0, 0).data() == shown[0].effective.astimezone(CHINA).date().isoformat()
+    assert model.index(1, 2).data() != ""  # the first result's badge
 
     ct = next(r for r in shown if r.modality == "CT")
     assert page.timeline.select(ct.id)
@@ -115,7 +117,7 @@ def test_daily_path(qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path
     assert not grab.isNull()
     window.sign_out()
     assert window.pages.currentWidget() is window.sign_in
-    assert page.timeline.tree.topLevelItemCount() == 0
+    assert page.timeline.model.rowCount() == 0
     records = AuditLog(tmp_path).records()
     qtbot.waitUntil(lambda: len(AuditLog(tmp_path).records()) >= 1, timeout=5000)
     records = AuditLog(tmp_path).records()

@@ -1,42 +1,50 @@
 """The patient's results from every hospital on one timeline, newest first, grouped by day,
-with filters. Each row shows hospital and level, category, item, HR mark and validity."""
+with filters. Each row shows hospital and level, category, item, HR mark and validity.
+
+The rows live in a Qt-free model (``TimelineRows``) that merges each page of results as it
+arrives; the view draws only the rows on screen, so a history of 10,000 reports opens and
+filters without a freeze."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QMenu,
+    QPushButton,
+    QStyle,
+    QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
+from ui.timeline_model import RESULT_ROLE, TimelineModel
 from workstation.clock import china_time
 from workstation.model import Catalog, Category, Hospital, Result
 from workstation.recognition.decisions import Decision, DecisionKind
-from workstation.recognition.validity import (
-    Assessment,
-    Eligibility,
-    assess,
-    hourly_badge,
-    next_badge_change,
-)
+from workstation.recognition.validity import Assessment, Eligibility, hourly_badge
 from workstation.session.reading import ReadingSession
-from workstation.timeline import TimelineFilter, group_by_day
+from workstation.session.timeline_rows import TimelineRows
+from workstation.timeline import TimelineFilter
 
 # What a doctor scans first comes first: item, recognition badge, decision.
 COL_ITEM, COL_BADGE, COL_DECISION, COL_MARK, COL_CATEGORY, COL_HOSPITAL = range(1, 7)
+_COLUMNS = 7
+_FIT_PRECISION = 200  # rows the column widths are measured on
 _BADGE_COLOURS = {
     Eligibility.VALID: "#1b7f3b",
     Eligibility.EXPIRED: "#b26a00",
@@ -48,12 +56,13 @@ _BADGE_COLOURS = {
 
 
 class TimelineWidget(QWidget):
-    """The open patient's results, as the reading session holds them (this widget keeps no
-    copy: it observes ``session.results_added``). Emits ``result_selected(Result)``, and
-    ``badges_changed()`` when a badge changed by itself (a window ended while she looked).
+    """The open patient's results, as the reading session holds them, drawn from the
+    timeline rows (``TimelineRows``, Qt-free; made here when not given). Emits
+    ``result_selected(Result)``, and ``badges_changed()`` when a badge changed by itself (a
+    window ended while she looked).
 
     ``clock`` gives the current time (timezone-aware); a timer set to the next moment a
-    badge reads differently (``next_badge_change``) re-assesses the badges then.
+    badge reads differently re-assesses the badges then.
     """
 
     result_selected = Signal(object)
@@ -64,20 +73,15 @@ class TimelineWidget(QWidget):
         session: ReadingSession,
         parent: QWidget | None = None,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        rows: TimelineRows | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
-        self.clock = clock
+        self.rows = rows if rows is not None else TimelineRows(session, clock)
         self.badge_timer = QTimer(self)
         self.badge_timer.setSingleShot(True)
         self.badge_timer.timeout.connect(self.reassess)
-        session.results_added.connect(self.add_results)
-        self.hospitals: dict[str, Hospital] = {}
-        self.catalog: Catalog | None = None
-        self.here_region = ""
-        self.now = dt.datetime.now(dt.UTC)
-        self.assessments: dict[str, Assessment] = {}
-        self.decisions: dict[str, DecisionKind | None] = {}  # kind in force, per result
+        self._shown_id = ""  # the result last announced, so a rebuild does not announce it again
 
         self.hospital_box = QComboBox()
         self.hospital_box.setObjectName("hospitalFilter")
@@ -88,6 +92,15 @@ class TimelineWidget(QWidget):
         self.category_box.addItem(self.tr("Imaging"), Category.IMAGING)
         self.modality_box = QComboBox()
         self.modality_box.setObjectName("modalityFilter")
+        self.valid_only = QCheckBox(self.tr("Valid only"))
+        self.valid_only.setObjectName("validOnly")
+        self.valid_only.setToolTip(self.tr("Only results within their validity window"))
+        self.this_item = QPushButton(self.tr("This item only"))
+        self.this_item.setObjectName("thisItemOnly")
+        self.this_item.setCheckable(True)
+        self.this_item.setEnabled(False)
+        self.this_item.setToolTip(self.tr("Only results of the selected result's item"))
+        self._item_code = ""
         self.use_dates = QCheckBox(self.tr("From"))
         self.date_from = QDateEdit()
         self.date_from.setCalendarPopup(True)
@@ -96,14 +109,25 @@ class TimelineWidget(QWidget):
         today = QDate.currentDate()
         self.date_from.setDate(today.addYears(-1))
         self.date_to.setDate(today)
+        self.jump_calendar = QCalendarWidget()
+        self.jump_calendar.setObjectName("jumpDate")
+        self.jump_calendar.setMaximumDate(today)
+        jump_menu = QMenu(self)
+        calendar_action = QWidgetAction(jump_menu)
+        calendar_action.setDefaultWidget(self.jump_calendar)
+        jump_menu.addAction(calendar_action)
+        self.jump_button = QToolButton()
+        self.jump_button.setObjectName("jumpToDate")
+        self.jump_button.setText(self.tr("Go to date"))
+        self.jump_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.jump_button.setMenu(jump_menu)
+        self.jump_calendar.clicked.connect(self._jump_picked)
         self.text_edit = QLineEdit()
         self.text_edit.setObjectName("timelineText")
         self.text_edit.setPlaceholderText(self.tr("Filter: item, hospital, conclusion…"))
         self.text_edit.setClearButtonEnabled(True)
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("timeline")
-        self.tree.setColumnCount(7)
-        self.tree.setHeaderLabels(
+        self.model = TimelineModel(
+            self.rows,
             [
                 self.tr("Date / time"),
                 self.tr("Item"),
@@ -112,11 +136,35 @@ class TimelineWidget(QWidget):
                 self.tr("HR mark"),
                 self.tr("Category"),
                 self.tr("Hospital"),
-            ]
+            ],
+            self._row_texts,
+            self._row_colours,
+            lambda day: day.isoformat(),
         )
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setAlternatingRowColors(True)
+        # A table, not a tree: a tree view lays out every row on each insertion (quadratic
+        # over 100 pages of a long history); a table with fixed row heights touches only
+        # what is on screen.
+        self.table = QTableView()
+        self.table.setObjectName("timeline")
+        self.table.setModel(self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.setCornerButtonEnabled(False)
+        rows_header = self.table.verticalHeader()
+        rows_header.hide()
+        rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows_header.setDefaultSectionSize(self.fontMetrics().lineSpacing() + 4)
+        columns_header = self.table.horizontalHeader()
+        columns_header.setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )
+        columns_header.setHighlightSections(False)
+        columns_header.setStretchLastSection(True)
 
         filters = QHBoxLayout()
         for widget in (self.hospital_box, self.category_box, self.modality_box):
@@ -128,20 +176,36 @@ class TimelineWidget(QWidget):
         dates.addWidget(QLabel("–"))
         dates.addWidget(self.date_to)
         dates.addWidget(self.text_edit, 1)
+        # The one-click filters on a row of their own, so the column still fits beside the
+        # images on a 1366-pixel laptop.
+        quick = QHBoxLayout()
+        quick.addWidget(self.valid_only)
+        quick.addWidget(self.this_item)
+        quick.addStretch(1)
+        quick.addWidget(self.jump_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addLayout(dates)
-        layout.addWidget(self.tree, 1)
+        layout.addLayout(quick)
+        layout.addWidget(self.table, 1)
         self._fill_filters()
         for box in (self.hospital_box, self.category_box, self.modality_box):
             box.currentIndexChanged.connect(self.refresh)
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self.refresh)
         self.use_dates.toggled.connect(self.refresh)
+        self.valid_only.toggled.connect(self.refresh)
+        self.this_item.toggled.connect(self._this_item_toggled)
         self.text_edit.textChanged.connect(self.refresh)
-        self.tree.currentItemChanged.connect(self._current_changed)
+        selection = self.table.selectionModel()
+        selection.currentRowChanged.connect(self._current_changed)
+        self.rows.inserted.connect(self._rows_inserted)
+        self.rows.reset.connect(self._rows_reset)
+        self.rows.badges_changed.connect(self.badges_changed.emit)
+        self.session.patient_opened.connect(self._patient_opened)
 
+    # --- what the rows are computed against ------------------------------------------------
     def set_context(
         self,
         hospitals: dict[str, Hospital],
@@ -150,72 +214,119 @@ class TimelineWidget(QWidget):
         now: dt.datetime,
     ) -> None:
         """What the badges are computed against."""
-        self.hospitals, self.catalog = hospitals, catalog
-        self.here_region, self.now = here_region, now
+        self.rows.set_context(hospitals, catalog, here_region, now)
+        self._fill_filters()
+        self._schedule()
 
     @property
     def results(self) -> list[Result]:
         """The open patient's results in arrival order (the session's list)."""
-        return self.session.results
+        return self.rows.results
+
+    @property
+    def hospitals(self) -> dict[str, Hospital]:
+        """Hospitals by id (the timeline rows' context)."""
+        return self.rows.hospitals
+
+    @property
+    def catalog(self) -> Catalog | None:
+        """The recognition catalog the badges follow."""
+        return self.rows.catalog
+
+    @property
+    def assessments(self) -> dict[str, Assessment]:
+        """Each result's badge, by result id."""
+        return self.rows.assessments
+
+    @property
+    def decisions(self) -> dict[str, DecisionKind | None]:
+        """Each result's decision in force, by result id."""
+        return self.rows.decisions
+
+    @property
+    def now(self) -> dt.datetime:
+        """The moment the badges were read at."""
+        return self.rows.now
 
     def clear(self) -> None:
         """Forget the patient's badges and rows (the session forgets her results)."""
         self.badge_timer.stop()
-        self.assessments = {}
-        self.decisions = {}
-        self.tree.clear()
+        self.rows.clear()
         self._fill_filters()
 
-    def add_results(self, results: list[Result]) -> None:
-        """Show a page of results the session has just kept (newest first on screen)."""
-        self._assess(results)
-        self._fill_filters()
-        self.refresh()
+    def _patient_opened(self, _patient: object) -> None:
+        self.badge_timer.stop()
+        self._shown_id = ""
+        self._set_item_only("")
 
-    def _assess(self, results: list[Result]) -> None:
-        if self.catalog is not None:
-            for result in results:
-                self.assessments[result.id] = assess(
-                    result,
-                    self.catalog,
-                    self.hospitals.get(result.hospital_id),
-                    self.here_region,
-                    self.now,
-                )
+    def _rows_inserted(self, first: int, _count: int) -> None:
+        # Columns are fitted to the first rows (those on screen) when rows enter among them;
+        # a page further down the history leaves the widths alone.
+        if first < _FIT_PRECISION:
+            self._fit_columns()
+        self._fill_filters()
         self._schedule()
 
+    def _rows_reset(self) -> None:
+        self._fit_columns()
+        self._reselect()
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their texts in the first rows (those on screen), measured with
+        the font: Qt's own fit asks the model for every role of hundreds of rows."""
+        plain = self.table.fontMetrics()
+        bold = QFontMetrics(self.model.bold_font)
+        padding = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
+        widths = [plain.horizontalAdvance(title) + 24 for title in self.model.headers]
+        for row in self.rows.rows[:_FIT_PRECISION]:
+            if row.result is None:
+                widths[0] = max(widths[0], bold.horizontalAdvance(self.model.heading_text(row.day)))
+                continue
+            for column, text in enumerate(self.model.texts_of(row.result)):
+                widths[column] = max(widths[column], plain.horizontalAdvance(text))
+        # Long hospital names are elided so the badge and decision columns stay in view.
+        widths[COL_HOSPITAL] = min(widths[COL_HOSPITAL], 190)
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width + padding)
+
+    # --- badges over time ------------------------------------------------------------------
     def _schedule(self) -> None:
         """Set the timer to the next moment a badge reads differently."""
         self.badge_timer.stop()
-        edge = next_badge_change(self.assessments.values(), self.now)
+        edge = self.rows.next_change()
         if edge is None:
             return
-        wait = (edge - self.clock()).total_seconds()
+        wait = (edge - self.rows.clock()).total_seconds()
         # Qt timers take int milliseconds; a late wake-up only reassesses early again.
         self.badge_timer.start(max(0, min(int(wait * 1000) + 1, 2**31 - 1)))
 
     def reassess(self) -> None:
         """Recompute every badge at the clock's time (a window may have ended)."""
-        self.now = self.clock()
-        before = {k: (a.eligibility, hourly_badge(a)) for k, a in self.assessments.items()}
-        self._assess(self.results)
-        after = {k: (a.eligibility, hourly_badge(a)) for k, a in self.assessments.items()}
-        if after != before:
-            self.refresh()
-            self.badges_changed.emit()
+        if self.rows.reassess():
+            self.model.forget_texts()
+        self._schedule()
 
+    # --- filters ---------------------------------------------------------------------------
     def _fill_filters(self) -> None:
+        hospitals = sorted(self.rows.hospital_ids)
+        modalities = sorted(self.rows.modalities)
+        if [self.hospital_box.itemData(i) for i in range(1, self.hospital_box.count())] == (
+            hospitals
+        ) and [self.modality_box.itemData(i) for i in range(1, self.modality_box.count())] == (
+            modalities
+        ):
+            return  # a page of the hospitals and modalities already listed
         hospital = self.hospital_box.currentData()
         modality = self.modality_box.currentData()
         for box in (self.hospital_box, self.modality_box):
             box.blockSignals(True)
             box.clear()
         self.hospital_box.addItem(self.tr("All hospitals"), "")
-        for hospital_id in sorted({r.hospital_id for r in self.results}):
+        for hospital_id in hospitals:
             known = self.hospitals.get(hospital_id)
             self.hospital_box.addItem(known.name if known else hospital_id, hospital_id)
         self.modality_box.addItem(self.tr("All modalities"), "")
-        for code in sorted({r.modality for r in self.results if r.modality}):
+        for code in modalities:
             self.modality_box.addItem(code, code)
         for box, value in ((self.hospital_box, hospital), (self.modality_box, modality)):
             index = box.findData(value)
@@ -232,7 +343,64 @@ class TimelineWidget(QWidget):
             date_from=self.date_from.date().toPython() if dates else None,  # type: ignore[arg-type]
             date_to=self.date_to.date().toPython() if dates else None,  # type: ignore[arg-type]
             text=self.text_edit.text().strip(),
+            valid_only=self.valid_only.isChecked(),
+            item_code=self._item_code,
         )
+
+    def refresh(self) -> None:
+        """Apply the controls' filter to the rows, keeping the selection."""
+        self.rows.set_filter(self.current_filter())
+
+    def _this_item_toggled(self, checked: bool) -> None:
+        selected = self.selected_result()
+        self._set_item_only(selected.item_code if checked and selected is not None else "")
+
+    def _set_item_only(self, item_code: str) -> None:
+        self._item_code = item_code
+        self.this_item.blockSignals(True)
+        self.this_item.setChecked(bool(item_code))
+        self.this_item.blockSignals(False)
+        self.this_item.setEnabled(bool(item_code) or self.selected_result() is not None)
+        self.refresh()
+
+    def _jump_picked(self, day: QDate) -> None:
+        menu = self.jump_button.menu()
+        if menu is not None:
+            menu.hide()
+        self.jump_to(day.toPython())  # type: ignore[arg-type]
+
+    def jump_to(self, day: dt.date) -> bool:
+        """Scroll so the results of ``day`` (or the latest earlier day shown) are at the
+        top; False when nothing that old is shown."""
+        row = self.rows.row_for_day(day)
+        if row is None:
+            return False
+        self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        return True
+
+    # --- texts -----------------------------------------------------------------------------
+    def _row_texts(self, result: Result) -> list[str]:
+        hospital = self.hospitals.get(result.hospital_id)
+        hospital_text = hospital.name if hospital else result.hospital_id
+        if hospital and hospital.level_name:
+            hospital_text += f"（{hospital.level_name}）"
+        assessment = self.assessments.get(result.id)
+        return [
+            china_time(result.effective).strftime("%H:%M"),
+            result.item_name,
+            self.assessment_text(assessment) if assessment else "",
+            self.decision_text(self.decisions.get(result.id)),
+            result.mark.mark if result.mark else "",
+            self.category_text(result),
+            hospital_text,
+        ]
+
+    def _row_colours(self, result: Result) -> list[str | None]:
+        colours: list[str | None] = [None] * _COLUMNS
+        assessment = self.assessments.get(result.id)
+        if assessment is not None:
+            colours[COL_BADGE] = _BADGE_COLOURS[assessment.eligibility]
+        return colours
 
     def assessment_text(self, assessment: Assessment) -> str:
         """The badge of one result, with the hours of an hour-scale item: "有效（有效期24小时，
@@ -270,61 +438,6 @@ class TimelineWidget(QWidget):
             return self.tr("Imaging") + (f" · {result.modality}" if result.modality else "")
         return self.tr("Other")
 
-    def refresh(self) -> None:
-        """Rebuild the tree from the results and the filter, keeping the selection."""
-        selected = self.selected_result()
-        criteria = self.current_filter()
-        shown = [r for r in self.results if criteria.matches(r, self.hospitals)]
-        self.tree.setUpdatesEnabled(False)
-        self.tree.blockSignals(True)
-        self.tree.clear()
-        bold = QFont()
-        bold.setBold(True)
-        keep: QTreeWidgetItem | None = None
-        for day, results in group_by_day(shown):
-            group = QTreeWidgetItem([day.isoformat()])
-            group.setFont(0, bold)
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.tree.addTopLevelItem(group)
-            for result in results:
-                item = self._row(result)
-                group.addChild(item)
-                if selected is not None and result.id == selected.id:
-                    keep = item
-            group.setExpanded(True)
-        self.tree.blockSignals(False)
-        self.tree.setUpdatesEnabled(True)
-        if keep is not None:
-            self.tree.setCurrentItem(keep)
-        for column in range(7):
-            self.tree.resizeColumnToContents(column)
-        # Long hospital names are elided so the badge and decision columns stay in view.
-        self.tree.setColumnWidth(COL_HOSPITAL, min(self.tree.columnWidth(COL_HOSPITAL), 190))
-
-    def _row(self, result: Result) -> QTreeWidgetItem:
-        hospital = self.hospitals.get(result.hospital_id)
-        hospital_text = hospital.name if hospital else result.hospital_id
-        if hospital and hospital.level_name:
-            hospital_text += f"（{hospital.level_name}）"
-        mark = result.mark.mark if result.mark else ""
-        assessment = self.assessments.get(result.id)
-        badge = self.assessment_text(assessment) if assessment else ""
-        item = QTreeWidgetItem(
-            [
-                china_time(result.effective).strftime("%H:%M"),
-                result.item_name,
-                badge,
-                self.decision_text(self.decisions.get(result.id)),
-                mark,
-                self.category_text(result),
-                hospital_text,
-            ]
-        )
-        item.setData(0, Qt.ItemDataRole.UserRole, result)
-        if assessment is not None:
-            item.setForeground(COL_BADGE, QBrush(QColor(_BADGE_COLOURS[assessment.eligibility])))
-        return item
-
     def decision_text(self, kind: DecisionKind | None) -> str:
         """Localized decision in force."""
         if kind is DecisionKind.ACCEPTED:
@@ -335,50 +448,44 @@ class TimelineWidget(QWidget):
 
     def set_decisions(self, in_force: Mapping[str, Decision]) -> None:
         """The decisions in force already in the journal, per result id."""
-        for result_id, decision in in_force.items():
-            self.decisions[result_id] = decision.kind
-        self.refresh()
-
-    def _result_rows(self) -> Iterator[tuple[QTreeWidgetItem, Result]]:
-        """The result rows under the day groups, top to bottom, with their results."""
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
-            if group is None:
-                continue
-            for j in range(group.childCount()):
-                child = group.child(j)
-                result = child.data(0, Qt.ItemDataRole.UserRole) if child is not None else None
-                if child is not None and isinstance(result, Result):
-                    yield child, result
+        self.rows.set_decisions(in_force)
 
     def set_decision(self, result_id: str, in_force: Decision | None) -> None:
         """Update one row's decision column to the decision in force (None: no decision)."""
-        self.decisions[result_id] = in_force.kind if in_force is not None else None
-        for row, result in self._result_rows():
-            if result.id == result_id:
-                row.setText(COL_DECISION, self.decision_text(self.decisions[result_id]))
+        self.rows.set_decision(result_id, in_force)
 
+    # --- selection -------------------------------------------------------------------------
     def selected_result(self) -> Result | None:
         """The result of the current row."""
-        item = self.tree.currentItem()
-        value = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        value = self.table.currentIndex().data(RESULT_ROLE)
         return value if isinstance(value, Result) else None
 
     def visible_results(self) -> list[Result]:
         """The results rows currently shown, top to bottom."""
-        return [result for _row, result in self._result_rows()]
+        return self.rows.visible_results()
 
     def select(self, result_id: str) -> bool:
         """Select the row of a result; False when it is not shown."""
-        for row, result in self._result_rows():
-            if result.id == result_id:
-                self.tree.setCurrentItem(row)
-                return True
-        return False
+        row = self.rows.row_of(result_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        return True
 
-    def _current_changed(self, current: QTreeWidgetItem | None, _previous: object) -> None:
-        if current is None:
+    def _reselect(self) -> None:
+        """After a rebuild, the result she was on is current again (when still shown)."""
+        if self._shown_id and self.rows.row_of(self._shown_id) is not None:
+            self.select(self._shown_id)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        value = current.data(RESULT_ROLE)
+        if not isinstance(value, Result):
             return
-        value = current.data(0, Qt.ItemDataRole.UserRole)
-        if isinstance(value, Result):
-            self.result_selected.emit(value)
+        if not self._item_code:
+            self.this_item.setEnabled(True)
+        if value.id == self._shown_id:
+            return
+        self._shown_id = value.id
+        self.result_selected.emit(value)

@@ -4,6 +4,7 @@ progress delivered on the GUI thread, and dropped once the task's scope has clos
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from workstation.session.lanes import Lane, Lanes
 from workstation.session.scope import Scope
 
 log = logging.getLogger("ui.workers")
+_SWITCH_INTERVAL_S = 0.001
 
 
 class _Delivery(QObject):
@@ -55,6 +57,10 @@ class TaskRunner(QObject):
 
     def __init__(self, lanes: Lanes | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Workers parsing a page hold the GIL for the whole switch interval (5 ms by default)
+        # each time the GUI thread gives it up: a page's few hundred GUI steps then waited
+        # 0.2 s. A 1 ms interval keeps her clicks answered while pages arrive.
+        sys.setswitchinterval(min(sys.getswitchinterval(), _SWITCH_INTERVAL_S))
         self.lanes = lanes or Lanes()
         self._owns_lanes = lanes is None
         self._delivery = _Delivery()

@@ -12,9 +12,29 @@ from workstation.model import Category, Hospital, Result
 from workstation.recognition.validity import Assessment, Eligibility
 
 
+def search_text(result: Result, hospitals: Mapping[str, Hospital]) -> str:
+    """What the timeline's text filter searches in a result, lower-cased: item name and
+    code, modality, conclusion, hospital name and HR mark."""
+    hospital = hospitals.get(result.hospital_id)
+    return " ".join(
+        [
+            result.item_name,
+            result.item_code,
+            result.modality,
+            result.conclusion,
+            hospital.name if hospital else result.hospital_id,
+            result.mark.mark if result.mark else "",
+        ]
+    ).lower()
+
+
 @dataclass(frozen=True)
 class TimelineFilter:
-    """What the doctor narrowed the timeline to. Empty fields do not filter."""
+    """What the doctor narrowed the timeline to. Empty fields do not filter.
+
+    ``valid_only``: only results whose badge is valid now (within their validity window and
+    recognisable here); ``item_code``: only results of one catalog item (every creatinine
+    panel, every chest CT)."""
 
     hospital_id: str = ""
     category: Category | None = None
@@ -22,48 +42,43 @@ class TimelineFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     text: str = ""
+    valid_only: bool = False
+    item_code: str = ""
 
-    def matches(self, result: Result, hospitals: Mapping[str, Hospital]) -> bool:
-        """Whether ``result`` passes every set criterion."""
-        day = result.effective.date()
+    def matches(
+        self,
+        result: Result,
+        hospitals: Mapping[str, Hospital],
+        *,
+        assessment: Assessment | None = None,
+        text: str | None = None,
+    ) -> bool:
+        """Whether ``result`` passes every set criterion. ``assessment`` is its badge (a
+        result without one never passes ``valid_only``); ``text`` its ``search_text``,
+        when the caller keeps it (computed here otherwise). Days are Beijing days."""
         if self.hospital_id and result.hospital_id != self.hospital_id:
             return False
         if self.category is not None and result.category is not self.category:
             return False
         if self.modality and result.modality != self.modality:
             return False
-        if self.date_from and day < self.date_from:
+        if self.item_code and result.item_code != self.item_code:
             return False
-        if self.date_to and day > self.date_to:
+        if self.date_from or self.date_to:
+            day = china_time(result.effective).date()
+            if self.date_from and day < self.date_from:
+                return False
+            if self.date_to and day > self.date_to:
+                return False
+        if self.valid_only and (
+            assessment is None or assessment.eligibility is not Eligibility.VALID
+        ):
             return False
         if self.text:
-            hospital = hospitals.get(result.hospital_id)
-            haystack = " ".join(
-                [
-                    result.item_name,
-                    result.item_code,
-                    result.modality,
-                    result.conclusion,
-                    hospital.name if hospital else result.hospital_id,
-                    result.mark.mark if result.mark else "",
-                ]
-            ).lower()
+            haystack = text if text is not None else search_text(result, hospitals)
             if not all(word in haystack for word in self.text.lower().split()):
                 return False
         return True
-
-
-def newest_first(results: Iterable[Result]) -> list[Result]:
-    """Results sorted by time, newest first (stable for equal times)."""
-    return sorted(results, key=lambda r: (r.effective, r.id), reverse=True)
-
-
-def group_by_day(results: Iterable[Result]) -> list[tuple[dt.date, list[Result]]]:
-    """(day, results of that day) pairs, newest day first, newest result first."""
-    groups: dict[dt.date, list[Result]] = {}
-    for result in newest_first(results):
-        groups.setdefault(result.effective.date(), []).append(result)
-    return list(groups.items())
 
 
 def same_visit(results: Iterable[Result], anchor: Result) -> list[Result]:

@@ -2061,138 +2061,163 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="86"/>
+        <location filename="../../ui/timeline.py" line="90"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="87"/>
+        <location filename="../../ui/timeline.py" line="91"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="88"/>
-        <location filename="../../ui/timeline.py" line="270"/>
+        <location filename="../../ui/timeline.py" line="92"/>
+        <location filename="../../ui/timeline.py" line="438"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="91"/>
+        <location filename="../../ui/timeline.py" line="104"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="101"/>
+        <location filename="../../ui/timeline.py" line="127"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="108"/>
+        <location filename="../../ui/timeline.py" line="132"/>
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="114"/>
+        <location filename="../../ui/timeline.py" line="138"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="113"/>
+        <location filename="../../ui/timeline.py" line="137"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="109"/>
+        <location filename="../../ui/timeline.py" line="133"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="112"/>
+        <location filename="../../ui/timeline.py" line="136"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="110"/>
+        <location filename="../../ui/timeline.py" line="134"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="111"/>
+        <location filename="../../ui/timeline.py" line="95"/>
+        <source>Valid only</source>
+        <translation>仅看有效</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="97"/>
+        <source>Only results within their validity window</source>
+        <translation>只显示仍在有效期内的结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="98"/>
+        <source>This item only</source>
+        <translation>只看此项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="102"/>
+        <source>Only results of the selected result&apos;s item</source>
+        <translation>只显示与所选结果同一项目的结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="121"/>
+        <source>Go to date</source>
+        <translation>跳到日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="135"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="213"/>
+        <location filename="../../ui/timeline.py" line="324"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="217"/>
+        <location filename="../../ui/timeline.py" line="328"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="245"/>
+        <location filename="../../ui/timeline.py" line="413"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="248"/>
+        <location filename="../../ui/timeline.py" line="416"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="252"/>
+        <location filename="../../ui/timeline.py" line="420"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="257"/>
+        <location filename="../../ui/timeline.py" line="425"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="258"/>
+        <location filename="../../ui/timeline.py" line="426"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="259"/>
+        <location filename="../../ui/timeline.py" line="427"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="260"/>
+        <location filename="../../ui/timeline.py" line="428"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="261"/>
+        <location filename="../../ui/timeline.py" line="429"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="262"/>
+        <location filename="../../ui/timeline.py" line="430"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="268"/>
+        <location filename="../../ui/timeline.py" line="436"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="271"/>
+        <location filename="../../ui/timeline.py" line="439"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="331"/>
+        <location filename="../../ui/timeline.py" line="444"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="333"/>
+        <location filename="../../ui/timeline.py" line="446"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>

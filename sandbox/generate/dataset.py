@@ -56,6 +56,7 @@ JsonObj = dict[str, Any]
 GENERATED_KEY = "generated"
 CATALOG_META_KEY = "catalog_document"
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+CHRONIC_PATIENT = "p9001"  # the long-history patient of ``generate(chronic_reports=…)``
 DEMO_PASSWORD = "hr-demo-2026"  # noqa: S105 - published demo credential (README)
 
 
@@ -152,7 +153,10 @@ def _wipe(data_dir: Path) -> None:
 
 
 class _Generator:
-    def __init__(self, data_dir: Path, seed: int, sizes: Sizes, today: dt.date) -> None:
+    def __init__(
+        self, data_dir: Path, seed: int, sizes: Sizes, today: dt.date, chronic_reports: int = 0
+    ) -> None:
+        self.chronic_reports = chronic_reports
         self.data_dir = data_dir
         self.store = Store(data_dir / "sandbox.sqlite")
         self.rng = random.Random(seed)  # noqa: S311 - demo data, not security
@@ -581,6 +585,25 @@ class _Generator:
             when = start + dt.timedelta(minutes=12 * n)
             self.lab(pid, hospital, panel_key, when, sex, mark=PROVINCE)
 
+    def chronic(self, reports: int) -> None:
+        """A patient with diabetes and kidney disease followed for six years in six hospitals
+        of three cities: ``reports`` lab reports (mostly renal function, glucose and HbA1c),
+        the long history the timeline must open without a freeze."""
+        person = generate_people(self.rng, 1, [REGIONS[0].code], today=self.today)[0]
+        hospitals = [h for h in HOSPITALS if h.level.startswith("3")][:6]
+        mrns = [(h, mrn_for(h, self.rng)) for h in hospitals]
+        self.resources.append(fhir_build.patient(CHRONIC_PATIENT, person, mrns))
+        panels = ("renal", "renal", "glucose", "glucose", "hba1c", "electrolytes", "cbc", "lipids")
+        for _ in range(reports):
+            hospital, _mrn = self.rng.choice(mrns)
+            self.lab(
+                CHRONIC_PATIENT,
+                hospital,
+                self.rng.choice(panels),
+                self.when(6 * 365),
+                person.sex,
+            )
+
     # --- all -------------------------------------------------------------------------------
     def run(self) -> None:
         for hospital in HOSPITALS:
@@ -612,6 +635,8 @@ class _Generator:
             self.person(index, person)
         # After everyone else, so the rest of the data stays what the seed made before.
         self.morning_visit("p0005", people[4].sex)
+        if self.chronic_reports:
+            self.chronic(self.chronic_reports)
         with self.store.transaction() as db:
             for resource in self.resources:
                 self.store.put_resource(resource, db)
@@ -631,13 +656,23 @@ class _Generator:
 
 
 def generate(
-    data_dir: Path, *, seed: int = 20261101, small: bool = False, today: dt.date | None = None
+    data_dir: Path,
+    *,
+    seed: int = 20261101,
+    small: bool = False,
+    today: dt.date | None = None,
+    chronic_reports: int = 0,
 ) -> dict[str, int]:
-    """Rebuild the demo data in ``data_dir``. Returns counts per resource type and files."""
+    """Rebuild the demo data in ``data_dir``. Returns counts per resource type and files.
+
+    ``chronic_reports`` > 0 adds patient ``CHRONIC_PATIENT`` with that many lab reports over
+    six years (the rest of the data stays what the seed makes without it)."""
     started = time.perf_counter()
     data_dir.mkdir(parents=True, exist_ok=True)
     _wipe(data_dir)
-    gen = _Generator(data_dir, seed, SMALL if small else FULL, today or dt.date.today())
+    gen = _Generator(
+        data_dir, seed, SMALL if small else FULL, today or dt.date.today(), chronic_reports
+    )
     gen.run()
     counts: dict[str, int] = {}
     for resource in gen.resources:

@@ -19,6 +19,7 @@ class ReadingSession:
         self.root = Scope("session")
         self.patient: Patient | None = None
         self.results: list[Result] = []
+        self._known: set[str] = set()
         self.selected: Result | None = None
         self.patient_scope: Scope = self.root.open("patient")
         self.result_scope: Scope = self.patient_scope.open("result")
@@ -32,6 +33,7 @@ class ReadingSession:
         self.patient_scope = self.root.open("patient")
         self.result_scope = self.patient_scope.open("result")
         self.patient, self.results, self.selected = patient, [], None
+        self._known = set()
         self.patient_opened.emit(patient)
         return self.patient_scope
 
@@ -41,8 +43,11 @@ class ReadingSession:
         if scope is not self.patient_scope or scope.closed or self.patient is None:
             return []
         patient_id = self.patient.id
-        known = {r.id for r in self.results}
-        fresh = [r for r in results if r.patient_id == patient_id and r.id not in known]
+        fresh: list[Result] = []
+        for result in results:
+            if result.patient_id == patient_id and result.id not in self._known:
+                self._known.add(result.id)
+                fresh.append(result)
         if fresh:
             self.results.extend(fresh)
             self.results_added.emit(fresh)
