@@ -14,6 +14,7 @@ from bench import (
     bench_platform,
     bench_startup,
     bench_summary,
+    bench_timeline,
     bench_viewer,
 )
 from bench.common import write_results
@@ -26,6 +27,7 @@ BENCHMARKS = [
     bench_login_stall,
     bench_memory,
     bench_summary,
+    bench_timeline,
     bench_faults,
     bench_generate,
 ]
