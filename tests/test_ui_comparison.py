@@ -99,3 +99,21 @@ def test_a_shared_frame_of_reference_opens_at_the_same_position_and_stays_tied(
     assert "Synced" in grid.cells[1].top_right.text()  # the short form where the long is cut
     grid.cells[0].step(2)
     assert grid.cells[1].current().position == pytest.approx(position - 10.0, abs=1.0)  # type: ignore[operator, union-attr]
+
+
+def test_with_sync_wl_ticked_a_prior_opens_at_the_current_studys_window(qtbot: QtBot) -> None:
+    grid = _grid(qtbot)
+    _load(grid, 0, [_slice(-300.0 + 5.0 * k, k + 1, "1.2.A", "cur") for k in range(10)])
+    grid.cells[0].set_window(Window(-600, 1500))  # she reads the lungs
+    grid.sync_window.setChecked(True)
+    _load(grid, 1, [_slice(-300.0 + 5.0 * k, k + 1, "1.2.B", "pri") for k in range(10)])
+    assert grid.cells[1].voi() == Window(-600, 1500)  # not the prior's file window 40/400
+
+
+def test_without_sync_wl_a_prior_opens_at_its_own_window(qtbot: QtBot) -> None:
+    grid = _grid(qtbot)
+    _load(grid, 0, [_slice(-300.0 + 5.0 * k, k + 1, "1.2.A", "cur") for k in range(10)])
+    grid.cells[0].set_window(Window(-600, 1500))
+    grid.sync_window.setChecked(False)
+    _load(grid, 1, [_slice(-300.0 + 5.0 * k, k + 1, "1.2.B", "pri") for k in range(10)])
+    assert grid.cells[1].voi() == Window(40, 400)

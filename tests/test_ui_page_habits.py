@@ -487,3 +487,34 @@ def test_on_a_real_screen_size_the_status_bar_stays_on_screen(
     assert bottom < free_h
     assert bar_bottom < free_h  # the status bar is on screen
     assert maximized == int(width <= 1440)
+
+
+def test_a_result_past_its_window_says_so_whatever_the_first_reason(qtbot: QtBot) -> None:
+    import datetime as dt
+
+    from workstation.model import Category, Result
+    from workstation.recognition.validity import Assessment, Eligibility
+
+    panel = DecisionPanel()
+    qtbot.addWidget(panel)
+    when = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+    result = Result("r1", "p1", Category.LAB, "JY008", "心肌标志物", "cdfy", when)
+    unmarked_and_old = Assessment(
+        Eligibility.NO_MARK, "v1", dt.timedelta(hours=35), dt.timedelta(hours=24)
+    )
+    text = panel.explain(result, unmarked_and_old, None)
+    assert "no HR mark" in text
+    assert "also expired" in text
+    recent = Assessment(Eligibility.NO_MARK, "v1", dt.timedelta(hours=3), dt.timedelta(hours=24))
+    assert "expired" not in panel.explain(result, recent, None)
+
+
+def test_count_charts_have_whole_number_ticks(qtbot: QtBot) -> None:
+    from ui.bar_chart import BarChart
+
+    chart = BarChart("复查原因（次数）")
+    qtbot.addWidget(chart)
+    chart.show_bars(["设备差异", "病情变化"], [1, 2])
+    ticks = chart.getAxis("bottom")._tickLevels
+    assert ticks is not None
+    assert all(float(value).is_integer() for value, _label in ticks[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -659,3 +660,19 @@ def test_a_key_image_caption_gives_the_window_and_marks_not_the_cursor(qtbot: Qt
     assert "mm" in captions[0]  # the length
     assert "HU" not in captions[0]
     assert "(" not in captions[0].split("mm")[0]  # no "(col, row)"
+
+
+def test_a_key_image_is_grabbed_without_the_cursor_readout(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    viewer._probe(viewer.view.mapViewToScene(QPointF(15.0, 15.0)))
+    with_readout = viewer.graphics.grab().toImage()
+    pngs: list[bytes] = []
+    viewer.key_image_marked.connect(lambda png, _caption, _mm: pngs.append(png))
+    viewer.mark_key_image()
+    assert "HU" in viewer.bottom_left.text()  # back on screen after the grab
+    printed = QImage.fromData(pngs[0])
+    viewer.probe_text = ""
+    viewer._update_text()
+    without = viewer.graphics.grab().toImage().convertToFormat(printed.format())
+    assert printed == without
+    assert printed != with_readout.convertToFormat(printed.format())

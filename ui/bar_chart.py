@@ -102,7 +102,13 @@ class BarChart(pg.PlotWidget):  # type: ignore[misc]
                 self._outside.append((value, metrics.horizontalAdvance(text)))
             self.addItem(label)
         left.setTicks([[(float(y), name) for y, name in zip(ys, self.labels, strict=True)]])
-        self.getAxis("bottom").setTicks(None)
+        if not percent and all(v == int(v) for v in self.values):
+            # counts: whole-number ticks (never "0.5 times")
+            step = max(1, math.ceil(self.limit / 5))
+            ticks = [(float(t), str(t)) for t in range(0, int(self.limit * 3) + step, step)]
+            self.getAxis("bottom").setTicks([ticks])
+        else:
+            self.getAxis("bottom").setTicks(None)
         # the labels' room: the longest label in the axis font (never cut to 8 characters)
         widest = max(QFontMetrics(self.tick_font).horizontalAdvance(n) for n in self.labels)
         left.setWidth(max(60, min(320, widest + 16)))

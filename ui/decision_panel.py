@@ -265,8 +265,12 @@ class DecisionPanel(QFrame):
         if hospital is not None and hospital.level_name:
             parts.append(self.tr("from a %1 hospital").replace("%1", hospital.level_name))
         verdict = self.verdict_text(assessment.eligibility)
+        expired = assessment.validity is not None and assessment.age > assessment.validity
+        if expired and assessment.eligibility is not Eligibility.EXPIRED:
+            # The rules name the first reason; a result past its window says so as well.
+            verdict += self.tr("; also expired")
         colour = "#1b7f3b" if assessment.eligible else "#b26a00"
-        facts = ", ".join(parts)
+        facts = self.tr(", ").join(parts)
         catalog = self.tr("catalog %1").replace("%1", assessment.catalog_version)
         yours = self.tr("The decision is yours.")
         return (

@@ -265,6 +265,7 @@ class ReadingGrid(QWidget):
             others = [i for i in range(1, MAX_CELLS) if self._extent(i) is not None]
         else:
             others = [index]
+            self._window_like_reference(index)
         for other in others:
             other_extent = self._extent(other)
             assert other_extent is not None
@@ -361,6 +362,21 @@ class ReadingGrid(QWidget):
                     cell.go_to(best)
         finally:
             self._syncing = False
+
+    def _window_like_reference(self, index: int) -> None:
+        """A prior that arrives while "Sync W/L" is ticked opens at the current study's
+        window (same modality only): ticked must mean she compares at one window."""
+        reference = self.cells[REFERENCE].voi()
+        if (
+            self.sync_window.isChecked()
+            and isinstance(reference, Window)
+            and self._modality(index) == self._modality(REFERENCE)
+        ):
+            self._syncing = True
+            try:
+                self.cells[index].set_window(reference)
+            finally:
+                self._syncing = False
 
     def _sync_window_from(self, source: int, window: Window) -> None:
         if self._syncing or not self.sync_window.isChecked():

@@ -327,6 +327,8 @@ class StudyImages(QWidget):
         if result is None or self.connection is None:
             self.compare_viewer.clear()
             self._cell_series.pop(1, None)
+            if self.grid.shape == (1, 2):  # the comparison's two cells: back to one
+                self.grid.set_layout(1, 1)
             return
         self._cell_series.pop(1, None)
         connection = self.connection

@@ -904,7 +904,12 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         current = self.current()
         if current is None:
             return
+        # The cursor readout means nothing on paper: the key image is grabbed without it.
+        probe, self.probe_text = self.probe_text, ""
+        self._update_text()
         pixmap = self.graphics.grab()
+        self.probe_text = probe
+        self._update_text()
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         pixmap.save(buffer, "PNG")

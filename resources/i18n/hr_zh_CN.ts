@@ -177,150 +177,160 @@
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="280"/>
+        <location filename="../../ui/decision_panel.py" line="271"/>
+        <source>; also expired</source>
+        <translation>；且已过期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="273"/>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="284"/>
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="281"/>
+        <location filename="../../ui/decision_panel.py" line="285"/>
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="282"/>
+        <location filename="../../ui/decision_panel.py" line="286"/>
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="283"/>
+        <location filename="../../ui/decision_panel.py" line="287"/>
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="284"/>
+        <location filename="../../ui/decision_panel.py" line="288"/>
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="285"/>
+        <location filename="../../ui/decision_panel.py" line="289"/>
         <source>issuing hospital below the item&apos;s minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="395"/>
+        <location filename="../../ui/decision_panel.py" line="399"/>
         <source>already decided</source>
         <translation>已有结论</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="397"/>
+        <location filename="../../ui/decision_panel.py" line="401"/>
         <source>no rule check (no catalog)</source>
         <translation>未做规则核对（无互认目录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="402"/>
+        <location filename="../../ui/decision_panel.py" line="406"/>
         <source>%1: %2</source>
         <translation>%1 %2 项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="404"/>
+        <location filename="../../ui/decision_panel.py" line="408"/>
         <source>Accepting %n result(s) of this visit.</source>
         <translation>
             <numerusform>正在互认本次就诊的 %n 项结果。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="406"/>
+        <location filename="../../ui/decision_panel.py" line="410"/>
         <source>No result of this visit qualifies.</source>
         <translation>本次就诊没有符合互认条件的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="408"/>
+        <location filename="../../ui/decision_panel.py" line="412"/>
         <source>No result of this visit qualifies</source>
         <translation>本次就诊没有符合互认条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="410"/>
+        <location filename="../../ui/decision_panel.py" line="414"/>
         <source> — left out: %1</source>
         <translation>——未纳入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="270"/>
+        <location filename="../../ui/decision_panel.py" line="274"/>
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="271"/>
+        <location filename="../../ui/decision_panel.py" line="275"/>
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="303"/>
+        <location filename="../../ui/decision_panel.py" line="307"/>
         <source>Note: %1</source>
         <translation>备注：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="312"/>
+        <location filename="../../ui/decision_panel.py" line="316"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="312"/>
+        <location filename="../../ui/decision_panel.py" line="316"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="315"/>
+        <location filename="../../ui/decision_panel.py" line="319"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="324"/>
+        <location filename="../../ui/decision_panel.py" line="328"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="325"/>
+        <location filename="../../ui/decision_panel.py" line="329"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="326"/>
+        <location filename="../../ui/decision_panel.py" line="330"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="331"/>
+        <location filename="../../ui/decision_panel.py" line="335"/>
         <source>viewed</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="340"/>
+        <location filename="../../ui/decision_panel.py" line="344"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="342"/>
+        <location filename="../../ui/decision_panel.py" line="346"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="343"/>
+        <location filename="../../ui/decision_panel.py" line="347"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="361"/>
+        <location filename="../../ui/decision_panel.py" line="365"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="364"/>
-        <location filename="../../ui/decision_panel.py" line="381"/>
+        <location filename="../../ui/decision_panel.py" line="368"/>
+        <location filename="../../ui/decision_panel.py" line="385"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="367"/>
+        <location filename="../../ui/decision_panel.py" line="371"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -639,7 +649,7 @@
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="920"/>
+        <location filename="../../ui/viewer.py" line="925"/>
         <location filename="../../ui/viewer_text.py" line="230"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
@@ -655,7 +665,7 @@
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="448"/>
+        <location filename="../../ui/study_images.py" line="450"/>
         <location filename="../../ui/viewer_text.py" line="258"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
@@ -1241,7 +1251,7 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     <message>
         <location filename="../../ui/platforms_dialog.py" line="46"/>
         <source>Name</source>
-        <translation>姓名</translation>
+        <translation>名称</translation>
     </message>
     <message>
         <location filename="../../ui/platforms_dialog.py" line="47"/>
@@ -1431,42 +1441,42 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>从缩略图栏拖入一个序列</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="312"/>
+        <location filename="../../ui/reading_grid.py" line="313"/>
         <source>Not synced</source>
         <translation>未同步</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="312"/>
+        <location filename="../../ui/reading_grid.py" line="313"/>
         <source>Slices not synced</source>
         <translation>层面未同步</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="314"/>
+        <location filename="../../ui/reading_grid.py" line="315"/>
         <source>Synced %1 mm</source>
         <translation>已同步 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="317"/>
+        <location filename="../../ui/reading_grid.py" line="318"/>
         <source>same frame of reference</source>
         <translation>同一参考坐标系</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="318"/>
+        <location filename="../../ui/reading_grid.py" line="319"/>
         <source>matched by scan range</source>
         <translation>按扫描范围匹配</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="319"/>
+        <location filename="../../ui/reading_grid.py" line="320"/>
         <source>matched by body part</source>
         <translation>按检查部位匹配</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="320"/>
+        <location filename="../../ui/reading_grid.py" line="321"/>
         <source>aligned by you</source>
         <translation>由您对齐</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="323"/>
+        <location filename="../../ui/reading_grid.py" line="324"/>
         <source>Synced, offset %1 mm (%2)</source>
         <translation>已同步，偏移 %1 mm（%2）</translation>
     </message>
@@ -1513,7 +1523,7 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <location filename="../../ui/region_stats_page.py" line="89"/>
         <location filename="../../ui/region_stats_page.py" line="249"/>
         <source>Name</source>
-        <translation>姓名</translation>
+        <translation>名称</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="90"/>
@@ -1970,7 +1980,7 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     <message>
         <location filename="../../ui/study_images.py" line="159"/>
         <location filename="../../ui/study_images.py" line="276"/>
-        <location filename="../../ui/study_images.py" line="356"/>
+        <location filename="../../ui/study_images.py" line="358"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
@@ -1985,12 +1995,12 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="362"/>
+        <location filename="../../ui/study_images.py" line="364"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="383"/>
+        <location filename="../../ui/study_images.py" line="385"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
