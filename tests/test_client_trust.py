@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import DEMO_PASSWORD, Sandbox
+from tests.memory_keyring import MemoryKeyring
 from tests.misbehaving_proxy import MisbehavingProxy, RecordingServer, Reply, Rewrite, Seen
 from tests.ui_helpers import signed_in_window
 from workstation.config import PlatformEntry
@@ -52,24 +53,8 @@ def elsewhere() -> Iterator[RecordingServer]:
         running.close()
 
 
-class _Keyring:
-    """An in-memory OS keyring."""
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
-
-
 def _connect(
-    proxy: MisbehavingProxy, user: str = "dr.li", keyring: _Keyring | None = None
+    proxy: MisbehavingProxy, user: str = "dr.li", keyring: MemoryKeyring | None = None
 ) -> Connection:
     return sign_in(
         PlatformEntry("Proxy", proxy.base_url),
@@ -392,7 +377,7 @@ def _expire_tokens(sandbox: Sandbox) -> None:
 def test_a_lost_refresh_answer_refused_on_retry_asks_to_sign_in_and_keeps_the_work(
     proxy: MisbehavingProxy, clean_faults: Sandbox, tmp_path: Path
 ) -> None:
-    keyring = _Keyring()
+    keyring = MemoryKeyring()
     connection = _connect(proxy, keyring=keyring)
     journal = Journal(tmp_path)
     try:

@@ -12,6 +12,7 @@ import pytest
 from pydicom import dcmread
 
 from tests.conftest import DEMO_PASSWORD, Sandbox
+from tests.memory_keyring import MemoryKeyring
 from workstation.auth import RememberedSignIn
 from workstation.config import PlatformEntry
 from workstation.http import ErrorKind, PlatformError
@@ -21,22 +22,6 @@ from workstation.records.platform import QueryKind, classify_query
 from workstation.services import Connection, LoadedImage, load_series, resume, sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-class MemoryKeyring:
-    """An in-memory stand-in for the OS keyring (the secret-store protocol)."""
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 def _connect(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.memory_keyring import MemoryKeyring
 from workstation.at_rest import (
     KEYRING_SERVICE,
     CipherName,
@@ -40,27 +41,6 @@ pytestmark = pytest.mark.unit
 PATIENT_ID = "pid-110101199003074514"  # some platforms use the card number as the id
 NOTE = "李静诉胸痛三天，联系电话13812345678"
 CST = dt.timezone(dt.timedelta(hours=8))
-
-
-class Keyring:
-    """An in-memory keyring; ``broken`` makes it refuse like a locked one."""
-
-    def __init__(self, broken: bool = False) -> None:
-        self.items: dict[tuple[str, str], str] = {}
-        self.broken = broken
-
-    def get_password(self, service: str, username: str) -> str | None:
-        if self.broken:
-            raise RuntimeError("locked")
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        if self.broken:
-            raise RuntimeError("locked")
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 def _mode(path: Path) -> int:
@@ -177,7 +157,7 @@ def test_files_of_earlier_versions_are_made_private_on_start(tmp_path: Path) -> 
 def test_the_journal_seals_patient_fields_on_disk(tmp_path: Path, name: CipherName) -> None:
     if name is CipherName.SM4_GCM:
         assert sm4_available()  # this build offers it; the test must not pass by skipping
-    keyring = Keyring()
+    keyring = MemoryKeyring()
     cipher, created = data_key(keyring, "journal:dr.li", name)
     assert created
     journal = Journal(tmp_path, cipher)
@@ -246,12 +226,12 @@ def test_a_sealed_value_moved_to_another_row_does_not_open() -> None:
 
 def test_keyring_trouble_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(KeyUnavailable, match="cannot be read"):
-        data_key(Keyring(broken=True), "journal:dr.li")
-    damaged = Keyring()
+        data_key(MemoryKeyring(broken=True), "journal:dr.li")
+    damaged = MemoryKeyring()
     damaged.items[(KEYRING_SERVICE, "data-key:aes-256-gcm:journal:dr.li")] = "not base64!"
     with pytest.raises(KeyUnavailable, match="damaged"):
         data_key(damaged, "journal:dr.li")
-    short = Keyring()
+    short = MemoryKeyring()
     short.items[(KEYRING_SERVICE, "data-key:aes-256-gcm:journal:dr.li")] = base64.b64encode(
         b"short"
     ).decode()

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import DEMO_PASSWORD, Sandbox
+from tests.memory_keyring import MemoryKeyring
 from tests.ui_helpers import signed_in_window
 from ui.main_window import MainWindow
 from workstation.config import Settings
@@ -70,26 +71,10 @@ def test_logs_of_a_session_hold_no_identifiers(
         assert secret not in text
 
 
-class _Keyring:
-    """An in-memory OS keyring."""
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
-
-
 def test_her_journal_is_sealed_with_a_key_from_the_keyring_and_a_lost_key_is_reported(
     qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
 ) -> None:
-    keyring = _Keyring()
+    keyring = MemoryKeyring()
     window = signed_in_window(qtbot, sandbox, tmp_path, secrets=keyring)
     journal = window.journal
     assert journal is not None
