@@ -23,7 +23,6 @@ from tests.conftest import DEMO_PASSWORD, Sandbox
 from tests.ui_helpers import open_patient, signed_in_window
 from ui.decision_panel import DecisionPanel
 from ui.main_window import MainWindow, WindowDeps
-from ui.study_images import print_caption
 from ui.summary_dialog import SummaryDialog
 from workstation.audit import AuditLog
 from workstation.clock import china_time
@@ -301,12 +300,6 @@ def test_the_summary_is_saved_from_a_translated_dialog_in_documents_under_a_mask
     assert Path(save.directory().absolutePath()) == expected
     assert save.selectedFiles()[0].endswith(dialog.file_name)
     window.sign_out()
-
-
-def test_a_key_image_caption_prints_the_window_and_marks_not_the_cursor() -> None:
-    caption = "胸部平扫 · Image 3 / 24 · (91, 253)  -848 HU\nZoom 48%\nW 400 L 40 · 23.5 mm"
-    printed = print_caption(caption, ["(91, 253)  -848 HU"], ["Zoom "])
-    assert printed == "胸部平扫 · Image 3 / 24 · W 400 L 40 · 23.5 mm"
 
 
 def test_the_administrator_lands_on_the_regions_statistics_and_exports_them(

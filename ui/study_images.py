@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -446,23 +446,5 @@ class StudyImages(QWidget):
         if result is None:
             return
         spacing = float(mm_per_pixel) if isinstance(mm_per_pixel, float) else None
-        viewer = self.grid.cells[cell]
-        zoom = QCoreApplication.translate("ImageViewer", "Zoom %1%").split("%1")[0]
-        caption = print_caption(caption, (viewer.probe_text,), (zoom,) if zoom else ())
+        # the viewer's caption is the printed one: window and marks, never the cursor
         self.key_image_kept.emit(KeyImage(result.id, png, caption, spacing))
-
-
-def print_caption(caption: str, drop: Sequence[str], drop_prefixes: Sequence[str] = ()) -> str:
-    """A key image's caption for print: the viewer's parts (separated by " · " or new
-    lines) in one line, without the cursor's pixel readout (``drop``: the exact texts) nor
-    what only matters on screen (``drop_prefixes``, e.g. the zoom) — the window and the
-    marks stay."""
-    parts = [part.strip() for chunk in caption.split("\n") for part in chunk.split(" · ")]
-    kept = [
-        part
-        for part in parts
-        if part
-        and part not in {d.strip() for d in drop if d.strip()}
-        and not any(part.startswith(prefix) for prefix in drop_prefixes)
-    ]
-    return " · ".join(kept)
