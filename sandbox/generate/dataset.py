@@ -450,26 +450,13 @@ class _Generator:
                 ),
                 "胸部正位",
             )
-        elif seed % 2:  # decided by the seed already drawn: the rest of the data stays as it was
-            self.imaging(
-                pid,
-                person,
-                mrn,
-                hospital,
-                "US",
-                when,
-                lambda o, p, t: write_ultrasound_cine(
-                    o,
-                    p,
-                    t,
-                    frames=s.light_us[0],
-                    rows=s.light_us[1],
-                    columns=s.light_us[2],
-                    seed=seed,
-                ),
-                "心脏彩超",
-            )
         else:
+            # echo or thyroid, decided by the seed already drawn: the rest of the data stays
+            writer, name = (
+                (write_ultrasound_cine, "心脏彩超")
+                if seed % 2
+                else (write_thyroid_ultrasound, "甲状腺彩超")
+            )
             self.imaging(
                 pid,
                 person,
@@ -477,7 +464,7 @@ class _Generator:
                 hospital,
                 "US",
                 when,
-                lambda o, p, t: write_thyroid_ultrasound(
+                lambda o, p, t: writer(
                     o,
                     p,
                     t,
@@ -486,7 +473,7 @@ class _Generator:
                     columns=s.light_us[2],
                     seed=seed,
                 ),
-                "甲状腺彩超",
+                name,
             )
 
     def showcase(self, pid: str, person: Person, mrns: list[tuple[Hospital, str]]) -> None:
