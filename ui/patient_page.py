@@ -308,8 +308,9 @@ class PatientPage(QWidget):
             .replace("%1", str(len(self.timeline.results)))
             .replace("%2", str(page.total))
         )
-        if first and self.timeline.visible_results():
-            self.timeline.select(self.timeline.visible_results()[0].id)
+        top = self.timeline.rows.first_result()
+        if first and top is not None:
+            self.timeline.select(top.id)
 
     def _results_done(self, count: Any) -> None:
         self.count_label.setText(self.tr("%n result(s)", "", int(count)))

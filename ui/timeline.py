@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
@@ -100,7 +101,6 @@ class TimelineWidget(QWidget):
         self.this_item.setCheckable(True)
         self.this_item.setEnabled(False)
         self.this_item.setToolTip(self.tr("Only results of the selected result's item"))
-        self._item_code = ""
         self.use_dates = QCheckBox(self.tr("From"))
         self.date_from = QDateEdit()
         self.date_from.setCalendarPopup(True)
@@ -229,11 +229,6 @@ class TimelineWidget(QWidget):
         return self.rows.hospitals
 
     @property
-    def catalog(self) -> Catalog | None:
-        """The recognition catalog the badges follow."""
-        return self.rows.catalog
-
-    @property
     def assessments(self) -> dict[str, Assessment]:
         """Each result's badge, by result id."""
         return self.rows.assessments
@@ -242,11 +237,6 @@ class TimelineWidget(QWidget):
     def decisions(self) -> dict[str, DecisionKind | None]:
         """Each result's decision in force, by result id."""
         return self.rows.decisions
-
-    @property
-    def now(self) -> dt.datetime:
-        """The moment the badges were read at."""
-        return self.rows.now
 
     def clear(self) -> None:
         """Forget the patient's badges and rows (the session forgets her results)."""
@@ -344,7 +334,7 @@ class TimelineWidget(QWidget):
             date_to=self.date_to.date().toPython() if dates else None,  # type: ignore[arg-type]
             text=self.text_edit.text().strip(),
             valid_only=self.valid_only.isChecked(),
-            item_code=self._item_code,
+            item_code=self.rows.filter.item_code,  # set by "this item only"
         )
 
     def refresh(self) -> None:
@@ -356,12 +346,11 @@ class TimelineWidget(QWidget):
         self._set_item_only(selected.item_code if checked and selected is not None else "")
 
     def _set_item_only(self, item_code: str) -> None:
-        self._item_code = item_code
         self.this_item.blockSignals(True)
         self.this_item.setChecked(bool(item_code))
         self.this_item.blockSignals(False)
         self.this_item.setEnabled(bool(item_code) or self.selected_result() is not None)
-        self.refresh()
+        self.rows.set_filter(replace(self.current_filter(), item_code=item_code))
 
     def _jump_picked(self, day: QDate) -> None:
         menu = self.jump_button.menu()
@@ -483,8 +472,7 @@ class TimelineWidget(QWidget):
         value = current.data(RESULT_ROLE)
         if not isinstance(value, Result):
             return
-        if not self._item_code:
-            self.this_item.setEnabled(True)
+        self.this_item.setEnabled(True)
         if value.id == self._shown_id:
             return
         self._shown_id = value.id

@@ -51,14 +51,6 @@ class TimelineModel(QAbstractTableModel):
         rows.reset.connect(self._reset)
         rows.changed.connect(self._changed)
 
-    def disconnect_rows(self) -> None:
-        """Stop observing the rows (the widget is going away)."""
-        rows = self.timeline_rows
-        rows.inserting.disconnect(self._inserting)
-        rows.resetting.disconnect(self.beginResetModel)
-        rows.reset.disconnect(self._reset)
-        rows.changed.disconnect(self._changed)
-
     # --- events ----------------------------------------------------------------------------
     def _inserting(self, first: int, count: int) -> None:
         self.beginInsertRows(QModelIndex(), first, first + count - 1)
