@@ -19,10 +19,11 @@ from itertools import pairwise
 
 from pydicom.dataset import Dataset
 from pydicom.encaps import generate_frames
-from pydicom.uid import UID, JPEG2000TransferSyntaxes, JPEGLSTransferSyntaxes, RLELossless
+from pydicom.uid import JPEG2000TransferSyntaxes, JPEGLSTransferSyntaxes, RLELossless
 
 from workstation.imaging.errors import DecodeError
 from workstation.imaging.limits import count_value
+from workstation.imaging.transfer_syntax import transfer_syntax
 
 RLE_MAX_EXPANSION = 64  # PackBits: 2 bytes → up to 128 bytes
 HEADER_SCAN_BYTES = 1 << 20  # markers before the frame header (APPn, COM, …)
@@ -158,8 +159,8 @@ def _check_count(found: int, expected: int) -> None:
 def check_compressed(ds: Dataset) -> None:
     """Bound what a native decoder would allocate for each compressed frame of ``ds``;
     nothing to check for native pixel data. Raises DecodeError."""
-    syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
-    if syntax is None or not UID(syntax).is_encapsulated or "PixelData" not in ds:
+    syntax = transfer_syntax(ds)
+    if syntax is None or not syntax.is_encapsulated or "PixelData" not in ds:
         return
     rows, columns = count_value(ds.get("Rows"), 0), count_value(ds.get("Columns"), 0)
     samples = count_value(ds.get("SamplesPerPixel"), 1)

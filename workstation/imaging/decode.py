@@ -17,7 +17,6 @@ from pydicom.dataset import Dataset
 from pydicom.pixels.decoders.base import get_decoder
 from pydicom.sequence import Sequence
 from pydicom.uid import (
-    UID,
     ExplicitVRLittleEndian,
     ImplicitVRLittleEndian,
     JPEGBaseline8Bit,
@@ -39,6 +38,7 @@ from workstation.imaging.overlays import Overlay as Overlay
 from workstation.imaging.overlays import read_overlays
 from workstation.imaging.padding import read_padding
 from workstation.imaging.palette import apply_palette, read_palette
+from workstation.imaging.transfer_syntax import transfer_syntax
 from workstation.imaging.voi import PresentationLutShape, VoiFunction, Window
 from workstation.logs import safe
 
@@ -368,16 +368,11 @@ def _decode(ds: Dataset) -> DicomImage:
 _DECODER_CONVERTS_COLOR = frozenset({JPEGBaseline8Bit, JPEGExtended12Bit})
 
 
-def _syntax(ds: Dataset) -> UID | None:
-    syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
-    return UID(syntax) if syntax else None
-
-
 def _decoded(ds: Dataset) -> tuple[npt.NDArray[Any], str]:
     """Pixel values as the decoder gives them and the photometric interpretation they are
     in. Raises DecodeError."""
     photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2")).strip()
-    syntax = _syntax(ds)
+    syntax = transfer_syntax(ds)
     try:
         native = native_pixels(ds)
         if native is not None:
@@ -433,7 +428,7 @@ def _display_pixels(ds: Dataset) -> tuple[npt.NDArray[Any], str, int]:
 def _raw_words(ds: Dataset) -> npt.NDArray[np.unsignedinteger] | None:
     """Native grey pixel words with every bit kept (frames × rows × columns), for overlays
     embedded in unused high bits; None for compressed or colour data."""
-    syntax = _syntax(ds)
+    syntax = transfer_syntax(ds)
     bits = int(ds.get("BitsAllocated", 0) or 0)
     if syntax is None or syntax.is_encapsulated or bits not in (8, 16):
         return None
@@ -614,7 +609,7 @@ _NATIVE_SYNTAXES = frozenset({ExplicitVRLittleEndian, ImplicitVRLittleEndian})
 def native_pixels(ds: Dataset) -> npt.NDArray[Any] | None:
     """Zero-copy pixels for the common simple case (uncompressed little endian, one sample,
     8/16 bits with every bit stored); None when pydicom's full decoder is needed."""
-    syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
+    syntax = transfer_syntax(ds)
     if syntax not in _NATIVE_SYNTAXES or "PixelData" not in ds:
         return None
     bits = int(ds.get("BitsAllocated", 0) or 0)

@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 from pydicom.dataset import Dataset
 
 from workstation.imaging.errors import DecodeError
+from workstation.imaging.transfer_syntax import transfer_syntax
 
 log = logging.getLogger("workstation.imaging")
 PIXEL_BUDGET_BYTES = 1024**3  # 1 GiB of decoded pixels per image
@@ -71,7 +72,7 @@ def decoded_bytes(ds: Dataset) -> int:
     sample = _sample_bytes(count_value(ds.get("BitsAllocated"), 16))
     pixels = rows * columns
     total = pixels * frames * (samples * sample + _palette_bytes(ds))
-    syntax = str(getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "") or "")
+    syntax = str(transfer_syntax(ds) or "")
     working = 4 if syntax.startswith(J2K_SYNTAX_PREFIXES) else sample
     return total + pixels * samples * working
 

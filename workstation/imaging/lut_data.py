@@ -16,6 +16,7 @@ import numpy.typing as npt
 from pydicom.dataset import Dataset
 
 from workstation.imaging.errors import DecodeError
+from workstation.imaging.transfer_syntax import transfer_syntax
 
 MAX_ENTRIES = 65536
 MIN_BITS, MAX_BITS = 8, 16
@@ -33,7 +34,7 @@ class Lut:
 def is_little_endian(ds: Dataset) -> bool:
     """Byte order of the file ``ds`` was read from (the transfer syntax, else what pydicom
     found while reading); little endian when nothing says otherwise."""
-    syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
+    syntax = transfer_syntax(ds)
     try:
         if syntax is not None and syntax.is_transfer_syntax:
             return bool(syntax.is_little_endian)
