@@ -4,7 +4,6 @@ multipart/related application/dicom, metadata) and rendered thumbnails."""
 from __future__ import annotations
 
 import io
-import re
 import secrets
 import sqlite3
 from collections.abc import AsyncIterator
@@ -28,6 +27,7 @@ from sandbox.dicom_index import (
     pick,
 )
 from sandbox.fhir_routes import CLINICAL
+from sandbox.limits import MAX_OFFSET, WHOLE_NUMBER
 from sandbox.responses import Denied, outcome, require_user
 from sandbox.store import Store
 from sandbox.thumbnails import render_thumbnail
@@ -35,9 +35,7 @@ from sandbox.thumbnails import render_thumbnail
 JsonObj = dict[str, Any]
 DICOM_JSON = "application/dicom+json"
 _TRANSCODABLE = (str(ExplicitVRLittleEndian), str(ImplicitVRLittleEndian))
-_WHOLE = re.compile(r"^[0-9]{1,9}$")
 _BIG_ENDIAN = "1.2.840.10008.1.2.2"
-MAX_OFFSET = 1_000_000
 MAX_UIDS = 100  # comma-separated UIDs in one matching key
 IMAGING = f"ImagingStudy.{scopes.READ}"  # the scope every DICOMweb route needs
 
@@ -65,7 +63,7 @@ def _query(request: Request) -> dict[str, str]:
     query = dict(request.query_params)
     for key in ("offset", "limit"):
         text = query.get(key, "0") or "0"
-        if not _WHOLE.match(text) or int(text) > MAX_OFFSET:
+        if not WHOLE_NUMBER.match(text) or int(text) > MAX_OFFSET:
             raise Denied(outcome(400, "invalid", f"{key} must be a whole number 0-{MAX_OFFSET}"))
     for key in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID"):
         if key in query and query[key].count(",") >= MAX_UIDS:

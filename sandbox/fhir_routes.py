@@ -4,7 +4,6 @@ AuditEvent create (conditional create with If-None-Exist)."""
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -16,7 +15,7 @@ from starlette.routing import Route
 from sandbox import scopes
 from sandbox.generate.fhir_build import DICOMWEB_ENDPOINT_ID, endpoint
 from sandbox.indexing import SEARCH_PARAMS, index_values
-from sandbox.limits import json_depth_ok
+from sandbox.limits import MAX_OFFSET, WHOLE_NUMBER, json_depth_ok
 from sandbox.responses import fhir_response, granted_scopes, outcome, require_user
 from sandbox.store import SearchError, Store
 from sandbox.task_rules import SID_TASK, Refusal, check_audit_event, check_task
@@ -36,10 +35,8 @@ READ_ROLES: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_COUNT = 50
 MAX_COUNT = 500
-MAX_OFFSET = 1_000_000
 MAX_QUERY_PAIRS = 50
 _CONTROL_PARAMS = {"_count", "_offset", "_include", "_sort", "_format", "_total"}
-_WHOLE = re.compile(r"^[0-9]{1,9}$")
 CATALOG_META_KEY = "catalog_document"
 
 
@@ -144,7 +141,7 @@ async def search(request: Request) -> Response:
             params.append((key, value))
     count_text = controls.get("_count", [str(DEFAULT_COUNT)])[0]
     offset_text = controls.get("_offset", ["0"])[0]
-    if not _WHOLE.match(count_text) or not _WHOLE.match(offset_text):
+    if not WHOLE_NUMBER.match(count_text) or not WHOLE_NUMBER.match(offset_text):
         return outcome(400, "invalid", "_count and _offset must be whole numbers ≥ 0")
     count, offset = min(int(count_text), MAX_COUNT), int(offset_text)
     if offset > MAX_OFFSET:

@@ -1,14 +1,18 @@
-"""Request body limits: a body larger than its route allows is refused with 413 before any of
-it is parsed (FHIR JSON and OAuth forms are small; the sandbox accepts no uploads)."""
+"""Request limits: a body larger than its route allows is refused with 413 before any of it is
+parsed (FHIR JSON and OAuth forms are small; the sandbox accepts no uploads); paging numbers
+(FHIR ``_offset``/``_count``, DICOMweb ``offset``/``limit``) are plain whole numbers, bounded."""
 
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 1024 * 1024  # FHIR JSON, OAuth forms, control routes
 MAX_JSON_DEPTH = 64
+MAX_OFFSET = 1_000_000  # paging offsets (FHIR and DICOMweb)
+WHOLE_NUMBER = re.compile(r"^[0-9]{1,9}$")  # no sign, no "1_0", no other digits
 
 
 class BodyLimitMiddleware:
