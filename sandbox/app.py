@@ -22,9 +22,7 @@ from sandbox.limits import BodyLimitMiddleware, json_depth_ok
 from sandbox.login_guard import LoginGuard
 from sandbox.responses import Denied, outcome, require_user
 from sandbox.statistics import region_statistics
-from sandbox.store import Store
-
-CATALOG_META_KEY = "catalog_document"
+from sandbox.store import CATALOG_META_KEY, Store
 
 
 def _catalog_bytes(store: Store) -> bytes:

@@ -17,7 +17,7 @@ from sandbox.generate.fhir_build import DICOMWEB_ENDPOINT_ID, endpoint
 from sandbox.indexing import SEARCH_PARAMS, index_values
 from sandbox.limits import MAX_OFFSET, WHOLE_NUMBER, json_depth_ok
 from sandbox.responses import fhir_response, granted_scopes, outcome, require_user
-from sandbox.store import SearchError, Store
+from sandbox.store import CATALOG_META_KEY, SearchError, Store
 from sandbox.task_rules import SID_TASK, Refusal, check_audit_event, check_task
 
 JsonObj = dict[str, Any]
@@ -37,7 +37,6 @@ DEFAULT_COUNT = 50
 MAX_COUNT = 500
 MAX_QUERY_PAIRS = 50
 _CONTROL_PARAMS = {"_count", "_offset", "_include", "_sort", "_format", "_total"}
-CATALOG_META_KEY = "catalog_document"
 
 
 def _store(request: Request) -> Store:

@@ -18,12 +18,11 @@ from starlette.responses import JSONResponse, Response
 
 from sandbox import scopes
 from sandbox.responses import outcome, require_user
-from sandbox.store import Store
+from sandbox.store import CATALOG_META_KEY, Store
 from workstation import fhir_systems as systems
 
 JsonObj = dict[str, Any]
 CHINA = dt.timezone(dt.timedelta(hours=8))
-CATALOG_META_KEY = "catalog_document"
 
 
 def _coding(concept: Any, system: str) -> JsonObj | None:

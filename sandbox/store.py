@@ -62,6 +62,8 @@ MAX_ALTERNATIVES = 100  # comma-separated values of one search parameter
 MAX_VALUE_LENGTH = 256
 _MODIFIERS = {"string": ("exact", "contains")}  # every other kind: no modifier
 
+CATALOG_META_KEY = "catalog_document"  # the meta key of the recognition catalog document
+
 
 @dataclass(frozen=True)
 class SearchResult:

@@ -16,8 +16,8 @@ import pytest
 
 from sandbox.generate.catalog import catalog_document
 from sandbox.generate.us_thyroid import linear_geometry, thyroid_frames
-from sandbox.region_report import CATALOG_META_KEY, latest_decisions, region_breakdown
-from sandbox.store import Store
+from sandbox.region_report import latest_decisions, region_breakdown
+from sandbox.store import CATALOG_META_KEY, Store
 from ui.window_fit import FRAME_ALLOWANCE, NARROW_WINDOW, Rect, initial_placement, page_widths
 from workstation import fhir_systems as systems
 from workstation.config import Settings, settings_from_json, settings_to_json

@@ -67,7 +67,7 @@ def test_sign_out_closes_everything_and_the_session_can_be_used_again() -> None:
 
 def test_a_morning_visit_is_one_visit_and_bulk_accept_takes_its_eligible_undecided() -> None:
     from workstation.recognition.validity import Assessment, Eligibility
-    from workstation.timeline import bulk_accept_candidates, same_visit
+    from workstation.timeline import bulk_accept_plan, same_visit
 
     utc = dt.UTC
     # 07:30 and 09:00 Beijing on 1 December = 23:30 (30 November) and 01:00 UTC
@@ -115,5 +115,5 @@ def test_a_morning_visit_is_one_visit_and_bulk_accept_takes_its_eligible_undecid
     ok = Assessment(Eligibility.VALID, "2026.11-1", dt.timedelta(hours=3))
     old = Assessment(Eligibility.EXPIRED, "2026.11-1", dt.timedelta(days=40))
     assessments = {"r1": ok, "r2": ok, "r3": ok, "r4": old, "r5": ok}
-    chosen = bulk_accept_candidates(results, later, assessments, {"r3": "accepted"})
+    chosen = bulk_accept_plan(results, later, assessments, {"r3": "accepted"}).accept
     assert [r.id for r in chosen] == ["r1", "r2"]

@@ -141,13 +141,3 @@ def bulk_accept_plan(
         else:
             plan.accept.append(result)
     return plan
-
-
-def bulk_accept_candidates(
-    results: Iterable[Result],
-    anchor: Result,
-    assessments: Mapping[str, Assessment],
-    decided: Mapping[str, object | None],
-) -> list[Result]:
-    """The results ``bulk_accept_plan`` would accept."""
-    return bulk_accept_plan(results, anchor, assessments, decided).accept

@@ -49,12 +49,11 @@ from sandbox.generate.people import Person, generate_people
 from sandbox.generate.us_thyroid import (
     write_thyroid_ultrasound,
 )
-from sandbox.store import Store
+from sandbox.store import CATALOG_META_KEY, Store
 
 log = logging.getLogger("sandbox.generate")
 JsonObj = dict[str, Any]
 GENERATED_KEY = "generated"
-CATALOG_META_KEY = "catalog_document"
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 CHRONIC_PATIENT = "p9001"  # the long-history patient of ``generate(chronic_reports=…)``
 DEMO_PASSWORD = "hr-demo-2026"  # noqa: S105 - published demo credential (README)
