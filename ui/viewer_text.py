@@ -59,6 +59,9 @@ class CornerText:
     def _transform(self) -> ViewTransform:  # provided by ImageViewer
         raise NotImplementedError
 
+    def magnification(self) -> float:  # provided by ImageViewer
+        raise NotImplementedError
+
     def _refresh_marks(self) -> None:  # provided by MarkTools
         raise NotImplementedError
 
@@ -250,9 +253,7 @@ class CornerText:
             )
         lines.append(self._sync_line())
         self.top_right.setText("\n".join(filter(None, lines)))
-        (x0, x1), _ = self.view.viewRange()
-        col_mm = image.pixel_spacing[1] if image.pixel_spacing else 1.0
-        zoom = self.view.width() / max((x1 - x0) / col_mm, 1e-6) * 100
+        zoom = self.magnification() * 100
         lines = [
             self.probe_text,
             QCoreApplication.translate("ImageViewer", "Zoom %1%").replace("%1", f"{zoom:.0f}"),
