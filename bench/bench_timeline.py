@@ -15,26 +15,13 @@ import datetime as dt
 import os
 import statistics
 import time
-from pathlib import Path
 
 import httpx
 
 from bench.common import record
+from bench.sandbox_data import chronic_data
 from devtools.sandbox_launcher import sign_in_demo, start_sandbox
 from workstation.services import Connection
-
-DATA = Path(__file__).resolve().parent / ".data-chronic"
-REPORTS = 10_000
-
-
-def chronic_data() -> Path:
-    """The small demo data plus the 10,000-report patient (generated on first use)."""
-    from sandbox.generate.dataset import generate, is_generated
-
-    if not is_generated(DATA):
-        print("generating the 10,000-report patient for benchmarks…", flush=True)
-        generate(DATA, small=True, chronic_reports=REPORTS)
-    return DATA
 
 
 def _plain_pages(connection: Connection, patient_id: str) -> tuple[float, int]:
