@@ -117,3 +117,14 @@ def test_a_new_reference_stack_drops_the_old_registrations() -> None:
     sync.clear()
     assert sync.enabled
     assert sync.extent(1) is None
+
+
+def test_zoom_like_matches_physical_scale_and_relative_centre() -> None:
+    from workstation.imaging.sync import zoom_like
+
+    # the source shows 100 mm over 500 screen pixels, centred at 25 % / 50 % of a 200×100 mm image
+    (x0, x1), (y0, y1) = zoom_like(
+        ((0.0, 100.0), (0.0, 100.0)), (200.0, 100.0), (500, 500), (400.0, 300.0), (250, 500)
+    )
+    assert (x1 - x0, y1 - y0) == pytest.approx((50.0, 100.0))  # 0.2 mm per pixel on both
+    assert ((x0 + x1) / 2, (y0 + y1) / 2) == pytest.approx((100.0, 150.0))

@@ -117,3 +117,64 @@ def test_without_sync_wl_a_prior_opens_at_its_own_window(qtbot: QtBot) -> None:
     grid.sync_window.setChecked(False)
     _load(grid, 1, [_slice(-300.0 + 5.0 * k, k + 1, "1.2.B", "pri") for k in range(10)])
     assert grid.cells[1].voi() == Window(40, 400)
+
+
+def _film(modality: str, rows: int, columns: int, spacing: float, uid: str) -> DicomImage:
+    return DicomImage(
+        pixels=np.zeros((1, rows, columns), np.uint16),
+        photometric="MONOCHROME2",
+        modality=modality,
+        sop_instance_uid=f"{uid}.1",
+        series_instance_uid=uid,
+        study_instance_uid=uid,
+        instance_number=1,
+        windows=(Window(2048, 4096),),
+        pixel_spacing=(spacing, spacing),
+        spacing_source="PixelSpacing",
+    )
+
+
+def _fitted(cell_range: tuple[list[float], list[float]], size_mm: tuple[float, float]) -> bool:
+    """The whole image is in view and it fills the view along one axis."""
+    (x0, x1), (y0, y1) = cell_range
+    width, height = size_mm
+    inside = x0 <= 0.5 and y0 <= 0.5 and x1 >= width - 0.5 and y1 >= height - 0.5
+    fills = abs((x1 - x0) - width) < 1.0 or abs((y1 - y0) - height) < 1.0
+    return inside and fills
+
+
+def test_with_sync_zoom_a_study_opening_beside_another_is_fitted_not_given_its_range(
+    qtbot: QtBot,
+) -> None:
+    # the review's case: an ultrasound opened beside a 3000×2500 film with "同步缩放" ticked
+    # came up tiny and off-centre, the film cut: the film's range had been copied onto it
+    grid = _grid(qtbot)
+    assert grid.sync_zoom.isChecked()
+    grid.cells[1].add_image(_film("DX", 3000, 2500, 0.14, "dx"))
+    grid.stack_complete(1)
+    grid.cells[0].add_image(_film("US", 600, 800, 0.1, "us"))
+    grid.stack_complete(0)
+    qtbot.wait(20)  # the grid fits its cells once they have their sizes
+    assert _fitted(grid.cells[0].view.viewRange(), (80.0, 60.0))
+    assert _fitted(grid.cells[1].view.viewRange(), (350.0, 420.0))
+    grid.cells[0].actual_size()  # she zooms the ultrasound: the film is another modality
+    assert _fitted(grid.cells[1].view.viewRange(), (350.0, 420.0))
+
+
+def test_sync_zoom_keeps_the_same_millimetres_per_screen_pixel_and_relative_place(
+    qtbot: QtBot,
+) -> None:
+    grid = _grid(qtbot)
+    grid.cells[0].add_image(_film("CT", 512, 512, 0.7, "cur"))  # 358 mm field of view
+    grid.stack_complete(0)
+    grid.cells[1].add_image(_film("CT", 512, 512, 0.9, "pri"))  # 461 mm field of view
+    grid.stack_complete(1)
+    qtbot.wait(20)
+    grid.cells[0].actual_size()  # one image pixel per screen pixel: 0.7 mm per screen pixel
+    (x0, x1), _ = grid.cells[1].view.viewRange()
+    width_px, _ = grid.cells[1].screen_size()
+    assert (x1 - x0) / width_px == pytest.approx(0.7, rel=0.02)
+    (cx0, cx1), _ = grid.cells[0].view.viewRange()
+    # the current's centre at its middle: the prior's at its own middle, 230 mm
+    assert (cx0 + cx1) / 2 == pytest.approx(179.2, abs=1.0)
+    assert (x0 + x1) / 2 == pytest.approx(230.4, abs=1.0)

@@ -25,7 +25,7 @@ from workstation.imaging.alignment import Basis, StackExtent, stack_extent
 from workstation.imaging.frames import frame_orientation
 from workstation.imaging.geometry import normal
 from workstation.imaging.presets import WindowPreset
-from workstation.imaging.sync import nearest_slice
+from workstation.imaging.sync import nearest_slice, zoom_like
 from workstation.imaging.voi import Window
 from workstation.session.slice_sync import REFERENCE, SliceSync
 
@@ -75,7 +75,7 @@ class ReadingGrid(QWidget):
             cell.nudged.connect(lambda delta, i=index: self.nudge(i, delta))
             cell.emptied.connect(lambda i=index: self.slice_sync.remove(i))
             cell.window_changed.connect(lambda w, i=index: self._sync_window_from(i, w))
-            cell.view.sigRangeChanged.connect(lambda *_a, i=index: self._sync_zoom_from(i))
+            cell.zoomed_by_user.connect(lambda i=index: self._sync_zoom_from(i))
 
         self.layout_box = dark_popup(QComboBox())
         self.layout_box.setObjectName("layoutBox")
@@ -391,13 +391,27 @@ class ReadingGrid(QWidget):
             self._syncing = False
 
     def _sync_zoom_from(self, source: int) -> None:
+        """She zoomed or panned one cell: the others of the same modality follow at the same
+        physical scale and relative place (a fit when a study opens is not propagated)."""
         if self._syncing or not self.sync_zoom.isChecked():
             return
-        (x0, x1), (y0, y1) = self.cells[source].view.viewRange()
+        cell = self.cells[source]
+        (x0, x1), (y0, y1) = cell.view.viewRange()
+        modality = self._modality(source)
         self._syncing = True
         try:
             for target in self._partners(source):
-                self.cells[target].view.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+                if self._modality(target) != modality:
+                    continue
+                other = self.cells[target]
+                x_range, y_range = zoom_like(
+                    ((x0, x1), (y0, y1)),
+                    cell.image_view_size(),
+                    cell.screen_size(),
+                    other.image_view_size(),
+                    other.screen_size(),
+                )
+                other.view.setRange(xRange=x_range, yRange=y_range, padding=0)
         finally:
             self._syncing = False
 

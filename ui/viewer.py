@@ -153,6 +153,7 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
     nudged = Signal(int)  # she moves this cell alone by ±n slices (the grid re-registers it)
     emptied = Signal()
     key_image_marked = Signal(bytes, str, object)  # PNG, caption, mm per pixel or None
+    zoomed_by_user = Signal()  # she zoomed or panned (not a fit when a study opens)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -190,6 +191,7 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self.view.scrolled.connect(self.step)
         self.view.nudged.connect(self.nudged)
         self.view.sigRangeChanged.connect(lambda *_args: self._zoom_changed())
+        self.view.sigRangeChangedManually.connect(lambda *_args: self.zoomed_by_user.emit())
         self.view.sigResized.connect(lambda *_args: self._view_resized())
 
         self.top_left = self._corner()
@@ -871,6 +873,15 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self.view.setRange(
             xRange=(cx - half_w, cx + half_w), yRange=(cy - half_h, cy + half_h), padding=0
         )
+        self.zoomed_by_user.emit()
+
+    def image_view_size(self) -> tuple[float, float]:
+        """Width and height of the image on screen in view millimetres, after turns."""
+        return self._transform().view_size
+
+    def screen_size(self) -> tuple[int, int]:
+        """Width and height of the image area in screen pixels."""
+        return int(self.view.width()), int(self.view.height())
 
     def set_window_button(self, choice: str) -> None:
         """Which mouse button drags window/level: "right" (the middle button then pans) or

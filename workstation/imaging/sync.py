@@ -18,3 +18,34 @@ def nearest_slice(positions: Sequence[float | None], wanted: float) -> int | Non
     position are never chosen; None when no slice has one."""
     known = [(abs(p - wanted), i) for i, p in enumerate(positions) if p is not None]
     return min(known)[1] if known else None
+
+
+Range = tuple[tuple[float, float], tuple[float, float]]
+"""A view's visible ((x0, x1), (y0, y1)) in view millimetres."""
+
+
+def zoom_like(
+    source_range: Range,
+    source_image_mm: tuple[float, float],
+    source_screen_px: tuple[int, int],
+    target_image_mm: tuple[float, float],
+    target_screen_px: tuple[int, int],
+) -> Range:
+    """The range a target cell shows to match the source's zoom and pan.
+
+    Zoom is matched as physical scale (the same millimetres per screen pixel, so a 10 mm
+    nodule is as large in the prior as in the current study); pan as the same relative
+    place in each image (the source's centre at 40 % of its width puts the target's at
+    40 % of its own). Images are (width, height) in view millimetres, screens (width,
+    height) in pixels. Copying the range itself would show a 3000-pixel film's range on a
+    small ultrasound: the image tiny and off-centre.
+    """
+    (x0, x1), (y0, y1) = source_range
+    source_w, source_h = source_image_mm
+    target_w, target_h = target_image_mm
+    mm_per_px = max((x1 - x0) / max(source_screen_px[0], 1), 1e-9)
+    centre_x = (x0 + x1) / 2 / max(source_w, 1e-9) * target_w
+    centre_y = (y0 + y1) / 2 / max(source_h, 1e-9) * target_h
+    half_w = mm_per_px * target_screen_px[0] / 2
+    half_h = mm_per_px * target_screen_px[1] / 2
+    return ((centre_x - half_w, centre_x + half_w), (centre_y - half_h, centre_y + half_h))
