@@ -95,7 +95,8 @@ def test_medical_record_sentences() -> None:
     )
     text = record_sentence(accepted, RESULT, HOSPITAL)
     assert text == (
-        "患者四川省锦城人民医院2026-11-20电解质（川HR）结果经本人审阅，予以互认，本次不再重复检查。"
+        "患者于2026年11月20日在四川省锦城人民医院所做的电解质（川HR）结果经本人审阅，"
+        "予以互认，本次不再重复检查。"
     )
     repeat = new_decision(
         RESULT,
@@ -113,6 +114,18 @@ def test_medical_record_sentences() -> None:
     assert "不予互认" in text
     assert "其他情形确需复查（术前复查）" in text
     assert text.endswith("已向患者/家属说明复查的目的和必要性。")
+    withdrawn = new_decision(
+        RESULT,
+        DecisionKind.WITHDRAWN,
+        username="dr.li",
+        practitioner="Practitioner/pr001",
+        catalog_version="v",
+        eligibility="valid",
+        now=NOW,
+    )
+    assert record_sentence(withdrawn, RESULT, HOSPITAL) == (
+        "撤销此前对患者于2026年11月20日在四川省锦城人民医院所做的电解质（川HR）结果的互认结论。"
+    )
 
 
 @pytest.mark.unit

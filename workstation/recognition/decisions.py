@@ -153,13 +153,15 @@ def decisions_in_force(decisions: Iterable[Decision]) -> dict[str, Decision]:
 def record_sentence(decision: Decision, result: Result, hospital: Hospital | None) -> str:
     """The sentence for the medical record (病历), in Chinese as the chart is kept."""
     where = hospital.name if hospital else result.hospital_id
-    when = china_time(result.effective).strftime("%Y-%m-%d")
+    day = china_time(result.effective)
+    when = f"{day.year}年{day.month}月{day.day}日"
     mark = f"（{result.mark.mark}）" if result.mark else ""
-    what = f"{where}{when}{result.item_name}{mark}"
+    # the chart's phrasing: 于<date>在<hospital>所做的<item> (date and place told apart)
+    what = f"于{when}在{where}所做的{result.item_name}{mark}"
     if decision.kind is DecisionKind.ACCEPTED:
         return f"患者{what}结果经本人审阅，予以互认，本次不再重复检查。"
     if decision.kind is DecisionKind.WITHDRAWN:
-        return f"撤销此前对{what}的互认结论。"
+        return f"撤销此前对患者{what}结果的互认结论。"
     sentence = f"患者{what}结果不予互认，需重新检查，原因：{decision.reason_label}"
     if decision.note:
         sentence += f"（{decision.note}）"
