@@ -504,6 +504,17 @@ def test_the_length_tool_draws_where_she_presses_and_esc_gives_left_drag_back_to
     assert len(viewer.marks.marks(("1.1", 0))) == 2
 
 
+def test_a_tool_held_on_one_study_is_dropped_when_the_cell_is_cleared(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    viewer.setFocus()
+    qtbot.keyClick(viewer, Qt.Key.Key_L)
+    assert viewer.view.tool_active
+    viewer.clear()  # the next study opens in a cleared cell
+    assert viewer.view_state.tool is None
+    assert not viewer.view.tool_active  # left-drag pans on the next study
+    assert not viewer.length_button.isChecked()
+
+
 def test_with_a_tool_held_middle_drag_and_space_drag_pan(qtbot: QtBot) -> None:
     viewer = _shown_viewer(qtbot, _image())
     viewer.setFocus()

@@ -489,6 +489,7 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
     def clear(self, message: str = "") -> None:
         """Show nothing (and optionally a message)."""
         self.set_playing(False)
+        self.set_tool(None)  # a tool held on the last study must not draw on the next
         for label in self.markers.values():
             label.clear()
         self.scale_bar.hide()
