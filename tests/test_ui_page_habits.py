@@ -28,6 +28,7 @@ from workstation.audit import AuditLog
 from workstation.clock import china_time
 from workstation.config import PlatformEntry, Settings
 from workstation.journal import Journal
+from workstation.model import Category
 from workstation.recognition.decisions import DecisionKind, new_decision
 from workstation.records.fhir_parse import parse_catalog
 from workstation.redact import mask_id_card
@@ -511,3 +512,23 @@ def test_count_charts_have_whole_number_ticks(qtbot: QtBot) -> None:
     ticks = chart.getAxis("bottom")._tickLevels
     assert ticks is not None
     assert all(float(value).is_integer() for value, _label in ticks[0])
+
+
+def test_a_lab_result_folds_the_empty_viewer_away_and_an_imaging_result_brings_it_back(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, sandbox, tmp_path)
+    window.resize(1366, 768)
+    page = open_patient(qtbot, window, "p0001")
+    lab = next(r for r in page.timeline.visible_results() if r.category is Category.LAB)
+    assert page.timeline.select(lab.id)
+    qtbot.waitUntil(lambda: page.labs.table.rowCount() > 0, timeout=10000)
+    column = sum(page.right_splitter.sizes())
+    # no toolbars of an empty viewer above the values (they took ~290 px at 1366×768)
+    assert page.right_splitter.sizes()[0] == 0
+    assert page.lab_tabs.height() >= 0.95 * column
+    ct = next(r for r in page.timeline.visible_results() if r.modality == "CT")
+    assert page.timeline.select(ct.id)
+    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
+    assert page.images.height() >= 0.95 * column
+    window.sign_out()

@@ -676,13 +676,15 @@ class PatientPage(QWidget):
     def _give_room(self, images: bool) -> None:
         """Images get the height (the lab values fold to the splitter's handle) and the
         width left by the report column (``page_widths``: in a narrow window the timeline
-        folds away, its button brings it back); lab values get about half the height, and
-        a lab report (no text) leaves its column to the decision panel."""
+        folds away, its button brings it back); lab values get the whole height (the empty
+        viewer folds away), and a lab report (no text) leaves its column to the decision
+        panel."""
         sizes = self.right_splitter.sizes()
         total = sum(sizes)
         if total > 0:
-            top = total if images else int(total * 0.45)
-            self.right_splitter.setSizes([top, total - top])
+            # a lab has no images: the empty viewer and its toolbars fold away entirely
+            # (its handle brings them back); images take the whole height
+            self.right_splitter.setSizes([total, 0] if images else [0, total])
         side_total = sum(self.side_splitter.sizes())
         if side_total > 0:
             # the report as tall as its text (between 100 px and 55 % of the column)
