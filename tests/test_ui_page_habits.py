@@ -532,3 +532,28 @@ def test_a_lab_result_folds_the_empty_viewer_away_and_an_imaging_result_brings_i
     qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
     assert page.images.height() >= 0.95 * column
     window.sign_out()
+
+
+def test_every_repeat_reason_is_on_screen_and_nothing_covers_the_list(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, sandbox, tmp_path)
+    window.resize(1366, 768)
+    page = open_patient(qtbot, window, "p0001")
+    ct = next(r for r in page.timeline.visible_results() if r.modality == "CT")
+    assert page.timeline.select(ct.id)
+    page.decision.open_repeat()
+    reasons = page.decision.reason_list
+    assert reasons.count() >= 9
+
+    def all_rows_shown_and_uncovered() -> bool:
+        viewport = reasons.viewport().rect()
+        shown = all(
+            viewport.contains(reasons.visualItemRect(reasons.item(row)))
+            for row in range(reasons.count())
+        )  # no scrolling inside the list
+        # the note starts under the list's last row (a scroll area had squeezed them)
+        return shown and reasons.geometry().bottom() < page.decision.note_edit.geometry().top()
+
+    qtbot.waitUntil(all_rows_shown_and_uncovered, timeout=5000)
+    window.sign_out()

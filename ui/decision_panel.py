@@ -17,14 +17,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from ui.sized_lists import FillingList, FittedList
 from workstation.clock import china_time
 from workstation.journal import JournalEntry, OutboxState, entry_in_force
 from workstation.model import Catalog, Hospital, RepeatReason, Result
@@ -82,11 +81,8 @@ class DecisionPanel(QFrame):
         self.bulk_button.setObjectName("bulkAccept")
 
         self.repeat_box = QWidget()
-        self.reason_list = QListWidget()
+        self.reason_list = FittedList()  # all reasons on screen: the panel scrolls, not it
         self.reason_list.setObjectName("reasonList")
-        self.reason_list.setMinimumHeight(150)
-        self.reason_list.setWordWrap(True)
-        self.reason_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.note_edit = QLineEdit()
         self.note_edit.setObjectName("noteEdit")
         self.note_edit.setPlaceholderText(self.tr("Note (required for some reasons)"))
@@ -123,15 +119,9 @@ class DecisionPanel(QFrame):
         self.copy_button = QPushButton(self.tr("Copy"))
         self.copy_button.setObjectName("copySentence")
         self.copy_button.setToolTip(self.tr("Copy the sentence for the medical record"))
-        self.history_list = QListWidget()
+        self.history_list = FillingList(60)  # any height the column has left
         self.history_list.setObjectName("decisionHistory")
         self.history_list.setWordWrap(True)
-        # 60 px at least and any height the column has left: its own preferred height is
-        # ignored, or the scrolling column would reserve it and push the buttons below
-        self.history_list.setMinimumHeight(60)
-        policy = self.history_list.sizePolicy()
-        policy.setVerticalPolicy(QSizePolicy.Policy.Ignored)
-        self.history_list.setSizePolicy(policy)
         self.bulk_label = QLabel()
         self.bulk_label.setObjectName("bulkMessage")
         self.bulk_label.setWordWrap(True)
