@@ -10,11 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QIODevice, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QTransform
+from PySide6.QtGui import QKeyEvent, QPainter, QTransform
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
-    QGraphicsDropShadowEffect,
     QHBoxLayout,
     QLabel,
     QSpinBox,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.mark_layer import MarkLayer
+from ui.outlined_label import OutlinedLabel
 from ui.reading_theme import dark_popup
 from ui.viewer_keys import binding_for, key_label
 from ui.viewer_marks import MarkTools
@@ -448,15 +448,10 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         return label
 
     def _corner(self, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QLabel:
-        label = QLabel(self.graphics)
+        label = OutlinedLabel(self.graphics)  # legible on bright radiographs too
         label.setStyleSheet("color: #e0e0e0; background: transparent; font-size: 11px;")
         label.setAlignment(align | Qt.AlignmentFlag.AlignTop)
         label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        shadow = QGraphicsDropShadowEffect(label)  # legible on bright radiographs too
-        shadow.setBlurRadius(3)
-        shadow.setOffset(1, 1)
-        shadow.setColor(QColor(0, 0, 0))
-        label.setGraphicsEffect(shadow)
         return label
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802
