@@ -9,6 +9,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QWidget
 
 SERIES_MIME = "application/x-hr-series-index"
+CAPTION_MAX_PX = 200
 
 
 class SeriesStrip(QListWidget):
@@ -35,9 +36,16 @@ class SeriesStrip(QListWidget):
     def set_series(self, labels: Sequence[str]) -> None:
         """One item per series (icons arrive later)."""
         self.clear()
+        metrics = self.fontMetrics()
         for label in labels:
             item = QListWidgetItem(label)
-            item.setSizeHint(QSize(96, 78))
+            # as wide as the caption's longest line (a series description such as
+            # "甲状腺 横切面" was cut at 96 px), within reason; the tooltip has it all
+            widest = max(
+                (metrics.horizontalAdvance(line) for line in label.splitlines()), default=0
+            )
+            item.setSizeHint(QSize(min(max(96, widest + 16), CAPTION_MAX_PX), 78))
+            item.setToolTip(label)
             self.addItem(item)
 
     def set_thumbnail(self, index: int, data: bytes) -> None:

@@ -212,7 +212,8 @@ class StudyImages(QWidget):
             )
         self.strip.set_series(
             [
-                f"{s.number} {s.modality}\n{s.description[:14]}\n({len(s.instances)})"
+                # two lines under the icon: a third was cut off with the description
+                f"{s.number} {s.modality} ({len(s.instances)})\n{s.description[:14]}"
                 for s in study.series
             ]
         )
