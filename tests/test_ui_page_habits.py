@@ -557,3 +557,17 @@ def test_every_repeat_reason_is_on_screen_and_nothing_covers_the_list(
 
     qtbot.waitUntil(all_rows_shown_and_uncovered, timeout=5000)
     window.sign_out()
+
+
+def test_her_statistics_open_without_blocking_and_close_when_she_signs_out(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    from ui.statistics_dialog import StatisticsDialog
+
+    window = signed_in_window(qtbot, sandbox, tmp_path)
+    window.show_statistics()  # returns at once: no nested event loop to end a session in
+    (dialog,) = window.findChildren(StatisticsDialog)
+    assert dialog.isVisible()
+    assert dialog.isModal() or dialog.windowModality() is not Qt.WindowModality.NonModal
+    window.sign_out()
+    qtbot.waitUntil(lambda: not window.findChildren(StatisticsDialog), timeout=5000)

@@ -513,6 +513,8 @@ class MainWindow(QMainWindow):
         self.patient_page.series_cache.clear()  # no images of this session outlive it
         self.search.clear()
         self.region_page.stop()
+        for dialog in self.findChildren(StatisticsDialog):
+            dialog.close()  # her figures do not stay on screen for the next user
         self.toolbar.hide()
         self.pages.setCurrentWidget(self.sign_in)
         self.statusBar().showMessage(self.tr("Signed out"))
@@ -649,7 +651,10 @@ class MainWindow(QMainWindow):
         dialog = StatisticsDialog(
             self.journal, catalog, self.runner, self.signed.hospitals if self.signed else {}, self
         )
-        dialog.exec()
+        # window-modal without a nested event loop: a sign-out or idle lock while it is
+        # open closes it with the window instead of returning into a page that is gone
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def _audit_decision(self, decision: Decision) -> None:
         """One audit event per saved decision, about that decision's own result and patient
