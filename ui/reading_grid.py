@@ -262,13 +262,11 @@ class ReadingGrid(QWidget):
             return
         if index == REFERENCE:
             self.slice_sync.set_reference(extent)
-            others = [i for i in range(1, MAX_CELLS) if self._extent(i) is not None]
+            extents = {i: e for i in range(1, MAX_CELLS) if (e := self._extent(i)) is not None}
         else:
-            others = [index]
+            extents = {index: extent}
             self._window_like_reference(index)
-        for other in others:
-            other_extent = self._extent(other)
-            assert other_extent is not None
+        for other, other_extent in extents.items():
             wanted = self.slice_sync.register(other, other_extent, self._position(REFERENCE))
             if wanted is None:
                 continue
