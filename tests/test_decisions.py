@@ -84,46 +84,19 @@ def test_rules_of_recording() -> None:
 
 @pytest.mark.unit
 def test_medical_record_sentences() -> None:
-    accepted = new_decision(
-        RESULT,
-        DecisionKind.ACCEPTED,
-        username="dr.li",
-        practitioner="Practitioner/pr001",
-        catalog_version="v",
-        eligibility="valid",
-        now=NOW,
-    )
-    text = record_sentence(accepted, RESULT, HOSPITAL)
+    text = record_sentence(_decide(DecisionKind.ACCEPTED), RESULT, HOSPITAL)
     assert text == (
         "患者于2026年11月20日在四川省锦城人民医院所做的电解质（川HR）结果经本人审阅，"
         "予以互认，本次不再重复检查。"
     )
-    repeat = new_decision(
-        RESULT,
-        DecisionKind.REPEAT_ORDERED,
-        username="dr.li",
-        practitioner="Practitioner/pr001",
-        catalog_version="v",
-        eligibility="valid",
-        now=NOW,
-        reason=REASON_6,
-        note="术前复查",
-        patient_informed=True,
+    repeat = _decide(
+        DecisionKind.REPEAT_ORDERED, reason=REASON_6, note="术前复查", patient_informed=True
     )
     text = record_sentence(repeat, RESULT, HOSPITAL)
     assert "不予互认" in text
     assert "其他情形确需复查（术前复查）" in text
     assert text.endswith("已向患者/家属说明复查的目的和必要性。")
-    withdrawn = new_decision(
-        RESULT,
-        DecisionKind.WITHDRAWN,
-        username="dr.li",
-        practitioner="Practitioner/pr001",
-        catalog_version="v",
-        eligibility="valid",
-        now=NOW,
-    )
-    assert record_sentence(withdrawn, RESULT, HOSPITAL) == (
+    assert record_sentence(_decide(DecisionKind.WITHDRAWN), RESULT, HOSPITAL) == (
         "撤销此前对患者于2026年11月20日在四川省锦城人民医院所做的电解质（川HR）结果的互认结论。"
     )
 
