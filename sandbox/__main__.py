@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--token-ttl", type=int, default=600, help="access token lifetime, s")
     serve.add_argument("--control-key", default="", help="enables /_sandbox control routes")
     serve.add_argument("--latency-ms", type=int, default=0)
+    serve.add_argument(
+        "--bandwidth-mbit",
+        type=float,
+        default=0.0,
+        help="link rate per client address, shared by its connections; 0: unlimited",
+    )
     serve.add_argument("--error-rate", type=float, default=0.0)
     serve.add_argument("--drop-rate", type=float, default=0.0)
     serve.add_argument("--truncate-multipart", action="store_true")
@@ -102,6 +108,7 @@ def serve(args: argparse.Namespace) -> int:
         ),
         faults=FaultSettings(
             latency_ms=args.latency_ms,
+            bandwidth_mbit=args.bandwidth_mbit,
             error_rate=args.error_rate,
             drop_rate=args.drop_rate,
             truncate_multipart=args.truncate_multipart,
