@@ -56,6 +56,11 @@ class ServerSettings:
         return self.data_dir / "sandbox.sqlite"
 
     @property
+    def transcoded_dir(self) -> Path:
+        """Where transcoded copies of instances are kept once made."""
+        return self.data_dir / "transcoded"
+
+    @property
     def dicom_dir(self) -> Path:
         """Where DICOM files live."""
         return self.data_dir / "dicom"
