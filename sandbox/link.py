@@ -16,16 +16,15 @@ from collections.abc import Callable
 
 from starlette.types import Message, Send
 
-# Bytes sent in one go: small enough that the pacing is smooth at a few Mbit/s, large
-# enough that a 100 Mbit/s link is not a storm of tiny writes.
-PIECE_BYTES = 16 * 1024
-# The bucket may hold this long's worth of tokens: a short burst after an idle moment, as
-# a real link's queue allows, without letting an idle minute pay for a free megabyte.
-BURST_S = 0.02
+# Bytes sent in one go: small enough that the pacing is smooth at a few Mbit/s (and a
+# small instance still takes measurable time), large enough that a 100 Mbit/s link is not
+# a storm of tiny writes. The bucket holds at most one piece: a bottleneck link delivers
+# at its rate, an idle moment earns no burst.
+PIECE_BYTES = 8 * 1024
 
 
 class TokenBucket:
-    """Tokens (bytes) filled at ``rate_bytes_s()`` up to ``BURST_S`` worth of them.
+    """Tokens (bytes) filled at ``rate_bytes_s()``, at most one piece's worth held.
 
     Waiters are served in the order they ask (one lock), so connections sharing a bucket
     share its rate fairly piece by piece.
@@ -51,9 +50,7 @@ class TokenBucket:
                 if rate <= 0:
                     self._tokens, self._stamp = 0.0, now
                     return
-                self._tokens = min(
-                    self._tokens + (now - self._stamp) * rate, max(rate * BURST_S, count)
-                )
+                self._tokens = min(self._tokens + (now - self._stamp) * rate, float(count))
                 self._stamp = now
                 if self._tokens >= count:
                     self._tokens -= count

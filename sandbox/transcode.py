@@ -112,7 +112,7 @@ def instance_bytes(path: Path, stored: str, syntax: str, cache_dir: Path, sop_ui
         return data
     ds = dcmread(path)
     if ds.file_meta.TransferSyntaxUID.is_compressed:
-        ds.decompress()
+        ds.decompress(generate_instance_uid=False)  # the same instance, re-encoded
     out = io.BytesIO()
     implicit = syntax == str(ImplicitVRLittleEndian)
     ds.file_meta.TransferSyntaxUID = UID(syntax)
@@ -122,7 +122,7 @@ def instance_bytes(path: Path, stored: str, syntax: str, cache_dir: Path, sop_ui
 
 def _encode_jpeg_ls(path: Path) -> bytes:
     ds = dcmread(path)
-    ds.compress(JPEGLSLossless, encoding_plugin="pyjpegls")
+    ds.compress(JPEGLSLossless, encoding_plugin="pyjpegls", generate_instance_uid=False)
     out = io.BytesIO()
     ds.save_as(out, enforce_file_format=True)
     return out.getvalue()

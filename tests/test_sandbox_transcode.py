@@ -104,6 +104,7 @@ def test_jpeg_ls_on_request_is_pixel_identical(sandbox: Sandbox) -> None:
             assert len(data) < len(original[0][1])
             stored = dcmread(io.BytesIO(original[0][1]))
             assert np.array_equal(ds.pixel_array, stored.pixel_array)
+            assert ds.SOPInstanceUID == stored.SOPInstanceUID  # the same instance
             assert ds.pixel_array.dtype == stored.pixel_array.dtype
 
 
@@ -118,6 +119,12 @@ def test_a_lossy_original_falls_back_or_is_refused(sandbox: Sandbox) -> None:
     url = _url(sandbox, item)
     only = f"{RELATED}; transfer-syntax={JPEG_LS_LOSSLESS}"
     assert httpx.get(url, headers={**auth, "Accept": only}).status_code == 406
+    decompressed = httpx.get(
+        url, headers={**auth, "Accept": f"{RELATED}; transfer-syntax={EXPLICIT}"}
+    )
+    headers, data = _parts(decompressed)[0]
+    assert f"transfer-syntax={EXPLICIT}" in headers["content-type"]
+    assert dcmread(io.BytesIO(data)).SOPInstanceUID == item["00080018"]["Value"][0]  # type: ignore[index]
     either = f"{only}, {RELATED}; transfer-syntax=*; q=0.5"
     answer = httpx.get(url, headers={**auth, "Accept": either})
     assert answer.status_code == 200
