@@ -234,8 +234,10 @@ async def retrieve(request: Request) -> Response:
             if truncate and index == cut_at:
                 yield head + data[: len(data) // 2]
                 return  # the body ends cleanly but mid-part, without the closing boundary
-            yield head + data + b"\r\n"
-        yield f"--{boundary}--\r\n".encode("ascii")
+            # The closing delimiter goes with the last part: the client sees the part end
+            # when its bytes arrive, not a server turn later.
+            tail = f"\r\n--{boundary}--\r\n" if index == len(rows) - 1 else "\r\n"
+            yield head + data + tail.encode("ascii")
 
     media = f'multipart/related; type="application/dicom"; boundary={boundary}'
     return StreamingResponse(parts(), media_type=media)

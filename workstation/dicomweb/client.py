@@ -34,12 +34,12 @@ JsonObj = dict[str, Any]
 # Any transfer syntax the server stores: decoding happens here, not on the server.
 ACCEPT_ORIGINAL = 'multipart/related; type="application/dicom"; transfer-syntax=*'
 JPEG_LS_LOSSLESS = "1.2.840.10008.1.2.4.80"
-# JPEG-LS lossless where the server can make it (about a third of the bytes of a CT), else
-# the stored syntax (PS3.18 8.7.3: the server picks per instance, in order of q).
-ACCEPT_LOSSLESS = (
-    f'multipart/related; type="application/dicom"; transfer-syntax={JPEG_LS_LOSSLESS}, '
-    'multipart/related; type="application/dicom"; transfer-syntax=*; q=0.5'
-)
+# JPEG-LS lossless (about a third of the bytes of a CT). One media range only: Orthanc 1.10
+# (DICOMweb 1.7) transcodes on that but answers a list with a fallback range in the stored
+# syntax. A server that cannot make it refuses (406; Orthanc: 500) and is asked again.
+ACCEPT_LOSSLESS = f'multipart/related; type="application/dicom"; transfer-syntax={JPEG_LS_LOSSLESS}'
+# Answers to ACCEPT_LOSSLESS that mean "not in that syntax": asked again for the original.
+_REFUSED_SYNTAX = (400, 406, 415, 500, 501)
 AuthHeaders = Callable[[bool], dict[str, str]]  # force_refresh → headers
 InstanceSink = Callable[[BinaryIO], str]  # consumes one instance, returns its SOP UID
 _STREAM_ATTEMPTS = 3
@@ -131,9 +131,9 @@ class DicomWebClient:
         completes. Returns the SOP UIDs received.
 
         ``accept`` is the Accept header (ACCEPT_LOSSLESS asks for a compressed lossless
-        syntax); a server that refuses it (406, or 400 from one that cannot parse the list)
-        is asked again for the stored syntax, and ``lossless_refused`` is set so that later
-        requests ask for that at once. ``on_body`` is called when the first piece of a
+        syntax); a server that refuses it (406, or 400/415/500/501 from servers that answer
+        so) is asked again for the stored syntax, and ``lossless_refused`` is set so that
+        later requests ask for that at once. ``on_body`` is called when the first piece of a
         successful answer's body has arrived (to time the body without the server's
         latency).
 
@@ -165,7 +165,7 @@ class DicomWebClient:
                             raise PlatformError(ErrorKind.AUTH, "session expired", 401)
                         refreshed, attempt = True, attempt - 1  # a refresh is no retry
                         continue
-                    if response.status_code in (400, 406) and accept != ACCEPT_ORIGINAL:
+                    if response.status_code in _REFUSED_SYNTAX and accept != ACCEPT_ORIGINAL:
                         response.read()
                         log.info("server refused %d a compressed syntax", response.status_code)
                         self.lossless_refused = True
