@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--token-ttl", type=int, default=600, help="access token lifetime, s")
     serve.add_argument("--control-key", default="", help="enables /_sandbox control routes")
     serve.add_argument("--latency-ms", type=int, default=0)
+    serve.add_argument(
+        "--bandwidth-mbit",
+        type=float,
+        default=0.0,
+        help="link rate per client address, shared by its connections; 0: unlimited",
+    )
     serve.add_argument("--error-rate", type=float, default=0.0)
     serve.add_argument("--drop-rate", type=float, default=0.0)
     serve.add_argument("--truncate-multipart", action="store_true")
@@ -83,7 +89,10 @@ def serve(args: argparse.Namespace) -> int:
         bind_to_parent(args.parent_pid)
     data_dir = args.data_dir or default_data_dir()
     _ensure_data(data_dir, args.seed, args.small)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP given explicitly: asyncio turns Nagle off (TCP_NODELAY) only on sockets
+    # that say they are TCP, and without it every keep-alive answer waited ~40 ms for the
+    # client's delayed ACK between its header and body writes.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", args.port))
     port = sock.getsockname()[1]
@@ -102,6 +111,7 @@ def serve(args: argparse.Namespace) -> int:
         ),
         faults=FaultSettings(
             latency_ms=args.latency_ms,
+            bandwidth_mbit=args.bandwidth_mbit,
             error_rate=args.error_rate,
             drop_rate=args.drop_rate,
             truncate_multipart=args.truncate_multipart,

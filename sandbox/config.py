@@ -13,6 +13,8 @@ class FaultSettings:
     """Failure injection, all off by default. Mutable so tests can change it at run time."""
 
     latency_ms: int = 0
+    # The access link of each client address, shared by all its connections; 0: unlimited.
+    bandwidth_mbit: float = 0.0
     error_rate: float = 0.0  # fraction of requests answered 503 (OperationOutcome)
     drop_rate: float = 0.0  # fraction of responses whose connection is cut mid-body
     truncate_multipart: bool = False  # WADO-RS bodies end in the middle of a part
@@ -52,6 +54,11 @@ class ServerSettings:
     def db_path(self) -> Path:
         """The SQLite database file."""
         return self.data_dir / "sandbox.sqlite"
+
+    @property
+    def transcoded_dir(self) -> Path:
+        """Where transcoded copies of instances are kept once made."""
+        return self.data_dir / "transcoded"
 
     @property
     def dicom_dir(self) -> Path:

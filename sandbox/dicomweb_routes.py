@@ -3,15 +3,12 @@ multipart/related application/dicom, metadata) and rendered thumbnails."""
 
 from __future__ import annotations
 
-import io
 import secrets
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from pydicom import dcmread
-from pydicom.uid import UID, ExplicitVRLittleEndian, ImplicitVRLittleEndian
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -31,11 +28,10 @@ from sandbox.limits import MAX_OFFSET, WHOLE_NUMBER
 from sandbox.responses import Denied, outcome, require_user
 from sandbox.store import Store
 from sandbox.thumbnails import render_thumbnail
+from sandbox.transcode import accepted_syntaxes, choices, instance_bytes
 
 JsonObj = dict[str, Any]
 DICOM_JSON = "application/dicom+json"
-_TRANSCODABLE = (str(ExplicitVRLittleEndian), str(ImplicitVRLittleEndian))
-_BIG_ENDIAN = "1.2.840.10008.1.2.2"
 MAX_UIDS = 100  # comma-separated UIDs in one matching key
 IMAGING = f"ImagingStudy.{scopes.READ}"  # the scope every DICOMweb route needs
 
@@ -193,48 +189,17 @@ async def metadata(request: Request) -> Response:
     return JSONResponse([_header(row) for row in rows], media_type=DICOM_JSON)
 
 
-def negotiate_transfer_syntax(accept: str) -> str | None:
-    """The transfer syntax the client asked for: a UID, ``*`` for the stored one, or None
-    when nothing acceptable can be produced (→ 406).
-
-    Without a ``transfer-syntax`` parameter the stored (original) syntax is sent.
-    """
-    if not accept.strip():
-        return "*"
-    for media_range in accept.split(","):
-        fields = [f.strip() for f in media_range.split(";")]
-        media_type = fields[0].lower()
-        params = {}
-        for field in fields[1:]:
-            key, _, value = field.partition("=")
-            params[key.strip().lower()] = value.strip().strip('"')
-        if media_type in ("*/*", "multipart/*"):
-            return "*"
-        if media_type == "multipart/related" and params.get("type", "application/dicom") in (
-            "application/dicom",
-            "application/*",
-            "*/*",
-        ):
-            syntax = params.get("transfer-syntax", "*")
-            if syntax == "*" or syntax in _TRANSCODABLE:
-                return syntax
-            return syntax if syntax else "*"
-    return None
-
-
-def _instance_bytes(path: Path, stored_syntax: str, wanted: str) -> tuple[bytes, str]:
-    if wanted in ("*", stored_syntax):
-        return path.read_bytes(), stored_syntax
-    if wanted not in _TRANSCODABLE:
-        raise LookupError(wanted)
-    ds = dcmread(path)
-    if ds.file_meta.TransferSyntaxUID.is_compressed:
-        ds.decompress()
-    out = io.BytesIO()
-    implicit = wanted == str(ImplicitVRLittleEndian)
-    ds.file_meta.TransferSyntaxUID = UID(wanted)
-    ds.save_as(out, implicit_vr=implicit, little_endian=True, enforce_file_format=True)
-    return out.getvalue(), wanted
+def _encoded(
+    path: Path, stored: str, options: list[str], settings: ServerSettings, sop_uid: str
+) -> tuple[bytes, str]:
+    """The instance in the first of ``options`` its pixel data can be encoded in."""
+    for syntax in options[:-1]:
+        try:
+            return instance_bytes(path, stored, syntax, settings.transcoded_dir, sop_uid), syntax
+        except (ValueError, RuntimeError, NotImplementedError, AttributeError):
+            continue  # e.g. a bit depth CharLS does not take: the next accepted syntax
+    last = options[-1]
+    return instance_bytes(path, stored, last, settings.transcoded_dir, sop_uid), last
 
 
 async def retrieve(request: Request) -> Response:
@@ -242,19 +207,13 @@ async def retrieve(request: Request) -> Response:
     rows = _selected_rows(request)
     if not rows:
         return _problem(404, "no such study, series or instance")
-    wanted = negotiate_transfer_syntax(request.headers.get("accept", ""))
-    if wanted is None:
+    accepted = accepted_syntaxes(request.headers.get("accept", ""))
+    if accepted is None:
         return _problem(406, "only multipart/related; type=application/dicom is offered")
-    if wanted != "*":
-        unsupported = [
-            r for r in rows if r["transfer_syntax"] != wanted and wanted not in _TRANSCODABLE
-        ]
-        if unsupported:
-            return _problem(406, f"cannot transcode to {wanted}")
-        # pydicom cannot rewrite a big endian file as little endian; refuse it before the
-        # first part is sent rather than cut the body off in the middle.
-        if any(r["transfer_syntax"] == _BIG_ENDIAN != wanted for r in rows):
-            return _problem(406, f"cannot transcode big endian instances to {wanted}")
+    options = [choices(r["transfer_syntax"], accepted) for r in rows]
+    if not all(options):
+        # Refused before the first part is sent rather than cut off in the middle.
+        return _problem(406, f"cannot send these instances in {', '.join(accepted)}")
     settings = _settings(request)
     boundary = secrets.token_hex(16)
     # Series and study downloads break off halfway; single instances still arrive whole, so a
@@ -266,7 +225,7 @@ async def retrieve(request: Request) -> Response:
         for index, row in enumerate(rows):
             path = settings.data_dir / row["path"]
             data, syntax = await run_in_threadpool(
-                _instance_bytes, path, row["transfer_syntax"], wanted
+                _encoded, path, row["transfer_syntax"], options[index], settings, row["sop_uid"]
             )
             head = (
                 f"--{boundary}\r\nContent-Type: application/dicom; transfer-syntax={syntax}\r\n"
@@ -275,8 +234,10 @@ async def retrieve(request: Request) -> Response:
             if truncate and index == cut_at:
                 yield head + data[: len(data) // 2]
                 return  # the body ends cleanly but mid-part, without the closing boundary
-            yield head + data + b"\r\n"
-        yield f"--{boundary}--\r\n".encode("ascii")
+            # The closing delimiter goes with the last part: the client sees the part end
+            # when its bytes arrive, not a server turn later.
+            tail = f"\r\n--{boundary}--\r\n" if index == len(rows) - 1 else "\r\n"
+            yield head + data + tail.encode("ascii")
 
     media = f'multipart/related; type="application/dicom"; boundary={boundary}'
     return StreamingResponse(parts(), media_type=media)

@@ -1,4 +1,5 @@
-"""Fault injection middleware: latency, 503 answers and connections cut mid-response."""
+"""Fault injection middleware: latency, a bandwidth-limited link per client address, 503
+answers and connections cut mid-response."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import random
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.config import FaultSettings
+from sandbox.link import LinkModel
 
 _EXEMPT_PREFIXES = ("/_sandbox",)
 
@@ -24,6 +26,7 @@ class FaultMiddleware:
         self.app = app
         self.faults = faults
         self.rng = random.Random(faults.seed)  # noqa: S311 - test noise, not security
+        self.link = LinkModel(lambda: faults.bandwidth_mbit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(_EXEMPT_PREFIXES):
@@ -32,6 +35,8 @@ class FaultMiddleware:
         faults = self.faults
         if faults.latency_ms > 0:
             await asyncio.sleep(faults.latency_ms / 1000)
+        client = scope.get("client")
+        send = self.link.throttle(str(client[0]) if client else "", send)
         if faults.error_rate > 0 and self.rng.random() < faults.error_rate:
             await _send_unavailable(send)
             return

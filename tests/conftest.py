@@ -70,6 +70,7 @@ class Sandbox:
         """All fault knobs off."""
         self.set_faults(
             latency_ms=0,
+            bandwidth_mbit=0.0,
             error_rate=0.0,
             drop_rate=0.0,
             truncate_multipart=False,

@@ -8,6 +8,7 @@ every instance that arrives is decoded and compared pixel for pixel with the ori
 from __future__ import annotations
 
 import datetime
+import threading
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -15,13 +16,16 @@ import httpx
 import numpy as np
 import pydicom
 import pytest
-from pydicom.uid import generate_uid
+from pydicom.uid import CTImageStorage, generate_uid
 
 from sandbox.generate.imaging import InstanceInfo, PatientTags, StudyTags, write_ct_series
 from tests.orthanc_server import Orthanc, basic_auth, running_orthanc
-from workstation.dicomweb.client import DicomWebClient
+from workstation.dicomweb.client import JPEG_LS_LOSSLESS, DicomWebClient
+from workstation.dicomweb.parallel import retrieve_prioritised
 from workstation.http import ErrorKind, PlatformError, make_client
 from workstation.imaging.decode import DicomImage, load
+from workstation.model import ImagingStudyRef, InstanceRef, SeriesRef
+from workstation.services import series_priority
 
 pytestmark = pytest.mark.interop
 
@@ -149,3 +153,55 @@ def test_wrong_password_is_an_auth_error(orthanc: Orthanc) -> None:
             dicomweb.search_series(generate_uid())
     assert caught.value.kind is ErrorKind.AUTH
     assert caught.value.status == 401
+
+
+def test_prioritised_retrieval_through_orthanc(
+    uploaded: list[InstanceInfo], dicomweb: DicomWebClient
+) -> None:
+    """The workstation's own path (priority queue, parallel requests, JPEG-LS asked for with
+    the stored syntax as fallback) against Orthanc: complete, pixel-exact, focus first."""
+    by_uid = {info.sop_instance_uid: info for info in uploaded}
+    series = SeriesRef(
+        uploaded[0].series_uid,
+        1,
+        "CT",
+        "",
+        tuple(
+            InstanceRef(info.sop_instance_uid, str(CTImageStorage), number)
+            for number, info in enumerate(uploaded, start=1)
+        ),
+    )
+    study = ImagingStudyRef(
+        "orthanc", uploaded[0].study_uid, None, "", dicomweb.base_url, (series,)
+    )
+    priority = series_priority(series)
+    priority.focus(len(priority) - 1)
+    syntaxes: list[str] = []
+    arrived: list[str] = []
+
+    def sink(part: BinaryIO) -> str:
+        syntaxes.append(
+            str(pydicom.dcmread(part, stop_before_pixels=True).file_meta.TransferSyntaxUID)
+        )
+        part.seek(0)
+        image = load(part)
+        original = pydicom.dcmread(by_uid[image.sop_instance_uid].path)
+        assert np.array_equal(image.pixels[0], original.pixel_array)
+        arrived.append(image.sop_instance_uid)
+        return image.sop_instance_uid
+
+    # stream_when_fast=False: loopback would otherwise take the one-stream shortcut
+    got = retrieve_prioritised(
+        dicomweb,
+        study.study_uid,
+        series.uid,
+        priority,
+        sink,
+        threading.Event(),
+        stream_when_fast=False,
+    )
+    assert sorted(got) == sorted(by_uid)
+    assert arrived[0] == priority.uids[-1]
+    # Orthanc 1.10 transcodes to JPEG-LS lossless on request (its own transcoding, GDCM).
+    assert set(syntaxes) == {JPEG_LS_LOSSLESS}
+    assert not dicomweb.lossless_refused

@@ -25,12 +25,13 @@ from ui.reading_grid import ReadingGrid
 from ui.reading_theme import READING_THEME, dark_popup
 from ui.series_strip import SeriesStrip
 from ui.workers import Task, TaskRunner
+from workstation.dicomweb.priority import SlicePriority
 from workstation.http import PlatformError
 from workstation.imaging.cache import SeriesCache, default_budget_bytes
 from workstation.imaging.marks import MarkStore
 from workstation.imaging.presets import WindowPreset
 from workstation.model import ImagingStudyRef, Result
-from workstation.services import Connection, LoadedImage, load_series_cached
+from workstation.services import Connection, LoadedImage, load_series_cached, series_priority
 from workstation.session.lanes import Lane
 from workstation.session.scope import Scope
 from workstation.summary.model import KeyImage
@@ -43,13 +44,14 @@ def _fetch_series(
     study: ImagingStudyRef,
     series_index: int,
     cache: SeriesCache,
+    priority: SlicePriority | None = None,
     *,
     report: Callable[[Any], None],
     cancel: threading.Event,
 ) -> int:
     series = study.series[series_index]
     client = connection.dicomweb(study.dicomweb_url)
-    return load_series_cached(client, study, series, report, cancel, cache)
+    return load_series_cached(client, study, series, report, cancel, cache, priority)
 
 
 class StudyImages(QWidget):
@@ -94,6 +96,9 @@ class StudyImages(QWidget):
         self.grid.layout_changed.connect(self._fill_new_cells)
         # cell 1 shows the current result's series; cell 2 is where a prior study opens
         self.viewer, self.compare_viewer = self.grid.cells[0], self.grid.cells[1]
+        # The first cell's download fetches around the slice she looks at (Qt-free model).
+        self._priority: SlicePriority | None = None
+        self.viewer.index_changed.connect(self._viewer_moved)
         for index, cell in enumerate(self.grid.cells):
             cell.key_image_marked.connect(
                 lambda png, caption, mm, i=index: self._key_image(i, png, caption, mm)
@@ -363,12 +368,14 @@ class StudyImages(QWidget):
             self.viewer.set_mark_store(store)
         self.cancel_button.show()
         self.busy_changed.emit(True, self.tr("Downloading images…"))
+        self._priority = series_priority(series)
         self.runner.start(
             _fetch_series,
             self.connection,
             self.study,
             index,
             self.series_cache,
+            self._priority,
             wants_control=True,
             scope=self._open_cell(0),
             on_progress=self._image_arrived,
@@ -377,6 +384,12 @@ class StudyImages(QWidget):
                 exc, lambda: self._load_series(max(self.series_box.currentIndex(), 0))
             ),
         )
+
+    def _viewer_moved(self, _index: int) -> None:
+        """She moved in the first cell: its download fetches around that slice next."""
+        current = self.viewer.current()
+        if self._priority is not None and current is not None:
+            self._priority.focus_on(current.image.sop_instance_uid)
 
     def _image_arrived(self, loaded: LoadedImage) -> None:
         if loaded.image is not None:
@@ -437,6 +450,7 @@ class StudyImages(QWidget):
 
     def cancel_series(self) -> None:
         """Stop a running image download (what arrived stays on screen)."""
+        self._priority = None
         self._stop_cell(0)
         self.cancel_button.hide()
         self.busy_changed.emit(False, "")

@@ -33,9 +33,15 @@ log = logging.getLogger("workstation.dicomweb")
 JsonObj = dict[str, Any]
 # Any transfer syntax the server stores: decoding happens here, not on the server.
 ACCEPT_ORIGINAL = 'multipart/related; type="application/dicom"; transfer-syntax=*'
+JPEG_LS_LOSSLESS = "1.2.840.10008.1.2.4.80"
+# JPEG-LS lossless (about a third of the bytes of a CT). One media range only: Orthanc 1.10
+# (DICOMweb 1.7) transcodes on that but answers a list with a fallback range in the stored
+# syntax. A server that cannot make it refuses (406; Orthanc: 500) and is asked again.
+ACCEPT_LOSSLESS = f'multipart/related; type="application/dicom"; transfer-syntax={JPEG_LS_LOSSLESS}'
+# Answers to ACCEPT_LOSSLESS that mean "not in that syntax": asked again for the original.
+_REFUSED_SYNTAX = (400, 406, 415, 500, 501)
 AuthHeaders = Callable[[bool], dict[str, str]]  # force_refresh → headers
 InstanceSink = Callable[[BinaryIO], str]  # consumes one instance, returns its SOP UID
-_CHUNK = 256 * 1024
 _STREAM_ATTEMPTS = 3
 
 
@@ -63,6 +69,8 @@ class DicomWebClient:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self._sleep = sleep
+        # The server refused ACCEPT_LOSSLESS once: every later request asks for the original.
+        self.lossless_refused = False
 
     def _get_json(self, path: str, params: dict[str, str] | None = None) -> list[JsonObj]:
         url = f"{self.base_url}{path}"
@@ -116,15 +124,26 @@ class DicomWebClient:
         sink: InstanceSink,
         cancel: threading.Event | None = None,
         received: list[str] | None = None,
+        accept: str = ACCEPT_ORIGINAL,
+        on_body: Callable[[], None] | None = None,
     ) -> list[str]:
         """Stream a WADO-RS multipart answer at ``path``; each instance goes to ``sink`` as it
         completes. Returns the SOP UIDs received.
+
+        ``accept`` is the Accept header (ACCEPT_LOSSLESS asks for a compressed lossless
+        syntax); a server that refuses it (406, or 400/415/500/501 from servers that answer
+        so) is asked again for the stored syntax, and ``lossless_refused`` is set so that
+        later requests ask for that at once. ``on_body`` is called when the first piece of a
+        successful answer's body has arrived (to time the body without the server's
+        latency).
 
         Raises PlatformError (NETWORK with the count when the stream broke off after some
         instances; ``received`` then lists what did arrive), or Cancelled.
         """
         if received is None:
             received = []
+        if self.lossless_refused:
+            accept = ACCEPT_ORIGINAL
 
         def open_part(headers: dict[str, str]) -> BinaryIO:
             return io.BytesIO()
@@ -138,13 +157,19 @@ class DicomWebClient:
         attempt = 0
         while True:  # ends: one refresh at most, and retries only below _STREAM_ATTEMPTS
             attempt += 1
-            headers = {**self.auth(refreshed), "Accept": ACCEPT_ORIGINAL}
+            headers = {**self.auth(refreshed), "Accept": accept}
             try:
                 with self.client.stream("GET", url, headers=headers) as response:
                     if response.status_code == 401:
                         if refreshed:
                             raise PlatformError(ErrorKind.AUTH, "session expired", 401)
                         refreshed, attempt = True, attempt - 1  # a refresh is no retry
+                        continue
+                    if response.status_code in _REFUSED_SYNTAX and accept != ACCEPT_ORIGINAL:
+                        response.read()
+                        log.info("server refused %d a compressed syntax", response.status_code)
+                        self.lossless_refused = True
+                        accept, attempt = ACCEPT_ORIGINAL, attempt - 1  # no retry either
                         continue
                     wait = self._wait_before_retry(response, attempt)
                     if wait is not None:
@@ -157,9 +182,13 @@ class DicomWebClient:
                         raise error_from_response(response)
                     boundary = boundary_from_content_type(response.headers.get("content-type", ""))
                     reader = MultipartReader(boundary, open_part, close_part)
-                    for chunk in response.iter_bytes(_CHUNK):
+                    # As they arrive (not re-chunked): the first piece times the body.
+                    for chunk in response.iter_bytes():
                         if cancel is not None and cancel.is_set():
                             raise Cancelled()
+                        if on_body is not None:
+                            on_body()
+                            on_body = None
                         reader.feed(chunk)
                     reader.close()
                     return received
