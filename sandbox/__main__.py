@@ -1,4 +1,4 @@
-"""Command line: ``python -m sandbox serve|generate``."""
+"""Command line: ``python -m sandbox serve|generate|disc``."""
 
 from __future__ import annotations
 
@@ -60,7 +60,31 @@ def _parser() -> argparse.ArgumentParser:
         default=0,
         help="add patient p9001 with this many lab reports over six years (e.g. 10000)",
     )
+    disc = sub.add_parser("disc", help="write a demo patient's disc (DICOMDIR) and exit")
+    disc.add_argument("out_dir", type=Path, help="an empty or new folder")
+    disc.add_argument("--patient", required=True, help="FHIR id (p0001) or 身份证 number")
+    disc.add_argument("--data-dir", type=Path, default=None)
+    disc.add_argument("--seed", type=int, default=20261101, help="demo data seed")
+    disc.add_argument("--small", action="store_true", help="small demo data (tests)")
     return parser
+
+
+def write_demo_disc(args: argparse.Namespace) -> int:
+    """Write the disc; 0 when written, 2 for an unknown patient or a non-empty folder."""
+    from sandbox.disc import UnknownPatient, patient_tags, write_disc
+
+    data_dir = args.data_dir or default_data_dir()
+    _ensure_data(data_dir, args.seed, args.small)
+    try:
+        count = write_disc(args.out_dir, patient_tags(data_dir, args.patient))
+    except UnknownPatient:
+        print("no demo patient has that id or 身份证 number", file=sys.stderr)
+        return 2
+    except FileExistsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"wrote {count} images and a DICOMDIR to {args.out_dir}")
+    return 0
 
 
 def _ensure_data(data_dir: Path, seed: int, small: bool) -> None:
@@ -132,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             args = _parser().parse_args(["serve", *(argv or sys.argv[1:])])
         return serve(args)
+    if args.command == "disc":
+        return write_demo_disc(args)
     from sandbox.generate.dataset import generate
 
     generate(
