@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-key", type=Path, default=None, help="private key of --tls-cert")
     serve.add_argument("--small", action="store_true", help="small demo data (tests)")
     serve.add_argument(
+        "--region",
+        default="",
+        metavar="CODE",
+        help="serve one city's platform only (510100 成都, 510700 绵阳): its hospitals' results",
+    )
+    serve.add_argument(
         "--refresh-grace", type=float, default=30.0, help="refresh token reuse grace, s"
     )
     serve.add_argument(
@@ -133,7 +139,17 @@ def serve(args: argparse.Namespace) -> int:
             broken_next_links=args.broken_next_links,
         ),
     )
-    app = create_app(settings)
+    store = None
+    if args.region:
+        from sandbox.regions import region_db
+        from sandbox.store import Store
+
+        try:
+            store = Store(region_db(data_dir, args.region))
+        except KeyError:
+            print(f"no hospitals in region {args.region}", file=sys.stderr)
+            return 2
+    app = create_app(settings, store)
     config = uvicorn.Config(
         app,
         log_level="warning",

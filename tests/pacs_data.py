@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sandbox.generate.imaging import PatientTags, StudyTags, write_ct_series, write_radiograph
@@ -26,11 +26,17 @@ class PacsStudies:
     files: tuple[Path, ...]
 
 
-def write_pacs_studies(out: Path) -> PacsStudies:
-    """Write the three studies (a 5-slice CT, two radiographs) under ``out``."""
-    mrn = PatientTags("MY0001", "张^伟", "Zhang^Wei", BORN, "M", CARD)
-    card = PatientTags(CARD, "张^伟", "Zhang^Wei", BORN, "M", CARD)
-    woman = PatientTags("MY0777", "张^伟", "Zhang^Wei", BORN, "F", "510700198001011241")
+ZHANG_WEI = PatientTags("MY0001", "张^伟", "Zhang^Wei", BORN, "M", CARD)
+
+
+def write_pacs_studies(out: Path, patient: PatientTags = ZHANG_WEI) -> PacsStudies:
+    """Write the three studies (a 5-slice CT, two radiographs) of ``patient`` under
+    ``out``: by the hospital number MY0001 (no 身份证 in what C-FIND answers), by the
+    身份证 number as Patient ID, and a record of the other sex (number MY0777, no 身份证)."""
+    mrn = replace(patient, patient_id="MY0001")
+    card = replace(patient, patient_id=patient.id_card)
+    other = "F" if patient.sex == "M" else "M"
+    woman = replace(patient, patient_id="MY0777", sex=other, id_card="")
     uids = ("1.2.826.0.1.3680043.8.498.201", "1.2.826.0.1.3680043.8.498.202")
     uids += ("1.2.826.0.1.3680043.8.498.203",)
     files = write_ct_series(
