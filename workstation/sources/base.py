@@ -76,16 +76,18 @@ class SourceStudy:
         return listed or self.instance_count
 
 
-def study_result(study: SourceStudy) -> Result:
+def study_result(study: SourceStudy, patient_id: str = "") -> Result:
     """The timeline row of a study from a PACS or a disc: an imaging result without an HR
     mark (a disc carries none unless its DICOM says so) whose id names source and study.
+    ``patient_id`` is the open patient's id on the decision authority (decisions on the
+    row are recorded for her there); the study's own Patient ID when not given.
 
     ``effective`` is the study's date (noon when only the day is known), or the epoch when
     the study has no date at all, so it sorts last rather than disappearing."""
     started = study.started or dt.datetime(1970, 1, 1)
     return Result(
         id=result_id(study.source, study.study_uid),
-        patient_id=study.patient.id,
+        patient_id=patient_id or study.patient.id,
         category=Category.IMAGING,
         item_code="",
         item_name=study.description or "/".join(study.modalities),
