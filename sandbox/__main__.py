@@ -1,4 +1,4 @@
-"""Command line: ``python -m sandbox serve|generate``."""
+"""Command line: ``python -m sandbox serve|generate|disc``."""
 
 from __future__ import annotations
 
@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-key", type=Path, default=None, help="private key of --tls-cert")
     serve.add_argument("--small", action="store_true", help="small demo data (tests)")
     serve.add_argument(
+        "--region",
+        default="",
+        metavar="CODE",
+        help="serve one city's platform only (510100 成都, 510700 绵阳): its hospitals' results",
+    )
+    serve.add_argument(
         "--refresh-grace", type=float, default=30.0, help="refresh token reuse grace, s"
     )
     serve.add_argument(
@@ -66,7 +72,31 @@ def _parser() -> argparse.ArgumentParser:
         default=0,
         help="add patient p9001 with this many lab reports over six years (e.g. 10000)",
     )
+    disc = sub.add_parser("disc", help="write a demo patient's disc (DICOMDIR) and exit")
+    disc.add_argument("out_dir", type=Path, help="an empty or new folder")
+    disc.add_argument("--patient", required=True, help="FHIR id (p0001) or 身份证 number")
+    disc.add_argument("--data-dir", type=Path, default=None)
+    disc.add_argument("--seed", type=int, default=20261101, help="demo data seed")
+    disc.add_argument("--small", action="store_true", help="small demo data (tests)")
     return parser
+
+
+def write_demo_disc(args: argparse.Namespace) -> int:
+    """Write the disc; 0 when written, 2 for an unknown patient or a non-empty folder."""
+    from sandbox.disc import UnknownPatient, patient_tags, write_disc
+
+    data_dir = args.data_dir or default_data_dir()
+    _ensure_data(data_dir, args.seed, args.small)
+    try:
+        count = write_disc(args.out_dir, patient_tags(data_dir, args.patient))
+    except UnknownPatient:
+        print("no demo patient has that id or 身份证 number", file=sys.stderr)
+        return 2
+    except FileExistsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"wrote {count} images and a DICOMDIR to {args.out_dir}")
+    return 0
 
 
 def _ensure_data(data_dir: Path, seed: int, small: bool) -> None:
@@ -119,7 +149,17 @@ def serve(args: argparse.Namespace) -> int:
             broken_next_links=args.broken_next_links,
         ),
     )
-    app = create_app(settings)
+    store = None
+    if args.region:
+        from sandbox.regions import region_db
+        from sandbox.store import Store
+
+        try:
+            store = Store(region_db(data_dir, args.region))
+        except KeyError:
+            print(f"no hospitals in region {args.region}", file=sys.stderr)
+            return 2
+    app = create_app(settings, store)
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -142,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             args = _parser().parse_args(["serve", *(argv or sys.argv[1:])])
         return serve(args)
+    if args.command == "disc":
+        return write_demo_disc(args)
     from sandbox.generate.dataset import generate
 
     generate(

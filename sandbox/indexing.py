@@ -58,6 +58,7 @@ SEARCH_PARAMS: dict[str, dict[str, str]] = {
         "identifier": "token",
         "patient": "reference",
         "focus": "reference",
+        "focus-identifier": "token",  # a study decided on that the platform does not hold
         "owner": "reference",
         "authored-on": "date",
         "business-status": "token",
@@ -207,6 +208,9 @@ def _task(r: JsonObj) -> Iterator[tuple[str, str]]:
         yield "patient", ref
     for ref in _ref(r.get("focus")):
         yield "focus", ref
+    focus_id = r.get("focus", {}).get("identifier") if isinstance(r.get("focus"), dict) else None
+    for v in _tokens([focus_id] if isinstance(focus_id, dict) else []):
+        yield "focus-identifier", v
     for ref in _ref(r.get("owner")):
         yield "owner", ref
     if r.get("authoredOn"):

@@ -11,6 +11,7 @@ clock (plus a small skew) and no older than the outbox may plausibly hold a deci
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,8 @@ TASK_CODE_REVIEW = "recognition-review"
 DECISION_CODES = ("viewed", "accepted", "repeat-ordered", "withdrawn")
 TASK_STATUSES = ("completed", "cancelled", "entered-in-error")
 FOCUS_TYPES = ("DiagnosticReport", "Observation", "ImagingStudy")
+DICOM_UID_SYSTEM = "urn:dicom:uid"
+_STUDY_UID = re.compile(r"^urn:oid:[0-2](\.(0|[1-9][0-9]*))+$")
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_DECISION_AGE = dt.timedelta(days=30)  # an offline outbox may hold a decision this long
@@ -135,15 +138,18 @@ def check_task(task: JsonObj, user: User, store: Store, catalog: JsonObj) -> Jso
         raise _invalid("Task.authoredOn is in the future")
     if authored < now - MAX_DECISION_AGE:
         raise _invalid("Task.authoredOn is older than the platform accepts")
-    focus = _reference(task["focus"], "Task.focus")
-    ftype, _, fid = focus.partition("/")
-    result = store.get_resource(ftype, fid) if ftype in FOCUS_TYPES and fid else None
-    if result is None:
-        raise _invalid(f"Task.focus {focus!r} is not a known result")
-    subject = result.get("subject")
-    patient = subject.get("reference") if isinstance(subject, dict) else None
-    if _reference(task["for"], "Task.for") != patient:
-        raise _invalid("Task.for is not the patient of the result in Task.focus")
+    if _object(task["focus"], "Task.focus").get("identifier") is not None:
+        _check_study_focus(task, store)
+    else:
+        focus = _reference(task["focus"], "Task.focus")
+        ftype, _, fid = focus.partition("/")
+        result = store.get_resource(ftype, fid) if ftype in FOCUS_TYPES and fid else None
+        if result is None:
+            raise _invalid(f"Task.focus {focus!r} is not a known result")
+        subject = result.get("subject")
+        patient = subject.get("reference") if isinstance(subject, dict) else None
+        if _reference(task["for"], "Task.for") != patient:
+            raise _invalid("Task.for is not the patient of the result in Task.focus")
     for key in ("note", "extension", "partOf"):
         if key in task:
             _list(task[key], f"Task.{key}")
@@ -156,6 +162,27 @@ def check_task(task: JsonObj, user: User, store: Store, catalog: JsonObj) -> Jso
         "owner": {"reference": user.practitioner, "display": user.display},
         "lastModified": now_iso(),
     }
+
+
+def _check_study_focus(task: JsonObj, store: Store) -> None:
+    """A decision on a study the platform does not hold (from a PACS or the patient's
+    disc, decided here as the decision authority): ``focus`` names it by its
+    StudyInstanceUID (``{"type": "ImagingStudy", "identifier": {"system": "urn:dicom:uid",
+    "value": "urn:oid:<uid>"}}``) and ``for`` must be a patient of this platform."""
+    focus = task["focus"]
+    identifier = _object(focus.get("identifier"), "Task.focus.identifier")
+    value = identifier.get("value")
+    if (
+        focus.get("type") != "ImagingStudy"
+        or identifier.get("system") != DICOM_UID_SYSTEM
+        or not isinstance(value, str)
+        or not _STUDY_UID.match(value)
+    ):
+        raise _invalid("Task.focus must name an ImagingStudy by its StudyInstanceUID")
+    patient = _reference(task["for"], "Task.for")
+    ptype, _, pid = patient.partition("/")
+    if ptype != "Patient" or not pid or store.get_resource("Patient", pid) is None:
+        raise _invalid("Task.for is not a patient of this platform")
 
 
 def _check_reason(task: JsonObj, decision: str, catalog: JsonObj) -> None:

@@ -1,4 +1,5 @@
-"""Command line of the core: ``python -m workstation render IN.dcm OUT.png``."""
+"""Command line of the core: ``python -m workstation render IN.dcm OUT.png`` and
+``python -m workstation history --sources FILE --id-card ID``."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from workstation.imaging.voi import Window
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the exit status (0 ok, 2 bad input)."""
+    """Entry point; returns the exit status (0 ok, 2 bad input, 3 history: a source did
+    not answer)."""
     parser = argparse.ArgumentParser(prog="python -m workstation")
     sub = parser.add_subparsers(dest="command", required=True)
     render = sub.add_parser("render", help="write what the viewer shows as an 8-bit PNG")
@@ -23,7 +25,16 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("output", type=Path)
     render.add_argument("--frame", type=int, default=0, help="frame number, from 0")
     render.add_argument("--window", type=parse_window, default=None, metavar="CENTER,WIDTH")
+    history = sub.add_parser(
+        "history", help="print a patient's merged history from every source as JSON lines"
+    )
+    history.add_argument("--sources", type=Path, required=True, help="the sources file (JSON)")
+    history.add_argument("--id-card", required=True, help="the patient's 身份证 number")
     args = parser.parse_args(argv)
+    if args.command == "history":
+        from workstation.sources.history import history_command
+
+        return history_command(args.sources, args.id_card, sys.stdout, sys.stderr)
     try:
         _render(args.input, args.output, args.frame, args.window)
     except Exception as exc:  # every failure is one line naming the file, never a traceback

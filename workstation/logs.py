@@ -121,6 +121,9 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO, to_stderr: bool =
     # ID card numbers, names in IS/DS fields) at WARNING; the decoder reports the problem
     # in its own words, so pydicom's own lines stay out of the log.
     logging.getLogger("pydicom").setLevel(logging.CRITICAL)
+    # pynetdicom writes its messages as finished text (the allow-list cannot hold its
+    # arguments back) and, at DEBUG, whole PDUs with names and numbers: warnings only.
+    logging.getLogger("pynetdicom").setLevel(logging.WARNING)
     logging.captureWarnings(True)
     return path
 

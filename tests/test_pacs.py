@@ -1,0 +1,119 @@
+"""The `dicom` source against a real Orthanc on its DICOM port: C-ECHO, C-FIND at study,
+series and instance level, C-GET into the viewer's image path; identity of what it finds."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from tests.orthanc_server import Orthanc, free_port, running_orthanc
+from tests.pacs_data import CARD, PacsStudies, store_with_storescu, write_pacs_studies
+from workstation.imaging.decode import load
+from workstation.model import Gender, Patient
+from workstation.services import LoadedImage
+from workstation.sources.base import Cancelled, SourceError
+from workstation.sources.identity import Match, match_patients
+from workstation.sources.pacs import PacsEntry, PacsSource, name_pattern
+
+pytestmark = pytest.mark.interop
+
+ANCHOR = Patient("p0001", "张伟", Gender.MALE, None, id_card=CARD)
+
+
+@pytest.fixture(scope="module")
+def pacs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Orthanc, PacsStudies]]:
+    root = tmp_path_factory.mktemp("pacs")
+    studies = write_pacs_studies(root / "files")
+    # A Chinese PACS answers in UTF-8 or GB18030 (Orthanc's default, Latin-1, cannot hold 张伟).
+    with running_orthanc(
+        root / "orthanc", dicom_server=True, extra={"DefaultEncoding": "Utf8"}
+    ) as orthanc:
+        store_with_storescu(studies.files, orthanc.dicom_port, orthanc.aet)
+        yield orthanc, studies
+
+
+def _source(orthanc: Orthanc, **kw: object) -> PacsSource:
+    entry = PacsEntry("绵阳PACS", "127.0.0.1", orthanc.dicom_port, orthanc.aet, "HRWS")
+    return PacsSource(PacsEntry(**{**entry.__dict__, **kw}))  # type: ignore[arg-type]
+
+
+def test_echo_answers_and_a_wrong_ae_or_port_is_a_source_error(
+    pacs: tuple[Orthanc, PacsStudies],
+) -> None:
+    orthanc, _ = pacs
+    _source(orthanc).echo()
+    with pytest.raises(SourceError, match="rejected"):
+        _source(orthanc, called_ae="NOTORTHANC").echo()
+    with pytest.raises(SourceError):
+        _source(orthanc, port=free_port(), timeout_s=3.0).echo()
+
+
+def test_find_by_id_card_and_by_name_with_identity(pacs: tuple[Orthanc, PacsStudies]) -> None:
+    orthanc, uids = pacs
+    source = _source(orthanc)
+    by_card = source.find_studies(patient_id=CARD)
+    assert [s.study_uid for s in by_card] == [uids.by_card]
+    found = {s.study_uid: s for s in source.find_studies(patient_id=CARD, name="张伟")}
+    assert set(found) == {uids.by_mrn, uids.by_card, uids.other_sex}
+    verdicts = {uid: match_patients(ANCHOR, s.patient).match for uid, s in found.items()}
+    assert verdicts == {
+        uids.by_card: Match.CONFIRMED,
+        uids.by_mrn: Match.PROBABLE,
+        uids.other_sex: Match.CONFLICT,
+    }
+    ct = found[uids.by_mrn]
+    assert ct.patient.name == "张伟"
+    assert ct.patient.id == "MY0001"
+    assert ct.description == "胸部CT平扫"
+    assert ct.modalities == ("CT",)
+    assert ct.instances == 5
+    assert ct.source == "绵阳PACS"
+    assert source.find_studies(name="李强") == []
+
+
+def test_series_and_instances_then_c_get_decodes_what_was_stored(
+    pacs: tuple[Orthanc, PacsStudies],
+) -> None:
+    orthanc, uids = pacs
+    source = _source(orthanc)
+    ct = next(s for s in source.find_studies(patient_id="MY0001") if s.study_uid == uids.by_mrn)
+    (series,) = source.study_series(ct)
+    assert series.modality == "CT"
+    assert [i.number for i in series.instances] == [1, 2, 3, 4, 5]
+    images: list[LoadedImage] = []
+    assert source.load_series(ct, series, images.append) == 5
+    assert {i.sop_instance_uid for i in images} == {i.sop_instance_uid for i in series.instances}
+    originals = {
+        load(f).sop_instance_uid: load(f) for f in uids.files if f.parent.parent.name == "a"
+    }
+    for loaded in images:
+        assert loaded.image is not None
+        original = originals[loaded.sop_instance_uid]
+        assert np.array_equal(loaded.image.pixels, original.pixels)
+
+
+def test_c_get_is_cancelled(pacs: tuple[Orthanc, PacsStudies]) -> None:
+    orthanc, uids = pacs
+    source = _source(orthanc)
+    ct = next(s for s in source.find_studies(patient_id="MY0001") if s.study_uid == uids.by_mrn)
+    (series,) = source.study_series(ct)
+    cancel = threading.Event()
+    images: list[LoadedImage] = []
+
+    def first_then_cancel(image: LoadedImage) -> None:
+        images.append(image)
+        cancel.set()
+
+    with pytest.raises(Cancelled):
+        source.load_series(ct, series, first_then_cancel, cancel)
+    assert len(images) == 1
+    _source(orthanc).echo()  # the PACS is fine afterwards
+
+
+def test_name_pattern() -> None:
+    assert name_pattern("张伟") == "*张*伟*"
+    assert name_pattern(" 张 *伟?") == "*张*伟*"
+    assert name_pattern("") == ""
