@@ -100,6 +100,7 @@ class SavedObject:
     series_instance_uid: str
     study_instance_uid: str
     author: str = ""  # the observer or the content creator as written ("" unknown)
+    author_login: str = ""  # the observer's login name, when the object gives it
     title: str = ""
     created: str = ""  # DICOM date and time as written, YYYYMMDDHHMMSS ("" unknown)
     marks: tuple[SavedMark, ...] = ()

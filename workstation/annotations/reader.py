@@ -241,6 +241,13 @@ def _observer(ds: Dataset) -> str:
     return person_name_display(str(ds.get("ContentCreatorName", "") or ""))
 
 
+def _observer_login(ds: Dataset) -> str:
+    for item in _walk(ds):
+        if item.get("ValueType") == "TEXT" and _code(item) == "128774":
+            return str(item.get("TextValue", ""))
+    return ""
+
+
 def _read_kos(ds: Dataset, reading: _Reading) -> None:
     for item in _walk(ds):
         if item.get("ValueType") not in ("IMAGE", "COMPOSITE"):
@@ -342,6 +349,7 @@ def read_object(ds: Dataset) -> SavedObject:
         series_instance_uid=str(ds.get("SeriesInstanceUID", "")),
         study_instance_uid=str(ds.get("StudyInstanceUID", "")),
         author=_observer(ds),
+        author_login=_observer_login(ds),
         title=title or str(ds.get("ContentDescription", "") or ds.get("ContentLabel", "")),
         created=f"{ds.get('ContentDate', '')}{ds.get('ContentTime', '')}"[:14],
         marks=tuple(reading.marks),
