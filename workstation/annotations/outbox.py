@@ -151,6 +151,11 @@ class AnnotationOutbox:
         """Objects the platform refused (kept, with the reason)."""
         return self._select("state = ?", (OutboxState.REJECTED.value,))
 
+    def find(self, sop_uid: str) -> OutgoingObject | None:
+        """The object with this SOP Instance UID, in whatever state (None: never saved)."""
+        found = self._select("sop_uid = ?", (sop_uid,))
+        return found[0] if found else None
+
     def pending_for_study(self, study_uid: str) -> list[OutgoingObject]:
         """The study's objects not yet on the platform (shown on reopening meanwhile)."""
         return self._select("state = ? AND study_uid = ?", (OutboxState.PENDING.value, study_uid))
