@@ -80,6 +80,8 @@ def test_marks_come_back_at_the_same_positions_in_mm_with_their_values() -> None
     obj = _round_trip(measurement_report(saved, AUTHOR, NOW))
     assert obj.kind is ObjectKind.REPORT
     assert obj.author == "李明"
+    assert obj.author_login == "dr.li"
+    assert obj.created == "20261201093000"  # China time, as the chart keeps it
     assert obj.study_instance_uid == image.study_instance_uid
     assert [m.kind for m in obj.marks] == [m.kind for m in MARKS]
     for mark, back in zip(MARKS, obj.marks, strict=True):

@@ -4,9 +4,7 @@ once, and found again from another session: the same marks at the same positions
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,7 +13,7 @@ import pytest
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
-from devtools.sandbox_launcher import sign_in_demo, start_sandbox
+from devtools.sandbox_launcher import sign_in_demo
 from tests.conftest import Sandbox
 from workstation.annotations.measure import mark_to_save
 from workstation.annotations.model import Author, KeyImageRef, ObjectKind, to_mm
@@ -41,17 +39,10 @@ MARKS = (
 )
 
 
-@pytest.fixture(scope="module")
-def platform(sandbox_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    """A sandbox of its own (a copy of the session's data): the objects stored here must
-    not show up in other tests' studies."""
-    data = tmp_path_factory.mktemp("stow") / "data"
-    shutil.copytree(sandbox_data, data)
-    running = start_sandbox(data, timeout_s=120)
-    try:
-        yield Sandbox(running.base_url, data, "", running)
-    finally:
-        running.stop()
+@pytest.fixture
+def platform(private_sandbox: Sandbox) -> Sandbox:
+    """The module's own sandbox: the objects stored here stay out of other tests' studies."""
+    return private_sandbox
 
 
 def _ct_study(connection: Connection) -> tuple[str, ImagingStudyRef, list[DicomImage]]:

@@ -12,6 +12,7 @@ from pydicom.uid import generate_uid
 
 from workstation.annotations.model import Author, KeyImageRef
 from workstation.annotations.sr_writer import MANUFACTURER, UTF8, person_name
+from workstation.clock import china_time
 
 KOS_SERIES_NUMBER = 9902
 KOS_DESCRIPTION = "互认阅片关键图像"
@@ -51,7 +52,8 @@ def key_object_selection(
         if image.number_of_frames > 1:
             item.ReferencedSOPSequence[0].ReferencedFrameNumber = frame + 1
     by_uid = {ds.SOPInstanceUID: ds for ds in datasets}
-    return hd.ko.KeyObjectSelectionDocument(
+    local = china_time(now)  # the chart's clock; the offset says so
+    kos = hd.ko.KeyObjectSelectionDocument(
         evidence=list(by_uid.values()),
         content=content,
         series_instance_uid=series_instance_uid or generate_uid(),
@@ -61,7 +63,9 @@ def key_object_selection(
         manufacturer=MANUFACTURER,
         institution_name=author.organization or None,
         specific_character_set=UTF8,
-        content_date=now.strftime("%Y%m%d"),
-        content_time=now.strftime("%H%M%S"),
+        content_date=local.strftime("%Y%m%d"),
+        content_time=local.strftime("%H%M%S"),
         series_description=KOS_DESCRIPTION,
     )
+    kos.TimezoneOffsetFromUTC = local.strftime("%z")
+    return kos

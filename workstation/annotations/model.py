@@ -74,12 +74,22 @@ class SavedMark:
     values: tuple[MeasuredValue, ...] = ()
 
 
+class Why(Enum):
+    """Why a part of a saved object is not drawn, in three kinds she can act on."""
+
+    UNSUPPORTED = "unsupported"  # a graphic this viewer does not draw (3D, a point, …)
+    DAMAGED = "damaged"  # the object's data is broken (coordinates, no image named)
+    ELSEWHERE = "elsewhere"  # it refers to another study, or to images this one lacks
+
+
 @dataclass(frozen=True)
 class NotShown:
-    """A part of a saved object that is not drawn, and why (for the list of objects)."""
+    """A part of a saved object that is not drawn, and why (for the list of objects):
+    ``reason`` is the technical detail (English), ``why`` its kind."""
 
     what: str
     reason: str
+    why: Why = Why.UNSUPPORTED
 
 
 class ObjectKind(Enum):

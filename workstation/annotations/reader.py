@@ -20,6 +20,7 @@ from workstation.annotations.model import (
     Quantity,
     SavedMark,
     SavedObject,
+    Why,
 )
 from workstation.imaging.marks import MarkKind, Point
 from workstation.imaging.names import person_name_display
@@ -180,11 +181,11 @@ def _scoord_marks(
         return
     points = _points(scoord.get("GraphicData"))
     if points is None:
-        reading.not_shown.append(NotShown(what, "its coordinates are damaged"))
+        reading.not_shown.append(NotShown(what, "its coordinates are damaged", Why.DAMAGED))
         return
     reference = _image_reference(scoord)
     if reference is None:
-        reading.not_shown.append(NotShown(what, "it names no image"))
+        reading.not_shown.append(NotShown(what, "it names no image", Why.DAMAGED))
         return
     shape = shape_of(str(scoord.get("GraphicType", "")), points, hint, bool(text))
     if isinstance(shape, str):
@@ -281,7 +282,7 @@ def _read_gsps(ds: Dataset, reading: _Reading) -> None:
     for annotation in ds.get("GraphicAnnotationSequence") or []:
         images = _gsps_images(annotation, ds)
         if not images:
-            reading.not_shown.append(NotShown("an annotation", "it names no image"))
+            reading.not_shown.append(NotShown("an annotation", "it names no image", Why.DAMAGED))
             continue
         for graphic in annotation.get("GraphicObjectSequence") or []:
             what = f"a {str(graphic.get('GraphicType', '')).lower() or 'graphic'}"
@@ -290,7 +291,7 @@ def _read_gsps(ds: Dataset, reading: _Reading) -> None:
                 continue
             points = _points(graphic.get("GraphicData"))
             if points is None:
-                reading.not_shown.append(NotShown(what, "its coordinates are damaged"))
+                reading.not_shown.append(NotShown(what, "its coordinates are damaged", Why.DAMAGED))
                 continue
             shape = shape_of(str(graphic.get("GraphicType", "")), points)
             if isinstance(shape, str):

@@ -16,11 +16,9 @@ from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
-from workstation.annotations.kos_writer import key_object_selection
 from workstation.annotations.model import Author, KeyImageRef, MarkToSave, SavedObject
 from workstation.annotations.outbox import AnnotationOutbox, OutgoingObject, StoreObject
 from workstation.annotations.reader import object_kind, read_object
-from workstation.annotations.sr_writer import measurement_report
 from workstation.dicomweb.client import DicomWebClient
 from workstation.dicomweb.stow import StowResult, store_instances
 from workstation.http import PlatformError
@@ -62,6 +60,10 @@ def save_annotations(
     in ``outbox``; when this returns they are on disk and will be sent exactly once.
     Nothing to save queues nothing. Raises ValueError (marks of several studies) or
     JournalError (the disk)."""
+    # highdicom takes over a second to import: only saving pays for it, never the start
+    from workstation.annotations.kos_writer import key_object_selection
+    from workstation.annotations.sr_writer import measurement_report
+
     report_uid = key_uid = ""
     if marks:
         report = measurement_report(marks, author, now)

@@ -14,6 +14,7 @@ from pydicom.sr.codedict import codes
 from pydicom.uid import generate_uid
 
 from workstation.annotations.model import Author, MarkToSave, MeasuredValue, Quantity
+from workstation.clock import china_time
 from workstation.imaging.identity import ImageIdentity
 from workstation.imaging.marks import MarkKind, Point
 
@@ -144,7 +145,8 @@ def measurement_report(
         procedure_reported=codes.SCT.ImagingProcedure,
         imaging_measurements=[_group(m) for m in marks],
     )
-    return hd.sr.ComprehensiveSR(
+    local = china_time(now)  # the chart's clock; the offset says so
+    sr = hd.sr.ComprehensiveSR(
         evidence=list(evidence.values()),
         content=report[0],
         series_instance_uid=series_instance_uid or generate_uid(),
@@ -156,6 +158,8 @@ def measurement_report(
         institution_name=author.organization or None,
         series_description="互认阅片测量",
         specific_character_set=UTF8,
-        content_date=now.strftime("%Y%m%d"),
-        content_time=now.strftime("%H%M%S"),
+        content_date=local.strftime("%Y%m%d"),
+        content_time=local.strftime("%H%M%S"),
     )
+    sr.TimezoneOffsetFromUTC = local.strftime("%z")
+    return sr
