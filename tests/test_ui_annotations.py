@@ -135,3 +135,28 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
     rows.item(sr_row).setCheckState(Qt.CheckState.Checked)
     assert len(page.viewer.mark_layer.saved_graphics) == 3
     other.sign_out()
+
+
+def test_recording_a_decision_saves_her_changed_marks_with_it(
+    qtbot: QtBot, private_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, private_sandbox, tmp_path)
+    page = open_patient(qtbot, window, "p0002")
+    ct = next((r for r in page.timeline.visible_results() if r.modality == "CT"), None)
+    assert ct is not None
+    assert page.timeline.select(ct.id)
+    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
+    study = page.images.study
+    assert study is not None
+    assert _saved_count(private_sandbox, study.study_uid, "SR") == 0
+    page.viewer.add_length()
+    qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: _saved_count(private_sandbox, study.study_uid, "SR") == 1, timeout=20000
+    )
+    assert _saved_count(private_sandbox, study.study_uid, "KO") == 0  # no key image kept
+    assert window.annotation_outbox is not None
+    qtbot.waitUntil(lambda: window.annotation_outbox.pending() == [], timeout=10000)
+    window.sign_out()
