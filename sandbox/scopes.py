@@ -11,10 +11,11 @@ every readable type the role allows. Besides those:
 
 Per route: FHIR read/search of T needs ``user/T.read``; creating a Task needs
 ``user/Task.write``, an AuditEvent ``user/AuditEvent.write``; every DICOMweb route needs
-``user/ImagingStudy.read``; ``/catalog/recognition`` (published reference data) needs only a
-valid token. Scopes asked for that the role does not allow are left out of the grant
-(RFC 6749 §3.3: the answer's ``scope`` says what was granted); asking for none at all
-grants everything the role allows.
+``user/ImagingStudy.read``, and STOW-RS of derived objects ``user/ImagingStudy.write``;
+``/catalog/recognition`` (published reference data) needs only a valid token. Scopes asked
+for that the role does not allow are left out of the grant (RFC 6749
+§3.3: the answer's ``scope`` says what was granted); asking for none at all grants everything
+the role allows.
 """
 
 from __future__ import annotations
@@ -40,11 +41,13 @@ _CLINICAL_READ = (
 ROLE_ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "radiologist": {
         **{t: frozenset({READ}) for t in _CLINICAL_READ},
+        "ImagingStudy": frozenset({READ, WRITE}),  # write: STOW-RS of her SR/KOS/GSPS
         "Task": frozenset({READ, WRITE}),
         "AuditEvent": frozenset({WRITE}),
     },
     "clinician": {
         **{t: frozenset({READ}) for t in _CLINICAL_READ},
+        "ImagingStudy": frozenset({READ, WRITE}),
         "Task": frozenset({READ, WRITE}),
         "AuditEvent": frozenset({WRITE}),
     },

@@ -106,3 +106,21 @@ def clean_faults(sandbox: Sandbox) -> Iterator[Sandbox]:
     sandbox.reset_faults()
     yield sandbox
     sandbox.reset_faults()
+
+
+@pytest.fixture(scope="module")
+def private_sandbox(
+    sandbox_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Sandbox]:
+    """A sandbox of the test module's own, on a copy of the session's data: what the module
+    stores (STOW-RS of SR/KOS) never shows up in other tests' studies."""
+    import shutil
+
+    data_dir = tmp_path_factory.mktemp("private-sandbox") / "data"
+    shutil.copytree(sandbox_data, data_dir)
+    key = secrets.token_hex(8)
+    running = start_sandbox(data_dir, extra_args=("--control-key", key), timeout_s=120)
+    try:
+        yield Sandbox(running.base_url, data_dir, key, running)
+    finally:
+        running.stop()

@@ -36,6 +36,13 @@ from ui.sign_in import SignInWidget
 from ui.statistics_dialog import StatisticsDialog
 from ui.window_fit import Rect, initial_placement
 from ui.workers import TaskRunner
+from workstation.annotations.model import Author
+from workstation.annotations.outbox import (
+    AnnotationOutbox,
+    StoreObject,
+    send_pending_annotations,
+)
+from workstation.annotations.service import store_with
 from workstation.at_rest import FieldCipher, KeyUnavailable, cipher_name, data_key
 from workstation.audit import AuditLog, AuditRecord, new_record
 from workstation.auth import SecretStore
@@ -104,9 +111,21 @@ def _browser_and_prepare(
     return _prepare(sign_in_with_browser(entry, open_browser, remember=remember, secrets=secrets))
 
 
-def _send_outbox(journal: Journal, platform: ResultsPlatform) -> tuple[SendReport, int, int]:
+def _send_outbox(
+    journal: Journal,
+    platform: ResultsPlatform,
+    annotations: AnnotationOutbox | None = None,
+    store: StoreObject | None = None,
+) -> tuple[SendReport, int, int]:
     report = send_pending(journal, platform)
-    return report, len(journal.pending()), len(journal.rejected())
+    pending, rejected = len(journal.pending()), len(journal.rejected())
+    if annotations is not None and store is not None and report.clean:
+        # her saved marks and key images (DICOM objects) after the decisions, the same way
+        sent = send_pending_annotations(annotations, store)
+        report.failed, report.retry_after_s = sent.failed, sent.retry_after_s
+        pending += len(annotations.pending())
+        rejected += len(annotations.rejected())
+    return report, pending, rejected
 
 
 def _resume_and_prepare(entry: PlatformEntry, secrets: SecretStore | None) -> _Signed | None:
@@ -176,6 +195,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.outbox_label)
         self.statusBar().addPermanentWidget(self.busy_label)
         self.journal: Journal | None = None
+        self.annotation_outbox: AnnotationOutbox | None = None
         self._outbox_running = False
         self._outbox_failures = 0
         self.outbox_timer = QTimer(self)
@@ -203,6 +223,8 @@ class MainWindow(QMainWindow):
         self.open_url_requested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.patient_page.session_expired.connect(self._session_expired)
         self.patient_page.decision_saved.connect(lambda _decision: self.flush_outbox())
+        self.patient_page.images.annotations.queued.connect(self.flush_outbox)
+        self.patient_page.images.annotations.message.connect(self.statusBar().showMessage)
         self.patient_page.decision_saved.connect(self._audit_decision)
         self.patient_page.decision.install_shortcuts(self)
         self.search.search_requested.connect(self._search)
@@ -432,6 +454,16 @@ class MainWindow(QMainWindow):
         self.idle.start()
         root = self.deps.journal_root
         self.journal = self._open_journal(root, user.username) if root is not None else None
+        self.annotation_outbox = (
+            AnnotationOutbox(root / user.username, self.journal.cipher)
+            if root is not None and self.journal is not None
+            else None
+        )
+        self.patient_page.images.annotations.configure(
+            self.annotation_outbox,
+            Author(user.display_name, user.username, org.name if org else ""),
+            user.username,
+        )
         self.flush_outbox()
 
     def _open_journal(self, root: Path, username: str) -> Journal:
@@ -511,6 +543,8 @@ class MainWindow(QMainWindow):
         self.outbox_label.clear()
         self.patient_page.close_patient()
         self.patient_page.series_cache.clear()  # no images of this session outlive it
+        self.patient_page.images.annotations.configure(None, None, "")
+        self.annotation_outbox = None
         self.search.clear()
         self.region_page.stop()
         for dialog in self.findChildren(StatisticsDialog):
@@ -604,6 +638,8 @@ class MainWindow(QMainWindow):
             _send_outbox,
             self.journal,
             self.signed.connection.platform,
+            self.annotation_outbox,
+            store_with(self.signed.connection.dicomweb),
             on_result=self._outbox_done,
             on_error=self._outbox_error,
         )

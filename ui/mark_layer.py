@@ -21,6 +21,10 @@ COLORS: dict[MarkKind, tuple[int, int, int]] = {
     MarkKind.ARROW: (130, 255, 130),
 }
 
+# Marks read from saved objects (the issuing hospital's, other doctors', her older reports):
+# one colour apart from all of hers, and they take no mouse input.
+SAVED_COLOR = (255, 110, 200)
+
 
 @dataclass(eq=False)
 class MarkGraphic:
@@ -103,6 +107,7 @@ class MarkLayer(QObject):
         self.graphics: list[MarkGraphic] = []
         self.selected: int | None = None
         self.draft_graphic: MarkGraphic | None = None  # the mark she is drawing
+        self.saved_graphics: list[MarkGraphic] = []  # read-only marks of saved objects
 
     def show(self, marks: Sequence[Mark]) -> None:
         """Replace what is drawn by ``marks`` (keeps the selection if it is still there)."""
@@ -123,6 +128,28 @@ class MarkLayer(QObject):
         for item in (graphic.roi, graphic.label, graphic.head):
             if item is not None:
                 self.view.removeItem(item)
+
+    def show_saved(self, marks: Sequence[Mark]) -> None:
+        """Replace the read-only marks (points in image mm) by ``marks``: drawn in
+        ``SAVED_COLOR``, labelled like hers, never selected, moved or deleted."""
+        self.clear_saved()
+        for mark in marks:
+            graphic = self._graphic(mark, SAVED_COLOR)
+            graphic.roi.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            for handle in graphic.roi.getHandles():
+                handle.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+                handle.hide()
+            self.saved_graphics.append(graphic)
+
+    def clear_saved(self) -> None:
+        """Take the read-only marks off the view."""
+        for graphic in self.saved_graphics:
+            self._remove(graphic)
+        self.saved_graphics = []
+
+    def saved_labels(self) -> list[str]:
+        """The label texts of the read-only marks, in drawing order."""
+        return [g.label.toPlainText() for g in self.saved_graphics]
 
     def draft(self, kind: MarkKind, points: Sequence[Point]) -> None:
         """Draw the mark being drawn (points in image mm) with its live label; it takes no
@@ -154,9 +181,9 @@ class MarkLayer(QObject):
             self.selected = ident
             self._restyle()
 
-    def _graphic(self, mark: Mark) -> MarkGraphic:
-        """The items of one mark, on the view, labelled."""
-        color = COLORS[mark.kind]
+    def _graphic(self, mark: Mark, color: tuple[int, int, int] | None = None) -> MarkGraphic:
+        """The items of one mark, on the view, labelled (in its kind's colour by default)."""
+        color = color or COLORS[mark.kind]
         view_points = tuple(self.to_view(p) for p in mark.points)
         roi = _roi(mark.kind, view_points, pg.mkPen(color, width=2))
         roi.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)

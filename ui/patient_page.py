@@ -486,6 +486,8 @@ class PatientPage(QWidget):
 
     def _recorded(self, result: Result, saved: Decision) -> None:
         self.decision_saved.emit(saved)
+        # her marks and key images of the result go with her decision (when they changed)
+        self.images.annotations.save(result.id, only_if_changed=True)
         if self.decision.result is not None and self.decision.result.id == result.id:
             self.decision.clear_problem()
             self._show_decisions(result)

@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.annotation_list import AnnotationList
 from ui.messages import describe
 from ui.reading_grid import ReadingGrid
 from ui.reading_theme import READING_THEME, dark_popup
 from ui.series_strip import SeriesStrip
+from ui.study_annotations import StudyAnnotationsPart
 from ui.workers import Task, TaskRunner
 from workstation.dicomweb.priority import SlicePriority
 from workstation.http import PlatformError
@@ -105,6 +107,32 @@ class StudyImages(QWidget):
             )
         self._cell_results: dict[int, Result] = {}  # cells 2… → the result they show
         self.mark_stores: dict[str, MarkStore] = {}
+        # her marks and key images saved as DICOM, and the study's saved objects shown again
+        self.annotations = StudyAnnotationsPart(
+            runner,
+            lambda rid: self.mark_stores.setdefault(rid, MarkStore()),
+            lambda: self.grid.cells,
+            self,
+        )
+        for cell in self.grid.cells:
+            cell.set_saved_marks(self.annotations.saved_marks_on)
+        self.annotation_list = AnnotationList(self.annotations.model)
+        self.annotation_list.setMaximumHeight(130)
+        self.annotation_list.hide()
+        self.annotations_button = QToolButton()
+        self.annotations_button.setObjectName("annotationsButton")
+        self.annotations_button.setText(self.tr("Saved annotations"))
+        self.annotations_button.setCheckable(True)
+        self.annotations_button.setToolTip(
+            self.tr("The study's saved measurements, key images and presentation states")
+        )
+        self.annotations_button.toggled.connect(self.annotation_list.setVisible)
+        self.save_marks_button = QPushButton(self.tr("Save marks"))
+        self.save_marks_button.setObjectName("saveMarks")
+        self.save_marks_button.setToolTip(
+            self.tr("Save your marks and key images of this study to the platform (DICOM SR/KOS)")
+        )
+        self.save_marks_button.clicked.connect(self.save_marks)
         self._cell_series: dict[int, str] = {}  # cell → series UID shown (current study)
         self.series_box = dark_popup(QComboBox())
         self.series_box.setObjectName("seriesBox")
@@ -131,6 +159,8 @@ class StudyImages(QWidget):
         series_bar.addWidget(QLabel(self.tr("Series")))
         series_bar.addWidget(self.series_box, 1)
         series_bar.addWidget(self.cancel_button)
+        series_bar.addWidget(self.annotations_button)
+        series_bar.addWidget(self.save_marks_button)
         compare_bar = QHBoxLayout()
         compare_bar.addWidget(QLabel(self.tr("Compare with")))
         compare_bar.addWidget(self.compare_box, 1)
@@ -140,6 +170,7 @@ class StudyImages(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(series_bar)
         layout.addWidget(self.strip)
+        layout.addWidget(self.annotation_list)
         layout.addLayout(compare_bar)
         layout.addWidget(self.grid, 1)
 
@@ -155,6 +186,7 @@ class StudyImages(QWidget):
         if self.connection is None or not result.imaging_study_ids:
             return
         self._close_study()
+        self.annotations.connection = self.connection
         study_scope = self._study_scope = scope.open("study")
         self._image_result = result
         self.compare_box.clear()
@@ -202,12 +234,15 @@ class StudyImages(QWidget):
         self.enlarge_button.setChecked(False)
         self._close_study()
         self.mark_stores = {}
+        self.annotations.forget()
         self.grid.clear()
         self._image_result = None
         self.compare_box.clear()
 
     def _study_arrived(self, study: Any) -> None:
         self.study = study
+        if self._image_result is not None:
+            self.annotations.study_opened(self._image_result.id, study, self._study_scope)
         self.series_box.clear()
         for series in study.series:
             self.series_box.addItem(
@@ -285,6 +320,7 @@ class StudyImages(QWidget):
 
         def arrived(loaded: LoadedImage) -> None:
             if loaded.image is not None:
+                self.annotations.image_arrived(result.id, loaded.image)
                 cell.add_image(loaded.image)
 
         self.runner.start(
@@ -393,6 +429,8 @@ class StudyImages(QWidget):
 
     def _image_arrived(self, loaded: LoadedImage) -> None:
         if loaded.image is not None:
+            if self._image_result is not None:
+                self.annotations.image_arrived(self._image_result.id, loaded.image)
             self.viewer.add_image(loaded.image)
         elif not self.viewer.slices:
             self.viewer.show_message(
@@ -460,6 +498,19 @@ class StudyImages(QWidget):
         result = self._image_result if cell == 0 else self._cell_results.get(cell)
         if result is None:
             return
+        self.annotations.key_image(result.id, self.grid.cells[cell].slice_key())
         spacing = float(mm_per_pixel) if isinstance(mm_per_pixel, float) else None
         # the viewer's caption is the printed one: window and marks, never the cursor
         self.key_image_kept.emit(KeyImage(result.id, png, caption, spacing))
+
+    def save_marks(self) -> None:
+        """ "Save marks": her marks and key images of the results on screen that changed
+        since they were last saved go into the outbox as DICOM objects."""
+        results = [r for r in (self._image_result, *self._cell_results.values()) if r]
+        changed = [
+            r for r in dict.fromkeys(r.id for r in results) if self.annotations.has_changes(r)
+        ]
+        if not changed:
+            self.annotations.message.emit(self.tr("No new marks or key images to save."))
+        for result_id in changed:
+            self.annotations.save(result_id)

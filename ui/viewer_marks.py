@@ -4,12 +4,14 @@ labels (mm and where they come from, HU statistics) and undo. A part of ``ImageV
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QPointF, Qt
 from PySide6.QtWidgets import QInputDialog, QToolButton, QWidget
 
 from ui.mark_layer import MarkLayer
+from workstation.annotations.model import SavedMark, to_mm
 from workstation.imaging.calibration import (
     CalibrationSource,
     measure_area,
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 
     from ui.viewer import Slice
 
+SavedMarkSource = Callable[[str, int], Sequence[SavedMark]]  # (SOP UID, frame) → marks
+
 
 class MarkTools:
     """Marks on the slice on screen, kept in a ``MarkStore`` per result. Texts are in the
@@ -42,6 +46,7 @@ class MarkTools:
     view_state: CellView
     slices: list[Slice]
     annotations_visible: bool
+    saved_marks: SavedMarkSource | None = None  # read-only marks of saved objects
     # the gesture in progress (view points): where the drag started, the angle's first arm
     _gesture_start: Point | None = None
     _angle_arm: tuple[Point, Point] | None = None
@@ -65,10 +70,28 @@ class MarkTools:
         current = self.current()
         return (current.image.sop_instance_uid, current.frame) if current else None
 
+    def set_saved_marks(self, source: SavedMarkSource | None) -> None:
+        """Draw read-only marks of saved objects from ``source(sop_uid, frame)`` (marks in
+        pixels) beside hers; None: none."""
+        self.saved_marks = source
+        self._refresh_marks()
+
+    def refresh_marks(self) -> None:
+        """Draw the marks of the slice on screen again (hers and the saved ones)."""
+        self._refresh_marks()
+
     def _refresh_marks(self) -> None:
         key = self.slice_key()
         shown = key is not None and self.annotations_visible
         self.mark_layer.show(self.marks.marks(key) if shown and key is not None else ())
+        current = self.current()
+        saved: list[Mark] = []
+        if shown and key is not None and current is not None and self.saved_marks is not None:
+            spacing = current.image.pixel_spacing
+            for index, mark in enumerate(self.saved_marks(*key)):
+                points = tuple(to_mm(p, spacing) for p in mark.points_px)
+                saved.append(Mark(-(index + 1), mark.kind, points, mark.text))
+        self.mark_layer.show_saved(saved)
 
     def _add_mark(self, kind: MarkKind, view_points: list[Point], text: str = "") -> Mark | None:
         key = self.slice_key()

@@ -34,7 +34,8 @@ log = logging.getLogger("workstation.auth")
 CLIENT_ID = "hr-workstation"
 # Exactly what the workstation uses (SMART on FHIR scopes; the platform grants no more than
 # the user's role allows): who she is, a refresh token for the session, the records she
-# reads, her decisions (Tasks, read and written) and her audit records (written only).
+# reads, her decisions (Tasks, read and written), her saved marks and key images (DICOM objects
+# stored into the study) and her audit records (written only).
 SCOPE = " ".join(
     (
         "openid",
@@ -45,6 +46,7 @@ SCOPE = " ".join(
         "user/DiagnosticReport.read",
         "user/Observation.read",
         "user/ImagingStudy.read",
+        "user/ImagingStudy.write",  # STOW-RS of her measurement reports and key images
         "user/Organization.read",
         "user/Endpoint.read",
         "user/Task.read",

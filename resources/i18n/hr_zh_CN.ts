@@ -40,6 +40,104 @@
     </message>
 </context>
 <context>
+    <name>AnnotationList</name>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="40"/>
+        <source>Measurements (SR)</source>
+        <translation>测量报告（SR）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="41"/>
+        <source>Key images (KOS)</source>
+        <translation>关键图像（KOS）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="42"/>
+        <source>Presentation state (GSPS)</source>
+        <translation>显示状态（GSPS）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="47"/>
+        <source>not supported by this viewer</source>
+        <translation>本阅片程序不支持</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="48"/>
+        <source>damaged data</source>
+        <translation>数据损坏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="49"/>
+        <source>refers to images not in this study</source>
+        <translation>引用的图像不在本检查中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="55"/>
+        <source>me</source>
+        <translation>本人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="55"/>
+        <source>unknown author</source>
+        <translation>作者不详</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/annotation_list.py" line="62"/>
+        <source>%n mark(s)</source>
+        <translation>
+            <numerusform>%n 处标注</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/annotation_list.py" line="64"/>
+        <source>%n key image(s)</source>
+        <translation>
+            <numerusform>%n 幅关键图像</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="67"/>
+        <source>window %1/%2</source>
+        <translation>窗位/窗宽 %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="72"/>
+        <source>editable</source>
+        <translation>可编辑</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/annotation_list.py" line="74"/>
+        <source>%n not shown</source>
+        <translation>
+            <numerusform>%n 项未显示</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="80"/>
+        <source>Your latest measurements: they are among your marks.</source>
+        <translation>您最近保存的测量：已放回您的标注中，可继续编辑。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/annotation_list.py" line="101"/>
+        <source>Saved annotations: %n</source>
+        <translation>
+            <numerusform>已保存的标注：%n 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="103"/>
+        <source>No saved annotations in this study</source>
+        <translation>本检查没有已保存的标注</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/annotation_list.py" line="106"/>
+        <source>%n could not be read</source>
+        <translation>
+            <numerusform>%n 个无法读取</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <location filename="../../ui/app.py" line="45"/>
@@ -443,7 +541,7 @@
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="274"/>
-        <location filename="../../ui/viewer_marks.py" line="216"/>
+        <location filename="../../ui/viewer_marks.py" line="239"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
@@ -528,27 +626,27 @@
         <translation>全范围</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="217"/>
+        <location filename="../../ui/viewer_marks.py" line="240"/>
         <source>Text:</source>
         <translation>文字：</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="293"/>
+        <location filename="../../ui/viewer_marks.py" line="316"/>
         <source>%1 mm (detector plane)</source>
         <translation>%1 mm（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="289"/>
+        <location filename="../../ui/viewer_marks.py" line="312"/>
         <source>%1 px (uncalibrated)</source>
         <translation>%1 像素（未校准）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="318"/>
+        <location filename="../../ui/viewer_marks.py" line="341"/>
         <source>area %1 mm²</source>
         <translation>面积 %1 mm²</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="317"/>
+        <location filename="../../ui/viewer_marks.py" line="340"/>
         <source>%1 px</source>
         <translation>%1 像素</translation>
     </message>
@@ -598,116 +696,115 @@
         <translation>循环播放各帧</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="297"/>
+        <location filename="../../ui/viewer_marks.py" line="320"/>
         <source>%1 mm patient plane (estimated)</source>
         <translation>%1 mm 患者平面（估算）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="304"/>
+        <location filename="../../ui/viewer_marks.py" line="327"/>
         <source>%1 mm (US region %2)</source>
         <translation>%1 mm（超声区域 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="322"/>
+        <location filename="../../ui/viewer_marks.py" line="345"/>
         <source> (detector plane)</source>
         <translation>（探测器平面）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="324"/>
+        <location filename="../../ui/viewer_marks.py" line="347"/>
         <source> (US region)</source>
         <translation>（超声区域）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="347"/>
+        <location filename="../../ui/viewer_marks.py" line="370"/>
         <source>mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="348"/>
+        <location filename="../../ui/viewer_marks.py" line="371"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_marks.py" line="349"/>
+        <location filename="../../ui/viewer_marks.py" line="372"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="128"/>
-        <location filename="../../ui/viewer_text.py" line="152"/>
+        <location filename="../../ui/viewer_text.py" line="155"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="212"/>
+        <location filename="../../ui/viewer_text.py" line="215"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="224"/>
+        <location filename="../../ui/viewer_text.py" line="227"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="925"/>
-        <location filename="../../ui/viewer_text.py" line="230"/>
+        <location filename="../../ui/viewer_text.py" line="233"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="241"/>
+        <location filename="../../ui/viewer_text.py" line="244"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="247"/>
+        <location filename="../../ui/viewer_text.py" line="250"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="450"/>
-        <location filename="../../ui/viewer_text.py" line="258"/>
+        <location filename="../../ui/viewer_text.py" line="259"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="123"/>
-        <location filename="../../ui/viewer_text.py" line="154"/>
+        <location filename="../../ui/viewer_text.py" line="157"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="137"/>
+        <location filename="../../ui/viewer_text.py" line="140"/>
         <source>mirrored left–right</source>
         <translation>已左右镜像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="140"/>
+        <location filename="../../ui/viewer_text.py" line="143"/>
         <source>rotated %1°</source>
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="235"/>
+        <location filename="../../ui/viewer_text.py" line="238"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="263"/>
+        <location filename="../../ui/viewer_text.py" line="264"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="266"/>
+        <location filename="../../ui/viewer_text.py" line="267"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="269"/>
+        <location filename="../../ui/viewer_text.py" line="270"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="272"/>
+        <location filename="../../ui/viewer_text.py" line="273"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -859,162 +956,162 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="156"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163"/>
+        <location filename="../../ui/main_window.py" line="182"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
+        <location filename="../../ui/main_window.py" line="187"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="204"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="207"/>
         <source>Region statistics</source>
         <translation>区域统计</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
-        <location filename="../../ui/main_window.py" line="464"/>
+        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="496"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="262"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="272"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="302"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
-        <location filename="../../ui/main_window.py" line="319"/>
+        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="341"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="315"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="343"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="363"/>
+        <location filename="../../ui/main_window.py" line="385"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>Right button (middle button pans)</source>
         <translation>右键（中键平移）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="397"/>
+        <location filename="../../ui/main_window.py" line="419"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="418"/>
+        <location filename="../../ui/main_window.py" line="440"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="455"/>
+        <location filename="../../ui/main_window.py" line="487"/>
         <source>%n earlier decision(s) in this computer&apos;s journal cannot be read with its key (the keyring was reset?); they are kept but not sent.</source>
         <translation>
             <numerusform>本机决定记录中有 %n 条以前的决定无法用现有密钥读取（密钥环可能已被重置）；这些记录会保留，但不会发送。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="501"/>
+        <location filename="../../ui/main_window.py" line="533"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="518"/>
+        <location filename="../../ui/main_window.py" line="552"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="615"/>
+        <location filename="../../ui/main_window.py" line="651"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="617"/>
+        <location filename="../../ui/main_window.py" line="653"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="622"/>
+        <location filename="../../ui/main_window.py" line="658"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1158,70 +1255,70 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="315"/>
+        <location filename="../../ui/patient_page.py" line="316"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="476"/>
+        <location filename="../../ui/patient_page.py" line="477"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="739"/>
+        <location filename="../../ui/patient_page.py" line="742"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="745"/>
+        <location filename="../../ui/patient_page.py" line="748"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="746"/>
+        <location filename="../../ui/patient_page.py" line="749"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="763"/>
+        <location filename="../../ui/patient_page.py" line="766"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="389"/>
+        <location filename="../../ui/patient_page.py" line="390"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="535"/>
+        <location filename="../../ui/patient_page.py" line="538"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="603"/>
+        <location filename="../../ui/patient_page.py" line="606"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="605"/>
+        <location filename="../../ui/patient_page.py" line="608"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="606"/>
+        <location filename="../../ui/patient_page.py" line="609"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="617"/>
+        <location filename="../../ui/patient_page.py" line="620"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -1941,68 +2038,116 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
 </context>
 <context>
+    <name>StudyAnnotationsPart</name>
+    <message>
+        <location filename="../../ui/study_annotations.py" line="241"/>
+        <source>Marks cannot be saved here (no journal).</source>
+        <translation>此处无法保存标注（没有本地记录库）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_annotations.py" line="246"/>
+        <source>No marks or key images to save.</source>
+        <translation>没有可保存的标注或关键图像。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_annotations.py" line="263"/>
+        <source>Marks not saved: %1</source>
+        <translation>标注未保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_annotations.py" line="272"/>
+        <source>Saved %1 mark(s) and %2 key image(s); they go to the platform.</source>
+        <translation>已保存 %1 处标注和 %2 幅关键图像，将上传至平台。</translation>
+    </message>
+</context>
+<context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="109"/>
+        <location filename="../../ui/study_images.py" line="119"/>
+        <source>Saved annotations</source>
+        <translation>已存标注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="122"/>
+        <source>The study&apos;s saved measurements, key images and presentation states</source>
+        <translation>本检查已保存的测量、关键图像和显示状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="125"/>
+        <source>Save marks</source>
+        <translation>保存标注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="128"/>
+        <source>Save your marks and key images of this study to the platform (DICOM SR/KOS)</source>
+        <translation>将您在本检查上的标注和关键图像保存到平台（DICOM SR/KOS）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="137"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="114"/>
+        <location filename="../../ui/study_images.py" line="142"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="118"/>
+        <location filename="../../ui/study_images.py" line="146"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="121"/>
+        <location filename="../../ui/study_images.py" line="149"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="126"/>
+        <location filename="../../ui/study_images.py" line="154"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="130"/>
+        <location filename="../../ui/study_images.py" line="160"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="156"/>
+        <location filename="../../ui/study_images.py" line="188"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="159"/>
-        <location filename="../../ui/study_images.py" line="276"/>
-        <location filename="../../ui/study_images.py" line="358"/>
+        <location filename="../../ui/study_images.py" line="191"/>
+        <location filename="../../ui/study_images.py" line="311"/>
+        <location filename="../../ui/study_images.py" line="394"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="193"/>
+        <location filename="../../ui/study_images.py" line="225"/>
         <source>This result has no images.</source>
         <translation>此结果没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="242"/>
+        <location filename="../../ui/study_images.py" line="277"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="364"/>
+        <location filename="../../ui/study_images.py" line="400"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="385"/>
+        <location filename="../../ui/study_images.py" line="423"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="499"/>
+        <source>No new marks or key images to save.</source>
+        <translation>没有新的标注或关键图像需要保存。</translation>
     </message>
 </context>
 <context>
@@ -2071,18 +2216,18 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="90"/>
+        <location filename="../../ui/timeline.py" line="91"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="91"/>
+        <location filename="../../ui/timeline.py" line="92"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="92"/>
-        <location filename="../../ui/timeline.py" line="438"/>
+        <location filename="../../ui/timeline.py" line="93"/>
+        <location filename="../../ui/timeline.py" line="427"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
@@ -2127,22 +2272,22 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="95"/>
+        <location filename="../../ui/timeline.py" line="96"/>
         <source>Valid only</source>
         <translation>仅看有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="97"/>
+        <location filename="../../ui/timeline.py" line="98"/>
         <source>Only results within their validity window</source>
         <translation>只显示仍在有效期内的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="98"/>
+        <location filename="../../ui/timeline.py" line="99"/>
         <source>This item only</source>
         <translation>只看此项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="102"/>
+        <location filename="../../ui/timeline.py" line="103"/>
         <source>Only results of the selected result&apos;s item</source>
         <translation>只显示与所选结果同一项目的结果</translation>
     </message>
@@ -2157,77 +2302,77 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="324"/>
+        <location filename="../../ui/timeline.py" line="314"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="328"/>
+        <location filename="../../ui/timeline.py" line="318"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="413"/>
+        <location filename="../../ui/timeline.py" line="402"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="416"/>
+        <location filename="../../ui/timeline.py" line="405"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="420"/>
+        <location filename="../../ui/timeline.py" line="409"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="425"/>
+        <location filename="../../ui/timeline.py" line="414"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="426"/>
+        <location filename="../../ui/timeline.py" line="415"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="427"/>
+        <location filename="../../ui/timeline.py" line="416"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="428"/>
+        <location filename="../../ui/timeline.py" line="417"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="429"/>
+        <location filename="../../ui/timeline.py" line="418"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="430"/>
+        <location filename="../../ui/timeline.py" line="419"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="436"/>
+        <location filename="../../ui/timeline.py" line="425"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="439"/>
+        <location filename="../../ui/timeline.py" line="428"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="444"/>
+        <location filename="../../ui/timeline.py" line="433"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="446"/>
+        <location filename="../../ui/timeline.py" line="435"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>

@@ -28,6 +28,7 @@ from workstation.imaging.codestream import check_compressed
 from workstation.imaging.color import ybr_to_rgb
 from workstation.imaging.decoders import plugin_for
 from workstation.imaging.errors import DecodeError as DecodeError
+from workstation.imaging.identity import ImageIdentity, identity_of
 from workstation.imaging.limits import check_budget, check_deflated
 from workstation.imaging.limits import count_value as _int
 from workstation.imaging.lut_data import Lut as Lut
@@ -101,6 +102,8 @@ class DicomImage:
     # share coordinates only with the same frame of reference (alignment of a prior).
     frame_of_reference_uid: str = ""
     body_part: str = ""
+    # What a measurement report or key object selection copies from the image (identity.py).
+    identity: ImageIdentity | None = None
 
     @property
     def calibration(self) -> cal.Calibration:
@@ -359,6 +362,7 @@ def _decode(ds: Dataset) -> DicomImage:
         magnification=cal.radiographic_magnification(ds),
         frame_of_reference_uid=str(ds.get("FrameOfReferenceUID", "") or "").strip(),
         body_part=str(ds.get("BodyPartExamined", "") or "").strip().upper(),
+        identity=identity_of(ds),
     )
     return _with_functional_groups(image, ds)
 

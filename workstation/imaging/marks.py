@@ -80,6 +80,15 @@ class MarkStore:
         self._apply([_Change(key, None, mark)])
         return mark
 
+    def restore(
+        self, key: SliceKey, kind: MarkKind, points: tuple[Point, ...], text: str = ""
+    ) -> Mark:
+        """Put back a mark saved earlier (read from the platform): like ``add``, but not a
+        step of the undo history (undo never takes away what she saved)."""
+        mark = Mark(next(self._ids), kind, canonical_points(kind, points), text)
+        self._set(key, None, mark)
+        return mark
+
     def move(self, key: SliceKey, ident: int, points: tuple[Point, ...]) -> None:
         """Record a finished drag (undoable). Unknown marks and no-op moves are ignored."""
         before = self._marks.get(key, {}).get(ident)

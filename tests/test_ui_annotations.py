@@ -1,0 +1,162 @@
+"""Her marks and key images saved as DICOM through the real window against the real sandbox:
+draw → "Save marks" → sign out → sign in on another workstation → the same marks at the
+same image positions in mm, editable; another doctor sees them read-only, in another colour,
+and can turn them off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import Sandbox
+from tests.ui_helpers import open_patient, signed_in_window
+from ui.main_window import MainWindow
+from ui.mark_layer import SAVED_COLOR
+from ui.patient_page import PatientPage
+from workstation.imaging.marks import Mark, MarkKind, SliceKey
+
+pytestmark = [pytest.mark.ui, pytest.mark.e2e]
+SCREENSHOT = Path("/tmp/hr-annotations-reopened.png")  # looked at by hand
+
+
+def _open_ct(qtbot: QtBot, window: MainWindow) -> PatientPage:
+    page = open_patient(qtbot, window, "p0001")
+    ct = next(r for r in page.timeline.visible_results() if r.modality == "CT")
+    assert page.timeline.select(ct.id)
+    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
+    return page
+
+
+def _saved_count(sandbox: Sandbox, study_uid: str, modality: str) -> int:
+    answer = httpx.get(
+        f"{sandbox.base_url}/dicomweb/studies/{study_uid}/instances",
+        params={"Modality": modality},
+        headers={"Authorization": f"Bearer {sandbox.token()}"},
+    )
+    answer.raise_for_status()
+    return len(answer.json())
+
+
+def _positions(
+    marks: dict[SliceKey, tuple[Mark, ...]],
+) -> dict[SliceKey, list[tuple[MarkKind, tuple[tuple[float, float], ...], str]]]:
+    return {key: [(m.kind, m.points, m.text) for m in found] for key, found in marks.items()}
+
+
+def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
+    qtbot: QtBot, private_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, private_sandbox, tmp_path / "first")
+    page = _open_ct(qtbot, window)
+    viewer = page.viewer
+    viewer.go_to(len(viewer.slices) // 2)
+    viewer.add_length()
+    viewer.add_roi()
+    viewer.add_arrow("结节")
+    viewer.mark_key_image()
+    drawn = _positions(viewer.marks.all_marks())
+    assert sum(len(v) for v in drawn.values()) == 3
+    study = page.images.study
+    assert study is not None
+    qtbot.mouseClick(page.images.save_marks_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: _saved_count(private_sandbox, study.study_uid, "SR") == 1, timeout=20000
+    )
+    qtbot.waitUntil(
+        lambda: _saved_count(private_sandbox, study.study_uid, "KO") == 1, timeout=20000
+    )
+    # nothing changed: a second press queues nothing new
+    qtbot.mouseClick(page.images.save_marks_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(300)
+    assert window.annotation_outbox is not None
+    assert window.annotation_outbox.pending() == []
+    window.sign_out()
+
+    # another workstation (an empty journal folder), the same doctor
+    again = signed_in_window(qtbot, private_sandbox, tmp_path / "second")
+    page = _open_ct(qtbot, again)
+    qtbot.waitUntil(lambda: bool(page.images.annotations.model.objects), timeout=20000)
+    qtbot.waitUntil(lambda: bool(page.viewer.marks.all_marks()), timeout=20000)
+    back = _positions(page.viewer.marks.all_marks())
+    assert back.keys() == drawn.keys()
+    for key, marks in drawn.items():
+        for (kind, points, text), (kind2, points2, text2) in zip(marks, back[key], strict=True):
+            assert (kind, text) == (kind2, text2)
+            assert np.allclose(points, points2, atol=1e-3)
+    listed = page.images.annotations.model.objects
+    assert {o.obj.kind.value for o in listed} == {"SR", "KOS"}
+    assert all(o.mine for o in listed)
+    report = next(o for o in listed if o.obj.kind.value == "SR")
+    assert report.editable  # her latest report is back among her marks, not drawn twice
+    key_slice = next(iter(back))
+    page.viewer.go_to(
+        next(
+            i
+            for i, s in enumerate(page.viewer.slices)
+            if (s.image.sop_instance_uid, s.frame) == key_slice
+        )
+    )
+    assert page.viewer.mark_layer.saved_graphics == []
+    again.sign_out()
+
+    # another doctor: her marks are someone else's, read-only and in another colour
+    other = signed_in_window(qtbot, private_sandbox, tmp_path / "third", user="dr.wang")
+    page = _open_ct(qtbot, other)
+    qtbot.waitUntil(lambda: bool(page.images.annotations.model.objects), timeout=20000)
+    assert not page.viewer.marks.all_marks()
+    page.viewer.go_to(
+        next(
+            i
+            for i, s in enumerate(page.viewer.slices)
+            if (s.image.sop_instance_uid, s.frame) == key_slice
+        )
+    )
+    saved = page.viewer.mark_layer.saved_graphics
+    assert len(saved) == 3
+    assert all(g.roi.currentPen.color().getRgb()[:3] == SAVED_COLOR for g in saved)
+    assert "结节" in page.viewer.mark_layer.saved_labels()
+    assert any("HU" in text for text in page.viewer.mark_layer.saved_labels())
+    assert not any(o.mine or o.editable for o in page.images.annotations.model.objects)
+    page.images.annotations_button.setChecked(True)
+    rows = page.images.annotation_list.rows
+    assert rows.count() == 2
+    assert "李静" in rows.item(0).text()
+    other.grab().save(str(SCREENSHOT))
+    # she turns the report off: its marks go
+    sr_row = next(i for i in range(rows.count()) if "SR" in rows.item(i).text())
+    rows.item(sr_row).setCheckState(Qt.CheckState.Unchecked)
+    assert page.viewer.mark_layer.saved_graphics == []
+    rows.item(sr_row).setCheckState(Qt.CheckState.Checked)
+    assert len(page.viewer.mark_layer.saved_graphics) == 3
+    other.sign_out()
+
+
+def test_recording_a_decision_saves_her_changed_marks_with_it(
+    qtbot: QtBot, private_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, private_sandbox, tmp_path)
+    page = open_patient(qtbot, window, "p0002")
+    ct = next((r for r in page.timeline.visible_results() if r.modality == "CT"), None)
+    assert ct is not None
+    assert page.timeline.select(ct.id)
+    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
+    study = page.images.study
+    assert study is not None
+    assert _saved_count(private_sandbox, study.study_uid, "SR") == 0
+    page.viewer.add_length()
+    qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: _saved_count(private_sandbox, study.study_uid, "SR") == 1, timeout=20000
+    )
+    assert _saved_count(private_sandbox, study.study_uid, "KO") == 0  # no key image kept
+    assert window.annotation_outbox is not None
+    qtbot.waitUntil(lambda: window.annotation_outbox.pending() == [], timeout=10000)
+    window.sign_out()

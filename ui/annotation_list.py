@@ -1,0 +1,112 @@
+"""The study's saved annotation objects (SR, KOS, GSPS) as a list she turns each one on or
+off in, with what of each is not shown and why. A view of
+workstation.session.annotations.StudyAnnotations."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from ui.mark_layer import SAVED_COLOR
+from workstation.annotations.model import ObjectKind, Why
+from workstation.session.annotations import ListedObject, StudyAnnotations
+
+_MINE_COLOR = (255, 255, 0)  # her length colour: her marks keep their own colours
+
+
+class AnnotationList(QWidget):
+    """One row per saved object: kind, author, date, what it holds; checked = shown."""
+
+    def __init__(self, model: StudyAnnotations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("annotationList")
+        self.model = model
+        self.title = QLabel()
+        self.title.setObjectName("annotationTitle")
+        self.rows = QListWidget()
+        self.rows.setObjectName("annotationRows")
+        self.rows.itemChanged.connect(self._item_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.rows)
+        self._filling = False
+        model.changed.connect(self.refresh)
+        self.refresh()
+
+    def _kind(self, kind: ObjectKind) -> str:
+        return {
+            ObjectKind.REPORT: self.tr("Measurements (SR)"),
+            ObjectKind.KEY_IMAGES: self.tr("Key images (KOS)"),
+            ObjectKind.PRESENTATION: self.tr("Presentation state (GSPS)"),
+        }[kind]
+
+    def _why(self, why: Why) -> str:
+        return {
+            Why.UNSUPPORTED: self.tr("not supported by this viewer"),
+            Why.DAMAGED: self.tr("damaged data"),
+            Why.ELSEWHERE: self.tr("refers to images not in this study"),
+        }[why]
+
+    def row_text(self, listed: ListedObject) -> str:
+        """The text of one object's row."""
+        obj = listed.obj
+        author = self.tr("me") if listed.mine else (obj.author or self.tr("unknown author"))
+        when = obj.created
+        date = f"{when[0:4]}-{when[4:6]}-{when[6:8]} {when[8:10]}:{when[10:12]}" if when else ""
+        parts = [self._kind(obj.kind), author]
+        if date:
+            parts.append(date)
+        if obj.marks:
+            parts.append(self.tr("%n mark(s)", "", len(obj.marks)))
+        if obj.key_images:
+            parts.append(self.tr("%n key image(s)", "", len(obj.key_images)))
+        if obj.window is not None:
+            parts.append(
+                self.tr("window %1/%2")
+                .replace("%1", f"{obj.window[0]:g}")
+                .replace("%2", f"{obj.window[1]:g}")
+            )
+        if listed.editable:
+            parts.append(self.tr("editable"))
+        if obj.not_shown:
+            parts.append(self.tr("%n not shown", "", len(obj.not_shown)))
+        return " · ".join(parts)
+
+    def _tooltip(self, listed: ListedObject) -> str:
+        lines = [f"{self._why(n.why)}: {n.what} ({n.reason})" for n in listed.obj.not_shown]
+        if listed.editable:
+            lines.insert(0, self.tr("Your latest measurements: they are among your marks."))
+        return "\n".join(lines)
+
+    def refresh(self) -> None:
+        """Rebuild the rows from the model."""
+        self._filling = True
+        try:
+            self.rows.clear()
+            for listed in self.model.objects:
+                item = QListWidgetItem(self.row_text(listed))
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(
+                    Qt.CheckState.Checked if listed.visible else Qt.CheckState.Unchecked
+                )
+                item.setForeground(QColor(*(_MINE_COLOR if listed.mine else SAVED_COLOR)))
+                item.setToolTip(self._tooltip(listed))
+                self.rows.addItem(item)
+        finally:
+            self._filling = False
+        count = len(self.model.objects)
+        title = (
+            self.tr("Saved annotations: %n", "", count)
+            if count
+            else self.tr("No saved annotations in this study")
+        )
+        if self.model.problems:
+            title += " · " + self.tr("%n could not be read", "", len(self.model.problems))
+        self.title.setText(title)
+
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        if self._filling:
+            return
+        self.model.set_visible(self.rows.row(item), item.checkState() == Qt.CheckState.Checked)

@@ -1,0 +1,279 @@
+"""Her marks and key images saved as DICOM objects, and the study's saved objects shown
+again: a part of the reading pane (ui/study_images.py). Saving writes a measurement report
+and a key object selection and queues them in the outbox (on the journal's lane: on disk
+before she is told); opening a study finds its SR/KOS/GSPS objects in the background, takes
+her newest report back into her marks as each image arrives, and draws the rest read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from ui.viewer import ImageViewer
+from ui.workers import TaskRunner
+from workstation.annotations.measure import mark_to_save
+from workstation.annotations.model import (
+    Author,
+    KeyImageRef,
+    MarkToSave,
+    SavedMark,
+    SavedObject,
+    to_mm,
+)
+from workstation.annotations.outbox import AnnotationOutbox
+from workstation.annotations.placement import place_on_study
+from workstation.annotations.service import Saved, save_annotations, saved_objects
+from workstation.imaging.calibration import to_pixels
+from workstation.imaging.decode import DicomImage
+from workstation.imaging.identity import ImageIdentity
+from workstation.imaging.marks import MarkStore, SliceKey
+from workstation.model import ImagingStudyRef
+from workstation.services import Connection
+from workstation.session.annotations import StudyAnnotations
+from workstation.session.lanes import Lane
+from workstation.session.scope import Scope
+
+log = logging.getLogger("ui.annotations")
+_Fingerprint = frozenset[tuple[SliceKey, Any, tuple[tuple[float, float], ...], str]]
+
+
+def fingerprint(store: MarkStore) -> _Fingerprint:
+    """What her marks are now, to tell whether they changed since the last save."""
+    return frozenset(
+        (key, mark.kind, mark.points, mark.text)
+        for key, marks in store.all_marks().items()
+        for mark in marks
+    )
+
+
+def _find_objects(
+    connection: Connection,
+    study: ImagingStudyRef,
+    pending: Sequence[bytes],
+    *,
+    report: Callable[[Any], None],
+    cancel: threading.Event,
+) -> tuple[list[SavedObject], list[str]]:
+    return saved_objects(connection.dicomweb(study.dicomweb_url), study.study_uid, pending, cancel)
+
+
+class StudyAnnotationsPart(QObject):
+    """Emits ``queued()`` when objects wait in the outbox and ``message(str)`` for the
+    status line. ``stores(result_id)`` gives the result's mark store; ``cells()`` the
+    viewers that draw marks."""
+
+    queued = Signal()
+    message = Signal(str)
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        stores: Callable[[str], MarkStore],
+        cells: Callable[[], Sequence[ImageViewer]],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.stores = stores
+        self.cells = cells
+        self.model = StudyAnnotations()
+        self.model.changed.connect(self._redraw)
+        self.connection: Connection | None = None
+        self.outbox: AnnotationOutbox | None = None
+        self.author: Author | None = None
+        self.studies: dict[str, ImagingStudyRef] = {}  # result id → its study
+        self._study_result = ""  # the result whose study the model holds
+        self._identities: dict[str, tuple[ImageIdentity, tuple[float, float] | None]] = {}
+        self._images: weakref.WeakValueDictionary[str, DicomImage] = weakref.WeakValueDictionary()
+        self._keys: dict[str, dict[tuple[str, int], None]] = {}  # result → key images
+        self._saved: dict[str, tuple[_Fingerprint, int]] = {}  # result → marks, keys saved
+        self._to_restore: dict[str, list[SavedMark]] = {}  # SOP UID → her marks waiting
+
+    def configure(
+        self, outbox: AnnotationOutbox | None, author: Author | None, username: str
+    ) -> None:
+        """Where her objects are queued and who she is (at sign-in; None at sign-out)."""
+        self.outbox, self.author = outbox, author
+        self.model.username = username
+
+    def forget(self) -> None:
+        """Leaving the patient or signing out: nothing of this session stays."""
+        self.studies = {}
+        self._study_result = ""
+        self._identities = {}
+        self._images = weakref.WeakValueDictionary()
+        self._keys = {}
+        self._saved = {}
+        self._to_restore = {}
+        self.model.clear()
+
+    # --- the study on screen -----------------------------------------------------------------
+    def study_opened(self, result_id: str, study: ImagingStudyRef, scope: Scope) -> None:
+        """The result's study arrived: find its saved objects (hers still waiting in the
+        outbox included) in the background."""
+        self.studies[result_id] = study
+        self._study_result = result_id
+        self._to_restore = {}
+        self.model.clear()
+        if self.connection is None:
+            return
+        pending = (
+            [o.data for o in self.outbox.pending_for_study(study.study_uid)]
+            if (self.outbox is not None)
+            else []
+        )
+        self.runner.start(
+            _find_objects,
+            self.connection,
+            study,
+            pending,
+            wants_control=True,
+            scope=scope,
+            lane=Lane.BACKGROUND,
+            on_result=lambda found: self._objects_found(result_id, study, found),
+            on_error=lambda exc: log.info("saved annotations not found: %s", exc),
+        )
+
+    def _objects_found(self, result_id: str, study: ImagingStudyRef, found: Any) -> None:
+        objects, problems = found
+        frames: dict[str, int | None] = {
+            instance.sop_instance_uid: None
+            for series in study.series
+            for instance in series.instances
+        }
+        placed = [place_on_study(o, study.study_uid, frames) for o in objects]
+        editable = self.model.set_objects(study.study_uid, placed, problems)
+        if editable is None or result_id in self._saved:
+            return  # nothing of hers, or she saved in this session already (hers is newer)
+        for mark in editable.obj.marks:
+            self._to_restore.setdefault(mark.sop_instance_uid, []).append(mark)
+        keys = self._keys.setdefault(result_id, {})
+        keys.update(dict.fromkeys(self.model.own_key_images()))
+        for uid in list(self._to_restore):
+            if uid in self._identities:
+                self._restore(result_id, uid)
+        store = self.stores(result_id)
+        self._saved[result_id] = (fingerprint(store), len(keys))
+        self._redraw()
+
+    def image_arrived(self, result_id: str, image: DicomImage) -> None:
+        """An image of ``result_id`` is on screen: remember what saving needs of it, and
+        take her saved marks on it back into her store."""
+        identity = image.identity
+        if identity is None:
+            return
+        uid = image.sop_instance_uid
+        self._identities[uid] = (identity, image.pixel_spacing)
+        self._images[uid] = image
+        if uid in self._to_restore and result_id == self._study_result:
+            self._restore(result_id, uid)
+            store = self.stores(result_id)
+            keys = len(self._keys.get(result_id, {}))
+            self._saved[result_id] = (fingerprint(store), keys)
+            for cell in self.cells():
+                cell.refresh_marks()
+
+    def _restore(self, result_id: str, uid: str) -> None:
+        spacing = self._identities[uid][1]
+        store = self.stores(result_id)
+        for mark in self._to_restore.pop(uid, []):
+            points = tuple(to_mm(p, spacing) for p in mark.points_px)
+            store.restore((uid, mark.frame), mark.kind, points, mark.text)
+
+    def key_image(self, result_id: str, key: SliceKey | None) -> None:
+        """She kept the slice ``key`` of ``result_id`` as a key image."""
+        if key is not None:
+            self._keys.setdefault(result_id, {})[key] = None
+
+    def saved_marks_on(self, sop_instance_uid: str, frame: int) -> list[SavedMark]:
+        """The read-only marks of shown saved objects on one frame (for the viewers)."""
+        return self.model.marks_on(sop_instance_uid, frame)
+
+    def _redraw(self) -> None:
+        for cell in self.cells():
+            cell.refresh_marks()
+
+    # --- saving ------------------------------------------------------------------------------
+    def _marks_to_save(self, result_id: str) -> list[MarkToSave]:
+        found = []
+        for (uid, frame), marks in self.stores(result_id).all_marks().items():
+            image = self._images.get(uid)
+            known = self._identities.get(uid)
+            for mark in marks:
+                if image is not None:
+                    found.append(mark_to_save(image, frame, mark))
+                elif known is not None:  # its pixels are gone: the outline, without values
+                    identity, spacing = known
+                    points = tuple(to_pixels(p, spacing) for p in mark.points)
+                    found.append(MarkToSave(identity, frame, mark.kind, points, mark.text))
+        return found
+
+    def _key_refs(self, result_id: str) -> list[KeyImageRef]:
+        refs = []
+        for uid, frame in self._keys.get(result_id, {}):
+            known = self._identities.get(uid)
+            if known is not None:
+                refs.append(KeyImageRef(known[0], frame))
+        return refs
+
+    def has_changes(self, result_id: str) -> bool:
+        """True when her marks or key images of ``result_id`` changed since the last save
+        (or since they were read back)."""
+        store = self.stores(result_id)
+        now = (fingerprint(store), len(self._keys.get(result_id, {})))
+        return now != self._saved.get(result_id, (frozenset(), 0))
+
+    def save(self, result_id: str, only_if_changed: bool = False) -> bool:
+        """Save her marks and key images of ``result_id`` (a new report and selection that
+        hold all of them) and queue them for the platform. Returns False when there is
+        nothing to save or nowhere to save it (then says so unless ``only_if_changed``)."""
+        study = self.studies.get(result_id)
+        if only_if_changed and not self.has_changes(result_id):
+            return False
+        if self.outbox is None or self.author is None or study is None:
+            if not only_if_changed:
+                self.message.emit(self.tr("Marks cannot be saved here (no journal)."))
+            return False
+        marks, keys = self._marks_to_save(result_id), self._key_refs(result_id)
+        if not marks and not keys:
+            if not only_if_changed:
+                self.message.emit(self.tr("No marks or key images to save."))
+            return False
+        store = self.stores(result_id)
+        state = (fingerprint(store), len(self._keys.get(result_id, {})))
+        self.runner.start(
+            lambda: save_annotations(
+                self.outbox,  # type: ignore[arg-type]
+                dicomweb_url=study.dicomweb_url,
+                result_id=result_id,
+                marks=marks,
+                key_images=keys,
+                author=self.author,  # type: ignore[arg-type]
+                now=dt.datetime.now(dt.UTC),
+            ),
+            lane=Lane.JOURNAL,
+            on_result=lambda saved: self._queued(result_id, state, saved, len(marks), len(keys)),
+            on_error=lambda exc: self.message.emit(
+                self.tr("Marks not saved: %1").replace("%1", str(exc))
+            ),
+        )
+        return True
+
+    def _queued(
+        self, result_id: str, state: tuple[_Fingerprint, int], saved: Saved, marks: int, keys: int
+    ) -> None:
+        self._saved[result_id] = state
+        text = self.tr("Saved %1 mark(s) and %2 key image(s); they go to the platform.")
+        self.message.emit(text.replace("%1", str(marks)).replace("%2", str(keys)))
+        log.info(
+            "annotations queued (report %s, key images %s)",
+            bool(saved.report_uid),
+            bool(saved.key_images_uid),
+        )
+        self.queued.emit()

@@ -1,0 +1,161 @@
+"""Saving her marks and key images of a study (queued in the outbox, sent by STOW-RS) and
+finding the study's saved SR, KOS and GSPS objects again (QIDO-RS, WADO-RS), hers still in
+the outbox included."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from pydicom import dcmread
+from pydicom.dataset import Dataset
+from pydicom.errors import InvalidDicomError
+
+from workstation.annotations.model import Author, KeyImageRef, MarkToSave, SavedObject
+from workstation.annotations.outbox import AnnotationOutbox, OutgoingObject, StoreObject
+from workstation.annotations.reader import object_kind, read_object
+from workstation.dicomweb.client import DicomWebClient
+from workstation.dicomweb.stow import StowResult, store_instances
+from workstation.http import PlatformError
+
+log = logging.getLogger("workstation.annotations")
+ANNOTATION_MODALITIES = frozenset({"SR", "KO", "PR"})
+_MODALITY = "00080060"
+_SERIES_UID = "0020000E"
+_SOP_UID = "00080018"
+
+
+def part10(ds: Dataset) -> bytes:
+    """A dataset as DICOM Part 10 bytes (preamble, file meta)."""
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What one save queued: the SOP Instance UIDs of the report and the key image
+    selection ("" when there was nothing of that kind)."""
+
+    report_uid: str
+    key_images_uid: str
+
+
+def save_annotations(
+    outbox: AnnotationOutbox,
+    *,
+    dicomweb_url: str,
+    result_id: str,
+    marks: Sequence[MarkToSave],
+    key_images: Sequence[KeyImageRef],
+    author: Author,
+    now: dt.datetime,
+) -> Saved:
+    """Write her marks (an SR) and key images (a KOS) of one study and queue them durably
+    in ``outbox``; when this returns they are on disk and will be sent exactly once.
+    Nothing to save queues nothing. Raises ValueError (marks of several studies) or
+    JournalError (the disk)."""
+    # highdicom takes over a second to import: only saving pays for it, never the start
+    from workstation.annotations.kos_writer import key_object_selection
+    from workstation.annotations.sr_writer import measurement_report
+
+    report_uid = key_uid = ""
+    if marks:
+        report = measurement_report(marks, author, now)
+        report_uid = str(report.SOPInstanceUID)
+        outbox.put(
+            OutgoingObject(
+                report_uid,
+                str(report.StudyInstanceUID),
+                result_id,
+                dicomweb_url,
+                "SR",
+                part10(report),
+            ),
+            now,
+        )
+    if key_images:
+        kos = key_object_selection(key_images, author, now)
+        key_uid = str(kos.SOPInstanceUID)
+        outbox.put(
+            OutgoingObject(
+                key_uid, str(kos.StudyInstanceUID), result_id, dicomweb_url, "KOS", part10(kos)
+            ),
+            now,
+        )
+    return Saved(report_uid, key_uid)
+
+
+def store_with(client_for: Callable[[str], DicomWebClient]) -> StoreObject:
+    """The outbox's sender: each object POSTed to its study on its DICOMweb service
+    (``client_for(base_url)``: e.g. ``Connection.dicomweb``)."""
+
+    def store(base_url: str, study_uid: str, data: bytes) -> StowResult:
+        return store_instances(client_for(base_url), study_uid, [data])
+
+    return store
+
+
+def _value(item: dict[str, object], tag: str) -> str:
+    element = item.get(tag)
+    if isinstance(element, dict):
+        values = element.get("Value")
+        if isinstance(values, list) and values:
+            return str(values[0])
+    return ""
+
+
+def saved_objects(
+    dicomweb: DicomWebClient,
+    study_uid: str,
+    pending: Sequence[bytes] = (),
+    cancel: threading.Event | None = None,
+) -> tuple[list[SavedObject], list[str]]:
+    """The study's SR, KOS and GSPS objects as read, oldest series first, plus her
+    ``pending`` objects not yet on the platform (a platform copy wins over the local one).
+    Returns (objects, problems): an object that cannot be fetched or read is a problem
+    line, never an exception. Raises PlatformError when the study cannot be searched."""
+    datasets: dict[str, Dataset] = {}
+    problems: list[str] = []
+    for series in dicomweb.search_series(study_uid):
+        if _value(series, _MODALITY) not in ANNOTATION_MODALITIES:
+            continue
+        series_uid = _value(series, _SERIES_UID)
+        path = f"/studies/{study_uid}/series/{series_uid}"
+
+        def sink(part: BinaryIO) -> str:
+            try:
+                ds = dcmread(part)
+            except (InvalidDicomError, ValueError, EOFError, OSError) as exc:
+                problems.append(f"an object could not be read ({type(exc).__name__})")
+                return ""
+            uid = str(ds.get("SOPInstanceUID", ""))
+            datasets[uid] = ds
+            return uid
+
+        try:
+            dicomweb.retrieve(path, sink, cancel)
+        except PlatformError as exc:
+            problems.append(f"a saved series could not be fetched ({exc.kind.value})")
+    for data in pending:
+        try:
+            local = dcmread(io.BytesIO(data))
+        except (InvalidDicomError, ValueError, EOFError, OSError):
+            continue
+        datasets.setdefault(str(local.get("SOPInstanceUID", "")), local)
+    objects = []
+    for found in datasets.values():
+        if object_kind(found) is None:
+            continue
+        try:
+            objects.append(read_object(found))
+        except Exception as exc:  # someone else's object must never stop the viewer
+            log.info("annotation object not read: %s", type(exc).__name__)
+            problems.append(f"an object could not be read ({type(exc).__name__})")
+    objects.sort(key=lambda o: o.created)
+    return objects, problems

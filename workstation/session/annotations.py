@@ -1,0 +1,101 @@
+"""The saved annotation objects of the study on screen, as the reading session shows them:
+a list she turns each object on or off in; her latest measurement report is taken back into
+her own (editable) marks, every other object (the issuing hospital's, other doctors', her
+older reports) is drawn read-only in another colour."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from workstation.annotations.model import ObjectKind, SavedMark, SavedObject
+from workstation.session.events import Event
+
+
+@dataclass
+class ListedObject:
+    """One saved object in the list: whether it is hers, shown, and taken into her marks."""
+
+    obj: SavedObject
+    mine: bool
+    visible: bool
+    editable: bool = False  # her latest report: its marks are in her mark store
+
+    @property
+    def drawn_read_only(self) -> bool:
+        """True when its marks are drawn from here (not from her mark store)."""
+        return self.visible and not self.editable
+
+
+class StudyAnnotations:
+    """The study's saved objects (GUI thread only). ``changed`` fires after every change."""
+
+    def __init__(self, username: str = "") -> None:
+        self.username = username
+        self.study_uid = ""
+        self.objects: list[ListedObject] = []
+        self.problems: list[str] = []
+        self.changed: Event[[]] = Event()
+
+    def clear(self) -> None:
+        """No study (another result, sign-out)."""
+        self.study_uid = ""
+        self.objects = []
+        self.problems = []
+        self.changed.emit()
+
+    def set_objects(
+        self, study_uid: str, objects: Sequence[SavedObject], problems: Sequence[str] = ()
+    ) -> ListedObject | None:
+        """The study's objects as found (oldest first). Hers (by login name) are marked; her
+        newest report becomes editable (returned, so its marks can be taken into her store)
+        and her older reports start hidden (the newest holds what she kept). Everything else
+        starts shown."""
+        mine = [o.author_login == self.username and bool(self.username) for o in objects]
+        reports = [i for i, o in enumerate(objects) if mine[i] and o.kind is ObjectKind.REPORT]
+        newest = reports[-1] if reports else None
+        self.study_uid = study_uid
+        self.objects = [
+            ListedObject(
+                obj,
+                mine[i],
+                visible=not (i in reports and i != newest),
+                editable=i == newest,
+            )
+            for i, obj in enumerate(objects)
+        ]
+        self.problems = list(problems)
+        self.changed.emit()
+        return self.objects[newest] if newest is not None else None
+
+    def set_visible(self, index: int, visible: bool) -> None:
+        """Show or hide one object's marks and key images."""
+        if 0 <= index < len(self.objects) and self.objects[index].visible != visible:
+            self.objects[index].visible = visible
+            self.changed.emit()
+
+    def marks_on(self, sop_instance_uid: str, frame: int) -> list[SavedMark]:
+        """The read-only marks to draw on one frame of one image (shown objects only)."""
+        return [
+            mark
+            for listed in self.objects
+            if listed.drawn_read_only
+            for mark in listed.obj.marks
+            if mark.sop_instance_uid == sop_instance_uid and mark.frame == frame
+        ]
+
+    def is_key_image(self, sop_instance_uid: str, frame: int) -> bool:
+        """True when a shown key object selection names this frame."""
+        return any(
+            (sop_instance_uid, frame) in listed.obj.key_images
+            for listed in self.objects
+            if listed.visible
+        )
+
+    def own_key_images(self) -> list[tuple[str, int]]:
+        """Her key images in her saved selections (kept in her next one), in order."""
+        found: dict[tuple[str, int], None] = {}
+        for listed in self.objects:
+            if listed.mine and listed.obj.kind is ObjectKind.KEY_IMAGES:
+                found.update(dict.fromkeys(listed.obj.key_images))
+        return list(found)
