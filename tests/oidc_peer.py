@@ -14,11 +14,17 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 import httpx
+
+from devtools.sandbox_launcher import RunningSandbox, start_sandbox
+from workstation.auth import CLIENT_ID, LoopbackRedirect, new_pkce_pair
+from workstation.config import PlatformEntry
+from workstation.services import Connection, sign_in_with_browser
 
 OIDC_DIR = Path(__file__).resolve().parent / "oidc"
 # The sandbox's demo practitioners, as the provider's accounts (its own user names).
@@ -31,7 +37,7 @@ ACCOUNTS = {
 
 @contextmanager
 def running_provider(
-    tmp_path: Path, *, clock_offset_s: int = 0, token_ttl_s: int = 600
+    tmp_path: Path, *, clock_offset_s: int = 0, token_ttl_s: int = 600, id_token_ttl_s: int = 3600
 ) -> Iterator[str]:
     """Start oidc-provider on a free loopback port; yield its issuer URL; stop it."""
     node = shutil.which("node")
@@ -43,6 +49,7 @@ def running_provider(
     accounts.write_text(json.dumps(ACCOUNTS), encoding="utf-8")
     command = [node, str(OIDC_DIR / "provider.mjs"), str(accounts)]
     command += ["--clock-offset", str(clock_offset_s), "--ttl", str(token_ttl_s)]
+    command += ["--id-token-ttl", str(id_token_ttl_s)]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8"
     )
@@ -134,3 +141,90 @@ class ScriptedBrowser:
     def close(self) -> None:
         """Close the browser's connections."""
         self.http.close()
+
+
+@dataclass
+class Peer:
+    """A provider's issuer and a sandbox trusting it."""
+
+    issuer: str
+    sandbox: RunningSandbox
+
+    @property
+    def fhir(self) -> str:
+        """What the workstation is configured with: the FHIR base URL."""
+        return f"{self.sandbox.base_url}/fhir"
+
+
+@contextmanager
+def running_peer(
+    data_dir: Path, tmp_path: Path, *, clock_offset_s: int = 0, id_token_ttl_s: int = 3600
+) -> Iterator[Peer]:
+    """oidc-provider and ``python -m sandbox serve --external-issuer`` pointing at it."""
+    with running_provider(
+        tmp_path, clock_offset_s=clock_offset_s, id_token_ttl_s=id_token_ttl_s
+    ) as issuer:
+        sandbox = start_sandbox(data_dir, extra_args=("--external-issuer", issuer), timeout_s=120)
+        try:
+            yield Peer(issuer, sandbox)
+        finally:
+            sandbox.stop()
+
+
+def provider_tokens(issuer: str, login: str, resource: str) -> dict[str, str]:
+    """Tokens of ``issuer`` for ``resource``, got by hand (PKCE, the scripted browser, the
+    loopback redirect): what another application could hold."""
+    verifier, challenge = new_pkce_pair()
+    listener = LoopbackRedirect()
+    query = {
+        "response_type": "code",
+        "client_id": CLIENT_ID,
+        "redirect_uri": listener.redirect_uri,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "state": "s",
+        "nonce": "n",
+        "scope": "openid fhirUser user/Patient.rs",
+        "resource": resource,
+        "prompt": "consent",
+    }
+    browser = ScriptedBrowser(login)
+    try:
+        browser.open(f"{issuer}/auth?{urlencode(query)}")
+        code = listener.wait(30)["code"]
+        response = httpx.post(
+            f"{issuer}/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "code_verifier": verifier,
+                "redirect_uri": listener.redirect_uri,
+                "client_id": CLIENT_ID,
+                "resource": resource,
+            },
+        )
+        response.raise_for_status()
+        tokens: dict[str, str] = response.json()
+        return tokens
+    finally:
+        browser.done.wait(10)
+        browser.close()
+
+
+def browser_sign_in(fhir: str, browser: ScriptedBrowser, *, keep_open: bool = False) -> Connection:
+    """The workstation's browser sign-in to the platform at ``fhir``, her browser scripted
+    (closed after, unless ``keep_open``). Raises PlatformError, or what the browser met."""
+    try:
+        return sign_in_with_browser(
+            PlatformEntry("Regional platform", fhir),
+            browser.open,
+            remember=False,
+            secrets=None,
+            timeout_s=30,
+        )
+    finally:
+        browser.done.wait(10)
+        if not keep_open:
+            browser.close()
+        if browser.error is not None:
+            raise browser.error

@@ -9,37 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from devtools.sandbox_launcher import RunningSandbox, start_sandbox
-from tests.oidc_peer import ScriptedBrowser, running_provider
-from workstation.config import PlatformEntry
+from tests.oidc_peer import Peer, ScriptedBrowser, browser_sign_in, running_peer
 from workstation.http import ErrorKind, PlatformError
 from workstation.journal import Journal
 from workstation.model import Category
 from workstation.recognition.decisions import DecisionKind, new_decision
 from workstation.recognition.outbox import send_pending
 from workstation.records.platform import classify_query
-from workstation.services import Connection, LoadedImage, load_series, sign_in_with_browser
+from workstation.services import LoadedImage, load_series
 
 pytestmark = pytest.mark.e2e
-
-
-@dataclass
-class Peer:
-    """The provider's issuer and the sandbox trusting it."""
-
-    issuer: str
-    sandbox: RunningSandbox
-
-    @property
-    def fhir(self) -> str:
-        """What the workstation is configured with."""
-        return f"{self.sandbox.base_url}/fhir"
 
 
 @pytest.fixture(scope="module")
@@ -54,32 +38,13 @@ def peer_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def peer(peer_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peer]:
-    with running_provider(tmp_path_factory.mktemp("oidc")) as issuer:
-        sandbox = start_sandbox(peer_data, extra_args=("--external-issuer", issuer), timeout_s=120)
-        try:
-            yield Peer(issuer, sandbox)
-        finally:
-            sandbox.stop()
-
-
-def _sign_in(fhir: str, browser: ScriptedBrowser) -> Connection:
-    try:
-        return sign_in_with_browser(
-            PlatformEntry("Regional platform", fhir),
-            browser.open,
-            remember=False,
-            secrets=None,
-            timeout_s=30,
-        )
-    finally:
-        browser.done.wait(10)
-        if browser.error is not None:
-            raise browser.error
+    with running_peer(peer_data, tmp_path_factory.mktemp("oidc")) as running:
+        yield running
 
 
 def test_sign_in_at_the_provider_then_read_images_and_record(peer: Peer, tmp_path: Path) -> None:
     browser = ScriptedBrowser("li.jing")
-    connection = _sign_in(peer.fhir, browser)
+    connection = browser_sign_in(peer.fhir, browser, keep_open=True)
     try:
         session = connection.session
         assert session.endpoints.issuer == peer.issuer
@@ -161,18 +126,17 @@ def test_sign_in_at_the_provider_then_read_images_and_record(peer: Peer, tmp_pat
     assert "Sign-out Success" in browser.end_session(end_session).text
     again = ScriptedBrowser("li.jing")
     again.http.cookies = browser.http.cookies
-    second = _sign_in(peer.fhir, again)
+    second = browser_sign_in(peer.fhir, again)
+    browser.close()
     try:
         assert any("password" in page for page in again.pages)  # the login form again
     finally:
         second.sign_out()
-        browser.close()
-        again.close()
 
 
 def test_a_read_only_doctor_reads_and_is_told_she_cannot_record(peer: Peer) -> None:
     browser = ScriptedBrowser("chen.min")
-    connection = _sign_in(peer.fhir, browser)
+    connection = browser_sign_in(peer.fhir, browser)
     try:
         session = connection.session
         assert connection.user.practitioner == "Practitioner/pr004"
@@ -187,4 +151,3 @@ def test_a_read_only_doctor_reads_and_is_told_she_cannot_record(peer: Peer) -> N
         assert "Task.write" in refused.value.detail
     finally:
         connection.sign_out()
-        browser.close()

@@ -586,8 +586,16 @@ def sign_in_in_browser(
 ) -> UserInfo:
     """Authorization code + PKCE with a loopback redirect (RFC 8252). ``open_browser``
     shows the platform's sign-in page. Raises PlatformError."""
-    if not session.endpoints.supports_pkce or not session.endpoints.authorization:
+    if not session.endpoints.authorization:
         raise PlatformError(ErrorKind.REJECTED, "this platform offers no browser sign-in")
+    if not session.endpoints.supports_pkce:
+        # RFC 8252 §8.1: a native app's code can be intercepted on the machine; without PKCE
+        # (S256) it would be as good as the tokens. Nothing is opened or sent.
+        raise PlatformError(
+            ErrorKind.REJECTED,
+            "the platform's sign-in provider does not offer PKCE (S256); browser sign-in"
+            " is refused as unsafe: ask the platform's administrators to enable it",
+        )
     verifier, challenge = new_pkce_pair()
     state = secrets.token_urlsafe(16)
     nonce = secrets.token_urlsafe(16)

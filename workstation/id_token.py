@@ -64,6 +64,12 @@ def verify_id_token(
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
         raise PlatformError(ErrorKind.AUTH, "the sign-in answer holds no valid ID token") from exc
+    try:
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise PlatformError(ErrorKind.AUTH, "the sign-in answer holds no valid ID token") from exc
+    if str(unverified.get("iss", "")).rstrip("/") != issuer.rstrip("/"):
+        raise PlatformError(ErrorKind.AUTH, "the ID token is from another issuer")
     alg = str(header.get("alg", ""))
     if alg not in ALGORITHMS:
         raise PlatformError(ErrorKind.AUTH, f"the ID token's algorithm {alg!r} is not accepted")

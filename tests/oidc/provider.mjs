@@ -2,6 +2,7 @@
 // never shipped. Serves on 127.0.0.1 and prints "oidc-provider listening on URL".
 //
 //   node tests/oidc/provider.mjs ACCOUNTS.json [--port N] [--clock-offset S] [--ttl S]
+//       [--id-token-ttl S]
 //
 // ACCOUNTS.json: {"dr.li": {"fhirUser": "Practitioner/…", "name": "…", "readOnly": false}}.
 // The workstation is a native public client (PKCE S256 required, loopback redirect on any
@@ -24,6 +25,7 @@ const accounts = JSON.parse(readFileSync(args[0], 'utf8'));
 const port = Number(option('--port', '0'));
 const offsetMs = Number(option('--clock-offset', '0')) * 1000;
 const ttl = Number(option('--ttl', '600'));
+const idTokenTtl = Number(option('--id-token-ttl', '3600'));
 if (offsetMs) {
   const realNow = Date.now;
   Date.now = () => realNow() + offsetMs;
@@ -56,7 +58,7 @@ const configuration = {
   claims: { openid: ['sub'], fhirUser: ['fhirUser'], profile: ['name'] },
   scopes: ['openid', 'offline_access', 'fhirUser', 'profile'],
   pkce: { required: () => true },
-  ttl: { AccessToken: ttl, IdToken: 3600, RefreshToken: 86400, Grant: 86400, Session: 86400 },
+  ttl: { AccessToken: ttl, IdToken: idTokenTtl, RefreshToken: 86400, Grant: 86400, Session: 86400 },
   features: {
     devInteractions: { enabled: true },
     revocation: { enabled: true },
