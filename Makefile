@@ -52,6 +52,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 pytest: $(STAMP) translations notices
+	devtools/oidc_provider.sh
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 ## make bench: run every benchmark and write bench/results.json

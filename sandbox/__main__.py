@@ -60,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--login-failures-per-user", type=int, default=5)
     serve.add_argument("--login-failures-per-address", type=int, default=30)
     serve.add_argument(
+        "--external-issuer",
+        default="",
+        help="trust this OpenID provider's JWT access tokens (audience: this server's /fhir)",
+    )
+    serve.add_argument(
+        "--external-leeway", type=float, default=300.0, help="clock skew allowed on them, s"
+    )
+    serve.add_argument(
         "--parent-pid", type=int, default=0, help="stop when this process (the parent) ends"
     )
     gen = sub.add_parser("generate", help="(re)generate the demo data and exit")
@@ -134,6 +142,8 @@ def serve(args: argparse.Namespace) -> int:
         access_token_ttl_s=args.token_ttl,
         control_key=args.control_key,
         refresh_reuse_grace_s=args.refresh_grace,
+        external_issuer=args.external_issuer,
+        external_leeway_s=args.external_leeway,
         login_limits=LoginLimits(
             failures_per_user=args.login_failures_per_user,
             failures_per_address=args.login_failures_per_address,

@@ -119,6 +119,15 @@ def create_app(settings: ServerSettings, store: Store | None = None) -> Starlett
     app.state.settings = settings
     app.state.store = store
     app.state.authority = authority
+    app.state.external_issuer = None
+    if settings.external_issuer:
+        from sandbox.external_issuer import ExternalIssuer
+
+        external = ExternalIssuer(
+            settings.external_issuer, settings.fhir_base, settings.external_leeway_s
+        )
+        authority.external = external
+        app.state.external_issuer = external
     app.state.login_guard = LoginGuard(settings.login_limits)
     # Password hashing (PBKDF2) runs in worker threads, at most this many at once, so a burst
     # of sign-ins queues there instead of starving the event loop of CPU.

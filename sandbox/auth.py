@@ -21,7 +21,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -29,6 +29,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from sandbox import scopes
 from sandbox.store import Store
+
+if TYPE_CHECKING:
+    from sandbox.external_issuer import ExternalIssuer
 
 AUDIENCE = "hr-platform"
 CLIENT_ID = "hr-workstation"
@@ -143,6 +146,10 @@ class Authority:
         self.refresh_ttl_s = refresh_ttl_s
         self.reuse_grace_s = reuse_grace_s
         self.generation = 0  # bumping it expires every access token issued so far (fault knob)
+        # When set, access tokens are that issuer's, not this sandbox's (resource server only).
+        self.external: ExternalIssuer | None = None
+        # The OIDC nonce of each outstanding authorization code (codes live 60 s), by hash.
+        self._nonces: dict[str, tuple[float, str]] = {}
 
     # --- users ----------------------------------------------------------------------------
     def add_user(self, user: User, password: str) -> None:
@@ -180,6 +187,24 @@ class Authority:
             row["department"],
         )
 
+    def user_by_practitioner(self, practitioner: str) -> User | None:
+        """The account of a practitioner (``Practitioner/<id>``)."""
+        with self.store.read() as db:
+            row = db.execute(
+                "SELECT username FROM user WHERE practitioner=?", (practitioner,)
+            ).fetchone()
+        return self.user(row["username"]) if row is not None else None
+
+    def _verify_external(self, external: ExternalIssuer, token: str) -> tuple[User, dict[str, Any]]:
+        from sandbox.external_issuer import account_reference
+
+        claims = external.verify(token)
+        practitioner, subject = account_reference(claims)
+        user = self.user_by_practitioner(practitioner) if practitioner else self.user(subject)
+        if user is None:
+            raise AuthError("invalid_token", "the token's user is no practitioner of this platform")
+        return user, claims
+
     def check_password(self, username: str, password: str) -> User:
         """The user if the password matches. Raises AuthError(invalid_grant)."""
         with self.store.read() as db:
@@ -195,17 +220,24 @@ class Authority:
         return found
 
     # --- tokens ---------------------------------------------------------------------------
-    def issue(self, user: User, client_id: str, scope: str, family: str | None = None) -> TokenPair:
+    def issue(
+        self,
+        user: User,
+        client_id: str,
+        scope: str,
+        family: str | None = None,
+        nonce: str = "",
+    ) -> TokenPair:
         """A new access token, and a refresh token (in ``family`` when rotating) when the
-        scope holds ``offline_access``."""
-        pair, refresh_hash = self._issue(user, client_id, scope, family)
+        scope holds ``offline_access``; the ID token carries ``nonce`` when one is given."""
+        pair, refresh_hash = self._issue(user, client_id, scope, family, nonce)
         if refresh_hash:
             with self.store.transaction() as db:
                 self._store_refresh(db, refresh_hash, family, user, client_id, scope)
         return pair
 
     def _issue(
-        self, user: User, client_id: str, scope: str, family: str | None
+        self, user: User, client_id: str, scope: str, family: str | None, nonce: str = ""
     ) -> tuple[TokenPair, str]:
         now = time.time()
         claims = {
@@ -233,7 +265,10 @@ class Authority:
             "exp": int(now) + self.access_ttl_s,
             "name": user.display,
             "role": user.role,
+            "fhirUser": user.practitioner,
         }
+        if nonce:
+            id_claims["nonce"] = nonce
         id_token = jwt.encode(id_claims, self.key.private_key, algorithm="RS256", headers=headers)
         refresh = secrets.token_urlsafe(32) if "offline_access" in scope.split() else ""
         pair = TokenPair(access, refresh, self.access_ttl_s, scope, id_token)
@@ -359,6 +394,8 @@ class Authority:
         """The user behind a valid access token. Raises AuthError(invalid_token)."""
         if not token.isascii() or len(token) > 8192:
             raise AuthError("invalid_token", "access token is not valid")
+        if self.external is not None:
+            return self._verify_external(self.external, token)
         claims = self._decode(token)
         if claims.get("gen") != self.generation:
             raise AuthError("invalid_token", "access token expired")
@@ -375,10 +412,20 @@ class Authority:
 
     # --- authorization codes (PKCE) -------------------------------------------------------
     def new_code(
-        self, user: User, client_id: str, redirect_uri: str, challenge: str, scope: str
+        self,
+        user: User,
+        client_id: str,
+        redirect_uri: str,
+        challenge: str,
+        scope: str,
+        nonce: str = "",
     ) -> str:
-        """A one-time authorization code valid for 60 s."""
+        """A one-time authorization code valid for 60 s (its ``nonce`` goes into the ID token)."""
         code = secrets.token_urlsafe(32)
+        now = time.time()
+        self._nonces = {k: v for k, v in self._nonces.items() if float(v[0]) > now}
+        if nonce:
+            self._nonces[_digest(code)] = (now + 60, nonce)
         with self.store.transaction() as db:
             db.execute(
                 "INSERT INTO auth_code VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
@@ -412,4 +459,5 @@ class Authority:
         user = self.user(row["username"])
         if user is None:
             raise AuthError("invalid_grant", "account no longer exists")
-        return self.issue(user, client_id, row["scope"])
+        nonce = self._nonces.pop(row["code_hash"], (0.0, ""))[1]
+        return self.issue(user, client_id, row["scope"], nonce=nonce)

@@ -49,6 +49,13 @@ class ServerSettings:
     refresh_reuse_grace_s: float = 30.0  # a spent refresh token may come back this long
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     hash_threads: int = 2  # password hashes computed at once
+    external_issuer: str = ""  # trust this OpenID provider's access tokens instead of our own
+    external_leeway_s: float = 300.0  # clock skew allowed on the external issuer's tokens
+
+    @property
+    def fhir_base(self) -> str:
+        """The FHIR base URL (the audience external access tokens must name)."""
+        return f"{self.base_url}/fhir"
 
     @property
     def db_path(self) -> Path:

@@ -59,8 +59,88 @@ def discovery_document(base: str) -> dict[str, Any]:
     }
 
 
+CAPABILITIES = [
+    "launch-standalone",
+    "client-public",
+    "sso-openid-connect",
+    "permission-offline",
+    "permission-user",
+    "permission-v1",
+    "permission-v2",
+]
+
+
+def platform_services(base: str) -> dict[str, str]:
+    """Where this platform's other services are (keys the workstation documents for the
+    FHIR server's smart-configuration; served by the FHIR server, not the identity provider)."""
+    return {
+        "dicomweb_base_url": f"{base}/dicomweb",
+        "recognition_catalog_url": f"{base}/catalog/recognition",
+    }
+
+
+def smart_configuration_document(base: str) -> dict[str, Any]:
+    """SMART App Launch configuration for the built-in provider (``{fhir}/.well-known/…``)."""
+    doc = discovery_document(base)
+    keys = (
+        "issuer",
+        "jwks_uri",
+        "authorization_endpoint",
+        "token_endpoint",
+        "revocation_endpoint",
+        "grant_types_supported",
+        "response_types_supported",
+        "code_challenge_methods_supported",
+        "token_endpoint_auth_methods_supported",
+        "scopes_supported",
+    )
+    return {
+        **{k: doc[k] for k in keys},
+        "capabilities": CAPABILITIES,
+        **platform_services(base),
+    }
+
+
 async def openid_configuration(request: Request) -> Response:
     return JSONResponse(discovery_document(request.app.state.settings.base_url))
+
+
+async def smart_configuration(request: Request) -> Response:
+    base: str = request.app.state.settings.base_url
+    external = request.app.state.external_issuer
+    if external is None:
+        return JSONResponse(smart_configuration_document(base))
+    try:
+        metadata = await anyio.to_thread.run_sync(external.metadata)
+    except AuthError as exc:
+        return _oauth_error(exc, 503)
+    return JSONResponse(
+        {
+            **smart_configuration_for(metadata),
+            "capabilities": CAPABILITIES,
+            **platform_services(base),
+        }
+    )
+
+
+def smart_configuration_for(metadata: dict[str, Any]) -> dict[str, Any]:
+    """The SMART keys taken from an external issuer's OpenID metadata."""
+    keys = (
+        "issuer",
+        "jwks_uri",
+        "authorization_endpoint",
+        "token_endpoint",
+        "revocation_endpoint",
+        "introspection_endpoint",
+        "end_session_endpoint",
+        "grant_types_supported",
+        "response_types_supported",
+        "code_challenge_methods_supported",
+        "token_endpoint_auth_methods_supported",
+    )
+    doc = {k: metadata[k] for k in keys if k in metadata}
+    doc["scopes_supported"] = [*scopes.IDENTITY, *scopes.smart_v2_scopes()]
+    return doc
 
 
 async def jwks(request: Request) -> Response:
@@ -204,6 +284,7 @@ _AUTHORIZE_KEYS = (
     "code_challenge_method",
     "state",
     "scope",
+    "nonce",
 )
 
 
@@ -238,7 +319,12 @@ async def authorize(request: Request) -> Response:
         error = "用户名或密码错误" if exc.code == "invalid_grant" else "请求的权限范围无效"
         return HTMLResponse(_FORM.format(error=error, hidden=hidden), 401)
     code = authority.new_code(
-        user, CLIENT_ID, redirect_uri, params.get("code_challenge", ""), scope
+        user,
+        CLIENT_ID,
+        redirect_uri,
+        params.get("code_challenge", ""),
+        scope,
+        params.get("nonce", "")[:256],
     )
     query = urlencode({"code": code, "state": params.get("state", "")})
     return RedirectResponse(f"{redirect_uri}?{query}", status_code=303)
@@ -246,6 +332,7 @@ async def authorize(request: Request) -> Response:
 
 ROUTES = [
     Route("/.well-known/openid-configuration", openid_configuration),
+    Route("/fhir/.well-known/smart-configuration", smart_configuration),
     Route("/oauth/jwks", jwks),
     Route("/oauth/token", token, methods=["POST"]),
     Route("/oauth/revoke", revoke, methods=["POST"]),

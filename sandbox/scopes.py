@@ -144,3 +144,16 @@ def allows(granted: Iterable[str], needed: str) -> bool:
         if match and match.group(1) == rtype and access in _accesses(match.group(2)):
             return True
     return False
+
+
+def smart_v2_scopes() -> list[str]:
+    """Every resource scope some role may be granted, in SMART v2 letters (``rs``, ``cu``)."""
+    letters = {READ: "rs", WRITE: "cu"}
+    return sorted(
+        {
+            f"user/{t}.{letters[a]}"
+            for access in ROLE_ACCESS.values()
+            for t, allowed in access.items()
+            for a in allowed
+        }
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import http.server
 import logging
 import secrets
@@ -20,6 +21,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
+from workstation import smart_scopes
 from workstation.http import (
     ErrorKind,
     PlatformError,
@@ -27,8 +29,10 @@ from workstation.http import (
     error_from_response,
     send,
 )
+from workstation.id_token import practitioner_reference, verify_id_token
 from workstation.logs import safe
 from workstation.model import UserInfo
+from workstation.smart import OIDC_PATH, SMART_PATH, fetch_json, issuer_metadata, smart_fields
 
 log = logging.getLogger("workstation.auth")
 CLIENT_ID = "hr-workstation"
@@ -63,7 +67,7 @@ _REFRESH_MARGIN_S = 30
 
 @dataclass(frozen=True)
 class PlatformEndpoints:
-    """Where a platform's services are, from its discovery document."""
+    """Where a platform's services are, from its discovery documents."""
 
     base_url: str
     issuer: str
@@ -75,28 +79,53 @@ class PlatformEndpoints:
     dicomweb_base: str
     catalog: str
     supports_pkce: bool
+    jwks_uri: str = ""
+    end_session: str = ""
+    introspection: str = ""
+    scopes_supported: tuple[str, ...] = ()
+    capabilities: tuple[str, ...] = ()
+    grant_types: tuple[str, ...] = ()
+    # Found by SMART discovery at the FHIR base URL: the identity provider is apart from the
+    # FHIR server, the user comes from the verified ID token, and the access token is asked
+    # for the FHIR server (RFC 8707 resource) and sent only to the platform's services.
+    smart: bool = False
 
     def origins(self) -> tuple[str, ...]:
         """The URLs whose origins may receive the platform's bearer token: the configured
-        address and the services the discovery document names (nothing a record links to)."""
-        return (
-            self.base_url,
-            self.token,
-            self.userinfo,
-            self.fhir_base,
-            self.dicomweb_base,
-            self.catalog,
-        )
+        address and the services the discovery document names (nothing a record links to).
+        With SMART discovery that is the FHIR, DICOMweb and catalog servers, not the
+        identity provider (its token is for the FHIR server's audience)."""
+        services = (self.base_url, self.fhir_base, self.dicomweb_base, self.catalog)
+        if self.smart:
+            return services
+        return (*services, self.token, self.userinfo)
+
+    @property
+    def offers_password(self) -> bool:
+        """Whether the password grant may be tried (an OAuth 2.1 provider offers none)."""
+        return not self.grant_types or "password" in self.grant_types
 
 
 def discover(client: httpx.Client, base_url: str) -> PlatformEndpoints:
-    """Read ``/.well-known/openid-configuration``. Raises PlatformError."""
+    """Discover a platform from its configured address. A FHIR base URL: its SMART
+    configuration (``/.well-known/smart-configuration``) and the issuer's OpenID metadata;
+    else the address is taken as an issuer serving ``/.well-known/openid-configuration``
+    (the sandbox's root). Raises PlatformError."""
     base_url = base_url.rstrip("/")
-    response = send(client, "GET", f"{base_url}/.well-known/openid-configuration")
-    if response.status_code != 200:
-        raise error_from_response(response)
+    smart_doc = fetch_json(client, base_url + SMART_PATH, "the FHIR server")
+    if smart_doc is not None:
+        issuer = str(smart_doc.get("issuer", ""))
+        oidc_doc = issuer_metadata(client, issuer) if issuer else {}
+        try:
+            return PlatformEndpoints(**smart_fields(base_url, smart_doc, oidc_doc))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "SMART configuration is malformed") from exc
+    doc = fetch_json(client, f"{base_url}{OIDC_PATH}", "the platform")
+    if doc is None:
+        raise PlatformError(
+            ErrorKind.NOT_FOUND, "no SMART configuration or OpenID metadata at this address"
+        )
     try:
-        doc: dict[str, Any] = response.json()
         return PlatformEndpoints(
             base_url=base_url,
             issuer=str(doc["issuer"]),
@@ -108,6 +137,8 @@ def discover(client: httpx.Client, base_url: str) -> PlatformEndpoints:
             dicomweb_base=str(doc.get("dicomweb_base_url", f"{base_url}/dicomweb")),
             catalog=str(doc.get("recognition_catalog_url", f"{base_url}/catalog/recognition")),
             supports_pkce="S256" in doc.get("code_challenge_methods_supported", []),
+            jwks_uri=str(doc.get("jwks_uri", "")),
+            end_session=str(doc.get("end_session_endpoint", "")),
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise PlatformError(ErrorKind.BAD_RESPONSE, "discovery document is malformed") from exc
@@ -194,6 +225,21 @@ class Session:
         self._refresh = ""
         self._expires_at = 0.0
         self.user: UserInfo | None = None
+        self.id_token = ""  # the last ID token (end-session hint); never sent to a resource
+        self.granted_scope: tuple[str, ...] = ()  # what the last token answer granted
+        self._identity: dict[str, Any] | None = None  # verified ID token claims (SMART)
+
+    @property
+    def scope(self) -> str:
+        """The scope this session asks for: SMART's forms the platform advertises."""
+        if not self.endpoints.smart:
+            return SCOPE
+        return smart_scopes.requested(self.endpoints.capabilities, self.endpoints.scopes_supported)
+
+    @property
+    def can_record(self) -> bool:
+        """Whether the grant lets her record decisions (write Tasks)."""
+        return smart_scopes.can_record(self.granted_scope)
 
     @property
     def signed_in(self) -> bool:
@@ -212,22 +258,34 @@ class Session:
         try:
             body = response.json()
             self._access = str(body["access_token"])
-            self._refresh = str(body.get("refresh_token", ""))
+            # Rotation: a new refresh token replaces the spent one; a provider that keeps
+            # the same token answers with none.
+            self._refresh = str(body.get("refresh_token") or self._refresh)
             self._expires_at = self._clock() + float(body.get("expires_in", 300))
+            self.id_token = str(body.get("id_token") or self.id_token)
+            granted = body.get("scope")
+            self.granted_scope = tuple(str(granted or form.get("scope", self.scope)).split())
         except (ValueError, KeyError) as exc:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "token response is malformed") from exc
 
     def sign_in_with_password(self, username: str, password: str, *, remember: bool) -> UserInfo:
         """Password grant. Raises PlatformError (AUTH for wrong credentials)."""
+        if not self.endpoints.offers_password:
+            raise PlatformError(
+                ErrorKind.REJECTED,
+                "this platform signs in on its own page only: use sign-in with the browser",
+            )
         with self._lock:
             self._token_request(
                 {
                     "grant_type": "password",
                     "username": username,
                     "password": password,
-                    "scope": SCOPE,
+                    "scope": self.scope,
                 }
             )
+            if self.endpoints.smart:
+                self._identity = self._verified_identity(None)
         return self._after_sign_in(remember)
 
     def reauthenticate(self, password: str) -> None:
@@ -241,26 +299,52 @@ class Session:
                     "grant_type": "password",
                     "username": self.user.username,
                     "password": password,
-                    "scope": SCOPE,
+                    "scope": self.scope,
                 }
             )
         if self.remembered is not None and self.remembered.load() is not None and self._refresh:
             self.remembered.save(self.user.username, self._refresh)
 
     def sign_in_with_code(
-        self, code: str, verifier: str, redirect_uri: str, *, remember: bool
+        self,
+        code: str,
+        verifier: str,
+        redirect_uri: str,
+        *,
+        remember: bool,
+        nonce: str | None = None,
     ) -> UserInfo:
-        """Authorization code + PKCE grant. Raises PlatformError."""
+        """Authorization code + PKCE grant; with SMART discovery the ID token is verified
+        (``nonce`` of the request) and names the user. Raises PlatformError."""
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "code_verifier": verifier,
+            "redirect_uri": redirect_uri,
+        }
+        if self.endpoints.smart:
+            form["resource"] = self.endpoints.fhir_base  # RFC 8707: the token's audience
         with self._lock:
-            self._token_request(
-                {
-                    "grant_type": "authorization_code",
-                    "code": code,
-                    "code_verifier": verifier,
-                    "redirect_uri": redirect_uri,
-                }
-            )
+            self._token_request(form)
+            if self.endpoints.smart:
+                self._identity = self._verified_identity(nonce)
         return self._after_sign_in(remember)
+
+    def _verified_identity(self, nonce: str | None) -> dict[str, Any]:
+        if not self.id_token:
+            raise PlatformError(ErrorKind.AUTH, "the sign-in provider returned no ID token")
+        try:
+            return verify_id_token(
+                self.client,
+                self.id_token,
+                issuer=self.endpoints.issuer,
+                jwks_uri=self.endpoints.jwks_uri,
+                client_id=CLIENT_ID,
+                nonce=nonce,
+            )
+        except PlatformError:
+            self._access = self._refresh = self.id_token = ""
+            raise
 
     def resume(self) -> UserInfo | None:
         """Sign in silently with a remembered refresh token; None if there is none or it is
@@ -274,6 +358,8 @@ class Session:
             self._refresh = kept[1]
             try:
                 self._refresh_locked()
+                if self.endpoints.smart:
+                    self._identity = self._verified_identity(None)
             except PlatformError as exc:
                 if exc.kind is ErrorKind.AUTH:
                     self.remembered.forget()
@@ -283,7 +369,7 @@ class Session:
         return self._after_sign_in(True)
 
     def _after_sign_in(self, remember: bool) -> UserInfo:
-        self.user = self.fetch_user()
+        self.user = self.fetch_user() if self._identity is None else self._user_from_identity()
         if self.remembered is not None:
             if remember and self._refresh:
                 self.remembered.save(self.user.username, self._refresh)
@@ -307,6 +393,45 @@ class Session:
             )
         except (ValueError, KeyError) as exc:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "userinfo is malformed") from exc
+
+    def _user_from_identity(self) -> UserInfo:
+        """The user the verified ID token names; her name and hospital from her
+        Practitioner resource on the FHIR server (``fhirUser``)."""
+        claims = self._identity or {}
+        practitioner = practitioner_reference(str(claims.get("fhirUser", "")))
+        if not practitioner:
+            raise PlatformError(
+                ErrorKind.AUTH, "the sign-in provider names no practitioner (fhirUser claim)"
+            )
+        name, organization = str(claims.get("name", "")), ""
+        resource = self.get(f"{self.endpoints.fhir_base.rstrip('/')}/{practitioner}").json()
+        if isinstance(resource, dict):
+            names = resource.get("name") or [{}]
+            name = name or str(names[0].get("text", ""))
+            for qualification in resource.get("qualification", []):
+                issuer = qualification.get("issuer", {}).get("reference", "")
+                if str(issuer).startswith("Organization/"):
+                    organization = str(issuer)
+                    break
+        return UserInfo(
+            username=str(claims["sub"]),
+            display_name=name or str(claims["sub"]),
+            role="",
+            practitioner=practitioner,
+            organization=organization,
+            department="",
+        )
+
+    def end_session_url(self, post_logout_redirect_uri: str = "") -> str:
+        """Where the browser ends her session at the identity provider (OIDC RP-Initiated
+        Logout), with the ID token as hint; "" when the provider has no end-session endpoint.
+        Ask before ``sign_out`` (which forgets the ID token)."""
+        if not self.endpoints.end_session or not self.id_token:
+            return ""
+        query = {"id_token_hint": self.id_token, "client_id": CLIENT_ID}
+        if post_logout_redirect_uri:
+            query["post_logout_redirect_uri"] = post_logout_redirect_uri
+        return f"{self.endpoints.end_session}?{urlencode(query)}"
 
     def _refresh_locked(self) -> None:
         if not self._refresh:
@@ -385,8 +510,9 @@ class Session:
         """Revoke the tokens at the platform (best effort) and forget them everywhere."""
         with self._lock:
             tokens = [t for t in (self._refresh, self._access) if t]
-            self._access = self._refresh = ""
+            self._access = self._refresh = self.id_token = ""
             self._expires_at = 0.0
+            self._identity = None
         if self.endpoints.revocation:
             for token in tokens:
                 try:
@@ -462,26 +588,47 @@ def sign_in_in_browser(
 ) -> UserInfo:
     """Authorization code + PKCE with a loopback redirect (RFC 8252). ``open_browser``
     shows the platform's sign-in page. Raises PlatformError."""
-    if not session.endpoints.supports_pkce or not session.endpoints.authorization:
+    if not session.endpoints.authorization:
         raise PlatformError(ErrorKind.REJECTED, "this platform offers no browser sign-in")
+    if not session.endpoints.supports_pkce:
+        # RFC 8252 §8.1: a native app's code can be intercepted on the machine; without PKCE
+        # (S256) it would be as good as the tokens. Nothing is opened or sent.
+        raise PlatformError(
+            ErrorKind.REJECTED,
+            "the platform's sign-in provider does not offer PKCE (S256); browser sign-in"
+            " is refused as unsafe: ask the platform's administrators to enable it",
+        )
     verifier, challenge = new_pkce_pair()
     state = secrets.token_urlsafe(16)
+    nonce = secrets.token_urlsafe(16)
     listener = LoopbackRedirect()
-    query = urlencode(
-        {
-            "response_type": "code",
-            "client_id": CLIENT_ID,
-            "redirect_uri": listener.redirect_uri,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            "state": state,
-            "scope": SCOPE,
-        }
-    )
-    open_browser(f"{session.endpoints.authorization}?{query}")
+    params = {
+        "response_type": "code",
+        "client_id": CLIENT_ID,
+        "redirect_uri": listener.redirect_uri,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "state": state,
+        "nonce": nonce,
+        "scope": session.scope,
+    }
+    if session.endpoints.smart:
+        # SMART's aud and RFC 8707's resource: the token is for this FHIR server only;
+        # OIDC grants offline_access (a refresh token) only after consent was asked.
+        params["aud"] = params["resource"] = session.endpoints.fhir_base
+        params["prompt"] = "consent"
+    open_browser(f"{session.endpoints.authorization}?{urlencode(params)}")
     result = listener.wait(timeout_s)
-    if result.get("state") != state or "code" not in result:
-        raise PlatformError(ErrorKind.AUTH, result.get("error", "sign-in was not completed"))
+    if not hmac.compare_digest(result.get("state", ""), state):
+        raise PlatformError(ErrorKind.AUTH, "the sign-in answer is not for this sign-in (state)")
+    if "code" not in result:
+        raise PlatformError(
+            ErrorKind.AUTH,
+            result.get("error_description") or result.get("error") or "sign-in was not completed",
+        )
+    issuer = result.get("iss")  # RFC 9207: the answer names who sent it
+    if issuer is not None and issuer.rstrip("/") != session.endpoints.issuer.rstrip("/"):
+        raise PlatformError(ErrorKind.AUTH, "the sign-in answer came from another issuer")
     return session.sign_in_with_code(
-        result["code"], verifier, listener.redirect_uri, remember=remember
+        result["code"], verifier, listener.redirect_uri, remember=remember, nonce=nonce
     )
