@@ -19,6 +19,7 @@ from workstation.model import (
     InstanceRef,
     Interpretation,
     LabObservation,
+    MarkRegion,
     MedicalRecordNumber,
     Patient,
     RecognitionMark,
@@ -336,6 +337,7 @@ def parse_catalog(doc: JsonObj) -> Catalog:
                 price_yuan=float(i.get("price_yuan", 0.0)),
                 modality=str(i.get("modality") or ""),
                 name_en=str(i.get("name_en", "")),
+                analytes=tuple(str(a) for a in i.get("analytes") or ()),
             )
             for i in doc.get("items", [])
         )
@@ -353,7 +355,16 @@ def parse_catalog(doc: JsonObj) -> Catalog:
             HospitalLevel(str(lv["code"]), str(lv.get("name_zh", lv["code"])), int(lv["rank"]))
             for lv in doc.get("levels", [])
         )
-        return Catalog(str(doc["version"]), items, reasons, levels)
+        regions = tuple(
+            MarkRegion(
+                str(r["code"]),
+                str(r.get("name_zh", r["code"])),
+                str(r.get("hr_mark", "")),
+                str(r.get("scope", "")),
+            )
+            for r in doc.get("regions", [])
+        )
+        return Catalog(str(doc["version"]), items, reasons, levels, regions)
     except (KeyError, TypeError, ValueError) as exc:
         raise MalformedResource("catalog", f"malformed: {exc}") from exc
 
