@@ -634,80 +634,79 @@
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="128"/>
-        <location filename="../../ui/viewer_text.py" line="152"/>
+        <location filename="../../ui/viewer_text.py" line="155"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="212"/>
+        <location filename="../../ui/viewer_text.py" line="215"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="224"/>
+        <location filename="../../ui/viewer_text.py" line="227"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="925"/>
-        <location filename="../../ui/viewer_text.py" line="230"/>
+        <location filename="../../ui/viewer_text.py" line="233"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="241"/>
+        <location filename="../../ui/viewer_text.py" line="244"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="247"/>
+        <location filename="../../ui/viewer_text.py" line="250"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="450"/>
-        <location filename="../../ui/viewer_text.py" line="258"/>
+        <location filename="../../ui/viewer_text.py" line="259"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="123"/>
-        <location filename="../../ui/viewer_text.py" line="154"/>
+        <location filename="../../ui/viewer_text.py" line="157"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="137"/>
+        <location filename="../../ui/viewer_text.py" line="140"/>
         <source>mirrored left–right</source>
         <translation>已左右镜像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="140"/>
+        <location filename="../../ui/viewer_text.py" line="143"/>
         <source>rotated %1°</source>
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="235"/>
+        <location filename="../../ui/viewer_text.py" line="238"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="263"/>
+        <location filename="../../ui/viewer_text.py" line="264"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="266"/>
+        <location filename="../../ui/viewer_text.py" line="267"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="269"/>
+        <location filename="../../ui/viewer_text.py" line="270"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="272"/>
+        <location filename="../../ui/viewer_text.py" line="273"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -859,162 +858,162 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="129"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
+        <location filename="../../ui/main_window.py" line="169"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="185"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="188"/>
         <source>Region statistics</source>
         <translation>区域统计</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
-        <location filename="../../ui/main_window.py" line="464"/>
+        <location filename="../../ui/main_window.py" line="191"/>
+        <location filename="../../ui/main_window.py" line="467"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="262"/>
+        <location filename="../../ui/main_window.py" line="263"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="266"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267"/>
+        <location filename="../../ui/main_window.py" line="268"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="272"/>
+        <location filename="../../ui/main_window.py" line="273"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="281"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
-        <location filename="../../ui/main_window.py" line="319"/>
+        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="320"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="349"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="363"/>
+        <location filename="../../ui/main_window.py" line="364"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="272"/>
         <source>Right button (middle button pans)</source>
         <translation>右键（中键平移）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="397"/>
+        <location filename="../../ui/main_window.py" line="398"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="418"/>
+        <location filename="../../ui/main_window.py" line="419"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="455"/>
+        <location filename="../../ui/main_window.py" line="458"/>
         <source>%n earlier decision(s) in this computer&apos;s journal cannot be read with its key (the keyring was reset?); they are kept but not sent.</source>
         <translation>
             <numerusform>本机决定记录中有 %n 条以前的决定无法用现有密钥读取（密钥环可能已被重置）；这些记录会保留，但不会发送。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="501"/>
+        <location filename="../../ui/main_window.py" line="504"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="518"/>
+        <location filename="../../ui/main_window.py" line="521"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="615"/>
+        <location filename="../../ui/main_window.py" line="618"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="617"/>
+        <location filename="../../ui/main_window.py" line="620"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="622"/>
+        <location filename="../../ui/main_window.py" line="625"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1093,135 +1092,476 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
 </context>
 <context>
+    <name>PaperDialog</name>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="109"/>
+        <source>Register paper report — %1</source>
+        <translation>登记纸质报告 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="128"/>
+        <source>Add a photo or scan of the paper report</source>
+        <translation>请添加纸质报告的照片或扫描件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="130"/>
+        <source>Add photo or scan…</source>
+        <translation>添加照片或扫描件…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="133"/>
+        <source>⟲ Turn left</source>
+        <translation>⟲ 向左旋转</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="135"/>
+        <source>⟳ Turn right</source>
+        <translation>⟳ 向右旋转</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="137"/>
+        <source>Whole page</source>
+        <translation>整页</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="138"/>
+        <source>Drag over the picture to crop; this undoes it</source>
+        <translation>在图片上拖动可裁剪；点此取消裁剪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="141"/>
+        <source>Page </source>
+        <translation>第 </translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="145"/>
+        <source>Drag over the picture to crop it.</source>
+        <translation>在图片上拖动以裁剪。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="170"/>
+        <source>Pick the issuing hospital, or type its name</source>
+        <translation>选择出具报告的医院，或输入其名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="184"/>
+        <source>Item: type Chinese or pinyin initials (xcg)</source>
+        <translation>项目：输入中文或拼音首字母（如 xcg）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="190"/>
+        <source>The paper carries the HR mark</source>
+        <translation>纸质报告上有 HR 互认标识</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="205"/>
+        <source>Conclusion as printed (optional)</source>
+        <translation>报告上的结论（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="212"/>
+        <source>Analyte</source>
+        <translation>检验项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="213"/>
+        <source>Value</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="214"/>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="215"/>
+        <source>Ref. low</source>
+        <translation>参考下限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="216"/>
+        <source>Ref. high</source>
+        <translation>参考上限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="227"/>
+        <source>Add value</source>
+        <translation>添加结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="229"/>
+        <source>Remove value</source>
+        <translation>删除结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="241"/>
+        <source>Hospital</source>
+        <translation>医院</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="242"/>
+        <source>Examined / sampled</source>
+        <translation>检查/采样时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="243"/>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="245"/>
+        <source>HR mark</source>
+        <translation>互认标识</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="246"/>
+        <source>Conclusion</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="254"/>
+        <source>Save and send</source>
+        <translation>保存并上传</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="258"/>
+        <source>Keep as draft</source>
+        <translation>保留草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="260"/>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="359"/>
+        <source>A draft kept earlier was restored.</source>
+        <translation>已恢复之前保留的草稿。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="395"/>
+        <source>Draft kept on this computer.</source>
+        <translation>草稿已保存在本机。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="399"/>
+        <source>The draft could not be kept: %1</source>
+        <translation>草稿未能保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="419"/>
+        <source>Photo or scan of the paper report</source>
+        <translation>纸质报告的照片或扫描件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="426"/>
+        <source>Reading the picture…</source>
+        <translation>正在读取图片…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="452"/>
+        <source>The file is empty.</source>
+        <translation>文件是空的。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="454"/>
+        <source>The picture is too large to use (over 60 MB or 120 megapixels); scan or photograph it at a lower resolution.</source>
+        <translation>图片过大（超过 60 MB 或 1.2 亿像素），无法使用；请以较低分辨率重新扫描或拍照。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="458"/>
+        <source>The file is not a picture or PDF that can be read.</source>
+        <translation>该文件不是可读取的图片或 PDF。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="472"/>
+        <source>%1 · drag over the picture to crop it.</source>
+        <translation>%1 · 在图片上拖动以裁剪。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="606"/>
+        <source>Add the photo or scan of the paper report.</source>
+        <translation>请添加纸质报告的照片或扫描件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="607"/>
+        <source>Pick or type the issuing hospital.</source>
+        <translation>请选择或输入出具报告的医院。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="608"/>
+        <source>The hospital is not on the platform.</source>
+        <translation>平台上没有该医院。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="609"/>
+        <source>Enter the date and time of the examination.</source>
+        <translation>请输入检查或采样的日期和时间。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="611"/>
+        <source>The examination or sampling time is in the future: check the date.</source>
+        <translation>检查或采样时间在未来，请核对日期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="613"/>
+        <source>Pick the item from the recognition catalog.</source>
+        <translation>请从互认目录中选择项目。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="614"/>
+        <source>The item is not in the recognition catalog.</source>
+        <translation>该项目不在互认目录中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="615"/>
+        <source>Pick the region printed with the HR mark.</source>
+        <translation>请选择互认标识上注明的地区。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="616"/>
+        <source>The HR mark&apos;s region is not known.</source>
+        <translation>互认标识的地区未知。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="617"/>
+        <source>Enter at least one value from the paper.</source>
+        <translation>请至少录入一项纸质报告上的结果。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="618"/>
+        <source>The conclusion is too long.</source>
+        <translation>结论过长。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="619"/>
+        <source>pick the analyte</source>
+        <translation>请选择检验项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="620"/>
+        <source>this analyte is not part of the item</source>
+        <translation>该检验项目不属于所选互认项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="621"/>
+        <source>this analyte is entered twice</source>
+        <translation>该检验项目重复录入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="622"/>
+        <source>enter the value</source>
+        <translation>请输入结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="623"/>
+        <source>the value is not a number</source>
+        <translation>结果不是数字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="624"/>
+        <source>enter the unit as printed</source>
+        <translation>请按报告输入单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="625"/>
+        <source>this unit does not fit the analyte</source>
+        <translation>该单位与检验项目不符</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="627"/>
+        <source>the value is outside what can be measured (%1–%2 %3): check the number and the unit</source>
+        <translation>结果超出可测范围（%1–%2 %3），请核对数值和单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="630"/>
+        <source>the reference range is not low–high</source>
+        <translation>参考范围应为“下限–上限”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="643"/>
+        <source>Value %1 (%2): %3</source>
+        <translation>第 %1 项（%2）：%3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="662"/>
+        <source>Sending to the platform…</source>
+        <translation>正在上传到平台…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="701"/>
+        <source>Not sent: %1 The draft is kept on this computer; send it again later.</source>
+        <translation>未上传：%1 草稿已保存在本机，可稍后再次上传。</translation>
+    </message>
+</context>
+<context>
+    <name>PaperResults</name>
+    <message>
+        <location filename="../../ui/paper_results.py" line="106"/>
+        <source>Loading the picture of the paper report…</source>
+        <translation>正在载入纸质报告图片…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_results.py" line="113"/>
+        <source>The picture could not be loaded: %1</source>
+        <translation>图片未能载入：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_results.py" line="139"/>
+        <source>Paper report, transcribed by %1 %2</source>
+        <translation>纸质报告，由 %1 于 %2 录入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_results.py" line="140"/>
+        <source>View full size</source>
+        <translation>查看大图</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_results.py" line="164"/>
+        <source>Paper report</source>
+        <translation>纸质报告</translation>
+    </message>
+</context>
+<context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="142"/>
+        <location filename="../../ui/patient_page.py" line="143"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="144"/>
+        <location filename="../../ui/patient_page.py" line="145"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="148"/>
+        <location filename="../../ui/patient_page.py" line="149"/>
         <source>Show or hide the list of results</source>
         <translation>显示或隐藏结果列表</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="150"/>
+        <location filename="../../ui/patient_page.py" line="151"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="194"/>
+        <location filename="../../ui/patient_page.py" line="154"/>
+        <source>Register paper report…</source>
+        <translation>登记纸质报告…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="156"/>
+        <source>Enter a result the patient brought on paper</source>
+        <translation>录入患者带来的纸质检查检验结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="200"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="195"/>
+        <location filename="../../ui/patient_page.py" line="201"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="273"/>
+        <location filename="../../ui/patient_page.py" line="280"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="273"/>
+        <location filename="../../ui/patient_page.py" line="280"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="274"/>
+        <location filename="../../ui/patient_page.py" line="281"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="278"/>
+        <location filename="../../ui/patient_page.py" line="285"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="290"/>
-        <location filename="../../ui/patient_page.py" line="291"/>
+        <location filename="../../ui/patient_page.py" line="297"/>
+        <location filename="../../ui/patient_page.py" line="298"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="307"/>
+        <location filename="../../ui/patient_page.py" line="314"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="315"/>
+        <location filename="../../ui/patient_page.py" line="323"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="476"/>
+        <location filename="../../ui/patient_page.py" line="489"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="739"/>
+        <location filename="../../ui/patient_page.py" line="754"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="745"/>
+        <location filename="../../ui/patient_page.py" line="760"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="746"/>
+        <location filename="../../ui/patient_page.py" line="761"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="763"/>
+        <location filename="../../ui/patient_page.py" line="778"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="389"/>
+        <location filename="../../ui/patient_page.py" line="402"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="535"/>
+        <location filename="../../ui/patient_page.py" line="548"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="603"/>
+        <location filename="../../ui/patient_page.py" line="616"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="605"/>
+        <location filename="../../ui/patient_page.py" line="618"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="606"/>
+        <location filename="../../ui/patient_page.py" line="619"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="617"/>
+        <location filename="../../ui/patient_page.py" line="630"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2071,163 +2411,168 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="90"/>
+        <location filename="../../ui/timeline.py" line="92"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="91"/>
+        <location filename="../../ui/timeline.py" line="93"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="92"/>
-        <location filename="../../ui/timeline.py" line="438"/>
+        <location filename="../../ui/timeline.py" line="94"/>
+        <location filename="../../ui/timeline.py" line="434"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="104"/>
+        <location filename="../../ui/timeline.py" line="105"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="127"/>
+        <location filename="../../ui/timeline.py" line="128"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="132"/>
+        <location filename="../../ui/timeline.py" line="133"/>
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="138"/>
+        <location filename="../../ui/timeline.py" line="139"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="137"/>
+        <location filename="../../ui/timeline.py" line="138"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="133"/>
+        <location filename="../../ui/timeline.py" line="134"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="136"/>
+        <location filename="../../ui/timeline.py" line="137"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="134"/>
+        <location filename="../../ui/timeline.py" line="135"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="95"/>
+        <location filename="../../ui/timeline.py" line="97"/>
         <source>Valid only</source>
         <translation>仅看有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="97"/>
+        <location filename="../../ui/timeline.py" line="99"/>
         <source>Only results within their validity window</source>
         <translation>只显示仍在有效期内的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="98"/>
+        <location filename="../../ui/timeline.py" line="100"/>
         <source>This item only</source>
         <translation>只看此项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="102"/>
+        <location filename="../../ui/timeline.py" line="104"/>
         <source>Only results of the selected result&apos;s item</source>
         <translation>只显示与所选结果同一项目的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="121"/>
+        <location filename="../../ui/timeline.py" line="122"/>
         <source>Go to date</source>
         <translation>跳到日期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="135"/>
+        <location filename="../../ui/timeline.py" line="136"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="324"/>
+        <location filename="../../ui/timeline.py" line="315"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="328"/>
+        <location filename="../../ui/timeline.py" line="319"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="413"/>
+        <location filename="../../ui/timeline.py" line="380"/>
+        <source>[Paper] %1</source>
+        <translation>【纸质】%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="409"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="416"/>
+        <location filename="../../ui/timeline.py" line="412"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="420"/>
+        <location filename="../../ui/timeline.py" line="416"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="425"/>
+        <location filename="../../ui/timeline.py" line="421"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="426"/>
+        <location filename="../../ui/timeline.py" line="422"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="427"/>
+        <location filename="../../ui/timeline.py" line="423"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="428"/>
+        <location filename="../../ui/timeline.py" line="424"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="429"/>
+        <location filename="../../ui/timeline.py" line="425"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="430"/>
+        <location filename="../../ui/timeline.py" line="426"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="436"/>
+        <location filename="../../ui/timeline.py" line="432"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="439"/>
+        <location filename="../../ui/timeline.py" line="435"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="444"/>
+        <location filename="../../ui/timeline.py" line="440"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="446"/>
+        <location filename="../../ui/timeline.py" line="442"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>

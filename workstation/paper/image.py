@@ -162,3 +162,23 @@ def thumbnail(jpeg: bytes, long_side: int = THUMBNAIL_LONG_SIDE) -> bytes:
     image = decode(jpeg)
     image.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
     return _jpeg(image)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A file she picked: its bytes, how many pages it has and a preview of one page
+    (turned as she set it, not cropped: the crop is drawn over it)."""
+
+    data: bytes
+    pages: int
+    preview: PreparedImage
+
+
+PREVIEW_LONG_SIDE = 1000
+
+
+def open_picture(data: bytes, rotation: int = 0, page: int = 0) -> Picture:
+    """``data`` checked as a picture of the paper, with a preview of page ``page`` turned
+    ``rotation`` quarter turns. Raises UnreadableImage."""
+    preview = prepare(data, rotation, None, page, PREVIEW_LONG_SIDE)
+    return Picture(data, page_count(data), preview)

@@ -152,9 +152,12 @@ def decisions_in_force(decisions: Iterable[Decision]) -> dict[str, Decision]:
 
 def record_sentence(decision: Decision, result: Result, hospital: Hospital | None) -> str:
     """The sentence for the medical record (病历), in Chinese as the chart is kept."""
-    where = hospital.name if hospital else result.hospital_id
+    typed = result.paper.hospital_name if result.paper else ""
+    where = hospital.name if hospital else (typed or result.hospital_id)
     when = china_time(result.effective).strftime("%Y-%m-%d")
     mark = f"（{result.mark.mark}）" if result.mark else ""
+    if result.paper is not None:  # the chart says the result was seen on paper
+        mark = f"（纸质报告，{result.mark.mark}）" if result.mark else "（纸质报告）"
     what = f"{where}{when}{result.item_name}{mark}"
     if decision.kind is DecisionKind.ACCEPTED:
         return f"患者{what}结果经本人审阅，予以互认，本次不再重复检查。"
