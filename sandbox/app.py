@@ -14,7 +14,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox import dicomweb_routes, fhir_routes, oauth_routes, region_report, scopes, stow_routes
+from sandbox import (
+    dicomweb_routes,
+    fhir_routes,
+    oauth_routes,
+    paper_routes,
+    region_report,
+    scopes,
+    stow_routes,
+)
 from sandbox.auth import Authority, SigningKey
 from sandbox.config import ServerSettings
 from sandbox.faults import FaultMiddleware
@@ -101,6 +109,7 @@ def create_app(settings: ServerSettings, store: Store | None = None) -> Starlett
         *oauth_routes.ROUTES,
         *fhir_routes.ROUTES,
         *stow_routes.ROUTES,
+        *paper_routes.ROUTES,
         *dicomweb_routes.ROUTES,
         Route("/catalog/recognition", catalog),
         Route("/admin/statistics", statistics),
@@ -112,7 +121,7 @@ def create_app(settings: ServerSettings, store: Store | None = None) -> Starlett
         routes=routes,
         middleware=[
             Middleware(FaultMiddleware, faults=settings.faults),
-            Middleware(BodyLimitMiddleware),
+            Middleware(BodyLimitMiddleware, larger={"/fhir": paper_routes.MAX_BODY_BYTES}),
         ],
         exception_handlers={Denied: _denied},
     )

@@ -32,6 +32,8 @@ READ_ROLES: dict[str, tuple[str, ...]] = {
     "Task": (*CLINICAL, "admin"),
     "AuditEvent": ("admin",),
     "Endpoint": (*CLINICAL, "admin"),
+    "DocumentReference": CLINICAL,
+    "Binary": CLINICAL,
 }
 DEFAULT_COUNT = 50
 MAX_COUNT = 500
@@ -55,6 +57,8 @@ def capability_statement(base: str) -> JsonObj:
         interactions = [{"code": "read"}, {"code": "search-type"}]
         if rtype in ("Task", "AuditEvent"):
             interactions.append({"code": "create"})
+        if rtype in ("DiagnosticReport", "Observation", "DocumentReference"):
+            interactions.append({"code": "update"})  # paper reports, in a transaction
         entry: JsonObj = {
             "type": rtype,
             "interaction": interactions,
@@ -95,6 +99,7 @@ def capability_statement(base: str) -> JsonObj:
                     ]
                 },
                 "resource": resources,
+                "interaction": [{"code": "transaction"}],
             }
         ],
     }

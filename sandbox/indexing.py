@@ -66,6 +66,7 @@ SEARCH_PARAMS: dict[str, dict[str, str]] = {
         "code": "token",
     },
     "AuditEvent": {"date": "date", "agent": "reference", "patient": "reference"},
+    "DocumentReference": {"patient": "reference", "subject": "reference", "related": "reference"},
 }
 
 
@@ -235,6 +236,12 @@ def _audit_event(r: JsonObj) -> Iterator[tuple[str, str]]:
                 yield "patient", ref
 
 
+def _document_reference(r: JsonObj) -> Iterator[tuple[str, str]]:
+    yield from _subject(r)
+    for ref in _ref((r.get("context") or {}).get("related")):
+        yield "related", ref
+
+
 _EXTRACTORS = {
     "Patient": _patient,
     "Organization": _organization,
@@ -244,4 +251,5 @@ _EXTRACTORS = {
     "ImagingStudy": _imaging_study,
     "Task": _task,
     "AuditEvent": _audit_event,
+    "DocumentReference": _document_reference,
 }

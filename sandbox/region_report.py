@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from sandbox import scopes
+from sandbox.paper_rules import is_paper
 from sandbox.responses import outcome, require_user
 from sandbox.store import CATALOG_META_KEY, Store
 from workstation import fhir_systems as systems
@@ -68,7 +69,8 @@ def region_breakdown(
     store: Store, catalog: JsonObj, start: dt.date | None, end: dt.date | None
 ) -> JsonObj:
     """Accepted / repeated / refusals / yuan saved in total, by issuing hospital and by item,
-    and repeat counts by reason, for decisions received between ``start`` and ``end``
+    and repeat counts by reason (``paper``: the totals' part on reports transcribed from
+    paper), for decisions received between ``start`` and ``end``
     (inclusive, China days; None = open)."""
     items = {str(i["code"]): i for i in catalog.get("items", [])}
     reasons_doc = {str(r["code"]): r for r in catalog.get("repeatReasons", [])}
@@ -76,6 +78,7 @@ def region_breakdown(
         rows = db.execute("SELECT body FROM resource WHERE rtype='Task'").fetchall()
     tasks = [json.loads(row["body"]) for row in rows]
     totals = _group()
+    paper = _group()  # the part of the totals on reports transcribed from paper
     by_hospital: dict[str, JsonObj] = {}
     by_item: dict[str, JsonObj] = {}
     by_reason: dict[str, JsonObj] = {}
@@ -105,7 +108,7 @@ def region_breakdown(
                 **_group(),
             },
         )
-        groups = (totals, hospital, item_group)
+        groups = (totals, hospital, item_group, *((paper,) if is_paper(result) else ()))
         for group in groups:
             group["decided"] += 1
         if decision == "accepted":
@@ -135,6 +138,7 @@ def region_breakdown(
         "from": start.isoformat() if start else None,
         "to": end.isoformat() if end else None,
         "totals": totals,
+        "paper": paper,
         "byHospital": sorted(by_hospital.values(), key=lambda g: (-g["decided"], g["id"])),
         "byItem": sorted(by_item.values(), key=lambda g: (-g["decided"], g["code"])),
         "byReason": sorted(by_reason.values(), key=lambda g: (-g["count"], g["code"])),

@@ -36,7 +36,11 @@ _CLINICAL_READ = (
     "Practitioner",
     "Endpoint",
     "Task",
+    "DocumentReference",
+    "Binary",
 )
+# What a doctor writes when she transcribes a report she was handed on paper.
+_PAPER_WRITE = ("DiagnosticReport", "Observation", "DocumentReference", "Binary")
 # role -> resource type -> the accesses it may be granted
 ROLE_ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "radiologist": {
@@ -44,12 +48,14 @@ ROLE_ACCESS: dict[str, dict[str, frozenset[str]]] = {
         "ImagingStudy": frozenset({READ, WRITE}),  # write: STOW-RS of her SR/KOS/GSPS
         "Task": frozenset({READ, WRITE}),
         "AuditEvent": frozenset({WRITE}),
+        **{t: frozenset({READ, WRITE}) for t in _PAPER_WRITE},
     },
     "clinician": {
         **{t: frozenset({READ}) for t in _CLINICAL_READ},
         "ImagingStudy": frozenset({READ, WRITE}),
         "Task": frozenset({READ, WRITE}),
         "AuditEvent": frozenset({WRITE}),
+        **{t: frozenset({READ, WRITE}) for t in _PAPER_WRITE},
     },
     "admin": {t: frozenset({READ}) for t in ("Organization", "Practitioner", "Endpoint", "Task")}
     | {"AuditEvent": frozenset({READ})},

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from typing import Any
 
+from sandbox.paper_rules import is_paper
 from sandbox.store import Store
 from sandbox.task_rules import CS_DECISION, CS_REPEAT_REASON, DECISION_CODES
 
@@ -55,6 +56,7 @@ def region_statistics(store: Store, catalog: JsonObj) -> JsonObj:
     decision on each result: a later Task by the same owner on the same focus supersedes her
     earlier one; another doctor's Task never does. "Later" is the platform's own time of
     storing (``meta.lastUpdated`` in storing order), never the client's ``authoredOn``.
+    ``paper`` repeats the counts for results transcribed from paper reports.
     Tasks that cannot be read as decisions are left out, so no stored body can break this."""
     items = catalog.get("items", []) if isinstance(catalog.get("items"), list) else []
     prices = {i.get("code"): _price(i.get("price_yuan", 0)) for i in items if isinstance(i, dict)}
@@ -76,12 +78,20 @@ def region_statistics(store: Store, catalog: JsonObj) -> JsonObj:
             latest[(owner, focus)] = task  # rows come oldest first: the last one wins
     decisions: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
-    saved = 0.0
+    paper: Counter[str] = Counter()  # decisions on results transcribed from paper, by code
+    saved = paper_saved = 0.0
     refusals = 0
+    paper_results: set[str] = set()
     for (_owner, focus), task in latest.items():
         decision = _coding(task.get("businessStatus"), CS_DECISION) or "unknown"
         decision = decision if decision in DECISION_CODES else "unknown"
         decisions[decision] += 1
+        rtype, _, rid = focus.partition("/")
+        result = store.get_resource(rtype, rid) or {}
+        on_paper = is_paper(result)
+        if on_paper:
+            paper[decision] += 1
+            paper_results.add(focus)
         if decision == "repeat-ordered":
             concepts = task.get("reasonCode")
             for concept in concepts if isinstance(concepts, list) else [concepts]:
@@ -90,14 +100,19 @@ def region_statistics(store: Store, catalog: JsonObj) -> JsonObj:
                     reasons[code] += 1
                     refusals += int(refusal.get(code, True))
         if decision == "accepted":
-            rtype, _, rid = focus.partition("/")
-            result = store.get_resource(rtype, rid) or {}
             item = _coding(result.get("code"), CS_RECOGNITION_ITEM)
             saved += prices.get(item, 0.0)
+            paper_saved += prices.get(item, 0.0) if on_paper else 0.0
     return {
         "decisions": dict(decisions),
         "repeatReasons": dict(reasons),
         "refusals": refusals,
         "savedYuan": round(saved, 2),
         "results": len({focus for _owner, focus in latest}),
+        # The part of the above on reports transcribed from paper, shown apart.
+        "paper": {
+            "decisions": dict(paper),
+            "results": len(paper_results),
+            "savedYuan": round(paper_saved, 2),
+        },
     }

@@ -140,7 +140,11 @@ class Store:
         ).fetchone()
         version = 1 if row is None else int(row["version"]) + 1
         stamp = now_iso()
-        resource = {**resource, "meta": {"versionId": str(version), "lastUpdated": stamp}}
+        meta: JsonObj = {"versionId": str(version), "lastUpdated": stamp}
+        tags = (resource.get("meta") or {}).get("tag")
+        if tags:  # a resource's tags are its own (a paper report's source), kept
+            meta["tag"] = tags
+        resource = {**resource, "meta": meta}
         db.execute(
             "INSERT OR REPLACE INTO resource(rtype, rid, version, last_updated, body)"
             " VALUES (?, ?, ?, ?, ?)",

@@ -53,6 +53,7 @@ from workstation.journal import Journal
 from workstation.labs.analytes import AnalyteTable, load_analyte_table
 from workstation.logs import safe
 from workstation.model import Catalog, Hospital, Patient
+from workstation.paper.drafts import DraftStore
 from workstation.recognition.decisions import Decision
 from workstation.recognition.outbox import SendReport, next_delay_s, send_pending
 from workstation.records.platform import ResultsPlatform, classify_query
@@ -479,6 +480,8 @@ class MainWindow(QMainWindow):
             except (KeyUnavailable, ValueError) as exc:
                 log.warning("the journal's patient fields are not encrypted: %s", safe(exc))
         journal = Journal(root / username, cipher)
+        # Paper-report drafts are patient data too: sealed with the same key, beside it.
+        self.patient_page.paper.drafts = DraftStore(root.parent / "paper-drafts" / username, cipher)
         unreadable = journal.unreadable()
         if unreadable:
             log.warning("%d journal entries cannot be opened with this key", len(unreadable))

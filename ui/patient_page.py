@@ -28,6 +28,7 @@ from ui.decision_panel import DecisionPanel
 from ui.error_banner import ErrorBanner
 from ui.lab_table import LabTable
 from ui.messages import describe
+from ui.paper_results import PaperResults
 from ui.study_images import StudyImages
 from ui.summary_dialog import SummaryDialog
 from ui.timeline import TimelineWidget
@@ -150,6 +151,10 @@ class PatientPage(QWidget):
         self.print_button = QPushButton(self.tr("Print summary…"))
         self.print_button.setObjectName("printSummary")
         self.print_button.clicked.connect(self.open_summary)
+        self.paper_button = QPushButton(self.tr("Register paper report…"))
+        self.paper_button.setObjectName("registerPaper")
+        self.paper_button.setToolTip(self.tr("Enter a result the patient brought on paper"))
+        self.paper_button.clicked.connect(self.open_paper_dialog)
         self.key_images: dict[str, list[KeyImage]] = {}
         self.viewed: set[str] = set()
         self.summary_header = ("", "", "")  # hospital, department, doctor
@@ -180,6 +185,7 @@ class PatientPage(QWidget):
         self.report.setObjectName("reportText")
         self.report.setMinimumWidth(200)
         self.report.setMinimumHeight(120)
+        self.paper = PaperResults(self)  # the dialog and the pictures of paper results
         self.decision = DecisionPanel()
         self.decision.accept_requested.connect(self._accept)
         self.decision.repeat_requested.connect(self._repeat)
@@ -201,6 +207,7 @@ class PatientPage(QWidget):
         top.addWidget(self.timeline_button)
         top.addWidget(self.header, 1)
         top.addWidget(self.count_label)
+        top.addWidget(self.paper_button)
         top.addWidget(self.print_button)
         # Three columns: the timeline (folds away on a laptop while she reads images), the
         # images over the lab values, and the other hospital's report over the decision
@@ -222,7 +229,7 @@ class PatientPage(QWidget):
         side.setChildrenCollapsible(False)
         right = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter = right
-        right.addWidget(self.images)
+        right.addWidget(self.paper.beside(self.images))  # a paper's picture in their place
         right.addWidget(self.lab_tabs)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
@@ -336,6 +343,7 @@ class PatientPage(QWidget):
             return
         scope = self.session.select(result)
         self.report.setHtml(self._report_html(result))
+        self.paper.show_picture(result, scope)
         self._show_decisions(result)
         self.viewed.add(result.id)
         self._give_room(images=result.category is not Category.LAB)
@@ -352,6 +360,10 @@ class PatientPage(QWidget):
             self.images.show_study(result, self._priors(result), scope)
         else:
             self.images.show_no_study()
+
+    def open_paper_dialog(self) -> None:
+        """登记纸质报告: enter a result the patient brought on paper."""
+        self.paper.open_dialog()
 
     def _badges_changed(self) -> None:
         """A window ended while she looked: the shown result's badge is read again."""
@@ -741,6 +753,8 @@ class PatientPage(QWidget):
             else result.hospital_id
         )
         facts = [where, china_time(result.effective).strftime("%Y-%m-%d %H:%M")]
+        if hospital is None and result.paper is not None and result.paper.hospital_name:
+            facts[0] = result.paper.hospital_name
         facts.append(result.mark.mark if result.mark else self.tr("no HR mark"))
         assessment = self.timeline.assessments.get(result.id)
         if assessment is not None:
@@ -764,10 +778,10 @@ class PatientPage(QWidget):
                     if line.strip()
                 )
                 body += f"<h4 style='margin-bottom:0'>{html.escape(title)}</h4>{paragraphs}"
-        if not result.findings and not result.conclusion:
+        if not result.findings and not result.conclusion and result.paper is None:
             empty = self.tr("The report has no text.")
             body += f"<p style='color:#555'>{html.escape(empty)}</p>"
-        return body
+        return body + self.paper.report_html(result)
 
     def close_patient(self) -> None:
         """Stop loading and forget what is shown (leaving the patient or signing out)."""

@@ -46,6 +46,7 @@ from workstation.timeline import TimelineFilter
 COL_ITEM, COL_BADGE, COL_DECISION, COL_MARK, COL_CATEGORY, COL_HOSPITAL = range(1, 7)
 _COLUMNS = 7
 _FIT_PRECISION = 200  # rows the column widths are measured on
+_PAPER_COLOUR = "#6d4c41"  # the item of a result transcribed from paper
 _BADGE_COLOURS = {
     Eligibility.VALID: "#1b7f3b",
     Eligibility.EXPIRED: "#b26a00",
@@ -373,10 +374,14 @@ class TimelineWidget(QWidget):
         hospital_text = hospital.name if hospital else result.hospital_id
         if hospital and hospital.level_name:
             hospital_text += f"（{hospital.level_name}）"
+        item_text = result.item_name
+        if result.paper is not None:  # 纸质: transcribed from a paper report she was handed
+            hospital_text = hospital_text or result.paper.hospital_name
+            item_text = self.tr("[Paper] %1").replace("%1", item_text)
         assessment = self.assessments.get(result.id)
         return [
             china_time(result.effective).strftime("%H:%M"),
-            result.item_name,
+            item_text,
             self.assessment_text(assessment) if assessment else "",
             self.decision_text(self.decisions.get(result.id)),
             result.mark.mark if result.mark else "",
@@ -389,6 +394,8 @@ class TimelineWidget(QWidget):
         assessment = self.assessments.get(result.id)
         if assessment is not None:
             colours[COL_BADGE] = _BADGE_COLOURS[assessment.eligibility]
+        if result.paper is not None:
+            colours[COL_ITEM] = _PAPER_COLOUR
         return colours
 
     def assessment_text(self, assessment: Assessment) -> str:

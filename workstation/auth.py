@@ -56,6 +56,13 @@ SCOPE = " ".join(
         "user/Task.read",
         "user/Task.write",
         "user/AuditEvent.write",
+        # Reports she transcribes from paper: the report, its values and the picture.
+        "user/DiagnosticReport.write",
+        "user/Observation.write",
+        "user/DocumentReference.read",
+        "user/DocumentReference.write",
+        "user/Binary.read",
+        "user/Binary.write",
         # The administrator's region statistics; a doctor is not granted it (the server
         # grants what her role allows of what is asked).
         "platform/statistics.read",

@@ -38,3 +38,9 @@ OBS_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 
 TASK_CODE_REVIEW = "recognition-review"
 DECISION_CODES = ("viewed", "accepted", "repeat-ordered", "withdrawn")
+
+# Results transcribed from a paper report the patient brought (纸质报告).
+SID_PAPER_REPORT = f"{BASE}/sid/paper-report"  # client-generated id of the transcription
+CS_RESULT_SOURCE = f"{BASE}/CodeSystem/result-source"  # meta.tag: where a result came from
+RESULT_SOURCE_PAPER = "paper"
+EXT_TRANSCRIBED = f"{BASE}/StructureDefinition/transcribed-from-paper"  # by / at / document

@@ -73,6 +73,19 @@ class RecognitionMark:
 
 
 @dataclass(frozen=True)
+class PaperOrigin:
+    """How a result transcribed from a paper report came to the platform: who entered it,
+    when, the issuing hospital's name as she typed it (when it is not on the platform) and
+    the Binary holding the picture of the paper."""
+
+    transcribed_by: str  # "Practitioner/…"
+    transcribed_by_name: str
+    transcribed_at: dt.datetime | None
+    hospital_name: str = ""
+    image_binary_id: str = ""  # the display copy (downscaled JPEG)
+
+
+@dataclass(frozen=True)
 class Result:
     """One report (FHIR DiagnosticReport) on the patient's timeline."""
 
@@ -90,6 +103,7 @@ class Result:
     mark: RecognitionMark | None = None
     observation_ids: tuple[str, ...] = ()
     imaging_study_ids: tuple[str, ...] = ()
+    paper: PaperOrigin | None = None  # set for a result transcribed from paper (纸质)
 
 
 class Interpretation(Enum):
@@ -171,6 +185,17 @@ class CatalogItem:
     price_yuan: float
     modality: str = ""
     name_en: str = ""
+    analytes: tuple[str, ...] = ()  # analyte keys of a lab item (resources/labs), if listed
+
+
+@dataclass(frozen=True)
+class MarkRegion:
+    """A region the catalog names with its HR mark text and the mark's scope."""
+
+    code: str
+    name: str
+    hr_mark: str
+    scope: str  # national | province | city | alliance
 
 
 @dataclass(frozen=True)
@@ -201,6 +226,7 @@ class Catalog:
     items: tuple[CatalogItem, ...]
     reasons: tuple[RepeatReason, ...]
     levels: tuple[HospitalLevel, ...]
+    regions: tuple[MarkRegion, ...] = ()
 
     def item(self, code: str) -> CatalogItem | None:
         """The item with ``code``, if the catalog lists it."""

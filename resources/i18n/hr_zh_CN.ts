@@ -161,274 +161,274 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../ui/decision_panel.py" line="63"/>
+        <location filename="../../ui/decision_panel.py" line="62"/>
         <source>Accept (A)</source>
         <translation>互认（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="65"/>
+        <location filename="../../ui/decision_panel.py" line="64"/>
         <source>Recognize this result: no repeat (A)</source>
         <translation>互认此结果，不再重复检查（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="70"/>
+        <location filename="../../ui/decision_panel.py" line="69"/>
         <source>Order repeat (R)</source>
         <translation>重新检查（R）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="73"/>
+        <location filename="../../ui/decision_panel.py" line="72"/>
         <source>Do not recognize: the examination is repeated (R), then choose a reason (1–9)</source>
         <translation>不予互认，需重新检查（R），再选择原因（1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="79"/>
+        <location filename="../../ui/decision_panel.py" line="78"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="80"/>
+        <location filename="../../ui/decision_panel.py" line="79"/>
         <source>Withdraw the decision in force (history is kept)</source>
         <translation>撤销当前结论（保留历史记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="81"/>
+        <location filename="../../ui/decision_panel.py" line="80"/>
         <source>Accept all eligible of this visit</source>
         <translation>互认本次就诊全部符合条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="92"/>
+        <location filename="../../ui/decision_panel.py" line="88"/>
         <source>Note (required for some reasons)</source>
         <translation>备注（部分原因必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="94"/>
+        <location filename="../../ui/decision_panel.py" line="90"/>
         <source>Purpose and necessity explained to the patient / family</source>
         <translation>已向患者/家属说明复查的目的和必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="97"/>
+        <location filename="../../ui/decision_panel.py" line="93"/>
         <source>Save repeat order</source>
         <translation>保存复查决定</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="103"/>
+        <location filename="../../ui/decision_panel.py" line="99"/>
         <source>Reason for the repeat</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="123"/>
+        <location filename="../../ui/decision_panel.py" line="119"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="125"/>
+        <location filename="../../ui/decision_panel.py" line="121"/>
         <source>Copy the sentence for the medical record</source>
         <translation>复制病历记录语句</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="154"/>
+        <location filename="../../ui/decision_panel.py" line="144"/>
         <source>For the medical record</source>
         <translation>病历记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="156"/>
+        <location filename="../../ui/decision_panel.py" line="146"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="241"/>
+        <location filename="../../ui/decision_panel.py" line="231"/>
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="252"/>
+        <location filename="../../ui/decision_panel.py" line="242"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n小时</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="253"/>
+        <location filename="../../ui/decision_panel.py" line="243"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="259"/>
+        <location filename="../../ui/decision_panel.py" line="249"/>
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="260"/>
+        <location filename="../../ui/decision_panel.py" line="250"/>
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="263"/>
+        <location filename="../../ui/decision_panel.py" line="253"/>
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="266"/>
+        <location filename="../../ui/decision_panel.py" line="256"/>
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="271"/>
+        <location filename="../../ui/decision_panel.py" line="261"/>
         <source>; also expired</source>
         <translation>；且已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="273"/>
+        <location filename="../../ui/decision_panel.py" line="263"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="284"/>
+        <location filename="../../ui/decision_panel.py" line="274"/>
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="285"/>
+        <location filename="../../ui/decision_panel.py" line="275"/>
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="286"/>
+        <location filename="../../ui/decision_panel.py" line="276"/>
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="287"/>
+        <location filename="../../ui/decision_panel.py" line="277"/>
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="288"/>
+        <location filename="../../ui/decision_panel.py" line="278"/>
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="289"/>
+        <location filename="../../ui/decision_panel.py" line="279"/>
         <source>issuing hospital below the item&apos;s minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="399"/>
+        <location filename="../../ui/decision_panel.py" line="389"/>
         <source>already decided</source>
         <translation>已有结论</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="401"/>
+        <location filename="../../ui/decision_panel.py" line="391"/>
         <source>no rule check (no catalog)</source>
         <translation>未做规则核对（无互认目录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="406"/>
+        <location filename="../../ui/decision_panel.py" line="396"/>
         <source>%1: %2</source>
         <translation>%1 %2 项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="408"/>
+        <location filename="../../ui/decision_panel.py" line="398"/>
         <source>Accepting %n result(s) of this visit.</source>
         <translation>
             <numerusform>正在互认本次就诊的 %n 项结果。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="410"/>
+        <location filename="../../ui/decision_panel.py" line="400"/>
         <source>No result of this visit qualifies.</source>
         <translation>本次就诊没有符合互认条件的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="412"/>
+        <location filename="../../ui/decision_panel.py" line="402"/>
         <source>No result of this visit qualifies</source>
         <translation>本次就诊没有符合互认条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="414"/>
+        <location filename="../../ui/decision_panel.py" line="404"/>
         <source> — left out: %1</source>
         <translation>——未纳入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="274"/>
+        <location filename="../../ui/decision_panel.py" line="264"/>
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="275"/>
+        <location filename="../../ui/decision_panel.py" line="265"/>
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="307"/>
+        <location filename="../../ui/decision_panel.py" line="297"/>
         <source>Note: %1</source>
         <translation>备注：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="316"/>
+        <location filename="../../ui/decision_panel.py" line="306"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="316"/>
+        <location filename="../../ui/decision_panel.py" line="306"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="319"/>
+        <location filename="../../ui/decision_panel.py" line="309"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="328"/>
+        <location filename="../../ui/decision_panel.py" line="318"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="329"/>
+        <location filename="../../ui/decision_panel.py" line="319"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="330"/>
+        <location filename="../../ui/decision_panel.py" line="320"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="335"/>
+        <location filename="../../ui/decision_panel.py" line="325"/>
         <source>viewed</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="344"/>
+        <location filename="../../ui/decision_panel.py" line="334"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="346"/>
+        <location filename="../../ui/decision_panel.py" line="336"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="347"/>
+        <location filename="../../ui/decision_panel.py" line="337"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="365"/>
+        <location filename="../../ui/decision_panel.py" line="355"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="368"/>
-        <location filename="../../ui/decision_panel.py" line="385"/>
+        <location filename="../../ui/decision_panel.py" line="358"/>
+        <location filename="../../ui/decision_panel.py" line="375"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="371"/>
+        <location filename="../../ui/decision_panel.py" line="361"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -449,43 +449,43 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="216"/>
+        <location filename="../../ui/viewer.py" line="218"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="221"/>
+        <location filename="../../ui/viewer.py" line="223"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="225"/>
+        <location filename="../../ui/viewer.py" line="227"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="294"/>
+        <location filename="../../ui/viewer.py" line="296"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="295"/>
+        <location filename="../../ui/viewer.py" line="297"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="305"/>
-        <location filename="../../ui/viewer.py" line="474"/>
+        <location filename="../../ui/viewer.py" line="307"/>
+        <location filename="../../ui/viewer.py" line="471"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="314"/>
+        <location filename="../../ui/viewer.py" line="316"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="471"/>
+        <location filename="../../ui/viewer.py" line="468"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -495,118 +495,118 @@
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="250"/>
+        <location filename="../../ui/viewer.py" line="252"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="207"/>
+        <location filename="../../ui/viewer.py" line="209"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="252"/>
+        <location filename="../../ui/viewer.py" line="254"/>
         <source>Length: drag on the image from one end to the other; Esc leaves the tool</source>
         <translation>长度：在图像上从一端拖到另一端；Esc 退出工具</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="255"/>
+        <location filename="../../ui/viewer.py" line="257"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="258"/>
+        <location filename="../../ui/viewer.py" line="260"/>
         <source>Angle: drag the first arm from its end to the vertex, then click the third point</source>
         <translation>角度：从第一条边的端点拖到顶点，再单击第三个点</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="262"/>
+        <location filename="../../ui/viewer.py" line="264"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="265"/>
+        <location filename="../../ui/viewer.py" line="267"/>
         <source>Ellipse region: drag its box; mean, SD, min, max, area in modality units (HU for CT)</source>
         <translation>椭圆区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="269"/>
+        <location filename="../../ui/viewer.py" line="271"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="271"/>
+        <location filename="../../ui/viewer.py" line="273"/>
         <source>Rectangle region: drag its box; mean, SD, min, max, area in modality units</source>
         <translation>矩形区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（设备单位）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="274"/>
+        <location filename="../../ui/viewer.py" line="276"/>
         <location filename="../../ui/viewer_marks.py" line="239"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="278"/>
+        <location filename="../../ui/viewer.py" line="280"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="283"/>
+        <location filename="../../ui/viewer.py" line="285"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="287"/>
+        <location filename="../../ui/viewer.py" line="289"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="288"/>
+        <location filename="../../ui/viewer.py" line="290"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="289"/>
+        <location filename="../../ui/viewer.py" line="291"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="298"/>
+        <location filename="../../ui/viewer.py" line="300"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="315"/>
+        <location filename="../../ui/viewer.py" line="317"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="372"/>
+        <location filename="../../ui/viewer.py" line="374"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan, or the measuring tool held (L, G, E, B; Esc leaves it) · middle-drag or Space+left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移，或使用当前测量工具（L、G、E、B；Esc 退出）· 中键拖动或按住空格左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="561"/>
+        <location filename="../../ui/viewer.py" line="559"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="562"/>
+        <location filename="../../ui/viewer.py" line="560"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="563"/>
+        <location filename="../../ui/viewer.py" line="561"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="564"/>
+        <location filename="../../ui/viewer.py" line="562"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="566"/>
+        <location filename="../../ui/viewer.py" line="564"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
@@ -651,47 +651,47 @@
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="223"/>
+        <location filename="../../ui/viewer.py" line="225"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="227"/>
+        <location filename="../../ui/viewer.py" line="229"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="276"/>
+        <location filename="../../ui/viewer.py" line="278"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="280"/>
+        <location filename="../../ui/viewer.py" line="282"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="285"/>
+        <location filename="../../ui/viewer.py" line="287"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="291"/>
+        <location filename="../../ui/viewer.py" line="293"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="301"/>
+        <location filename="../../ui/viewer.py" line="303"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="303"/>
+        <location filename="../../ui/viewer.py" line="305"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="308"/>
+        <location filename="../../ui/viewer.py" line="310"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
@@ -747,7 +747,7 @@
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="925"/>
+        <location filename="../../ui/viewer.py" line="932"/>
         <location filename="../../ui/viewer_text.py" line="233"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
@@ -956,162 +956,162 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="147"/>
+        <location filename="../../ui/main_window.py" line="148"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156"/>
+        <location filename="../../ui/main_window.py" line="157"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182"/>
+        <location filename="../../ui/main_window.py" line="183"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="188"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204"/>
+        <location filename="../../ui/main_window.py" line="205"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="207"/>
+        <location filename="../../ui/main_window.py" line="208"/>
         <source>Region statistics</source>
         <translation>区域统计</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
-        <location filename="../../ui/main_window.py" line="496"/>
+        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="499"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="303"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
-        <location filename="../../ui/main_window.py" line="341"/>
+        <location filename="../../ui/main_window.py" line="310"/>
+        <location filename="../../ui/main_window.py" line="342"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="315"/>
+        <location filename="../../ui/main_window.py" line="316"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="385"/>
+        <location filename="../../ui/main_window.py" line="386"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="327"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>Right button (middle button pans)</source>
         <translation>右键（中键平移）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="419"/>
+        <location filename="../../ui/main_window.py" line="420"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="440"/>
+        <location filename="../../ui/main_window.py" line="441"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="487"/>
+        <location filename="../../ui/main_window.py" line="490"/>
         <source>%n earlier decision(s) in this computer&apos;s journal cannot be read with its key (the keyring was reset?); they are kept but not sent.</source>
         <translation>
             <numerusform>本机决定记录中有 %n 条以前的决定无法用现有密钥读取（密钥环可能已被重置）；这些记录会保留，但不会发送。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="533"/>
+        <location filename="../../ui/main_window.py" line="536"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="552"/>
+        <location filename="../../ui/main_window.py" line="557"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="651"/>
+        <location filename="../../ui/main_window.py" line="656"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="653"/>
+        <location filename="../../ui/main_window.py" line="658"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="658"/>
+        <location filename="../../ui/main_window.py" line="663"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1190,135 +1190,476 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
 </context>
 <context>
+    <name>PaperDialog</name>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="109"/>
+        <source>Register paper report — %1</source>
+        <translation>登记纸质报告 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="128"/>
+        <source>Add a photo or scan of the paper report</source>
+        <translation>请添加纸质报告的照片或扫描件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="130"/>
+        <source>Add photo or scan…</source>
+        <translation>添加照片或扫描件…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="133"/>
+        <source>⟲ Turn left</source>
+        <translation>⟲ 向左旋转</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="135"/>
+        <source>⟳ Turn right</source>
+        <translation>⟳ 向右旋转</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="137"/>
+        <source>Whole page</source>
+        <translation>整页</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="138"/>
+        <source>Drag over the picture to crop; this undoes it</source>
+        <translation>在图片上拖动可裁剪；点此取消裁剪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="141"/>
+        <source>Page </source>
+        <translation>第 </translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="145"/>
+        <source>Drag over the picture to crop it.</source>
+        <translation>在图片上拖动以裁剪。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="170"/>
+        <source>Pick the issuing hospital, or type its name</source>
+        <translation>选择出具报告的医院，或输入其名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="184"/>
+        <source>Item: type Chinese or pinyin initials (xcg)</source>
+        <translation>项目：输入中文或拼音首字母（如 xcg）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="190"/>
+        <source>The paper carries the HR mark</source>
+        <translation>纸质报告上有 HR 互认标识</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="205"/>
+        <source>Conclusion as printed (optional)</source>
+        <translation>报告上的结论（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="212"/>
+        <source>Analyte</source>
+        <translation>检验项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="213"/>
+        <source>Value</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="214"/>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="215"/>
+        <source>Ref. low</source>
+        <translation>参考下限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="216"/>
+        <source>Ref. high</source>
+        <translation>参考上限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="227"/>
+        <source>Add value</source>
+        <translation>添加结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="229"/>
+        <source>Remove value</source>
+        <translation>删除结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="241"/>
+        <source>Hospital</source>
+        <translation>医院</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="242"/>
+        <source>Examined / sampled</source>
+        <translation>检查/采样时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="243"/>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="245"/>
+        <source>HR mark</source>
+        <translation>HR 标识</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="246"/>
+        <source>Conclusion</source>
+        <translation>诊断意见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="254"/>
+        <source>Save and send</source>
+        <translation>保存并上传</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="258"/>
+        <source>Keep as draft</source>
+        <translation>保留草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="260"/>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="359"/>
+        <source>A draft kept earlier was restored.</source>
+        <translation>已恢复之前保留的草稿。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="395"/>
+        <source>Draft kept on this computer.</source>
+        <translation>草稿已保存在本机。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="399"/>
+        <source>The draft could not be kept: %1</source>
+        <translation>草稿未能保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="419"/>
+        <source>Photo or scan of the paper report</source>
+        <translation>纸质报告的照片或扫描件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="426"/>
+        <source>Reading the picture…</source>
+        <translation>正在读取图片…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="452"/>
+        <source>The file is empty.</source>
+        <translation>文件是空的。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="454"/>
+        <source>The picture is too large to use (over 60 MB or 120 megapixels); scan or photograph it at a lower resolution.</source>
+        <translation>图片过大（超过 60 MB 或 1.2 亿像素），无法使用；请以较低分辨率重新扫描或拍照。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="458"/>
+        <source>The file is not a picture or PDF that can be read.</source>
+        <translation>该文件不是可读取的图片或 PDF。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="472"/>
+        <source>%1 · drag over the picture to crop it.</source>
+        <translation>%1 · 在图片上拖动以裁剪。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="606"/>
+        <source>Add the photo or scan of the paper report.</source>
+        <translation>请添加纸质报告的照片或扫描件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="607"/>
+        <source>Pick or type the issuing hospital.</source>
+        <translation>请选择或输入出具报告的医院。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="608"/>
+        <source>The hospital is not on the platform.</source>
+        <translation>平台上没有该医院。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="609"/>
+        <source>Enter the date and time of the examination.</source>
+        <translation>请输入检查或采样的日期和时间。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="611"/>
+        <source>The examination or sampling time is in the future: check the date.</source>
+        <translation>检查或采样时间在未来，请核对日期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="613"/>
+        <source>Pick the item from the recognition catalog.</source>
+        <translation>请从互认目录中选择项目。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="614"/>
+        <source>The item is not in the recognition catalog.</source>
+        <translation>该项目不在互认目录中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="615"/>
+        <source>Pick the region printed with the HR mark.</source>
+        <translation>请选择互认标识上注明的地区。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="616"/>
+        <source>The HR mark&apos;s region is not known.</source>
+        <translation>互认标识的地区未知。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="617"/>
+        <source>Enter at least one value from the paper.</source>
+        <translation>请至少录入一项纸质报告上的结果。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="618"/>
+        <source>The conclusion is too long.</source>
+        <translation>结论过长。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="619"/>
+        <source>pick the analyte</source>
+        <translation>请选择检验项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="620"/>
+        <source>this analyte is not part of the item</source>
+        <translation>该检验项目不属于所选互认项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="621"/>
+        <source>this analyte is entered twice</source>
+        <translation>该检验项目重复录入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="622"/>
+        <source>enter the value</source>
+        <translation>请输入结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="623"/>
+        <source>the value is not a number</source>
+        <translation>结果不是数字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="624"/>
+        <source>enter the unit as printed</source>
+        <translation>请按报告输入单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="625"/>
+        <source>this unit does not fit the analyte</source>
+        <translation>该单位与检验项目不符</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="627"/>
+        <source>the value is outside what can be measured (%1–%2 %3): check the number and the unit</source>
+        <translation>结果超出可测范围（%1–%2 %3），请核对数值和单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="630"/>
+        <source>the reference range is not low–high</source>
+        <translation>参考范围应为“下限–上限”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="643"/>
+        <source>Value %1 (%2): %3</source>
+        <translation>第 %1 项（%2）：%3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="662"/>
+        <source>Sending to the platform…</source>
+        <translation>正在上传到平台…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="701"/>
+        <source>Not sent: %1 The draft is kept on this computer; send it again later.</source>
+        <translation>未上传：%1 草稿已保存在本机，可稍后再次上传。</translation>
+    </message>
+</context>
+<context>
+    <name>PaperResults</name>
+    <message>
+        <location filename="../../ui/paper_results.py" line="106"/>
+        <source>Loading the picture of the paper report…</source>
+        <translation>正在载入纸质报告图片…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_results.py" line="113"/>
+        <source>The picture could not be loaded: %1</source>
+        <translation>图片未能载入：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_results.py" line="139"/>
+        <source>Paper report, transcribed by %1 %2</source>
+        <translation>纸质报告，由 %1 于 %2 录入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_results.py" line="140"/>
+        <source>View full size</source>
+        <translation>查看大图</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_results.py" line="164"/>
+        <source>Paper report</source>
+        <translation>纸质报告</translation>
+    </message>
+</context>
+<context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="142"/>
+        <location filename="../../ui/patient_page.py" line="143"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="144"/>
+        <location filename="../../ui/patient_page.py" line="145"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="148"/>
+        <location filename="../../ui/patient_page.py" line="149"/>
         <source>Show or hide the list of results</source>
         <translation>显示或隐藏结果列表</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="150"/>
+        <location filename="../../ui/patient_page.py" line="151"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="194"/>
+        <location filename="../../ui/patient_page.py" line="154"/>
+        <source>Register paper report…</source>
+        <translation>登记纸质报告…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="156"/>
+        <source>Enter a result the patient brought on paper</source>
+        <translation>录入患者带来的纸质检查检验结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="200"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="195"/>
+        <location filename="../../ui/patient_page.py" line="201"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="273"/>
+        <location filename="../../ui/patient_page.py" line="280"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="273"/>
+        <location filename="../../ui/patient_page.py" line="280"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="274"/>
+        <location filename="../../ui/patient_page.py" line="281"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="278"/>
+        <location filename="../../ui/patient_page.py" line="285"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="290"/>
-        <location filename="../../ui/patient_page.py" line="291"/>
+        <location filename="../../ui/patient_page.py" line="297"/>
+        <location filename="../../ui/patient_page.py" line="298"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="307"/>
+        <location filename="../../ui/patient_page.py" line="314"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="316"/>
+        <location filename="../../ui/patient_page.py" line="323"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="477"/>
+        <location filename="../../ui/patient_page.py" line="489"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="742"/>
+        <location filename="../../ui/patient_page.py" line="758"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="748"/>
+        <location filename="../../ui/patient_page.py" line="764"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="749"/>
+        <location filename="../../ui/patient_page.py" line="765"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="766"/>
+        <location filename="../../ui/patient_page.py" line="782"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="390"/>
+        <location filename="../../ui/patient_page.py" line="402"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="538"/>
+        <location filename="../../ui/patient_page.py" line="550"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="606"/>
+        <location filename="../../ui/patient_page.py" line="618"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="608"/>
+        <location filename="../../ui/patient_page.py" line="620"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="609"/>
+        <location filename="../../ui/patient_page.py" line="621"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="620"/>
+        <location filename="../../ui/patient_page.py" line="632"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -1538,42 +1879,42 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>从缩略图栏拖入一个序列</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="313"/>
+        <location filename="../../ui/reading_grid.py" line="311"/>
         <source>Not synced</source>
         <translation>未同步</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="313"/>
+        <location filename="../../ui/reading_grid.py" line="311"/>
         <source>Slices not synced</source>
         <translation>层面未同步</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="315"/>
+        <location filename="../../ui/reading_grid.py" line="313"/>
         <source>Synced %1 mm</source>
         <translation>已同步 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="318"/>
+        <location filename="../../ui/reading_grid.py" line="316"/>
         <source>same frame of reference</source>
         <translation>同一参考坐标系</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="319"/>
+        <location filename="../../ui/reading_grid.py" line="317"/>
         <source>matched by scan range</source>
         <translation>按扫描范围匹配</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="320"/>
+        <location filename="../../ui/reading_grid.py" line="318"/>
         <source>matched by body part</source>
         <translation>按检查部位匹配</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="321"/>
+        <location filename="../../ui/reading_grid.py" line="319"/>
         <source>aligned by you</source>
         <translation>由您对齐</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="324"/>
+        <location filename="../../ui/reading_grid.py" line="322"/>
         <source>Synced, offset %1 mm (%2)</source>
         <translation>已同步，偏移 %1 mm（%2）</translation>
     </message>
@@ -1870,7 +2211,7 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>SeriesStrip</name>
     <message>
-        <location filename="../../ui/series_strip.py" line="31"/>
+        <location filename="../../ui/series_strip.py" line="32"/>
         <source>Click to show a series; drag it into the second viewer to compare</source>
         <translation>单击显示该序列；拖到图像区可在第二个窗口中对比</translation>
     </message>
@@ -2063,89 +2404,89 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="119"/>
+        <location filename="../../ui/study_images.py" line="124"/>
         <source>Saved annotations</source>
         <translation>已存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="122"/>
+        <location filename="../../ui/study_images.py" line="127"/>
         <source>The study&apos;s saved measurements, key images and presentation states</source>
         <translation>本检查已保存的测量、关键图像和显示状态</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="125"/>
+        <location filename="../../ui/study_images.py" line="130"/>
         <source>Save marks</source>
         <translation>保存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="128"/>
+        <location filename="../../ui/study_images.py" line="133"/>
         <source>Save your marks and key images of this study to the platform (DICOM SR/KOS)</source>
         <translation>将您在本检查上的标注和关键图像保存到平台（DICOM SR/KOS）</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="137"/>
+        <location filename="../../ui/study_images.py" line="142"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="142"/>
+        <location filename="../../ui/study_images.py" line="147"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="146"/>
+        <location filename="../../ui/study_images.py" line="151"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="149"/>
+        <location filename="../../ui/study_images.py" line="154"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="154"/>
+        <location filename="../../ui/study_images.py" line="159"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="160"/>
+        <location filename="../../ui/study_images.py" line="165"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="188"/>
+        <location filename="../../ui/study_images.py" line="193"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="191"/>
-        <location filename="../../ui/study_images.py" line="311"/>
-        <location filename="../../ui/study_images.py" line="394"/>
+        <location filename="../../ui/study_images.py" line="196"/>
+        <location filename="../../ui/study_images.py" line="317"/>
+        <location filename="../../ui/study_images.py" line="400"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="225"/>
+        <location filename="../../ui/study_images.py" line="230"/>
         <source>This result has no images.</source>
         <translation>此结果没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="277"/>
+        <location filename="../../ui/study_images.py" line="283"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="400"/>
+        <location filename="../../ui/study_images.py" line="406"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="423"/>
+        <location filename="../../ui/study_images.py" line="437"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="499"/>
+        <location filename="../../ui/study_images.py" line="514"/>
         <source>No new marks or key images to save.</source>
         <translation>没有新的标注或关键图像需要保存。</translation>
     </message>
@@ -2216,163 +2557,168 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="91"/>
+        <location filename="../../ui/timeline.py" line="92"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="92"/>
+        <location filename="../../ui/timeline.py" line="93"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="93"/>
-        <location filename="../../ui/timeline.py" line="427"/>
+        <location filename="../../ui/timeline.py" line="94"/>
+        <location filename="../../ui/timeline.py" line="434"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="104"/>
+        <location filename="../../ui/timeline.py" line="105"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="127"/>
+        <location filename="../../ui/timeline.py" line="128"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="132"/>
+        <location filename="../../ui/timeline.py" line="133"/>
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="138"/>
+        <location filename="../../ui/timeline.py" line="139"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="137"/>
+        <location filename="../../ui/timeline.py" line="138"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="133"/>
+        <location filename="../../ui/timeline.py" line="134"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="136"/>
+        <location filename="../../ui/timeline.py" line="137"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="134"/>
+        <location filename="../../ui/timeline.py" line="135"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="96"/>
+        <location filename="../../ui/timeline.py" line="97"/>
         <source>Valid only</source>
         <translation>仅看有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="98"/>
+        <location filename="../../ui/timeline.py" line="99"/>
         <source>Only results within their validity window</source>
         <translation>只显示仍在有效期内的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="99"/>
+        <location filename="../../ui/timeline.py" line="100"/>
         <source>This item only</source>
         <translation>只看此项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="103"/>
+        <location filename="../../ui/timeline.py" line="104"/>
         <source>Only results of the selected result&apos;s item</source>
         <translation>只显示与所选结果同一项目的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="121"/>
+        <location filename="../../ui/timeline.py" line="122"/>
         <source>Go to date</source>
         <translation>跳到日期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="135"/>
+        <location filename="../../ui/timeline.py" line="136"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="314"/>
+        <location filename="../../ui/timeline.py" line="315"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="318"/>
+        <location filename="../../ui/timeline.py" line="319"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="402"/>
+        <location filename="../../ui/timeline.py" line="380"/>
+        <source>[Paper] %1</source>
+        <translation>【纸质】%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="409"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="405"/>
+        <location filename="../../ui/timeline.py" line="412"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="409"/>
+        <location filename="../../ui/timeline.py" line="416"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="414"/>
+        <location filename="../../ui/timeline.py" line="421"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="415"/>
+        <location filename="../../ui/timeline.py" line="422"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="416"/>
+        <location filename="../../ui/timeline.py" line="423"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="417"/>
+        <location filename="../../ui/timeline.py" line="424"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="418"/>
+        <location filename="../../ui/timeline.py" line="425"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="419"/>
+        <location filename="../../ui/timeline.py" line="426"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="425"/>
+        <location filename="../../ui/timeline.py" line="432"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="428"/>
+        <location filename="../../ui/timeline.py" line="435"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="433"/>
+        <location filename="../../ui/timeline.py" line="440"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="435"/>
+        <location filename="../../ui/timeline.py" line="442"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>

@@ -152,10 +152,13 @@ def decisions_in_force(decisions: Iterable[Decision]) -> dict[str, Decision]:
 
 def record_sentence(decision: Decision, result: Result, hospital: Hospital | None) -> str:
     """The sentence for the medical record (病历), in Chinese as the chart is kept."""
-    where = hospital.name if hospital else result.hospital_id
+    typed = result.paper.hospital_name if result.paper else ""
+    where = hospital.name if hospital else (typed or result.hospital_id)
     day = china_time(result.effective)
     when = f"{day.year}年{day.month}月{day.day}日"
     mark = f"（{result.mark.mark}）" if result.mark else ""
+    if result.paper is not None:  # the chart says the result was seen on paper
+        mark = f"（纸质报告，{result.mark.mark}）" if result.mark else "（纸质报告）"
     # the chart's phrasing: 于<date>在<hospital>所做的<item> (date and place told apart)
     what = f"于{when}在{where}所做的{result.item_name}{mark}"
     if decision.kind is DecisionKind.ACCEPTED:

@@ -19,7 +19,9 @@ from workstation.model import (
     InstanceRef,
     Interpretation,
     LabObservation,
+    MarkRegion,
     MedicalRecordNumber,
+    PaperOrigin,
     Patient,
     RecognitionMark,
     RepeatReason,
@@ -165,6 +167,44 @@ def _findings(res: JsonObj) -> str:
     return div.split("检查所见：", 1)[1].split("</p>", 1)[0]
 
 
+def _paper(res: JsonObj) -> PaperOrigin | None:
+    """Who transcribed a result from paper and when, if it was (EXT_TRANSCRIBED)."""
+    for ext in res.get("extension", []):
+        if ext.get("url") != systems.EXT_TRANSCRIBED:
+            continue
+        parts = {e.get("url"): e for e in ext.get("extension", []) if isinstance(e, dict)}
+        by = parts.get("by", {}).get("valueReference") or {}
+        at = str(parts.get("at", {}).get("valueDateTime", ""))
+        try:
+            when = parse_datetime(at) if at else None
+        except ValueError:
+            when = None
+        typed = next(
+            (
+                str(p.get("display", ""))
+                for p in res.get("performer", [])
+                if isinstance(p, dict) and not p.get("reference")
+            ),
+            "",
+        )
+        image = next(
+            (
+                str(f.get("url", "")).removeprefix("Binary/")
+                for f in res.get("presentedForm", [])
+                if isinstance(f, dict) and str(f.get("url", "")).startswith("Binary/")
+            ),
+            "",
+        )
+        return PaperOrigin(
+            transcribed_by=str(by.get("reference", "")),
+            transcribed_by_name=str(by.get("display", "")),
+            transcribed_at=when,
+            hospital_name=typed,
+            image_binary_id=image,
+        )
+    return None
+
+
 def parse_result(res: JsonObj, modality_of_study: dict[str, str] | None = None) -> Result:
     """A DiagnosticReport. ``modality_of_study`` maps ImagingStudy id → modality, if known."""
     categories = [
@@ -214,6 +254,7 @@ def parse_result(res: JsonObj, modality_of_study: dict[str, str] | None = None) 
         mark=_mark(res),
         observation_ids=tuple(_ref_id(r, "Observation") for r in res.get("result", [])),
         imaging_study_ids=tuple(s for s in studies if s),
+        paper=_paper(res),
     )
 
 
@@ -336,6 +377,7 @@ def parse_catalog(doc: JsonObj) -> Catalog:
                 price_yuan=float(i.get("price_yuan", 0.0)),
                 modality=str(i.get("modality") or ""),
                 name_en=str(i.get("name_en", "")),
+                analytes=tuple(str(a) for a in i.get("analytes") or ()),
             )
             for i in doc.get("items", [])
         )
@@ -353,7 +395,16 @@ def parse_catalog(doc: JsonObj) -> Catalog:
             HospitalLevel(str(lv["code"]), str(lv.get("name_zh", lv["code"])), int(lv["rank"]))
             for lv in doc.get("levels", [])
         )
-        return Catalog(str(doc["version"]), items, reasons, levels)
+        regions = tuple(
+            MarkRegion(
+                str(r["code"]),
+                str(r.get("name_zh", r["code"])),
+                str(r.get("hr_mark", "")),
+                str(r.get("scope", "")),
+            )
+            for r in doc.get("regions", [])
+        )
+        return Catalog(str(doc["version"]), items, reasons, levels, regions)
     except (KeyError, TypeError, ValueError) as exc:
         raise MalformedResource("catalog", f"malformed: {exc}") from exc
 

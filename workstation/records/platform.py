@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import re
@@ -23,6 +24,7 @@ from workstation.model import (
     Patient,
     Result,
 )
+from workstation.paper.fhir import PaperUpload, paper_resources, transaction_bundle
 from workstation.recognition.decisions import Decision, PlatformDecision, task_resource
 from workstation.recognition.region_stats import RegionStatistics, parse_region_statistics
 from workstation.records.fhir_parse import (
@@ -147,6 +149,15 @@ class ResultsPlatform(Protocol):
 
     def region_statistics(self, start: dt.date | None, end: dt.date | None) -> RegionStatistics:
         """The region's recognition figures over a period (administrators only)."""
+        ...
+
+    def send_paper_report(self, upload: PaperUpload) -> None:
+        """Store a report she transcribed from paper (report, lab values, picture) in one
+        transaction, under the ids the upload names; a resend stores nothing twice."""
+        ...
+
+    def binary(self, binary_id: str) -> bytes:
+        """The bytes of a Binary (the picture of a paper report)."""
         ...
 
 
@@ -371,6 +382,20 @@ class FhirPlatform:
             return parse_region_statistics(body)
         except ValueError as exc:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "statistics are malformed") from exc
+
+    def send_paper_report(self, upload: PaperUpload) -> None:
+        """POST the report's resources as a transaction Bundle of PUTs (idempotent: the same
+        ids and content again change nothing). Raises PlatformError."""
+        bundle = transaction_bundle(paper_resources(upload, self.hospitals()))
+        self.session.request("POST", self.fhir, json=bundle, idempotent=True)
+
+    def binary(self, binary_id: str) -> bytes:
+        """The decoded data of Binary/``binary_id``. Raises PlatformError."""
+        res = self._json(f"{self.fhir}/Binary/{binary_id}")
+        try:
+            return base64.b64decode(str(res["data"]), validate=True)
+        except (KeyError, ValueError) as exc:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "Binary has no data") from exc
 
     def catalog(self) -> Catalog:
         """The recognition catalog, revalidated with If-None-Match on every call."""

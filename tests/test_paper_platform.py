@@ -1,0 +1,258 @@
+"""A paper report on the platform: sent as FHIR (Binary + DocumentReference + DiagnosticReport
+transcribed by her + Observations) to the real sandbox, valid FHIR R4, back in the patient's
+results, decided on exactly once, and counted apart in the region's statistics."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+
+from tests.conftest import DEMO_PASSWORD, Sandbox
+from workstation import fhir_systems as systems
+from workstation.config import PlatformEntry
+from workstation.http import ErrorKind, PlatformError
+from workstation.journal import Journal
+from workstation.labs.analytes import load_analyte_table
+from workstation.model import Category, Result
+from workstation.paper.draft import LabEntry, PaperDraft, check_draft
+from workstation.paper.fhir import paper_resources, transaction_bundle
+from workstation.paper.upload import build_upload
+from workstation.recognition.decisions import DecisionKind, new_decision
+from workstation.recognition.outbox import send_pending
+from workstation.services import Connection, sign_in
+
+pytestmark = pytest.mark.e2e
+TABLE = load_analyte_table()
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture(scope="module")
+def connection(sandbox: Sandbox) -> Iterator[Connection]:
+    entry = PlatformEntry("Sandbox", sandbox.base_url)
+    connection = sign_in(entry, "dr.li", DEMO_PASSWORD, remember=False, secrets=None)
+    yield connection
+    connection.sign_out()
+
+
+def _photo(width: int = 3000, height: int = 4000) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (240, 240, 230)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _draft(**changes: Any) -> PaperDraft:
+    now = dt.datetime.now(CST)
+    draft = PaperDraft(
+        id=uuid.uuid4().hex,
+        patient_id="p0001",
+        hospital_id="",
+        hospital_name="某县第二人民医院",
+        effective=now - dt.timedelta(days=1),
+        item_code="JY003",
+        hr_mark=True,
+        mark_region="510100",
+        labs=(LabEntry("CREA", "130", "μmol/L", "57", "111"), LabEntry("UREA", "5.2", "mmol/L")),
+        image_name="photo.png",
+    )
+    return dataclasses.replace(draft, **changes)
+
+
+def _get(sandbox: Sandbox, path: str, token: str, **params: Any) -> httpx.Response:
+    return httpx.get(
+        f"{sandbox.base_url}{path}", params=params, headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+def _send(connection: Connection, draft: PaperDraft, original: bytes) -> Result:
+    platform = connection.platform
+    catalog = platform.catalog()
+    assert check_draft(draft, catalog, platform.hospitals(), TABLE, dt.datetime.now(CST)) == []
+    now = dt.datetime.now(CST)
+    upload = build_upload(draft, original, catalog, TABLE, connection.user, now)
+    platform.send_paper_report(upload)
+    return upload.result
+
+
+def _decide(connection: Connection, tmp_path: Path, result: Result) -> str:
+    journal = Journal(tmp_path / "journal")
+    user = connection.user
+    decision = journal.record(
+        new_decision(
+            result,
+            DecisionKind.ACCEPTED,
+            username=user.username,
+            practitioner=user.practitioner,
+            catalog_version=connection.platform.catalog().version,
+            eligibility="below_level",
+            now=dt.datetime.now(CST),
+        )
+    )
+    report = send_pending(journal, connection.platform)
+    assert report.sent == [decision.id]
+    assert send_pending(journal, connection.platform).sent == []  # nothing left to send
+    return decision.id
+
+
+def test_a_paper_lab_report_reaches_the_platform_and_comes_back(
+    sandbox: Sandbox, connection: Connection, tmp_path: Path
+) -> None:
+    from fhir.resources.R4B import get_fhir_model_class
+
+    draft = _draft()
+    sent = _send(connection, draft, _photo())
+    token = sandbox.token()
+    # over plain HTTP: every resource is there, valid FHIR R4
+    report = _get(sandbox, f"/fhir/DiagnosticReport/{draft.report_id}", token).json()
+    document = _get(sandbox, f"/fhir/DocumentReference/{draft.report_id}-doc", token).json()
+    picture = _get(sandbox, f"/fhir/Binary/{draft.report_id}-img", token).json()
+    original = _get(sandbox, f"/fhir/Binary/{draft.report_id}-orig", token).json()
+    values = [
+        _get(sandbox, f"/fhir/Observation/{draft.report_id}-{n}", token).json() for n in (1, 2)
+    ]
+    for res in (report, document, picture, original, *values):
+        get_fhir_model_class(res["resourceType"]).model_validate(res)
+    tags = report["meta"]["tag"]
+    assert {"system": systems.CS_RESULT_SOURCE, "code": "paper", "display": "纸质报告转录"} in tags
+    (transcribed,) = [e for e in report["extension"] if e["url"] == systems.EXT_TRANSCRIBED]
+    by = next(p for p in transcribed["extension"] if p["url"] == "by")["valueReference"]
+    assert by == {"reference": connection.user.practitioner, "display": "李静"}
+    assert report["performer"] == [{"display": "某县第二人民医院"}]
+    assert document["context"]["related"] == [{"reference": f"DiagnosticReport/{draft.report_id}"}]
+    assert picture["contentType"] == "image/jpeg"
+    assert original["contentType"] == "image/png"
+    assert values[0]["valueQuantity"] == {
+        "value": 130.0,
+        "unit": "μmol/L",
+        "system": systems.UCUM,
+        "code": "umol/L",
+    }
+    assert values[0]["code"]["coding"][0]["code"] == "14682-9"
+    # through the client: in the patient's results, with its values and its picture
+    platform = connection.platform
+    results = [r for page in platform.results("p0001") for r in page.results]
+    (back,) = [r for r in results if r.id == draft.report_id]
+    assert back.paper is not None
+    assert back.paper.transcribed_by == connection.user.practitioner
+    assert back.paper.hospital_name == "某县第二人民医院"
+    assert back.paper.image_binary_id == f"{draft.report_id}-img"
+    assert (back.category, back.item_code, back.mark) == (Category.LAB, "JY003", sent.mark)
+    observations = platform.observations(back)
+    assert [(o.name, o.value, o.unit, o.ref_high) for o in observations] == [
+        ("肌酐", 130.0, "μmol/L", 111.0),
+        ("尿素", 5.2, "mmol/L", None),
+    ]
+    jpeg = platform.binary(back.paper.image_binary_id)
+    assert max(Image.open(io.BytesIO(jpeg)).size) == 2400  # downscaled from 4000 px
+
+
+def test_a_resend_stores_nothing_twice(sandbox: Sandbox, connection: Connection) -> None:
+    draft = _draft(item_code="JC002", labs=(), conclusion="双肺未见明显异常。")
+    now = dt.datetime.now(CST)
+    platform = connection.platform
+    upload = build_upload(draft, _photo(800, 600), platform.catalog(), TABLE, connection.user, now)
+    platform.send_paper_report(upload)
+    platform.send_paper_report(upload)  # the answer was lost: the same upload goes again
+    token = sandbox.token()
+    found = _get(
+        sandbox,
+        "/fhir/DiagnosticReport",
+        token,
+        identifier=f"{systems.SID_PAPER_REPORT}|{draft.report_id}",
+    ).json()
+    assert found["total"] == 1
+    assert found["entry"][0]["resource"]["meta"]["versionId"] == "1"
+    assert found["entry"][0]["resource"]["conclusion"] == "双肺未见明显异常。"
+
+
+def test_decisions_on_paper_results_are_sent_once_and_counted_apart(
+    sandbox: Sandbox, connection: Connection, tmp_path: Path
+) -> None:
+    admin = sandbox.token("admin")
+    before = _get(sandbox, "/admin/statistics", admin).json()["paper"]
+    breakdown_before = _get(sandbox, "/admin/statistics/breakdown", admin).json()
+    lab = _send(connection, _draft(), _photo(600, 800))
+    imaging = _send(connection, _draft(item_code="JC002", labs=()), _photo(600, 800))
+    first = _decide(connection, tmp_path / "a", lab)
+    second = _decide(connection, tmp_path / "b", imaging)
+    assert sandbox.task_total(first) == 1
+    assert sandbox.task_total(second) == 1
+    after = _get(sandbox, "/admin/statistics", admin).json()
+    assert after["paper"]["results"] == before["results"] + 2
+    assert (
+        after["paper"]["decisions"].get("accepted", 0) == before["decisions"].get("accepted", 0) + 2
+    )
+    price = {"JY003": 32.0, "JC002": 260.0}
+    assert after["paper"]["savedYuan"] == pytest.approx(
+        before["savedYuan"] + price["JY003"] + price["JC002"]
+    )
+    breakdown = _get(sandbox, "/admin/statistics/breakdown", admin).json()
+    assert breakdown["paper"]["accepted"] == breakdown_before["paper"]["accepted"] + 2
+    assert breakdown["totals"]["accepted"] == breakdown_before["totals"]["accepted"] + 2
+
+
+def _post(sandbox: Sandbox, token: str, bundle: dict[str, Any]) -> httpx.Response:
+    return httpx.post(
+        f"{sandbox.base_url}/fhir", json=bundle, headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+def test_the_platform_refuses_what_is_not_her_paper_report(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    platform = connection.platform
+    catalog = platform.catalog()
+    now = dt.datetime.now(CST)
+    draft = _draft()
+    upload = build_upload(draft, _photo(400, 400), catalog, TABLE, connection.user, now)
+    resources = paper_resources(upload, platform.hospitals())
+    token = sandbox.token()
+    # another doctor cannot send a report as transcribed by dr.li
+    assert (
+        _post(sandbox, sandbox.token("dr.wang"), transaction_bundle(resources)).status_code == 403
+    )
+    future = [
+        {**r, "effectiveDateTime": (now + dt.timedelta(days=2)).isoformat()}
+        if r["resourceType"] == "DiagnosticReport"
+        else r
+        for r in resources
+    ]
+    assert _post(sandbox, token, transaction_bundle(future)).status_code == 422
+    not_paper = [{**r, "id": "p0001"} if r["resourceType"] == "Binary" else r for r in resources]
+    assert _post(sandbox, token, transaction_bundle(not_paper)).status_code == 400
+    untagged = [{k: v for k, v in r.items() if k != "meta"} for r in resources]
+    assert _post(sandbox, token, transaction_bundle(untagged)).status_code == 422
+    no_patient = [
+        {**r, "subject": {"reference": "Patient/nobody"}}
+        if r["resourceType"] != "Binary"
+        else {**r, "securityContext": {"reference": "Patient/nobody"}}
+        for r in resources
+    ]
+    assert _post(sandbox, token, transaction_bundle(no_patient)).status_code == 404
+    assert _post(sandbox, token, {"resourceType": "Bundle", "type": "batch"}).status_code == 400
+    # nothing of the refused attempts was stored
+    assert _get(sandbox, f"/fhir/DiagnosticReport/{draft.report_id}", token).status_code == 404
+    # once she sent it, another doctor cannot overwrite it
+    platform.send_paper_report(upload)
+    other = sign_in(
+        PlatformEntry("Sandbox", sandbox.base_url),
+        "dr.wang",
+        DEMO_PASSWORD,
+        remember=False,
+        secrets=None,
+    )
+    theirs = dataclasses.replace(upload, practitioner=other.user.practitioner)
+    try:
+        with pytest.raises(PlatformError) as caught:
+            other.platform.send_paper_report(theirs)
+    finally:
+        other.sign_out()
+    assert caught.value.kind is ErrorKind.FORBIDDEN

@@ -1,0 +1,254 @@
+"""登记纸质报告 in the real window: a paper lab report and a paper imaging report entered
+through the dialog (picture from a PNG and from a PDF, turned, cropped), refused with clear
+messages until complete, sent to the sandbox, shown on the timeline with the 纸质 badge and
+the picture, and decided on like any result (sent once); the draft is kept sealed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image, ImageDraw
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
+from PySide6.QtWidgets import QApplication, QComboBox
+from pytestqt.qtbot import QtBot
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from tests.conftest import Sandbox
+from tests.memory_keyring import MemoryKeyring
+from tests.ui_helpers import open_patient, signed_in_window
+from ui.i18n import install_language
+from ui.paper_dialog import COL_UNIT, COL_VALUE, PaperDialog
+from ui.patient_page import PatientPage
+from workstation.clock import CHINA
+from workstation.config import Settings
+from workstation.journal import OutboxState
+from workstation.model import Result
+
+pytestmark = [pytest.mark.ui, pytest.mark.e2e]
+
+
+@pytest.fixture
+def chinese(qapp: QApplication) -> Iterator[None]:
+    """The interface in Simplified Chinese, as doctors see it (taken back afterwards)."""
+    before = QLocale()
+    translator = install_language(qapp, "zh_CN")
+    assert translator is not None  # the catalogue is built (make translations)
+    try:
+        yield
+    finally:
+        qapp.removeTranslator(translator)
+        QLocale.setDefault(before)
+
+
+def _photo(path: Path) -> Path:
+    image = Image.new("RGB", (1600, 1200), (250, 250, 245))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((100, 100, 1500, 220), outline=(20, 20, 20), width=6)
+    for n in range(8):
+        draw.line((140, 300 + 90 * n, 1400, 300 + 90 * n), fill=(60, 60, 60), width=4)
+    image.save(path, "PNG")
+    return path
+
+
+def _pdf(path: Path) -> Path:
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.setFont("Helvetica-Bold", 20)
+    pdf.drawString(72, 760, "CT chest report (scanned)")
+    for n in range(12):
+        pdf.line(72, 700 - 30 * n, 520, 700 - 30 * n)
+    pdf.showPage()
+    pdf.save()
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def _open_dialog(qtbot: QtBot, page: PatientPage) -> PaperDialog:
+    qtbot.mouseClick(page.paper_button, Qt.MouseButton.LeftButton)
+    dialog = page.paper.dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    return dialog
+
+
+def _when(dialog: PaperDialog, moment: dt.datetime) -> None:
+    china = moment.astimezone(CHINA)
+    dialog.when_edit.setDateTime(
+        QDateTime(QDate(china.year, china.month, china.day), QTime(china.hour, china.minute))
+    )
+
+
+def _load(qtbot: QtBot, dialog: PaperDialog, path: Path) -> None:
+    dialog.load_file(str(path))
+    qtbot.waitUntil(lambda: not dialog.picture_view.pixmap.isNull(), timeout=10000)
+
+
+def _saved(qtbot: QtBot, page: PatientPage, dialog: PaperDialog) -> Result:
+    known = {r.id for r in page.timeline.results}
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.timeline.results) == len(known) + 1, timeout=15000)
+    (result,) = [r for r in page.timeline.results if r.id not in known]
+    return result
+
+
+def test_register_and_decide_on_paper_reports(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path, chinese: None
+) -> None:
+    from fhir.resources.R4B import get_fhir_model_class
+
+    keyring = MemoryKeyring()
+    window = signed_in_window(
+        qtbot, sandbox, tmp_path, "dr.li", Settings(language="zh_CN"), secrets=keyring
+    )
+    window.resize(1366, 768)
+    page = open_patient(qtbot, window, "p0001")
+    journal = window.journal  # sealed with her key from the keyring
+    assert journal is not None
+    shots = tmp_path / "shots"
+    shots.mkdir()
+
+    # --- a paper lab report -----------------------------------------------------------
+    dialog = _open_dialog(qtbot, page)
+    assert dialog.width() <= 1366
+    assert dialog.height() <= 740  # fits a 1366×768 screen with its title bar
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    problems = dialog.problem_label.text()
+    for expected in ("照片", "医院", "项目"):  # picture, hospital, item
+        assert expected in problems
+    _load(qtbot, dialog, _photo(tmp_path / "paper.png"))
+    qtbot.mouseClick(dialog.rotate_right_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: dialog.picture_view.pixmap.height() > dialog.picture_view.pixmap.width(),
+        timeout=10000,
+    )
+    dialog.picture_view.set_crop((0.05, 0.04, 0.95, 0.96))
+    dialog.hospital_box.setEditText("某县第二人民医院")
+    _when(dialog, dt.datetime.now(CHINA) + dt.timedelta(days=1))
+    qtbot.keyClicks(dialog.item_edit, "sgn")  # 肾功能 by its pinyin initials
+    assert dialog.item_list.count() == 1
+    assert dialog.values.rowCount() == 3  # urea, creatinine, uric acid offered
+    dialog.mark_box.setChecked(True)
+    dialog.region_box.setCurrentIndex(dialog.region_box.findData("510100"))
+    dialog.values.item(0, COL_VALUE).setText("5.2")
+    unit = dialog.values.cellWidget(0, COL_UNIT)
+    assert isinstance(unit, QComboBox)
+    unit.setEditText("mmol/L")
+    dialog.values.item(1, COL_VALUE).setText("13000")
+    unit = dialog.values.cellWidget(1, COL_UNIT)
+    assert isinstance(unit, QComboBox)
+    unit.setEditText("g/L")
+    dialog.values.setCurrentCell(2, COL_VALUE)
+    qtbot.mouseClick(dialog.remove_value_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    problems = dialog.problem_label.text()
+    assert "未来" in problems  # the date is in the future
+    assert "单位" in problems  # g/L does not fit creatinine
+    dialog.grab().save(str(shots / "paper-dialog-problems.png"))
+    _when(dialog, dt.datetime.now(CHINA) - dt.timedelta(days=1))
+    unit.setEditText("μmol/L")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "可测" in dialog.problem_label.text() or "范围" in dialog.problem_label.text()
+    dialog.values.item(1, COL_VALUE).setText("130")
+    dialog.values.item(1, 4).setText("111")
+    dialog.check()
+    assert dialog.problem_label.text() == ""
+    dialog.grab().save(str(shots / "paper-dialog-lab.png"))
+    lab = _saved(qtbot, page, dialog)
+    assert lab.paper is not None
+    assert lab.paper.hospital_name == "某县第二人民医院"
+    assert lab.mark is not None
+    row = page.timeline.rows.row_of(lab.id)
+    assert row is not None
+    assert "纸质" in page.timeline.model.index(row, 1).data()
+    # decided like any result: accept with one key, sent once
+    assert page.timeline.select(lab.id)
+    qtbot.waitUntil(lambda: page.paper.has_picture(lab.id), timeout=10000)
+    qtbot.waitUntil(lambda: not page.paper.view.pixmap.isNull(), timeout=5000)
+    assert page.paper.view.isVisible()
+    assert not page.images.isVisible()
+    assert "纸质报告" in page.report.toPlainText()
+    qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: [v.value for v in page.labs.values] == [5.2, 130.0], timeout=10000)
+    window.grab().save(str(shots / "paper-lab-on-timeline.png"))
+    qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(journal.history(lab.id)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: journal.history(lab.id)[0].state is OutboxState.SENT, timeout=20000)
+    accepted = journal.history(lab.id)[0].decision
+    assert sandbox.task_total(accepted.id) == 1
+    qtbot.waitUntil(lambda: "纸质报告" in page.decision.sentence_label.text(), timeout=5000)
+    assert "予以互认" in page.decision.sentence_label.text()
+    assert "某县第二人民医院" in page.decision.sentence_label.text()
+
+    # --- a paper imaging report from a PDF, from a hospital on the platform -----------
+    dialog = _open_dialog(qtbot, page)
+    _load(qtbot, dialog, _pdf(tmp_path / "ct.pdf"))
+    assert dialog.picture_view.pixmap.height() > dialog.picture_view.pixmap.width()  # A4
+    dialog.hospital_box.setCurrentIndex(0)
+    _when(dialog, dt.datetime.now(CHINA) - dt.timedelta(days=3))
+    qtbot.keyClicks(dialog.item_edit, "xbct")
+    dialog.item_list.setCurrentRow(0)
+    assert dialog.values_box.isHidden()
+    dialog.conclusion_edit.setPlainText("双肺纹理清晰，未见明显实质性病变。")
+    dialog.grab().save(str(shots / "paper-dialog-imaging.png"))
+    imaging = _saved(qtbot, page, dialog)
+    assert imaging.paper is not None
+    assert imaging.mark is None
+    assert page.timeline.select(imaging.id)
+    qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(page.decision.repeat_button, Qt.MouseButton.LeftButton)
+    assert page.decision.repeat_box.isVisible()
+    page.decision.reason_list.setCurrentRow(0)
+    page.decision.informed_box.setChecked(True)
+    qtbot.mouseClick(page.decision.save_repeat_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(journal.history(imaging.id)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: journal.history(imaging.id)[0].state is OutboxState.SENT, timeout=20000)
+    repeat = journal.history(imaging.id)[0].decision
+    assert repeat.reason_code == "R01"
+    assert sandbox.task_total(repeat.id) == 1
+    qtbot.waitUntil(lambda: "不予互认" in page.decision.sentence_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: page.paper.has_picture(imaging.id), timeout=10000)
+    window.grab().save(str(shots / "paper-imaging-decided.png"))
+
+    # the platform holds both, valid FHIR R4, over plain HTTP
+    token = sandbox.token()
+    for result in (lab, imaging):
+        report = httpx.get(
+            f"{sandbox.base_url}/fhir/DiagnosticReport/{result.id}",
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+        get_fhir_model_class("DiagnosticReport").model_validate(report)
+        assert report["meta"]["tag"][0]["code"] == "paper"
+
+
+def test_a_draft_is_kept_sealed_and_restored(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path, chinese: None
+) -> None:
+    window = signed_in_window(
+        qtbot, sandbox, tmp_path, "dr.li", Settings(language="zh_CN"), secrets=MemoryKeyring()
+    )
+    page = open_patient(qtbot, window, "p0001")
+    dialog = _open_dialog(qtbot, page)
+    _load(qtbot, dialog, _photo(tmp_path / "paper.png"))
+    dialog.hospital_box.setEditText("某乡卫生院")
+    qtbot.keyClicks(dialog.item_edit, "xcg")  # 血常规
+    dialog.values.item(0, COL_VALUE).setText("6.1")
+    qtbot.mouseClick(dialog.keep_button, Qt.MouseButton.LeftButton)
+    drafts = tmp_path / "paper-drafts" / "dr.li"
+    qtbot.waitUntil(lambda: any(drafts.glob("*/draft.json")), timeout=5000)
+    qtbot.waitUntil(lambda: page.paper.dialog is None, timeout=5000)
+    (fields,) = drafts.glob("*/draft.json")
+    assert "某乡卫生院".encode() not in fields.read_bytes()
+    assert fields.read_bytes().startswith(b"enc1:")
+    dialog = _open_dialog(qtbot, page)
+    qtbot.waitUntil(lambda: dialog.hospital_box.currentText() == "某乡卫生院", timeout=5000)
+    qtbot.waitUntil(lambda: not dialog.picture_view.pixmap.isNull(), timeout=10000)
+    assert dialog.current_draft().item_code == "JY001"
+    assert dialog.values.item(0, COL_VALUE).text() == "6.1"
+    qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not any(drafts.glob("*/draft.json")), timeout=5000)
