@@ -11,7 +11,7 @@ QM     := $(TS:.ts=.qm)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,sandbox,dist]'
+	$(PY) -m pip install --quiet -e '.[dev,sandbox,dist,bench]'
 	touch $(STAMP)
 
 resources/i18n/%.qm: resources/i18n/%.ts $(STAMP)

@@ -1,5 +1,6 @@
 """Memory while opening ten large studies one after another through the real download and
-decode path (sign-in, DICOMweb, ``load_series``), each complete series put into a
+decode path (sign-in, DICOMweb, ``load_series`` with a ``SlicePriority`` as the viewer
+opens a series), each complete series put into a
 ``SeriesCache`` as the viewer would: the process RSS must level off once the cache is full.
 
 The demo data has two large series (CT of 300 and 220 slices, 512×512 16-bit: 150 and
@@ -35,7 +36,7 @@ from devtools.sandbox_launcher import sign_in_demo, start_sandbox
 from workstation.imaging.cache import MIB, SeriesCache, pixel_bytes
 from workstation.imaging.decode import DicomImage
 from workstation.model import ImagingStudyRef, SeriesRef
-from workstation.services import Connection, LoadedImage, load_series
+from workstation.services import Connection, LoadedImage, load_series, series_priority
 
 PATIENT = "p0001"  # holds the demo data's large CT series
 STUDIES = 10
@@ -108,7 +109,14 @@ def _open(connection: Connection, study: ImagingStudyRef, series: SeriesRef) -> 
         if loaded.image is not None:
             images.append(loaded.image)
 
-    load_series(connection.dicomweb(study.dicomweb_url), study, series, on_image, threading.Event())
+    load_series(
+        connection.dicomweb(study.dicomweb_url),
+        study,
+        series,
+        on_image,
+        threading.Event(),
+        series_priority(series),
+    )
     return images
 
 

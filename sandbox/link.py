@@ -16,18 +16,21 @@ from collections.abc import Callable
 
 from starlette.types import Message, Send
 
-# Bytes sent in one go: small enough that the pacing is smooth at a few Mbit/s (and a
-# small instance still takes measurable time), large enough that a 100 Mbit/s link is not
-# a storm of tiny writes. The bucket holds at most one piece: a bottleneck link delivers
-# at its rate, an idle moment earns no burst.
-PIECE_BYTES = 8 * 1024
+# Bytes sent in one go: about a millisecond of the link, so the pacing is smooth (and a
+# small instance takes measurable time) at any rate without a storm of timer wake-ups.
+PIECE_S = 0.001
+MIN_PIECE_BYTES = 1024
+MAX_PIECE_BYTES = 64 * 1024
+# A late wake-up (the event loop was busy) is made up for, up to this long: without it every
+# oversleep would be bandwidth lost and the link slower than its rate. It is also the most
+# an idle link sends at once.
+SLACK_S = 0.005
 
 
 class TokenBucket:
-    """Tokens (bytes) filled at ``rate_bytes_s()``, at most one piece's worth held.
-
-    Waiters are served in the order they ask (one lock), so connections sharing a bucket
-    share its rate fairly piece by piece.
+    """The link of one client address: pieces leave when the link has carried the ones
+    before them at ``rate_bytes_s()``, in the order they ask (one lock), so connections
+    sharing it share its rate fairly piece by piece.
     """
 
     def __init__(
@@ -37,26 +40,21 @@ class TokenBucket:
     ) -> None:
         self._rate = rate_bytes_s
         self._clock = clock
-        self._tokens = 0.0
-        self._stamp = clock()
+        self._free_at = clock()  # when the link has carried everything sent so far
         self._lock = asyncio.Lock()
 
     async def take(self, count: int) -> None:
-        """Wait until ``count`` bytes may leave. Returns at once when the rate is 0 (off)."""
+        """Wait until ``count`` more bytes have crossed the link. Returns at once when the
+        rate is 0 (off)."""
         async with self._lock:
-            while True:
-                rate = self._rate()
-                now = self._clock()
-                if rate <= 0:
-                    self._tokens, self._stamp = 0.0, now
-                    return
-                self._tokens = min(self._tokens + (now - self._stamp) * rate, float(count))
-                self._stamp = now
-                if self._tokens >= count:
-                    self._tokens -= count
-                    return
-                # Sleep for the deficit, then look again (the rate may have changed).
-                await asyncio.sleep(min((count - self._tokens) / rate, 0.25))
+            rate = self._rate()
+            now = self._clock()
+            if rate <= 0:
+                self._free_at = now
+                return
+            self._free_at = max(self._free_at, now - SLACK_S) + count / rate
+            if self._free_at > now:
+                await asyncio.sleep(self._free_at - now)
 
 
 class LinkModel:
@@ -79,7 +77,7 @@ class LinkModel:
 
     def throttle(self, address: str, send: Send) -> Send:
         """``send`` with the response body paced by ``address``'s bucket: each body message
-        leaves in pieces of at most ``PIECE_BYTES`` as tokens allow. Unchanged while the
+        leaves in pieces of about ``PIECE_S`` of the link as it allows. Unchanged while the
         rate is 0."""
 
         async def throttled(message: Message) -> None:
@@ -90,10 +88,11 @@ class LinkModel:
             bucket = self.bucket(address)
             more = bool(message.get("more_body", False))
             view = memoryview(body)
-            for start in range(0, len(body), PIECE_BYTES):
-                piece = bytes(view[start : start + PIECE_BYTES])
+            size = int(min(max(self.rate_bytes_s() * PIECE_S, MIN_PIECE_BYTES), MAX_PIECE_BYTES))
+            for start in range(0, len(body), size):
+                piece = bytes(view[start : start + size])
                 await bucket.take(len(piece))
-                last = start + PIECE_BYTES >= len(body)
+                last = start + size >= len(body)
                 await send(
                     {"type": "http.response.body", "body": piece, "more_body": more or not last}
                 )

@@ -74,16 +74,20 @@ def test_link_estimate_times_the_first_body_alone() -> None:
     link = LinkEstimate(clock=lambda: now[0])
     assert not link.fast()  # unmeasured: treated as a remote platform
     now[0] = 5.0  # a long request latency is not counted
-    link.body_started()
+    link.body_started(50_000)  # nor what came at once in the first piece
     now[0] = 6.0
-    link.body_received(int(COMPRESS_BELOW_BYTES_S / 10))
+    link.body_received(50_000 + int(COMPRESS_BELOW_BYTES_S / 10))
     assert link.rate() == pytest.approx(COMPRESS_BELOW_BYTES_S / 10)
     assert not link.fast()
-    link.body_started()
+    link.body_started(1)
     link.body_received(10**12)  # later bodies (shared by parallel requests) do not count
     assert not link.fast()
     quick = LinkEstimate(clock=lambda: now[0])
-    quick.body_started()
+    quick.body_started(1000)
     now[0] = 6.01
     quick.body_received(int(COMPRESS_BELOW_BYTES_S))
     assert quick.fast()
+    whole = LinkEstimate(clock=lambda: now[0])
+    whole.body_started(20_000)
+    whole.body_received(20_000)  # one piece: loopback
+    assert whole.fast()

@@ -125,7 +125,7 @@ class DicomWebClient:
         cancel: threading.Event | None = None,
         received: list[str] | None = None,
         accept: str = ACCEPT_ORIGINAL,
-        on_body: Callable[[], None] | None = None,
+        on_body: Callable[[int], None] | None = None,
     ) -> list[str]:
         """Stream a WADO-RS multipart answer at ``path``; each instance goes to ``sink`` as it
         completes. Returns the SOP UIDs received.
@@ -133,9 +133,9 @@ class DicomWebClient:
         ``accept`` is the Accept header (ACCEPT_LOSSLESS asks for a compressed lossless
         syntax); a server that refuses it (406, or 400/415/500/501 from servers that answer
         so) is asked again for the stored syntax, and ``lossless_refused`` is set so that
-        later requests ask for that at once. ``on_body`` is called when the first piece of a
-        successful answer's body has arrived (to time the body without the server's
-        latency).
+        later requests ask for that at once. ``on_body(size)`` is called when the first piece of
+        a successful answer's body has arrived, with its size in bytes (to time the body
+        without the server's latency).
 
         Raises PlatformError (NETWORK with the count when the stream broke off after some
         instances; ``received`` then lists what did arrive), or Cancelled.
@@ -187,7 +187,7 @@ class DicomWebClient:
                         if cancel is not None and cancel.is_set():
                             raise Cancelled()
                         if on_body is not None:
-                            on_body()
+                            on_body(len(chunk))
                             on_body = None
                         reader.feed(chunk)
                     reader.close()

@@ -36,26 +36,31 @@ _ATTEMPTS = 3
 
 class LinkEstimate:
     """What one retrieval learns of its link: the bandwidth of the first instance's body,
-    fetched alone, in bytes per second, from its first piece to its end (neither the
-    request's round trip nor the server's time to begin counts)."""
+    fetched alone, in bytes per second: the bytes after its first piece over the time from
+    that piece to the end (neither the request's round trip, nor the server's time to
+    begin, nor what a link sends at once after an idle moment counts)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self._body_start: float | None = None
+        self._first_piece = 0
         self._rate: float | None = None
 
-    def body_started(self) -> None:
-        """The first piece of the probe's body arrived."""
+    def body_started(self, first_piece: int) -> None:
+        """The first piece of the probe's body arrived, ``first_piece`` bytes."""
         with self._lock:
             if self._rate is None:
-                self._body_start = self._clock()
+                self._body_start, self._first_piece = self._clock(), first_piece
 
     def body_received(self, count: int) -> None:
-        """The probe's body of ``count`` bytes is complete (only the first call counts)."""
+        """The probe's body of ``count`` bytes is complete (only the first call counts).
+        A body that came in one piece counts as infinitely fast."""
         with self._lock:
             if self._rate is None and self._body_start is not None:
-                self._rate = count / max(self._clock() - self._body_start, 1e-6)
+                rest = max(count - self._first_piece, 0)
+                seconds = self._clock() - self._body_start
+                self._rate = rest / seconds if rest and seconds > 0 else float("inf")
 
     def rate(self) -> float | None:
         """Bytes per second of the probe's body; None until it arrived."""
@@ -87,7 +92,7 @@ def retrieve_prioritised(
     the first instance again and must drop it). Otherwise in the queue's (changing)
     priority order over at most ``connections`` parallel requests, JPEG-LS where offered.
 
-    ``sink`` is called on the download threads, one instance at a time per thread. Returns
+    ``sink`` is called on the download threads, one instance at a time. Returns
     the SOP UIDs the sink returned. Raises Cancelled when ``cancel`` is set, or the first
     PlatformError that retries did not cure (the other connections stop; what arrived was
     already handed over).
@@ -97,6 +102,14 @@ def retrieve_prioritised(
     received: list[str] = []
     errors: list[BaseException] = []
     stop = threading.Event()
+
+    taking_in = threading.Lock()
+
+    def one_at_a_time(part: BinaryIO) -> str:
+        # One instance taken in at a time: decoding holds the GIL anyway, and four threads
+        # taking turns at it every few milliseconds were slower than one after the other.
+        with taking_in:
+            return sink(part)
 
     def measuring(part: BinaryIO) -> str:
         link.body_received(part.seek(0, 2))
@@ -116,7 +129,9 @@ def retrieve_prioritised(
                         link.body_started,
                     )
                 else:
-                    client.retrieve(f"{base}/{uid}", sink, cancel, received, ACCEPT_LOSSLESS)
+                    client.retrieve(
+                        f"{base}/{uid}", one_at_a_time, cancel, received, ACCEPT_LOSSLESS
+                    )
                 return
             except PlatformError as exc:
                 retry = exc.retryable or exc.kind is ErrorKind.BAD_RESPONSE
