@@ -79,6 +79,8 @@ class TimelineWidget(QWidget):
         super().__init__(parent)
         self.session = session
         self.rows = rows if rows is not None else TimelineRows(session, clock)
+        # result id → where it came from when not from the platform ("患者光盘 · 患者自带")
+        self.source_labels: dict[str, str] = {}
         self.badge_timer = QTimer(self)
         self.badge_timer.setSingleShot(True)
         self.badge_timer.timeout.connect(self.reassess)
@@ -373,6 +375,9 @@ class TimelineWidget(QWidget):
         hospital_text = hospital.name if hospital else result.hospital_id
         if hospital and hospital.level_name:
             hospital_text += f"（{hospital.level_name}）"
+        source = self.source_labels.get(result.id)
+        if source:
+            hospital_text += f" · {source}"
         assessment = self.assessments.get(result.id)
         return [
             china_time(result.effective).strftime("%H:%M"),

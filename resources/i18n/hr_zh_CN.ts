@@ -336,6 +336,144 @@
     </message>
 </context>
 <context>
+    <name>DiscImportDialog</name>
+    <message>
+        <location filename="../../ui/disc_import.py" line="61"/>
+        <source>Import disc or folder</source>
+        <translation>导入光盘/文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="66"/>
+        <source>Reading the disc…</source>
+        <translation>正在读取光盘…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="84"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="85"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="86"/>
+        <source>Study</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="87"/>
+        <source>Hospital</source>
+        <translation>医院</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="88"/>
+        <source>Name on disc</source>
+        <translation>光盘上的姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="89"/>
+        <source>Patient ID</source>
+        <translation>患者ID</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="90"/>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="91"/>
+        <source>Identity</source>
+        <translation>身份核对</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="98"/>
+        <source>Add chosen studies</source>
+        <translation>添加所选检查</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="126"/>
+        <source>Reading the disc… %n file(s)</source>
+        <translation>
+            <numerusform>正在读取光盘… 已读 %n 个文件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="130"/>
+        <source>The disc cannot be read: %1</source>
+        <translation>无法读取光盘：%1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="137"/>
+        <source>%n study(ies) on the disc</source>
+        <translation>
+            <numerusform>光盘上有 %n 项检查</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="139"/>
+        <source>No DICOM studies on the disc.</source>
+        <translation>光盘上没有 DICOM 检查。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="146"/>
+        <source>Some studies on this disc are not confirmed to be of %1: check name, birth date and ID before adding them. Studies of another person or with contradicting facts cannot be added.</source>
+        <translation>光盘上有检查未确认属于%1：添加前请核对姓名、出生日期和证件号。属于他人或信息相互矛盾的检查不能添加。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="189"/>
+        <source>Same ID card: confirmed</source>
+        <translation>身份证号一致：已确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="190"/>
+        <source>Probable (name, birth date, sex): tick to confirm</source>
+        <translation>可能为同一人（姓名、出生日期、性别一致）：勾选即确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="191"/>
+        <source>Conflict: not this patient</source>
+        <translation>信息冲突：不是当前患者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="192"/>
+        <source>Another person</source>
+        <translation>其他患者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="198"/>
+        <source>The DICOMDIR is damaged: the folders were searched instead.</source>
+        <translation>DICOMDIR 已损坏：已改为逐个文件夹查找。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="201"/>
+        <source>%n file(s) listed in the DICOMDIR are missing.</source>
+        <translation>
+            <numerusform>DICOMDIR 中列出的 %n 个文件缺失。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="204"/>
+        <source>%n file(s) are not DICOM and were skipped.</source>
+        <translation>
+            <numerusform>%n 个文件不是 DICOM 文件，已跳过。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="207"/>
+        <source>%n DICOM file(s) cannot be read.</source>
+        <translation>
+            <numerusform>%n 个 DICOM 文件无法读取。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="227"/>
+        <source>Patient&apos;s disc</source>
+        <translation>患者光盘</translation>
+    </message>
+</context>
+<context>
     <name>ErrorBanner</name>
     <message>
         <location filename="../../ui/error_banner.py" line="22"/>
@@ -634,80 +772,79 @@
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="128"/>
-        <location filename="../../ui/viewer_text.py" line="152"/>
+        <location filename="../../ui/viewer_text.py" line="155"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="212"/>
+        <location filename="../../ui/viewer_text.py" line="215"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="224"/>
+        <location filename="../../ui/viewer_text.py" line="227"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="925"/>
-        <location filename="../../ui/viewer_text.py" line="230"/>
+        <location filename="../../ui/viewer_text.py" line="233"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="241"/>
+        <location filename="../../ui/viewer_text.py" line="244"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="247"/>
+        <location filename="../../ui/viewer_text.py" line="250"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="450"/>
-        <location filename="../../ui/viewer_text.py" line="258"/>
+        <location filename="../../ui/viewer_text.py" line="259"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="123"/>
-        <location filename="../../ui/viewer_text.py" line="154"/>
+        <location filename="../../ui/viewer_text.py" line="157"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="137"/>
+        <location filename="../../ui/viewer_text.py" line="140"/>
         <source>mirrored left–right</source>
         <translation>已左右镜像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="140"/>
+        <location filename="../../ui/viewer_text.py" line="143"/>
         <source>rotated %1°</source>
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="235"/>
+        <location filename="../../ui/viewer_text.py" line="238"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="263"/>
+        <location filename="../../ui/viewer_text.py" line="264"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="266"/>
+        <location filename="../../ui/viewer_text.py" line="267"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="269"/>
+        <location filename="../../ui/viewer_text.py" line="270"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="272"/>
+        <location filename="../../ui/viewer_text.py" line="273"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -1093,135 +1230,163 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
 </context>
 <context>
+    <name>PatientDiscs</name>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="42"/>
+        <source>Import disc or folder…</source>
+        <translation>导入光盘/文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="44"/>
+        <source>Add studies from the patient&apos;s CD, DVD or USB stick</source>
+        <translation>从患者的光盘或U盘添加检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="51"/>
+        <source>Choose the disc or folder</source>
+        <translation>选择光盘或文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="77"/>
+        <source>%1 · patient&apos;s own</source>
+        <translation>%1 · 患者自带</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="94"/>
+        <source>Reading images from the disc…</source>
+        <translation>正在从光盘读取图像…</translation>
+    </message>
+</context>
+<context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="142"/>
+        <location filename="../../ui/patient_page.py" line="143"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="144"/>
+        <location filename="../../ui/patient_page.py" line="145"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="148"/>
+        <location filename="../../ui/patient_page.py" line="149"/>
         <source>Show or hide the list of results</source>
         <translation>显示或隐藏结果列表</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="150"/>
+        <location filename="../../ui/patient_page.py" line="151"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="194"/>
+        <location filename="../../ui/patient_page.py" line="196"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="195"/>
+        <location filename="../../ui/patient_page.py" line="197"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="273"/>
+        <location filename="../../ui/patient_page.py" line="276"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="273"/>
+        <location filename="../../ui/patient_page.py" line="276"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="274"/>
+        <location filename="../../ui/patient_page.py" line="277"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="278"/>
+        <location filename="../../ui/patient_page.py" line="281"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="290"/>
-        <location filename="../../ui/patient_page.py" line="291"/>
+        <location filename="../../ui/patient_page.py" line="293"/>
+        <location filename="../../ui/patient_page.py" line="294"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="307"/>
+        <location filename="../../ui/patient_page.py" line="310"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="315"/>
+        <location filename="../../ui/patient_page.py" line="319"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="476"/>
+        <location filename="../../ui/patient_page.py" line="482"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="739"/>
+        <location filename="../../ui/patient_page.py" line="745"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="745"/>
+        <location filename="../../ui/patient_page.py" line="751"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="746"/>
+        <location filename="../../ui/patient_page.py" line="752"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="763"/>
+        <location filename="../../ui/patient_page.py" line="769"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="389"/>
+        <location filename="../../ui/patient_page.py" line="395"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="535"/>
+        <location filename="../../ui/patient_page.py" line="541"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="603"/>
+        <location filename="../../ui/patient_page.py" line="609"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="605"/>
+        <location filename="../../ui/patient_page.py" line="611"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="606"/>
+        <location filename="../../ui/patient_page.py" line="612"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="617"/>
+        <location filename="../../ui/patient_page.py" line="623"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2071,163 +2236,163 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="90"/>
+        <location filename="../../ui/timeline.py" line="93"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="91"/>
+        <location filename="../../ui/timeline.py" line="94"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="92"/>
-        <location filename="../../ui/timeline.py" line="438"/>
+        <location filename="../../ui/timeline.py" line="95"/>
+        <location filename="../../ui/timeline.py" line="432"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="104"/>
+        <location filename="../../ui/timeline.py" line="106"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="127"/>
+        <location filename="../../ui/timeline.py" line="129"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="132"/>
+        <location filename="../../ui/timeline.py" line="134"/>
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="138"/>
+        <location filename="../../ui/timeline.py" line="140"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="137"/>
+        <location filename="../../ui/timeline.py" line="139"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="133"/>
+        <location filename="../../ui/timeline.py" line="135"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="136"/>
+        <location filename="../../ui/timeline.py" line="138"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="134"/>
+        <location filename="../../ui/timeline.py" line="136"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="95"/>
+        <location filename="../../ui/timeline.py" line="98"/>
         <source>Valid only</source>
         <translation>仅看有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="97"/>
+        <location filename="../../ui/timeline.py" line="100"/>
         <source>Only results within their validity window</source>
         <translation>只显示仍在有效期内的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="98"/>
+        <location filename="../../ui/timeline.py" line="101"/>
         <source>This item only</source>
         <translation>只看此项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="102"/>
+        <location filename="../../ui/timeline.py" line="105"/>
         <source>Only results of the selected result&apos;s item</source>
         <translation>只显示与所选结果同一项目的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="121"/>
+        <location filename="../../ui/timeline.py" line="123"/>
         <source>Go to date</source>
         <translation>跳到日期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="135"/>
+        <location filename="../../ui/timeline.py" line="137"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="324"/>
+        <location filename="../../ui/timeline.py" line="316"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="328"/>
+        <location filename="../../ui/timeline.py" line="320"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="413"/>
+        <location filename="../../ui/timeline.py" line="407"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="416"/>
+        <location filename="../../ui/timeline.py" line="410"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="420"/>
+        <location filename="../../ui/timeline.py" line="414"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="425"/>
+        <location filename="../../ui/timeline.py" line="419"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="426"/>
+        <location filename="../../ui/timeline.py" line="420"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="427"/>
+        <location filename="../../ui/timeline.py" line="421"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="428"/>
+        <location filename="../../ui/timeline.py" line="422"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="429"/>
+        <location filename="../../ui/timeline.py" line="423"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="430"/>
+        <location filename="../../ui/timeline.py" line="424"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="436"/>
+        <location filename="../../ui/timeline.py" line="430"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="439"/>
+        <location filename="../../ui/timeline.py" line="433"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="444"/>
+        <location filename="../../ui/timeline.py" line="438"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="446"/>
+        <location filename="../../ui/timeline.py" line="440"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>
