@@ -1,5 +1,5 @@
 """The open patient's disc studies: "导入光盘/文件夹…", the chosen studies joining her timeline
-for this session (named as the patient's own, "患者自带"), and their images read from the
+for this session (marked as the patient's own, "患者自带"), and their images read from the
 disc into the reading pane's first cell."""
 
 from __future__ import annotations
@@ -74,9 +74,9 @@ class PatientDiscs(QObject):
         for study in chosen:
             result = study_result(study, patient_id=patient.id)
             self.studies[result.id] = (source, study)
-            self.page.timeline.source_labels[result.id] = self.tr("%1 · patient's own").replace(
-                "%1", source.name
-            )
+            # a disc's studies are the patient's own, whatever the disc is called (the
+            # hospital column's room is short: the source's name is the dialog's)
+            self.page.timeline.source_labels[result.id] = self.tr("patient's own")
             results.append(result)
         self.page.session.add_results(scope, results)
 

@@ -1247,9 +1247,9 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>选择光盘或文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="77"/>
-        <source>%1 · patient&apos;s own</source>
-        <translation>%1 · 患者自带</translation>
+        <location filename="../../ui/disc_studies.py" line="79"/>
+        <source>patient&apos;s own</source>
+        <translation>患者自带</translation>
     </message>
     <message>
         <location filename="../../ui/disc_studies.py" line="94"/>
