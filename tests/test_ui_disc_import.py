@@ -17,6 +17,8 @@ from tests.ui_helpers import open_patient, signed_in_window
 from ui.disc_import import DiscImportDialog
 from ui.main_window import MainWindow
 from ui.patient_page import PatientPage
+from workstation.journal import Journal, OutboxState
+from workstation.recognition.decisions import DecisionKind
 from workstation.sources.study_decisions import source_study_uid
 
 pytestmark = pytest.mark.ui
@@ -106,3 +108,23 @@ def test_a_bad_disc_is_reported_and_reading_can_be_cancelled(
     assert dialog.task.cancel.is_set()
     qtbot.waitUntil(lambda: dialog.task.done.is_set(), timeout=20000)
     assert dialog.table.isHidden()  # a cancelled reading delivers nothing
+
+
+def test_a_decision_on_a_disc_study_reaches_the_platform_once(
+    qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    page = open_patient(qtbot, window, "p0001")
+    dialog = _read(qtbot, page, _disc(sandbox, tmp_path, "p0001"))
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.discs.studies) == 2, timeout=5000)
+    dx = next(r for r in page.timeline.results if r.id in page.discs.studies and r.modality == "DX")
+    assert page.timeline.select(dx.id)
+    qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
+    journal = Journal(tmp_path / "journal" / "dr.li")
+    qtbot.waitUntil(lambda: len(journal.history(dx.id)) == 1, timeout=15000)
+    qtbot.waitUntil(lambda: journal.history(dx.id)[0].state is OutboxState.SENT, timeout=15000)
+    decision = journal.history(dx.id)[0].decision
+    assert decision.kind is DecisionKind.ACCEPTED
+    assert decision.patient_id == "p0001"
+    assert sandbox.task_total(decision.id) == 1
