@@ -29,6 +29,7 @@ from workstation.session.scope import Scope
 from workstation.sources.base import SourceStudy
 from workstation.sources.disc import DiscReport, DiscSource, ProblemKind
 from workstation.sources.identity import Match, match_patients
+from workstation.sources.pacs import PacsSource
 
 _PROGRESS_EVERY = 50  # files between two progress updates (a 20,000-file folder: 400 updates)
 
@@ -45,25 +46,40 @@ def read_with_progress(
     return source.read(progress, cancel)
 
 
+def ask_pacs(
+    source: PacsSource, patient: Patient, *, report: Callable[[Any], None], cancel: threading.Event
+) -> list[SourceStudy]:
+    """The PACS's studies of the patient: by her 身份证 number as Patient ID and by name."""
+    return source.find_studies(patient_id=patient.id_card, name=patient.name, cancel=cancel)
+
+
 class DiscImportDialog(QDialog):
-    """Reads ``root`` when shown; ``accepted`` means ``chosen()`` holds her choice."""
+    """Reads the disc (or asks the PACS) when shown; ``accepted`` means ``chosen()`` holds
+    her choice."""
 
     def __init__(
         self,
         runner: TaskRunner,
-        source: DiscSource,
+        source: DiscSource | PacsSource,
         patient: Patient,
         scope: Scope,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("discImport")
-        self.setWindowTitle(self.tr("Import disc or folder"))
+        self.is_disc = isinstance(source, DiscSource)
+        self.setWindowTitle(
+            self.tr("Import disc or folder")
+            if self.is_disc
+            else self.tr("Studies in %1").replace("%1", source.name)
+        )
         self.resize(860, 420)
         self.runner, self.source, self.patient = runner, source, patient
         self.studies: list[SourceStudy] = []
         self.verdicts: list[Match] = []
-        self.status = QLabel(self.tr("Reading the disc…"))
+        self.status = QLabel(
+            self.tr("Reading the disc…") if self.is_disc else self.tr("Asking the PACS…")
+        )
         self.status.setObjectName("discStatus")
         self.status.setWordWrap(True)
         self.progress = QProgressBar()
@@ -85,7 +101,7 @@ class DiscImportDialog(QDialog):
                 self.tr("Date"),
                 self.tr("Study"),
                 self.tr("Hospital"),
-                self.tr("Name on disc"),
+                self.tr("Name on disc") if self.is_disc else self.tr("Name in PACS"),
                 self.tr("Patient ID"),
                 self.tr("Birth date"),
                 self.tr("Identity"),
@@ -108,8 +124,11 @@ class DiscImportDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.buttons)
         self.task: Task = runner.start(
-            read_with_progress,
-            source,
+            *(
+                (read_with_progress, source)
+                if isinstance(source, DiscSource)
+                else (ask_pacs, source, patient)
+            ),
             wants_control=True,
             scope=scope,
             on_progress=self._progressed,
@@ -127,23 +146,36 @@ class DiscImportDialog(QDialog):
 
     def _failed(self, error: Exception) -> None:
         self.progress.hide()
-        self.status.setText(self.tr("The disc cannot be read: %1").replace("%1", str(error)))
+        text = (
+            self.tr("The disc cannot be read: %1")
+            if self.is_disc
+            else self.tr("The PACS did not answer: %1")
+        )
+        self.status.setText(text.replace("%1", str(error)))
 
-    def _read(self, report: DiscReport) -> None:
+    def _read(self, found: DiscReport | list[SourceStudy]) -> None:
         self.progress.hide()
-        self.studies = list(report.studies)
+        report = found if isinstance(found, DiscReport) else None
+        self.studies = list(found.studies if isinstance(found, DiscReport) else found)
         self.verdicts = [match_patients(self.patient, s.patient).match for s in self.studies]
         self.status.setText(
-            self.tr("%n study(ies) on the disc", "", len(self.studies))
+            (
+                self.tr("%n study(ies) on the disc", "", len(self.studies))
+                if self.is_disc
+                else self.tr("%n study(ies) in the PACS", "", len(self.studies))
+            )
             if self.studies
             else self.tr("No DICOM studies on the disc.")
+            if self.is_disc
+            else self.tr("The PACS has no studies of this patient.")
         )
-        self._show_problems(report)
+        if report is not None:
+            self._show_problems(report)
         mismatched = [v for v in self.verdicts if v is not Match.CONFIRMED]
         if mismatched:
             self.warning.setText(
                 self.tr(
-                    "Some studies on this disc are not confirmed to be of %1: check name, "
+                    "Some of these studies are not confirmed to be of %1: check name, "
                     "birth date and ID before adding them. Studies of another person or with "
                     "contradicting facts cannot be added."
                 ).replace("%1", self.patient.name)

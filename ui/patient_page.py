@@ -204,6 +204,7 @@ class PatientPage(QWidget):
         top.addWidget(self.header, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.discs.button)
+        top.addWidget(self.discs.pacs_button)
         top.addWidget(self.print_button)
         # Three columns: the timeline (folds away on a laptop while she reads images), the
         # images over the lab values, and the other hospital's report over the decision
