@@ -4,10 +4,12 @@ in the viewer; another patient's disc cannot be added; reading can be cancelled.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -20,6 +22,7 @@ from ui.patient_page import PatientPage
 from workstation.journal import Journal, OutboxState
 from workstation.recognition.decisions import DecisionKind
 from workstation.sources.study_decisions import source_study_uid
+from workstation.summary.pdf import build_summary_pdf
 
 pytestmark = pytest.mark.ui
 
@@ -70,6 +73,15 @@ def test_her_disc_joins_the_timeline_and_shows_its_images(
     ct = next(r for r in disc_rows if r.modality == "CT")
     page.timeline.select(ct.id)
     qtbot.waitUntil(lambda: len(page.viewer.slices) == 12, timeout=20000)
+    # the printed summary names where the study came from
+    summary = page._summary_input(disc_rows, "A4")
+    for item in summary.items:
+        assert item.hospital is not None
+        assert item.hospital.name == f"蓬溪县中医院 · {page.timeline.source_labels[ct.id]}"
+    text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(build_summary_pdf(summary))).pages
+    )
+    assert "蓬溪县中医院" in text
 
 
 def test_another_patients_disc_cannot_be_added(

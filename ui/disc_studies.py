@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from ui.disc_import import DiscImportDialog, disc_source
-from workstation.model import Result
+from workstation.model import Hospital, Result
 from workstation.services import LoadedImage
 from workstation.session.scope import Scope
 from workstation.sources.base import SourceStudy, study_result
@@ -111,6 +111,15 @@ class PatientDiscs(QObject):
             )
             results.append(result)
         self.page.session.add_results(scope, results)
+
+    def hospital_of(self, result: Result) -> Hospital | None:
+        """For a disc or PACS study, its hospital as the printed summary names it, with
+        where it came from ("蓬溪县中医院 · 患者自带"); None for a platform's result."""
+        if result.id not in self.studies:
+            return None
+        label = self.page.timeline.source_labels.get(result.id, "")
+        name = " · ".join(p for p in (result.hospital_id, label) if p)
+        return Hospital(result.hospital_id, name)
 
     def show(self, result: Result, scope: Scope) -> bool:
         """Show a disc study's first series; False when ``result`` is not from a disc."""

@@ -563,7 +563,8 @@ class PatientPage(QWidget):
             items.append(
                 SummaryItem(
                     result=result,
-                    hospital=self.timeline.hospitals.get(result.hospital_id),
+                    hospital=self.timeline.hospitals.get(result.hospital_id)
+                    or self.discs.hospital_of(result),
                     decision=entry.decision if entry else None,
                     labs=tuple(labs),
                     normalized=tuple(normalize(table, v) for v in labs) if table else (),
