@@ -35,7 +35,7 @@ system-deps-test:
 
 ## make run: start the sandbox platform with demo data and open the workstation against it
 run: system-deps-run $(STAMP) translations notices
-	$(PY) main.py --with-sandbox
+	$(PY) main.py --with-sandbox --sandbox-region 510100 --sandbox-region 510700
 
 ## make sandbox: only the reference platform, on port 8765
 sandbox: $(STAMP)

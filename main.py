@@ -2,6 +2,8 @@
 
 python main.py                      # against the configured platforms
 python main.py --with-sandbox       # start the development sandbox and use it
+python main.py --with-sandbox --sandbox-region 510100 --sandbox-region 510700
+                                    # … and two city platforms beside it, all configured
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from workstation.config import (
     SANDBOX_PLATFORM_NAME,
@@ -42,6 +45,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         type=Path,
         default=None,
         help="sandbox data directory (default: the sandbox's own)",
+    )
+    parser.add_argument(
+        "--sandbox-region",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="with --with-sandbox: also start this city's platform (510100, 510700; repeatable)",
     )
     parser.add_argument("--platform-url", default="", help="use this platform base URL")
     parser.add_argument("--language", choices=("zh_CN", "en"), default=None)
@@ -107,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error("settings unusable, starting with defaults: %s", safe(exc))
         settings = system
     sandbox = None
+    cities: list[Any] = []
     if args.with_sandbox:
         try:
             from devtools.sandbox_launcher import start_sandbox
@@ -127,6 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings.with_platform(
             PlatformEntry(SANDBOX_PLATFORM_NAME, sandbox.base_url), make_default=True
         )
+        for code in args.sandbox_region:
+            city = start_sandbox(args.sandbox_data, extra_args=("--region", code))
+            cities.append(city)
+            settings = settings.with_platform(
+                PlatformEntry(f"{SANDBOX_PLATFORM_NAME} {code}", city.base_url)
+            )
     if args.platform_url:
         settings = settings.with_platform(
             PlatformEntry("Command line", args.platform_url), make_default=True
@@ -141,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         context = AppContext(paths, store, settings, log_file, args.exit_when_shown)
         return run(sys.argv[:1], context)
     finally:
+        for city in cities:
+            city.stop()
         if sandbox is not None:
             sandbox.stop()
 

@@ -7,6 +7,7 @@ import sys
 
 from bench import (
     bench_decode,
+    bench_disc,
     bench_faults,
     bench_generate,
     bench_login_stall,
@@ -30,6 +31,7 @@ BENCHMARKS = [
     bench_memory,
     bench_summary,
     bench_timeline,
+    bench_disc,
     bench_faults,
     bench_generate,
 ]

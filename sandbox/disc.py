@@ -105,4 +105,9 @@ def write_disc(out_dir: Path, patient: PatientTags, *, today: dt.date | None = N
         for info in files:
             fileset.add(dcmread(info.path))
         fileset.write(out_dir)
+    # pydicom's FileSet stages in a temporary folder it only removes when collected (with a
+    # ResourceWarning); it has no public close, so its staging folder is removed here.
+    stage = getattr(fileset, "_stage", {}).get("t")
+    if stage is not None:
+        stage.cleanup()
     return len(files)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -117,3 +118,17 @@ def test_name_pattern() -> None:
     assert name_pattern("张伟") == "*张*伟*"
     assert name_pattern(" 张 *伟?") == "*张*伟*"
     assert name_pattern("") == ""
+
+
+def test_a_pacs_answering_in_gb18030_gives_the_same_names(tmp_path: Path) -> None:
+    studies = write_pacs_studies(tmp_path / "files")
+    with running_orthanc(
+        tmp_path / "orthanc",
+        dicom_server=True,
+        extra={"DefaultEncoding": "Chinese"},  # GB18030
+    ) as orthanc:
+        store_with_storescu(studies.files, orthanc.dicom_port, orthanc.aet)
+        found = _source(orthanc).find_studies(name="张伟")
+    assert {s.patient.name for s in found} == {"张伟"}
+    assert {s.description for s in found} == {"胸部CT平扫", "胸部正位"}
+    assert {s.institution for s in found} == {"绵阳市某区医院"}

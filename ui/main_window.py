@@ -59,6 +59,7 @@ from workstation.recognition.outbox import SendReport, next_delay_s, send_pendin
 from workstation.records.platform import ResultsPlatform, classify_query
 from workstation.services import Connection, resume, sign_in, sign_in_with_browser
 from workstation.session.lanes import Lane
+from workstation.sources.configured import configured_pacs
 
 log = logging.getLogger("ui.main")
 
@@ -162,6 +163,7 @@ class MainWindow(QMainWindow):
         self.patient_page = PatientPage(self.runner)
         self.patient_page.grid.set_window_button(settings.window_drag_button)
         self.patient_page.set_window_presets(settings.effective_window_presets())
+        self.patient_page.discs.set_pacs(configured_pacs(settings))
         self.region_page = RegionStatisticsPage(self.runner)
         self.lock_page = LockPage()
         self.idle = IdleWatcher(settings.idle_lock_minutes, self)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.decision_panel import DecisionPanel
+from ui.disc_studies import PatientDiscs
 from ui.error_banner import ErrorBanner
 from ui.lab_table import LabTable
 from ui.messages import describe
@@ -155,6 +156,7 @@ class PatientPage(QWidget):
         self.paper_button.setObjectName("registerPaper")
         self.paper_button.setToolTip(self.tr("Enter a result the patient brought on paper"))
         self.paper_button.clicked.connect(self.open_paper_dialog)
+        self.discs = PatientDiscs(self)  # "导入光盘/文件夹…" and the studies it added
         self.key_images: dict[str, list[KeyImage]] = {}
         self.viewed: set[str] = set()
         self.summary_header = ("", "", "")  # hospital, department, doctor
@@ -208,6 +210,8 @@ class PatientPage(QWidget):
         top.addWidget(self.header, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.paper_button)
+        top.addWidget(self.discs.button)
+        top.addWidget(self.discs.pacs_button)
         top.addWidget(self.print_button)
         # Three columns: the timeline (folds away on a laptop while she reads images), the
         # images over the lab values, and the other hospital's report over the decision
@@ -347,6 +351,8 @@ class PatientPage(QWidget):
         self._show_decisions(result)
         self.viewed.add(result.id)
         self._give_room(images=result.category is not Category.LAB)
+        if self.discs.show(result, scope):
+            return
         if result.category is Category.LAB:
             self.images.show_no_study()  # the last study's images must not stay beside it
             self.runner.start(
@@ -571,7 +577,8 @@ class PatientPage(QWidget):
             items.append(
                 SummaryItem(
                     result=result,
-                    hospital=self.timeline.hospitals.get(result.hospital_id),
+                    hospital=self.timeline.hospitals.get(result.hospital_id)
+                    or self.discs.hospital_of(result),
                     decision=entry.decision if entry else None,
                     labs=tuple(labs),
                     normalized=tuple(normalize(table, v) for v in labs) if table else (),
@@ -786,6 +793,7 @@ class PatientPage(QWidget):
     def close_patient(self) -> None:
         """Stop loading and forget what is shown (leaving the patient or signing out)."""
         self.session.open_patient(None)
+        self.discs.forget()
         self.images.forget()
         self.timeline.clear()
         self.labs.clear()

@@ -80,6 +80,8 @@ class TimelineWidget(QWidget):
         super().__init__(parent)
         self.session = session
         self.rows = rows if rows is not None else TimelineRows(session, clock)
+        # result id → where it came from when not from the platform ("患者光盘 · 患者自带")
+        self.source_labels: dict[str, str] = {}
         self.badge_timer = QTimer(self)
         self.badge_timer.setSingleShot(True)
         self.badge_timer.timeout.connect(self.reassess)
@@ -378,6 +380,9 @@ class TimelineWidget(QWidget):
         if result.paper is not None:  # 纸质: transcribed from a paper report she was handed
             hospital_text = hospital_text or result.paper.hospital_name
             item_text = self.tr("[Paper] %1").replace("%1", item_text)
+        source = self.source_labels.get(result.id)
+        if source:
+            hospital_text += f" · {source}"
         assessment = self.assessments.get(result.id)
         return [
             china_time(result.effective).strftime("%H:%M"),

@@ -26,11 +26,14 @@ from workstation.http import check_same_origin, make_client
 from workstation.imaging.cache import SeriesCache
 from workstation.imaging.decode import DecodeError, DicomImage, load
 from workstation.model import ImagingStudyRef, SeriesRef, UserInfo
-from workstation.records.platform import FhirPlatform, ResultsPlatform
+from workstation.records.platform import ResultsPlatform
+from workstation.sources.study_decisions import DecisionAuthority
 
 log = logging.getLogger("workstation.services")
 PlatformFactory = Callable[[Session], ResultsPlatform]
-"""Makes the platform implementation for a signed-in session (FHIR R4 by default)."""
+"""Makes the platform implementation for a signed-in session (FHIR R4 by default, taking
+the decisions on PACS and disc studies too: the platform she signs in to is her decision
+authority)."""
 
 
 @dataclass
@@ -87,7 +90,7 @@ def sign_in(
     *,
     remember: bool,
     secrets: SecretStore | None,
-    make_platform: PlatformFactory = FhirPlatform,
+    make_platform: PlatformFactory = DecisionAuthority,
 ) -> Connection:
     """Sign in with user name and password. Raises PlatformError."""
     session = _session(entry, secrets)
@@ -106,7 +109,7 @@ def sign_in_with_browser(
     remember: bool,
     secrets: SecretStore | None,
     timeout_s: float = 300.0,
-    make_platform: PlatformFactory = FhirPlatform,
+    make_platform: PlatformFactory = DecisionAuthority,
 ) -> Connection:
     """Sign in on the platform's own page (authorization code + PKCE, loopback redirect).
     Raises PlatformError."""
@@ -124,7 +127,7 @@ def sign_in_with_browser(
 def resume(
     entry: PlatformEntry,
     secrets: SecretStore | None,
-    make_platform: PlatformFactory = FhirPlatform,
+    make_platform: PlatformFactory = DecisionAuthority,
 ) -> Connection | None:
     """Sign in silently with a remembered token; None if nothing usable is remembered."""
     if secrets is None:

@@ -434,6 +434,176 @@
     </message>
 </context>
 <context>
+    <name>DiscImportDialog</name>
+    <message>
+        <location filename="../../ui/disc_import.py" line="72"/>
+        <source>Import disc or folder</source>
+        <translation>导入光盘/文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="74"/>
+        <source>Studies in %1</source>
+        <translation>%1 中的检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="81"/>
+        <source>Reading the disc…</source>
+        <translation>正在读取光盘…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="81"/>
+        <source>Asking the PACS…</source>
+        <translation>正在查询 PACS…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="100"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="101"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="102"/>
+        <source>Study</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="103"/>
+        <source>Hospital</source>
+        <translation>医院</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="104"/>
+        <source>Name on disc</source>
+        <translation>光盘上的姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="104"/>
+        <source>Name in PACS</source>
+        <translation>PACS 中的姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="105"/>
+        <source>Patient ID</source>
+        <translation>患者ID</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="106"/>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="107"/>
+        <source>Identity</source>
+        <translation>身份核对</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="114"/>
+        <source>Add chosen studies</source>
+        <translation>添加所选检查</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="145"/>
+        <source>Reading the disc… %n file(s)</source>
+        <translation>
+            <numerusform>正在读取光盘… 已读 %n 个文件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="150"/>
+        <source>The disc cannot be read: %1</source>
+        <translation>无法读取光盘：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="152"/>
+        <source>The PACS did not answer: %1</source>
+        <translation>PACS 无应答：%1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="163"/>
+        <source>%n study(ies) on the disc</source>
+        <translation>
+            <numerusform>光盘上有 %n 项检查</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="165"/>
+        <source>%n study(ies) in the PACS</source>
+        <translation>
+            <numerusform>PACS 中有 %n 项检查</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="168"/>
+        <source>No DICOM studies on the disc.</source>
+        <translation>光盘上没有 DICOM 检查。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="170"/>
+        <source>The PACS has no studies of this patient.</source>
+        <translation>PACS 中没有该患者的检查。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="178"/>
+        <source>Some of these studies are not confirmed to be of %1: check name, birth date and ID before adding them. Studies of another person or with contradicting facts cannot be added.</source>
+        <translation>其中有检查未确认属于%1：添加前请核对姓名、出生日期和证件号。属于他人或信息相互矛盾的检查不能添加。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="221"/>
+        <source>Same ID card: confirmed</source>
+        <translation>身份证号一致：已确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="222"/>
+        <source>Probable (name, birth date, sex): tick to confirm</source>
+        <translation>可能为同一人（姓名、出生日期、性别一致）：勾选即确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="223"/>
+        <source>Conflict: not this patient</source>
+        <translation>信息冲突：不是当前患者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="224"/>
+        <source>Another person</source>
+        <translation>其他患者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="230"/>
+        <source>The DICOMDIR is damaged: the folders were searched instead.</source>
+        <translation>DICOMDIR 已损坏：已改为逐个文件夹查找。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="233"/>
+        <source>%n file(s) listed in the DICOMDIR are missing.</source>
+        <translation>
+            <numerusform>DICOMDIR 中列出的 %n 个文件缺失。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="236"/>
+        <source>%n file(s) are not DICOM and were skipped.</source>
+        <translation>
+            <numerusform>%n 个文件不是 DICOM 文件，已跳过。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="239"/>
+        <source>%n DICOM file(s) cannot be read.</source>
+        <translation>
+            <numerusform>%n 个 DICOM 文件无法读取。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="259"/>
+        <source>Patient&apos;s disc</source>
+        <translation>患者光盘</translation>
+    </message>
+</context>
+<context>
     <name>ErrorBanner</name>
     <message>
         <location filename="../../ui/error_banner.py" line="22"/>
@@ -956,162 +1126,162 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="148"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="157"/>
+        <location filename="../../ui/main_window.py" line="158"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183"/>
+        <location filename="../../ui/main_window.py" line="185"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="190"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205"/>
+        <location filename="../../ui/main_window.py" line="207"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208"/>
+        <location filename="../../ui/main_window.py" line="210"/>
         <source>Region statistics</source>
         <translation>区域统计</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
-        <location filename="../../ui/main_window.py" line="499"/>
+        <location filename="../../ui/main_window.py" line="213"/>
+        <location filename="../../ui/main_window.py" line="501"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="292"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310"/>
-        <location filename="../../ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="312"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="316"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="346"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="386"/>
+        <location filename="../../ui/main_window.py" line="388"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327"/>
+        <location filename="../../ui/main_window.py" line="329"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>Right button (middle button pans)</source>
         <translation>右键（中键平移）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="422"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="441"/>
+        <location filename="../../ui/main_window.py" line="443"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="490"/>
+        <location filename="../../ui/main_window.py" line="492"/>
         <source>%n earlier decision(s) in this computer&apos;s journal cannot be read with its key (the keyring was reset?); they are kept but not sent.</source>
         <translation>
             <numerusform>本机决定记录中有 %n 条以前的决定无法用现有密钥读取（密钥环可能已被重置）；这些记录会保留，但不会发送。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="536"/>
+        <location filename="../../ui/main_window.py" line="538"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="557"/>
+        <location filename="../../ui/main_window.py" line="559"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="656"/>
+        <location filename="../../ui/main_window.py" line="658"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="658"/>
+        <location filename="../../ui/main_window.py" line="660"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="663"/>
+        <location filename="../../ui/main_window.py" line="665"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1521,145 +1691,188 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
 </context>
 <context>
+    <name>PatientDiscs</name>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="51"/>
+        <source>Import disc or folder…</source>
+        <translation>导入光盘/文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="53"/>
+        <source>Add studies from the patient&apos;s CD, DVD or USB stick</source>
+        <translation>从患者的光盘或U盘添加检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="55"/>
+        <source>Query PACS…</source>
+        <translation>查询PACS…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="57"/>
+        <source>Find this patient&apos;s studies in the PACS</source>
+        <translation>在 PACS 中查找该患者的检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="77"/>
+        <source>Choose the disc or folder</source>
+        <translation>选择光盘或文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="110"/>
+        <source>patient&apos;s own</source>
+        <translation>患者自带</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="136"/>
+        <source>Reading images from the disc…</source>
+        <translation>正在从光盘读取图像…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="139"/>
+        <source>Retrieving images from %1…</source>
+        <translation>正在从 %1 获取图像…</translation>
+    </message>
+</context>
+<context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="143"/>
+        <location filename="../../ui/patient_page.py" line="144"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="145"/>
+        <location filename="../../ui/patient_page.py" line="146"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="149"/>
+        <location filename="../../ui/patient_page.py" line="150"/>
         <source>Show or hide the list of results</source>
         <translation>显示或隐藏结果列表</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="151"/>
+        <location filename="../../ui/patient_page.py" line="152"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="154"/>
+        <location filename="../../ui/patient_page.py" line="155"/>
         <source>Register paper report…</source>
         <translation>登记纸质报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="156"/>
+        <location filename="../../ui/patient_page.py" line="157"/>
         <source>Enter a result the patient brought on paper</source>
         <translation>录入患者带来的纸质检查检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="200"/>
+        <location filename="../../ui/patient_page.py" line="202"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="201"/>
+        <location filename="../../ui/patient_page.py" line="203"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="280"/>
+        <location filename="../../ui/patient_page.py" line="284"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="280"/>
+        <location filename="../../ui/patient_page.py" line="284"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="281"/>
+        <location filename="../../ui/patient_page.py" line="285"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="285"/>
+        <location filename="../../ui/patient_page.py" line="289"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="297"/>
-        <location filename="../../ui/patient_page.py" line="298"/>
+        <location filename="../../ui/patient_page.py" line="301"/>
+        <location filename="../../ui/patient_page.py" line="302"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="314"/>
+        <location filename="../../ui/patient_page.py" line="318"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="323"/>
+        <location filename="../../ui/patient_page.py" line="327"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="489"/>
+        <location filename="../../ui/patient_page.py" line="495"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="758"/>
+        <location filename="../../ui/patient_page.py" line="765"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="764"/>
+        <location filename="../../ui/patient_page.py" line="771"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="765"/>
+        <location filename="../../ui/patient_page.py" line="772"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="782"/>
+        <location filename="../../ui/patient_page.py" line="789"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="402"/>
+        <location filename="../../ui/patient_page.py" line="408"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="550"/>
+        <location filename="../../ui/patient_page.py" line="556"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="618"/>
+        <location filename="../../ui/patient_page.py" line="625"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="620"/>
+        <location filename="../../ui/patient_page.py" line="627"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="621"/>
+        <location filename="../../ui/patient_page.py" line="628"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="632"/>
+        <location filename="../../ui/patient_page.py" line="639"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2557,168 +2770,168 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="92"/>
+        <location filename="../../ui/timeline.py" line="94"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="93"/>
+        <location filename="../../ui/timeline.py" line="95"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="94"/>
-        <location filename="../../ui/timeline.py" line="434"/>
+        <location filename="../../ui/timeline.py" line="96"/>
+        <location filename="../../ui/timeline.py" line="439"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="105"/>
+        <location filename="../../ui/timeline.py" line="107"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="128"/>
+        <location filename="../../ui/timeline.py" line="130"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="133"/>
+        <location filename="../../ui/timeline.py" line="135"/>
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="139"/>
+        <location filename="../../ui/timeline.py" line="141"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="138"/>
+        <location filename="../../ui/timeline.py" line="140"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="134"/>
+        <location filename="../../ui/timeline.py" line="136"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="137"/>
+        <location filename="../../ui/timeline.py" line="139"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="135"/>
+        <location filename="../../ui/timeline.py" line="137"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="97"/>
+        <location filename="../../ui/timeline.py" line="99"/>
         <source>Valid only</source>
         <translation>仅看有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="99"/>
+        <location filename="../../ui/timeline.py" line="101"/>
         <source>Only results within their validity window</source>
         <translation>只显示仍在有效期内的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="100"/>
+        <location filename="../../ui/timeline.py" line="102"/>
         <source>This item only</source>
         <translation>只看此项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="104"/>
+        <location filename="../../ui/timeline.py" line="106"/>
         <source>Only results of the selected result&apos;s item</source>
         <translation>只显示与所选结果同一项目的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="122"/>
+        <location filename="../../ui/timeline.py" line="124"/>
         <source>Go to date</source>
         <translation>跳到日期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="136"/>
+        <location filename="../../ui/timeline.py" line="138"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="315"/>
+        <location filename="../../ui/timeline.py" line="317"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="319"/>
+        <location filename="../../ui/timeline.py" line="321"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="380"/>
+        <location filename="../../ui/timeline.py" line="382"/>
         <source>[Paper] %1</source>
         <translation>【纸质】%1</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="409"/>
+        <location filename="../../ui/timeline.py" line="414"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="412"/>
+        <location filename="../../ui/timeline.py" line="417"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="416"/>
+        <location filename="../../ui/timeline.py" line="421"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="421"/>
+        <location filename="../../ui/timeline.py" line="426"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="422"/>
+        <location filename="../../ui/timeline.py" line="427"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="423"/>
+        <location filename="../../ui/timeline.py" line="428"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="424"/>
+        <location filename="../../ui/timeline.py" line="429"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="425"/>
+        <location filename="../../ui/timeline.py" line="430"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="426"/>
+        <location filename="../../ui/timeline.py" line="431"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="432"/>
+        <location filename="../../ui/timeline.py" line="437"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="435"/>
+        <location filename="../../ui/timeline.py" line="440"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="440"/>
+        <location filename="../../ui/timeline.py" line="445"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="442"/>
+        <location filename="../../ui/timeline.py" line="447"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>

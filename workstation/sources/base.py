@@ -23,6 +23,7 @@ from workstation.model import Category, InstanceRef, Patient, Result, SeriesRef
 if TYPE_CHECKING:
     from workstation.services import LoadedImage
 
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 Progress = Callable[[int, int | None], None]
 """Called with (items done, items in all or None while unknown)."""
 
@@ -82,9 +83,12 @@ def study_result(study: SourceStudy, patient_id: str = "") -> Result:
     ``patient_id`` is the open patient's id on the decision authority (decisions on the
     row are recorded for her there); the study's own Patient ID when not given.
 
-    ``effective`` is the study's date (noon when only the day is known), or the epoch when
-    the study has no date at all, so it sorts last rather than disappearing."""
+    ``effective`` is the study's date and time taken as China Standard Time (noon when
+    only the day is known), or the epoch when the study has no date at all, so it sorts
+    last rather than disappearing."""
     started = study.started or dt.datetime(1970, 1, 1)
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=CHINA)  # DICOM dates carry no zone: local time
     return Result(
         id=result_id(study.source, study.study_uid),
         patient_id=patient_id or study.patient.id,

@@ -24,7 +24,7 @@ from workstation.http import PlatformError
 from workstation.idcard import is_valid_id_card
 from workstation.model import Category, Gender, Patient, Result
 from workstation.records.platform import PatientQuery, QueryKind, ResultsPlatform
-from workstation.sources.base import SourceError, SourceKind, SourceStudy
+from workstation.sources.base import CHINA, SourceError, SourceKind, SourceStudy
 from workstation.sources.disc import DiscSource
 from workstation.sources.identity import Match, match_patients
 from workstation.sources.pacs import PacsEntry, PacsSource
@@ -36,7 +36,6 @@ from workstation.sources.sources_file import (
     read_sources_file,
 )
 
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")  # DICOM dates carry no zone: taken as CST
 _SHOWN = (Match.CONFIRMED, Match.PROBABLE, Match.CONFLICT)
 
 
