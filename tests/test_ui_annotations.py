@@ -71,6 +71,9 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
     qtbot.waitUntil(
         lambda: _saved_count(private_sandbox, study.study_uid, "KO") == 1, timeout=20000
     )
+    qtbot.waitUntil(
+        lambda: _saved_count(private_sandbox, study.study_uid, "PR") == 1, timeout=20000
+    )
     # nothing changed: a second press queues nothing new
     qtbot.mouseClick(page.images.save_marks_button, Qt.MouseButton.LeftButton)
     qtbot.wait(300)
@@ -90,7 +93,10 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
             assert (kind, text) == (kind2, text2)
             assert np.allclose(points, points2, atol=1e-3)
     listed = page.images.annotations.model.objects
-    assert {o.obj.kind.value for o in listed} == {"SR", "KOS"}
+    assert {o.obj.kind.value for o in listed} == {"SR", "KOS", "GSPS"}
+    gsps = next(o for o in listed if o.obj.kind.value == "GSPS")
+    assert gsps.obj.window is not None  # the window she read with
+    assert not gsps.visible  # its marks are those of the report
     assert all(o.mine for o in listed)
     report = next(o for o in listed if o.obj.kind.value == "SR")
     assert report.editable  # her latest report is back among her marks, not drawn twice
@@ -125,7 +131,7 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
     assert not any(o.mine or o.editable for o in page.images.annotations.model.objects)
     page.images.annotations_button.setChecked(True)
     rows = page.images.annotation_list.rows
-    assert rows.count() == 2
+    assert rows.count() == 3
     assert "李静" in rows.item(0).text()
     other.grab().save(str(SCREENSHOT))
     # she turns the report off: its marks go

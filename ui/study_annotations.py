@@ -22,6 +22,7 @@ from workstation.annotations.model import (
     Author,
     KeyImageRef,
     MarkToSave,
+    Rendering,
     SavedMark,
     SavedObject,
     to_mm,
@@ -76,12 +77,14 @@ class StudyAnnotationsPart(QObject):
         runner: TaskRunner,
         stores: Callable[[str], MarkStore],
         cells: Callable[[], Sequence[ImageViewer]],
+        renderings: Callable[[str], Rendering | None] = lambda _rid: None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner = runner
         self.stores = stores
         self.cells = cells
+        self.renderings = renderings  # result id → the window she reads it with, if shown
         self.model = StudyAnnotations()
         self.model.changed.connect(self._redraw)
         self.connection: Connection | None = None
@@ -247,6 +250,7 @@ class StudyAnnotationsPart(QObject):
             return False
         store = self.stores(result_id)
         state = (fingerprint(store), len(self._keys.get(result_id, {})))
+        rendering = self.renderings(result_id)
         self.runner.start(
             lambda: save_annotations(
                 self.outbox,  # type: ignore[arg-type]
@@ -256,6 +260,7 @@ class StudyAnnotationsPart(QObject):
                 key_images=keys,
                 author=self.author,  # type: ignore[arg-type]
                 now=dt.datetime.now(dt.UTC),
+                rendering=rendering,
             ),
             lane=Lane.JOURNAL,
             on_result=lambda saved: self._queued(result_id, state, saved, len(marks), len(keys)),
