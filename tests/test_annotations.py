@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image as PILImage
 from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
@@ -21,14 +22,16 @@ from pydicom.uid import generate_uid
 
 from tests.dicom_builders import image_dataset, read_pnm, worst_difference
 from workstation.annotations.gsps_writer import presentation_state
+from workstation.annotations.key_image_render import MIN_WIDTH_PX, render_key_image
 from workstation.annotations.kos_writer import key_object_selection
-from workstation.annotations.measure import mark_to_save
+from workstation.annotations.measure import mark_to_save, values_text
 from workstation.annotations.model import (
     Author,
     KeyImageRef,
     ObjectKind,
     Quantity,
     Rendering,
+    SavedMark,
     SavedObject,
     to_mm,
 )
@@ -37,6 +40,7 @@ from workstation.annotations.reader import GSPS_CLASS, read_object
 from workstation.annotations.sr_writer import measurement_report
 from workstation.imaging.decode import DicomImage, decode
 from workstation.imaging.marks import Mark, MarkKind
+from workstation.imaging.voi import Window
 
 DSRDUMP = shutil.which("dsrdump") or "dsrdump"  # DCMTK: installed by devtools/system_packages.sh
 DSR2XML = shutil.which("dsr2xml") or "dsr2xml"
@@ -423,3 +427,21 @@ def test_starting_the_window_does_not_import_highdicom() -> None:
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert probe.stdout.strip() == "False"
+
+
+def test_a_saved_key_image_is_drawn_with_her_marks_for_the_summary() -> None:
+    image = _ct()
+    saved = [mark_to_save(image, 0, mark) for mark in MARKS]
+    marks = [SavedMark(image.sop_instance_uid, 0, m.kind, m.points_px, m.text) for m in saved]
+    png, mm_per_pixel = render_key_image(image, 0, Window(40.0, 400.0), marks)
+    picture = PILImage.open(io.BytesIO(png))
+    assert picture.width >= MIN_WIDTH_PX
+    scale = picture.width // 80
+    assert mm_per_pixel == pytest.approx(SPACING[1] / scale)
+    pixels = np.asarray(picture.convert("RGB"))
+    (x0, y0), (x1, y1) = saved[0].points_px  # the length line's middle is drawn in colour
+    middle = pixels[int((y0 + y1) / 2 * scale), int((x0 + x1) / 2 * scale)]
+    assert middle[0] > 200
+    assert middle[2] < 50
+    assert values_text(saved[0].values) == f"{saved[0].values[0].value:.1f} mm"
+    assert " HU" in values_text(saved[2].values)

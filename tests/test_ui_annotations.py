@@ -22,6 +22,7 @@ from workstation.imaging.marks import Mark, MarkKind, SliceKey
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 SCREENSHOT = Path("/tmp/hr-annotations-reopened.png")  # looked at by hand
+KEY_IMAGE = Path("/tmp/hr-key-image-from-kos.png")
 
 
 def _open_ct(qtbot: QtBot, window: MainWindow) -> PatientPage:
@@ -109,6 +110,15 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
         )
     )
     assert page.viewer.mark_layer.saved_graphics == []
+    # her saved key image is drawn again, with her marks, for the printed summary
+    result_id = page.decision.result.id if page.decision.result else ""
+    qtbot.waitUntil(lambda: len(page.key_images.get(result_id, [])) == 1, timeout=10000)
+    (key_image,) = page.key_images[result_id]
+    assert key_image.png.startswith(b"\x89PNG")
+    assert key_image.pixel_spacing_mm is not None
+    assert " mm" in key_image.caption
+    assert " HU" in key_image.caption
+    KEY_IMAGE.write_bytes(key_image.png)
     again.sign_out()
 
     # another doctor: her marks are someone else's, read-only and in another colour

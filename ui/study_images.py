@@ -113,6 +113,10 @@ class StudyImages(QWidget):
         )
         for cell in self.grid.cells:
             cell.set_saved_marks(self.annotations.saved_marks_on)
+        # her key images from the saved selection go to the summary like those she grabs
+        self.annotations.key_image_drawn.connect(
+            lambda rid, png, caption, mm: self.key_image_kept.emit(KeyImage(rid, png, caption, mm))
+        )
         self.annotation_list = AnnotationList(self.annotations.model)
         self.annotation_list.setMaximumHeight(130)
         self.annotation_list.hide()
