@@ -24,8 +24,10 @@ RUN_PACKAGES=(
 # DCMTK (pixel reference), Orthanc + DICOMweb (interop), a CJK font (PDF and screenshots),
 # Xvfb and xauth (tests and the frozen build's smoke test on a real X server), xdotool and
 # ImageMagick's import (the smoke test types the sign-in and takes a screenshot there);
-# binutils (PyInstaller's objdump, the smoke test's readelf) for `make dist`.
-TEST_PACKAGES=(dcmtk orthanc orthanc-dicomweb fonts-noto-cjk xvfb xauth xdotool imagemagick binutils)
+# binutils (PyInstaller's objdump, the smoke test's readelf) for `make dist`; dicom3tools
+# (dciodvfy: the saved SR, KOS and GSPS are checked against the IODs).
+TEST_PACKAGES=(dcmtk orthanc orthanc-dicomweb fonts-noto-cjk xvfb xauth xdotool imagemagick binutils
+               dicom3tools)
 
 # PyInstaller (make dist) needs Python's shared library: Debian ships it apart from python3.
 python="$(command -v "${PYTHON:-python3}" || true)"

@@ -445,3 +445,32 @@ def test_a_saved_key_image_is_drawn_with_her_marks_for_the_summary() -> None:
     assert middle[2] < 50
     assert values_text(saved[0].values) == f"{saved[0].values[0].value:.1f} mm"
     assert " HU" in values_text(saved[2].values)
+
+
+def test_dciodvfy_finds_no_error_in_the_report_the_selection_or_the_presentation_state(
+    tmp_path: Path,
+) -> None:
+    image = _ct(frames=3)
+    saved = [mark_to_save(image, 1, m) for m in MARKS]
+    objects = {
+        "sr.dcm": measurement_report(saved, AUTHOR, NOW),
+        "kos.dcm": key_object_selection([KeyImageRef(image.identity, 1)], AUTHOR, NOW),  # type: ignore[arg-type]
+        "gsps.dcm": presentation_state(
+            saved, Rendering((40.0, 400.0), (1.0, -1024.0), "CT"), AUTHOR, NOW
+        ),
+    }
+    for name, ds in objects.items():
+        path = tmp_path / name
+        path.write_bytes(_bytes(ds))
+        check = subprocess.run(["dciodvfy", str(path)], capture_output=True, text=True, check=False)
+        lines = (check.stdout + check.stderr).splitlines()
+        assert [line for line in lines if line.startswith("Error")] == [], name
+        assert any(
+            line.strip()
+            in (
+                "ComprehensiveSR",
+                "KeyObjectSelectionDocument",
+                "GrayscaleSoftcopyPresentationState",
+            )
+            for line in lines
+        ), lines

@@ -58,11 +58,12 @@ def fingerprint(store: MarkStore) -> _Fingerprint:
 def _find_objects(
     connection: Connection,
     study: ImagingStudyRef,
-    pending: Sequence[bytes],
+    outbox: AnnotationOutbox | None,
     *,
     report: Callable[[Any], None],
     cancel: threading.Event,
 ) -> tuple[list[SavedObject], list[str]]:
+    pending = [o.data for o in outbox.pending_for_study(study.study_uid)] if outbox else []
     return saved_objects(connection.dicomweb(study.dicomweb_url), study.study_uid, pending, cancel)
 
 
@@ -134,16 +135,11 @@ class StudyAnnotationsPart(QObject):
         self.model.clear()
         if self.connection is None:
             return
-        pending = (
-            [o.data for o in self.outbox.pending_for_study(study.study_uid)]
-            if (self.outbox is not None)
-            else []
-        )
-        self.runner.start(
+        self.runner.start(  # the outbox is read off the GUI thread too
             _find_objects,
             self.connection,
             study,
-            pending,
+            self.outbox,
             wants_control=True,
             scope=scope,
             lane=Lane.BACKGROUND,
@@ -317,14 +313,15 @@ class StudyAnnotationsPart(QObject):
         store = self.stores(result_id)
         state = (fingerprint(store), len(self._keys.get(result_id, {})))
         rendering = self.renderings(result_id)
+        outbox, author = self.outbox, self.author  # as they are now, not after a sign-out
         self.runner.start(
             lambda: save_annotations(
-                self.outbox,  # type: ignore[arg-type]
+                outbox,
                 dicomweb_url=study.dicomweb_url,
                 result_id=result_id,
                 marks=marks,
                 key_images=keys,
-                author=self.author,  # type: ignore[arg-type]
+                author=author,
                 now=dt.datetime.now(dt.UTC),
                 rendering=rendering,
             ),

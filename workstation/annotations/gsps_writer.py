@@ -145,6 +145,8 @@ def presentation_state(
         voi_lut_transformations=voi,
         specific_character_set=UTF8,
     )
+    # General Series: the laterality of a paired body part (type 2C), empty when unknown
+    gsps.Laterality = next((i.laterality for i in images if i.laterality in ("R", "L")), "")
     gsps.PresentationCreationDate = local.strftime("%Y%m%d")
     gsps.PresentationCreationTime = local.strftime("%H%M%S")
     gsps.TimezoneOffsetFromUTC = local.strftime("%z")

@@ -35,6 +35,7 @@ class ImageIdentity:
     rows: int = 0
     columns: int = 0
     samples_per_pixel: int = 1
+    laterality: str = ""  # of a paired body part: Image Laterality, else the series' (R, L)
 
     def as_dataset(self) -> Dataset:
         """A header-only dataset with these attributes (what highdicom takes as evidence)."""
@@ -109,4 +110,5 @@ def identity_of(ds: Dataset) -> ImageIdentity:
         rows=_whole(ds, "Rows", 0),
         columns=_whole(ds, "Columns", 0),
         samples_per_pixel=_whole(ds, "SamplesPerPixel", 1),
+        laterality=_text(ds, "ImageLaterality") or _text(ds, "Laterality"),
     )
