@@ -1,8 +1,9 @@
 """Her marks and key images saved as DICOM objects, and the study's saved objects shown
-again: a part of the reading pane (ui/study_images.py). Saving writes a measurement report
-and a key object selection and queues them in the outbox (on the journal's lane: on disk
-before she is told); opening a study finds its SR/KOS/GSPS objects in the background, takes
-her newest report back into her marks as each image arrives, and draws the rest read-only."""
+again: a part of the reading pane (ui/study_images.py). Saving writes a measurement report,
+a key object selection and a presentation state and queues them in the outbox (on a worker:
+on disk before she is told); opening a study finds its SR/KOS/GSPS objects in the
+background, takes her newest report back into her marks as each image arrives, and draws the
+rest read-only."""
 
 from __future__ import annotations
 
@@ -325,7 +326,9 @@ class StudyAnnotationsPart(QObject):
                 now=dt.datetime.now(dt.UTC),
                 rendering=rendering,
             ),
-            lane=Lane.JOURNAL,
+            # not the journal's one thread: writing the objects takes seconds the first time
+            # (highdicom loads its tables), and a decision must never wait behind that
+            lane=Lane.INTERACTIVE,
             on_result=lambda saved: self._queued(result_id, state, saved, len(marks), len(keys)),
             on_error=lambda exc: self.message.emit(
                 self.tr("Marks not saved: %1").replace("%1", str(exc))
