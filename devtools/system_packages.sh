@@ -24,10 +24,11 @@ RUN_PACKAGES=(
 # DCMTK (pixel reference), Orthanc + DICOMweb (interop), a CJK font (PDF and screenshots),
 # Xvfb and xauth (tests and the frozen build's smoke test on a real X server), xdotool and
 # ImageMagick's import (the smoke test types the sign-in and takes a screenshot there);
-# binutils (PyInstaller's objdump, the smoke test's readelf) for `make dist`; Node.js for the
+# binutils (PyInstaller's objdump, the smoke test's readelf) for `make dist`; dicom3tools
+# (dciodvfy: the saved SR, KOS and GSPS are checked against the IODs); Node.js for the
 # peer tests' OpenID provider (devtools/oidc_provider.sh installs it with npm).
 TEST_PACKAGES=(dcmtk orthanc orthanc-dicomweb fonts-noto-cjk xvfb xauth xdotool imagemagick binutils
-    nodejs)
+    dicom3tools nodejs)
 # Debian ships npm apart from nodejs (NodeSource's nodejs bundles it).
 if ! command -v npm >/dev/null 2>&1; then TEST_PACKAGES+=(npm); fi
 

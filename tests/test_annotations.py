@@ -6,25 +6,32 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image as PILImage
 from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
 from pydicom.uid import generate_uid
 
-from tests.dicom_builders import image_dataset
+from tests.dicom_builders import image_dataset, read_pnm, worst_difference
+from workstation.annotations.gsps_writer import presentation_state
+from workstation.annotations.key_image_render import MIN_WIDTH_PX, render_key_image
 from workstation.annotations.kos_writer import key_object_selection
-from workstation.annotations.measure import mark_to_save
+from workstation.annotations.measure import mark_to_save, values_text
 from workstation.annotations.model import (
     Author,
     KeyImageRef,
     ObjectKind,
     Quantity,
+    Rendering,
+    SavedMark,
     SavedObject,
     to_mm,
 )
@@ -33,6 +40,7 @@ from workstation.annotations.reader import GSPS_CLASS, read_object
 from workstation.annotations.sr_writer import measurement_report
 from workstation.imaging.decode import DicomImage, decode
 from workstation.imaging.marks import Mark, MarkKind
+from workstation.imaging.voi import Window
 
 DSRDUMP = shutil.which("dsrdump") or "dsrdump"  # DCMTK: installed by devtools/system_packages.sh
 DSR2XML = shutil.which("dsr2xml") or "dsr2xml"
@@ -329,3 +337,140 @@ def test_a_damaged_report_is_read_without_a_crash() -> None:
     obj = read_object(ds)
     assert all(m.kind is not MarkKind.LENGTH for m in obj.marks)
     assert "its coordinates are damaged" in [n.reason for n in obj.not_shown]
+
+
+# --- her window and marks as a presentation state ---------------------------------------------
+
+
+def _gsps_of(image: DicomImage, frame: int = 0) -> Dataset:
+    saved = [mark_to_save(image, frame, mark) for mark in MARKS]
+    rendering = Rendering((40.0, 400.0), (image.rescale_slope, image.rescale_intercept), "CT")
+    return presentation_state(saved, rendering, AUTHOR, NOW)
+
+
+def test_the_presentation_state_holds_her_marks_and_window() -> None:
+    image = _ct()
+    obj = _round_trip(_gsps_of(image))
+    assert obj.kind is ObjectKind.PRESENTATION
+    assert obj.window == (40.0, 400.0)
+    assert obj.author == "李明"
+    assert obj.author_login == "dr.li"
+    assert obj.created == "20261201093000"
+    assert [m.kind for m in obj.marks] == [
+        m.kind for m in MARKS if m.kind is not MarkKind.ARROW
+    ] + [MarkKind.ARROW]
+    by_kind = {m.kind: m for m in obj.marks}
+    for mark in MARKS:
+        points = [to_mm(p, image.pixel_spacing) for p in by_kind[mark.kind].points_px]
+        if mark.kind is MarkKind.ARROW:  # the text box is moved inside the image: the tip stays
+            points, expected = points[:1], mark.points[:1]
+        else:
+            expected = mark.points
+        assert np.allclose(points, expected, atol=1e-4), mark.kind
+    assert by_kind[MarkKind.ARROW].text == "结节 右上叶"
+    assert obj.not_shown == ()
+
+
+def _non_ascii_errors_only(report: str) -> list[str]:
+    """dcmpschk's errors that are not its known gap: it cannot check values in UTF-8
+    (ISO_IR 192), so it reports every Chinese text as not conforming."""
+    blocks = report.split("E: Error:")[1:]
+    return [b for b in blocks if all(ord(c) < 128 for c in b.split("Attribute value")[-1])]
+
+
+def test_dcmtk_checks_the_presentation_state_and_applies_her_window(tmp_path: Path) -> None:
+    image_ds = image_dataset(
+        (np.arange(64 * 80, dtype=np.int16) % 2000).reshape(64, 80), modality="CT"
+    )
+    image_ds.PixelSpacing = list(SPACING)
+    image_ds.RescaleSlope, image_ds.RescaleIntercept = 1, -1024
+    image_ds.PatientID, image_ds.PatientName = "P-8", "LI^SI"
+    image = decode(image_ds)
+    image_path, gsps_path = tmp_path / "image.dcm", tmp_path / "gsps.dcm"
+    image_path.write_bytes(_bytes(image_ds))
+    gsps_path.write_bytes(_bytes(_gsps_of(image)))
+    check = subprocess.run(
+        ["dcmpschk", str(gsps_path)], capture_output=True, text=True, check=False
+    )
+    assert "Testing:" in check.stderr + check.stdout
+    assert _non_ascii_errors_only(check.stderr + check.stdout) == []
+    # DCMTK renders the image through the presentation state: exactly her window
+    with_state, windowed = tmp_path / "with_state.pgm", tmp_path / "windowed.pgm"
+    subprocess.run(["dcmp2pgm", "-p", str(gsps_path), str(image_path), str(with_state)], check=True)
+    subprocess.run(["dcmj2pnm", "+Ww", "40", "400", str(image_path), str(windowed)], check=True)
+    plain = tmp_path / "plain.pgm"
+    subprocess.run(["dcmp2pgm", str(image_path), str(plain)], check=True)
+    assert worst_difference(read_pnm(with_state.read_bytes()), read_pnm(windowed.read_bytes())) == 0
+    assert worst_difference(read_pnm(plain.read_bytes()), read_pnm(windowed.read_bytes())) > 0
+
+
+def test_a_mark_reaching_outside_the_image_stays_out_of_the_presentation_state() -> None:
+    image = _ct()
+    outside = Mark(9, MarkKind.LENGTH, ((-5.0, 2.0), (30.0, 10.0)))
+    saved = [mark_to_save(image, 0, m) for m in (outside, MARKS[2])]
+    obj = _round_trip(presentation_state(saved, Rendering(None), AUTHOR, NOW))
+    assert [m.kind for m in obj.marks] == [MarkKind.ELLIPSE]
+    assert obj.window is None
+
+
+def test_starting_the_window_does_not_import_highdicom() -> None:
+    """highdicom takes over a second to import: only saving may pay for it."""
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, ui.main_window; print('highdicom' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert probe.stdout.strip() == "False"
+
+
+def test_a_saved_key_image_is_drawn_with_her_marks_for_the_summary() -> None:
+    image = _ct()
+    saved = [mark_to_save(image, 0, mark) for mark in MARKS]
+    marks = [SavedMark(image.sop_instance_uid, 0, m.kind, m.points_px, m.text) for m in saved]
+    png, mm_per_pixel = render_key_image(image, 0, Window(40.0, 400.0), marks)
+    picture = PILImage.open(io.BytesIO(png))
+    assert picture.width >= MIN_WIDTH_PX
+    scale = picture.width // 80
+    assert mm_per_pixel == pytest.approx(SPACING[1] / scale)
+    pixels = np.asarray(picture.convert("RGB"))
+    (x0, y0), (x1, y1) = saved[0].points_px  # the length line's middle is drawn in colour
+    middle = pixels[int((y0 + y1) / 2 * scale), int((x0 + x1) / 2 * scale)]
+    assert middle[0] > 200
+    assert middle[2] < 50
+    assert values_text(saved[0].values) == f"{saved[0].values[0].value:.1f} mm"
+    assert " HU" in values_text(saved[2].values)
+
+
+def test_dciodvfy_finds_no_error_in_the_report_the_selection_or_the_presentation_state(
+    tmp_path: Path,
+) -> None:
+    image = _ct(frames=3)
+    saved = [mark_to_save(image, 1, m) for m in MARKS]
+    objects = {
+        "sr.dcm": measurement_report(saved, AUTHOR, NOW),
+        "kos.dcm": key_object_selection([KeyImageRef(image.identity, 1)], AUTHOR, NOW),  # type: ignore[arg-type]
+        "gsps.dcm": presentation_state(
+            saved, Rendering((40.0, 400.0), (1.0, -1024.0), "CT"), AUTHOR, NOW
+        ),
+    }
+    for name, ds in objects.items():
+        path = tmp_path / name
+        path.write_bytes(_bytes(ds))
+        check = subprocess.run(["dciodvfy", str(path)], capture_output=True, text=True, check=False)
+        lines = (check.stdout + check.stderr).splitlines()
+        assert [line for line in lines if line.startswith("Error")] == [], name
+        assert any(
+            line.strip()
+            in (
+                "ComprehensiveSR",
+                "KeyObjectSelectionDocument",
+                "GrayscaleSoftcopyPresentationState",
+            )
+            for line in lines
+        ), lines

@@ -10,6 +10,9 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.sequence import Sequence
+from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -18,10 +21,16 @@ from tests.ui_helpers import open_patient, signed_in_window
 from ui.main_window import MainWindow
 from ui.mark_layer import SAVED_COLOR
 from ui.patient_page import PatientPage
+from workstation.annotations.model import Why
+from workstation.annotations.service import part10
+from workstation.dicomweb.stow import store_instances
+from workstation.imaging.decode import DicomImage
 from workstation.imaging.marks import Mark, MarkKind, SliceKey
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 SCREENSHOT = Path("/tmp/hr-annotations-reopened.png")  # looked at by hand
+KEY_IMAGE = Path("/tmp/hr-key-image-from-kos.png")
+HOSPITAL_SCREENSHOT = Path("/tmp/hr-annotations-hospital.png")
 
 
 def _open_ct(qtbot: QtBot, window: MainWindow) -> PatientPage:
@@ -71,6 +80,9 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
     qtbot.waitUntil(
         lambda: _saved_count(private_sandbox, study.study_uid, "KO") == 1, timeout=20000
     )
+    qtbot.waitUntil(
+        lambda: _saved_count(private_sandbox, study.study_uid, "PR") == 1, timeout=20000
+    )
     # nothing changed: a second press queues nothing new
     qtbot.mouseClick(page.images.save_marks_button, Qt.MouseButton.LeftButton)
     qtbot.wait(300)
@@ -90,7 +102,10 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
             assert (kind, text) == (kind2, text2)
             assert np.allclose(points, points2, atol=1e-3)
     listed = page.images.annotations.model.objects
-    assert {o.obj.kind.value for o in listed} == {"SR", "KOS"}
+    assert {o.obj.kind.value for o in listed} == {"SR", "KOS", "GSPS"}
+    gsps = next(o for o in listed if o.obj.kind.value == "GSPS")
+    assert gsps.obj.window is not None  # the window she read with
+    assert not gsps.visible  # its marks are those of the report
     assert all(o.mine for o in listed)
     report = next(o for o in listed if o.obj.kind.value == "SR")
     assert report.editable  # her latest report is back among her marks, not drawn twice
@@ -103,6 +118,15 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
         )
     )
     assert page.viewer.mark_layer.saved_graphics == []
+    # her saved key image is drawn again, with her marks, for the printed summary
+    result_id = page.decision.result.id if page.decision.result else ""
+    qtbot.waitUntil(lambda: len(page.key_images.get(result_id, [])) == 1, timeout=10000)
+    (key_image,) = page.key_images[result_id]
+    assert key_image.png.startswith(b"\x89PNG")
+    assert key_image.pixel_spacing_mm is not None
+    assert " mm" in key_image.caption
+    assert " HU" in key_image.caption
+    KEY_IMAGE.write_bytes(key_image.png)
     again.sign_out()
 
     # another doctor: her marks are someone else's, read-only and in another colour
@@ -125,7 +149,7 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
     assert not any(o.mine or o.editable for o in page.images.annotations.model.objects)
     page.images.annotations_button.setChecked(True)
     rows = page.images.annotation_list.rows
-    assert rows.count() == 2
+    assert rows.count() == 3
     assert "李静" in rows.item(0).text()
     other.grab().save(str(SCREENSHOT))
     # she turns the report off: its marks go
@@ -159,4 +183,104 @@ def test_recording_a_decision_saves_her_changed_marks_with_it(
     assert _saved_count(private_sandbox, study.study_uid, "KO") == 0  # no key image kept
     assert window.annotation_outbox is not None
     qtbot.waitUntil(lambda: window.annotation_outbox.pending() == [], timeout=10000)
+    window.sign_out()
+
+
+def _hospital_report(image: DicomImage) -> bytes:
+    """A measurement report as the issuing hospital's system might write it (another
+    program: TID 300 style NUM → SCOORD, no login), with a point this viewer cannot draw."""
+    assert image.identity is not None
+    ds = image.identity.as_dataset()
+    for keyword in ("Rows", "Columns", "SamplesPerPixel", "NumberOfFrames", "FrameOfReferenceUID"):
+        if keyword in ds:
+            delattr(ds, keyword)
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.88.22"  # Enhanced SR
+    ds.SOPInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
+    ds.Modality, ds.SeriesNumber, ds.InstanceNumber = "SR", 50, 1
+    ds.ContentDate, ds.ContentTime = "20261126", "170500"
+    ds.ContentCreatorName = "ZHANG^WEI"
+    ds.ValueType = "CONTAINER"
+    ds.ContinuityOfContent = "SEPARATE"
+    title = Dataset()
+    title.CodeValue, title.CodingSchemeDesignator = "126000", "DCM"
+    title.CodeMeaning = "Imaging Measurement Report"
+    ds.ConceptNameCodeSequence = Sequence([title])
+
+    def scoord(graphic_type: str, data: list[float]) -> Dataset:
+        item = Dataset()
+        item.RelationshipType, item.ValueType = "INFERRED FROM", "SCOORD"
+        item.GraphicType, item.GraphicData = graphic_type, data
+        source = Dataset()
+        source.RelationshipType, source.ValueType = "SELECTED FROM", "IMAGE"
+        ref = Dataset()
+        ref.ReferencedSOPClassUID = image.identity.sop_class_uid  # type: ignore[union-attr]
+        ref.ReferencedSOPInstanceUID = image.sop_instance_uid
+        source.ReferencedSOPSequence = Sequence([ref])
+        item.ContentSequence = Sequence([source])
+        return item
+
+    length = Dataset()
+    length.RelationshipType, length.ValueType = "CONTAINS", "NUM"
+    concept = Dataset()
+    concept.CodeValue, concept.CodingSchemeDesignator, concept.CodeMeaning = (
+        "410668003",
+        "SCT",
+        "Length",
+    )
+    length.ConceptNameCodeSequence = Sequence([concept])
+    value, unit = Dataset(), Dataset()
+    unit.CodeValue, unit.CodingSchemeDesignator, unit.CodeMeaning = "mm", "UCUM", "mm"
+    value.NumericValue, value.MeasurementUnitsCodeSequence = "33.0", Sequence([unit])
+    length.MeasuredValueSequence = Sequence([value])
+    rows, columns = image.pixels.shape[1], image.pixels.shape[2]
+    line = [columns * 0.3, rows * 0.5, columns * 0.6, rows * 0.5]
+    length.ContentSequence = Sequence([scoord("POLYLINE", line)])
+    ds.ContentSequence = Sequence([length, scoord("POINT", [columns * 0.5, rows * 0.3])])
+    ds.ContentSequence[1].RelationshipType = "CONTAINS"
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
+    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    return part10(ds)
+
+
+def test_the_issuing_hospitals_report_is_shown_with_what_cannot_be(
+    qtbot: QtBot, private_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, private_sandbox, tmp_path)
+    page = open_patient(qtbot, window, "p0003")
+    ct = next((r for r in page.timeline.visible_results() if r.category.value == "imaging"), None)
+    assert ct is not None
+    assert page.timeline.select(ct.id)
+    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
+    study = page.images.study
+    assert study is not None
+    assert window.signed is not None
+    image = page.viewer.slices[0].image
+    stored = store_instances(
+        window.signed.connection.dicomweb(study.dicomweb_url),
+        study.study_uid,
+        [_hospital_report(image)],
+    )
+    assert len(stored.stored) == 1
+    assert page.timeline.select(
+        next(r for r in page.timeline.visible_results() if r.id != ct.id).id
+    )
+    assert page.timeline.select(ct.id)  # opened again: the report is found
+    qtbot.waitUntil(lambda: bool(page.images.annotations.model.objects), timeout=20000)
+    (listed,) = page.images.annotations.model.objects
+    assert not listed.mine
+    assert listed.visible
+    assert [m.kind for m in listed.obj.marks] == [MarkKind.LENGTH]
+    assert [n.why for n in listed.obj.not_shown] == [Why.UNSUPPORTED]
+    page.images.annotations_button.setChecked(True)
+    row = page.images.annotation_list.rows.item(0)
+    assert "ZHANG WEI" in row.text()
+    assert "1 not shown" in row.text() or "1 项未显示" in row.text()
+    assert "POINT" in row.toolTip()
+    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
+    page.viewer.go_to(0)
+    assert len(page.viewer.mark_layer.saved_graphics) == 1
+    window.grab().save(str(HOSPITAL_SCREENSHOT))
     window.sign_out()

@@ -1,8 +1,9 @@
 """Her marks and key images saved as DICOM objects, and the study's saved objects shown
-again: a part of the reading pane (ui/study_images.py). Saving writes a measurement report
-and a key object selection and queues them in the outbox (on the journal's lane: on disk
-before she is told); opening a study finds its SR/KOS/GSPS objects in the background, takes
-her newest report back into her marks as each image arrives, and draws the rest read-only."""
+again: a part of the reading pane (ui/study_images.py). Saving writes a measurement report,
+a key object selection and a presentation state and queues them in the outbox (on a worker:
+on disk before she is told); opening a study finds its SR/KOS/GSPS objects in the
+background, takes her newest report back into her marks as each image arrives, and draws the
+rest read-only."""
 
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ from PySide6.QtCore import QObject, Signal
 
 from ui.viewer import ImageViewer
 from ui.workers import TaskRunner
-from workstation.annotations.measure import mark_to_save
+from workstation.annotations.key_image_render import render_key_image
+from workstation.annotations.measure import mark_to_save, values_text
 from workstation.annotations.model import (
     Author,
     KeyImageRef,
     MarkToSave,
+    Rendering,
     SavedMark,
     SavedObject,
     to_mm,
@@ -33,6 +36,7 @@ from workstation.imaging.calibration import to_pixels
 from workstation.imaging.decode import DicomImage
 from workstation.imaging.identity import ImageIdentity
 from workstation.imaging.marks import MarkStore, SliceKey
+from workstation.imaging.voi import Window
 from workstation.model import ImagingStudyRef
 from workstation.services import Connection
 from workstation.session.annotations import StudyAnnotations
@@ -55,11 +59,12 @@ def fingerprint(store: MarkStore) -> _Fingerprint:
 def _find_objects(
     connection: Connection,
     study: ImagingStudyRef,
-    pending: Sequence[bytes],
+    outbox: AnnotationOutbox | None,
     *,
     report: Callable[[Any], None],
     cancel: threading.Event,
 ) -> tuple[list[SavedObject], list[str]]:
+    pending = [o.data for o in outbox.pending_for_study(study.study_uid)] if outbox else []
     return saved_objects(connection.dicomweb(study.dicomweb_url), study.study_uid, pending, cancel)
 
 
@@ -70,18 +75,21 @@ class StudyAnnotationsPart(QObject):
 
     queued = Signal()
     message = Signal(str)
+    key_image_drawn = Signal(str, bytes, str, object)  # result id, PNG, caption, mm per pixel
 
     def __init__(
         self,
         runner: TaskRunner,
         stores: Callable[[str], MarkStore],
         cells: Callable[[], Sequence[ImageViewer]],
+        renderings: Callable[[str], Rendering | None] = lambda _rid: None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner = runner
         self.stores = stores
         self.cells = cells
+        self.renderings = renderings  # result id → the window she reads it with, if shown
         self.model = StudyAnnotations()
         self.model.changed.connect(self._redraw)
         self.connection: Connection | None = None
@@ -94,6 +102,9 @@ class StudyAnnotationsPart(QObject):
         self._keys: dict[str, dict[tuple[str, int], None]] = {}  # result → key images
         self._saved: dict[str, tuple[_Fingerprint, int]] = {}  # result → marks, keys saved
         self._to_restore: dict[str, list[SavedMark]] = {}  # SOP UID → her marks waiting
+        # her saved key images still to draw for the summary, and those it has already
+        self._to_draw: dict[tuple[str, int], str] = {}  # (SOP UID, frame) → result id
+        self._drawn: set[tuple[str, int]] = set()
 
     def configure(
         self, outbox: AnnotationOutbox | None, author: Author | None, username: str
@@ -111,6 +122,8 @@ class StudyAnnotationsPart(QObject):
         self._keys = {}
         self._saved = {}
         self._to_restore = {}
+        self._to_draw = {}
+        self._drawn = set()
         self.model.clear()
 
     # --- the study on screen -----------------------------------------------------------------
@@ -123,16 +136,11 @@ class StudyAnnotationsPart(QObject):
         self.model.clear()
         if self.connection is None:
             return
-        pending = (
-            [o.data for o in self.outbox.pending_for_study(study.study_uid)]
-            if (self.outbox is not None)
-            else []
-        )
-        self.runner.start(
+        self.runner.start(  # the outbox is read off the GUI thread too
             _find_objects,
             self.connection,
             study,
-            pending,
+            self.outbox,
             wants_control=True,
             scope=scope,
             lane=Lane.BACKGROUND,
@@ -154,13 +162,20 @@ class StudyAnnotationsPart(QObject):
         for mark in editable.obj.marks:
             self._to_restore.setdefault(mark.sop_instance_uid, []).append(mark)
         keys = self._keys.setdefault(result_id, {})
-        keys.update(dict.fromkeys(self.model.own_key_images()))
+        own_keys = self.model.own_key_images()
+        keys.update(dict.fromkeys(own_keys))
+        for key in own_keys:
+            if key not in self._drawn:
+                self._to_draw[key] = result_id
         for uid in list(self._to_restore):
             if uid in self._identities:
                 self._restore(result_id, uid)
         store = self.stores(result_id)
         self._saved[result_id] = (fingerprint(store), len(keys))
         self._redraw()
+        for uid in {uid for uid, _frame in self._to_draw}:
+            if uid in self._images:  # arrived before the objects were found
+                self._draw_key_images(uid)
 
     def image_arrived(self, result_id: str, image: DicomImage) -> None:
         """An image of ``result_id`` is on screen: remember what saving needs of it, and
@@ -178,6 +193,54 @@ class StudyAnnotationsPart(QObject):
             self._saved[result_id] = (fingerprint(store), keys)
             for cell in self.cells():
                 cell.refresh_marks()
+        self._draw_key_images(uid)
+
+    def _draw_key_images(self, uid: str) -> None:
+        """Her saved key images on this image, drawn (off the GUI thread) for the summary."""
+        for key in [k for k in self._to_draw if k[0] == uid]:
+            result_id = self._to_draw.pop(key)
+            image = self._images.get(uid)
+            if image is None or not 0 <= key[1] < image.frames:
+                continue
+            self._drawn.add(key)
+            spacing = image.pixel_spacing
+            marks = [
+                SavedMark(
+                    uid, key[1], m.kind, tuple(to_pixels(p, spacing) for p in m.points), m.text
+                )
+                for m in self.stores(result_id).marks(key)
+            ] + self.model.marks_on(*key)
+            window = self._own_window()
+            caption = self.tr("Key image (saved) · %1").replace("%1", image.series_description)
+            values = [
+                values_text(mark_to_save(image, key[1], m).values)
+                for m in self.stores(result_id).marks(key)
+            ]
+            caption = " · ".join([caption, *filter(None, values)])
+            self.runner.start(
+                render_key_image,
+                image,
+                key[1],
+                window,
+                marks,
+                on_result=self._key_image_done(result_id, caption),
+                on_error=lambda exc: log.info("saved key image not drawn: %s", exc),
+            )
+
+    def _key_image_done(self, result_id: str, caption: str) -> Callable[[Any], None]:
+        def done(drawn: Any) -> None:
+            png, mm_per_pixel = drawn
+            self.key_image_drawn.emit(result_id, png, caption, mm_per_pixel)
+
+        return done
+
+    def _own_window(self) -> Window | None:
+        """The window of her newest shown presentation state, if any."""
+        for listed in reversed(self.model.objects):
+            if listed.mine and listed.obj.window is not None:
+                centre, width = listed.obj.window
+                return Window(centre, width)
+        return None
 
     def _restore(self, result_id: str, uid: str) -> None:
         spacing = self._identities[uid][1]
@@ -187,9 +250,12 @@ class StudyAnnotationsPart(QObject):
             store.restore((uid, mark.frame), mark.kind, points, mark.text)
 
     def key_image(self, result_id: str, key: SliceKey | None) -> None:
-        """She kept the slice ``key`` of ``result_id`` as a key image."""
+        """She kept the slice ``key`` of ``result_id`` as a key image (grabbed on screen: it
+        is not drawn again from a saved selection)."""
         if key is not None:
             self._keys.setdefault(result_id, {})[key] = None
+            self._drawn.add(key)
+            self._to_draw.pop(key, None)
 
     def saved_marks_on(self, sop_instance_uid: str, frame: int) -> list[SavedMark]:
         """The read-only marks of shown saved objects on one frame (for the viewers)."""
@@ -247,17 +313,22 @@ class StudyAnnotationsPart(QObject):
             return False
         store = self.stores(result_id)
         state = (fingerprint(store), len(self._keys.get(result_id, {})))
+        rendering = self.renderings(result_id)
+        outbox, author = self.outbox, self.author  # as they are now, not after a sign-out
         self.runner.start(
             lambda: save_annotations(
-                self.outbox,  # type: ignore[arg-type]
+                outbox,
                 dicomweb_url=study.dicomweb_url,
                 result_id=result_id,
                 marks=marks,
                 key_images=keys,
-                author=self.author,  # type: ignore[arg-type]
+                author=author,
                 now=dt.datetime.now(dt.UTC),
+                rendering=rendering,
             ),
-            lane=Lane.JOURNAL,
+            # not the journal's one thread: writing the objects takes seconds the first time
+            # (highdicom loads its tables), and a decision must never wait behind that
+            lane=Lane.INTERACTIVE,
             on_result=lambda saved: self._queued(result_id, state, saved, len(marks), len(keys)),
             on_error=lambda exc: self.message.emit(
                 self.tr("Marks not saved: %1").replace("%1", str(exc))

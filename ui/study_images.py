@@ -27,6 +27,7 @@ from ui.reading_theme import READING_THEME, dark_popup
 from ui.series_strip import SeriesStrip
 from ui.study_annotations import StudyAnnotationsPart
 from ui.workers import Task, TaskRunner
+from workstation.annotations.model import Rendering
 from workstation.dicomweb.priority import SlicePriority
 from workstation.http import PlatformError
 from workstation.imaging.cache import SeriesCache, default_budget_bytes
@@ -112,10 +113,15 @@ class StudyImages(QWidget):
             runner,
             lambda rid: self.mark_stores.setdefault(rid, MarkStore()),
             lambda: self.grid.cells,
+            self._rendering,
             self,
         )
         for cell in self.grid.cells:
             cell.set_saved_marks(self.annotations.saved_marks_on)
+        # her key images from the saved selection go to the summary like those she grabs
+        self.annotations.key_image_drawn.connect(
+            lambda rid, png, caption, mm: self.key_image_kept.emit(KeyImage(rid, png, caption, mm))
+        )
         self.annotation_list = AnnotationList(self.annotations.model)
         self.annotation_list.setMaximumHeight(130)
         self.annotation_list.hide()
@@ -502,6 +508,24 @@ class StudyImages(QWidget):
         spacing = float(mm_per_pixel) if isinstance(mm_per_pixel, float) else None
         # the viewer's caption is the printed one: window and marks, never the cursor
         self.key_image_kept.emit(KeyImage(result.id, png, caption, spacing))
+
+    def _rendering(self, result_id: str) -> Rendering | None:
+        """The window she reads ``result_id``'s images with, in the first cell showing them
+        (None when none does, or its image is in colour)."""
+        cells = [0] if self._image_result and self._image_result.id == result_id else []
+        cells += [i for i, r in self._cell_results.items() if r.id == result_id]
+        for index in cells:
+            cell = self.grid.cells[index]
+            current, window = cell.current(), cell.effective_window()
+            if current is None or window is None or current.image.is_color:
+                continue
+            image = current.image
+            return Rendering(
+                (window.center, window.width),
+                (image.rescale_slope, image.rescale_intercept),
+                image.modality,
+            )
+        return None
 
     def save_marks(self) -> None:
         """ "Save marks": her marks and key images of the results on screen that changed

@@ -2594,22 +2594,27 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StudyAnnotationsPart</name>
     <message>
-        <location filename="../../ui/study_annotations.py" line="241"/>
+        <location filename="../../ui/study_annotations.py" line="214"/>
+        <source>Key image (saved) · %1</source>
+        <translation>关键图像（已保存）· %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_annotations.py" line="307"/>
         <source>Marks cannot be saved here (no journal).</source>
         <translation>此处无法保存标注（没有本地记录库）。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="246"/>
+        <location filename="../../ui/study_annotations.py" line="312"/>
         <source>No marks or key images to save.</source>
         <translation>没有可保存的标注或关键图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="263"/>
+        <location filename="../../ui/study_annotations.py" line="334"/>
         <source>Marks not saved: %1</source>
         <translation>标注未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="272"/>
+        <location filename="../../ui/study_annotations.py" line="343"/>
         <source>Saved %1 mark(s) and %2 key image(s); they go to the platform.</source>
         <translation>已保存 %1 处标注和 %2 幅关键图像，将上传至平台。</translation>
     </message>
@@ -2617,89 +2622,89 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="124"/>
+        <location filename="../../ui/study_images.py" line="130"/>
         <source>Saved annotations</source>
         <translation>已存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="127"/>
+        <location filename="../../ui/study_images.py" line="133"/>
         <source>The study&apos;s saved measurements, key images and presentation states</source>
         <translation>本检查已保存的测量、关键图像和显示状态</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="130"/>
+        <location filename="../../ui/study_images.py" line="136"/>
         <source>Save marks</source>
         <translation>保存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="133"/>
+        <location filename="../../ui/study_images.py" line="139"/>
         <source>Save your marks and key images of this study to the platform (DICOM SR/KOS)</source>
         <translation>将您在本检查上的标注和关键图像保存到平台（DICOM SR/KOS）</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="142"/>
+        <location filename="../../ui/study_images.py" line="148"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="147"/>
+        <location filename="../../ui/study_images.py" line="153"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="151"/>
+        <location filename="../../ui/study_images.py" line="157"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="154"/>
+        <location filename="../../ui/study_images.py" line="160"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="159"/>
+        <location filename="../../ui/study_images.py" line="165"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="165"/>
+        <location filename="../../ui/study_images.py" line="171"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="193"/>
+        <location filename="../../ui/study_images.py" line="199"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="196"/>
-        <location filename="../../ui/study_images.py" line="317"/>
-        <location filename="../../ui/study_images.py" line="400"/>
+        <location filename="../../ui/study_images.py" line="202"/>
+        <location filename="../../ui/study_images.py" line="323"/>
+        <location filename="../../ui/study_images.py" line="406"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="230"/>
+        <location filename="../../ui/study_images.py" line="236"/>
         <source>This result has no images.</source>
         <translation>此结果没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="283"/>
+        <location filename="../../ui/study_images.py" line="289"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="406"/>
+        <location filename="../../ui/study_images.py" line="412"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="437"/>
+        <location filename="../../ui/study_images.py" line="443"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="514"/>
+        <location filename="../../ui/study_images.py" line="538"/>
         <source>No new marks or key images to save.</source>
         <translation>没有新的标注或关键图像需要保存。</translation>
     </message>

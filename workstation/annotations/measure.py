@@ -66,3 +66,23 @@ def mark_to_save(image: DicomImage, frame: int, mark: Mark) -> MarkToSave:
     elif mark.kind in BOX_KINDS:
         values = _region_values(image, frame, mark)
     return MarkToSave(image.identity, frame, mark.kind, points_px, mark.text, values)
+
+
+_UNIT_TEXT = {"mm": " mm", "mm2": " mm²", "deg": "°", "[hnsf'U]": " HU", "1": "", "{pixel}": " px"}
+_SHORT = {
+    Quantity.LENGTH: "",
+    Quantity.ANGLE: "",
+    Quantity.AREA: "",
+    Quantity.MEAN: "x̄ ",
+    Quantity.SD: "SD ",
+    Quantity.MINIMUM: "min ",
+    Quantity.MAXIMUM: "max ",
+}
+
+
+def values_text(values: tuple[MeasuredValue, ...]) -> str:
+    """A mark's values as one short line for a caption ("120.0 mm", "x̄ -273.6 HU SD 330.6
+    min -1011 max 47 1645.3 mm²"): numbers and units, no words to translate."""
+    return " ".join(
+        f"{_SHORT[v.quantity]}{v.value:.1f}{_UNIT_TEXT.get(v.unit, ' ' + v.unit)}" for v in values
+    )

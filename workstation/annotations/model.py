@@ -9,6 +9,10 @@ from enum import Enum
 from workstation.imaging.identity import ImageIdentity
 from workstation.imaging.marks import MarkKind, Point
 
+# Her login in a presentation state: the content creator's identification code in a private
+# coding scheme (DICOM leaves "99…" designators to local use), so her GSPS are known as hers.
+LOGIN_SCHEME = "99HRLOGIN"
+
 
 class Quantity(Enum):
     """What a measured value is (the concept names of the report, SNOMED CT)."""
@@ -125,3 +129,13 @@ def to_mm(point_px: Point, spacing: tuple[float, float] | None) -> Point:
     if spacing is None:
         return point_px
     return point_px[0] * spacing[1], point_px[1] * spacing[0]
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """How she saw the images: her window (centre, width in modality units) and the
+    images' rescale (slope, intercept) and modality, which the window applies after."""
+
+    window: tuple[float, float] | None
+    rescale: tuple[float, float] = (1.0, 0.0)
+    modality: str = ""

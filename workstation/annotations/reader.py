@@ -14,6 +14,7 @@ from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 
 from workstation.annotations.model import (
+    LOGIN_SCHEME,
     MeasuredValue,
     NotShown,
     ObjectKind,
@@ -243,6 +244,10 @@ def _observer(ds: Dataset) -> str:
 
 
 def _observer_login(ds: Dataset) -> str:
+    for creator in ds.get("ContentCreatorIdentificationCodeSequence") or []:
+        for code in creator.get("PersonIdentificationCodeSequence") or []:
+            if code.get("CodingSchemeDesignator") == LOGIN_SCHEME:
+                return str(code.get("CodeValue", ""))
     for item in _walk(ds):
         if item.get("ValueType") == "TEXT" and _code(item) == "128774":
             return str(item.get("TextValue", ""))
@@ -328,6 +333,17 @@ def _window(ds: Dataset) -> tuple[float, float] | None:
     return None
 
 
+def _created(ds: Dataset) -> str:
+    """YYYYMMDDHHMMSS as written (a presentation state has its creation date instead)."""
+    for date, time in (
+        ("ContentDate", "ContentTime"),
+        ("PresentationCreationDate", "PresentationCreationTime"),
+    ):
+        if ds.get(date):
+            return f"{ds.get(date, '')}{ds.get(time, '') or ''}"[:14]
+    return ""
+
+
 def read_object(ds: Dataset) -> SavedObject:
     """The marks, key images and window of a saved SR, KOS or GSPS, in pixels, with what is
     not shown. Raises ValueError when ``ds`` is none of these."""
@@ -352,7 +368,7 @@ def read_object(ds: Dataset) -> SavedObject:
         author=_observer(ds),
         author_login=_observer_login(ds),
         title=title or str(ds.get("ContentDescription", "") or ds.get("ContentLabel", "")),
-        created=f"{ds.get('ContentDate', '')}{ds.get('ContentTime', '')}"[:14],
+        created=_created(ds),
         marks=tuple(reading.marks),
         key_images=tuple(reading.key_images),
         window=window,

@@ -16,7 +16,13 @@ from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
-from workstation.annotations.model import Author, KeyImageRef, MarkToSave, SavedObject
+from workstation.annotations.model import (
+    Author,
+    KeyImageRef,
+    MarkToSave,
+    Rendering,
+    SavedObject,
+)
 from workstation.annotations.outbox import AnnotationOutbox, OutgoingObject, StoreObject
 from workstation.annotations.reader import object_kind, read_object
 from workstation.dicomweb.client import DicomWebClient
@@ -39,11 +45,12 @@ def part10(ds: Dataset) -> bytes:
 
 @dataclass(frozen=True)
 class Saved:
-    """What one save queued: the SOP Instance UIDs of the report and the key image
-    selection ("" when there was nothing of that kind)."""
+    """What one save queued: the SOP Instance UIDs of the report, the key image selection
+    and the presentation state ("" when there was nothing of that kind)."""
 
     report_uid: str
     key_images_uid: str
+    presentation_uid: str = ""
 
 
 def save_annotations(
@@ -55,16 +62,18 @@ def save_annotations(
     key_images: Sequence[KeyImageRef],
     author: Author,
     now: dt.datetime,
+    rendering: Rendering | None = None,
 ) -> Saved:
-    """Write her marks (an SR) and key images (a KOS) of one study and queue them durably
-    in ``outbox``; when this returns they are on disk and will be sent exactly once.
-    Nothing to save queues nothing. Raises ValueError (marks of several studies) or
-    JournalError (the disk)."""
+    """Write her marks (an SR), key images (a KOS) and, with ``rendering`` (her window), a
+    presentation state of the marks' grey images of one study, and queue them durably in
+    ``outbox``; when this returns they are on disk and will be sent exactly once. Nothing to
+    save queues nothing. Raises ValueError (marks of several studies) or JournalError."""
     # highdicom takes over a second to import: only saving pays for it, never the start
+    from workstation.annotations.gsps_writer import presentation_state
     from workstation.annotations.kos_writer import key_object_selection
     from workstation.annotations.sr_writer import measurement_report
 
-    report_uid = key_uid = ""
+    report_uid = key_uid = presentation_uid = ""
     if marks:
         report = measurement_report(marks, author, now)
         report_uid = str(report.SOPInstanceUID)
@@ -88,7 +97,22 @@ def save_annotations(
             ),
             now,
         )
-    return Saved(report_uid, key_uid)
+    grey = [m for m in marks if m.image.samples_per_pixel == 1]
+    if rendering is not None and grey:
+        gsps = presentation_state(grey, rendering, author, now)
+        presentation_uid = str(gsps.SOPInstanceUID)
+        outbox.put(
+            OutgoingObject(
+                presentation_uid,
+                str(gsps.StudyInstanceUID),
+                result_id,
+                dicomweb_url,
+                "GSPS",
+                part10(gsps),
+            ),
+            now,
+        )
+    return Saved(report_uid, key_uid, presentation_uid)
 
 
 def store_with(client_for: Callable[[str], DicomWebClient]) -> StoreObject:

@@ -34,6 +34,8 @@ class ImageIdentity:
     number_of_frames: int = 1
     rows: int = 0
     columns: int = 0
+    samples_per_pixel: int = 1
+    laterality: str = ""  # of a paired body part: Image Laterality, else the series' (R, L)
 
     def as_dataset(self) -> Dataset:
         """A header-only dataset with these attributes (what highdicom takes as evidence)."""
@@ -59,6 +61,7 @@ class ImageIdentity:
         if self.number_of_frames > 1:
             ds.NumberOfFrames = self.number_of_frames
         ds.Rows, ds.Columns = self.rows, self.columns
+        ds.SamplesPerPixel = self.samples_per_pixel
         return ds
 
 
@@ -106,4 +109,6 @@ def identity_of(ds: Dataset) -> ImageIdentity:
         number_of_frames=_whole(ds, "NumberOfFrames", 1),
         rows=_whole(ds, "Rows", 0),
         columns=_whole(ds, "Columns", 0),
+        samples_per_pixel=_whole(ds, "SamplesPerPixel", 1),
+        laterality=_text(ds, "ImageLaterality") or _text(ds, "Laterality"),
     )

@@ -49,17 +49,27 @@ class StudyAnnotations:
     ) -> ListedObject | None:
         """The study's objects as found (oldest first). Hers (by login name) are marked; her
         newest report becomes editable (returned, so its marks can be taken into her store)
-        and her older reports start hidden (the newest holds what she kept). Everything else
-        starts shown."""
+        and her older reports start hidden (the newest holds what she kept); a presentation
+        state saved together with a report (same author and time: the same marks) starts
+        hidden. Everything else starts shown."""
         mine = [o.author_login == self.username and bool(self.username) for o in objects]
         reports = [i for i, o in enumerate(objects) if mine[i] and o.kind is ObjectKind.REPORT]
         newest = reports[-1] if reports else None
+        saved_with_a_report = {
+            (o.author, o.created) for o in objects if o.kind is ObjectKind.REPORT and o.created
+        }
         self.study_uid = study_uid
         self.objects = [
             ListedObject(
                 obj,
                 mine[i],
-                visible=not (i in reports and i != newest),
+                visible=not (
+                    (i in reports and i != newest)
+                    or (
+                        obj.kind is ObjectKind.PRESENTATION
+                        and (obj.author, obj.created) in saved_with_a_report
+                    )
+                ),
                 editable=i == newest,
             )
             for i, obj in enumerate(objects)
