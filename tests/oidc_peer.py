@@ -9,9 +9,11 @@ ends at the workstation's loopback redirect.
 from __future__ import annotations
 
 import json
+import queue
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from workstation.config import PlatformEntry
 from workstation.services import Connection, sign_in_with_browser
 
 OIDC_DIR = Path(__file__).resolve().parent / "oidc"
+START_TIMEOUT_S = 60.0
 # The sandbox's demo practitioners, as the provider's accounts (its own user names).
 ACCOUNTS = {
     "li.jing": {"fhirUser": "Practitioner/pr001", "name": "李静"},
@@ -50,19 +53,36 @@ def running_provider(
     command = [node, str(OIDC_DIR / "provider.mjs"), str(accounts)]
     command += ["--clock-offset", str(clock_offset_s), "--ttl", str(token_ttl_s)]
     command += ["--id-token-ttl", str(id_token_ttl_s)]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8"
-    )
-    try:
+    errors = tmp_path / f"oidc-provider-{clock_offset_s}.log"
+    with errors.open("w", encoding="utf-8") as stderr:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=stderr, text=True, encoding="utf-8"
+        )
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
         assert process.stdout is not None
-        issuer = ""
         for line in process.stdout:
+            lines.put(line)
+        lines.put("")
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        issuer = ""
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not issuer and time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if not line:
+                break
             if "listening on " in line:
                 issuer = line.rsplit(" ", 1)[1].strip()
-                break
-        assert issuer, f"oidc-provider did not start (status {process.poll()})"
-        drain = threading.Thread(target=process.stdout.read, daemon=True)
-        drain.start()
+        assert issuer, (
+            f"oidc-provider did not start (status {process.poll()}): {errors.read_text()}"
+        )
         yield issuer
     finally:
         process.terminate()
@@ -71,6 +91,7 @@ def running_provider(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+        reader.join(10)
         if process.stdout is not None:
             process.stdout.close()
 

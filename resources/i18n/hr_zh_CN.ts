@@ -128,209 +128,209 @@
         <translation>复制病历记录语句</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="154"/>
+        <location filename="../../ui/decision_panel.py" line="160"/>
         <source>For the medical record</source>
         <translation>病历记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="156"/>
+        <location filename="../../ui/decision_panel.py" line="162"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="241"/>
+        <location filename="../../ui/decision_panel.py" line="249"/>
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="252"/>
+        <location filename="../../ui/decision_panel.py" line="260"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n小时</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="253"/>
+        <location filename="../../ui/decision_panel.py" line="261"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="259"/>
+        <location filename="../../ui/decision_panel.py" line="267"/>
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="260"/>
+        <location filename="../../ui/decision_panel.py" line="268"/>
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="263"/>
+        <location filename="../../ui/decision_panel.py" line="271"/>
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="266"/>
+        <location filename="../../ui/decision_panel.py" line="274"/>
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="271"/>
+        <location filename="../../ui/decision_panel.py" line="279"/>
         <source>; also expired</source>
         <translation>；且已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="273"/>
+        <location filename="../../ui/decision_panel.py" line="281"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="284"/>
+        <location filename="../../ui/decision_panel.py" line="292"/>
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="285"/>
+        <location filename="../../ui/decision_panel.py" line="293"/>
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="286"/>
+        <location filename="../../ui/decision_panel.py" line="294"/>
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="287"/>
+        <location filename="../../ui/decision_panel.py" line="295"/>
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="288"/>
+        <location filename="../../ui/decision_panel.py" line="296"/>
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="289"/>
+        <location filename="../../ui/decision_panel.py" line="297"/>
         <source>issuing hospital below the item&apos;s minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="399"/>
+        <location filename="../../ui/decision_panel.py" line="408"/>
         <source>already decided</source>
         <translation>已有结论</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="401"/>
+        <location filename="../../ui/decision_panel.py" line="410"/>
         <source>no rule check (no catalog)</source>
         <translation>未做规则核对（无互认目录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="406"/>
+        <location filename="../../ui/decision_panel.py" line="415"/>
         <source>%1: %2</source>
         <translation>%1 %2 项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="408"/>
+        <location filename="../../ui/decision_panel.py" line="417"/>
         <source>Accepting %n result(s) of this visit.</source>
         <translation>
             <numerusform>正在互认本次就诊的 %n 项结果。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="410"/>
+        <location filename="../../ui/decision_panel.py" line="419"/>
         <source>No result of this visit qualifies.</source>
         <translation>本次就诊没有符合互认条件的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="412"/>
+        <location filename="../../ui/decision_panel.py" line="421"/>
         <source>No result of this visit qualifies</source>
         <translation>本次就诊没有符合互认条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="414"/>
+        <location filename="../../ui/decision_panel.py" line="423"/>
         <source> — left out: %1</source>
         <translation>——未纳入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="274"/>
+        <location filename="../../ui/decision_panel.py" line="282"/>
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="275"/>
+        <location filename="../../ui/decision_panel.py" line="283"/>
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="307"/>
+        <location filename="../../ui/decision_panel.py" line="315"/>
         <source>Note: %1</source>
         <translation>备注：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="316"/>
+        <location filename="../../ui/decision_panel.py" line="325"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="316"/>
+        <location filename="../../ui/decision_panel.py" line="325"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="319"/>
+        <location filename="../../ui/decision_panel.py" line="328"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="328"/>
+        <location filename="../../ui/decision_panel.py" line="337"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="329"/>
+        <location filename="../../ui/decision_panel.py" line="338"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="330"/>
+        <location filename="../../ui/decision_panel.py" line="339"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="335"/>
+        <location filename="../../ui/decision_panel.py" line="344"/>
         <source>viewed</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="344"/>
+        <location filename="../../ui/decision_panel.py" line="353"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="346"/>
+        <location filename="../../ui/decision_panel.py" line="355"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="347"/>
+        <location filename="../../ui/decision_panel.py" line="356"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="365"/>
+        <location filename="../../ui/decision_panel.py" line="374"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="368"/>
-        <location filename="../../ui/decision_panel.py" line="385"/>
+        <location filename="../../ui/decision_panel.py" line="377"/>
+        <location filename="../../ui/decision_panel.py" line="394"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="371"/>
+        <location filename="../../ui/decision_panel.py" line="380"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -634,80 +634,79 @@
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="128"/>
-        <location filename="../../ui/viewer_text.py" line="152"/>
+        <location filename="../../ui/viewer_text.py" line="155"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="212"/>
+        <location filename="../../ui/viewer_text.py" line="215"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="224"/>
+        <location filename="../../ui/viewer_text.py" line="227"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="925"/>
-        <location filename="../../ui/viewer_text.py" line="230"/>
+        <location filename="../../ui/viewer_text.py" line="233"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="241"/>
+        <location filename="../../ui/viewer_text.py" line="244"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="247"/>
+        <location filename="../../ui/viewer_text.py" line="250"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="450"/>
-        <location filename="../../ui/viewer_text.py" line="258"/>
+        <location filename="../../ui/viewer_text.py" line="259"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="123"/>
-        <location filename="../../ui/viewer_text.py" line="154"/>
+        <location filename="../../ui/viewer_text.py" line="157"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="137"/>
+        <location filename="../../ui/viewer_text.py" line="140"/>
         <source>mirrored left–right</source>
         <translation>已左右镜像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="140"/>
+        <location filename="../../ui/viewer_text.py" line="143"/>
         <source>rotated %1°</source>
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="235"/>
+        <location filename="../../ui/viewer_text.py" line="238"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="263"/>
+        <location filename="../../ui/viewer_text.py" line="264"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="266"/>
+        <location filename="../../ui/viewer_text.py" line="267"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="269"/>
+        <location filename="../../ui/viewer_text.py" line="270"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="272"/>
+        <location filename="../../ui/viewer_text.py" line="273"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -1000,21 +999,21 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="615"/>
+        <location filename="../../ui/main_window.py" line="620"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="617"/>
+        <location filename="../../ui/main_window.py" line="622"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="622"/>
+        <location filename="../../ui/main_window.py" line="627"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1022,72 +1021,72 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="16"/>
+        <location filename="../../ui/messages.py" line="18"/>
         <source>Cannot reach the platform. Check the network and try again.</source>
         <translation>无法连接平台。请检查网络后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="17"/>
+        <location filename="../../ui/messages.py" line="19"/>
         <source>The platform did not answer in time. Try again.</source>
         <translation>平台响应超时，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="18"/>
+        <location filename="../../ui/messages.py" line="20"/>
         <source>The platform&apos;s certificate is not trusted. Ask IT to check the CA bundle setting.</source>
         <translation>平台证书不受信任。请联系信息科检查 CA 证书设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="19"/>
+        <location filename="../../ui/messages.py" line="21"/>
         <source>The platform has a problem right now. Try again shortly.</source>
         <translation>平台暂时出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="20"/>
+        <location filename="../../ui/messages.py" line="22"/>
         <source>Wrong user name or password, or your session has ended. Please sign in again.</source>
         <translation>用户名或密码错误，或会话已结束。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="21"/>
+        <location filename="../../ui/messages.py" line="23"/>
         <source>Your account is not allowed to do this.</source>
         <translation>您的账号无权执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="22"/>
+        <location filename="../../ui/messages.py" line="24"/>
         <source>The record was not found on the platform.</source>
         <translation>平台上未找到该记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="23"/>
+        <location filename="../../ui/messages.py" line="25"/>
         <source>The platform refused the request.</source>
         <translation>平台拒绝了请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="24"/>
+        <location filename="../../ui/messages.py" line="26"/>
         <source>The platform sent an answer that cannot be read.</source>
         <translation>平台返回的内容无法解析。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="25"/>
+        <location filename="../../ui/messages.py" line="27"/>
         <source>Refusing an unencrypted connection to a remote platform (use https).</source>
         <translation>拒绝与远程平台建立未加密连接（请使用 https）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="26"/>
+        <location filename="../../ui/messages.py" line="28"/>
         <source>The platform is busy and asked to try again later. Your work is kept and is sent automatically.</source>
         <translation>平台繁忙，要求稍后再试。您的操作已保存，将自动发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="27"/>
+        <location filename="../../ui/messages.py" line="29"/>
         <source>The platform pointed to another server. It was not contacted, so that your sign-in is not passed on to it. Tell IT if this keeps happening.</source>
         <translation>平台指向了另一台服务器。为避免您的登录凭据被转交，未连接该服务器。如反复出现，请告知信息科。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="40"/>
+        <location filename="../../ui/messages.py" line="44"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="42"/>
+        <location filename="../../ui/messages.py" line="46"/>
         <source>Unexpected error: %1</source>
         <translation>意外错误：%1</translation>
     </message>
@@ -1158,70 +1157,75 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="315"/>
+        <location filename="../../ui/patient_page.py" line="316"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="476"/>
+        <location filename="../../ui/patient_page.py" line="410"/>
+        <source>You can read this record but not record a decision: your sign-in was not granted the right to write decisions (SMART scope user/Task.write). Ask the platform&apos;s administrators if you should have it.</source>
+        <translation>您可以查阅此记录，但不能登记互认决定：本次登录未获授予写入决定的权限（SMART 权限范围 user/Task.write）。如您应有此权限，请联系平台管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="484"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="739"/>
+        <location filename="../../ui/patient_page.py" line="747"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="745"/>
+        <location filename="../../ui/patient_page.py" line="753"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="746"/>
+        <location filename="../../ui/patient_page.py" line="754"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="763"/>
+        <location filename="../../ui/patient_page.py" line="771"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="389"/>
+        <location filename="../../ui/patient_page.py" line="390"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="535"/>
+        <location filename="../../ui/patient_page.py" line="543"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="603"/>
+        <location filename="../../ui/patient_page.py" line="611"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="605"/>
+        <location filename="../../ui/patient_page.py" line="613"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="606"/>
+        <location filename="../../ui/patient_page.py" line="614"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="617"/>
+        <location filename="../../ui/patient_page.py" line="625"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -1779,6 +1783,69 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
 </context>
 <context>
+    <name>SignInMessages</name>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="15"/>
+        <source>Cannot reach the platform&apos;s FHIR server. Check the network and the platform address, then try again.</source>
+        <translation>无法连接平台的 FHIR 服务器。请检查网络和平台地址后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="16"/>
+        <source>The platform answers, but its sign-in service (identity provider) cannot be reached. Try again shortly, or tell IT.</source>
+        <translation>平台可以访问，但其统一身份认证服务无法连接。请稍后重试，或联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="17"/>
+        <source>The sign-in could not be checked because this computer&apos;s clock and the platform&apos;s differ too much. Set the clock right (automatic time), then sign in again.</source>
+        <translation>本机时钟与平台时钟相差过大，无法核验登录。请校准本机时间（设为自动同步）后重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="18"/>
+        <source>The sign-in answer came from another identity provider than this platform&apos;s. Nothing was accepted; tell IT.</source>
+        <translation>登录应答来自其他身份认证服务，而非本平台的。未接受任何凭据，请联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="19"/>
+        <source>The sign-in answer was meant for another application. Nothing was accepted; tell IT.</source>
+        <translation>登录应答是发给其他应用的。未接受任何凭据，请联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="20"/>
+        <source>The browser returned an answer to another sign-in. Nothing was accepted; sign in again.</source>
+        <translation>浏览器返回的是另一次登录的应答。未接受任何凭据，请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="21"/>
+        <source>The sign-in answer is not signed by the platform&apos;s identity provider. Nothing was accepted; tell IT.</source>
+        <translation>登录应答并非由平台的身份认证服务签名。未接受任何凭据，请联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="22"/>
+        <source>The platform&apos;s identity provider does not offer PKCE, so signing in through the browser would be unsafe and is refused. Ask the platform&apos;s administrators to enable PKCE (S256).</source>
+        <translation>平台的身份认证服务不支持 PKCE，通过浏览器登录不安全，已拒绝。请联系平台管理员启用 PKCE（S256）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="23"/>
+        <source>This platform takes no password here: click &quot;Sign in with browser…&quot; and sign in on the platform&apos;s own page.</source>
+        <translation>此平台不在这里接受密码：请点击“通过浏览器登录…”，在平台自己的页面上登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="24"/>
+        <source>You are signed in at the identity provider, but it does not say which doctor you are on the platform (fhirUser). Ask the platform&apos;s administrators to link your account.</source>
+        <translation>您已在身份认证服务登录，但它未说明您在平台上对应哪位医师（fhirUser）。请联系平台管理员关联您的账号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="25"/>
+        <source>The sign-in in the browser was not completed in time. Sign in again when you are ready.</source>
+        <translation>浏览器中的登录未在规定时间内完成。准备好后请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="26"/>
+        <source>The sign-in in the browser was cancelled or refused. Sign in again when you are ready.</source>
+        <translation>浏览器中的登录已取消或被拒绝。准备好后请重新登录。</translation>
+    </message>
+</context>
+<context>
     <name>SignInWidget</name>
     <message>
         <location filename="../../ui/sign_in.py" line="39"/>
@@ -2071,18 +2138,18 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="90"/>
+        <location filename="../../ui/timeline.py" line="91"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="91"/>
+        <location filename="../../ui/timeline.py" line="92"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="92"/>
-        <location filename="../../ui/timeline.py" line="438"/>
+        <location filename="../../ui/timeline.py" line="93"/>
+        <location filename="../../ui/timeline.py" line="427"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
@@ -2127,22 +2194,22 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="95"/>
+        <location filename="../../ui/timeline.py" line="96"/>
         <source>Valid only</source>
         <translation>仅看有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="97"/>
+        <location filename="../../ui/timeline.py" line="98"/>
         <source>Only results within their validity window</source>
         <translation>只显示仍在有效期内的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="98"/>
+        <location filename="../../ui/timeline.py" line="99"/>
         <source>This item only</source>
         <translation>只看此项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="102"/>
+        <location filename="../../ui/timeline.py" line="103"/>
         <source>Only results of the selected result&apos;s item</source>
         <translation>只显示与所选结果同一项目的结果</translation>
     </message>
@@ -2157,77 +2224,77 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="324"/>
+        <location filename="../../ui/timeline.py" line="314"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="328"/>
+        <location filename="../../ui/timeline.py" line="318"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="413"/>
+        <location filename="../../ui/timeline.py" line="402"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="416"/>
+        <location filename="../../ui/timeline.py" line="405"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="420"/>
+        <location filename="../../ui/timeline.py" line="409"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="425"/>
+        <location filename="../../ui/timeline.py" line="414"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="426"/>
+        <location filename="../../ui/timeline.py" line="415"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="427"/>
+        <location filename="../../ui/timeline.py" line="416"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="428"/>
+        <location filename="../../ui/timeline.py" line="417"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="429"/>
+        <location filename="../../ui/timeline.py" line="418"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="430"/>
+        <location filename="../../ui/timeline.py" line="419"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="436"/>
+        <location filename="../../ui/timeline.py" line="425"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="439"/>
+        <location filename="../../ui/timeline.py" line="428"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="444"/>
+        <location filename="../../ui/timeline.py" line="433"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="446"/>
+        <location filename="../../ui/timeline.py" line="435"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>
