@@ -8,10 +8,13 @@ ends at the workstation's loopback redirect.
 
 from __future__ import annotations
 
+import base64
 import json
+import queue
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urljoin
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from devtools.sandbox_launcher import RunningSandbox, start_sandbox
 from workstation.auth import CLIENT_ID, LoopbackRedirect, new_pkce_pair
@@ -27,12 +31,36 @@ from workstation.config import PlatformEntry
 from workstation.services import Connection, sign_in_with_browser
 
 OIDC_DIR = Path(__file__).resolve().parent / "oidc"
+START_TIMEOUT_S = 60.0
 # The sandbox's demo practitioners, as the provider's accounts (its own user names).
 ACCOUNTS = {
     "li.jing": {"fhirUser": "Practitioner/pr001", "name": "李静"},
     "chen.min": {"fhirUser": "Practitioner/pr004", "name": "陈敏", "readOnly": True},
     "stranger": {"fhirUser": "Practitioner/nobody", "name": "外院用户"},
 }
+
+
+def _b64(value: int) -> str:
+    raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _private_jwk() -> dict[str, str]:
+    """A new RSA signing key for one provider, as a private JWK (RFC 7518 §6.3)."""
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    numbers = private.private_numbers()
+    public = numbers.public_numbers
+    return {
+        "kty": "RSA",
+        "n": _b64(public.n),
+        "e": _b64(public.e),
+        "d": _b64(numbers.d),
+        "p": _b64(numbers.p),
+        "q": _b64(numbers.q),
+        "dp": _b64(numbers.dmp1),
+        "dq": _b64(numbers.dmq1),
+        "qi": _b64(numbers.iqmp),
+    }
 
 
 @contextmanager
@@ -50,19 +78,39 @@ def running_provider(
     command = [node, str(OIDC_DIR / "provider.mjs"), str(accounts)]
     command += ["--clock-offset", str(clock_offset_s), "--ttl", str(token_ttl_s)]
     command += ["--id-token-ttl", str(id_token_ttl_s)]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8"
-    )
-    try:
+    key = tmp_path / f"oidc-key-{clock_offset_s}.json"
+    key.write_text(json.dumps(_private_jwk()), encoding="utf-8")
+    command += ["--key", str(key)]
+    errors = tmp_path / f"oidc-provider-{clock_offset_s}.log"
+    with errors.open("w", encoding="utf-8") as stderr:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=stderr, text=True, encoding="utf-8"
+        )
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
         assert process.stdout is not None
-        issuer = ""
         for line in process.stdout:
+            lines.put(line)
+        lines.put("")
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        issuer = ""
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not issuer and time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if not line:
+                break
             if "listening on " in line:
                 issuer = line.rsplit(" ", 1)[1].strip()
-                break
-        assert issuer, f"oidc-provider did not start (status {process.poll()})"
-        drain = threading.Thread(target=process.stdout.read, daemon=True)
-        drain.start()
+        assert issuer, (
+            f"oidc-provider did not start (status {process.poll()}): {errors.read_text()}"
+        )
         yield issuer
     finally:
         process.terminate()
@@ -71,6 +119,7 @@ def running_provider(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+        reader.join(10)
         if process.stdout is not None:
             process.stdout.close()
 
@@ -79,9 +128,12 @@ class _Forms(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[tuple[str, dict[str, str]]] = []
+        self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"])
         if tag == "form":
             self.forms.append((values.get("action", ""), {}))
         elif tag == "input" and self.forms and values.get("name"):
@@ -98,9 +150,10 @@ def forms(html: str) -> list[tuple[str, dict[str, str]]]:
 class ScriptedBrowser:
     """A person's browser: its own cookies, following redirects, submitting forms."""
 
-    def __init__(self, login: str, password: str = "any-password") -> None:
+    def __init__(self, login: str, password: str = "any-password", *, cancel: bool = False) -> None:
         self.login = login
         self.password = password
+        self.cancel = cancel  # she clicks the provider's "Cancel" instead of signing in
         self.http = httpx.Client(follow_redirects=True, timeout=20)
         self.pages: list[str] = []  # what she saw, last first
         self.error: BaseException | None = None
@@ -117,6 +170,12 @@ class ScriptedBrowser:
                 if not found or page.url.host != httpx.URL(url).host:
                     return
                 action, fields = found[0]
+                if self.cancel:
+                    parser = _Forms()
+                    parser.feed(page.text)
+                    abort = next(link for link in parser.links if link.endswith("/abort"))
+                    self.pages.insert(0, self.http.get(urljoin(str(page.url), abort)).text)
+                    return
                 if fields.get("prompt") == "login":
                     fields.update(login=self.login, password=self.password)
                 page = self.http.post(urljoin(str(page.url), action), data=fields)

@@ -23,6 +23,7 @@ from tests.oidc_peer import (
     running_peer,
     running_provider,
 )
+from ui.messages import describe
 from workstation.config import PlatformEntry
 from workstation.http import ErrorKind, PlatformError
 from workstation.journal import Journal
@@ -30,6 +31,7 @@ from workstation.model import Category
 from workstation.recognition.decisions import DecisionKind, new_decision
 from workstation.recognition.outbox import send_pending
 from workstation.services import sign_in_with_browser
+from workstation.sign_in_errors import SignInError, SignInProblem
 
 pytestmark = pytest.mark.e2e
 
@@ -63,6 +65,9 @@ def test_fhir_server_down_names_the_fhir_server(peer: Peer) -> None:
         browser_sign_in(f"http://127.0.0.1:{_unused_port()}/fhir", browser)
     assert caught.value.kind is ErrorKind.NETWORK
     assert "the FHIR server at 127.0.0.1" in caught.value.detail
+    assert isinstance(caught.value, SignInError)
+    assert caught.value.problem is SignInProblem.FHIR_UNREACHABLE
+    assert "FHIR server" in describe(caught.value)
     assert not browser.pages  # no browser was opened
 
 
@@ -83,6 +88,9 @@ def test_provider_down_while_the_fhir_server_is_up(data: Path, tmp_path: Path) -
             browser_sign_in(fhir, browser)
         assert caught.value.kind is ErrorKind.NETWORK
         assert "the sign-in provider at 127.0.0.1" in caught.value.detail
+        assert isinstance(caught.value, SignInError)
+        assert caught.value.problem is SignInProblem.PROVIDER_UNREACHABLE
+        assert "identity provider" in describe(caught.value)
         assert not browser.pages
     finally:
         sandbox.stop()
@@ -205,6 +213,8 @@ def test_clocks_far_apart_are_refused_with_the_reason(
         assert caught.value.kind is ErrorKind.AUTH
         assert words in caught.value.detail
         assert "clock" in caught.value.detail
+        assert isinstance(caught.value, SignInError)
+        assert "clock" in describe(caught.value)
 
 
 class _NoPkcePlatform(http.server.BaseHTTPRequestHandler):
@@ -252,5 +262,7 @@ def test_a_provider_without_pkce_is_refused_before_anything_is_opened() -> None:
         server.server_close()
     assert caught.value.kind is ErrorKind.REJECTED
     assert "PKCE" in caught.value.detail
+    assert isinstance(caught.value, SignInError)
+    assert caught.value.problem is SignInProblem.NO_PKCE
     assert opened == []
     assert _NoPkcePlatform.asked == ["/fhir/.well-known/smart-configuration"]

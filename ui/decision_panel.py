@@ -136,9 +136,15 @@ class DecisionPanel(QFrame):
         sentence = QHBoxLayout()
         sentence.addWidget(self.sentence_label, 1)
         sentence.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.refusal_label = QLabel()
+        self.refusal_label.setObjectName("recordingRefused")
+        self.refusal_label.setWordWrap(True)
+        self.refusal_label.setStyleSheet("color: #8a5a00;")
+        self.refusal_label.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.rule_label)
         layout.addLayout(buttons)
+        layout.addWidget(self.refusal_label)
         layout.addWidget(self.repeat_box)
         layout.addWidget(self.state_label)
         layout.addWidget(QLabel(self.tr("For the medical record")))
@@ -163,6 +169,7 @@ class DecisionPanel(QFrame):
         self.informed_box.toggled.connect(lambda _on: self._revalidate())
         self._shortcuts: list[QShortcut] = []
         self._save_problem = ""  # a failed save, shown until the next one succeeds
+        self._recording_refused = ""  # why this sign-in may not record, "" when it may
         self.set_result(None, None, None, None)
 
     def install_shortcuts(self, window: QWidget) -> None:
@@ -227,6 +234,7 @@ class DecisionPanel(QFrame):
         for widget in (self.accept_button, self.repeat_button, self.bulk_button):
             widget.setEnabled(result is not None)
         self.undo_button.setEnabled(False)
+        self._apply_refusal()
         if result is None or assessment is None or now is None:
             self.rule_label.setText(self.tr("Select a result to decide on it."))
             self.sentence_label.clear()
@@ -300,6 +308,7 @@ class DecisionPanel(QFrame):
             self.history_list.addItem(self.other_text(other))
         in_force = entry_in_force(entries)
         self.undo_button.setEnabled(in_force is not None)
+        self._apply_refusal()
         self.sentence_label.setText(sentence)
         self.copy_button.setEnabled(bool(sentence))
         if in_force is None:
@@ -404,6 +413,20 @@ class DecisionPanel(QFrame):
             text += self.tr(" — left out: %1").replace("%1", "；".join(skipped))
         self.bulk_label.setText(text)
         self.bulk_label.show()
+
+    def refuse_recording(self, reason: str) -> None:
+        """This sign-in may read but not record (its grant lacks writing decisions): the
+        buttons stay off and ``reason`` says why; "" allows recording again."""
+        self._recording_refused = reason
+        self.refusal_label.setText(reason)
+        self.refusal_label.setVisible(bool(reason))
+        self._apply_refusal()
+
+    def _apply_refusal(self) -> None:
+        if not self._recording_refused:
+            return
+        for widget in (self.accept_button, self.repeat_button, self.undo_button, self.bulk_button):
+            widget.setEnabled(False)
 
     def show_problem(self, text: str) -> None:
         """A save failed (e.g. disk full): say so, and keep saying so when the history

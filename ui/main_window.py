@@ -558,6 +558,11 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.sign_in)
         self.statusBar().showMessage(self.tr("Signed out"))
         if signed is not None:
+            # A platform's own identity provider keeps a browser session (single sign-on):
+            # end it there too, so the next person at this PC must sign in herself.
+            end_session = signed.connection.session.end_session_url()
+            if end_session:
+                self.open_url_requested.emit(end_session)
             self.runner.start(
                 signed.connection.sign_out, on_error=lambda exc: log.warning("sign-out: %s", exc)
             )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from ui.sign_in_messages import sign_in_message
 from workstation.http import ErrorKind, PlatformError
 from workstation.imaging.decode import DecodeError
+from workstation.sign_in_errors import SignInError
 
 
 # One literal per message so that lupdate can extract it (hence the long lines).
@@ -31,6 +33,8 @@ def _platform_message(kind: ErrorKind) -> str:
 
 def describe(error: Exception) -> str:
     """What went wrong and what to do, for a person."""
+    if isinstance(error, SignInError):
+        return sign_in_message(error)
     if isinstance(error, PlatformError):
         text = _platform_message(error.kind)
         if error.kind in (ErrorKind.REJECTED, ErrorKind.SERVER) and error.detail:

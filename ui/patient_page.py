@@ -421,6 +421,13 @@ class PatientPage(QWidget):
         self.decision.set_result(result, assessment, hospital, self.now)
         if self.context is None or self.connection is None:
             return
+        self.decision.refuse_recording(
+            ""
+            if self.connection.session.can_record
+            else self.tr(
+                "You can read this record but not record a decision: your sign-in was not granted the right to write decisions (SMART scope user/Task.write). Ask the platform's administrators if you should have it."
+            )
+        )
         context, platform = self.context, self.connection.platform
 
         def load() -> tuple[list[JournalEntry], list[PlatformDecision]]:

@@ -32,6 +32,7 @@ from workstation.http import (
 from workstation.id_token import practitioner_reference, verify_id_token
 from workstation.logs import safe
 from workstation.model import UserInfo
+from workstation.sign_in_errors import SignInError, SignInProblem
 from workstation.smart import OIDC_PATH, SMART_PATH, fetch_json, issuer_metadata, smart_fields
 
 log = logging.getLogger("workstation.auth")
@@ -119,7 +120,9 @@ def discover(client: httpx.Client, base_url: str) -> PlatformEndpoints:
     else the address is taken as an issuer serving ``/.well-known/openid-configuration``
     (the sandbox's root). Raises PlatformError."""
     base_url = base_url.rstrip("/")
-    smart_doc = fetch_json(client, base_url + SMART_PATH, "the FHIR server")
+    smart_doc = fetch_json(
+        client, base_url + SMART_PATH, "the FHIR server", SignInProblem.FHIR_UNREACHABLE
+    )
     if smart_doc is not None:
         issuer = str(smart_doc.get("issuer", ""))
         oidc_doc = issuer_metadata(client, issuer) if issuer else {}
@@ -127,7 +130,9 @@ def discover(client: httpx.Client, base_url: str) -> PlatformEndpoints:
             return PlatformEndpoints(**smart_fields(base_url, smart_doc, oidc_doc))
         except (ValueError, KeyError, TypeError) as exc:
             raise PlatformError(ErrorKind.BAD_RESPONSE, "SMART configuration is malformed") from exc
-    doc = fetch_json(client, f"{base_url}{OIDC_PATH}", "the platform")
+    doc = fetch_json(
+        client, f"{base_url}{OIDC_PATH}", "the platform", SignInProblem.FHIR_UNREACHABLE
+    )
     if doc is None:
         raise PlatformError(
             ErrorKind.NOT_FOUND, "no SMART configuration or OpenID metadata at this address"
@@ -278,8 +283,9 @@ class Session:
     def sign_in_with_password(self, username: str, password: str, *, remember: bool) -> UserInfo:
         """Password grant. Raises PlatformError (AUTH for wrong credentials)."""
         if not self.endpoints.offers_password:
-            raise PlatformError(
+            raise SignInError(
                 ErrorKind.REJECTED,
+                SignInProblem.BROWSER_ONLY,
                 "this platform signs in on its own page only: use sign-in with the browser",
             )
         with self._lock:
@@ -407,8 +413,10 @@ class Session:
         claims = self._identity or {}
         practitioner = practitioner_reference(str(claims.get("fhirUser", "")))
         if not practitioner:
-            raise PlatformError(
-                ErrorKind.AUTH, "the sign-in provider names no practitioner (fhirUser claim)"
+            raise SignInError(
+                ErrorKind.AUTH,
+                SignInProblem.NO_PRACTITIONER,
+                "the sign-in provider names no practitioner (fhirUser claim)",
             )
         name, organization = str(claims.get("name", "")), ""
         resource = self.get(f"{self.endpoints.fhir_base.rstrip('/')}/{practitioner}").json()
@@ -575,7 +583,9 @@ class LoopbackRedirect:
         """The redirect's query parameters. Raises PlatformError(TIMEOUT)."""
         try:
             if not self._done.wait(timeout_s):
-                raise PlatformError(ErrorKind.TIMEOUT, "browser sign-in was not completed")
+                raise SignInError(
+                    ErrorKind.TIMEOUT, SignInProblem.TIMED_OUT, "browser sign-in was not completed"
+                )
             return self.result
         finally:
             self.close()
@@ -600,8 +610,9 @@ def sign_in_in_browser(
     if not session.endpoints.supports_pkce:
         # RFC 8252 §8.1: a native app's code can be intercepted on the machine; without PKCE
         # (S256) it would be as good as the tokens. Nothing is opened or sent.
-        raise PlatformError(
+        raise SignInError(
             ErrorKind.REJECTED,
+            SignInProblem.NO_PKCE,
             "the platform's sign-in provider does not offer PKCE (S256); browser sign-in"
             " is refused as unsafe: ask the platform's administrators to enable it",
         )
@@ -627,15 +638,24 @@ def sign_in_in_browser(
     open_browser(f"{session.endpoints.authorization}?{urlencode(params)}")
     result = listener.wait(timeout_s)
     if not hmac.compare_digest(result.get("state", ""), state):
-        raise PlatformError(ErrorKind.AUTH, "the sign-in answer is not for this sign-in (state)")
-    if "code" not in result:
-        raise PlatformError(
+        raise SignInError(
             ErrorKind.AUTH,
+            SignInProblem.NOT_THIS_SIGN_IN,
+            "the sign-in answer is not for this sign-in (state)",
+        )
+    if "code" not in result:
+        raise SignInError(
+            ErrorKind.AUTH,
+            SignInProblem.CANCELLED,
             result.get("error_description") or result.get("error") or "sign-in was not completed",
         )
     issuer = result.get("iss")  # RFC 9207: the answer names who sent it
     if issuer is not None and issuer.rstrip("/") != session.endpoints.issuer.rstrip("/"):
-        raise PlatformError(ErrorKind.AUTH, "the sign-in answer came from another issuer")
+        raise SignInError(
+            ErrorKind.AUTH,
+            SignInProblem.OTHER_ISSUER,
+            "the sign-in answer came from another issuer",
+        )
     return session.sign_in_with_code(
         result["code"], verifier, listener.redirect_uri, remember=remember, nonce=nonce
     )

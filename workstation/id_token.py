@@ -15,6 +15,7 @@ import httpx
 import jwt
 
 from workstation.http import ErrorKind, PlatformError, send
+from workstation.sign_in_errors import SignInError, SignInProblem
 
 ALGORITHMS = ("RS256", "PS256", "ES256")
 CLOCK_SKEW_S = 300.0  # clocks of a hospital PC and a provider may differ by a few minutes
@@ -40,11 +41,17 @@ def _signing_key(keys: list[dict[str, Any]], kid: str) -> jwt.PyJWK:
     if kid:
         candidates = [k for k in candidates if k.get("kid") == kid]
     if len(candidates) != 1:
-        raise PlatformError(ErrorKind.AUTH, "the ID token is signed with a key the provider lacks")
+        raise SignInError(
+            ErrorKind.AUTH,
+            SignInProblem.BAD_SIGNATURE,
+            "the ID token is signed with a key the provider lacks",
+        )
     try:
         return jwt.PyJWK(candidates[0])
     except jwt.PyJWTError as exc:
-        raise PlatformError(ErrorKind.AUTH, "the provider's signing key cannot be used") from exc
+        raise SignInError(
+            ErrorKind.AUTH, SignInProblem.BAD_SIGNATURE, "the provider's signing key cannot be used"
+        ) from exc
 
 
 def verify_id_token(
@@ -69,7 +76,9 @@ def verify_id_token(
     except jwt.PyJWTError as exc:
         raise PlatformError(ErrorKind.AUTH, "the sign-in answer holds no valid ID token") from exc
     if str(unverified.get("iss", "")).rstrip("/") != issuer.rstrip("/"):
-        raise PlatformError(ErrorKind.AUTH, "the ID token is from another issuer")
+        raise SignInError(
+            ErrorKind.AUTH, SignInProblem.OTHER_ISSUER, "the ID token is from another issuer"
+        )
     alg = str(header.get("alg", ""))
     if alg not in ALGORITHMS:
         raise PlatformError(ErrorKind.AUTH, f"the ID token's algorithm {alg!r} is not accepted")
@@ -85,26 +94,40 @@ def verify_id_token(
             options={"require": ["iss", "sub", "aud", "exp", "iat"]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise PlatformError(
+        raise SignInError(
             ErrorKind.AUTH,
+            SignInProblem.CLOCK,
             "the ID token has expired: check that this computer's clock is right",
         ) from exc
     except jwt.ImmatureSignatureError as exc:
-        raise PlatformError(
+        raise SignInError(
             ErrorKind.AUTH,
+            SignInProblem.CLOCK,
             "the ID token is dated in the future: check that this computer's clock is right",
         ) from exc
     except jwt.InvalidIssuerError as exc:
-        raise PlatformError(ErrorKind.AUTH, "the ID token is from another issuer") from exc
+        raise SignInError(
+            ErrorKind.AUTH, SignInProblem.OTHER_ISSUER, "the ID token is from another issuer"
+        ) from exc
     except jwt.InvalidAudienceError as exc:
-        raise PlatformError(ErrorKind.AUTH, "the ID token is for another application") from exc
+        raise SignInError(
+            ErrorKind.AUTH, SignInProblem.OTHER_AUDIENCE, "the ID token is for another application"
+        ) from exc
     except jwt.PyJWTError as exc:
-        raise PlatformError(ErrorKind.AUTH, "the ID token's signature is not valid") from exc
+        raise SignInError(
+            ErrorKind.AUTH, SignInProblem.BAD_SIGNATURE, "the ID token's signature is not valid"
+        ) from exc
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     if len(audiences) > 1 and claims.get("azp") != client_id:
-        raise PlatformError(ErrorKind.AUTH, "the ID token is for another application")
+        raise SignInError(
+            ErrorKind.AUTH, SignInProblem.OTHER_AUDIENCE, "the ID token is for another application"
+        )
     if nonce is not None and not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
-        raise PlatformError(ErrorKind.AUTH, "the ID token answers another sign-in (nonce)")
+        raise SignInError(
+            ErrorKind.AUTH,
+            SignInProblem.NOT_THIS_SIGN_IN,
+            "the ID token answers another sign-in (nonce)",
+        )
     return claims
 
 

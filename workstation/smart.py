@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from workstation.http import ErrorKind, PlatformError, error_from_response, origin, send
+from workstation.sign_in_errors import SignInError, SignInProblem
 
 SMART_PATH = "/.well-known/smart-configuration"
 OIDC_PATH = "/.well-known/openid-configuration"
@@ -25,16 +26,21 @@ DICOMWEB_KEY = "dicomweb_base_url"
 DEFAULT_CATALOG_PATH = "/Binary/recognition-catalog"
 
 
-def fetch_json(client: httpx.Client, url: str, what: str) -> dict[str, Any] | None:
+def fetch_json(
+    client: httpx.Client, url: str, what: str, unreachable: SignInProblem
+) -> dict[str, Any] | None:
     """GET a JSON object; None for 404 (not served there). Raises PlatformError naming
-    ``what`` when the server cannot be reached, answers otherwise, or sends no JSON object."""
+    ``what`` when the server answers otherwise or sends no JSON object, and a SignInError
+    (``unreachable``) when it cannot be reached."""
     try:
         response = send(client, "GET", url, headers={"Accept": "application/json"})
     except PlatformError as exc:
         if exc.kind in (ErrorKind.NETWORK, ErrorKind.TIMEOUT):
             host = origin(url)
-            raise PlatformError(
-                exc.kind, f"{what} at {host[1]}:{host[2]} cannot be reached ({exc.detail})"
+            raise SignInError(
+                exc.kind,
+                unreachable,
+                f"{what} at {host[1]}:{host[2]} cannot be reached ({exc.detail})",
             ) from exc
         raise
     if response.status_code == 404:
@@ -55,7 +61,9 @@ def issuer_metadata(client: httpx.Client, issuer: str) -> dict[str, Any]:
     """The issuer's OpenID provider metadata, checked to name that same issuer (OIDC
     Discovery §4.3). Raises PlatformError."""
     issuer = issuer.rstrip("/")
-    doc = fetch_json(client, issuer + OIDC_PATH, "the sign-in provider")
+    doc = fetch_json(
+        client, issuer + OIDC_PATH, "the sign-in provider", SignInProblem.PROVIDER_UNREACHABLE
+    )
     if doc is None:
         raise PlatformError(ErrorKind.BAD_RESPONSE, "the sign-in provider has no OpenID metadata")
     if str(doc.get("issuer", "")).rstrip("/") != issuer:

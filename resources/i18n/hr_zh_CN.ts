@@ -226,209 +226,209 @@
         <translation>复制病历记录语句</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="144"/>
+        <location filename="../../ui/decision_panel.py" line="150"/>
         <source>For the medical record</source>
         <translation>病历记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="146"/>
+        <location filename="../../ui/decision_panel.py" line="152"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="231"/>
+        <location filename="../../ui/decision_panel.py" line="239"/>
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="242"/>
+        <location filename="../../ui/decision_panel.py" line="250"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n小时</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="243"/>
+        <location filename="../../ui/decision_panel.py" line="251"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="249"/>
+        <location filename="../../ui/decision_panel.py" line="257"/>
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="250"/>
+        <location filename="../../ui/decision_panel.py" line="258"/>
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="253"/>
+        <location filename="../../ui/decision_panel.py" line="261"/>
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="256"/>
+        <location filename="../../ui/decision_panel.py" line="264"/>
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="261"/>
+        <location filename="../../ui/decision_panel.py" line="269"/>
         <source>; also expired</source>
         <translation>；且已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="263"/>
+        <location filename="../../ui/decision_panel.py" line="271"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="274"/>
+        <location filename="../../ui/decision_panel.py" line="282"/>
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="275"/>
+        <location filename="../../ui/decision_panel.py" line="283"/>
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="276"/>
+        <location filename="../../ui/decision_panel.py" line="284"/>
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="277"/>
+        <location filename="../../ui/decision_panel.py" line="285"/>
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="278"/>
+        <location filename="../../ui/decision_panel.py" line="286"/>
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="279"/>
+        <location filename="../../ui/decision_panel.py" line="287"/>
         <source>issuing hospital below the item&apos;s minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="389"/>
+        <location filename="../../ui/decision_panel.py" line="398"/>
         <source>already decided</source>
         <translation>已有结论</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="391"/>
+        <location filename="../../ui/decision_panel.py" line="400"/>
         <source>no rule check (no catalog)</source>
         <translation>未做规则核对（无互认目录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="396"/>
+        <location filename="../../ui/decision_panel.py" line="405"/>
         <source>%1: %2</source>
         <translation>%1 %2 项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="398"/>
+        <location filename="../../ui/decision_panel.py" line="407"/>
         <source>Accepting %n result(s) of this visit.</source>
         <translation>
             <numerusform>正在互认本次就诊的 %n 项结果。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="400"/>
+        <location filename="../../ui/decision_panel.py" line="409"/>
         <source>No result of this visit qualifies.</source>
         <translation>本次就诊没有符合互认条件的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="402"/>
+        <location filename="../../ui/decision_panel.py" line="411"/>
         <source>No result of this visit qualifies</source>
         <translation>本次就诊没有符合互认条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="404"/>
+        <location filename="../../ui/decision_panel.py" line="413"/>
         <source> — left out: %1</source>
         <translation>——未纳入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="264"/>
+        <location filename="../../ui/decision_panel.py" line="272"/>
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="265"/>
+        <location filename="../../ui/decision_panel.py" line="273"/>
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="297"/>
+        <location filename="../../ui/decision_panel.py" line="305"/>
         <source>Note: %1</source>
         <translation>备注：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="306"/>
+        <location filename="../../ui/decision_panel.py" line="315"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="306"/>
+        <location filename="../../ui/decision_panel.py" line="315"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="309"/>
+        <location filename="../../ui/decision_panel.py" line="318"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="318"/>
+        <location filename="../../ui/decision_panel.py" line="327"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="319"/>
+        <location filename="../../ui/decision_panel.py" line="328"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="320"/>
+        <location filename="../../ui/decision_panel.py" line="329"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="325"/>
+        <location filename="../../ui/decision_panel.py" line="334"/>
         <source>viewed</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="334"/>
+        <location filename="../../ui/decision_panel.py" line="343"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="336"/>
+        <location filename="../../ui/decision_panel.py" line="345"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="337"/>
+        <location filename="../../ui/decision_panel.py" line="346"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="355"/>
+        <location filename="../../ui/decision_panel.py" line="364"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="358"/>
-        <location filename="../../ui/decision_panel.py" line="375"/>
+        <location filename="../../ui/decision_panel.py" line="367"/>
+        <location filename="../../ui/decision_panel.py" line="384"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="361"/>
+        <location filename="../../ui/decision_panel.py" line="370"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -1267,21 +1267,21 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="658"/>
+        <location filename="../../ui/main_window.py" line="663"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="660"/>
+        <location filename="../../ui/main_window.py" line="665"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="665"/>
+        <location filename="../../ui/main_window.py" line="670"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1289,72 +1289,72 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="16"/>
+        <location filename="../../ui/messages.py" line="18"/>
         <source>Cannot reach the platform. Check the network and try again.</source>
         <translation>无法连接平台。请检查网络后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="17"/>
+        <location filename="../../ui/messages.py" line="19"/>
         <source>The platform did not answer in time. Try again.</source>
         <translation>平台响应超时，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="18"/>
+        <location filename="../../ui/messages.py" line="20"/>
         <source>The platform&apos;s certificate is not trusted. Ask IT to check the CA bundle setting.</source>
         <translation>平台证书不受信任。请联系信息科检查 CA 证书设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="19"/>
+        <location filename="../../ui/messages.py" line="21"/>
         <source>The platform has a problem right now. Try again shortly.</source>
         <translation>平台暂时出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="20"/>
+        <location filename="../../ui/messages.py" line="22"/>
         <source>Wrong user name or password, or your session has ended. Please sign in again.</source>
         <translation>用户名或密码错误，或会话已结束。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="21"/>
+        <location filename="../../ui/messages.py" line="23"/>
         <source>Your account is not allowed to do this.</source>
         <translation>您的账号无权执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="22"/>
+        <location filename="../../ui/messages.py" line="24"/>
         <source>The record was not found on the platform.</source>
         <translation>平台上未找到该记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="23"/>
+        <location filename="../../ui/messages.py" line="25"/>
         <source>The platform refused the request.</source>
         <translation>平台拒绝了请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="24"/>
+        <location filename="../../ui/messages.py" line="26"/>
         <source>The platform sent an answer that cannot be read.</source>
         <translation>平台返回的内容无法解析。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="25"/>
+        <location filename="../../ui/messages.py" line="27"/>
         <source>Refusing an unencrypted connection to a remote platform (use https).</source>
         <translation>拒绝与远程平台建立未加密连接（请使用 https）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="26"/>
+        <location filename="../../ui/messages.py" line="28"/>
         <source>The platform is busy and asked to try again later. Your work is kept and is sent automatically.</source>
         <translation>平台繁忙，要求稍后再试。您的操作已保存，将自动发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="27"/>
+        <location filename="../../ui/messages.py" line="29"/>
         <source>The platform pointed to another server. It was not contacted, so that your sign-in is not passed on to it. Tell IT if this keeps happening.</source>
         <translation>平台指向了另一台服务器。为避免您的登录凭据被转交，未连接该服务器。如反复出现，请告知信息科。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="40"/>
+        <location filename="../../ui/messages.py" line="44"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="42"/>
+        <location filename="../../ui/messages.py" line="46"/>
         <source>Unexpected error: %1</source>
         <translation>意外错误：%1</translation>
     </message>
@@ -1816,27 +1816,32 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="495"/>
+        <location filename="../../ui/patient_page.py" line="428"/>
+        <source>You can read this record but not record a decision: your sign-in was not granted the right to write decisions (SMART scope user/Task.write). Ask the platform&apos;s administrators if you should have it.</source>
+        <translation>您可以查阅此记录，但不能登记互认决定：本次登录未获授予写入决定的权限（SMART 权限范围 user/Task.write）。如您应有此权限，请联系平台管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="502"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="765"/>
+        <location filename="../../ui/patient_page.py" line="772"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="771"/>
+        <location filename="../../ui/patient_page.py" line="778"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="772"/>
+        <location filename="../../ui/patient_page.py" line="779"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="789"/>
+        <location filename="../../ui/patient_page.py" line="796"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
@@ -1846,33 +1851,33 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="556"/>
+        <location filename="../../ui/patient_page.py" line="563"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="625"/>
+        <location filename="../../ui/patient_page.py" line="632"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="627"/>
+        <location filename="../../ui/patient_page.py" line="634"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="628"/>
+        <location filename="../../ui/patient_page.py" line="635"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="639"/>
+        <location filename="../../ui/patient_page.py" line="646"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2427,6 +2432,69 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <location filename="../../ui/series_strip.py" line="32"/>
         <source>Click to show a series; drag it into the second viewer to compare</source>
         <translation>单击显示该序列；拖到图像区可在第二个窗口中对比</translation>
+    </message>
+</context>
+<context>
+    <name>SignInMessages</name>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="15"/>
+        <source>Cannot reach the platform&apos;s FHIR server. Check the network and the platform address, then try again.</source>
+        <translation>无法连接平台的 FHIR 服务器。请检查网络和平台地址后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="16"/>
+        <source>The platform answers, but its sign-in service (identity provider) cannot be reached. Try again shortly, or tell IT.</source>
+        <translation>平台可以访问，但其统一身份认证服务无法连接。请稍后重试，或联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="17"/>
+        <source>The sign-in could not be checked because this computer&apos;s clock and the platform&apos;s differ too much. Set the clock right (automatic time), then sign in again.</source>
+        <translation>本机时钟与平台时钟相差过大，无法核验登录。请校准本机时间（设为自动同步）后重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="18"/>
+        <source>The sign-in answer came from another identity provider than this platform&apos;s. Nothing was accepted; tell IT.</source>
+        <translation>登录应答来自其他身份认证服务，而非本平台的。未接受任何凭据，请联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="19"/>
+        <source>The sign-in answer was meant for another application. Nothing was accepted; tell IT.</source>
+        <translation>登录应答是发给其他应用的。未接受任何凭据，请联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="20"/>
+        <source>The browser returned an answer to another sign-in. Nothing was accepted; sign in again.</source>
+        <translation>浏览器返回的是另一次登录的应答。未接受任何凭据，请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="21"/>
+        <source>The sign-in answer is not signed by the platform&apos;s identity provider. Nothing was accepted; tell IT.</source>
+        <translation>登录应答并非由平台的身份认证服务签名。未接受任何凭据，请联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="22"/>
+        <source>The platform&apos;s identity provider does not offer PKCE, so signing in through the browser would be unsafe and is refused. Ask the platform&apos;s administrators to enable PKCE (S256).</source>
+        <translation>平台的身份认证服务不支持 PKCE，通过浏览器登录不安全，已拒绝。请联系平台管理员启用 PKCE（S256）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="23"/>
+        <source>This platform takes no password here: click &quot;Sign in with browser…&quot; and sign in on the platform&apos;s own page.</source>
+        <translation>此平台不在这里接受密码：请点击“通过浏览器登录…”，在平台自己的页面上登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="24"/>
+        <source>You are signed in at the identity provider, but it does not say which doctor you are on the platform (fhirUser). Ask the platform&apos;s administrators to link your account.</source>
+        <translation>您已在身份认证服务登录，但它未说明您在平台上对应哪位医师（fhirUser）。请联系平台管理员关联您的账号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="25"/>
+        <source>The sign-in in the browser was not completed in time. Sign in again when you are ready.</source>
+        <translation>浏览器中的登录未在规定时间内完成。准备好后请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="26"/>
+        <source>The sign-in in the browser was cancelled or refused. Sign in again when you are ready.</source>
+        <translation>浏览器中的登录已取消或被拒绝。准备好后请重新登录。</translation>
     </message>
 </context>
 <context>

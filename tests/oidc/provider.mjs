@@ -2,7 +2,7 @@
 // never shipped. Serves on 127.0.0.1 and prints "oidc-provider listening on URL".
 //
 //   node tests/oidc/provider.mjs ACCOUNTS.json [--port N] [--clock-offset S] [--ttl S]
-//       [--id-token-ttl S]
+//       [--id-token-ttl S] [--key PRIVATE-JWK.json]
 //
 // ACCOUNTS.json: {"dr.li": {"fhirUser": "Practitioner/…", "name": "…", "readOnly": false}}.
 // The workstation is a native public client (PKCE S256 required, loopback redirect on any
@@ -36,7 +36,12 @@ const READ = ['Patient', 'DiagnosticReport', 'Observation', 'ImagingStudy', 'Org
 const WRITE = ['user/Task.cu', 'user/AuditEvent.c'];
 const RESOURCE = /^http:\/\/127\.0\.0\.1:\d+\/fhir$/;
 
-const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+// The signing key: given by the test (node's RSA key generation sometimes stalls for long
+// on a loaded machine), else made here.
+const keyFile = option('--key', '');
+const key = keyFile
+  ? JSON.parse(readFileSync(keyFile, 'utf8'))
+  : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
 
 function accountOf(ctx) {
   const id = ctx.oidc?.account?.accountId ?? ctx.oidc?.session?.accountId;
