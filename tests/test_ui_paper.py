@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from PIL import Image, ImageDraw
+from pypdf import PdfReader
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
 from PySide6.QtWidgets import QApplication, QComboBox
 from pytestqt.qtbot import QtBot
@@ -29,6 +30,7 @@ from workstation.clock import CHINA
 from workstation.config import Settings
 from workstation.journal import OutboxState
 from workstation.model import Result
+from workstation.summary.pdf import build_summary_pdf
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
@@ -214,6 +216,14 @@ def test_register_and_decide_on_paper_reports(
     qtbot.waitUntil(lambda: "不予互认" in page.decision.sentence_label.text(), timeout=5000)
     qtbot.waitUntil(lambda: page.paper.has_picture(imaging.id), timeout=10000)
     window.grab().save(str(shots / "paper-imaging-decided.png"))
+
+    # the printed summary carries both with a thumbnail of the paper
+    summary = page._summary_input([lab, imaging], "A4")
+    assert [bool(item.paper_thumbnail) for item in summary.items] == [True, True]
+    pdf = build_summary_pdf(summary)
+    (tmp_path / "summary.pdf").write_bytes(pdf)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert text.count("纸质报告（缩略图）") == 2
 
     # the platform holds both, valid FHIR R4, over plain HTTP
     token = sandbox.token()

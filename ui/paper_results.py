@@ -14,8 +14,11 @@ from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
 from ui.messages import describe
 from ui.paper_dialog import PaperDialog
 from workstation.clock import china_time
+from workstation.http import PlatformError
 from workstation.model import Result
 from workstation.paper.drafts import DraftStore
+from workstation.paper.image import UnreadableImage, thumbnail
+from workstation.records.platform import ResultsPlatform
 from workstation.session.scope import Scope
 
 if TYPE_CHECKING:
@@ -212,6 +215,20 @@ class PaperPictureView(QScrollArea):
         """Fit the picture to the new width."""
         super().resizeEvent(event)
         self._fit()
+
+
+def paper_thumbnail(platform: ResultsPlatform, result: Result) -> bytes:
+    """A small JPEG of the paper a paper result was transcribed from, for the printed
+    summary (b"" for other results, or when the picture cannot be had: logged). Blocking:
+    call it on a worker."""
+    paper = result.paper
+    if paper is None or not paper.image_binary_id:
+        return b""
+    try:
+        return thumbnail(platform.binary(paper.image_binary_id))
+    except (PlatformError, UnreadableImage) as exc:
+        log.warning("paper picture left out of the summary: %s", type(exc).__name__)
+        return b""
 
 
 _SCHEME = "paper-picture:"
