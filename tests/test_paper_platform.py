@@ -197,6 +197,16 @@ def test_decisions_on_paper_results_are_sent_once_and_counted_apart(
     breakdown = _get(sandbox, "/admin/statistics/breakdown", admin).json()
     assert breakdown["paper"]["accepted"] == breakdown_before["paper"]["accepted"] + 2
     assert breakdown["totals"]["accepted"] == breakdown_before["totals"]["accepted"] + 2
+    # the administrator's client reads the paper part apart from the totals
+    entry = PlatformEntry("Sandbox", sandbox.base_url)
+    administrator = sign_in(entry, "admin", DEMO_PASSWORD, remember=False, secrets=None)
+    try:
+        stats = administrator.platform.region_statistics(None, None)
+    finally:
+        administrator.sign_out()
+    assert stats.paper is not None
+    assert stats.paper.accepted == breakdown["paper"]["accepted"]
+    assert stats.totals.accepted == breakdown["totals"]["accepted"]
 
 
 def _post(sandbox: Sandbox, token: str, bundle: dict[str, Any]) -> httpx.Response:

@@ -262,3 +262,22 @@ def test_a_draft_is_kept_sealed_and_restored(
     assert dialog.values.item(0, COL_VALUE).text() == "6.1"
     qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not any(drafts.glob("*/draft.json")), timeout=5000)
+
+
+def test_the_region_page_shows_paper_results_apart(qtbot: QtBot, chinese: None) -> None:
+    from ui.region_stats_page import RegionStatisticsPage
+    from ui.workers import TaskRunner
+    from workstation.recognition.region_stats import parse_region_statistics
+
+    group = {"decided": 10, "accepted": 7, "repeated": 3, "refusals": 2, "savedYuan": 900.0}
+    paper = {"decided": 2, "accepted": 1, "repeated": 1, "refusals": 1, "savedYuan": 32.0}
+    doc = {"totals": group, "paper": paper, "byHospital": [], "byItem": [], "byReason": []}
+    runner = TaskRunner()
+    page = RegionStatisticsPage(runner)
+    qtbot.addWidget(page)
+    page.show_statistics(parse_region_statistics(doc))
+    assert "纸质报告" in page.summary.text()
+    assert "32.00" in page.summary.text()
+    page.show_statistics(parse_region_statistics({**doc, "paper": None}))
+    assert "纸质" not in page.summary.text()
+    runner.shutdown()

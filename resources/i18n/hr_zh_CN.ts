@@ -1397,27 +1397,27 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PaperResults</name>
     <message>
-        <location filename="../../ui/paper_results.py" line="106"/>
+        <location filename="../../ui/paper_results.py" line="109"/>
         <source>Loading the picture of the paper report…</source>
         <translation>正在载入纸质报告图片…</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_results.py" line="113"/>
+        <location filename="../../ui/paper_results.py" line="116"/>
         <source>The picture could not be loaded: %1</source>
         <translation>图片未能载入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_results.py" line="139"/>
+        <location filename="../../ui/paper_results.py" line="142"/>
         <source>Paper report, transcribed by %1 %2</source>
         <translation>纸质报告，由 %1 于 %2 录入</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_results.py" line="140"/>
+        <location filename="../../ui/paper_results.py" line="143"/>
         <source>View full size</source>
         <translation>查看大图</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_results.py" line="164"/>
+        <location filename="../../ui/paper_results.py" line="167"/>
         <source>Paper report</source>
         <translation>纸质报告</translation>
     </message>
@@ -1510,22 +1510,22 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="754"/>
+        <location filename="../../ui/patient_page.py" line="755"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="760"/>
+        <location filename="../../ui/patient_page.py" line="761"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="761"/>
+        <location filename="../../ui/patient_page.py" line="762"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="778"/>
+        <location filename="../../ui/patient_page.py" line="779"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
@@ -1540,28 +1540,28 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="616"/>
+        <location filename="../../ui/patient_page.py" line="617"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="618"/>
+        <location filename="../../ui/patient_page.py" line="619"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="619"/>
+        <location filename="../../ui/patient_page.py" line="620"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="630"/>
+        <location filename="../../ui/patient_page.py" line="631"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -1855,49 +1855,49 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="88"/>
-        <location filename="../../ui/region_stats_page.py" line="248"/>
+        <location filename="../../ui/region_stats_page.py" line="262"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="89"/>
-        <location filename="../../ui/region_stats_page.py" line="249"/>
+        <location filename="../../ui/region_stats_page.py" line="263"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="90"/>
-        <location filename="../../ui/region_stats_page.py" line="250"/>
+        <location filename="../../ui/region_stats_page.py" line="264"/>
         <source>Decided</source>
         <translation>已判断</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="91"/>
-        <location filename="../../ui/region_stats_page.py" line="251"/>
+        <location filename="../../ui/region_stats_page.py" line="265"/>
         <source>Accepted</source>
         <translation>互认</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="92"/>
-        <location filename="../../ui/region_stats_page.py" line="254"/>
+        <location filename="../../ui/region_stats_page.py" line="268"/>
         <source>Accepted %</source>
         <translation>互认率 %</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="93"/>
-        <location filename="../../ui/region_stats_page.py" line="255"/>
+        <location filename="../../ui/region_stats_page.py" line="269"/>
         <source>Repeated %</source>
         <translation>复查率 %</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="94"/>
-        <location filename="../../ui/region_stats_page.py" line="253"/>
+        <location filename="../../ui/region_stats_page.py" line="267"/>
         <source>Refusals</source>
         <translation>不互认</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="95"/>
-        <location filename="../../ui/region_stats_page.py" line="256"/>
+        <location filename="../../ui/region_stats_page.py" line="270"/>
         <source>Saved (yuan)</source>
         <translation>节省（元）</translation>
     </message>
@@ -1922,81 +1922,88 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>正在加载本区域统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="179"/>
+        <location filename="../../ui/region_stats_page.py" line="177"/>
+        <source>
+Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</source>
+        <translation>
+其中纸质报告：已作结论 %1 · 互认 %2 · 重新检查 %3 · ¥%4</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="192"/>
         <source>Decided %1 · accepted %2 (%3%) · repeats %4 (%5%), of which refusals %6 · saved for patients ¥%7</source>
         <translation>已判断 %1 · 互认 %2（%3%）· 复查 %4（%5%），其中不互认 %6 · 为患者节省 ¥%7</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="191"/>
+        <location filename="../../ui/region_stats_page.py" line="205"/>
         <source>No decisions were recorded in the region in this period.</source>
         <translation>此期间本区域没有记录任何互认结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="193"/>
+        <location filename="../../ui/region_stats_page.py" line="207"/>
         <source>No decisions in this period</source>
         <translation>此期间没有结论</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="216"/>
+        <location filename="../../ui/region_stats_page.py" line="230"/>
         <source>No repeats in this period</source>
         <translation>此期间没有复查</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="218"/>
-        <location filename="../../ui/region_stats_page.py" line="257"/>
+        <location filename="../../ui/region_stats_page.py" line="232"/>
+        <location filename="../../ui/region_stats_page.py" line="271"/>
         <source>Region</source>
         <translation>全区域</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="219"/>
-        <location filename="../../ui/region_stats_page.py" line="258"/>
+        <location filename="../../ui/region_stats_page.py" line="233"/>
+        <location filename="../../ui/region_stats_page.py" line="272"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="220"/>
-        <location filename="../../ui/region_stats_page.py" line="259"/>
+        <location filename="../../ui/region_stats_page.py" line="234"/>
+        <location filename="../../ui/region_stats_page.py" line="273"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="237"/>
-        <location filename="../../ui/region_stats_page.py" line="260"/>
+        <location filename="../../ui/region_stats_page.py" line="251"/>
+        <location filename="../../ui/region_stats_page.py" line="274"/>
         <source>Repeat reason</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="247"/>
+        <location filename="../../ui/region_stats_page.py" line="261"/>
         <source>Period</source>
         <translation>统计期间</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="252"/>
+        <location filename="../../ui/region_stats_page.py" line="266"/>
         <source>Repeated</source>
         <translation>复查</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="266"/>
+        <location filename="../../ui/region_stats_page.py" line="280"/>
         <source>Region recognition statistics</source>
         <translation>区域互认统计</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="275"/>
+        <location filename="../../ui/region_stats_page.py" line="289"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="276"/>
+        <location filename="../../ui/region_stats_page.py" line="290"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="293"/>
+        <location filename="../../ui/region_stats_page.py" line="307"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="296"/>
+        <location filename="../../ui/region_stats_page.py" line="310"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
