@@ -32,6 +32,8 @@ from workstation.journal import OutboxState
 from workstation.model import Result
 from workstation.summary.pdf import build_summary_pdf
 
+# p0009: a patient whose whole record no other test reads, so the paper reports added here
+# change no other test's counts (others check, e.g., that every RAD report of p0001 has images).
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
 
@@ -109,7 +111,7 @@ def test_register_and_decide_on_paper_reports(
         qtbot, sandbox, tmp_path, "dr.li", Settings(language="zh_CN"), secrets=keyring
     )
     window.resize(1366, 768)
-    page = open_patient(qtbot, window, "p0001")
+    page = open_patient(qtbot, window, "p0009")
     journal = window.journal  # sealed with her key from the keyring
     assert journal is not None
     shots = tmp_path / "shots"
@@ -242,7 +244,7 @@ def test_a_draft_is_kept_sealed_and_restored(
     window = signed_in_window(
         qtbot, sandbox, tmp_path, "dr.li", Settings(language="zh_CN"), secrets=MemoryKeyring()
     )
-    page = open_patient(qtbot, window, "p0001")
+    page = open_patient(qtbot, window, "p0009")
     dialog = _open_dialog(qtbot, page)
     _load(qtbot, dialog, _photo(tmp_path / "paper.png"))
     dialog.hospital_box.setEditText("某乡卫生院")
