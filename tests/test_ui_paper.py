@@ -162,6 +162,8 @@ def test_register_and_decide_on_paper_reports(
     dialog.values.item(1, 4).setText("111")
     dialog.check()
     assert dialog.problem_label.text() == ""
+    dialog.show_rule_check()  # a hospital the platform does not list has no level to check
+    assert "医院等级不足" in dialog.rule_label.text()
     dialog.grab().save(str(shots / "paper-dialog-lab.png"))
     lab = _saved(qtbot, page, dialog)
     assert lab.paper is not None
@@ -199,6 +201,8 @@ def test_register_and_decide_on_paper_reports(
     dialog.item_list.setCurrentRow(0)
     assert dialog.values_box.isHidden()
     dialog.conclusion_edit.setPlainText("双肺纹理清晰，未见明显实质性病变。")
+    dialog.show_rule_check()
+    assert "无 HR 标识" in dialog.rule_label.text()
     dialog.grab().save(str(shots / "paper-dialog-imaging.png"))
     imaging = _saved(qtbot, page, dialog)
     assert imaging.paper is not None

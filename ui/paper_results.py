@@ -3,6 +3,7 @@ shown with a paper result's report (fetched from the platform's Binary)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from workstation.http import PlatformError
 from workstation.model import Result
 from workstation.paper.drafts import DraftStore
 from workstation.paper.image import UnreadableImage, thumbnail
+from workstation.recognition.validity import assess
 from workstation.records.platform import ResultsPlatform
 from workstation.session.scope import Scope
 
@@ -73,6 +75,7 @@ class PaperResults(QObject):
             self.drafts,
             self._saved,
             parent=page,
+            rule_check=self._rule_check,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.resume_kept()
@@ -80,6 +83,18 @@ class PaperResults(QObject):
         dialog.finished.connect(lambda _code: self._closed(dialog))
         dialog.open()
         return dialog
+
+    def _rule_check(self, result: Result) -> str:
+        """The badge ``result`` would get on the timeline (the same rules, the same words)."""
+        timeline = self.page.timeline
+        catalog = timeline.rows.catalog
+        if catalog is None:
+            return ""
+        hospital = timeline.hospitals.get(result.hospital_id)
+        now = dt.datetime.now(dt.UTC)
+        return timeline.assessment_text(
+            assess(result, catalog, hospital, timeline.rows.here_region, now)
+        )
 
     def _closed(self, dialog: PaperDialog) -> None:
         if self.dialog is dialog:
