@@ -283,6 +283,7 @@ class PaperDialog(QDialog):
         right = QVBoxLayout()
         right.addLayout(form)
         right.addWidget(self.values_box, 1)
+        right.addStretch(0)  # keeps the fields together when an imaging item has no values
         right.addWidget(self.rule_label)
         right.addWidget(self.problem_label)
         columns = QHBoxLayout()
