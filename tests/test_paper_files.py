@@ -146,3 +146,16 @@ def test_a_draft_is_kept_sealed_and_comes_back_whole(tmp_path: Path) -> None:
     store.discard("abc123")
     assert not folder.exists()
     assert store.drafts_of("pat1") == []
+
+
+def test_the_last_saved_draft_comes_last(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "paper", None)
+    first, second = _draft(), PaperDraft(id="def456", patient_id="pat1")
+    store.save(second)
+    store.save(first)
+    os.utime(tmp_path / "paper" / "def456" / "draft.json", ns=(2_000_000_000, 2_000_000_000))
+    os.utime(tmp_path / "paper" / "abc123" / "draft.json", ns=(3_000_000_000, 3_000_000_000))
+    assert [d.id for d in store.drafts_of("pat1")] == ["def456", "abc123"]
+    (tmp_path / "paper" / "abc123" / "draft.json").write_bytes(b"damaged")
+    assert [d.id for d in store.drafts_of("pat1")] == ["def456"]  # the damaged one is skipped
+    assert (tmp_path / "paper" / "abc123").exists()  # and kept

@@ -30,6 +30,8 @@ from workstation.recognition.decisions import DecisionKind, new_decision
 from workstation.recognition.outbox import send_pending
 from workstation.services import Connection, sign_in
 
+# p0009: a patient whose whole record no other test reads, so the paper reports added here
+# change no other test's counts (others check, e.g., that every RAD report of p0001 has images).
 pytestmark = pytest.mark.e2e
 TABLE = load_analyte_table()
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -53,7 +55,7 @@ def _draft(**changes: Any) -> PaperDraft:
     now = dt.datetime.now(CST)
     draft = PaperDraft(
         id=uuid.uuid4().hex,
-        patient_id="p0001",
+        patient_id="p0009",
         hospital_id="",
         hospital_name="某县第二人民医院",
         effective=now - dt.timedelta(days=1),
@@ -138,7 +140,7 @@ def test_a_paper_lab_report_reaches_the_platform_and_comes_back(
     assert values[0]["code"]["coding"][0]["code"] == "14682-9"
     # through the client: in the patient's results, with its values and its picture
     platform = connection.platform
-    results = [r for page in platform.results("p0001") for r in page.results]
+    results = [r for page in platform.results("p0009") for r in page.results]
     (back,) = [r for r in results if r.id == draft.report_id]
     assert back.paper is not None
     assert back.paper.transcribed_by == connection.user.practitioner
@@ -197,6 +199,16 @@ def test_decisions_on_paper_results_are_sent_once_and_counted_apart(
     breakdown = _get(sandbox, "/admin/statistics/breakdown", admin).json()
     assert breakdown["paper"]["accepted"] == breakdown_before["paper"]["accepted"] + 2
     assert breakdown["totals"]["accepted"] == breakdown_before["totals"]["accepted"] + 2
+    # the administrator's client reads the paper part apart from the totals
+    entry = PlatformEntry("Sandbox", sandbox.base_url)
+    administrator = sign_in(entry, "admin", DEMO_PASSWORD, remember=False, secrets=None)
+    try:
+        stats = administrator.platform.region_statistics(None, None)
+    finally:
+        administrator.sign_out()
+    assert stats.paper is not None
+    assert stats.paper.accepted == breakdown["paper"]["accepted"]
+    assert stats.totals.accepted == breakdown["totals"]["accepted"]
 
 
 def _post(sandbox: Sandbox, token: str, bundle: dict[str, Any]) -> httpx.Response:
@@ -226,7 +238,7 @@ def test_the_platform_refuses_what_is_not_her_paper_report(
         for r in resources
     ]
     assert _post(sandbox, token, transaction_bundle(future)).status_code == 422
-    not_paper = [{**r, "id": "p0001"} if r["resourceType"] == "Binary" else r for r in resources]
+    not_paper = [{**r, "id": "p0009"} if r["resourceType"] == "Binary" else r for r in resources]
     assert _post(sandbox, token, transaction_bundle(not_paper)).status_code == 400
     untagged = [{k: v for k, v in r.items() if k != "meta"} for r in resources]
     assert _post(sandbox, token, transaction_bundle(untagged)).status_code == 422

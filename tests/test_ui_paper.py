@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from PIL import Image, ImageDraw
+from pypdf import PdfReader
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
 from PySide6.QtWidgets import QApplication, QComboBox
 from pytestqt.qtbot import QtBot
@@ -29,7 +30,10 @@ from workstation.clock import CHINA
 from workstation.config import Settings
 from workstation.journal import OutboxState
 from workstation.model import Result
+from workstation.summary.pdf import build_summary_pdf
 
+# p0009: a patient whose whole record no other test reads, so the paper reports added here
+# change no other test's counts (others check, e.g., that every RAD report of p0001 has images).
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
 
@@ -107,7 +111,7 @@ def test_register_and_decide_on_paper_reports(
         qtbot, sandbox, tmp_path, "dr.li", Settings(language="zh_CN"), secrets=keyring
     )
     window.resize(1366, 768)
-    page = open_patient(qtbot, window, "p0001")
+    page = open_patient(qtbot, window, "p0009")
     journal = window.journal  # sealed with her key from the keyring
     assert journal is not None
     shots = tmp_path / "shots"
@@ -158,6 +162,8 @@ def test_register_and_decide_on_paper_reports(
     dialog.values.item(1, 4).setText("111")
     dialog.check()
     assert dialog.problem_label.text() == ""
+    dialog.show_rule_check()  # a hospital the platform does not list has no level to check
+    assert "医院等级不足" in dialog.rule_label.text()
     dialog.grab().save(str(shots / "paper-dialog-lab.png"))
     lab = _saved(qtbot, page, dialog)
     assert lab.paper is not None
@@ -195,6 +201,8 @@ def test_register_and_decide_on_paper_reports(
     dialog.item_list.setCurrentRow(0)
     assert dialog.values_box.isHidden()
     dialog.conclusion_edit.setPlainText("双肺纹理清晰，未见明显实质性病变。")
+    dialog.show_rule_check()
+    assert "无 HR 标识" in dialog.rule_label.text()
     dialog.grab().save(str(shots / "paper-dialog-imaging.png"))
     imaging = _saved(qtbot, page, dialog)
     assert imaging.paper is not None
@@ -215,6 +223,14 @@ def test_register_and_decide_on_paper_reports(
     qtbot.waitUntil(lambda: page.paper.has_picture(imaging.id), timeout=10000)
     window.grab().save(str(shots / "paper-imaging-decided.png"))
 
+    # the printed summary carries both with a thumbnail of the paper
+    summary = page._summary_input([lab, imaging], "A4")
+    assert [bool(item.paper_thumbnail) for item in summary.items] == [True, True]
+    pdf = build_summary_pdf(summary)
+    (tmp_path / "summary.pdf").write_bytes(pdf)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert text.count("纸质报告（缩略图）") == 2
+
     # the platform holds both, valid FHIR R4, over plain HTTP
     token = sandbox.token()
     for result in (lab, imaging):
@@ -232,7 +248,7 @@ def test_a_draft_is_kept_sealed_and_restored(
     window = signed_in_window(
         qtbot, sandbox, tmp_path, "dr.li", Settings(language="zh_CN"), secrets=MemoryKeyring()
     )
-    page = open_patient(qtbot, window, "p0001")
+    page = open_patient(qtbot, window, "p0009")
     dialog = _open_dialog(qtbot, page)
     _load(qtbot, dialog, _photo(tmp_path / "paper.png"))
     dialog.hospital_box.setEditText("某乡卫生院")
@@ -252,3 +268,22 @@ def test_a_draft_is_kept_sealed_and_restored(
     assert dialog.values.item(0, COL_VALUE).text() == "6.1"
     qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not any(drafts.glob("*/draft.json")), timeout=5000)
+
+
+def test_the_region_page_shows_paper_results_apart(qtbot: QtBot, chinese: None) -> None:
+    from ui.region_stats_page import RegionStatisticsPage
+    from ui.workers import TaskRunner
+    from workstation.recognition.region_stats import parse_region_statistics
+
+    group = {"decided": 10, "accepted": 7, "repeated": 3, "refusals": 2, "savedYuan": 900.0}
+    paper = {"decided": 2, "accepted": 1, "repeated": 1, "refusals": 1, "savedYuan": 32.0}
+    doc = {"totals": group, "paper": paper, "byHospital": [], "byItem": [], "byReason": []}
+    runner = TaskRunner()
+    page = RegionStatisticsPage(runner)
+    qtbot.addWidget(page)
+    page.show_statistics(parse_region_statistics(doc))
+    assert "纸质报告" in page.summary.text()
+    assert "32.00" in page.summary.text()
+    page.show_statistics(parse_region_statistics({**doc, "paper": None}))
+    assert "纸质" not in page.summary.text()
+    runner.shutdown()

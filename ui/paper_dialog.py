@@ -43,7 +43,16 @@ from ui.workers import TaskRunner
 from workstation.clock import CHINA
 from workstation.labs.analytes import AnalyteTable
 from workstation.labs.units import display_unit
-from workstation.model import Catalog, CatalogItem, Category, Hospital, Patient, Result, UserInfo
+from workstation.model import (
+    Catalog,
+    CatalogItem,
+    Category,
+    Hospital,
+    PaperOrigin,
+    Patient,
+    Result,
+    UserInfo,
+)
 from workstation.paper.draft import (
     LabEntry,
     PaperDraft,
@@ -51,6 +60,7 @@ from workstation.paper.draft import (
     ProblemCode,
     check_draft,
     new_draft,
+    paper_result,
 )
 from workstation.paper.drafts import DraftStore
 from workstation.paper.image import ImageProblem, Picture, UnreadableImage, open_picture
@@ -103,6 +113,7 @@ class PaperDialog(QDialog):
         on_saved: Callable[[Result], None],
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         parent: QWidget | None = None,
+        rule_check: Callable[[Result], str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("paperDialog")
@@ -111,6 +122,7 @@ class PaperDialog(QDialog):
         self.patient, self.hospitals, self.catalog = patient, hospitals, catalog
         self.table, self.store, self.clock = table, store, clock
         self.on_saved = on_saved
+        self.rule_check = rule_check  # the badge a result gets on the timeline, worded
         self.draft = new_draft(patient.id)
         self.original: bytes | None = None
         self.picture: Picture | None = None
@@ -122,6 +134,7 @@ class PaperDialog(QDialog):
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(700)
         self._autosave.timeout.connect(self.keep_draft)
+        self._autosave.timeout.connect(self.show_rule_check)
 
         # --- the picture ---
         self.picture_view = CropView()
@@ -248,6 +261,9 @@ class PaperDialog(QDialog):
         self.problem_label.setObjectName("paperProblems")
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color:#b00020")
+        self.rule_label = QLabel()
+        self.rule_label.setObjectName("paperRuleCheck")
+        self.rule_label.setWordWrap(True)
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
         self.state_label.setStyleSheet("color:#555")
@@ -267,6 +283,8 @@ class PaperDialog(QDialog):
         right = QVBoxLayout()
         right.addLayout(form)
         right.addWidget(self.values_box, 1)
+        right.addStretch(0)  # keeps the fields together when an imaging item has no values
+        right.addWidget(self.rule_label)
         right.addWidget(self.problem_label)
         columns = QHBoxLayout()
         columns.addLayout(left, 5)
@@ -598,6 +616,23 @@ class PaperDialog(QDialog):
         if on and self.region_box.currentIndex() < 0 and self.region_box.count() == 1:
             self.region_box.setCurrentIndex(0)
         self._changed()
+
+    def show_rule_check(self) -> None:
+        """What the recognition rules say of the report as entered (the timeline's badge)."""
+        draft = self.current_draft()
+        if self.rule_check is None or not draft.item_code or draft.effective is None:
+            self.rule_label.setText("")
+            return
+        origin = PaperOrigin(self.user.practitioner, self.user.display_name, None,
+                             draft.hospital_name)  # fmt: skip
+        try:
+            result = paper_result(draft, self.catalog, origin)
+        except ValueError:
+            self.rule_label.setText("")
+            return
+        self.rule_label.setText(
+            self.tr("Recognition rules: %1").replace("%1", self.rule_check(result))
+        )
 
     # --- saving -------------------------------------------------------------------------
     def problem_text(self, problem: Problem) -> str:

@@ -3,6 +3,7 @@ shown with a paper result's report (fetched from the platform's Binary)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 from typing import TYPE_CHECKING, Any
@@ -14,8 +15,12 @@ from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
 from ui.messages import describe
 from ui.paper_dialog import PaperDialog
 from workstation.clock import china_time
+from workstation.http import PlatformError
 from workstation.model import Result
 from workstation.paper.drafts import DraftStore
+from workstation.paper.image import UnreadableImage, thumbnail
+from workstation.recognition.validity import assess
+from workstation.records.platform import ResultsPlatform
 from workstation.session.scope import Scope
 
 if TYPE_CHECKING:
@@ -70,6 +75,7 @@ class PaperResults(QObject):
             self.drafts,
             self._saved,
             parent=page,
+            rule_check=self._rule_check,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.resume_kept()
@@ -77,6 +83,18 @@ class PaperResults(QObject):
         dialog.finished.connect(lambda _code: self._closed(dialog))
         dialog.open()
         return dialog
+
+    def _rule_check(self, result: Result) -> str:
+        """The badge ``result`` would get on the timeline (the same rules, the same words)."""
+        timeline = self.page.timeline
+        catalog = timeline.rows.catalog
+        if catalog is None:
+            return ""
+        hospital = timeline.hospitals.get(result.hospital_id)
+        now = dt.datetime.now(dt.UTC)
+        return timeline.assessment_text(
+            assess(result, catalog, hospital, timeline.rows.here_region, now)
+        )
 
     def _closed(self, dialog: PaperDialog) -> None:
         if self.dialog is dialog:
@@ -212,6 +230,20 @@ class PaperPictureView(QScrollArea):
         """Fit the picture to the new width."""
         super().resizeEvent(event)
         self._fit()
+
+
+def paper_thumbnail(platform: ResultsPlatform, result: Result) -> bytes:
+    """A small JPEG of the paper a paper result was transcribed from, for the printed
+    summary (b"" for other results, or when the picture cannot be had: logged). Blocking:
+    call it on a worker."""
+    paper = result.paper
+    if paper is None or not paper.image_binary_id:
+        return b""
+    try:
+        return thumbnail(platform.binary(paper.image_binary_id))
+    except (PlatformError, UnreadableImage) as exc:
+        log.warning("paper picture left out of the summary: %s", type(exc).__name__)
+        return b""
 
 
 _SCHEME = "paper-picture:"

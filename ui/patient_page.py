@@ -29,7 +29,7 @@ from ui.disc_studies import PatientDiscs
 from ui.error_banner import ErrorBanner
 from ui.lab_table import LabTable
 from ui.messages import describe
-from ui.paper_results import PaperResults
+from ui.paper_results import PaperResults, paper_thumbnail
 from ui.study_images import StudyImages
 from ui.summary_dialog import SummaryDialog
 from ui.timeline import TimelineWidget
@@ -590,6 +590,7 @@ class PatientPage(QWidget):
                     labs=tuple(labs),
                     normalized=tuple(normalize(table, v) for v in labs) if table else (),
                     key_images=tuple(self.key_images.get(result.id, [])),
+                    paper_thumbnail=paper_thumbnail(platform, result),
                 )
             )
         trends: list[tuple[str, tuple[TrendPoint, ...]]] = []

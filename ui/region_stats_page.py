@@ -168,6 +168,19 @@ class RegionStatisticsPage(QWidget):
             on_error=lambda exc: self.message.setText(describe(exc)),
         )
 
+    def _paper_text(self, stats: RegionStatistics) -> str:
+        """The part of the figures on reports transcribed from paper, shown apart."""
+        paper = stats.paper
+        if paper is None or not paper.decided:
+            return ""
+        return (
+            self.tr("\nOf these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4")
+            .replace("%1", str(paper.decided))
+            .replace("%2", str(paper.accepted))
+            .replace("%3", str(paper.repeated))
+            .replace("%4", f"{paper.saved_yuan:,.2f}")
+        )
+
     def show_statistics(self, value: Any) -> None:
         """Fill the summary, the three charts and the table."""
         assert isinstance(value, RegionStatistics)
@@ -186,6 +199,7 @@ class RegionStatisticsPage(QWidget):
             .replace("%5", f"{t.repeat_percent:.0f}")
             .replace("%6", str(t.refusals))
             .replace("%7", f"{t.saved_yuan:,.2f}")
+            + self._paper_text(stats)
         )
         self.message.setText(
             "" if t.decided else self.tr("No decisions were recorded in the region in this period.")

@@ -1362,302 +1362,307 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PaperDialog</name>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="109"/>
+        <location filename="../../ui/paper_dialog.py" line="120"/>
         <source>Register paper report — %1</source>
         <translation>登记纸质报告 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="128"/>
+        <location filename="../../ui/paper_dialog.py" line="141"/>
         <source>Add a photo or scan of the paper report</source>
         <translation>请添加纸质报告的照片或扫描件</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="130"/>
+        <location filename="../../ui/paper_dialog.py" line="143"/>
         <source>Add photo or scan…</source>
         <translation>添加照片或扫描件…</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="133"/>
+        <location filename="../../ui/paper_dialog.py" line="146"/>
         <source>⟲ Turn left</source>
         <translation>⟲ 向左旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="135"/>
+        <location filename="../../ui/paper_dialog.py" line="148"/>
         <source>⟳ Turn right</source>
         <translation>⟳ 向右旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="137"/>
+        <location filename="../../ui/paper_dialog.py" line="150"/>
         <source>Whole page</source>
         <translation>整页</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="138"/>
+        <location filename="../../ui/paper_dialog.py" line="151"/>
         <source>Drag over the picture to crop; this undoes it</source>
         <translation>在图片上拖动可裁剪；点此取消裁剪</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="141"/>
+        <location filename="../../ui/paper_dialog.py" line="154"/>
         <source>Page </source>
         <translation>第 </translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="145"/>
+        <location filename="../../ui/paper_dialog.py" line="158"/>
         <source>Drag over the picture to crop it.</source>
         <translation>在图片上拖动以裁剪。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="170"/>
+        <location filename="../../ui/paper_dialog.py" line="183"/>
         <source>Pick the issuing hospital, or type its name</source>
         <translation>选择出具报告的医院，或输入其名称</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="184"/>
+        <location filename="../../ui/paper_dialog.py" line="197"/>
         <source>Item: type Chinese or pinyin initials (xcg)</source>
         <translation>项目：输入中文或拼音首字母（如 xcg）</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="190"/>
+        <location filename="../../ui/paper_dialog.py" line="203"/>
         <source>The paper carries the HR mark</source>
         <translation>纸质报告上有 HR 互认标识</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="205"/>
+        <location filename="../../ui/paper_dialog.py" line="218"/>
         <source>Conclusion as printed (optional)</source>
         <translation>报告上的结论（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="212"/>
+        <location filename="../../ui/paper_dialog.py" line="225"/>
         <source>Analyte</source>
         <translation>检验项目</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="213"/>
+        <location filename="../../ui/paper_dialog.py" line="226"/>
         <source>Value</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="214"/>
+        <location filename="../../ui/paper_dialog.py" line="227"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="215"/>
+        <location filename="../../ui/paper_dialog.py" line="228"/>
         <source>Ref. low</source>
         <translation>参考下限</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="216"/>
+        <location filename="../../ui/paper_dialog.py" line="229"/>
         <source>Ref. high</source>
         <translation>参考上限</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="227"/>
+        <location filename="../../ui/paper_dialog.py" line="240"/>
         <source>Add value</source>
         <translation>添加结果</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="229"/>
+        <location filename="../../ui/paper_dialog.py" line="242"/>
         <source>Remove value</source>
         <translation>删除结果</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="241"/>
+        <location filename="../../ui/paper_dialog.py" line="254"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="242"/>
+        <location filename="../../ui/paper_dialog.py" line="255"/>
         <source>Examined / sampled</source>
         <translation>检查/采样时间</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="243"/>
+        <location filename="../../ui/paper_dialog.py" line="256"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="245"/>
+        <location filename="../../ui/paper_dialog.py" line="258"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="246"/>
+        <location filename="../../ui/paper_dialog.py" line="259"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="254"/>
+        <location filename="../../ui/paper_dialog.py" line="270"/>
         <source>Save and send</source>
         <translation>保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="258"/>
+        <location filename="../../ui/paper_dialog.py" line="274"/>
         <source>Keep as draft</source>
         <translation>保留草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="260"/>
+        <location filename="../../ui/paper_dialog.py" line="276"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="359"/>
+        <location filename="../../ui/paper_dialog.py" line="377"/>
         <source>A draft kept earlier was restored.</source>
         <translation>已恢复之前保留的草稿。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="395"/>
+        <location filename="../../ui/paper_dialog.py" line="413"/>
         <source>Draft kept on this computer.</source>
         <translation>草稿已保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="399"/>
+        <location filename="../../ui/paper_dialog.py" line="417"/>
         <source>The draft could not be kept: %1</source>
         <translation>草稿未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="419"/>
+        <location filename="../../ui/paper_dialog.py" line="437"/>
         <source>Photo or scan of the paper report</source>
         <translation>纸质报告的照片或扫描件</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="426"/>
+        <location filename="../../ui/paper_dialog.py" line="444"/>
         <source>Reading the picture…</source>
         <translation>正在读取图片…</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="452"/>
+        <location filename="../../ui/paper_dialog.py" line="470"/>
         <source>The file is empty.</source>
         <translation>文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="454"/>
+        <location filename="../../ui/paper_dialog.py" line="472"/>
         <source>The picture is too large to use (over 60 MB or 120 megapixels); scan or photograph it at a lower resolution.</source>
         <translation>图片过大（超过 60 MB 或 1.2 亿像素），无法使用；请以较低分辨率重新扫描或拍照。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="458"/>
+        <location filename="../../ui/paper_dialog.py" line="476"/>
         <source>The file is not a picture or PDF that can be read.</source>
         <translation>该文件不是可读取的图片或 PDF。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="472"/>
+        <location filename="../../ui/paper_dialog.py" line="490"/>
         <source>%1 · drag over the picture to crop it.</source>
         <translation>%1 · 在图片上拖动以裁剪。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="606"/>
+        <location filename="../../ui/paper_dialog.py" line="634"/>
+        <source>Recognition rules: %1</source>
+        <translation>互认规则：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="641"/>
         <source>Add the photo or scan of the paper report.</source>
         <translation>请添加纸质报告的照片或扫描件。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="607"/>
+        <location filename="../../ui/paper_dialog.py" line="642"/>
         <source>Pick or type the issuing hospital.</source>
         <translation>请选择或输入出具报告的医院。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="608"/>
+        <location filename="../../ui/paper_dialog.py" line="643"/>
         <source>The hospital is not on the platform.</source>
         <translation>平台上没有该医院。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="609"/>
+        <location filename="../../ui/paper_dialog.py" line="644"/>
         <source>Enter the date and time of the examination.</source>
         <translation>请输入检查或采样的日期和时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="611"/>
+        <location filename="../../ui/paper_dialog.py" line="646"/>
         <source>The examination or sampling time is in the future: check the date.</source>
         <translation>检查或采样时间在未来，请核对日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="613"/>
+        <location filename="../../ui/paper_dialog.py" line="648"/>
         <source>Pick the item from the recognition catalog.</source>
         <translation>请从互认目录中选择项目。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="614"/>
+        <location filename="../../ui/paper_dialog.py" line="649"/>
         <source>The item is not in the recognition catalog.</source>
         <translation>该项目不在互认目录中。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="615"/>
+        <location filename="../../ui/paper_dialog.py" line="650"/>
         <source>Pick the region printed with the HR mark.</source>
         <translation>请选择互认标识上注明的地区。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="616"/>
+        <location filename="../../ui/paper_dialog.py" line="651"/>
         <source>The HR mark&apos;s region is not known.</source>
         <translation>互认标识的地区未知。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="617"/>
+        <location filename="../../ui/paper_dialog.py" line="652"/>
         <source>Enter at least one value from the paper.</source>
         <translation>请至少录入一项纸质报告上的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="618"/>
+        <location filename="../../ui/paper_dialog.py" line="653"/>
         <source>The conclusion is too long.</source>
         <translation>结论过长。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="619"/>
+        <location filename="../../ui/paper_dialog.py" line="654"/>
         <source>pick the analyte</source>
         <translation>请选择检验项目</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="620"/>
+        <location filename="../../ui/paper_dialog.py" line="655"/>
         <source>this analyte is not part of the item</source>
         <translation>该检验项目不属于所选互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="621"/>
+        <location filename="../../ui/paper_dialog.py" line="656"/>
         <source>this analyte is entered twice</source>
         <translation>该检验项目重复录入</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="622"/>
+        <location filename="../../ui/paper_dialog.py" line="657"/>
         <source>enter the value</source>
         <translation>请输入结果</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="623"/>
+        <location filename="../../ui/paper_dialog.py" line="658"/>
         <source>the value is not a number</source>
         <translation>结果不是数字</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="624"/>
+        <location filename="../../ui/paper_dialog.py" line="659"/>
         <source>enter the unit as printed</source>
         <translation>请按报告输入单位</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="625"/>
+        <location filename="../../ui/paper_dialog.py" line="660"/>
         <source>this unit does not fit the analyte</source>
         <translation>该单位与检验项目不符</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="627"/>
+        <location filename="../../ui/paper_dialog.py" line="662"/>
         <source>the value is outside what can be measured (%1–%2 %3): check the number and the unit</source>
         <translation>结果超出可测范围（%1–%2 %3），请核对数值和单位</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="630"/>
+        <location filename="../../ui/paper_dialog.py" line="665"/>
         <source>the reference range is not low–high</source>
         <translation>参考范围应为“下限–上限”</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="643"/>
+        <location filename="../../ui/paper_dialog.py" line="678"/>
         <source>Value %1 (%2): %3</source>
         <translation>第 %1 项（%2）：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="662"/>
+        <location filename="../../ui/paper_dialog.py" line="697"/>
         <source>Sending to the platform…</source>
         <translation>正在上传到平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="701"/>
+        <location filename="../../ui/paper_dialog.py" line="736"/>
         <source>Not sent: %1 The draft is kept on this computer; send it again later.</source>
         <translation>未上传：%1 草稿已保存在本机，可稍后再次上传。</translation>
     </message>
@@ -1665,27 +1670,27 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PaperResults</name>
     <message>
-        <location filename="../../ui/paper_results.py" line="106"/>
+        <location filename="../../ui/paper_results.py" line="124"/>
         <source>Loading the picture of the paper report…</source>
         <translation>正在载入纸质报告图片…</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_results.py" line="113"/>
+        <location filename="../../ui/paper_results.py" line="131"/>
         <source>The picture could not be loaded: %1</source>
         <translation>图片未能载入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_results.py" line="139"/>
+        <location filename="../../ui/paper_results.py" line="157"/>
         <source>Paper report, transcribed by %1 %2</source>
         <translation>纸质报告，由 %1 于 %2 录入</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_results.py" line="140"/>
+        <location filename="../../ui/paper_results.py" line="158"/>
         <source>View full size</source>
         <translation>查看大图</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_results.py" line="164"/>
+        <location filename="../../ui/paper_results.py" line="182"/>
         <source>Paper report</source>
         <translation>纸质报告</translation>
     </message>
@@ -1826,22 +1831,22 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="772"/>
+        <location filename="../../ui/patient_page.py" line="773"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="778"/>
+        <location filename="../../ui/patient_page.py" line="779"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="779"/>
+        <location filename="../../ui/patient_page.py" line="780"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="796"/>
+        <location filename="../../ui/patient_page.py" line="797"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
@@ -1856,28 +1861,28 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="632"/>
+        <location filename="../../ui/patient_page.py" line="633"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="634"/>
+        <location filename="../../ui/patient_page.py" line="635"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="635"/>
+        <location filename="../../ui/patient_page.py" line="636"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="646"/>
+        <location filename="../../ui/patient_page.py" line="647"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2171,49 +2176,49 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="88"/>
-        <location filename="../../ui/region_stats_page.py" line="248"/>
+        <location filename="../../ui/region_stats_page.py" line="262"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="89"/>
-        <location filename="../../ui/region_stats_page.py" line="249"/>
+        <location filename="../../ui/region_stats_page.py" line="263"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="90"/>
-        <location filename="../../ui/region_stats_page.py" line="250"/>
+        <location filename="../../ui/region_stats_page.py" line="264"/>
         <source>Decided</source>
         <translation>已判断</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="91"/>
-        <location filename="../../ui/region_stats_page.py" line="251"/>
+        <location filename="../../ui/region_stats_page.py" line="265"/>
         <source>Accepted</source>
         <translation>互认</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="92"/>
-        <location filename="../../ui/region_stats_page.py" line="254"/>
+        <location filename="../../ui/region_stats_page.py" line="268"/>
         <source>Accepted %</source>
         <translation>互认率 %</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="93"/>
-        <location filename="../../ui/region_stats_page.py" line="255"/>
+        <location filename="../../ui/region_stats_page.py" line="269"/>
         <source>Repeated %</source>
         <translation>复查率 %</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="94"/>
-        <location filename="../../ui/region_stats_page.py" line="253"/>
+        <location filename="../../ui/region_stats_page.py" line="267"/>
         <source>Refusals</source>
         <translation>不互认</translation>
     </message>
     <message>
         <location filename="../../ui/region_stats_page.py" line="95"/>
-        <location filename="../../ui/region_stats_page.py" line="256"/>
+        <location filename="../../ui/region_stats_page.py" line="270"/>
         <source>Saved (yuan)</source>
         <translation>节省（元）</translation>
     </message>
@@ -2238,81 +2243,88 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>正在加载本区域统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="179"/>
+        <location filename="../../ui/region_stats_page.py" line="177"/>
+        <source>
+Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</source>
+        <translation>
+其中纸质报告：已作结论 %1 · 互认 %2 · 重新检查 %3 · ¥%4</translation>
+    </message>
+    <message>
+        <location filename="../../ui/region_stats_page.py" line="192"/>
         <source>Decided %1 · accepted %2 (%3%) · repeats %4 (%5%), of which refusals %6 · saved for patients ¥%7</source>
         <translation>已判断 %1 · 互认 %2（%3%）· 复查 %4（%5%），其中不互认 %6 · 为患者节省 ¥%7</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="191"/>
+        <location filename="../../ui/region_stats_page.py" line="205"/>
         <source>No decisions were recorded in the region in this period.</source>
         <translation>此期间本区域没有记录任何互认结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="193"/>
+        <location filename="../../ui/region_stats_page.py" line="207"/>
         <source>No decisions in this period</source>
         <translation>此期间没有结论</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="216"/>
+        <location filename="../../ui/region_stats_page.py" line="230"/>
         <source>No repeats in this period</source>
         <translation>此期间没有复查</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="218"/>
-        <location filename="../../ui/region_stats_page.py" line="257"/>
+        <location filename="../../ui/region_stats_page.py" line="232"/>
+        <location filename="../../ui/region_stats_page.py" line="271"/>
         <source>Region</source>
         <translation>全区域</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="219"/>
-        <location filename="../../ui/region_stats_page.py" line="258"/>
+        <location filename="../../ui/region_stats_page.py" line="233"/>
+        <location filename="../../ui/region_stats_page.py" line="272"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="220"/>
-        <location filename="../../ui/region_stats_page.py" line="259"/>
+        <location filename="../../ui/region_stats_page.py" line="234"/>
+        <location filename="../../ui/region_stats_page.py" line="273"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="237"/>
-        <location filename="../../ui/region_stats_page.py" line="260"/>
+        <location filename="../../ui/region_stats_page.py" line="251"/>
+        <location filename="../../ui/region_stats_page.py" line="274"/>
         <source>Repeat reason</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="247"/>
+        <location filename="../../ui/region_stats_page.py" line="261"/>
         <source>Period</source>
         <translation>统计期间</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="252"/>
+        <location filename="../../ui/region_stats_page.py" line="266"/>
         <source>Repeated</source>
         <translation>复查</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="266"/>
+        <location filename="../../ui/region_stats_page.py" line="280"/>
         <source>Region recognition statistics</source>
         <translation>区域互认统计</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="275"/>
+        <location filename="../../ui/region_stats_page.py" line="289"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="276"/>
+        <location filename="../../ui/region_stats_page.py" line="290"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="293"/>
+        <location filename="../../ui/region_stats_page.py" line="307"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="296"/>
+        <location filename="../../ui/region_stats_page.py" line="310"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>

@@ -82,17 +82,21 @@ class DraftStore:
         fields = self._seal(_to_json(draft).encode(), f"paper:{draft.id}:fields")
         write_bytes_atomic(folder / _FIELDS, fields)
 
+    def _fields(self, draft_id: str) -> PaperDraft:
+        fields = self._open(
+            (self._folder(draft_id) / _FIELDS).read_bytes(), f"paper:{draft_id}:fields"
+        )
+        try:
+            return _from_json(fields.decode())
+        except (ValueError, KeyError, TypeError) as exc:
+            raise UnreadableValue("the draft's fields are malformed") from exc
+
     def load(self, draft_id: str) -> tuple[PaperDraft, bytes | None]:
         """A kept draft and its picture (None when none was added). Raises UnreadableValue
         when the key is another one or the files were changed, FileNotFoundError when
         there is no such draft."""
-        folder = self._folder(draft_id)
-        fields = self._open((folder / _FIELDS).read_bytes(), f"paper:{draft_id}:fields")
-        try:
-            draft = _from_json(fields.decode())
-        except (ValueError, KeyError, TypeError) as exc:
-            raise UnreadableValue("the draft's fields are malformed") from exc
-        image_path = folder / _IMAGE
+        draft = self._fields(draft_id)
+        image_path = self._folder(draft_id) / _IMAGE
         image = (
             self._open(image_path.read_bytes(), f"paper:{draft_id}:image")
             if image_path.exists()
@@ -101,11 +105,13 @@ class DraftStore:
         return draft, image
 
     def drafts_of(self, patient_id: str) -> list[PaperDraft]:
-        """The readable drafts kept for ``patient_id`` (unreadable ones are logged, kept)."""
+        """The readable drafts kept for ``patient_id``, last saved last (unreadable ones are
+        logged and kept)."""
         found = []
-        for folder in sorted(p for p in self.root.iterdir() if (p / _FIELDS).exists()):
+        kept = [p for p in self.root.iterdir() if (p / _FIELDS).exists()]
+        for folder in sorted(kept, key=lambda p: (p / _FIELDS).stat().st_mtime_ns):
             try:
-                draft, _image = self.load(folder.name)
+                draft = self._fields(folder.name)  # the picture is read only when resumed
             except (UnreadableValue, ValueError, OSError):
                 log.warning("a paper-report draft cannot be read with this key")
                 continue

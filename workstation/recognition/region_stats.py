@@ -54,6 +54,7 @@ class RegionStatistics:
     by_hospital: tuple[Group, ...]
     by_item: tuple[Group, ...]
     by_reason: tuple[ReasonCount, ...]
+    paper: Group | None = None  # the part of ``totals`` on results transcribed from paper
 
 
 def _group(raw: Any, key_field: str) -> Group:
@@ -94,6 +95,7 @@ def parse_region_statistics(doc: Any) -> RegionStatistics:
                 )
                 for r in doc.get("byReason", [])
             ),
+            paper=_group(doc["paper"], "-") if doc.get("paper") is not None else None,
         )
     except (TypeError, AttributeError) as exc:
         raise ValueError(f"statistics have an unexpected shape: {exc}") from exc

@@ -51,6 +51,7 @@ class SummaryItem:
     labs: tuple[LabObservation, ...] = ()
     normalized: tuple[NormalizedValue, ...] = ()
     key_images: tuple[KeyImage, ...] = ()
+    paper_thumbnail: bytes = b""  # JPEG of the paper a paper result was transcribed from
 
     def __post_init__(self) -> None:
         if self.normalized and len(self.normalized) != len(self.labs):

@@ -37,6 +37,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
     BaseDocTemplate,
     Flowable,
     Frame,
+    Image,
     KeepTogether,
     PageTemplate,
     Paragraph,
@@ -51,7 +52,14 @@ from workstation.labs.normalize import NormalizedValue
 from workstation.labs.shown import converted_texts, reported_texts
 from workstation.labs.trends import TrendPoint
 from workstation.labs.units import display_unit
-from workstation.model import Category, Gender, Hospital, Interpretation, LabObservation
+from workstation.model import (
+    Category,
+    Gender,
+    Hospital,
+    Interpretation,
+    LabObservation,
+    Result,
+)
 from workstation.recognition.decisions import Decision, DecisionKind, record_sentence
 from workstation.redact import mask_id_card
 from workstation.summary.model import KeyImage, SummaryInput, SummaryItem, verification_code
@@ -89,6 +97,7 @@ _MARGIN_TOP = 24 * _MM
 _MARGIN_BOTTOM = 27 * _MM
 _QR_SIZE = 16 * _MM
 _KEY_IMAGE_MAX_HEIGHT = 100 * _MM
+_PAPER_MAX_WIDTH, _PAPER_MAX_HEIGHT = 60 * _MM, 80 * _MM  # the thumbnail of a paper report
 
 _GENDER = {Gender.MALE: "男", Gender.FEMALE: "女", Gender.OTHER: "其他", Gender.UNKNOWN: "未知"}
 _CATEGORY = {Category.LAB: "检验", Category.IMAGING: "检查", Category.OTHER: "其他"}
@@ -907,7 +916,7 @@ def _details(item: SummaryItem, hospitals: Mapping[str, Hospital], width: float)
     rows: list[list[Any]] = [
         [
             _para("来源医院", "label"),
-            _para(_hospital_text(hospital, result.hospital_id)),
+            _para(_hospital_text(hospital, _typed_hospital(result) or result.hospital_id)),
             _para(_DATE_LABEL[result.category], "label"),
             _para(_china(result.effective)),
         ],
@@ -933,6 +942,8 @@ def _details(item: SummaryItem, hospitals: Mapping[str, Hospital], width: float)
             spanned.append(("备注", decision.note))
         if decision.patient_informed:
             spanned.append(("患者告知", "已向患者说明"))
+    if result.paper is not None:
+        spanned.append(("结果来源", _paper_text(result)))
     if result.conclusion.strip():
         spanned.append(("报告结论", result.conclusion.strip()))
     sentence = record_sentence(decision, result, hospital) if decision else "（未作结论）"
@@ -1022,7 +1033,8 @@ def _item_flowables(
 ) -> list[Any]:
     result = item.result
     heading = _HeadingBar(
-        f"{index}. {_CATEGORY[result.category]} · {result.item_name}",
+        f"{index}. {_CATEGORY[result.category]} · {result.item_name}"
+        + ("（纸质）" if result.paper is not None else ""),
         _decision_word(item.decision),
         colors.HexColor(_decision_hex(item.decision)),
     )
@@ -1031,8 +1043,38 @@ def _item_flowables(
         flowables += [Spacer(1, 5), _lab_table(item, width)]
         if any(lab_flag(obs).disagrees for obs in item.labs):
             flowables.append(_para(_FLAG_FOOTNOTE, "small"))
+    flowables += _paper_picture(item)
     flowables += _key_images(item)
     return flowables
+
+
+def _typed_hospital(result: Result) -> str:
+    return result.paper.hospital_name if result.paper is not None else ""
+
+
+def _paper_text(result: Result) -> str:
+    """Where a paper result came from: "纸质报告，由 李静 于 2026-12-01 15:10 录入"."""
+    paper = result.paper
+    if paper is None:
+        return ""
+    who = paper.transcribed_by_name or paper.transcribed_by
+    when = f" 于 {_china(paper.transcribed_at)}" if paper.transcribed_at else ""
+    return f"纸质报告，由 {who}{when} 录入"
+
+
+def _paper_picture(item: SummaryItem) -> list[Any]:
+    """The thumbnail of the paper a result was transcribed from, with its caption."""
+    if not item.paper_thumbnail:
+        return []
+    reader = ImageReader(io.BytesIO(item.paper_thumbnail))
+    width, height = reader.getSize()
+    if width <= 0 or height <= 0:
+        return []
+    scale = min(_PAPER_MAX_WIDTH / width, _PAPER_MAX_HEIGHT / height)
+    picture = Image(
+        io.BytesIO(item.paper_thumbnail), width * scale, height * scale, hAlign="CENTER"
+    )
+    return [KeepTogether([Spacer(1, 6), picture, _para("纸质报告（缩略图）", "caption")])]
 
 
 def _legends(summary: SummaryInput) -> dict[str, _Legend]:
