@@ -56,7 +56,7 @@ pytest: $(STAMP) translations notices
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 ## make bench: run every benchmark and write bench/results.json
-bench: $(STAMP) translations
+bench: system-deps-test $(STAMP) translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
 ## make dist: PyInstaller one-folder build in dist/hr-workstation and a .deb beside it

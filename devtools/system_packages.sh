@@ -26,9 +26,10 @@ RUN_PACKAGES=(
 # ImageMagick's import (the smoke test types the sign-in and takes a screenshot there);
 # binutils (PyInstaller's objdump, the smoke test's readelf) for `make dist`; dicom3tools
 # (dciodvfy: the saved SR, KOS and GSPS are checked against the IODs); Node.js for the
-# peer tests' OpenID provider (devtools/oidc_provider.sh installs it with npm).
+# peer tests' OpenID provider (devtools/oidc_provider.sh installs it with npm); curl (the
+# retrieval bench's raw-download reference).
 TEST_PACKAGES=(dcmtk orthanc orthanc-dicomweb fonts-noto-cjk xvfb xauth xdotool imagemagick binutils
-    dicom3tools nodejs)
+    dicom3tools nodejs curl)
 # Debian ships npm apart from nodejs (NodeSource's nodejs bundles it).
 if ! command -v npm >/dev/null 2>&1; then TEST_PACKAGES+=(npm); fi
 
