@@ -25,6 +25,7 @@ from workstation.model import Category, Result
 from workstation.recognition.decisions import DecisionKind, new_decision
 from workstation.session.lanes import DEFAULT_THREADS, Lane
 from workstation.timeline import same_visit
+from workstation.user_folder import user_key
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
@@ -34,7 +35,7 @@ def test_decide_in_the_window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) ->
     page = open_patient(qtbot, window, "p0002")
     labs = [r for r in page.timeline.visible_results() if r.category is Category.LAB]
     assert len(labs) >= 2
-    journal = Journal(tmp_path / "journal" / "dr.wang")
+    journal = Journal(tmp_path / "journal" / user_key(sandbox.base_url, "dr.wang"))
 
     # accept: one key
     assert page.timeline.select(labs[0].id)
@@ -103,7 +104,7 @@ def test_after_a_failed_save_the_next_decision_supersedes_the_last_saved_one(
     window = signed_in_window(qtbot, sandbox, tmp_path, "dr.li")
     page = open_patient(qtbot, window, "p0003")
     result = next(r for r in page.timeline.visible_results() if r.category is Category.LAB)
-    journal = Journal(tmp_path / "journal" / "dr.li")
+    journal = Journal(tmp_path / "journal" / user_key(sandbox.base_url, "dr.li"))
     assert page.timeline.select(result.id)
     qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
 
@@ -155,7 +156,7 @@ def test_bulk_accept_audits_each_result_once(
     qtbot.waitUntil(lambda: page.decision.bulk_button.isEnabled(), timeout=5000)
     qtbot.mouseClick(page.decision.bulk_button, Qt.MouseButton.LeftButton)
 
-    journal = Journal(tmp_path / "journal" / "dr.wang")
+    journal = Journal(tmp_path / "journal" / user_key(sandbox.base_url, "dr.wang"))
     qtbot.waitUntil(lambda: len(journal.all()) == len(eligible), timeout=10000)
     audit = AuditLog(tmp_path)
 
@@ -202,7 +203,7 @@ def test_a_decision_is_saved_within_100_ms_while_six_series_downloads_run(
         qtbot.keyClick(window, Qt.Key.Key_A)
         qtbot.waitUntil(lambda: bool(saved_at), timeout=2000)
         assert saved_at[0] - pressed < 0.1
-        journal = Journal(tmp_path / "journal" / "dr.li")
+        journal = Journal(tmp_path / "journal" / user_key(sandbox.base_url, "dr.li"))
         assert [e.decision.kind for e in journal.history(result.id)] == [DecisionKind.ACCEPTED]
     finally:
         release.set()

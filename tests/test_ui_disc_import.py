@@ -23,6 +23,7 @@ from workstation.journal import Journal, OutboxState
 from workstation.recognition.decisions import DecisionKind
 from workstation.sources.study_decisions import source_study_uid
 from workstation.summary.pdf import build_summary_pdf
+from workstation.user_folder import user_key
 
 pytestmark = pytest.mark.ui
 
@@ -133,7 +134,7 @@ def test_a_decision_on_a_disc_study_reaches_the_platform_once(
     assert page.timeline.select(dx.id)
     qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
     qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
-    journal = Journal(tmp_path / "journal" / "dr.li")
+    journal = Journal(tmp_path / "journal" / user_key(sandbox.base_url, "dr.li"))
     qtbot.waitUntil(lambda: len(journal.history(dx.id)) == 1, timeout=15000)
     qtbot.waitUntil(lambda: journal.history(dx.id)[0].state is OutboxState.SENT, timeout=15000)
     decision = journal.history(dx.id)[0].decision

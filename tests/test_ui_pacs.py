@@ -21,6 +21,7 @@ from workstation.config import Settings
 from workstation.journal import Journal, OutboxState
 from workstation.recognition.decisions import DecisionKind
 from workstation.sources.identity import Match
+from workstation.user_folder import user_key
 
 pytestmark = [pytest.mark.ui, pytest.mark.interop]
 
@@ -75,7 +76,7 @@ def test_pacs_studies_join_the_timeline_by_her_choice(
     qtbot.waitUntil(lambda: len(page.viewer.slices) == 5, timeout=30000)
     qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
     qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
-    journal = Journal(tmp_path / "journal" / "dr.li")
+    journal = Journal(tmp_path / "journal" / user_key(sandbox.base_url, "dr.li"))
     qtbot.waitUntil(lambda: len(journal.history(ct.id)) == 1, timeout=15000)
     qtbot.waitUntil(lambda: journal.history(ct.id)[0].state is OutboxState.SENT, timeout=15000)
     decision = journal.history(ct.id)[0].decision

@@ -33,6 +33,7 @@ from workstation.recognition.decisions import DecisionKind, new_decision
 from workstation.records.fhir_parse import parse_catalog
 from workstation.redact import mask_id_card
 from workstation.timeline import SkipReason, bulk_accept_plan
+from workstation.user_folder import user_key
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
@@ -181,7 +182,7 @@ def test_deciding_note_in_history_message_cleared_and_bulk_accept_explained(
 ) -> None:
     window = signed_in_window(qtbot, sandbox, tmp_path, "dr.wang")
     page = open_patient(qtbot, window, "p0004")
-    journal = Journal(tmp_path / "journal" / "dr.wang")
+    journal = Journal(tmp_path / "journal" / user_key(sandbox.base_url, "dr.wang"))
     result = page.timeline.visible_results()[0]
     assert page.timeline.select(result.id)
     qtbot.waitUntil(lambda: page.decision.repeat_button.isEnabled(), timeout=5000)

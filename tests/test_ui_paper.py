@@ -31,6 +31,7 @@ from workstation.config import Settings
 from workstation.journal import OutboxState
 from workstation.model import Result
 from workstation.summary.pdf import build_summary_pdf
+from workstation.user_folder import user_key
 
 # p0009: a patient whose whole record no other test reads, so the paper reports added here
 # change no other test's counts (others check, e.g., that every RAD report of p0001 has images).
@@ -255,7 +256,7 @@ def test_a_draft_is_kept_sealed_and_restored(
     qtbot.keyClicks(dialog.item_edit, "xcg")  # 血常规
     dialog.values.item(0, COL_VALUE).setText("6.1")
     qtbot.mouseClick(dialog.keep_button, Qt.MouseButton.LeftButton)
-    drafts = tmp_path / "paper-drafts" / "dr.li"
+    drafts = tmp_path / "paper-drafts" / user_key(sandbox.base_url, "dr.li")
     qtbot.waitUntil(lambda: any(drafts.glob("*/draft.json")), timeout=5000)
     qtbot.waitUntil(lambda: page.paper.dialog is None, timeout=5000)
     (fields,) = drafts.glob("*/draft.json")

@@ -43,7 +43,13 @@ from workstation.annotations.outbox import (
     send_pending_annotations,
 )
 from workstation.annotations.service import store_with
-from workstation.at_rest import FieldCipher, KeyUnavailable, cipher_name, data_key
+from workstation.at_rest import (
+    FieldCipher,
+    KeyUnavailable,
+    adopt_data_key,
+    cipher_name,
+    data_key,
+)
 from workstation.audit import AuditLog, AuditRecord, new_record
 from workstation.auth import SecretStore
 from workstation.config import PlatformEntry, Settings
@@ -60,6 +66,7 @@ from workstation.records.platform import ResultsPlatform, classify_query
 from workstation.services import Connection, resume, sign_in, sign_in_with_browser
 from workstation.session.lanes import Lane
 from workstation.sources.configured import configured_pacs
+from workstation.user_folder import user_folder
 
 log = logging.getLogger("ui.main")
 
@@ -456,9 +463,12 @@ class MainWindow(QMainWindow):
             self.search.query_edit.setFocus()
         self.idle.start()
         root = self.deps.journal_root
-        self.journal = self._open_journal(root, user.username) if root is not None else None
+        platform_url = signed.connection.entry.base_url
+        self.journal = (
+            self._open_journal(root, platform_url, user.username) if root is not None else None
+        )
         self.annotation_outbox = (
-            AnnotationOutbox(root / user.username, self.journal.cipher)
+            AnnotationOutbox(self.journal.path.parent, self.journal.cipher)
             if root is not None and self.journal is not None
             else None
         )
@@ -469,21 +479,25 @@ class MainWindow(QMainWindow):
         )
         self.flush_outbox()
 
-    def _open_journal(self, root: Path, username: str) -> Journal:
-        """The user's journal, its patient fields sealed with her data key from the keyring
-        (plain, and said so in the log, when there is no secure keyring)."""
+    def _open_journal(self, root: Path, platform_url: str, username: str) -> Journal:
+        """The user's journal on this platform, its patient fields sealed with her data key
+        from the keyring (plain, and said so in the log, when there is no secure keyring)."""
+        folder = user_folder(root, platform_url, username)
+        key = folder.name
         cipher: FieldCipher | None = None
         if self.deps.secrets is None:
             log.warning("no secure keyring: the journal's patient fields are not encrypted")
         else:
             try:
                 name = cipher_name(self.deps.settings.at_rest_cipher)
-                cipher, _created = data_key(self.deps.secrets, f"journal:{username}", name)
+                adopt_data_key(self.deps.secrets, f"journal:{username}", f"journal:{key}", name)
+                cipher, _created = data_key(self.deps.secrets, f"journal:{key}", name)
             except (KeyUnavailable, ValueError) as exc:
                 log.warning("the journal's patient fields are not encrypted: %s", safe(exc))
-        journal = Journal(root / username, cipher)
+        journal = Journal(folder, cipher)
         # Paper-report drafts are patient data too: sealed with the same key, beside it.
-        self.patient_page.paper.drafts = DraftStore(root.parent / "paper-drafts" / username, cipher)
+        drafts = user_folder(root.parent / "paper-drafts", platform_url, username)
+        self.patient_page.paper.drafts = DraftStore(drafts, cipher)
         unreadable = journal.unreadable()
         if unreadable:
             log.warning("%d journal entries cannot be opened with this key", len(unreadable))

@@ -188,3 +188,23 @@ def data_key(
         raise KeyUnavailable(f"the keyring refused the data key ({type(exc).__name__})") from exc
     log.info("new data key made in the keyring (%s)", name)
     return FieldCipher(key, name), True
+
+
+def adopt_data_key(
+    store: SecretStore, earlier: str, account: str, name: CipherName = CipherName.AES_256_GCM
+) -> bool:
+    """Copy the data key kept for account ``earlier`` to ``account`` when only the earlier
+    one exists (a journal moved to a new folder name keeps opening with its key). Returns
+    True when a key was copied. Raises KeyUnavailable when the keyring refuses."""
+    old_entry = f"data-key:{name.value}:{earlier}"
+    new_entry = f"data-key:{name.value}:{account}"
+    try:
+        if store.get_password(KEYRING_SERVICE, new_entry):
+            return False
+        kept = store.get_password(KEYRING_SERVICE, old_entry)
+        if not kept:
+            return False
+        store.set_password(KEYRING_SERVICE, new_entry, kept)
+    except Exception as exc:  # every keyring backend has its own errors
+        raise KeyUnavailable(f"the keyring cannot be used ({type(exc).__name__})") from exc
+    return True
