@@ -91,3 +91,16 @@ def test_link_estimate_times_the_first_body_alone() -> None:
     whole.body_started(20_000)
     whole.body_received(20_000)  # one piece: loopback
     assert whole.fast()
+
+
+def test_a_huge_listing_is_taken_nearest_first_to_the_last_instance() -> None:
+    queue = SlicePriority([f"1.{i}" for i in range(100_000)], focus=50_000)
+    first = [queue.take() for _ in range(5)]
+    queue.focus(10)
+    near_new_focus = queue.take()
+    taken = 6
+    while queue.take() is not None:
+        taken += 1
+    assert first == ["1.50000", "1.50001", "1.49999", "1.50002", "1.49998"]
+    assert near_new_focus == "1.10"
+    assert taken == 100_000

@@ -140,6 +140,27 @@ def make_client(ca_bundle: str = "", timeout: httpx.Timeout = DEFAULT_TIMEOUT) -
     )
 
 
+ERROR_BODY_LIMIT = 64 * 1024
+"""Bytes of an error answer read from a stream (its message is in the first few hundred)."""
+
+
+def capped_error(response: httpx.Response, limit: int = ERROR_BODY_LIMIT) -> PlatformError:
+    """``error_from_response`` for a streamed answer, reading at most ``limit`` bytes of its
+    body: a hostile or broken server's endless error page is not read to the end."""
+    kept = bytearray()
+    for chunk in response.iter_bytes():
+        kept += chunk[: limit - len(kept)]
+        if len(kept) >= limit:
+            break
+    head = httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        content=bytes(kept),
+        request=response.request,
+    )
+    return error_from_response(head)
+
+
 def error_from_response(response: httpx.Response) -> PlatformError:
     """Turn an unsuccessful response into a PlatformError with the server's message."""
     status = response.status_code

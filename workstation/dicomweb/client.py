@@ -22,6 +22,7 @@ from workstation.http import (
     RETRY_STATUSES,
     ErrorKind,
     PlatformError,
+    capped_error,
     check_url_security,
     error_from_response,
     retry_after_s,
@@ -165,21 +166,20 @@ class DicomWebClient:
                             raise PlatformError(ErrorKind.AUTH, "session expired", 401)
                         refreshed, attempt = True, attempt - 1  # a refresh is no retry
                         continue
+                    # the bodies of refusals and retries are not read: closing the answer
+                    # drops them with the connection, however long they are
                     if response.status_code in _REFUSED_SYNTAX and accept != ACCEPT_ORIGINAL:
-                        response.read()
                         log.info("server refused %d a compressed syntax", response.status_code)
                         self.lossless_refused = True
                         accept, attempt = ACCEPT_ORIGINAL, attempt - 1  # no retry either
                         continue
                     wait = self._wait_before_retry(response, attempt)
                     if wait is not None:
-                        response.read()
                         log.info("series answered %d, retry %d", response.status_code, attempt)
                         self._sleep(wait)
                         continue
                     if response.status_code >= 400:
-                        response.read()
-                        raise error_from_response(response)
+                        raise capped_error(response)
                     boundary = boundary_from_content_type(response.headers.get("content-type", ""))
                     reader = MultipartReader(boundary, open_part, close_part)
                     # As they arrive (not re-chunked): the first piece times the body.

@@ -8,6 +8,7 @@ Qt-free and thread-safe: the download threads ``take`` while the GUI thread call
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Sequence
 
@@ -23,7 +24,7 @@ class SlicePriority:
     def __init__(self, uids: Sequence[str], focus: int = 0) -> None:
         self._uids = list(dict.fromkeys(uids))  # one entry per instance, order kept
         self._position = {uid: i for i, uid in enumerate(self._uids)}
-        self._waiting = set(range(len(self._uids)))
+        self._waiting = list(range(len(self._uids)))  # positions not yet taken, sorted
         self._lock = threading.Lock()
         self._focus = self._clamp(focus)
         self.jumps = 0  # focus changes (for figures and logs)
@@ -76,16 +77,23 @@ class SlicePriority:
     def take(self) -> str | None:
         """The next instance to fetch (removed from the queue), or None when all are taken.
 
-        The nearest untaken instance to the focus; outward, below first on a tie. A
-        linear scan: a series has at most a few thousand instances and it runs once per
-        instance, beside a network request."""
+        The nearest untaken instance to the focus; outward, below first on a tie."""
         with self._lock:
-            if not self._waiting:
+            waiting = self._waiting
+            if not waiting:
                 return None
             focus = self._focus
-            best = min(self._waiting, key=lambda p: (abs(p - focus), p < focus))
-            self._waiting.discard(best)
-            return self._uids[best]
+            # the nearest waiting positions at and after the focus, and before it: a
+            # binary search, not a scan (a listing of 100,000 instances stays cheap)
+            after = bisect.bisect_left(waiting, focus)
+            before = after - 1
+            if after == len(waiting) or (
+                before >= 0 and focus - waiting[before] < waiting[after] - focus
+            ):
+                chosen = before
+            else:
+                chosen = after
+            return self._uids[waiting.pop(chosen)]
 
     def put_back(self, uid: str) -> None:
         """An instance taken but not fetched (the download failed or was given up): it
@@ -93,4 +101,6 @@ class SlicePriority:
         position = self._position.get(uid)
         if position is not None:
             with self._lock:
-                self._waiting.add(position)
+                index = bisect.bisect_left(self._waiting, position)
+                if index == len(self._waiting) or self._waiting[index] != position:
+                    self._waiting.insert(index, position)
