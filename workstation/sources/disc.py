@@ -30,6 +30,7 @@ from pydicom.errors import InvalidDicomError
 from workstation.idcard import is_valid_id_card
 from workstation.imaging.decode import DecodeError, load
 from workstation.imaging.names import element_text, person_name_display
+from workstation.logs import safe
 from workstation.model import Gender, InstanceRef, Patient, SeriesRef
 from workstation.services import LoadedImage
 from workstation.sources.base import (
@@ -230,7 +231,7 @@ def _from_dicomdir(
         report.problems.append(
             DiscProblem(ProblemKind.BROKEN_DICOMDIR, dicomdir.name, type(exc).__name__)
         )
-        log.info("DICOMDIR not readable (%s): scanning the folder", type(exc).__name__)
+        log.info("DICOMDIR not readable (%s): scanning the folder", safe(type(exc).__name__))
         return None
     report.used_dicomdir = True
     total = len(entries)
