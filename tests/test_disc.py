@@ -249,3 +249,19 @@ def test_the_sandbox_writes_a_demo_disc_for_a_platform_patient(
         check=False,
     )
     assert unknown.returncode == 2
+
+
+def test_a_disc_copied_with_lower_case_names_is_read(dcmmkdir_disc: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    for path in sorted(dcmmkdir_disc.rglob("*")):
+        target = copy / Path(*(p.lower() for p in path.relative_to(dcmmkdir_disc).parts))
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target)
+    assert (copy / "dicomdir").is_file()
+    report = read_disc(copy)
+    assert report.used_dicomdir
+    assert report.problems == []
+    assert sum(s.instances for s in report.studies) == 6

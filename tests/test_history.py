@@ -27,6 +27,7 @@ REGIONS = {"成都平台": "510100", "绵阳平台": "510700"}
 PASSWORD_ENV = "HR_TEST_PLATFORM_PASSWORD"
 SANDBOX = (sys.executable, "-m", "sandbox")
 HISTORY = (sys.executable, "-m", "workstation", "history")
+MOVE = {"move_port": True}
 REQUIRED = {"source", "kind", "date", "hospital", "item", "modality", "match"}
 
 
@@ -215,6 +216,7 @@ def test_bad_input_exits_2(world: World, tmp_path: Path) -> None:
         ([{"name": "a", "kind": "dicom", "host": "h", "port": 0, "called_ae": "A"}], "'port'"),
         ([{"name": "a", "kind": "dicom", "host": "h", "port": "104", "called_ae": "A"}], "port"),
         ([{"name": "a", "kind": "fhir", "base_url": "u", "username": "u"}], "'password_env'"),
+        ([{"name": "a", "kind": "dicom", "host": "h", "port": 1, "called_ae": "A"} | MOVE], "move"),
     ],
 )
 def test_the_sources_file_rules(data: object, message: str) -> None:
@@ -227,7 +229,8 @@ def test_a_good_sources_file_parses() -> None:
         [
             {"name": "a", "kind": "fhir", "base_url": "https://a", "username": "u"}
             | {"password_env": "A_PW"},
-            {"name": "b", "kind": "dicom", "host": "pacs", "port": 104, "called_ae": "PACS"},
+            {"name": "b", "kind": "dicom", "host": "pacs", "port": 104, "called_ae": "PACS"}
+            | {"move_port": 11112},
             {"name": "c", "kind": "disc", "path": "/media/cdrom"},
         ]
     )

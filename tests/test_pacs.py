@@ -132,3 +132,27 @@ def test_a_pacs_answering_in_gb18030_gives_the_same_names(tmp_path: Path) -> Non
     assert {s.patient.name for s in found} == {"张伟"}
     assert {s.description for s in found} == {"胸部CT平扫", "胸部正位"}
     assert {s.institution for s in found} == {"绵阳市某区医院"}
+
+
+def test_c_move_where_configured_sends_the_series_to_our_port(tmp_path: Path) -> None:
+    studies = write_pacs_studies(tmp_path / "files")
+    port = free_port()
+    peers = {"HRWS": ("HRWS", "127.0.0.1", port)}  # the PACS knows where to send to HRWS
+    with running_orthanc(
+        tmp_path / "orthanc",
+        dicom_server=True,
+        modalities=peers,
+        extra={"DefaultEncoding": "Utf8"},
+    ) as orthanc:
+        store_with_storescu(studies.files, orthanc.dicom_port, orthanc.aet)
+        source = _source(orthanc, move_port=port, move_bind="127.0.0.1")
+        ct = next(s for s in source.find_studies(patient_id="MY0001"))
+        (series,) = source.study_series(ct)
+        images: list[LoadedImage] = []
+        assert source.load_series(ct, series, images.append) == 5
+        assert all(i.image is not None for i in images)
+        # a PACS that does not know our AE title refuses to move
+        stranger = _source(orthanc, calling_ae="NOBODY", move_port=free_port())
+        stranger_move = stranger.load_series
+        with pytest.raises(SourceError, match="C-MOVE"):
+            stranger_move(ct, series, images.append)

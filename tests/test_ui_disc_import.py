@@ -141,3 +141,4 @@ def test_a_decision_on_a_disc_study_reaches_the_platform_once(
     assert decision.kind is DecisionKind.ACCEPTED
     assert decision.patient_id == "p0001"
     assert sandbox.task_total(decision.id) == 1
+    window.sign_out()  # closes the patient: what the sent decision still queued is dropped

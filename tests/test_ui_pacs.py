@@ -82,4 +82,5 @@ def test_pacs_studies_join_the_timeline_by_her_choice(
     decision = journal.history(ct.id)[0].decision
     assert decision.kind is DecisionKind.ACCEPTED
     assert sandbox.task_total(decision.id) == 1
+    window.sign_out()  # closes the patient: what the sent decision still queued is dropped
     window.close()

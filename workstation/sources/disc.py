@@ -30,6 +30,7 @@ from pydicom.errors import InvalidDicomError
 from workstation.idcard import is_valid_id_card
 from workstation.imaging.decode import DecodeError, load
 from workstation.imaging.names import element_text, person_name_display
+from workstation.logs import safe
 from workstation.model import Gender, InstanceRef, Patient, SeriesRef
 from workstation.services import LoadedImage
 from workstation.sources.base import (
@@ -230,7 +231,7 @@ def _from_dicomdir(
         report.problems.append(
             DiscProblem(ProblemKind.BROKEN_DICOMDIR, dicomdir.name, type(exc).__name__)
         )
-        log.info("DICOMDIR not readable (%s): scanning the folder", type(exc).__name__)
+        log.info("DICOMDIR not readable (%s): scanning the folder", safe(type(exc).__name__))
         return None
     report.used_dicomdir = True
     total = len(entries)
@@ -239,7 +240,7 @@ def _from_dicomdir(
     for done, entry in enumerate(entries, 1):
         check_cancel(cancel)
         report.files += 1
-        path = _existing(entry.path)
+        path = _existing(entry.path, report.root)
         if path is None:
             report.problems.append(
                 DiscProblem(ProblemKind.MISSING_FILE, _relative(report.root, entry.path))
@@ -270,13 +271,17 @@ def _from_dicomdir(
     return found
 
 
-def _existing(path: Path) -> Path | None:
-    """The file, or its lower-case twin (a disc copied onto a case-sensitive file
-    system), None when neither exists."""
-    for candidate in (path, path.with_name(path.name.lower())):
-        if candidate.is_file():
-            return candidate
-    return None
+def _existing(path: Path, root: Path) -> Path | None:
+    """The file, or its lower-case twin (a disc copied onto a case-sensitive file system:
+    the DICOMDIR says ``PT000000/ST000000/IM000000``, the copy has ``pt000000/…``), None
+    when neither exists."""
+    if path.is_file():
+        return path
+    try:
+        lower = root.joinpath(*(part.lower() for part in path.relative_to(root).parts))
+    except ValueError:
+        return None
+    return lower if lower.is_file() else None
 
 
 def _walk(root: Path) -> Iterator[Path]:

@@ -1,5 +1,5 @@
 """A plain PACS reached with DICOM networking (pynetdicom): C-ECHO, C-FIND at study, series
-and instance level (Study Root), C-GET of a series.
+and instance level (Study Root), C-GET of a series, or C-MOVE where configured.
 
 Every operation opens its own association and closes it (a PACS drops idle associations;
 one open association per operation never leaves one half-used). Retrieved instances are
@@ -35,6 +35,7 @@ from pynetdicom.association import Association
 from pynetdicom.sop_class import (  # type: ignore[attr-defined]
     StudyRootQueryRetrieveInformationModelFind,
     StudyRootQueryRetrieveInformationModelGet,
+    StudyRootQueryRetrieveInformationModelMove,
     Verification,
 )
 
@@ -78,6 +79,10 @@ class PacsEntry:
     called_ae: str
     calling_ae: str = "HRWORKSTATION"
     timeout_s: float = 20.0
+    # C-MOVE where configured: the PACS sends the images to ``calling_ae`` at this port
+    # (registered on the PACS with this machine's address); 0 = C-GET on the association.
+    move_port: int = 0
+    move_bind: str = ""  # the address to listen on for C-MOVE ("" = every interface)
 
 
 class PacsSource:
@@ -249,55 +254,95 @@ class PacsSource:
         on_image: Callable[[LoadedImage], None],
         cancel: threading.Event | None = None,
     ) -> int:
-        """C-GET the series and decode each instance as it arrives. ``series.instances``
-        name the SOP classes to accept (the PACS can only send what was negotiated).
+        """Retrieve the series (C-GET, or C-MOVE to our own storage port when the entry
+        has ``move_port``) and decode each instance as it arrives. ``series.instances``
+        name the SOP classes to accept (a PACS can only send what was negotiated).
         Returns the number decoded. Raises SourceError, Cancelled."""
         classes = sorted({i.sop_class_uid for i in series.instances if i.sop_class_uid})
         if not classes:
             raise SourceError(f"{self.entry.name}: the series lists no instances")
-        ae = self._ae()
-        contexts = [build_context(StudyRootQueryRetrieveInformationModelGet)]
-        contexts += [build_context(uid, _RECEIVE_SYNTAXES) for uid in classes[:_MAX_CONTEXTS]]
-        roles = [build_role(uid, scp_role=True) for uid in classes[:_MAX_CONTEXTS]]
+        classes = classes[:_MAX_CONTEXTS]
         decoded: set[str] = set()
-
-        def store(event: Any) -> int:
-            if cancel is not None and cancel.is_set():
-                return 0xA700  # refused: out of resources (the retrieval is being cancelled)
-            try:
-                image = load(io.BytesIO(event.encoded_dataset()))
-            except DecodeError as exc:
-                on_image(LoadedImage(str(event.request.AffectedSOPInstanceUID), None, str(exc)))
-                return _SUCCESS  # received; it cannot be shown, which the viewer says
-            if image.sop_instance_uid not in decoded:
-                decoded.add(image.sop_instance_uid)
-                on_image(LoadedImage(image.sop_instance_uid, image))
-            return _SUCCESS
-
-        assoc = self._associate(
-            ae, contexts=contexts, ext_neg=roles, evt_handlers=[(evt.EVT_C_STORE, store)]
-        )
+        store = _store_handler(on_image, decoded, cancel)
         query = Dataset()
         query.QueryRetrieveLevel = "SERIES"
         query.StudyInstanceUID = study.study_uid
         query.SeriesInstanceUID = series.uid
+        ae = self._ae()
+        if self.entry.move_port:
+            for uid in classes:
+                ae.add_supported_context(uid, _RECEIVE_SYNTAXES)
+            server = ae.start_server(
+                (self.entry.move_bind, self.entry.move_port),
+                block=False,
+                evt_handlers=[(evt.EVT_C_STORE, store)],
+            )
+            try:
+                ae.add_requested_context(StudyRootQueryRetrieveInformationModelMove)
+                assoc = self._associate(ae)
+                responses = assoc.send_c_move(
+                    query, self.entry.calling_ae, StudyRootQueryRetrieveInformationModelMove
+                )
+                self._retrieved(assoc, responses, "C-MOVE", cancel)
+            finally:
+                if server is not None:
+                    server.shutdown()
+        else:
+            contexts = [build_context(StudyRootQueryRetrieveInformationModelGet)]
+            contexts += [build_context(uid, _RECEIVE_SYNTAXES) for uid in classes]
+            roles = [build_role(uid, scp_role=True) for uid in classes]
+            assoc = self._associate(
+                ae, contexts=contexts, ext_neg=roles, evt_handlers=[(evt.EVT_C_STORE, store)]
+            )
+            responses = assoc.send_c_get(query, StudyRootQueryRetrieveInformationModelGet)
+            self._retrieved(assoc, responses, "C-GET", cancel)
+        check_cancel(cancel)
+        return len(decoded)
+
+    def _retrieved(
+        self,
+        assoc: Association,
+        responses: Iterator[tuple[Dataset, Dataset | None]],
+        what: str,
+        cancel: threading.Event | None,
+    ) -> None:
+        """Follow a C-GET or C-MOVE to its end. Raises SourceError, Cancelled."""
         try:
-            for status, _identifier in assoc.send_c_get(
-                query, StudyRootQueryRetrieveInformationModelGet
-            ):
+            for status, _identifier in responses:
                 if cancel is not None and cancel.is_set():
                     assoc.abort()
                     raise Cancelled
                 code = status.get("Status") if status else None
                 if code is None:
-                    raise SourceError(f"{self.entry.name}: C-GET got no answer")
+                    raise SourceError(f"{self.entry.name}: {what} got no answer")
                 if code not in _PENDING and code != _SUCCESS and code & 0xF000 != 0xB000:
-                    raise SourceError(f"{self.entry.name}: C-GET failed (0x{code:04X})")
+                    raise SourceError(f"{self.entry.name}: {what} failed (0x{code:04X})")
         finally:
             if assoc.is_established:
                 assoc.release()
-        check_cancel(cancel)
-        return len(decoded)
+
+
+def _store_handler(
+    on_image: Callable[[LoadedImage], None],
+    decoded: set[str],
+    cancel: threading.Event | None,
+) -> Callable[[Any], int]:
+    """The C-STORE handler of a retrieval: decode, hand over, answer the PACS."""
+
+    def store(event: Any) -> int:
+        if cancel is not None and cancel.is_set():
+            return 0xA700  # refused: out of resources (the retrieval is being cancelled)
+        try:
+            image = load(io.BytesIO(event.encoded_dataset()))
+        except DecodeError as exc:
+            on_image(LoadedImage(str(event.request.AffectedSOPInstanceUID), None, str(exc)))
+            return _SUCCESS  # received; it cannot be shown, which the viewer says
+        if image.sop_instance_uid not in decoded:
+            decoded.add(image.sop_instance_uid)
+            on_image(LoadedImage(image.sop_instance_uid, image))
+        return _SUCCESS
+
+    return store
 
 
 def _study_query(**match: str) -> Dataset:

@@ -8,7 +8,8 @@ Each entry is one of::
 
 A password is never in the file: ``password_env`` names the environment variable holding
 it, read when the source is used (``password``). Optional: ``ca_bundle`` (fhir),
-``timeout_s`` (dicom).
+``timeout_s``, ``move_port`` and ``move_bind`` (dicom: C-MOVE to this port instead of
+C-GET).
 """
 
 from __future__ import annotations
@@ -99,6 +100,11 @@ def parse_sources(data: Any) -> list[SourceEntry]:
             timeout = entry.get("timeout_s", 20.0)
             if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
                 raise SourcesFileError(f"{where}: 'timeout_s' must be a positive number")
+            move_port = entry.get("move_port", 0)
+            if not isinstance(move_port, int) or isinstance(move_port, bool):
+                raise SourcesFileError(f"{where}: 'move_port' must be a TCP port number")
+            if not 0 <= move_port < 65536:
+                raise SourcesFileError(f"{where}: 'move_port' must be a TCP port number")
             found.append(
                 PacsEntry(
                     name,
@@ -107,6 +113,8 @@ def parse_sources(data: Any) -> list[SourceEntry]:
                     _text(entry, "called_ae", where),
                     str(entry.get("calling_ae", "") or "HRWORKSTATION"),
                     float(timeout),
+                    move_port,
+                    str(entry.get("move_bind", "") or ""),
                 )
             )
         elif kind == "disc":
