@@ -2052,22 +2052,27 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>关键图像（已保存）· %1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="307"/>
+        <location filename="../../ui/study_annotations.py" line="308"/>
         <source>Marks cannot be saved here (no journal).</source>
         <translation>此处无法保存标注（没有本地记录库）。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="312"/>
+        <location filename="../../ui/study_annotations.py" line="310"/>
+        <source>Marks on a prior study are not saved yet; open it as the result.</source>
+        <translation>对比的既往检查上的标注暂不能保存；请将其作为当前结果打开后再标注。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_annotations.py" line="316"/>
         <source>No marks or key images to save.</source>
         <translation>没有可保存的标注或关键图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="334"/>
+        <location filename="../../ui/study_annotations.py" line="338"/>
         <source>Marks not saved: %1</source>
         <translation>标注未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="343"/>
+        <location filename="../../ui/study_annotations.py" line="347"/>
         <source>Saved %1 mark(s) and %2 key image(s); they go to the platform.</source>
         <translation>已保存 %1 处标注和 %2 幅关键图像，将上传至平台。</translation>
     </message>
