@@ -33,8 +33,8 @@ KEY_IMAGE = Path("/tmp/hr-key-image-from-kos.png")
 HOSPITAL_SCREENSHOT = Path("/tmp/hr-annotations-hospital.png")
 
 
-def _open_ct(qtbot: QtBot, window: MainWindow) -> PatientPage:
-    page = open_patient(qtbot, window, "p0001")
+def _open_ct(qtbot: QtBot, window: MainWindow, patient_id: str = "p0001") -> PatientPage:
+    page = open_patient(qtbot, window, patient_id)
     ct = next(r for r in page.timeline.visible_results() if r.modality == "CT")
     assert page.timeline.select(ct.id)
     qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
@@ -283,4 +283,30 @@ def test_the_issuing_hospitals_report_is_shown_with_what_cannot_be(
     page.viewer.go_to(0)
     assert len(page.viewer.mark_layer.saved_graphics) == 1
     window.grab().save(str(HOSPITAL_SCREENSHOT))
+    window.sign_out()
+
+
+def test_marks_saved_while_the_platform_fails_wait_and_go_once_it_answers(
+    qtbot: QtBot, private_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, private_sandbox, tmp_path)
+    page = _open_ct(qtbot, window, "p0002")
+    study = page.images.study
+    assert study is not None
+    reports, states = (_saved_count(private_sandbox, study.study_uid, m) for m in ("SR", "PR"))
+    page.viewer.add_angle()
+    private_sandbox.set_faults(error_rate=1.0)  # every answer a 503 from here on
+    try:
+        qtbot.mouseClick(page.images.save_marks_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "waiting" in window.outbox_label.text(), timeout=20000)
+        assert "2 saved mark object(s)" in window.outbox_label.text()  # the SR and the GSPS
+    finally:
+        private_sandbox.reset_faults()
+    window.flush_outbox()
+    qtbot.waitUntil(
+        lambda: _saved_count(private_sandbox, study.study_uid, "SR") == reports + 1,
+        timeout=30000,
+    )
+    qtbot.waitUntil(lambda: "waiting" not in window.outbox_label.text(), timeout=30000)
+    assert _saved_count(private_sandbox, study.study_uid, "PR") == states + 1
     window.sign_out()

@@ -128,11 +128,12 @@ def _send_outbox(
 ) -> tuple[SendReport, int, int]:
     report = send_pending(journal, platform)
     pending, rejected = len(journal.pending()), len(journal.rejected())
-    if annotations is not None and store is not None and report.clean:
-        # her saved marks and key images (DICOM objects) after the decisions, the same way
-        sent = send_pending_annotations(annotations, store)
-        report.failed, report.retry_after_s = sent.failed, sent.retry_after_s
-        pending += len(annotations.pending())
+    if annotations is not None and store is not None:
+        if report.clean:
+            # her saved marks and key images (DICOM objects) after the decisions, alike
+            sent = send_pending_annotations(annotations, store)
+            report.failed, report.retry_after_s = sent.failed, sent.retry_after_s
+        report.annotations_pending = len(annotations.pending())
         rejected += len(annotations.rejected())
     return report, pending, rejected
 
@@ -675,6 +676,11 @@ class MainWindow(QMainWindow):
         parts = []
         if pending:
             parts.append(self.tr("%n decision(s) waiting to send", "", pending))
+        if report.annotations_pending:
+            parts.append(
+                self.tr("%n saved mark object(s) waiting to send", "", report.annotations_pending)
+            )
+            pending += report.annotations_pending  # retried on the same schedule
         if rejected:
             parts.append(self.tr("%n refused by the platform", "", rejected))
         self.outbox_label.setText(" · ".join(parts))

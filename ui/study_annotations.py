@@ -304,7 +304,11 @@ class StudyAnnotationsPart(QObject):
             return False
         if self.outbox is None or self.author is None or study is None:
             if not only_if_changed:
-                self.message.emit(self.tr("Marks cannot be saved here (no journal)."))
+                self.message.emit(
+                    self.tr("Marks cannot be saved here (no journal).")
+                    if study is not None
+                    else self.tr("Marks on a prior study are not saved yet; open it as the result.")
+                )
             return False
         marks, keys = self._marks_to_save(result_id), self._key_refs(result_id)
         if not marks and not keys:

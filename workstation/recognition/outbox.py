@@ -31,6 +31,7 @@ class SendReport:
     rejected: list[tuple[str, str]] = field(default_factory=list)
     failed: str = ""  # the passing problem that stopped the pass, if any
     retry_after_s: float | None = None  # how long the platform asked us to wait, if it did
+    annotations_pending: int = 0  # her saved DICOM objects still waiting (annotations outbox)
 
     @property
     def clean(self) -> bool:
