@@ -14,14 +14,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.memory_keyring import MemoryKeyring
 from tests.oidc_peer import Peer, ScriptedBrowser, browser_sign_in, running_peer
+from workstation.config import PlatformEntry
 from workstation.http import ErrorKind, PlatformError
 from workstation.journal import Journal
 from workstation.model import Category
 from workstation.recognition.decisions import DecisionKind, new_decision
 from workstation.recognition.outbox import send_pending
 from workstation.records.platform import classify_query
-from workstation.services import LoadedImage, load_series
+from workstation.services import LoadedImage, load_series, resume, sign_in_with_browser
 
 pytestmark = pytest.mark.e2e
 
@@ -151,3 +153,25 @@ def test_a_read_only_doctor_reads_and_is_told_she_cannot_record(peer: Peer) -> N
         assert "Task.write" in refused.value.detail
     finally:
         connection.sign_out()
+
+
+def test_remembered_sign_in_resumes_with_a_verified_id_token(peer: Peer) -> None:
+    keyring = MemoryKeyring()
+    entry = PlatformEntry("Regional platform", peer.fhir)
+    browser = ScriptedBrowser("li.jing")
+    try:
+        first = sign_in_with_browser(
+            entry, browser.open, remember=True, secrets=keyring, timeout_s=30
+        )
+    finally:
+        browser.done.wait(10)
+        browser.close()
+    first.client.close()  # the app closed without signing out: the keyring keeps her
+    resumed = resume(entry, keyring)
+    assert resumed is not None
+    try:
+        assert resumed.user.practitioner == "Practitioner/pr001"
+        assert resumed.platform.patient("p0001").id == "p0001"
+    finally:
+        resumed.sign_out()
+    assert resume(entry, keyring) is None  # signed out: nothing kept

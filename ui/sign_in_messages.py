@@ -14,6 +14,7 @@ def sign_in_message(error: SignInError) -> str:
     return {
         SignInProblem.FHIR_UNREACHABLE: QCoreApplication.translate("SignInMessages", "Cannot reach the platform's FHIR server. Check the network and the platform address, then try again."),
         SignInProblem.PROVIDER_UNREACHABLE: QCoreApplication.translate("SignInMessages", "The platform answers, but its sign-in service (identity provider) cannot be reached. Try again shortly, or tell IT."),
+        SignInProblem.PROVIDER_MISMATCH: QCoreApplication.translate("SignInMessages", "The platform's FHIR server and its identity provider name different sign-in addresses, so the sign-in is refused as unsafe. Nothing was sent; tell IT."),
         SignInProblem.CLOCK: QCoreApplication.translate("SignInMessages", "The sign-in could not be checked because this computer's clock and the platform's differ too much. Set the clock right (automatic time), then sign in again."),
         SignInProblem.OTHER_ISSUER: QCoreApplication.translate("SignInMessages", "The sign-in answer came from another identity provider than this platform's. Nothing was accepted; tell IT."),
         SignInProblem.OTHER_AUDIENCE: QCoreApplication.translate("SignInMessages", "The sign-in answer was meant for another application. Nothing was accepted; tell IT."),

@@ -12,6 +12,7 @@ class SignInProblem(Enum):
 
     FHIR_UNREACHABLE = "fhir_unreachable"  # the configured FHIR server does not answer
     PROVIDER_UNREACHABLE = "provider_unreachable"  # its identity provider does not answer
+    PROVIDER_MISMATCH = "provider_mismatch"  # FHIR server and issuer name other endpoints
     CLOCK = "clock"  # the ID token is expired or dated ahead: clocks differ too much
     OTHER_ISSUER = "other_issuer"  # a token of another identity provider
     OTHER_AUDIENCE = "other_audience"  # an ID token for another application

@@ -1,13 +1,16 @@
 """SMART App Launch discovery: a platform configured by its FHIR base URL.
 
 ``{fhir}/.well-known/smart-configuration`` names the authorization server (which may be
-another origin: a Keycloak, a CAS or 统一身份认证 gateway); the issuer's own
-``/.well-known/openid-configuration`` fills in what SMART's document leaves out (userinfo,
-end-session, the ID-token algorithms). Where the platform's other services are is taken from
-the FHIR server, never from the identity provider: the DICOMweb base from the key
-``dicomweb_base_url`` of the smart-configuration (else the FHIR server's own origin; each
-ImagingStudy's Endpoint still names its own), the recognition catalog from the key
-``recognition_catalog_url`` (else ``{fhir}/Binary/recognition-catalog``).
+another origin: a Keycloak, a CAS or 统一身份认证 gateway). The FHIR server is not the
+identity provider, so what decides who she is and where her tokens go is taken from the
+issuer's own ``/.well-known/openid-configuration`` only (OIDC Discovery): the keys that sign
+ID tokens (``jwks_uri``, hence whose ``fhirUser`` is believed), userinfo, end-session,
+revocation and introspection. The authorization and token endpoints may be named by both
+documents; then they must agree, else the sign-in is refused. Where the platform's other
+services are is taken from the FHIR server, never from the identity provider: the DICOMweb
+base from the key ``dicomweb_base_url`` of the smart-configuration (else the FHIR server's
+own origin; each ImagingStudy's Endpoint still names its own), the recognition catalog from
+the key ``recognition_catalog_url`` (else ``{fhir}/Binary/recognition-catalog``).
 """
 
 from __future__ import annotations
@@ -77,15 +80,40 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
+def _agreed(key: str, smart: dict[str, Any], oidc: dict[str, Any]) -> str:
+    """The endpoint ``key`` both documents may name: the same in each, or in one only.
+    Raises SignInError(PROVIDER_MISMATCH) when the FHIR server names another one than the
+    issuer's own metadata (a FHIR server could otherwise send her code or password to a
+    server of its choosing)."""
+    named_by_fhir = str(smart.get(key) or "")
+    named_by_issuer = str(oidc.get(key) or "")
+    if (
+        named_by_fhir
+        and named_by_issuer
+        and named_by_fhir.rstrip("/") != named_by_issuer.rstrip("/")
+    ):
+        raise SignInError(
+            ErrorKind.BAD_RESPONSE,
+            SignInProblem.PROVIDER_MISMATCH,
+            f"the FHIR server's SMART configuration names {key} {named_by_fhir},"
+            f" the identity provider's own metadata {named_by_issuer}: refused",
+        )
+    return named_by_fhir or named_by_issuer
+
+
 def smart_fields(fhir_base: str, smart: dict[str, Any], oidc: dict[str, Any]) -> dict[str, Any]:
     """The PlatformEndpoints fields for a FHIR server's SMART configuration ``smart`` and its
-    issuer's metadata ``oidc`` (SMART's keys win). Raises PlatformError(BAD_RESPONSE) when
-    the authorization or token endpoint is missing."""
+    issuer's metadata ``oidc``. Keys and token-handling endpoints come from ``oidc`` only;
+    the authorization and token endpoints must agree where both name them. Raises
+    SignInError(PROVIDER_MISMATCH) when they do not, PlatformError(BAD_RESPONSE) when the
+    authorization or token endpoint is missing."""
 
-    def pick(key: str) -> str:
-        return str(smart.get(key) or oidc.get(key) or "")
+    def issuers(key: str) -> str:
+        return str(oidc.get(key) or "")
 
-    if not pick("authorization_endpoint") or not pick("token_endpoint"):
+    authorization = _agreed("authorization_endpoint", smart, oidc)
+    token = _agreed("token_endpoint", smart, oidc)
+    if not authorization or not token:
         raise PlatformError(
             ErrorKind.BAD_RESPONSE, "the SMART configuration names no authorization server"
         )
@@ -94,18 +122,18 @@ def smart_fields(fhir_base: str, smart: dict[str, Any], oidc: dict[str, Any]) ->
     )
     return {
         "base_url": fhir_base,
-        "issuer": pick("issuer"),
-        "token": pick("token_endpoint"),
-        "revocation": pick("revocation_endpoint"),
-        "userinfo": str(oidc.get("userinfo_endpoint") or ""),
-        "authorization": pick("authorization_endpoint"),
+        "issuer": str(smart.get("issuer") or oidc.get("issuer") or ""),
+        "token": token,
+        "revocation": issuers("revocation_endpoint"),
+        "userinfo": issuers("userinfo_endpoint"),
+        "authorization": authorization,
         "fhir_base": fhir_base,
         "dicomweb_base": str(smart.get(DICOMWEB_KEY) or fhir_base),
         "catalog": str(smart.get(CATALOG_KEY) or fhir_base + DEFAULT_CATALOG_PATH),
         "supports_pkce": "S256" in methods,
-        "jwks_uri": pick("jwks_uri"),
-        "end_session": pick("end_session_endpoint"),
-        "introspection": pick("introspection_endpoint"),
+        "jwks_uri": issuers("jwks_uri"),
+        "end_session": issuers("end_session_endpoint"),
+        "introspection": issuers("introspection_endpoint"),
         "scopes_supported": _strings(smart.get("scopes_supported"))
         or _strings(oidc.get("scopes_supported")),
         "capabilities": _strings(smart.get("capabilities")),

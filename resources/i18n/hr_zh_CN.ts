@@ -2467,51 +2467,56 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
     </message>
     <message>
         <location filename="../../ui/sign_in_messages.py" line="17"/>
+        <source>The platform&apos;s FHIR server and its identity provider name different sign-in addresses, so the sign-in is refused as unsafe. Nothing was sent; tell IT.</source>
+        <translation>平台的 FHIR 服务器与其统一身份认证服务给出的登录地址不一致，为安全起见已拒绝登录。未发送任何信息；请联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in_messages.py" line="18"/>
         <source>The sign-in could not be checked because this computer&apos;s clock and the platform&apos;s differ too much. Set the clock right (automatic time), then sign in again.</source>
         <translation>本机时钟与平台时钟相差过大，无法核验登录。请校准本机时间（设为自动同步）后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in_messages.py" line="18"/>
+        <location filename="../../ui/sign_in_messages.py" line="19"/>
         <source>The sign-in answer came from another identity provider than this platform&apos;s. Nothing was accepted; tell IT.</source>
         <translation>登录应答来自其他身份认证服务，而非本平台的。未接受任何凭据，请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in_messages.py" line="19"/>
+        <location filename="../../ui/sign_in_messages.py" line="20"/>
         <source>The sign-in answer was meant for another application. Nothing was accepted; tell IT.</source>
         <translation>登录应答是发给其他应用的。未接受任何凭据，请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in_messages.py" line="20"/>
+        <location filename="../../ui/sign_in_messages.py" line="21"/>
         <source>The browser returned an answer to another sign-in. Nothing was accepted; sign in again.</source>
         <translation>浏览器返回的是另一次登录的应答。未接受任何凭据，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in_messages.py" line="21"/>
+        <location filename="../../ui/sign_in_messages.py" line="22"/>
         <source>The sign-in answer is not signed by the platform&apos;s identity provider. Nothing was accepted; tell IT.</source>
         <translation>登录应答并非由平台的身份认证服务签名。未接受任何凭据，请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in_messages.py" line="22"/>
+        <location filename="../../ui/sign_in_messages.py" line="23"/>
         <source>The platform&apos;s identity provider does not offer PKCE, so signing in through the browser would be unsafe and is refused. Ask the platform&apos;s administrators to enable PKCE (S256).</source>
         <translation>平台的身份认证服务不支持 PKCE，通过浏览器登录不安全，已拒绝。请联系平台管理员启用 PKCE（S256）。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in_messages.py" line="23"/>
+        <location filename="../../ui/sign_in_messages.py" line="24"/>
         <source>This platform takes no password here: click &quot;Sign in with browser…&quot; and sign in on the platform&apos;s own page.</source>
         <translation>此平台不在这里接受密码：请点击“通过浏览器登录…”，在平台自己的页面上登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in_messages.py" line="24"/>
+        <location filename="../../ui/sign_in_messages.py" line="25"/>
         <source>You are signed in at the identity provider, but it does not say which doctor you are on the platform (fhirUser). Ask the platform&apos;s administrators to link your account.</source>
         <translation>您已在身份认证服务登录，但它未说明您在平台上对应哪位医师（fhirUser）。请联系平台管理员关联您的账号。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in_messages.py" line="25"/>
+        <location filename="../../ui/sign_in_messages.py" line="26"/>
         <source>The sign-in in the browser was not completed in time. Sign in again when you are ready.</source>
         <translation>浏览器中的登录未在规定时间内完成。准备好后请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in_messages.py" line="26"/>
+        <location filename="../../ui/sign_in_messages.py" line="27"/>
         <source>The sign-in in the browser was cancelled or refused. Sign in again when you are ready.</source>
         <translation>浏览器中的登录已取消或被拒绝。准备好后请重新登录。</translation>
     </message>
