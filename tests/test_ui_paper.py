@@ -78,6 +78,7 @@ def _open_dialog(qtbot: QtBot, page: PatientPage) -> PaperDialog:
     dialog = page.paper.dialog
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.search is not None, timeout=10000)  # pinyin is loaded
     return dialog
 
 

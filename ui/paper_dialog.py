@@ -129,7 +129,8 @@ class PaperDialog(QDialog):
         self.sending = False
         self.closed = False
         self._loading = False
-        self.search = CatalogSearch(catalog.items)
+        self.search: CatalogSearch | None = None  # built on a worker (pinyin loads slowly)
+        runner.start(CatalogSearch, catalog.items, on_result=self._live(self._search_ready))
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(700)
@@ -522,11 +523,21 @@ class PaperDialog(QDialog):
         self._changed()
 
     # --- item and values ----------------------------------------------------------------
+    def _search_ready(self, search: CatalogSearch) -> None:
+        self.search = search
+        self._find_items(self.item_edit.text())
+
     def _find_items(self, text: str) -> None:
         current = self._item()
         self.item_list.blockSignals(True)
         self.item_list.clear()
-        for item in self.search.find(text):
+        typed = text.strip().lower()
+        found = (
+            self.search.find(text)
+            if self.search is not None
+            else [i for i in self.catalog.items if typed in f"{i.name} {i.code}".lower()]
+        )
+        for item in found:
             entry = QListWidgetItem(f"{item.name}  ·  {item.code}")
             entry.setData(Qt.ItemDataRole.UserRole, item.code)
             self.item_list.addItem(entry)
