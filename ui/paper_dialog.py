@@ -128,6 +128,7 @@ class PaperDialog(QDialog):
         self.picture: Picture | None = None
         self.sending = False
         self.closed = False
+        self._picture_kept = True  # nothing to keep until she adds a picture
         self._loading = False
         self.search: CatalogSearch | None = None  # built on a worker (pinyin loads slowly)
         runner.start(CatalogSearch, catalog.items, on_result=self._live(self._search_ready))
@@ -373,6 +374,7 @@ class PaperDialog(QDialog):
         self._loading = False
         if original is not None:
             self.original = original
+            self._picture_kept = True  # it came from the store
             self.picture_view.crop = draft.crop
             self._reload_picture()
         self.state_label.setText(self.tr("A draft kept earlier was restored."))
@@ -405,19 +407,24 @@ class PaperDialog(QDialog):
         if self.store is None or self.sending:
             return
         self.draft = self.current_draft()
+        # The picture is sealed and written once per file she adds, not at every pause.
+        picture = self.original if not self._picture_kept else None
+        self._picture_kept = True
         self.runner.start(
             self.store.save,
             self.draft,
-            self.original,
+            picture,
             lane=Lane.JOURNAL,
             on_result=self._live(
                 lambda _r: self.state_label.setText(self.tr("Draft kept on this computer."))
             ),
-            on_error=self._live(
-                lambda exc: self.state_label.setText(
-                    self.tr("The draft could not be kept: %1").replace("%1", describe(exc))
-                )
-            ),
+            on_error=self._live(self._not_kept),
+        )
+
+    def _not_kept(self, error: Exception) -> None:
+        self._picture_kept = False  # the next try writes the picture again
+        self.state_label.setText(
+            self.tr("The draft could not be kept: %1").replace("%1", describe(error))
         )
 
     def _keep_and_close(self) -> None:
@@ -455,6 +462,7 @@ class PaperDialog(QDialog):
 
     def _picture_read(self, name: str, picture: Picture) -> None:
         self.original, self.picture = picture.data, picture
+        self._picture_kept = False
         self.draft = _with(self.draft, image_name=name, rotation=0, crop=None)
         self.picture_view.crop = None
         self.page_spin.blockSignals(True)
