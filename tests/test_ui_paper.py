@@ -22,6 +22,7 @@ from reportlab.pdfgen import canvas
 
 from tests.conftest import Sandbox
 from tests.memory_keyring import MemoryKeyring
+from tests.test_paper_files import _bare_pdf
 from tests.ui_helpers import open_patient, signed_in_window
 from ui.i18n import install_language
 from ui.paper_dialog import COL_UNIT, COL_VALUE, PaperDialog
@@ -30,6 +31,7 @@ from workstation.clock import CHINA
 from workstation.config import Settings
 from workstation.journal import OutboxState
 from workstation.model import Result
+from workstation.paper.image import MAX_FILE_BYTES
 from workstation.summary.pdf import build_summary_pdf
 
 # p0009: a patient whose whole record no other test reads, so the paper reports added here
@@ -194,6 +196,18 @@ def test_register_and_decide_on_paper_reports(
 
     # --- a paper imaging report from a PDF, from a hospital on the platform -----------
     dialog = _open_dialog(qtbot, page)
+    # a file too large is refused before it is read, a page far longer than wide before
+    # it is drawn, each saying why
+    too_big = tmp_path / "huge.pdf"
+    with too_big.open("wb") as out:
+        out.truncate(MAX_FILE_BYTES + 1)
+    dialog.load_file(str(too_big))
+    qtbot.waitUntil(lambda: "图片过大" in dialog.picture_note.text(), timeout=10000)
+    strip = tmp_path / "strip.pdf"
+    strip.write_bytes(_bare_pdf(b"0 0 1 1000000000"))
+    dialog.load_file(str(strip))
+    qtbot.waitUntil(lambda: "50 倍" in dialog.picture_note.text(), timeout=10000)
+    assert dialog.picture_view.pixmap.isNull()
     _load(qtbot, dialog, _pdf(tmp_path / "ct.pdf"))
     assert dialog.picture_view.pixmap.height() > dialog.picture_view.pixmap.width()  # A4
     dialog.hospital_box.setCurrentIndex(0)

@@ -63,7 +63,13 @@ from workstation.paper.draft import (
     paper_result,
 )
 from workstation.paper.drafts import DraftStore
-from workstation.paper.image import ImageProblem, Picture, UnreadableImage, open_picture
+from workstation.paper.image import (
+    ImageProblem,
+    Picture,
+    UnreadableImage,
+    open_picture,
+    read_picture_file,
+)
 from workstation.paper.search import CatalogSearch
 from workstation.paper.upload import build_upload
 from workstation.records.platform import ResultsPlatform
@@ -75,7 +81,7 @@ _FILE_FILTER = "*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.pdf"
 
 
 def _read(path: str, rotation: int, page: int) -> Picture:
-    return open_picture(Path(path).read_bytes(), rotation, page)
+    return open_picture(read_picture_file(Path(path)), rotation, page)
 
 
 def _send(
@@ -480,6 +486,10 @@ class PaperDialog(QDialog):
                 ImageProblem.TOO_BIG: self.tr(
                     "The picture is too large to use (over 60 MB or 120 megapixels); "
                     "scan or photograph it at a lower resolution."
+                ),
+                ImageProblem.ODD_SHAPE: self.tr(
+                    "The PDF page is more than 50 times longer than it is wide, which no "
+                    "report is; choose the scan of the report itself."
                 ),
                 ImageProblem.UNREADABLE: self.tr(
                     "The file is not a picture or PDF that can be read."
