@@ -9,6 +9,7 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -27,6 +28,7 @@ from tests.ui_helpers import open_patient, signed_in_window
 from ui.i18n import install_language
 from ui.paper_dialog import COL_UNIT, COL_VALUE, PaperDialog
 from ui.patient_page import PatientPage
+from workstation.audit import AuditLog, AuditRecord
 from workstation.clock import CHINA
 from workstation.config import Settings
 from workstation.journal import OutboxState
@@ -172,6 +174,35 @@ def test_register_and_decide_on_paper_reports(
     assert lab.paper is not None
     assert lab.paper.hospital_name == "某县第二人民医院"
     assert lab.mark is not None
+    # registering it is audited: in the local log and on the platform, by her
+    registered = f"DiagnosticReport/{lab.id}"
+    audit = AuditLog(tmp_path)
+
+    def registrations() -> list[AuditRecord]:
+        return [r for r in audit.records() if r.action == "paper-report"]
+
+    qtbot.waitUntil(lambda: len(registrations()) == 1, timeout=10000)
+    (record,) = registrations()
+    assert (record.user, record.patient_id, record.entity) == ("dr.li", "p0009", registered)
+    assert window.signed is not None
+    assert record.practitioner == window.signed.connection.user.practitioner
+
+    def sent_events() -> list[dict[str, Any]]:
+        found = httpx.get(
+            f"{sandbox.base_url}/fhir/AuditEvent",
+            params={"patient": "Patient/p0009", "_count": "100"},
+            headers={"Authorization": f"Bearer {sandbox.token('admin')}"},
+        ).json()
+        return [
+            e["resource"]
+            for e in found.get("entry", [])
+            if {"reference": registered} in [x["what"] for x in e["resource"]["entity"]]
+        ]
+
+    qtbot.waitUntil(lambda: len(sent_events()) == 1, timeout=10000)
+    (event,) = sent_events()
+    assert event["action"] == "C"
+    assert event["agent"][0]["who"]["reference"] == record.practitioner
     row = page.timeline.rows.row_of(lab.id)
     assert row is not None
     assert "纸质" in page.timeline.model.index(row, 1).data()
