@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from sandbox import scopes
 from sandbox.fhir_routes import CLINICAL, _body, _store
-from sandbox.paper_rules import check_paper_transaction
+from sandbox.paper_rules import check_against_stored, check_paper_bundle
 from sandbox.responses import fhir_response, outcome, require_user
 from sandbox.task_rules import Refusal
 
@@ -35,24 +35,34 @@ async def transaction(request: Request) -> Response:
         return body
     store = _store(request)
     try:
-        resources = check_paper_transaction(body, user, store)
+        paper = check_paper_bundle(body, user)
     except Refusal as refusal:
         return outcome(refusal.status, refusal.code, refusal.message)
-    for rtype in sorted({r["resourceType"] for r in resources}):
+    for rtype in sorted({r["resourceType"] for r in paper.resources}):
         require_user(request, *CLINICAL, scope=f"{rtype}.{scopes.WRITE}")
     answers = []
     with store.transaction() as db:
-        for res in resources:
+
+        def stored(rtype: str, rid: str) -> JsonObj | None:
             row = db.execute(
-                "SELECT body FROM resource WHERE rtype=? AND rid=?",
-                (res["resourceType"], res["id"]),
+                "SELECT body FROM resource WHERE rtype=? AND rid=?", (rtype, rid)
             ).fetchone()
-            stored = json.loads(row["body"]) if row is not None else None
-            if stored is not None and _same(stored, res):
-                saved, status = stored, "200 OK"
+            return None if row is None else dict(json.loads(row["body"]))
+
+        # Judged in the write transaction that stores it: nobody else's report can be stored
+        # under these ids between the check and the write. (Refusal is caught here, not
+        # outside: a frozen exception cannot pass through the transaction's context manager.)
+        try:
+            check_against_stored(paper, user, stored)
+        except Refusal as refusal:
+            return outcome(refusal.status, refusal.code, refusal.message)
+        for res in paper.resources:
+            old = stored(res["resourceType"], res["id"])
+            if old is not None and _same(old, res):
+                saved, status = old, "200 OK"
             else:
                 saved = store.put_resource(res, db)
-                status = "201 Created" if stored is None else "200 OK"
+                status = "201 Created" if old is None else "200 OK"
             version = saved["meta"]["versionId"]
             location = f"{saved['resourceType']}/{saved['id']}/_history/{version}"
             answers.append({"response": {"status": status, "location": location}})

@@ -2,8 +2,10 @@
 PUTs of Binary, DocumentReference, Observation and DiagnosticReport resources on ids she
 chose (``paper-<32 hex>``, with a suffix for the parts), all of one existing patient, the
 report marked as transcribed by her (the platform sets her display name and the time it
-received it is its own ``meta.lastUpdated``). A resource already stored under such an id
-may only be replaced by the doctor who transcribed it.
+received it is its own ``meta.lastUpdated``). Every id of a transaction, and every paper
+id it refers to, starts with its DiagnosticReport's id, so a resource already stored under
+such an id may only be replaced by the doctor who transcribed that report, and never moved
+to another patient.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ import base64
 import binascii
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sandbox.auth import User
-from sandbox.store import Store
 from sandbox.task_rules import CLOCK_SKEW, Refusal, parse_instant
 
 JsonObj = dict[str, Any]
+Lookup = Callable[[str, str], JsonObj | None]  # a stored resource by type and id, or None
 
 # The protocol's systems, spelled out (the platform does not trust the client's module).
 _BASE = "https://hr-platform.invalid/fhir"
@@ -30,6 +34,9 @@ V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074"
 TYPES = ("Binary", "DocumentReference", "Observation", "DiagnosticReport")
 MAX_ENTRIES = 60
 _ID = re.compile(r"^paper-[0-9a-f]{32}(-[a-z0-9]{1,8})?$")
+_PREFIX_LEN = len("paper-") + 32
+# A reference to one of TYPES, relative or absolute: ``Observation/paper-…-1``.
+_NAMED = re.compile(r"\b(?:Binary|DocumentReference|Observation|DiagnosticReport)/([^/?#\s]*)")
 _IMAGE_TYPES = ("image/jpeg", "image/png", "image/tiff", "image/bmp", "image/webp")
 _BINARY_TYPES = (*_IMAGE_TYPES, "application/pdf")
 
@@ -110,11 +117,39 @@ def _check_report(res: JsonObj, user: User, now: dt.datetime) -> JsonObj:
     return {**res, "extension": extensions}
 
 
-def check_paper_transaction(bundle: JsonObj, user: User, store: Store) -> list[JsonObj]:
-    """The resources to store from a transaction Bundle, in its order. Raises Refusal: 400
-    for a Bundle that is not such a transaction, 403 for another doctor's report, 404 for
-    an unknown patient, 409 for an id that belongs to something else, 422 for an invalid
-    resource."""
+@dataclass(frozen=True)
+class PaperTransaction:
+    """A transaction's resources as they will be stored, in its order, all of ``patient``
+    and all on ids starting with ``prefix`` (its DiagnosticReport's id)."""
+
+    resources: list[JsonObj]
+    patient: str
+    prefix: str
+
+
+def _prefix(rid: str) -> str:
+    return rid[:_PREFIX_LEN]
+
+
+def _parts_named(value: Any) -> Iterator[str]:
+    """The ids of every Binary, DocumentReference, Observation and DiagnosticReport that a
+    reference or attachment url inside ``value`` names."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("reference", "url") and isinstance(item, str):
+                yield from _NAMED.findall(item)
+            else:
+                yield from _parts_named(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _parts_named(item)
+
+
+def check_paper_bundle(bundle: JsonObj, user: User) -> PaperTransaction:
+    """What a transaction Bundle would store, judged on its own (check_against_stored judges
+    it against what is stored). Raises Refusal: 400 for a Bundle that is not such a
+    transaction, 403 for a report not transcribed by ``user``, 422 for an invalid resource,
+    for resources of more than one patient, or for an id or reference not of its own report."""
     if bundle.get("resourceType") != "Bundle" or bundle.get("type") != "transaction":
         raise Refusal(400, "invalid", "the body must be a transaction Bundle")
     entries = bundle.get("entry")
@@ -144,22 +179,46 @@ def check_paper_transaction(bundle: JsonObj, user: User, store: Store) -> list[J
             _check_binary(res)
         elif rtype == "DiagnosticReport":
             reports += 1
+            if len(rid) != _PREFIX_LEN:
+                raise _invalid("a paper DiagnosticReport's id is paper-<32 hex>, no suffix")
             res = _check_report(res, user, now)
         elif rtype == "Observation" and "valueQuantity" not in res:
             raise _invalid("a transcribed Observation needs a valueQuantity")
-        stored = store.get_resource(rtype, rid)
-        if stored is not None and not is_paper(stored):
-            raise Refusal(409, "conflict", f"{rtype}/{rid} is not a paper-report resource")
         resources.append(res)
     if len(patients) != 1:
         raise _invalid("a paper report's resources must all be of one patient")
-    (patient,) = patients
-    if store.get_resource("Patient", patient.removeprefix("Patient/")) is None:
-        raise Refusal(404, "not-found", f"{patient} does not exist")
     if reports != 1:
         raise _invalid("a transaction holds exactly one DiagnosticReport")
-    report = next(r for r in resources if r["resourceType"] == "DiagnosticReport")
-    stored_report = store.get_resource("DiagnosticReport", report["id"])
+    prefix = next(r["id"] for r in resources if r["resourceType"] == "DiagnosticReport")
+    for res in resources:
+        # Every part of one report lives under the report's own id, and points only at
+        # parts of it: a transaction can then touch no other doctor's report.
+        if _prefix(res["id"]) != prefix:
+            raise _invalid(f"{res['resourceType']}/{res['id']} is not a part of {prefix}")
+        if any(not _ID.match(n) or _prefix(n) != prefix for n in _parts_named(res)):
+            raise _invalid(f"{res['resourceType']}/{res['id']} refers to another paper report")
+    (patient,) = patients
+    return PaperTransaction(resources, patient, prefix)
+
+
+def check_against_stored(paper: PaperTransaction, user: User, stored: Lookup) -> None:
+    """Whether ``paper`` may be stored over what ``stored`` holds (run it in the write
+    transaction that stores it). Raises Refusal: 403 when the stored report of its id was
+    transcribed by someone else, 404 for an unknown patient, 409 for an id that holds
+    something else or a resource that would change patient."""
+    if stored("Patient", paper.patient.removeprefix("Patient/")) is None:
+        raise Refusal(404, "not-found", f"{paper.patient} does not exist")
+    stored_report = stored("DiagnosticReport", paper.prefix)
     if stored_report is not None and _transcriber(stored_report) != user.practitioner:
         raise Refusal(403, "forbidden", "this paper report was transcribed by someone else")
-    return resources
+    for res in paper.resources:
+        rtype, rid = res["resourceType"], res["id"]
+        old = stored(rtype, rid)
+        if old is None:
+            continue
+        if not is_paper(old):
+            raise Refusal(409, "conflict", f"{rtype}/{rid} is not a paper-report resource")
+        if stored_report is None:
+            raise Refusal(409, "conflict", f"{rtype}/{rid} belongs to no stored paper report")
+        if _patient_of(old) != paper.patient:
+            raise Refusal(409, "conflict", f"{rtype}/{rid} is of another patient")

@@ -32,7 +32,7 @@ HOSPITALS = {
     "h3": Hospital("h3", "成都市第一人民医院", "3A", "三级甲等", "510100"),
     "h1": Hospital("h1", "某镇卫生院", "1", "一级", "510100"),
 }
-ORIGIN = PaperOrigin("Practitioner/p1", "李医生", NOW)
+ORIGIN = PaperOrigin("Practitioner/p1", "李医生", NOW, "某县医院")
 
 
 @pytest.fixture(scope="module")
@@ -185,3 +185,16 @@ def test_catalog_items_are_found_by_chinese_pinyin_initials_and_code(catalog: Ca
 def test_pinyin_keys_keep_latin_runs_whole() -> None:
     assert pinyin_keys("胸部CT平扫") == ("xbctps", "xiongbuctpingsao")
     assert pinyin_keys("胸部正位片（DR）")[0] == "xbzwpdr"
+
+
+def test_the_timeline_filter_finds_paper_results_by_纸质_and_typed_hospital(
+    catalog: Catalog,
+) -> None:
+    from workstation.timeline import search_text
+
+    typed = paper_result(_lab_draft(hospital_id="", hospital_name="某县医院"), catalog, ORIGIN)
+    text = search_text(typed, HOSPITALS)
+    assert "纸质" in text
+    assert "某县医院" in text
+    platform = dataclasses.replace(typed, paper=None)
+    assert "纸质" not in search_text(platform, HOSPITALS)

@@ -18,11 +18,18 @@ from workstation.at_rest import FieldCipher, UnreadableValue
 from workstation.paper.draft import LabEntry, PaperDraft
 from workstation.paper.drafts import DraftStore
 from workstation.paper.image import (
+    MAX_FILE_BYTES,
+    MAX_PIXELS,
+    MAX_SIDE,
+    PREVIEW_LONG_SIDE,
     ImageProblem,
     UnreadableImage,
     decode,
+    open_picture,
     page_count,
     prepare,
+    read_picture_file,
+    render_size,
     thumbnail,
     turned_and_cropped,
 )
@@ -78,6 +85,86 @@ def test_a_pdf_page_is_rendered() -> None:
     assert prepared.height > prepared.width  # A4 portrait
     with pytest.raises(UnreadableImage):
         prepare(data, page=5)
+
+
+def _bare_pdf(media_box: bytes) -> bytes:
+    """A one-page PDF with nothing on the page but its MediaBox (in points)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [" + media_box + b"] >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
+@pytest.mark.parametrize(
+    "media_box",
+    [b"0 0 1 100000", b"0 0 100000 1", b"0 0 10 600", b"0 0 1 1000000000"],
+)
+def test_a_pdf_page_far_longer_than_wide_is_refused_before_it_is_drawn(media_box: bytes) -> None:
+    # pdfium draws every side at least 1 px wide: a 1 x 10^9 pt page drawn to the pixel
+    # limit of its area would be 1 x 3.5 x 10^8 px (9 GB, a minute) from a 400-byte file.
+    for read in (decode, open_picture):
+        with pytest.raises(UnreadableImage) as caught:
+            read(_bare_pdf(media_box))
+        assert caught.value.problem is ImageProblem.ODD_SHAPE
+
+
+def test_a_pdf_page_is_drawn_within_the_limits_of_each_side_and_of_its_area() -> None:
+    # 14400 pt is the largest page PDF allows (200 in): 40,000 px at 200 dpi
+    for points in ((14400.0, 288.0), (288.0, 14400.0), (14400.0, 14400.0), (595.0, 842.0)):
+        width, height = render_size(*points)
+        assert 1 <= width <= MAX_SIDE
+        assert 1 <= height <= MAX_SIDE
+        assert width * height <= MAX_PIXELS
+    assert render_size(595.0, 842.0) == (1653, 2339)  # A4 at 200 dpi, as pdfium rounds it
+    wide = decode(_bare_pdf(b"0 0 14400 288"))
+    assert wide.size == render_size(14400.0, 288.0)
+    assert wide.size[0] == MAX_SIDE
+    # the preview is drawn at the preview's size, not drawn large and then shrunk
+    assert render_size(595.0, 842.0, PREVIEW_LONG_SIDE) == (707, 1000)
+    assert max(decode(_bare_pdf(b"0 0 14400 14400"), long_side=PREVIEW_LONG_SIDE).size) == 1000
+    preview = open_picture(_bare_pdf(b"0 0 14400 14400")).preview
+    assert (preview.width, preview.height) == (1000, 1000)
+
+
+@pytest.mark.parametrize(
+    ("media_box", "preview"),
+    [
+        (b"0 0 0 0", (773, 1000)),  # pdfium takes a page of no size for US Letter
+        (b"0 0 1e30 1e30", (773, 1000)),  # and one too large for a float as well
+        (b"0 0 -5 -5", (14, 14)),  # 5 x 5 pt at 200 dpi, never drawn larger
+        (b"0 0 1000000000 1000000000", (1000, 1000)),
+    ],
+)
+def test_a_pdf_page_of_no_size_or_of_an_absurd_size_gives_a_bounded_preview(
+    media_box: bytes, preview: tuple[int, int]
+) -> None:
+    picture = open_picture(_bare_pdf(media_box)).preview
+    assert (picture.width, picture.height) == preview
+
+
+def test_a_file_too_big_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    big = tmp_path / "scan.pdf"
+    with big.open("wb") as out:
+        out.truncate(MAX_FILE_BYTES + 1)  # sparse: takes no disk
+    with pytest.raises(UnreadableImage) as caught:
+        read_picture_file(big)
+    assert caught.value.problem is ImageProblem.TOO_BIG
+    small = tmp_path / "photo.png"
+    small.write_bytes(_png(20, 10))
+    assert read_picture_file(small) == small.read_bytes()
 
 
 @pytest.mark.parametrize(

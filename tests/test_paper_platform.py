@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -268,3 +269,95 @@ def test_the_platform_refuses_what_is_not_her_paper_report(
     finally:
         other.sign_out()
     assert caught.value.kind is ErrorKind.FORBIDDEN
+
+
+def _own_report_of(connection: Connection) -> list[dict[str, Any]]:
+    """The resources of a fresh, valid paper report transcribed by ``connection``'s doctor."""
+    platform = connection.platform
+    now = dt.datetime.now(CST)
+    upload = build_upload(
+        _draft(), _photo(300, 400), platform.catalog(), TABLE, connection.user, now
+    )
+    return paper_resources(upload, platform.hospitals())
+
+
+def _as_sent(stored: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A stored resource as a client would send it again: its tags, not the server's meta."""
+    return {**stored, "meta": {"tag": stored["meta"]["tag"]}, **changes}
+
+
+def test_another_doctor_cannot_change_or_point_at_her_paper_resources(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    draft = _draft()
+    _send(connection, draft, _photo(300, 400))
+    token = sandbox.token()
+    rid = draft.report_id
+    value = _get(sandbox, f"/fhir/Observation/{rid}-1", token).json()
+    picture = _get(sandbox, f"/fhir/Binary/{rid}-img", token).json()
+    other = sign_in(
+        PlatformEntry("Sandbox", sandbox.base_url),
+        "dr.wang",
+        DEMO_PASSWORD,
+        remember=False,
+        secrets=None,
+    )
+    try:
+        his = _own_report_of(other)
+    finally:
+        other.sign_out()
+    wang = sandbox.token("dr.wang")
+    forged_value = _as_sent(value, valueQuantity={**value["valueQuantity"], "value": 9999})
+    his_picture = next(r for r in his if r["resourceType"] == "Binary")
+    forged_picture = _as_sent(picture, data=his_picture["data"])
+    # his own valid report cannot carry a PUT of her value or of her picture
+    for forged in (forged_value, forged_picture):
+        answer = _post(sandbox, wang, transaction_bundle([*his, forged]))
+        assert answer.status_code == 422, answer.text
+    # nor can his report point at her value
+    his_report = his[-1]
+    pointing = {**his_report, "result": [{"reference": f"Observation/{rid}-1"}]}
+    assert _post(sandbox, wang, transaction_bundle([*his[:-1], pointing])).status_code == 422
+    # a report under her id, even one he claims to have transcribed, changes none of hers
+    under_hers = json.loads(json.dumps(his).replace(his_report["id"], rid))
+    assert _post(sandbox, wang, transaction_bundle(under_hers)).status_code == 403
+    # nothing he sent was stored; her value and picture are as she sent them
+    assert _get(sandbox, f"/fhir/Observation/{rid}-1", token).json() == value
+    assert _get(sandbox, f"/fhir/Binary/{rid}-img", token).json() == picture
+    assert _get(sandbox, f"/fhir/DiagnosticReport/{his_report['id']}", wang).status_code == 404
+
+
+def test_a_stored_paper_report_cannot_move_to_another_patient(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    platform = connection.platform
+    now = dt.datetime.now(CST)
+    draft = _draft()
+    upload = build_upload(draft, _photo(300, 400), platform.catalog(), TABLE, connection.user, now)
+    platform.send_paper_report(upload)
+    resources = paper_resources(upload, platform.hospitals())
+    moved = [
+        {**r, "securityContext": {"reference": "Patient/p0001"}}
+        if r["resourceType"] == "Binary"
+        else {**r, "subject": {"reference": "Patient/p0001"}}
+        for r in resources
+    ]
+    token = sandbox.token()
+    assert _post(sandbox, token, transaction_bundle(moved)).status_code == 409
+    # one value moved alone is refused too (a report's parts are of one patient)
+    one = [
+        {**r, "subject": {"reference": "Patient/p0001"}} if r["id"] == f"{draft.report_id}-1" else r
+        for r in resources
+    ]
+    assert _post(sandbox, token, transaction_bundle(one)).status_code == 422
+    report = _get(sandbox, f"/fhir/DiagnosticReport/{draft.report_id}", token).json()
+    assert report["subject"] == {"reference": "Patient/p0009"}
+    assert report["meta"]["versionId"] == "1"
+    # she may still correct her own report for the same patient
+    corrected = [
+        {**r, "conclusion": "复核后更正。"} if r["resourceType"] == "DiagnosticReport" else r
+        for r in resources
+    ]
+    assert _post(sandbox, token, transaction_bundle(corrected)).status_code == 200
+    report = _get(sandbox, f"/fhir/DiagnosticReport/{draft.report_id}", token).json()
+    assert report["conclusion"] == "复核后更正。"

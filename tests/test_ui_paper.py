@@ -9,6 +9,7 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,14 +23,17 @@ from reportlab.pdfgen import canvas
 
 from tests.conftest import Sandbox
 from tests.memory_keyring import MemoryKeyring
+from tests.test_paper_files import _bare_pdf
 from tests.ui_helpers import open_patient, signed_in_window
 from ui.i18n import install_language
 from ui.paper_dialog import COL_UNIT, COL_VALUE, PaperDialog
 from ui.patient_page import PatientPage
+from workstation.audit import AuditLog, AuditRecord
 from workstation.clock import CHINA
 from workstation.config import Settings
 from workstation.journal import OutboxState
 from workstation.model import Result
+from workstation.paper.image import MAX_FILE_BYTES
 from workstation.summary.pdf import build_summary_pdf
 from workstation.user_folder import user_key
 
@@ -79,6 +83,7 @@ def _open_dialog(qtbot: QtBot, page: PatientPage) -> PaperDialog:
     dialog = page.paper.dialog
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.search is not None, timeout=10000)  # pinyin is loaded
     return dialog
 
 
@@ -170,6 +175,35 @@ def test_register_and_decide_on_paper_reports(
     assert lab.paper is not None
     assert lab.paper.hospital_name == "某县第二人民医院"
     assert lab.mark is not None
+    # registering it is audited: in the local log and on the platform, by her
+    registered = f"DiagnosticReport/{lab.id}"
+    audit = AuditLog(tmp_path)
+
+    def registrations() -> list[AuditRecord]:
+        return [r for r in audit.records() if r.action == "paper-report"]
+
+    qtbot.waitUntil(lambda: len(registrations()) == 1, timeout=10000)
+    (record,) = registrations()
+    assert (record.user, record.patient_id, record.entity) == ("dr.li", "p0009", registered)
+    assert window.signed is not None
+    assert record.practitioner == window.signed.connection.user.practitioner
+
+    def sent_events() -> list[dict[str, Any]]:
+        found = httpx.get(
+            f"{sandbox.base_url}/fhir/AuditEvent",
+            params={"patient": "Patient/p0009", "_count": "100"},
+            headers={"Authorization": f"Bearer {sandbox.token('admin')}"},
+        ).json()
+        return [
+            e["resource"]
+            for e in found.get("entry", [])
+            if {"reference": registered} in [x["what"] for x in e["resource"]["entity"]]
+        ]
+
+    qtbot.waitUntil(lambda: len(sent_events()) == 1, timeout=10000)
+    (event,) = sent_events()
+    assert event["action"] == "C"
+    assert event["agent"][0]["who"]["reference"] == record.practitioner
     row = page.timeline.rows.row_of(lab.id)
     assert row is not None
     assert "纸质" in page.timeline.model.index(row, 1).data()
@@ -194,6 +228,18 @@ def test_register_and_decide_on_paper_reports(
 
     # --- a paper imaging report from a PDF, from a hospital on the platform -----------
     dialog = _open_dialog(qtbot, page)
+    # a file too large is refused before it is read, a page far longer than wide before
+    # it is drawn, each saying why
+    too_big = tmp_path / "huge.pdf"
+    with too_big.open("wb") as out:
+        out.truncate(MAX_FILE_BYTES + 1)
+    dialog.load_file(str(too_big))
+    qtbot.waitUntil(lambda: "图片过大" in dialog.picture_note.text(), timeout=10000)
+    strip = tmp_path / "strip.pdf"
+    strip.write_bytes(_bare_pdf(b"0 0 1 1000000000"))
+    dialog.load_file(str(strip))
+    qtbot.waitUntil(lambda: "50 倍" in dialog.picture_note.text(), timeout=10000)
+    assert dialog.picture_view.pixmap.isNull()
     _load(qtbot, dialog, _pdf(tmp_path / "ct.pdf"))
     assert dialog.picture_view.pixmap.height() > dialog.picture_view.pixmap.width()  # A4
     dialog.hospital_box.setCurrentIndex(0)

@@ -58,7 +58,7 @@ from workstation.imaging.presets import DEFAULT_PRESETS
 from workstation.journal import Journal
 from workstation.labs.analytes import AnalyteTable, load_analyte_table
 from workstation.logs import safe
-from workstation.model import Catalog, Hospital, Patient
+from workstation.model import Catalog, Hospital, Patient, Result, UserInfo
 from workstation.paper.drafts import DraftStore
 from workstation.recognition.decisions import Decision
 from workstation.recognition.outbox import SendReport, next_delay_s, send_pending
@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
         self.patient_page.images.annotations.queued.connect(self.flush_outbox)
         self.patient_page.images.annotations.message.connect(self.statusBar().showMessage)
         self.patient_page.decision_saved.connect(self._audit_decision)
+        self.patient_page.paper.registered.connect(self._audit_paper)
         self.patient_page.decision.install_shortcuts(self)
         self.search.search_requested.connect(self._search)
         self.search.patient_chosen.connect(self.open_patient)
@@ -736,6 +737,28 @@ class MainWindow(QMainWindow):
             f"DiagnosticReport/{decision.result_id}",
         )
         self._audit(signed.connection, record)
+
+    def _audit_paper(self, result: Result, user: UserInfo) -> None:
+        """One audit event per paper report stored on the platform, by the doctor who
+        transcribed it; sent to the platform only while she is the one signed in (only she
+        may send it), written to the local log in any case."""
+        record = new_record(
+            "paper-report",
+            user.username,
+            user.practitioner,
+            result.patient_id,
+            f"DiagnosticReport/{result.id}",
+        )
+        signed = self.signed
+        if signed is not None and signed.connection.user.practitioner == user.practitioner:
+            self._audit(signed.connection, record)
+            return
+        self.runner.start(
+            self.deps.audit_log.append,
+            record,
+            on_error=lambda exc: log.warning("audit not written: %s", exc),
+            lane=Lane.JOURNAL,
+        )
 
     def _back_to_search(self) -> None:
         self.patient_page.close_patient()

@@ -63,7 +63,13 @@ from workstation.paper.draft import (
     paper_result,
 )
 from workstation.paper.drafts import DraftStore
-from workstation.paper.image import ImageProblem, Picture, UnreadableImage, open_picture
+from workstation.paper.image import (
+    ImageProblem,
+    Picture,
+    UnreadableImage,
+    open_picture,
+    read_picture_file,
+)
 from workstation.paper.search import CatalogSearch
 from workstation.paper.upload import build_upload
 from workstation.records.platform import ResultsPlatform
@@ -75,7 +81,7 @@ _FILE_FILTER = "*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.pdf"
 
 
 def _read(path: str, rotation: int, page: int) -> Picture:
-    return open_picture(Path(path).read_bytes(), rotation, page)
+    return open_picture(read_picture_file(Path(path)), rotation, page)
 
 
 def _send(
@@ -128,8 +134,10 @@ class PaperDialog(QDialog):
         self.picture: Picture | None = None
         self.sending = False
         self.closed = False
+        self._picture_kept = True  # nothing to keep until she adds a picture
         self._loading = False
-        self.search = CatalogSearch(catalog.items)
+        self.search: CatalogSearch | None = None  # built on a worker (pinyin loads slowly)
+        runner.start(CatalogSearch, catalog.items, on_result=self._live(self._search_ready))
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(700)
@@ -372,6 +380,7 @@ class PaperDialog(QDialog):
         self._loading = False
         if original is not None:
             self.original = original
+            self._picture_kept = True  # it came from the store
             self.picture_view.crop = draft.crop
             self._reload_picture()
         self.state_label.setText(self.tr("A draft kept earlier was restored."))
@@ -404,19 +413,24 @@ class PaperDialog(QDialog):
         if self.store is None or self.sending:
             return
         self.draft = self.current_draft()
+        # The picture is sealed and written once per file she adds, not at every pause.
+        picture = self.original if not self._picture_kept else None
+        self._picture_kept = True
         self.runner.start(
             self.store.save,
             self.draft,
-            self.original,
+            picture,
             lane=Lane.JOURNAL,
             on_result=self._live(
                 lambda _r: self.state_label.setText(self.tr("Draft kept on this computer."))
             ),
-            on_error=self._live(
-                lambda exc: self.state_label.setText(
-                    self.tr("The draft could not be kept: %1").replace("%1", describe(exc))
-                )
-            ),
+            on_error=self._live(self._not_kept),
+        )
+
+    def _not_kept(self, error: Exception) -> None:
+        self._picture_kept = False  # the next try writes the picture again
+        self.state_label.setText(
+            self.tr("The draft could not be kept: %1").replace("%1", describe(error))
         )
 
     def _keep_and_close(self) -> None:
@@ -454,6 +468,7 @@ class PaperDialog(QDialog):
 
     def _picture_read(self, name: str, picture: Picture) -> None:
         self.original, self.picture = picture.data, picture
+        self._picture_kept = False
         self.draft = _with(self.draft, image_name=name, rotation=0, crop=None)
         self.picture_view.crop = None
         self.page_spin.blockSignals(True)
@@ -471,6 +486,10 @@ class PaperDialog(QDialog):
                 ImageProblem.TOO_BIG: self.tr(
                     "The picture is too large to use (over 60 MB or 120 megapixels); "
                     "scan or photograph it at a lower resolution."
+                ),
+                ImageProblem.ODD_SHAPE: self.tr(
+                    "The PDF page is more than 50 times longer than it is wide, which no "
+                    "report is; choose the scan of the report itself."
                 ),
                 ImageProblem.UNREADABLE: self.tr(
                     "The file is not a picture or PDF that can be read."
@@ -522,11 +541,21 @@ class PaperDialog(QDialog):
         self._changed()
 
     # --- item and values ----------------------------------------------------------------
+    def _search_ready(self, search: CatalogSearch) -> None:
+        self.search = search
+        self._find_items(self.item_edit.text())
+
     def _find_items(self, text: str) -> None:
         current = self._item()
         self.item_list.blockSignals(True)
         self.item_list.clear()
-        for item in self.search.find(text):
+        typed = text.strip().lower()
+        found = (
+            self.search.find(text)
+            if self.search is not None
+            else [i for i in self.catalog.items if typed in f"{i.name} {i.code}".lower()]
+        )
+        for item in found:
             entry = QListWidgetItem(f"{item.name}  ·  {item.code}")
             entry.setData(Qt.ItemDataRole.UserRole, item.code)
             self.item_list.addItem(entry)

@@ -8,7 +8,7 @@ import html
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -16,7 +16,7 @@ from ui.messages import describe
 from ui.paper_dialog import PaperDialog
 from workstation.clock import china_time
 from workstation.http import PlatformError
-from workstation.model import Result
+from workstation.model import Result, UserInfo
 from workstation.paper.drafts import DraftStore
 from workstation.paper.image import UnreadableImage, thumbnail
 from workstation.recognition.validity import assess
@@ -30,7 +30,12 @@ log = logging.getLogger("ui.paper")
 
 
 class PaperResults(QObject):
-    """Owned by the patient page; ``drafts`` is where drafts are kept (set at sign-in)."""
+    """Owned by the patient page; ``drafts`` is where drafts are kept (set at sign-in).
+
+    Emits ``registered(Result, UserInfo)`` once the platform holds a paper report, with
+    the doctor who transcribed it (also when she has moved on to another patient)."""
+
+    registered = Signal(object, object)
 
     def __init__(self, page: PatientPage) -> None:
         super().__init__(page)
@@ -64,6 +69,7 @@ class PaperResults(QObject):
             return None
         if page.analytes is None:
             return None
+        user = page.connection.user  # who transcribes it, whoever is signed in by the end
         dialog = PaperDialog(
             page.runner,
             page.connection.platform,
@@ -73,7 +79,7 @@ class PaperResults(QObject):
             catalog,
             page.analytes,
             self.drafts,
-            self._saved,
+            lambda result: self._saved(result, user),
             parent=page,
             rule_check=self._rule_check,
         )
@@ -100,7 +106,8 @@ class PaperResults(QObject):
         if self.dialog is dialog:
             self.dialog = None
 
-    def _saved(self, result: Result) -> None:
+    def _saved(self, result: Result, user: UserInfo) -> None:
+        self.registered.emit(result, user)  # audited whichever patient is open now
         page = self.page
         if page.patient is None or result.patient_id != page.patient.id:
             return

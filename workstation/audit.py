@@ -19,6 +19,7 @@ DCM = "http://dicom.nema.org/resources/ontology/DCM"
 EVENT_TYPES = {
     "patient-view": ("110110", "Patient Record"),
     "decision": ("110110", "Patient Record"),
+    "paper-report": ("110110", "Patient Record"),  # a paper report she transcribed, stored
 }
 
 
@@ -28,7 +29,7 @@ class AuditRecord:
 
     id: str
     recorded: str  # ISO instant, UTC
-    action: str  # patient-view | result-view | decision
+    action: str  # patient-view | result-view | decision | paper-report
     user: str  # platform user name
     practitioner: str  # "Practitioner/…"
     patient_id: str  # platform id (never the ID card number)

@@ -14,8 +14,10 @@ from workstation.recognition.validity import Assessment, Eligibility
 
 def search_text(result: Result, hospitals: Mapping[str, Hospital]) -> str:
     """What the timeline's text filter searches in a result, lower-cased: item name and
-    code, modality, conclusion, hospital name and HR mark."""
+    code, modality, conclusion, hospital name and HR mark; for a result transcribed from
+    paper also "纸质" and the hospital as she typed it."""
     hospital = hospitals.get(result.hospital_id)
+    paper = [] if result.paper is None else ["纸质", result.paper.hospital_name]
     return " ".join(
         [
             result.item_name,
@@ -24,6 +26,7 @@ def search_text(result: Result, hospitals: Mapping[str, Hospital]) -> str:
             result.conclusion,
             hospital.name if hospital else result.hospital_id,
             result.mark.mark if result.mark else "",
+            *paper,
         ]
     ).lower()
 

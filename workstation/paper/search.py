@@ -7,8 +7,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pypinyin import lazy_pinyin
-
 from workstation.model import CatalogItem
 
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
@@ -19,6 +17,10 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     """(initials, full pinyin) of ``text`` in lower case, without spaces: "胸部CT平扫" →
     ("xbctps", "xiongbuctpingsao"). Latin letters and digits are kept whole in both;
     punctuation is dropped."""
+    # Imported here: its dictionaries take about a second to load, which the program's
+    # start should not wait for (the dialog builds its search on a worker).
+    from pypinyin import lazy_pinyin
+
     initials: list[str] = []
     full: list[str] = []
     for part in lazy_pinyin(text, errors=lambda chars: _SOURCE + chars):
