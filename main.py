@@ -138,12 +138,14 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings.with_platform(
             PlatformEntry(SANDBOX_PLATFORM_NAME, sandbox.base_url), make_default=True
         )
+        from sandbox.generate.hospitals import region_by_code
+
         for code in args.sandbox_region:
             city = start_sandbox(args.sandbox_data, extra_args=("--region", code))
             cities.append(city)
-            settings = settings.with_platform(
-                PlatformEntry(f"{SANDBOX_PLATFORM_NAME} {code}", city.base_url)
-            )
+            # named as she would know it: "Sandbox · 成都市 (510100)"
+            label = f"{SANDBOX_PLATFORM_NAME} · {region_by_code(code).name_zh} ({code})"
+            settings = settings.with_platform(PlatformEntry(label, city.base_url))
     if args.platform_url:
         settings = settings.with_platform(
             PlatformEntry("Command line", args.platform_url), make_default=True
