@@ -572,3 +572,26 @@ def test_her_statistics_open_without_blocking_and_close_when_she_signs_out(
     assert dialog.isModal() or dialog.windowModality() is not Qt.WindowModality.NonModal
     window.sign_out()
     qtbot.waitUntil(lambda: not window.findChildren(StatisticsDialog), timeout=5000)
+
+
+def test_the_result_count_stays_a_count_and_follows_what_she_adds(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    window = signed_in_window(qtbot, sandbox, tmp_path)
+    page = open_patient(qtbot, window, "p0001")
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
+    total = len(page.timeline.results)
+    assert page.count_label.text() == f"{total} result(s)"
+    ct = next(r for r in page.timeline.visible_results() if r.modality == "CT")
+    assert page.timeline.select(ct.id)
+    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
+    page.viewer.mark_key_image()
+    qtbot.waitUntil(lambda: "Key image kept" in window.statusBar().currentMessage(), timeout=5000)
+    assert page.count_label.text() == f"{total} result(s)"  # not replaced by the key image
+    # a study from her disc (or a paper report) joins the timeline: the count follows
+    brought = dataclasses.replace(ct, id="disc:1.2.3.4", imaging_study_ids=())
+    page.session.add_results(page.session.patient_scope, [brought])
+    assert page.count_label.text() == f"{total + 1} result(s)"
+    window.sign_out()

@@ -233,6 +233,7 @@ class MainWindow(QMainWindow):
         self.sign_in.edit_platforms_requested.connect(self.edit_platforms)
         self.open_url_requested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.patient_page.session_expired.connect(self._session_expired)
+        self.patient_page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.patient_page.decision_saved.connect(lambda _decision: self.flush_outbox())
         self.patient_page.images.annotations.queued.connect(self.flush_outbox)
         self.patient_page.images.annotations.message.connect(self.statusBar().showMessage)
@@ -609,6 +610,7 @@ class MainWindow(QMainWindow):
             return
         signed = self.signed
         self.search.add_recent(patient)
+        self.statusBar().clearMessage()  # what was said about the last patient is not hers
         self.pages.setCurrentWidget(self.patient_page)
         user = signed.connection.user
         context = None

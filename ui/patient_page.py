@@ -126,6 +126,7 @@ class PatientPage(QWidget):
     decision_saved = Signal(object)
     busy_changed = Signal(bool, str)
     session_expired = Signal()
+    message = Signal(str)  # a passing word for the status bar (a key image kept)
 
     def __init__(
         self,
@@ -140,6 +141,8 @@ class PatientPage(QWidget):
         # Which patient is open and which result she looks at: work for either runs in its
         # scope, so nothing of one patient (or result) ever lands on the next.
         self.session = ReadingSession()
+        self._loaded = False  # the patient's results have all arrived
+        self.session.results_added.connect(lambda _fresh: self._show_count())
 
         self.back_button = QPushButton(self.tr("← Patients"))
         self.back_button.clicked.connect(self.back_requested)
@@ -298,6 +301,7 @@ class PatientPage(QWidget):
             return
         self.timeline.clear()
         scope = self.session.open_patient(self.patient)  # a retry starts the list afresh
+        self._loaded = False
         self.count_label.setText(self.tr("Loading results…"))
         self.busy_changed.emit(True, self.tr("Loading results…"))
         self.runner.start(
@@ -324,8 +328,15 @@ class PatientPage(QWidget):
             self.timeline.select(top.id)
 
     def _results_done(self, count: Any) -> None:
-        self.count_label.setText(self.tr("%n result(s)", "", int(count)))
+        self._loaded = True
+        self._show_count()
         self.busy_changed.emit(False, "")
+
+    def _show_count(self) -> None:
+        """The header counts what the timeline holds (the platform's results, and a disc's
+        studies or paper reports she added), once loading is over."""
+        if self._loaded:
+            self.count_label.setText(self.tr("%n result(s)", "", len(self.timeline.results)))
 
     def _expired(self, error: Exception) -> bool:
         if isinstance(error, PlatformError) and error.kind is ErrorKind.AUTH:
@@ -404,7 +415,8 @@ class PatientPage(QWidget):
     def _keep_key_image(self, key_image: KeyImage) -> None:
         self.key_images.setdefault(key_image.result_id, []).append(key_image)
         self.viewed.add(key_image.result_id)
-        self.count_label.setText(
+        # said in passing, not in the result count (it stayed there over other results)
+        self.message.emit(
             self.tr("Key image kept (%1 for this result)").replace(
                 "%1", str(len(self.key_images[key_image.result_id]))
             )
@@ -802,6 +814,8 @@ class PatientPage(QWidget):
         """Stop loading and forget what is shown (leaving the patient or signing out)."""
         self.session.open_patient(None)
         self.discs.forget()
+        # her marks are never thrown away with the patient: what changed is saved first
+        self.images.annotations.save_all_changed()
         self.images.forget()
         self.timeline.clear()
         self.labs.clear()
@@ -812,6 +826,7 @@ class PatientPage(QWidget):
         self.banner.hide()
         self.header.clear()
         self.count_label.clear()
+        self._loaded = False
         self.patient = None
         self.key_images = {}
         self.viewed = set()

@@ -295,10 +295,20 @@ class StudyAnnotationsPart(QObject):
         now = (fingerprint(store), len(self._keys.get(result_id, {})))
         return now != self._saved.get(result_id, (frozenset(), 0))
 
-    def save(self, result_id: str, only_if_changed: bool = False) -> bool:
+    def save_all_changed(self) -> int:
+        """Leaving the patient (another patient, sign-out): every study's marks and key
+        images that changed since their last save are saved and queued, not thrown away.
+        Returns how many studies were saved."""
+        return sum(
+            self.save(result_id, only_if_changed=True, leaving=True)
+            for result_id in list(self.studies)
+        )
+
+    def save(self, result_id: str, only_if_changed: bool = False, leaving: bool = False) -> bool:
         """Save her marks and key images of ``result_id`` (a new report and selection that
         hold all of them) and queue them for the platform. Returns False when there is
-        nothing to save or nowhere to save it (then says so unless ``only_if_changed``)."""
+        nothing to save or nowhere to save it (then says so unless ``only_if_changed``).
+        ``leaving``: the patient is being closed (the message then says whose marks)."""
         study = self.studies.get(result_id)
         if only_if_changed and not self.has_changes(result_id):
             return False
@@ -333,7 +343,9 @@ class StudyAnnotationsPart(QObject):
             # not the journal's one thread: writing the objects takes seconds the first time
             # (highdicom loads its tables), and a decision must never wait behind that
             lane=Lane.INTERACTIVE,
-            on_result=lambda saved: self._queued(result_id, state, saved, len(marks), len(keys)),
+            on_result=lambda saved: self._queued(
+                result_id, state, saved, len(marks), len(keys), leaving
+            ),
             on_error=lambda exc: self.message.emit(
                 self.tr("Marks not saved: %1").replace("%1", str(exc))
             ),
@@ -341,10 +353,23 @@ class StudyAnnotationsPart(QObject):
         return True
 
     def _queued(
-        self, result_id: str, state: tuple[_Fingerprint, int], saved: Saved, marks: int, keys: int
+        self,
+        result_id: str,
+        state: tuple[_Fingerprint, int],
+        saved: Saved,
+        marks: int,
+        keys: int,
+        leaving: bool,
     ) -> None:
         self._saved[result_id] = state
-        text = self.tr("Saved %1 mark(s) and %2 key image(s); they go to the platform.")
+        text = (
+            self.tr(
+                "The previous patient's %1 mark(s) and %2 key image(s) were saved; "
+                "they go to the platform."
+            )
+            if leaving
+            else self.tr("Saved %1 mark(s) and %2 key image(s); they go to the platform.")
+        )
         self.message.emit(text.replace("%1", str(marks)).replace("%2", str(keys)))
         log.info(
             "annotations queued (report %s, key images %s)",
