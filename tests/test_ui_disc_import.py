@@ -71,6 +71,8 @@ def test_her_disc_joins_the_timeline_and_shows_its_images(
         label = page.timeline.source_labels[result.id]
         assert label
         assert label in page.timeline._row_texts(result)[-1]
+        # and in the item column, the one always on screen (the hospital's may be scrolled off)
+        assert page.timeline._row_texts(result)[1] == f"[{label}] {result.item_name}"
     ct = next(r for r in disc_rows if r.modality == "CT")
     page.timeline.select(ct.id)
     qtbot.waitUntil(lambda: len(page.viewer.slices) == 12, timeout=20000)

@@ -381,8 +381,9 @@ class TimelineWidget(QWidget):
             hospital_text = hospital_text or result.paper.hospital_name
             item_text = self.tr("[Paper] %1").replace("%1", item_text)
         source = self.source_labels.get(result.id)
-        if source:
+        if source:  # a disc's or a PACS's study: said where it is seen first, as 纸质 is
             hospital_text += f" · {source}"
+            item_text = self.tr("[%1] %2").replace("%1", source).replace("%2", item_text)
         assessment = self.assessments.get(result.id)
         return [
             china_time(result.effective).strftime("%H:%M"),

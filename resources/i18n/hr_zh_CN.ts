@@ -2893,7 +2893,7 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
     </message>
     <message>
         <location filename="../../ui/timeline.py" line="96"/>
-        <location filename="../../ui/timeline.py" line="439"/>
+        <location filename="../../ui/timeline.py" line="440"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
@@ -2983,67 +2983,72 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
         <translation>【纸质】%1</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="414"/>
+        <location filename="../../ui/timeline.py" line="386"/>
+        <source>[%1] %2</source>
+        <translation>【%1】%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="415"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="417"/>
+        <location filename="../../ui/timeline.py" line="418"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="421"/>
+        <location filename="../../ui/timeline.py" line="422"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="426"/>
+        <location filename="../../ui/timeline.py" line="427"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="427"/>
+        <location filename="../../ui/timeline.py" line="428"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="428"/>
+        <location filename="../../ui/timeline.py" line="429"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="429"/>
+        <location filename="../../ui/timeline.py" line="430"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="430"/>
+        <location filename="../../ui/timeline.py" line="431"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="431"/>
+        <location filename="../../ui/timeline.py" line="432"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="437"/>
+        <location filename="../../ui/timeline.py" line="438"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="440"/>
+        <location filename="../../ui/timeline.py" line="441"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="445"/>
+        <location filename="../../ui/timeline.py" line="446"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="447"/>
+        <location filename="../../ui/timeline.py" line="448"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>
