@@ -71,3 +71,29 @@ def test_key_image_and_summary(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) -
     assert pages
     assert not pages[0].isNull()
     window.sign_out()
+
+
+def test_the_summary_list_names_the_beijing_day_and_the_hospital(qtbot: QtBot) -> None:
+    import datetime as dt
+
+    from workstation.model import Result
+
+    # 01:30 in Beijing on 26 November is still 25 November in UTC
+    late = dt.datetime(2026, 11, 25, 17, 30, tzinfo=dt.UTC)
+    results = [
+        Result("r1", "p1", Category.LAB, "JY008", "心肌标志物", "mysz", late),
+        Result("r2", "p1", Category.LAB, "JY008", "心肌标志物", "mybo", late),
+    ]
+    dialog = SummaryDialog(
+        results,
+        set(),
+        lambda chosen, paper: None,  # type: ignore[arg-type,return-value]
+        None,  # type: ignore[arg-type]
+        hospital_names={"mysz": "绵阳市中心医院", "mybo": "绵阳博爱国际医院"},
+    )
+    qtbot.addWidget(dialog)
+    texts = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert texts == [
+        "2026-11-26  心肌标志物  ·  绵阳市中心医院",
+        "2026-11-26  心肌标志物  ·  绵阳博爱国际医院",
+    ]

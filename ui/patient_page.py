@@ -402,7 +402,7 @@ class PatientPage(QWidget):
             ):
                 hospital = self.timeline.hospitals.get(result.hospital_id)
                 label = (
-                    f"{result.effective:%Y-%m-%d} {result.item_name} · "
+                    f"{china_time(result.effective):%Y-%m-%d} {result.item_name} · "
                     f"{hospital.name if hospital else result.hospital_id}"
                 )
                 priors.append((label, result))
@@ -577,8 +577,15 @@ class PatientPage(QWidget):
             self.patient.id,
             china_time(dt.datetime.now(dt.UTC)).date(),
         )
+        names = {h_id: h.name for h_id, h in self.timeline.hospitals.items()}
         dialog = SummaryDialog(
-            self.timeline.results, preselected, self._summary_input, self.runner, self, name
+            self.timeline.results,
+            preselected,
+            self._summary_input,
+            self.runner,
+            self,
+            name,
+            hospital_names=names,
         )
         dialog.exec()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from ui.messages import describe
 from ui.save_dialog import save_dialog
 from ui.workers import TaskRunner
 from workstation.atomic import write_bytes_atomic
+from workstation.clock import china_time
 from workstation.model import Result
 from workstation.summary.model import PAGE_SIZES, PageSize, SummaryInput
 
@@ -61,6 +62,7 @@ class SummaryDialog(QDialog):
         runner: TaskRunner,
         parent: QWidget | None = None,
         file_name: str = "summary.pdf",
+        hospital_names: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Print summary"))
@@ -70,8 +72,13 @@ class SummaryDialog(QDialog):
         self.pdf: bytes = b""
         self.list = QListWidget()
         self.list.setObjectName("summaryResults")
+        names = hospital_names or {}
         for result in results:
-            item = QListWidgetItem(f"{result.effective:%Y-%m-%d}  {result.item_name}")
+            # the Beijing day, as on the timeline, and the hospital: three 心肌标志物 of one
+            # week are told apart only by where they were done
+            day = china_time(result.effective).strftime("%Y-%m-%d")
+            where = names.get(result.hospital_id, result.hospital_id)
+            item = QListWidgetItem(f"{day}  {result.item_name}  ·  {where}")
             item.setData(Qt.ItemDataRole.UserRole, result)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(
