@@ -202,3 +202,12 @@ def test_deployment_settings_under_the_users(tmp_path: Path) -> None:
     assert merged.default_platform == "省平台"
     store = SettingsStore(tmp_path / "user")
     assert store.load_layered(system) == system
+
+
+def test_the_beijing_day_begins_at_16_utc() -> None:
+    import datetime as dt
+
+    from workstation.clock import china_today
+
+    assert china_today(dt.datetime(2026, 12, 1, 15, 59, tzinfo=dt.UTC)) == dt.date(2026, 12, 1)
+    assert china_today(dt.datetime(2026, 12, 1, 16, 0, tzinfo=dt.UTC)) == dt.date(2026, 12, 2)

@@ -30,6 +30,7 @@ from ui.messages import describe
 from ui.save_dialog import ask_save_path
 from ui.workers import TaskRunner
 from workstation.atomic import write_bytes_atomic
+from workstation.clock import china_today
 from workstation.recognition.region_stats import Group, RegionStatistics, region_csv
 from workstation.session.scope import Scope
 
@@ -52,7 +53,8 @@ class RegionStatisticsPage(QWidget):
         font.setPointSize(font.pointSize() + 4)
         font.setBold(True)
         title.setFont(font)
-        today = QDate.currentDate()
+        day = china_today()  # the Beijing day, whatever the computer's zone
+        today = QDate(day.year, day.month, day.day)
         self.start_edit = QDateEdit(today.addMonths(-3))
         self.end_edit = QDateEdit(today)
         for edit in (self.start_edit, self.end_edit):

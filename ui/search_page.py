@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.clock import china_today
 from workstation.idcard import IdCardProblem, check_id_card
 from workstation.model import Gender, Hospital, Patient
 from workstation.redact import mask_id_card
@@ -160,7 +161,7 @@ class SearchPage(QWidget):
         if compact[:17].isdigit() and len(compact) == 18 and not check_id_card(compact).valid:
             # A mistyped ID card number is not sent, and the previous search's patients must
             # not stay listed as if they were its answer (an empty request drops late ones).
-            self.show_results([], dt.date.today())
+            self.show_results([], china_today())
             self.status_label.clear()
             self.search_requested.emit("")
             return

@@ -25,6 +25,7 @@ from ui.bar_chart import BarChart
 from ui.save_dialog import ask_save_path
 from ui.workers import TaskRunner
 from workstation.atomic import write_bytes_atomic
+from workstation.clock import china_today
 from workstation.journal import Journal
 from workstation.model import Catalog, Hospital
 from workstation.recognition.stats import Statistics, compute, to_csv
@@ -51,7 +52,8 @@ class StatisticsDialog(QDialog):
             runner,
             hospitals,
         )
-        today = QDate.currentDate()
+        day = china_today()  # the Beijing day, whatever the computer's zone
+        today = QDate(day.year, day.month, day.day)
         self.start_edit = QDateEdit(today.addMonths(-1))
         self.end_edit = QDateEdit(today)
         for edit in (self.start_edit, self.end_edit):

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.timeline_model import RESULT_ROLE, TimelineModel
-from workstation.clock import china_time
+from workstation.clock import china_time, china_today
 from workstation.model import Catalog, Category, Hospital, Result
 from workstation.recognition.decisions import Decision, DecisionKind
 from workstation.recognition.validity import Assessment, Eligibility, hourly_badge
@@ -109,7 +109,8 @@ class TimelineWidget(QWidget):
         self.date_from.setCalendarPopup(True)
         self.date_to = QDateEdit()
         self.date_to.setCalendarPopup(True)
-        today = QDate.currentDate()
+        day = china_today()  # the Beijing day, whatever the computer's zone
+        today = QDate(day.year, day.month, day.day)
         self.date_from.setDate(today.addYears(-1))
         self.date_to.setDate(today)
         self.jump_calendar = QCalendarWidget()

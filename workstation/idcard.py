@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
+from workstation.clock import china_today
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
@@ -46,7 +48,7 @@ def check_id_card(text: str, *, today: dt.date | None = None) -> IdCardCheck:
     if len(number) < 18:
         return IdCardCheck(False, IdCardProblem.INCOMPLETE)
     birth = birth_date(number)
-    if birth is None or birth > (today or dt.date.today()) or birth.year < 1890:
+    if birth is None or birth > (today or china_today()) or birth.year < 1890:
         return IdCardCheck(False, IdCardProblem.BAD_DATE)
     expected = check_digit(number[:17])
     if expected != number[17]:
