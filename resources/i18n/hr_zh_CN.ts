@@ -1843,22 +1843,22 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="785"/>
+        <location filename="../../ui/patient_page.py" line="792"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="791"/>
+        <location filename="../../ui/patient_page.py" line="798"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="792"/>
+        <location filename="../../ui/patient_page.py" line="799"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="809"/>
+        <location filename="../../ui/patient_page.py" line="816"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
@@ -1873,28 +1873,28 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="645"/>
+        <location filename="../../ui/patient_page.py" line="652"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="647"/>
+        <location filename="../../ui/patient_page.py" line="654"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="648"/>
+        <location filename="../../ui/patient_page.py" line="655"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="659"/>
+        <location filename="../../ui/patient_page.py" line="666"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2157,186 +2157,186 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>RegionStatisticsPage</name>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="50"/>
+        <location filename="../../ui/region_stats_page.py" line="51"/>
         <source>Recognition in the region</source>
         <translation>本区域检查检验结果互认</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="62"/>
+        <location filename="../../ui/region_stats_page.py" line="64"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="64"/>
+        <location filename="../../ui/region_stats_page.py" line="66"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="74"/>
+        <location filename="../../ui/region_stats_page.py" line="76"/>
         <source>Acceptance by issuing hospital (%)</source>
         <translation>各出具医院互认率（%）</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="75"/>
+        <location filename="../../ui/region_stats_page.py" line="77"/>
         <source>Repeat rate by item (%)</source>
         <translation>各项目复查率（%）</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="76"/>
+        <location filename="../../ui/region_stats_page.py" line="78"/>
         <source>Repeats by reason</source>
         <translation>复查原因（次数）</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="88"/>
-        <location filename="../../ui/region_stats_page.py" line="262"/>
+        <location filename="../../ui/region_stats_page.py" line="90"/>
+        <location filename="../../ui/region_stats_page.py" line="264"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="89"/>
-        <location filename="../../ui/region_stats_page.py" line="263"/>
+        <location filename="../../ui/region_stats_page.py" line="91"/>
+        <location filename="../../ui/region_stats_page.py" line="265"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="90"/>
-        <location filename="../../ui/region_stats_page.py" line="264"/>
+        <location filename="../../ui/region_stats_page.py" line="92"/>
+        <location filename="../../ui/region_stats_page.py" line="266"/>
         <source>Decided</source>
         <translation>已判断</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="91"/>
-        <location filename="../../ui/region_stats_page.py" line="265"/>
+        <location filename="../../ui/region_stats_page.py" line="93"/>
+        <location filename="../../ui/region_stats_page.py" line="267"/>
         <source>Accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="92"/>
-        <location filename="../../ui/region_stats_page.py" line="268"/>
+        <location filename="../../ui/region_stats_page.py" line="94"/>
+        <location filename="../../ui/region_stats_page.py" line="270"/>
         <source>Accepted %</source>
         <translation>互认率 %</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="93"/>
-        <location filename="../../ui/region_stats_page.py" line="269"/>
+        <location filename="../../ui/region_stats_page.py" line="95"/>
+        <location filename="../../ui/region_stats_page.py" line="271"/>
         <source>Repeated %</source>
         <translation>复查率 %</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="94"/>
-        <location filename="../../ui/region_stats_page.py" line="267"/>
+        <location filename="../../ui/region_stats_page.py" line="96"/>
+        <location filename="../../ui/region_stats_page.py" line="269"/>
         <source>Refusals</source>
         <translation>不互认</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="95"/>
-        <location filename="../../ui/region_stats_page.py" line="270"/>
+        <location filename="../../ui/region_stats_page.py" line="97"/>
+        <location filename="../../ui/region_stats_page.py" line="272"/>
         <source>Saved (yuan)</source>
         <translation>节省（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="105"/>
+        <location filename="../../ui/region_stats_page.py" line="107"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="107"/>
+        <location filename="../../ui/region_stats_page.py" line="109"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="157"/>
+        <location filename="../../ui/region_stats_page.py" line="159"/>
         <source>The period ends before it starts.</source>
         <translation>结束日期早于开始日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="161"/>
+        <location filename="../../ui/region_stats_page.py" line="163"/>
         <source>Loading the region&apos;s figures…</source>
         <translation>正在加载本区域统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="177"/>
+        <location filename="../../ui/region_stats_page.py" line="179"/>
         <source>
 Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</source>
         <translation>
 其中纸质报告：已作结论 %1 · 互认 %2 · 重新检查 %3 · ¥%4</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="192"/>
+        <location filename="../../ui/region_stats_page.py" line="194"/>
         <source>Decided %1 · accepted %2 (%3%) · repeats %4 (%5%), of which refusals %6 · saved for patients ¥%7</source>
         <translation>已判断 %1 · 互认 %2（%3%）· 复查 %4（%5%），其中不互认 %6 · 为患者节省 ¥%7</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="205"/>
+        <location filename="../../ui/region_stats_page.py" line="207"/>
         <source>No decisions were recorded in the region in this period.</source>
         <translation>此期间本区域没有记录任何互认结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="207"/>
+        <location filename="../../ui/region_stats_page.py" line="209"/>
         <source>No decisions in this period</source>
         <translation>此期间没有结论</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="230"/>
+        <location filename="../../ui/region_stats_page.py" line="232"/>
         <source>No repeats in this period</source>
         <translation>此期间没有复查</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="232"/>
-        <location filename="../../ui/region_stats_page.py" line="271"/>
+        <location filename="../../ui/region_stats_page.py" line="234"/>
+        <location filename="../../ui/region_stats_page.py" line="273"/>
         <source>Region</source>
         <translation>全区域</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="233"/>
-        <location filename="../../ui/region_stats_page.py" line="272"/>
+        <location filename="../../ui/region_stats_page.py" line="235"/>
+        <location filename="../../ui/region_stats_page.py" line="274"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="234"/>
-        <location filename="../../ui/region_stats_page.py" line="273"/>
+        <location filename="../../ui/region_stats_page.py" line="236"/>
+        <location filename="../../ui/region_stats_page.py" line="275"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="251"/>
-        <location filename="../../ui/region_stats_page.py" line="274"/>
+        <location filename="../../ui/region_stats_page.py" line="253"/>
+        <location filename="../../ui/region_stats_page.py" line="276"/>
         <source>Repeat reason</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="261"/>
+        <location filename="../../ui/region_stats_page.py" line="263"/>
         <source>Period</source>
         <translation>统计期间</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="266"/>
+        <location filename="../../ui/region_stats_page.py" line="268"/>
         <source>Repeated</source>
         <translation>复查</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="280"/>
+        <location filename="../../ui/region_stats_page.py" line="282"/>
         <source>Region recognition statistics</source>
         <translation>区域互认统计</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="289"/>
+        <location filename="../../ui/region_stats_page.py" line="291"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="290"/>
+        <location filename="../../ui/region_stats_page.py" line="292"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="307"/>
+        <location filename="../../ui/region_stats_page.py" line="309"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/region_stats_page.py" line="310"/>
+        <location filename="../../ui/region_stats_page.py" line="312"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -2344,108 +2344,108 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>SearchPage</name>
     <message>
-        <location filename="../../ui/search_page.py" line="45"/>
+        <location filename="../../ui/search_page.py" line="46"/>
         <source>ID card number, name, medical record number or mobile phone</source>
         <translation>身份证号、姓名、病历号或手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="56"/>
+        <location filename="../../ui/search_page.py" line="57"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="57"/>
+        <location filename="../../ui/search_page.py" line="58"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="58"/>
+        <location filename="../../ui/search_page.py" line="59"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="59"/>
+        <location filename="../../ui/search_page.py" line="60"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="60"/>
+        <location filename="../../ui/search_page.py" line="61"/>
         <source>ID card</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="61"/>
+        <location filename="../../ui/search_page.py" line="62"/>
         <source>Medical record no.</source>
         <translation>病历号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="62"/>
+        <location filename="../../ui/search_page.py" line="63"/>
         <source>Hospitals with records</source>
         <translation>有记录的医院</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="90"/>
+        <location filename="../../ui/search_page.py" line="91"/>
         <source>Find a patient</source>
         <translation>查找患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="96"/>
+        <location filename="../../ui/search_page.py" line="97"/>
         <source>Recent patients</source>
         <translation>最近患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="142"/>
+        <location filename="../../ui/search_page.py" line="143"/>
         <source>✓ valid ID card number</source>
         <translation>✓ 身份证号有效</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="146"/>
+        <location filename="../../ui/search_page.py" line="147"/>
         <source>ID card number: %n more character(s)</source>
         <translation>
             <numerusform>身份证号：还差 %n 位</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="150"/>
+        <location filename="../../ui/search_page.py" line="151"/>
         <source>✗ check digit wrong: please re-check the number</source>
         <translation>✗ 校验码错误：请核对号码</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="153"/>
+        <location filename="../../ui/search_page.py" line="154"/>
         <source>✗ not a valid ID card number</source>
         <translation>✗ 不是有效的身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="169"/>
+        <location filename="../../ui/search_page.py" line="170"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="190"/>
+        <location filename="../../ui/search_page.py" line="191"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="207"/>
+        <location filename="../../ui/search_page.py" line="208"/>
         <source>%n patient(s) found</source>
         <translation>
             <numerusform>找到 %n 位患者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="233"/>
+        <location filename="../../ui/search_page.py" line="234"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="233"/>
+        <location filename="../../ui/search_page.py" line="234"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="234"/>
+        <location filename="../../ui/search_page.py" line="235"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
@@ -2598,92 +2598,92 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StatisticsDialog</name>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="46"/>
+        <location filename="../../ui/statistics_dialog.py" line="47"/>
         <source>My recognition statistics</source>
         <translation>我的互认统计</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="65"/>
+        <location filename="../../ui/statistics_dialog.py" line="67"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="65"/>
+        <location filename="../../ui/statistics_dialog.py" line="67"/>
         <source>Decided</source>
         <translation>已判断</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="65"/>
+        <location filename="../../ui/statistics_dialog.py" line="67"/>
         <source>Accepted %</source>
         <translation>互认率 %</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="70"/>
+        <location filename="../../ui/statistics_dialog.py" line="72"/>
         <source>Repeat reasons</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="73"/>
+        <location filename="../../ui/statistics_dialog.py" line="75"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="79"/>
+        <location filename="../../ui/statistics_dialog.py" line="81"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="81"/>
+        <location filename="../../ui/statistics_dialog.py" line="83"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="113"/>
+        <location filename="../../ui/statistics_dialog.py" line="115"/>
         <source>Reviewed %1 · accepted %2 · repeats %3 (refusals %4) · saved for patients ¥%5</source>
         <translation>已审阅 %1 · 互认 %2 · 复查 %3（不互认 %4）· 为患者节省 ¥%5</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="121"/>
+        <location filename="../../ui/statistics_dialog.py" line="123"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="121"/>
+        <location filename="../../ui/statistics_dialog.py" line="123"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="135"/>
+        <location filename="../../ui/statistics_dialog.py" line="137"/>
         <source>No repeats in this period</source>
         <translation>此期间没有复查</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="142"/>
+        <location filename="../../ui/statistics_dialog.py" line="144"/>
         <source>You recorded no decision on this computer between these dates. Decisions are counted from the day they are made; choose an earlier start date to see older ones.</source>
         <translation>此期间您在本机没有记录任何结论。结论按作出的日期统计；如需查看更早的结论，请选择更早的开始日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="151"/>
+        <location filename="../../ui/statistics_dialog.py" line="153"/>
         <source>My recognition decisions</source>
         <translation>我的互认结论</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="154"/>
+        <location filename="../../ui/statistics_dialog.py" line="156"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="155"/>
+        <location filename="../../ui/statistics_dialog.py" line="157"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="169"/>
+        <location filename="../../ui/statistics_dialog.py" line="171"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/statistics_dialog.py" line="172"/>
+        <location filename="../../ui/statistics_dialog.py" line="174"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -2819,62 +2819,62 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>SummaryDialog</name>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="66"/>
+        <location filename="../../ui/summary_dialog.py" line="68"/>
         <source>Print summary</source>
         <translation>打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="87"/>
+        <location filename="../../ui/summary_dialog.py" line="94"/>
         <source>Preview and print…</source>
         <translation>预览并打印…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="88"/>
+        <location filename="../../ui/summary_dialog.py" line="95"/>
         <source>Save PDF…</source>
         <translation>保存 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="92"/>
+        <location filename="../../ui/summary_dialog.py" line="99"/>
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="99"/>
+        <location filename="../../ui/summary_dialog.py" line="106"/>
         <source>Results to include (default: those reviewed in this session)</source>
         <translation>要包含的结果（默认：本次审阅过的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="122"/>
+        <location filename="../../ui/summary_dialog.py" line="129"/>
         <source>Choose at least one result.</source>
         <translation>请至少选择一项结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="124"/>
+        <location filename="../../ui/summary_dialog.py" line="131"/>
         <source>Preparing the summary…</source>
         <translation>正在生成摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="141"/>
+        <location filename="../../ui/summary_dialog.py" line="148"/>
         <source>Summary ready (%1 kB).</source>
         <translation>摘要已生成（%1 kB）。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="148"/>
+        <location filename="../../ui/summary_dialog.py" line="155"/>
         <source>Save PDF</source>
         <translation>保存 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="148"/>
+        <location filename="../../ui/summary_dialog.py" line="155"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="164"/>
+        <location filename="../../ui/summary_dialog.py" line="171"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="167"/>
+        <location filename="../../ui/summary_dialog.py" line="174"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -2893,7 +2893,7 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
     </message>
     <message>
         <location filename="../../ui/timeline.py" line="96"/>
-        <location filename="../../ui/timeline.py" line="440"/>
+        <location filename="../../ui/timeline.py" line="441"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
@@ -2903,37 +2903,37 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="130"/>
+        <location filename="../../ui/timeline.py" line="131"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="135"/>
+        <location filename="../../ui/timeline.py" line="136"/>
         <source>Date / time</source>
         <translation>日期 / 时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="141"/>
+        <location filename="../../ui/timeline.py" line="142"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="140"/>
+        <location filename="../../ui/timeline.py" line="141"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="136"/>
+        <location filename="../../ui/timeline.py" line="137"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="139"/>
+        <location filename="../../ui/timeline.py" line="140"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="137"/>
+        <location filename="../../ui/timeline.py" line="138"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
@@ -2958,97 +2958,97 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
         <translation>只显示与所选结果同一项目的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="124"/>
+        <location filename="../../ui/timeline.py" line="125"/>
         <source>Go to date</source>
         <translation>跳到日期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="138"/>
+        <location filename="../../ui/timeline.py" line="139"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="317"/>
+        <location filename="../../ui/timeline.py" line="318"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="321"/>
+        <location filename="../../ui/timeline.py" line="322"/>
         <source>All modalities</source>
         <translation>全部设备类型</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="382"/>
+        <location filename="../../ui/timeline.py" line="383"/>
         <source>[Paper] %1</source>
         <translation>【纸质】%1</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="386"/>
+        <location filename="../../ui/timeline.py" line="387"/>
         <source>[%1] %2</source>
         <translation>【%1】%2</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="415"/>
+        <location filename="../../ui/timeline.py" line="416"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="418"/>
+        <location filename="../../ui/timeline.py" line="419"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="422"/>
+        <location filename="../../ui/timeline.py" line="423"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="427"/>
+        <location filename="../../ui/timeline.py" line="428"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="428"/>
+        <location filename="../../ui/timeline.py" line="429"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="429"/>
+        <location filename="../../ui/timeline.py" line="430"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="430"/>
+        <location filename="../../ui/timeline.py" line="431"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="431"/>
+        <location filename="../../ui/timeline.py" line="432"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="432"/>
+        <location filename="../../ui/timeline.py" line="433"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="438"/>
+        <location filename="../../ui/timeline.py" line="439"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="441"/>
+        <location filename="../../ui/timeline.py" line="442"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="446"/>
+        <location filename="../../ui/timeline.py" line="447"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="448"/>
+        <location filename="../../ui/timeline.py" line="449"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>
