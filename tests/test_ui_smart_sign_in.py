@@ -6,8 +6,10 @@ opens the provider's end-session page. Screenshots of each step are saved beside
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from PySide6.QtCore import Qt
@@ -96,6 +98,58 @@ def test_a_cancelled_browser_sign_in_is_said_plainly(
         assert "cancelled" in win.sign_in.error_label.text()
         assert win.sign_in.browser_button.isEnabled()
         win.grab().save(str(tmp_path / "3-cancelled.png"))
+    finally:
+        browser.close()
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_cancelling_the_wait_for_the_browser_frees_the_form_at_once(
+    qtbot: QtBot, peer: Peer, tmp_path: Path
+) -> None:
+    win = _window(qtbot, peer, tmp_path)
+    form = win.sign_in
+    opened: list[str] = []
+    win.open_url_requested.disconnect()
+    win.open_url_requested.connect(opened.append)  # a browser in which she does nothing
+    assert not form.cancel_button.isVisible()
+    qtbot.mouseClick(form.browser_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(opened), timeout=15000)
+    redirect = parse_qs(urlsplit(opened[0]).query)["redirect_uri"][0]
+    port = urlsplit(redirect).port
+    assert port is not None
+    assert _listening(port)
+    assert form.cancel_button.isVisible()
+    assert form.cancel_button.isEnabled()
+    assert not form.browser_button.isEnabled()
+    assert not form.sign_in_button.isEnabled()
+    win.grab().save(str(tmp_path / "5-waiting-with-cancel.png"))
+
+    qtbot.mouseClick(form.cancel_button, Qt.MouseButton.LeftButton)
+    # At once, not after the 300 s the wait would last.
+    assert form.browser_button.isEnabled()
+    assert form.sign_in_button.isEnabled()
+    assert form.user_edit.isEnabled()
+    assert form.platform_box.isEnabled()
+    assert not form.cancel_button.isVisible()
+    assert not form.error_label.isVisible()
+    assert "cancelled" in win.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not _listening(port), timeout=2000)  # the loopback port is closed
+    qtbot.waitUntil(lambda: not win.runner.busy, timeout=5000)
+    assert win.pages.currentWidget() is form
+    assert win.signed is None
+    win.grab().save(str(tmp_path / "6-cancelled-in-the-workstation.png"))
+
+    browser = _Browser(win, tmp_path, "li.jing")  # and the form signs her in next time
+    try:
+        qtbot.mouseClick(form.browser_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: win.pages.currentWidget() is win.search, timeout=30000)
+        assert "李静" in win.user_label.text()
+        win.sign_out()
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
     finally:
         browser.close()
 

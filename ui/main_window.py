@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,7 +36,7 @@ from ui.search_page import SearchPage
 from ui.sign_in import SignInWidget
 from ui.statistics_dialog import StatisticsDialog
 from ui.window_fit import Rect, initial_placement
-from ui.workers import TaskRunner
+from ui.workers import Task, TaskRunner
 from workstation.at_rest import FieldCipher, KeyUnavailable, cipher_name, data_key
 from workstation.audit import AuditLog, AuditRecord, new_record
 from workstation.auth import SecretStore
@@ -51,6 +52,7 @@ from workstation.recognition.outbox import SendReport, next_delay_s, send_pendin
 from workstation.records.platform import ResultsPlatform, classify_query
 from workstation.services import Connection, resume, sign_in, sign_in_with_browser
 from workstation.session.lanes import Lane
+from workstation.sign_in_errors import SignInError, SignInProblem
 
 log = logging.getLogger("ui.main")
 
@@ -100,8 +102,18 @@ def _browser_and_prepare(
     open_browser: Callable[[str], object],
     remember: bool,
     secrets: SecretStore | None,
+    *,
+    report: Callable[[object], None],
+    cancel: threading.Event,
 ) -> _Signed:
-    return _prepare(sign_in_with_browser(entry, open_browser, remember=remember, secrets=secrets))
+    del report
+    connection = sign_in_with_browser(
+        entry, open_browser, remember=remember, secrets=secrets, cancel=cancel
+    )
+    if cancel.is_set():  # the redirect came just as she cancelled: nothing is kept
+        connection.sign_out()
+        raise SignInError(ErrorKind.AUTH, SignInProblem.CANCELLED, "cancelled in the workstation")
+    return _prepare(connection)
 
 
 def _send_outbox(journal: Journal, platform: ResultsPlatform) -> tuple[SendReport, int, int]:
@@ -124,6 +136,7 @@ class MainWindow(QMainWindow):
         self.deps = deps
         self.signed: _Signed | None = None
         self.runner = TaskRunner(parent=self)
+        self._browser_task: Task | None = None  # the browser sign-in waiting, to cancel
         self._search_serial = 0
         self.setWindowTitle(self.tr("Results Recognition Workstation"))
 
@@ -199,6 +212,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.sign_in.sign_in_requested.connect(self._sign_in)
         self.sign_in.browser_sign_in_requested.connect(self._browser_sign_in)
+        self.sign_in.browser_cancel_requested.connect(self._cancel_browser_sign_in)
         self.sign_in.edit_platforms_requested.connect(self.edit_platforms)
         self.open_url_requested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.patient_page.session_expired.connect(self._session_expired)
@@ -359,17 +373,26 @@ class MainWindow(QMainWindow):
         self.sign_in.clear_password()
 
     def _browser_sign_in(self, entry: PlatformEntry, remember: bool) -> None:
-        self.sign_in.set_busy(True)
+        self.sign_in.set_waiting_for_browser()
         self.statusBar().showMessage(self.tr("Complete the sign-in in your web browser…"))
-        self.runner.start(
+        self._browser_task = self.runner.start(
             _browser_and_prepare,
             entry,
             self.open_url_requested.emit,
             remember,
             self.deps.secrets,
+            wants_control=True,
             on_result=self._signed_in,
             on_error=self._sign_in_failed,
         )
+
+    def _cancel_browser_sign_in(self) -> None:
+        """Stop waiting for the browser: its listener closes, whatever it sends is dropped."""
+        if self._browser_task is not None:
+            self._browser_task.cancel.set()
+            self._browser_task = None
+        self.sign_in.set_busy(False)
+        self.statusBar().showMessage(self.tr("Browser sign-in cancelled"))
 
     def edit_platforms(self) -> None:
         """Let the user add, change or remove platforms; saved in the settings file."""
