@@ -7,18 +7,22 @@ opens the provider's end-session page. Screenshots of each step are saved beside
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from tests.memory_keyring import MemoryKeyring
 from tests.oidc_peer import Peer, ScriptedBrowser, running_peer
-from ui.main_window import MainWindow, WindowDeps
+from ui.main_window import MainWindow, WindowDeps, _browser_and_prepare
 from workstation.audit import AuditLog
 from workstation.config import PlatformEntry, Settings
+from workstation.sign_in_errors import SignInError, SignInProblem
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
@@ -152,6 +156,55 @@ def test_cancelling_the_wait_for_the_browser_frees_the_form_at_once(
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
     finally:
         browser.close()
+
+
+class _KeyringWithHistory(MemoryKeyring):
+    """The in-memory keyring, also keeping every secret it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.given: list[tuple[str, str]] = []
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.given.append((username, password))
+        super().set_password(service, username, password)
+
+
+def test_a_redirect_arriving_as_she_cancels_keeps_nothing(peer: Peer) -> None:
+    keyring = _KeyringWithHistory()
+    cancel = threading.Event()
+    browser = ScriptedBrowser("li.jing")
+
+    def open_browser(url: str) -> None:
+        browser.sign_in(url)  # the provider's redirect has reached the workstation...
+        cancel.set()  # ...just as she clicks Cancel
+
+    try:
+        with pytest.raises(SignInError) as caught:
+            _browser_and_prepare(
+                PlatformEntry("区域平台", peer.fhir),
+                open_browser,
+                True,
+                keyring,
+                report=lambda _progress: None,
+                cancel=cancel,
+            )
+    finally:
+        browser.close()
+    assert caught.value.problem is SignInProblem.CANCELLED
+    refresh = [secret for name, secret in keyring.given if name.endswith("#refresh")]
+    assert refresh  # the sign-in went through and was remembered...
+    assert keyring.items == {}  # ...then forgotten
+    after = httpx.post(
+        f"{peer.issuer}/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": refresh[-1],
+            "client_id": "hr-workstation",
+        },
+    )
+    assert after.status_code == 400  # and revoked at the provider
+    assert after.json()["error"] == "invalid_grant"
 
 
 def test_a_read_only_doctor_sees_why_she_cannot_record(
