@@ -130,7 +130,7 @@ def test_cancelling_ends_the_wait_at_once_and_frees_the_port() -> None:
     threading.Timer(0.3, cancel.set).start()
     started = time.monotonic()
     with pytest.raises(SignInError) as caught:
-        listener.wait(60, cancel)
+        listener.wait(60, cancel.is_set)
     assert time.monotonic() - started < 1.5
     assert caught.value.problem is SignInProblem.CANCELLED
     assert _refused("127.0.0.1", _port(listener))

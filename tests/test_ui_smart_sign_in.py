@@ -170,14 +170,15 @@ class _KeyringWithHistory(MemoryKeyring):
         super().set_password(service, username, password)
 
 
-def test_a_redirect_arriving_as_she_cancels_keeps_nothing(peer: Peer) -> None:
+@pytest.mark.parametrize("by", ["her", "the closing window"])
+def test_a_redirect_arriving_as_she_cancels_keeps_nothing(peer: Peer, by: str) -> None:
     keyring = _KeyringWithHistory()
-    cancel = threading.Event()
+    abandoned, cancel = threading.Event(), threading.Event()
     browser = ScriptedBrowser("li.jing")
 
     def open_browser(url: str) -> None:
         browser.sign_in(url)  # the provider's redirect has reached the workstation...
-        cancel.set()  # ...just as she clicks Cancel
+        (abandoned if by == "her" else cancel).set()  # ...just as she or the window cancels
 
     try:
         with pytest.raises(SignInError) as caught:
@@ -186,6 +187,7 @@ def test_a_redirect_arriving_as_she_cancels_keeps_nothing(peer: Peer) -> None:
                 open_browser,
                 True,
                 keyring,
+                abandoned,
                 report=lambda _progress: None,
                 cancel=cancel,
             )

@@ -36,7 +36,7 @@ from ui.search_page import SearchPage
 from ui.sign_in import SignInWidget
 from ui.statistics_dialog import StatisticsDialog
 from ui.window_fit import Rect, initial_placement
-from ui.workers import Task, TaskRunner
+from ui.workers import TaskRunner
 from workstation.at_rest import FieldCipher, KeyUnavailable, cipher_name, data_key
 from workstation.audit import AuditLog, AuditRecord, new_record
 from workstation.auth import SecretStore
@@ -102,15 +102,20 @@ def _browser_and_prepare(
     open_browser: Callable[[str], object],
     remember: bool,
     secrets: SecretStore | None,
+    abandoned: threading.Event,
     *,
     report: Callable[[object], None],
     cancel: threading.Event,
 ) -> _Signed:
     del report
+
+    def cancelled() -> bool:  # she clicked Cancel, or the window is closing
+        return abandoned.is_set() or cancel.is_set()
+
     connection = sign_in_with_browser(
-        entry, open_browser, remember=remember, secrets=secrets, cancel=cancel
+        entry, open_browser, remember=remember, secrets=secrets, cancelled=cancelled
     )
-    if cancel.is_set():  # the redirect came just as she cancelled: nothing is kept
+    if cancelled():  # the redirect came just as she cancelled: nothing is kept
         connection.sign_out()
         raise SignInError(ErrorKind.AUTH, SignInProblem.CANCELLED, "cancelled in the workstation")
     return _prepare(connection)
@@ -136,7 +141,7 @@ class MainWindow(QMainWindow):
         self.deps = deps
         self.signed: _Signed | None = None
         self.runner = TaskRunner(parent=self)
-        self._browser_task: Task | None = None  # the browser sign-in waiting, to cancel
+        self._browser_abandoned = threading.Event()  # set: the browser sign-in was cancelled
         self._search_serial = 0
         self.setWindowTitle(self.tr("Results Recognition Workstation"))
 
@@ -375,22 +380,30 @@ class MainWindow(QMainWindow):
     def _browser_sign_in(self, entry: PlatformEntry, remember: bool) -> None:
         self.sign_in.set_waiting_for_browser()
         self.statusBar().showMessage(self.tr("Complete the sign-in in your web browser…"))
-        self._browser_task = self.runner.start(
+        abandoned = self._browser_abandoned = threading.Event()
+        self.runner.start(
             _browser_and_prepare,
             entry,
             self.open_url_requested.emit,
             remember,
             self.deps.secrets,
+            abandoned,
             wants_control=True,
-            on_result=self._signed_in,
-            on_error=self._sign_in_failed,
+            on_result=lambda signed: self._browser_signed_in(signed, abandoned),
+            on_error=lambda error: None if abandoned.is_set() else self._sign_in_failed(error),
         )
+
+    def _browser_signed_in(self, signed: _Signed, abandoned: threading.Event) -> None:
+        # Decided here, on the GUI thread: a sign-in finishing as she cancels is not taken
+        # (and not left behind: its tokens are revoked and the remembered one forgotten).
+        if abandoned.is_set():
+            self.runner.start(signed.connection.sign_out)
+            return
+        self._signed_in(signed)
 
     def _cancel_browser_sign_in(self) -> None:
         """Stop waiting for the browser: its listener closes, whatever it sends is dropped."""
-        if self._browser_task is not None:
-            self._browser_task.cancel.set()
-            self._browser_task = None
+        self._browser_abandoned.set()
         self.sign_in.set_busy(False)
         self.statusBar().showMessage(self.tr("Browser sign-in cancelled"))
 

@@ -615,14 +615,14 @@ class LoopbackRedirect:
             self._done.set()
         return True
 
-    def wait(self, timeout_s: float, cancel: threading.Event | None = None) -> dict[str, str]:
+    def wait(self, timeout_s: float, cancelled: Callable[[], bool] | None = None) -> dict[str, str]:
         """The redirect's query parameters; stops listening in any case. Raises
-        SignInError: TIMED_OUT after ``timeout_s`` seconds, CANCELLED soon after ``cancel``
-        is set (she cancelled in the workstation)."""
+        SignInError: TIMED_OUT after ``timeout_s`` seconds, CANCELLED within 50 ms of
+        ``cancelled()`` turning true (she cancelled in the workstation)."""
         deadline = time.monotonic() + timeout_s
         try:
             while not self._done.is_set():
-                if cancel is not None and cancel.is_set():
+                if cancelled is not None and cancelled():
                     raise SignInError(
                         ErrorKind.AUTH,
                         SignInProblem.CANCELLED,
@@ -656,11 +656,11 @@ def sign_in_in_browser(
     *,
     remember: bool,
     timeout_s: float = 300.0,
-    cancel: threading.Event | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> UserInfo:
     """Authorization code + PKCE with a loopback redirect (RFC 8252). ``open_browser``
-    shows the platform's sign-in page; setting ``cancel`` ends the wait for the browser at
-    once (SignInError CANCELLED). Raises PlatformError."""
+    shows the platform's sign-in page; once ``cancelled()`` is true the wait for the
+    browser ends at once (SignInError CANCELLED). Raises PlatformError."""
     if not session.endpoints.authorization:
         raise PlatformError(ErrorKind.REJECTED, "this platform offers no browser sign-in")
     if not session.endpoints.supports_pkce:
@@ -696,7 +696,7 @@ def sign_in_in_browser(
     except BaseException:
         listener.close()
         raise
-    result = listener.wait(timeout_s, cancel)
+    result = listener.wait(timeout_s, cancelled)
     if not hmac.compare_digest(result.get("state", ""), state):
         raise SignInError(
             ErrorKind.AUTH,

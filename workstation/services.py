@@ -105,10 +105,10 @@ def sign_in_with_browser(
     secrets: SecretStore | None,
     timeout_s: float = 300.0,
     make_platform: PlatformFactory = FhirPlatform,
-    cancel: threading.Event | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Connection:
     """Sign in on the platform's own page (authorization code + PKCE, loopback redirect);
-    setting ``cancel`` stops waiting for the browser. Raises PlatformError."""
+    once ``cancelled()`` is true it stops waiting for the browser. Raises PlatformError."""
     session = _session(entry, secrets)
     try:
         sign_in_in_browser(
@@ -116,7 +116,7 @@ def sign_in_with_browser(
             open_browser,
             remember=remember and secrets is not None,
             timeout_s=timeout_s,
-            cancel=cancel,
+            cancelled=cancelled,
         )
     except Exception:
         session.client.close()
