@@ -234,7 +234,7 @@ def provider_tokens(issuer: str, login: str, resource: str) -> dict[str, str]:
     """Tokens of ``issuer`` for ``resource``, got by hand (PKCE, the scripted browser, the
     loopback redirect): what another application could hold."""
     verifier, challenge = new_pkce_pair()
-    listener = LoopbackRedirect()
+    listener = LoopbackRedirect("s")
     query = {
         "response_type": "code",
         "client_id": CLIENT_ID,

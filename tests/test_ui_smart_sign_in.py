@@ -6,17 +6,23 @@ opens the provider's end-session page. Screenshots of each step are saved beside
 
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from tests.memory_keyring import MemoryKeyring
 from tests.oidc_peer import Peer, ScriptedBrowser, running_peer
-from ui.main_window import MainWindow, WindowDeps
+from ui.main_window import MainWindow, WindowDeps, _browser_and_prepare
 from workstation.audit import AuditLog
 from workstation.config import PlatformEntry, Settings
+from workstation.sign_in_errors import SignInError, SignInProblem
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
@@ -98,6 +104,109 @@ def test_a_cancelled_browser_sign_in_is_said_plainly(
         win.grab().save(str(tmp_path / "3-cancelled.png"))
     finally:
         browser.close()
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_cancelling_the_wait_for_the_browser_frees_the_form_at_once(
+    qtbot: QtBot, peer: Peer, tmp_path: Path
+) -> None:
+    win = _window(qtbot, peer, tmp_path)
+    form = win.sign_in
+    opened: list[str] = []
+    win.open_url_requested.disconnect()
+    win.open_url_requested.connect(opened.append)  # a browser in which she does nothing
+    assert not form.cancel_button.isVisible()
+    qtbot.mouseClick(form.browser_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(opened), timeout=15000)
+    redirect = parse_qs(urlsplit(opened[0]).query)["redirect_uri"][0]
+    port = urlsplit(redirect).port
+    assert port is not None
+    assert _listening(port)
+    assert form.cancel_button.isVisible()
+    assert form.cancel_button.isEnabled()
+    assert not form.browser_button.isEnabled()
+    assert not form.sign_in_button.isEnabled()
+    win.grab().save(str(tmp_path / "5-waiting-with-cancel.png"))
+
+    qtbot.mouseClick(form.cancel_button, Qt.MouseButton.LeftButton)
+    # At once, not after the 300 s the wait would last.
+    assert form.browser_button.isEnabled()
+    assert form.sign_in_button.isEnabled()
+    assert form.user_edit.isEnabled()
+    assert form.platform_box.isEnabled()
+    assert not form.cancel_button.isVisible()
+    assert not form.error_label.isVisible()
+    assert "cancelled" in win.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not _listening(port), timeout=2000)  # the loopback port is closed
+    qtbot.waitUntil(lambda: not win.runner.busy, timeout=5000)
+    assert win.pages.currentWidget() is form
+    assert win.signed is None
+    win.grab().save(str(tmp_path / "6-cancelled-in-the-workstation.png"))
+
+    browser = _Browser(win, tmp_path, "li.jing")  # and the form signs her in next time
+    try:
+        qtbot.mouseClick(form.browser_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: win.pages.currentWidget() is win.search, timeout=30000)
+        assert "李静" in win.user_label.text()
+        win.sign_out()
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+    finally:
+        browser.close()
+
+
+class _KeyringWithHistory(MemoryKeyring):
+    """The in-memory keyring, also keeping every secret it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.given: list[tuple[str, str]] = []
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.given.append((username, password))
+        super().set_password(service, username, password)
+
+
+@pytest.mark.parametrize("by", ["her", "the closing window"])
+def test_a_redirect_arriving_as_she_cancels_keeps_nothing(peer: Peer, by: str) -> None:
+    keyring = _KeyringWithHistory()
+    abandoned, cancel = threading.Event(), threading.Event()
+    browser = ScriptedBrowser("li.jing")
+
+    def open_browser(url: str) -> None:
+        browser.sign_in(url)  # the provider's redirect has reached the workstation...
+        (abandoned if by == "her" else cancel).set()  # ...just as she or the window cancels
+
+    try:
+        with pytest.raises(SignInError) as caught:
+            _browser_and_prepare(
+                PlatformEntry("区域平台", peer.fhir),
+                open_browser,
+                True,
+                keyring,
+                abandoned,
+                report=lambda _progress: None,
+                cancel=cancel,
+            )
+    finally:
+        browser.close()
+    assert caught.value.problem is SignInProblem.CANCELLED
+    refresh = [secret for name, secret in keyring.given if name.endswith("#refresh")]
+    assert refresh  # the sign-in went through and was remembered...
+    assert keyring.items == {}  # ...then forgotten
+    after = httpx.post(
+        f"{peer.issuer}/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": refresh[-1],
+            "client_id": "hr-workstation",
+        },
+    )
+    assert after.status_code == 400  # and revoked at the provider
+    assert after.json()["error"] == "invalid_grant"
 
 
 def test_a_read_only_doctor_sees_why_she_cannot_record(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -65,6 +66,7 @@ from workstation.recognition.outbox import SendReport, next_delay_s, send_pendin
 from workstation.records.platform import ResultsPlatform, classify_query
 from workstation.services import Connection, resume, sign_in, sign_in_with_browser
 from workstation.session.lanes import Lane
+from workstation.sign_in_errors import SignInError, SignInProblem
 from workstation.sources.configured import configured_pacs
 from workstation.user_folder import user_folder
 
@@ -116,8 +118,23 @@ def _browser_and_prepare(
     open_browser: Callable[[str], object],
     remember: bool,
     secrets: SecretStore | None,
+    abandoned: threading.Event,
+    *,
+    report: Callable[[object], None],
+    cancel: threading.Event,
 ) -> _Signed:
-    return _prepare(sign_in_with_browser(entry, open_browser, remember=remember, secrets=secrets))
+    del report
+
+    def cancelled() -> bool:  # she clicked Cancel, or the window is closing
+        return abandoned.is_set() or cancel.is_set()
+
+    connection = sign_in_with_browser(
+        entry, open_browser, remember=remember, secrets=secrets, cancelled=cancelled
+    )
+    if cancelled():  # the redirect came just as she cancelled: nothing is kept
+        connection.sign_out()
+        raise SignInError(ErrorKind.AUTH, SignInProblem.CANCELLED, "cancelled in the workstation")
+    return _prepare(connection)
 
 
 def _send_outbox(
@@ -153,6 +170,7 @@ class MainWindow(QMainWindow):
         self.deps = deps
         self.signed: _Signed | None = None
         self.runner = TaskRunner(parent=self)
+        self._browser_abandoned = threading.Event()  # set: the browser sign-in was cancelled
         self._search_serial = 0
         self.setWindowTitle(self.tr("Results Recognition Workstation"))
 
@@ -230,6 +248,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.sign_in.sign_in_requested.connect(self._sign_in)
         self.sign_in.browser_sign_in_requested.connect(self._browser_sign_in)
+        self.sign_in.browser_cancel_requested.connect(self._cancel_browser_sign_in)
         self.sign_in.edit_platforms_requested.connect(self.edit_platforms)
         self.open_url_requested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.patient_page.session_expired.connect(self._session_expired)
@@ -394,17 +413,34 @@ class MainWindow(QMainWindow):
         self.sign_in.clear_password()
 
     def _browser_sign_in(self, entry: PlatformEntry, remember: bool) -> None:
-        self.sign_in.set_busy(True)
+        self.sign_in.set_waiting_for_browser()
         self.statusBar().showMessage(self.tr("Complete the sign-in in your web browser…"))
+        abandoned = self._browser_abandoned = threading.Event()
         self.runner.start(
             _browser_and_prepare,
             entry,
             self.open_url_requested.emit,
             remember,
             self.deps.secrets,
-            on_result=self._signed_in,
-            on_error=self._sign_in_failed,
+            abandoned,
+            wants_control=True,
+            on_result=lambda signed: self._browser_signed_in(signed, abandoned),
+            on_error=lambda error: None if abandoned.is_set() else self._sign_in_failed(error),
         )
+
+    def _browser_signed_in(self, signed: _Signed, abandoned: threading.Event) -> None:
+        # Decided here, on the GUI thread: a sign-in finishing as she cancels is not taken
+        # (and not left behind: its tokens are revoked and the remembered one forgotten).
+        if abandoned.is_set():
+            self.runner.start(signed.connection.sign_out)
+            return
+        self._signed_in(signed)
+
+    def _cancel_browser_sign_in(self) -> None:
+        """Stop waiting for the browser: its listener closes, whatever it sends is dropped."""
+        self._browser_abandoned.set()
+        self.sign_in.set_busy(False)
+        self.statusBar().showMessage(self.tr("Browser sign-in cancelled"))
 
     def edit_platforms(self) -> None:
         """Let the user add, change or remove platforms; saved in the settings file."""

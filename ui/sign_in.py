@@ -29,6 +29,7 @@ class SignInWidget(QWidget):
 
     sign_in_requested = Signal(object, str, str, bool)
     browser_sign_in_requested = Signal(object, bool)
+    browser_cancel_requested = Signal()
     edit_platforms_requested = Signal()
 
     def __init__(
@@ -64,6 +65,12 @@ class SignInWidget(QWidget):
         self.browser_button.setToolTip(
             self.tr("Use the platform's own sign-in page (authorization code with PKCE)")
         )
+        # Shown only while the browser sign-in waits: she may give up without waiting out
+        # the browser (closed tab, wrong account, another computer's browser opened).
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("cancelBrowserSignIn")
+        self.cancel_button.setToolTip(self.tr("Stop waiting for the sign-in in the browser"))
+        self.cancel_button.hide()
         self.platforms_button = QPushButton(self.tr("Platforms…"))
         self.sign_in_button = QPushButton(self.tr("Sign in"))
         self.sign_in_button.setObjectName("signInButton")
@@ -82,6 +89,7 @@ class SignInWidget(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.platforms_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.browser_button)
         buttons.addWidget(self.sign_in_button)
         panel = QWidget()
@@ -97,6 +105,7 @@ class SignInWidget(QWidget):
 
         self.sign_in_button.clicked.connect(self._submit)
         self.browser_button.clicked.connect(self._browser)
+        self.cancel_button.clicked.connect(self.browser_cancel_requested)
         self.platforms_button.clicked.connect(self.edit_platforms_requested)
         self.password_edit.returnPressed.connect(self._submit)
         self.user_edit.returnPressed.connect(self.password_edit.setFocus)
@@ -143,6 +152,15 @@ class SignInWidget(QWidget):
         self.set_busy(False)
         self.focus_first_empty()  # after a wrong password: in 密码, ready to type again
 
+    def set_waiting_for_browser(self) -> None:
+        """Disable the form while the sign-in goes on in the browser, offering to cancel;
+        ``set_busy(False)`` (or ``show_error``) ends it."""
+        self.set_busy(True)
+        self.browser_button.setText(self.tr("Waiting for the browser…"))
+        self.cancel_button.show()
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def set_busy(self, busy: bool) -> None:
         """Disable the form while a sign-in runs."""
         for widget in (
@@ -155,6 +173,9 @@ class SignInWidget(QWidget):
         ):
             widget.setEnabled(not busy)
         self.sign_in_button.setText(self.tr("Signing in…") if busy else self.tr("Sign in"))
+        if not busy:
+            self.browser_button.setText(self.tr("Sign in with browser…"))
+            self.cancel_button.hide()
 
     def clear_password(self) -> None:
         """Forget the typed password (after use)."""

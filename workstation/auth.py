@@ -546,53 +546,116 @@ class Session:
         log.info("signed out")
 
 
-class LoopbackRedirect:
-    """A one-shot HTTP listener on 127.0.0.1 that receives the authorization redirect."""
+_REDIRECT_PATH = "/callback"
+_CONNECTION_TIMEOUT_S = 5.0  # an idle or slow local connection is dropped after this
+_CANCEL_POLL_S = 0.05
 
-    def __init__(self) -> None:
+
+class LoopbackRedirect:
+    """Receives one sign-in's authorization redirect on 127.0.0.1 (RFC 8252 §7.3), on a port
+    of the system's choosing.
+
+    Only a GET on the redirect path carrying this sign-in's ``state`` ends the wait; any
+    other request (another path or method, no or another state: a local program or a web
+    page probing the port) is answered 404 and ignored, and the wait goes on. Each
+    connection has its own thread and a socket timeout, so an idle one neither blocks the
+    real redirect nor lingers.
+    """
+
+    def __init__(self, state: str) -> None:
         self.result: dict[str, str] = {}
+        self._state = state
         self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._closed = False
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            timeout = _CONNECTION_TIMEOUT_S  # socket timeout of each connection
+
             def do_GET(self) -> None:
-                query = parse_qs(urlsplit(self.path).query)
-                outer.result = {k: v[0] for k, v in query.items()}
-                body = "<html><body>登录完成，请回到工作站。Sign-in complete.</body></html>"
-                data = body.encode("utf-8")
-                self.send_response(200)
+                parts = urlsplit(self.path)
+                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+                if parts.path != _REDIRECT_PATH or not outer._accept(query):
+                    self._answer(404, "Not found.")
+                    return
+                self._answer(200, "登录完成，请回到工作站。Sign-in complete.")
+
+            def _refuse(self) -> None:
+                self._answer(404, "Not found.")
+
+            do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _refuse  # noqa: N815
+
+            def _answer(self, status: int, text: str) -> None:
+                data = f"<html><body>{text}</body></html>".encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
+                self.send_header("Connection", "close")
                 self.end_headers()
-                self.wfile.write(data)
-                outer._done.set()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
 
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        self._server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-        self.redirect_uri = f"http://127.0.0.1:{self._server.server_address[1]}/callback"
-        self._thread = threading.Thread(target=self._serve, daemon=True, name="pkce-redirect")
+        class Server(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+            block_on_close = False
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.redirect_uri = f"http://127.0.0.1:{self._server.server_address[1]}{_REDIRECT_PATH}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": _CANCEL_POLL_S},
+            daemon=True,
+            name="pkce-redirect",
+        )
         self._thread.start()
 
-    def _serve(self) -> None:
-        while not self._done.is_set():
-            self._server.handle_request()
+    def _accept(self, query: dict[str, str]) -> bool:
+        """Take the first redirect carrying this sign-in's state; False for anything else."""
+        if not hmac.compare_digest(query.get("state", ""), self._state):
+            return False
+        with self._lock:
+            if self._done.is_set():
+                return False
+            self.result = query
+            self._done.set()
+        return True
 
-    def wait(self, timeout_s: float) -> dict[str, str]:
-        """The redirect's query parameters. Raises PlatformError(TIMEOUT)."""
+    def wait(self, timeout_s: float, cancelled: Callable[[], bool] | None = None) -> dict[str, str]:
+        """The redirect's query parameters; stops listening in any case. Raises
+        SignInError: TIMED_OUT after ``timeout_s`` seconds, CANCELLED within 50 ms of
+        ``cancelled()`` turning true (she cancelled in the workstation)."""
+        deadline = time.monotonic() + timeout_s
         try:
-            if not self._done.wait(timeout_s):
-                raise SignInError(
-                    ErrorKind.TIMEOUT, SignInProblem.TIMED_OUT, "browser sign-in was not completed"
-                )
+            while not self._done.is_set():
+                if cancelled is not None and cancelled():
+                    raise SignInError(
+                        ErrorKind.AUTH,
+                        SignInProblem.CANCELLED,
+                        "browser sign-in was cancelled in the workstation",
+                    )
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise SignInError(
+                        ErrorKind.TIMEOUT,
+                        SignInProblem.TIMED_OUT,
+                        "browser sign-in was not completed",
+                    )
+                self._done.wait(min(left, _CANCEL_POLL_S))
             return self.result
         finally:
             self.close()
 
     def close(self) -> None:
-        """Stop listening."""
-        self._done.set()
+        """Stop listening and free the port (idempotent)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._server.shutdown()
         self._server.server_close()
 
 
@@ -602,9 +665,11 @@ def sign_in_in_browser(
     *,
     remember: bool,
     timeout_s: float = 300.0,
+    cancelled: Callable[[], bool] | None = None,
 ) -> UserInfo:
     """Authorization code + PKCE with a loopback redirect (RFC 8252). ``open_browser``
-    shows the platform's sign-in page. Raises PlatformError."""
+    shows the platform's sign-in page; once ``cancelled()`` is true the wait for the
+    browser ends at once (SignInError CANCELLED). Raises PlatformError."""
     if not session.endpoints.authorization:
         raise PlatformError(ErrorKind.REJECTED, "this platform offers no browser sign-in")
     if not session.endpoints.supports_pkce:
@@ -619,7 +684,7 @@ def sign_in_in_browser(
     verifier, challenge = new_pkce_pair()
     state = secrets.token_urlsafe(16)
     nonce = secrets.token_urlsafe(16)
-    listener = LoopbackRedirect()
+    listener = LoopbackRedirect(state)
     params = {
         "response_type": "code",
         "client_id": CLIENT_ID,
@@ -635,8 +700,12 @@ def sign_in_in_browser(
         # OIDC grants offline_access (a refresh token) only after consent was asked.
         params["aud"] = params["resource"] = session.endpoints.fhir_base
         params["prompt"] = "consent"
-    open_browser(f"{session.endpoints.authorization}?{urlencode(params)}")
-    result = listener.wait(timeout_s)
+    try:
+        open_browser(f"{session.endpoints.authorization}?{urlencode(params)}")
+    except BaseException:
+        listener.close()
+        raise
+    result = listener.wait(timeout_s, cancelled)
     if not hmac.compare_digest(result.get("state", ""), state):
         raise SignInError(
             ErrorKind.AUTH,

@@ -110,13 +110,18 @@ def sign_in_with_browser(
     secrets: SecretStore | None,
     timeout_s: float = 300.0,
     make_platform: PlatformFactory = DecisionAuthority,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Connection:
-    """Sign in on the platform's own page (authorization code + PKCE, loopback redirect).
-    Raises PlatformError."""
+    """Sign in on the platform's own page (authorization code + PKCE, loopback redirect);
+    once ``cancelled()`` is true it stops waiting for the browser. Raises PlatformError."""
     session = _session(entry, secrets)
     try:
         sign_in_in_browser(
-            session, open_browser, remember=remember and secrets is not None, timeout_s=timeout_s
+            session,
+            open_browser,
+            remember=remember and secrets is not None,
+            timeout_s=timeout_s,
+            cancelled=cancelled,
         )
     except Exception:
         session.client.close()
