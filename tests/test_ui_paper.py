@@ -301,6 +301,13 @@ def test_a_draft_is_kept_sealed_and_restored(
     dialog.hospital_box.setEditText("某乡卫生院")
     qtbot.keyClicks(dialog.item_edit, "xcg")  # 血常规
     dialog.values.item(0, COL_VALUE).setText("6.1")
+    # a lab's values have the room: no conclusion row, rows for a real 血常规 on screen, and
+    # the problems (units not yet typed) do not push them away
+    assert not dialog.conclusion_edit.isVisible()
+    dialog.check()
+    assert dialog.problem_label.text().count("\n") <= 3
+    rows_on_screen = dialog.values.viewport().height() / dialog.values.rowHeight(0)
+    assert rows_on_screen >= 7
     qtbot.mouseClick(dialog.keep_button, Qt.MouseButton.LeftButton)
     drafts = tmp_path / "paper-drafts" / user_key(sandbox.base_url, "dr.li")
     qtbot.waitUntil(lambda: any(drafts.glob("*/draft.json")), timeout=5000)

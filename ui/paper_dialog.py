@@ -102,6 +102,9 @@ def _send(
     return upload.result
 
 
+MAX_PROBLEM_LINES = 4  # lines of problems shown under the form; the last says how many more
+
+
 class PaperDialog(QDialog):
     """Calls ``on_saved(Result)`` once the platform holds the report (also when the dialog
     was closed meanwhile: the report is on the platform either way)."""
@@ -206,7 +209,7 @@ class PaperDialog(QDialog):
         self.item_edit.textChanged.connect(self._find_items)
         self.item_list = QListWidget()
         self.item_list.setObjectName("paperItems")
-        self.item_list.setMaximumHeight(92)
+        self.item_list.setMaximumHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         self.item_list.currentItemChanged.connect(lambda _c, _p: self._item_picked())
         self.mark_box = QCheckBox(self.tr("The paper carries the HR mark"))
         self.mark_box.setObjectName("paperMark")
@@ -243,6 +246,7 @@ class PaperDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.values.setColumnWidth(column, width)
         self.values.verticalHeader().setVisible(False)
+        self.values.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 10)
         self.values.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.values.itemChanged.connect(lambda _i: self._changed())
         self.add_value_button = QPushButton(self.tr("Add value"))
@@ -259,6 +263,7 @@ class PaperDialog(QDialog):
         values_layout.addWidget(self.values, 1)
         values_layout.addLayout(value_tools)
         form = QFormLayout()
+        self._form = form
         form.addRow(self.tr("Hospital"), self.hospital_box)
         form.addRow(self.tr("Examined / sampled"), self.when_edit)
         form.addRow(self.tr("Item"), self.item_edit)
@@ -584,6 +589,8 @@ class PaperDialog(QDialog):
         lab = item is not None and item.category is Category.LAB
         self.values_box.setVisible(lab)
         self.conclusion_edit.setEnabled(not lab)
+        # a lab's conclusion row would take the values' room (a real 血常规 has 20+ rows)
+        self._form.setRowVisible(self.conclusion_edit, not lab)
 
     def _offer_item_values(self, item: CatalogItem) -> None:
         """A row for each analyte of the item, when she has typed no value yet."""
@@ -712,7 +719,14 @@ class PaperDialog(QDialog):
         problems = check_draft(
             self.current_draft(), self.catalog, self.hospitals, self.table, self.clock()
         )
-        self.problem_label.setText("\n".join(f"• {self.problem_text(p)}" for p in problems))
+        lines = [f"• {self.problem_text(p)}" for p in problems]
+        if len(lines) > MAX_PROBLEM_LINES:  # the values table keeps its room; the rest waits
+            more = len(lines) - (MAX_PROBLEM_LINES - 1)
+            lines = [
+                *lines[: MAX_PROBLEM_LINES - 1],
+                self.tr("… and %1 more").replace("%1", str(more)),
+            ]
+        self.problem_label.setText("\n".join(lines))
         return problems
 
     def save(self) -> None:

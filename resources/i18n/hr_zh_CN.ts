@@ -1126,174 +1126,174 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="178"/>
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="184"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="211"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="233"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>Region statistics</source>
         <translation>区域统计</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="242"/>
-        <location filename="../../ui/main_window.py" line="557"/>
+        <location filename="../../ui/main_window.py" line="239"/>
+        <location filename="../../ui/main_window.py" line="554"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="319"/>
+        <location filename="../../ui/main_window.py" line="316"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="317"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="329"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="337"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="340"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
-        <location filename="../../ui/main_window.py" line="376"/>
+        <location filename="../../ui/main_window.py" line="341"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345"/>
+        <location filename="../../ui/main_window.py" line="342"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="378"/>
+        <location filename="../../ui/main_window.py" line="375"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="402"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="417"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="361"/>
+        <location filename="../../ui/main_window.py" line="358"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="328"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>Right button (middle button pans)</source>
         <translation>右键（中键平移）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="446"/>
+        <location filename="../../ui/main_window.py" line="443"/>
         <source>Browser sign-in cancelled</source>
         <translation>已取消浏览器登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="471"/>
+        <location filename="../../ui/main_window.py" line="468"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="492"/>
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="548"/>
+        <location filename="../../ui/main_window.py" line="545"/>
         <source>%n earlier decision(s) in this computer&apos;s journal cannot be read with its key (the keyring was reset?); they are kept but not sent.</source>
         <translation>
             <numerusform>本机决定记录中有 %n 条以前的决定无法用现有密钥读取（密钥环可能已被重置）；这些记录会保留，但不会发送。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="594"/>
+        <location filename="../../ui/main_window.py" line="591"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="615"/>
+        <location filename="../../ui/main_window.py" line="612"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="720"/>
+        <location filename="../../ui/main_window.py" line="717"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="723"/>
+        <location filename="../../ui/main_window.py" line="720"/>
         <source>%n saved mark object(s) waiting to send</source>
         <translation>
             <numerusform>%n 个已保存的标注对象待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="727"/>
+        <location filename="../../ui/main_window.py" line="724"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="732"/>
+        <location filename="../../ui/main_window.py" line="729"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1374,312 +1374,317 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PaperDialog</name>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="126"/>
+        <location filename="../../ui/paper_dialog.py" line="129"/>
         <source>Register paper report — %1</source>
         <translation>登记纸质报告 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="149"/>
+        <location filename="../../ui/paper_dialog.py" line="152"/>
         <source>Add a photo or scan of the paper report</source>
         <translation>请添加纸质报告的照片或扫描件</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="151"/>
+        <location filename="../../ui/paper_dialog.py" line="154"/>
         <source>Add photo or scan…</source>
         <translation>添加照片或扫描件…</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="154"/>
+        <location filename="../../ui/paper_dialog.py" line="157"/>
         <source>⟲ Turn left</source>
         <translation>⟲ 向左旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="156"/>
+        <location filename="../../ui/paper_dialog.py" line="159"/>
         <source>⟳ Turn right</source>
         <translation>⟳ 向右旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="158"/>
+        <location filename="../../ui/paper_dialog.py" line="161"/>
         <source>Whole page</source>
         <translation>整页</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="159"/>
+        <location filename="../../ui/paper_dialog.py" line="162"/>
         <source>Drag over the picture to crop; this undoes it</source>
         <translation>在图片上拖动可裁剪；点此取消裁剪</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="162"/>
+        <location filename="../../ui/paper_dialog.py" line="165"/>
         <source>Page </source>
         <translation>第 </translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="166"/>
+        <location filename="../../ui/paper_dialog.py" line="169"/>
         <source>Drag over the picture to crop it.</source>
         <translation>在图片上拖动以裁剪。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="191"/>
+        <location filename="../../ui/paper_dialog.py" line="194"/>
         <source>Pick the issuing hospital, or type its name</source>
         <translation>选择出具报告的医院，或输入其名称</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="205"/>
+        <location filename="../../ui/paper_dialog.py" line="208"/>
         <source>Item: type Chinese or pinyin initials (xcg)</source>
         <translation>项目：输入中文或拼音首字母（如 xcg）</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="211"/>
+        <location filename="../../ui/paper_dialog.py" line="214"/>
         <source>The paper carries the HR mark</source>
         <translation>纸质报告上有 HR 互认标识</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="226"/>
+        <location filename="../../ui/paper_dialog.py" line="229"/>
         <source>Conclusion as printed (optional)</source>
         <translation>报告上的结论（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="233"/>
+        <location filename="../../ui/paper_dialog.py" line="236"/>
         <source>Analyte</source>
         <translation>检验项目</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="234"/>
+        <location filename="../../ui/paper_dialog.py" line="237"/>
         <source>Value</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="235"/>
+        <location filename="../../ui/paper_dialog.py" line="238"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="236"/>
+        <location filename="../../ui/paper_dialog.py" line="239"/>
         <source>Ref. low</source>
         <translation>参考下限</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="237"/>
+        <location filename="../../ui/paper_dialog.py" line="240"/>
         <source>Ref. high</source>
         <translation>参考上限</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="248"/>
+        <location filename="../../ui/paper_dialog.py" line="252"/>
         <source>Add value</source>
         <translation>添加结果</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="250"/>
+        <location filename="../../ui/paper_dialog.py" line="254"/>
         <source>Remove value</source>
         <translation>删除结果</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="262"/>
+        <location filename="../../ui/paper_dialog.py" line="267"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="263"/>
+        <location filename="../../ui/paper_dialog.py" line="268"/>
         <source>Examined / sampled</source>
         <translation>检查/采样时间</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="264"/>
+        <location filename="../../ui/paper_dialog.py" line="269"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="266"/>
+        <location filename="../../ui/paper_dialog.py" line="271"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="267"/>
+        <location filename="../../ui/paper_dialog.py" line="272"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="278"/>
+        <location filename="../../ui/paper_dialog.py" line="283"/>
         <source>Save and send</source>
         <translation>保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="282"/>
+        <location filename="../../ui/paper_dialog.py" line="287"/>
         <source>Keep as draft</source>
         <translation>保留草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="284"/>
+        <location filename="../../ui/paper_dialog.py" line="289"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="386"/>
+        <location filename="../../ui/paper_dialog.py" line="391"/>
         <source>A draft kept earlier was restored.</source>
         <translation>已恢复之前保留的草稿。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="425"/>
+        <location filename="../../ui/paper_dialog.py" line="430"/>
         <source>Draft kept on this computer.</source>
         <translation>草稿已保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="433"/>
+        <location filename="../../ui/paper_dialog.py" line="438"/>
         <source>The draft could not be kept: %1</source>
         <translation>草稿未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="451"/>
+        <location filename="../../ui/paper_dialog.py" line="456"/>
         <source>Photo or scan of the paper report</source>
         <translation>纸质报告的照片或扫描件</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="458"/>
+        <location filename="../../ui/paper_dialog.py" line="463"/>
         <source>Reading the picture…</source>
         <translation>正在读取图片…</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="485"/>
+        <location filename="../../ui/paper_dialog.py" line="490"/>
         <source>The file is empty.</source>
         <translation>文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="487"/>
+        <location filename="../../ui/paper_dialog.py" line="492"/>
         <source>The picture is too large to use (over 60 MB or 120 megapixels); scan or photograph it at a lower resolution.</source>
         <translation>图片过大（超过 60 MB 或 1.2 亿像素），无法使用；请以较低分辨率重新扫描或拍照。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="491"/>
+        <location filename="../../ui/paper_dialog.py" line="496"/>
         <source>The PDF page is more than 50 times longer than it is wide, which no report is; choose the scan of the report itself.</source>
         <translation>该 PDF 页面的长度超过宽度的 50 倍，不会是一份报告；请选择报告本身的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="495"/>
+        <location filename="../../ui/paper_dialog.py" line="500"/>
         <source>The file is not a picture or PDF that can be read.</source>
         <translation>该文件不是可读取的图片或 PDF。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="509"/>
+        <location filename="../../ui/paper_dialog.py" line="514"/>
         <source>%1 · drag over the picture to crop it.</source>
         <translation>%1 · 在图片上拖动以裁剪。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="663"/>
+        <location filename="../../ui/paper_dialog.py" line="670"/>
         <source>Recognition rules: %1</source>
         <translation>互认规则：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="670"/>
+        <location filename="../../ui/paper_dialog.py" line="677"/>
         <source>Add the photo or scan of the paper report.</source>
         <translation>请添加纸质报告的照片或扫描件。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="671"/>
+        <location filename="../../ui/paper_dialog.py" line="678"/>
         <source>Pick or type the issuing hospital.</source>
         <translation>请选择或输入出具报告的医院。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="672"/>
+        <location filename="../../ui/paper_dialog.py" line="679"/>
         <source>The hospital is not on the platform.</source>
         <translation>平台上没有该医院。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="673"/>
+        <location filename="../../ui/paper_dialog.py" line="680"/>
         <source>Enter the date and time of the examination.</source>
         <translation>请输入检查或采样的日期和时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="675"/>
+        <location filename="../../ui/paper_dialog.py" line="682"/>
         <source>The examination or sampling time is in the future: check the date.</source>
         <translation>检查或采样时间在未来，请核对日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="677"/>
+        <location filename="../../ui/paper_dialog.py" line="684"/>
         <source>Pick the item from the recognition catalog.</source>
         <translation>请从互认目录中选择项目。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="678"/>
+        <location filename="../../ui/paper_dialog.py" line="685"/>
         <source>The item is not in the recognition catalog.</source>
         <translation>该项目不在互认目录中。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="679"/>
+        <location filename="../../ui/paper_dialog.py" line="686"/>
         <source>Pick the region printed with the HR mark.</source>
         <translation>请选择互认标识上注明的地区。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="680"/>
+        <location filename="../../ui/paper_dialog.py" line="687"/>
         <source>The HR mark&apos;s region is not known.</source>
         <translation>互认标识的地区未知。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="681"/>
+        <location filename="../../ui/paper_dialog.py" line="688"/>
         <source>Enter at least one value from the paper.</source>
         <translation>请至少录入一项纸质报告上的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="682"/>
+        <location filename="../../ui/paper_dialog.py" line="689"/>
         <source>The conclusion is too long.</source>
         <translation>结论过长。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="683"/>
+        <location filename="../../ui/paper_dialog.py" line="690"/>
         <source>pick the analyte</source>
         <translation>请选择检验项目</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="684"/>
+        <location filename="../../ui/paper_dialog.py" line="691"/>
         <source>this analyte is not part of the item</source>
         <translation>该检验项目不属于所选互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="685"/>
+        <location filename="../../ui/paper_dialog.py" line="692"/>
         <source>this analyte is entered twice</source>
         <translation>该检验项目重复录入</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="686"/>
+        <location filename="../../ui/paper_dialog.py" line="693"/>
         <source>enter the value</source>
         <translation>请输入结果</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="687"/>
+        <location filename="../../ui/paper_dialog.py" line="694"/>
         <source>the value is not a number</source>
         <translation>结果不是数字</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="688"/>
+        <location filename="../../ui/paper_dialog.py" line="695"/>
         <source>enter the unit as printed</source>
         <translation>请按报告输入单位</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="689"/>
+        <location filename="../../ui/paper_dialog.py" line="696"/>
         <source>this unit does not fit the analyte</source>
         <translation>该单位与检验项目不符</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="691"/>
+        <location filename="../../ui/paper_dialog.py" line="698"/>
         <source>the value is outside what can be measured (%1–%2 %3): check the number and the unit</source>
         <translation>结果超出可测范围（%1–%2 %3），请核对数值和单位</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="694"/>
+        <location filename="../../ui/paper_dialog.py" line="701"/>
         <source>the reference range is not low–high</source>
         <translation>参考范围应为“下限–上限”</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="707"/>
+        <location filename="../../ui/paper_dialog.py" line="714"/>
         <source>Value %1 (%2): %3</source>
         <translation>第 %1 项（%2）：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="726"/>
+        <location filename="../../ui/paper_dialog.py" line="727"/>
+        <source>… and %1 more</source>
+        <translation>……另有 %1 项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/paper_dialog.py" line="740"/>
         <source>Sending to the platform…</source>
         <translation>正在上传到平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="765"/>
+        <location filename="../../ui/paper_dialog.py" line="779"/>
         <source>Not sent: %1 The draft is kept on this computer; send it again later.</source>
         <translation>未上传：%1 草稿已保存在本机，可稍后再次上传。</translation>
     </message>
