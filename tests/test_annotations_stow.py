@@ -4,13 +4,16 @@ once, and found again from another session: the same marks at the same positions
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 from pathlib import Path
 
 import httpx
 import numpy as np
 import pytest
+from pydicom import dcmread
 from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
 from devtools.sandbox_launcher import sign_in_demo
@@ -276,4 +279,34 @@ def test_an_object_naming_frames_the_image_lacks_is_refused(platform: Sandbox) -
     result = store_instances(client, study.study_uid, [data])
     assert result.stored == ()
     assert result.failed == ((str(ds.SOPInstanceUID), 0x0110),)
+    connection.sign_out()
+
+
+def test_an_object_larger_than_the_bound_is_not_read(platform: Sandbox) -> None:
+    from sandbox.dicom_index import register_file
+    from sandbox.store import Store
+    from workstation.annotations.service import MAX_OBJECT_BYTES
+
+    connection = sign_in_demo(platform.base_url)
+    _, study, images = _ct_study(connection)
+    ds = dcmread(io.BytesIO(part10(_report(images[0]))))  # plain pydicom, not highdicom
+    text = Dataset()
+    text.RelationshipType, text.ValueType = "CONTAINS", "TEXT"
+    concept = Dataset()
+    concept.CodeValue, concept.CodingSchemeDesignator, concept.CodeMeaning = (
+        "121106",
+        "DCM",
+        "Comment",
+    )
+    text.ConceptNameCodeSequence = Sequence([concept])
+    text.TextValue = "很" * (MAX_OBJECT_BYTES // 2)  # 3 bytes each in UTF-8
+    ds.ContentSequence.append(text)
+    path = platform.data_dir / "large" / f"{ds.SOPInstanceUID}.dcm"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(part10(ds))
+    assert path.stat().st_size > MAX_OBJECT_BYTES
+    register_file(Store(platform.data_dir / "sandbox.sqlite"), path, platform.data_dir)
+    objects, problems = saved_objects(connection.dicomweb(study.dicomweb_url), study.study_uid)
+    assert str(ds.SOPInstanceUID) not in {o.sop_instance_uid for o in objects}
+    assert "an object was not read: larger than 4 MiB" in problems
     connection.sign_out()
