@@ -152,3 +152,14 @@ def test_a_study_draws_at_most_its_bound_of_marks_hers_first() -> None:
     assert len(bounded[-1].marks) == MAX_MARKS_PER_OBJECT  # hers are drawn whole
     assert bounded[-2].marks == ()
     assert bounded[-2].not_shown[-1].why is Why.TOO_MANY
+
+
+def test_the_frames_a_presentation_state_names_are_read_once_not_per_annotation() -> None:
+    sop = generate_uid()
+    ds = _gsps_bomb(sop, frames=20000, graphics=1)
+    item = ds.GraphicAnnotationSequence[0]
+    ds.GraphicAnnotationSequence = Sequence([item] * 1000)  # none names its own images
+    started = time.perf_counter()
+    obj = read_object(ds, {sop: 1})
+    assert time.perf_counter() - started < 2.0
+    assert len(obj.marks) == MAX_MARKS_PER_OBJECT

@@ -345,14 +345,7 @@ def _read_kos(ds: Dataset, reading: _Reading) -> None:
         reading.add_key_images([(uid, frame) for frame in frames])
 
 
-def _gsps_images(annotation: Dataset, ds: Dataset, reading: _Reading) -> list[tuple[str, int]]:
-    refs = annotation.get("ReferencedImageSequence")
-    if not refs:  # applies to every image the presentation state names
-        refs = [
-            image
-            for series in ds.get("ReferencedSeriesSequence") or []
-            for image in series.get("ReferencedImageSequence") or []
-        ]
+def _image_frames(refs: Sequence[Dataset], reading: _Reading) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     for ref in refs:
         uid = str(ref.get("ReferencedSOPInstanceUID", ""))
@@ -362,8 +355,22 @@ def _gsps_images(annotation: Dataset, ds: Dataset, reading: _Reading) -> list[tu
 
 
 def _read_gsps(ds: Dataset, reading: _Reading) -> None:
+    every: list[tuple[str, int]] | None = None  # what the state names: read once, not per item
     for annotation in ds.get("GraphicAnnotationSequence") or []:
-        images = _gsps_images(annotation, ds, reading)
+        refs = annotation.get("ReferencedImageSequence")
+        if refs:
+            images = _image_frames(refs, reading)
+        else:  # it applies to every image the presentation state names
+            if every is None:
+                every = _image_frames(
+                    [
+                        image
+                        for series in ds.get("ReferencedSeriesSequence") or []
+                        for image in series.get("ReferencedImageSequence") or []
+                    ],
+                    reading,
+                )
+            images = every
         if not images:
             reading.note(NotShown("an annotation", "it names no image", Why.DAMAGED))
             continue
