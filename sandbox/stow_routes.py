@@ -117,15 +117,21 @@ def _references(ds: Dataset) -> Iterator[Reference]:
         yield "", str(ref.get("ReferencedSOPInstanceUID", "")), ref.get("ReferencedFrameNumber")
 
 
-def _frames_exist(frames: Any, image: Any) -> bool:
-    """True when every frame number named (1-based) is one the image has."""
+def _frame_count(image: Any) -> int:
+    """The number of frames of a stored instance (its header's NumberOfFrames, else 1)."""
+    header = json.loads(image["header"]) if isinstance(image["header"], str) else {}
+    try:
+        return int((header.get("00280008", {}).get("Value") or [1])[0])
+    except (TypeError, ValueError):
+        return 1
+
+
+def _frames_exist(frames: Any, count: int) -> bool:
+    """True when every frame number named (1-based) is one of the image's ``count``."""
     if frames is None or frames == "":
         return True
     values = list(frames) if isinstance(frames, MultiValue | list | tuple) else [frames]
-    header = json.loads(image["header"]) if isinstance(image["header"], str) else {}
-    count_values = header.get("00280008", {}).get("Value") or [1]
     try:
-        count = int(count_values[0])
         return all(1 <= int(v) <= count for v in values)
     except (TypeError, ValueError):
         return False
@@ -193,7 +199,8 @@ def _store_one(
         for ref_study, ref_uid, _frames in refs
     ):
         return _failure(sop_class, sop_uid, _PROCESSING_FAILURE), False
-    if not all(_frames_exist(frames, images[ref_uid]) for _study, ref_uid, frames in refs):
+    counts = {uid: _frame_count(images[uid]) for uid in {ref_uid for _s, ref_uid, _f in refs}}
+    if not all(_frames_exist(frames, counts[ref_uid]) for _study, ref_uid, frames in refs):
         return _failure(sop_class, sop_uid, _PROCESSING_FAILURE), False
     digest = hashlib.sha256(data).hexdigest()
     target = data_dir / "stow" / study / f"{sop_uid}.dcm"
