@@ -2,12 +2,16 @@
 selections (KOS) and presentation states (GSPS) into a study the platform holds. Each object
 must belong to an existing study of the same patient and refer only to instances the platform
 has; a resend of the very same object is accepted again without a second copy (the SOP
-Instance UID is the key), another object under a UID already taken is refused."""
+Instance UID is the key), another object under a UID already taken is refused. An object
+naming its author's login (the content creator's code, the observer's login name) must name
+the user of the token that stores it, and the frames it names must be frames the referenced
+image has."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +20,7 @@ from typing import Any
 from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
+from pydicom.multival import MultiValue
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -27,6 +32,7 @@ from sandbox.dicom_index import register_file
 from sandbox.fhir_routes import CLINICAL
 from sandbox.responses import outcome, require_user
 from sandbox.store import Store
+from workstation.annotations.model import LOGIN_SCHEME
 
 JsonObj = dict[str, Any]
 STOW_SCOPE = f"ImagingStudy.{scopes.WRITE}"
@@ -43,9 +49,12 @@ MAX_PARTS = 20
 _PROCESSING_FAILURE = 0x0110
 _DUPLICATE = 0x0111
 _REFUSED_SOP_CLASS = 0x0122  # SOP Class not supported
+_NOT_AUTHORIZED = 0x0124  # Refused: not authorized (PS3.7 C.4.2)
 _CANNOT_UNDERSTAND = 0xC000
 _UID_PATTERN = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
+_LOGIN_NAME = "128774"  # DCM "Person Observer's Login Name"
+MAX_DEPTH = 32  # levels of an SR content tree accepted
 
 
 def split_multipart(body: bytes, content_type: str) -> list[bytes] | None:
@@ -70,8 +79,20 @@ def split_multipart(body: bytes, content_type: str) -> list[bytes] | None:
     return parts
 
 
-def _references(ds: Dataset) -> Iterator[tuple[str, str]]:
-    """(study UID or "", SOP Instance UID) of every instance the object refers to."""
+Reference = tuple[str, str, Any]  # study UID or "", SOP Instance UID, ReferencedFrameNumber
+
+
+def _content(item: Dataset, depth: int = 0) -> Iterator[Dataset]:
+    """Every content item below ``item``; ValueError below MAX_DEPTH levels."""
+    if depth > MAX_DEPTH:
+        raise ValueError("content nested too deeply")
+    for child in item.get("ContentSequence") or []:
+        yield child
+        yield from _content(child, depth + 1)
+
+
+def _references(ds: Dataset) -> Iterator[Reference]:
+    """Every instance the object refers to, with the frames it names (None: none)."""
     for keyword in ("CurrentRequestedProcedureEvidenceSequence", "PertinentOtherEvidenceSequence"):
         for study in ds.get(keyword) or []:
             for series in study.get("ReferencedSeriesSequence") or []:
@@ -79,18 +100,60 @@ def _references(ds: Dataset) -> Iterator[tuple[str, str]]:
                     yield (
                         str(study.get("StudyInstanceUID", "")),
                         str(ref.get("ReferencedSOPInstanceUID", "")),
+                        ref.get("ReferencedFrameNumber"),
                     )
-    for series in ds.get("ReferencedSeriesSequence") or []:  # a presentation state
-        for ref in series.get("ReferencedImageSequence") or []:
-            yield "", str(ref.get("ReferencedSOPInstanceUID", ""))
+    images = [
+        ref
+        for series in ds.get("ReferencedSeriesSequence") or []  # a presentation state
+        for ref in series.get("ReferencedImageSequence") or []
+    ]
+    images += [
+        ref
+        for annotation in ds.get("GraphicAnnotationSequence") or []
+        for ref in annotation.get("ReferencedImageSequence") or []
+    ]
+    images += [ref for item in _content(ds) for ref in item.get("ReferencedSOPSequence") or []]
+    for ref in images:
+        yield "", str(ref.get("ReferencedSOPInstanceUID", "")), ref.get("ReferencedFrameNumber")
 
-    def walk(item: Dataset) -> Iterator[tuple[str, str]]:
-        for child in item.get("ContentSequence") or []:
-            for ref in child.get("ReferencedSOPSequence") or []:
-                yield "", str(ref.get("ReferencedSOPInstanceUID", ""))
-            yield from walk(child)
 
-    yield from walk(ds)
+def _frame_count(image: Any) -> int:
+    """The number of frames of a stored instance (its header's NumberOfFrames, else 1)."""
+    header = json.loads(image["header"]) if isinstance(image["header"], str) else {}
+    try:
+        return int((header.get("00280008", {}).get("Value") or [1])[0])
+    except (TypeError, ValueError):
+        return 1
+
+
+def _frames_exist(frames: Any, count: int) -> bool:
+    """True when every frame number named (1-based) is one of the image's ``count``."""
+    if frames is None or frames == "":
+        return True
+    values = list(frames) if isinstance(frames, MultiValue | list | tuple) else [frames]
+    try:
+        return all(1 <= int(v) <= count for v in values)
+    except (TypeError, ValueError):
+        return False
+
+
+def _claimed_logins(ds: Dataset) -> set[str]:
+    """The login names the object gives for its author."""
+    found = {
+        str(code.get("CodeValue", ""))
+        for creator in ds.get("ContentCreatorIdentificationCodeSequence") or []
+        for code in creator.get("PersonIdentificationCodeSequence") or []
+        if code.get("CodingSchemeDesignator") == LOGIN_SCHEME
+    }
+    for item in _content(ds):
+        concept = item.get("ConceptNameCodeSequence") or []
+        if (
+            item.get("ValueType") == "TEXT"
+            and concept
+            and concept[0].get("CodeValue") == _LOGIN_NAME
+        ):
+            found.add(str(item.get("TextValue", "")))
+    return found
 
 
 def _failure(sop_class: str, sop_uid: str, reason: int) -> JsonObj:
@@ -103,9 +166,10 @@ def _failure(sop_class: str, sop_uid: str, reason: int) -> JsonObj:
 
 
 def _store_one(
-    store: Store, data_dir: Path, data: bytes, study_uid: str | None, base: str
+    store: Store, data_dir: Path, data: bytes, study_uid: str | None, base: str, username: str
 ) -> tuple[JsonObj, bool]:
-    """Check and store one object: (its Referenced or Failed SOP item, stored?)."""
+    """Check and store one object of ``username``: (its Referenced or Failed SOP item,
+    stored?)."""
     try:
         ds = dcmread(io.BytesIO(data))
         sop_class, sop_uid = str(ds.SOPClassUID), str(ds.SOPInstanceUID)
@@ -123,10 +187,20 @@ def _store_one(
     patient = str(ds.get("PatientID", ""))
     if not images or any(row["patient_id"] != patient for row in images.values()):
         return _failure(sop_class, sop_uid, _PROCESSING_FAILURE), False  # no such study
-    refs = list(_references(ds))
+    try:
+        refs = list(_references(ds))
+        logins = _claimed_logins(ds)
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        return _failure(sop_class, sop_uid, _CANNOT_UNDERSTAND), False
+    if logins - {username}:
+        return _failure(sop_class, sop_uid, _NOT_AUTHORIZED), False  # in another's name
     if not refs or any(
-        (ref_study and ref_study != study) or ref_uid not in images for ref_study, ref_uid in refs
+        (ref_study and ref_study != study) or ref_uid not in images
+        for ref_study, ref_uid, _frames in refs
     ):
+        return _failure(sop_class, sop_uid, _PROCESSING_FAILURE), False
+    counts = {uid: _frame_count(images[uid]) for uid in {ref_uid for _s, ref_uid, _f in refs}}
+    if not all(_frames_exist(frames, counts[ref_uid]) for _study, ref_uid, frames in refs):
         return _failure(sop_class, sop_uid, _PROCESSING_FAILURE), False
     digest = hashlib.sha256(data).hexdigest()
     target = data_dir / "stow" / study / f"{sop_uid}.dcm"
@@ -152,19 +226,24 @@ def _store_one(
 
 
 def _store_all(
-    store: Store, data_dir: Path, parts: list[bytes], study_uid: str | None, base: str
+    store: Store,
+    data_dir: Path,
+    parts: list[bytes],
+    study_uid: str | None,
+    base: str,
+    username: str,
 ) -> tuple[list[JsonObj], list[JsonObj]]:
     stored: list[JsonObj] = []
     failed: list[JsonObj] = []
     for data in parts:
-        item, ok = _store_one(store, data_dir, data, study_uid, base)
+        item, ok = _store_one(store, data_dir, data, study_uid, base, username)
         (stored if ok else failed).append(item)
     return stored, failed
 
 
 async def stow(request: Request) -> Response:
     """POST /dicomweb/studies[/{study}]: 200 all stored, 202 some, 409 none (PS3.18 10.5)."""
-    require_user(request, *CLINICAL, scope=STOW_SCOPE)
+    user = require_user(request, *CLINICAL, scope=STOW_SCOPE)
     settings: ServerSettings = request.app.state.settings
     parts = split_multipart(await request.body(), request.headers.get("content-type", ""))
     if parts is None:
@@ -179,6 +258,7 @@ async def stow(request: Request) -> Response:
         parts,
         study_uid,
         f"{settings.base_url}/dicomweb",
+        user.username,
     )
     body: JsonObj = {}
     if study_uid:

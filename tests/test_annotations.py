@@ -33,6 +33,7 @@ from workstation.annotations.model import (
     Rendering,
     SavedMark,
     SavedObject,
+    Why,
     to_mm,
 )
 from workstation.annotations.placement import place_on_study
@@ -78,8 +79,8 @@ def _bytes(ds: Dataset) -> bytes:
     return out.getvalue()
 
 
-def _round_trip(ds: Dataset) -> SavedObject:
-    return read_object(dcmread(io.BytesIO(_bytes(ds))))
+def _round_trip(ds: Dataset, frame_counts: dict[str, int | None] | None = None) -> SavedObject:
+    return read_object(dcmread(io.BytesIO(_bytes(ds))), frame_counts)
 
 
 def test_marks_come_back_at_the_same_positions_in_mm_with_their_values() -> None:
@@ -116,7 +117,7 @@ def test_marks_come_back_at_the_same_positions_in_mm_with_their_values() -> None
 def test_a_mark_on_a_frame_of_a_multiframe_image_names_that_frame() -> None:
     image = _ct(frames=4)
     saved = [mark_to_save(image, 2, MARKS[0])]
-    obj = _round_trip(measurement_report(saved, AUTHOR, NOW))
+    obj = _round_trip(measurement_report(saved, AUTHOR, NOW), {image.sop_instance_uid: 4})
     assert [(m.sop_instance_uid, m.frame) for m in obj.marks] == [(image.sop_instance_uid, 2)]
 
 
@@ -167,7 +168,9 @@ def test_dcmtk_reads_the_report_and_the_key_images(tmp_path: Path) -> None:
 def test_key_images_come_back_with_their_frames() -> None:
     image, single = _ct(frames=3), _ct()
     refs = [KeyImageRef(image.identity, 0), KeyImageRef(image.identity, 2)]  # type: ignore[arg-type]
-    obj = _round_trip(key_object_selection(refs + refs[:1], AUTHOR, NOW))
+    obj = _round_trip(
+        key_object_selection(refs + refs[:1], AUTHOR, NOW), {image.sop_instance_uid: 3}
+    )
     assert obj.kind is ObjectKind.KEY_IMAGES
     assert obj.key_images == ((image.sop_instance_uid, 0), (image.sop_instance_uid, 2))
     assert obj.author == "李明"
@@ -272,10 +275,19 @@ def test_anothers_report_shows_what_it_can_and_lists_the_rest_with_reasons() -> 
 
 def test_a_frame_the_image_does_not_have_is_not_shown() -> None:
     image = _ct(frames=4)
-    obj = _round_trip(measurement_report([mark_to_save(image, 3, MARKS[0])], AUTHOR, NOW))
+    report = measurement_report([mark_to_save(image, 3, MARKS[0])], AUTHOR, NOW)
+    obj = _round_trip(report, {image.sop_instance_uid: 4})
     placed = place_on_study(obj, image.study_instance_uid, {image.sop_instance_uid: 2})
     assert placed.marks == ()
     assert "frame 4 of an image with 2" in placed.not_shown[0].reason
+    # the reader itself keeps to the frames the image has (one when it is not known)
+    for counts, reason in (
+        ({image.sop_instance_uid: 2}, "it refers to 1 frame(s) beyond the image's 2"),
+        ({}, "it refers to 1 frame(s) beyond the image's 1"),
+    ):
+        read = _round_trip(report, counts)
+        assert read.marks == ()
+        assert [(n.reason, n.why) for n in read.not_shown] == [(reason, Why.ELSEWHERE)]
 
 
 def _gsps(study_uid: str, sop_uid: str) -> Dataset:

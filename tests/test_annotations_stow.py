@@ -4,13 +4,16 @@ once, and found again from another session: the same marks at the same positions
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 from pathlib import Path
 
 import httpx
 import numpy as np
 import pytest
+from pydicom import dcmread
 from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
 from devtools.sandbox_launcher import sign_in_demo
@@ -225,3 +228,85 @@ def test_stow_needs_a_doctor_with_write_access(platform: Sandbox) -> None:
         },
     )
     assert admin.status_code == 403
+
+
+def test_an_object_in_another_doctors_name_is_refused(platform: Sandbox) -> None:
+    """dr.wang cannot store a report, presentation state or selection that names dr.li as
+    its author (the login code she would be known by): 0x0124, not authorised."""
+    from workstation.annotations.gsps_writer import presentation_state
+    from workstation.annotations.kos_writer import key_object_selection
+    from workstation.annotations.model import Rendering
+
+    wang = sign_in_demo(platform.base_url, "dr.wang")
+    _, study, images = _ct_study(wang)
+    image = images[0]
+    client = wang.dicomweb(study.dicomweb_url)
+    marks = [mark_to_save(image, 0, MARKS[0])]
+    forged = Author("李医生", "dr.li")
+    for ds in (
+        measurement_report(marks, forged, NOW),
+        presentation_state(marks, Rendering((40.0, 400.0)), forged, NOW),
+        key_object_selection([KeyImageRef(image.identity)], forged, NOW),  # type: ignore[arg-type]
+    ):
+        result = store_instances(client, study.study_uid, [part10(ds)])
+        assert result.stored == ()
+        assert result.failed == ((str(ds.SOPInstanceUID), 0x0124),)
+    # in her own name, or in nobody's (another program's report), it is stored
+    for author in (Author("王医生", "dr.wang"), Author("王医生")):
+        own = measurement_report(marks, author, NOW)
+        assert store_instances(client, study.study_uid, [part10(own)]).stored
+    wang.sign_out()
+
+
+def test_an_object_naming_frames_the_image_lacks_is_refused(platform: Sandbox) -> None:
+    connection = sign_in_demo(platform.base_url)
+    _, study, images = _ct_study(connection)
+    client = connection.dicomweb(study.dicomweb_url)
+    ds = _report(images[0])
+
+    def refs(item: Dataset) -> list[Dataset]:
+        found = list(item.get("ReferencedSOPSequence") or [])
+        for child in item.get("ContentSequence") or []:
+            found += refs(child)
+        return found
+
+    image_refs = [
+        r for r in refs(ds) if "ReferencedFrameNumber" in r or r.get("ReferencedSOPClassUID")
+    ]
+    assert image_refs
+    image_refs[-1].ReferencedFrameNumber = list(range(1, 3001))  # a single-frame image
+    data = part10(ds)
+    result = store_instances(client, study.study_uid, [data])
+    assert result.stored == ()
+    assert result.failed == ((str(ds.SOPInstanceUID), 0x0110),)
+    connection.sign_out()
+
+
+def test_an_object_larger_than_the_bound_is_not_read(platform: Sandbox) -> None:
+    from sandbox.dicom_index import register_file
+    from sandbox.store import Store
+    from workstation.annotations.service import MAX_OBJECT_BYTES
+
+    connection = sign_in_demo(platform.base_url)
+    _, study, images = _ct_study(connection)
+    ds = dcmread(io.BytesIO(part10(_report(images[0]))))  # plain pydicom, not highdicom
+    text = Dataset()
+    text.RelationshipType, text.ValueType = "CONTAINS", "TEXT"
+    concept = Dataset()
+    concept.CodeValue, concept.CodingSchemeDesignator, concept.CodeMeaning = (
+        "121106",
+        "DCM",
+        "Comment",
+    )
+    text.ConceptNameCodeSequence = Sequence([concept])
+    text.TextValue = "很" * (MAX_OBJECT_BYTES // 2)  # 3 bytes each in UTF-8
+    ds.ContentSequence.append(text)
+    path = platform.data_dir / "large" / f"{ds.SOPInstanceUID}.dcm"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(part10(ds))
+    assert path.stat().st_size > MAX_OBJECT_BYTES
+    register_file(Store(platform.data_dir / "sandbox.sqlite"), path, platform.data_dir)
+    objects, problems = saved_objects(connection.dicomweb(study.dicomweb_url), study.study_uid)
+    assert str(ds.SOPInstanceUID) not in {o.sop_instance_uid for o in objects}
+    assert "an object was not read: larger than 4 MiB" in problems
+    connection.sign_out()

@@ -1,10 +1,12 @@
 """Her marks and key images saved as DICOM through the real window against the real sandbox:
-draw → "Save marks" → sign out → sign in on another workstation → the same marks at the
-same image positions in mm, editable; another doctor sees them read-only, in another colour,
-and can turn them off."""
+draw → "Save marks" → sign out → sign in again → the same marks at the same image positions
+in mm, editable; on another workstation (nothing saved there) and for another doctor they are
+shown read-only, in another colour, and can be turned off; an object that names her as its
+author but was not saved by her here is never hers."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import httpx
@@ -26,8 +28,10 @@ from workstation.annotations.service import part10
 from workstation.dicomweb.stow import store_instances
 from workstation.imaging.decode import DicomImage
 from workstation.imaging.marks import Mark, MarkKind, SliceKey
+from workstation.session.annotations import ListedObject
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
+_NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 SCREENSHOT = Path("/tmp/hr-annotations-reopened.png")  # looked at by hand
 KEY_IMAGE = Path("/tmp/hr-key-image-from-kos.png")
 HOSPITAL_SCREENSHOT = Path("/tmp/hr-annotations-hospital.png")
@@ -90,8 +94,8 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
     assert window.annotation_outbox.pending() == []
     window.sign_out()
 
-    # another workstation (an empty journal folder), the same doctor
-    again = signed_in_window(qtbot, private_sandbox, tmp_path / "second")
+    # another day on the same workstation (her journal folder knows what she saved)
+    again = signed_in_window(qtbot, private_sandbox, tmp_path / "first")
     page = _open_ct(qtbot, again)
     qtbot.waitUntil(lambda: bool(page.images.annotations.model.objects), timeout=20000)
     qtbot.waitUntil(lambda: bool(page.viewer.marks.all_marks()), timeout=20000)
@@ -128,6 +132,21 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
     assert " HU" in key_image.caption
     KEY_IMAGE.write_bytes(key_image.png)
     again.sign_out()
+
+    # another workstation (an empty journal folder), the same doctor: the objects name her,
+    # but only what she saved here is hers — shown read-only, with a note
+    elsewhere = signed_in_window(qtbot, private_sandbox, tmp_path / "second")
+    page = _open_ct(qtbot, elsewhere)
+    qtbot.waitUntil(lambda: len(page.images.annotations.model.objects) == 3, timeout=20000)
+    listed = page.images.annotations.model.objects
+    assert not any(o.mine or o.editable for o in listed)
+    assert all(o.claims_mine for o in listed)
+    assert not page.viewer.marks.all_marks()
+    page.images.annotations_button.setChecked(True)
+    rows = page.images.annotation_list.rows
+    sr_row = next(i for i in range(rows.count()) if "SR" in rows.item(i).text())
+    assert any(n in rows.item(sr_row).text() for n in ("names you, not saved here", "署名为您"))
+    elsewhere.sign_out()
 
     # another doctor: her marks are someone else's, read-only and in another colour
     other = signed_in_window(qtbot, private_sandbox, tmp_path / "third", user="dr.wang")
@@ -309,4 +328,58 @@ def test_marks_saved_while_the_platform_fails_wait_and_go_once_it_answers(
     )
     qtbot.waitUntil(lambda: "waiting" not in window.outbox_label.text(), timeout=30000)
     assert _saved_count(private_sandbox, study.study_uid, "PR") == states + 1
+    window.sign_out()
+
+
+def test_an_object_forged_in_her_name_is_not_taken_as_hers(
+    qtbot: QtBot, private_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """dr.wang's report and key image selection naming dr.li as author, put on a platform
+    that does not check (here written straight into the sandbox's store): dr.li sees them
+    as someone else's — not among her marks, not re-saved in her name, not in her summary."""
+    from sandbox.dicom_index import register_file
+    from sandbox.store import Store
+    from workstation.annotations.kos_writer import key_object_selection
+    from workstation.annotations.measure import mark_to_save
+    from workstation.annotations.model import Author, KeyImageRef
+    from workstation.annotations.sr_writer import measurement_report
+
+    window = signed_in_window(qtbot, private_sandbox, tmp_path)
+    page = _open_ct(qtbot, window, "p0002")
+    study = page.images.study
+    assert study is not None
+    image = page.viewer.slices[0].image
+    forged_author = Author("李静", "dr.li")
+    length = Mark(1, MarkKind.LENGTH, ((5.0, 5.0), (25.0, 5.0)))
+    forged = [
+        measurement_report([mark_to_save(image, 0, length)], forged_author, _NOW),
+        key_object_selection([KeyImageRef(image.identity)], forged_author, _NOW),  # type: ignore[arg-type]
+    ]
+    store = Store(private_sandbox.data_dir / "sandbox.sqlite")
+    for ds in forged:
+        path = private_sandbox.data_dir / "forged" / f"{ds.SOPInstanceUID}.dcm"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(part10(ds))
+        register_file(store, path, private_sandbox.data_dir)
+    ct = next(r for r in page.timeline.visible_results() if r.modality == "CT")
+    assert page.timeline.select(next(r for r in page.timeline.visible_results() if r != ct).id)
+    assert page.timeline.select(ct.id)  # opened again: the forged objects are found
+    uids = {str(ds.SOPInstanceUID) for ds in forged}
+
+    def found() -> list[ListedObject]:  # other tests of the module may have saved here too
+        return [o for o in page.images.annotations.model.objects if o.obj.sop_instance_uid in uids]
+
+    qtbot.waitUntil(lambda: len(found()) == 2, timeout=60000)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
+    listed = found()
+    assert not any(o.mine or o.editable for o in listed)
+    assert all(o.claims_mine for o in listed)
+    assert not page.viewer.marks.all_marks()  # nothing taken into her editable marks
+    assert page.images.annotations.model.own_key_images() == []
+    assert not page.key_images.get(ct.id)  # nor into her printed summary
+    assert not page.images.annotations.has_changes(ct.id)
+    page.images.annotations_button.setChecked(True)
+    row = page.images.annotations.model.objects.index(listed[0])
+    tip = page.images.annotation_list.rows.item(row).toolTip()
+    assert "not saved from your account" in tip or "本工作站" in tip
     window.sign_out()

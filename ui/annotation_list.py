@@ -47,6 +47,7 @@ class AnnotationList(QWidget):
             Why.UNSUPPORTED: self.tr("not supported by this viewer"),
             Why.DAMAGED: self.tr("damaged data"),
             Why.ELSEWHERE: self.tr("refers to images not in this study"),
+            Why.TOO_MANY: self.tr("not shown: too many"),
         }[why]
 
     def row_text(self, listed: ListedObject) -> str:
@@ -70,6 +71,8 @@ class AnnotationList(QWidget):
             )
         if listed.editable:
             parts.append(self.tr("editable"))
+        if listed.claims_mine:
+            parts.append(self.tr("names you, not saved here"))
         if obj.not_shown:
             parts.append(self.tr("%n not shown", "", len(obj.not_shown)))
         return " · ".join(parts)
@@ -78,6 +81,14 @@ class AnnotationList(QWidget):
         lines = [f"{self._why(n.why)}: {n.what} ({n.reason})" for n in listed.obj.not_shown]
         if listed.editable:
             lines.insert(0, self.tr("Your latest measurements: they are among your marks."))
+        if listed.claims_mine:
+            lines.insert(
+                0,
+                self.tr(
+                    "It names you as its author, but it was not saved from your account on this"
+                    " workstation: it is shown read-only, like another doctor's."
+                ),
+            )
         return "\n".join(lines)
 
     def refresh(self) -> None:

@@ -63,9 +63,15 @@ def _find_objects(
     *,
     report: Callable[[Any], None],
     cancel: threading.Event,
-) -> tuple[list[SavedObject], list[str]]:
+) -> tuple[list[SavedObject], list[str], set[str]]:
+    """The study's saved objects and problems, and the SOP Instance UIDs of those she saved
+    here (what makes an object hers)."""
     pending = [o.data for o in outbox.pending_for_study(study.study_uid)] if outbox else []
-    return saved_objects(connection.dicomweb(study.dicomweb_url), study.study_uid, pending, cancel)
+    own = outbox.own_uids(study.study_uid) if outbox else set()
+    objects, problems = saved_objects(
+        connection.dicomweb(study.dicomweb_url), study.study_uid, pending, cancel, own
+    )
+    return objects, problems, own
 
 
 class StudyAnnotationsPart(QObject):
@@ -149,14 +155,14 @@ class StudyAnnotationsPart(QObject):
         )
 
     def _objects_found(self, result_id: str, study: ImagingStudyRef, found: Any) -> None:
-        objects, problems = found
+        objects, problems, own = found
         frames: dict[str, int | None] = {
             instance.sop_instance_uid: None
             for series in study.series
             for instance in series.instances
         }
         placed = [place_on_study(o, study.study_uid, frames) for o in objects]
-        editable = self.model.set_objects(study.study_uid, placed, problems)
+        editable = self.model.set_objects(study.study_uid, placed, problems, own)
         if editable is None or result_id in self._saved:
             return  # nothing of hers, or she saved in this session already (hers is newer)
         for mark in editable.obj.marks:

@@ -72,65 +72,80 @@
         <translation>引用的图像不在本检查中</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="55"/>
+        <location filename="../../ui/annotation_list.py" line="50"/>
+        <source>not shown: too many</source>
+        <translation>数量过多，未显示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="56"/>
         <source>me</source>
         <translation>本人</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="55"/>
+        <location filename="../../ui/annotation_list.py" line="56"/>
         <source>unknown author</source>
         <translation>作者不详</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="62"/>
+        <location filename="../../ui/annotation_list.py" line="63"/>
         <source>%n mark(s)</source>
         <translation>
             <numerusform>%n 处标注</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="64"/>
+        <location filename="../../ui/annotation_list.py" line="65"/>
         <source>%n key image(s)</source>
         <translation>
             <numerusform>%n 幅关键图像</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="67"/>
+        <location filename="../../ui/annotation_list.py" line="68"/>
         <source>window %1/%2</source>
         <translation>窗位/窗宽 %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="72"/>
+        <location filename="../../ui/annotation_list.py" line="73"/>
         <source>editable</source>
         <translation>可编辑</translation>
     </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="75"/>
+        <source>names you, not saved here</source>
+        <translation>署名为您，但非在此保存</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="74"/>
+        <location filename="../../ui/annotation_list.py" line="77"/>
         <source>%n not shown</source>
         <translation>
             <numerusform>%n 项未显示</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="80"/>
+        <location filename="../../ui/annotation_list.py" line="83"/>
         <source>Your latest measurements: they are among your marks.</source>
         <translation>您最近保存的测量：已放回您的标注中，可继续编辑。</translation>
     </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="88"/>
+        <source>It names you as its author, but it was not saved from your account on this workstation: it is shown read-only, like another doctor&apos;s.</source>
+        <translation>此对象署名为您，但并非由您的账号在本工作站保存：按其他医生的标注以只读方式显示。</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="101"/>
+        <location filename="../../ui/annotation_list.py" line="112"/>
         <source>Saved annotations: %n</source>
         <translation>
             <numerusform>已保存的标注：%n 个</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="103"/>
+        <location filename="../../ui/annotation_list.py" line="114"/>
         <source>No saved annotations in this study</source>
         <translation>本检查没有已保存的标注</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="106"/>
+        <location filename="../../ui/annotation_list.py" line="117"/>
         <source>%n could not be read</source>
         <translation>
             <numerusform>%n 个无法读取</numerusform>
@@ -2717,37 +2732,37 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StudyAnnotationsPart</name>
     <message>
-        <location filename="../../ui/study_annotations.py" line="214"/>
+        <location filename="../../ui/study_annotations.py" line="220"/>
         <source>Key image (saved) · %1</source>
         <translation>关键图像（已保存）· %1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="318"/>
+        <location filename="../../ui/study_annotations.py" line="324"/>
         <source>Marks cannot be saved here (no journal).</source>
         <translation>此处无法保存标注（没有本地记录库）。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="320"/>
+        <location filename="../../ui/study_annotations.py" line="326"/>
         <source>Marks on a prior study are not saved yet; open it as the result.</source>
         <translation>对比的既往检查上的标注暂不能保存；请将其作为当前结果打开后再标注。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="326"/>
+        <location filename="../../ui/study_annotations.py" line="332"/>
         <source>No marks or key images to save.</source>
         <translation>没有可保存的标注或关键图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="350"/>
+        <location filename="../../ui/study_annotations.py" line="356"/>
         <source>Marks not saved: %1</source>
         <translation>标注未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="367"/>
+        <location filename="../../ui/study_annotations.py" line="373"/>
         <source>The previous patient&apos;s %1 mark(s) and %2 key image(s) were saved; they go to the platform.</source>
         <translation>上一位患者的 %1 处标注和 %2 幅关键图像已保存，将上传至平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="371"/>
+        <location filename="../../ui/study_annotations.py" line="377"/>
         <source>Saved %1 mark(s) and %2 key image(s); they go to the platform.</source>
         <translation>已保存 %1 处标注和 %2 幅关键图像，将上传至平台。</translation>
     </message>

@@ -79,11 +79,12 @@ class SavedMark:
 
 
 class Why(Enum):
-    """Why a part of a saved object is not drawn, in three kinds she can act on."""
+    """Why a part of a saved object is not drawn, in kinds she can act on."""
 
     UNSUPPORTED = "unsupported"  # a graphic this viewer does not draw (3D, a point, …)
     DAMAGED = "damaged"  # the object's data is broken (coordinates, no image named)
     ELSEWHERE = "elsewhere"  # it refers to another study, or to images this one lacks
+    TOO_MANY = "too many"  # beyond what one object or study may draw (a bound on the cost)
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class SavedObject:
     series_instance_uid: str
     study_instance_uid: str
     author: str = ""  # the observer or the content creator as written ("" unknown)
-    author_login: str = ""  # the observer's login name, when the object gives it
+    author_login: str = ""  # the login it names (as written by anyone: never proof)
     title: str = ""
     created: str = ""  # DICOM date and time as written, YYYYMMDDHHMMSS ("" unknown)
     marks: tuple[SavedMark, ...] = ()

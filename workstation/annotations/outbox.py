@@ -160,6 +160,18 @@ class AnnotationOutbox:
         """The study's objects not yet on the platform (shown on reopening meanwhile)."""
         return self._select("state = ? AND study_uid = ?", (OutboxState.PENDING.value, study_uid))
 
+    def own_uids(self, study_uid: str) -> set[str]:
+        """The SOP Instance UIDs of the objects of the study she saved here, waiting or sent
+        (a row stays after sending, only its bytes go): the only proof that an object is
+        hers, since anyone can write her login into an object. Refused ones are left out
+        (the platform may hold another object under that UID)."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT sop_uid FROM annotation WHERE study_uid = ? AND state IN (?, ?)",
+                (study_uid, OutboxState.PENDING.value, OutboxState.SENT.value),
+            ).fetchall()
+        return {str(row["sop_uid"]) for row in rows}
+
     def _update(self, sop_uid: str, state: OutboxState, error: str, drop_data: bool) -> None:
         with self._lock, self._connect() as db:
             db.execute(

@@ -6,7 +6,7 @@ that is no annotation object at all (ValueError)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,12 @@ _TRACKING_IDENTIFIER = "112039"
 _TEXT_CONCEPTS = {"121106", "121071", "112039"}  # Comment, Finding (DCM), tracking id
 _QUANTITIES = {q.value: q for q in Quantity}
 _TOLERANCE = 1e-3  # pixels: how far a box corner may stray from axis-aligned
+# Bounds on what one object may cost to read and draw, whoever wrote it: a small object can
+# name thousands of frames for each of thousands of graphics (each pair is a mark).
+MAX_MARKS_PER_OBJECT = 1000  # marks, and key images, taken from one object
+MAX_DEPTH = 32  # levels of the content tree read (ours has 4)
+MAX_NOTES = 100  # "not shown" lines kept per object; the rest are counted in one line
+FrameCounts = Mapping[str, int | None]  # SOP Instance UID → its number of frames (None: 1)
 
 
 def object_kind(ds: Dataset) -> ObjectKind | None:
@@ -67,6 +73,76 @@ def _meaning(item: Dataset, keyword: str = "ConceptNameCodeSequence") -> str:
 
 def _children(item: Dataset) -> list[Dataset]:
     return list(item.get("ContentSequence") or [])
+
+
+@dataclass
+class _Reading:
+    frame_counts: FrameCounts
+    marks: list[SavedMark] = field(default_factory=list)
+    not_shown: list[NotShown] = field(default_factory=list)
+    key_images: list[tuple[str, int]] = field(default_factory=list)
+    too_many_marks: int = 0
+    too_many_keys: int = 0
+    notes_left_off: int = 0
+    too_deep: bool = False
+
+    def note(self, item: NotShown) -> None:
+        if len(self.not_shown) < MAX_NOTES:
+            self.not_shown.append(item)
+        else:
+            self.notes_left_off += 1
+
+    def add_marks(
+        self,
+        targets: Sequence[tuple[str, int]],
+        kind: MarkKind,
+        points: tuple[Point, ...],
+        text: str = "",
+        values: tuple[MeasuredValue, ...] = (),
+    ) -> None:
+        """One mark on each (SOP Instance UID, frame) of ``targets``, up to the bound."""
+        room = max(MAX_MARKS_PER_OBJECT - len(self.marks), 0)
+        self.marks.extend(SavedMark(u, f, kind, points, text, values) for u, f in targets[:room])
+        self.too_many_marks += max(len(targets) - room, 0)
+
+    def add_key_images(self, targets: Sequence[tuple[str, int]]) -> None:
+        room = max(MAX_MARKS_PER_OBJECT - len(self.key_images), 0)
+        self.key_images.extend(targets[:room])
+        self.too_many_keys += max(len(targets) - room, 0)
+
+    def frames(self, uid: str, ref: Dataset, what: str) -> list[int]:
+        """The 0-based frames ``ref`` names that the image has (its number of frames, 1 when
+        not known); those it does not have are noted once."""
+        count = max(self.frame_counts.get(uid) or 1, 1)
+        named = _frames(ref)
+        kept = list(dict.fromkeys(f for f in named if f < count))
+        missing = len(set(named)) - len(kept)
+        if missing:
+            self.note(
+                NotShown(
+                    what,
+                    f"it refers to {missing} frame(s) beyond the image's {count}",
+                    Why.ELSEWHERE,
+                )
+            )
+        return kept
+
+    def finish(self) -> None:
+        if self.too_deep:
+            self.note(NotShown("nested content", "nested too deeply", Why.DAMAGED))
+        for count, what in ((self.too_many_marks, "mark"), (self.too_many_keys, "key image")):
+            if count:
+                self.not_shown.append(
+                    NotShown(
+                        f"{count} {what}(s)",
+                        f"too many in one object (more than {MAX_MARKS_PER_OBJECT})",
+                        Why.TOO_MANY,
+                    )
+                )
+        if self.notes_left_off:
+            self.not_shown.append(
+                NotShown(f"{self.notes_left_off} more part(s)", "too many to list", Why.TOO_MANY)
+            )
 
 
 def _points(data: Any) -> list[Point] | None:
@@ -139,13 +215,6 @@ def shape_of(
     return f"graphic type {kind or 'missing'} is not supported"
 
 
-@dataclass
-class _Reading:
-    marks: list[SavedMark] = field(default_factory=list)
-    not_shown: list[NotShown] = field(default_factory=list)
-    key_images: list[tuple[str, int]] = field(default_factory=list)
-
-
 def _value(item: Dataset) -> MeasuredValue | None:
     quantity = _QUANTITIES.get(_code(item))
     seq = item.get("MeasuredValueSequence")
@@ -159,13 +228,13 @@ def _value(item: Dataset) -> MeasuredValue | None:
     return MeasuredValue(quantity, number, unit) if math.isfinite(number) else None
 
 
-def _image_reference(scoord: Dataset) -> tuple[str, list[int]] | None:
+def _image_reference(scoord: Dataset) -> tuple[str, Dataset] | None:
     for child in _children(scoord):
         if child.get("ValueType") == "IMAGE" and child.get("ReferencedSOPSequence"):
             ref = child.ReferencedSOPSequence[0]
             uid = str(ref.get("ReferencedSOPInstanceUID", ""))
             if uid:
-                return uid, _frames(ref)
+                return uid, ref
     return None
 
 
@@ -178,29 +247,33 @@ def _scoord_marks(
     what: str,
 ) -> None:
     if scoord.get("ValueType") == "SCOORD3D":
-        reading.not_shown.append(NotShown(what, "3D coordinates are not shown"))
+        reading.note(NotShown(what, "3D coordinates are not shown"))
         return
     points = _points(scoord.get("GraphicData"))
     if points is None:
-        reading.not_shown.append(NotShown(what, "its coordinates are damaged", Why.DAMAGED))
+        reading.note(NotShown(what, "its coordinates are damaged", Why.DAMAGED))
         return
     reference = _image_reference(scoord)
     if reference is None:
-        reading.not_shown.append(NotShown(what, "it names no image", Why.DAMAGED))
+        reading.note(NotShown(what, "it names no image", Why.DAMAGED))
         return
     shape = shape_of(str(scoord.get("GraphicType", "")), points, hint, bool(text))
     if isinstance(shape, str):
-        reading.not_shown.append(NotShown(what, shape))
+        reading.note(NotShown(what, shape))
         return
     kind, mark_points = shape
-    uid, frames = reference
-    for frame in frames:
-        reading.marks.append(SavedMark(uid, frame, kind, mark_points, text, values))
+    uid, ref = reference
+    frames = reading.frames(uid, ref, what)
+    reading.add_marks([(uid, frame) for frame in frames], kind, mark_points, text, values)
 
 
-def _read_group(container: Dataset, reading: _Reading) -> None:
+def _read_group(container: Dataset, reading: _Reading, depth: int = 0) -> None:
     """One container: its direct SCOORD children are marks carrying its values and texts;
-    NUM children with their own SCOORD (the TID 300 pattern) are marks of their own."""
+    NUM children with their own SCOORD (the TID 300 pattern) are marks of their own.
+    Containers below MAX_DEPTH are not read (noted)."""
+    if depth > MAX_DEPTH:
+        reading.too_deep = True
+        return
     children = _children(container)
     hint, texts, values, scoords = "", [], [], []
     for child in children:
@@ -223,17 +296,22 @@ def _read_group(container: Dataset, reading: _Reading) -> None:
         elif value_type in ("SCOORD", "SCOORD3D"):
             scoords.append(child)
         elif value_type == "CONTAINER":
-            _read_group(child, reading)
+            _read_group(child, reading, depth + 1)
     text = "\n".join(t for t in texts if t)
     for scoord in scoords:
         what = hint or _meaning(container) or "a region"
         _scoord_marks(scoord, reading, hint, text, tuple(values) if len(scoords) == 1 else (), what)
 
 
-def _walk(item: Dataset) -> Iterator[Dataset]:
+def _walk(item: Dataset, reading: _Reading | None = None, depth: int = 0) -> Iterator[Dataset]:
+    """Every content item below ``item``, down to MAX_DEPTH levels (deeper: noted)."""
+    if depth > MAX_DEPTH:
+        if reading is not None:
+            reading.too_deep = True
+        return
     for child in _children(item):
         yield child
-        yield from _walk(child)
+        yield from _walk(child, reading, depth + 1)
 
 
 def _observer(ds: Dataset) -> str:
@@ -255,55 +333,62 @@ def _observer_login(ds: Dataset) -> str:
 
 
 def _read_kos(ds: Dataset, reading: _Reading) -> None:
-    for item in _walk(ds):
+    for item in _walk(ds, reading):
         if item.get("ValueType") not in ("IMAGE", "COMPOSITE"):
             continue
         refs = item.get("ReferencedSOPSequence") or []
         uid = str(refs[0].get("ReferencedSOPInstanceUID", "")) if refs else ""
         if item.ValueType == "COMPOSITE" or not uid:
-            reading.not_shown.append(NotShown("a selected object", "it is not an image"))
+            reading.note(NotShown("a selected object", "it is not an image"))
             continue
-        for frame in _frames(refs[0]):
-            reading.key_images.append((uid, frame))
+        frames = reading.frames(uid, refs[0], "a key image")
+        reading.add_key_images([(uid, frame) for frame in frames])
 
 
-def _gsps_images(annotation: Dataset, ds: Dataset) -> list[tuple[str, int]]:
-    refs = annotation.get("ReferencedImageSequence")
-    if not refs:  # applies to every image the presentation state names
-        refs = [
-            image
-            for series in ds.get("ReferencedSeriesSequence") or []
-            for image in series.get("ReferencedImageSequence") or []
-        ]
+def _image_frames(refs: Sequence[Dataset], reading: _Reading) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     for ref in refs:
         uid = str(ref.get("ReferencedSOPInstanceUID", ""))
         if uid:
-            found.extend((uid, frame) for frame in _frames(ref))
-    return found
+            found.extend((uid, frame) for frame in reading.frames(uid, ref, "an annotation"))
+    return list(dict.fromkeys(found))
 
 
 def _read_gsps(ds: Dataset, reading: _Reading) -> None:
+    every: list[tuple[str, int]] | None = None  # what the state names: read once, not per item
     for annotation in ds.get("GraphicAnnotationSequence") or []:
-        images = _gsps_images(annotation, ds)
+        refs = annotation.get("ReferencedImageSequence")
+        if refs:
+            images = _image_frames(refs, reading)
+        else:  # it applies to every image the presentation state names
+            if every is None:
+                every = _image_frames(
+                    [
+                        image
+                        for series in ds.get("ReferencedSeriesSequence") or []
+                        for image in series.get("ReferencedImageSequence") or []
+                    ],
+                    reading,
+                )
+            images = every
         if not images:
-            reading.not_shown.append(NotShown("an annotation", "it names no image", Why.DAMAGED))
+            reading.note(NotShown("an annotation", "it names no image", Why.DAMAGED))
             continue
         for graphic in annotation.get("GraphicObjectSequence") or []:
             what = f"a {str(graphic.get('GraphicType', '')).lower() or 'graphic'}"
             if str(graphic.get("GraphicAnnotationUnits", "")).upper() != "PIXEL":
-                reading.not_shown.append(NotShown(what, "given in display coordinates"))
+                reading.note(NotShown(what, "given in display coordinates"))
                 continue
             points = _points(graphic.get("GraphicData"))
             if points is None:
-                reading.not_shown.append(NotShown(what, "its coordinates are damaged", Why.DAMAGED))
+                reading.note(NotShown(what, "its coordinates are damaged", Why.DAMAGED))
                 continue
             shape = shape_of(str(graphic.get("GraphicType", "")), points)
             if isinstance(shape, str):
-                reading.not_shown.append(NotShown(what, shape))
+                reading.note(NotShown(what, shape))
                 continue
-            for uid, frame in images:
-                reading.marks.append(SavedMark(uid, frame, shape[0], shape[1]))
+            kind, mark_points = shape
+            reading.add_marks(images, kind, mark_points)
         for text in annotation.get("TextObjectSequence") or []:
             value = str(text.get("UnformattedTextValue", ""))
             anchor = _points(text.get("AnchorPoint"))
@@ -314,11 +399,10 @@ def _read_gsps(ds: Dataset, reading: _Reading) -> None:
                 p[0] for p, pixel in ((anchor, pixel_anchor), (corner, pixel_box)) if p and pixel
             ]
             if not ends:
-                reading.not_shown.append(NotShown("a text", "given in display coordinates"))
+                reading.note(NotShown("a text", "given in display coordinates"))
                 continue
             points_px = (ends[0], ends[-1])  # the anchor is the tip, the text box the tail
-            for uid, frame in images:
-                reading.marks.append(SavedMark(uid, frame, MarkKind.ARROW, points_px, value))
+            reading.add_marks(images, MarkKind.ARROW, points_px, value)
 
 
 def _window(ds: Dataset) -> tuple[float, float] | None:
@@ -344,13 +428,15 @@ def _created(ds: Dataset) -> str:
     return ""
 
 
-def read_object(ds: Dataset) -> SavedObject:
+def read_object(ds: Dataset, frame_counts: FrameCounts | None = None) -> SavedObject:
     """The marks, key images and window of a saved SR, KOS or GSPS, in pixels, with what is
-    not shown. Raises ValueError when ``ds`` is none of these."""
+    not shown. ``frame_counts``: the number of frames of the images it may refer to (an
+    image not in it has one); frames beyond are not shown, nor marks or key images beyond
+    MAX_MARKS_PER_OBJECT. Raises ValueError when ``ds`` is none of these."""
     kind = object_kind(ds)
     if kind is None:
         raise ValueError("not an SR, KOS or GSPS object")
-    reading = _Reading()
+    reading = _Reading(frame_counts or {})
     window = None
     if kind is ObjectKind.REPORT:
         _read_group(ds, reading)  # the dataset is the root container
@@ -359,6 +445,7 @@ def read_object(ds: Dataset) -> SavedObject:
     else:
         _read_gsps(ds, reading)
         window = _window(ds)
+    reading.finish()
     title = _meaning(ds) if kind is not ObjectKind.PRESENTATION else ""
     return SavedObject(
         kind=kind,

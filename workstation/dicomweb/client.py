@@ -115,6 +115,10 @@ class DicomWebClient:
         """QIDO-RS series of a study (DICOM JSON)."""
         return self._get_json(f"/studies/{study_uid}/series")
 
+    def search_study_instances(self, study_uid: str) -> list[JsonObj]:
+        """QIDO-RS instances of a whole study, with their number of frames (DICOM JSON)."""
+        return self._get_json(f"/studies/{study_uid}/instances", {"includefield": "00280008"})
+
     def search_instances(self, study_uid: str, series_uid: str) -> list[JsonObj]:
         """QIDO-RS instances of a series (DICOM JSON)."""
         return self._get_json(f"/studies/{study_uid}/series/{series_uid}/instances")

@@ -5,7 +5,7 @@ older reports) is drawn read-only in another colour."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from workstation.annotations.model import ObjectKind, SavedMark, SavedObject
@@ -14,12 +14,15 @@ from workstation.session.events import Event
 
 @dataclass
 class ListedObject:
-    """One saved object in the list: whether it is hers, shown, and taken into her marks."""
+    """One saved object in the list: whether it is hers, shown, and taken into her marks.
+    ``claims_mine``: it names her login as its author but she did not save it here (another
+    workstation's, or forged), so it is treated as someone else's."""
 
     obj: SavedObject
     mine: bool
     visible: bool
     editable: bool = False  # her latest report: its marks are in her mark store
+    claims_mine: bool = False
 
     @property
     def drawn_read_only(self) -> bool:
@@ -45,18 +48,26 @@ class StudyAnnotations:
         self.changed.emit()
 
     def set_objects(
-        self, study_uid: str, objects: Sequence[SavedObject], problems: Sequence[str] = ()
+        self,
+        study_uid: str,
+        objects: Sequence[SavedObject],
+        problems: Sequence[str] = (),
+        own_uids: Collection[str] = (),
     ) -> ListedObject | None:
-        """The study's objects as found (oldest first). Hers (by login name) are marked; her
-        newest report becomes editable (returned, so its marks can be taken into her store)
-        and her older reports start hidden (the newest holds what she kept); a presentation
-        state saved together with a report (same author and time: the same marks) starts
-        hidden. Everything else starts shown."""
-        mine = [o.author_login == self.username and bool(self.username) for o in objects]
+        """The study's objects as found (oldest first). Hers are those whose SOP Instance
+        UID is in ``own_uids`` (saved from her outbox), never those that merely name her as
+        author (noted as ``claims_mine``); her newest report becomes editable (returned, so
+        its marks can be taken into her store) and her older reports start hidden (the
+        newest holds what she kept); a presentation state saved together with a report (same
+        owner, author and time: the same marks) starts hidden. Everything else starts
+        shown."""
+        mine = [o.sop_instance_uid in own_uids for o in objects]
         reports = [i for i, o in enumerate(objects) if mine[i] and o.kind is ObjectKind.REPORT]
         newest = reports[-1] if reports else None
         saved_with_a_report = {
-            (o.author, o.created) for o in objects if o.kind is ObjectKind.REPORT and o.created
+            (mine[i], o.author, o.created)
+            for i, o in enumerate(objects)
+            if o.kind is ObjectKind.REPORT and o.created
         }
         self.study_uid = study_uid
         self.objects = [
@@ -67,10 +78,13 @@ class StudyAnnotations:
                     (i in reports and i != newest)
                     or (
                         obj.kind is ObjectKind.PRESENTATION
-                        and (obj.author, obj.created) in saved_with_a_report
+                        and (mine[i], obj.author, obj.created) in saved_with_a_report
                     )
                 ),
                 editable=i == newest,
+                claims_mine=(
+                    not mine[i] and bool(self.username) and obj.author_login == self.username
+                ),
             )
             for i, obj in enumerate(objects)
         ]
