@@ -28,7 +28,7 @@ PASSWORD_ENV = "HR_TEST_PLATFORM_PASSWORD"
 SANDBOX = (sys.executable, "-m", "sandbox")
 HISTORY = (sys.executable, "-m", "workstation", "history")
 MOVE = {"move_port": True}
-REQUIRED = {"source", "kind", "date", "hospital", "item", "modality", "match"}
+REQUIRED = {"source", "kind", "date", "hospital", "item", "modality", "match", "contradicted"}
 
 
 @dataclass
@@ -163,6 +163,9 @@ def test_the_merged_history_with_one_source_down(world: World, tmp_path: Path) -
         world.pacs.by_mrn: "probable",
         world.pacs.other_sex: "conflict",
     }
+    contradicted = {r["study_uid"]: r["contradicted"] for r in by_source["绵阳PACS"]}
+    assert contradicted[world.pacs.other_sex] == ["sex"]
+    assert contradicted[world.pacs.by_card] == []
     disc = by_source["患者光盘"]
     assert len(disc) == 2
     assert {r["match"] for r in disc} == {"confirmed"}

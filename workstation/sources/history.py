@@ -26,7 +26,7 @@ from workstation.model import Category, Gender, Patient, Result
 from workstation.records.platform import PatientQuery, QueryKind, ResultsPlatform
 from workstation.sources.base import CHINA, SourceError, SourceKind, SourceStudy
 from workstation.sources.disc import DiscSource
-from workstation.sources.identity import Match, match_patients
+from workstation.sources.identity import Fact, Match, match_patients
 from workstation.sources.pacs import PacsEntry, PacsSource
 from workstation.sources.sources_file import (
     DiscSourceEntry,
@@ -54,6 +54,7 @@ class HistoryRow:
     study_uid: str = ""
     instances: int = 0
     mark: str = ""  # the HR mark as printed, "" without one (a disc's studies)
+    contradicted: tuple[Fact, ...] = ()  # the facts that contradict the patient's
 
     def sort_key(self) -> dt.datetime:
         """When, comparable across sources (a zone-less DICOM time is taken as CST)."""
@@ -73,6 +74,7 @@ class HistoryRow:
             "modality": self.modality,
             "match": self.match.value,
             "mark": self.mark or None,
+            "contradicted": [f.value for f in self.contradicted],
         }
         if self.kind is Category.IMAGING:
             row["study_uid"] = self.study_uid
@@ -123,7 +125,8 @@ def _platform_rows(
         found: list[Patient] = []
         hospitals = platform.hospitals()
         for patient in platform.search_patients(PatientQuery(QueryKind.ID_CARD, card)):
-            verdict = match_patients(_card_patient(card), patient).match
+            identity = match_patients(_card_patient(card), patient)
+            verdict = identity.match
             if verdict not in _SHOWN:
                 continue
             if verdict is Match.CONFIRMED:
@@ -138,6 +141,7 @@ def _platform_rows(
                             result,
                             hospital.name if hospital else result.hospital_id,
                             verdict,
+                            identity.contradicted,
                         )
                     )
         return rows, found
@@ -146,7 +150,12 @@ def _platform_rows(
 
 
 def _platform_row(
-    source: str, platform: ResultsPlatform, result: Result, hospital: str, verdict: Match
+    source: str,
+    platform: ResultsPlatform,
+    result: Result,
+    hospital: str,
+    verdict: Match,
+    contradicted: tuple[Fact, ...],
 ) -> HistoryRow:
     study_uid, instances = "", 0
     if result.category is Category.IMAGING and result.imaging_study_ids:
@@ -165,6 +174,7 @@ def _platform_row(
         study_uid,
         instances,
         result.mark.mark if result.mark else "",
+        contradicted,
     )
 
 
@@ -173,7 +183,8 @@ def _study_rows(
 ) -> list[HistoryRow]:
     rows = []
     for study in studies:
-        verdict = match_patients(anchor, study.patient).match
+        identity = match_patients(anchor, study.patient)
+        verdict = identity.match
         if verdict in _SHOWN:
             rows.append(
                 HistoryRow(
@@ -187,6 +198,7 @@ def _study_rows(
                     verdict,
                     study.study_uid,
                     study.instances,
+                    contradicted=identity.contradicted,
                 )
             )
     return rows
