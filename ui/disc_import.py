@@ -258,6 +258,24 @@ class DiscImportDialog(QDialog):
         broken = report.count(ProblemKind.UNREADABLE)
         if broken:
             lines.append(self.tr("%n DICOM file(s) cannot be read.", "", broken))
+        outside = report.count(ProblemKind.OUTSIDE_DISC)
+        if outside:
+            lines.append(
+                self.tr(
+                    "%n file(s) the DICOMDIR names are outside the disc and were not opened.",
+                    "",
+                    outside,
+                )
+            )
+        other = report.count(ProblemKind.OTHER_PATIENT)
+        if other:
+            lines.append(
+                self.tr(
+                    "%n file(s) name another patient than their study and were left out.",
+                    "",
+                    other,
+                )
+            )
         if lines:
             self.problems.setText("\n".join(lines))
             self.problems.show()

@@ -529,8 +529,22 @@
             <numerusform>%n 个 DICOM 文件无法读取。</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="265"/>
+        <source>%n file(s) the DICOMDIR names are outside the disc and were not opened.</source>
+        <translation>
+            <numerusform>DICOMDIR 中有 %n 个文件位于光盘之外，未予打开。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="274"/>
+        <source>%n file(s) name another patient than their study and were left out.</source>
+        <translation>
+            <numerusform>%n 个文件记载的患者与所属检查不符，已排除。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="280"/>
+        <location filename="../../ui/disc_import.py" line="298"/>
         <source>Patient&apos;s disc</source>
         <translation>患者光盘</translation>
     </message>

@@ -116,6 +116,8 @@ def name_forms(name: str) -> tuple[str, str]:
     for group in name.split("="):
         if not group:
             continue
+        if all(ch == "?" for ch in group):
+            continue  # what a server writes for characters its character set lacks
         if any(_is_han(ch) for ch in group):
             han = han or group
         else:
@@ -123,24 +125,26 @@ def name_forms(name: str) -> tuple[str, str]:
     return han, latin
 
 
-class _Names(Enum):
+class NameComparison(Enum):
+    """How two names compare (``compare_names``)."""
+
     ABSENT = "absent"
     AGREE = "agree"
     CONTRADICT = "contradict"
     UNCOMPARED = "uncompared"
 
 
-def _compare_names(a: str, b: str) -> _Names:
-    """Names compared in the script both are written in; Chinese against pinyin only
-    cannot be decided here."""
+def compare_names(a: str, b: str) -> NameComparison:
+    """Two normalised names compared in the script both are written in (Chinese
+    characters first); Chinese against pinyin only cannot be decided here."""
     (a_han, a_latin), (b_han, b_latin) = name_forms(a), name_forms(b)
     if a_han and b_han:
-        return _Names.AGREE if a_han == b_han else _Names.CONTRADICT
+        return NameComparison.AGREE if a_han == b_han else NameComparison.CONTRADICT
     if a_latin and b_latin:
-        return _Names.AGREE if a_latin == b_latin else _Names.CONTRADICT
+        return NameComparison.AGREE if a_latin == b_latin else NameComparison.CONTRADICT
     if (a_han or a_latin) and (b_han or b_latin):
-        return _Names.UNCOMPARED
-    return _Names.ABSENT
+        return NameComparison.UNCOMPARED
+    return NameComparison.ABSENT
 
 
 def _known_sex(sex: Gender) -> bool:
@@ -158,12 +162,12 @@ def match_identities(a: Identity, b: Identity) -> IdentityMatch:
     contradicted: list[Fact] = []
     uncompared: list[Fact] = []
 
-    names = _compare_names(a.name, b.name)
-    if names is _Names.AGREE:
+    names = compare_names(a.name, b.name)
+    if names is NameComparison.AGREE:
         agreed.append(Fact.NAME)
-    elif names is _Names.CONTRADICT:
+    elif names is NameComparison.CONTRADICT:
         contradicted.append(Fact.NAME)
-    elif names is _Names.UNCOMPARED:
+    elif names is NameComparison.UNCOMPARED:
         uncompared.append(Fact.NAME)
 
     def compare(fact: Fact, x: object, y: object, x_card: object, y_card: object) -> None:
