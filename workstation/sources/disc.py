@@ -381,7 +381,8 @@ def _from_folder(
                         element_text(header, "SeriesDescription").text if first_of_series else "",
                     )
                 )
-                studies.setdefault(study_uid, patient_of(header))
+                if study_uid not in studies:
+                    studies[study_uid] = patient_of(header)
         if progress is not None:
             progress(done, None)
     return found
