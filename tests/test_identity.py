@@ -51,6 +51,7 @@ def who(
         (who(CARD_M, name="Ｚｈａｎｇ Ｗｅｉ"), who(CARD_M, name="ZHANG^WEI"), Match.CONFIRMED),
         (who(CARD_M, name="WANG^FANG"), who(CARD_M, name="LI^SI"), Match.CONFLICT),
         (who(CARD_M, name=""), who(CARD_M), Match.CONFIRMED),  # no name to contradict
+        (who(CARD_M, name="?^?"), who(CARD_M), Match.PROBABLE),  # a lost name: she compares
         (who(CARD_M), who(CARD_M, born=None, sex=U), Match.CONFIRMED),
         (who(CARD_M), who(CARD_M, sex=F), Match.CONFLICT),  # record contradicts its number
         (who(CARD_M), who(CARD_M, born=OTHER_DAY), Match.CONFLICT),

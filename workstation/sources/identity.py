@@ -109,15 +109,17 @@ def _is_han(ch: str) -> bool:
     return unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY"))
 
 
-def name_forms(name: str) -> tuple[str, str]:
+def name_forms(name: str, *, lost_is_absent: bool = False) -> tuple[str, str]:
     """(the name in Chinese characters, the name in other letters) of a normalised name,
-    either "" when absent: a DICOM name ``zhangsan=张三`` has both."""
+    either "" when absent: a DICOM name ``zhangsan=张三`` has both. With
+    ``lost_is_absent`` a group of only ``?`` (what a server writes for characters its
+    character set lacks) counts as absent; otherwise it is a name in other letters."""
     han = latin = ""
     for group in name.split("="):
         if not group:
             continue
-        if all(ch == "?" for ch in group):
-            continue  # what a server writes for characters its character set lacks
+        if lost_is_absent and all(ch == "?" for ch in group):
+            continue
         if any(_is_han(ch) for ch in group):
             han = han or group
         else:
@@ -134,10 +136,12 @@ class NameComparison(Enum):
     UNCOMPARED = "uncompared"
 
 
-def compare_names(a: str, b: str) -> NameComparison:
+def compare_names(a: str, b: str, *, lost_is_absent: bool = False) -> NameComparison:
     """Two normalised names compared in the script both are written in (Chinese
-    characters first); Chinese against pinyin only cannot be decided here."""
-    (a_han, a_latin), (b_han, b_latin) = name_forms(a), name_forms(b)
+    characters first); Chinese against pinyin only cannot be decided here.
+    ``lost_is_absent`` as for ``name_forms``."""
+    forms = {"lost_is_absent": lost_is_absent}
+    (a_han, a_latin), (b_han, b_latin) = name_forms(a, **forms), name_forms(b, **forms)
     if a_han and b_han:
         return NameComparison.AGREE if a_han == b_han else NameComparison.CONTRADICT
     if a_latin and b_latin:

@@ -20,7 +20,12 @@ from workstation.imaging.names import element_text
 from workstation.model import Patient
 from workstation.sources.base import SourceStudy
 from workstation.sources.dicom_facts import patient_of
-from workstation.sources.identity import NameComparison, compare_names, normalise_name
+from workstation.sources.identity import (
+    NameComparison,
+    compare_names,
+    name_forms,
+    normalise_name,
+)
 
 NOT_THIS_PATIENT = "not this patient"
 NOT_THIS_SERIES = "not this series"
@@ -32,9 +37,11 @@ def same_patient(listed: Patient, ds: Dataset) -> bool:
     found = patient_of(ds)
     if listed.id.strip() != found.id.strip():
         return False
-    if listed.name:
+    listed_name = normalise_name(listed.name)
+    # a PACS answering in a character set without Chinese writes "?^?": nothing to compare
+    if name_forms(listed_name, lost_is_absent=True) != ("", ""):
         names = compare_names(
-            normalise_name(listed.name), normalise_name(element_text(ds, "PatientName").text)
+            listed_name, normalise_name(element_text(ds, "PatientName").text), lost_is_absent=True
         )
         if names in (NameComparison.CONTRADICT, NameComparison.ABSENT):
             return False
