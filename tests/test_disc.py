@@ -8,18 +8,22 @@ import shutil
 import subprocess
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 import pytest
+from pydicom import dcmread
 from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.fileset import FileSet
 from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
 
 from sandbox.generate.imaging import PatientTags, StudyTags, write_ct_series, write_radiograph
 from workstation.model import Gender, Patient
 from workstation.services import LoadedImage
 from workstation.sources.base import Cancelled, SourceError, study_result
-from workstation.sources.disc import DiscSource, ProblemKind, read_disc
+from workstation.sources.disc import DiscSource, ProblemKind, inside, read_disc, safe_component
 from workstation.sources.identity import Match, match_patients
+from workstation.sources.instance_check import NOT_THIS_PATIENT, NOT_THIS_SERIES
 
 CARD = "510100198001011230"
 PATIENT = PatientTags("MRN001", "张^伟", "Zhang^Wei", dt.date(1980, 1, 1), "M", CARD)
@@ -265,3 +269,145 @@ def test_a_disc_copied_with_lower_case_names_is_read(dcmmkdir_disc: Path, tmp_pa
     assert report.used_dicomdir
     assert report.problems == []
     assert sum(s.instances for s in report.studies) == 6
+
+
+def _ct_file(patient_id: str, name: str, study: str, sop: str) -> Dataset:
+    """A minimal 8×8 CT instance of ``patient_id`` in ``study``."""
+    ds = Dataset()
+    ds.SpecificCharacterSet = "ISO_IR 192"
+    ds.SOPClassUID = CTImageStorage
+    ds.SOPInstanceUID = sop
+    ds.StudyInstanceUID = study
+    ds.SeriesInstanceUID = study[:60] + ".1"
+    ds.Modality = "CT"
+    ds.PatientID = patient_id
+    ds.PatientName = name
+    ds.PatientBirthDate = "19800101"
+    ds.PatientSex = "M"
+    ds.StudyDate = "20260101"
+    ds.StudyTime = "120000"
+    ds.StudyID = "1"
+    ds.AccessionNumber = "A1"
+    ds.ReferringPhysicianName = ""
+    ds.InstanceNumber = 1
+    ds.SeriesNumber = 1
+    ds.Rows = ds.Columns = 8
+    ds.BitsAllocated = 16
+    ds.BitsStored = 12
+    ds.HighBit = 11
+    ds.PixelRepresentation = 0
+    ds.SamplesPerPixel = 1
+    ds.PhotometricInterpretation = "MONOCHROME2"
+    ds.PixelData = bytes(128)
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.file_meta.MediaStorageSOPClassUID = CTImageStorage
+    ds.file_meta.MediaStorageSOPInstanceUID = sop
+    ds.preamble = b"\0" * 128
+    return ds
+
+
+def _disc_referencing(tmp_path: Path, file_id: list[str]) -> tuple[Path, str]:
+    """A disc with her CT instance and a DICOMDIR record naming ``file_id`` for a second
+    instance (another patient's); returns the disc and the first instance's UID."""
+    study = generate_uid()
+    mine = _ct_file(CARD, "张^伟", study, generate_uid())
+    theirs = _ct_file("OTHER-PATIENT", "李^四", study, generate_uid())
+    disc = tmp_path / "disc"
+    fileset = FileSet()
+    fileset.add(mine)
+    fileset.add(theirs)
+    fileset.write(disc)
+    stage = getattr(fileset, "_stage", {}).get("t")
+    if stage is not None:
+        stage.cleanup()
+    dicomdir = dcmread(disc / "DICOMDIR")
+    for record in dicomdir.DirectoryRecordSequence:
+        if record.get("ReferencedSOPInstanceUIDInFile") == theirs.SOPInstanceUID:
+            in_disc = disc.joinpath(*record.ReferencedFileID)
+            in_disc.unlink()  # only the file outside the disc could be what is read
+            with warnings.catch_warnings():  # pydicom warns of what a hostile disc holds
+                warnings.simplefilter("ignore")
+                record.ReferencedFileID = file_id
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dicomdir.save_as(disc / "DICOMDIR")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir(exist_ok=True)
+    theirs.save_as(outside / "B.dcm", enforce_file_format=True)
+    return disc, str(mine.SOPInstanceUID)
+
+
+@pytest.mark.parametrize(
+    "file_id",
+    [
+        ["..", "elsewhere", "B.dcm"],
+        ["IMAGES", "..", "..", "elsewhere", "B.dcm"],
+        ["/tmp", "B.dcm"],
+        ["..\\elsewhere\\B.dcm"],
+        ["C:", "B.dcm"],
+        ["", "B.dcm"],
+        [".", "B.dcm"],
+    ],
+)
+def test_a_dicomdir_naming_a_file_outside_the_disc_is_refused(
+    tmp_path: Path, file_id: list[str]
+) -> None:
+    disc, mine = _disc_referencing(tmp_path, file_id)
+    report = read_disc(disc)
+    assert [p.kind for p in report.problems] == [ProblemKind.OUTSIDE_DISC]
+    assert list(report.paths) == [mine]
+    assert all(inside(p, disc) for p in report.paths.values())
+    (study,) = report.studies
+    assert study.patient.id == CARD
+    assert study.instances == 1
+
+
+def test_a_link_out_of_the_disc_is_refused(tmp_path: Path) -> None:
+    disc, mine = _disc_referencing(tmp_path, ["LINKED"])
+    (disc / "LINKED").symlink_to(tmp_path / "elsewhere" / "B.dcm")
+    report = read_disc(disc)
+    assert [p.kind for p in report.problems] == [ProblemKind.OUTSIDE_DISC]
+    assert list(report.paths) == [mine]
+
+
+def test_reference_file_id_components(tmp_path: Path) -> None:
+    assert safe_component("IM000001")
+    for bad in ("", ".", "..", "a/b", "a\\b", "C:", "x\0y"):
+        assert not safe_component(bad)
+    assert not inside(tmp_path / ".." / "x", tmp_path)
+
+
+def _swap(path: Path, **changes: str) -> None:
+    ds = dcmread(path)
+    for keyword, value in changes.items():
+        setattr(ds, keyword, value)
+    ds.save_as(path)
+
+
+def test_a_series_never_shows_a_file_of_another_patient_or_series(dcmmkdir_disc: Path) -> None:
+    source = DiscSource("光盘", dcmmkdir_disc)
+    report = source.read()
+    ct = next(s for s in report.studies if s.study_uid == CT_UID)
+    refs = ct.series[0].instances
+    # files swapped on the disc after it was listed (or listed only by the DICOMDIR)
+    _swap(report.paths[refs[1].sop_instance_uid], PatientID="OTHER-PATIENT")
+    _swap(report.paths[refs[2].sop_instance_uid], PatientName="李^四")
+    _swap(report.paths[refs[3].sop_instance_uid], PatientBirthDate="19900101")
+    _swap(report.paths[refs[4].sop_instance_uid], SeriesInstanceUID=generate_uid())
+    images: list[LoadedImage] = []
+    assert source.load_series(ct, ct.series[0], images.append) == 1
+    assert [i.image is not None for i in images] == [True, False, False, False, False]
+    assert [i.error for i in images[1:]] == [NOT_THIS_PATIENT] * 3 + [NOT_THIS_SERIES]
+
+
+def test_a_folder_whose_study_holds_another_patients_file_leaves_it_out(tmp_path: Path) -> None:
+    study = generate_uid()
+    _ct_file(CARD, "张^伟", study, generate_uid()).save_as(tmp_path / "A", enforce_file_format=True)
+    other = _ct_file("OTHER-PATIENT", "李^四", study, generate_uid())
+    other.save_as(tmp_path / "B", enforce_file_format=True)
+    report = read_disc(tmp_path)
+    assert [(p.kind, p.path) for p in report.problems] == [(ProblemKind.OTHER_PATIENT, "B")]
+    (listed,) = report.studies
+    assert listed.instances == 1
+    assert str(other.SOPInstanceUID) not in report.paths

@@ -4,6 +4,7 @@ source down; and the sources file's rules."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -20,7 +22,10 @@ from sandbox.disc import patient_tags
 from sandbox.regions import region_patient_id
 from tests.orthanc_server import Orthanc, free_port, running_orthanc
 from tests.pacs_data import PacsStudies, store_with_storescu, write_pacs_studies
-from workstation.sources.sources_file import SourcesFileError, parse_sources
+from workstation.model import Category, Gender, Hospital, Patient, Result
+from workstation.records.platform import PatientQuery, ResultsPage, ResultsPlatform
+from workstation.sources.history import collect_history
+from workstation.sources.sources_file import FhirSourceEntry, SourcesFileError, parse_sources
 
 PATIENT = "p0001"
 REGIONS = {"成都平台": "510100", "绵阳平台": "510700"}
@@ -28,7 +33,7 @@ PASSWORD_ENV = "HR_TEST_PLATFORM_PASSWORD"
 SANDBOX = (sys.executable, "-m", "sandbox")
 HISTORY = (sys.executable, "-m", "workstation", "history")
 MOVE = {"move_port": True}
-REQUIRED = {"source", "kind", "date", "hospital", "item", "modality", "match"}
+REQUIRED = {"source", "kind", "date", "hospital", "item", "modality", "match", "contradicted"}
 
 
 @dataclass
@@ -163,6 +168,9 @@ def test_the_merged_history_with_one_source_down(world: World, tmp_path: Path) -
         world.pacs.by_mrn: "probable",
         world.pacs.other_sex: "conflict",
     }
+    contradicted = {r["study_uid"]: r["contradicted"] for r in by_source["绵阳PACS"]}
+    assert contradicted[world.pacs.other_sex] == ["sex"]
+    assert contradicted[world.pacs.by_card] == []
     disc = by_source["患者光盘"]
     assert len(disc) == 2
     assert {r["match"] for r in disc} == {"confirmed"}
@@ -242,3 +250,44 @@ def test_a_good_sources_file_parses() -> None:
     with pytest.raises(SourcesFileError, match="A_PW"):
         entries[0].password({})  # type: ignore[union-attr]
     assert entries[0].password({"A_PW": "secret"}) == "secret"  # type: ignore[union-attr]
+
+
+class _Registry:
+    """A platform's patient register and results, in memory (only what the history asks:
+    the records under a number, their results, the hospitals)."""
+
+    def __init__(self, patients: list[Patient]) -> None:
+        self.patients = patients
+
+    def hospitals(self) -> dict[str, Hospital]:
+        return {"h1": Hospital("h1", "绵阳市中心医院")}
+
+    def search_patients(self, query: PatientQuery, limit: int = 20) -> list[Patient]:
+        return [p for p in self.patients if p.id_card == query.text][:limit]
+
+    def results(self, patient_id: str, page_size: int = 100) -> Iterator[ResultsPage]:
+        when = dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC)
+        yield ResultsPage(
+            [Result(f"r-{patient_id}", patient_id, Category.LAB, "", "血常规", "h1", when)], 1
+        )
+
+
+@pytest.mark.unit
+def test_a_record_under_her_number_with_another_name_is_a_conflict_not_her_history() -> None:
+    card = "510700198001011241"  # a woman born 1980-01-01
+    mother = Patient("m1", "王芳", Gender.FEMALE, dt.date(1980, 1, 1), id_card=card)
+    baby = Patient("b1", "王芳之女", Gender.FEMALE, None, id_card=card)
+    registers = {"成都平台": _Registry([mother]), "绵阳平台": _Registry([baby])}
+
+    def sign_in(entry: FhirSourceEntry, password: str) -> tuple[ResultsPlatform, Any]:
+        return cast(ResultsPlatform, registers[entry.name]), lambda: None
+
+    entries = [FhirSourceEntry(name, "https://x", "dr.li", "PW") for name in registers]
+    history = collect_history(entries, card, environ={"PW": "pw"}, sign_in=sign_in)
+    assert history.errors == {}
+    assert history.patient == mother
+    rows = {r.source: r.as_json() for r in history.rows}
+    assert rows["成都平台"]["match"] == "confirmed"
+    assert rows["成都平台"]["contradicted"] == []
+    assert rows["绵阳平台"]["match"] == "conflict"
+    assert rows["绵阳平台"]["contradicted"] == ["name"]

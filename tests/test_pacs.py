@@ -9,19 +9,23 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pydicom import dcmread
+from pydicom.uid import generate_uid
 
 from tests.orthanc_server import Orthanc, free_port, running_orthanc
-from tests.pacs_data import CARD, PacsStudies, store_with_storescu, write_pacs_studies
+from tests.pacs_data import BORN, CARD, PacsStudies, store_with_storescu, write_pacs_studies
 from workstation.imaging.decode import load
 from workstation.model import Gender, Patient
 from workstation.services import LoadedImage
 from workstation.sources.base import Cancelled, SourceError
 from workstation.sources.identity import Match, match_patients
+from workstation.sources.instance_check import NOT_THIS_PATIENT
 from workstation.sources.pacs import PacsEntry, PacsSource, name_pattern
 
 pytestmark = pytest.mark.interop
 
-ANCHOR = Patient("p0001", "张伟", Gender.MALE, None, id_card=CARD)
+# the platform's record states her birth date (one derived from the number never agrees)
+ANCHOR = Patient("p0001", "张伟", Gender.MALE, BORN, id_card=CARD)
 
 
 @pytest.fixture(scope="module")
@@ -156,3 +160,36 @@ def test_c_move_where_configured_sends_the_series_to_our_port(tmp_path: Path) ->
         stranger_move = stranger.load_series
         with pytest.raises(SourceError, match="C-MOVE"):
             stranger_move(ct, series, images.append)
+
+
+def test_an_instance_of_another_patient_under_the_series_uid_is_never_shown(
+    tmp_path: Path,
+) -> None:
+    studies = write_pacs_studies(tmp_path / "files")
+    ct_file = next(f for f in studies.files if f.parent.parent.name == "a")
+    intruder = dcmread(ct_file)
+    intruder.PatientID = "OTHER-PATIENT"
+    intruder.PatientName = "李^四"
+    intruder.SOPInstanceUID = generate_uid()
+    intruder.file_meta.MediaStorageSOPInstanceUID = intruder.SOPInstanceUID
+    planted = tmp_path / "intruder.dcm"
+    intruder.save_as(planted)
+    with running_orthanc(tmp_path / "orthanc", dicom_server=True) as orthanc:
+        store_with_storescu((*studies.files, planted), orthanc.dicom_port, orthanc.aet)
+        source = _source(orthanc)
+        ct = next(
+            s for s in source.find_studies(patient_id="MY0001") if s.study_uid == studies.by_mrn
+        )
+        # Orthanc files the intruder under a study and series of its own patient with
+        # the same UIDs: C-FIND lists it with hers, C-GET sends it with hers
+        series = source.study_series(ct)[0]
+        assert str(intruder.SOPInstanceUID) in {i.sop_instance_uid for i in series.instances}
+        images: list[LoadedImage] = []
+        assert source.load_series(ct, series, images.append) == 5
+    shown = [i for i in images if i.image is not None]
+    assert len(shown) == 5
+    assert str(intruder.SOPInstanceUID) not in {i.sop_instance_uid for i in shown}
+    refused = [i for i in images if i.image is None]
+    assert [(i.sop_instance_uid, i.error) for i in refused] == [
+        (str(intruder.SOPInstanceUID), NOT_THIS_PATIENT)
+    ]

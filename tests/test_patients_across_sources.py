@@ -15,7 +15,7 @@ from workstation.http import PlatformError
 from workstation.model import Gender, Patient
 from workstation.records.platform import PatientQuery, QueryKind, ResultsPlatform
 from workstation.services import Connection
-from workstation.sources.identity import Match
+from workstation.sources.identity import Fact, Match
 from workstation.sources.patients import SourcedPatient, group_patients, search_everywhere
 
 CARD = "510100198001011230"
@@ -25,6 +25,21 @@ BORN = dt.date(1980, 1, 1)
 
 def _p(source: str, pid: str, card: str = "", sex: Gender = Gender.MALE) -> SourcedPatient:
     return SourcedPatient(source, Patient(pid, "张伟", sex, BORN, id_card=card))
+
+
+@pytest.mark.unit
+def test_the_same_id_card_under_another_name_is_never_joined() -> None:
+    card = "510700198001011241"  # a woman born 1980-01-01
+    mother = SourcedPatient("成都", Patient("c1", "王芳", Gender.FEMALE, BORN, id_card=card))
+    baby = SourcedPatient("绵阳", Patient("m1", "王芳之女", Gender.FEMALE, None, id_card=card))
+    groups = group_patients([mother, baby])
+    assert [g.anchor.key for g in groups] == [("成都", "c1"), ("绵阳", "m1")]
+    assert groups[0].confirmed == []
+    assert groups[0].probable == []
+    (warning,) = groups[0].conflicts
+    assert warning.verdict.match is Match.CONFLICT
+    assert warning.verdict.contradicted == (Fact.NAME,)
+    assert [m.record.key for m in groups[1].conflicts] == [("成都", "c1")]
 
 
 @pytest.mark.unit

@@ -89,10 +89,32 @@ def test_a_disc_decision_lands_on_the_authority_once(sandbox: Sandbox, tmp_path:
             "identifier": {"system": "urn:dicom:uid", "value": f"urn:oid:{STUDY_UID}"},
         }
         assert task["for"] == {"reference": "Patient/p0001"}
-        (read_back,) = connection.platform.decisions_on(saved.result_id)
+        (read_back,) = connection.platform.decisions_on(saved.result_id, "p0001")
         assert read_back.decision_id == saved.id
         assert read_back.result_id == saved.result_id
         assert read_back.kind is DecisionKind.ACCEPTED
+    finally:
+        connection.sign_out()
+
+
+def test_decisions_on_a_study_uid_are_read_back_for_her_only(sandbox: Sandbox) -> None:
+    # two patients' discs with the same StudyInstanceUID (a copied disc, a reused UID)
+    connection = _authority(sandbox)
+    try:
+        hers = _decision("p0001")
+        theirs = _decision("p0002")
+        connection.platform.send_decision(hers)
+        connection.platform.send_decision(theirs)
+        assert hers.result_id == theirs.result_id
+        platform = connection.platform
+        for_her = {d.decision_id for d in platform.decisions_on(hers.result_id, "p0001")}
+        for_them = {d.decision_id for d in platform.decisions_on(hers.result_id, "p0002")}
+        assert hers.id in for_her
+        assert theirs.id not in for_her
+        assert theirs.id in for_them
+        assert hers.id not in for_them
+        assert platform.decisions_on(hers.result_id, "p0003") == []
+        assert platform.decisions_on(hers.result_id) == []  # no patient: no study's decisions
     finally:
         connection.sign_out()
 

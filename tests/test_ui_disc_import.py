@@ -4,6 +4,7 @@ in the viewer; another patient's disc cannot be added; reading can be cancelled.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from ui.main_window import MainWindow
 from ui.patient_page import PatientPage
 from workstation.journal import Journal, OutboxState
 from workstation.recognition.decisions import DecisionKind
+from workstation.sources.identity import Fact
 from workstation.sources.study_decisions import source_study_uid
 from workstation.summary.pdf import build_summary_pdf
 from workstation.user_folder import user_key
@@ -99,6 +101,30 @@ def test_another_patients_disc_cannot_be_added(
         item = dialog.table.item(row, 0)
         assert item is not None
         assert not item.flags() & Qt.ItemFlag.ItemIsEnabled  # never merged
+    dialog.reject()
+
+
+def test_a_disc_under_her_id_card_with_another_name_cannot_be_added(
+    qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    # a newborn registered under her mother's 身份证: the same number, another name
+    page = open_patient(qtbot, window, "p0001")
+    mother = patient_tags(sandbox.data_dir, "p0001")
+    baby = dataclasses.replace(mother, name_zh=mother.name_zh + "之女", name_pinyin="")
+    out = tmp_path / "disc-baby"
+    write_disc(out, baby)
+    dialog = _read(qtbot, page, out)
+    assert dialog.table.rowCount() == 2
+    assert dialog.chosen() == []
+    assert not dialog.add_button.isEnabled()
+    assert not dialog.warning.isHidden()
+    for row in range(dialog.table.rowCount()):
+        tick = dialog.table.item(row, 0)
+        assert tick is not None
+        assert not tick.flags() & Qt.ItemFlag.ItemIsEnabled
+        identity = dialog.table.item(row, 7)
+        assert identity is not None
+        assert dialog.fact_text(Fact.NAME) in identity.text()  # says what contradicts
     dialog.reject()
 
 

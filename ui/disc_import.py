@@ -28,7 +28,7 @@ from workstation.model import Patient
 from workstation.session.scope import Scope
 from workstation.sources.base import SourceStudy
 from workstation.sources.disc import DiscReport, DiscSource, ProblemKind
-from workstation.sources.identity import Match, match_patients
+from workstation.sources.identity import Fact, IdentityMatch, Match, match_patients
 from workstation.sources.pacs import PacsSource
 
 _PROGRESS_EVERY = 50  # files between two progress updates (a 20,000-file folder: 400 updates)
@@ -77,6 +77,7 @@ class DiscImportDialog(QDialog):
         self.runner, self.source, self.patient = runner, source, patient
         self.studies: list[SourceStudy] = []
         self.verdicts: list[Match] = []
+        self.identities: list[IdentityMatch] = []  # the verdicts with their facts
         self.status = QLabel(
             self.tr("Reading the disc…") if self.is_disc else self.tr("Asking the PACS…")
         )
@@ -157,7 +158,8 @@ class DiscImportDialog(QDialog):
         self.progress.hide()
         report = found if isinstance(found, DiscReport) else None
         self.studies = list(found.studies if isinstance(found, DiscReport) else found)
-        self.verdicts = [match_patients(self.patient, s.patient).match for s in self.studies]
+        self.identities = [match_patients(self.patient, s.patient) for s in self.studies]
+        self.verdicts = [i.match for i in self.identities]
         self.status.setText(
             (
                 self.tr("%n study(ies) on the disc", "", len(self.studies))
@@ -182,22 +184,21 @@ class DiscImportDialog(QDialog):
             )
             self.warning.show()
         self.table.setRowCount(len(self.studies))
-        for row, (study, verdict) in enumerate(zip(self.studies, self.verdicts, strict=True)):
+        for row, (study, verdict) in enumerate(zip(self.studies, self.identities, strict=True)):
             self._fill_row(row, study, verdict)
         self.table.resizeColumnsToContents()
         self.table.show()
         self.table.itemChanged.connect(self._choice_changed)
         self._choice_changed()
 
-    def _fill_row(self, row: int, study: SourceStudy, verdict: Match) -> None:
+    def _fill_row(self, row: int, study: SourceStudy, identity: IdentityMatch) -> None:
+        verdict = identity.match
         tick = QTableWidgetItem()
         flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
         if verdict not in (Match.CONFIRMED, Match.PROBABLE):
             flags = Qt.ItemFlag.NoItemFlags  # never merged
         tick.setFlags(flags)
-        tick.setCheckState(
-            Qt.CheckState.Checked if verdict is Match.CONFIRMED else Qt.CheckState.Unchecked
-        )
+        tick.setCheckState(Qt.CheckState.Checked if identity.merges else Qt.CheckState.Unchecked)
         self.table.setItem(row, 0, tick)
         born = study.patient.birth_date
         texts = [
@@ -208,7 +209,7 @@ class DiscImportDialog(QDialog):
             study.patient.name,
             study.patient.id,
             born.isoformat() if born else "",
-            self.verdict_text(verdict),
+            self.identity_text(identity),
         ]
         for column, text in enumerate(texts, 1):
             item = QTableWidgetItem(text)
@@ -224,6 +225,26 @@ class DiscImportDialog(QDialog):
             Match.DIFFERENT: self.tr("Another person"),
         }[verdict]
 
+    def identity_text(self, identity: IdentityMatch) -> str:
+        """The verdict in words with the facts that contradict each other (or that she
+        must compare herself)."""
+        text = self.verdict_text(identity.match)
+        if identity.match is Match.PROBABLE and Fact.ID_CARD in identity.agreed:
+            text = self.tr("Same ID card, name in another script: tick to confirm")
+        if identity.contradicted:
+            facts = "、".join(self.fact_text(f) for f in identity.contradicted)
+            text += " — " + self.tr("differs: %1").replace("%1", facts)
+        return text
+
+    def fact_text(self, fact: Fact) -> str:
+        """An identity fact in words."""
+        return {
+            Fact.ID_CARD: self.tr("ID card"),
+            Fact.NAME: self.tr("name"),
+            Fact.BIRTH_DATE: self.tr("birth date"),
+            Fact.SEX: self.tr("sex"),
+        }[fact]
+
     def _show_problems(self, report: DiscReport) -> None:
         lines = []
         if report.count(ProblemKind.BROKEN_DICOMDIR):
@@ -237,6 +258,24 @@ class DiscImportDialog(QDialog):
         broken = report.count(ProblemKind.UNREADABLE)
         if broken:
             lines.append(self.tr("%n DICOM file(s) cannot be read.", "", broken))
+        outside = report.count(ProblemKind.OUTSIDE_DISC)
+        if outside:
+            lines.append(
+                self.tr(
+                    "%n file(s) the DICOMDIR names are outside the disc and were not opened.",
+                    "",
+                    outside,
+                )
+            )
+        other = report.count(ProblemKind.OTHER_PATIENT)
+        if other:
+            lines.append(
+                self.tr(
+                    "%n file(s) name another patient than their study and were left out.",
+                    "",
+                    other,
+                )
+            )
         if lines:
             self.problems.setText("\n".join(lines))
             self.problems.show()

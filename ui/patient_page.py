@@ -446,7 +446,9 @@ class PatientPage(QWidget):
             entries = context.journal.history(result.id)
             others: list[PlatformDecision] = []
             try:
-                others = decisions_of_others(platform.decisions_on(result.id), context.practitioner)
+                others = decisions_of_others(
+                    platform.decisions_on(result.id, result.patient_id), context.practitioner
+                )
             except PlatformError as exc:
                 log.info("other doctors' decisions not shown: %s", exc.kind)
             return entries, others

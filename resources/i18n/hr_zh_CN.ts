@@ -461,159 +461,203 @@
         <translation>%1 中的检查</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="81"/>
+        <location filename="../../ui/disc_import.py" line="82"/>
         <source>Reading the disc…</source>
         <translation>正在读取光盘…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="81"/>
+        <location filename="../../ui/disc_import.py" line="82"/>
         <source>Asking the PACS…</source>
         <translation>正在查询 PACS…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="100"/>
+        <location filename="../../ui/disc_import.py" line="101"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="101"/>
+        <location filename="../../ui/disc_import.py" line="102"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="102"/>
+        <location filename="../../ui/disc_import.py" line="103"/>
         <source>Study</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="103"/>
+        <location filename="../../ui/disc_import.py" line="104"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="104"/>
+        <location filename="../../ui/disc_import.py" line="105"/>
         <source>Name on disc</source>
         <translation>光盘上的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="104"/>
+        <location filename="../../ui/disc_import.py" line="105"/>
         <source>Name in PACS</source>
         <translation>PACS 中的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="105"/>
+        <location filename="../../ui/disc_import.py" line="106"/>
         <source>Patient ID</source>
         <translation>患者ID</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="106"/>
+        <location filename="../../ui/disc_import.py" line="107"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="107"/>
+        <location filename="../../ui/disc_import.py" line="108"/>
         <source>Identity</source>
         <translation>身份核对</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="114"/>
+        <location filename="../../ui/disc_import.py" line="115"/>
         <source>Add chosen studies</source>
         <translation>添加所选检查</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="145"/>
+        <location filename="../../ui/disc_import.py" line="146"/>
         <source>Reading the disc… %n file(s)</source>
         <translation>
             <numerusform>正在读取光盘… 已读 %n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="150"/>
+        <location filename="../../ui/disc_import.py" line="151"/>
         <source>The disc cannot be read: %1</source>
         <translation>无法读取光盘：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="152"/>
+        <location filename="../../ui/disc_import.py" line="153"/>
         <source>The PACS did not answer: %1</source>
         <translation>PACS 无应答：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="163"/>
+        <location filename="../../ui/disc_import.py" line="165"/>
         <source>%n study(ies) on the disc</source>
         <translation>
             <numerusform>光盘上有 %n 项检查</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="165"/>
+        <location filename="../../ui/disc_import.py" line="167"/>
         <source>%n study(ies) in the PACS</source>
         <translation>
             <numerusform>PACS 中有 %n 项检查</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="168"/>
+        <location filename="../../ui/disc_import.py" line="170"/>
         <source>No DICOM studies on the disc.</source>
         <translation>光盘上没有 DICOM 检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="170"/>
+        <location filename="../../ui/disc_import.py" line="172"/>
         <source>The PACS has no studies of this patient.</source>
         <translation>PACS 中没有该患者的检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="178"/>
+        <location filename="../../ui/disc_import.py" line="180"/>
         <source>Some of these studies are not confirmed to be of %1: check name, birth date and ID before adding them. Studies of another person or with contradicting facts cannot be added.</source>
         <translation>其中有检查未确认属于%1：添加前请核对姓名、出生日期和证件号。属于他人或信息相互矛盾的检查不能添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="221"/>
+        <location filename="../../ui/disc_import.py" line="222"/>
         <source>Same ID card: confirmed</source>
         <translation>身份证号一致：已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="222"/>
+        <location filename="../../ui/disc_import.py" line="223"/>
         <source>Probable (name, birth date, sex): tick to confirm</source>
         <translation>可能为同一人（姓名、出生日期、性别一致）：勾选即确认</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="223"/>
+        <location filename="../../ui/disc_import.py" line="224"/>
         <source>Conflict: not this patient</source>
         <translation>信息冲突：不是当前患者</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="224"/>
+        <location filename="../../ui/disc_import.py" line="225"/>
         <source>Another person</source>
         <translation>其他患者</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="230"/>
+        <location filename="../../ui/disc_import.py" line="233"/>
+        <source>Same ID card, name in another script: tick to confirm</source>
+        <translation>身份证号相同，姓名书写方式不同（拼音/汉字）：请核对后勾选确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="236"/>
+        <source>differs: %1</source>
+        <translation>不一致：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="242"/>
+        <source>ID card</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="243"/>
+        <source>name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="244"/>
+        <source>birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="245"/>
+        <source>sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="251"/>
         <source>The DICOMDIR is damaged: the folders were searched instead.</source>
         <translation>DICOMDIR 已损坏：已改为逐个文件夹查找。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="233"/>
+        <location filename="../../ui/disc_import.py" line="254"/>
         <source>%n file(s) listed in the DICOMDIR are missing.</source>
         <translation>
             <numerusform>DICOMDIR 中列出的 %n 个文件缺失。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="236"/>
+        <location filename="../../ui/disc_import.py" line="257"/>
         <source>%n file(s) are not DICOM and were skipped.</source>
         <translation>
             <numerusform>%n 个文件不是 DICOM 文件，已跳过。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="239"/>
+        <location filename="../../ui/disc_import.py" line="260"/>
         <source>%n DICOM file(s) cannot be read.</source>
         <translation>
             <numerusform>%n 个 DICOM 文件无法读取。</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="265"/>
+        <source>%n file(s) the DICOMDIR names are outside the disc and were not opened.</source>
+        <translation>
+            <numerusform>DICOMDIR 中有 %n 个文件位于光盘之外，未予打开。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_import.py" line="274"/>
+        <source>%n file(s) name another patient than their study and were left out.</source>
+        <translation>
+            <numerusform>%n 个文件记载的患者与所属检查不符，已排除。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="259"/>
+        <location filename="../../ui/disc_import.py" line="298"/>
         <source>Patient&apos;s disc</source>
         <translation>患者光盘</translation>
     </message>
@@ -1863,27 +1907,27 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>您可以查阅此记录，但不能登记互认决定：本次登录未获授予写入决定的权限（SMART 权限范围 user/Task.write）。如您应有此权限，请联系平台管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="514"/>
+        <location filename="../../ui/patient_page.py" line="516"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="792"/>
+        <location filename="../../ui/patient_page.py" line="794"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="798"/>
+        <location filename="../../ui/patient_page.py" line="800"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="799"/>
+        <location filename="../../ui/patient_page.py" line="801"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="816"/>
+        <location filename="../../ui/patient_page.py" line="818"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
@@ -1893,33 +1937,33 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="575"/>
+        <location filename="../../ui/patient_page.py" line="577"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="652"/>
+        <location filename="../../ui/patient_page.py" line="654"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="654"/>
+        <location filename="../../ui/patient_page.py" line="656"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="655"/>
+        <location filename="../../ui/patient_page.py" line="657"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="666"/>
+        <location filename="../../ui/patient_page.py" line="668"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>

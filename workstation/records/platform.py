@@ -139,8 +139,10 @@ class ResultsPlatform(Protocol):
         never makes a second record); returns the platform's id of the record."""
         ...
 
-    def decisions_on(self, result_id: str) -> list[PlatformDecision]:
-        """Every decision the platform holds on a result, by anyone, oldest first."""
+    def decisions_on(self, result_id: str, patient_id: str = "") -> list[PlatformDecision]:
+        """Every decision the platform holds on a result, by anyone, oldest first;
+        ``patient_id`` is the open patient's id (results not held by the platform are
+        identified only with it)."""
         ...
 
     def send_audit(self, record: AuditRecord) -> None:
@@ -355,9 +357,10 @@ class FhirPlatform:
         """The decision as a Task, created conditionally on its identifier."""
         return self.create_task(task_resource(decision), decision.id)
 
-    def decisions_on(self, result_id: str) -> list[PlatformDecision]:
+    def decisions_on(self, result_id: str, patient_id: str = "") -> list[PlatformDecision]:
         """Every decision Task on a result, parsed, oldest first; malformed Tasks are
-        skipped (and logged without their content)."""
+        skipped (and logged without their content). A platform's own result names its
+        patient: ``patient_id`` is not needed here."""
         decisions = []
         for task in self.tasks_for(result_id):
             try:

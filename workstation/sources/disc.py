@@ -27,11 +27,10 @@ from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
-from workstation.idcard import is_valid_id_card
-from workstation.imaging.decode import DecodeError, load
-from workstation.imaging.names import element_text, person_name_display
+from workstation.imaging.decode import DecodeError, decode, read_dataset
+from workstation.imaging.names import element_text
 from workstation.logs import safe
-from workstation.model import Gender, InstanceRef, Patient, SeriesRef
+from workstation.model import InstanceRef, Patient, SeriesRef
 from workstation.services import LoadedImage
 from workstation.sources.base import (
     Progress,
@@ -41,6 +40,8 @@ from workstation.sources.base import (
     check_cancel,
     series_ref,
 )
+from workstation.sources.dicom_facts import patient_of, study_datetime
+from workstation.sources.instance_check import instance_problem, same_patient
 
 log = logging.getLogger("workstation.sources.disc")
 
@@ -78,6 +79,12 @@ class ProblemKind(Enum):
     # a DICOM file whose header cannot be read, or lacks the Study / SOP Instance UID that
     # place it (pydicom reads a truncated header as far as it goes: this is how it shows)
     UNREADABLE = "unreadable"
+    # the DICOMDIR names a file outside the disc (``..``, an absolute path, a link that
+    # leads out): never opened
+    OUTSIDE_DISC = "outside_disc"
+    # a file of a study whose patient (Patient ID, name, birth date) is not the one of the
+    # study's first file: left out of the study
+    OTHER_PATIENT = "other_patient"
 
 
 @dataclass(frozen=True)
@@ -162,10 +169,12 @@ def _relative(root: Path, path: Path) -> str:
 
 @dataclass(frozen=True)
 class _Entry:
-    """A leaf of the DICOMDIR's record tree with its ancestors (series, study, patient)."""
+    """A leaf of the DICOMDIR's record tree with its ancestors (series, study, patient);
+    ``path`` is None when its Referenced File ID would lead outside the disc."""
 
-    path: Path
+    path: Path | None
     records: tuple[Dataset, ...]  # the leaf first, then up to the patient
+    file_id: str = ""  # the Referenced File ID as written, "/"-joined (for the report)
 
     def value(self, keyword: str) -> str:
         """The first value of ``keyword`` from the leaf upwards, "" when none has it."""
@@ -209,12 +218,27 @@ def dicomdir_entries(dicomdir: Path) -> list[_Entry]:
                 lower_levels.append((lower, chain))
             file_id = record.get("ReferencedFileID")
             if file_id and record.get("ReferencedSOPInstanceUIDInFile"):
-                parts = [file_id] if isinstance(file_id, str) else list(file_id)
-                level.append(_Entry(root.joinpath(*(str(p) for p in parts)), chain))
+                parts = [str(p) for p in ([file_id] if isinstance(file_id, str) else file_id)]
+                path = root.joinpath(*parts) if all(map(safe_component, parts)) else None
+                level.append(_Entry(path, chain, "/".join(parts)))
             offset = int(record.get("OffsetOfTheNextDirectoryRecord", 0) or 0)
         found += level
         pending += reversed(lower_levels)  # depth first, in the DICOMDIR's order
     return found
+
+
+def safe_component(part: str) -> bool:
+    """Whether one component of a Referenced File ID names an entry inside its folder:
+    not empty, ``.`` or ``..``, no separator or drive (``/``, ``\\``, ``:``), no NUL."""
+    return part not in ("", ".", "..") and not any(ch in part for ch in "/\\:\0")
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, links resolved, is inside ``root`` (links resolved too)."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):  # a link loop, a broken name
+        return False
 
 
 def _from_dicomdir(
@@ -237,13 +261,23 @@ def _from_dicomdir(
     total = len(entries)
     found: list[_Instance] = []
     opened_studies: set[str] = set()
+    listed_under: dict[str, str] = {}  # study UID → the Patient ID of its patient record
     for done, entry in enumerate(entries, 1):
         check_cancel(cancel)
         report.files += 1
-        path = _existing(entry.path, report.root)
-        if path is None:
+        path = None if entry.path is None else _existing(entry.path, report.root)
+        if entry.path is None or (path is not None and not inside(path, report.root)):
+            report.problems.append(DiscProblem(ProblemKind.OUTSIDE_DISC, entry.file_id))
+        elif path is None:
             report.problems.append(
                 DiscProblem(ProblemKind.MISSING_FILE, _relative(report.root, entry.path))
+            )
+        elif listed_under.setdefault(
+            entry.value("StudyInstanceUID"), entry.value("PatientID")
+        ) != entry.value("PatientID"):
+            # the study's UID under another patient record: not this study's file
+            report.problems.append(
+                DiscProblem(ProblemKind.OTHER_PATIENT, _relative(report.root, path))
             )
         else:
             study_uid = entry.value("StudyInstanceUID")
@@ -308,7 +342,7 @@ def _from_folder(
     cancel: threading.Event | None,
 ) -> list[_Instance]:
     found: list[_Instance] = []
-    studies: set[str] = set()
+    studies: dict[str, Patient] = {}  # study UID → the patient its first file names
     series_seen: set[str] = set()
     for done, path in enumerate(_walk(root), 1):
         check_cancel(cancel)
@@ -321,6 +355,11 @@ def _from_folder(
             if not study_uid or not sop_uid:
                 report.problems.append(
                     DiscProblem(ProblemKind.UNREADABLE, _relative(root, path), "no study UID")
+                )
+            elif study_uid in studies and not same_patient(studies[study_uid], header):
+                # a file of another patient under the study's UID: never part of the study
+                report.problems.append(
+                    DiscProblem(ProblemKind.OTHER_PATIENT, _relative(root, path))
                 )
             else:
                 # Only the first header of each study is kept (the patient facts), and only
@@ -342,7 +381,8 @@ def _from_folder(
                         element_text(header, "SeriesDescription").text if first_of_series else "",
                     )
                 )
-                studies.add(study_uid)
+                if study_uid not in studies:
+                    studies[study_uid] = patient_of(header)
         if progress is not None:
             progress(done, None)
     return found
@@ -411,51 +451,6 @@ def _studies(instances: list[_Instance], source: str, report: DiscReport) -> lis
     return studies
 
 
-def patient_of(ds: Dataset) -> Patient:
-    """The patient a DICOM header names: Patient ID as id, the name as a reader writes it
-    (the ideographic group when there is one), birth date, sex and a valid 身份证 number
-    from Patient ID or Other Patient IDs (Sequence), "" when none is valid."""
-    name = person_name_display(element_text(ds, "PatientName").text)
-    patient_id = str(ds.get("PatientID", "") or "").strip()
-    others = [str(v).strip() for v in _values(ds.get("OtherPatientIDs"))]
-    for item in ds.get("OtherPatientIDsSequence", None) or []:
-        others.append(str(item.get("PatientID", "") or "").strip())
-    card = next((c.upper() for c in (patient_id, *others) if is_valid_id_card(c)), "")
-    sex = {"M": Gender.MALE, "F": Gender.FEMALE, "O": Gender.OTHER}.get(
-        str(ds.get("PatientSex", "") or "").strip().upper(), Gender.UNKNOWN
-    )
-    return Patient(patient_id, name, sex, _date(ds.get("PatientBirthDate")), id_card=card)
-
-
-def _values(value: Any) -> list[Any]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        return [value]
-    return list(value)
-
-
-def _date(value: Any) -> dt.date | None:
-    text = str(value or "").strip()
-    try:
-        return dt.datetime.strptime(text[:8], "%Y%m%d").date()
-    except ValueError:
-        return None
-
-
-def study_datetime(ds: Dataset) -> dt.datetime | None:
-    """Study Date and Time as a naive local datetime (noon when the time is missing)."""
-    day = _date(ds.get("StudyDate"))
-    if day is None:
-        return None
-    digits = "".join(ch for ch in str(ds.get("StudyTime", "") or "") if ch.isdigit())[:6]
-    try:
-        time = dt.datetime.strptime(digits.ljust(6, "0"), "%H%M%S").time() if digits else None
-    except ValueError:
-        time = None
-    return dt.datetime.combine(day, time or dt.time(12, 0))
-
-
 class DiscSource:
     """A disc as a StudySource: read once (``read_disc``), then its studies and images.
 
@@ -503,8 +498,10 @@ class DiscSource:
         on_image: Callable[[LoadedImage], None],
         cancel: threading.Event | None = None,
     ) -> int:
-        """Decode the series' files from the disc in instance order. Raises SourceError
-        when the disc has not been read, Cancelled."""
+        """Decode the series' files from the disc in instance order. A file that is not
+        of this series, SOP instance and patient (``instance_check``) is handed over as
+        an error ("not this patient", "not this series"), never as an image. Raises
+        SourceError when the disc has not been read, Cancelled."""
         if self.report is None:
             raise SourceError("the disc has not been read")
         count = 0
@@ -514,8 +511,17 @@ class DiscSource:
             if path is None:
                 on_image(LoadedImage(ref.sop_instance_uid, None, "not on the disc"))
                 continue
+            if not inside(path, self.report.root):
+                on_image(LoadedImage(ref.sop_instance_uid, None, "not on the disc"))
+                continue
             try:
-                image = load(path)
+                ds = read_dataset(path)
+                problem = instance_problem(ds, study, series.uid, ref.sop_instance_uid)
+                if problem:
+                    log.warning("disc file refused: %s", safe(problem))
+                    on_image(LoadedImage(ref.sop_instance_uid, None, problem))
+                    continue
+                image = decode(ds)
             except DecodeError as exc:
                 on_image(LoadedImage(ref.sop_instance_uid, None, str(exc)))
                 continue

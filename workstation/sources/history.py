@@ -2,15 +2,18 @@
 
 Platforms (FHIR) are asked first, in parallel: the same 身份证 number there is the same
 person (confirmed, unless a record contradicts its own number). The first confirmed
-platform record gives the name, birth date and sex that PACS and discs are then matched
-against (``identity``): a PACS is asked by Patient ID = the number and by name; a disc
-lists all it holds. Every study or result whose verdict is confirmed, probable or
-conflict is a row, with the verdict; another person's are left out. A source that fails
-is named in ``errors`` and the others' rows are still there.
+platform record is the anchor: every other platform record under the number is matched
+against it again (a newborn registered under her mother's number elsewhere, 王芳之女, is a
+conflict, not her mother's history), and it gives the name, birth date and sex that PACS
+and discs are then matched against (``identity``): a PACS is asked by Patient ID = the
+number and by name; a disc lists all it holds. Every study or result whose verdict is
+confirmed, probable or conflict is a row, with the verdict; another person's are left
+out. A source that fails is named in ``errors`` and the others' rows are still there.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +29,7 @@ from workstation.model import Category, Gender, Patient, Result
 from workstation.records.platform import PatientQuery, QueryKind, ResultsPlatform
 from workstation.sources.base import CHINA, SourceError, SourceKind, SourceStudy
 from workstation.sources.disc import DiscSource
-from workstation.sources.identity import Match, match_patients
+from workstation.sources.identity import Fact, Match, match_patients
 from workstation.sources.pacs import PacsEntry, PacsSource
 from workstation.sources.sources_file import (
     DiscSourceEntry,
@@ -54,6 +57,7 @@ class HistoryRow:
     study_uid: str = ""
     instances: int = 0
     mark: str = ""  # the HR mark as printed, "" without one (a disc's studies)
+    contradicted: tuple[Fact, ...] = ()  # the facts that contradict the patient's
 
     def sort_key(self) -> dt.datetime:
         """When, comparable across sources (a zone-less DICOM time is taken as CST)."""
@@ -73,6 +77,7 @@ class HistoryRow:
             "modality": self.modality,
             "match": self.match.value,
             "mark": self.mark or None,
+            "contradicted": [f.value for f in self.contradicted],
         }
         if self.kind is Category.IMAGING:
             row["study_uid"] = self.study_uid
@@ -111,23 +116,31 @@ def _card_patient(card: str) -> Patient:
     return Patient("", "", Gender.UNKNOWN, None, id_card=card)
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A platform record under the number, its verdict and its rows."""
+
+    patient: Patient
+    match: Match
+    rows: list[HistoryRow]
+
+
 def _platform_rows(
     entry: FhirSourceEntry,
     card: str,
     environ: Mapping[str, str] | None,
     sign_in: SignIn,
-) -> tuple[list[HistoryRow], list[Patient]]:
+) -> list[_Found]:
     platform, sign_out = sign_in(entry, entry.password(environ))
     try:
-        rows: list[HistoryRow] = []
-        found: list[Patient] = []
+        found: list[_Found] = []
         hospitals = platform.hospitals()
         for patient in platform.search_patients(PatientQuery(QueryKind.ID_CARD, card)):
-            verdict = match_patients(_card_patient(card), patient).match
+            identity = match_patients(_card_patient(card), patient)
+            verdict = identity.match
             if verdict not in _SHOWN:
                 continue
-            if verdict is Match.CONFIRMED:
-                found.append(patient)
+            rows: list[HistoryRow] = []
             for page in platform.results(patient.id):
                 for result in page.results:
                     hospital = hospitals.get(result.hospital_id)
@@ -138,15 +151,40 @@ def _platform_rows(
                             result,
                             hospital.name if hospital else result.hospital_id,
                             verdict,
+                            identity.contradicted,
                         )
                     )
-        return rows, found
+            found.append(_Found(patient, verdict, rows))
+        return found
     finally:
         sign_out()
 
 
+def _against_anchor(found: list[_Found]) -> tuple[Patient | None, list[HistoryRow]]:
+    """The anchor (the first confirmed record) and every record's rows with its verdict
+    against the anchor: the same number does not make another name the same person."""
+    anchor = next((f.patient for f in found if f.match is Match.CONFIRMED), None)
+    rows: list[HistoryRow] = []
+    for record in found:
+        if anchor is None or record.patient is anchor or record.match is not Match.CONFIRMED:
+            rows += record.rows
+            continue
+        again = match_patients(anchor, record.patient)
+        if again.match in _SHOWN:
+            rows += [
+                dataclasses.replace(r, match=again.match, contradicted=again.contradicted)
+                for r in record.rows
+            ]
+    return anchor, rows
+
+
 def _platform_row(
-    source: str, platform: ResultsPlatform, result: Result, hospital: str, verdict: Match
+    source: str,
+    platform: ResultsPlatform,
+    result: Result,
+    hospital: str,
+    verdict: Match,
+    contradicted: tuple[Fact, ...],
 ) -> HistoryRow:
     study_uid, instances = "", 0
     if result.category is Category.IMAGING and result.imaging_study_ids:
@@ -165,6 +203,7 @@ def _platform_row(
         study_uid,
         instances,
         result.mark.mark if result.mark else "",
+        contradicted,
     )
 
 
@@ -173,7 +212,8 @@ def _study_rows(
 ) -> list[HistoryRow]:
     rows = []
     for study in studies:
-        verdict = match_patients(anchor, study.patient).match
+        identity = match_patients(anchor, study.patient)
+        verdict = identity.match
         if verdict in _SHOWN:
             rows.append(
                 HistoryRow(
@@ -187,6 +227,7 @@ def _study_rows(
                     verdict,
                     study.study_uid,
                     study.instances,
+                    contradicted=identity.contradicted,
                 )
             )
     return rows
@@ -231,19 +272,18 @@ def collect_history(
     history = MergedHistory()
     platforms = [e for e in entries if isinstance(e, FhirSourceEntry)]
     others = [e for e in entries if not isinstance(e, FhirSourceEntry)]
-    confirmed: list[Patient] = []
+    found: list[_Found] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="history") as pool:
         asked = {e.name: pool.submit(_platform_rows, e, card, environ, sign_in) for e in platforms}
         for name, future in asked.items():
             try:
-                rows, patients = future.result()
+                found += future.result()
             except Exception as exc:  # one source's failure never hides the others
                 history.errors[name] = _reason(exc)
-                continue
-            history.rows += rows
-            confirmed += patients
-        anchor = confirmed[0] if confirmed else _card_patient(card)
-        history.patient = confirmed[0] if confirmed else None
+        confirmed, rows = _against_anchor(found)
+        history.rows += rows
+        anchor = confirmed or _card_patient(card)
+        history.patient = confirmed
         studies = {e.name: pool.submit(_study_source_rows, e, anchor) for e in others}
         for name, pending in studies.items():
             try:

@@ -3,8 +3,11 @@
 The rules, explicit because a wrong-patient merge is the worst error a results viewer can
 make (nothing here merges silently; the caller shows the verdict):
 
-- the same 身份证 number on both = CONFIRMED, unless the sex or birth date disagree, or
-  the number itself disagrees with a recorded sex or birth date: then CONFLICT;
+- the same 身份证 number on both = CONFIRMED, unless the names, the sex or the birth date
+  disagree, or the number itself disagrees with a recorded sex or birth date: then
+  CONFLICT (a newborn registered under her mother's number, 王芳 / 王芳之女, is not her
+  mother). A name in Chinese on one side and in Latin letters (pinyin) on the other cannot
+  be compared here: PROBABLE, never confirmed without her;
 - different 身份证 numbers = CONFLICT when name, birth date and sex agree (the same person
   under two numbers, or two people: never merged, shown as a warning), else DIFFERENT;
 - no 身份证 on at least one side: the same name, birth date and sex = PROBABLE (used only
@@ -13,7 +16,9 @@ make (nothing here merges silently; the caller shows the verdict):
   = CONFLICT; anything else = DIFFERENT.
 
 Missing facts never count as agreement: a probable match needs name, birth date and sex
-all present on both sides.
+all present on both sides. A birth date or sex counts as agreed only when both records
+state it: one derived from a 身份证 number may contradict the other side, never agree with
+it (with equal numbers it would agree with the very number being compared).
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ class IdentityMatch:
     match: Match
     agreed: tuple[Fact, ...] = ()
     contradicted: tuple[Fact, ...] = ()
+    # present on both sides but not comparable here (a Chinese name and a pinyin one)
+    uncompared: tuple[Fact, ...] = ()
 
     @property
     def merges(self) -> bool:
@@ -92,9 +99,56 @@ class Identity:
 
 
 def normalise_name(name: str) -> str:
-    """A name as compared: NFKC (full-width letters), no spaces or DICOM ``^``, case-folded."""
+    """A name as compared: NFKC (full-width letters), no spaces or DICOM ``^``, case-folded.
+    DICOM's component group separator ``=`` is kept (``name_forms`` splits at it)."""
     text = unicodedata.normalize("NFKC", name)
     return "".join(ch for ch in text if not ch.isspace() and ch not in "^·・.").casefold()
+
+
+def _is_han(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY"))
+
+
+def name_forms(name: str, *, lost_is_absent: bool = False) -> tuple[str, str]:
+    """(the name in Chinese characters, the name in other letters) of a normalised name,
+    either "" when absent: a DICOM name ``zhangsan=张三`` has both. With
+    ``lost_is_absent`` a group of only ``?`` (what a server writes for characters its
+    character set lacks) counts as absent; otherwise it is a name in other letters."""
+    han = latin = ""
+    for group in name.split("="):
+        if not group:
+            continue
+        if lost_is_absent and all(ch == "?" for ch in group):
+            continue
+        if any(_is_han(ch) for ch in group):
+            han = han or group
+        else:
+            latin = latin or group
+    return han, latin
+
+
+class NameComparison(Enum):
+    """How two names compare (``compare_names``)."""
+
+    ABSENT = "absent"
+    AGREE = "agree"
+    CONTRADICT = "contradict"
+    UNCOMPARED = "uncompared"
+
+
+def compare_names(a: str, b: str, *, lost_is_absent: bool = False) -> NameComparison:
+    """Two normalised names compared in the script both are written in (Chinese
+    characters first); Chinese against pinyin only cannot be decided here.
+    ``lost_is_absent`` as for ``name_forms``."""
+    forms = {"lost_is_absent": lost_is_absent}
+    (a_han, a_latin), (b_han, b_latin) = name_forms(a, **forms), name_forms(b, **forms)
+    if a_han and b_han:
+        return NameComparison.AGREE if a_han == b_han else NameComparison.CONTRADICT
+    if a_latin and b_latin:
+        return NameComparison.AGREE if a_latin == b_latin else NameComparison.CONTRADICT
+    if (a_han or a_latin) and (b_han or b_latin):
+        return NameComparison.UNCOMPARED
+    return NameComparison.ABSENT
 
 
 def _known_sex(sex: Gender) -> bool:
@@ -110,21 +164,40 @@ def match_identities(a: Identity, b: Identity) -> IdentityMatch:
     """The verdict on two sets of identity facts (the rules are in the module docstring)."""
     agreed: list[Fact] = []
     contradicted: list[Fact] = []
+    uncompared: list[Fact] = []
 
-    def compare(fact: Fact, x: object, y: object) -> None:
+    names = compare_names(a.name, b.name)
+    if names is NameComparison.AGREE:
+        agreed.append(Fact.NAME)
+    elif names is NameComparison.CONTRADICT:
+        contradicted.append(Fact.NAME)
+    elif names is NameComparison.UNCOMPARED:
+        uncompared.append(Fact.NAME)
+
+    def compare(fact: Fact, x: object, y: object, x_card: object, y_card: object) -> None:
+        # Agreement needs both records to state the fact; a fact derived from a 身份证
+        # number only ever contradicts.
         if x is not None and y is not None:
             (agreed if x == y else contradicted).append(fact)
+            return
+        x, y = (x if x is not None else x_card), (y if y is not None else y_card)
+        if x is not None and y is not None and x != y:
+            contradicted.append(fact)
 
-    compare(Fact.NAME, a.name or None, b.name or None)
-    compare(Fact.BIRTH_DATE, _born(a), _born(b))
-    compare(Fact.SEX, _sex(a), _sex(b))
+    compare(Fact.BIRTH_DATE, a.birth_date, b.birth_date, a.card_birth_date(), b.card_birth_date())
+    compare(Fact.SEX, _recorded_sex(a), _recorded_sex(b), _card_sex(a), _card_sex(b))
     # A record contradicting its own 身份证 number is contradicted whatever the other says.
     contradicted += [f for f in (*_own_contradictions(a), *_own_contradictions(b))]
     if a.id_card and b.id_card:
         if a.id_card == b.id_card:
             agreed.insert(0, Fact.ID_CARD)
-            hard = {Fact.SEX, Fact.BIRTH_DATE} & set(contradicted)
-            verdict = Match.CONFLICT if hard else Match.CONFIRMED
+            hard = {Fact.NAME, Fact.SEX, Fact.BIRTH_DATE} & set(contradicted)
+            if hard:
+                verdict = Match.CONFLICT
+            elif uncompared:
+                verdict = Match.PROBABLE  # the same number, a name she must compare
+            else:
+                verdict = Match.CONFIRMED
         else:
             contradicted.insert(0, Fact.ID_CARD)
             same_person = {Fact.NAME, Fact.BIRTH_DATE, Fact.SEX} <= set(agreed)
@@ -137,20 +210,23 @@ def match_identities(a: Identity, b: Identity) -> IdentityMatch:
         verdict = Match.CONFLICT  # agrees, but one record contradicts its own number
     else:
         verdict = Match.DIFFERENT
-    return IdentityMatch(verdict, tuple(dict.fromkeys(agreed)), tuple(dict.fromkeys(contradicted)))
+    return IdentityMatch(
+        verdict,
+        tuple(dict.fromkeys(agreed)),
+        tuple(dict.fromkeys(contradicted)),
+        tuple(uncompared),
+    )
 
 
-def _sex(who: Identity) -> Gender | None:
-    """The side's sex as recorded, else as its 身份证 number encodes it; None when unknown."""
-    if _known_sex(who.sex):
-        return who.sex
+def _recorded_sex(who: Identity) -> Gender | None:
+    """The side's sex as its record states it; None when unknown."""
+    return who.sex if _known_sex(who.sex) else None
+
+
+def _card_sex(who: Identity) -> Gender | None:
+    """The sex the side's 身份证 number encodes; None without one."""
     card = who.card_sex()
     return card if _known_sex(card) else None
-
-
-def _born(who: Identity) -> dt.date | None:
-    """The side's birth date as recorded, else as its 身份证 number encodes it."""
-    return who.birth_date or who.card_birth_date()
 
 
 def _own_contradictions(who: Identity) -> list[Fact]:

@@ -39,8 +39,9 @@ from pynetdicom.sop_class import (  # type: ignore[attr-defined]
     Verification,
 )
 
-from workstation.imaging.decode import DecodeError, load
+from workstation.imaging.decode import DecodeError, decode, read_dataset
 from workstation.imaging.names import element_text
+from workstation.logs import safe
 from workstation.model import InstanceRef, SeriesRef
 from workstation.services import LoadedImage
 from workstation.sources.base import (
@@ -52,7 +53,8 @@ from workstation.sources.base import (
     check_cancel,
     series_ref,
 )
-from workstation.sources.disc import patient_of, study_datetime
+from workstation.sources.dicom_facts import patient_of, study_datetime
+from workstation.sources.instance_check import instance_problem
 
 log = logging.getLogger("workstation.sources.pacs")
 _PENDING = (0xFF00, 0xFF01)
@@ -256,14 +258,16 @@ class PacsSource:
     ) -> int:
         """Retrieve the series (C-GET, or C-MOVE to our own storage port when the entry
         has ``move_port``) and decode each instance as it arrives. ``series.instances``
-        name the SOP classes to accept (a PACS can only send what was negotiated).
+        name the SOP classes to accept (a PACS can only send what was negotiated). An
+        instance the PACS sends that is not of this study, series and patient
+        (``instance_check``) is handed over as an error, never as an image.
         Returns the number decoded. Raises SourceError, Cancelled."""
         classes = sorted({i.sop_class_uid for i in series.instances if i.sop_class_uid})
         if not classes:
             raise SourceError(f"{self.entry.name}: the series lists no instances")
         classes = classes[:_MAX_CONTEXTS]
         decoded: set[str] = set()
-        store = _store_handler(on_image, decoded, cancel)
+        store = _store_handler(on_image, decoded, cancel, study, series.uid)
         query = Dataset()
         query.QueryRetrieveLevel = "SERIES"
         query.StudyInstanceUID = study.study_uid
@@ -326,14 +330,23 @@ def _store_handler(
     on_image: Callable[[LoadedImage], None],
     decoded: set[str],
     cancel: threading.Event | None,
+    study: SourceStudy,
+    series_uid: str,
 ) -> Callable[[Any], int]:
-    """The C-STORE handler of a retrieval: decode, hand over, answer the PACS."""
+    """The C-STORE handler of a retrieval: check that the instance is of the series and
+    patient asked for, decode, hand over, answer the PACS."""
 
     def store(event: Any) -> int:
         if cancel is not None and cancel.is_set():
             return 0xA700  # refused: out of resources (the retrieval is being cancelled)
         try:
-            image = load(io.BytesIO(event.encoded_dataset()))
+            ds = read_dataset(io.BytesIO(event.encoded_dataset()))
+            problem = instance_problem(ds, study, series_uid)
+            if problem:
+                log.warning("retrieved instance refused: %s", safe(problem))
+                on_image(LoadedImage(str(event.request.AffectedSOPInstanceUID), None, problem))
+                return _SUCCESS  # received and dropped: it is never shown
+            image = decode(ds)
         except DecodeError as exc:
             on_image(LoadedImage(str(event.request.AffectedSOPInstanceUID), None, str(exc)))
             return _SUCCESS  # received; it cannot be shown, which the viewer says

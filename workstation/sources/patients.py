@@ -2,13 +2,15 @@
 records that are the same person, never silently.
 
 ``group_patients`` puts records into groups by the identity rules (``identity``): a record
-with the group's 身份证 joins it as confirmed; a probable one (same name, birth date and sex,
-a 身份证 missing on one side) is listed in the group as probable and counts only once the
-doctor confirms it (``PatientGroup.members(confirmed=…)``); a conflicting record is a
-patient of its own and both groups carry the warning. Records with a valid 身份证 number
-anchor groups first, so that a record without one is compared with a confirmed identity.
-``search_everywhere`` asks each platform on its own thread; one that fails is reported and
-the others' records are grouped.
+with the group's 身份证 joins it as confirmed when nothing contradicts (another name under
+the same number, a newborn registered under her mother's, is a conflict); a probable one
+(same name, birth date and sex, a 身份证 missing on one side; or the same 身份证 with the
+name in Chinese on one side and pinyin on the other) is listed in the group as probable
+and counts only once the doctor confirms it (``PatientGroup.members(confirmed=…)``); a
+conflicting record is a patient of its own and both groups carry the warning. Records
+with a valid 身份证 number anchor groups first, so that a record without one is compared
+with a confirmed identity. ``search_everywhere`` asks each platform on its own thread;
+one that fails is reported and the others' records are grouped.
 """
 
 from __future__ import annotations

@@ -58,16 +58,23 @@ class DecisionAuthority(FhirPlatform):
             return super().send_decision(decision)
         return self.create_task(study_task(decision, study_uid), decision.id)
 
-    def decisions_on(self, result_id: str) -> list[PlatformDecision]:
-        """Every decision recorded on the result; for a source study, those whose focus
-        is its StudyInstanceUID (reported with ``result_id`` as the result)."""
+    def decisions_on(self, result_id: str, patient_id: str = "") -> list[PlatformDecision]:
+        """Every decision recorded on the result; for a source study, those on the
+        patient ``patient_id`` whose focus is its StudyInstanceUID (reported with
+        ``result_id`` as the result). A StudyInstanceUID is no patient: another patient's
+        decision on a study with the same UID (a copied disc, a reused UID) is never
+        hers, and without ``patient_id`` none is returned."""
         study_uid = source_study_uid(result_id)
         if not study_uid:
-            return super().decisions_on(result_id)
+            return super().decisions_on(result_id, patient_id)
+        if not patient_id:
+            return []
+        patient = f"Patient/{patient_id}"
         bundle = self._bundle(
             f"{self.fhir}/Task",
             {
                 "focus-identifier": f"{DICOM_UID_SYSTEM}|urn:oid:{study_uid}",
+                "patient": patient,
                 "code": f"{systems.CS_TASK_CODE}|{systems.TASK_CODE_REVIEW}",
                 "_sort": "authored-on",
                 "_count": 200,
@@ -76,6 +83,8 @@ class DecisionAuthority(FhirPlatform):
         found = []
         for entry in bundle.get("entry", []):
             task = entry.get("resource", {})
+            if (task.get("for") or {}).get("reference") != patient:
+                continue  # a server ignoring the patient parameter: filtered here
             as_report = {**task, "focus": {"reference": f"DiagnosticReport/{result_id}"}}
             try:
                 found.append(parse_task_decision(as_report))
