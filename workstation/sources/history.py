@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from workstation.clock import china_time
 from workstation.config import PlatformEntry
 from workstation.http import PlatformError
 from workstation.idcard import is_valid_id_card
@@ -70,7 +71,7 @@ class HistoryRow:
             "source": self.source,
             "source_kind": self.source_kind.value,
             "kind": self.kind.value,
-            "date": self.effective.date().isoformat(),
+            "date": china_time(self.sort_key()).date().isoformat(),  # the Beijing day
             "datetime": self.effective.isoformat(),
             "hospital": self.hospital,
             "item": self.item,
