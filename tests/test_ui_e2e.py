@@ -151,6 +151,7 @@ def test_compare_with_a_prior_study_from_another_hospital(qtbot: QtBot, window: 
         lambda: not window.runner.busy and len(page.compare_viewer.slices) > 0, timeout=30000
     )
     assert page.compare_viewer.isVisible()
+    assert cts[1].id in page.viewed  # she read the prior too: the summary offers it ticked
     # another hospital, other coordinates: the prior opens at the place within its scan
     # that the current shows within its own, and scrolling waits for her to confirm
     assert not page.sync_scroll.isChecked()

@@ -178,6 +178,8 @@ class PatientPage(QWidget):
         self.images.key_image_kept.connect(self._keep_key_image)
         self.images.needs_room.connect(lambda: self._narrow_timeline(380))
         self.images.enlarge_toggled.connect(self._enlarge_images)
+        # a prior she compared with is a result she read: the summary offers it ticked
+        self.images.prior_shown.connect(lambda result: self.viewed.add(result.id))
         # the parts tests and the main window reach
         self.grid, self.strip = self.images.grid, self.images.strip
         self.viewer, self.compare_viewer = self.images.viewer, self.images.compare_viewer

@@ -66,6 +66,7 @@ class StudyImages(QWidget):
     key_image_kept = Signal(object)
     needs_room = Signal()
     enlarge_toggled = Signal(bool)
+    prior_shown = Signal(object)  # Result: a prior she opened beside the current study
 
     def __init__(
         self,
@@ -390,6 +391,7 @@ class StudyImages(QWidget):
         self._load_into_cell(1, result, load)  # first, so the second cell is not filled
         self.grid.ensure_cells(2)
         self.needs_room.emit()
+        self.prior_shown.emit(result)
 
     def set_window_presets(self, presets: tuple[WindowPreset, ...]) -> None:
         """The user's window/level presets, offered in every cell."""
