@@ -595,3 +595,25 @@ def test_the_result_count_stays_a_count_and_follows_what_she_adds(
     page.session.add_results(page.session.patient_scope, [brought])
     assert page.count_label.text() == f"{total + 1} result(s)"
     window.sign_out()
+
+
+def test_the_timeline_folded_for_images_comes_back_for_a_lab_but_hers_stays_folded(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    window = signed_in_window(qtbot, sandbox, tmp_path)
+    window.resize(1366, 768)
+    page = open_patient(qtbot, window, "p0001")
+    ct = next(r for r in page.timeline.visible_results() if r.modality == "CT")
+    lab = next(r for r in page.timeline.visible_results() if r.category is Category.LAB)
+    assert page.timeline.select(ct.id)
+    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
+    assert page.main_splitter.sizes()[0] == 0  # folded by the page for the images
+    assert page.timeline.select(lab.id)
+    assert page.main_splitter.sizes()[0] > 200  # a lab: the list of results is back
+    assert page.timeline_button.isChecked()
+    page.timeline_button.click()  # she folds it herself
+    assert page.main_splitter.sizes()[0] == 0
+    other = next(r for r in page.timeline.results if r.category is Category.LAB and r != lab)
+    assert page.timeline.select(other.id)
+    assert page.main_splitter.sizes()[0] == 0  # hers stays folded
+    window.sign_out()

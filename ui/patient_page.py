@@ -152,6 +152,7 @@ class PatientPage(QWidget):
         self.timeline_button.setChecked(True)
         self.timeline_button.setToolTip(self.tr("Show or hide the list of results"))
         self.timeline_button.toggled.connect(self._show_timeline)
+        self._timeline_folded_for_images = False
         self.print_button = QPushButton(self.tr("Print summary…"))
         self.print_button.setObjectName("printSummary")
         self.print_button.clicked.connect(self.open_summary)
@@ -751,9 +752,19 @@ class PatientPage(QWidget):
         widths = page_widths(width, images)
         timeline = self.main_splitter.sizes()[0]
         if images:
-            timeline = min(timeline, widths.timeline)
-        if timeline <= 0:
-            self.timeline_button.setChecked(False)
+            narrowed = min(timeline, widths.timeline)
+            if narrowed == 0 and timeline > 0:
+                self._timeline_folded_for_images = True  # by the page, not by her
+            timeline = narrowed
+        elif timeline == 0 and self._timeline_folded_for_images:
+            # folded for the last study's images: a lab needs no room for them, the list of
+            # results comes back (one she folded herself stays folded)
+            timeline = widths.timeline
+        if timeline > 0:
+            self._timeline_folded_for_images = False
+        self.timeline_button.blockSignals(True)
+        self.timeline_button.setChecked(timeline > 0)
+        self.timeline_button.blockSignals(False)
         self.main_splitter.setSizes([timeline, max(width - timeline - widths.side, 0), widths.side])
 
     def _narrow_timeline(self, width: int) -> None:
