@@ -515,6 +515,25 @@ def test_a_tool_held_on_one_study_is_dropped_when_the_cell_is_cleared(qtbot: QtB
     assert not viewer.length_button.isChecked()
 
 
+def test_a_measurement_near_the_edge_keeps_its_values_inside_the_cell(qtbot: QtBot) -> None:
+    viewer = _shown_viewer(qtbot, _image())
+    viewer.setFocus()
+    (_, x1), (_, y1) = viewer.view.viewRange()
+    qtbot.keyClick(viewer, Qt.Key.Key_E)  # an ellipse ROI up to the right and bottom edges
+    _drag(
+        viewer,
+        _screen(viewer, x1 - 6.0, y1 - 6.0),
+        _screen(viewer, x1 - 0.5, y1 - 0.5),
+        Qt.MouseButton.LeftButton,
+    )
+    (graphic,) = viewer.mark_layer.graphics
+    shown = viewer.view.sceneBoundingRect()
+    label = graphic.label.sceneBoundingRect()
+    assert graphic.label.toPlainText()  # the ROI's values
+    assert label.right() <= shown.right() + 1  # not cut at the cell's edge ("面积 1…")
+    assert label.bottom() <= shown.bottom() + 1
+
+
 def test_with_a_tool_held_middle_drag_and_space_drag_pan(qtbot: QtBot) -> None:
     viewer = _shown_viewer(qtbot, _image())
     viewer.setFocus()

@@ -108,6 +108,7 @@ class MarkLayer(QObject):
         self.selected: int | None = None
         self.draft_graphic: MarkGraphic | None = None  # the mark she is drawing
         self.saved_graphics: list[MarkGraphic] = []  # read-only marks of saved objects
+        view.sigRangeChanged.connect(lambda *_a: self._keep_labels_inside())
 
     def show(self, marks: Sequence[Mark]) -> None:
         """Replace what is drawn by ``marks`` (keeps the selection if it is still there)."""
@@ -254,6 +255,32 @@ class MarkLayer(QObject):
             self._aim(graphic, view_points[0], view_points[1])
         else:
             graphic.label.setPos(max(xs), min(ys))
+        self._keep_inside(graphic)
+
+    def _keep_labels_inside(self) -> None:
+        extra = [g for g in (self.draft_graphic,) if g is not None]
+        for graphic in (*self.graphics, *self.saved_graphics, *extra):
+            self._keep_inside(graphic)
+
+    def _keep_inside(self, graphic: MarkGraphic) -> None:
+        """Turn a label to the other side of its point where it would run out of the cell
+        (an ROI's values near the right edge read "面积 1…")."""
+        label = graphic.label
+        pixel_w, pixel_h = self.view.viewPixelSize()  # view units per screen pixel
+        if pixel_w <= 0 or pixel_h <= 0:
+            return
+        (x0, x1), (y0, y1) = self.view.viewRange()
+        box = label.boundingRect()
+        width, height = box.width() * pixel_w, box.height() * pixel_h
+        at = label.pos()
+        below = graphic.mark.kind in BOX_KINDS  # boxes put their values under the corner
+        anchor_x = 1.0 if at.x() + width > x1 and at.x() - width >= x0 else 0.0
+        if below:
+            anchor_y = 1.0 if at.y() + height > y1 and at.y() - height >= y0 else 0.0
+        else:
+            anchor_y = 0.0 if at.y() - height < y0 and at.y() + height <= y1 else 1.0
+        if (anchor_x, anchor_y) != tuple(label.anchor):
+            label.setAnchor((anchor_x, anchor_y))
 
     def _aim(self, graphic: MarkGraphic, tip: Point, tail: Point) -> None:
         """Put the arrow head on the tip, pointing away from the tail (screen angles)."""
