@@ -3060,7 +3060,7 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
     <message>
         <location filename="../../ui/timeline.py" line="322"/>
         <source>All modalities</source>
-        <translation>全部设备类型</translation>
+        <translation>全部设备</translation>
     </message>
     <message>
         <location filename="../../ui/timeline.py" line="383"/>
