@@ -29,6 +29,7 @@ from workstation.journal import Journal, OutboxState
 from workstation.recognition.decisions import Decision, DecisionKind, new_decision
 from workstation.recognition.outbox import next_delay_s, send_pending
 from workstation.services import Connection, LoadedImage, load_series, sign_in
+from workstation.user_folder import user_key
 
 pytestmark = pytest.mark.e2e
 
@@ -486,7 +487,8 @@ def test_at_the_window_a_lost_refresh_answer_asks_her_to_sign_in_and_her_decisio
     window.flush_outbox()
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.sign_in, timeout=15000)
     assert window.sign_in.error_label.text()  # "Your session has ended. Please sign in again."
-    journal = Journal(tmp_path / "journal" / "dr.li")
+    # the window's journal: this user on the platform she signed in to (through the proxy)
+    journal = Journal(tmp_path / "journal" / user_key(proxy.base_url, "dr.li"))
     assert [e.decision.id for e in journal.pending()] == [decision.id]
     # the platform behaves again; she signs in and the decision goes out by itself, once
     proxy.rules.clear()
