@@ -18,14 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from pathlib import Path
 
 from workstation.at_rest import FieldCipher, UnreadableValue, is_sealed
-from workstation.private_files import create_private_file, ensure_private_dir, make_private
+from workstation.private_db import connect_private_db, create_private_db
 from workstation.recognition.decisions import Decision, DecisionKind, decision_in_force
 
 JOURNAL_FILE = "journal.sqlite"
@@ -101,13 +101,7 @@ class Journal:
         self.cipher = cipher
         self._lock = threading.Lock()
         try:
-            ensure_private_dir(directory)
-            create_private_file(self.path)
-            with self._connect() as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(_SCHEMA)
-            for suffix in ("-wal", "-shm"):
-                make_private(self.path.with_name(self.path.name + suffix))
+            create_private_db(self.path, _SCHEMA)
             if cipher is not None:
                 self._seal_plain_rows(cipher)
         except OSError as exc:
@@ -174,17 +168,8 @@ class Journal:
                 found.append(UnreadableEntry(str(row["id"]), OutboxState(row["state"]), str(exc)))
         return found
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA synchronous=FULL")  # committed = on disk, also in WAL mode
-        db.execute("PRAGMA secure_delete=ON")  # freed pages are zeroed, not left readable
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect_private_db(self.path)
 
     def record(self, decision: Decision) -> Decision:
         """Store a decision durably and return it as saved: ``supersedes`` is set to the id

@@ -10,8 +10,8 @@ import datetime as dt
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from workstation.at_rest import FieldCipher, UnreadableValue
 from workstation.dicomweb.stow import StowResult
 from workstation.http import ErrorKind, PlatformError
 from workstation.journal import JournalError, OutboxState
-from workstation.private_files import create_private_file, ensure_private_dir, make_private
+from workstation.private_db import connect_private_db, create_private_db
 from workstation.recognition.outbox import SendReport
 
 log = logging.getLogger("workstation.annotations")
@@ -61,27 +61,12 @@ class AnnotationOutbox:
         self.cipher = cipher
         self._lock = threading.Lock()
         try:
-            ensure_private_dir(directory)
-            create_private_file(self.path)
-            with self._connect() as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(_SCHEMA)
-            for suffix in ("-wal", "-shm"):
-                make_private(self.path.with_name(self.path.name + suffix))
+            create_private_db(self.path, _SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise JournalError(f"the annotation outbox cannot be opened: {exc}") from exc
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA secure_delete=ON")
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect_private_db(self.path)
 
     def _seal(self, data: bytes, sop_uid: str) -> bytes:
         if self.cipher is None:
