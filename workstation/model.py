@@ -104,6 +104,9 @@ class Result:
     observation_ids: tuple[str, ...] = ()
     imaging_study_ids: tuple[str, ...] = ()
     paper: PaperOrigin | None = None  # set for a result transcribed from paper (纸质)
+    # Where the result came from: "" for the platform she signed into first; else the name
+    # of the other platform, the PACS or the disc it was read from (shown on its row).
+    source: str = ""
 
 
 class Interpretation(Enum):

@@ -99,6 +99,7 @@ def study_result(study: SourceStudy, patient_id: str = "") -> Result:
         effective=started,
         modality=study.modalities[0] if study.modalities else "",
         imaging_study_ids=(study.study_uid,),
+        source=study.source,
     )
 
 
