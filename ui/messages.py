@@ -26,6 +26,7 @@ def _platform_message(kind: ErrorKind) -> str:
         ErrorKind.BAD_RESPONSE: QCoreApplication.translate("Messages", "The platform sent an answer that cannot be read."),
         ErrorKind.INSECURE: QCoreApplication.translate("Messages", "Refusing an unencrypted connection to a remote platform (use https)."),
         ErrorKind.BUSY: QCoreApplication.translate("Messages", "The platform is busy and asked to try again later. Your work is kept and is sent automatically."),
+        ErrorKind.SIGNED_OUT: QCoreApplication.translate("Messages", "You are not signed in to the platform that holds this record. Sign in to it (status bar) and try again; your decisions on it wait until then."),
         ErrorKind.FOREIGN_ORIGIN: QCoreApplication.translate("Messages", "The platform pointed to another server. It was not contacted, so that your sign-in is not passed on to it. Tell IT if this keeps happening."),
     }[kind]
 # fmt: on

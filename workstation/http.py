@@ -46,6 +46,7 @@ class ErrorKind(Enum):
     INSECURE = "insecure"  # plain http to a non-loopback host
     BUSY = "busy"  # 429/425: the platform asks to try again later
     FOREIGN_ORIGIN = "foreign_origin"  # a link to another server; the token is not sent there
+    SIGNED_OUT = "signed_out"  # another platform's record while she is not signed in to it
 
 
 class PlatformError(Exception):

@@ -22,7 +22,7 @@ from workstation.config import PlatformEntry
 from workstation.dicomweb.client import DicomWebClient
 from workstation.dicomweb.parallel import retrieve_prioritised
 from workstation.dicomweb.priority import SlicePriority
-from workstation.http import check_same_origin, make_client
+from workstation.http import PlatformError, check_same_origin, make_client
 from workstation.imaging.cache import SeriesCache
 from workstation.imaging.decode import DecodeError, DicomImage, load
 from workstation.model import ImagingStudyRef, SeriesRef, UserInfo
@@ -44,6 +44,9 @@ class Connection:
     client: httpx.Client
     session: Session
     platform: ResultsPlatform
+    # the other platforms signed into beside this one (``federation``): a study's images
+    # are fetched with the session of the platform whose origin serves them
+    peers: tuple[Connection, ...] = ()
 
     @property
     def user(self) -> UserInfo:
@@ -56,11 +59,16 @@ class Connection:
 
         Its requests raise PlatformError(FOREIGN_ORIGIN), before anything is sent, when
         ``base_url`` (an ImagingStudy's endpoint) is not on one of the platform's own
-        origins: the platform's token never goes to another server."""
+        origins: the platform's token never goes to another server. With ``peers``, the
+        client of the peer whose origins serve ``base_url``."""
+        for peer in self.peers:
+            if _serves(peer.session, base_url):
+                return peer.dicomweb(base_url)
+        session = self.session
 
         def auth(force_refresh: bool) -> dict[str, str]:
-            check_same_origin(base_url, self.session.endpoints.origins())
-            return {"Authorization": f"Bearer {self.session.bearer(force_refresh=force_refresh)}"}
+            check_same_origin(base_url, session.endpoints.origins())
+            return {"Authorization": f"Bearer {session.bearer(force_refresh=force_refresh)}"}
 
         return DicomWebClient(self.client, base_url, auth)
 
@@ -70,6 +78,14 @@ class Connection:
             self.session.sign_out()
         finally:
             self.client.close()
+
+
+def _serves(session: Session, url: str) -> bool:
+    try:
+        check_same_origin(url, session.endpoints.origins())
+    except PlatformError:
+        return False
+    return True
 
 
 def _session(entry: PlatformEntry, secrets: SecretStore | None) -> Session:

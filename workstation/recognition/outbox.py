@@ -40,17 +40,27 @@ class SendReport:
 
 
 def send_pending(
-    journal: Journal, sink: DecisionSink, should_stop: Callable[[], bool] = lambda: False
+    journal: Journal,
+    sink: DecisionSink,
+    should_stop: Callable[[], bool] = lambda: False,
+    destination: Callable[[Decision], str] = lambda _decision: "",
 ) -> SendReport:
     """Send every pending decision, oldest first. A refusal with a reason (4xx other than
     auth) marks that decision rejected and goes on; a passing failure (network, 5xx, 408,
-    425, 429, expired session) stops the pass so the next one retries from there, and the
-    platform's Retry-After, if any, is reported in ``retry_after_s``."""
+    425, 429, expired session, a platform signed out) holds back the rest of the decisions
+    bound for the same ``destination`` (the platform they go to: order is kept per
+    platform) so the next pass retries from there, while decisions for other platforms
+    still go; the first such failure and the platform's Retry-After, if any, are
+    reported in ``failed`` and ``retry_after_s``."""
     report = SendReport()
+    held: set[str] = set()
     for entry in journal.pending():
         if should_stop():
             break
         decision = entry.decision
+        where = destination(decision)
+        if where in held:
+            continue
         try:
             server_id = sink.send_decision(decision)
         except PlatformError as exc:
@@ -60,9 +70,11 @@ def send_pending(
                 log.warning("decision refused by the platform (%s)", exc.status)
                 continue
             journal.mark_attempt_failed(decision.id, exc.kind.value)
-            report.failed = exc.kind.value
-            report.retry_after_s = exc.retry_after_s
-            break
+            held.add(where)
+            if not report.failed or exc.kind is ErrorKind.AUTH:  # an ended session first
+                report.failed = exc.kind.value
+                report.retry_after_s = exc.retry_after_s
+            continue
         journal.mark_sent(decision.id, server_id)
         report.sent.append(decision.id)
     return report

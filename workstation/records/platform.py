@@ -93,6 +93,8 @@ class ResultsPage:
     results: list[Result]
     total: int
     problems: list[str] = field(default_factory=list)  # malformed resources, skipped
+    # other platforms of the patient that did not answer: name → error (their results left out)
+    sources_down: dict[str, PlatformError] = field(default_factory=dict)
 
 
 class ResultsPlatform(Protocol):

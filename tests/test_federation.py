@@ -1,0 +1,259 @@
+"""Two city platforms signed into at once (sandboxes served with --region): one patient's
+results from both, lab values and images from the platform holding them, decisions sent
+where they belong exactly once, and a platform that signs out or goes down hiding nothing
+of the other."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from devtools.sandbox_launcher import RunningSandbox, sign_in_demo, start_sandbox
+from sandbox.disc import patient_tags
+from workstation.http import ErrorKind, PlatformError
+from workstation.journal import Journal
+from workstation.model import Category, Result
+from workstation.recognition.decisions import DecisionKind, new_decision
+from workstation.recognition.outbox import send_pending
+from workstation.records.platform import PatientQuery, QueryKind
+from workstation.services import Connection, LoadedImage, load_series
+from workstation.sources.federation import (
+    FederatedPlatform,
+    Member,
+    platform_key,
+    split_id,
+)
+
+HOME, OTHER = "成都", "绵阳"
+
+
+@pytest.mark.unit
+def test_ids_of_other_platforms_carry_their_key_and_home_ids_stay() -> None:
+    key = platform_key("https://mianyang.example/")
+    assert key == platform_key("https://mianyang.example")  # the slash does not matter
+    assert len(key) == 8
+    assert key != platform_key("https://chengdu.example")
+    assert split_id(f"{key}~rad000008") == (key, "rad000008")
+    assert split_id("rad000008") == ("", "rad000008")
+    # a disc study's id and odd ids are never taken for another platform's
+    assert split_id("患者光盘:1.2.840.1") == ("", "患者光盘:1.2.840.1")
+    assert split_id("nothex12~x") == ("", "nothex12~x")
+    assert split_id(f"{key}~") == ("", f"{key}~")
+
+
+@dataclass
+class Cities:
+    running: dict[str, RunningSandbox]
+    data: Path
+
+
+@pytest.fixture(scope="module")
+def cities(sandbox_data: Path) -> Iterator[Cities]:
+    running: dict[str, RunningSandbox] = {}
+    try:
+        for name, code in ((HOME, "510100"), (OTHER, "510700")):
+            running[name] = start_sandbox(
+                sandbox_data, extra_args=("--region", code), timeout_s=120
+            )
+        yield Cities(running, sandbox_data)
+    finally:
+        for one in running.values():
+            one.stop()
+
+
+def _member(name: str, connection: Connection) -> Member:
+    user = connection.user
+    return Member(
+        platform_key(connection.entry.base_url),
+        name,
+        connection.platform,
+        user.username,
+        user.practitioner,
+    )
+
+
+@dataclass
+class Signed:
+    home: Connection
+    other: Connection
+    federation: FederatedPlatform
+
+
+@pytest.fixture
+def signed(cities: Cities) -> Iterator[Signed]:
+    home = sign_in_demo(cities.running[HOME].base_url)
+    other = sign_in_demo(cities.running[OTHER].base_url)
+    federation = FederatedPlatform(_member(HOME, home), [_member(OTHER, other)])
+    try:
+        yield Signed(home, other, federation)
+    finally:
+        home.sign_out()
+        other.sign_out()
+
+
+def _open(signed: Signed, data: Path) -> tuple[str, list[Result]]:
+    card = patient_tags(data, "p0001").id_card
+    outcome = signed.federation.search_groups(PatientQuery(QueryKind.ID_CARD, card))
+    assert outcome.errors == {}
+    (group,) = outcome.groups
+    patient = signed.federation.open_patient(group)
+    results = [r for page in signed.federation.results(patient.id) for r in page.results]
+    return patient.id, results
+
+
+@pytest.mark.e2e
+def test_one_patient_from_two_platforms(signed: Signed, cities: Cities) -> None:
+    patient_id, results = _open(signed, cities.data)
+    assert patient_id == "p0001-510100"  # her record on the home platform is the one opened
+    home_only = [r for page in signed.home.platform.results(patient_id) for r in page.results]
+    native_other = [
+        r for page in signed.other.platform.results("p0001-510700") for r in page.results
+    ]
+    assert len(results) == len(home_only) + len(native_other)
+    key = platform_key(cities.running[OTHER].base_url)
+    others = [r for r in results if r.source == OTHER]
+    assert sorted(split_id(r.id)[1] for r in others) == sorted(r.id for r in native_other)
+    assert all(split_id(r.id)[0] == key and r.patient_id == patient_id for r in others)
+    assert {r.id for r in results if r.source == ""} == {r.id for r in home_only}
+    # every result's hospital is known under the id the result names
+    hospitals = signed.federation.hospitals()
+    assert all(r.hospital_id in hospitals for r in results)
+    mianyang = hospitals[others[0].hospital_id]
+    assert mianyang.region_code == "510700"
+    assert mianyang.id == others[0].hospital_id
+
+    # lab values come from the platform holding the result, trends from both
+    lab = next(r for r in others if r.category is Category.LAB)
+    values = signed.federation.observations(lab)
+    native_lab = next(r for r in native_other if r.id == split_id(lab.id)[1])
+    assert [split_id(v.id)[1] for v in values] == [
+        v.id for v in signed.other.platform.observations(native_lab)
+    ]
+    trend = signed.federation.patient_observations(patient_id)
+    assert {split_id(v.id)[0] for v in trend} == {"", key}
+    times = [v.effective for v in trend if v.effective is not None]
+    assert times == sorted(times)
+
+
+@pytest.mark.e2e
+def test_images_of_the_other_platform_come_with_its_own_sign_in(
+    signed: Signed, cities: Cities
+) -> None:
+    _patient_id, results = _open(signed, cities.data)
+    ct = next(r for r in results if r.source == OTHER and r.modality == "CT")
+    ref = signed.federation.imaging_study(ct.imaging_study_ids[0])
+    federated = Connection(
+        signed.home.entry,
+        signed.home.client,
+        signed.home.session,
+        signed.federation,
+        peers=(signed.other,),
+    )
+    series = ref.series[0]
+    images: list[LoadedImage] = []
+    count = load_series(federated.dicomweb(ref.dicomweb_url), ref, series, images.append)
+    assert count == len(series.instances) > 0
+    arrived = {i.sop_instance_uid for i in images if i.image is not None}
+    assert arrived == {i.sop_instance_uid for i in series.instances}
+    # the home platform's own session alone is never sent there
+    alone = Connection(
+        signed.home.entry, signed.home.client, signed.home.session, signed.home.platform
+    )
+    with pytest.raises(PlatformError) as refused:
+        alone.dicomweb(ref.dicomweb_url).search_instances(ref.study_uid, series.uid)
+    assert refused.value.kind is ErrorKind.FOREIGN_ORIGIN
+
+
+def _decide(result: Result, practitioner: str) -> object:
+    return new_decision(
+        result,
+        DecisionKind.ACCEPTED,
+        username="dr.li",
+        practitioner=practitioner,
+        catalog_version="",
+        eligibility="valid",
+        now=dt.datetime.now(dt.UTC),
+    )
+
+
+@pytest.mark.e2e
+def test_decisions_go_to_the_platform_holding_the_result_exactly_once(
+    signed: Signed, cities: Cities, tmp_path: Path
+) -> None:
+    patient_id, results = _open(signed, cities.data)
+    home_result = next(r for r in results if r.source == "")
+    other_result = next(r for r in results if r.source == OTHER and r.modality == "DX")
+    practitioner = signed.home.user.practitioner
+    journal = Journal(tmp_path / "journal")
+    for result in (other_result, home_result):
+        journal.record(_decide(result, practitioner))  # type: ignore[arg-type]
+    report = send_pending(journal, signed.federation, destination=signed.federation.destination)
+    assert report.clean
+    assert len(report.sent) == 2
+    native = split_id(other_result.id)[1]
+    on_other = signed.other.platform.decisions_on(native, "p0001-510700")
+    assert [d.kind for d in on_other] == [DecisionKind.ACCEPTED]
+    assert on_other[0].practitioner == signed.other.user.practitioner
+    assert signed.home.platform.decisions_on(native, patient_id) == []
+    on_home = signed.home.platform.decisions_on(home_result.id, patient_id)
+    assert [d.kind for d in on_home] == [DecisionKind.ACCEPTED]
+    # read back through the federation: on the federated id, and hers
+    back = signed.federation.decisions_on(other_result.id, patient_id)
+    assert [(d.result_id, d.practitioner) for d in back] == [(other_result.id, practitioner)]
+    # a resend (the outbox after a crash) stores nothing twice
+    for entry in journal.all():
+        signed.federation.send_decision(entry.decision)
+    assert len(signed.other.platform.decisions_on(native, "p0001-510700")) == 1
+
+
+@pytest.mark.e2e
+def test_a_platform_signed_out_or_down_hides_nothing_of_the_other(
+    signed: Signed, cities: Cities, tmp_path: Path, sandbox_data: Path
+) -> None:
+    patient_id, results = _open(signed, cities.data)
+    other_result = next(r for r in results if r.source == OTHER)
+    home_result = next(r for r in results if r.source == "")
+    key = platform_key(cities.running[OTHER].base_url)
+    signed.federation.remove(key)  # she signed out of 绵阳
+    pages = list(signed.federation.results(patient_id))
+    shown = [r for p in pages for r in p.results]
+    assert {r.source for r in shown} == {""}
+    assert len(shown) == len([r for r in results if r.source == ""])
+    (down,) = [p.sources_down for p in pages if p.sources_down]
+    assert list(down) == [OTHER]
+    assert down[OTHER].kind is ErrorKind.SIGNED_OUT
+    # her decision on 绵阳's result waits; the home platform's still goes
+    journal = Journal(tmp_path / "journal")
+    practitioner = signed.home.user.practitioner
+    journal.record(_decide(other_result, practitioner))  # type: ignore[arg-type]
+    journal.record(_decide(home_result, practitioner))  # type: ignore[arg-type]
+    report = send_pending(journal, signed.federation, destination=signed.federation.destination)
+    assert report.failed == ErrorKind.SIGNED_OUT.value
+    assert len(report.sent) == 1
+    assert len(journal.pending()) == 1
+    assert journal.pending()[0].decision.result_id == other_result.id
+    # back in: it goes, to 绵阳
+    signed.federation.add(_member(OTHER, signed.other))
+    report = send_pending(journal, signed.federation, destination=signed.federation.destination)
+    assert report.clean
+    assert len(report.sent) == 1
+    assert journal.pending() == []
+    # a platform that went down after sign-in: the other's results still come
+    gone = start_sandbox(sandbox_data, extra_args=("--region", "510700"), timeout_s=120)
+    connection = sign_in_demo(gone.base_url)
+    gone.stop()
+    try:
+        signed.federation.remove(key)
+        signed.federation.add(
+            Member(key, OTHER, connection.platform, "dr.li", connection.user.practitioner)
+        )
+        pages = list(signed.federation.results(patient_id))
+        assert {r.source for p in pages for r in p.results} == {""}
+        (down,) = [p.sources_down for p in pages if p.sources_down]
+        assert down[OTHER].kind in (ErrorKind.NETWORK, ErrorKind.TIMEOUT)
+    finally:
+        connection.client.close()

@@ -1,0 +1,424 @@
+"""Several results platforms signed into at once, seen as one ``ResultsPlatform``.
+
+The doctor signs into her home platform first (her decision authority: her journal, the
+catalog, the region figures, paper reports and the decisions on PACS and disc studies go
+there) and may sign into other cities' platforms beside it. ``FederatedPlatform`` routes
+every call to the platform that holds the record:
+
+- The home platform's ids are used as they are (with one platform nothing changes, and the
+  journal's earlier decisions keep their ids). Another platform's patient, result,
+  observation, study, hospital and Binary ids are written ``<key>~<id>``, where ``key`` is
+  ``platform_key(base_url)`` (stable across sessions, so a decision kept in the journal
+  while that platform is signed out is routed to it once she signs in again). FHIR ids
+  never contain ``~`` (``[A-Za-z0-9.-]``), and a PACS or disc study's id
+  (``source:uid``) has no key in front.
+- A patient found on several platforms is opened as one (``open_patient``, with the
+  records the identity rules grouped and she confirmed): results and lab values of every
+  member record, each result naming its platform in ``Result.source``.
+- A decision on another platform's result is sent to that platform under its own ids and
+  as her practitioner there; her decisions read back from it count as hers.
+- A platform that does not answer (or is signed out) never hides the others' results:
+  its results are left out and it is named in ``ResultsPage.sources_down``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from workstation.http import ErrorKind, PlatformError
+from workstation.model import (
+    Catalog,
+    Hospital,
+    ImagingStudyRef,
+    LabObservation,
+    Patient,
+    Result,
+)
+from workstation.records.platform import PatientQuery, ResultsPage, ResultsPlatform
+from workstation.sources.patients import Member as GroupMember
+from workstation.sources.patients import (
+    PatientGroup,
+    SearchOutcome,
+    SourcedPatient,
+    search_everywhere,
+)
+from workstation.sources.study_decisions import source_study_uid
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from workstation.audit import AuditRecord
+    from workstation.paper.fhir import PaperUpload
+    from workstation.recognition.decisions import Decision, PlatformDecision
+    from workstation.recognition.region_stats import RegionStatistics
+
+log = logging.getLogger("workstation.federation")
+SEPARATOR = "~"
+KEY_LENGTH = 8
+
+
+def platform_key(base_url: str) -> str:
+    """The short, stable key of the platform at ``base_url`` in federated ids (8 hex
+    digits of a SHA-256 of the address without its trailing slash)."""
+    return hashlib.sha256(base_url.rstrip("/").encode()).hexdigest()[:KEY_LENGTH]
+
+
+def split_id(federated: str) -> tuple[str, str]:
+    """(platform key, the platform's own id) of a federated id; key "" for a home id or a
+    PACS/disc study's id."""
+    key, sep, native = federated.partition(SEPARATOR)
+    if sep and len(key) == KEY_LENGTH and all(c in "0123456789abcdef" for c in key) and native:
+        return key, native
+    return "", federated
+
+
+@dataclass(frozen=True)
+class Member:
+    """A signed-in platform of the federation: its records and who she is there."""
+
+    key: str  # platform_key(base_url)
+    name: str  # as configured ("Sandbox · 绵阳市 (510700)"); shown on its results
+    platform: ResultsPlatform
+    username: str
+    practitioner: str  # "Practitioner/…" on this platform
+
+
+class FederatedPlatform:
+    """One ResultsPlatform over the home platform and the others she signed into.
+
+    Not thread-safe for changes of membership (``add``/``remove``/``open_patient`` run on
+    the GUI thread between uses); the calls that talk to platforms may run on any thread.
+    """
+
+    def __init__(self, home: Member, others: Sequence[Member] = ()) -> None:
+        self.home = home
+        self._others: dict[str, Member] = {}
+        self._known_names: dict[str, str] = {}  # key → name, also once signed out
+        # federated patient id → the member records that are this patient: (key, own id)
+        self._patients: dict[str, tuple[tuple[str, str], ...]] = {}
+        for member in others:
+            self.add(member)
+
+    # --- membership ----------------------------------------------------------------------
+    @property
+    def others(self) -> tuple[Member, ...]:
+        """The other platforms signed into, in the order they were added."""
+        return tuple(self._others.values())
+
+    def add(self, member: Member) -> None:
+        """Sign another platform into the federation (replacing one with its key)."""
+        if member.key == self.home.key:
+            raise ValueError("the home platform is already a member")
+        self._others[member.key] = member
+        self._known_names[member.key] = member.name
+
+    def remove(self, key: str) -> None:
+        """A platform signed out: its records are no longer asked for."""
+        self._others.pop(key, None)
+
+    def member_name(self, key: str) -> str:
+        """The name of the platform ``key`` (the home's for ""); "" when never seen."""
+        if key in ("", self.home.key):
+            return self.home.name
+        return self._known_names.get(key, "")
+
+    def _member(self, key: str) -> Member:
+        if key in ("", self.home.key):
+            return self.home
+        member = self._others.get(key)
+        if member is None:
+            name = self._known_names.get(key) or key
+            raise PlatformError(ErrorKind.SIGNED_OUT, f"not signed in to {name}")
+        return member
+
+    def wrap(self, key: str, native: str) -> str:
+        """The federated id of ``native`` on platform ``key``."""
+        return native if key in ("", self.home.key) or not native else f"{key}{SEPARATOR}{native}"
+
+    def _route(self, federated: str) -> tuple[Member, str]:
+        key, native = split_id(federated)
+        return self._member(key), native
+
+    # --- patients --------------------------------------------------------------------------
+    def search_groups(self, query: PatientQuery, limit: int = 20) -> SearchOutcome:
+        """Every member platform asked at once; the records grouped by the identity rules
+        with federated ids (``patients.group_patients``). A platform that fails is in
+        ``errors`` under its name."""
+        members = {m.key: m for m in (self.home, *self._others.values())}
+        outcome = search_everywhere(
+            {key: m.platform for key, m in members.items()}, query, limit=limit
+        )
+        for group in outcome.groups:
+            _rename_group(group, self)
+        outcome.errors = {members[k].name: e for k, e in outcome.errors.items()}
+        return outcome
+
+    def open_patient(
+        self, group: PatientGroup, confirmed: Sequence[tuple[str, str]] = ()
+    ) -> Patient:
+        """The patient of ``group`` as she opens it: its home record when the home platform
+        holds one (decisions on disc and PACS studies need her record there), else its
+        anchor; the members counted are the confirmed ones and the probable ones whose
+        ``SourcedPatient.key`` she ``confirmed``. Returns the patient with its federated id."""
+        records = group.members(confirmed)
+        home = next((r for r in records if split_id(r.patient.id)[0] == ""), records[0])
+        members = tuple(split_id(r.patient.id) for r in records)
+        self._patients[home.patient.id] = tuple(
+            (key or self.home.key, native) for key, native in members
+        )
+        return home.patient
+
+    def _members_of(self, patient_id: str) -> tuple[tuple[str, str], ...]:
+        known = self._patients.get(patient_id)
+        if known:
+            return known
+        key, native = split_id(patient_id)
+        return ((key or self.home.key, native),)
+
+    def search_patients(self, query: PatientQuery, limit: int = 20) -> list[Patient]:
+        """The anchors of the groups found (each a patient of one platform)."""
+        return [g.anchor.patient for g in self.search_groups(query, limit).groups]
+
+    def patient(self, patient_id: str) -> Patient:
+        """One patient by federated id."""
+        member, native = self._route(patient_id)
+        return replace(member.platform.patient(native), id=patient_id)
+
+    def hospitals(self) -> dict[str, Hospital]:
+        """Every member's hospitals under federated ids (the home's as they are)."""
+        found = dict(self.home.platform.hospitals())
+        for member in self._others.values():
+            for hospital_id, hospital in member.platform.hospitals().items():
+                wrapped = self.wrap(member.key, hospital_id)
+                found[wrapped] = replace(hospital, id=wrapped)
+        return found
+
+    # --- results ---------------------------------------------------------------------------
+    def results(self, patient_id: str, page_size: int = 100) -> Iterator[ResultsPage]:
+        """The results of every member record of the patient, the home platform's first,
+        each member's newest first. A member that fails or is signed out yields an empty
+        page naming it in ``sources_down`` (the others' results still come); when every
+        member fails the last error is raised."""
+        members = self._members_of(patient_id)
+        failures: list[PlatformError] = []
+        before = 0  # results of the members already read
+        for key, native in members:
+            total = 0
+            try:
+                member = self._member(key)
+                for page in member.platform.results(native, page_size):
+                    total = page.total
+                    yield replace(
+                        page,
+                        results=[self._wrap_result(member, r, patient_id) for r in page.results],
+                        total=before + page.total,
+                    )
+            except PlatformError as exc:
+                if len(members) == 1 or (exc.kind is ErrorKind.AUTH and key == self.home.key):
+                    raise  # alone, or the home session ended: the page says so as before
+                failures.append(exc)
+                log.warning("results of one platform not read: %s", exc.kind.value)
+                yield ResultsPage([], before, sources_down={self.member_name(key): exc})
+            before += total
+        if failures and len(failures) == len(members):
+            raise failures[-1]
+
+    def _wrap_result(self, member: Member, result: Result, patient_id: str) -> Result:
+        if member is self.home:
+            return replace(result, patient_id=patient_id)
+        paper = result.paper
+        if paper is not None and paper.image_binary_id:
+            paper = replace(paper, image_binary_id=self.wrap(member.key, paper.image_binary_id))
+        return replace(
+            result,
+            id=self.wrap(member.key, result.id),
+            patient_id=patient_id,
+            hospital_id=self.wrap(member.key, result.hospital_id),
+            observation_ids=tuple(self.wrap(member.key, o) for o in result.observation_ids),
+            imaging_study_ids=tuple(self.wrap(member.key, s) for s in result.imaging_study_ids),
+            paper=paper,
+            source=member.name,
+        )
+
+    def _native_result(self, member: Member, result: Result) -> Result:
+        if member is self.home:
+            return result
+        paper = result.paper
+        if paper is not None:
+            paper = replace(paper, image_binary_id=split_id(paper.image_binary_id)[1])
+        return replace(
+            result,
+            id=split_id(result.id)[1],
+            patient_id=split_id(result.patient_id)[1],
+            hospital_id=split_id(result.hospital_id)[1],
+            observation_ids=tuple(split_id(o)[1] for o in result.observation_ids),
+            imaging_study_ids=tuple(split_id(s)[1] for s in result.imaging_study_ids),
+            paper=paper,
+            source="",
+        )
+
+    def _wrap_observation(self, member: Member, value: LabObservation) -> LabObservation:
+        if member is self.home:
+            return value
+        return replace(
+            value,
+            id=self.wrap(member.key, value.id),
+            hospital_id=self.wrap(member.key, value.hospital_id),
+        )
+
+    def observations(self, result: Result) -> list[LabObservation]:
+        """The lab values of a result, from its platform."""
+        member, _native = self._route(result.id)
+        values = member.platform.observations(self._native_result(member, result))
+        return [self._wrap_observation(member, v) for v in values]
+
+    def patient_observations(self, patient_id: str) -> list[LabObservation]:
+        """Every lab value of every member record, oldest first (trends across cities). A
+        member that fails is left out (logged); the home's failure is raised."""
+        found: list[LabObservation] = []
+        members = self._members_of(patient_id)
+
+        def ask(key: str, native: str) -> list[LabObservation]:
+            member = self._member(key)
+            return [
+                self._wrap_observation(member, v)
+                for v in member.platform.patient_observations(native)
+            ]
+
+        with ThreadPoolExecutor(max_workers=max(1, len(members))) as pool:
+            futures = [(key, pool.submit(ask, key, native)) for key, native in members]
+            for _key, future in futures:
+                try:
+                    found += future.result()
+                except PlatformError as exc:
+                    if len(members) == 1:
+                        raise
+                    log.warning("lab values of one platform not read: %s", exc.kind.value)
+        return sorted(found, key=_observed_at)
+
+    def imaging_study(self, study_id: str) -> ImagingStudyRef:
+        """Where a study's images are (its platform's DICOMweb service)."""
+        member, native = self._route(study_id)
+        ref = member.platform.imaging_study(native)
+        return replace(ref, id=self.wrap(member.key, ref.id))
+
+    def catalog(self) -> Catalog:
+        """The home platform's recognition catalog (its rules are hers)."""
+        return self.home.platform.catalog()
+
+    def binary(self, binary_id: str) -> bytes:
+        """The bytes of a Binary, from its platform."""
+        member, native = self._route(binary_id)
+        return member.platform.binary(native)
+
+    # --- decisions and audit ---------------------------------------------------------------
+    def destination(self, decision: Decision) -> str:
+        """The key of the platform a decision goes to (a PACS or disc study's: home)."""
+        if source_study_uid(decision.result_id):
+            return self.home.key
+        return split_id(decision.result_id)[0] or self.home.key
+
+    def send_decision(self, decision: Decision) -> str:
+        """Record the decision on the platform holding its result, under that platform's
+        ids and as her practitioner there (a PACS or disc study's on the home platform).
+        Raises PlatformError(SIGNED_OUT) while that platform is signed out."""
+        key = self.destination(decision)
+        member = self._member(key)
+        if member is self.home:
+            patient = self._native_patient(decision.patient_id, self.home.key)
+            return member.platform.send_decision(replace(decision, patient_id=patient))
+        native = replace(
+            decision,
+            result_id=split_id(decision.result_id)[1],
+            patient_id=self._native_patient(decision.patient_id, member.key),
+            hospital_id=split_id(decision.hospital_id)[1],
+            username=member.username,
+            practitioner=member.practitioner,
+        )
+        return member.platform.send_decision(native)
+
+    def _native_patient(self, patient_id: str, key: str) -> str:
+        for member_key, native in self._members_of(patient_id):
+            if member_key == key:
+                return native
+        found_key, native = split_id(patient_id)
+        if found_key == key:
+            return native
+        raise PlatformError(ErrorKind.REJECTED, "the patient has no record on that platform")
+
+    def decisions_on(self, result_id: str, patient_id: str = "") -> list[PlatformDecision]:
+        """Every decision on a result, from the platform holding it; hers there are
+        reported as by her home practitioner (so they read as hers)."""
+        key = split_id(result_id)[0] if not source_study_uid(result_id) else ""
+        member = self._member(key)
+        if member is self.home:
+            home_patient = self._native_patient(patient_id, self.home.key) if patient_id else ""
+            return member.platform.decisions_on(result_id, home_patient)
+        native_patient = self._native_patient(patient_id, member.key) if patient_id else ""
+        found = member.platform.decisions_on(split_id(result_id)[1], native_patient)
+        return [
+            replace(
+                d,
+                result_id=result_id,
+                practitioner=(
+                    self.home.practitioner
+                    if d.practitioner == member.practitioner
+                    else self.wrap(member.key, d.practitioner)
+                ),
+            )
+            for d in found
+        ]
+
+    def send_audit(self, record: AuditRecord) -> None:
+        """The audit record on every platform whose records of the patient it is about:
+        a patient view on each member platform of the patient, a result's on the result's
+        platform; each under that platform's ids and her practitioner there."""
+        entity_type, _, entity_id = record.entity.partition("/")
+        if entity_id:  # about one result: its platform (a PACS or disc study's: home)
+            key = split_id(entity_id)[0] or self.home.key
+            targets = [(key, self._native_patient(record.patient_id, key))]
+        else:
+            targets = list(self._members_of(record.patient_id))
+        for key, native in targets:
+            member = self._member(key)
+            entity = f"{entity_type}/{split_id(entity_id)[1]}" if entity_id else record.entity
+            member.platform.send_audit(
+                replace(
+                    record,
+                    patient_id=native,
+                    entity=entity,
+                    user=member.username if member is not self.home else record.user,
+                    practitioner=(
+                        member.practitioner if member is not self.home else record.practitioner
+                    ),
+                )
+            )
+
+    def region_statistics(self, start: dt.date | None, end: dt.date | None) -> RegionStatistics:
+        """The home region's figures."""
+        return self.home.platform.region_statistics(start, end)
+
+    def send_paper_report(self, upload: PaperUpload) -> None:
+        """Paper reports are registered on the home platform."""
+        self.home.platform.send_paper_report(upload)
+
+
+def _observed_at(value: LabObservation) -> float:
+    return value.effective.timestamp() if value.effective is not None else float("-inf")
+
+
+def _rename_group(group: PatientGroup, federation: FederatedPlatform) -> None:
+    """Give the group's records federated ids and their platforms' names as source."""
+
+    def rename(record: SourcedPatient) -> SourcedPatient:
+        patient = replace(record.patient, id=federation.wrap(record.source, record.patient.id))
+        return SourcedPatient(federation.member_name(record.source), patient)
+
+    group.anchor = rename(group.anchor)
+    for members in (group.confirmed, group.probable, group.conflicts):
+        members[:] = [GroupMember(rename(m.record), m.verdict) for m in members]
