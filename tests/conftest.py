@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from devtools.sandbox_launcher import DEMO_PASSWORD, RunningSandbox, start_sandbox
 from workstation import fhir_systems as systems
@@ -124,3 +125,37 @@ def private_sandbox(
         yield Sandbox(running.base_url, data_dir, key, running)
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def cities(sandbox_data: Path) -> Iterator[dict[str, RunningSandbox]]:
+    """Two city platforms (the sandbox served with --region): 成都 (510100) and 绵阳
+    (510700), each a real server on its own loopback port; the same demo people have
+    other ids on each."""
+    running: dict[str, RunningSandbox] = {}
+    try:
+        for name, code in (("成都", "510100"), ("绵阳", "510700")):
+            running[name] = start_sandbox(
+                sandbox_data, extra_args=("--region", code), timeout_s=120
+            )
+        yield running
+    finally:
+        for one in running.values():
+            one.stop()
+
+
+@pytest.fixture
+def chinese(qapp: QApplication) -> Iterator[None]:
+    """The interface in Simplified Chinese, as doctors see it (taken back afterwards)."""
+    from PySide6.QtCore import QLocale
+
+    from ui.i18n import install_language
+
+    before = QLocale()
+    translator = install_language(qapp, "zh_CN")
+    assert translator is not None  # the catalogue is built (make translations)
+    try:
+        yield
+    finally:
+        qapp.removeTranslator(translator)
+        QLocale.setDefault(before)

@@ -4,7 +4,6 @@ platforms (sandboxes served with --region) at once, one of them down."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -86,20 +85,6 @@ def test_strangers_are_apart() -> None:
     )
     assert len(groups) == 2
     assert all(not g.confirmed and not g.probable and not g.conflicts for g in groups)
-
-
-@pytest.fixture(scope="module")
-def cities(sandbox_data: Path) -> Iterator[dict[str, RunningSandbox]]:
-    running: dict[str, RunningSandbox] = {}
-    try:
-        for name, code in (("成都", "510100"), ("绵阳", "510700")):
-            running[name] = start_sandbox(
-                sandbox_data, extra_args=("--region", code), timeout_s=120
-            )
-        yield running
-    finally:
-        for one in running.values():
-            one.stop()
 
 
 @pytest.mark.e2e

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,8 @@ import httpx
 import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
-from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
@@ -25,7 +24,6 @@ from tests.conftest import Sandbox
 from tests.memory_keyring import MemoryKeyring
 from tests.test_paper_files import _bare_pdf
 from tests.ui_helpers import open_patient, signed_in_window
-from ui.i18n import install_language
 from ui.paper_dialog import COL_UNIT, COL_VALUE, PaperDialog
 from ui.patient_page import PatientPage
 from workstation.audit import AuditLog, AuditRecord
@@ -40,19 +38,6 @@ from workstation.user_folder import user_key
 # p0009: a patient whose whole record no other test reads, so the paper reports added here
 # change no other test's counts (others check, e.g., that every RAD report of p0001 has images).
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
-
-
-@pytest.fixture
-def chinese(qapp: QApplication) -> Iterator[None]:
-    """The interface in Simplified Chinese, as doctors see it (taken back afterwards)."""
-    before = QLocale()
-    translator = install_language(qapp, "zh_CN")
-    assert translator is not None  # the catalogue is built (make translations)
-    try:
-        yield
-    finally:
-        qapp.removeTranslator(translator)
-        QLocale.setDefault(before)
 
 
 def _photo(path: Path) -> Path:

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
 from ui.about_dialog import AboutDialog
+from ui.extra_sign_in import ExtraSignInDialog
 from ui.i18n import resolve_language
 from ui.idle_lock import IdleWatcher, LockPage
 from ui.messages import describe
@@ -34,6 +35,7 @@ from ui.presets_dialog import PresetsDialog
 from ui.region_stats_page import RegionStatisticsPage
 from ui.search_page import SearchPage
 from ui.sign_in import SignInWidget
+from ui.source_status import SourceStatus
 from ui.statistics_dialog import StatisticsDialog
 from ui.window_fit import Rect, initial_placement
 from ui.workers import TaskRunner
@@ -54,7 +56,7 @@ from workstation.at_rest import (
 from workstation.audit import AuditLog, AuditRecord, new_record
 from workstation.auth import SecretStore
 from workstation.config import PlatformEntry, Settings
-from workstation.http import ErrorKind
+from workstation.http import ErrorKind, PlatformError
 from workstation.imaging.presets import DEFAULT_PRESETS
 from workstation.journal import Journal
 from workstation.labs.analytes import AnalyteTable, load_analyte_table
@@ -63,11 +65,14 @@ from workstation.model import Catalog, Hospital, Patient, Result, UserInfo
 from workstation.paper.drafts import DraftStore
 from workstation.recognition.decisions import Decision
 from workstation.recognition.outbox import SendReport, next_delay_s, send_pending
-from workstation.records.platform import ResultsPlatform, classify_query
+from workstation.records.platform import classify_query
 from workstation.services import Connection, resume, sign_in, sign_in_with_browser
 from workstation.session.lanes import Lane
+from workstation.session.platforms import PlatformState, PlatformStates
 from workstation.sign_in_errors import SignInError, SignInProblem
 from workstation.sources.configured import configured_pacs
+from workstation.sources.federation import FederatedPlatform, Member, platform_key
+from workstation.sources.patients import PatientGroup, SearchOutcome
 from workstation.user_folder import user_folder
 
 log = logging.getLogger("ui.main")
@@ -92,6 +97,18 @@ class _Signed:
     catalog: Catalog | None
     here_region: str
     analytes: AnalyteTable | None = None
+
+    def member(self) -> Member:
+        """This platform as a member of the federation."""
+        user = self.connection.user
+        entry = self.connection.entry
+        return Member(
+            platform_key(entry.base_url),
+            entry.name,
+            self.connection.platform,
+            user.username,
+            user.practitioner,
+        )
 
 
 def _prepare(connection: Connection) -> _Signed:
@@ -139,11 +156,12 @@ def _browser_and_prepare(
 
 def _send_outbox(
     journal: Journal,
-    platform: ResultsPlatform,
+    platform: FederatedPlatform,
     annotations: AnnotationOutbox | None = None,
     store: StoreObject | None = None,
 ) -> tuple[SendReport, int, int]:
-    report = send_pending(journal, platform)
+    # order is kept per platform: one signed out holds back only its own decisions
+    report = send_pending(journal, platform, destination=platform.destination)
     pending, rejected = len(journal.pending()), len(journal.rejected())
     if annotations is not None and store is not None:
         if report.clean:
@@ -168,7 +186,11 @@ class MainWindow(QMainWindow):
     def __init__(self, deps: WindowDeps) -> None:
         super().__init__()
         self.deps = deps
-        self.signed: _Signed | None = None
+        self.signed: _Signed | None = None  # the home platform: signed in to first
+        self.peers: dict[str, _Signed] = {}  # other platforms beside it, by platform key
+        self.federation: FederatedPlatform | None = None
+        self.platform_states = PlatformStates(deps.settings.platforms)
+        self._groups: dict[str, PatientGroup] = {}  # the last search's patients, by id
         self.runner = TaskRunner(parent=self)
         self._browser_abandoned = threading.Event()  # set: the browser sign-in was cancelled
         self._search_serial = 0
@@ -222,6 +244,10 @@ class MainWindow(QMainWindow):
         self.outbox_label = QLabel()
         self.outbox_label.setObjectName("outboxLabel")
         self.statusBar().addPermanentWidget(self.outbox_label)
+        self.source_status = SourceStatus(self.platform_states)
+        self.source_status.sign_in_requested.connect(self.sign_in_to_peer)
+        self.source_status.sign_out_requested.connect(self.sign_out_of_peer)
+        self.statusBar().addPermanentWidget(self.source_status)
         self.statusBar().addPermanentWidget(self.busy_label)
         self.journal: Journal | None = None
         self.annotation_outbox: AnnotationOutbox | None = None
@@ -263,6 +289,7 @@ class MainWindow(QMainWindow):
         self.search.patient_chosen.connect(self.open_patient)
         self.patient_page.back_requested.connect(self._back_to_search)
         self.patient_page.busy_changed.connect(self._busy)
+        self.patient_page.sources_down.connect(self._sources_down)
 
     # --- placement ---------------------------------------------------------------------------
     def show_placed(self, available: Rect) -> None:
@@ -451,6 +478,7 @@ class MainWindow(QMainWindow):
         self.sign_in.set_platforms(
             self.deps.settings.platforms, self.deps.settings.default_platform
         )
+        self.platform_states.configure(self.deps.settings.platforms)
 
     def edit_window_presets(self) -> None:
         """Let the user change the window/level presets; saved in the settings file."""
@@ -469,6 +497,8 @@ class MainWindow(QMainWindow):
 
     def _signed_in(self, signed: _Signed) -> None:
         self.signed = signed
+        self.federation = FederatedPlatform(signed.member())
+        self.platform_states.set(signed.connection.entry, PlatformState.CONNECTED, home=True)
         self.sign_in.set_busy(False)
         user = signed.connection.user
         org = signed.hospitals.get(user.organization.removeprefix("Organization/"))
@@ -517,6 +547,7 @@ class MainWindow(QMainWindow):
             user.username,
         )
         self.flush_outbox()
+        self._resume_peers()
 
     def _open_journal(self, root: Path, platform_url: str, username: str) -> Journal:
         """The user's journal on this platform, its patient fields sealed with her data key
@@ -596,6 +627,16 @@ class MainWindow(QMainWindow):
         """Leave the patient, revoke the session, forget everything shown. Decisions not yet
         sent stay in the journal and go out after the next sign-in."""
         signed, self.signed = self.signed, None
+        peers, self.peers = list(self.peers.values()), {}
+        self.federation = None
+        self._groups = {}
+        self.platform_states.sign_out_all()
+        for sign_in_dialog in self.findChildren(ExtraSignInDialog):
+            sign_in_dialog.close()
+        for peer in peers:
+            self.runner.start(
+                peer.connection.sign_out, on_error=lambda exc: log.warning("sign-out: %s", exc)
+            )
         self.idle.stop()
         self.outbox_timer.stop()
         self.outbox_label.clear()
@@ -627,24 +668,73 @@ class MainWindow(QMainWindow):
         self._search_serial += 1  # any newer request, even one not sent, drops older answers
         serial = self._search_serial
         query = classify_query(text)
-        if query is None:
+        if query is None or self.federation is None:
             return
+        # every platform she is signed in to at once; the same person is one patient
         self.runner.start(
-            self.signed.connection.platform.search_patients,
+            self.federation.search_groups,
             query,
-            on_result=lambda patients: self._search_done(serial, patients),
+            on_result=lambda outcome: self._search_done(serial, outcome),
             on_error=lambda exc: self.search.show_error(describe(exc)),
         )
 
-    def _search_done(self, serial: int, patients: Any) -> None:
-        if serial == self._search_serial:  # an older, slower answer is dropped
-            self.search.show_results(list(patients), self.deps.clock().date())
+    def _search_done(self, serial: int, outcome: SearchOutcome) -> None:
+        if serial != self._search_serial:  # an older, slower answer is dropped
+            return
+        if outcome.errors and not outcome.groups and len(outcome.errors) == 1 + len(self.peers):
+            self.search.show_error(describe(next(iter(outcome.errors.values()))))
+            return
+        self._groups = {g.anchor.patient.id: g for g in outcome.groups}
+        for name, error in outcome.errors.items():
+            self._platform_failed(name, error)
+        self.search.show_groups(outcome.groups, self.deps.clock().date(), list(outcome.errors))
 
     def open_patient(self, patient: Patient) -> None:
-        """Open a patient's timeline (audited)."""
-        if self.signed is None:
+        """Open a patient's timeline (audited), with the records of the other platforms
+        that are the same person: confirmed ones at once; probable ones only once she
+        confirms them here (never silently)."""
+        group = self._groups.get(patient.id)
+        if group is None or not group.needs_confirmation:
+            self._open_group(patient, group, [])
             return
+        from PySide6.QtWidgets import QMessageBox
+
+        lines = [
+            self.tr("%1: %2, born %3, %4")
+            .replace("%1", m.record.source)
+            .replace("%2", m.record.patient.name)
+            .replace("%3", str(m.record.patient.birth_date or "—"))
+            .replace("%4", self.search.gender_text(m.record.patient.gender))
+            for m in group.probable
+        ]
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Same patient?"),
+            self.tr(
+                "These records on other platforms have the same name, date of birth and sex but cannot be confirmed by an ID card number:\n\n%1\n\nAre they this patient? Their results are shown with hers only if you confirm."
+            ).replace("%1", "\n".join(lines)),
+            parent=self,
+        )
+        same = box.addButton(self.tr("Same patient"), QMessageBox.ButtonRole.YesRole)
+        box.addButton(self.tr("No, keep apart"), QMessageBox.ButtonRole.NoRole)
+        box.setObjectName("confirmSamePatient")
+
+        def answered() -> None:
+            chosen = [m.record.key for m in group.probable] if box.clickedButton() is same else []
+            self._open_group(patient, group, chosen)
+
+        box.finished.connect(lambda _code: answered())
+        box.open()
+
+    def _open_group(
+        self, patient: Patient, group: PatientGroup | None, confirmed: list[tuple[str, str]]
+    ) -> None:
+        if self.signed is None or self.federation is None:
+            return
+        if group is not None:
+            patient = self.federation.open_patient(group, confirmed)
         signed = self.signed
+        connection = self._connection()
         self.search.add_recent(patient)
         self.statusBar().clearMessage()  # what was said about the last patient is not hers
         self.pages.setCurrentWidget(self.patient_page)
@@ -658,16 +748,36 @@ class MainWindow(QMainWindow):
                 signed.catalog.version if signed.catalog else "",
             )
         self.patient_page.open(
-            signed.connection,
+            connection,
             patient,
-            signed.hospitals,
+            self._hospitals(),
             signed.catalog,
             signed.here_region,
             self.deps.clock(),
             context,
         )
         record = new_record("patient-view", user.username, user.practitioner, patient.id)
-        self._audit(signed.connection, record)
+        self._audit(connection, record)  # on every platform whose records of her are shown
+
+    def _connection(self) -> Connection:
+        """The home connection with the federation as its platform and the other
+        platforms' connections as peers (their images fetched with their own sign-in)."""
+        assert self.signed is not None
+        assert self.federation is not None
+        home = self.signed.connection
+        return replace(
+            home,
+            platform=self.federation,
+            peers=tuple(p.connection for p in self.peers.values()),
+        )
+
+    def _hospitals(self) -> dict[str, Hospital]:
+        """Every signed-in platform's hospitals, under the ids their results name."""
+        assert self.signed is not None
+        assert self.federation is not None
+        return self.federation.merge_hospitals(
+            self.signed.hospitals, {key: p.hospitals for key, p in self.peers.items()}
+        )
 
     def _audit(self, connection: Connection, record: AuditRecord) -> None:
         """Write ``record`` to the local audit log on the journal's lane, then send it to
@@ -698,10 +808,11 @@ class MainWindow(QMainWindow):
         # A pass talks to the platform between journal reads and writes: it stays off the
         # journal's one thread, so a slow platform never delays "saved" (the journal is
         # safe from any thread: a connection per call, writes in one transaction).
+        assert self.federation is not None
         self.runner.start(
             _send_outbox,
             self.journal,
-            self.signed.connection.platform,
+            self.federation,
             self.annotation_outbox,
             store_with(self.signed.connection.dicomweb),
             on_result=self._outbox_done,
@@ -774,7 +885,7 @@ class MainWindow(QMainWindow):
             decision.patient_id,
             f"DiagnosticReport/{decision.result_id}",
         )
-        self._audit(signed.connection, record)
+        self._audit(self._connection(), record)
 
     def _audit_paper(self, result: Result, user: UserInfo) -> None:
         """One audit event per paper report stored on the platform, by the doctor who
@@ -789,7 +900,7 @@ class MainWindow(QMainWindow):
         )
         signed = self.signed
         if signed is not None and signed.connection.user.practitioner == user.practitioner:
-            self._audit(signed.connection, record)
+            self._audit(self._connection(), record)
             return
         self.runner.start(
             self.deps.audit_log.append,
@@ -815,6 +926,180 @@ class MainWindow(QMainWindow):
         self.idle.detach()
         self.runner.shutdown()
         self.patient_page.images.prefetcher.shutdown()
+        self.source_status.detach()
+        for peer in self.peers.values():
+            peer.connection.client.close()
         if self.signed is not None:
             self.signed.connection.client.close()
         super().closeEvent(event)
+
+    # --- other platforms beside the home one ---------------------------------------------------
+    def _resume_peers(self) -> None:
+        """Sign in silently to every other platform with a remembered sign-in."""
+        if self.deps.secrets is None or self.signed is None:
+            return
+        home = self.signed.connection.entry
+        for entry in self.deps.settings.platforms:
+            if entry.base_url == home.base_url:
+                continue
+            self._resume_peer(entry, self.deps.secrets)
+
+    def _resume_peer(self, entry: PlatformEntry, secrets: SecretStore) -> None:
+        self.runner.start(
+            _resume_and_prepare,
+            entry,
+            secrets,
+            on_result=lambda signed: self._peer_signed_in(entry, signed),
+            on_error=lambda exc: self._peer_failed(entry, exc),
+        )
+
+    def sign_in_to_peer(self, entry: PlatformEntry) -> None:
+        """Sign in to another platform beside the home one (its own tokens)."""
+        if self.signed is None:
+            return
+        dialog = ExtraSignInDialog(entry, self.deps.secrets is not None, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form = dialog.form
+
+        def password(chosen: PlatformEntry, user: str, secret: str, remember: bool) -> None:
+            form.set_busy(True)
+            self.platform_states.set(chosen, PlatformState.SIGNING_IN)
+            self.runner.start(
+                _sign_in_and_prepare,
+                chosen,
+                user,
+                secret,
+                remember,
+                self.deps.secrets,
+                on_result=lambda s: self._peer_signed_in(chosen, s, dialog),
+                on_error=lambda exc: self._peer_failed(chosen, exc, dialog),
+            )
+            form.clear_password()
+
+        abandoned = threading.Event()
+
+        def browser(chosen: PlatformEntry, remember: bool) -> None:
+            form.set_waiting_for_browser()
+            self.platform_states.set(chosen, PlatformState.SIGNING_IN)
+            self.runner.start(
+                _browser_and_prepare,
+                chosen,
+                self.open_url_requested.emit,
+                remember,
+                self.deps.secrets,
+                abandoned,
+                wants_control=True,
+                on_result=lambda s: self._peer_signed_in(chosen, s, dialog, abandoned),
+                on_error=lambda exc: self._peer_failed(chosen, exc, dialog),
+            )
+
+        def cancelled() -> None:
+            abandoned.set()
+            form.set_busy(False)
+            self.platform_states.set(entry, PlatformState.SIGNED_OUT)
+
+        form.sign_in_requested.connect(password)
+        form.browser_sign_in_requested.connect(browser)
+        form.browser_cancel_requested.connect(cancelled)
+        dialog.rejected.connect(abandoned.set)
+        dialog.open()
+
+    def _peer_signed_in(
+        self,
+        entry: PlatformEntry,
+        signed: _Signed | None,
+        dialog: ExtraSignInDialog | None = None,
+        abandoned: threading.Event | None = None,
+    ) -> None:
+        if signed is None:  # nothing remembered for it
+            return
+        home = self.signed
+        if home is None or self.federation is None or (abandoned and abandoned.is_set()):
+            self.runner.start(signed.connection.sign_out)  # she left meanwhile: not kept
+            return
+        key = platform_key(entry.base_url)
+        old = self.peers.get(key)
+        if old is not None:
+            self.runner.start(old.connection.sign_out)
+        self.peers[key] = signed
+        self.federation.add(signed.member())
+        self.search.hospitals = self._hospitals()
+        self.platform_states.set(entry, PlatformState.CONNECTED, home=False)
+        if dialog is not None:
+            dialog.accept()
+        self.statusBar().showMessage(
+            self.tr("Signed in to %1 as well: its results join the timeline.").replace(
+                "%1", entry.name
+            ),
+            8000,
+        )
+        self.flush_outbox()  # decisions kept for it while signed out go now
+        self._reopen_patient()
+
+    def _peer_failed(
+        self, entry: PlatformEntry, error: Exception, dialog: ExtraSignInDialog | None = None
+    ) -> None:
+        self.platform_states.set(entry, PlatformState.SIGNED_OUT, detail=describe(error))
+        if dialog is not None:
+            dialog.show_error(describe(error))
+
+    def sign_out_of_peer(self, entry: PlatformEntry) -> None:
+        """Sign out of another platform; the home platform and the patient stay."""
+        key = platform_key(entry.base_url)
+        signed = self.peers.pop(key, None)
+        if self.federation is not None:
+            self.federation.remove(key)
+            self.search.hospitals = self._hospitals()
+        self.platform_states.set(entry, PlatformState.SIGNED_OUT, home=False)
+        if signed is not None:
+            self.runner.start(
+                signed.connection.sign_out, on_error=lambda exc: log.warning("sign-out: %s", exc)
+            )
+        self._reopen_patient()
+
+    def _reopen_patient(self) -> None:
+        """The open patient shown again from the platforms signed in to now (her records
+        on a platform just signed in to are found by her 身份证 number)."""
+        patient = self.patient_page.patient
+        if patient is None or self.federation is None:
+            return
+        if not patient.id_card:
+            self.patient_page.reload()
+            return
+        from workstation.records.platform import PatientQuery, QueryKind
+
+        serial = self._search_serial = self._search_serial + 1
+        query = PatientQuery(QueryKind.ID_CARD, patient.id_card)
+
+        def found(outcome: SearchOutcome) -> None:
+            if serial != self._search_serial or self.patient_page.patient is not patient:
+                return
+            group = next(
+                (g for g in outcome.groups if patient.id in {r.patient.id for r in g.members()}),
+                None,
+            )
+            if group is None:
+                self.patient_page.reload()
+                return
+            self._groups[group.anchor.patient.id] = group
+            self._open_group(patient, group, [])
+
+        self.runner.start(
+            self.federation.search_groups,
+            query,
+            on_result=found,
+            on_error=lambda exc: self.patient_page.reload(),
+        )
+
+    def _platform_failed(self, name: str, error: Exception) -> None:
+        """A platform she is signed in to did not answer: said in the status bar."""
+        status = self.platform_states.status(name)
+        if status is None or status.state is PlatformState.SIGNED_OUT:
+            return
+        if isinstance(error, PlatformError) and error.kind is ErrorKind.SIGNED_OUT:
+            return
+        self.platform_states.set(status.entry, PlatformState.UNREACHABLE, detail=describe(error))
+
+    def _sources_down(self, down: dict[str, Exception]) -> None:
+        for name, error in down.items():
+            self._platform_failed(name, error)

@@ -127,6 +127,7 @@ class PatientPage(QWidget):
     busy_changed = Signal(bool, str)
     session_expired = Signal()
     message = Signal(str)  # a passing word for the status bar (a key image kept)
+    sources_down = Signal(object)  # {platform name: error}: its results could not be read
 
     def __init__(
         self,
@@ -299,6 +300,10 @@ class PatientPage(QWidget):
         self.timeline.set_context(hospitals, catalog, here_region, now)
         self._load_results()
 
+    def reload(self) -> None:
+        """Read the open patient's results again (the platforms signed in to changed)."""
+        self._load_results()
+
     def _load_results(self) -> None:
         if self.connection is None or self.patient is None:
             return
@@ -320,6 +325,19 @@ class PatientPage(QWidget):
 
     def _page_arrived(self, scope: Scope, page: Any) -> None:
         first = not self.timeline.results
+        if page.sources_down:  # the other platforms' results still come
+            names = "、".join(page.sources_down)
+            signed_out = all(
+                isinstance(e, PlatformError) and e.kind is ErrorKind.SIGNED_OUT
+                for e in page.sources_down.values()
+            )
+            text = (
+                self.tr("Results of %1 are not shown: you are not signed in to it (status bar).")
+                if signed_out
+                else self.tr("Results of %1 are not shown: the platform did not answer.")
+            )
+            self.banner.show_error(text.replace("%1", names), self._load_results)
+            self.sources_down.emit(dict(page.sources_down))
         self.session.add_results(scope, page.results)  # the timeline observes the session
         self.count_label.setText(
             self.tr("%1 of %2 results")

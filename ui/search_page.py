@@ -4,9 +4,10 @@ Enter opens a single match, ↓ moves into the list."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,9 +26,12 @@ from workstation.clock import china_today
 from workstation.idcard import IdCardProblem, check_id_card
 from workstation.model import Gender, Hospital, Patient
 from workstation.redact import mask_id_card
+from workstation.sources.patients import PatientGroup
 
 DEBOUNCE_MS = 300
 MRN_COLUMN = 5
+SOURCES_COLUMN = 7
+_WARNING = "#b00020"
 
 
 class SearchPage(QWidget):
@@ -50,7 +54,7 @@ class SearchPage(QWidget):
         self.hint_label.setObjectName("queryHint")
         self.status_label = QLabel()
         self.status_label.setObjectName("searchStatus")
-        self.table = QTableWidget(0, 7)
+        self.table = QTableWidget(0, 8)
         self.table.setObjectName("patientTable")
         self.table.setHorizontalHeaderLabels(
             [
@@ -61,8 +65,10 @@ class SearchPage(QWidget):
                 self.tr("ID card"),
                 self.tr("Medical record no."),
                 self.tr("Hospitals with records"),
+                self.tr("Platforms"),
             ]
         )
+        self.table.setColumnHidden(SOURCES_COLUMN, True)  # shown with several platforms
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
@@ -210,6 +216,65 @@ class SearchPage(QWidget):
             self._open_single = False
             if len(patients) == 1:
                 self.patient_chosen.emit(patients[0])
+
+    def show_groups(
+        self, groups: list[PatientGroup], today: dt.date, unanswered: list[str]
+    ) -> None:
+        """Fill the table with the patients found on every platform (one row per person:
+        the records the identity rules join). The platforms column names where each has
+        records: confirmed ones, probable ones marked "?" (she confirms them when she
+        opens the patient), and a warning for look-alike records never joined (the same
+        身份证 with another name or sex). ``unanswered``: platforms that did not answer."""
+        # each person's 病历号 and hospitals from every record joined (not only the first)
+        self.show_results(
+            [
+                replace(
+                    g.anchor.patient,
+                    mrns=tuple(dict.fromkeys(m for r in g.members() for m in r.patient.mrns)),
+                )
+                for g in groups
+            ],
+            today,
+        )
+        sources = {r.source for g in groups for r in g.members()} | {
+            m.record.source for g in groups for m in g.probable
+        }
+        self.table.setColumnHidden(SOURCES_COLUMN, len(sources) <= 1 and not unanswered)
+        for row, group in enumerate(groups):
+            names = list(dict.fromkeys(r.source for r in group.members()))
+            names += [f"{m.record.source}?" for m in group.probable]
+            text = "、".join(names)
+            tip = [self.tr("Records on: %1").replace("%1", "、".join(names))]
+            if group.probable:
+                tip.append(
+                    self.tr(
+                        "?: same name, date of birth and sex, no ID card number to confirm it: you are asked when you open the patient."
+                    )
+                )
+            item = QTableWidgetItem(text)
+            if group.conflicts:
+                item.setText(text + "  ⚠")
+                item.setForeground(QColor(_WARNING))
+                tip.append(
+                    self.tr(
+                        "⚠ A similar record that contradicts this one (same ID card number with another name or sex, or another ID card number) is NOT joined: %1"
+                    ).replace(
+                        "%1",
+                        "；".join(
+                            f"{m.record.source} {m.record.patient.name}" for m in group.conflicts
+                        ),
+                    )
+                )
+            item.setToolTip("\n".join(tip))
+            item.setData(Qt.ItemDataRole.UserRole, row)
+            self.table.setItem(row, SOURCES_COLUMN, item)
+        self.table.resizeColumnsToContents()
+        if unanswered:
+            self.status_label.setText(
+                self.status_label.text()
+                + " · "
+                + self.tr("not answering: %1").replace("%1", "、".join(unanswered))
+            )
 
     def _hospital_name(self, hospital_id: str) -> str:
         hospital = self.hospitals.get(hospital_id)

@@ -676,6 +676,14 @@
     </message>
 </context>
 <context>
+    <name>ExtraSignInDialog</name>
+    <message>
+        <location filename="../../ui/extra_sign_in.py" line="20"/>
+        <source>Sign in to %1</source>
+        <translation>登录 %1</translation>
+    </message>
+</context>
+<context>
     <name>ImageViewer</name>
     <message>
         <location filename="../../ui/viewer.py" line="218"/>
@@ -1185,174 +1193,212 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="175"/>
+        <location filename="../../ui/main_window.py" line="197"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="206"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="233"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233"/>
+        <location filename="../../ui/main_window.py" line="259"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="262"/>
         <source>Region statistics</source>
         <translation>区域统计</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239"/>
-        <location filename="../../ui/main_window.py" line="554"/>
+        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="585"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="316"/>
+        <location filename="../../ui/main_window.py" line="343"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="317"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="319"/>
+        <location filename="../../ui/main_window.py" line="346"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="361"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="367"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="341"/>
-        <location filename="../../ui/main_window.py" line="373"/>
+        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/main_window.py" line="400"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="347"/>
+        <location filename="../../ui/main_window.py" line="374"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="375"/>
+        <location filename="../../ui/main_window.py" line="402"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="402"/>
+        <location filename="../../ui/main_window.py" line="429"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417"/>
+        <location filename="../../ui/main_window.py" line="444"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="1030"/>
+        <source>Signed in to %1 as well: its results join the timeline.</source>
+        <translation>已同时登录 %1：其结果并入时间轴。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="385"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="352"/>
         <source>Right button (middle button pans)</source>
         <translation>右键（中键平移）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="443"/>
+        <location filename="../../ui/main_window.py" line="470"/>
         <source>Browser sign-in cancelled</source>
         <translation>已取消浏览器登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="468"/>
+        <location filename="../../ui/main_window.py" line="496"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="519"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="545"/>
+        <location filename="../../ui/main_window.py" line="576"/>
         <source>%n earlier decision(s) in this computer&apos;s journal cannot be read with its key (the keyring was reset?); they are kept but not sent.</source>
         <translation>
             <numerusform>本机决定记录中有 %n 条以前的决定无法用现有密钥读取（密钥环可能已被重置）；这些记录会保留，但不会发送。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="591"/>
+        <location filename="../../ui/main_window.py" line="622"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="612"/>
+        <location filename="../../ui/main_window.py" line="653"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="703"/>
+        <source>%1: %2, born %3, %4</source>
+        <translation>%1：%2，出生日期 %3，%4</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="712"/>
+        <source>Same patient?</source>
+        <translation>是否同一患者？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="714"/>
+        <source>These records on other platforms have the same name, date of birth and sex but cannot be confirmed by an ID card number:
+
+%1
+
+Are they this patient? Their results are shown with hers only if you confirm.</source>
+        <translation>其他平台上的以下记录姓名、出生日期、性别相同，但没有身份证号可以确认：
+
+%1
+
+是否为该患者本人？只有您确认后，其结果才与本患者一并显示。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="718"/>
+        <source>Same patient</source>
+        <translation>是同一人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="719"/>
+        <source>No, keep apart</source>
+        <translation>不是，分开显示</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="717"/>
+        <location filename="../../ui/main_window.py" line="828"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="720"/>
+        <location filename="../../ui/main_window.py" line="831"/>
         <source>%n saved mark object(s) waiting to send</source>
         <translation>
             <numerusform>%n 个已保存的标注对象待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="724"/>
+        <location filename="../../ui/main_window.py" line="835"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="729"/>
+        <location filename="../../ui/main_window.py" line="840"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1416,16 +1462,21 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
     </message>
     <message>
         <location filename="../../ui/messages.py" line="29"/>
+        <source>You are not signed in to the platform that holds this record. Sign in to it (status bar) and try again; your decisions on it wait until then.</source>
+        <translation>您尚未登录保存该记录的平台。请在状态栏登录后重试；对其结果的判定会保留，登录后自动发送。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="30"/>
         <source>The platform pointed to another server. It was not contacted, so that your sign-in is not passed on to it. Tell IT if this keeps happening.</source>
         <translation>平台指向了另一台服务器。为避免您的登录凭据被转交，未连接该服务器。如反复出现，请告知信息科。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="44"/>
+        <location filename="../../ui/messages.py" line="45"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="46"/>
+        <location filename="../../ui/messages.py" line="47"/>
         <source>Unexpected error: %1</source>
         <translation>意外错误：%1</translation>
     </message>
@@ -1822,148 +1873,158 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="147"/>
+        <location filename="../../ui/patient_page.py" line="148"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="149"/>
+        <location filename="../../ui/patient_page.py" line="150"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="153"/>
+        <location filename="../../ui/patient_page.py" line="154"/>
         <source>Show or hide the list of results</source>
         <translation>显示或隐藏结果列表</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="155"/>
+        <location filename="../../ui/patient_page.py" line="157"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="158"/>
+        <location filename="../../ui/patient_page.py" line="160"/>
         <source>Register paper report…</source>
         <translation>登记纸质报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="160"/>
+        <location filename="../../ui/patient_page.py" line="162"/>
         <source>Enter a result the patient brought on paper</source>
         <translation>录入患者带来的纸质检查检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="205"/>
+        <location filename="../../ui/patient_page.py" line="209"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="206"/>
+        <location filename="../../ui/patient_page.py" line="210"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="287"/>
+        <location filename="../../ui/patient_page.py" line="291"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="287"/>
+        <location filename="../../ui/patient_page.py" line="291"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="288"/>
+        <location filename="../../ui/patient_page.py" line="292"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="292"/>
+        <location filename="../../ui/patient_page.py" line="296"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="305"/>
-        <location filename="../../ui/patient_page.py" line="306"/>
+        <location filename="../../ui/patient_page.py" line="313"/>
+        <location filename="../../ui/patient_page.py" line="314"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="322"/>
+        <location filename="../../ui/patient_page.py" line="335"/>
+        <source>Results of %1 are not shown: you are not signed in to it (status bar).</source>
+        <translation>未显示 %1 的结果：您尚未登录该平台（见状态栏）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="337"/>
+        <source>Results of %1 are not shown: the platform did not answer.</source>
+        <translation>未显示 %1 的结果：该平台无响应。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="343"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="339"/>
+        <location filename="../../ui/patient_page.py" line="360"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="440"/>
+        <location filename="../../ui/patient_page.py" line="461"/>
         <source>You can read this record but not record a decision: your sign-in was not granted the right to write decisions (SMART scope user/Task.write). Ask the platform&apos;s administrators if you should have it.</source>
         <translation>您可以查阅此记录，但不能登记互认决定：本次登录未获授予写入决定的权限（SMART 权限范围 user/Task.write）。如您应有此权限，请联系平台管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="516"/>
+        <location filename="../../ui/patient_page.py" line="537"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="794"/>
+        <location filename="../../ui/patient_page.py" line="825"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="800"/>
+        <location filename="../../ui/patient_page.py" line="831"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="801"/>
+        <location filename="../../ui/patient_page.py" line="832"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="818"/>
+        <location filename="../../ui/patient_page.py" line="849"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="420"/>
+        <location filename="../../ui/patient_page.py" line="441"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="577"/>
+        <location filename="../../ui/patient_page.py" line="598"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="654"/>
+        <location filename="../../ui/patient_page.py" line="675"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="656"/>
+        <location filename="../../ui/patient_page.py" line="677"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="657"/>
+        <location filename="../../ui/patient_page.py" line="678"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="668"/>
+        <location filename="../../ui/patient_page.py" line="689"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2413,108 +2474,133 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>SearchPage</name>
     <message>
-        <location filename="../../ui/search_page.py" line="46"/>
+        <location filename="../../ui/search_page.py" line="49"/>
         <source>ID card number, name, medical record number or mobile phone</source>
         <translation>身份证号、姓名、病历号或手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="57"/>
+        <location filename="../../ui/search_page.py" line="60"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="58"/>
+        <location filename="../../ui/search_page.py" line="61"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="59"/>
+        <location filename="../../ui/search_page.py" line="62"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="60"/>
+        <location filename="../../ui/search_page.py" line="63"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="61"/>
+        <location filename="../../ui/search_page.py" line="64"/>
         <source>ID card</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="62"/>
+        <location filename="../../ui/search_page.py" line="65"/>
         <source>Medical record no.</source>
         <translation>病历号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="63"/>
+        <location filename="../../ui/search_page.py" line="66"/>
         <source>Hospitals with records</source>
         <translation>有记录的医院</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="91"/>
+        <location filename="../../ui/search_page.py" line="67"/>
+        <source>Platforms</source>
+        <translation>平台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="96"/>
         <source>Find a patient</source>
         <translation>查找患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="97"/>
+        <location filename="../../ui/search_page.py" line="102"/>
         <source>Recent patients</source>
         <translation>最近患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="143"/>
+        <location filename="../../ui/search_page.py" line="148"/>
         <source>✓ valid ID card number</source>
         <translation>✓ 身份证号有效</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="147"/>
+        <location filename="../../ui/search_page.py" line="152"/>
         <source>ID card number: %n more character(s)</source>
         <translation>
             <numerusform>身份证号：还差 %n 位</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="151"/>
+        <location filename="../../ui/search_page.py" line="156"/>
         <source>✗ check digit wrong: please re-check the number</source>
         <translation>✗ 校验码错误：请核对号码</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="154"/>
+        <location filename="../../ui/search_page.py" line="159"/>
         <source>✗ not a valid ID card number</source>
         <translation>✗ 不是有效的身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="170"/>
+        <location filename="../../ui/search_page.py" line="175"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="191"/>
+        <location filename="../../ui/search_page.py" line="196"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="208"/>
+        <location filename="../../ui/search_page.py" line="213"/>
         <source>%n patient(s) found</source>
         <translation>
             <numerusform>找到 %n 位患者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="234"/>
+        <location filename="../../ui/search_page.py" line="236"/>
+        <source>Records on: %1</source>
+        <translation>有记录的平台：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="240"/>
+        <source>?: same name, date of birth and sex, no ID card number to confirm it: you are asked when you open the patient.</source>
+        <translation>？：姓名、出生日期、性别相同，但无身份证号可确认；打开患者时会请您确认。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="249"/>
+        <source>⚠ A similar record that contradicts this one (same ID card number with another name or sex, or another ID card number) is NOT joined: %1</source>
+        <translation>⚠ 有相似但相互矛盾的记录（同一身份证号但姓名或性别不同，或身份证号不同），未合并：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="265"/>
+        <source>not answering: %1</source>
+        <translation>无响应：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search_page.py" line="288"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="234"/>
+        <location filename="../../ui/search_page.py" line="288"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="235"/>
+        <location filename="../../ui/search_page.py" line="289"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
@@ -2681,6 +2767,54 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
     </message>
 </context>
 <context>
+    <name>SourceStatus</name>
+    <message>
+        <location filename="../../ui/source_status.py" line="71"/>
+        <source>signed in (decisions)</source>
+        <translation>已登录（判定）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/source_status.py" line="73"/>
+        <source>signed in</source>
+        <translation>已登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/source_status.py" line="74"/>
+        <source>signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/source_status.py" line="75"/>
+        <source>unreachable</source>
+        <translation>无法连接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/source_status.py" line="76"/>
+        <source>not signed in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/source_status.py" line="87"/>
+        <source>The platform you signed in to first: your decisions on discs, PACS studies and paper reports are recorded here.</source>
+        <translation>您首先登录的平台：光盘、PACS 检查及纸质报告的判定记录在此平台。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/source_status.py" line="91"/>
+        <source>Click to sign in: its results join the patient&apos;s timeline.</source>
+        <translation>点击登录：其结果将并入患者时间轴。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/source_status.py" line="93"/>
+        <source>Click to sign out of this platform.</source>
+        <translation>点击退出该平台。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/source_status.py" line="107"/>
+        <source>Sign out of %1</source>
+        <translation>退出 %1</translation>
+    </message>
+</context>
+<context>
     <name>StatisticsDialog</name>
     <message>
         <location filename="../../ui/statistics_dialog.py" line="47"/>
@@ -2814,89 +2948,89 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="130"/>
+        <location filename="../../ui/study_images.py" line="131"/>
         <source>Saved annotations</source>
         <translation>已存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="133"/>
+        <location filename="../../ui/study_images.py" line="134"/>
         <source>The study&apos;s saved measurements, key images and presentation states</source>
         <translation>本检查已保存的测量、关键图像和显示状态</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="136"/>
+        <location filename="../../ui/study_images.py" line="137"/>
         <source>Save marks</source>
         <translation>保存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="139"/>
+        <location filename="../../ui/study_images.py" line="140"/>
         <source>Save your marks and key images of this study to the platform (DICOM SR/KOS)</source>
         <translation>将您在本检查上的标注和关键图像保存到平台（DICOM SR/KOS）</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="148"/>
+        <location filename="../../ui/study_images.py" line="149"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="153"/>
+        <location filename="../../ui/study_images.py" line="154"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="157"/>
+        <location filename="../../ui/study_images.py" line="158"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="160"/>
+        <location filename="../../ui/study_images.py" line="161"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="165"/>
+        <location filename="../../ui/study_images.py" line="166"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="171"/>
+        <location filename="../../ui/study_images.py" line="172"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="199"/>
+        <location filename="../../ui/study_images.py" line="200"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="202"/>
-        <location filename="../../ui/study_images.py" line="323"/>
-        <location filename="../../ui/study_images.py" line="406"/>
+        <location filename="../../ui/study_images.py" line="203"/>
+        <location filename="../../ui/study_images.py" line="324"/>
+        <location filename="../../ui/study_images.py" line="408"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="236"/>
+        <location filename="../../ui/study_images.py" line="237"/>
         <source>This result has no images.</source>
         <translation>此结果没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="289"/>
+        <location filename="../../ui/study_images.py" line="290"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="412"/>
+        <location filename="../../ui/study_images.py" line="414"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="443"/>
+        <location filename="../../ui/study_images.py" line="445"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="538"/>
+        <location filename="../../ui/study_images.py" line="540"/>
         <source>No new marks or key images to save.</source>
         <translation>没有新的标注或关键图像需要保存。</translation>
     </message>

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from workstation.http import ErrorKind, PlatformError
 from workstation.model import (
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from workstation.recognition.region_stats import RegionStatistics
 
 log = logging.getLogger("workstation.federation")
+T = TypeVar("T")
 SEPARATOR = "~"
 KEY_LENGTH = 8
 
@@ -136,6 +137,18 @@ class FederatedPlatform:
             raise PlatformError(ErrorKind.SIGNED_OUT, f"not signed in to {name}")
         return member
 
+    def _ask(self, member: Member, call: Callable[[], T]) -> T:
+        """``call()`` on ``member``; another platform's ended session is SIGNED_OUT for
+        that platform (it must not end her sign-in to the home platform)."""
+        try:
+            return call()
+        except PlatformError as exc:
+            if exc.kind is ErrorKind.AUTH and member is not self.home:
+                raise PlatformError(
+                    ErrorKind.SIGNED_OUT, f"the sign-in to {member.name} has ended"
+                ) from exc
+            raise
+
     def wrap(self, key: str, native: str) -> str:
         """The federated id of ``native`` on platform ``key``."""
         return native if key in ("", self.home.key) or not native else f"{key}{SEPARATOR}{native}"
@@ -187,14 +200,24 @@ class FederatedPlatform:
     def patient(self, patient_id: str) -> Patient:
         """One patient by federated id."""
         member, native = self._route(patient_id)
-        return replace(member.platform.patient(native), id=patient_id)
+        return replace(self._ask(member, lambda: member.platform.patient(native)), id=patient_id)
 
     def hospitals(self) -> dict[str, Hospital]:
         """Every member's hospitals under federated ids (the home's as they are)."""
-        found = dict(self.home.platform.hospitals())
-        for member in self._others.values():
-            for hospital_id, hospital in member.platform.hospitals().items():
-                wrapped = self.wrap(member.key, hospital_id)
+        return self.merge_hospitals(
+            self.home.platform.hospitals(),
+            {m.key: m.platform.hospitals() for m in self._others.values()},
+        )
+
+    def merge_hospitals(
+        self, home: Mapping[str, Hospital], others: Mapping[str, Mapping[str, Hospital]]
+    ) -> dict[str, Hospital]:
+        """The home platform's hospitals and the others' (by platform key) under
+        federated ids, as results name them (no network: for lists already read)."""
+        found = dict(home)
+        for key, hospitals in others.items():
+            for hospital_id, hospital in hospitals.items():
+                wrapped = self.wrap(key, hospital_id)
                 found[wrapped] = replace(hospital, id=wrapped)
         return found
 
@@ -274,7 +297,8 @@ class FederatedPlatform:
     def observations(self, result: Result) -> list[LabObservation]:
         """The lab values of a result, from its platform."""
         member, _native = self._route(result.id)
-        values = member.platform.observations(self._native_result(member, result))
+        native = self._native_result(member, result)
+        values = self._ask(member, lambda: member.platform.observations(native))
         return [self._wrap_observation(member, v) for v in values]
 
     def patient_observations(self, patient_id: str) -> list[LabObservation]:
@@ -304,7 +328,7 @@ class FederatedPlatform:
     def imaging_study(self, study_id: str) -> ImagingStudyRef:
         """Where a study's images are (its platform's DICOMweb service)."""
         member, native = self._route(study_id)
-        ref = member.platform.imaging_study(native)
+        ref = self._ask(member, lambda: member.platform.imaging_study(native))
         return replace(ref, id=self.wrap(member.key, ref.id))
 
     def catalog(self) -> Catalog:
@@ -314,7 +338,7 @@ class FederatedPlatform:
     def binary(self, binary_id: str) -> bytes:
         """The bytes of a Binary, from its platform."""
         member, native = self._route(binary_id)
-        return member.platform.binary(native)
+        return self._ask(member, lambda: member.platform.binary(native))
 
     # --- decisions and audit ---------------------------------------------------------------
     def destination(self, decision: Decision) -> str:
@@ -340,7 +364,7 @@ class FederatedPlatform:
             username=member.username,
             practitioner=member.practitioner,
         )
-        return member.platform.send_decision(native)
+        return self._ask(member, lambda: member.platform.send_decision(native))
 
     def _native_patient(self, patient_id: str, key: str) -> str:
         for member_key, native in self._members_of(patient_id):
@@ -360,7 +384,9 @@ class FederatedPlatform:
             home_patient = self._native_patient(patient_id, self.home.key) if patient_id else ""
             return member.platform.decisions_on(result_id, home_patient)
         native_patient = self._native_patient(patient_id, member.key) if patient_id else ""
-        found = member.platform.decisions_on(split_id(result_id)[1], native_patient)
+        found = self._ask(
+            member, lambda: member.platform.decisions_on(split_id(result_id)[1], native_patient)
+        )
         return [
             replace(
                 d,
@@ -416,7 +442,15 @@ def _rename_group(group: PatientGroup, federation: FederatedPlatform) -> None:
     """Give the group's records federated ids and their platforms' names as source."""
 
     def rename(record: SourcedPatient) -> SourcedPatient:
-        patient = replace(record.patient, id=federation.wrap(record.source, record.patient.id))
+        key = record.source
+        patient = replace(
+            record.patient,
+            id=federation.wrap(key, record.patient.id),
+            mrns=tuple(
+                replace(m, hospital_id=federation.wrap(key, m.hospital_id))
+                for m in record.patient.mrns
+            ),
+        )
         return SourcedPatient(federation.member_name(record.source), patient)
 
     group.anchor = rename(group.anchor)
