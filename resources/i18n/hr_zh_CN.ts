@@ -1331,28 +1331,28 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="717"/>
+        <location filename="../../ui/main_window.py" line="718"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="720"/>
+        <location filename="../../ui/main_window.py" line="721"/>
         <source>%n saved mark object(s) waiting to send</source>
         <translation>
             <numerusform>%n 个已保存的标注对象待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="724"/>
+        <location filename="../../ui/main_window.py" line="725"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="729"/>
+        <location filename="../../ui/main_window.py" line="730"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1804,17 +1804,12 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>选择光盘或文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="110"/>
-        <source>patient&apos;s own</source>
-        <translation>患者自带</translation>
-    </message>
-    <message>
-        <location filename="../../ui/disc_studies.py" line="136"/>
+        <location filename="../../ui/disc_studies.py" line="132"/>
         <source>Reading images from the disc…</source>
         <translation>正在从光盘读取图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="139"/>
+        <location filename="../../ui/disc_studies.py" line="135"/>
         <source>Retrieving images from %1…</source>
         <translation>正在从 %1 获取图像…</translation>
     </message>
@@ -1837,133 +1832,133 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>显示或隐藏结果列表</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="155"/>
+        <location filename="../../ui/patient_page.py" line="156"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="158"/>
+        <location filename="../../ui/patient_page.py" line="159"/>
         <source>Register paper report…</source>
         <translation>登记纸质报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="160"/>
+        <location filename="../../ui/patient_page.py" line="161"/>
         <source>Enter a result the patient brought on paper</source>
         <translation>录入患者带来的纸质检查检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="205"/>
+        <location filename="../../ui/patient_page.py" line="208"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="206"/>
+        <location filename="../../ui/patient_page.py" line="209"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="287"/>
+        <location filename="../../ui/patient_page.py" line="290"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="287"/>
+        <location filename="../../ui/patient_page.py" line="290"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="288"/>
+        <location filename="../../ui/patient_page.py" line="291"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="292"/>
+        <location filename="../../ui/patient_page.py" line="295"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="305"/>
-        <location filename="../../ui/patient_page.py" line="306"/>
+        <location filename="../../ui/patient_page.py" line="308"/>
+        <location filename="../../ui/patient_page.py" line="309"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="322"/>
+        <location filename="../../ui/patient_page.py" line="325"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="339"/>
+        <location filename="../../ui/patient_page.py" line="342"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="440"/>
+        <location filename="../../ui/patient_page.py" line="443"/>
         <source>You can read this record but not record a decision: your sign-in was not granted the right to write decisions (SMART scope user/Task.write). Ask the platform&apos;s administrators if you should have it.</source>
         <translation>您可以查阅此记录，但不能登记互认决定：本次登录未获授予写入决定的权限（SMART 权限范围 user/Task.write）。如您应有此权限，请联系平台管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="516"/>
+        <location filename="../../ui/patient_page.py" line="519"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="794"/>
+        <location filename="../../ui/patient_page.py" line="808"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="800"/>
+        <location filename="../../ui/patient_page.py" line="814"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="801"/>
+        <location filename="../../ui/patient_page.py" line="815"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="818"/>
+        <location filename="../../ui/patient_page.py" line="832"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="420"/>
+        <location filename="../../ui/patient_page.py" line="423"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="577"/>
+        <location filename="../../ui/patient_page.py" line="580"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="654"/>
+        <location filename="../../ui/patient_page.py" line="658"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="656"/>
+        <location filename="../../ui/patient_page.py" line="660"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="657"/>
+        <location filename="../../ui/patient_page.py" line="661"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="668"/>
+        <location filename="../../ui/patient_page.py" line="672"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2814,89 +2809,89 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="130"/>
+        <location filename="../../ui/study_images.py" line="131"/>
         <source>Saved annotations</source>
         <translation>已存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="133"/>
+        <location filename="../../ui/study_images.py" line="134"/>
         <source>The study&apos;s saved measurements, key images and presentation states</source>
         <translation>本检查已保存的测量、关键图像和显示状态</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="136"/>
+        <location filename="../../ui/study_images.py" line="137"/>
         <source>Save marks</source>
         <translation>保存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="139"/>
+        <location filename="../../ui/study_images.py" line="140"/>
         <source>Save your marks and key images of this study to the platform (DICOM SR/KOS)</source>
         <translation>将您在本检查上的标注和关键图像保存到平台（DICOM SR/KOS）</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="148"/>
+        <location filename="../../ui/study_images.py" line="149"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="153"/>
+        <location filename="../../ui/study_images.py" line="154"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="157"/>
+        <location filename="../../ui/study_images.py" line="158"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="160"/>
+        <location filename="../../ui/study_images.py" line="161"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="165"/>
+        <location filename="../../ui/study_images.py" line="166"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="171"/>
+        <location filename="../../ui/study_images.py" line="172"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="199"/>
+        <location filename="../../ui/study_images.py" line="200"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="202"/>
-        <location filename="../../ui/study_images.py" line="323"/>
-        <location filename="../../ui/study_images.py" line="406"/>
+        <location filename="../../ui/study_images.py" line="203"/>
+        <location filename="../../ui/study_images.py" line="324"/>
+        <location filename="../../ui/study_images.py" line="408"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="236"/>
+        <location filename="../../ui/study_images.py" line="237"/>
         <source>This result has no images.</source>
         <translation>此结果没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="289"/>
+        <location filename="../../ui/study_images.py" line="290"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="412"/>
+        <location filename="../../ui/study_images.py" line="414"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="443"/>
+        <location filename="../../ui/study_images.py" line="445"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="538"/>
+        <location filename="../../ui/study_images.py" line="540"/>
         <source>No new marks or key images to save.</source>
         <translation>没有新的标注或关键图像需要保存。</translation>
     </message>
@@ -2967,173 +2962,194 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="94"/>
+        <location filename="../../ui/timeline.py" line="122"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="95"/>
+        <location filename="../../ui/timeline.py" line="123"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="96"/>
-        <location filename="../../ui/timeline.py" line="441"/>
+        <location filename="../../ui/timeline.py" line="124"/>
+        <location filename="../../ui/timeline.py" line="572"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="107"/>
+        <location filename="../../ui/timeline.py" line="139"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="131"/>
+        <location filename="../../ui/timeline.py" line="163"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="136"/>
-        <source>Date / time</source>
-        <translation>日期 / 时间</translation>
-    </message>
-    <message>
-        <location filename="../../ui/timeline.py" line="142"/>
+        <location filename="../../ui/timeline.py" line="170"/>
+        <location filename="../../ui/timeline.py" line="340"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="141"/>
+        <location filename="../../ui/timeline.py" line="174"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="137"/>
+        <location filename="../../ui/timeline.py" line="169"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="140"/>
+        <location filename="../../ui/timeline.py" line="173"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="138"/>
+        <location filename="../../ui/timeline.py" line="171"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="99"/>
+        <location filename="../../ui/timeline.py" line="129"/>
+        <source>Only results from one platform, PACS or disc</source>
+        <translation>只看来自某一平台、PACS或光盘的结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="131"/>
         <source>Valid only</source>
         <translation>仅看有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="101"/>
+        <location filename="../../ui/timeline.py" line="133"/>
         <source>Only results within their validity window</source>
         <translation>只显示仍在有效期内的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="102"/>
+        <location filename="../../ui/timeline.py" line="134"/>
         <source>This item only</source>
         <translation>只看此项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="106"/>
+        <location filename="../../ui/timeline.py" line="138"/>
         <source>Only results of the selected result&apos;s item</source>
         <translation>只显示与所选结果同一项目的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="125"/>
+        <location filename="../../ui/timeline.py" line="157"/>
         <source>Go to date</source>
         <translation>跳到日期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="139"/>
+        <location filename="../../ui/timeline.py" line="168"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="172"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="318"/>
+        <location filename="../../ui/timeline.py" line="340"/>
+        <source>Hospital · source</source>
+        <translation>医院 · 来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="421"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="322"/>
+        <location filename="../../ui/timeline.py" line="425"/>
         <source>All modalities</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="383"/>
+        <location filename="../../ui/timeline.py" line="442"/>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="504"/>
         <source>[Paper] %1</source>
         <translation>【纸质】%1</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="387"/>
-        <source>[%1] %2</source>
-        <translation>【%1】%2</translation>
+        <location filename="../../ui/timeline.py" line="525"/>
+        <source>patient&apos;s own</source>
+        <translation>患者自带</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="416"/>
+        <location filename="../../ui/timeline.py" line="527"/>
+        <source>signed-in platform</source>
+        <translation>登录平台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="547"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="419"/>
+        <location filename="../../ui/timeline.py" line="550"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="423"/>
+        <location filename="../../ui/timeline.py" line="554"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="428"/>
+        <location filename="../../ui/timeline.py" line="559"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="429"/>
+        <location filename="../../ui/timeline.py" line="560"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="430"/>
+        <location filename="../../ui/timeline.py" line="561"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="431"/>
+        <location filename="../../ui/timeline.py" line="562"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="432"/>
+        <location filename="../../ui/timeline.py" line="563"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="433"/>
+        <location filename="../../ui/timeline.py" line="564"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="439"/>
+        <location filename="../../ui/timeline.py" line="570"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="442"/>
+        <location filename="../../ui/timeline.py" line="573"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="447"/>
+        <location filename="../../ui/timeline.py" line="578"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="449"/>
+        <location filename="../../ui/timeline.py" line="580"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>
