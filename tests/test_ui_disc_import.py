@@ -20,8 +20,10 @@ from tests.ui_helpers import open_patient, signed_in_window
 from ui.disc_import import DiscImportDialog
 from ui.main_window import MainWindow
 from ui.patient_page import PatientPage
+from ui.timeline import COL_HOSPITAL, COL_ITEM
 from workstation.journal import Journal, OutboxState
 from workstation.recognition.decisions import DecisionKind
+from workstation.sources.base import SourceKind
 from workstation.sources.identity import Fact
 from workstation.sources.study_decisions import source_study_uid
 from workstation.summary.pdf import build_summary_pdf
@@ -70,11 +72,15 @@ def test_her_disc_joins_the_timeline_and_shows_its_images(
     for result in disc_rows:
         assert result.patient_id == "p0001"
         assert result.mark is None
-        label = page.timeline.source_labels[result.id]
-        assert label
-        assert label in page.timeline._row_texts(result)[-1]
-        # and in the item column, the one always on screen (the hospital's may be scrolled off)
-        assert page.timeline._row_texts(result)[1] == f"[{label}] {result.item_name}"
+        # beside its hospital, the row says the study is the patient's own (not the disc's
+        # name); her platform's rows now name it too
+        row = page.timeline.rows.row_of(result.id)
+        assert row is not None
+        assert page.timeline.model.index(row, COL_HOSPITAL).data() == "蓬溪县中医院 · patient's own"
+        assert page.timeline.model.index(row, COL_ITEM).data() == result.item_name
+    first = page.timeline.rows.row_of(page.timeline.results[0].id)
+    assert first is not None
+    assert page.timeline.model.index(first, COL_HOSPITAL).data().endswith(" · Sandbox")
     ct = next(r for r in disc_rows if r.modality == "CT")
     page.timeline.select(ct.id)
     qtbot.waitUntil(lambda: len(page.viewer.slices) == 12, timeout=20000)
@@ -82,11 +88,14 @@ def test_her_disc_joins_the_timeline_and_shows_its_images(
     summary = page._summary_input(disc_rows, "A4")
     for item in summary.items:
         assert item.hospital is not None
-        assert item.hospital.name == f"蓬溪县中医院 · {page.timeline.source_labels[ct.id]}"
+        assert item.hospital.name == "蓬溪县中医院"
+        assert item.source is not None
+        assert item.source.kind is SourceKind.DISC
     text = "".join(
         p.extract_text() for p in PdfReader(io.BytesIO(build_summary_pdf(summary))).pages
     )
     assert "蓬溪县中医院" in text
+    assert text.count("来源：患者自带") == 2  # whatever the UI's language: the summary is Chinese
 
 
 def test_another_patients_disc_cannot_be_added(

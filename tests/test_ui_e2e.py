@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import DEMO_PASSWORD, Sandbox
 from ui.main_window import MainWindow, WindowDeps
+from ui.timeline import COL_BADGE
 from workstation.audit import AuditLog
 from workstation.clock import CHINA
 from workstation.config import PlatformEntry, Settings
@@ -74,7 +75,7 @@ def test_daily_path(qtbot: QtBot, window: MainWindow, sandbox: Sandbox, tmp_path
     assert shown == sorted(shown, key=lambda r: r.effective, reverse=True)
     model = page.timeline.model
     assert model.index(0, 0).data() == shown[0].effective.astimezone(CHINA).date().isoformat()
-    assert model.index(1, 2).data() != ""  # the first result's badge
+    assert model.index(1, COL_BADGE).data() != ""  # the first result's badge
 
     ct = next(r for r in shown if r.modality == "CT")
     assert page.timeline.select(ct.id)

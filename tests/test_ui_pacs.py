@@ -17,6 +17,7 @@ from tests.conftest import Sandbox
 from tests.orthanc_server import Orthanc, running_orthanc
 from tests.pacs_data import PacsStudies, store_with_storescu, write_pacs_studies
 from tests.ui_helpers import open_patient, signed_in_window
+from ui.timeline import COL_HOSPITAL
 from workstation.config import Settings
 from workstation.journal import Journal, OutboxState
 from workstation.recognition.decisions import DecisionKind
@@ -71,7 +72,10 @@ def test_pacs_studies_join_the_timeline_by_her_choice(
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(page.timeline.results) == before + 2, timeout=5000)
     ct = next(r for r in page.timeline.results if r.id.endswith(uids.by_mrn))
-    assert page.timeline.source_labels[ct.id] == "绵阳PACS"
+    row = page.timeline.rows.row_of(ct.id)
+    assert row is not None
+    assert page.timeline.model.index(row, COL_HOSPITAL).data().endswith(" · 绵阳PACS")
+    assert page.timeline.source_text(ct) == "绵阳PACS"
     assert page.timeline.select(ct.id)
     qtbot.waitUntil(lambda: len(page.viewer.slices) == 5, timeout=30000)
     qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)

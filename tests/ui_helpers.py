@@ -22,10 +22,12 @@ def signed_in_window(
     user: str = "dr.li",
     settings: Settings | None = None,
     secrets: SecretStore | None = None,
+    platform: str = "Sandbox",
 ) -> MainWindow:
     """A shown main window, signed in through its form as ``user`` (``secrets``: the keyring
-    it may use; None = no secure keyring on this machine)."""
-    settings = (settings or Settings()).with_platform(PlatformEntry("Sandbox", sandbox.base_url))
+    it may use; None = no secure keyring on this machine) on the sandbox configured as
+    ``platform``."""
+    settings = (settings or Settings()).with_platform(PlatformEntry(platform, sandbox.base_url))
     window = MainWindow(
         WindowDeps(settings, secrets, AuditLog(tmp_path), journal_root=tmp_path / "journal")
     )

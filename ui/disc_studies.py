@@ -104,22 +104,18 @@ class PatientDiscs(QObject):
         for study in chosen:
             result = study_result(study, patient_id=patient.id)
             self.studies[result.id] = (source, study)
-            # a disc's studies are the patient's own, whatever the disc is called (the
-            # hospital column's room is short: the source's name is the dialog's)
-            self.page.timeline.source_labels[result.id] = (
-                self.tr("patient's own") if isinstance(source, DiscSource) else source.name
-            )
             results.append(result)
+        # the rows name the source (a disc's studies as the patient's own, whatever the
+        # disc is called)
+        self.page.timeline.note_source(source.name, source.kind)
         self.page.session.add_results(scope, results)
 
     def hospital_of(self, result: Result) -> Hospital | None:
-        """For a disc or PACS study, its hospital as the printed summary names it, with
-        where it came from ("蓬溪县中医院 · 患者自带"); None for a platform's result."""
+        """For a disc or PACS study, its hospital as its DICOM names it (the summary names
+        the source beside it); None for a platform's result."""
         if result.id not in self.studies:
             return None
-        label = self.page.timeline.source_labels.get(result.id, "")
-        name = " · ".join(p for p in (result.hospital_id, label) if p)
-        return Hospital(result.hospital_id, name)
+        return Hospital(result.hospital_id, result.hospital_id)
 
     def show(self, result: Result, scope: Scope) -> bool:
         """Show a disc study's first series; False when ``result`` is not from a disc."""
@@ -156,7 +152,6 @@ class PatientDiscs(QObject):
     def forget(self) -> None:
         """The patient was closed: her disc studies go with her."""
         self.studies.clear()
-        self.page.timeline.source_labels.clear()
         if self.dialog is not None:
             self.dialog.reject()
             self.dialog = None

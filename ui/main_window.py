@@ -738,6 +738,7 @@ class MainWindow(QMainWindow):
         self.search.add_recent(patient)
         self.statusBar().clearMessage()  # what was said about the last patient is not hers
         self.pages.setCurrentWidget(self.patient_page)
+        self.patient_page.timeline.set_home_source(signed.connection.entry.name)
         user = signed.connection.user
         context = None
         if self.journal is not None:

@@ -633,6 +633,7 @@ class PatientPage(QWidget):
                     normalized=tuple(normalize(table, v) for v in labs) if table else (),
                     key_images=tuple(self.key_images.get(result.id, [])),
                     paper_thumbnail=paper_thumbnail(platform, result),
+                    source=self.timeline.rows.sources.of(result),
                 )
             )
         trends: list[tuple[str, tuple[TrendPoint, ...]]] = []

@@ -1,5 +1,7 @@
 """The patient's results from every hospital on one timeline, newest first, grouped by day,
-with filters. Each row shows hospital and level, category, item, HR mark and validity.
+with filters. Each row shows the item, its hospital and level (and, once results come from
+more than one source, where it came from: a platform, a PACS or the patient's own disc),
+the recognition badge, the decision, the HR mark and the category.
 
 The rows live in a Qt-free model (``TimelineRows``) that merges each page of results as it
 arrives; the view draws only the rows on screen, so a history of 10,000 reports opens and
@@ -11,8 +13,16 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -27,12 +37,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStyle,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
     QWidgetAction,
 )
 
+from ui.timeline_cells import SEPARATOR, PairDelegate
 from ui.timeline_model import RESULT_ROLE, TimelineModel
 from workstation.clock import china_time, china_today
 from workstation.model import Catalog, Category, Hospital, Result
@@ -40,12 +50,18 @@ from workstation.recognition.decisions import Decision, DecisionKind
 from workstation.recognition.validity import Assessment, Eligibility, hourly_badge
 from workstation.session.reading import ReadingSession
 from workstation.session.timeline_rows import TimelineRows
+from workstation.session.timeline_sources import RowSource
+from workstation.sources.base import SourceKind
 from workstation.timeline import TimelineFilter
 
-# What a doctor scans first comes first: item, recognition badge, decision.
-COL_ITEM, COL_BADGE, COL_DECISION, COL_MARK, COL_CATEGORY, COL_HOSPITAL = range(1, 7)
+# What a doctor scans first comes first: the item, where it was done (and where it came
+# from), the recognition badge, the decision; these stay in view on a 1366-pixel laptop.
+COL_ITEM, COL_HOSPITAL, COL_BADGE, COL_DECISION, COL_MARK, COL_CATEGORY = range(1, 7)
 _COLUMNS = 7
 _FIT_PRECISION = 200  # rows the column widths are measured on
+# Widths (pixels, before padding) the item and hospital columns give up, down to these,
+# so that the badge stays in view in a narrow timeline; the whole text is the tooltip's.
+_MIN_ITEM, _MIN_HOSPITAL, _MAX_HOSPITAL, _MIN_BADGE = 96, 110, 330, 72
 _PAPER_COLOUR = "#6d4c41"  # the item of a result transcribed from paper
 _BADGE_COLOURS = {
     Eligibility.VALID: "#1b7f3b",
@@ -80,8 +96,8 @@ class TimelineWidget(QWidget):
         super().__init__(parent)
         self.session = session
         self.rows = rows if rows is not None else TimelineRows(session, clock)
-        # result id → where it came from when not from the platform ("患者光盘 · 患者自带")
-        self.source_labels: dict[str, str] = {}
+        self._sources_shown = False  # whether rows name their source (several are present)
+        self._natural: list[int] = []  # the columns' fitted widths, before any squeeze
         self.badge_timer = QTimer(self)
         self.badge_timer.setSingleShot(True)
         self.badge_timer.timeout.connect(self.reassess)
@@ -96,6 +112,15 @@ class TimelineWidget(QWidget):
         self.category_box.addItem(self.tr("Imaging"), Category.IMAGING)
         self.modality_box = QComboBox()
         self.modality_box.setObjectName("modalityFilter")
+        self.source_box = QComboBox()
+        self.source_box.setObjectName("sourceFilter")
+        self.source_box.setToolTip(self.tr("Only results from one platform, PACS or disc"))
+        # as narrow as the hospital box: a platform's long name is read in the open list
+        self.source_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.source_box.setMinimumContentsLength(5)
+        self.source_box.hide()  # while every result comes from the platform she signed into
         self.valid_only = QCheckBox(self.tr("Valid only"))
         self.valid_only.setObjectName("validOnly")
         self.valid_only.setToolTip(self.tr("Only results within their validity window"))
@@ -120,10 +145,10 @@ class TimelineWidget(QWidget):
         calendar_action = QWidgetAction(jump_menu)
         calendar_action.setDefaultWidget(self.jump_calendar)
         jump_menu.addAction(calendar_action)
-        self.jump_button = QToolButton()
+        # A push button: it makes room for its menu arrow (a tool button's instant popup
+        # drew the arrow over the text).
+        self.jump_button = QPushButton(self.tr("Go to date"))
         self.jump_button.setObjectName("jumpToDate")
-        self.jump_button.setText(self.tr("Go to date"))
-        self.jump_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.jump_button.setMenu(jump_menu)
         self.jump_calendar.clicked.connect(self._jump_picked)
         self.text_edit = QLineEdit()
@@ -133,13 +158,13 @@ class TimelineWidget(QWidget):
         self.model = TimelineModel(
             self.rows,
             [
-                self.tr("Date / time"),
+                self.tr("Time"),  # the day is its heading's
                 self.tr("Item"),
+                self.tr("Hospital"),
                 self.tr("Recognition"),
                 self.tr("Decision"),
                 self.tr("HR mark"),
                 self.tr("Category"),
-                self.tr("Hospital"),
             ],
             self._row_texts,
             self._row_colours,
@@ -159,6 +184,9 @@ class TimelineWidget(QWidget):
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)
         self.table.setCornerButtonEnabled(False)
+        self._pair_delegate = PairDelegate(self._hospital_cell, self.table)
+        self.table.setItemDelegateForColumn(COL_HOSPITAL, self._pair_delegate)
+        self.table.viewport().installEventFilter(self)
         rows_header = self.table.verticalHeader()
         rows_header.hide()
         rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -171,7 +199,7 @@ class TimelineWidget(QWidget):
         columns_header.setStretchLastSection(True)
 
         filters = QHBoxLayout()
-        for widget in (self.hospital_box, self.category_box, self.modality_box):
+        for widget in (self.hospital_box, self.source_box, self.category_box, self.modality_box):
             filters.addWidget(widget)
         filters.addStretch(1)
         dates = QHBoxLayout()
@@ -194,7 +222,7 @@ class TimelineWidget(QWidget):
         layout.addLayout(quick)
         layout.addWidget(self.table, 1)
         self._fill_filters()
-        for box in (self.hospital_box, self.category_box, self.modality_box):
+        for box in (self.hospital_box, self.source_box, self.category_box, self.modality_box):
             box.currentIndexChanged.connect(self.refresh)
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self.refresh)
@@ -208,6 +236,7 @@ class TimelineWidget(QWidget):
         self.rows.reset.connect(self._rows_reset)
         self.rows.badges_changed.connect(self.badges_changed.emit)
         self.session.patient_opened.connect(self._patient_opened)
+        self.session.results_added.connect(self._results_added)
 
     # --- what the rows are computed against ------------------------------------------------
     def set_context(
@@ -221,6 +250,18 @@ class TimelineWidget(QWidget):
         self.rows.set_context(hospitals, catalog, here_region, now)
         self._fill_filters()
         self._schedule()
+
+    def set_home_source(self, name: str) -> None:
+        """The name of the platform she signed into first (its results' ``source`` is "")."""
+        if name == self.rows.sources.home:
+            return
+        self.rows.sources.home = name
+        self._show_sources(self.rows.sources.shown, force=True)
+
+    def note_source(self, name: str, kind: SourceKind) -> None:
+        """The results about to be added from ``name`` come from a ``kind`` source (a disc's
+        rows say "patient's own" rather than the disc's name)."""
+        self.rows.sources.note(name, kind)
 
     @property
     def results(self) -> list[Result]:
@@ -247,41 +288,95 @@ class TimelineWidget(QWidget):
         self.badge_timer.stop()
         self.rows.clear()
         self._fill_filters()
+        self._show_sources(False)
 
     def _patient_opened(self, _patient: object) -> None:
         self.badge_timer.stop()
         self._shown_id = ""
+        self._show_sources(False)
         self._set_item_only("")
 
-    def _rows_inserted(self, first: int, _count: int) -> None:
+    def _results_added(self, _results: list[Result]) -> None:
+        # after the rows merged the page (they subscribed first): a page from a second
+        # source makes every row name its source, even when none of it passes the filter
+        self._show_sources(self.rows.sources.shown)
+        self._fill_filters()
+
+    def _rows_inserted(self, first: int, count: int) -> None:
+        self._span_headings(first, first + count)
         # Columns are fitted to the first rows (those on screen) when rows enter among them;
         # a page further down the history leaves the widths alone.
         if first < _FIT_PRECISION:
             self._fit_columns()
-        self._fill_filters()
         self._schedule()
 
     def _rows_reset(self) -> None:
+        self.table.clearSpans()
+        self._span_headings(0, len(self.rows.rows))
         self._fit_columns()
         self._reselect()
+
+    def _span_headings(self, first: int, end: int) -> None:
+        """A day's heading spans the row, so the time column is only as wide as a time."""
+        rows = self.rows.rows
+        for at in range(first, end):
+            if rows[at].result is None:
+                self.table.setSpan(at, 0, 1, _COLUMNS)
+
+    def _show_sources(self, shown: bool, *, force: bool = False) -> None:
+        """Rows name their source (and the source filter shows) only when results come from
+        more than the platform she signed into first."""
+        if shown == self._sources_shown and not force:
+            return
+        self._sources_shown = shown
+        self.model.set_header(
+            COL_HOSPITAL, self.tr("Hospital · source") if shown else self.tr("Hospital")
+        )
+        self.source_box.setVisible(shown)
+        self.model.forget_texts()
+        self._fill_filters()
+        self._fit_columns()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        """A narrower or wider timeline gives the hospital column what room there is."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._apply_widths()
+        return super().eventFilter(watched, event)
 
     def _fit_columns(self) -> None:
         """Columns as wide as their texts in the first rows (those on screen), measured with
         the font: Qt's own fit asks the model for every role of hundreds of rows."""
         plain = self.table.fontMetrics()
-        bold = QFontMetrics(self.model.bold_font)
         padding = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
         widths = [plain.horizontalAdvance(title) + 24 for title in self.model.headers]
         for row in self.rows.rows[:_FIT_PRECISION]:
-            if row.result is None:
-                widths[0] = max(widths[0], bold.horizontalAdvance(self.model.heading_text(row.day)))
+            if row.result is None:  # a day's heading spans the row
                 continue
             for column, text in enumerate(self.model.texts_of(row.result)):
                 widths[column] = max(widths[column], plain.horizontalAdvance(text))
-        # Long hospital names are elided so the badge and decision columns stay in view.
-        widths[COL_HOSPITAL] = min(widths[COL_HOSPITAL], 190)
+        widths[COL_HOSPITAL] = min(widths[COL_HOSPITAL], _MAX_HOSPITAL)
+        self._natural = [width + padding for width in widths]
+        self._apply_widths()
+
+    def _apply_widths(self) -> None:
+        """The fitted widths, the hospital column (then the item's) giving up what the time,
+        item, hospital and badge columns need beyond the timeline's width, so the badge is
+        in view; an elided text reads whole in its tooltip."""
+        if not self._natural:
+            return
+        widths = list(self._natural)
+        room = self.table.viewport().width()
+        over = sum(widths[: COL_BADGE + 1]) - room
+        over -= max(0, widths[COL_BADGE] - _MIN_BADGE)  # the badge's words may run off
+        for column, least in ((COL_HOSPITAL, _MIN_HOSPITAL), (COL_ITEM, _MIN_ITEM)):
+            if over <= 0:
+                break
+            given = min(over, max(0, widths[column] - least))
+            widths[column] -= given
+            over -= given
         for column, width in enumerate(widths):
-            self.table.setColumnWidth(column, width + padding)
+            if self.table.columnWidth(column) != width:
+                self.table.setColumnWidth(column, width)
 
     # --- badges over time ------------------------------------------------------------------
     def _schedule(self) -> None:
@@ -302,6 +397,7 @@ class TimelineWidget(QWidget):
 
     # --- filters ---------------------------------------------------------------------------
     def _fill_filters(self) -> None:
+        self._fill_sources()
         hospitals = sorted(self.rows.hospital_ids)
         modalities = sorted(self.rows.modalities)
         if [self.hospital_box.itemData(i) for i in range(1, self.hospital_box.count())] == (
@@ -327,11 +423,29 @@ class TimelineWidget(QWidget):
             box.setCurrentIndex(max(index, 0))
             box.blockSignals(False)
 
+    def _fill_sources(self) -> None:
+        """The source filter's choices: every source present, named as the rows name it."""
+        present = self.rows.sources.present() if self._sources_shown else []
+        listed = [self.source_box.itemData(i) for i in range(1, self.source_box.count())]
+        if listed == present and self.source_box.count():
+            return
+        chosen = self.source_box.currentData() if self.source_box.currentIndex() > 0 else None
+        self.source_box.blockSignals(True)
+        self.source_box.clear()
+        self.source_box.addItem(self.tr("All sources"), None)
+        for name in present:
+            self.source_box.addItem(self._source_name(self.rows.sources.of_name(name)), name)
+        index = self.source_box.findData(chosen) if chosen is not None else 0
+        self.source_box.setCurrentIndex(max(index, 0))
+        self.source_box.blockSignals(False)
+
     def current_filter(self) -> TimelineFilter:
         """The filter the controls describe."""
         dates = self.use_dates.isChecked()
+        source = self.source_box.currentData() if self.source_box.currentIndex() > 0 else None
         return TimelineFilter(
             hospital_id=self.hospital_box.currentData() or "",
+            source=source if self._sources_shown else None,
             category=self.category_box.currentData(),
             modality=self.modality_box.currentData() or "",
             date_from=self.date_from.date().toPython() if dates else None,  # type: ignore[arg-type]
@@ -372,29 +486,51 @@ class TimelineWidget(QWidget):
         return True
 
     # --- texts -----------------------------------------------------------------------------
-    def _row_texts(self, result: Result) -> list[str]:
+    def _hospital_parts(self, result: Result) -> tuple[str, str, str]:
+        """The hospital with its level, the hospital alone, and (once several sources are
+        present) the source: ("绵阳市中心医院（三级甲等）", "绵阳市中心医院", "患者自带")."""
         hospital = self.hospitals.get(result.hospital_id)
-        hospital_text = hospital.name if hospital else result.hospital_id
+        name = hospital.name if hospital else result.hospital_id
+        if result.paper is not None:  # 纸质: the hospital as she typed it from the paper
+            name = name or result.paper.hospital_name
+        with_level = name
         if hospital and hospital.level_name:
-            hospital_text += f"（{hospital.level_name}）"
+            with_level += f"（{hospital.level_name}）"
+        return with_level, name, self.source_text(result) if self._sources_shown else ""
+
+    def _hospital_cell(
+        self, index: QModelIndex | QPersistentModelIndex
+    ) -> tuple[str, str, str] | None:
+        result = index.data(RESULT_ROLE)
+        return self._hospital_parts(result) if isinstance(result, Result) else None
+
+    def _row_texts(self, result: Result) -> list[str]:
         item_text = result.item_name
         if result.paper is not None:  # 纸质: transcribed from a paper report she was handed
-            hospital_text = hospital_text or result.paper.hospital_name
             item_text = self.tr("[Paper] %1").replace("%1", item_text)
-        source = self.source_labels.get(result.id)
-        if source:  # a disc's or a PACS's study: said where it is seen first, as 纸质 is
-            hospital_text += f" · {source}"
-            item_text = self.tr("[%1] %2").replace("%1", source).replace("%2", item_text)
+        hospital, _name, source = self._hospital_parts(result)
         assessment = self.assessments.get(result.id)
         return [
             china_time(result.effective).strftime("%H:%M"),
             item_text,
+            SEPARATOR.join(t for t in (hospital, source) if t),  # "蓬溪县中医院 · 患者自带"
             self.assessment_text(assessment) if assessment else "",
             self.decision_text(self.decisions.get(result.id)),
             result.mark.mark if result.mark else "",
             self.category_text(result),
-            hospital_text,
         ]
+
+    def source_text(self, result: Result) -> str:
+        """Where ``result`` came from, as its row and the printed summary name it: the
+        platform's or PACS's name, "patient's own" for a disc."""
+        return self._source_name(self.rows.sources.of(result))
+
+    def _source_name(self, source: RowSource) -> str:
+        if source.kind is SourceKind.DISC:
+            return self.tr("patient's own")
+        if source.home and not source.name:
+            return self.tr("signed-in platform")
+        return source.name
 
     def _row_colours(self, result: Result) -> list[str | None]:
         colours: list[str | None] = [None] * _COLUMNS

@@ -74,6 +74,12 @@ class TimelineModel(QAbstractTableModel):
                 self.index(0, 0), self.index(self.rowCount() - 1, len(self.headers) - 1)
             )
 
+    def set_header(self, column: int, title: str) -> None:
+        """Retitle one column."""
+        if self.headers[column] != title:
+            self.headers[column] = title
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+
     def texts_of(self, result: Result) -> list[str]:
         """A result row's column texts (kept until the row changes)."""
         texts = self._texts.get(result.id)

@@ -14,8 +14,9 @@ from workstation.recognition.validity import Assessment, Eligibility
 
 def search_text(result: Result, hospitals: Mapping[str, Hospital]) -> str:
     """What the timeline's text filter searches in a result, lower-cased: item name and
-    code, modality, conclusion, hospital name and HR mark; for a result transcribed from
-    paper also "纸质" and the hospital as she typed it."""
+    code, modality, conclusion, hospital name, HR mark and the name of the source it came
+    from (another platform, a PACS, a disc); for a result transcribed from paper also "纸质"
+    and the hospital as she typed it."""
     hospital = hospitals.get(result.hospital_id)
     paper = [] if result.paper is None else ["纸质", result.paper.hospital_name]
     return " ".join(
@@ -26,6 +27,7 @@ def search_text(result: Result, hospitals: Mapping[str, Hospital]) -> str:
             result.conclusion,
             hospital.name if hospital else result.hospital_id,
             result.mark.mark if result.mark else "",
+            result.source,
             *paper,
         ]
     ).lower()
@@ -37,7 +39,8 @@ class TimelineFilter:
 
     ``valid_only``: only results whose badge is valid now (within their validity window and
     recognisable here); ``item_code``: only results of one catalog item (every creatinine
-    panel, every chest CT)."""
+    panel, every chest CT); ``source``: only results from one source (``Result.source``:
+    "" is the platform she signed into first, so None, not "", means every source)."""
 
     hospital_id: str = ""
     category: Category | None = None
@@ -47,6 +50,7 @@ class TimelineFilter:
     text: str = ""
     valid_only: bool = False
     item_code: str = ""
+    source: str | None = None
 
     def matches(
         self,
@@ -66,6 +70,8 @@ class TimelineFilter:
         if self.modality and result.modality != self.modality:
             return False
         if self.item_code and result.item_code != self.item_code:
+            return False
+        if self.source is not None and result.source != self.source:
             return False
         if self.date_from or self.date_to:
             day = china_time(result.effective).date()

@@ -1297,7 +1297,7 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1030"/>
+        <location filename="../../ui/main_window.py" line="1032"/>
         <source>Signed in to %1 as well: its results join the timeline.</source>
         <translation>已同时登录 %1：其结果并入时间轴。</translation>
     </message>
@@ -1377,28 +1377,28 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
         <translation>不是，分开显示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="828"/>
+        <location filename="../../ui/main_window.py" line="829"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="831"/>
+        <location filename="../../ui/main_window.py" line="832"/>
         <source>%n saved mark object(s) waiting to send</source>
         <translation>
             <numerusform>%n 个已保存的标注对象待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="835"/>
+        <location filename="../../ui/main_window.py" line="836"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="840"/>
+        <location filename="../../ui/main_window.py" line="841"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1855,17 +1855,12 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
         <translation>选择光盘或文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="110"/>
-        <source>patient&apos;s own</source>
-        <translation>患者自带</translation>
-    </message>
-    <message>
-        <location filename="../../ui/disc_studies.py" line="136"/>
+        <location filename="../../ui/disc_studies.py" line="132"/>
         <source>Reading images from the disc…</source>
         <translation>正在从光盘读取图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="139"/>
+        <location filename="../../ui/disc_studies.py" line="135"/>
         <source>Retrieving images from %1…</source>
         <translation>正在从 %1 获取图像…</translation>
     </message>
@@ -1973,22 +1968,22 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="825"/>
+        <location filename="../../ui/patient_page.py" line="826"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="831"/>
+        <location filename="../../ui/patient_page.py" line="832"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="832"/>
+        <location filename="../../ui/patient_page.py" line="833"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="849"/>
+        <location filename="../../ui/patient_page.py" line="850"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
@@ -2003,28 +1998,28 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="675"/>
+        <location filename="../../ui/patient_page.py" line="676"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="677"/>
+        <location filename="../../ui/patient_page.py" line="678"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="678"/>
+        <location filename="../../ui/patient_page.py" line="679"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="689"/>
+        <location filename="../../ui/patient_page.py" line="690"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2474,133 +2469,133 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>SearchPage</name>
     <message>
-        <location filename="../../ui/search_page.py" line="49"/>
+        <location filename="../../ui/search_page.py" line="50"/>
         <source>ID card number, name, medical record number or mobile phone</source>
         <translation>身份证号、姓名、病历号或手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="60"/>
+        <location filename="../../ui/search_page.py" line="61"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="61"/>
+        <location filename="../../ui/search_page.py" line="62"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="62"/>
+        <location filename="../../ui/search_page.py" line="63"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="63"/>
+        <location filename="../../ui/search_page.py" line="64"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="64"/>
+        <location filename="../../ui/search_page.py" line="65"/>
         <source>ID card</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="65"/>
+        <location filename="../../ui/search_page.py" line="66"/>
         <source>Medical record no.</source>
         <translation>病历号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="66"/>
+        <location filename="../../ui/search_page.py" line="67"/>
         <source>Hospitals with records</source>
         <translation>有记录的医院</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="67"/>
+        <location filename="../../ui/search_page.py" line="68"/>
         <source>Platforms</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="96"/>
+        <location filename="../../ui/search_page.py" line="97"/>
         <source>Find a patient</source>
         <translation>查找患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="102"/>
+        <location filename="../../ui/search_page.py" line="103"/>
         <source>Recent patients</source>
         <translation>最近患者</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="148"/>
+        <location filename="../../ui/search_page.py" line="149"/>
         <source>✓ valid ID card number</source>
         <translation>✓ 身份证号有效</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="152"/>
+        <location filename="../../ui/search_page.py" line="153"/>
         <source>ID card number: %n more character(s)</source>
         <translation>
             <numerusform>身份证号：还差 %n 位</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="156"/>
+        <location filename="../../ui/search_page.py" line="157"/>
         <source>✗ check digit wrong: please re-check the number</source>
         <translation>✗ 校验码错误：请核对号码</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="159"/>
+        <location filename="../../ui/search_page.py" line="160"/>
         <source>✗ not a valid ID card number</source>
         <translation>✗ 不是有效的身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="175"/>
+        <location filename="../../ui/search_page.py" line="176"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="196"/>
+        <location filename="../../ui/search_page.py" line="197"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/search_page.py" line="213"/>
+        <location filename="../../ui/search_page.py" line="214"/>
         <source>%n patient(s) found</source>
         <translation>
             <numerusform>找到 %n 位患者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="236"/>
+        <location filename="../../ui/search_page.py" line="247"/>
         <source>Records on: %1</source>
         <translation>有记录的平台：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="240"/>
+        <location filename="../../ui/search_page.py" line="251"/>
         <source>?: same name, date of birth and sex, no ID card number to confirm it: you are asked when you open the patient.</source>
         <translation>？：姓名、出生日期、性别相同，但无身份证号可确认；打开患者时会请您确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="249"/>
+        <location filename="../../ui/search_page.py" line="260"/>
         <source>⚠ A similar record that contradicts this one (same ID card number with another name or sex, or another ID card number) is NOT joined: %1</source>
         <translation>⚠ 有相似但相互矛盾的记录（同一身份证号但姓名或性别不同，或身份证号不同），未合并：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="265"/>
+        <location filename="../../ui/search_page.py" line="276"/>
         <source>not answering: %1</source>
         <translation>无响应：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="288"/>
+        <location filename="../../ui/search_page.py" line="299"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="288"/>
+        <location filename="../../ui/search_page.py" line="299"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/search_page.py" line="289"/>
+        <location filename="../../ui/search_page.py" line="300"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
@@ -2769,47 +2764,47 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>SourceStatus</name>
     <message>
-        <location filename="../../ui/source_status.py" line="71"/>
+        <location filename="../../ui/source_status.py" line="74"/>
         <source>signed in (decisions)</source>
         <translation>已登录（判定）</translation>
     </message>
     <message>
-        <location filename="../../ui/source_status.py" line="73"/>
+        <location filename="../../ui/source_status.py" line="76"/>
         <source>signed in</source>
         <translation>已登录</translation>
     </message>
     <message>
-        <location filename="../../ui/source_status.py" line="74"/>
+        <location filename="../../ui/source_status.py" line="77"/>
         <source>signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/source_status.py" line="75"/>
+        <location filename="../../ui/source_status.py" line="78"/>
         <source>unreachable</source>
         <translation>无法连接</translation>
     </message>
     <message>
-        <location filename="../../ui/source_status.py" line="76"/>
+        <location filename="../../ui/source_status.py" line="79"/>
         <source>not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/source_status.py" line="87"/>
+        <location filename="../../ui/source_status.py" line="90"/>
         <source>The platform you signed in to first: your decisions on discs, PACS studies and paper reports are recorded here.</source>
         <translation>您首先登录的平台：光盘、PACS 检查及纸质报告的判定记录在此平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/source_status.py" line="91"/>
+        <location filename="../../ui/source_status.py" line="94"/>
         <source>Click to sign in: its results join the patient&apos;s timeline.</source>
         <translation>点击登录：其结果将并入患者时间轴。</translation>
     </message>
     <message>
-        <location filename="../../ui/source_status.py" line="93"/>
+        <location filename="../../ui/source_status.py" line="96"/>
         <source>Click to sign out of this platform.</source>
         <translation>点击退出该平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/source_status.py" line="107"/>
+        <location filename="../../ui/source_status.py" line="110"/>
         <source>Sign out of %1</source>
         <translation>退出 %1</translation>
     </message>
@@ -3101,173 +3096,194 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="94"/>
+        <location filename="../../ui/timeline.py" line="110"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="95"/>
+        <location filename="../../ui/timeline.py" line="111"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="96"/>
-        <location filename="../../ui/timeline.py" line="441"/>
+        <location filename="../../ui/timeline.py" line="112"/>
+        <location filename="../../ui/timeline.py" line="577"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="107"/>
+        <location filename="../../ui/timeline.py" line="132"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="131"/>
+        <location filename="../../ui/timeline.py" line="156"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="136"/>
-        <source>Date / time</source>
-        <translation>日期 / 时间</translation>
-    </message>
-    <message>
-        <location filename="../../ui/timeline.py" line="142"/>
+        <location filename="../../ui/timeline.py" line="163"/>
+        <location filename="../../ui/timeline.py" line="333"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="141"/>
+        <location filename="../../ui/timeline.py" line="167"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="137"/>
+        <location filename="../../ui/timeline.py" line="162"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="140"/>
+        <location filename="../../ui/timeline.py" line="166"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="138"/>
+        <location filename="../../ui/timeline.py" line="164"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="99"/>
+        <location filename="../../ui/timeline.py" line="117"/>
+        <source>Only results from one platform, PACS or disc</source>
+        <translation>只看来自某一平台、PACS或光盘的结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="124"/>
         <source>Valid only</source>
         <translation>仅看有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="101"/>
+        <location filename="../../ui/timeline.py" line="126"/>
         <source>Only results within their validity window</source>
         <translation>只显示仍在有效期内的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="102"/>
+        <location filename="../../ui/timeline.py" line="127"/>
         <source>This item only</source>
         <translation>只看此项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="106"/>
+        <location filename="../../ui/timeline.py" line="131"/>
         <source>Only results of the selected result&apos;s item</source>
         <translation>只显示与所选结果同一项目的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="125"/>
+        <location filename="../../ui/timeline.py" line="150"/>
         <source>Go to date</source>
         <translation>跳到日期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="139"/>
+        <location filename="../../ui/timeline.py" line="161"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="165"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="318"/>
+        <location filename="../../ui/timeline.py" line="333"/>
+        <source>Hospital · source</source>
+        <translation>医院 · 来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="414"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="322"/>
+        <location filename="../../ui/timeline.py" line="418"/>
         <source>All modalities</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="383"/>
+        <location filename="../../ui/timeline.py" line="435"/>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="510"/>
         <source>[Paper] %1</source>
         <translation>【纸质】%1</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="387"/>
-        <source>[%1] %2</source>
-        <translation>【%1】%2</translation>
+        <location filename="../../ui/timeline.py" line="530"/>
+        <source>patient&apos;s own</source>
+        <translation>患者自带</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="416"/>
+        <location filename="../../ui/timeline.py" line="532"/>
+        <source>signed-in platform</source>
+        <translation>登录平台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline.py" line="552"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="419"/>
+        <location filename="../../ui/timeline.py" line="555"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="423"/>
+        <location filename="../../ui/timeline.py" line="559"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="428"/>
+        <location filename="../../ui/timeline.py" line="564"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="429"/>
+        <location filename="../../ui/timeline.py" line="565"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="430"/>
+        <location filename="../../ui/timeline.py" line="566"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="431"/>
+        <location filename="../../ui/timeline.py" line="567"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="432"/>
+        <location filename="../../ui/timeline.py" line="568"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="433"/>
+        <location filename="../../ui/timeline.py" line="569"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="439"/>
+        <location filename="../../ui/timeline.py" line="575"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="442"/>
+        <location filename="../../ui/timeline.py" line="578"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="447"/>
+        <location filename="../../ui/timeline.py" line="583"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="449"/>
+        <location filename="../../ui/timeline.py" line="585"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>

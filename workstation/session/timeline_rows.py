@@ -28,6 +28,7 @@ from workstation.recognition.validity import (
 )
 from workstation.session.events import Event
 from workstation.session.reading import ReadingSession
+from workstation.session.timeline_sources import TimelineSources
 from workstation.timeline import TimelineFilter, search_text
 
 
@@ -119,6 +120,7 @@ class TimelineRows:
         self._next_edge: dt.datetime | None = None
         self.hospital_ids: set[str] = set()  # of every result, for the filter's choices
         self.modalities: set[str] = set()
+        self.sources = TimelineSources()  # of every result, for the rows and the filter
         self.inserting: Event[[int, int]] = Event()
         self.inserted: Event[[int, int]] = Event()
         self.resetting: Event[[]] = Event()
@@ -161,12 +163,14 @@ class TimelineRows:
         self._keys = {}
         self._next_edge = None
         self.hospital_ids, self.modalities = set(), set()
+        self.sources.clear()
         self.reset.emit()
 
     def add(self, results: list[Result]) -> None:
         """Merge a page of results the session has just kept into the rows: each new row
         (and the heading of a day not shown yet) is inserted where it belongs."""
         self._assess(results)
+        self.sources.add(results)
         edges = [
             self._next_edge,
             next_badge_change(

@@ -17,6 +17,7 @@ from workstation.labs.normalize import NormalizedValue
 from workstation.labs.trends import TrendPoint
 from workstation.model import Hospital, LabObservation, Patient, Result
 from workstation.recognition.decisions import Decision
+from workstation.session.timeline_sources import RowSource
 
 __all__ = ["PAGE_SIZES", "KeyImage", "PageSize", "SummaryInput", "SummaryItem", "verification_code"]
 
@@ -42,7 +43,8 @@ class KeyImage:
 class SummaryItem:
     """One reviewed result with the decision in force (None: reviewed, no decision yet).
 
-    ``normalized`` is parallel to ``labs`` (the same length) or empty.
+    ``normalized`` is parallel to ``labs`` (the same length) or empty. ``source`` is where
+    the result came from, printed beside its hospital (None prints none).
     """
 
     result: Result
@@ -52,6 +54,7 @@ class SummaryItem:
     normalized: tuple[NormalizedValue, ...] = ()
     key_images: tuple[KeyImage, ...] = ()
     paper_thumbnail: bytes = b""  # JPEG of the paper a paper result was transcribed from
+    source: RowSource | None = None
 
     def __post_init__(self) -> None:
         if self.normalized and len(self.normalized) != len(self.labs):

@@ -62,6 +62,8 @@ from workstation.model import (
 )
 from workstation.recognition.decisions import Decision, DecisionKind, record_sentence
 from workstation.redact import mask_id_card
+from workstation.session.timeline_sources import RowSource
+from workstation.sources.base import SourceKind
 from workstation.summary.model import KeyImage, SummaryInput, SummaryItem, verification_code
 
 __all__ = ["CJK_FONT_FILE", "FONT_DIRECTORY", "TITLE", "build_summary_pdf"]
@@ -916,7 +918,7 @@ def _details(item: SummaryItem, hospitals: Mapping[str, Hospital], width: float)
     rows: list[list[Any]] = [
         [
             _para("来源医院", "label"),
-            _para(_hospital_text(hospital, _typed_hospital(result) or result.hospital_id)),
+            _hospital_cell(item, hospital),
             _para(_DATE_LABEL[result.category], "label"),
             _para(_china(result.effective)),
         ],
@@ -1046,6 +1048,25 @@ def _item_flowables(
     flowables += _paper_picture(item)
     flowables += _key_images(item)
     return flowables
+
+
+def _hospital_cell(item: SummaryItem, hospital: Hospital | None) -> Any:
+    """The hospital (and level) of a result, with the source it was read from under it
+    ("来源：绵阳市平台"; from the patient's disc, "来源：患者自带")."""
+    result = item.result
+    name = _para(_hospital_text(hospital, _typed_hospital(result) or result.hospital_id))
+    source = _source_text(item.source)
+    return [name, _para(f"来源：{source}", "small")] if source else name
+
+
+def _source_text(source: RowSource | None) -> str:
+    """A source as the summary names it: a platform's or PACS's name; a disc is the
+    patient's own, whatever it was called."""
+    if source is None:
+        return ""
+    if source.kind is SourceKind.DISC:
+        return "患者自带"
+    return source.name or ("登录平台" if source.home else "")
 
 
 def _typed_hospital(result: Result) -> str:
