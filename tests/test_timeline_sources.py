@@ -5,11 +5,13 @@ and rows name sources only once a second one is present."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
 from tests.test_timeline_rows import CST, HOSPITALS, _history, _open
 from workstation.model import Result
+from workstation.recognition.validity import Eligibility
 from workstation.session.reading import ReadingSession
 from workstation.session.timeline_sources import RowSource, TimelineSources
 from workstation.sources.base import SourceKind
@@ -91,3 +93,27 @@ def test_a_disc_alone_is_named_too() -> None:
     assert sources.shown  # her platform has nothing; the disc's rows still say it is hers
     assert sources.of_name("") == RowSource(SourceKind.FHIR, "", home=True)
     assert sources.of_name(PACS).kind is SourceKind.FHIR  # not noted: taken as a platform
+
+
+def test_another_platforms_results_are_assessed_with_its_catalog() -> None:
+    from tests.test_timeline_rows import CATALOG, NOW, _result
+
+    session = ReadingSession()
+    rows = _open(session)
+    # 绵阳's catalog keeps the 肾功能 window at 3 days, the home one at 30
+    short = dataclasses.replace(
+        CATALOG,
+        version="mianyang",
+        items=tuple(
+            dataclasses.replace(i, validity_hours=72) if i.code == "JY003" else i
+            for i in CATALOG.items
+        ),
+    )
+    rows.set_context(HOSPITALS, CATALOG, "510100", NOW, {MIANYANG: short})
+    ten_days = NOW - dt.timedelta(days=10)
+    home = _result(1, ten_days)
+    other = dataclasses.replace(_result(2, ten_days), source=MIANYANG)
+    scope = session.patient_scope
+    session.add_results(scope, [home, other])
+    assert rows.assessments[home.id].eligibility is Eligibility.VALID
+    assert rows.assessments[other.id].eligibility is Eligibility.EXPIRED

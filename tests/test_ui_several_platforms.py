@@ -57,6 +57,8 @@ def _sign_in_to_other(qtbot: QtBot, window: MainWindow) -> None:
     assert dialog.form.platform_box.currentData().name == OTHER
     qtbot.keyClicks(dialog.form.user_edit, "dr.li")
     qtbot.keyClicks(dialog.form.password_edit, DEMO_PASSWORD)
+    SHOTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(SHOTS / "1b-sign-in-to-another-platform.png"))
     qtbot.mouseClick(dialog.form.sign_in_button, Qt.MouseButton.LeftButton)
     status = window.platform_states
     qtbot.waitUntil(

@@ -20,6 +20,11 @@ class ExtraSignInDialog(QDialog):
         self.setWindowTitle(self.tr("Sign in to %1").replace("%1", entry.name))
         self.form = SignInWidget((entry,), entry.name, self)
         self.form.platform_box.setEnabled(False)
+        self.form.subtitle.setText(
+            self.tr(
+                "Also sign in to %1: its results join the patient's timeline, and your decisions on them are sent to it."
+            ).replace("%1", entry.name)
+        )
         self.form.platforms_button.hide()
         if not remember_allowed:
             self.form.remember_box.setEnabled(False)

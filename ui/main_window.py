@@ -756,6 +756,11 @@ class MainWindow(QMainWindow):
             signed.here_region,
             self.deps.clock(),
             context,
+            {
+                p.connection.entry.name: p.catalog
+                for p in self.peers.values()
+                if p.catalog is not None
+            },
         )
         record = new_record("patient-view", user.username, user.practitioner, patient.id)
         self._audit(connection, record)  # on every platform whose records of her are shown

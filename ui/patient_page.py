@@ -271,8 +271,10 @@ class PatientPage(QWidget):
         here_region: str,
         now: dt.datetime,
         context: DecisionContext | None = None,
+        source_catalogs: dict[str, Catalog] | None = None,
     ) -> None:
-        """Show a patient and page in their results from the platform."""
+        """Show a patient and page in their results from the platform (``source_catalogs``:
+        the other platforms' catalogs by name, for their results' badges)."""
         self.close_patient()
         scope = self.session.open_patient(patient)
         self.connection, self.patient = connection, patient
@@ -297,7 +299,7 @@ class PatientPage(QWidget):
         if patient.id_card:
             parts.append(html.escape(mask_id_card(patient.id_card)))
         self.header.setText("  ·  ".join(parts))
-        self.timeline.set_context(hospitals, catalog, here_region, now)
+        self.timeline.set_context(hospitals, catalog, here_region, now, source_catalogs)
         self._load_results()
 
     def reload(self) -> None:

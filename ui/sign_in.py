@@ -45,6 +45,8 @@ class SignInWidget(QWidget):
         title.setFont(font)
         subtitle = QLabel(self.tr("Sign in to the provincial results platform"))
         subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        subtitle.setWordWrap(True)
+        self.subtitle = subtitle
 
         self.platform_box = QComboBox()
         for entry in platforms:

@@ -245,9 +245,10 @@ class TimelineWidget(QWidget):
         catalog: Catalog | None,
         here_region: str,
         now: dt.datetime,
+        source_catalogs: dict[str, Catalog] | None = None,
     ) -> None:
-        """What the badges are computed against."""
-        self.rows.set_context(hospitals, catalog, here_region, now)
+        """What the badges are computed against (another platform's results: its catalog)."""
+        self.rows.set_context(hospitals, catalog, here_region, now, source_catalogs)
         self._fill_filters()
         self._schedule()
 

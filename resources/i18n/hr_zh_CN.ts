@@ -682,6 +682,11 @@
         <source>Sign in to %1</source>
         <translation>登录 %1</translation>
     </message>
+    <message>
+        <location filename="../../ui/extra_sign_in.py" line="25"/>
+        <source>Also sign in to %1: its results join the patient&apos;s timeline, and your decisions on them are sent to it.</source>
+        <translation>同时登录 %1：该平台的结果并入患者时间轴，您对这些结果的判定发送至该平台。</translation>
+    </message>
 </context>
 <context>
     <name>ImageViewer</name>
@@ -1297,7 +1302,7 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1032"/>
+        <location filename="../../ui/main_window.py" line="1037"/>
         <source>Signed in to %1 as well: its results join the timeline.</source>
         <translation>已同时登录 %1：其结果并入时间轴。</translation>
     </message>
@@ -1377,28 +1382,28 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
         <translation>不是，分开显示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="829"/>
+        <location filename="../../ui/main_window.py" line="834"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="832"/>
+        <location filename="../../ui/main_window.py" line="837"/>
         <source>%n saved mark object(s) waiting to send</source>
         <translation>
             <numerusform>%n 个已保存的标注对象待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="836"/>
+        <location filename="../../ui/main_window.py" line="841"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="841"/>
+        <location filename="../../ui/main_window.py" line="846"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1908,118 +1913,118 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="291"/>
+        <location filename="../../ui/patient_page.py" line="293"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="291"/>
+        <location filename="../../ui/patient_page.py" line="293"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="292"/>
+        <location filename="../../ui/patient_page.py" line="294"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="296"/>
+        <location filename="../../ui/patient_page.py" line="298"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="313"/>
-        <location filename="../../ui/patient_page.py" line="314"/>
+        <location filename="../../ui/patient_page.py" line="315"/>
+        <location filename="../../ui/patient_page.py" line="316"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="335"/>
+        <location filename="../../ui/patient_page.py" line="337"/>
         <source>Results of %1 are not shown: you are not signed in to it (status bar).</source>
         <translation>未显示 %1 的结果：您尚未登录该平台（见状态栏）。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="337"/>
+        <location filename="../../ui/patient_page.py" line="339"/>
         <source>Results of %1 are not shown: the platform did not answer.</source>
         <translation>未显示 %1 的结果：该平台无响应。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="343"/>
+        <location filename="../../ui/patient_page.py" line="345"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="360"/>
+        <location filename="../../ui/patient_page.py" line="362"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="461"/>
+        <location filename="../../ui/patient_page.py" line="463"/>
         <source>You can read this record but not record a decision: your sign-in was not granted the right to write decisions (SMART scope user/Task.write). Ask the platform&apos;s administrators if you should have it.</source>
         <translation>您可以查阅此记录，但不能登记互认决定：本次登录未获授予写入决定的权限（SMART 权限范围 user/Task.write）。如您应有此权限，请联系平台管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="537"/>
+        <location filename="../../ui/patient_page.py" line="539"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="826"/>
+        <location filename="../../ui/patient_page.py" line="828"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="832"/>
+        <location filename="../../ui/patient_page.py" line="834"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="833"/>
+        <location filename="../../ui/patient_page.py" line="835"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="850"/>
+        <location filename="../../ui/patient_page.py" line="852"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="441"/>
+        <location filename="../../ui/patient_page.py" line="443"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="598"/>
+        <location filename="../../ui/patient_page.py" line="600"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="676"/>
+        <location filename="../../ui/patient_page.py" line="678"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="678"/>
+        <location filename="../../ui/patient_page.py" line="680"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="679"/>
+        <location filename="../../ui/patient_page.py" line="681"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="690"/>
+        <location filename="../../ui/patient_page.py" line="692"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2689,74 +2694,74 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
         <translation>登录省级检查检验结果互认平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="59"/>
+        <location filename="../../ui/sign_in.py" line="61"/>
         <source>Remember me on this computer</source>
         <translation>在本机记住我</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="61"/>
+        <location filename="../../ui/sign_in.py" line="63"/>
         <source>Keeps a sign-in token in the system keyring; your password is never stored.</source>
         <translation>在系统密钥环中保存登录令牌；绝不保存您的密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="63"/>
-        <location filename="../../ui/sign_in.py" line="177"/>
+        <location filename="../../ui/sign_in.py" line="65"/>
+        <location filename="../../ui/sign_in.py" line="179"/>
         <source>Sign in with browser…</source>
         <translation>通过浏览器登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="66"/>
+        <location filename="../../ui/sign_in.py" line="68"/>
         <source>Use the platform&apos;s own sign-in page (authorization code with PKCE)</source>
         <translation>使用平台自己的登录页面（授权码 + PKCE）</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="70"/>
+        <location filename="../../ui/sign_in.py" line="72"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="72"/>
+        <location filename="../../ui/sign_in.py" line="74"/>
         <source>Stop waiting for the sign-in in the browser</source>
         <translation>不再等待浏览器中的登录</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="74"/>
+        <location filename="../../ui/sign_in.py" line="76"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="75"/>
-        <location filename="../../ui/sign_in.py" line="175"/>
+        <location filename="../../ui/sign_in.py" line="77"/>
+        <location filename="../../ui/sign_in.py" line="177"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="85"/>
+        <location filename="../../ui/sign_in.py" line="87"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="86"/>
+        <location filename="../../ui/sign_in.py" line="88"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="87"/>
+        <location filename="../../ui/sign_in.py" line="89"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="127"/>
+        <location filename="../../ui/sign_in.py" line="129"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="159"/>
+        <location filename="../../ui/sign_in.py" line="161"/>
         <source>Waiting for the browser…</source>
         <translation>正在等待浏览器…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="175"/>
+        <location filename="../../ui/sign_in.py" line="177"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -3107,7 +3112,7 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
     </message>
     <message>
         <location filename="../../ui/timeline.py" line="112"/>
-        <location filename="../../ui/timeline.py" line="577"/>
+        <location filename="../../ui/timeline.py" line="578"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
@@ -3123,7 +3128,7 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
     </message>
     <message>
         <location filename="../../ui/timeline.py" line="163"/>
-        <location filename="../../ui/timeline.py" line="333"/>
+        <location filename="../../ui/timeline.py" line="334"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
@@ -3188,102 +3193,102 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="333"/>
+        <location filename="../../ui/timeline.py" line="334"/>
         <source>Hospital · source</source>
         <translation>医院 · 来源</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="414"/>
+        <location filename="../../ui/timeline.py" line="415"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="418"/>
+        <location filename="../../ui/timeline.py" line="419"/>
         <source>All modalities</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="435"/>
+        <location filename="../../ui/timeline.py" line="436"/>
         <source>All sources</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="510"/>
+        <location filename="../../ui/timeline.py" line="511"/>
         <source>[Paper] %1</source>
         <translation>【纸质】%1</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="530"/>
+        <location filename="../../ui/timeline.py" line="531"/>
         <source>patient&apos;s own</source>
         <translation>患者自带</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="532"/>
+        <location filename="../../ui/timeline.py" line="533"/>
         <source>signed-in platform</source>
         <translation>登录平台</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="552"/>
+        <location filename="../../ui/timeline.py" line="553"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="555"/>
+        <location filename="../../ui/timeline.py" line="556"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="559"/>
+        <location filename="../../ui/timeline.py" line="560"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="564"/>
+        <location filename="../../ui/timeline.py" line="565"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="565"/>
+        <location filename="../../ui/timeline.py" line="566"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="566"/>
+        <location filename="../../ui/timeline.py" line="567"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="567"/>
+        <location filename="../../ui/timeline.py" line="568"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="568"/>
+        <location filename="../../ui/timeline.py" line="569"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="569"/>
+        <location filename="../../ui/timeline.py" line="570"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="575"/>
+        <location filename="../../ui/timeline.py" line="576"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="578"/>
+        <location filename="../../ui/timeline.py" line="579"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="583"/>
+        <location filename="../../ui/timeline.py" line="584"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="585"/>
+        <location filename="../../ui/timeline.py" line="586"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>

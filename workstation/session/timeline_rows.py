@@ -104,6 +104,8 @@ class TimelineRows:
         self.clock = clock
         self.hospitals: dict[str, Hospital] = {}
         self.catalog: Catalog | None = None
+        # another platform's results are assessed with that platform's catalog (by source)
+        self.source_catalogs: dict[str, Catalog] = {}
         self.here_region = ""
         self.now = clock()
         self.assessments: dict[str, Assessment] = {}
@@ -137,10 +139,13 @@ class TimelineRows:
         catalog: Catalog | None,
         here_region: str,
         now: dt.datetime,
+        source_catalogs: Mapping[str, Catalog] | None = None,
     ) -> None:
         """What the badges are computed against (hospitals by id, the recognition catalog,
-        the doctor's region code, the moment of reading, timezone-aware)."""
+        the doctor's region code, the moment of reading, timezone-aware; the catalogs of
+        the other platforms signed in to, by name: their results are assessed with them)."""
         self.hospitals, self.catalog = dict(hospitals), catalog
+        self.source_catalogs = dict(source_catalogs or {})
         self.here_region, self.now = here_region, now
         self.assessments = {}
         self._texts = {}
@@ -298,7 +303,7 @@ class TimelineRows:
         for result in results:
             self.assessments[result.id] = assess(
                 result,
-                self.catalog,
+                self.source_catalogs.get(result.source, self.catalog),
                 self.hospitals.get(result.hospital_id),
                 self.here_region,
                 self.now,
