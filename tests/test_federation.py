@@ -21,6 +21,7 @@ from workstation.recognition.decisions import DecisionKind, PlatformDecision, ne
 from workstation.recognition.outbox import send_pending
 from workstation.records.platform import PatientQuery, QueryKind
 from workstation.services import Connection, LoadedImage, load_series
+from workstation.sources.base import study_result
 from workstation.sources.federation import (
     FederatedPlatform,
     Member,
@@ -256,3 +257,40 @@ def test_a_platform_signed_out_or_down_hides_nothing_of_the_other(
         assert down[OTHER].kind in (ErrorKind.NETWORK, ErrorKind.TIMEOUT)
     finally:
         connection.client.close()
+
+
+@pytest.mark.e2e
+def test_disc_decisions_go_to_the_configured_decision_authority(
+    signed: Signed, cities_data: Cities, tmp_path: Path
+) -> None:
+    from tests.test_study_decisions import _disc_row
+
+    patient_id, _results = _open(signed, cities_data.data)
+    key = platform_key(cities_data.running[OTHER].base_url)
+    signed.federation.set_authority(key, OTHER)  # the province's (here: 绵阳's) platform decides
+    study = _disc_row()
+    disc = study_result(study, patient_id=patient_id)
+    decision = new_decision(
+        disc,
+        DecisionKind.REPEAT_ORDERED,
+        username="dr.li",
+        practitioner=signed.home.user.practitioner,
+        catalog_version="",
+        eligibility="no HR mark",
+        now=dt.datetime.now(dt.UTC),
+        reason=next(iter(signed.home.platform.catalog().reasons)),
+        patient_informed=True,
+    )
+    assert signed.federation.destination(decision) == key
+    journal = Journal(tmp_path / "journal")
+    journal.record(decision)
+    report = send_pending(journal, signed.federation, destination=signed.federation.destination)
+    assert report.clean
+    # on 绵阳, for her record there, focused on the study's UID; nothing on the home one
+    on_other = signed.other.platform.decisions_on(disc.id, "p0001-510700")
+    assert [d.decision_id for d in on_other] == [decision.id]
+    assert signed.home.platform.decisions_on(disc.id, "p0001-510100") == []
+    back = signed.federation.decisions_on(disc.id, patient_id)
+    assert [(d.decision_id, d.practitioner) for d in back] == [
+        (decision.id, signed.home.user.practitioner)
+    ]

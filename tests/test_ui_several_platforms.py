@@ -29,12 +29,16 @@ HOME, OTHER = "成都", "绵阳"
 SHOTS = Path("/tmp/shots-several")
 
 
-def _window(qtbot: QtBot, cities: dict[str, RunningSandbox], tmp_path: Path) -> MainWindow:
+def _window(
+    qtbot: QtBot, cities: dict[str, RunningSandbox], tmp_path: Path, authority: str = ""
+) -> MainWindow:
     settings = (
         Settings()
         .with_platform(PlatformEntry(HOME, cities[HOME].base_url), make_default=True)
         .with_platform(PlatformEntry(OTHER, cities[OTHER].base_url))
     )
+    if authority:
+        settings = replace(settings, extra={"decision_authority": authority})
     window = MainWindow(
         WindowDeps(settings, None, AuditLog(tmp_path), journal_root=tmp_path / "journal")
     )
@@ -210,3 +214,18 @@ def test_a_probable_record_joins_only_once_she_confirms_it(
             timeout=20000,
         )
         box.deleteLater()
+
+
+@pytest.mark.e2e
+def test_the_configured_decision_authority_is_marked_and_waited_for(
+    qtbot: QtBot, chinese: None, cities: dict[str, RunningSandbox], tmp_path: Path
+) -> None:
+    window = _window(qtbot, cities, tmp_path, authority=OTHER)
+    buttons = window.source_status.buttons
+    assert "判定" not in buttons[HOME].text()
+    assert buttons[OTHER].text().endswith("未登录（判定）")
+    federation = window.federation
+    assert federation is not None
+    assert federation.authority_key != federation.home.key  # waits for 绵阳, never home
+    _sign_in_to_other(qtbot, window)
+    assert buttons[OTHER].text().endswith("已登录（判定）")

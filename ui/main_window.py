@@ -76,6 +76,7 @@ from workstation.sources.patients import PatientGroup, SearchOutcome
 from workstation.user_folder import user_folder
 
 log = logging.getLogger("ui.main")
+AUTHORITY_KEY = "decision_authority"  # settings: the platform deciding on PACS/disc studies
 
 
 @dataclass
@@ -498,6 +499,11 @@ class MainWindow(QMainWindow):
     def _signed_in(self, signed: _Signed) -> None:
         self.signed = signed
         self.federation = FederatedPlatform(signed.member())
+        authority = self.deps.settings.platform(self._authority_name())
+        if authority is not None and authority.base_url != signed.connection.entry.base_url:
+            # decisions on discs and PACS studies wait for it while she is not signed in there
+            self.federation.set_authority(platform_key(authority.base_url), authority.name)
+        self.platform_states.set_authority(self._authority_name())
         self.platform_states.set(signed.connection.entry, PlatformState.CONNECTED, home=True)
         self.sign_in.set_busy(False)
         user = signed.connection.user
@@ -1096,6 +1102,12 @@ class MainWindow(QMainWindow):
             on_result=found,
             on_error=lambda exc: self.patient_page.reload(),
         )
+
+    def _authority_name(self) -> str:
+        """The platform configured to take decisions on PACS and disc studies
+        (settings ``"decision_authority": NAME``; "" or not configured: the home one)."""
+        name = self.deps.settings.extra.get(AUTHORITY_KEY, "")
+        return name if isinstance(name, str) and self.deps.settings.platform(name) else ""
 
     def _platform_failed(self, name: str, error: Exception) -> None:
         """A platform she is signed in to did not answer: said in the status bar."""

@@ -69,15 +69,16 @@ class SourceStatus(QWidget):
             self._show(button, status)
 
     def state_text(self, status: PlatformStatus) -> str:
-        """The words for a platform's state."""
-        if status.home:
-            return self.tr("signed in (decisions)")
-        return {
+        """The words for a platform's state ("（判定）" on the decision authority)."""
+        text = {
             PlatformState.CONNECTED: self.tr("signed in"),
             PlatformState.SIGNING_IN: self.tr("signing in…"),
             PlatformState.UNREACHABLE: self.tr("unreachable"),
             PlatformState.SIGNED_OUT: self.tr("not signed in"),
         }[status.state]
+        if self.states.is_authority(status):
+            text += self.tr(" (decisions)")
+        return text
 
     def _show(self, button: QToolButton, status: PlatformStatus) -> None:
         dot = "●" if status.state is not PlatformState.SIGNED_OUT else "○"
@@ -87,8 +88,12 @@ class SourceStatus(QWidget):
         if status.home:
             tip.append(
                 self.tr(
-                    "The platform you signed in to first: your decisions on discs, PACS studies and paper reports are recorded here."
+                    "The platform you signed in to first: your journal, catalog and paper reports are kept here."
                 )
+            )
+        if self.states.is_authority(status):
+            tip.append(
+                self.tr("Your decisions on disc and PACS studies are recorded on this platform.")
             )
         elif status.state is PlatformState.SIGNED_OUT:
             tip.append(self.tr("Click to sign in: its results join the patient's timeline."))

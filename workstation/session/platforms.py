@@ -41,6 +41,8 @@ class PlatformStates:
     def __init__(self, entries: tuple[PlatformEntry, ...] = ()) -> None:
         self.changed: Event[[str]] = Event()
         self._status: dict[str, PlatformStatus] = {}
+        # the platform taking the decisions on PACS and disc studies ("": the home one)
+        self.authority = ""
         self.configure(entries)
 
     def configure(self, entries: tuple[PlatformEntry, ...]) -> None:
@@ -84,6 +86,16 @@ class PlatformStates:
         if new != old:
             self._status[entry.name] = new
             self.changed.emit(entry.name)
+
+    def set_authority(self, name: str) -> None:
+        """Which platform takes the decisions on PACS and disc studies ("": the home one)."""
+        if name != self.authority:
+            self.authority = name
+            self.changed.emit("")
+
+    def is_authority(self, status: PlatformStatus) -> bool:
+        """Whether ``status``'s platform takes the decisions on PACS and disc studies."""
+        return status.entry.name == self.authority if self.authority else status.home
 
     def sign_out_all(self) -> None:
         """Every platform signed out (she signed out of the workstation)."""

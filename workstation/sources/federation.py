@@ -98,6 +98,9 @@ class FederatedPlatform:
 
     def __init__(self, home: Member, others: Sequence[Member] = ()) -> None:
         self.home = home
+        # where decisions on PACS and disc studies go (no platform holds those studies):
+        # the home platform unless another one is configured (the province's, say)
+        self.authority_key = home.key
         self._others: dict[str, Member] = {}
         self._known_names: dict[str, str] = {}  # key → name, also once signed out
         # federated patient id → the member records that are this patient: (key, own id)
@@ -117,6 +120,13 @@ class FederatedPlatform:
             raise ValueError("the home platform is already a member")
         self._others[member.key] = member
         self._known_names[member.key] = member.name
+
+    def set_authority(self, key: str, name: str) -> None:
+        """Decisions on PACS and disc studies go to platform ``key`` (called ``name``),
+        also while it is signed out (they wait for it in the journal)."""
+        self.authority_key = key
+        if key != self.home.key:
+            self._known_names.setdefault(key, name)
 
     def remove(self, key: str) -> None:
         """A platform signed out: its records are no longer asked for."""
@@ -341,15 +351,21 @@ class FederatedPlatform:
         return self._ask(member, lambda: member.platform.binary(native))
 
     # --- decisions and audit ---------------------------------------------------------------
+    def _key_of(self, result_id: str) -> str:
+        """The key of the platform holding ``result_id`` (a PACS or disc study's: the
+        decision authority's)."""
+        if source_study_uid(result_id):
+            return self.authority_key
+        return split_id(result_id)[0] or self.home.key
+
     def destination(self, decision: Decision) -> str:
-        """The key of the platform a decision goes to (a PACS or disc study's: home)."""
-        if source_study_uid(decision.result_id):
-            return self.home.key
-        return split_id(decision.result_id)[0] or self.home.key
+        """The key of the platform a decision goes to (a PACS or disc study's: the
+        decision authority)."""
+        return self._key_of(decision.result_id)
 
     def send_decision(self, decision: Decision) -> str:
         """Record the decision on the platform holding its result, under that platform's
-        ids and as her practitioner there (a PACS or disc study's on the home platform).
+        ids and as her practitioner there (a PACS or disc study's on the decision authority).
         Raises PlatformError(SIGNED_OUT) while that platform is signed out."""
         key = self.destination(decision)
         member = self._member(key)
@@ -378,8 +394,7 @@ class FederatedPlatform:
     def decisions_on(self, result_id: str, patient_id: str = "") -> list[PlatformDecision]:
         """Every decision on a result, from the platform holding it; hers there are
         reported as by her home practitioner (so they read as hers)."""
-        key = split_id(result_id)[0] if not source_study_uid(result_id) else ""
-        member = self._member(key)
+        member = self._member(self._key_of(result_id))
         if member is self.home:
             home_patient = self._native_patient(patient_id, self.home.key) if patient_id else ""
             return member.platform.decisions_on(result_id, home_patient)
@@ -405,8 +420,8 @@ class FederatedPlatform:
         a patient view on each member platform of the patient, a result's on the result's
         platform; each under that platform's ids and her practitioner there."""
         entity_type, _, entity_id = record.entity.partition("/")
-        if entity_id:  # about one result: its platform (a PACS or disc study's: home)
-            key = split_id(entity_id)[0] or self.home.key
+        if entity_id:  # about one result: its platform (a PACS or disc study's: authority)
+            key = self._key_of(entity_id)
             targets = [(key, self._native_patient(record.patient_id, key))]
         else:
             targets = list(self._members_of(record.patient_id))
