@@ -826,7 +826,7 @@ class MainWindow(QMainWindow):
             self.journal,
             self.federation,
             self.annotation_outbox,
-            store_with(self.signed.connection.dicomweb),
+            store_with(self._connection().dicomweb),  # a study's own platform
             on_result=self._outbox_done,
             on_error=self._outbox_error,
         )
@@ -877,7 +877,11 @@ class MainWindow(QMainWindow):
             return
         catalog = self.signed.catalog if self.signed else None
         dialog = StatisticsDialog(
-            self.journal, catalog, self.runner, self.signed.hospitals if self.signed else {}, self
+            self.journal,
+            catalog,
+            self.runner,
+            self._hospitals() if self.signed and self.federation else {},
+            self,
         )
         # window-modal without a nested event loop: a sign-out or idle lock while it is
         # open closes it with the window instead of returning into a page that is gone

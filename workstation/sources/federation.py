@@ -425,20 +425,26 @@ class FederatedPlatform:
             targets = [(key, self._native_patient(record.patient_id, key))]
         else:
             targets = list(self._members_of(record.patient_id))
-        for key, native in targets:
-            member = self._member(key)
+        failed: list[PlatformError] = []
+        for key, native in targets:  # one platform failing does not spare the others
             entity = f"{entity_type}/{split_id(entity_id)[1]}" if entity_id else record.entity
-            member.platform.send_audit(
-                replace(
-                    record,
-                    patient_id=native,
-                    entity=entity,
-                    user=member.username if member is not self.home else record.user,
-                    practitioner=(
-                        member.practitioner if member is not self.home else record.practitioner
-                    ),
+            try:
+                member = self._member(key)
+                member.platform.send_audit(
+                    replace(
+                        record,
+                        patient_id=native,
+                        entity=entity,
+                        user=member.username if member is not self.home else record.user,
+                        practitioner=(
+                            member.practitioner if member is not self.home else record.practitioner
+                        ),
+                    )
                 )
-            )
+            except PlatformError as exc:
+                failed.append(exc)
+        if failed:
+            raise failed[0]
 
     def region_statistics(self, start: dt.date | None, end: dt.date | None) -> RegionStatistics:
         """The home region's figures."""
