@@ -5,6 +5,7 @@ a probable record joined only once she confirms it, and signing out of the secon
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
@@ -229,3 +230,36 @@ def test_the_configured_decision_authority_is_marked_and_waited_for(
     assert federation.authority_key != federation.home.key  # waits for 绵阳, never home
     _sign_in_to_other(qtbot, window)
     assert buttons[OTHER].text().endswith("已登录（判定）")
+
+
+@pytest.mark.ui
+def test_search_rows_name_the_platforms_and_warn_of_look_alikes(
+    qtbot: QtBot, chinese: None
+) -> None:
+    from ui.search_page import SOURCES_COLUMN, SearchPage
+    from workstation.model import Gender, Patient
+
+    born = dt.date(1980, 1, 1)
+    card = "510700198001011241"
+    mother = Patient("c1", "王芳", Gender.FEMALE, born, id_card=card)
+    found = [
+        SourcedPatient(HOME, mother),
+        SourcedPatient(OTHER, replace(mother, id="m1")),  # same 身份证: confirmed
+        SourcedPatient("广安", replace(mother, id="g1", id_card="")),  # probable
+        SourcedPatient("广安", Patient("g2", "王芳之女", Gender.FEMALE, None, id_card=card)),
+    ]
+    groups = group_patients(found)
+    page = SearchPage()
+    qtbot.addWidget(page)
+    page.show_groups(groups, dt.date(2026, 12, 1), ["遂宁"])
+    assert not page.table.isColumnHidden(SOURCES_COLUMN)
+    assert page.table.rowCount() == 2  # 王芳 (three records) and the baby on her card
+    first = page.table.item(0, SOURCES_COLUMN)
+    assert first.text() == f"{HOME}、{OTHER}、广安?  ⚠"
+    assert "王芳之女" in first.toolTip()
+    assert "未合并" in first.toolTip()
+    assert page.table.item(1, 0).text() == "王芳之女"
+    assert "遂宁" in page.status_label.text()
+    # one platform alone: no platforms column
+    page.show_groups(group_patients([SourcedPatient(HOME, mother)]), dt.date(2026, 12, 1), [])
+    assert page.table.isColumnHidden(SOURCES_COLUMN)
