@@ -5,6 +5,7 @@ of the other."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from workstation.sources.base import study_result
 from workstation.sources.federation import (
     FederatedPlatform,
     Member,
+    SharedOrigin,
     platform_key,
     split_id,
 )
@@ -65,6 +67,7 @@ def _member(name: str, connection: Connection) -> Member:
         connection.platform,
         user.username,
         user.practitioner,
+        connection.session.endpoints.origins(),
     )
 
 
@@ -154,6 +157,15 @@ def test_images_of_the_other_platform_come_with_its_own_sign_in(
     assert count == len(series.instances) > 0
     arrived = {i.sop_instance_uid for i in images if i.image is not None}
     assert arrived == {i.sop_instance_uid for i in series.instances}
+    # a platform naming another platform's server for its images is refused before
+    # anything is fetched (that server would be asked with its own sign-in)
+    member = _member(OTHER, signed.other)
+    liar = dataclasses.replace(member, origins=("https://images.elsewhere.example",))
+    signed.federation.add(liar)
+    with pytest.raises(PlatformError) as foreign:
+        signed.federation.imaging_study(ct.imaging_study_ids[0])
+    assert foreign.value.kind is ErrorKind.FOREIGN_ORIGIN
+    signed.federation.add(member)
     # the home platform's own session alone is never sent there
     alone = Connection(
         signed.home.entry, signed.home.client, signed.home.session, signed.home.platform
@@ -249,7 +261,14 @@ def test_a_platform_signed_out_or_down_hides_nothing_of_the_other(
     try:
         signed.federation.remove(key)
         signed.federation.add(
-            Member(key, OTHER, connection.platform, "dr.li", connection.user.practitioner)
+            Member(
+                key,
+                OTHER,
+                connection.platform,
+                "dr.li",
+                connection.user.practitioner,
+                connection.session.endpoints.origins(),
+            )
         )
         pages = list(signed.federation.results(patient_id))
         assert {r.source for p in pages for r in p.results} == {""}
@@ -294,3 +313,17 @@ def test_disc_decisions_go_to_the_configured_decision_authority(
     assert [(d.decision_id, d.practitioner) for d in back] == [
         (decision.id, signed.home.user.practitioner)
     ]
+
+
+@pytest.mark.e2e
+def test_a_platform_naming_another_members_server_is_not_added(
+    signed: Signed, cities_data: Cities
+) -> None:
+    member = _member(OTHER, signed.other)
+    claims_home = dataclasses.replace(
+        member, origins=(*member.origins, cities_data.running[HOME].base_url + "/dicomweb")
+    )
+    with pytest.raises(SharedOrigin) as refused:
+        signed.federation.add(claims_home)
+    assert (refused.value.name, refused.value.other) == (OTHER, HOME)
+    assert signed.federation.others == (member,)  # the one signed in before stays

@@ -71,7 +71,7 @@ from workstation.session.lanes import Lane
 from workstation.session.platforms import PlatformState, PlatformStates
 from workstation.sign_in_errors import SignInError, SignInProblem
 from workstation.sources.configured import configured_pacs
-from workstation.sources.federation import FederatedPlatform, Member, platform_key
+from workstation.sources.federation import FederatedPlatform, Member, SharedOrigin, platform_key
 from workstation.sources.patients import PatientGroup, SearchOutcome
 from workstation.user_folder import user_folder
 
@@ -109,6 +109,7 @@ class _Signed:
             self.connection.platform,
             user.username,
             user.practitioner,
+            self.connection.session.endpoints.origins(),
         )
 
 
@@ -1034,11 +1035,19 @@ class MainWindow(QMainWindow):
             self.runner.start(signed.connection.sign_out)  # she left meanwhile: not kept
             return
         key = platform_key(entry.base_url)
+        try:
+            self.federation.add(signed.member())
+        except SharedOrigin:
+            self.runner.start(signed.connection.sign_out)
+            problem = self.tr(
+                "%1 names a server of a platform you are already signed in to; it was not added (its images could be fetched with the other platform's sign-in). Tell IT."
+            ).replace("%1", entry.name)
+            self._peer_failed(entry, RuntimeError(problem), dialog, problem)
+            return
         old = self.peers.get(key)
-        if old is not None:
+        if old is not None:  # signed in again: the earlier tokens are revoked
             self.runner.start(old.connection.sign_out)
         self.peers[key] = signed
-        self.federation.add(signed.member())
         self.search.hospitals = self._hospitals()
         self.platform_states.set(entry, PlatformState.CONNECTED, home=False)
         if dialog is not None:
@@ -1053,11 +1062,16 @@ class MainWindow(QMainWindow):
         self._reopen_patient()
 
     def _peer_failed(
-        self, entry: PlatformEntry, error: Exception, dialog: ExtraSignInDialog | None = None
+        self,
+        entry: PlatformEntry,
+        error: Exception,
+        dialog: ExtraSignInDialog | None = None,
+        text: str = "",
     ) -> None:
-        self.platform_states.set(entry, PlatformState.SIGNED_OUT, detail=describe(error))
+        text = text or describe(error)
+        self.platform_states.set(entry, PlatformState.SIGNED_OUT, detail=text)
         if dialog is not None:
-            dialog.show_error(describe(error))
+            dialog.show_error(text)
 
     def sign_out_of_peer(self, entry: PlatformEntry) -> None:
         """Sign out of another platform; the home platform and the patient stay."""

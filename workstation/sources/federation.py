@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
-from workstation.http import ErrorKind, PlatformError
+from workstation.http import ErrorKind, PlatformError, check_same_origin, origin
 from workstation.model import (
     Catalog,
     Hospital,
@@ -78,6 +78,14 @@ def split_id(federated: str) -> tuple[str, str]:
     return "", federated
 
 
+class SharedOrigin(ValueError):
+    """A platform names a server that another signed-in platform is served from."""
+
+    def __init__(self, name: str, other: str) -> None:
+        super().__init__(f"{name} names a server of {other}")
+        self.name, self.other = name, other
+
+
 @dataclass(frozen=True)
 class Member:
     """A signed-in platform of the federation: its records and who she is there."""
@@ -87,6 +95,8 @@ class Member:
     platform: ResultsPlatform
     username: str
     practitioner: str  # "Practitioner/…" on this platform
+    # the addresses whose origins serve this platform (its images must come from these)
+    origins: tuple[str, ...]
 
 
 class FederatedPlatform:
@@ -115,9 +125,17 @@ class FederatedPlatform:
         return tuple(self._others.values())
 
     def add(self, member: Member) -> None:
-        """Sign another platform into the federation (replacing one with its key)."""
+        """Sign another platform into the federation (replacing one with its key).
+
+        Raises SharedOrigin when it claims a server another member is served from: a
+        study's images are fetched with the sign-in of the platform whose server holds
+        them, so no two platforms may share one."""
         if member.key == self.home.key:
             raise ValueError("the home platform is already a member")
+        claimed = {origin(o) for o in member.origins if o}
+        for other in (self.home, *self._others.values()):
+            if other.key != member.key and claimed & {origin(o) for o in other.origins if o}:
+                raise SharedOrigin(member.name, other.name)
         self._others[member.key] = member
         self._known_names[member.key] = member.name
 
@@ -336,9 +354,13 @@ class FederatedPlatform:
         return sorted(found, key=_observed_at)
 
     def imaging_study(self, study_id: str) -> ImagingStudyRef:
-        """Where a study's images are (its platform's DICOMweb service)."""
+        """Where a study's images are: its platform's own DICOMweb service. Raises
+        PlatformError(FOREIGN_ORIGIN) when the platform points at another platform's
+        server (its images would be fetched there with that platform's sign-in, for a
+        study this platform named: never)."""
         member, native = self._route(study_id)
         ref = self._ask(member, lambda: member.platform.imaging_study(native))
+        check_same_origin(ref.dicomweb_url, member.origins)
         return replace(ref, id=self.wrap(member.key, ref.id))
 
     def catalog(self) -> Catalog:
