@@ -17,7 +17,7 @@ from devtools.sandbox_launcher import RunningSandbox, sign_in_demo, start_sandbo
 from sandbox.disc import patient_tags
 from workstation.http import ErrorKind, PlatformError
 from workstation.journal import Journal
-from workstation.model import Category, Result
+from workstation.model import Category, Gender, Patient, Result
 from workstation.recognition.decisions import DecisionKind, PlatformDecision, new_decision
 from workstation.recognition.outbox import send_pending
 from workstation.records.platform import PatientQuery, QueryKind
@@ -27,9 +27,11 @@ from workstation.sources.federation import (
     FederatedPlatform,
     Member,
     SharedOrigin,
+    fhir_id,
     platform_key,
     split_id,
 )
+from workstation.sources.patients import SourcedPatient, group_patients
 
 HOME, OTHER = "成都", "绵阳"
 
@@ -38,13 +40,14 @@ HOME, OTHER = "成都", "绵阳"
 def test_ids_of_other_platforms_carry_their_key_and_home_ids_stay() -> None:
     key = platform_key("https://mianyang.example/")
     assert key == platform_key("https://mianyang.example")  # the slash does not matter
-    assert len(key) == 8
     assert key != platform_key("https://chengdu.example")
+    assert len(key) == 16
     assert split_id(f"{key}~rad000008") == (key, "rad000008")
     assert split_id("rad000008") == ("", "rad000008")
     # a disc study's id and odd ids are never taken for another platform's
     assert split_id("患者光盘:1.2.840.1") == ("", "患者光盘:1.2.840.1")
-    assert split_id("nothex12~x") == ("", "nothex12~x")
+    assert split_id("nothexnothexnoth~x") == ("", "nothexnothexnoth~x")
+    assert split_id(f"{key[:8]}~x") == ("", f"{key[:8]}~x")
     assert split_id(f"{key}~") == ("", f"{key}~")
 
 
@@ -115,7 +118,9 @@ def test_one_patient_from_two_platforms(signed: Signed, cities_data: Cities) -> 
     key = platform_key(cities_data.running[OTHER].base_url)
     others = [r for r in results if r.source == OTHER]
     assert sorted(split_id(r.id)[1] for r in others) == sorted(r.id for r in native_other)
-    assert all(split_id(r.id)[0] == key and r.patient_id == patient_id for r in others)
+    # each result names its own record: 绵阳's record of her, for decisions there
+    assert all(split_id(r.id)[0] == key for r in others)
+    assert {r.patient_id for r in others} == {f"{key}~p0001-510700"}
     assert {r.id for r in results if r.source == ""} == {r.id for r in home_only}
     # every result's hospital is known under the id the result names
     hospitals = signed.federation.hospitals()
@@ -327,3 +332,24 @@ def test_a_platform_naming_another_members_server_is_not_added(
         signed.federation.add(claims_home)
     assert (refused.value.name, refused.value.other) == (OTHER, HOME)
     assert signed.federation.others == (member,)  # the one signed in before stays
+
+
+@pytest.mark.unit
+def test_only_well_formed_fhir_ids_pass() -> None:
+    assert fhir_id("p0001-510700")
+    assert fhir_id("rad.000008")
+    for bad in ("", "a~b", "患者光盘:1.2.3", "a/b", "x" * 65, "a b"):
+        assert not fhir_id(bad)
+
+
+@pytest.mark.unit
+def test_two_look_alike_records_of_one_platform_are_never_offered_as_one() -> None:
+    born = dt.date(1980, 1, 1)
+    one = Patient("p1", "张伟", Gender.MALE, born)
+    two = Patient("p2", "张伟", Gender.MALE, born)
+    groups = group_patients([SourcedPatient(HOME, one), SourcedPatient(HOME, two)])
+    assert len(groups) == 2
+    assert all(not g.probable for g in groups)
+    # on two platforms they are a probable match, to be confirmed
+    (group,) = group_patients([SourcedPatient(HOME, one), SourcedPatient(OTHER, two)])
+    assert [m.record.key for m in group.probable] == [(OTHER, "p2")]

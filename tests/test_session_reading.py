@@ -117,3 +117,18 @@ def test_a_morning_visit_is_one_visit_and_bulk_accept_takes_its_eligible_undecid
     assessments = {"r1": ok, "r2": ok, "r3": ok, "r4": old, "r5": ok}
     chosen = bulk_accept_plan(results, later, assessments, {"r3": "accepted"}).accept
     assert [r.id for r in chosen] == ["r1", "r2"]
+
+
+def test_results_of_her_records_on_other_platforms_are_hers_and_no_others() -> None:
+    session = ReadingSession()
+    scope = session.open_patient(_patient("p1"), records=("k~m1",))
+    kept = session.add_results(
+        scope, [_result("r1", "p1"), _result("k~r2", "k~m1"), _result("k~r3", "k~m9")]
+    )
+    assert [r.id for r in kept] == ["r1", "k~r2"]
+    session.select(kept[1])
+    with pytest.raises(ValueError, match="another patient"):
+        session.select(_result("k~r3", "k~m9"))
+    # the next patient does not inherit the records
+    scope = session.open_patient(_patient("p2"))
+    assert session.add_results(scope, [_result("k~r2", "k~m1")]) == []

@@ -768,6 +768,7 @@ class MainWindow(QMainWindow):
                 for p in self.peers.values()
                 if p.catalog is not None
             },
+            self.federation.record_ids(patient.id),
         )
         record = new_record("patient-view", user.username, user.practitioner, patient.id)
         self._audit(connection, record)  # on every platform whose records of her are shown

@@ -272,11 +272,12 @@ class PatientPage(QWidget):
         now: dt.datetime,
         context: DecisionContext | None = None,
         source_catalogs: dict[str, Catalog] | None = None,
+        records: tuple[str, ...] = (),
     ) -> None:
         """Show a patient and page in their results from the platform (``source_catalogs``:
         the other platforms' catalogs by name, for their results' badges)."""
         self.close_patient()
-        scope = self.session.open_patient(patient)
+        scope = self.session.open_patient(patient, records)
         self.connection, self.patient = connection, patient
         self.images.connection = connection
         self.context, self.now = context, now
@@ -310,7 +311,8 @@ class PatientPage(QWidget):
         if self.connection is None or self.patient is None:
             return
         self.timeline.clear()
-        scope = self.session.open_patient(self.patient)  # a retry starts the list afresh
+        # a retry starts the list afresh
+        scope = self.session.open_patient(self.patient, self.session.records)
         self._loaded = False
         self.count_label.setText(self.tr("Loading results…"))
         self.busy_changed.emit(True, self.tr("Loading results…"))
@@ -543,7 +545,7 @@ class PatientPage(QWidget):
         else:  # she moved on: say which decision failed, never on another result's panel
             when = china_time(result.effective)
             self.banner.show_error(f"{result.item_name} · {when:%Y-%m-%d}: {text}")
-        if result.patient_id == (self.patient.id if self.patient else ""):
+        if result.patient_id in self.session.records:
             self._refresh_badge(result)
 
     def _recorded(self, result: Result, saved: Decision) -> None:

@@ -18,6 +18,9 @@ class ReadingSession:
     def __init__(self) -> None:
         self.root = Scope("session")
         self.patient: Patient | None = None
+        # the ids of the open patient's records: hers, and her records on the other
+        # platforms signed in to that are the same person (their results name those)
+        self.records: frozenset[str] = frozenset()
         self.results: list[Result] = []
         self._known: set[str] = set()
         self.selected: Result | None = None
@@ -27,12 +30,14 @@ class ReadingSession:
         self.results_added: Event[[list[Result]]] = Event()
         self.selection_changed: Event[[Result | None]] = Event()
 
-    def open_patient(self, patient: Patient | None) -> Scope:
-        """Show another patient (None: none). Everything of the previous patient is
+    def open_patient(self, patient: Patient | None, records: Iterable[str] = ()) -> Scope:
+        """Show another patient (None: none); ``records``: the ids of her records on other
+        platforms whose results are hers too. Everything of the previous patient is
         cancelled and its late answers are dropped. Returns the new patient's scope."""
         self.patient_scope = self.root.open("patient")
         self.result_scope = self.patient_scope.open("result")
         self.patient, self.results, self.selected = patient, [], None
+        self.records = frozenset({patient.id, *records}) if patient is not None else frozenset()
         self._known = set()
         self.patient_opened.emit(patient)
         return self.patient_scope
@@ -42,10 +47,9 @@ class ReadingSession:
         that patient is still open and the results are hers. Returns those kept."""
         if scope is not self.patient_scope or scope.closed or self.patient is None:
             return []
-        patient_id = self.patient.id
         fresh: list[Result] = []
         for result in results:
-            if result.patient_id == patient_id and result.id not in self._known:
+            if result.patient_id in self.records and result.id not in self._known:
                 self._known.add(result.id)
                 fresh.append(result)
         if fresh:
@@ -56,7 +60,7 @@ class ReadingSession:
     def select(self, result: Result | None) -> Scope:
         """Look at one result (None: none); work for the previous one is cancelled.
         Returns the result's scope. Raises ValueError for a result of another patient."""
-        if result is not None and (self.patient is None or result.patient_id != self.patient.id):
+        if result is not None and (self.patient is None or result.patient_id not in self.records):
             raise ValueError("the result belongs to another patient")
         self.result_scope = self.patient_scope.open("result")
         self.selected = result

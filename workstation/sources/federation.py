@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -40,6 +41,7 @@ from workstation.model import (
     Result,
 )
 from workstation.records.platform import PatientQuery, ResultsPage, ResultsPlatform
+from workstation.sources.identity import Match, match_patients
 from workstation.sources.patients import Member as GroupMember
 from workstation.sources.patients import (
     PatientGroup,
@@ -60,11 +62,19 @@ if TYPE_CHECKING:
 log = logging.getLogger("workstation.federation")
 T = TypeVar("T")
 SEPARATOR = "~"
-KEY_LENGTH = 8
+KEY_LENGTH = 16  # 64 bits: no other address is found with a chosen key
+# A FHIR id (R4 §2.1.0.2 "id"): what every platform's ids must be; anything else (a "~"
+# that would route to another platform, a ":" that would pass for a disc study) is dropped
+_FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+
+
+def fhir_id(value: str) -> bool:
+    """Whether ``value`` is a well-formed FHIR id."""
+    return _FHIR_ID.fullmatch(value) is not None
 
 
 def platform_key(base_url: str) -> str:
-    """The short, stable key of the platform at ``base_url`` in federated ids (8 hex
+    """The short, stable key of the platform at ``base_url`` in federated ids (16 hex
     digits of a SHA-256 of the address without its trailing slash)."""
     return hashlib.sha256(base_url.rstrip("/").encode()).hexdigest()[:KEY_LENGTH]
 
@@ -194,6 +204,7 @@ class FederatedPlatform:
         outcome = search_everywhere(
             {key: m.platform for key, m in members.items()}, query, limit=limit
         )
+        outcome.groups = [g for g in outcome.groups if _ids_valid(g)]
         for group in outcome.groups:
             _rename_group(group, self)
         outcome.errors = {members[k].name: e for k, e in outcome.errors.items()}
@@ -206,13 +217,26 @@ class FederatedPlatform:
         holds one (decisions on disc and PACS studies need her record there), else its
         anchor; the members counted are the confirmed ones and the probable ones whose
         ``SourcedPatient.key`` she ``confirmed``. Returns the patient with its federated id."""
-        records = group.members(confirmed)
+        records: list[SourcedPatient] = []
+        for record in group.members(confirmed):
+            # a probable record is compared with the anchor; one that contradicts any
+            # record already taken (a newborn under her mother's card) is never joined
+            if all(
+                match_patients(r.patient, record.patient).match is not Match.CONFLICT
+                for r in records
+            ):
+                records.append(record)
         home = next((r for r in records if split_id(r.patient.id)[0] == ""), records[0])
         members = tuple(split_id(r.patient.id) for r in records)
         self._patients[home.patient.id] = tuple(
             (key or self.home.key, native) for key, native in members
         )
         return home.patient
+
+    def record_ids(self, patient_id: str) -> tuple[str, ...]:
+        """The federated ids of every record of the patient she opened (her results name
+        these as their patient)."""
+        return tuple(self.wrap(key, native) for key, native in self._members_of(patient_id))
 
     def _members_of(self, patient_id: str) -> tuple[tuple[str, str], ...]:
         known = self._patients.get(patient_id)
@@ -242,9 +266,11 @@ class FederatedPlatform:
     ) -> dict[str, Hospital]:
         """The home platform's hospitals and the others' (by platform key) under
         federated ids, as results name them (no network: for lists already read)."""
-        found = dict(home)
+        found = {i: h for i, h in home.items() if fhir_id(i)}
         for key, hospitals in others.items():
             for hospital_id, hospital in hospitals.items():
+                if not fhir_id(hospital_id):
+                    continue
                 wrapped = self.wrap(key, hospital_id)
                 found[wrapped] = replace(hospital, id=wrapped)
         return found
@@ -262,13 +288,17 @@ class FederatedPlatform:
             total = 0
             try:
                 member = self._member(key)
-                for page in member.platform.results(native, page_size):
+                for page in self._pages(member, native, page_size):
                     total = page.total
-                    yield replace(
-                        page,
-                        results=[self._wrap_result(member, r, patient_id) for r in page.results],
-                        total=before + page.total,
-                    )
+                    kept = [
+                        self._wrap_result(member, r, native)
+                        for r in page.results
+                        if _result_ids_valid(r)
+                    ]
+                    problems = list(page.problems)
+                    if len(kept) < len(page.results):
+                        problems.append("results with malformed ids left out")
+                    yield replace(page, results=kept, total=before + page.total, problems=problems)
             except PlatformError as exc:
                 if len(members) == 1 or (exc.kind is ErrorKind.AUTH and key == self.home.key):
                     raise  # alone, or the home session ended: the page says so as before
@@ -279,16 +309,27 @@ class FederatedPlatform:
         if failures and len(failures) == len(members):
             raise failures[-1]
 
-    def _wrap_result(self, member: Member, result: Result, patient_id: str) -> Result:
+    def _pages(self, member: Member, native: str, page_size: int) -> Iterator[ResultsPage]:
+        """The member's pages of a patient's results (its ended session: SIGNED_OUT)."""
+        pages = iter(self._ask(member, lambda: member.platform.results(native, page_size)))
+        while True:
+            page = self._ask(member, lambda: next(pages, None))
+            if page is None:
+                return
+            yield page
+
+    def _wrap_result(self, member: Member, result: Result, native_patient: str) -> Result:
+        """The result under federated ids; its patient is the member's own record (her
+        decisions on it are recorded for that record, also after a restart)."""
         if member is self.home:
-            return replace(result, patient_id=patient_id)
+            return replace(result, patient_id=native_patient)
         paper = result.paper
         if paper is not None and paper.image_binary_id:
             paper = replace(paper, image_binary_id=self.wrap(member.key, paper.image_binary_id))
         return replace(
             result,
             id=self.wrap(member.key, result.id),
-            patient_id=patient_id,
+            patient_id=self.wrap(member.key, native_patient),
             hospital_id=self.wrap(member.key, result.hospital_id),
             observation_ids=tuple(self.wrap(member.key, o) for o in result.observation_ids),
             imaging_study_ids=tuple(self.wrap(member.key, s) for s in result.imaging_study_ids),
@@ -327,7 +368,7 @@ class FederatedPlatform:
         member, _native = self._route(result.id)
         native = self._native_result(member, result)
         values = self._ask(member, lambda: member.platform.observations(native))
-        return [self._wrap_observation(member, v) for v in values]
+        return [self._wrap_observation(member, v) for v in values if _value_ids_valid(v)]
 
     def patient_observations(self, patient_id: str) -> list[LabObservation]:
         """Every lab value of every member record, oldest first (trends across cities). A
@@ -337,10 +378,8 @@ class FederatedPlatform:
 
         def ask(key: str, native: str) -> list[LabObservation]:
             member = self._member(key)
-            return [
-                self._wrap_observation(member, v)
-                for v in member.platform.patient_observations(native)
-            ]
+            values = self._ask(member, lambda: member.platform.patient_observations(native))
+            return [self._wrap_observation(member, v) for v in values if _value_ids_valid(v)]
 
         with ThreadPoolExecutor(max_workers=max(1, len(members))) as pool:
             futures = [(key, pool.submit(ask, key, native)) for key, native in members]
@@ -360,6 +399,8 @@ class FederatedPlatform:
         study this platform named: never)."""
         member, native = self._route(study_id)
         ref = self._ask(member, lambda: member.platform.imaging_study(native))
+        if not fhir_id(ref.id):
+            raise PlatformError(ErrorKind.BAD_RESPONSE, "an imaging study with a malformed id")
         check_same_origin(ref.dicomweb_url, member.origins)
         return replace(ref, id=self.wrap(member.key, ref.id))
 
@@ -376,9 +417,10 @@ class FederatedPlatform:
     def _key_of(self, result_id: str) -> str:
         """The key of the platform holding ``result_id`` (a PACS or disc study's: the
         decision authority's)."""
-        if source_study_uid(result_id):
-            return self.authority_key
-        return split_id(result_id)[0] or self.home.key
+        key = split_id(result_id)[0]
+        if key:  # another platform's result (its ids are FHIR ids: never a study's)
+            return key
+        return self.authority_key if source_study_uid(result_id) else self.home.key
 
     def destination(self, decision: Decision) -> str:
         """The key of the platform a decision goes to (a PACS or disc study's: the
@@ -405,13 +447,20 @@ class FederatedPlatform:
         return self._ask(member, lambda: member.platform.send_decision(native))
 
     def _native_patient(self, patient_id: str, key: str) -> str:
-        for member_key, native in self._members_of(patient_id):
-            if member_key == key:
-                return native
+        """The patient's own id on platform ``key``: the one ``patient_id`` names, else
+        the record of that platform she opened the patient with. Raises
+        PlatformError(SIGNED_OUT) when neither is known (a decision waits, is never
+        refused for it: she opens the patient again, or signs in there)."""
         found_key, native = split_id(patient_id)
-        if found_key == key:
+        if (found_key or self.home.key) == key:
             return native
-        raise PlatformError(ErrorKind.REJECTED, "the patient has no record on that platform")
+        for member_key, member_native in self._members_of(patient_id):
+            if member_key == key:
+                return member_native
+        raise PlatformError(
+            ErrorKind.SIGNED_OUT,
+            f"the patient's record on {self.member_name(key) or key} is not known yet",
+        )
 
     def decisions_on(self, result_id: str, patient_id: str = "") -> list[PlatformDecision]:
         """Every decision on a result, from the platform holding it; hers there are
@@ -473,8 +522,47 @@ class FederatedPlatform:
         return self.home.platform.region_statistics(start, end)
 
     def send_paper_report(self, upload: PaperUpload) -> None:
-        """Paper reports are registered on the home platform."""
-        self.home.platform.send_paper_report(upload)
+        """Paper reports are registered on the home platform, for her record there and a
+        hospital of its list (or typed). Raises PlatformError(REJECTED) for a patient
+        without a home record or another platform's hospital."""
+        result = upload.result
+        if split_id(result.hospital_id)[0]:
+            raise PlatformError(ErrorKind.REJECTED, "another platform's hospital")
+        try:
+            patient = self._native_patient(result.patient_id, self.home.key)
+        except PlatformError as exc:
+            raise PlatformError(
+                ErrorKind.REJECTED, "the patient has no record on the home platform"
+            ) from exc
+        self.home.platform.send_paper_report(
+            replace(upload, result=replace(result, patient_id=patient))
+        )
+
+
+def _result_ids_valid(result: Result) -> bool:
+    ids = [result.id, result.patient_id, *result.observation_ids, *result.imaging_study_ids]
+    if result.hospital_id:
+        ids.append(result.hospital_id)
+    if result.paper is not None and result.paper.image_binary_id:
+        ids.append(result.paper.image_binary_id)
+    return all(fhir_id(i) for i in ids)
+
+
+def _value_ids_valid(value: LabObservation) -> bool:
+    return fhir_id(value.id) and (not value.hospital_id or fhir_id(value.hospital_id))
+
+
+def _ids_valid(group: PatientGroup) -> bool:
+    """Drop the records with malformed ids from a group; False when its anchor is one."""
+
+    def ok(record: SourcedPatient) -> bool:
+        return fhir_id(record.patient.id) and all(
+            fhir_id(m.hospital_id) for m in record.patient.mrns if m.hospital_id
+        )
+
+    for members in (group.confirmed, group.probable, group.conflicts):
+        members[:] = [m for m in members if ok(m.record)]
+    return ok(group.anchor)
 
 
 def _observed_at(value: LabObservation) -> float:

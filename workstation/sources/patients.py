@@ -82,7 +82,13 @@ def group_patients(found: Sequence[SourcedPatient]) -> list[PatientGroup]:
     for record in ordered:
         verdicts = [(g, match_patients(g.anchor.patient, record.patient)) for g in groups]
         confirmed = [(g, v) for g, v in verdicts if v.match is Match.CONFIRMED]
-        probable = [(g, v) for g, v in verdicts if v.match is Match.PROBABLE]
+        # two records of one platform are two patients of it unless their 身份证 agree:
+        # a look-alike there is never offered as the same person
+        probable = [
+            (g, v)
+            for g, v in verdicts
+            if v.match is Match.PROBABLE and g.anchor.source != record.source
+        ]
         if confirmed:
             home, verdict = confirmed[0]
             home.confirmed.append(Member(record, verdict))
