@@ -263,3 +263,39 @@ def test_search_rows_name_the_platforms_and_warn_of_look_alikes(
     # one platform alone: no platforms column
     page.show_groups(group_patients([SourcedPatient(HOME, mother)]), dt.date(2026, 12, 1), [])
     assert page.table.isColumnHidden(SOURCES_COLUMN)
+
+
+@pytest.mark.e2e
+def test_another_platforms_ended_sign_in_ends_only_that_one(
+    qtbot: QtBot,
+    chinese: None,
+    cities: dict[str, RunningSandbox],
+    sandbox_data: Path,
+    tmp_path: Path,
+) -> None:
+    window = _window(qtbot, cities, tmp_path)
+    _sign_in_to_other(qtbot, window)
+    _search(qtbot, window, patient_tags(sandbox_data, "p0001").id_card)
+    table = window.search.table
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    page = window.patient_page
+    qtbot.waitUntil(
+        lambda: not window.runner.busy and any(r.source == OTHER for r in page.timeline.results),
+        timeout=20000,
+    )
+    ct = next(r for r in page.timeline.results if r.source == OTHER and r.modality == "CT")
+    # 绵阳 ends her session (revoked there): its next answer to her is 401
+    peer = next(iter(window.peers.values()))
+    peer.connection.session.sign_out()
+    page.timeline.select(ct.id)
+    status = window.platform_states
+    qtbot.waitUntil(
+        lambda: status.status(OTHER).state is PlatformState.SIGNED_OUT,  # type: ignore[union-attr]
+        timeout=20000,
+    )
+    assert window.signed is not None  # still signed in to 成都, the patient still open
+    assert window.pages.currentWidget() is page
+    assert page.patient is not None
+    assert status.status(HOME).state is PlatformState.CONNECTED  # type: ignore[union-attr]

@@ -22,7 +22,14 @@ from PySide6.QtGui import (
     QMoveEvent,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
 
 from ui.about_dialog import AboutDialog
 from ui.extra_sign_in import ExtraSignInDialog
@@ -54,7 +61,7 @@ from workstation.at_rest import (
     data_key,
 )
 from workstation.audit import AuditLog, AuditRecord, new_record
-from workstation.auth import SecretStore
+from workstation.auth import SecretStore, Session
 from workstation.config import PlatformEntry, Settings
 from workstation.http import ErrorKind, PlatformError
 from workstation.imaging.presets import DEFAULT_PRESETS
@@ -66,7 +73,13 @@ from workstation.paper.drafts import DraftStore
 from workstation.recognition.decisions import Decision
 from workstation.recognition.outbox import SendReport, next_delay_s, send_pending
 from workstation.records.platform import classify_query
-from workstation.services import Connection, resume, sign_in, sign_in_with_browser
+from workstation.services import (
+    Connection,
+    peer_account,
+    resume,
+    sign_in,
+    sign_in_with_browser,
+)
 from workstation.session.lanes import Lane
 from workstation.session.platforms import PlatformState, PlatformStates
 from workstation.sign_in_errors import SignInError, SignInProblem
@@ -127,9 +140,17 @@ def _prepare(connection: Connection) -> _Signed:
 
 
 def _sign_in_and_prepare(
-    entry: PlatformEntry, user: str, password: str, remember: bool, secrets: SecretStore | None
+    entry: PlatformEntry,
+    user: str,
+    password: str,
+    remember: bool,
+    secrets: SecretStore | None,
+    remember_as: str | None = None,
 ) -> _Signed:
-    return _prepare(sign_in(entry, user, password, remember=remember, secrets=secrets))
+    connection = sign_in(
+        entry, user, password, remember=remember, secrets=secrets, remember_as=remember_as
+    )
+    return _prepare(connection)
 
 
 def _browser_and_prepare(
@@ -138,6 +159,7 @@ def _browser_and_prepare(
     remember: bool,
     secrets: SecretStore | None,
     abandoned: threading.Event,
+    remember_as: str | None = None,
     *,
     report: Callable[[object], None],
     cancel: threading.Event,
@@ -148,7 +170,12 @@ def _browser_and_prepare(
         return abandoned.is_set() or cancel.is_set()
 
     connection = sign_in_with_browser(
-        entry, open_browser, remember=remember, secrets=secrets, cancelled=cancelled
+        entry,
+        open_browser,
+        remember=remember,
+        secrets=secrets,
+        cancelled=cancelled,
+        remember_as=remember_as,
     )
     if cancelled():  # the redirect came just as she cancelled: nothing is kept
         connection.sign_out()
@@ -175,8 +202,24 @@ def _send_outbox(
     return report, pending, rejected
 
 
-def _resume_and_prepare(entry: PlatformEntry, secrets: SecretStore | None) -> _Signed | None:
-    connection = resume(entry, secrets)
+def _ended_sessions(home: Session, peers: dict[str, Session]) -> tuple[bool, list[str]]:
+    """(whether the home session ended, the keys of the peers whose session ended): each
+    asked for a fresh token."""
+
+    def ended(session: Session) -> bool:
+        try:
+            session.bearer(force_refresh=True)
+        except PlatformError as exc:
+            return exc.kind is ErrorKind.AUTH
+        return False
+
+    return ended(home), [key for key, session in peers.items() if ended(session)]
+
+
+def _resume_and_prepare(
+    entry: PlatformEntry, secrets: SecretStore | None, remember_as: str | None = None
+) -> _Signed | None:
+    connection = resume(entry, secrets, remember_as=remember_as)
     return None if connection is None else _prepare(connection)
 
 
@@ -193,6 +236,8 @@ class MainWindow(QMainWindow):
         self.federation: FederatedPlatform | None = None
         self.platform_states = PlatformStates(deps.settings.platforms)
         self._groups: dict[str, PatientGroup] = {}  # the last search's patients, by id
+        # counts sign-ins and sign-outs: an answer meant for an earlier sign-in is dropped
+        self._sign_in_serial = 0
         self.runner = TaskRunner(parent=self)
         self._browser_abandoned = threading.Event()  # set: the browser sign-in was cancelled
         self._search_serial = 0
@@ -395,8 +440,6 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         """The keyboard sheet."""
-        from PySide6.QtWidgets import QMessageBox
-
         QMessageBox.information(
             self,
             self.tr("Keyboard shortcuts"),
@@ -494,10 +537,56 @@ class MainWindow(QMainWindow):
         self.patient_page.set_window_presets(presets)
 
     def _session_expired(self) -> None:
+        """A platform refused her sign-in. With other platforms signed in beside the home
+        one, which session ended is asked first: another platform's ends only that one
+        (the patient and the home sign-in stay); the home one's signs her out."""
+        if self.signed is None:
+            return
+        if not self.peers:
+            self._home_session_ended()
+            return
+        serial = self._sign_in_serial
+        sessions = {key: p.connection.session for key, p in self.peers.items()}
+        self.runner.start(
+            _ended_sessions,
+            self.signed.connection.session,
+            sessions,
+            on_result=lambda ended: self._sessions_checked(serial, ended),
+            on_error=lambda _exc: self._home_session_ended(),
+        )
+
+    def _sessions_checked(self, serial: int, ended: tuple[bool, list[str]]) -> None:
+        if serial != self._sign_in_serial:
+            return
+        home_ended, peers = ended
+        if home_ended:
+            self._home_session_ended()
+            return
+        if not peers:  # every sign-in still works: a refusal of another kind
+            self.statusBar().showMessage(
+                self.tr(
+                    "A platform refused a request although your sign-ins are valid. Try again."
+                ),
+                15000,
+            )
+        for key in peers:
+            peer = self.peers.get(key)
+            if peer is not None:
+                name = peer.connection.entry.name
+                self.sign_out_of_peer(peer.connection.entry)
+                self.statusBar().showMessage(
+                    self.tr(
+                        "The sign-in to %1 has ended: sign in to it again in the status bar."
+                    ).replace("%1", name),
+                    15000,
+                )
+
+    def _home_session_ended(self) -> None:
         self.sign_out()
         self.sign_in.show_error(self.tr("Your session has ended. Please sign in again."))
 
     def _signed_in(self, signed: _Signed) -> None:
+        self._sign_in_serial += 1
         self.signed = signed
         self.federation = FederatedPlatform(signed.member())
         authority = self.deps.settings.platform(self._authority_name())
@@ -598,6 +687,8 @@ class MainWindow(QMainWindow):
         if self.signed is None or self.pages.currentWidget() is self.lock_page:
             return
         self.idle.stop()
+        for box in self.findChildren(QMessageBox):
+            box.reject()  # a question about a patient is not left over the lock
         self._locked_page = self.pages.currentWidget()
         self._unlock_failures = 0
         self.lock_page.reset(self.signed.connection.user.display_name)
@@ -634,6 +725,9 @@ class MainWindow(QMainWindow):
         """Leave the patient, revoke the session, forget everything shown. Decisions not yet
         sent stay in the journal and go out after the next sign-in."""
         signed, self.signed = self.signed, None
+        self._sign_in_serial += 1
+        for box in self.findChildren(QMessageBox):
+            box.close()  # no patient's name stays on screen for the next person
         peers, self.peers = list(self.peers.values()), {}
         self.federation = None
         self._groups = {}
@@ -704,8 +798,6 @@ class MainWindow(QMainWindow):
         if group is None or not group.needs_confirmation:
             self._open_group(patient, group, [])
             return
-        from PySide6.QtWidgets import QMessageBox
-
         lines = [
             self.tr("%1: %2, born %3, %4")
             .replace("%1", m.record.source)
@@ -723,10 +815,16 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         same = box.addButton(self.tr("Same patient"), QMessageBox.ButtonRole.YesRole)
-        box.addButton(self.tr("No, keep apart"), QMessageBox.ButtonRole.NoRole)
+        apart = box.addButton(self.tr("No, keep apart"), QMessageBox.ButtonRole.NoRole)
         box.setObjectName("confirmSamePatient")
 
+        serial = self._sign_in_serial
+
         def answered() -> None:
+            if serial != self._sign_in_serial or self.pages.currentWidget() is self.lock_page:
+                return  # asked before a sign-out or the lock: not answered by her
+            if box.clickedButton() not in (same, apart):
+                return  # closed without an answer: nothing opens
             chosen = [m.record.key for m in group.probable] if box.clickedButton() is same else []
             self._open_group(patient, group, chosen)
 
@@ -963,18 +1061,27 @@ class MainWindow(QMainWindow):
             self._resume_peer(entry, self.deps.secrets)
 
     def _resume_peer(self, entry: PlatformEntry, secrets: SecretStore) -> None:
+        serial = self._sign_in_serial
         self.runner.start(
             _resume_and_prepare,
             entry,
             secrets,
-            on_result=lambda signed: self._peer_signed_in(entry, signed),
+            self._peer_account(entry),
+            on_result=lambda signed: self._peer_signed_in(entry, signed, serial=serial),
             on_error=lambda exc: self._peer_failed(entry, exc),
         )
+
+    def _peer_account(self, entry: PlatformEntry) -> str:
+        """Where a sign-in beside the home one is remembered: for this home user only."""
+        assert self.signed is not None
+        home = self.signed.connection
+        return peer_account(entry, home.entry, home.user.username)
 
     def sign_in_to_peer(self, entry: PlatformEntry) -> None:
         """Sign in to another platform beside the home one (its own tokens)."""
         if self.signed is None:
             return
+        serial = self._sign_in_serial
         dialog = ExtraSignInDialog(entry, self.deps.secrets is not None, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form = dialog.form
@@ -989,7 +1096,8 @@ class MainWindow(QMainWindow):
                 secret,
                 remember,
                 self.deps.secrets,
-                on_result=lambda s: self._peer_signed_in(chosen, s, dialog),
+                self._peer_account(chosen),
+                on_result=lambda s: self._peer_signed_in(chosen, s, dialog, serial=serial),
                 on_error=lambda exc: self._peer_failed(chosen, exc, dialog),
             )
             form.clear_password()
@@ -1006,8 +1114,11 @@ class MainWindow(QMainWindow):
                 remember,
                 self.deps.secrets,
                 abandoned,
+                self._peer_account(chosen),
                 wants_control=True,
-                on_result=lambda s: self._peer_signed_in(chosen, s, dialog, abandoned),
+                on_result=lambda s: self._peer_signed_in(
+                    chosen, s, dialog, abandoned, serial=serial
+                ),
                 on_error=lambda exc: self._peer_failed(chosen, exc, dialog),
             )
 
@@ -1028,11 +1139,18 @@ class MainWindow(QMainWindow):
         signed: _Signed | None,
         dialog: ExtraSignInDialog | None = None,
         abandoned: threading.Event | None = None,
+        *,
+        serial: int,
     ) -> None:
         if signed is None:  # nothing remembered for it
             return
         home = self.signed
-        if home is None or self.federation is None or (abandoned and abandoned.is_set()):
+        if (
+            home is None
+            or self.federation is None
+            or serial != self._sign_in_serial  # asked for an earlier sign-in (another doctor)
+            or (abandoned and abandoned.is_set())
+        ):
             self.runner.start(signed.connection.sign_out)  # she left meanwhile: not kept
             return
         key = platform_key(entry.base_url)

@@ -364,9 +364,16 @@ class PatientPage(QWidget):
             self.count_label.setText(self.tr("%n result(s)", "", len(self.timeline.results)))
 
     def _expired(self, error: Exception) -> bool:
-        if isinstance(error, PlatformError) and error.kind is ErrorKind.AUTH:
+        """Whether ``error`` ended her sign-in (the window decides which one ended: the
+        home platform's signs her out). Another platform's ended sign-in is said on the
+        page too: True only for the home one."""
+        if not isinstance(error, PlatformError):
+            return False
+        if error.kind is ErrorKind.AUTH:
             self.session_expired.emit()
             return True
+        if error.kind is ErrorKind.SIGNED_OUT:
+            self.session_expired.emit()  # the status bar learns that platform is out
         return False
 
     def _results_failed(self, error: Exception) -> None:

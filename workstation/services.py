@@ -88,14 +88,23 @@ def _serves(session: Session, url: str) -> bool:
     return True
 
 
-def _session(entry: PlatformEntry, secrets: SecretStore | None) -> Session:
+def peer_account(entry: PlatformEntry, home: PlatformEntry, home_user: str) -> str:
+    """Under what a sign-in to ``entry`` made beside the home platform is remembered: for
+    that home platform and user only (the next doctor at this computer never gets it)."""
+    return f"{entry.base_url.rstrip('/')}#beside:{home.base_url.rstrip('/')}:{home_user}"
+
+
+def _session(
+    entry: PlatformEntry, secrets: SecretStore | None, remember_as: str | None = None
+) -> Session:
     client = make_client(entry.ca_bundle)
     try:
         endpoints = discover(client, entry.base_url)
     except Exception:
         client.close()
         raise
-    remembered = RememberedSignIn(secrets, entry.base_url) if secrets is not None else None
+    account = remember_as or entry.base_url
+    remembered = RememberedSignIn(secrets, account) if secrets is not None else None
     return Session(client, endpoints, remembered)
 
 
@@ -107,9 +116,11 @@ def sign_in(
     remember: bool,
     secrets: SecretStore | None,
     make_platform: PlatformFactory = DecisionAuthority,
+    remember_as: str | None = None,
 ) -> Connection:
-    """Sign in with user name and password. Raises PlatformError."""
-    session = _session(entry, secrets)
+    """Sign in with user name and password (remembered under ``remember_as``, by default
+    the platform's address). Raises PlatformError."""
+    session = _session(entry, secrets, remember_as)
     try:
         session.sign_in_with_password(username, password, remember=remember and secrets is not None)
     except Exception:
@@ -127,10 +138,11 @@ def sign_in_with_browser(
     timeout_s: float = 300.0,
     make_platform: PlatformFactory = DecisionAuthority,
     cancelled: Callable[[], bool] | None = None,
+    remember_as: str | None = None,
 ) -> Connection:
     """Sign in on the platform's own page (authorization code + PKCE, loopback redirect);
     once ``cancelled()`` is true it stops waiting for the browser. Raises PlatformError."""
-    session = _session(entry, secrets)
+    session = _session(entry, secrets, remember_as)
     try:
         sign_in_in_browser(
             session,
@@ -149,11 +161,13 @@ def resume(
     entry: PlatformEntry,
     secrets: SecretStore | None,
     make_platform: PlatformFactory = DecisionAuthority,
+    remember_as: str | None = None,
 ) -> Connection | None:
-    """Sign in silently with a remembered token; None if nothing usable is remembered."""
+    """Sign in silently with a token remembered under ``remember_as`` (by default the
+    platform's address); None if nothing usable is remembered."""
     if secrets is None:
         return None
-    session = _session(entry, secrets)
+    session = _session(entry, secrets, remember_as)
     try:
         user = session.resume()
     except Exception:
