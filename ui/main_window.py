@@ -236,6 +236,8 @@ class MainWindow(QMainWindow):
         self.federation: FederatedPlatform | None = None
         self.platform_states = PlatformStates(deps.settings.platforms)
         self._groups: dict[str, PatientGroup] = {}  # the last search's patients, by id
+        # probable records she confirmed, by the patient she opened (this sign-in only)
+        self._confirmed: dict[str, list[tuple[str, str]]] = {}
         # counts sign-ins and sign-outs: an answer meant for an earlier sign-in is dropped
         self._sign_in_serial = 0
         self.runner = TaskRunner(parent=self)
@@ -730,7 +732,7 @@ class MainWindow(QMainWindow):
             box.close()  # no patient's name stays on screen for the next person
         peers, self.peers = list(self.peers.values()), {}
         self.federation = None
-        self._groups = {}
+        self._groups, self._confirmed = {}, {}
         self.platform_states.sign_out_all()
         for sign_in_dialog in self.findChildren(ExtraSignInDialog):
             sign_in_dialog.close()
@@ -826,6 +828,7 @@ class MainWindow(QMainWindow):
             if box.clickedButton() not in (same, apart):
                 return  # closed without an answer: nothing opens
             chosen = [m.record.key for m in group.probable] if box.clickedButton() is same else []
+            self._confirmed[patient.id] = chosen
             self._open_group(patient, group, chosen)
 
         box.finished.connect(lambda _code: answered())
@@ -1231,7 +1234,18 @@ class MainWindow(QMainWindow):
                 self.patient_page.reload()
                 return
             self._groups[group.anchor.patient.id] = group
-            self._open_group(patient, group, [])
+            # what she confirmed before stays confirmed; a new look-alike is not joined
+            # without her: she is told where to confirm it
+            asked = {m.record.key for m in group.probable}
+            kept = [k for k in self._confirmed.get(patient.id, []) if k in asked]
+            if asked - set(kept):
+                self.statusBar().showMessage(
+                    self.tr(
+                        "A platform has a record that may be this patient's: search for her again and open her to confirm it."
+                    ),
+                    15000,
+                )
+            self._open_group(patient, group, kept)
 
         self.runner.start(
             self.federation.search_groups,
