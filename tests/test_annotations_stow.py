@@ -310,3 +310,34 @@ def test_an_object_larger_than_the_bound_is_not_read(platform: Sandbox) -> None:
     assert str(ds.SOPInstanceUID) not in {o.sop_instance_uid for o in objects}
     assert "an object was not read: larger than 4 MiB" in problems
     connection.sign_out()
+
+
+def test_marks_for_a_platform_out_of_reach_do_not_hold_back_the_others(
+    platform: Sandbox, tmp_path: Path
+) -> None:
+    connection = sign_in_demo(platform.base_url)
+    result_id, study, images = _ct_study(connection)
+    image = images[0]
+    outbox = AnnotationOutbox(tmp_path / "dr.li")
+
+    def save(url: str) -> str:
+        saved = save_annotations(
+            outbox,
+            dicomweb_url=url,
+            result_id=result_id,
+            marks=[mark_to_save(image, 0, MARKS[0])],
+            key_images=[],
+            author=Author("李医生", "dr.li", "省人民医院"),
+            now=NOW,
+        )
+        return saved.report_uid
+
+    # first, marks on a study of another platform she is no longer signed in to (its
+    # server is not one this sign-in may be sent to), then marks on this platform's study
+    waiting = save("http://127.0.0.1:9/dicomweb")
+    sent = save(study.dicomweb_url)
+    report = send_pending_annotations(outbox, store_with(connection.dicomweb))
+    assert report.failed == ErrorKind.FOREIGN_ORIGIN.value
+    assert report.sent == [sent]
+    assert [o.sop_uid for o in outbox.pending()] == [waiting]
+    connection.sign_out()

@@ -188,11 +188,22 @@ def send_pending_annotations(
 ) -> SendReport:
     """Send every pending object, oldest first, by STOW-RS through ``store``. A refusal with
     a reason (the server's failure code, or a 4xx other than auth) marks the object rejected
-    and goes on; a passing failure stops the pass (the next pass retries from there)."""
+    and goes on; a passing failure holds back the rest bound for the same DICOMweb service
+    (the next pass retries from there) while the others still go (a platform signed out
+    keeps only its own marks waiting)."""
     report = SendReport()
+    held: set[str] = set()
+
+    def hold(url: str, kind: str, retry_after_s: float | None = None) -> None:
+        held.add(url)
+        if not report.failed:
+            report.failed, report.retry_after_s = kind, retry_after_s
+
     for item in outbox.pending():
         if should_stop():
             break
+        if item.dicomweb_url in held:
+            continue
         try:
             result = store(item.dicomweb_url, item.study_uid, item.data)
         except PlatformError as exc:
@@ -202,9 +213,8 @@ def send_pending_annotations(
                 log.warning("annotation object refused by the platform (%s)", exc.status)
                 continue
             outbox.mark_attempt_failed(item.sop_uid, exc.kind.value)
-            report.failed = exc.kind.value
-            report.retry_after_s = exc.retry_after_s
-            break
+            hold(item.dicomweb_url, exc.kind.value, exc.retry_after_s)
+            continue
         refused = dict(result.failed)
         if item.sop_uid in result.stored:
             outbox.mark_sent(item.sop_uid)
@@ -215,6 +225,5 @@ def send_pending_annotations(
             report.rejected.append((item.sop_uid, reason))
         else:
             outbox.mark_attempt_failed(item.sop_uid, ErrorKind.BAD_RESPONSE.value)
-            report.failed = ErrorKind.BAD_RESPONSE.value
-            break
+            hold(item.dicomweb_url, ErrorKind.BAD_RESPONSE.value)
     return report
