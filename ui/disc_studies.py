@@ -1,45 +1,27 @@
 """The open patient's studies from her disc and from a PACS: "导入光盘/文件夹…" and "查询PACS…",
 the chosen studies joining her timeline for this session (a disc's marked as the patient's
-own, "患者自带"; a PACS's with its name), and their first series read from the disc or
-retrieved with C-GET into the reading pane's first cell."""
+own, "患者自带"; a PACS's with its name). Their images are read by the reading pane like a
+platform study's (every series in the strip, comparison either way), through the loader
+registered here (``session.study_loaders``): from the disc, or by C-GET from the PACS."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from ui.disc_import import DiscImportDialog, disc_source
 from workstation.model import Hospital, Result
-from workstation.services import LoadedImage
 from workstation.session.scope import Scope
+from workstation.session.study_loaders import StudyLoaders
 from workstation.sources.base import SourceStudy, study_result
 from workstation.sources.disc import DiscSource
 from workstation.sources.pacs import PacsEntry, PacsSource
 
 if TYPE_CHECKING:
     from ui.patient_page import PatientPage
-
-
-def _load_first_series(
-    source: DiscSource | PacsSource,
-    study: SourceStudy,
-    *,
-    report: Callable[[Any], None],
-    cancel: threading.Event,
-) -> int:
-    """The study's first series (a PACS study's series are asked for first: C-FIND lists
-    studies without them)."""
-    series = study.series
-    if not series and isinstance(source, PacsSource):
-        series = source.study_series(study, cancel)
-    if not series:
-        return 0
-    return source.load_series(study, series[0], report, cancel)
 
 
 class PatientDiscs(QObject):
@@ -58,8 +40,13 @@ class PatientDiscs(QObject):
         self.pacs_button.clicked.connect(lambda: self.query_pacs())
         self.pacs_button.hide()
         self.pacs: list[PacsEntry] = []
-        self.studies: dict[str, tuple[DiscSource | PacsSource, SourceStudy]] = {}
         self.dialog: DiscImportDialog | None = None
+
+    @property
+    def studies(self) -> StudyLoaders:
+        """The studies she added and where their images are read from (the reading
+        pane's registry: it reads them)."""
+        return self.page.images.loaders
 
     def set_pacs(self, entries: list[PacsEntry]) -> None:
         """The configured PACS ("查询PACS…" shows only with one)."""
@@ -103,7 +90,7 @@ class PatientDiscs(QObject):
         results = []
         for study in chosen:
             result = study_result(study, patient_id=patient.id)
-            self.studies[result.id] = (source, study)
+            self.studies.add(result, source, study)
             # a disc's studies are the patient's own, whatever the disc is called (the
             # hospital column's room is short: the source's name is the dialog's)
             self.page.timeline.source_labels[result.id] = (
@@ -115,47 +102,15 @@ class PatientDiscs(QObject):
     def hospital_of(self, result: Result) -> Hospital | None:
         """For a disc or PACS study, its hospital as the printed summary names it, with
         where it came from ("蓬溪县中医院 · 患者自带"); None for a platform's result."""
-        if result.id not in self.studies:
+        if self.studies.added(result.id) is None:
             return None
         label = self.page.timeline.source_labels.get(result.id, "")
         name = " · ".join(p for p in (result.hospital_id, label) if p)
         return Hospital(result.hospital_id, name)
 
-    def show(self, result: Result, scope: Scope) -> bool:
-        """Show a disc study's first series; False when ``result`` is not from a disc."""
-        found = self.studies.get(result.id)
-        if found is None:
-            return False
-        source, study = found
-        images = self.page.images
-        images.show_no_study()
-        viewer = images.viewer
-        if isinstance(source, DiscSource):
-            if not study.series:
-                return True
-            viewer.clear(self.tr("Reading images from the disc…"))
-            viewer.expect(len(study.series[0].instances))
-        else:
-            viewer.clear(self.tr("Retrieving images from %1…").replace("%1", source.name))
-
-        def arrived(loaded: LoadedImage) -> None:
-            if loaded.image is not None:
-                viewer.add_image(loaded.image)
-
-        self.page.runner.start(
-            _load_first_series,
-            source,
-            study,
-            wants_control=True,
-            scope=scope,
-            on_progress=arrived,
-            on_error=lambda exc: viewer.show_message(str(exc)),
-        )
-        return True
-
     def forget(self) -> None:
         """The patient was closed: her disc studies go with her."""
-        self.studies.clear()
+        self.studies.forget()
         self.page.timeline.source_labels.clear()
         if self.dialog is not None:
             self.dialog.reject()

@@ -1360,72 +1360,77 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="18"/>
+        <location filename="../../ui/messages.py" line="19"/>
         <source>Cannot reach the platform. Check the network and try again.</source>
         <translation>无法连接平台。请检查网络后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="19"/>
+        <location filename="../../ui/messages.py" line="20"/>
         <source>The platform did not answer in time. Try again.</source>
         <translation>平台响应超时，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="20"/>
+        <location filename="../../ui/messages.py" line="21"/>
         <source>The platform&apos;s certificate is not trusted. Ask IT to check the CA bundle setting.</source>
         <translation>平台证书不受信任。请联系信息科检查 CA 证书设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="21"/>
+        <location filename="../../ui/messages.py" line="22"/>
         <source>The platform has a problem right now. Try again shortly.</source>
         <translation>平台暂时出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="22"/>
+        <location filename="../../ui/messages.py" line="23"/>
         <source>Wrong user name or password, or your session has ended. Please sign in again.</source>
         <translation>用户名或密码错误，或会话已结束。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="23"/>
+        <location filename="../../ui/messages.py" line="24"/>
         <source>Your account is not allowed to do this.</source>
         <translation>您的账号无权执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="24"/>
+        <location filename="../../ui/messages.py" line="25"/>
         <source>The record was not found on the platform.</source>
         <translation>平台上未找到该记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="25"/>
+        <location filename="../../ui/messages.py" line="26"/>
         <source>The platform refused the request.</source>
         <translation>平台拒绝了请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="26"/>
+        <location filename="../../ui/messages.py" line="27"/>
         <source>The platform sent an answer that cannot be read.</source>
         <translation>平台返回的内容无法解析。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="27"/>
+        <location filename="../../ui/messages.py" line="28"/>
         <source>Refusing an unencrypted connection to a remote platform (use https).</source>
         <translation>拒绝与远程平台建立未加密连接（请使用 https）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="28"/>
+        <location filename="../../ui/messages.py" line="29"/>
         <source>The platform is busy and asked to try again later. Your work is kept and is sent automatically.</source>
         <translation>平台繁忙，要求稍后再试。您的操作已保存，将自动发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="29"/>
+        <location filename="../../ui/messages.py" line="30"/>
         <source>The platform pointed to another server. It was not contacted, so that your sign-in is not passed on to it. Tell IT if this keeps happening.</source>
         <translation>平台指向了另一台服务器。为避免您的登录凭据被转交，未连接该服务器。如反复出现，请告知信息科。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="44"/>
+        <location filename="../../ui/messages.py" line="45"/>
+        <source>The images could not be read from the disc or PACS: %1</source>
+        <translation>未能从光盘或PACS读取图像：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="50"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="46"/>
+        <location filename="../../ui/messages.py" line="52"/>
         <source>Unexpected error: %1</source>
         <translation>意外错误：%1</translation>
     </message>
@@ -1779,44 +1784,34 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientDiscs</name>
     <message>
-        <location filename="../../ui/disc_studies.py" line="51"/>
+        <location filename="../../ui/disc_studies.py" line="33"/>
         <source>Import disc or folder…</source>
         <translation>导入光盘/文件夹…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="53"/>
+        <location filename="../../ui/disc_studies.py" line="35"/>
         <source>Add studies from the patient&apos;s CD, DVD or USB stick</source>
         <translation>从患者的光盘或U盘添加检查</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="55"/>
+        <location filename="../../ui/disc_studies.py" line="37"/>
         <source>Query PACS…</source>
         <translation>查询PACS…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="57"/>
+        <location filename="../../ui/disc_studies.py" line="39"/>
         <source>Find this patient&apos;s studies in the PACS</source>
         <translation>在 PACS 中查找该患者的检查</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="77"/>
+        <location filename="../../ui/disc_studies.py" line="64"/>
         <source>Choose the disc or folder</source>
         <translation>选择光盘或文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="110"/>
+        <location filename="../../ui/disc_studies.py" line="97"/>
         <source>patient&apos;s own</source>
         <translation>患者自带</translation>
-    </message>
-    <message>
-        <location filename="../../ui/disc_studies.py" line="136"/>
-        <source>Reading images from the disc…</source>
-        <translation>正在从光盘读取图像…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/disc_studies.py" line="139"/>
-        <source>Retrieving images from %1…</source>
-        <translation>正在从 %1 获取图像…</translation>
     </message>
 </context>
 <context>
@@ -1837,133 +1832,133 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>显示或隐藏结果列表</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="155"/>
+        <location filename="../../ui/patient_page.py" line="156"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="158"/>
+        <location filename="../../ui/patient_page.py" line="159"/>
         <source>Register paper report…</source>
         <translation>登记纸质报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="160"/>
+        <location filename="../../ui/patient_page.py" line="161"/>
         <source>Enter a result the patient brought on paper</source>
         <translation>录入患者带来的纸质检查检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="205"/>
+        <location filename="../../ui/patient_page.py" line="208"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="206"/>
+        <location filename="../../ui/patient_page.py" line="209"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="287"/>
+        <location filename="../../ui/patient_page.py" line="290"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="287"/>
+        <location filename="../../ui/patient_page.py" line="290"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="288"/>
+        <location filename="../../ui/patient_page.py" line="291"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="292"/>
+        <location filename="../../ui/patient_page.py" line="295"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="305"/>
-        <location filename="../../ui/patient_page.py" line="306"/>
+        <location filename="../../ui/patient_page.py" line="308"/>
+        <location filename="../../ui/patient_page.py" line="309"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="322"/>
+        <location filename="../../ui/patient_page.py" line="325"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="339"/>
+        <location filename="../../ui/patient_page.py" line="342"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="440"/>
+        <location filename="../../ui/patient_page.py" line="444"/>
         <source>You can read this record but not record a decision: your sign-in was not granted the right to write decisions (SMART scope user/Task.write). Ask the platform&apos;s administrators if you should have it.</source>
         <translation>您可以查阅此记录，但不能登记互认决定：本次登录未获授予写入决定的权限（SMART 权限范围 user/Task.write）。如您应有此权限，请联系平台管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="516"/>
+        <location filename="../../ui/patient_page.py" line="520"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="794"/>
+        <location filename="../../ui/patient_page.py" line="811"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="800"/>
+        <location filename="../../ui/patient_page.py" line="817"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="801"/>
+        <location filename="../../ui/patient_page.py" line="818"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="818"/>
+        <location filename="../../ui/patient_page.py" line="835"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="420"/>
+        <location filename="../../ui/patient_page.py" line="424"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="577"/>
+        <location filename="../../ui/patient_page.py" line="581"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="654"/>
+        <location filename="../../ui/patient_page.py" line="658"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="656"/>
+        <location filename="../../ui/patient_page.py" line="660"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="657"/>
+        <location filename="../../ui/patient_page.py" line="661"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="668"/>
+        <location filename="../../ui/patient_page.py" line="672"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2522,7 +2517,7 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>SeriesStrip</name>
     <message>
-        <location filename="../../ui/series_strip.py" line="32"/>
+        <location filename="../../ui/series_strip.py" line="38"/>
         <source>Click to show a series; drag it into the second viewer to compare</source>
         <translation>单击显示该序列；拖到图像区可在第二个窗口中对比</translation>
     </message>
@@ -2776,37 +2771,42 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StudyAnnotationsPart</name>
     <message>
-        <location filename="../../ui/study_annotations.py" line="220"/>
+        <location filename="../../ui/study_annotations.py" line="229"/>
         <source>Key image (saved) · %1</source>
         <translation>关键图像（已保存）· %1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="324"/>
+        <location filename="../../ui/study_annotations.py" line="333"/>
         <source>Marks cannot be saved here (no journal).</source>
         <translation>此处无法保存标注（没有本地记录库）。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="326"/>
+        <location filename="../../ui/study_annotations.py" line="336"/>
+        <source>Marks on a study from a disc or PACS stay in this session (its key images go into the printed summary); they are not sent to the platform.</source>
+        <translation>光盘或PACS检查上的标注只保留在本次会话中（其关键图像会进入打印摘要），不会发送到平台。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_annotations.py" line="340"/>
         <source>Marks on a prior study are not saved yet; open it as the result.</source>
         <translation>对比的既往检查上的标注暂不能保存；请将其作为当前结果打开后再标注。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="332"/>
+        <location filename="../../ui/study_annotations.py" line="346"/>
         <source>No marks or key images to save.</source>
         <translation>没有可保存的标注或关键图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="356"/>
+        <location filename="../../ui/study_annotations.py" line="370"/>
         <source>Marks not saved: %1</source>
         <translation>标注未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="373"/>
+        <location filename="../../ui/study_annotations.py" line="387"/>
         <source>The previous patient&apos;s %1 mark(s) and %2 key image(s) were saved; they go to the platform.</source>
         <translation>上一位患者的 %1 处标注和 %2 幅关键图像已保存，将上传至平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="377"/>
+        <location filename="../../ui/study_annotations.py" line="391"/>
         <source>Saved %1 mark(s) and %2 key image(s); they go to the platform.</source>
         <translation>已保存 %1 处标注和 %2 幅关键图像，将上传至平台。</translation>
     </message>
@@ -2814,89 +2814,95 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="130"/>
+        <location filename="../../ui/study_images.py" line="133"/>
         <source>Saved annotations</source>
         <translation>已存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="133"/>
+        <location filename="../../ui/study_images.py" line="136"/>
         <source>The study&apos;s saved measurements, key images and presentation states</source>
         <translation>本检查已保存的测量、关键图像和显示状态</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="136"/>
+        <location filename="../../ui/study_images.py" line="139"/>
         <source>Save marks</source>
         <translation>保存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="139"/>
+        <location filename="../../ui/study_images.py" line="142"/>
+        <location filename="../../ui/study_images.py" line="305"/>
         <source>Save your marks and key images of this study to the platform (DICOM SR/KOS)</source>
         <translation>将您在本检查上的标注和关键图像保存到平台（DICOM SR/KOS）</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="148"/>
+        <location filename="../../ui/study_images.py" line="151"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="153"/>
+        <location filename="../../ui/study_images.py" line="156"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="157"/>
+        <location filename="../../ui/study_images.py" line="160"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="160"/>
+        <location filename="../../ui/study_images.py" line="163"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="165"/>
+        <location filename="../../ui/study_images.py" line="168"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="171"/>
+        <location filename="../../ui/study_images.py" line="174"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="199"/>
+        <location filename="../../ui/study_images.py" line="204"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="202"/>
-        <location filename="../../ui/study_images.py" line="323"/>
-        <location filename="../../ui/study_images.py" line="406"/>
+        <location filename="../../ui/study_images.py" line="207"/>
+        <location filename="../../ui/study_images.py" line="345"/>
+        <location filename="../../ui/study_images.py" line="440"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="236"/>
+        <location filename="../../ui/study_images.py" line="242"/>
         <source>This result has no images.</source>
         <translation>此结果没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="289"/>
+        <location filename="../../ui/study_images.py" line="298"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="412"/>
+        <location filename="../../ui/study_images.py" line="308"/>
+        <source>This study is from a disc or PACS, not on the platform: your marks stay in this session and its key images go into the printed summary</source>
+        <translation>此检查来自光盘或PACS，不在平台上：您的标注只保留在本次会话中，其关键图像会进入打印摘要</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="446"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="443"/>
+        <location filename="../../ui/study_images.py" line="477"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="538"/>
+        <location filename="../../ui/study_images.py" line="571"/>
         <source>No new marks or key images to save.</source>
         <translation>没有新的标注或关键图像需要保存。</translation>
     </message>

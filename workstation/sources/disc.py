@@ -18,7 +18,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -261,6 +261,7 @@ def _from_dicomdir(
     total = len(entries)
     found: list[_Instance] = []
     opened_studies: set[str] = set()
+    described_series: set[str] = set()
     listed_under: dict[str, str] = {}  # study UID → the Patient ID of its patient record
     for done, entry in enumerate(entries, 1):
         check_cancel(cancel)
@@ -281,23 +282,31 @@ def _from_dicomdir(
             )
         else:
             study_uid = entry.value("StudyInstanceUID")
+            series_uid = entry.value("SeriesInstanceUID")
             header = None
-            if study_uid not in opened_studies:  # one file per study for the patient facts
-                header = _header(path, report)
-                if header is not None:
-                    opened_studies.add(study_uid)
+            description = ""
+            # one file per study for the patient facts, one per series for its description
+            # (a DICOMDIR's series records rarely carry it: dcmmkdir's do not)
+            if study_uid not in opened_studies or series_uid not in described_series:
+                opened = _header(path, report)
+                if opened is not None:
+                    described_series.add(series_uid)
+                    description = element_text(opened, "SeriesDescription").text
+                    if study_uid not in opened_studies:
+                        header = opened
+                        opened_studies.add(study_uid)
             found.append(
                 _Instance(
                     path,
                     header,
                     study_uid,
-                    entry.value("SeriesInstanceUID"),
+                    series_uid,
                     entry.value("ReferencedSOPInstanceUIDInFile"),
                     entry.value("ReferencedSOPClassUIDInFile"),
                     _int(entry.value("InstanceNumber")),
                     _int(entry.value("SeriesNumber")),
                     entry.value("Modality"),
-                    "",
+                    description,
                 )
             )
         if progress is not None:
@@ -427,7 +436,7 @@ def _studies(instances: list[_Instance], source: str, report: DiscReport) -> lis
                 uid,
                 group[0].series_number,
                 group[0].modality,
-                group[0].series_description,
+                next((m.series_description for m in group if m.series_description), ""),
                 [InstanceRef(m.sop_uid, m.sop_class, m.number) for m in group],
             )
             for uid, group in series.items()
@@ -528,3 +537,15 @@ class DiscSource:
             count += 1
             on_image(LoadedImage(ref.sop_instance_uid, image))
         return count
+
+    def load_instance(
+        self,
+        study: SourceStudy,
+        series: SeriesRef,
+        instance: InstanceRef,
+        on_image: Callable[[LoadedImage], None],
+        cancel: threading.Event | None = None,
+    ) -> int:
+        """Decode one file of the series (its thumbnail), checked like ``load_series``.
+        Returns 1, or 0 when it was refused or undecodable. Raises SourceError, Cancelled."""
+        return self.load_series(study, replace(series, instances=(instance,)), on_image, cancel)
