@@ -6,22 +6,45 @@ registered here (``session.study_loaders``): from the disc, or by C-GET from the
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from ui.disc_import import DiscImportDialog, disc_source
-from workstation.model import Hospital, Result
+from workstation.logs import safe
+from workstation.model import Hospital, Patient, Result
+from workstation.session.lanes import Lane
 from workstation.session.scope import Scope
 from workstation.session.study_loaders import StudyLoaders
-from workstation.sources.base import SourceStudy, study_result
+from workstation.sources.base import SourceKind, SourceStudy, StudySource, study_result
 from workstation.sources.disc import DiscSource
+from workstation.sources.kept import KeptStudies
 from workstation.sources.pacs import PacsEntry, PacsSource
 
 if TYPE_CHECKING:
     from ui.patient_page import PatientPage
+
+log = logging.getLogger("ui.discs")
+
+
+def _keep_studies(
+    kept: KeptStudies,
+    patient_id: str,
+    source: DiscSource,
+    studies: list[SourceStudy],
+    *,
+    report: Callable[[Any], None],
+    cancel: threading.Event,
+) -> int:
+    """Copy the chosen studies into the encrypted store; returns how many were kept."""
+    for study in studies:
+        kept.keep(patient_id, source, study, cancel=cancel)
+    return len(studies)
 
 
 class PatientDiscs(QObject):
@@ -41,6 +64,10 @@ class PatientDiscs(QObject):
         self.pacs_button.hide()
         self.pacs: list[PacsEntry] = []
         self.dialog: DiscImportDialog | None = None
+        # where disc studies she chooses to keep go, sealed with her data key (set at
+        # sign-in; None without a secure keyring: then nothing is kept)
+        self.kept: KeptStudies | None = None
+        page.session.patient_opened.connect(self._patient_opened)
 
     @property
     def studies(self) -> StudyLoaders:
@@ -75,18 +102,40 @@ class PatientDiscs(QObject):
         if patient is None:
             return None
         scope = self.page.session.patient_scope
-        dialog = DiscImportDialog(self.page.runner, source, patient, scope, self.page)
-        dialog.accepted.connect(lambda: self._add(scope, source, dialog.chosen()))
+        can_keep = self.kept is not None and isinstance(source, DiscSource)
+        dialog = DiscImportDialog(
+            self.page.runner, source, patient, scope, self.page, can_keep=can_keep
+        )
+        dialog.accepted.connect(
+            lambda: self._add(scope, source, dialog.chosen(), keep=dialog.keep_box.isChecked())
+        )
         self.dialog = dialog
         dialog.open()
         return dialog
 
     def _add(
-        self, scope: Scope, source: DiscSource | PacsSource, chosen: list[SourceStudy]
+        self, scope: Scope, source: StudySource, chosen: list[SourceStudy], keep: bool = False
     ) -> None:
         patient = self.page.patient
         if patient is None or scope.closed:
             return
+        if keep and self.kept is not None and isinstance(source, DiscSource) and chosen:
+            self.page.runner.start(
+                _keep_studies,
+                self.kept,
+                patient.id,
+                source,
+                chosen,
+                wants_control=True,
+                scope=scope,
+                lane=Lane.BACKGROUND,
+                on_result=lambda count: self.page.message.emit(
+                    self.tr("%n study(ies) kept on this computer (encrypted)", "", count)
+                ),
+                on_error=lambda exc: self.page.message.emit(
+                    self.tr("The disc's studies could not be kept: %1").replace("%1", str(exc))
+                ),
+            )
         results = []
         for study in chosen:
             result = study_result(study, patient_id=patient.id)
@@ -94,10 +143,26 @@ class PatientDiscs(QObject):
             # a disc's studies are the patient's own, whatever the disc is called (the
             # hospital column's room is short: the source's name is the dialog's)
             self.page.timeline.source_labels[result.id] = (
-                self.tr("patient's own") if isinstance(source, DiscSource) else source.name
+                self.tr("patient's own") if source.kind is SourceKind.DISC else source.name
             )
             results.append(result)
         self.page.session.add_results(scope, results)
+
+    def _patient_opened(self, patient: Patient | None) -> None:
+        """A patient was opened: the disc studies kept for her come back (read in the
+        background; her timeline shows them as the patient's own again)."""
+        kept = self.kept
+        if patient is None or kept is None:
+            return
+        scope = self.page.session.patient_scope
+        source = kept.source(patient.id, self.tr("patient's own"))
+        self.page.runner.start(
+            kept.studies_of,
+            patient.id,
+            scope=scope,
+            on_result=lambda studies: self._add(scope, source, studies),
+            on_error=lambda exc: log.warning("kept disc studies not read: %s", safe(exc)),
+        )
 
     def hospital_of(self, result: Result) -> Hospital | None:
         """For a disc or PACS study, its hospital as the printed summary names it, with

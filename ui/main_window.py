@@ -68,6 +68,7 @@ from workstation.services import Connection, resume, sign_in, sign_in_with_brows
 from workstation.session.lanes import Lane
 from workstation.sign_in_errors import SignInError, SignInProblem
 from workstation.sources.configured import configured_pacs
+from workstation.sources.kept import KeptStudies
 from workstation.user_folder import user_folder
 
 log = logging.getLogger("ui.main")
@@ -537,6 +538,9 @@ class MainWindow(QMainWindow):
         # Paper-report drafts are patient data too: sealed with the same key, beside it.
         drafts = user_folder(root.parent / "paper-drafts", platform_url, username)
         self.patient_page.paper.drafts = DraftStore(drafts, cipher)
+        # Disc studies she chooses to keep: only sealed with her key, never in the clear.
+        kept = user_folder(root.parent / "kept-studies", platform_url, username)
+        self.patient_page.discs.kept = KeptStudies(kept, cipher) if cipher is not None else None
         unreadable = journal.unreadable()
         if unreadable:
             log.warning("%d journal entries cannot be opened with this key", len(unreadable))

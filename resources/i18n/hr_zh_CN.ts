@@ -451,213 +451,228 @@
 <context>
     <name>DiscImportDialog</name>
     <message>
-        <location filename="../../ui/disc_import.py" line="72"/>
+        <location filename="../../ui/disc_import.py" line="74"/>
         <source>Import disc or folder</source>
         <translation>导入光盘/文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="74"/>
+        <location filename="../../ui/disc_import.py" line="76"/>
         <source>Studies in %1</source>
         <translation>%1 中的检查</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="82"/>
+        <location filename="../../ui/disc_import.py" line="84"/>
         <source>Reading the disc…</source>
         <translation>正在读取光盘…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="82"/>
+        <location filename="../../ui/disc_import.py" line="84"/>
         <source>Asking the PACS…</source>
         <translation>正在查询 PACS…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="101"/>
+        <location filename="../../ui/disc_import.py" line="103"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="102"/>
+        <location filename="../../ui/disc_import.py" line="104"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="103"/>
+        <location filename="../../ui/disc_import.py" line="105"/>
         <source>Study</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="104"/>
+        <location filename="../../ui/disc_import.py" line="106"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="105"/>
+        <location filename="../../ui/disc_import.py" line="107"/>
         <source>Name on disc</source>
         <translation>光盘上的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="105"/>
+        <location filename="../../ui/disc_import.py" line="107"/>
         <source>Name in PACS</source>
         <translation>PACS 中的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="106"/>
+        <location filename="../../ui/disc_import.py" line="108"/>
         <source>Patient ID</source>
         <translation>患者ID</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="107"/>
+        <location filename="../../ui/disc_import.py" line="109"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="108"/>
+        <location filename="../../ui/disc_import.py" line="110"/>
         <source>Identity</source>
         <translation>身份核对</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="115"/>
+        <location filename="../../ui/disc_import.py" line="117"/>
+        <source>Keep the added studies on this computer (encrypted)</source>
+        <translation>在本机保留所添加的检查（加密）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="123"/>
+        <source>Copied from the disc, encrypted with your key; they come back when you open this patient again</source>
+        <translation>从光盘复制并用您的密钥加密；再次打开此患者时会重新显示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="127"/>
+        <source>Not available: this computer has no secure keyring to encrypt them</source>
+        <translation>不可用：本机没有可用于加密的安全密钥环</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="132"/>
         <source>Add chosen studies</source>
         <translation>添加所选检查</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="146"/>
+        <location filename="../../ui/disc_import.py" line="164"/>
         <source>Reading the disc… %n file(s)</source>
         <translation>
             <numerusform>正在读取光盘… 已读 %n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="151"/>
+        <location filename="../../ui/disc_import.py" line="169"/>
         <source>The disc cannot be read: %1</source>
         <translation>无法读取光盘：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="153"/>
+        <location filename="../../ui/disc_import.py" line="171"/>
         <source>The PACS did not answer: %1</source>
         <translation>PACS 无应答：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="165"/>
+        <location filename="../../ui/disc_import.py" line="183"/>
         <source>%n study(ies) on the disc</source>
         <translation>
             <numerusform>光盘上有 %n 项检查</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="167"/>
+        <location filename="../../ui/disc_import.py" line="185"/>
         <source>%n study(ies) in the PACS</source>
         <translation>
             <numerusform>PACS 中有 %n 项检查</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="170"/>
+        <location filename="../../ui/disc_import.py" line="188"/>
         <source>No DICOM studies on the disc.</source>
         <translation>光盘上没有 DICOM 检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="172"/>
+        <location filename="../../ui/disc_import.py" line="190"/>
         <source>The PACS has no studies of this patient.</source>
         <translation>PACS 中没有该患者的检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="180"/>
+        <location filename="../../ui/disc_import.py" line="198"/>
         <source>Some of these studies are not confirmed to be of %1: check name, birth date and ID before adding them. Studies of another person or with contradicting facts cannot be added.</source>
         <translation>其中有检查未确认属于%1：添加前请核对姓名、出生日期和证件号。属于他人或信息相互矛盾的检查不能添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="222"/>
+        <location filename="../../ui/disc_import.py" line="240"/>
         <source>Same ID card: confirmed</source>
         <translation>身份证号一致：已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="223"/>
+        <location filename="../../ui/disc_import.py" line="241"/>
         <source>Probable (name, birth date, sex): tick to confirm</source>
         <translation>可能为同一人（姓名、出生日期、性别一致）：勾选即确认</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="224"/>
+        <location filename="../../ui/disc_import.py" line="242"/>
         <source>Conflict: not this patient</source>
         <translation>信息冲突：不是当前患者</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="225"/>
+        <location filename="../../ui/disc_import.py" line="243"/>
         <source>Another person</source>
         <translation>其他患者</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="233"/>
+        <location filename="../../ui/disc_import.py" line="251"/>
         <source>Same ID card, name in another script: tick to confirm</source>
         <translation>身份证号相同，姓名书写方式不同（拼音/汉字）：请核对后勾选确认</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="236"/>
+        <location filename="../../ui/disc_import.py" line="254"/>
         <source>differs: %1</source>
         <translation>不一致：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="242"/>
+        <location filename="../../ui/disc_import.py" line="260"/>
         <source>ID card</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="243"/>
+        <location filename="../../ui/disc_import.py" line="261"/>
         <source>name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="244"/>
+        <location filename="../../ui/disc_import.py" line="262"/>
         <source>birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="245"/>
+        <location filename="../../ui/disc_import.py" line="263"/>
         <source>sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="251"/>
+        <location filename="../../ui/disc_import.py" line="269"/>
         <source>The DICOMDIR is damaged: the folders were searched instead.</source>
         <translation>DICOMDIR 已损坏：已改为逐个文件夹查找。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="254"/>
+        <location filename="../../ui/disc_import.py" line="272"/>
         <source>%n file(s) listed in the DICOMDIR are missing.</source>
         <translation>
             <numerusform>DICOMDIR 中列出的 %n 个文件缺失。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="257"/>
+        <location filename="../../ui/disc_import.py" line="275"/>
         <source>%n file(s) are not DICOM and were skipped.</source>
         <translation>
             <numerusform>%n 个文件不是 DICOM 文件，已跳过。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="260"/>
+        <location filename="../../ui/disc_import.py" line="278"/>
         <source>%n DICOM file(s) cannot be read.</source>
         <translation>
             <numerusform>%n 个 DICOM 文件无法读取。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="265"/>
+        <location filename="../../ui/disc_import.py" line="283"/>
         <source>%n file(s) the DICOMDIR names are outside the disc and were not opened.</source>
         <translation>
             <numerusform>DICOMDIR 中有 %n 个文件位于光盘之外，未予打开。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="274"/>
+        <location filename="../../ui/disc_import.py" line="292"/>
         <source>%n file(s) name another patient than their study and were left out.</source>
         <translation>
             <numerusform>%n 个文件记载的患者与所属检查不符，已排除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="298"/>
+        <location filename="../../ui/disc_import.py" line="316"/>
         <source>Patient&apos;s disc</source>
         <translation>患者光盘</translation>
     </message>
@@ -1185,174 +1200,174 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="175"/>
+        <location filename="../../ui/main_window.py" line="176"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="185"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="212"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="217"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233"/>
+        <location filename="../../ui/main_window.py" line="234"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>Region statistics</source>
         <translation>区域统计</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239"/>
-        <location filename="../../ui/main_window.py" line="554"/>
+        <location filename="../../ui/main_window.py" line="240"/>
+        <location filename="../../ui/main_window.py" line="558"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="316"/>
+        <location filename="../../ui/main_window.py" line="317"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="317"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="319"/>
+        <location filename="../../ui/main_window.py" line="320"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="327"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="335"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="341"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="341"/>
-        <location filename="../../ui/main_window.py" line="373"/>
+        <location filename="../../ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="374"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="343"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="347"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="375"/>
+        <location filename="../../ui/main_window.py" line="376"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="402"/>
+        <location filename="../../ui/main_window.py" line="403"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417"/>
+        <location filename="../../ui/main_window.py" line="418"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="359"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>Right button (middle button pans)</source>
         <translation>右键（中键平移）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="443"/>
+        <location filename="../../ui/main_window.py" line="444"/>
         <source>Browser sign-in cancelled</source>
         <translation>已取消浏览器登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="468"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="490"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="545"/>
+        <location filename="../../ui/main_window.py" line="549"/>
         <source>%n earlier decision(s) in this computer&apos;s journal cannot be read with its key (the keyring was reset?); they are kept but not sent.</source>
         <translation>
             <numerusform>本机决定记录中有 %n 条以前的决定无法用现有密钥读取（密钥环可能已被重置）；这些记录会保留，但不会发送。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="591"/>
+        <location filename="../../ui/main_window.py" line="595"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="612"/>
+        <location filename="../../ui/main_window.py" line="616"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="717"/>
+        <location filename="../../ui/main_window.py" line="721"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="720"/>
+        <location filename="../../ui/main_window.py" line="724"/>
         <source>%n saved mark object(s) waiting to send</source>
         <translation>
             <numerusform>%n 个已保存的标注对象待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="724"/>
+        <location filename="../../ui/main_window.py" line="728"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="729"/>
+        <location filename="../../ui/main_window.py" line="733"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1784,32 +1799,45 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
 <context>
     <name>PatientDiscs</name>
     <message>
-        <location filename="../../ui/disc_studies.py" line="33"/>
+        <location filename="../../ui/disc_studies.py" line="56"/>
         <source>Import disc or folder…</source>
         <translation>导入光盘/文件夹…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="35"/>
+        <location filename="../../ui/disc_studies.py" line="58"/>
         <source>Add studies from the patient&apos;s CD, DVD or USB stick</source>
         <translation>从患者的光盘或U盘添加检查</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="37"/>
+        <location filename="../../ui/disc_studies.py" line="60"/>
         <source>Query PACS…</source>
         <translation>查询PACS…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="39"/>
+        <location filename="../../ui/disc_studies.py" line="62"/>
         <source>Find this patient&apos;s studies in the PACS</source>
         <translation>在 PACS 中查找该患者的检查</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="64"/>
+        <location filename="../../ui/disc_studies.py" line="91"/>
         <source>Choose the disc or folder</source>
         <translation>选择光盘或文件夹</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/disc_studies.py" line="133"/>
+        <source>%n study(ies) kept on this computer (encrypted)</source>
+        <translation>
+            <numerusform>已在本机加密保留 %n 项检查</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="97"/>
+        <location filename="../../ui/disc_studies.py" line="136"/>
+        <source>The disc&apos;s studies could not be kept: %1</source>
+        <translation>未能保留光盘上的检查：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="146"/>
+        <location filename="../../ui/disc_studies.py" line="158"/>
         <source>patient&apos;s own</source>
         <translation>患者自带</translation>
     </message>
