@@ -27,7 +27,7 @@ from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
-from workstation.imaging.decode import DecodeError, decode, read_dataset
+from workstation.imaging.decode import DecodeError, read_dataset
 from workstation.imaging.names import element_text
 from workstation.logs import safe
 from workstation.model import InstanceRef, Patient, SeriesRef
@@ -41,7 +41,7 @@ from workstation.sources.base import (
     series_ref,
 )
 from workstation.sources.dicom_facts import patient_of, study_datetime
-from workstation.sources.instance_check import instance_problem, same_patient
+from workstation.sources.instance_check import checked_image, same_patient
 
 log = logging.getLogger("workstation.sources.disc")
 
@@ -525,17 +525,12 @@ class DiscSource:
                 continue
             try:
                 ds = read_dataset(path)
-                problem = instance_problem(ds, study, series.uid, ref.sop_instance_uid)
-                if problem:
-                    log.warning("disc file refused: %s", safe(problem))
-                    on_image(LoadedImage(ref.sop_instance_uid, None, problem))
-                    continue
-                image = decode(ds)
             except DecodeError as exc:
                 on_image(LoadedImage(ref.sop_instance_uid, None, str(exc)))
                 continue
-            count += 1
-            on_image(LoadedImage(ref.sop_instance_uid, image))
+            loaded = checked_image(ds, study, series.uid, ref.sop_instance_uid, "disc")
+            count += loaded.image is not None
+            on_image(loaded)
         return count
 
     def load_instance(

@@ -23,8 +23,7 @@ from typing import Any
 
 from workstation.at_rest import FieldCipher, UnreadableValue
 from workstation.atomic import write_bytes_atomic
-from workstation.imaging.decode import DecodeError, decode, read_dataset
-from workstation.logs import safe
+from workstation.imaging.decode import DecodeError, read_dataset
 from workstation.model import Gender, InstanceRef, MedicalRecordNumber, Patient, SeriesRef
 from workstation.private_files import ensure_private_dir
 from workstation.services import LoadedImage
@@ -37,7 +36,7 @@ from workstation.sources.base import (
     check_cancel,
 )
 from workstation.sources.disc import DiscSource, inside
-from workstation.sources.instance_check import instance_problem
+from workstation.sources.instance_check import checked_image
 
 log = logging.getLogger("workstation.sources.kept")
 _INDEX = "index.bin"
@@ -267,20 +266,15 @@ class KeptSource:
                     (folder / name).read_bytes(), f"kept:{folder.name}:{uid}"
                 )
                 ds = read_dataset(io.BytesIO(data))
-                problem = instance_problem(ds, study, series.uid, uid)
-                if problem:
-                    log.warning("kept file refused: %s", safe(problem))
-                    on_image(LoadedImage(uid, None, problem))
-                    continue
-                image = decode(ds)
             except (UnreadableValue, OSError) as exc:
                 on_image(LoadedImage(uid, None, type(exc).__name__))
                 continue
             except DecodeError as exc:
                 on_image(LoadedImage(uid, None, str(exc)))
                 continue
-            count += 1
-            on_image(LoadedImage(uid, image))
+            loaded = checked_image(ds, study, series.uid, uid, "kept")
+            count += loaded.image is not None
+            on_image(loaded)
         return count
 
     def load_instance(
