@@ -18,6 +18,7 @@ from pydicom.fileset import FileSet
 from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
 
 from sandbox.generate.imaging import PatientTags, StudyTags, write_ct_series, write_radiograph
+from tests.multi_series import dcmmkdir_disc as make_dcmmkdir_disc
 from workstation.model import Gender, Patient
 from workstation.services import LoadedImage
 from workstation.sources.base import Cancelled, SourceError, study_result
@@ -53,21 +54,7 @@ def _write_studies(scratch: Path) -> list[Path]:
 @pytest.fixture
 def dcmmkdir_disc(tmp_path: Path) -> Path:
     """A disc laid out as CD-R media (8-character names) with a DICOMDIR by dcmmkdir."""
-    disc = tmp_path / "disc"
-    for n, path in enumerate(_write_studies(tmp_path / "scratch")):
-        folder = disc / "IMAGES" / f"S{n // 4:03d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, folder / f"I{n:07d}")
-    done = subprocess.run(
-        ["dcmmkdir", "+r", "+D", "DICOMDIR", "IMAGES"],
-        cwd=disc,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert (disc / "DICOMDIR").is_file()
-    return disc
+    return make_dcmmkdir_disc(tmp_path / "disc", _write_studies(tmp_path / "scratch"))
 
 
 def _uids(disc: Path) -> list[str]:

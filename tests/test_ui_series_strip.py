@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QRect, Qt
 from pytestqt.qtbot import QtBot
 
 from ui.series_strip import SeriesStrip
@@ -22,4 +23,8 @@ def test_each_caption_line_fits_its_item(qtbot: QtBot) -> None:
         rect = strip.visualItemRect(strip.item(row))
         widest = max(metrics.horizontalAdvance(line) for line in label.splitlines())
         assert rect.width() >= widest + 8, label  # not elided ("甲状腺 横切面..." was)
+        # both lines under the icon (in Chinese the description's line was cut off)
+        caption = metrics.boundingRect(QRect(0, 0, 200, 1000), Qt.TextFlag.TextWordWrap, label)
+        assert rect.height() >= strip.iconSize().height() + caption.height(), label
+        assert strip.viewport().rect().contains(rect), label
         assert strip.item(row).toolTip() == label

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import DEMO_PASSWORD, Sandbox
+from ui.i18n import install_language
 from ui.main_window import MainWindow, WindowDeps
 from ui.patient_page import PatientPage
 from workstation.audit import AuditLog
@@ -48,3 +51,17 @@ def open_patient(qtbot: QtBot, window: MainWindow, patient_id: str) -> PatientPa
     page = window.patient_page
     qtbot.waitUntil(lambda: not window.runner.busy and bool(page.timeline.results), timeout=20000)
     return page
+
+
+@contextmanager
+def chinese_interface(app: QCoreApplication) -> Iterator[None]:
+    """The interface in Simplified Chinese, as doctors see it, taken back afterwards (the
+    compiled catalogue must be built: make translations)."""
+    before = QLocale()
+    translator = install_language(app, "zh_CN")
+    assert translator is not None
+    try:
+        yield
+    finally:
+        app.removeTranslator(translator)
+        QLocale.setDefault(before)

@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -64,6 +65,7 @@ class DiscImportDialog(QDialog):
         patient: Patient,
         scope: Scope,
         parent: QWidget | None = None,
+        can_keep: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("discImport")
@@ -110,6 +112,21 @@ class DiscImportDialog(QDialog):
         )
         self.table.verticalHeader().hide()
         self.table.hide()
+        # Her choice, off by default: without it the disc's studies are gone with the
+        # session. Only with a data key (patient data at rest is encrypted or not kept).
+        self.keep_box = QCheckBox(self.tr("Keep the added studies on this computer (encrypted)"))
+        self.keep_box.setObjectName("keepDiscStudies")
+        self.keep_box.setChecked(False)
+        self.keep_box.setEnabled(can_keep)
+        self.keep_box.setToolTip(
+            self.tr(
+                "Copied from the disc, encrypted with your key; they come back when you open "
+                "this patient again"
+            )
+            if can_keep
+            else self.tr("Not available: this computer has no secure keyring to encrypt them")
+        )
+        self.keep_box.setVisible(self.is_disc)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.add_button = self.buttons.addButton(
             self.tr("Add chosen studies"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -123,6 +140,7 @@ class DiscImportDialog(QDialog):
         layout.addWidget(self.warning)
         layout.addWidget(self.problems)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.keep_box)
         layout.addWidget(self.buttons)
         self.task: Task = runner.start(
             *(

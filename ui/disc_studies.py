@@ -1,10 +1,12 @@
 """The open patient's studies from her disc and from a PACS: "导入光盘/文件夹…" and "查询PACS…",
 the chosen studies joining her timeline for this session (a disc's marked as the patient's
-own, "患者自带"; a PACS's with its name), and their first series read from the disc or
-retrieved with C-GET into the reading pane's first cell."""
+own, "患者自带"; a PACS's with its name). Their images are read by the reading pane like a
+platform study's (every series in the strip, comparison either way), through the loader
+registered here (``session.study_loaders``): from the disc, or by C-GET from the PACS."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -14,32 +16,35 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from ui.disc_import import DiscImportDialog, disc_source
-from workstation.model import Hospital, Result
-from workstation.services import LoadedImage
+from workstation.logs import safe
+from workstation.model import Hospital, Patient, Result
+from workstation.session.lanes import Lane
 from workstation.session.scope import Scope
-from workstation.sources.base import SourceStudy, study_result
+from workstation.session.study_loaders import StudyLoaders
+from workstation.sources.base import SourceStudy, StudySource, study_result
 from workstation.sources.disc import DiscSource
+from workstation.sources.kept import KeptStudies
 from workstation.sources.pacs import PacsEntry, PacsSource
 
 if TYPE_CHECKING:
     from ui.patient_page import PatientPage
 
+log = logging.getLogger("ui.discs")
 
-def _load_first_series(
-    source: DiscSource | PacsSource,
-    study: SourceStudy,
+
+def _keep_studies(
+    kept: KeptStudies,
+    patient_id: str,
+    source: DiscSource,
+    studies: list[SourceStudy],
     *,
     report: Callable[[Any], None],
     cancel: threading.Event,
 ) -> int:
-    """The study's first series (a PACS study's series are asked for first: C-FIND lists
-    studies without them)."""
-    series = study.series
-    if not series and isinstance(source, PacsSource):
-        series = source.study_series(study, cancel)
-    if not series:
-        return 0
-    return source.load_series(study, series[0], report, cancel)
+    """Copy the chosen studies into the encrypted store; returns how many were kept."""
+    for study in studies:
+        kept.keep(patient_id, source, study, cancel=cancel)
+    return len(studies)
 
 
 class PatientDiscs(QObject):
@@ -58,8 +63,17 @@ class PatientDiscs(QObject):
         self.pacs_button.clicked.connect(lambda: self.query_pacs())
         self.pacs_button.hide()
         self.pacs: list[PacsEntry] = []
-        self.studies: dict[str, tuple[DiscSource | PacsSource, SourceStudy]] = {}
         self.dialog: DiscImportDialog | None = None
+        # where disc studies she chooses to keep go, sealed with her data key (set at
+        # sign-in; None without a secure keyring: then nothing is kept)
+        self.kept: KeptStudies | None = None
+        page.session.patient_opened.connect(self._patient_opened)
+
+    @property
+    def studies(self) -> StudyLoaders:
+        """The studies she added and where their images are read from (the reading
+        pane's registry: it reads them)."""
+        return self.page.images.loaders
 
     def set_pacs(self, entries: list[PacsEntry]) -> None:
         """The configured PACS ("查询PACS…" shows only with one)."""
@@ -88,70 +102,76 @@ class PatientDiscs(QObject):
         if patient is None:
             return None
         scope = self.page.session.patient_scope
-        dialog = DiscImportDialog(self.page.runner, source, patient, scope, self.page)
-        dialog.accepted.connect(lambda: self._add(scope, source, dialog.chosen()))
+        can_keep = self.kept is not None and isinstance(source, DiscSource)
+        dialog = DiscImportDialog(
+            self.page.runner, source, patient, scope, self.page, can_keep=can_keep
+        )
+        dialog.accepted.connect(
+            lambda: self._add(scope, source, dialog.chosen(), keep=dialog.keep_box.isChecked())
+        )
         self.dialog = dialog
         dialog.open()
         return dialog
 
     def _add(
-        self, scope: Scope, source: DiscSource | PacsSource, chosen: list[SourceStudy]
+        self, scope: Scope, source: StudySource, chosen: list[SourceStudy], keep: bool = False
     ) -> None:
         patient = self.page.patient
         if patient is None or scope.closed:
             return
+        if keep and self.kept is not None and isinstance(source, DiscSource) and chosen:
+            self.page.runner.start(
+                _keep_studies,
+                self.kept,
+                patient.id,
+                source,
+                chosen,
+                wants_control=True,
+                scope=scope,
+                lane=Lane.BACKGROUND,
+                on_result=lambda count: self.page.message.emit(
+                    self.tr("%n study(ies) kept on this computer (encrypted)", "", count)
+                ),
+                on_error=lambda exc: self.page.message.emit(
+                    self.tr("The disc's studies could not be kept: %1").replace("%1", str(exc))
+                ),
+            )
         results = []
         for study in chosen:
             result = study_result(study, patient_id=patient.id)
-            self.studies[result.id] = (source, study)
+            self.studies.add(result, source, study)
             results.append(result)
         # the rows name the source (a disc's studies as the patient's own, whatever the
         # disc is called)
         self.page.timeline.note_source(source.name, source.kind)
         self.page.session.add_results(scope, results)
 
+    def _patient_opened(self, patient: Patient | None) -> None:
+        """A patient was opened: the disc studies kept for her come back (read in the
+        background; her timeline shows them as the patient's own again)."""
+        kept = self.kept
+        if patient is None or kept is None:
+            return
+        scope = self.page.session.patient_scope
+        source = kept.source(patient.id, self.tr("patient's own"))
+        self.page.runner.start(
+            kept.studies_of,
+            patient.id,
+            scope=scope,
+            on_result=lambda studies: self._add(scope, source, studies),
+            on_error=lambda exc: log.warning("kept disc studies not read: %s", safe(exc)),
+        )
+
     def hospital_of(self, result: Result) -> Hospital | None:
         """For a disc or PACS study, its hospital as its DICOM names it (the summary names
         the source beside it); None for a platform's result."""
-        if result.id not in self.studies:
+        if self.studies.added(result.id) is None:
             return None
         return Hospital(result.hospital_id, result.hospital_id)
 
-    def show(self, result: Result, scope: Scope) -> bool:
-        """Show a disc study's first series; False when ``result`` is not from a disc."""
-        found = self.studies.get(result.id)
-        if found is None:
-            return False
-        source, study = found
-        images = self.page.images
-        images.show_no_study()
-        viewer = images.viewer
-        if isinstance(source, DiscSource):
-            if not study.series:
-                return True
-            viewer.clear(self.tr("Reading images from the disc…"))
-            viewer.expect(len(study.series[0].instances))
-        else:
-            viewer.clear(self.tr("Retrieving images from %1…").replace("%1", source.name))
-
-        def arrived(loaded: LoadedImage) -> None:
-            if loaded.image is not None:
-                viewer.add_image(loaded.image)
-
-        self.page.runner.start(
-            _load_first_series,
-            source,
-            study,
-            wants_control=True,
-            scope=scope,
-            on_progress=arrived,
-            on_error=lambda exc: viewer.show_message(str(exc)),
-        )
-        return True
-
     def forget(self) -> None:
         """The patient was closed: her disc studies go with her."""
-        self.studies.clear()
+        self.studies.forget()
         if self.dialog is not None:
             self.dialog.reject()
             self.dialog = None

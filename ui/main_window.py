@@ -85,6 +85,7 @@ from workstation.session.platforms import PlatformState, PlatformStates
 from workstation.sign_in_errors import SignInError, SignInProblem
 from workstation.sources.configured import configured_pacs
 from workstation.sources.federation import FederatedPlatform, Member, SharedOrigin, platform_key
+from workstation.sources.kept import KeptStudies
 from workstation.sources.patients import PatientGroup, SearchOutcome
 from workstation.user_folder import user_folder
 
@@ -666,6 +667,9 @@ class MainWindow(QMainWindow):
         # Paper-report drafts are patient data too: sealed with the same key, beside it.
         drafts = user_folder(root.parent / "paper-drafts", platform_url, username)
         self.patient_page.paper.drafts = DraftStore(drafts, cipher)
+        # Disc studies she chooses to keep: only sealed with her key, never in the clear.
+        kept = user_folder(root.parent / "kept-studies", platform_url, username)
+        self.patient_page.discs.kept = KeptStudies(kept, cipher) if cipher is not None else None
         unreadable = journal.unreadable()
         if unreadable:
             log.warning("%d journal entries cannot be opened with this key", len(unreadable))

@@ -8,6 +8,7 @@ from ui.sign_in_messages import sign_in_message
 from workstation.http import ErrorKind, PlatformError
 from workstation.imaging.decode import DecodeError
 from workstation.sign_in_errors import SignInError
+from workstation.sources.base import SourceError
 
 
 # One literal per message so that lupdate can extract it (hence the long lines).
@@ -41,6 +42,11 @@ def describe(error: Exception) -> str:
         if error.kind in (ErrorKind.REJECTED, ErrorKind.SERVER) and error.detail:
             text += f" ({error.detail})"
         return text
+    if isinstance(error, SourceError):
+        template = QCoreApplication.translate(
+            "Messages", "The images could not be read from the disc or PACS: %1"
+        )
+        return template.replace("%1", str(error))
     if isinstance(error, DecodeError):
         template = QCoreApplication.translate("Messages", "This image cannot be shown: %1")
         return template.replace("%1", str(error))

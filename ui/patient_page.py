@@ -394,8 +394,6 @@ class PatientPage(QWidget):
         self._show_decisions(result)
         self.viewed.add(result.id)
         self._give_room(images=result.category is not Category.LAB)
-        if self.discs.show(result, scope):
-            return
         if result.category is Category.LAB:
             self.images.show_no_study()  # the last study's images must not stay beside it
             self.runner.start(
@@ -437,6 +435,10 @@ class PatientPage(QWidget):
                     f"{china_time(result.effective):%Y-%m-%d} {result.item_name} · "
                     f"{hospital.name if hospital else result.hospital_id}"
                 )
+                # another platform, a PACS or the patient's own disc: named
+                origin = self.timeline.source_text(result) if result.source else ""
+                if origin:
+                    label += f" · {origin}"
                 priors.append((label, result))
         return priors
 
@@ -834,6 +836,10 @@ class PatientPage(QWidget):
         facts = [where, china_time(result.effective).strftime("%Y-%m-%d %H:%M")]
         if hospital is None and result.paper is not None and result.paper.hospital_name:
             facts[0] = result.paper.hospital_name
+        # 患者自带, a PACS's or another platform's name
+        origin = self.timeline.source_text(result) if result.source else ""
+        if origin:
+            facts.insert(1, origin)
         facts.append(result.mark.mark if result.mark else self.tr("no HR mark"))
         assessment = self.timeline.assessments.get(result.id)
         if assessment is not None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QWidget
 
 SERIES_MIME = "application/x-hr-series-index"
 CAPTION_MAX_PX = 200
+ICON_PX = 48
+_TWO_LINES = "12 CT (300)\n肺窗 薄层"
 
 
 class SeriesStrip(QListWidget):
@@ -23,8 +25,12 @@ class SeriesStrip(QListWidget):
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setFlow(QListView.Flow.LeftToRight)
         self.setWrapping(False)
-        self.setIconSize(QSize(48, 48))
-        self.setFixedHeight(84)
+        self.setIconSize(QSize(ICON_PX, ICON_PX))
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # the icon and two caption lines in the font's own line height: a fixed 78 px cut
+        # the second line (the description) off in Chinese ("1 CT (2)…")
+        self.setFixedHeight(self.item_height() + 2 * self.frameWidth() + 4)
         self.setMovement(QListView.Movement.Static)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
@@ -32,6 +38,14 @@ class SeriesStrip(QListWidget):
             self.tr("Click to show a series; drag it into the second viewer to compare")
         )
         self.itemClicked.connect(lambda item: self.series_chosen.emit(self.row(item)))
+
+    def item_height(self) -> int:
+        """Pixels an item needs for its icon and two caption lines, measured on Chinese
+        text (its fallback font's lines are taller than the interface font's)."""
+        caption = self.fontMetrics().boundingRect(
+            QRect(0, 0, CAPTION_MAX_PX, 1000), Qt.TextFlag.TextWordWrap, _TWO_LINES
+        )
+        return ICON_PX + caption.height() + 12
 
     def set_series(self, labels: Sequence[str]) -> None:
         """One item per series (icons arrive later)."""
@@ -44,7 +58,7 @@ class SeriesStrip(QListWidget):
             widest = max(
                 (metrics.horizontalAdvance(line) for line in label.splitlines()), default=0
             )
-            item.setSizeHint(QSize(min(max(96, widest + 16), CAPTION_MAX_PX), 78))
+            item.setSizeHint(QSize(min(max(96, widest + 16), CAPTION_MAX_PX), self.item_height()))
             item.setToolTip(label)
             self.addItem(item)
 

@@ -154,6 +154,15 @@ class StudyAnnotationsPart(QObject):
             on_error=lambda exc: log.info("saved annotations not found: %s", exc),
         )
 
+    def study_kept_here(self, result_id: str) -> None:
+        """A study from a disc or PACS opened: it has no saved objects on the platform to
+        find, and her marks on it stay in this session (and its key images in the
+        summary); nothing of the last study's saved objects stays listed."""
+        self.studies.pop(result_id, None)
+        self._study_result = result_id
+        self._to_restore = {}
+        self.model.clear()
+
     def _objects_found(self, result_id: str, study: ImagingStudyRef, found: Any) -> None:
         objects, problems, own = found
         frames: dict[str, int | None] = {
@@ -323,6 +332,11 @@ class StudyAnnotationsPart(QObject):
                 self.message.emit(
                     self.tr("Marks cannot be saved here (no journal).")
                     if study is not None
+                    else self.tr(
+                        "Marks on a study from a disc or PACS stay in this session (its key "
+                        "images go into the printed summary); they are not sent to the platform."
+                    )
+                    if result_id == self._study_result
                     else self.tr("Marks on a prior study are not saved yet; open it as the result.")
                 )
             return False

@@ -29,21 +29,21 @@ from ui.study_annotations import StudyAnnotationsPart
 from ui.workers import Task, TaskRunner
 from workstation.annotations.model import Rendering
 from workstation.dicomweb.priority import SlicePriority
-from workstation.http import PlatformError
 from workstation.imaging.cache import SeriesCache, default_budget_bytes
 from workstation.imaging.marks import MarkStore
 from workstation.imaging.presets import WindowPreset
-from workstation.model import ImagingStudyRef, Result
-from workstation.services import Connection, LoadedImage, load_series_cached, series_priority
+from workstation.model import ImagingStudyRef, Result, SeriesRef
+from workstation.services import Connection, LoadedImage, series_priority
 from workstation.session.lanes import Lane
 from workstation.session.scope import Scope
+from workstation.session.study_loaders import StudyLoader, StudyLoaders, series_to_compare
 from workstation.summary.model import KeyImage
 
 log = logging.getLogger("ui.images")
 
 
 def _fetch_series(
-    connection: Connection,
+    loader: StudyLoader,
     study: ImagingStudyRef,
     series_index: int,
     cache: SeriesCache,
@@ -52,9 +52,7 @@ def _fetch_series(
     report: Callable[[Any], None],
     cancel: threading.Event,
 ) -> int:
-    series = study.series[series_index]
-    client = connection.dicomweb(study.dicomweb_url)
-    return load_series_cached(client, study, series, report, cancel, cache, priority)
+    return loader.load_series(study, study.series[series_index], report, cancel, cache, priority)
 
 
 class StudyImages(QWidget):
@@ -80,6 +78,10 @@ class StudyImages(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.runner = runner
         self.connection: Connection | None = None
+        # where each result's images are read from: the platform, or the disc or PACS a
+        # study was added from (the same reading pane for both)
+        self.loaders = StudyLoaders()
+        self._loader: StudyLoader | None = None  # the current study's
         # Decoded series recently opened (bounded): going back to one is instant.
         self.series_cache = series_cache or SeriesCache(default_budget_bytes())
         # The study's other series are fetched into the cache on the background lane (never
@@ -190,9 +192,11 @@ class StudyImages(QWidget):
         study's work belongs to ``scope`` (the result's): when it closes, all of it stops.
         Every cell is emptied first: nothing of the previous study (a prior in the second
         cell, a series in a grid cell) stays beside the new one."""
-        if self.connection is None or not result.imaging_study_ids:
+        loader = self.loaders.for_result(result, self.connection)
+        if loader is None:
             return
         self._close_study()
+        self._loader = loader
         self.annotations.connection = self.connection
         study_scope = self._study_scope = scope.open("study")
         self._image_result = result
@@ -202,8 +206,8 @@ class StudyImages(QWidget):
             self.compare_box.addItem(label, prior)
         self.viewer.clear(self.tr("Loading images…"))
         self.runner.start(
-            self.connection.platform.imaging_study,
-            result.imaging_study_ids[0],
+            lambda *, report, cancel: loader.open_study(cancel),
+            wants_control=True,
             scope=study_scope,
             on_result=self._study_arrived,
             on_error=lambda exc: self._image_failed(
@@ -224,6 +228,7 @@ class StudyImages(QWidget):
         self.series_box.clear()
         self.strip.clear()
         self.study = None
+        self._loader = None
 
     def show_no_study(self) -> None:
         """A result without images is selected (a lab): nothing of the last study stays on
@@ -248,8 +253,13 @@ class StudyImages(QWidget):
 
     def _study_arrived(self, study: Any) -> None:
         self.study = study
-        if self._image_result is not None:
-            self.annotations.study_opened(self._image_result.id, study, self._study_scope)
+        loader = self._loader
+        if self._image_result is not None and loader is not None:
+            if loader.saves_annotations:
+                self.annotations.study_opened(self._image_result.id, study, self._study_scope)
+            else:
+                self.annotations.study_kept_here(self._image_result.id)
+            self._offer_saving(loader.saves_annotations)
         self.series_box.clear()
         for series in study.series:
             self.series_box.addItem(
@@ -264,17 +274,15 @@ class StudyImages(QWidget):
                 for s in study.series
             ]
         )
-        if self.connection is not None:
-            client = self.connection.dicomweb(study.dicomweb_url)
+        if loader is not None:
 
             def thumbnails(*, report: Callable[[Any], None], cancel: threading.Event) -> None:
                 for index, series in enumerate(study.series):
                     if cancel.is_set():
                         return
-                    try:
-                        report((index, client.thumbnail(study.study_uid, series.uid)))
-                    except PlatformError:
-                        continue  # a server without thumbnails: the labels stay
+                    picture = loader.thumbnail(study, series, cancel)
+                    if picture is not None:  # none to be had: the caption stays alone
+                        report((index, picture))
 
             self.runner.start(
                 thumbnails,
@@ -288,6 +296,19 @@ class StudyImages(QWidget):
             self._fill_new_cells(len(self.grid.visible_cells()))
         else:
             self.viewer.clear(self.tr("This study has no images."))
+
+    def _offer_saving(self, possible: bool) -> None:
+        """ "Save marks" only where the study lives on the platform; the tooltip says why
+        not for a disc's or PACS's study."""
+        self.save_marks_button.setEnabled(possible)
+        self.save_marks_button.setToolTip(
+            self.tr("Save your marks and key images of this study to the platform (DICOM SR/KOS)")
+            if possible
+            else self.tr(
+                "This study is from a disc or PACS, not on the platform: your marks stay in "
+                "this session and its key images go into the printed summary"
+            )
+        )
 
     def _strip_chosen(self, index: int) -> None:
         """A click on the strip shows the series in the active cell."""
@@ -303,16 +324,16 @@ class StudyImages(QWidget):
             self.series_box.setCurrentIndex(series_index)
             self._load_series(series_index)
             return
-        if self.connection is None or self.study is None or self._image_result is None:
+        if self._loader is None or self.study is None or self._image_result is None:
             return
-        study, connection = self.study, self.connection
+        study, loader = self.study, self._loader
         self._cell_series[cell_index] = study.series[series_index].uid
         # The download starts first, so a layout that grows for it does not fill this cell.
         self._load_into_cell(
             cell_index,
             self._image_result,
             lambda *, report, cancel: _fetch_series(
-                connection, study, series_index, self.series_cache, report=report, cancel=cancel
+                loader, study, series_index, self.series_cache, report=report, cancel=cancel
             ),
         )
         self.grid.ensure_cells(cell_index + 1)
@@ -373,19 +394,23 @@ class StudyImages(QWidget):
     def _compare_chosen(self, index: int) -> None:
         """A prior study (another result) into the second cell, beside the current one."""
         result = self.compare_box.itemData(index)
-        if result is None or self.connection is None:
+        loader = self.loaders.for_result(result, self.connection) if result is not None else None
+        if result is None or loader is None:
             self.compare_viewer.clear()
             self._cell_series.pop(1, None)
             if self.grid.shape == (1, 2):  # the comparison's two cells: back to one
                 self.grid.set_layout(1, 1)
             return
         self._cell_series.pop(1, None)
-        connection = self.connection
+        current = self._current_series()
 
         def load(*, report: Callable[[Any], None], cancel: threading.Event) -> int:
-            study = connection.platform.imaging_study(result.imaging_study_ids[0])
+            study = loader.open_study(cancel)
+            if not study.series:
+                return 0
+            index = series_to_compare(study.series, current)
             return _fetch_series(
-                connection, study, 0, self.series_cache, report=report, cancel=cancel
+                loader, study, index, self.series_cache, report=report, cancel=cancel
             )
 
         self._load_into_cell(1, result, load)  # first, so the second cell is not filled
@@ -400,8 +425,15 @@ class StudyImages(QWidget):
     def _series_chosen(self, index: int) -> None:
         self._load_series(index)
 
+    def _current_series(self) -> SeriesRef | None:
+        """The current study's series in the first cell, if any."""
+        index = self.series_box.currentIndex()
+        if self.study is None or not 0 <= index < len(self.study.series):
+            return None
+        return self.study.series[index]
+
     def _load_series(self, index: int) -> None:
-        if self.connection is None or self.study is None:
+        if self._loader is None or self.study is None:
             return
         self.cancel_series()
         series = self.study.series[index]
@@ -415,7 +447,7 @@ class StudyImages(QWidget):
         self._priority = series_priority(series)
         self.runner.start(
             _fetch_series,
-            self.connection,
+            self._loader,
             self.study,
             index,
             self.series_cache,
@@ -456,20 +488,19 @@ class StudyImages(QWidget):
         """Fetch the study's series not yet in memory into the cache, in the background;
         stops when another result is chosen. Failures only cost the head start."""
         self.stop_prefetch()
-        if self.connection is None or self.study is None:
+        if self._loader is None or self.study is None:
             return
-        study, connection, cache = self.study, self.connection, self.series_cache
+        study, loader, cache = self.study, self._loader, self.series_cache
         waiting = [s for s in study.series if (study.study_uid, s.uid) not in cache]
         if not waiting:
             return
 
         def prefetch(*, report: Callable[[Any], None], cancel: threading.Event) -> int:
-            client = connection.dicomweb(study.dicomweb_url)
             done = 0
             for series in waiting:
                 if cancel.is_set():
                     break
-                load_series_cached(client, study, series, lambda _image: None, cancel, cache)
+                loader.load_series(study, series, lambda _image: None, cancel, cache)
                 done += 1
             return done
 

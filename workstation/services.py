@@ -293,11 +293,32 @@ def load_series_cached(
     cache: SeriesCache,
     priority: SlicePriority | None = None,
 ) -> int:
-    """``load_series`` through a bounded cache: a series seen recently is handed over from
-    memory without a download; a series downloaded completely (every instance decoded) is
-    kept. ``priority``: fetched in its order (see ``load_series``). Returns the count.
-    Raises PlatformError like ``load_series``."""
-    key = (study.study_uid, series.uid)
+    """``load_series`` through a bounded cache (``load_cached``). ``priority``: fetched in
+    its order (see ``load_series``). Returns the count. Raises PlatformError like
+    ``load_series``."""
+    return load_cached(
+        cache,
+        study.study_uid,
+        series,
+        lambda keep: load_series(dicomweb, study, series, keep, cancel, priority),
+        on_image,
+        cancel,
+    )
+
+
+def load_cached(
+    cache: SeriesCache,
+    study_uid: str,
+    series: SeriesRef,
+    load_into: Callable[[Callable[[LoadedImage], None]], int],
+    on_image: Callable[[LoadedImage], None],
+    cancel: threading.Event | None,
+) -> int:
+    """A series from wherever ``load_into(on_image)`` reads it (a platform, a PACS, a disc)
+    through a bounded cache: a series seen recently is handed over from memory without
+    reading it again; a series read completely (every listed instance decoded) is kept.
+    Returns the count handed over. Raises what ``load_into`` raises."""
+    key = (study_uid, series.uid)
     cached = cache.get(key)
     if cached is not None:
         for image in cached:
@@ -316,7 +337,7 @@ def load_series_cached(
             images.append(loaded.image)
         on_image(loaded)
 
-    count = load_series(dicomweb, study, series, keep, cancel, priority)
+    count = load_into(keep)
     complete = not failed and len(images) >= len(series.instances)
     if complete and not (cancel is not None and cancel.is_set()):
         cache.put(key, images)

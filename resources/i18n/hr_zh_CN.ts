@@ -451,213 +451,228 @@
 <context>
     <name>DiscImportDialog</name>
     <message>
-        <location filename="../../ui/disc_import.py" line="72"/>
+        <location filename="../../ui/disc_import.py" line="74"/>
         <source>Import disc or folder</source>
         <translation>导入光盘/文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="74"/>
+        <location filename="../../ui/disc_import.py" line="76"/>
         <source>Studies in %1</source>
         <translation>%1 中的检查</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="82"/>
+        <location filename="../../ui/disc_import.py" line="84"/>
         <source>Reading the disc…</source>
         <translation>正在读取光盘…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="82"/>
+        <location filename="../../ui/disc_import.py" line="84"/>
         <source>Asking the PACS…</source>
         <translation>正在查询 PACS…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="101"/>
+        <location filename="../../ui/disc_import.py" line="103"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="102"/>
+        <location filename="../../ui/disc_import.py" line="104"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="103"/>
+        <location filename="../../ui/disc_import.py" line="105"/>
         <source>Study</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="104"/>
+        <location filename="../../ui/disc_import.py" line="106"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="105"/>
+        <location filename="../../ui/disc_import.py" line="107"/>
         <source>Name on disc</source>
         <translation>光盘上的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="105"/>
+        <location filename="../../ui/disc_import.py" line="107"/>
         <source>Name in PACS</source>
         <translation>PACS 中的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="106"/>
+        <location filename="../../ui/disc_import.py" line="108"/>
         <source>Patient ID</source>
         <translation>患者ID</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="107"/>
+        <location filename="../../ui/disc_import.py" line="109"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="108"/>
+        <location filename="../../ui/disc_import.py" line="110"/>
         <source>Identity</source>
         <translation>身份核对</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="115"/>
+        <location filename="../../ui/disc_import.py" line="117"/>
+        <source>Keep the added studies on this computer (encrypted)</source>
+        <translation>在本机保留所添加的检查（加密）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="123"/>
+        <source>Copied from the disc, encrypted with your key; they come back when you open this patient again</source>
+        <translation>从光盘复制并用您的密钥加密；再次打开此患者时会重新显示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="127"/>
+        <source>Not available: this computer has no secure keyring to encrypt them</source>
+        <translation>不可用：本机没有可用于加密的安全密钥环</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_import.py" line="132"/>
         <source>Add chosen studies</source>
         <translation>添加所选检查</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="146"/>
+        <location filename="../../ui/disc_import.py" line="164"/>
         <source>Reading the disc… %n file(s)</source>
         <translation>
             <numerusform>正在读取光盘… 已读 %n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="151"/>
+        <location filename="../../ui/disc_import.py" line="169"/>
         <source>The disc cannot be read: %1</source>
         <translation>无法读取光盘：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="153"/>
+        <location filename="../../ui/disc_import.py" line="171"/>
         <source>The PACS did not answer: %1</source>
         <translation>PACS 无应答：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="165"/>
+        <location filename="../../ui/disc_import.py" line="183"/>
         <source>%n study(ies) on the disc</source>
         <translation>
             <numerusform>光盘上有 %n 项检查</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="167"/>
+        <location filename="../../ui/disc_import.py" line="185"/>
         <source>%n study(ies) in the PACS</source>
         <translation>
             <numerusform>PACS 中有 %n 项检查</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="170"/>
+        <location filename="../../ui/disc_import.py" line="188"/>
         <source>No DICOM studies on the disc.</source>
         <translation>光盘上没有 DICOM 检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="172"/>
+        <location filename="../../ui/disc_import.py" line="190"/>
         <source>The PACS has no studies of this patient.</source>
         <translation>PACS 中没有该患者的检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="180"/>
+        <location filename="../../ui/disc_import.py" line="198"/>
         <source>Some of these studies are not confirmed to be of %1: check name, birth date and ID before adding them. Studies of another person or with contradicting facts cannot be added.</source>
         <translation>其中有检查未确认属于%1：添加前请核对姓名、出生日期和证件号。属于他人或信息相互矛盾的检查不能添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="222"/>
+        <location filename="../../ui/disc_import.py" line="240"/>
         <source>Same ID card: confirmed</source>
         <translation>身份证号一致：已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="223"/>
+        <location filename="../../ui/disc_import.py" line="241"/>
         <source>Probable (name, birth date, sex): tick to confirm</source>
         <translation>可能为同一人（姓名、出生日期、性别一致）：勾选即确认</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="224"/>
+        <location filename="../../ui/disc_import.py" line="242"/>
         <source>Conflict: not this patient</source>
         <translation>信息冲突：不是当前患者</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="225"/>
+        <location filename="../../ui/disc_import.py" line="243"/>
         <source>Another person</source>
         <translation>其他患者</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="233"/>
+        <location filename="../../ui/disc_import.py" line="251"/>
         <source>Same ID card, name in another script: tick to confirm</source>
         <translation>身份证号相同，姓名书写方式不同（拼音/汉字）：请核对后勾选确认</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="236"/>
+        <location filename="../../ui/disc_import.py" line="254"/>
         <source>differs: %1</source>
         <translation>不一致：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="242"/>
+        <location filename="../../ui/disc_import.py" line="260"/>
         <source>ID card</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="243"/>
+        <location filename="../../ui/disc_import.py" line="261"/>
         <source>name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="244"/>
+        <location filename="../../ui/disc_import.py" line="262"/>
         <source>birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="245"/>
+        <location filename="../../ui/disc_import.py" line="263"/>
         <source>sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="251"/>
+        <location filename="../../ui/disc_import.py" line="269"/>
         <source>The DICOMDIR is damaged: the folders were searched instead.</source>
         <translation>DICOMDIR 已损坏：已改为逐个文件夹查找。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="254"/>
+        <location filename="../../ui/disc_import.py" line="272"/>
         <source>%n file(s) listed in the DICOMDIR are missing.</source>
         <translation>
             <numerusform>DICOMDIR 中列出的 %n 个文件缺失。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="257"/>
+        <location filename="../../ui/disc_import.py" line="275"/>
         <source>%n file(s) are not DICOM and were skipped.</source>
         <translation>
             <numerusform>%n 个文件不是 DICOM 文件，已跳过。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="260"/>
+        <location filename="../../ui/disc_import.py" line="278"/>
         <source>%n DICOM file(s) cannot be read.</source>
         <translation>
             <numerusform>%n 个 DICOM 文件无法读取。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="265"/>
+        <location filename="../../ui/disc_import.py" line="283"/>
         <source>%n file(s) the DICOMDIR names are outside the disc and were not opened.</source>
         <translation>
             <numerusform>DICOMDIR 中有 %n 个文件位于光盘之外，未予打开。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/disc_import.py" line="274"/>
+        <location filename="../../ui/disc_import.py" line="292"/>
         <source>%n file(s) name another patient than their study and were left out.</source>
         <translation>
             <numerusform>%n 个文件记载的患者与所属检查不符，已排除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/disc_import.py" line="298"/>
+        <location filename="../../ui/disc_import.py" line="316"/>
         <source>Patient&apos;s disc</source>
         <translation>患者光盘</translation>
     </message>
@@ -1198,188 +1213,188 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>Results Recognition Workstation</source>
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255"/>
+        <location filename="../../ui/main_window.py" line="256"/>
         <source>No secure system keyring is available on this computer, so sign-in cannot be remembered.</source>
         <translation>本机没有安全的系统密钥环，无法记住登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>My statistics…</source>
         <translation>我的统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>Region statistics</source>
         <translation>区域统计</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
-        <location filename="../../ui/main_window.py" line="683"/>
+        <location filename="../../ui/main_window.py" line="315"/>
+        <location filename="../../ui/main_window.py" line="687"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="392"/>
+        <location filename="../../ui/main_window.py" line="393"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="393"/>
+        <location filename="../../ui/main_window.py" line="394"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="395"/>
+        <location filename="../../ui/main_window.py" line="396"/>
         <source>Window presets…</source>
         <translation>窗宽窗位预设…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="397"/>
+        <location filename="../../ui/main_window.py" line="398"/>
         <source>Window/level drag</source>
         <translation>调窗拖动按键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="402"/>
+        <location filename="../../ui/main_window.py" line="403"/>
         <source>Middle button only (right button free)</source>
         <translation>仅中键（右键留作他用）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="410"/>
+        <location filename="../../ui/main_window.py" line="411"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="416"/>
+        <location filename="../../ui/main_window.py" line="417"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417"/>
-        <location filename="../../ui/main_window.py" line="447"/>
+        <location filename="../../ui/main_window.py" line="418"/>
+        <location filename="../../ui/main_window.py" line="448"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="418"/>
+        <location filename="../../ui/main_window.py" line="419"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423"/>
+        <location filename="../../ui/main_window.py" line="424"/>
         <source>The language changes at the next start.</source>
         <translation>界面语言将在下次启动时切换。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="449"/>
+        <location filename="../../ui/main_window.py" line="450"/>
         <source>Images: right-drag window/level · wheel or ↑/↓ scroll · PageUp/PageDown ±10 · Home/End · Ctrl+wheel zoom · 1–9 presets · I invert · F fit · L length · G angle · E ellipse · B rectangle · T text arrow · click a mark, Del deletes · Ctrl+Z undo · ] [ rotate · H V flip · Space cine · K key image
 Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>图像：右键拖动调窗 · 滚轮或 ↑/↓ 翻层 · PageUp/PageDown ±10 · Home/End · Ctrl+滚轮缩放 · 1–9 预设窗 · I 反色 · F 适应窗口 · L 长度 · G 角度 · E 椭圆 · B 矩形 · T 文字箭头 · 单击标注后 Del 删除 · Ctrl+Z 撤销 · ] [ 旋转 · H V 翻转 · 空格 电影播放 · K 关键图像
 决定：A 认可 · R 申请复查，再按 1–9 选择原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="491"/>
+        <location filename="../../ui/main_window.py" line="492"/>
         <source>Complete the sign-in in your web browser…</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="570"/>
+        <location filename="../../ui/main_window.py" line="571"/>
         <source>A platform refused a request although your sign-ins are valid. Try again.</source>
         <translation>平台拒绝了一次请求，但您的登录仍然有效。请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="581"/>
+        <location filename="../../ui/main_window.py" line="582"/>
         <source>The sign-in to %1 has ended: sign in to it again in the status bar.</source>
         <translation>%1 的登录已失效：请在状态栏重新登录该平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1165"/>
+        <location filename="../../ui/main_window.py" line="1169"/>
         <source>%1 names a server of a platform you are already signed in to; it was not added (its images could be fetched with the other platform&apos;s sign-in). Tell IT.</source>
         <translation>%1 声明的服务器属于您已登录的另一平台，未予添加（否则其影像可能借用另一平台的登录获取）。请告知信息科。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1178"/>
+        <location filename="../../ui/main_window.py" line="1182"/>
         <source>Signed in to %1 as well: its results join the timeline.</source>
         <translation>已同时登录 %1：其结果并入时间轴。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1244"/>
+        <location filename="../../ui/main_window.py" line="1248"/>
         <source>A platform has a record that may be this patient&apos;s: search for her again and open her to confirm it.</source>
         <translation>有平台存在可能属于该患者的记录：请重新搜索并打开该患者以确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="434"/>
+        <location filename="../../ui/main_window.py" line="435"/>
         <source>The settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="401"/>
+        <location filename="../../ui/main_window.py" line="402"/>
         <source>Right button (middle button pans)</source>
         <translation>右键（中键平移）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="517"/>
+        <location filename="../../ui/main_window.py" line="518"/>
         <source>Browser sign-in cancelled</source>
         <translation>已取消浏览器登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="588"/>
+        <location filename="../../ui/main_window.py" line="589"/>
         <source>Your session has ended. Please sign in again.</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="617"/>
+        <location filename="../../ui/main_window.py" line="618"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="674"/>
+        <location filename="../../ui/main_window.py" line="678"/>
         <source>%n earlier decision(s) in this computer&apos;s journal cannot be read with its key (the keyring was reset?); they are kept but not sent.</source>
         <translation>
             <numerusform>本机决定记录中有 %n 条以前的决定无法用现有密钥读取（密钥环可能已被重置）；这些记录会保留，但不会发送。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="722"/>
+        <location filename="../../ui/main_window.py" line="726"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="756"/>
+        <location filename="../../ui/main_window.py" line="760"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="804"/>
+        <location filename="../../ui/main_window.py" line="808"/>
         <source>%1: %2, born %3, %4</source>
         <translation>%1：%2，出生日期 %3，%4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="813"/>
+        <location filename="../../ui/main_window.py" line="817"/>
         <source>Same patient?</source>
         <translation>是否同一患者？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="815"/>
+        <location filename="../../ui/main_window.py" line="819"/>
         <source>These records on other platforms have the same name, date of birth and sex but cannot be confirmed by an ID card number:
 
 %1
@@ -1392,38 +1407,38 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
 是否为该患者本人？只有您确认后，其结果才与本患者一并显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="819"/>
+        <location filename="../../ui/main_window.py" line="823"/>
         <source>Same patient</source>
         <translation>是同一人</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="820"/>
+        <location filename="../../ui/main_window.py" line="824"/>
         <source>No, keep apart</source>
         <translation>不是，分开显示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="943"/>
+        <location filename="../../ui/main_window.py" line="947"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="946"/>
+        <location filename="../../ui/main_window.py" line="950"/>
         <source>%n saved mark object(s) waiting to send</source>
         <translation>
             <numerusform>%n 个已保存的标注对象待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="950"/>
+        <location filename="../../ui/main_window.py" line="954"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="955"/>
+        <location filename="../../ui/main_window.py" line="959"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1431,77 +1446,82 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="18"/>
+        <location filename="../../ui/messages.py" line="19"/>
         <source>Cannot reach the platform. Check the network and try again.</source>
         <translation>无法连接平台。请检查网络后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="19"/>
+        <location filename="../../ui/messages.py" line="20"/>
         <source>The platform did not answer in time. Try again.</source>
         <translation>平台响应超时，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="20"/>
+        <location filename="../../ui/messages.py" line="21"/>
         <source>The platform&apos;s certificate is not trusted. Ask IT to check the CA bundle setting.</source>
         <translation>平台证书不受信任。请联系信息科检查 CA 证书设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="21"/>
+        <location filename="../../ui/messages.py" line="22"/>
         <source>The platform has a problem right now. Try again shortly.</source>
         <translation>平台暂时出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="22"/>
+        <location filename="../../ui/messages.py" line="23"/>
         <source>Wrong user name or password, or your session has ended. Please sign in again.</source>
         <translation>用户名或密码错误，或会话已结束。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="23"/>
+        <location filename="../../ui/messages.py" line="24"/>
         <source>Your account is not allowed to do this.</source>
         <translation>您的账号无权执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="24"/>
+        <location filename="../../ui/messages.py" line="25"/>
         <source>The record was not found on the platform.</source>
         <translation>平台上未找到该记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="25"/>
+        <location filename="../../ui/messages.py" line="26"/>
         <source>The platform refused the request.</source>
         <translation>平台拒绝了请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="26"/>
+        <location filename="../../ui/messages.py" line="27"/>
         <source>The platform sent an answer that cannot be read.</source>
         <translation>平台返回的内容无法解析。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="27"/>
+        <location filename="../../ui/messages.py" line="28"/>
         <source>Refusing an unencrypted connection to a remote platform (use https).</source>
         <translation>拒绝与远程平台建立未加密连接（请使用 https）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="28"/>
+        <location filename="../../ui/messages.py" line="29"/>
         <source>The platform is busy and asked to try again later. Your work is kept and is sent automatically.</source>
         <translation>平台繁忙，要求稍后再试。您的操作已保存，将自动发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="29"/>
+        <location filename="../../ui/messages.py" line="30"/>
         <source>You are not signed in to the platform that holds this record. Sign in to it (status bar) and try again; your decisions on it wait until then.</source>
         <translation>您尚未登录保存该记录的平台。请在状态栏登录后重试；对其结果的判定会保留，登录后自动发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="30"/>
+        <location filename="../../ui/messages.py" line="31"/>
         <source>The platform pointed to another server. It was not contacted, so that your sign-in is not passed on to it. Tell IT if this keeps happening.</source>
         <translation>平台指向了另一台服务器。为避免您的登录凭据被转交，未连接该服务器。如反复出现，请告知信息科。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="45"/>
+        <location filename="../../ui/messages.py" line="46"/>
+        <source>The images could not be read from the disc or PACS: %1</source>
+        <translation>未能从光盘或PACS读取图像：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="51"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="47"/>
+        <location filename="../../ui/messages.py" line="53"/>
         <source>Unexpected error: %1</source>
         <translation>意外错误：%1</translation>
     </message>
@@ -1855,39 +1875,46 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
 <context>
     <name>PatientDiscs</name>
     <message>
-        <location filename="../../ui/disc_studies.py" line="51"/>
+        <location filename="../../ui/disc_studies.py" line="56"/>
         <source>Import disc or folder…</source>
         <translation>导入光盘/文件夹…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="53"/>
+        <location filename="../../ui/disc_studies.py" line="58"/>
         <source>Add studies from the patient&apos;s CD, DVD or USB stick</source>
         <translation>从患者的光盘或U盘添加检查</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="55"/>
+        <location filename="../../ui/disc_studies.py" line="60"/>
         <source>Query PACS…</source>
         <translation>查询PACS…</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="57"/>
+        <location filename="../../ui/disc_studies.py" line="62"/>
         <source>Find this patient&apos;s studies in the PACS</source>
         <translation>在 PACS 中查找该患者的检查</translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="77"/>
+        <location filename="../../ui/disc_studies.py" line="91"/>
         <source>Choose the disc or folder</source>
         <translation>选择光盘或文件夹</translation>
     </message>
-    <message>
-        <location filename="../../ui/disc_studies.py" line="132"/>
-        <source>Reading images from the disc…</source>
-        <translation>正在从光盘读取图像…</translation>
+    <message numerus="yes">
+        <location filename="../../ui/disc_studies.py" line="133"/>
+        <source>%n study(ies) kept on this computer (encrypted)</source>
+        <translation>
+            <numerusform>已在本机加密保留 %n 项检查</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/disc_studies.py" line="135"/>
-        <source>Retrieving images from %1…</source>
-        <translation>正在从 %1 获取图像…</translation>
+        <location filename="../../ui/disc_studies.py" line="136"/>
+        <source>The disc&apos;s studies could not be kept: %1</source>
+        <translation>未能保留光盘上的检查：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disc_studies.py" line="156"/>
+        <source>patient&apos;s own</source>
+        <translation>患者自带</translation>
     </message>
 </context>
 <context>
@@ -1983,68 +2010,68 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="472"/>
+        <location filename="../../ui/patient_page.py" line="474"/>
         <source>You can read this record but not record a decision: your sign-in was not granted the right to write decisions (SMART scope user/Task.write). Ask the platform&apos;s administrators if you should have it.</source>
         <translation>您可以查阅此记录，但不能登记互认决定：本次登录未获授予写入决定的权限（SMART 权限范围 user/Task.write）。如您应有此权限，请联系平台管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="548"/>
+        <location filename="../../ui/patient_page.py" line="550"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="837"/>
+        <location filename="../../ui/patient_page.py" line="843"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="843"/>
+        <location filename="../../ui/patient_page.py" line="849"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="844"/>
+        <location filename="../../ui/patient_page.py" line="850"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="861"/>
+        <location filename="../../ui/patient_page.py" line="867"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="452"/>
+        <location filename="../../ui/patient_page.py" line="454"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="609"/>
+        <location filename="../../ui/patient_page.py" line="611"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="687"/>
+        <location filename="../../ui/patient_page.py" line="689"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="689"/>
+        <location filename="../../ui/patient_page.py" line="691"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="690"/>
+        <location filename="../../ui/patient_page.py" line="692"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="701"/>
+        <location filename="../../ui/patient_page.py" line="703"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2628,7 +2655,7 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>SeriesStrip</name>
     <message>
-        <location filename="../../ui/series_strip.py" line="32"/>
+        <location filename="../../ui/series_strip.py" line="38"/>
         <source>Click to show a series; drag it into the second viewer to compare</source>
         <translation>单击显示该序列；拖到图像区可在第二个窗口中对比</translation>
     </message>
@@ -2935,37 +2962,42 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StudyAnnotationsPart</name>
     <message>
-        <location filename="../../ui/study_annotations.py" line="220"/>
+        <location filename="../../ui/study_annotations.py" line="229"/>
         <source>Key image (saved) · %1</source>
         <translation>关键图像（已保存）· %1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="324"/>
+        <location filename="../../ui/study_annotations.py" line="333"/>
         <source>Marks cannot be saved here (no journal).</source>
         <translation>此处无法保存标注（没有本地记录库）。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="326"/>
+        <location filename="../../ui/study_annotations.py" line="336"/>
+        <source>Marks on a study from a disc or PACS stay in this session (its key images go into the printed summary); they are not sent to the platform.</source>
+        <translation>光盘或PACS检查上的标注只保留在本次会话中（其关键图像会进入打印摘要），不会发送到平台。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_annotations.py" line="340"/>
         <source>Marks on a prior study are not saved yet; open it as the result.</source>
         <translation>对比的既往检查上的标注暂不能保存；请将其作为当前结果打开后再标注。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="332"/>
+        <location filename="../../ui/study_annotations.py" line="346"/>
         <source>No marks or key images to save.</source>
         <translation>没有可保存的标注或关键图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="356"/>
+        <location filename="../../ui/study_annotations.py" line="370"/>
         <source>Marks not saved: %1</source>
         <translation>标注未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="373"/>
+        <location filename="../../ui/study_annotations.py" line="387"/>
         <source>The previous patient&apos;s %1 mark(s) and %2 key image(s) were saved; they go to the platform.</source>
         <translation>上一位患者的 %1 处标注和 %2 幅关键图像已保存，将上传至平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="377"/>
+        <location filename="../../ui/study_annotations.py" line="391"/>
         <source>Saved %1 mark(s) and %2 key image(s); they go to the platform.</source>
         <translation>已保存 %1 处标注和 %2 幅关键图像，将上传至平台。</translation>
     </message>
@@ -2973,89 +3005,95 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="131"/>
+        <location filename="../../ui/study_images.py" line="133"/>
         <source>Saved annotations</source>
         <translation>已存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="134"/>
+        <location filename="../../ui/study_images.py" line="136"/>
         <source>The study&apos;s saved measurements, key images and presentation states</source>
         <translation>本检查已保存的测量、关键图像和显示状态</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="137"/>
+        <location filename="../../ui/study_images.py" line="139"/>
         <source>Save marks</source>
         <translation>保存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="140"/>
+        <location filename="../../ui/study_images.py" line="142"/>
+        <location filename="../../ui/study_images.py" line="305"/>
         <source>Save your marks and key images of this study to the platform (DICOM SR/KOS)</source>
         <translation>将您在本检查上的标注和关键图像保存到平台（DICOM SR/KOS）</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="149"/>
+        <location filename="../../ui/study_images.py" line="151"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="154"/>
+        <location filename="../../ui/study_images.py" line="156"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="158"/>
+        <location filename="../../ui/study_images.py" line="160"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="161"/>
+        <location filename="../../ui/study_images.py" line="163"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="166"/>
+        <location filename="../../ui/study_images.py" line="168"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="172"/>
+        <location filename="../../ui/study_images.py" line="174"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="200"/>
+        <location filename="../../ui/study_images.py" line="204"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="203"/>
-        <location filename="../../ui/study_images.py" line="324"/>
-        <location filename="../../ui/study_images.py" line="408"/>
+        <location filename="../../ui/study_images.py" line="207"/>
+        <location filename="../../ui/study_images.py" line="345"/>
+        <location filename="../../ui/study_images.py" line="440"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="237"/>
+        <location filename="../../ui/study_images.py" line="242"/>
         <source>This result has no images.</source>
         <translation>此结果没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="290"/>
+        <location filename="../../ui/study_images.py" line="298"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="414"/>
+        <location filename="../../ui/study_images.py" line="308"/>
+        <source>This study is from a disc or PACS, not on the platform: your marks stay in this session and its key images go into the printed summary</source>
+        <translation>此检查来自光盘或PACS，不在平台上：您的标注只保留在本次会话中，其关键图像会进入打印摘要</translation>
+    </message>
+    <message>
+        <location filename="../../ui/study_images.py" line="446"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="445"/>
+        <location filename="../../ui/study_images.py" line="477"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="540"/>
+        <location filename="../../ui/study_images.py" line="571"/>
         <source>No new marks or key images to save.</source>
         <translation>没有新的标注或关键图像需要保存。</translation>
     </message>

@@ -156,3 +156,16 @@ class StudySource(Protocol):
         """Fetch and decode a series' images, handing each to ``on_image`` as soon as it is
         decoded; returns the count. Raises SourceError, Cancelled."""
         ...
+
+    def load_instance(
+        self,
+        study: SourceStudy,
+        series: SeriesRef,
+        instance: InstanceRef,
+        on_image: Callable[[LoadedImage], None],
+        cancel: threading.Event | None = None,
+    ) -> int:
+        """Fetch and decode one instance of the series (a thumbnail's), checked like
+        ``load_series``; returns 1, or 0 when it was refused. Raises SourceError,
+        Cancelled."""
+        ...

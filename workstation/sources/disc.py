@@ -18,7 +18,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
-from workstation.imaging.decode import DecodeError, decode, read_dataset
+from workstation.imaging.decode import DecodeError, read_dataset
 from workstation.imaging.names import element_text
 from workstation.logs import safe
 from workstation.model import InstanceRef, Patient, SeriesRef
@@ -41,7 +41,7 @@ from workstation.sources.base import (
     series_ref,
 )
 from workstation.sources.dicom_facts import patient_of, study_datetime
-from workstation.sources.instance_check import instance_problem, same_patient
+from workstation.sources.instance_check import checked_image, same_patient
 
 log = logging.getLogger("workstation.sources.disc")
 
@@ -261,6 +261,7 @@ def _from_dicomdir(
     total = len(entries)
     found: list[_Instance] = []
     opened_studies: set[str] = set()
+    described_series: set[str] = set()
     listed_under: dict[str, str] = {}  # study UID → the Patient ID of its patient record
     for done, entry in enumerate(entries, 1):
         check_cancel(cancel)
@@ -281,23 +282,31 @@ def _from_dicomdir(
             )
         else:
             study_uid = entry.value("StudyInstanceUID")
+            series_uid = entry.value("SeriesInstanceUID")
             header = None
-            if study_uid not in opened_studies:  # one file per study for the patient facts
-                header = _header(path, report)
-                if header is not None:
-                    opened_studies.add(study_uid)
+            description = ""
+            # one file per study for the patient facts, one per series for its description
+            # (a DICOMDIR's series records rarely carry it: dcmmkdir's do not)
+            if study_uid not in opened_studies or series_uid not in described_series:
+                opened = _header(path, report)
+                if opened is not None:
+                    described_series.add(series_uid)
+                    description = element_text(opened, "SeriesDescription").text
+                    if study_uid not in opened_studies:
+                        header = opened
+                        opened_studies.add(study_uid)
             found.append(
                 _Instance(
                     path,
                     header,
                     study_uid,
-                    entry.value("SeriesInstanceUID"),
+                    series_uid,
                     entry.value("ReferencedSOPInstanceUIDInFile"),
                     entry.value("ReferencedSOPClassUIDInFile"),
                     _int(entry.value("InstanceNumber")),
                     _int(entry.value("SeriesNumber")),
                     entry.value("Modality"),
-                    "",
+                    description,
                 )
             )
         if progress is not None:
@@ -427,7 +436,7 @@ def _studies(instances: list[_Instance], source: str, report: DiscReport) -> lis
                 uid,
                 group[0].series_number,
                 group[0].modality,
-                group[0].series_description,
+                next((m.series_description for m in group if m.series_description), ""),
                 [InstanceRef(m.sop_uid, m.sop_class, m.number) for m in group],
             )
             for uid, group in series.items()
@@ -516,15 +525,22 @@ class DiscSource:
                 continue
             try:
                 ds = read_dataset(path)
-                problem = instance_problem(ds, study, series.uid, ref.sop_instance_uid)
-                if problem:
-                    log.warning("disc file refused: %s", safe(problem))
-                    on_image(LoadedImage(ref.sop_instance_uid, None, problem))
-                    continue
-                image = decode(ds)
             except DecodeError as exc:
                 on_image(LoadedImage(ref.sop_instance_uid, None, str(exc)))
                 continue
-            count += 1
-            on_image(LoadedImage(ref.sop_instance_uid, image))
+            loaded = checked_image(ds, study, series.uid, ref.sop_instance_uid, "disc")
+            count += loaded.image is not None
+            on_image(loaded)
         return count
+
+    def load_instance(
+        self,
+        study: SourceStudy,
+        series: SeriesRef,
+        instance: InstanceRef,
+        on_image: Callable[[LoadedImage], None],
+        cancel: threading.Event | None = None,
+    ) -> int:
+        """Decode one file of the series (its thumbnail), checked like ``load_series``.
+        Returns 1, or 0 when it was refused or undecodable. Raises SourceError, Cancelled."""
+        return self.load_series(study, replace(series, instances=(instance,)), on_image, cancel)

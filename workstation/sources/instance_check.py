@@ -14,10 +14,15 @@ a name in the same script written otherwise is another patient.
 
 from __future__ import annotations
 
+import logging
+
 from pydicom.dataset import Dataset
 
+from workstation.imaging.decode import DecodeError, decode
 from workstation.imaging.names import element_text
+from workstation.logs import safe
 from workstation.model import Patient
+from workstation.services import LoadedImage
 from workstation.sources.base import SourceStudy
 from workstation.sources.dicom_facts import patient_of
 from workstation.sources.identity import (
@@ -27,6 +32,7 @@ from workstation.sources.identity import (
     normalise_name,
 )
 
+log = logging.getLogger("workstation.sources")
 NOT_THIS_PATIENT = "not this patient"
 NOT_THIS_SERIES = "not this series"
 
@@ -60,3 +66,19 @@ def instance_problem(ds: Dataset, study: SourceStudy, series_uid: str, sop_uid: 
     if not same_patient(study.patient, ds):
         return NOT_THIS_PATIENT
     return ""
+
+
+def checked_image(
+    ds: Dataset, study: SourceStudy, series_uid: str, sop_uid: str, what: str
+) -> LoadedImage:
+    """``ds`` decoded as instance ``sop_uid`` of ``study``'s series ``series_uid``, or the
+    reason it is not shown (``instance_problem``, logged as a refused ``what`` file, or
+    why it cannot be decoded): never an image of another series or patient."""
+    problem = instance_problem(ds, study, series_uid, sop_uid)
+    if problem:
+        log.warning("%s file refused: %s", what, safe(problem))
+        return LoadedImage(sop_uid, None, problem)
+    try:
+        return LoadedImage(sop_uid, decode(ds))
+    except DecodeError as exc:
+        return LoadedImage(sop_uid, None, str(exc))

@@ -262,16 +262,44 @@ class PacsSource:
         instance the PACS sends that is not of this study, series and patient
         (``instance_check``) is handed over as an error, never as an image.
         Returns the number decoded. Raises SourceError, Cancelled."""
-        classes = sorted({i.sop_class_uid for i in series.instances if i.sop_class_uid})
+        return self._retrieve(study, series, None, on_image, cancel)
+
+    def load_instance(
+        self,
+        study: SourceStudy,
+        series: SeriesRef,
+        instance: InstanceRef,
+        on_image: Callable[[LoadedImage], None],
+        cancel: threading.Event | None = None,
+    ) -> int:
+        """Retrieve and decode one instance of the series (at IMAGE level: a series'
+        thumbnail without its other images), checked like ``load_series``. Returns 1, or
+        0 when it was refused or undecodable. Raises SourceError, Cancelled."""
+        return self._retrieve(study, series, instance, on_image, cancel)
+
+    def _retrieve(
+        self,
+        study: SourceStudy,
+        series: SeriesRef,
+        instance: InstanceRef | None,
+        on_image: Callable[[LoadedImage], None],
+        cancel: threading.Event | None,
+    ) -> int:
+        """The series, or its one ``instance``, by C-GET or C-MOVE."""
+        listed = (instance,) if instance is not None else series.instances
+        classes = sorted({i.sop_class_uid for i in listed if i.sop_class_uid})
         if not classes:
             raise SourceError(f"{self.entry.name}: the series lists no instances")
         classes = classes[:_MAX_CONTEXTS]
         decoded: set[str] = set()
-        store = _store_handler(on_image, decoded, cancel, study, series.uid)
+        sop_uid = instance.sop_instance_uid if instance is not None else ""
+        store = _store_handler(on_image, decoded, cancel, study, series.uid, sop_uid)
         query = Dataset()
-        query.QueryRetrieveLevel = "SERIES"
+        query.QueryRetrieveLevel = "IMAGE" if instance is not None else "SERIES"
         query.StudyInstanceUID = study.study_uid
         query.SeriesInstanceUID = series.uid
+        if instance is not None:
+            query.SOPInstanceUID = sop_uid
         ae = self._ae()
         if self.entry.move_port:
             for uid in classes:
@@ -332,6 +360,7 @@ def _store_handler(
     cancel: threading.Event | None,
     study: SourceStudy,
     series_uid: str,
+    sop_uid: str = "",
 ) -> Callable[[Any], int]:
     """The C-STORE handler of a retrieval: check that the instance is of the series and
     patient asked for, decode, hand over, answer the PACS."""
@@ -341,7 +370,7 @@ def _store_handler(
             return 0xA700  # refused: out of resources (the retrieval is being cancelled)
         try:
             ds = read_dataset(io.BytesIO(event.encoded_dataset()))
-            problem = instance_problem(ds, study, series_uid)
+            problem = instance_problem(ds, study, series_uid, sop_uid)
             if problem:
                 log.warning("retrieved instance refused: %s", safe(problem))
                 on_image(LoadedImage(str(event.request.AffectedSOPInstanceUID), None, problem))
