@@ -3,6 +3,8 @@ every slice from the start, placed by instance number until its pixels say where
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 
 from workstation.imaging.decode import DicomImage
@@ -76,3 +78,23 @@ def test_the_waiting_places_belong_to_the_main_plane() -> None:
     assert stack.main_plane() == axial
     assert _uids(stack.stack(localizer)) == ["1.1"]
     assert _uids(stack.stack(axial)) == ["1.2", "1.3", "1.4"]
+
+
+def test_slices_arriving_in_any_order_keep_the_stack_in_geometric_order() -> None:
+    rng = random.Random(18)
+    numbers = list(range(1, 41))
+    # positions mostly falling with the number, two slices out of step (a re-scanned pair)
+    z = {n: -2.0 * n for n in numbers} | {7: -30.0, 30: -13.0}
+    stack = SeriesStack()
+    stack.expect((f"1.{n}", n) for n in numbers)
+    order = numbers[:]
+    rng.shuffle(order)
+    for count, n in enumerate(order, start=1):
+        plane = stack.add(_slice(n, z[n]))
+        entries = stack.stack(plane)
+        assert len(entries) == len(numbers)
+        keys = [e.key for e in entries if isinstance(e, Slice)]
+        assert keys == sorted(keys)
+        assert len(keys) == count
+    final = stack.stack(plane)
+    assert [e.key for e in final] == sorted(-z[n] for n in numbers)  # head first

@@ -12,6 +12,7 @@ waiting places belong to the main one (the plane with the most slices arrived).
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -98,6 +99,13 @@ class SeriesStack:
         self.planes: dict[Plane, list[Slice]] = {}  # arrived slices per plane, sorted
         self._waiting: dict[str, int] = {}  # SOP Instance UID → InstanceNumber
         self._arrived: set[str] = set()
+        # The main plane's stack as last built, and where each instance is in it: an image
+        # that fits between its arrived neighbours takes its waiting place in it, so an
+        # arrival costs O(1) there, not a rebuild (a 2,000-slice CT: 20 ms each on the GUI
+        # thread, 40 s in all, when every arrival rebuilt it).
+        self._built: tuple[Plane | None, list[Entry]] | None = None
+        self._where: dict[str, int] = {}
+        self._filled: list[int] = []  # the places of arrived slices in it, ascending
 
     def __len__(self) -> int:
         """Places in all stacks: the arrived slices and the waiting ones."""
@@ -118,6 +126,7 @@ class SeriesStack:
         for uid, number in instances:
             if uid not in self._arrived:
                 self._waiting.setdefault(uid, number)
+        self._built = None
         self.changed.emit()
 
     def add(self, image: DicomImage) -> Plane:
@@ -125,19 +134,43 @@ class SeriesStack:
         goes). Returns the plane of its first frame. The caller hands each instance over
         once (the downloads drop a repeat)."""
         plane = orientation_key(image, 0)
-        self._arrived.add(image.sop_instance_uid)
-        self._waiting.pop(image.sop_instance_uid, None)
-        for frame in range(image.frames):
+        uid = image.sop_instance_uid
+        was_waiting = self._waiting.pop(uid, None) is not None
+        self._arrived.add(uid)
+        slices = [make_slice(image, frame) for frame in range(image.frames)]
+        for frame, piece in enumerate(slices):
             stack = self.planes.setdefault(orientation_key(image, frame), [])
-            bisect.insort_right(stack, make_slice(image, frame), key=lambda s: s.key)
+            bisect.insort_right(stack, piece, key=lambda s: s.key)
+        if not (was_waiting and len(slices) == 1 and self._fill_in(uid, plane, slices[0])):
+            self._built = None
         self.changed.emit()
         return plane
+
+    def _fill_in(self, uid: str, plane: Plane, piece: Slice) -> bool:
+        """Put ``piece`` at the waiting place of ``uid`` in the stack as built, if that
+        keeps its arrived slices in order; False when the stack must be built again."""
+        if self._built is None or self._built[0] != plane or self.main_plane() != plane:
+            return False
+        entries = self._built[1]
+        index = self._where.get(uid)
+        if index is None or not isinstance(entries[index], Waiting):
+            return False
+        # the nearest arrived neighbours, by a binary search over the arrived places
+        at = bisect.bisect_left(self._filled, index)
+        before = entries[self._filled[at - 1]].key if at > 0 else -math.inf
+        after = entries[self._filled[at]].key if at < len(self._filled) else math.inf
+        if not before <= piece.key <= after:
+            return False
+        entries[index] = piece
+        self._filled.insert(at, index)
+        return True
 
     def finish(self) -> int:
         """Loading ended (complete, failed or cancelled): the places still waiting go, since
         nothing will fill them. Returns how many went."""
         dropped = len(self._waiting)
         self._waiting.clear()
+        self._built = None
         if dropped:
             self.changed.emit()
         return dropped
@@ -161,10 +194,20 @@ class SeriesStack:
         arrived: list[Entry] = list(slices)
         if not self._waiting or (self.planes and plane != self.main_plane()):
             return arrived
+        if self._built is not None and self._built[0] == plane:
+            return list(self._built[1])
         known = [(s.image.instance_number, s.key) for s in slices if s.frame == 0]
         waiting = list(self._waiting.items())
         keys = estimate_keys(known, [n for _uid, n in waiting])
         places = [Waiting(uid, n, k) for (uid, n), k in zip(waiting, keys, strict=True)]
         # stable: at an equal key an arrived slice comes first, waiting ones by number
         places.sort(key=lambda w: (w.key, w.number))
-        return sorted([*arrived, *places], key=lambda e: e.key)
+        entries = sorted([*arrived, *places], key=lambda e: e.key)
+        self._built = (plane, entries)
+        self._where = {}
+        self._filled = [i for i, e in enumerate(entries) if isinstance(e, Slice)]
+        for i, e in enumerate(entries):
+            self._where.setdefault(
+                e.image.sop_instance_uid if isinstance(e, Slice) else e.sop_instance_uid, i
+            )
+        return list(entries)
