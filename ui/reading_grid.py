@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ui.reading_theme import dark_popup
 from ui.series_strip import SeriesDropTarget
-from ui.viewer import ImageViewer
+from ui.viewer import ImageViewer, Slice
 from workstation.imaging.alignment import Basis, StackExtent, stack_extent
 from workstation.imaging.frames import frame_orientation
 from workstation.imaging.geometry import normal
@@ -229,10 +229,10 @@ class ReadingGrid(QWidget):
 
     def _extent(self, index: int) -> StackExtent | None:
         """The stack of a cell as the alignment sees it (None: no slice positions)."""
-        cell = self.cells[index]
-        if not cell.slices:
+        arrived = [s for s in self.cells[index].slices if isinstance(s, Slice)]
+        if not arrived:
             return None
-        first = cell.slices[0]
+        first = arrived[0]
         orientation = frame_orientation(first.image, first.frame)
         if orientation is None:
             return None
@@ -241,7 +241,7 @@ class ReadingGrid(QWidget):
         except ValueError:
             return None
         return stack_extent(
-            [s.position for s in cell.slices],
+            [s.position for s in arrived],
             direction,
             first.image.frame_of_reference_uid,
             first.image.body_part,

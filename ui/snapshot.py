@@ -19,7 +19,7 @@ import numpy.typing as npt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from ui.viewer import ImageViewer
+from ui.viewer import ImageViewer, Slice
 from workstation.cli_args import parse_window
 from workstation.imaging.decode import DecodeError, DicomImage, load
 from workstation.imaging.png import write_png
@@ -53,7 +53,11 @@ def snapshot(
     viewer.set_annotations_visible(False)
     viewer.toolbar.hide()
     viewer.add_image(image)
-    index = next(i for i, s in enumerate(viewer.slices) if s.image is image and s.frame == frame)
+    index = next(
+        i
+        for i, s in enumerate(viewer.slices)
+        if isinstance(s, Slice) and s.image is image and s.frame == frame
+    )
     viewer.go_to(index)
     row_mm, col_mm = image.pixel_spacing or (1.0, 1.0)
     width, height = image.columns, round(image.rows * row_mm / col_mm)

@@ -438,7 +438,8 @@ class StudyImages(QWidget):
         self.cancel_series()
         series = self.study.series[index]
         self.viewer.clear(self.tr("Loading images…"))
-        self.viewer.expect(len(series.instances))
+        # the whole series' length at once: she can scroll to a slice before it arrives
+        self.viewer.expect_instances((i.sop_instance_uid, i.number) for i in series.instances)
         if self._image_result is not None:
             store = self.mark_stores.setdefault(self._image_result.id, MarkStore())
             self.viewer.set_mark_store(store)
@@ -463,21 +464,22 @@ class StudyImages(QWidget):
 
     def _viewer_moved(self, _index: int) -> None:
         """She moved in the first cell: its download fetches around that slice next."""
-        current = self.viewer.current()
-        if self._priority is not None and current is not None:
-            self._priority.focus_on(current.image.sop_instance_uid)
+        uid = self.viewer.entry_uid()  # arrived or still waiting: that one comes next
+        if self._priority is not None and uid is not None:
+            self._priority.focus_on(uid)
 
     def _image_arrived(self, loaded: LoadedImage) -> None:
         if loaded.image is not None:
             if self._image_result is not None:
                 self.annotations.image_arrived(self._image_result.id, loaded.image)
             self.viewer.add_image(loaded.image)
-        elif not self.viewer.slices:
+        elif not self.viewer.loaded_images:
             self.viewer.show_message(
                 self.tr("This image cannot be shown: %1").replace("%1", loaded.error)
             )
 
     def _series_done(self, _count: Any) -> None:
+        self.viewer.finish_loading()  # the places of instances that failed to decode go
         self.cancel_button.hide()
         self.busy_changed.emit(False, "")
         self.viewer._update_text()
@@ -521,7 +523,8 @@ class StudyImages(QWidget):
     def _image_failed(self, error: Exception, retry: Callable[[], None]) -> None:
         self.cancel_button.hide()
         self.busy_changed.emit(False, "")
-        if not self.viewer.slices:
+        self.viewer.finish_loading()
+        if not self.viewer.loaded_images:
             self.viewer.show_message(describe(error))
         self.failed.emit(error, retry)
 
@@ -529,6 +532,7 @@ class StudyImages(QWidget):
         """Stop a running image download (what arrived stays on screen)."""
         self._priority = None
         self._stop_cell(0)
+        self.viewer.finish_loading()  # nothing fills the waiting places now
         self.cancel_button.hide()
         self.busy_changed.emit(False, "")
 

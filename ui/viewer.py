@@ -3,9 +3,7 @@ presets, corner text. It renders what the core decoded; it never parses DICOM it
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pyqtgraph as pg
@@ -45,12 +43,7 @@ from workstation.imaging.display import (
 )
 from workstation.imaging.downsample import reduce_mask, reduce_stored, screen_factor
 from workstation.imaging.frames import frame_rescale, frame_windows
-from workstation.imaging.geometry import (
-    frame_display_key,
-    frame_slice_position,
-    orientation_key,
-    plane_name,
-)
+from workstation.imaging.geometry import orientation_key, plane_name
 from workstation.imaging.marks import MarkKind, MarkStore
 from workstation.imaging.presets import (
     DEFAULT_PRESETS,
@@ -59,26 +52,9 @@ from workstation.imaging.presets import (
 from workstation.imaging.view_transform import ViewTransform
 from workstation.imaging.voi import Window
 from workstation.session.cell import CellView
+from workstation.session.series_stack import Entry, Plane, SeriesStack, Slice, Waiting
 
-
-@dataclass(frozen=True, eq=False)
-class Slice:
-    """One displayable plane: an image and a frame of it."""
-
-    image: DicomImage
-    frame: int
-    key: float  # sort key: position along the normal, else instance/frame number
-    position: float | None = None  # mm along the slice normal (for synchronized scrolling)
-
-
-def make_slice(image: DicomImage, frame: int) -> Slice:
-    """The slice for one frame, with its own position (enhanced multi-frame frames have
-    one each)."""
-    key = frame_display_key(image, frame)
-    position = frame_slice_position(image, frame)
-    if key is None:
-        key = image.instance_number * 10000 + frame
-    return Slice(image, frame, key, position)
+__all__ = ["ImageViewer", "Slice", "Waiting"]
 
 
 class WindowingViewBox(pg.ViewBox):
@@ -158,9 +134,11 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.slices: list[Slice] = []  # the stack on screen
-        self.stacks: dict[tuple[float, ...], list[Slice]] = {}  # one per plane
-        self.plane: tuple[float, ...] = ()
+        # the series' stacks, with a place for every slice still to come (Qt-free model)
+        self.series = SeriesStack()
+        self.slices: list[Entry] = []  # the stack on screen: the series' stack of ``plane``
+        self.plane: Plane = ()
+        self.series.changed.connect(self._series_changed)
         self.plane_chosen = False
         self.loaded_images = 0
         self.presets: tuple[WindowPreset, ...] = DEFAULT_PRESETS
@@ -169,6 +147,9 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self.expected = 0
         self.annotations_visible = True
         self.navigated = False  # until she moves, the stack shows its top while it loads
+        self._needs_fit = True  # no slice shown since the stack was emptied
+        self._waiting_shown = False  # the "loading image N" state is on screen
+        self._taking_in = False  # add_image is placing an image (the observer waits)
         self._preset_count = 0  # her presets on keys 1–9 for the modality on screen
         self.sync_text = ""  # the grid's word on this cell's registration to the current study
         self.sync_short = ""  # the same for a small cell
@@ -490,14 +471,18 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self.scale_bar.hide()
         self.scale_label.clear()
         self.mark_layer.remove_all()
+        self.series.changed.disconnect(self._series_changed)
+        self.series = SeriesStack()
+        self.series.changed.connect(self._series_changed)
         self.slices = []
-        self.stacks = {}
         self.plane = ()
         self.plane_chosen = False
         self.loaded_images = 0
         self.plane_box.hide()
         self.index = 0
         self.navigated = False
+        self._needs_fit = True
+        self._waiting_shown = False
         self.chosen_window = None
         self.fallback_window = None
         self.probe_text = ""  # the last image's pixel readout must not stay on the next
@@ -521,37 +506,123 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         """How many images the series will have (for the progress in the corner)."""
         self.expected = count
 
+    def expect_instances(self, instances: Iterable[tuple[str, int]]) -> None:
+        """The series' instances as listed (SOP Instance UID, InstanceNumber), before their
+        pixels: from the first image on, the stack covers the whole series, a place waiting
+        for each slice still to come (see ``finish_loading``)."""
+        listed = list(instances)
+        self.expected = len(listed)
+        self.series.expect(listed)
+
+    def finish_loading(self) -> None:
+        """Nothing more arrives (complete, failed or cancelled): the places still waiting
+        go, and she stays at the nearest slice."""
+        self.series.finish()
+
+    @property
+    def stacks(self) -> dict[Plane, list[Slice]]:
+        """The arrived slices of each plane of the series (the model's; do not change)."""
+        return self.series.planes
+
+    def _entry(self) -> Entry | None:
+        return self.slices[self.index] if 0 <= self.index < len(self.slices) else None
+
+    def entry_uid(self) -> str | None:
+        """The SOP Instance UID of the place on screen, arrived or still waiting."""
+        entry = self._entry()
+        if entry is None:
+            return None
+        return entry.image.sop_instance_uid if isinstance(entry, Slice) else entry.sop_instance_uid
+
+    def _series_changed(self) -> None:
+        """The series' stacks changed (announced, an image arrived, loading ended): the
+        stack on screen follows, and she stays on what she looks at; a place she waits on
+        shows its image when it arrives."""
+        if self._taking_in or not self.loaded_images:
+            return  # the stack opens with its first image (placed by ``add_image``)
+        before = self._entry()
+        self.slices = self.series.stack(self.plane)
+        if not self.slices and self._waiting_shown:
+            self._waiting_shown = False  # nothing arrived and nothing will
+            self.show_message("")
+        if before is None:
+            return
+        index = self._index_of(before)
+        if index is None:  # a waiting place that went: the nearest slice left
+            self.index = min(self.index, max(len(self.slices) - 1, 0))
+            self._show()
+        elif index != self.index:
+            self.index = index
+            self._update_text()
+
+    def _index_of(self, entry: Entry) -> int | None:
+        """Where ``entry`` is in the stack on screen; a waiting place is found by its
+        instance once that arrived (its first frame)."""
+        for i, other in enumerate(self.slices):
+            if other is entry:
+                return i
+        if isinstance(entry, Waiting):
+            uid = entry.sop_instance_uid
+            for i, other in enumerate(self.slices):
+                if isinstance(other, Slice) and other.image.sop_instance_uid == uid:
+                    return i
+                if isinstance(other, Waiting) and other.sop_instance_uid == uid:
+                    return i
+        return None
+
+    def _top_arrived(self) -> int:
+        """The first arrived slice of the stack (0 when none did)."""
+        return next((i for i, e in enumerate(self.slices) if isinstance(e, Slice)), 0)
+
+    def _nearest_arrived(self, index: int) -> int:
+        """The arrived slice nearest to ``index`` (``index`` when none did)."""
+        arrived = [i for i, e in enumerate(self.slices) if isinstance(e, Slice)]
+        return min(arrived, key=lambda i: (abs(i - index), i)) if arrived else index
+
     def add_image(self, image: DicomImage) -> None:
         """Insert an image (all its frames) at its place by geometry; the first image shows
-        at once, later ones keep the current slice in view. Images in another plane than
-        the stack on screen (a localizer inside an axial series) form their own stack."""
-        first = not self.slices
-        current = self.slices[self.index] if self.slices else None
+        at once, later ones keep the current slice in view (until she moves, the stack shows
+        its topmost slice arrived; a place she waits on shows its image as it arrives).
+        Images in another plane than the stack on screen (a localizer inside an axial
+        series) form their own stack."""
+        first = self.loaded_images == 0
         self.loaded_images += 1
-        for frame in range(image.frames):
-            frame_stack = self.stacks.setdefault(orientation_key(image, frame), [])
-            bisect.insort_right(frame_stack, make_slice(image, frame), key=lambda s: s.key)
+        before = self._entry()
         plane = orientation_key(image, 0)
-        stack = self.stacks[plane]
         if first:
-            self.slices, self.plane = stack, plane
+            self.plane = plane
+        self._taking_in = True  # this method places her; the observer only re-lists
+        try:
+            self.series.add(image)
+        finally:
+            self._taking_in = False
+        if (
+            not first
+            and plane != self.plane
+            and not self.plane_chosen
+            and self.series.arrived(plane) > self.series.arrived(self.plane)
+        ):
+            self._switch_plane(plane)  # follow the main stack until she picks one
+            return
+        self.slices = self.series.stack(self.plane)
+        if not self.navigated:
+            self.index = self._top_arrived()  # a stack opens at its top, as in any PACS
+        else:
+            found = self._index_of(before) if before is not None else None
+            self.index = found if found is not None else min(self.index, len(self.slices) - 1)
+        if first:
             self._fill_presets(image)
             if image.frames > 1 and image.frame_time_ms:
                 self.fps_box.setValue(max(1, min(60, round(1000 / image.frame_time_ms))))
             self.preset_box.setEnabled(not image.is_color)
             self.quarter_turns, self.flipped = 0, False
-            self.index = 0
             self.show_message("")
             self._show(fit=True)
-        elif plane != self.plane and not self.plane_chosen and len(stack) > len(self.slices):
-            self._switch_plane(plane)  # follow the main stack until she picks one
-        elif not self.navigated and self.slices[0] is not current:
-            self.index = 0  # a slice above arrived: a stack opens at its top, as in any PACS
+        elif self._entry() is not before:
             self._show()
         else:
-            self.index = next(i for i, s in enumerate(self.slices) if s is current)
             self._update_text()
-        if len(self.stacks) > 1:  # one plane: the chooser stays hidden, nothing to refresh
+        if len(self.series.planes) > 1:  # one plane: the chooser stays hidden
             self._update_plane_box()
 
     def _plane_label(self, plane: tuple[float, ...]) -> str:
@@ -562,10 +633,10 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
             "oblique": self.tr("Oblique"),
         }
         name = names[plane_name(plane)] if len(plane) == 6 else self.tr("No geometry")
-        return f"{name} ({len(self.stacks[plane])})"
+        return f"{name} ({len(self.series.stack(plane))})"
 
     def _update_plane_box(self) -> None:
-        planes = list(self.stacks)
+        planes = list(self.series.planes)
         self.plane_box.blockSignals(True)
         self.plane_box.clear()
         for plane in planes:
@@ -576,14 +647,14 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
 
     def _plane_picked(self, index: int) -> None:
         plane = self.plane_box.itemData(index)
-        if plane is not None and plane in self.stacks:
+        if plane is not None and plane in self.series.planes:
             self.plane_chosen = True
             self._switch_plane(plane)
 
     def _switch_plane(self, plane: tuple[float, ...]) -> None:
         """Show another stack of the series (each plane is its own stack)."""
-        self.slices, self.plane = self.stacks[plane], plane
-        self.index = len(self.slices) // 2 if len(self.slices) > 2 else 0
+        self.slices, self.plane = self.series.stack(plane), plane
+        self.index = self._nearest_arrived(len(self.slices) // 2 if len(self.slices) > 2 else 0)
         self.quarter_turns, self.flipped = 0, False
         self._show(fit=True)
         self._update_plane_box()
@@ -599,19 +670,52 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
 
     # --- display ---------------------------------------------------------------------------
     def current(self) -> Slice | None:
-        """The slice on screen."""
-        return self.slices[self.index] if self.slices else None
+        """The slice on screen; None when there is none or its place still waits for it
+        (nothing can be measured or kept as a key image then)."""
+        entry = self._entry()
+        return entry if isinstance(entry, Slice) else None
 
     def _show(self, fit: bool = False) -> None:
+        entry = self._entry()
+        if isinstance(entry, Waiting):
+            self._show_waiting()
+            return
         current = self.current()
         if current is None:
             return
+        if self._waiting_shown:
+            self._waiting_shown = False
+            self.show_message("")
         self._render()
-        if fit:
+        if fit or self._needs_fit:
+            self._needs_fit = False
             self._apply_transform()
             self.view.autoRange(padding=0.0, items=[self.image_item])
         self._refresh_marks()
         self._update_text()
+        self.index_changed.emit(self.index)
+
+    def _show_waiting(self) -> None:
+        """A place whose slice has not arrived: no image at all (never the last one shown),
+        no marks, no corner text of another image, only which slice is coming."""
+        self.image_item.clear()
+        self.overlay_item.clear()
+        self._stored_on_screen = None
+        self._display_key = None
+        self.probe_text = ""
+        for label in (self.top_left, self.top_right, self.bottom_left, self.bottom_right):
+            label.clear()
+        for label in self.markers.values():
+            label.clear()
+        self.scale_bar.hide()
+        self.scale_label.clear()
+        self._refresh_marks()
+        self._waiting_shown = True
+        self.show_message(
+            self.tr("Loading image %1 / %2…")
+            .replace("%1", str(self.index + 1))
+            .replace("%2", str(len(self.slices)))
+        )
         self.index_changed.emit(self.index)
 
     def voi(self) -> Voi | None:

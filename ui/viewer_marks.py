@@ -25,11 +25,12 @@ from workstation.imaging.padding import padding_mask
 from workstation.imaging.roi import angle_degrees, region_stats
 from workstation.imaging.view_transform import ViewTransform
 from workstation.session.cell import CellView
+from workstation.session.series_stack import Slice
 
 if TYPE_CHECKING:
     import pyqtgraph as pg
 
-    from ui.viewer import Slice
+    from workstation.session.series_stack import Entry
 
 SavedMarkSource = Callable[[str, int], Sequence[SavedMark]]  # (SOP UID, frame) → marks
 
@@ -44,7 +45,7 @@ class MarkTools:
     graphics: pg.GraphicsView
     tool_buttons: dict[MarkKind, QToolButton]
     view_state: CellView
-    slices: list[Slice]
+    slices: list[Entry]
     annotations_visible: bool
     saved_marks: SavedMarkSource | None = None  # read-only marks of saved objects
     # the gesture in progress (view points): where the drag started, the angle's first arm
@@ -267,7 +268,7 @@ class MarkTools:
                 (
                     i
                     for i, s in enumerate(self.slices)
-                    if (s.image.sop_instance_uid, s.frame) == key
+                    if isinstance(s, Slice) and (s.image.sop_instance_uid, s.frame) == key
                 ),
                 None,
             )

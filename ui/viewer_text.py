@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pyqtgraph as pg
 
     from ui.viewer import Slice
+    from workstation.session.series_stack import Entry
 
 
 class CornerText:
@@ -39,7 +40,7 @@ class CornerText:
     scale_bar: QFrame
     scale_label: QLabel
     annotations_visible: bool
-    slices: list[Slice]
+    slices: list[Entry]
     index: int
     loaded_images: int
     expected: int

@@ -127,7 +127,14 @@ def read_overlays(ds: Dataset, little_endian: bool, raw: RawPixels) -> tuple[Ove
     """Every overlay plane of ``ds`` that can be read; a broken plane is left out with a
     logged reason (the image is still shown)."""
     found = []
+    # only the groups the file has (one pass over its tags; iterating the dataset itself
+    # would convert every element): asking each of the 16 groups for its elements cost
+    # ~0.25 ms per CT slice, more than the rest of its overlay handling
+    tags = ds.keys()
+    present = {tag >> 16 for tag in tags if 0x6000 <= tag >> 16 < 0x6020}
     for group in GROUPS:
+        if group not in present:
+            continue
         rows, columns = _int(_value(ds, group, 0x0010), 0), _int(_value(ds, group, 0x0011), 0)
         separate = (group, 0x3000) in ds
         if rows <= 0 or columns <= 0:
