@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from sandbox.disc import patient_tags, write_disc
 from tests.conftest import Sandbox
-from tests.ui_helpers import open_patient, signed_in_window
+from tests.ui_helpers import arrived, open_patient, signed_in_window
 from ui.disc_import import DiscImportDialog
 from ui.main_window import MainWindow
 from ui.patient_page import PatientPage
@@ -83,7 +83,7 @@ def test_her_disc_joins_the_timeline_and_shows_its_images(
     assert page.timeline.model.index(first, COL_HOSPITAL).data().endswith(" · Sandbox")
     ct = next(r for r in disc_rows if r.modality == "CT")
     page.timeline.select(ct.id)
-    qtbot.waitUntil(lambda: len(page.viewer.slices) == 12, timeout=20000)
+    qtbot.waitUntil(lambda: arrived(page.viewer) == 12, timeout=20000)
     # the printed summary names where the study came from
     summary = page._summary_input(disc_rows, "A4")
     for item in summary.items:

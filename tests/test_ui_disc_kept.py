@@ -21,9 +21,10 @@ from sandbox.disc import patient_tags
 from tests.conftest import Sandbox
 from tests.memory_keyring import MemoryKeyring
 from tests.multi_series import dcmmkdir_disc, write_multi_series_ct
-from tests.ui_helpers import chinese_interface, open_patient, signed_in_window
+from tests.ui_helpers import arrived, chinese_interface, open_patient, signed_in_window
 from ui.disc_import import DiscImportDialog
 from ui.patient_page import PatientPage
+from workstation.session.series_stack import Slice
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 STUDY = "1.2.826.0.1.3680043.8.498.321"
@@ -99,8 +100,9 @@ def test_she_chooses_to_keep_her_disc_and_it_is_back_without_it(
     assert page.timeline.select(kept)
     qtbot.waitUntil(lambda: page.strip.count() == 2, timeout=20000)
     page.strip.series_chosen.emit(1)  # she clicks the second series
-    qtbot.waitUntil(lambda: len(page.viewer.slices) == 6, timeout=20000)
+    qtbot.waitUntil(lambda: arrived(page.viewer) == 6, timeout=20000)
     for shown in page.viewer.slices:
+        assert isinstance(shown, Slice)
         assert np.array_equal(shown.image.pixels[0], pixels[shown.image.sop_instance_uid])
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=20000)
     window.grab().save(str(tmp_path / "kept_disc_back_zh.png"))

@@ -23,13 +23,14 @@ from tests.conftest import Sandbox
 from tests.multi_series import SeriesWritten, dcmmkdir_disc, write_multi_series_ct
 from tests.orthanc_server import Orthanc, running_orthanc
 from tests.pacs_data import store_with_storescu
-from tests.ui_helpers import chinese_interface, open_patient, signed_in_window
+from tests.ui_helpers import arrived, chinese_interface, open_patient, signed_in_window
 from ui.disc_import import DiscImportDialog
 from ui.main_window import MainWindow
 from ui.patient_page import PatientPage
 from ui.viewer import ImageViewer
 from workstation.config import Settings
 from workstation.model import Result
+from workstation.session.series_stack import Slice
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
@@ -50,7 +51,7 @@ def _file_pixels(series: SeriesWritten) -> dict[str, np.ndarray]:
 def _shows_the_files(viewer: ImageViewer, series: SeriesWritten) -> None:
     """The cell holds exactly the series' files, each with the file's own pixels."""
     files = _file_pixels(series)
-    shown = {s.image.sop_instance_uid: s.image for s in viewer.slices}
+    shown = {s.image.sop_instance_uid: s.image for s in viewer.slices if isinstance(s, Slice)}
     assert set(shown) == set(files)
     for uid, image in shown.items():
         assert image.series_instance_uid == series.uid
@@ -127,14 +128,14 @@ def test_every_series_of_her_disc_is_read_like_a_platform_study(
 
     # the strip lists every series of the disc, each with its thumbnail
     assert page.timeline.select(ct.id)
-    qtbot.waitUntil(lambda: len(page.viewer.slices) == len(series[0].files), timeout=30000)
+    qtbot.waitUntil(lambda: arrived(page.viewer) == len(series[0].files), timeout=30000)
     _strip_complete(qtbot, page, series)
     _shows_the_files(page.viewer, series[0])
     window.grab().save(str(tmp_path / "disc_ct_strip_zh.png"))
 
     # a click on the lung kernel shows its own images, with the same tools
     _click_series(qtbot, page, 2)
-    qtbot.waitUntil(lambda: len(page.viewer.slices) == len(series[2].files), timeout=30000)
+    qtbot.waitUntil(lambda: arrived(page.viewer) == len(series[2].files), timeout=30000)
     _shows_the_files(page.viewer, series[2])
     assert page.series_box.currentIndex() == 2
     window_before = page.viewer.effective_window()
@@ -154,7 +155,7 @@ def test_every_series_of_her_disc_is_read_like_a_platform_study(
 
     # a platform prior of the same modality beside it
     _compare_with(qtbot, page, platform_cts[0])
-    qtbot.waitUntil(lambda: len(page.compare_viewer.slices) > 0, timeout=30000)
+    qtbot.waitUntil(lambda: arrived(page.compare_viewer) > 0, timeout=30000)
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
     assert page.compare_viewer.isVisible()
     _shows_the_files(page.viewer, series[2])  # the disc's series stays in the first cell
@@ -164,7 +165,7 @@ def test_every_series_of_her_disc_is_read_like_a_platform_study(
     # and the other way round: the disc study as the prior of a platform CT, the series
     # shown the one to read beside an axial stack (the lung kernel, not the localizer)
     assert page.timeline.select(platform_cts[0].id)
-    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=30000)
+    qtbot.waitUntil(lambda: arrived(page.viewer) > 0, timeout=30000)
     qtbot.waitUntil(lambda: page.images.save_marks_button.isEnabled(), timeout=30000)
     disc_prior = next(
         page.compare_box.itemText(i)
@@ -173,17 +174,17 @@ def test_every_series_of_her_disc_is_read_like_a_platform_study(
     )
     assert disc_prior.endswith(" · 患者自带")  # where the prior came from, in the menu too
     _compare_with(qtbot, page, ct)
-    qtbot.waitUntil(lambda: len(page.compare_viewer.slices) == len(series[2].files), timeout=30000)
+    qtbot.waitUntil(lambda: arrived(page.compare_viewer) == len(series[2].files), timeout=30000)
     _shows_the_files(page.compare_viewer, series[2])
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
     window.grab().save(str(tmp_path / "platform_ct_vs_disc_zh.png"))
 
     # back to the disc study: its series come from the cache, a 2×2 grid fills with them
     assert page.timeline.select(ct.id)
-    qtbot.waitUntil(lambda: len(page.viewer.slices) == len(series[0].files), timeout=30000)
+    qtbot.waitUntil(lambda: arrived(page.viewer) == len(series[0].files), timeout=30000)
     page.grid.set_layout(2, 2)
     for cell, written in zip(page.grid.cells[1:4], series[1:], strict=True):
-        qtbot.waitUntil(lambda c=cell, w=written: len(c.slices) == len(w.files), timeout=30000)
+        qtbot.waitUntil(lambda c=cell, w=written: arrived(c) == len(w.files), timeout=30000)
         _shows_the_files(cell, written)
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
     window.grab().save(str(tmp_path / "disc_ct_grid_zh.png"))
@@ -225,17 +226,17 @@ def test_every_series_of_a_pacs_study_is_retrieved_on_her_choice(
     _add_all(qtbot, page, dialog, 1)
     ct = next(r for r in page.timeline.results if r.id in page.discs.studies)
     assert page.timeline.select(ct.id)
-    qtbot.waitUntil(lambda: len(page.viewer.slices) == len(series[0].files), timeout=30000)
+    qtbot.waitUntil(lambda: arrived(page.viewer) == len(series[0].files), timeout=30000)
     _strip_complete(qtbot, page, series)  # thumbnails: one instance each, C-GET at IMAGE level
     _shows_the_files(page.viewer, series[0])
     _click_series(qtbot, page, 1)
-    qtbot.waitUntil(lambda: len(page.viewer.slices) == len(series[1].files), timeout=30000)
+    qtbot.waitUntil(lambda: arrived(page.viewer) == len(series[1].files), timeout=30000)
     _shows_the_files(page.viewer, series[1])
     prior = next(
         r for r in page.timeline.results if r.modality == "CT" and r.id not in page.discs.studies
     )
     _compare_with(qtbot, page, prior)
-    qtbot.waitUntil(lambda: len(page.compare_viewer.slices) > 0, timeout=30000)
+    qtbot.waitUntil(lambda: arrived(page.compare_viewer) > 0, timeout=30000)
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
     window.grab().save(str(tmp_path / "pacs_ct_vs_platform_zh.png"))
     window.sign_out()

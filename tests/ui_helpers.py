@@ -13,9 +13,11 @@ from tests.conftest import DEMO_PASSWORD, Sandbox
 from ui.i18n import install_language
 from ui.main_window import MainWindow, WindowDeps
 from ui.patient_page import PatientPage
+from ui.viewer import ImageViewer
 from workstation.audit import AuditLog
 from workstation.auth import SecretStore
 from workstation.config import PlatformEntry, Settings
+from workstation.session.series_stack import Slice
 
 
 def signed_in_window(
@@ -65,3 +67,8 @@ def chinese_interface(app: QCoreApplication) -> Iterator[None]:
     finally:
         app.removeTranslator(translator)
         QLocale.setDefault(before)
+
+
+def arrived(viewer: ImageViewer) -> int:
+    """How many of a viewer's slices have their pixels (not places still waiting)."""
+    return sum(isinstance(entry, Slice) for entry in viewer.slices)
