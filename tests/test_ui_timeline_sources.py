@@ -139,7 +139,11 @@ def test_hospital_and_source_are_in_view_at_1366_and_uncut_at_1920(
     window = signed_in_window(qtbot, sandbox, tmp_path, platform=HOME)
     page = open_patient(qtbot, window, "p0001")
     platform_rows = list(page.timeline.results)
-    assert page.timeline.source_box.isHidden()  # her platform alone
+    assert page.timeline.source_box.isHidden()  # her platform alone: no source named
+    assert page.timeline.model.headers[COL_HOSPITAL] == "医院"
+    assert " · " not in _hospital_text(page.timeline, platform_rows[0])
+    window.resize(1366, 768)
+    _shot(qtbot, window, tmp_path / "timeline_one_platform_1366.png")
     disc = tmp_path / "disc"
     write_disc(disc, patient_tags(sandbox.data_dir, "p0001"))
     dialog = page.discs.import_folder(disc)
