@@ -527,6 +527,10 @@ class TimelineWidget(QWidget):
         "patient's own" for a disc."""
         return self._source_name(self.rows.sources.of(result))
 
+    def shown_source_text(self, result: Result) -> str:
+        """``source_text`` while rows name their source (several are present), else ""."""
+        return self.source_text(result) if self._sources_shown else ""
+
     def _source_name(self, source: RowSource) -> str:
         if source.kind is SourceKind.DISC:
             return self.tr("patient's own")
