@@ -97,3 +97,28 @@ def test_the_summary_list_names_the_beijing_day_and_the_hospital(qtbot: QtBot) -
         "2026-11-26  心肌标志物  ·  绵阳市中心医院",
         "2026-11-26  心肌标志物  ·  绵阳博爱国际医院",
     ]
+
+
+def test_the_summary_list_names_each_results_source_when_told(qtbot: QtBot) -> None:
+    import datetime as dt
+
+    from workstation.model import Result
+
+    when = dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC)
+    results = [
+        Result("r1", "p1", Category.IMAGING, "", "胸部CT平扫", "蓬溪县中医院", when, source="d"),
+        Result("r2", "p1", Category.LAB, "JY008", "心肌标志物", "mysz", when),
+    ]
+    dialog = SummaryDialog(
+        results,
+        set(),
+        lambda chosen, paper: None,  # type: ignore[arg-type,return-value]
+        None,  # type: ignore[arg-type]
+        hospital_names={"mysz": "绵阳市中心医院"},
+        source_of=lambda r: "患者自带" if r.source == "d" else "成都市平台",
+    )
+    qtbot.addWidget(dialog)
+    assert [dialog.list.item(i).text() for i in range(dialog.list.count())] == [
+        "2026-11-25  胸部CT平扫  ·  蓬溪县中医院 · 患者自带",
+        "2026-11-25  心肌标志物  ·  绵阳市中心医院 · 成都市平台",
+    ]

@@ -19,6 +19,7 @@ from tests.test_timeline_rows import CATALOG, HOSPITALS, NOW, _history, _patient
 from tests.ui_helpers import open_patient, signed_in_window
 from ui.i18n import install_language
 from ui.timeline import COL_BADGE, COL_HOSPITAL, COL_ITEM, TimelineWidget
+from ui.timeline_cells import fit_pair
 from workstation.model import Result
 from workstation.session.reading import ReadingSession
 from workstation.sources.base import SourceKind
@@ -139,7 +140,11 @@ def test_hospital_and_source_are_in_view_at_1366_and_uncut_at_1920(
     window = signed_in_window(qtbot, sandbox, tmp_path, platform=HOME)
     page = open_patient(qtbot, window, "p0001")
     platform_rows = list(page.timeline.results)
-    assert page.timeline.source_box.isHidden()  # her platform alone
+    assert page.timeline.source_box.isHidden()  # her platform alone: no source named
+    assert page.timeline.model.headers[COL_HOSPITAL] == "医院"
+    assert " · " not in _hospital_text(page.timeline, platform_rows[0])
+    window.resize(1366, 768)
+    _shot(qtbot, window, tmp_path / "timeline_one_platform_1366.png")
     disc = tmp_path / "disc"
     write_disc(disc, patient_tags(sandbox.data_dir, "p0001"))
     dialog = page.discs.import_folder(disc)
@@ -176,3 +181,22 @@ def test_hospital_and_source_are_in_view_at_1366_and_uncut_at_1920(
     assert sorted(r.id for r in timeline.visible_results()) == sorted(r.id for r in disc_rows)
     _shot(qtbot, window, tmp_path / "timeline_sources_disc_only.png")
     window.close()
+
+
+def test_a_squeezed_cell_keeps_the_start_of_both_hospital_and_source(qtbot: QtBot) -> None:
+    widget = _widget(qtbot)[0]
+    metrics = widget.table.fontMetrics()
+    hospital, short, source = "绵阳博爱国际医院（二级乙等）", "绵阳博爱国际医院", HOME
+    whole = f"{hospital} · {source}"
+    assert fit_pair(hospital, source, metrics, metrics.horizontalAdvance(whole)) == whole
+    room = metrics.horizontalAdvance(whole) // 2
+    squeezed = fit_pair(hospital, source, metrics, room, first_short=short)
+    first, second = squeezed.split(" · ")
+    assert metrics.horizontalAdvance(squeezed) <= room
+    assert first.startswith("绵阳博爱")  # both still named
+    assert second.startswith("成都市")
+    assert "（" not in first  # the level goes before the name is cut
+    assert metrics.horizontalAdvance(second) <= room * 0.4
+    # a short source stays whole; the hospital gives way
+    assert fit_pair(hospital, "患者自带", metrics, room, first_short=short).endswith(" · 患者自带")
+    assert fit_pair(hospital, "", metrics, 10_000) == hospital

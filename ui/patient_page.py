@@ -622,6 +622,7 @@ class PatientPage(QWidget):
             self,
             name,
             hospital_names=names,
+            source_of=self.timeline.shown_source_text,
         )
         dialog.exec()
 

@@ -63,6 +63,7 @@ class SummaryDialog(QDialog):
         parent: QWidget | None = None,
         file_name: str = "summary.pdf",
         hospital_names: Mapping[str, str] | None = None,
+        source_of: Callable[[Result], str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Print summary"))
@@ -78,6 +79,8 @@ class SummaryDialog(QDialog):
             # week are told apart only by where they were done
             day = china_time(result.effective).strftime("%Y-%m-%d")
             where = names.get(result.hospital_id, result.hospital_id)
+            if source_of is not None and (source := source_of(result)):
+                where += f" · {source}"  # as the timeline names it: "蓬溪县中医院 · 患者自带"
             item = QListWidgetItem(f"{day}  {result.item_name}  ·  {where}")
             item.setData(Qt.ItemDataRole.UserRole, result)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

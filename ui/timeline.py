@@ -59,8 +59,10 @@ from workstation.timeline import TimelineFilter
 COL_ITEM, COL_HOSPITAL, COL_BADGE, COL_DECISION, COL_MARK, COL_CATEGORY = range(1, 7)
 _COLUMNS = 7
 _FIT_PRECISION = 200  # rows the column widths are measured on
-# Widths (pixels, before padding) the item and hospital columns give up, down to these,
-# so that the badge stays in view in a narrow timeline; the whole text is the tooltip's.
+# Column widths (pixels, padding included): in a narrow timeline the hospital column, then
+# the item's, give up room down to their least, so that at least the badge's first words
+# are in view; an elided text reads whole in its tooltip. The hospital's is never wider
+# than its most.
 _MIN_ITEM, _MIN_HOSPITAL, _MAX_HOSPITAL, _MIN_BADGE = 96, 110, 330, 72
 _PAPER_COLOUR = "#6d4c41"  # the item of a result transcribed from paper
 _BADGE_COLOURS = {
@@ -522,9 +524,13 @@ class TimelineWidget(QWidget):
         ]
 
     def source_text(self, result: Result) -> str:
-        """Where ``result`` came from, as its row and the printed summary name it: the
-        platform's or PACS's name, "patient's own" for a disc."""
+        """Where ``result`` came from, as its row names it: the platform's or PACS's name,
+        "patient's own" for a disc."""
         return self._source_name(self.rows.sources.of(result))
+
+    def shown_source_text(self, result: Result) -> str:
+        """``source_text`` while rows name their source (several are present), else ""."""
+        return self.source_text(result) if self._sources_shown else ""
 
     def _source_name(self, source: RowSource) -> str:
         if source.kind is SourceKind.DISC:

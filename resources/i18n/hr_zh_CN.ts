@@ -2025,22 +2025,22 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="843"/>
+        <location filename="../../ui/patient_page.py" line="844"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="849"/>
+        <location filename="../../ui/patient_page.py" line="850"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="850"/>
+        <location filename="../../ui/patient_page.py" line="851"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="867"/>
+        <location filename="../../ui/patient_page.py" line="868"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
@@ -2055,28 +2055,28 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="689"/>
+        <location filename="../../ui/patient_page.py" line="690"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="691"/>
+        <location filename="../../ui/patient_page.py" line="692"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="692"/>
+        <location filename="../../ui/patient_page.py" line="693"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="703"/>
+        <location filename="../../ui/patient_page.py" line="704"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -3106,62 +3106,62 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>SummaryDialog</name>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="68"/>
+        <location filename="../../ui/summary_dialog.py" line="69"/>
         <source>Print summary</source>
         <translation>打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="94"/>
+        <location filename="../../ui/summary_dialog.py" line="97"/>
         <source>Preview and print…</source>
         <translation>预览并打印…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="95"/>
+        <location filename="../../ui/summary_dialog.py" line="98"/>
         <source>Save PDF…</source>
         <translation>保存 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="99"/>
+        <location filename="../../ui/summary_dialog.py" line="102"/>
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="106"/>
+        <location filename="../../ui/summary_dialog.py" line="109"/>
         <source>Results to include (default: those reviewed in this session)</source>
         <translation>要包含的结果（默认：本次审阅过的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="129"/>
+        <location filename="../../ui/summary_dialog.py" line="132"/>
         <source>Choose at least one result.</source>
         <translation>请至少选择一项结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="131"/>
+        <location filename="../../ui/summary_dialog.py" line="134"/>
         <source>Preparing the summary…</source>
         <translation>正在生成摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="148"/>
+        <location filename="../../ui/summary_dialog.py" line="151"/>
         <source>Summary ready (%1 kB).</source>
         <translation>摘要已生成（%1 kB）。</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="155"/>
+        <location filename="../../ui/summary_dialog.py" line="158"/>
         <source>Save PDF</source>
         <translation>保存 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="155"/>
+        <location filename="../../ui/summary_dialog.py" line="158"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="171"/>
+        <location filename="../../ui/summary_dialog.py" line="174"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/summary_dialog.py" line="174"/>
+        <location filename="../../ui/summary_dialog.py" line="177"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -3169,194 +3169,194 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="110"/>
+        <location filename="../../ui/timeline.py" line="112"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="111"/>
+        <location filename="../../ui/timeline.py" line="113"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="112"/>
-        <location filename="../../ui/timeline.py" line="578"/>
+        <location filename="../../ui/timeline.py" line="114"/>
+        <location filename="../../ui/timeline.py" line="584"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="132"/>
+        <location filename="../../ui/timeline.py" line="134"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="156"/>
+        <location filename="../../ui/timeline.py" line="158"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="163"/>
-        <location filename="../../ui/timeline.py" line="334"/>
+        <location filename="../../ui/timeline.py" line="165"/>
+        <location filename="../../ui/timeline.py" line="336"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="167"/>
+        <location filename="../../ui/timeline.py" line="169"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="162"/>
+        <location filename="../../ui/timeline.py" line="164"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="166"/>
+        <location filename="../../ui/timeline.py" line="168"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="164"/>
+        <location filename="../../ui/timeline.py" line="166"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="117"/>
+        <location filename="../../ui/timeline.py" line="119"/>
         <source>Only results from one platform, PACS or disc</source>
         <translation>只看来自某一平台、PACS或光盘的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="124"/>
+        <location filename="../../ui/timeline.py" line="126"/>
         <source>Valid only</source>
         <translation>仅看有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="126"/>
+        <location filename="../../ui/timeline.py" line="128"/>
         <source>Only results within their validity window</source>
         <translation>只显示仍在有效期内的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="127"/>
+        <location filename="../../ui/timeline.py" line="129"/>
         <source>This item only</source>
         <translation>只看此项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="131"/>
+        <location filename="../../ui/timeline.py" line="133"/>
         <source>Only results of the selected result&apos;s item</source>
         <translation>只显示与所选结果同一项目的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="150"/>
+        <location filename="../../ui/timeline.py" line="152"/>
         <source>Go to date</source>
         <translation>跳到日期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="161"/>
+        <location filename="../../ui/timeline.py" line="163"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="165"/>
+        <location filename="../../ui/timeline.py" line="167"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="334"/>
+        <location filename="../../ui/timeline.py" line="336"/>
         <source>Hospital · source</source>
         <translation>医院 · 来源</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="415"/>
+        <location filename="../../ui/timeline.py" line="417"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="419"/>
+        <location filename="../../ui/timeline.py" line="421"/>
         <source>All modalities</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="436"/>
+        <location filename="../../ui/timeline.py" line="438"/>
         <source>All sources</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="511"/>
+        <location filename="../../ui/timeline.py" line="513"/>
         <source>[Paper] %1</source>
         <translation>【纸质】%1</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="531"/>
+        <location filename="../../ui/timeline.py" line="537"/>
         <source>patient&apos;s own</source>
         <translation>患者自带</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="533"/>
+        <location filename="../../ui/timeline.py" line="539"/>
         <source>signed-in platform</source>
         <translation>登录平台</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="553"/>
+        <location filename="../../ui/timeline.py" line="559"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="556"/>
+        <location filename="../../ui/timeline.py" line="562"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="560"/>
+        <location filename="../../ui/timeline.py" line="566"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="565"/>
+        <location filename="../../ui/timeline.py" line="571"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="566"/>
+        <location filename="../../ui/timeline.py" line="572"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="567"/>
+        <location filename="../../ui/timeline.py" line="573"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="568"/>
+        <location filename="../../ui/timeline.py" line="574"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="569"/>
+        <location filename="../../ui/timeline.py" line="575"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="570"/>
+        <location filename="../../ui/timeline.py" line="576"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="576"/>
+        <location filename="../../ui/timeline.py" line="582"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="579"/>
+        <location filename="../../ui/timeline.py" line="585"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="584"/>
+        <location filename="../../ui/timeline.py" line="590"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="586"/>
+        <location filename="../../ui/timeline.py" line="592"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>
