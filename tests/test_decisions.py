@@ -102,6 +102,25 @@ def test_medical_record_sentences() -> None:
 
 
 @pytest.mark.unit
+def test_the_chart_says_how_a_result_not_from_a_platform_reached_her() -> None:
+    from dataclasses import replace
+
+    from workstation.recognition.decisions import origin_phrase
+
+    disc = replace(RESULT, mark=None)
+    text = record_sentence(
+        _decide(DecisionKind.ACCEPTED), disc, HOSPITAL, origin_phrase("disc", "光盘")
+    )
+    assert text.startswith(
+        "患者于2026年11月20日在四川省锦城人民医院所做的电解质（患者自带光盘）结果"
+    )
+    pacs = origin_phrase("dicom", "绵阳PACS")
+    text = record_sentence(_decide(DecisionKind.ACCEPTED), RESULT, HOSPITAL, pacs)
+    assert "所做的电解质（川HR，经绵阳PACS调阅）结果" in text
+    assert origin_phrase("fhir", "绵阳平台") == ""
+
+
+@pytest.mark.unit
 def test_task_is_valid_fhir() -> None:
     from fhir.resources.R4B import get_fhir_model_class
 

@@ -70,6 +70,7 @@ from workstation.recognition.decisions import (
     decisions_in_force,
     decisions_of_others,
     new_decision,
+    origin_phrase,
     record_sentence,
 )
 from workstation.redact import mask_id_card
@@ -497,7 +498,11 @@ class PatientPage(QWidget):
     def _decisions_loaded(self, result: Result, value: Any) -> None:
         entries, others = value
         hospital = self.timeline.hospitals.get(result.hospital_id)
-        sentence = record_sentence(entries[-1].decision, result, hospital) if entries else ""
+        source = self.timeline.rows.sources.of(result)
+        origin = origin_phrase(source.kind.value, source.name)
+        sentence = (
+            record_sentence(entries[-1].decision, result, hospital, origin) if entries else ""
+        )
         self.decision.show_entries(entries, others, sentence)
         self.timeline.set_decision(result.id, decision_in_force(e.decision for e in entries))
 

@@ -150,8 +150,12 @@ def decisions_in_force(decisions: Iterable[Decision]) -> dict[str, Decision]:
     return {result_id: d for result_id, d in in_force.items() if d is not None}
 
 
-def record_sentence(decision: Decision, result: Result, hospital: Hospital | None) -> str:
-    """The sentence for the medical record (病历), in Chinese as the chart is kept."""
+def record_sentence(
+    decision: Decision, result: Result, hospital: Hospital | None, origin: str = ""
+) -> str:
+    """The sentence for the medical record (病历), in Chinese as the chart is kept;
+    ``origin`` says how a result not from a platform reached her ("患者自带光盘",
+    "经绵阳PACS调阅": ``origin_phrase``)."""
     typed = result.paper.hospital_name if result.paper else ""
     where = hospital.name if hospital else (typed or result.hospital_id)
     day = china_time(result.effective)
@@ -160,6 +164,8 @@ def record_sentence(decision: Decision, result: Result, hospital: Hospital | Non
     if result.paper is not None:  # the chart says the result was seen on paper
         mark = f"（纸质报告，{result.mark.mark}）" if result.mark else "（纸质报告）"
     # the chart's phrasing: 于<date>在<hospital>所做的<item> (date and place told apart)
+    if origin:
+        mark = f"{mark[:-1]}，{origin}）" if mark else f"（{origin}）"
     what = f"于{when}在{where}所做的{result.item_name}{mark}"
     if decision.kind is DecisionKind.ACCEPTED:
         return f"患者{what}结果经本人审阅，予以互认，本次不再重复检查。"
@@ -172,6 +178,17 @@ def record_sentence(decision: Decision, result: Result, hospital: Hospital | Non
     if decision.patient_informed:
         sentence += "已向患者/家属说明复查的目的和必要性。"
     return sentence
+
+
+def origin_phrase(kind: str, name: str) -> str:
+    """How a result reached her, for the 病历 sentence: "患者自带光盘" for a disc or USB
+    stick, "经<name>调阅" for a PACS; "" for a platform's result (``kind``: a
+    ``sources.base.SourceKind`` value)."""
+    if kind == "disc":
+        return "患者自带光盘"
+    if kind == "dicom":
+        return f"经{name}调阅" if name else "经PACS调阅"
+    return ""
 
 
 def task_resource(decision: Decision) -> dict[str, Any]:

@@ -60,7 +60,12 @@ from workstation.model import (
     LabObservation,
     Result,
 )
-from workstation.recognition.decisions import Decision, DecisionKind, record_sentence
+from workstation.recognition.decisions import (
+    Decision,
+    DecisionKind,
+    origin_phrase,
+    record_sentence,
+)
 from workstation.redact import mask_id_card
 from workstation.session.timeline_sources import RowSource
 from workstation.sources.base import SourceKind
@@ -948,7 +953,8 @@ def _details(item: SummaryItem, hospitals: Mapping[str, Hospital], width: float)
         spanned.append(("结果来源", _paper_text(result)))
     if result.conclusion.strip():
         spanned.append(("报告结论", result.conclusion.strip()))
-    sentence = record_sentence(decision, result, hospital) if decision else "（未作结论）"
+    origin = origin_phrase(item.source.kind.value, item.source.name) if item.source else ""
+    sentence = record_sentence(decision, result, hospital, origin) if decision else "（未作结论）"
     spanned.append(("病历记录", sentence))
     first_spanned = len(rows)
     rows += [[_para(label, "label"), _para(text), "", ""] for label, text in spanned]
