@@ -10,7 +10,7 @@ import pytest
 
 from devtools.sandbox_launcher import RunningSandbox, sign_in_demo, start_sandbox
 from sandbox.disc import patient_tags
-from workstation.http import PlatformError
+from workstation.http import ErrorKind, PlatformError
 from workstation.model import Gender, Patient
 from workstation.records.platform import PatientQuery, QueryKind, ResultsPlatform
 from workstation.services import Connection
@@ -114,3 +114,44 @@ def test_two_city_platforms_give_one_patient(
         for conn in connections[:2]:
             conn.sign_out()
         connections[-1].client.close()  # nothing to sign out of any more
+
+
+@pytest.mark.e2e
+def test_a_platform_that_hangs_never_holds_up_the_others(
+    cities: dict[str, RunningSandbox], sandbox_data: Path
+) -> None:
+    import time
+
+    import httpx
+
+    key = "hang-test-key"
+    slow = start_sandbox(
+        sandbox_data, extra_args=("--region", "510700", "--control-key", key), timeout_s=120
+    )
+    connections = [sign_in_demo(cities["成都"].base_url), sign_in_demo(slow.base_url)]
+    try:
+        # signed in; now every answer of 绵阳's platform takes 20 s
+        httpx.post(
+            f"{slow.base_url}/_sandbox/faults",
+            json={"latency_ms": 20000},
+            headers={"X-Sandbox-Control-Key": key},
+        ).raise_for_status()
+        card = patient_tags(sandbox_data, "p0001").id_card
+        platforms: dict[str, ResultsPlatform] = {
+            "成都": connections[0].platform,
+            "绵阳": connections[1].platform,
+        }
+        started = time.monotonic()
+        outcome = search_everywhere(
+            platforms, PatientQuery(QueryKind.ID_CARD, card), answer_within_s=2.0
+        )
+        elapsed = time.monotonic() - started
+        assert elapsed < 6.0  # not the 20 s the hanging platform takes
+        assert list(outcome.errors) == ["绵阳"]
+        assert outcome.errors["绵阳"].kind is ErrorKind.TIMEOUT
+        (group,) = outcome.groups
+        assert group.anchor.key == ("成都", "p0001-510100")
+    finally:
+        connections[0].sign_out()
+        connections[1].client.close()
+        slow.stop()

@@ -16,10 +16,10 @@ one that fails is reported and the others' records are grouped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from workstation.http import PlatformError
+from workstation.http import ErrorKind, PlatformError
 from workstation.model import Patient
 from workstation.records.platform import PatientQuery, ResultsPlatform
 from workstation.sources.identity import Identity, IdentityMatch, Match, match_patients
@@ -119,19 +119,31 @@ def search_everywhere(
     *,
     limit: int = 20,
     workers: int = 8,
+    answer_within_s: float = 8.0,
 ) -> SearchOutcome:
     """Ask every platform for ``query`` at once and group what they know. A platform's
-    PlatformError goes to ``errors``; the others' records are still grouped."""
+    PlatformError goes to ``errors``; so does one that has not answered within
+    ``answer_within_s`` seconds (TIMEOUT: a platform that hangs never holds up the
+    others' patients; its late answer is dropped). The others' records are grouped."""
     found: list[SourcedPatient] = []
     errors: dict[str, PlatformError] = {}
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="search") as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="search")
+    try:
         asked = {
             name: pool.submit(platform.search_patients, query, limit)
             for name, platform in platforms.items()
         }
+        wait(asked.values(), timeout=answer_within_s)
         for name, future in asked.items():
+            if not future.done():
+                errors[name] = PlatformError(
+                    ErrorKind.TIMEOUT, f"no answer within {answer_within_s:g} s"
+                )
+                continue
             try:
                 found += [SourcedPatient(name, p) for p in future.result()]
             except PlatformError as exc:
                 errors[name] = exc
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # a hanging request ends on its own
     return SearchOutcome(group_patients(found), errors)
