@@ -27,7 +27,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
@@ -118,6 +118,8 @@ class FederatedPlatform:
 
     def __init__(self, home: Member, others: Sequence[Member] = ()) -> None:
         self.home = home
+        # how long the calls asking every platform at once wait for one that hangs (s)
+        self.answer_within_s = 8.0
         # where decisions on PACS and disc studies go (no platform holds those studies):
         # the home platform unless another one is configured (the province's, say)
         self.authority_key = home.key
@@ -202,7 +204,10 @@ class FederatedPlatform:
         ``errors`` under its name."""
         members = {m.key: m for m in (self.home, *self._others.values())}
         outcome = search_everywhere(
-            {key: m.platform for key, m in members.items()}, query, limit=limit
+            {key: m.platform for key, m in members.items()},
+            query,
+            limit=limit,
+            answer_within_s=self.answer_within_s,
         )
         outcome.groups = [g for g in outcome.groups if _ids_valid(g)]
         for group in outcome.groups:
@@ -372,7 +377,8 @@ class FederatedPlatform:
 
     def patient_observations(self, patient_id: str) -> list[LabObservation]:
         """Every lab value of every member record, oldest first (trends across cities). A
-        member that fails is left out (logged); the home's failure is raised."""
+        member that fails, or has not answered within ``answer_within_s``, is left out
+        (logged); a patient of one platform gets that platform's failure raised."""
         found: list[LabObservation] = []
         members = self._members_of(patient_id)
 
@@ -381,15 +387,22 @@ class FederatedPlatform:
             values = self._ask(member, lambda: member.platform.patient_observations(native))
             return [self._wrap_observation(member, v) for v in values if _value_ids_valid(v)]
 
-        with ThreadPoolExecutor(max_workers=max(1, len(members))) as pool:
-            futures = [(key, pool.submit(ask, key, native)) for key, native in members]
-            for _key, future in futures:
+        if len(members) == 1:
+            return sorted(ask(*members[0]), key=_observed_at)
+        pool = ThreadPoolExecutor(max_workers=len(members), thread_name_prefix="trends")
+        try:
+            futures = [pool.submit(ask, key, native) for key, native in members]
+            wait(futures, timeout=self.answer_within_s)
+            for future in futures:
+                if not future.done():  # a platform that hangs: its values are left out
+                    log.warning("lab values of one platform not read: no answer in time")
+                    continue
                 try:
                     found += future.result()
                 except PlatformError as exc:
-                    if len(members) == 1:
-                        raise
                     log.warning("lab values of one platform not read: %s", exc.kind.value)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
         return sorted(found, key=_observed_at)
 
     def imaging_study(self, study_id: str) -> ImagingStudyRef:
