@@ -100,6 +100,25 @@ def test_series_and_instances_then_c_get_decodes_what_was_stored(
         assert np.array_equal(loaded.image.pixels, original.pixels)
 
 
+def test_one_instance_alone_is_retrieved_at_image_level(
+    pacs: tuple[Orthanc, PacsStudies],
+) -> None:
+    # a series' thumbnail needs one image, not the whole series
+    orthanc, uids = pacs
+    source = _source(orthanc)
+    ct = next(s for s in source.find_studies(patient_id="MY0001") if s.study_uid == uids.by_mrn)
+    (series,) = source.study_series(ct)
+    middle = series.instances[2]
+    images: list[LoadedImage] = []
+    assert source.load_instance(ct, series, middle, images.append) == 1
+    assert [i.sop_instance_uid for i in images] == [middle.sop_instance_uid]
+    original = next(
+        load(f) for f in uids.files if load(f).sop_instance_uid == middle.sop_instance_uid
+    )
+    assert images[0].image is not None
+    assert np.array_equal(images[0].image.pixels, original.pixels)
+
+
 def test_c_get_is_cancelled(pacs: tuple[Orthanc, PacsStudies]) -> None:
     orthanc, uids = pacs
     source = _source(orthanc)
