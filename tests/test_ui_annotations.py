@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import Sandbox
-from tests.ui_helpers import open_patient, signed_in_window
+from tests.ui_helpers import accept, open_patient, signed_in_window
 from ui.main_window import MainWindow
 from ui.mark_layer import SAVED_COLOR
 from ui.patient_page import PatientPage
@@ -195,7 +195,7 @@ def test_recording_a_decision_saves_her_changed_marks_with_it(
     assert _saved_count(private_sandbox, study.study_uid, "SR") == 0
     page.viewer.add_length()
     qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
-    qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
+    accept(qtbot, page)
     qtbot.waitUntil(
         lambda: _saved_count(private_sandbox, study.study_uid, "SR") == 1, timeout=20000
     )

@@ -17,12 +17,12 @@ from pytestqt.qtbot import QtBot
 from devtools.sandbox_launcher import sign_in_demo
 from tests.conftest import Sandbox
 from tests.journal_faults import allow_journal_writes, refuse_journal_writes
-from tests.ui_helpers import open_patient, signed_in_window
+from tests.ui_helpers import confirm_against_rules, open_patient, signed_in_window
 from ui.statistics_dialog import StatisticsDialog
 from workstation.audit import AuditLog, AuditRecord
 from workstation.journal import Journal, OutboxState
 from workstation.model import Category, Result
-from workstation.recognition.decisions import DecisionKind, new_decision
+from workstation.recognition.decisions import INELIGIBLE_PHRASES, DecisionKind, new_decision
 from workstation.session.lanes import DEFAULT_THREADS, Lane
 from workstation.timeline import same_visit
 from workstation.user_folder import user_key
@@ -42,12 +42,21 @@ def test_decide_in_the_window(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) ->
     qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
     assert "→" in page.decision.rule_label.text()
     qtbot.keyClick(window, Qt.Key.Key_A)
+    confirm_against_rules(page)
     qtbot.waitUntil(lambda: len(journal.history(labs[0].id)) == 1, timeout=5000)
     qtbot.waitUntil(lambda: journal.history(labs[0].id)[0].state is OutboxState.SENT, timeout=15000)
     accepted = journal.history(labs[0].id)[0].decision
     assert accepted.kind is DecisionKind.ACCEPTED
     assert sandbox.task_total(accepted.id) == 1
-    qtbot.waitUntil(lambda: "予以互认" in page.decision.sentence_label.text(), timeout=5000)
+    # accepted as the rules say, without an HR mark, or against them: the chart says which
+    wanted = (
+        "仍予采纳"
+        if accepted.eligibility in INELIGIBLE_PHRASES
+        else "予以采纳"
+        if accepted.eligibility == "no_mark"
+        else "予以互认"
+    )
+    qtbot.waitUntil(lambda: wanted in page.decision.sentence_label.text(), timeout=5000)
 
     # repeat: R, reason 1, tick, save
     assert page.timeline.select(labs[1].id)
@@ -110,6 +119,7 @@ def test_after_a_failed_save_the_next_decision_supersedes_the_last_saved_one(
 
     # accepted, then withdrawn: both saved
     qtbot.keyClick(window, Qt.Key.Key_A)
+    confirm_against_rules(page)
     qtbot.waitUntil(lambda: len(journal.history(result.id)) == 1, timeout=5000)
     qtbot.waitUntil(lambda: page.decision.undo_button.isEnabled(), timeout=5000)
     qtbot.mouseClick(page.decision.undo_button, Qt.MouseButton.LeftButton)
@@ -120,6 +130,7 @@ def test_after_a_failed_save_the_next_decision_supersedes_the_last_saved_one(
     # the next save fails: the panel says so, the badge goes back to what the journal holds
     refuse_journal_writes(journal)
     qtbot.keyClick(window, Qt.Key.Key_A)
+    confirm_against_rules(page)
     qtbot.waitUntil(lambda: "could not be saved" in page.decision.state_label.text(), timeout=5000)
     qtbot.waitUntil(lambda: page.timeline.decisions.get(result.id) is None, timeout=5000)
     assert len(journal.history(result.id)) == 2
@@ -127,6 +138,7 @@ def test_after_a_failed_save_the_next_decision_supersedes_the_last_saved_one(
     # the decision after it supersedes the withdrawal, the last one really saved
     allow_journal_writes(journal)
     qtbot.keyClick(window, Qt.Key.Key_A)
+    confirm_against_rules(page)
     qtbot.waitUntil(lambda: len(journal.history(result.id)) == 3, timeout=5000)
     history = [e.decision for e in journal.history(result.id)]
     assert [d.supersedes for d in history] == ["", history[0].id, withdrawn.id]
@@ -201,6 +213,7 @@ def test_a_decision_is_saved_within_100_ms_while_six_series_downloads_run(
     try:
         pressed = time.monotonic()
         qtbot.keyClick(window, Qt.Key.Key_A)
+        confirm_against_rules(page)
         qtbot.waitUntil(lambda: bool(saved_at), timeout=2000)
         assert saved_at[0] - pressed < 0.1
         journal = Journal(tmp_path / "journal" / user_key(sandbox.base_url, "dr.li"))
@@ -253,4 +266,51 @@ def test_another_doctors_decision_is_listed_in_the_history(
     agents = [a["who"]["display"] for e in bundle.get("entry", []) for a in e["resource"]["agent"]]
     assert [r.patient_id for r in AuditLog(tmp_path).records()] == ["p0004"]
     assert "李静" in agents  # the requestor as the platform names her
+    window.sign_out()
+
+
+def test_accepting_what_the_rules_do_not_recognize_is_asked_and_recorded_as_such(
+    qtbot: QtBot, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from workstation.recognition.validity import Eligibility
+
+    window = signed_in_window(qtbot, sandbox, tmp_path, "dr.chen")
+    page = open_patient(qtbot, window, "p0004")
+    expired = next(
+        r
+        for r in page.timeline.visible_results()
+        if (a := page.timeline.assessments.get(r.id)) is not None
+        and a.eligibility is Eligibility.EXPIRED
+    )
+    journal = Journal(tmp_path / "journal" / user_key(sandbox.base_url, "dr.chen"))
+    assert page.timeline.select(expired.id)
+    qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
+
+    def asked() -> QMessageBox:
+        (box,) = [b for b in page.findChildren(QMessageBox, "acceptAgainstRules") if b.isVisible()]
+        return box
+
+    qtbot.keyClick(window, Qt.Key.Key_A)  # one key is not enough for this one
+    box = asked()
+    assert "已超过" in box.text() or "expired" in box.text().lower()
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.wait(300)
+    assert journal.history(expired.id) == []  # cancelled: nothing recorded
+
+    qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
+    assert confirm_against_rules(page)
+    qtbot.waitUntil(lambda: len(journal.history(expired.id)) == 1, timeout=5000)
+    decision = journal.history(expired.id)[0].decision
+    assert decision.kind is DecisionKind.ACCEPTED
+    assert decision.eligibility == "expired"
+    qtbot.waitUntil(
+        lambda: "已超过互认有效期，经本人审阅，仍予采纳" in page.decision.sentence_label.text(),
+        timeout=5000,
+    )
+    assert "不符合互认条件" in page.decision.history_list.item(0).text() or (
+        "against the rules" in page.decision.history_list.item(0).text()
+    )
     window.sign_out()

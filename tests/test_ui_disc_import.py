@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from sandbox.disc import patient_tags, write_disc
 from tests.conftest import Sandbox
-from tests.ui_helpers import arrived, open_patient, signed_in_window
+from tests.ui_helpers import accept, arrived, open_patient, signed_in_window
 from ui.disc_import import DiscImportDialog
 from ui.main_window import MainWindow
 from ui.patient_page import PatientPage
@@ -170,7 +170,7 @@ def test_a_decision_on_a_disc_study_reaches_the_platform_once(
     dx = next(r for r in page.timeline.results if r.id in page.discs.studies and r.modality == "DX")
     assert page.timeline.select(dx.id)
     qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
-    qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
+    accept(qtbot, page)
     journal = Journal(tmp_path / "journal" / user_key(sandbox.base_url, "dr.li"))
     qtbot.waitUntil(lambda: len(journal.history(dx.id)) == 1, timeout=15000)
     qtbot.waitUntil(lambda: journal.history(dx.id)[0].state is OutboxState.SENT, timeout=15000)

@@ -16,7 +16,7 @@ from sandbox.disc import patient_tags
 from tests.conftest import Sandbox
 from tests.orthanc_server import Orthanc, running_orthanc
 from tests.pacs_data import PacsStudies, store_with_storescu, write_pacs_studies
-from tests.ui_helpers import arrived, open_patient, signed_in_window
+from tests.ui_helpers import accept, arrived, open_patient, signed_in_window
 from ui.timeline import COL_HOSPITAL
 from workstation.config import Settings
 from workstation.journal import Journal, OutboxState
@@ -79,7 +79,7 @@ def test_pacs_studies_join_the_timeline_by_her_choice(
     assert page.timeline.select(ct.id)
     qtbot.waitUntil(lambda: arrived(page.viewer) == 5, timeout=30000)
     qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
-    qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
+    accept(qtbot, page)
     journal = Journal(tmp_path / "journal" / user_key(sandbox.base_url, "dr.li"))
     qtbot.waitUntil(lambda: len(journal.history(ct.id)) == 1, timeout=15000)
     qtbot.waitUntil(lambda: journal.history(ct.id)[0].state is OutboxState.SENT, timeout=15000)

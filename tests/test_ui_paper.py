@@ -23,7 +23,7 @@ from reportlab.pdfgen import canvas
 from tests.conftest import Sandbox
 from tests.memory_keyring import MemoryKeyring
 from tests.test_paper_files import _bare_pdf
-from tests.ui_helpers import open_patient, signed_in_window
+from tests.ui_helpers import accept, open_patient, signed_in_window
 from ui.paper_dialog import COL_UNIT, COL_VALUE, PaperDialog
 from ui.patient_page import PatientPage
 from workstation.audit import AuditLog, AuditRecord
@@ -202,13 +202,14 @@ def test_register_and_decide_on_paper_reports(
     qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
     qtbot.waitUntil(lambda: [v.value for v in page.labs.values] == [5.2, 130.0], timeout=10000)
     window.grab().save(str(shots / "paper-lab-on-timeline.png"))
-    qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
+    accept(qtbot, page)
     qtbot.waitUntil(lambda: len(journal.history(lab.id)) == 1, timeout=5000)
     qtbot.waitUntil(lambda: journal.history(lab.id)[0].state is OutboxState.SENT, timeout=20000)
     accepted = journal.history(lab.id)[0].decision
     assert sandbox.task_total(accepted.id) == 1
     qtbot.waitUntil(lambda: "纸质报告" in page.decision.sentence_label.text(), timeout=5000)
-    assert "予以互认" in page.decision.sentence_label.text()
+    # a county hospital below the level: accepted against the rules, and the chart says so
+    assert "出具医院等级不符合互认要求，经本人审阅，仍予采纳" in page.decision.sentence_label.text()
     assert "某县第二人民医院" in page.decision.sentence_label.text()
 
     # --- a paper imaging report from a PDF, from a hospital on the platform -----------

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from devtools.sandbox_launcher import DEMO_PASSWORD, RunningSandbox, sign_in_demo
 from sandbox.disc import patient_tags
+from tests.ui_helpers import accept
 from ui.extra_sign_in import ExtraSignInDialog
 from ui.main_window import MainWindow, WindowDeps
 from workstation.audit import AuditLog
@@ -142,7 +143,7 @@ def test_two_platforms_one_timeline_and_decisions_where_they_belong(
         window.grab().save(str(SHOTS / "5-other-platform-lab.png"))
         before = other_native.platform.decisions_on(native_lab.id, "p0001-510700")
         qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=15000)
-        qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
+        accept(qtbot, page)
 
         def landed() -> bool:
             after = other_native.platform.decisions_on(native_lab.id, "p0001-510700")
@@ -214,7 +215,6 @@ def test_a_probable_record_joins_only_once_she_confirms_it(
             ),
             timeout=20000,
         )
-        box.deleteLater()
 
 
 @pytest.mark.e2e

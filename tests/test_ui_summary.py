@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import Sandbox
-from tests.ui_helpers import open_patient, signed_in_window
+from tests.ui_helpers import confirm_against_rules, open_patient, signed_in_window
 from ui.summary_dialog import SummaryDialog, render_pages
 from workstation.model import Category
 
@@ -43,6 +43,7 @@ def test_key_image_and_summary(qtbot: QtBot, sandbox: Sandbox, tmp_path: Path) -
     assert _yellow_pixels(key.png) > 20  # the measurement line is in the kept image
     assert "mm" in key.caption
     page.decision.accept_requested.emit()
+    confirm_against_rules(page)
     qtbot.waitUntil(lambda: page.timeline.decisions.get(ct.id) is not None, timeout=5000)
     lab = next(r for r in page.timeline.results if r.category is Category.LAB)
     page.timeline.select(lab.id)

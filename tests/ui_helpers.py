@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import DEMO_PASSWORD, Sandbox
@@ -72,3 +73,20 @@ def chinese_interface(app: QCoreApplication) -> Iterator[None]:
 def arrived(viewer: ImageViewer) -> int:
     """How many of a viewer's slices have their pixels (not places still waiting)."""
     return sum(isinstance(entry, Slice) for entry in viewer.slices)
+
+
+def confirm_against_rules(page: PatientPage) -> bool:
+    """If accepting asked "accept against the rules?", answer "Accept anyway" (True)."""
+    shown = [b for b in page.findChildren(QMessageBox, "acceptAgainstRules") if b.isVisible()]
+    if not shown:
+        return False
+    (box,) = shown
+    (anyway,) = [b for b in box.buttons() if box.buttonRole(b) is QMessageBox.ButtonRole.AcceptRole]
+    anyway.click()
+    return True
+
+
+def accept(qtbot: QtBot, page: PatientPage) -> None:
+    """Press 互认 on the selected result, confirming when the rules do not recognize it."""
+    qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
+    confirm_against_rules(page)

@@ -27,7 +27,11 @@ from ui.sized_lists import FillingList, FittedList
 from workstation.clock import china_time
 from workstation.journal import JournalEntry, OutboxState, entry_in_force
 from workstation.model import Catalog, Hospital, RepeatReason, Result
-from workstation.recognition.decisions import DecisionKind, PlatformDecision
+from workstation.recognition.decisions import (
+    DecisionKind,
+    PlatformDecision,
+    accepted_against_rules,
+)
 from workstation.recognition.validity import Assessment, Eligibility
 from workstation.timeline import BulkAcceptPlan, SkipReason
 
@@ -299,6 +303,8 @@ class DecisionPanel(QFrame):
         for entry in reversed(entries):
             d = entry.decision
             what = self.kind_text(d.kind) + (f"：{d.reason_label}" if d.reason_label else "")
+            if accepted_against_rules(d):  # she accepted what the rules did not recognize
+                what += self.tr(" (against the rules: %1)").replace("%1", accepted_against_rules(d))
             state = self.state_text(entry.state, entry.last_error)
             line = f"{_when(d.authored_on)}  {what}  · {state}"
             if d.note:

@@ -823,6 +823,7 @@ class MainWindow(QMainWindow):
         same = box.addButton(self.tr("Same patient"), QMessageBox.ButtonRole.YesRole)
         apart = box.addButton(self.tr("No, keep apart"), QMessageBox.ButtonRole.NoRole)
         box.setObjectName("confirmSamePatient")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         serial = self._sign_in_serial
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -62,6 +63,7 @@ from workstation.model import (
     Result,
 )
 from workstation.recognition.decisions import (
+    INELIGIBLE_PHRASES,
     Decision,
     DecisionError,
     DecisionKind,
@@ -584,8 +586,35 @@ class PatientPage(QWidget):
         )
 
     def _accept(self) -> None:
-        if self.decision.result is not None:
-            self._record(self.decision.result, DecisionKind.ACCEPTED)
+        result = self.decision.result
+        if result is None:
+            return
+        assessment = self.timeline.assessments.get(result.id)
+        if assessment is None or assessment.eligibility.value not in INELIGIBLE_PHRASES:
+            self._record(result, DecisionKind.ACCEPTED)
+            return
+        # the rules say no: accepting anyway is her judgement, asked for and kept on record
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Accept against the rules?"),
+            self.tr(
+                "This result does not meet the recognition rules: %1.\n\nAccept it anyway, with no repeat? The medical record and the summary will say that it was accepted against the rules."
+            ).replace("%1", self.timeline.assessment_text(assessment)),
+            parent=self,
+        )
+        box.setObjectName("acceptAgainstRules")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        anyway = box.addButton(self.tr("Accept anyway"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)  # a reflex Enter does not accept it
+        scope = self.session.result_scope
+
+        def answered() -> None:
+            if box.clickedButton() is anyway and not scope.closed:
+                self._record(result, DecisionKind.ACCEPTED)
+
+        box.finished.connect(lambda _code: answered())
+        box.open()
 
     def _repeat(self, reason: RepeatReason, note: str, informed: bool) -> None:
         if self.decision.result is not None:

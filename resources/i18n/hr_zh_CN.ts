@@ -176,274 +176,279 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../ui/decision_panel.py" line="62"/>
+        <location filename="../../ui/decision_panel.py" line="66"/>
         <source>Accept (A)</source>
         <translation>互认（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="64"/>
+        <location filename="../../ui/decision_panel.py" line="68"/>
         <source>Recognize this result: no repeat (A)</source>
         <translation>互认此结果，不再重复检查（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="69"/>
+        <location filename="../../ui/decision_panel.py" line="73"/>
         <source>Order repeat (R)</source>
         <translation>重新检查（R）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="72"/>
+        <location filename="../../ui/decision_panel.py" line="76"/>
         <source>Do not recognize: the examination is repeated (R), then choose a reason (1–9)</source>
         <translation>不予互认，需重新检查（R），再选择原因（1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="78"/>
+        <location filename="../../ui/decision_panel.py" line="82"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="79"/>
+        <location filename="../../ui/decision_panel.py" line="83"/>
         <source>Withdraw the decision in force (history is kept)</source>
         <translation>撤销当前结论（保留历史记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="80"/>
+        <location filename="../../ui/decision_panel.py" line="84"/>
         <source>Accept all eligible of this visit</source>
         <translation>互认本次就诊全部符合条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="88"/>
+        <location filename="../../ui/decision_panel.py" line="92"/>
         <source>Note (required for some reasons)</source>
         <translation>备注（部分原因必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="90"/>
+        <location filename="../../ui/decision_panel.py" line="94"/>
         <source>Purpose and necessity explained to the patient / family</source>
         <translation>已向患者/家属说明复查的目的和必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="93"/>
+        <location filename="../../ui/decision_panel.py" line="97"/>
         <source>Save repeat order</source>
         <translation>保存复查决定</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="99"/>
+        <location filename="../../ui/decision_panel.py" line="103"/>
         <source>Reason for the repeat</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="119"/>
+        <location filename="../../ui/decision_panel.py" line="123"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="121"/>
+        <location filename="../../ui/decision_panel.py" line="125"/>
         <source>Copy the sentence for the medical record</source>
         <translation>复制病历记录语句</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="150"/>
+        <location filename="../../ui/decision_panel.py" line="154"/>
         <source>For the medical record</source>
         <translation>病历记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="152"/>
+        <location filename="../../ui/decision_panel.py" line="156"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="239"/>
+        <location filename="../../ui/decision_panel.py" line="243"/>
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="250"/>
+        <location filename="../../ui/decision_panel.py" line="254"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n小时</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="251"/>
+        <location filename="../../ui/decision_panel.py" line="255"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="257"/>
+        <location filename="../../ui/decision_panel.py" line="261"/>
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="258"/>
+        <location filename="../../ui/decision_panel.py" line="262"/>
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="261"/>
+        <location filename="../../ui/decision_panel.py" line="265"/>
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="264"/>
+        <location filename="../../ui/decision_panel.py" line="268"/>
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="269"/>
+        <location filename="../../ui/decision_panel.py" line="273"/>
         <source>; also expired</source>
         <translation>；且已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="271"/>
+        <location filename="../../ui/decision_panel.py" line="275"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="282"/>
+        <location filename="../../ui/decision_panel.py" line="286"/>
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="283"/>
+        <location filename="../../ui/decision_panel.py" line="287"/>
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="284"/>
+        <location filename="../../ui/decision_panel.py" line="288"/>
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="285"/>
+        <location filename="../../ui/decision_panel.py" line="289"/>
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="286"/>
+        <location filename="../../ui/decision_panel.py" line="290"/>
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="287"/>
+        <location filename="../../ui/decision_panel.py" line="291"/>
         <source>issuing hospital below the item&apos;s minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="398"/>
+        <location filename="../../ui/decision_panel.py" line="307"/>
+        <source> (against the rules: %1)</source>
+        <translation>（不符合互认条件：%1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="404"/>
         <source>already decided</source>
         <translation>已有结论</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="400"/>
+        <location filename="../../ui/decision_panel.py" line="406"/>
         <source>no rule check (no catalog)</source>
         <translation>未做规则核对（无互认目录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="405"/>
+        <location filename="../../ui/decision_panel.py" line="411"/>
         <source>%1: %2</source>
         <translation>%1 %2 项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="407"/>
+        <location filename="../../ui/decision_panel.py" line="413"/>
         <source>Accepting %n result(s) of this visit.</source>
         <translation>
             <numerusform>正在互认本次就诊的 %n 项结果。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="409"/>
+        <location filename="../../ui/decision_panel.py" line="415"/>
         <source>No result of this visit qualifies.</source>
         <translation>本次就诊没有符合互认条件的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="411"/>
+        <location filename="../../ui/decision_panel.py" line="417"/>
         <source>No result of this visit qualifies</source>
         <translation>本次就诊没有符合互认条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="413"/>
+        <location filename="../../ui/decision_panel.py" line="419"/>
         <source> — left out: %1</source>
         <translation>——未纳入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="272"/>
+        <location filename="../../ui/decision_panel.py" line="276"/>
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="273"/>
+        <location filename="../../ui/decision_panel.py" line="277"/>
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="305"/>
+        <location filename="../../ui/decision_panel.py" line="311"/>
         <source>Note: %1</source>
         <translation>备注：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="315"/>
+        <location filename="../../ui/decision_panel.py" line="321"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="315"/>
+        <location filename="../../ui/decision_panel.py" line="321"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="318"/>
+        <location filename="../../ui/decision_panel.py" line="324"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="327"/>
+        <location filename="../../ui/decision_panel.py" line="333"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="328"/>
+        <location filename="../../ui/decision_panel.py" line="334"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="329"/>
+        <location filename="../../ui/decision_panel.py" line="335"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="334"/>
+        <location filename="../../ui/decision_panel.py" line="340"/>
         <source>viewed</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="343"/>
+        <location filename="../../ui/decision_panel.py" line="349"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="345"/>
+        <location filename="../../ui/decision_panel.py" line="351"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="346"/>
+        <location filename="../../ui/decision_panel.py" line="352"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="364"/>
+        <location filename="../../ui/decision_panel.py" line="370"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="367"/>
-        <location filename="../../ui/decision_panel.py" line="384"/>
+        <location filename="../../ui/decision_panel.py" line="373"/>
+        <location filename="../../ui/decision_panel.py" line="390"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="370"/>
+        <location filename="../../ui/decision_panel.py" line="376"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -1332,17 +1337,17 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>%1 的登录已失效：请在状态栏重新登录该平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1169"/>
+        <location filename="../../ui/main_window.py" line="1170"/>
         <source>%1 names a server of a platform you are already signed in to; it was not added (its images could be fetched with the other platform&apos;s sign-in). Tell IT.</source>
         <translation>%1 声明的服务器属于您已登录的另一平台，未予添加（否则其影像可能借用另一平台的登录获取）。请告知信息科。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1182"/>
+        <location filename="../../ui/main_window.py" line="1183"/>
         <source>Signed in to %1 as well: its results join the timeline.</source>
         <translation>已同时登录 %1：其结果并入时间轴。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1248"/>
+        <location filename="../../ui/main_window.py" line="1249"/>
         <source>A platform has a record that may be this patient&apos;s: search for her again and open her to confirm it.</source>
         <translation>有平台存在可能属于该患者的记录：请重新搜索并打开该患者以确认。</translation>
     </message>
@@ -1422,28 +1427,28 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
         <translation>不是，分开显示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="947"/>
+        <location filename="../../ui/main_window.py" line="948"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="950"/>
+        <location filename="../../ui/main_window.py" line="951"/>
         <source>%n saved mark object(s) waiting to send</source>
         <translation>
             <numerusform>%n 个已保存的标注对象待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="954"/>
+        <location filename="../../ui/main_window.py" line="955"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="959"/>
+        <location filename="../../ui/main_window.py" line="960"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1925,158 +1930,177 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="148"/>
+        <location filename="../../ui/patient_page.py" line="151"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="150"/>
+        <location filename="../../ui/patient_page.py" line="153"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="154"/>
+        <location filename="../../ui/patient_page.py" line="157"/>
         <source>Show or hide the list of results</source>
         <translation>显示或隐藏结果列表</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="157"/>
+        <location filename="../../ui/patient_page.py" line="160"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="160"/>
+        <location filename="../../ui/patient_page.py" line="163"/>
         <source>Register paper report…</source>
         <translation>登记纸质报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="162"/>
+        <location filename="../../ui/patient_page.py" line="165"/>
         <source>Enter a result the patient brought on paper</source>
         <translation>录入患者带来的纸质检查检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="209"/>
+        <location filename="../../ui/patient_page.py" line="212"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="210"/>
+        <location filename="../../ui/patient_page.py" line="213"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="294"/>
+        <location filename="../../ui/patient_page.py" line="297"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="294"/>
+        <location filename="../../ui/patient_page.py" line="297"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="295"/>
+        <location filename="../../ui/patient_page.py" line="298"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="299"/>
+        <location filename="../../ui/patient_page.py" line="302"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="317"/>
-        <location filename="../../ui/patient_page.py" line="318"/>
+        <location filename="../../ui/patient_page.py" line="320"/>
+        <location filename="../../ui/patient_page.py" line="321"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="339"/>
+        <location filename="../../ui/patient_page.py" line="342"/>
         <source>Results of %1 are not shown: you are not signed in to it (status bar).</source>
         <translation>未显示 %1 的结果：您尚未登录该平台（见状态栏）。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="341"/>
+        <location filename="../../ui/patient_page.py" line="344"/>
         <source>Results of %1 are not shown: the platform did not answer.</source>
         <translation>未显示 %1 的结果：该平台无响应。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="347"/>
+        <location filename="../../ui/patient_page.py" line="350"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="364"/>
+        <location filename="../../ui/patient_page.py" line="367"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="474"/>
+        <location filename="../../ui/patient_page.py" line="477"/>
         <source>You can read this record but not record a decision: your sign-in was not granted the right to write decisions (SMART scope user/Task.write). Ask the platform&apos;s administrators if you should have it.</source>
         <translation>您可以查阅此记录，但不能登记互认决定：本次登录未获授予写入决定的权限（SMART 权限范围 user/Task.write）。如您应有此权限，请联系平台管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="550"/>
+        <location filename="../../ui/patient_page.py" line="557"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="844"/>
+        <location filename="../../ui/patient_page.py" line="599"/>
+        <source>Accept against the rules?</source>
+        <translation>不符合互认条件，仍予采纳？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="601"/>
+        <source>This result does not meet the recognition rules: %1.
+
+Accept it anyway, with no repeat? The medical record and the summary will say that it was accepted against the rules.</source>
+        <translation>该结果不符合互认条件：%1。
+
+仍予采纳、不再重复检查吗？病历记录和摘要将注明该结果不符合互认条件、经医师判断采纳。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="607"/>
+        <source>Accept anyway</source>
+        <translation>仍予采纳</translation>
+    </message>
+    <message>
+        <location filename="../../ui/patient_page.py" line="878"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="850"/>
+        <location filename="../../ui/patient_page.py" line="884"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="851"/>
+        <location filename="../../ui/patient_page.py" line="885"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="868"/>
+        <location filename="../../ui/patient_page.py" line="902"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="454"/>
+        <location filename="../../ui/patient_page.py" line="457"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="611"/>
+        <location filename="../../ui/patient_page.py" line="645"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="690"/>
+        <location filename="../../ui/patient_page.py" line="724"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="692"/>
+        <location filename="../../ui/patient_page.py" line="726"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="693"/>
+        <location filename="../../ui/patient_page.py" line="727"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="704"/>
+        <location filename="../../ui/patient_page.py" line="738"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>

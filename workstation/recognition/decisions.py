@@ -168,6 +168,11 @@ def record_sentence(
         mark = f"{mark[:-1]}，{origin}）" if mark else f"（{origin}）"
     what = f"于{when}在{where}所做的{result.item_name}{mark}"
     if decision.kind is DecisionKind.ACCEPTED:
+        against = accepted_against_rules(decision)
+        if against:  # her judgement over the rule's: said, not hidden
+            return f"患者{what}结果{against}，经本人审阅，仍予采纳，本次不再重复检查。"
+        if decision.eligibility == "no_mark":
+            return f"患者{what}结果{NO_MARK_PHRASE}，经本人审阅，予以采纳，本次不再重复检查。"
         return f"患者{what}结果经本人审阅，予以互认，本次不再重复检查。"
     if decision.kind is DecisionKind.WITHDRAWN:
         return f"撤销此前对患者{what}结果的互认结论。"
@@ -178,6 +183,26 @@ def record_sentence(
     if decision.patient_informed:
         sentence += "已向患者/家属说明复查的目的和必要性。"
     return sentence
+
+
+# The rule checks that say "not to be recognized", as the chart words them. A doctor may
+# still accept such a result (the final judgement is hers); the record says she did.
+INELIGIBLE_PHRASES = {
+    "expired": "已超过互认有效期",
+    "out_of_region": "不在本地区互认范围内",
+    "below_level": "出具医院等级不符合互认要求",
+    "not_recognized": "非互认目录项目",
+}
+NO_MARK_PHRASE = "无互认标识"
+
+
+def accepted_against_rules(decision: Decision) -> str:
+    """For an acceptance of a result the rules did not recognize, the rule's words
+    ("已超过互认有效期"); "" for any other decision (``Decision.eligibility`` holds the
+    rule check shown when she decided)."""
+    if decision.kind is not DecisionKind.ACCEPTED:
+        return ""
+    return INELIGIBLE_PHRASES.get(decision.eligibility, "")
 
 
 def origin_phrase(kind: str, name: str) -> str:

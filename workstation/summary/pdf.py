@@ -63,6 +63,7 @@ from workstation.model import (
 from workstation.recognition.decisions import (
     Decision,
     DecisionKind,
+    accepted_against_rules,
     origin_phrase,
     record_sentence,
 )
@@ -371,6 +372,13 @@ def _hospital_text(hospital: Hospital | None, fallback_id: str) -> str:
 
 def _decision_word(decision: Decision | None) -> str:
     return _NO_DECISION if decision is None else _DECISION_WORD[decision.kind]
+
+
+def _verdict_text(decision: Decision | None) -> str:
+    """The decision as its item's table says it: an acceptance against the rules says so."""
+    against = accepted_against_rules(decision) if decision is not None else ""
+    word = _decision_word(decision)
+    return f"{word}（{against}，医师判断采纳）" if against else word
 
 
 def _decision_hex(decision: Decision | None) -> str:
@@ -902,6 +910,9 @@ def _overview(items: Sequence[SummaryItem]) -> Any:
     for item in items:
         counts[_decision_word(item.decision)] += 1
     parts = "，".join(f"{word} {n} 项" for word, n in counts.items() if n)
+    against = sum(1 for i in items if i.decision is not None and accepted_against_rules(i.decision))
+    if against:
+        parts += f"（其中不符合互认条件、经医师判断采纳 {against} 项）"
     return _para(f"本次审阅共 {len(items)} 项" + (f"：{parts}。" if parts else "。"), "body")
 
 
@@ -919,7 +930,7 @@ def _mark_text(item: SummaryItem) -> str:
 def _details(item: SummaryItem, hospitals: Mapping[str, Hospital], width: float) -> Any:
     result, decision = item.result, item.decision
     hospital = item.hospital or hospitals.get(result.hospital_id)
-    verdict = _decision_word(decision)
+    verdict = _verdict_text(decision)
     rows: list[list[Any]] = [
         [
             _para("来源医院", "label"),
