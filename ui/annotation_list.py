@@ -63,12 +63,16 @@ class AnnotationList(QWidget):
             parts.append(self.tr("%n mark(s)", "", len(obj.marks)))
         if obj.key_images:
             parts.append(self.tr("%n key image(s)", "", len(obj.key_images)))
-        if obj.window is not None:
+        in_effect = listed is self.model.window_in_effect()
+        window = (in_effect and self.model.window_on_screen) or obj.window
+        if window:
             parts.append(
                 self.tr("window %1/%2")
-                .replace("%1", f"{obj.window[0]:g}")
-                .replace("%2", f"{obj.window[1]:g}")
+                .replace("%1", f"{window[0]:g}")
+                .replace("%2", f"{window[1]:g}")
             )
+        if in_effect and self.model.window_on_screen:
+            parts.append(self.tr("its window on screen"))
         if listed.editable:
             parts.append(self.tr("editable"))
         if listed.claims_mine:
@@ -79,6 +83,8 @@ class AnnotationList(QWidget):
 
     def _tooltip(self, listed: ListedObject) -> str:
         lines = [f"{self._why(n.why)}: {n.what} ({n.reason})" for n in listed.obj.not_shown]
+        if listed is self.model.window_in_effect():
+            lines.insert(0, self.tr("Its window is on screen: uncheck it to go back to yours."))
         if listed.editable:
             lines.insert(0, self.tr("Your latest measurements: they are among your marks."))
         if listed.claims_mine:

@@ -32,8 +32,10 @@ from workstation.annotations.model import (
 from workstation.annotations.outbox import AnnotationOutbox
 from workstation.annotations.placement import place_on_study
 from workstation.annotations.service import Saved, save_annotations, saved_objects
+from workstation.annotations.softcopy_voi import window_on_image
 from workstation.imaging.calibration import to_pixels
 from workstation.imaging.decode import DicomImage
+from workstation.imaging.frames import frame_rescale
 from workstation.imaging.identity import ImageIdentity
 from workstation.imaging.marks import MarkStore, SliceKey
 from workstation.imaging.voi import Window
@@ -98,6 +100,7 @@ class StudyAnnotationsPart(QObject):
         self.renderings = renderings  # result id → the window she reads it with, if shown
         self.model = StudyAnnotations()
         self.model.changed.connect(self._redraw)
+        self.model.changed.connect(self._apply_presentation_window)
         self.connection: Connection | None = None
         self.outbox: AnnotationOutbox | None = None
         self.author: Author | None = None
@@ -111,6 +114,8 @@ class StudyAnnotationsPart(QObject):
         # her saved key images still to draw for the summary, and those it has already
         self._to_draw: dict[tuple[str, int], str] = {}  # (SOP UID, frame) → result id
         self._drawn: set[tuple[str, int]] = set()
+        # cells on a presentation state's window: (her window before it, the one applied)
+        self._own_windows: dict[int, tuple[Window | None, Window]] = {}
 
     def configure(
         self, outbox: AnnotationOutbox | None, author: Author | None, username: str
@@ -131,6 +136,7 @@ class StudyAnnotationsPart(QObject):
         self._to_draw = {}
         self._drawn = set()
         self.model.clear()
+        self._own_windows = {}
 
     # --- the study on screen -----------------------------------------------------------------
     def study_opened(self, result_id: str, study: ImagingStudyRef, scope: Scope) -> None:
@@ -200,6 +206,37 @@ class StudyAnnotationsPart(QObject):
             for cell in self.cells():
                 cell.refresh_marks()
         self._draw_key_images(uid)
+        self._apply_presentation_window()
+
+    def _apply_presentation_window(self) -> None:
+        """Cells showing images of the shown presentation state in effect take its window
+        (in the cells' modality units); once none is in effect, a cell goes back to the
+        window she had (unless she has set another since)."""
+        listed = self.model.window_in_effect()
+        windows = listed.obj.windows if listed is not None else ()
+        on_screen: tuple[float, float] | None = None
+        for cell in self.cells():
+            key = id(cell)
+            window = None
+            if windows:
+                uids = {uid for w in windows for uid in w.images}
+                on = next((s for s in cell.slices if s.image.sop_instance_uid in uids), None)
+                if on is not None and not on.image.is_color:
+                    rescale = frame_rescale(on.image, on.frame)
+                    window = window_on_image(windows, on.image.sop_instance_uid, rescale)
+            if window is not None:
+                if key not in self._own_windows:
+                    self._own_windows[key] = (cell.chosen_window, window)
+                own = self._own_windows[key][0]
+                self._own_windows[key] = (own, window)
+                if cell.chosen_window != window:
+                    cell.set_window(window)
+                on_screen = on_screen or (window.center, window.width)
+            elif key in self._own_windows:
+                own, applied = self._own_windows.pop(key)
+                if cell.chosen_window == applied:  # not changed by her since
+                    cell.use_window(own)
+        self.model.set_window_on_screen(on_screen)
 
     def _draw_key_images(self, uid: str) -> None:
         """Her saved key images on this image, drawn (off the GUI thread) for the summary."""

@@ -107,45 +107,55 @@
     </message>
     <message>
         <location filename="../../ui/annotation_list.py" line="73"/>
+        <source>its window on screen</source>
+        <translation>正在使用其窗宽窗位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="75"/>
         <source>editable</source>
         <translation>可编辑</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="75"/>
+        <location filename="../../ui/annotation_list.py" line="77"/>
         <source>names you, not saved here</source>
         <translation>署名为您，但非在此保存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="77"/>
+        <location filename="../../ui/annotation_list.py" line="79"/>
         <source>%n not shown</source>
         <translation>
             <numerusform>%n 项未显示</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="83"/>
+        <location filename="../../ui/annotation_list.py" line="85"/>
+        <source>Its window is on screen: uncheck it to go back to yours.</source>
+        <translation>图像正按其窗宽窗位显示；取消勾选即回到您自己的窗宽窗位。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="87"/>
         <source>Your latest measurements: they are among your marks.</source>
         <translation>您最近保存的测量：已放回您的标注中，可继续编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="88"/>
+        <location filename="../../ui/annotation_list.py" line="92"/>
         <source>It names you as its author, but it was not saved from your account on this workstation: it is shown read-only, like another doctor&apos;s.</source>
         <translation>此对象署名为您，但并非由您的账号在本工作站保存：按其他医生的标注以只读方式显示。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="112"/>
+        <location filename="../../ui/annotation_list.py" line="116"/>
         <source>Saved annotations: %n</source>
         <translation>
             <numerusform>已保存的标注：%n 个</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="114"/>
+        <location filename="../../ui/annotation_list.py" line="118"/>
         <source>No saved annotations in this study</source>
         <translation>本检查没有已保存的标注</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="117"/>
+        <location filename="../../ui/annotation_list.py" line="121"/>
         <source>%n could not be read</source>
         <translation>
             <numerusform>%n 个无法读取</numerusform>
@@ -989,7 +999,7 @@
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="932"/>
+        <location filename="../../ui/viewer.py" line="941"/>
         <location filename="../../ui/viewer_text.py" line="233"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
@@ -1302,7 +1312,7 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>请在浏览器中完成登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1043"/>
+        <location filename="../../ui/main_window.py" line="1047"/>
         <source>Signed in to %1 as well: its results join the timeline.</source>
         <translation>已同时登录 %1：其结果并入时间轴。</translation>
     </message>
@@ -2915,37 +2925,37 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StudyAnnotationsPart</name>
     <message>
-        <location filename="../../ui/study_annotations.py" line="220"/>
+        <location filename="../../ui/study_annotations.py" line="254"/>
         <source>Key image (saved) · %1</source>
         <translation>关键图像（已保存）· %1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="324"/>
+        <location filename="../../ui/study_annotations.py" line="358"/>
         <source>Marks cannot be saved here (no journal).</source>
         <translation>此处无法保存标注（没有本地记录库）。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="326"/>
+        <location filename="../../ui/study_annotations.py" line="360"/>
         <source>Marks on a prior study are not saved yet; open it as the result.</source>
         <translation>对比的既往检查上的标注暂不能保存；请将其作为当前结果打开后再标注。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="332"/>
+        <location filename="../../ui/study_annotations.py" line="366"/>
         <source>No marks or key images to save.</source>
         <translation>没有可保存的标注或关键图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="356"/>
+        <location filename="../../ui/study_annotations.py" line="390"/>
         <source>Marks not saved: %1</source>
         <translation>标注未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="373"/>
+        <location filename="../../ui/study_annotations.py" line="407"/>
         <source>The previous patient&apos;s %1 mark(s) and %2 key image(s) were saved; they go to the platform.</source>
         <translation>上一位患者的 %1 处标注和 %2 幅关键图像已保存，将上传至平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="377"/>
+        <location filename="../../ui/study_annotations.py" line="411"/>
         <source>Saved %1 mark(s) and %2 key image(s); they go to the platform.</source>
         <translation>已保存 %1 处标注和 %2 幅关键图像，将上传至平台。</translation>
     </message>
