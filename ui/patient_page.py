@@ -72,6 +72,7 @@ from workstation.recognition.decisions import (
     new_decision,
     record_sentence,
 )
+from workstation.records.hospital_label import hospital_label
 from workstation.redact import mask_id_card
 from workstation.services import Connection
 from workstation.session.lanes import Lane
@@ -681,12 +682,8 @@ class PatientPage(QWidget):
         return self.tr("%n day(s) ago", "", amount)
 
     def _lab_title(self, result: Result, values: list[LabObservation]) -> str:
-        hospital = self.timeline.hospitals.get(result.hospital_id)
-        parts = [result.item_name]
-        if hospital is not None:
-            parts.append(
-                hospital.name + (f"（{hospital.level_name}）" if hospital.level_name else "")
-            )
+        where = hospital_label(result, self.timeline.hospitals.get(result.hospital_id))
+        parts = [result.item_name, *filter(None, [where])]
         local = china_time(result.effective)
         parts.append(
             self.tr("collected %1 (%2)")
@@ -816,15 +813,8 @@ class PatientPage(QWidget):
     def _report_html(self, result: Result) -> str:
         """The other hospital's report as she reads it: what it is and where from on one
         line, then its findings (检查所见) and conclusion (诊断意见) in full."""
-        hospital = self.timeline.hospitals.get(result.hospital_id)
-        where = (
-            (hospital.name + (f"（{hospital.level_name}）" if hospital.level_name else ""))
-            if hospital
-            else result.hospital_id
-        )
+        where = hospital_label(result, self.timeline.hospitals.get(result.hospital_id))
         facts = [where, china_time(result.effective).strftime("%Y-%m-%d %H:%M")]
-        if hospital is None and result.paper is not None and result.paper.hospital_name:
-            facts[0] = result.paper.hospital_name
         facts.append(result.mark.mark if result.mark else self.tr("no HR mark"))
         assessment = self.timeline.assessments.get(result.id)
         if assessment is not None:
