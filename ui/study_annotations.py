@@ -83,6 +83,7 @@ class StudyAnnotationsPart(QObject):
 
     queued = Signal()
     message = Signal(str)
+    images_changed = Signal()  # the cells hold more (or other) images: image numbers moved
     key_image_drawn = Signal(str, bytes, str, object)  # result id, PNG, caption, mm per pixel
 
     def __init__(
@@ -207,6 +208,40 @@ class StudyAnnotationsPart(QObject):
                 cell.refresh_marks()
         self._draw_key_images(uid)
         self._apply_presentation_window()
+        self.images_changed.emit()
+
+    def _holding(self, images: Sequence[tuple[str, int]]) -> tuple[ImageViewer, list[int]]:
+        """The first cell holding any of ``images`` ((SOP Instance UID, frame)), with
+        their 0-based places in its order; raises LookupError when no cell shows them."""
+        wanted = set(images)
+        for cell in self.cells():
+            places = [
+                n
+                for n, s in enumerate(cell.slices)
+                if (s.image.sop_instance_uid, s.frame) in wanted
+            ]
+            if places:
+                return cell, places
+        raise LookupError("no cell shows these images")
+
+    def image_numbers(self, images: Sequence[tuple[str, int]]) -> tuple[list[int], int] | None:
+        """Where ``images`` are in the first cell holding any of them: their 1-based
+        numbers in its order (ascending) and how many it holds; None when no cell does."""
+        try:
+            cell, places = self._holding(images)
+        except LookupError:
+            return None
+        return [n + 1 for n in places], len(cell.slices)
+
+    def show_image(self, images: Sequence[tuple[str, int]]) -> bool:
+        """Show the next of ``images`` after the slice on screen (the first again after
+        the last) in the first cell holding any of them; False when none does."""
+        try:
+            cell, places = self._holding(images)
+        except LookupError:
+            return False
+        cell.go_to(next((n for n in places if n > cell.index), places[0]))
+        return True
 
     def _apply_presentation_window(self) -> None:
         """Cells showing images of the shown presentation state in effect take its window
