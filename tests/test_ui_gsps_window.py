@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import Sandbox
 from tests.gsps_builders import hospital_gsps, voi_item
-from tests.ui_helpers import open_patient, signed_in_window
+from tests.ui_helpers import open_study, reopen, signed_in_window
 from workstation.annotations.service import part10
 from workstation.dicomweb.stow import store_instances
 from workstation.imaging.voi import Window
@@ -26,11 +26,7 @@ def test_a_shown_presentation_state_puts_its_window_on_screen_and_one_click_take
     qtbot: QtBot, private_sandbox: Sandbox, tmp_path: Path, chinese: None
 ) -> None:
     window = signed_in_window(qtbot, private_sandbox, tmp_path)
-    page = open_patient(qtbot, window, "p0001")
-    ct = next(r for r in page.timeline.visible_results() if r.modality == "CT")
-    assert page.timeline.select(ct.id)
-    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
+    page = open_study(qtbot, window, "p0001")
     study = page.images.study
     assert study is not None
     assert window.signed is not None
@@ -50,9 +46,7 @@ def test_a_shown_presentation_state_puts_its_window_on_screen_and_one_click_take
     )
     assert len(stored.stored) == 1
     page.viewer.set_window(Window(40.0, 400.0))  # her soft-tissue window, then reopened
-    other = next(r for r in page.timeline.visible_results() if r.id != ct.id)
-    assert page.timeline.select(other.id)
-    assert page.timeline.select(ct.id)
+    reopen(page)
     qtbot.waitUntil(lambda: bool(page.images.annotations.model.objects), timeout=20000)
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
     (listed,) = page.images.annotations.model.objects

@@ -11,28 +11,17 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import Sandbox
-from tests.ui_helpers import open_patient, signed_in_window
-from ui.main_window import MainWindow
-from ui.patient_page import PatientPage
+from tests.ui_helpers import open_study, signed_in_window
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 SCREENSHOT = Path("/tmp/hr-marks-position.png")  # looked at by hand
-
-
-def _open_ct(qtbot: QtBot, window: MainWindow) -> PatientPage:
-    page = open_patient(qtbot, window, "p0001")
-    ct = next(r for r in page.timeline.visible_results() if r.modality == "CT")
-    assert page.timeline.select(ct.id)
-    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
-    return page
 
 
 def test_reopened_marks_name_their_image_and_a_click_shows_it(
     qtbot: QtBot, private_sandbox: Sandbox, tmp_path: Path, chinese: None
 ) -> None:
     window = signed_in_window(qtbot, private_sandbox, tmp_path)
-    page = _open_ct(qtbot, window)
+    page = open_study(qtbot, window, "p0001")
     total = len(page.viewer.slices)
     assert total > 8
     page.viewer.go_to(5)  # the sixth image, not where a study opens
@@ -44,7 +33,7 @@ def test_reopened_marks_name_their_image_and_a_click_shows_it(
     window.sign_out()
 
     again = signed_in_window(qtbot, private_sandbox, tmp_path)  # the same workstation
-    page = _open_ct(qtbot, again)
+    page = open_study(qtbot, again, "p0001")
     qtbot.waitUntil(lambda: bool(page.viewer.marks.all_marks()), timeout=20000)
     qtbot.waitUntil(lambda: len(page.viewer.slices) == total, timeout=20000)
     page.images.annotations_button.setChecked(True)

@@ -48,3 +48,29 @@ def open_patient(qtbot: QtBot, window: MainWindow, patient_id: str) -> PatientPa
     page = window.patient_page
     qtbot.waitUntil(lambda: not window.runner.busy and bool(page.timeline.results), timeout=20000)
     return page
+
+
+def open_study(
+    qtbot: QtBot, window: MainWindow, patient_id: str, modality: str | None = "CT"
+) -> PatientPage:
+    """Open a patient and the first of her results of ``modality`` (None: the first
+    imaging result), and wait until its first series is on screen and the window is idle."""
+    page = open_patient(qtbot, window, patient_id)
+    study = next(
+        r
+        for r in page.timeline.visible_results()
+        if (r.modality == modality if modality else r.category.value == "imaging")
+    )
+    assert page.timeline.select(study.id)
+    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
+    return page
+
+
+def reopen(page: PatientPage) -> None:
+    """Leave the selected result for another one and select it again (what is saved on the
+    platform since is found as when she reopens it)."""
+    shown = page.decision.result
+    assert shown is not None
+    assert page.timeline.select(next(r for r in page.timeline.visible_results() if r != shown).id)
+    assert page.timeline.select(shown.id)
