@@ -77,4 +77,13 @@ def test_a_shown_presentation_state_puts_its_window_on_screen_and_one_click_take
     assert (again.center, again.width) == pytest.approx((-600.0, 1500.0))
     page.images.annotation_list.rows.item(0).setCheckState(Qt.CheckState.Unchecked)
     assert page.viewer.effective_window() == Window(40.0, 400.0)  # hers, as she set it
+    page.images.annotation_list.rows.item(0).setCheckState(Qt.CheckState.Checked)
+    page.viewer.set_window(Window(-500.0, 1200.0))  # she adjusts it: it stays hers
+    page.images.annotations.model.changed.emit()  # (as when more images arrive)
+    assert page.viewer.effective_window() == Window(-500.0, 1200.0)
+    page.images.annotation_list.rows.item(0).setCheckState(Qt.CheckState.Unchecked)
+    assert page.viewer.effective_window() == Window(-500.0, 1200.0)  # not taken from her
+    page.images.annotation_list.rows.item(0).setCheckState(Qt.CheckState.Checked)
+    page.images.annotation_list.rows.item(0).setCheckState(Qt.CheckState.Unchecked)
+    assert page.viewer.effective_window() == Window(-500.0, 1200.0)  # hers again, one click
     window.sign_out()

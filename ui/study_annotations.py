@@ -245,8 +245,9 @@ class StudyAnnotationsPart(QObject):
 
     def _apply_presentation_window(self) -> None:
         """Cells showing images of the shown presentation state in effect take its window
-        (in the cells' modality units); once none is in effect, a cell goes back to the
-        window she had (unless she has set another since)."""
+        (in the cells' modality units) when it comes into effect, once: a window she sets
+        afterwards is not taken from her. Once none is in effect, a cell goes back to the
+        window she had before (unless she has set another since)."""
         listed = self.model.window_in_effect()
         windows = listed.obj.windows if listed is not None else ()
         on_screen: tuple[float, float] | None = None
@@ -260,12 +261,13 @@ class StudyAnnotationsPart(QObject):
                     rescale = frame_rescale(on.image, on.frame)
                     window = window_on_image(windows, on.image.sop_instance_uid, rescale)
             if window is not None:
-                if key not in self._own_windows:
-                    self._own_windows[key] = (cell.chosen_window, window)
-                own = self._own_windows[key][0]
-                self._own_windows[key] = (own, window)
-                if cell.chosen_window != window:
+                entry = self._own_windows.get(key)
+                if entry is None or entry[1] != window:  # newly in effect on this cell
+                    untouched = entry is not None and cell.chosen_window == entry[1]
+                    own = entry[0] if entry is not None and untouched else cell.chosen_window
+                    self._own_windows[key] = (own, window)
                     cell.set_window(window)
+                # else it is on already: a window she has set since stays hers
                 on_screen = on_screen or (window.center, window.width)
             elif key in self._own_windows:
                 own, applied = self._own_windows.pop(key)
