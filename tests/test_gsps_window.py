@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import numpy as np
 from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.uid import generate_uid
 
+from tests.dicom_builders import image_dataset
 from tests.gsps_builders import hospital_gsps, voi_item
 from workstation.annotations.gsps_writer import presentation_state
 from workstation.annotations.measure import mark_to_save
@@ -18,6 +20,7 @@ from workstation.annotations.model import Author, Rendering, SavedObject
 from workstation.annotations.reader import read_object
 from workstation.annotations.service import part10
 from workstation.annotations.softcopy_voi import window_on_image
+from workstation.imaging.decode import decode
 from workstation.imaging.marks import Mark, MarkKind
 from workstation.imaging.voi import VoiFunction, Window
 from workstation.session.annotations import StudyAnnotations
@@ -35,9 +38,10 @@ def _read(
 
 
 def test_her_own_presentation_states_window_comes_back_in_her_units() -> None:
-    from tests.test_annotations import _ct
-
-    image = _ct()
+    ds = image_dataset((np.arange(64 * 80, dtype=np.int16) % 2000).reshape(64, 80), modality="CT")
+    ds.RescaleSlope, ds.RescaleIntercept = 1, -1024
+    ds.PixelSpacing = [0.7, 0.7]
+    image = decode(ds)
     saved = [mark_to_save(image, 0, Mark(1, MarkKind.LENGTH, ((3.0, 2.0), (30.0, 20.0))))]
     rendering = Rendering((-600.0, 1500.0), (1.0, -1024.0), "CT")
     ds = presentation_state(saved, rendering, Author("李明", "dr.li"), dt.datetime.now(dt.UTC))
