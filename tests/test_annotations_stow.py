@@ -18,6 +18,7 @@ from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
 from devtools.sandbox_launcher import sign_in_demo
 from tests.conftest import Sandbox
+from tests.stored_objects import stored_count
 from workstation.annotations.measure import mark_to_save
 from workstation.annotations.model import Author, KeyImageRef, ObjectKind, to_mm
 from workstation.annotations.outbox import AnnotationOutbox, send_pending_annotations
@@ -68,16 +69,6 @@ def _ct_study(connection: Connection) -> tuple[str, ImagingStudyRef, list[DicomI
     raise AssertionError("no calibrated grey study for p0002")
 
 
-def _qido_count(platform: Sandbox, study_uid: str, modality: str) -> int:
-    answer = httpx.get(
-        f"{platform.base_url}/dicomweb/studies/{study_uid}/instances",
-        params={"Modality": modality},
-        headers={"Authorization": f"Bearer {platform.token()}"},
-    )
-    answer.raise_for_status()
-    return len(answer.json())
-
-
 def test_saved_marks_reach_the_platform_once_and_come_back_in_a_new_session(
     platform: Sandbox, tmp_path: Path
 ) -> None:
@@ -109,8 +100,8 @@ def test_saved_marks_reach_the_platform_once_and_come_back_in_a_new_session(
     assert report.sent == [saved.report_uid, saved.key_images_uid]
     assert reopened.pending() == []
     assert send_pending_annotations(reopened, store).sent == []
-    assert _qido_count(platform, study.study_uid, "SR") == 1
-    assert _qido_count(platform, study.study_uid, "KO") == 1
+    assert stored_count(platform, study.study_uid, "SR") == 1
+    assert stored_count(platform, study.study_uid, "KO") == 1
     connection.sign_out()
 
     # another day, another workstation: nothing local, everything from the platform
@@ -152,12 +143,12 @@ def test_a_resend_of_the_same_object_is_stored_once(platform: Sandbox) -> None:
     _, study, images = _ct_study(connection)
     data = part10(measurement_report([mark_to_save(images[0], 0, MARKS[1])], Author("李"), NOW))
     client = connection.dicomweb(study.dicomweb_url)
-    before = _qido_count(platform, study.study_uid, "SR")
+    before = stored_count(platform, study.study_uid, "SR")
     first = store_instances(client, study.study_uid, [data])
     second = store_instances(client, study.study_uid, [data])
     assert first.stored == second.stored
     assert len(first.stored) == 1
-    assert _qido_count(platform, study.study_uid, "SR") == before + 1
+    assert stored_count(platform, study.study_uid, "SR") == before + 1
     connection.sign_out()
 
 

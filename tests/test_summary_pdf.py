@@ -393,3 +393,28 @@ def test_twenty_items_with_six_key_images_build_quickly() -> None:
           f" {len(pdf) / 1e6:.2f} MB")  # fmt: skip
     assert images == 6
     assert elapsed < 6.0  # the budget is 3 s; CI machines vary
+
+
+def test_trend_points_a_day_apart_and_on_one_day_each_get_their_own_x_label() -> None:
+    """Two results a day apart shared one label (the second was dropped where they
+    collided); now each has its date, and two on one day their hours, none over another."""
+    when = [
+        dt.datetime(2026, 1, 8, 8, 0, tzinfo=CST),
+        dt.datetime(2026, 2, 27, 9, 0, tzinfo=CST),
+        dt.datetime(2026, 2, 28, 8, 30, tzinfo=CST),
+        dt.datetime(2026, 3, 1, 8, 0, tzinfo=CST),
+        dt.datetime(2026, 3, 1, 15, 0, tzinfo=CST),
+    ]
+    glucose = [
+        _obs(f"g{i}", "空腹血糖", "14749-6", 5.0 + i * 0.6, "mmol/L", "mmol/L", 3.9, 6.1,
+             Interpretation.NORMAL, moment, "hx" if i % 2 else "jc")
+        for i, moment in enumerate(when)
+    ]  # fmt: skip
+    series = trend_series(TABLE, glucose)
+    summary = dataclasses.replace(
+        realistic_summary(), items=(), trends=(("葡萄糖", tuple(series["GLU"])),)
+    )
+    text = _text(build_summary_pdf(summary))
+    axis = re.findall(r"\b(?:2026-)?\d\d-\d\d\b|\b\d\d:\d\d\b", text.split("葡萄糖")[1])
+    expected = ["2026-01-08", "02-27", "02-28", "03-01", "03-01", "08:00", "15:00"]
+    assert sorted(axis[:7]) == sorted(expected)  # the text's order is the PDF's, not the row's

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import httpx
 import numpy as np
 import pytest
 from pydicom.dataset import Dataset, FileMetaDataset
@@ -19,10 +18,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import Sandbox
-from tests.ui_helpers import accept, open_patient, signed_in_window
-from ui.main_window import MainWindow
+from tests.stored_objects import stored_count
+from tests.ui_helpers import accept, open_study, reopen, signed_in_window
 from ui.mark_layer import SAVED_COLOR
-from ui.patient_page import PatientPage
 from workstation.annotations.model import Why
 from workstation.annotations.service import part10
 from workstation.dicomweb.stow import store_instances
@@ -37,25 +35,6 @@ KEY_IMAGE = Path("/tmp/hr-key-image-from-kos.png")
 HOSPITAL_SCREENSHOT = Path("/tmp/hr-annotations-hospital.png")
 
 
-def _open_ct(qtbot: QtBot, window: MainWindow, patient_id: str = "p0001") -> PatientPage:
-    page = open_patient(qtbot, window, patient_id)
-    ct = next(r for r in page.timeline.visible_results() if r.modality == "CT")
-    assert page.timeline.select(ct.id)
-    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
-    return page
-
-
-def _saved_count(sandbox: Sandbox, study_uid: str, modality: str) -> int:
-    answer = httpx.get(
-        f"{sandbox.base_url}/dicomweb/studies/{study_uid}/instances",
-        params={"Modality": modality},
-        headers={"Authorization": f"Bearer {sandbox.token()}"},
-    )
-    answer.raise_for_status()
-    return len(answer.json())
-
-
 def _positions(
     marks: dict[SliceKey, tuple[Mark, ...]],
 ) -> dict[SliceKey, list[tuple[MarkKind, tuple[tuple[float, float], ...], str]]]:
@@ -66,7 +45,7 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
     qtbot: QtBot, private_sandbox: Sandbox, tmp_path: Path
 ) -> None:
     window = signed_in_window(qtbot, private_sandbox, tmp_path / "first")
-    page = _open_ct(qtbot, window)
+    page = open_study(qtbot, window, "p0001")
     viewer = page.viewer
     viewer.go_to(len(viewer.slices) // 2)
     viewer.add_length()
@@ -79,13 +58,13 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
     assert study is not None
     qtbot.mouseClick(page.images.save_marks_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
-        lambda: _saved_count(private_sandbox, study.study_uid, "SR") == 1, timeout=20000
+        lambda: stored_count(private_sandbox, study.study_uid, "SR") == 1, timeout=20000
     )
     qtbot.waitUntil(
-        lambda: _saved_count(private_sandbox, study.study_uid, "KO") == 1, timeout=20000
+        lambda: stored_count(private_sandbox, study.study_uid, "KO") == 1, timeout=20000
     )
     qtbot.waitUntil(
-        lambda: _saved_count(private_sandbox, study.study_uid, "PR") == 1, timeout=20000
+        lambda: stored_count(private_sandbox, study.study_uid, "PR") == 1, timeout=20000
     )
     # nothing changed: a second press queues nothing new
     qtbot.mouseClick(page.images.save_marks_button, Qt.MouseButton.LeftButton)
@@ -96,7 +75,7 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
 
     # another day on the same workstation (her journal folder knows what she saved)
     again = signed_in_window(qtbot, private_sandbox, tmp_path / "first")
-    page = _open_ct(qtbot, again)
+    page = open_study(qtbot, again, "p0001")
     qtbot.waitUntil(lambda: bool(page.images.annotations.model.objects), timeout=20000)
     qtbot.waitUntil(lambda: bool(page.viewer.marks.all_marks()), timeout=20000)
     back = _positions(page.viewer.marks.all_marks())
@@ -136,7 +115,7 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
     # another workstation (an empty journal folder), the same doctor: the objects name her,
     # but only what she saved here is hers — shown read-only, with a note
     elsewhere = signed_in_window(qtbot, private_sandbox, tmp_path / "second")
-    page = _open_ct(qtbot, elsewhere)
+    page = open_study(qtbot, elsewhere, "p0001")
     qtbot.waitUntil(lambda: len(page.images.annotations.model.objects) == 3, timeout=20000)
     listed = page.images.annotations.model.objects
     assert not any(o.mine or o.editable for o in listed)
@@ -150,7 +129,7 @@ def test_marks_saved_come_back_on_another_workstation_and_for_another_doctor(
 
     # another doctor: her marks are someone else's, read-only and in another colour
     other = signed_in_window(qtbot, private_sandbox, tmp_path / "third", user="dr.wang")
-    page = _open_ct(qtbot, other)
+    page = open_study(qtbot, other, "p0001")
     qtbot.waitUntil(lambda: bool(page.images.annotations.model.objects), timeout=20000)
     assert not page.viewer.marks.all_marks()
     page.viewer.go_to(
@@ -184,22 +163,17 @@ def test_recording_a_decision_saves_her_changed_marks_with_it(
     qtbot: QtBot, private_sandbox: Sandbox, tmp_path: Path
 ) -> None:
     window = signed_in_window(qtbot, private_sandbox, tmp_path)
-    page = open_patient(qtbot, window, "p0002")
-    ct = next((r for r in page.timeline.visible_results() if r.modality == "CT"), None)
-    assert ct is not None
-    assert page.timeline.select(ct.id)
-    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
+    page = open_study(qtbot, window, "p0002")
     study = page.images.study
     assert study is not None
-    assert _saved_count(private_sandbox, study.study_uid, "SR") == 0
+    assert stored_count(private_sandbox, study.study_uid, "SR") == 0
     page.viewer.add_length()
     qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
     accept(qtbot, page)
     qtbot.waitUntil(
-        lambda: _saved_count(private_sandbox, study.study_uid, "SR") == 1, timeout=20000
+        lambda: stored_count(private_sandbox, study.study_uid, "SR") == 1, timeout=20000
     )
-    assert _saved_count(private_sandbox, study.study_uid, "KO") == 0  # no key image kept
+    assert stored_count(private_sandbox, study.study_uid, "KO") == 0  # no key image kept
     assert window.annotation_outbox is not None
     qtbot.waitUntil(lambda: window.annotation_outbox.pending() == [], timeout=10000)
     window.sign_out()
@@ -267,12 +241,9 @@ def test_the_issuing_hospitals_report_is_shown_with_what_cannot_be(
     qtbot: QtBot, private_sandbox: Sandbox, tmp_path: Path
 ) -> None:
     window = signed_in_window(qtbot, private_sandbox, tmp_path)
-    page = open_patient(qtbot, window, "p0003")
-    ct = next((r for r in page.timeline.visible_results() if r.category.value == "imaging"), None)
+    page = open_study(qtbot, window, "p0003", modality=None)
+    ct = page.decision.result
     assert ct is not None
-    assert page.timeline.select(ct.id)
-    qtbot.waitUntil(lambda: len(page.viewer.slices) > 0, timeout=20000)
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
     study = page.images.study
     assert study is not None
     assert window.signed is not None
@@ -283,10 +254,7 @@ def test_the_issuing_hospitals_report_is_shown_with_what_cannot_be(
         [_hospital_report(image)],
     )
     assert len(stored.stored) == 1
-    assert page.timeline.select(
-        next(r for r in page.timeline.visible_results() if r.id != ct.id).id
-    )
-    assert page.timeline.select(ct.id)  # opened again: the report is found
+    reopen(page)  # opened again: the report is found
     qtbot.waitUntil(lambda: bool(page.images.annotations.model.objects), timeout=20000)
     (listed,) = page.images.annotations.model.objects
     assert not listed.mine
@@ -309,10 +277,10 @@ def test_marks_saved_while_the_platform_fails_wait_and_go_once_it_answers(
     qtbot: QtBot, private_sandbox: Sandbox, tmp_path: Path
 ) -> None:
     window = signed_in_window(qtbot, private_sandbox, tmp_path)
-    page = _open_ct(qtbot, window, "p0002")
+    page = open_study(qtbot, window, "p0002")
     study = page.images.study
     assert study is not None
-    reports, states = (_saved_count(private_sandbox, study.study_uid, m) for m in ("SR", "PR"))
+    reports, states = (stored_count(private_sandbox, study.study_uid, m) for m in ("SR", "PR"))
     page.viewer.add_angle()
     private_sandbox.set_faults(error_rate=1.0)  # every answer a 503 from here on
     try:
@@ -323,11 +291,11 @@ def test_marks_saved_while_the_platform_fails_wait_and_go_once_it_answers(
         private_sandbox.reset_faults()
     window.flush_outbox()
     qtbot.waitUntil(
-        lambda: _saved_count(private_sandbox, study.study_uid, "SR") == reports + 1,
+        lambda: stored_count(private_sandbox, study.study_uid, "SR") == reports + 1,
         timeout=30000,
     )
     qtbot.waitUntil(lambda: "waiting" not in window.outbox_label.text(), timeout=30000)
-    assert _saved_count(private_sandbox, study.study_uid, "PR") == states + 1
+    assert stored_count(private_sandbox, study.study_uid, "PR") == states + 1
     window.sign_out()
 
 
@@ -345,7 +313,7 @@ def test_an_object_forged_in_her_name_is_not_taken_as_hers(
     from workstation.annotations.sr_writer import measurement_report
 
     window = signed_in_window(qtbot, private_sandbox, tmp_path)
-    page = _open_ct(qtbot, window, "p0002")
+    page = open_study(qtbot, window, "p0002")
     study = page.images.study
     assert study is not None
     image = page.viewer.slices[0].image
@@ -361,9 +329,9 @@ def test_an_object_forged_in_her_name_is_not_taken_as_hers(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(part10(ds))
         register_file(store, path, private_sandbox.data_dir)
-    ct = next(r for r in page.timeline.visible_results() if r.modality == "CT")
-    assert page.timeline.select(next(r for r in page.timeline.visible_results() if r != ct).id)
-    assert page.timeline.select(ct.id)  # opened again: the forged objects are found
+    ct = page.decision.result
+    assert ct is not None
+    reopen(page)  # opened again: the forged objects are found
     uids = {str(ds.SOPInstanceUID) for ds in forged}
 
     def found() -> list[ListedObject]:  # other tests of the module may have saved here too

@@ -38,6 +38,7 @@ from workstation.user_folder import user_key
 # p0009: a patient whose whole record no other test reads, so the paper reports added here
 # change no other test's counts (others check, e.g., that every RAD report of p0001 has images).
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
+PAPER_LAB_SCREENSHOT = Path("/tmp/hr-paper-lab-title.png")  # looked at by hand
 
 
 def _photo(path: Path) -> Path:
@@ -201,7 +202,11 @@ def test_register_and_decide_on_paper_reports(
     assert "纸质报告" in page.report.toPlainText()
     qtbot.waitUntil(lambda: page.decision.accept_button.isEnabled(), timeout=5000)
     qtbot.waitUntil(lambda: [v.value for v in page.labs.values] == [5.2, 130.0], timeout=10000)
+    # the lab title names the hospital as she typed it (it is not on the platform)
+    assert "肾功能 · 某县第二人民医院 · " in page.labs.title.text()
+    assert "某县第二人民医院" in page.report.toPlainText()
     window.grab().save(str(shots / "paper-lab-on-timeline.png"))
+    window.grab().save(str(PAPER_LAB_SCREENSHOT))
     accept(qtbot, page)
     qtbot.waitUntil(lambda: len(journal.history(lab.id)) == 1, timeout=5000)
     qtbot.waitUntil(lambda: journal.history(lab.id)[0].state is OutboxState.SENT, timeout=20000)

@@ -90,3 +90,29 @@ def accept(qtbot: QtBot, page: PatientPage) -> None:
     """Press 互认 on the selected result, confirming when the rules do not recognize it."""
     qtbot.mouseClick(page.decision.accept_button, Qt.MouseButton.LeftButton)
     confirm_against_rules(page)
+
+
+def open_study(
+    qtbot: QtBot, window: MainWindow, patient_id: str, modality: str | None = "CT"
+) -> PatientPage:
+    """Open a patient and the first of her results of ``modality`` (None: the first
+    imaging result), and wait until its first series is on screen and the window is idle."""
+    page = open_patient(qtbot, window, patient_id)
+    study = next(
+        r
+        for r in page.timeline.visible_results()
+        if (r.modality == modality if modality else r.category.value == "imaging")
+    )
+    assert page.timeline.select(study.id)
+    qtbot.waitUntil(lambda: arrived(page.viewer) > 0, timeout=20000)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
+    return page
+
+
+def reopen(page: PatientPage) -> None:
+    """Leave the selected result for another one and select it again (what is saved on the
+    platform since is found as when she reopens it)."""
+    shown = page.decision.result
+    assert shown is not None
+    assert page.timeline.select(next(r for r in page.timeline.visible_results() if r != shown).id)
+    assert page.timeline.select(shown.id)

@@ -4,8 +4,10 @@ workstation.session.annotations.StudyAnnotations."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from ui.mark_layer import SAVED_COLOR
@@ -13,13 +15,33 @@ from workstation.annotations.model import ObjectKind, Why
 from workstation.session.annotations import ListedObject, StudyAnnotations
 
 _MINE_COLOR = (255, 255, 0)  # her length colour: her marks keep their own colours
+_NUMBERS_SHOWN = 3  # image numbers named in a row before "…"
+Images = Sequence[tuple[str, int]]  # (SOP Instance UID, 0-based frame)
+
+
+def marked_images(listed: ListedObject) -> list[tuple[str, int]]:
+    """The images an object's marks and key images are on, in the object's order."""
+    found = dict.fromkeys((m.sop_instance_uid, m.frame) for m in listed.obj.marks)
+    found.update(dict.fromkeys(listed.obj.key_images))
+    return list(found)
 
 
 class AnnotationList(QWidget):
-    """One row per saved object: kind, author, date, what it holds; checked = shown."""
+    """One row per saved object: kind, author, date, what it holds and on which images;
+    checked = shown. ``locate(images)`` gives the images' 1-based numbers and the count of
+    the cell showing them (None when none does); a click on a row emits
+    ``images_chosen(images)`` (to show them)."""
 
-    def __init__(self, model: StudyAnnotations, parent: QWidget | None = None) -> None:
+    images_chosen = Signal(object)  # list of (SOP Instance UID, frame)
+
+    def __init__(
+        self,
+        model: StudyAnnotations,
+        parent: QWidget | None = None,
+        locate: Callable[[Images], tuple[list[int], int] | None] = lambda _images: None,
+    ) -> None:
         super().__init__(parent)
+        self.locate = locate
         self.setObjectName("annotationList")
         self.model = model
         self.title = QLabel()
@@ -27,6 +49,7 @@ class AnnotationList(QWidget):
         self.rows = QListWidget()
         self.rows.setObjectName("annotationRows")
         self.rows.itemChanged.connect(self._item_changed)
+        self.rows.itemClicked.connect(self._item_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -63,12 +86,19 @@ class AnnotationList(QWidget):
             parts.append(self.tr("%n mark(s)", "", len(obj.marks)))
         if obj.key_images:
             parts.append(self.tr("%n key image(s)", "", len(obj.key_images)))
-        if obj.window is not None:
+        where = self._where(listed)
+        if where:
+            parts.append(where)
+        in_effect = listed is self.model.window_in_effect()
+        window = (in_effect and self.model.window_on_screen) or obj.window
+        if window:
             parts.append(
                 self.tr("window %1/%2")
-                .replace("%1", f"{obj.window[0]:g}")
-                .replace("%2", f"{obj.window[1]:g}")
+                .replace("%1", f"{window[0]:g}")
+                .replace("%2", f"{window[1]:g}")
             )
+        if in_effect and self.model.window_on_screen:
+            parts.append(self.tr("its window on screen"))
         if listed.editable:
             parts.append(self.tr("editable"))
         if listed.claims_mine:
@@ -77,8 +107,50 @@ class AnnotationList(QWidget):
             parts.append(self.tr("%n not shown", "", len(obj.not_shown)))
         return " · ".join(parts)
 
+    def _where(self, listed: ListedObject) -> str:
+        """ "image 57/300" (第 57/300 幅) of the images it marks, as the viewer counts them."""
+        images = marked_images(listed)
+        found = self.locate(images) if images else None
+        if found is None:
+            return ""
+        numbers, total = found
+        shown = "、".join(str(n) for n in numbers[:_NUMBERS_SHOWN])
+        if len(numbers) > _NUMBERS_SHOWN:
+            shown += "…"
+        return self.tr("image %1/%2").replace("%1", shown).replace("%2", str(total))
+
+    def update_texts(self) -> None:
+        """The rows' texts and tips again (the images they name moved in the viewer's order); while
+        the list is hidden, once it is shown."""
+        if not self.isVisible():
+            return
+        self._filling = True
+        try:
+            for row, listed in enumerate(self.model.objects):
+                item = self.rows.item(row)
+                if item is not None:
+                    item.setText(self.row_text(listed))
+                    item.setToolTip(self._tooltip(listed))
+        finally:
+            self._filling = False
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.update_texts()
+
+    def _item_clicked(self, item: QListWidgetItem) -> None:
+        row = self.rows.row(item)
+        if 0 <= row < len(self.model.objects):
+            images = marked_images(self.model.objects[row])
+            if images:
+                self.images_chosen.emit(images)
+
     def _tooltip(self, listed: ListedObject) -> str:
         lines = [f"{self._why(n.why)}: {n.what} ({n.reason})" for n in listed.obj.not_shown]
+        if listed is self.model.window_in_effect():
+            lines.insert(0, self.tr("Its window is on screen: uncheck it to go back to yours."))
+        if self._where(listed):
+            lines.insert(0, self.tr("Click to show the image its marks are on (again: the next)."))
         if listed.editable:
             lines.insert(0, self.tr("Your latest measurements: they are among your marks."))
         if listed.claims_mine:

@@ -72,6 +72,7 @@ from workstation.paper.image import (
 )
 from workstation.paper.search import CatalogSearch
 from workstation.paper.upload import build_upload
+from workstation.records.hospital_label import with_level
 from workstation.records.platform import ResultsPlatform
 from workstation.session.lanes import Lane
 
@@ -193,8 +194,7 @@ class PaperDialog(QDialog):
         if hospital_line is not None:
             hospital_line.setPlaceholderText(self.tr("Pick the issuing hospital, or type its name"))
         for hospital in sorted(hospitals.values(), key=lambda h: h.name):
-            label = hospital.name + (f"（{hospital.level_name}）" if hospital.level_name else "")
-            self.hospital_box.addItem(label, hospital.id)
+            self.hospital_box.addItem(with_level(hospital), hospital.id)
         self.hospital_box.setCurrentIndex(-1)
         self.hospital_box.currentTextChanged.connect(lambda _t: self._changed())
         self.when_edit = QDateTimeEdit()

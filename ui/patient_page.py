@@ -75,6 +75,7 @@ from workstation.recognition.decisions import (
     origin_phrase,
     record_sentence,
 )
+from workstation.records.hospital_label import hospital_label
 from workstation.redact import mask_id_card
 from workstation.services import Connection
 from workstation.session.lanes import Lane
@@ -727,12 +728,8 @@ class PatientPage(QWidget):
         return self.tr("%n day(s) ago", "", amount)
 
     def _lab_title(self, result: Result, values: list[LabObservation]) -> str:
-        hospital = self.timeline.hospitals.get(result.hospital_id)
-        parts = [result.item_name]
-        if hospital is not None:
-            parts.append(
-                hospital.name + (f"（{hospital.level_name}）" if hospital.level_name else "")
-            )
+        where = hospital_label(result, self.timeline.hospitals.get(result.hospital_id))
+        parts = [result.item_name, *filter(None, [where])]
         local = china_time(result.effective)
         parts.append(
             self.tr("collected %1 (%2)")
@@ -862,15 +859,8 @@ class PatientPage(QWidget):
     def _report_html(self, result: Result) -> str:
         """The other hospital's report as she reads it: what it is and where from on one
         line, then its findings (检查所见) and conclusion (诊断意见) in full."""
-        hospital = self.timeline.hospitals.get(result.hospital_id)
-        where = (
-            (hospital.name + (f"（{hospital.level_name}）" if hospital.level_name else ""))
-            if hospital
-            else result.hospital_id
-        )
+        where = hospital_label(result, self.timeline.hospitals.get(result.hospital_id))
         facts = [where, china_time(result.effective).strftime("%Y-%m-%d %H:%M")]
-        if hospital is None and result.paper is not None and result.paper.hospital_name:
-            facts[0] = result.paper.hospital_name
         # 患者自带, a PACS's or another platform's name
         origin = self.timeline.source_text(result) if result.source else ""
         if origin:

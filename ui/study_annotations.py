@@ -32,8 +32,10 @@ from workstation.annotations.model import (
 from workstation.annotations.outbox import AnnotationOutbox
 from workstation.annotations.placement import place_on_study
 from workstation.annotations.service import Saved, save_annotations, saved_objects
+from workstation.annotations.softcopy_voi import window_on_image
 from workstation.imaging.calibration import to_pixels
 from workstation.imaging.decode import DicomImage
+from workstation.imaging.frames import frame_rescale
 from workstation.imaging.identity import ImageIdentity
 from workstation.imaging.marks import MarkStore, SliceKey
 from workstation.imaging.voi import Window
@@ -42,6 +44,7 @@ from workstation.services import Connection
 from workstation.session.annotations import StudyAnnotations
 from workstation.session.lanes import Lane
 from workstation.session.scope import Scope
+from workstation.session.series_stack import Slice
 
 log = logging.getLogger("ui.annotations")
 _Fingerprint = frozenset[tuple[SliceKey, Any, tuple[tuple[float, float], ...], str]]
@@ -81,6 +84,7 @@ class StudyAnnotationsPart(QObject):
 
     queued = Signal()
     message = Signal(str)
+    images_changed = Signal()  # the cells hold more (or other) images: image numbers moved
     key_image_drawn = Signal(str, bytes, str, object)  # result id, PNG, caption, mm per pixel
 
     def __init__(
@@ -98,6 +102,7 @@ class StudyAnnotationsPart(QObject):
         self.renderings = renderings  # result id → the window she reads it with, if shown
         self.model = StudyAnnotations()
         self.model.changed.connect(self._redraw)
+        self.model.changed.connect(self._apply_presentation_window)
         self.connection: Connection | None = None
         self.outbox: AnnotationOutbox | None = None
         self.author: Author | None = None
@@ -111,6 +116,8 @@ class StudyAnnotationsPart(QObject):
         # her saved key images still to draw for the summary, and those it has already
         self._to_draw: dict[tuple[str, int], str] = {}  # (SOP UID, frame) → result id
         self._drawn: set[tuple[str, int]] = set()
+        # cells on a presentation state's window: (her window before it, the one applied)
+        self._own_windows: dict[int, tuple[Window | None, Window]] = {}
 
     def configure(
         self, outbox: AnnotationOutbox | None, author: Author | None, username: str
@@ -131,6 +138,7 @@ class StudyAnnotationsPart(QObject):
         self._to_draw = {}
         self._drawn = set()
         self.model.clear()
+        self._own_windows = {}
 
     # --- the study on screen -----------------------------------------------------------------
     def study_opened(self, result_id: str, study: ImagingStudyRef, scope: Scope) -> None:
@@ -209,6 +217,80 @@ class StudyAnnotationsPart(QObject):
             for cell in self.cells():
                 cell.refresh_marks()
         self._draw_key_images(uid)
+        self._apply_presentation_window()
+        self.images_changed.emit()
+
+    def _holding(self, images: Sequence[tuple[str, int]]) -> tuple[ImageViewer, list[int]]:
+        """The first cell holding any of ``images`` ((SOP Instance UID, frame)), with
+        their 0-based places in its order; raises LookupError when no cell shows them."""
+        wanted = set(images)
+        for cell in self.cells():
+            places = [
+                n
+                for n, s in enumerate(cell.slices)
+                if isinstance(s, Slice) and (s.image.sop_instance_uid, s.frame) in wanted
+            ]
+            if places:
+                return cell, places
+        raise LookupError("no cell shows these images")
+
+    def image_numbers(self, images: Sequence[tuple[str, int]]) -> tuple[list[int], int] | None:
+        """Where ``images`` are in the first cell holding any of them: their 1-based
+        numbers in its order (ascending) and how many it holds; None when no cell does."""
+        try:
+            cell, places = self._holding(images)
+        except LookupError:
+            return None
+        return [n + 1 for n in places], len(cell.slices)
+
+    def show_image(self, images: Sequence[tuple[str, int]]) -> bool:
+        """Show the next of ``images`` after the slice on screen (the first again after
+        the last) in the first cell holding any of them; False when none does."""
+        try:
+            cell, places = self._holding(images)
+        except LookupError:
+            return False
+        cell.go_to(next((n for n in places if n > cell.index), places[0]))
+        return True
+
+    def _apply_presentation_window(self) -> None:
+        """Cells showing images of the shown presentation state in effect take its window
+        (in the cells' modality units) when it comes into effect, once: a window she sets
+        afterwards is not taken from her. Once none is in effect, a cell goes back to the
+        window she had before (unless she has set another since)."""
+        listed = self.model.window_in_effect()
+        windows = listed.obj.windows if listed is not None else ()
+        on_screen: tuple[float, float] | None = None
+        for cell in self.cells():
+            key = id(cell)
+            window = None
+            if windows:
+                uids = {uid for w in windows for uid in w.images}
+                on = next(
+                    (
+                        s
+                        for s in cell.slices
+                        if isinstance(s, Slice) and s.image.sop_instance_uid in uids
+                    ),
+                    None,
+                )
+                if on is not None and not on.image.is_color:
+                    rescale = frame_rescale(on.image, on.frame)
+                    window = window_on_image(windows, on.image.sop_instance_uid, rescale)
+            if window is not None:
+                entry = self._own_windows.get(key)
+                if entry is None or entry[1] != window:  # newly in effect on this cell
+                    untouched = entry is not None and cell.chosen_window == entry[1]
+                    own = entry[0] if entry is not None and untouched else cell.chosen_window
+                    self._own_windows[key] = (own, window)
+                    cell.set_window(window)
+                # else it is on already: a window she has set since stays hers
+                on_screen = on_screen or (window.center, window.width)
+            elif key in self._own_windows:
+                own, applied = self._own_windows.pop(key)
+                if cell.chosen_window == applied:  # not changed by her since
+                    cell.use_window(own)
+        self.model.set_window_on_screen(on_screen)
 
     def _draw_key_images(self, uid: str) -> None:
         """Her saved key images on this image, drawn (off the GUI thread) for the summary."""

@@ -125,7 +125,11 @@ class StudyImages(QWidget):
         self.annotations.key_image_drawn.connect(
             lambda rid, png, caption, mm: self.key_image_kept.emit(KeyImage(rid, png, caption, mm))
         )
-        self.annotation_list = AnnotationList(self.annotations.model)
+        self.annotation_list = AnnotationList(
+            self.annotations.model, locate=self.annotations.image_numbers
+        )
+        self.annotation_list.images_chosen.connect(self.annotations.show_image)
+        self.annotations.images_changed.connect(self.annotation_list.update_texts)
         self.annotation_list.setMaximumHeight(130)
         self.annotation_list.hide()
         self.annotations_button = QToolButton()

@@ -859,6 +859,15 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self._show_applied_window()
         self.window_changed.emit(window)
 
+    def use_window(self, window: Window | None) -> None:
+        """Apply ``window`` (modality units), or None: the file's own window again."""
+        if window is not None:
+            self.set_window(window)
+            return
+        self.chosen_window = None
+        self._apply_file_window()
+        self._show_applied_window()
+
     def set_inverted(self, inverted: bool) -> None:
         """Invert grey levels on top of the photometric interpretation."""
         self.inverted = inverted

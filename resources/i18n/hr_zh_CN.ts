@@ -42,110 +42,130 @@
 <context>
     <name>AnnotationList</name>
     <message>
-        <location filename="../../ui/annotation_list.py" line="40"/>
+        <location filename="../../ui/annotation_list.py" line="63"/>
         <source>Measurements (SR)</source>
         <translation>测量报告（SR）</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="41"/>
+        <location filename="../../ui/annotation_list.py" line="64"/>
         <source>Key images (KOS)</source>
         <translation>关键图像（KOS）</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="42"/>
+        <location filename="../../ui/annotation_list.py" line="65"/>
         <source>Presentation state (GSPS)</source>
         <translation>显示状态（GSPS）</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="47"/>
+        <location filename="../../ui/annotation_list.py" line="70"/>
         <source>not supported by this viewer</source>
         <translation>本阅片程序不支持</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="48"/>
+        <location filename="../../ui/annotation_list.py" line="71"/>
         <source>damaged data</source>
         <translation>数据损坏</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="49"/>
+        <location filename="../../ui/annotation_list.py" line="72"/>
         <source>refers to images not in this study</source>
         <translation>引用的图像不在本检查中</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="50"/>
+        <location filename="../../ui/annotation_list.py" line="73"/>
         <source>not shown: too many</source>
         <translation>数量过多，未显示</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="56"/>
+        <location filename="../../ui/annotation_list.py" line="79"/>
         <source>me</source>
         <translation>本人</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="56"/>
+        <location filename="../../ui/annotation_list.py" line="79"/>
         <source>unknown author</source>
         <translation>作者不详</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="63"/>
+        <location filename="../../ui/annotation_list.py" line="86"/>
         <source>%n mark(s)</source>
         <translation>
             <numerusform>%n 处标注</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="65"/>
+        <location filename="../../ui/annotation_list.py" line="88"/>
         <source>%n key image(s)</source>
         <translation>
             <numerusform>%n 幅关键图像</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="68"/>
+        <location filename="../../ui/annotation_list.py" line="96"/>
         <source>window %1/%2</source>
         <translation>窗位/窗宽 %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="73"/>
+        <location filename="../../ui/annotation_list.py" line="101"/>
+        <source>its window on screen</source>
+        <translation>正在使用其窗宽窗位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="103"/>
         <source>editable</source>
         <translation>可编辑</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="75"/>
+        <location filename="../../ui/annotation_list.py" line="105"/>
         <source>names you, not saved here</source>
         <translation>署名为您，但非在此保存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="77"/>
+        <location filename="../../ui/annotation_list.py" line="107"/>
         <source>%n not shown</source>
         <translation>
             <numerusform>%n 项未显示</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="83"/>
+        <location filename="../../ui/annotation_list.py" line="120"/>
+        <source>image %1/%2</source>
+        <translation>第 %1/%2 幅</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="151"/>
+        <source>Its window is on screen: uncheck it to go back to yours.</source>
+        <translation>图像正按其窗宽窗位显示；取消勾选即回到您自己的窗宽窗位。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="153"/>
+        <source>Click to show the image its marks are on (again: the next).</source>
+        <translation>单击转到标注所在的图像（再次单击：下一幅）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="155"/>
         <source>Your latest measurements: they are among your marks.</source>
         <translation>您最近保存的测量：已放回您的标注中，可继续编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="88"/>
+        <location filename="../../ui/annotation_list.py" line="160"/>
         <source>It names you as its author, but it was not saved from your account on this workstation: it is shown read-only, like another doctor&apos;s.</source>
         <translation>此对象署名为您，但并非由您的账号在本工作站保存：按其他医生的标注以只读方式显示。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="112"/>
+        <location filename="../../ui/annotation_list.py" line="184"/>
         <source>Saved annotations: %n</source>
         <translation>
             <numerusform>已保存的标注：%n 个</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="114"/>
+        <location filename="../../ui/annotation_list.py" line="186"/>
         <source>No saved annotations in this study</source>
         <translation>本检查没有已保存的标注</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="117"/>
+        <location filename="../../ui/annotation_list.py" line="189"/>
         <source>%n could not be read</source>
         <translation>
             <numerusform>%n 个无法读取</numerusform>
@@ -1014,7 +1034,7 @@
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1036"/>
+        <location filename="../../ui/viewer.py" line="1045"/>
         <location filename="../../ui/viewer_text.py" line="234"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
@@ -1539,52 +1559,52 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
 <context>
     <name>PaperDialog</name>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="129"/>
+        <location filename="../../ui/paper_dialog.py" line="130"/>
         <source>Register paper report — %1</source>
         <translation>登记纸质报告 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="152"/>
+        <location filename="../../ui/paper_dialog.py" line="153"/>
         <source>Add a photo or scan of the paper report</source>
         <translation>请添加纸质报告的照片或扫描件</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="154"/>
+        <location filename="../../ui/paper_dialog.py" line="155"/>
         <source>Add photo or scan…</source>
         <translation>添加照片或扫描件…</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="157"/>
+        <location filename="../../ui/paper_dialog.py" line="158"/>
         <source>⟲ Turn left</source>
         <translation>⟲ 向左旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="159"/>
+        <location filename="../../ui/paper_dialog.py" line="160"/>
         <source>⟳ Turn right</source>
         <translation>⟳ 向右旋转</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="161"/>
+        <location filename="../../ui/paper_dialog.py" line="162"/>
         <source>Whole page</source>
         <translation>整页</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="162"/>
+        <location filename="../../ui/paper_dialog.py" line="163"/>
         <source>Drag over the picture to crop; this undoes it</source>
         <translation>在图片上拖动可裁剪；点此取消裁剪</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="165"/>
+        <location filename="../../ui/paper_dialog.py" line="166"/>
         <source>Page </source>
         <translation>第 </translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="169"/>
+        <location filename="../../ui/paper_dialog.py" line="170"/>
         <source>Drag over the picture to crop it.</source>
         <translation>在图片上拖动以裁剪。</translation>
     </message>
     <message>
-        <location filename="../../ui/paper_dialog.py" line="194"/>
+        <location filename="../../ui/paper_dialog.py" line="195"/>
         <source>Pick the issuing hospital, or type its name</source>
         <translation>选择出具报告的医院，或输入其名称</translation>
     </message>
@@ -1930,112 +1950,112 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="151"/>
+        <location filename="../../ui/patient_page.py" line="152"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="153"/>
+        <location filename="../../ui/patient_page.py" line="154"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="157"/>
+        <location filename="../../ui/patient_page.py" line="158"/>
         <source>Show or hide the list of results</source>
         <translation>显示或隐藏结果列表</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="160"/>
+        <location filename="../../ui/patient_page.py" line="161"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="163"/>
+        <location filename="../../ui/patient_page.py" line="164"/>
         <source>Register paper report…</source>
         <translation>登记纸质报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="165"/>
+        <location filename="../../ui/patient_page.py" line="166"/>
         <source>Enter a result the patient brought on paper</source>
         <translation>录入患者带来的纸质检查检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="212"/>
+        <location filename="../../ui/patient_page.py" line="213"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="213"/>
+        <location filename="../../ui/patient_page.py" line="214"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="297"/>
+        <location filename="../../ui/patient_page.py" line="298"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="297"/>
+        <location filename="../../ui/patient_page.py" line="298"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="298"/>
+        <location filename="../../ui/patient_page.py" line="299"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="302"/>
+        <location filename="../../ui/patient_page.py" line="303"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="320"/>
         <location filename="../../ui/patient_page.py" line="321"/>
+        <location filename="../../ui/patient_page.py" line="322"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="342"/>
+        <location filename="../../ui/patient_page.py" line="343"/>
         <source>Results of %1 are not shown: you are not signed in to it (status bar).</source>
         <translation>未显示 %1 的结果：您尚未登录该平台（见状态栏）。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="344"/>
+        <location filename="../../ui/patient_page.py" line="345"/>
         <source>Results of %1 are not shown: the platform did not answer.</source>
         <translation>未显示 %1 的结果：该平台无响应。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="350"/>
+        <location filename="../../ui/patient_page.py" line="351"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="367"/>
+        <location filename="../../ui/patient_page.py" line="368"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="477"/>
+        <location filename="../../ui/patient_page.py" line="478"/>
         <source>You can read this record but not record a decision: your sign-in was not granted the right to write decisions (SMART scope user/Task.write). Ask the platform&apos;s administrators if you should have it.</source>
         <translation>您可以查阅此记录，但不能登记互认决定：本次登录未获授予写入决定的权限（SMART 权限范围 user/Task.write）。如您应有此权限，请联系平台管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="557"/>
+        <location filename="../../ui/patient_page.py" line="558"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="599"/>
+        <location filename="../../ui/patient_page.py" line="600"/>
         <source>Accept against the rules?</source>
         <translation>不符合互认条件，仍予采纳？</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="601"/>
+        <location filename="../../ui/patient_page.py" line="602"/>
         <source>This result does not meet the recognition rules: %1.
 
 Accept it anyway, with no repeat? The medical record and the summary will say that it was accepted against the rules.</source>
@@ -2044,63 +2064,63 @@ Accept it anyway, with no repeat? The medical record and the summary will say th
 仍予采纳、不再重复检查吗？病历记录和摘要将注明该结果不符合互认条件、经医师判断采纳。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="607"/>
+        <location filename="../../ui/patient_page.py" line="608"/>
         <source>Accept anyway</source>
         <translation>仍予采纳</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="878"/>
+        <location filename="../../ui/patient_page.py" line="868"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="884"/>
+        <location filename="../../ui/patient_page.py" line="874"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="885"/>
+        <location filename="../../ui/patient_page.py" line="875"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="902"/>
+        <location filename="../../ui/patient_page.py" line="892"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="457"/>
+        <location filename="../../ui/patient_page.py" line="458"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="645"/>
+        <location filename="../../ui/patient_page.py" line="646"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="724"/>
+        <location filename="../../ui/patient_page.py" line="725"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="726"/>
+        <location filename="../../ui/patient_page.py" line="727"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="727"/>
+        <location filename="../../ui/patient_page.py" line="728"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="738"/>
+        <location filename="../../ui/patient_page.py" line="735"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2991,42 +3011,42 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StudyAnnotationsPart</name>
     <message>
-        <location filename="../../ui/study_annotations.py" line="229"/>
+        <location filename="../../ui/study_annotations.py" line="311"/>
         <source>Key image (saved) · %1</source>
         <translation>关键图像（已保存）· %1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="333"/>
+        <location filename="../../ui/study_annotations.py" line="415"/>
         <source>Marks cannot be saved here (no journal).</source>
         <translation>此处无法保存标注（没有本地记录库）。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="336"/>
+        <location filename="../../ui/study_annotations.py" line="418"/>
         <source>Marks on a study from a disc or PACS stay in this session (its key images go into the printed summary); they are not sent to the platform.</source>
         <translation>光盘或PACS检查上的标注只保留在本次会话中（其关键图像会进入打印摘要），不会发送到平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="340"/>
+        <location filename="../../ui/study_annotations.py" line="422"/>
         <source>Marks on a prior study are not saved yet; open it as the result.</source>
         <translation>对比的既往检查上的标注暂不能保存；请将其作为当前结果打开后再标注。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="346"/>
+        <location filename="../../ui/study_annotations.py" line="428"/>
         <source>No marks or key images to save.</source>
         <translation>没有可保存的标注或关键图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="370"/>
+        <location filename="../../ui/study_annotations.py" line="452"/>
         <source>Marks not saved: %1</source>
         <translation>标注未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="387"/>
+        <location filename="../../ui/study_annotations.py" line="469"/>
         <source>The previous patient&apos;s %1 mark(s) and %2 key image(s) were saved; they go to the platform.</source>
         <translation>上一位患者的 %1 处标注和 %2 幅关键图像已保存，将上传至平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="391"/>
+        <location filename="../../ui/study_annotations.py" line="473"/>
         <source>Saved %1 mark(s) and %2 key image(s); they go to the platform.</source>
         <translation>已保存 %1 处标注和 %2 幅关键图像，将上传至平台。</translation>
     </message>
@@ -3034,95 +3054,95 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="133"/>
+        <location filename="../../ui/study_images.py" line="137"/>
         <source>Saved annotations</source>
         <translation>已存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="136"/>
+        <location filename="../../ui/study_images.py" line="140"/>
         <source>The study&apos;s saved measurements, key images and presentation states</source>
         <translation>本检查已保存的测量、关键图像和显示状态</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="139"/>
+        <location filename="../../ui/study_images.py" line="143"/>
         <source>Save marks</source>
         <translation>保存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="142"/>
-        <location filename="../../ui/study_images.py" line="305"/>
+        <location filename="../../ui/study_images.py" line="146"/>
+        <location filename="../../ui/study_images.py" line="309"/>
         <source>Save your marks and key images of this study to the platform (DICOM SR/KOS)</source>
         <translation>将您在本检查上的标注和关键图像保存到平台（DICOM SR/KOS）</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="151"/>
+        <location filename="../../ui/study_images.py" line="155"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="156"/>
+        <location filename="../../ui/study_images.py" line="160"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="160"/>
+        <location filename="../../ui/study_images.py" line="164"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="163"/>
+        <location filename="../../ui/study_images.py" line="167"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="168"/>
+        <location filename="../../ui/study_images.py" line="172"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="174"/>
+        <location filename="../../ui/study_images.py" line="178"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="204"/>
+        <location filename="../../ui/study_images.py" line="208"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="207"/>
-        <location filename="../../ui/study_images.py" line="345"/>
-        <location filename="../../ui/study_images.py" line="440"/>
+        <location filename="../../ui/study_images.py" line="211"/>
+        <location filename="../../ui/study_images.py" line="349"/>
+        <location filename="../../ui/study_images.py" line="444"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="242"/>
+        <location filename="../../ui/study_images.py" line="246"/>
         <source>This result has no images.</source>
         <translation>此结果没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="298"/>
+        <location filename="../../ui/study_images.py" line="302"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="308"/>
+        <location filename="../../ui/study_images.py" line="312"/>
         <source>This study is from a disc or PACS, not on the platform: your marks stay in this session and its key images go into the printed summary</source>
         <translation>此检查来自光盘或PACS，不在平台上：您的标注只保留在本次会话中，其关键图像会进入打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="447"/>
+        <location filename="../../ui/study_images.py" line="451"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="478"/>
+        <location filename="../../ui/study_images.py" line="482"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="575"/>
+        <location filename="../../ui/study_images.py" line="579"/>
         <source>No new marks or key images to save.</source>
         <translation>没有新的标注或关键图像需要保存。</translation>
     </message>

@@ -106,6 +106,21 @@ class ObjectKind(Enum):
 
 
 @dataclass(frozen=True)
+class SoftcopyWindow:
+    """One window of a presentation state's Softcopy VOI LUT module (PS3.3 C.11.8) as
+    written: centre and width in the presentation state's own modality units (after its
+    Modality LUT: ``rescale`` slope, intercept; None when it has none, the identity), the
+    VOI LUT Function, its explanation, and the SOP Instance UIDs it is for."""
+
+    centre: float
+    width: float
+    function: str = "LINEAR"
+    explanation: str = ""
+    rescale: tuple[float, float] | None = None
+    images: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class SavedObject:
     """One saved SR, KOS or GSPS of a study as read: its marks and key images in pixels, and
     what in it is not shown."""
@@ -121,6 +136,7 @@ class SavedObject:
     marks: tuple[SavedMark, ...] = ()
     key_images: tuple[tuple[str, int], ...] = ()  # (SOP Instance UID, 0-based frame)
     window: tuple[float, float] | None = None  # a presentation state's centre, width
+    windows: tuple[SoftcopyWindow, ...] = ()  # its softcopy VOI windows in full
     not_shown: tuple[NotShown, ...] = field(default=())
 
 

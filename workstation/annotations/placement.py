@@ -22,6 +22,7 @@ def place_on_study(
             marks=(),
             key_images=(),
             window=None,
+            windows=(),
             not_shown=(NotShown("the whole object", "it belongs to another study", Why.ELSEWHERE),),
         )
     not_shown = list(obj.not_shown)

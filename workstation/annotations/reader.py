@@ -21,8 +21,10 @@ from workstation.annotations.model import (
     Quantity,
     SavedMark,
     SavedObject,
+    SoftcopyWindow,
     Why,
 )
+from workstation.annotations.softcopy_voi import read_softcopy_voi
 from workstation.imaging.marks import MarkKind, Point
 from workstation.imaging.names import person_name_display
 
@@ -405,18 +407,6 @@ def _read_gsps(ds: Dataset, reading: _Reading) -> None:
             reading.add_marks(images, MarkKind.ARROW, points_px, value)
 
 
-def _window(ds: Dataset) -> tuple[float, float] | None:
-    for item in ds.get("SoftcopyVOILUTSequence") or []:
-        try:
-            centre, width = item.WindowCenter, item.WindowWidth
-            centre = centre[0] if isinstance(centre, list | tuple) else centre
-            width = width[0] if isinstance(width, list | tuple) else width
-            return float(centre), float(width)
-        except (AttributeError, TypeError, ValueError, IndexError):
-            continue
-    return None
-
-
 def _created(ds: Dataset) -> str:
     """YYYYMMDDHHMMSS as written (a presentation state has its creation date instead)."""
     for date, time in (
@@ -437,14 +427,18 @@ def read_object(ds: Dataset, frame_counts: FrameCounts | None = None) -> SavedOb
     if kind is None:
         raise ValueError("not an SR, KOS or GSPS object")
     reading = _Reading(frame_counts or {})
-    window = None
+    window: tuple[float, float] | None = None
+    windows: tuple[SoftcopyWindow, ...] = ()
     if kind is ObjectKind.REPORT:
         _read_group(ds, reading)  # the dataset is the root container
     elif kind is ObjectKind.KEY_IMAGES:
         _read_kos(ds, reading)
     else:
         _read_gsps(ds, reading)
-        window = _window(ds)
+        windows, voi_not_shown = read_softcopy_voi(ds)
+        for note in voi_not_shown:
+            reading.note(note)
+        window = (windows[0].centre, windows[0].width) if windows else None
     reading.finish()
     title = _meaning(ds) if kind is not ObjectKind.PRESENTATION else ""
     return SavedObject(
@@ -459,5 +453,6 @@ def read_object(ds: Dataset, frame_counts: FrameCounts | None = None) -> SavedOb
         marks=tuple(reading.marks),
         key_images=tuple(reading.key_images),
         window=window,
+        windows=windows,
         not_shown=tuple(reading.not_shown),
     )

@@ -38,6 +38,8 @@ class StudyAnnotations:
         self.study_uid = ""
         self.objects: list[ListedObject] = []
         self.problems: list[str] = []
+        self._windows_shown: list[int] = []  # shown states with a window, last turned on last
+        self.window_on_screen: tuple[float, float] | None = None  # its window as applied
         self.changed: Event[[]] = Event()
 
     def clear(self) -> None:
@@ -45,6 +47,8 @@ class StudyAnnotations:
         self.study_uid = ""
         self.objects = []
         self.problems = []
+        self._windows_shown = []
+        self.window_on_screen = None
         self.changed.emit()
 
     def set_objects(
@@ -60,7 +64,7 @@ class StudyAnnotations:
         its marks can be taken into her store) and her older reports start hidden (the
         newest holds what she kept); a presentation state saved together with a report (same
         owner, author and time: the same marks) starts hidden. Everything else starts
-        shown."""
+        shown (a shown presentation state's window is applied: the last one listed)."""
         mine = [o.sop_instance_uid in own_uids for o in objects]
         reports = [i for i, o in enumerate(objects) if mine[i] and o.kind is ObjectKind.REPORT]
         newest = reports[-1] if reports else None
@@ -89,6 +93,9 @@ class StudyAnnotations:
             for i, obj in enumerate(objects)
         ]
         self.problems = list(problems)
+        self._windows_shown = [
+            i for i, listed in enumerate(self.objects) if listed.visible and listed.obj.windows
+        ]
         self.changed.emit()
         return self.objects[newest] if newest is not None else None
 
@@ -96,6 +103,22 @@ class StudyAnnotations:
         """Show or hide one object's marks and key images."""
         if 0 <= index < len(self.objects) and self.objects[index].visible != visible:
             self.objects[index].visible = visible
+            if index in self._windows_shown:
+                self._windows_shown.remove(index)
+            if visible and self.objects[index].obj.windows:
+                self._windows_shown.append(index)
+            self.changed.emit()
+
+    def window_in_effect(self) -> ListedObject | None:
+        """The shown presentation state whose window is on screen: the one she turned on
+        last (none shown: her own window)."""
+        return self.objects[self._windows_shown[-1]] if self._windows_shown else None
+
+    def set_window_on_screen(self, window: tuple[float, float] | None) -> None:
+        """The window in effect as the screen shows it (centre, width in the image's
+        modality units: a state's own units may differ), None when none is applied."""
+        if window != self.window_on_screen:
+            self.window_on_screen = window
             self.changed.emit()
 
     def marks_on(self, sop_instance_uid: str, frame: int) -> list[SavedMark]:

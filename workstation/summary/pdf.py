@@ -71,6 +71,7 @@ from workstation.redact import mask_id_card
 from workstation.session.timeline_sources import RowSource
 from workstation.sources.base import SourceKind
 from workstation.summary.model import KeyImage, SummaryInput, SummaryItem, verification_code
+from workstation.summary.time_axis import AxisLabel, lay_out
 
 __all__ = ["CJK_FONT_FILE", "FONT_DIRECTORY", "TITLE", "build_summary_pdf"]
 
@@ -620,7 +621,8 @@ class _TrendChart(Flowable):  # type: ignore[misc, unused-ignore]
 
     _PLOT_HEIGHT = 46 * _MM
     _TITLE_ROW = 22.0
-    _AXIS_ROW = 14.0
+    _AXIS_LINE = 8.0  # one line of an x label
+    _LEADER = 8.0  # from a tick down to its label (slanted where the label moved aside)
     _LEGEND_ROW = 12.0
     _LEFT = 36.0
     _RIGHT = 12.0
@@ -635,6 +637,7 @@ class _TrendChart(Flowable):  # type: ignore[misc, unused-ignore]
         self._legends = legends
         self._width = 0.0
         self._legend_rows: list[list[tuple[float, _Legend]]] = []
+        self._labels: list[AxisLabel] = []
         self._band = self._shared_range()
 
     def _shared_range(self) -> tuple[float | None, float | None] | None:
@@ -665,13 +668,37 @@ class _TrendChart(Flowable):  # type: ignore[misc, unused-ignore]
             rows[-1].append((x, entry))
             x += width
         self._legend_rows = rows
-        height = self._TITLE_ROW + self._PLOT_HEIGHT + self._AXIS_ROW
+        self._labels = self._x_labels()
+        height = self._TITLE_ROW + self._PLOT_HEIGHT + self._axis_height()
         return available_width, height + self._LEGEND_ROW * len(rows) + 4
+
+    def _time_range(self) -> tuple[float, float]:
+        """The first and last moment of the x axis (timestamps), padded past the points."""
+        times = [p.time.timestamp() for p in self._points]
+        t_low, t_high = min(times), max(times)
+        pad = max((t_high - t_low) * 0.06, 43200.0)
+        return t_low - pad, t_high + pad
+
+    def _x_of(self, moment: float) -> float:
+        t_low, t_high = self._time_range()
+        right = self._width - self._RIGHT
+        return self._LEFT + (moment - t_low) / (t_high - t_low) * (right - self._LEFT)
+
+    def _x_labels(self) -> list[AxisLabel]:
+        """The dates (and times where two points share a day) under the axis, none over
+        another."""
+        xs = [self._x_of(p.time.timestamp()) for p in self._points]
+        times = [p.time for p in self._points]
+        return lay_out(xs, times, lambda text: _text_width(text, 7), 0.0, self._width)
+
+    def _axis_height(self) -> float:
+        lines = max((len(label.lines) for label in self._labels), default=1)
+        return self._LEADER + lines * self._AXIS_LINE + 2.0
 
     def draw(self) -> None:
         canvas = self.canv
         legend_height = self._LEGEND_ROW * len(self._legend_rows) + 4
-        bottom = legend_height + self._AXIS_ROW
+        bottom = legend_height + self._axis_height()
         top = bottom + self._PLOT_HEIGHT
         left, right = self._LEFT, self._width - self._RIGHT
         _draw_text(canvas, 0, top + 11, _fit(self._title, 9.5, self._width), 9.5, bold=True)
@@ -690,12 +717,7 @@ class _TrendChart(Flowable):  # type: ignore[misc, unused-ignore]
             return bottom + (value - y_low) / (y_high - y_low) * (top - bottom)
 
         times = [p.time.timestamp() for p in self._points]
-        t_low, t_high = min(times), max(times)
-        pad = max((t_high - t_low) * 0.06, 43200.0)
-        t_low, t_high = t_low - pad, t_high + pad
-
-        def x_of(moment: float) -> float:
-            return left + (moment - t_low) / (t_high - t_low) * (right - left)
+        x_of = self._x_of
 
         if self._band is not None:
             low = y_low if self._band[0] is None else max(self._band[0], y_low)
@@ -710,18 +732,10 @@ class _TrendChart(Flowable):  # type: ignore[misc, unused-ignore]
         canvas.setStrokeColor(_RULE)
         canvas.line(left, bottom, left, top)
 
-        span = max(times) - min(times)
-        fmt = "%Y-%m-%d" if span > 2 * 86400 else "%m-%d %H:%M"
-        last_label = -math.inf
-        for point, moment in zip(self._points, times, strict=True):
-            x = x_of(moment)
-            label = _china(point.time, fmt)
-            half = _text_width(label, 7) / 2
-            canvas.setStrokeColor(_RULE)
-            canvas.line(x, bottom, x, bottom - 2.5)
-            if x - half > last_label + 4 and x + half <= self._width:
-                _draw_text(canvas, x, bottom - 10, label, 7, colour=_GREY, anchor="middle")
-                last_label = x + half
+        canvas.setStrokeColor(_RULE)
+        for moment in times:
+            canvas.line(x_of(moment), bottom, x_of(moment), bottom - 2.5)
+        self._draw_x_labels(canvas, bottom)
 
         canvas.setStrokeColor(_RULE)
         canvas.setLineWidth(0.8)
@@ -747,6 +761,18 @@ class _TrendChart(Flowable):  # type: ignore[misc, unused-ignore]
                     colour=_ABNORMAL if abnormal else _QUESTIONED if questioned else _INK,
                     anchor="middle",
                 )
+
+    def _draw_x_labels(self, canvas: Any, bottom: float) -> None:
+        """Each label under its tick; one moved aside hangs from a thin leader."""
+        top = bottom - self._LEADER
+        for label in self._labels:
+            if abs(label.x - label.tick) > 0.5:
+                canvas.setStrokeColor(_GREY)
+                canvas.setLineWidth(0.3)
+                canvas.line(label.tick, bottom - 2.5, label.x, top + 1.0)
+            for n, line in enumerate(label.lines):
+                y = top - 6.0 - n * self._AXIS_LINE
+                _draw_text(canvas, label.x, y, line, 7, colour=_GREY, anchor="middle")
 
     def _draw_legend(self, canvas: Any) -> None:
         for row_index, row in enumerate(self._legend_rows):
