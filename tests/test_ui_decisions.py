@@ -313,4 +313,10 @@ def test_accepting_what_the_rules_do_not_recognize_is_asked_and_recorded_as_such
     assert "不符合互认条件" in page.decision.history_list.item(0).text() or (
         "against the rules" in page.decision.history_list.item(0).text()
     )
+    # the row says she decided, in the item column (in view at 1366)
+    from ui.timeline import COL_ITEM
+
+    row = page.timeline.rows.row_of(expired.id)
+    assert row is not None
+    assert page.timeline.model.index(row, COL_ITEM).data() == f"✓ {expired.item_name}"
     window.sign_out()

@@ -511,6 +511,12 @@ class TimelineWidget(QWidget):
         item_text = result.item_name
         if result.paper is not None:  # 纸质: transcribed from a paper report she was handed
             item_text = self.tr("[Paper] %1").replace("%1", item_text)
+        # her decision in front of the item too: the 结论 column is off screen at 1366
+        decided = self.decisions.get(result.id)
+        if decided is DecisionKind.ACCEPTED:
+            item_text = f"✓ {item_text}"
+        elif decided is DecisionKind.REPEAT_ORDERED:
+            item_text = f"↻ {item_text}"
         hospital, _name, source = self._hospital_parts(result)
         assessment = self.assessments.get(result.id)
         return [
