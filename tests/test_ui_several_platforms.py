@@ -154,6 +154,14 @@ def test_two_platforms_one_timeline_and_decisions_where_they_belong(
         assert after[-1].kind is DecisionKind.ACCEPTED
         assert after[-1].practitioner == other_native.user.practitioner
         assert home_native.platform.decisions_on(native_lab.id, "p0001-510100") == []
+        # her history of it says where it went
+        qtbot.waitUntil(
+            lambda: (
+                page.decision.history_list.count() > 0
+                and f"已保存并上传至 {OTHER}" in page.decision.history_list.item(0).text()
+            ),
+            timeout=20000,
+        )
 
         # she signs out of 绵阳: the patient stays, with the home platform's results
         window.sign_out_of_peer(window.platform_states.status(OTHER).entry)  # type: ignore[union-attr]

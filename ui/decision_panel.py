@@ -63,6 +63,7 @@ class DecisionPanel(QFrame):
         self.state_label = QLabel()
         self.state_label.setObjectName("decisionState")
         self.state_label.setWordWrap(True)
+        self._destination = ""  # the platform her decisions on the result go to, if named
         self.accept_button = QPushButton(self.tr("Accept (A)"))
         self.accept_button.setObjectName("acceptButton")
         self.accept_button.setToolTip(self.tr("Recognize this result: no repeat (A)"))
@@ -296,9 +297,12 @@ class DecisionPanel(QFrame):
         entries: list[JournalEntry],
         others: Sequence[PlatformDecision],
         sentence: str,
+        destination: str = "",
     ) -> None:
         """Show this doctor's decisions on the result, other doctors' decisions (from the
-        platform), and the sentence."""
+        platform), and the sentence; ``destination``: the platform her decisions on it go
+        to, named in their state (several platforms signed in)."""
+        self._destination = destination
         self.history_list.clear()
         for entry in reversed(entries):
             d = entry.decision
@@ -344,11 +348,16 @@ class DecisionPanel(QFrame):
         return f"{when}  {decision.practitioner_name or decision.practitioner}: {what}"
 
     def state_text(self, state: OutboxState, error: str) -> str:
-        """Localized delivery state."""
+        """Localized delivery state, naming the platform when the panel was told it."""
+        where = self._destination
         if state is OutboxState.SENT:
+            if where:
+                return self.tr("saved and sent to %1").replace("%1", where)
             return self.tr("saved and sent")
         if state is OutboxState.REJECTED:
             return self.tr("refused by the platform: %1").replace("%1", error)
+        if where:
+            return self.tr("saved, waiting to send to %1").replace("%1", where)
         return self.tr("saved, waiting to send")
 
     # --- repeat form -----------------------------------------------------------------------

@@ -597,6 +597,7 @@ class MainWindow(QMainWindow):
             # decisions on discs and PACS studies wait for it while she is not signed in there
             self.federation.set_authority(platform_key(authority.base_url), authority.name)
         self.platform_states.set_authority(self._authority_name())
+        self.patient_page.authority_name = self._authority_name() or signed.connection.entry.name
         self.platform_states.set(signed.connection.entry, PlatformState.CONNECTED, home=True)
         self.sign_in.set_busy(False)
         user = signed.connection.user

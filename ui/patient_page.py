@@ -81,6 +81,8 @@ from workstation.services import Connection
 from workstation.session.lanes import Lane
 from workstation.session.reading import ReadingSession
 from workstation.session.scope import Scope
+from workstation.session.timeline_sources import RowSource
+from workstation.sources.base import SourceKind
 from workstation.summary.model import KeyImage, PageSize, SummaryInput, SummaryItem
 from workstation.summary.naming import summary_file_name
 from workstation.timeline import bulk_accept_plan
@@ -205,6 +207,8 @@ class PatientPage(QWidget):
         self.decision.withdraw_requested.connect(self._withdraw)
         self.decision.bulk_accept_requested.connect(self._bulk_accept)
         self.context: DecisionContext | None = None
+        # the platform taking decisions on disc and PACS studies ("": the home one)
+        self.authority_name = ""
         self.now = dt.datetime.now(dt.UTC)
         self.labs = LabTable()
         self.trends = TrendPlot()
@@ -506,8 +510,17 @@ class PatientPage(QWidget):
         sentence = (
             record_sentence(entries[-1].decision, result, hospital, origin) if entries else ""
         )
-        self.decision.show_entries(entries, others, sentence)
+        self.decision.show_entries(entries, others, sentence, self._destination(source))
         self.timeline.set_decision(result.id, decision_in_force(e.decision for e in entries))
+
+    def _destination(self, source: RowSource) -> str:
+        """The name of the platform her decisions on a result from ``source`` go to, once
+        several sources are on the timeline ("" with her platform alone)."""
+        if not self.timeline.rows.sources.shown:
+            return ""
+        if source.kind in (SourceKind.DISC, SourceKind.DICOM):
+            return self.authority_name or self.timeline.rows.sources.home
+        return source.name
 
     def _record(
         self,

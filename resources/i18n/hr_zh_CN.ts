@@ -196,279 +196,289 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../ui/decision_panel.py" line="66"/>
+        <location filename="../../ui/decision_panel.py" line="67"/>
         <source>Accept (A)</source>
         <translation>互认（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="68"/>
+        <location filename="../../ui/decision_panel.py" line="69"/>
         <source>Recognize this result: no repeat (A)</source>
         <translation>互认此结果，不再重复检查（A）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="73"/>
+        <location filename="../../ui/decision_panel.py" line="74"/>
         <source>Order repeat (R)</source>
         <translation>重新检查（R）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="76"/>
+        <location filename="../../ui/decision_panel.py" line="77"/>
         <source>Do not recognize: the examination is repeated (R), then choose a reason (1–9)</source>
         <translation>不予互认，需重新检查（R），再选择原因（1–9）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="82"/>
+        <location filename="../../ui/decision_panel.py" line="83"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="83"/>
+        <location filename="../../ui/decision_panel.py" line="84"/>
         <source>Withdraw the decision in force (history is kept)</source>
         <translation>撤销当前结论（保留历史记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="84"/>
+        <location filename="../../ui/decision_panel.py" line="85"/>
         <source>Accept all eligible of this visit</source>
         <translation>互认本次就诊全部符合条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="92"/>
+        <location filename="../../ui/decision_panel.py" line="93"/>
         <source>Note (required for some reasons)</source>
         <translation>备注（部分原因必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="94"/>
+        <location filename="../../ui/decision_panel.py" line="95"/>
         <source>Purpose and necessity explained to the patient / family</source>
         <translation>已向患者/家属说明复查的目的和必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="97"/>
+        <location filename="../../ui/decision_panel.py" line="98"/>
         <source>Save repeat order</source>
         <translation>保存复查决定</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="103"/>
+        <location filename="../../ui/decision_panel.py" line="104"/>
         <source>Reason for the repeat</source>
         <translation>复查原因</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="123"/>
+        <location filename="../../ui/decision_panel.py" line="124"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="125"/>
+        <location filename="../../ui/decision_panel.py" line="126"/>
         <source>Copy the sentence for the medical record</source>
         <translation>复制病历记录语句</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="154"/>
+        <location filename="../../ui/decision_panel.py" line="155"/>
         <source>For the medical record</source>
         <translation>病历记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="156"/>
+        <location filename="../../ui/decision_panel.py" line="157"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="243"/>
+        <location filename="../../ui/decision_panel.py" line="244"/>
         <source>Select a result to decide on it.</source>
         <translation>请选择一项结果以作出互认结论。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="254"/>
+        <location filename="../../ui/decision_panel.py" line="255"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n小时</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="255"/>
+        <location filename="../../ui/decision_panel.py" line="256"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="261"/>
+        <location filename="../../ui/decision_panel.py" line="262"/>
         <source>HR mark %1</source>
         <translation>HR标识 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="262"/>
+        <location filename="../../ui/decision_panel.py" line="263"/>
         <source>collected %1 ago</source>
         <translation>采集于%1前</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="265"/>
+        <location filename="../../ui/decision_panel.py" line="266"/>
         <source>validity %1</source>
         <translation>有效期%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="268"/>
+        <location filename="../../ui/decision_panel.py" line="269"/>
         <source>from a %1 hospital</source>
         <translation>来自%1医院</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="273"/>
+        <location filename="../../ui/decision_panel.py" line="274"/>
         <source>; also expired</source>
         <translation>；且已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="275"/>
+        <location filename="../../ui/decision_panel.py" line="276"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="286"/>
+        <location filename="../../ui/decision_panel.py" line="287"/>
         <source>eligible for recognition</source>
         <translation>符合互认条件</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="287"/>
+        <location filename="../../ui/decision_panel.py" line="288"/>
         <source>expired</source>
         <translation>已超过有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="288"/>
+        <location filename="../../ui/decision_panel.py" line="289"/>
         <source>not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="289"/>
+        <location filename="../../ui/decision_panel.py" line="290"/>
         <source>no HR mark from the issuing hospital</source>
         <translation>出具医院未标注 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="290"/>
+        <location filename="../../ui/decision_panel.py" line="291"/>
         <source>recognized only outside this region</source>
         <translation>不在本地区互认范围内</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="291"/>
+        <location filename="../../ui/decision_panel.py" line="292"/>
         <source>issuing hospital below the item&apos;s minimum level</source>
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="307"/>
+        <location filename="../../ui/decision_panel.py" line="311"/>
         <source> (against the rules: %1)</source>
         <translation>（不符合互认条件：%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="404"/>
+        <location filename="../../ui/decision_panel.py" line="355"/>
+        <source>saved and sent to %1</source>
+        <translation>已保存并上传至 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="360"/>
+        <source>saved, waiting to send to %1</source>
+        <translation>已保存，等待上传至 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_panel.py" line="413"/>
         <source>already decided</source>
         <translation>已有结论</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="406"/>
+        <location filename="../../ui/decision_panel.py" line="415"/>
         <source>no rule check (no catalog)</source>
         <translation>未做规则核对（无互认目录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="411"/>
+        <location filename="../../ui/decision_panel.py" line="420"/>
         <source>%1: %2</source>
         <translation>%1 %2 项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="413"/>
+        <location filename="../../ui/decision_panel.py" line="422"/>
         <source>Accepting %n result(s) of this visit.</source>
         <translation>
             <numerusform>正在互认本次就诊的 %n 项结果。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="415"/>
+        <location filename="../../ui/decision_panel.py" line="424"/>
         <source>No result of this visit qualifies.</source>
         <translation>本次就诊没有符合互认条件的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="417"/>
+        <location filename="../../ui/decision_panel.py" line="426"/>
         <source>No result of this visit qualifies</source>
         <translation>本次就诊没有符合互认条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="419"/>
+        <location filename="../../ui/decision_panel.py" line="428"/>
         <source> — left out: %1</source>
         <translation>——未纳入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="276"/>
+        <location filename="../../ui/decision_panel.py" line="277"/>
         <source>catalog %1</source>
         <translation>互认目录 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="277"/>
+        <location filename="../../ui/decision_panel.py" line="278"/>
         <source>The decision is yours.</source>
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="311"/>
+        <location filename="../../ui/decision_panel.py" line="315"/>
         <source>Note: %1</source>
         <translation>备注：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="321"/>
+        <location filename="../../ui/decision_panel.py" line="325"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="321"/>
+        <location filename="../../ui/decision_panel.py" line="325"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="324"/>
+        <location filename="../../ui/decision_panel.py" line="328"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="333"/>
+        <location filename="../../ui/decision_panel.py" line="337"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="334"/>
+        <location filename="../../ui/decision_panel.py" line="338"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="335"/>
+        <location filename="../../ui/decision_panel.py" line="339"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="340"/>
+        <location filename="../../ui/decision_panel.py" line="344"/>
         <source>viewed</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="349"/>
+        <location filename="../../ui/decision_panel.py" line="356"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="351"/>
+        <location filename="../../ui/decision_panel.py" line="358"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="352"/>
+        <location filename="../../ui/decision_panel.py" line="361"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="370"/>
+        <location filename="../../ui/decision_panel.py" line="379"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="373"/>
-        <location filename="../../ui/decision_panel.py" line="390"/>
+        <location filename="../../ui/decision_panel.py" line="382"/>
+        <location filename="../../ui/decision_panel.py" line="399"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="376"/>
+        <location filename="../../ui/decision_panel.py" line="385"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -1274,7 +1284,7 @@
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="315"/>
-        <location filename="../../ui/main_window.py" line="687"/>
+        <location filename="../../ui/main_window.py" line="688"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
@@ -1357,17 +1367,17 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>%1 的登录已失效：请在状态栏重新登录该平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1170"/>
+        <location filename="../../ui/main_window.py" line="1171"/>
         <source>%1 names a server of a platform you are already signed in to; it was not added (its images could be fetched with the other platform&apos;s sign-in). Tell IT.</source>
         <translation>%1 声明的服务器属于您已登录的另一平台，未予添加（否则其影像可能借用另一平台的登录获取）。请告知信息科。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1183"/>
+        <location filename="../../ui/main_window.py" line="1184"/>
         <source>Signed in to %1 as well: its results join the timeline.</source>
         <translation>已同时登录 %1：其结果并入时间轴。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1249"/>
+        <location filename="../../ui/main_window.py" line="1250"/>
         <source>A platform has a record that may be this patient&apos;s: search for her again and open her to confirm it.</source>
         <translation>有平台存在可能属于该患者的记录：请重新搜索并打开该患者以确认。</translation>
     </message>
@@ -1392,39 +1402,39 @@ Decisions: A accept · R order repeat, then 1–9 reason</source>
         <translation>会话已结束，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="618"/>
+        <location filename="../../ui/main_window.py" line="619"/>
         <source>Signed in to %1 · catalog %2</source>
         <translation>已登录 %1 · 互认目录 %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="678"/>
+        <location filename="../../ui/main_window.py" line="679"/>
         <source>%n earlier decision(s) in this computer&apos;s journal cannot be read with its key (the keyring was reset?); they are kept but not sent.</source>
         <translation>
             <numerusform>本机决定记录中有 %n 条以前的决定无法用现有密钥读取（密钥环可能已被重置）；这些记录会保留，但不会发送。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="726"/>
+        <location filename="../../ui/main_window.py" line="727"/>
         <source>Signed out after three wrong passwords.</source>
         <translation>密码错误三次，已退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="760"/>
+        <location filename="../../ui/main_window.py" line="761"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="808"/>
+        <location filename="../../ui/main_window.py" line="809"/>
         <source>%1: %2, born %3, %4</source>
         <translation>%1：%2，出生日期 %3，%4</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="817"/>
+        <location filename="../../ui/main_window.py" line="818"/>
         <source>Same patient?</source>
         <translation>是否同一患者？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="819"/>
+        <location filename="../../ui/main_window.py" line="820"/>
         <source>These records on other platforms have the same name, date of birth and sex but cannot be confirmed by an ID card number:
 
 %1
@@ -1437,38 +1447,38 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
 是否为该患者本人？只有您确认后，其结果才与本患者一并显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="823"/>
+        <location filename="../../ui/main_window.py" line="824"/>
         <source>Same patient</source>
         <translation>是同一人</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="824"/>
+        <location filename="../../ui/main_window.py" line="825"/>
         <source>No, keep apart</source>
         <translation>不是，分开显示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="948"/>
+        <location filename="../../ui/main_window.py" line="949"/>
         <source>%n decision(s) waiting to send</source>
         <translation>
             <numerusform>%n 条结论等待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="951"/>
+        <location filename="../../ui/main_window.py" line="952"/>
         <source>%n saved mark object(s) waiting to send</source>
         <translation>
             <numerusform>%n 个已保存的标注对象待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="955"/>
+        <location filename="../../ui/main_window.py" line="956"/>
         <source>%n refused by the platform</source>
         <translation>
             <numerusform>%n 条被平台拒绝</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="960"/>
+        <location filename="../../ui/main_window.py" line="961"/>
         <source>The platform refused a decision: %1</source>
         <translation>平台拒绝了一条结论：%1</translation>
     </message>
@@ -1950,112 +1960,112 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
 <context>
     <name>PatientPage</name>
     <message>
-        <location filename="../../ui/patient_page.py" line="152"/>
+        <location filename="../../ui/patient_page.py" line="154"/>
         <source>← Patients</source>
         <translation>← 患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="154"/>
+        <location filename="../../ui/patient_page.py" line="156"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="158"/>
+        <location filename="../../ui/patient_page.py" line="160"/>
         <source>Show or hide the list of results</source>
         <translation>显示或隐藏结果列表</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="161"/>
+        <location filename="../../ui/patient_page.py" line="163"/>
         <source>Print summary…</source>
         <translation>打印摘要…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="164"/>
+        <location filename="../../ui/patient_page.py" line="166"/>
         <source>Register paper report…</source>
         <translation>登记纸质报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="166"/>
+        <location filename="../../ui/patient_page.py" line="168"/>
         <source>Enter a result the patient brought on paper</source>
         <translation>录入患者带来的纸质检查检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="213"/>
+        <location filename="../../ui/patient_page.py" line="217"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="214"/>
+        <location filename="../../ui/patient_page.py" line="218"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="298"/>
+        <location filename="../../ui/patient_page.py" line="302"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="298"/>
+        <location filename="../../ui/patient_page.py" line="302"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="299"/>
+        <location filename="../../ui/patient_page.py" line="303"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="303"/>
+        <location filename="../../ui/patient_page.py" line="307"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="321"/>
-        <location filename="../../ui/patient_page.py" line="322"/>
+        <location filename="../../ui/patient_page.py" line="325"/>
+        <location filename="../../ui/patient_page.py" line="326"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="343"/>
+        <location filename="../../ui/patient_page.py" line="347"/>
         <source>Results of %1 are not shown: you are not signed in to it (status bar).</source>
         <translation>未显示 %1 的结果：您尚未登录该平台（见状态栏）。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="345"/>
+        <location filename="../../ui/patient_page.py" line="349"/>
         <source>Results of %1 are not shown: the platform did not answer.</source>
         <translation>未显示 %1 的结果：该平台无响应。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="351"/>
+        <location filename="../../ui/patient_page.py" line="355"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="368"/>
+        <location filename="../../ui/patient_page.py" line="372"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="478"/>
+        <location filename="../../ui/patient_page.py" line="482"/>
         <source>You can read this record but not record a decision: your sign-in was not granted the right to write decisions (SMART scope user/Task.write). Ask the platform&apos;s administrators if you should have it.</source>
         <translation>您可以查阅此记录，但不能登记互认决定：本次登录未获授予写入决定的权限（SMART 权限范围 user/Task.write）。如您应有此权限，请联系平台管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="558"/>
+        <location filename="../../ui/patient_page.py" line="571"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="600"/>
+        <location filename="../../ui/patient_page.py" line="613"/>
         <source>Accept against the rules?</source>
         <translation>不符合互认条件，仍予采纳？</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="602"/>
+        <location filename="../../ui/patient_page.py" line="615"/>
         <source>This result does not meet the recognition rules: %1.
 
 Accept it anyway, with no repeat? The medical record and the summary will say that it was accepted against the rules.</source>
@@ -2064,63 +2074,63 @@ Accept it anyway, with no repeat? The medical record and the summary will say th
 仍予采纳、不再重复检查吗？病历记录和摘要将注明该结果不符合互认条件、经医师判断采纳。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="608"/>
+        <location filename="../../ui/patient_page.py" line="621"/>
         <source>Accept anyway</source>
         <translation>仍予采纳</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="868"/>
+        <location filename="../../ui/patient_page.py" line="881"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="874"/>
+        <location filename="../../ui/patient_page.py" line="887"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="875"/>
+        <location filename="../../ui/patient_page.py" line="888"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="892"/>
+        <location filename="../../ui/patient_page.py" line="905"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="458"/>
+        <location filename="../../ui/patient_page.py" line="462"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="646"/>
+        <location filename="../../ui/patient_page.py" line="659"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="725"/>
+        <location filename="../../ui/patient_page.py" line="738"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="727"/>
+        <location filename="../../ui/patient_page.py" line="740"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="728"/>
+        <location filename="../../ui/patient_page.py" line="741"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="735"/>
+        <location filename="../../ui/patient_page.py" line="748"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -3224,7 +3234,7 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
     </message>
     <message>
         <location filename="../../ui/timeline.py" line="114"/>
-        <location filename="../../ui/timeline.py" line="584"/>
+        <location filename="../../ui/timeline.py" line="590"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
@@ -3330,77 +3340,77 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
         <translation>【纸质】%1</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="537"/>
+        <location filename="../../ui/timeline.py" line="543"/>
         <source>patient&apos;s own</source>
         <translation>患者自带</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="539"/>
+        <location filename="../../ui/timeline.py" line="545"/>
         <source>signed-in platform</source>
         <translation>登录平台</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="559"/>
+        <location filename="../../ui/timeline.py" line="565"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="562"/>
+        <location filename="../../ui/timeline.py" line="568"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="566"/>
+        <location filename="../../ui/timeline.py" line="572"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="571"/>
+        <location filename="../../ui/timeline.py" line="577"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="572"/>
+        <location filename="../../ui/timeline.py" line="578"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="573"/>
+        <location filename="../../ui/timeline.py" line="579"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="574"/>
+        <location filename="../../ui/timeline.py" line="580"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="575"/>
+        <location filename="../../ui/timeline.py" line="581"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="576"/>
+        <location filename="../../ui/timeline.py" line="582"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="582"/>
+        <location filename="../../ui/timeline.py" line="588"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="585"/>
+        <location filename="../../ui/timeline.py" line="591"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="590"/>
+        <location filename="../../ui/timeline.py" line="596"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="592"/>
+        <location filename="../../ui/timeline.py" line="598"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>
