@@ -244,3 +244,30 @@ def test_a_badge_changes_when_its_window_ends_while_she_looks(qtbot: QtBot) -> N
     assert timeline.badge_timer.isActive()
     qtbot.waitUntil(lambda: badge().startswith("Expired"), timeout=5000)
     assert badge() == "Expired (valid for 4 h, 4 h elapsed)"
+
+
+def test_a_long_title_never_pushes_the_newest_point_off_a_narrow_pane(qtbot: QtBot) -> None:
+    long_names = {
+        h.id: Hospital(h.id, h.name + "（某某区域医疗中心总院本部）", h.level_code, h.level_name)
+        for h in (CDFY, CDTF)
+    }
+    values = [
+        _obs("a", "89579-7", 20.0, "ng/L", T0, "cdfy", (None, 26.2)),
+        _obs("b", "89579-7", 30.0, "ng/L", T0 + dt.timedelta(hours=5), "cdtf", (None, 25.8)),
+    ]
+    series = trend_series(TABLE, values)
+    plot = TrendPlot()
+    qtbot.addWidget(plot)
+    plot.resize(420, 400)
+    plot.show()
+    plot.show_trends([("hs", series["CTNI·高敏"])], long_names, {"b"})
+    qtbot.waitUntil(lambda: plot.graphics.width() > 0, timeout=2000)
+    qtbot.wait(50)
+    view_width = plot.graphics.viewport().width()
+    (shown,) = plot.plots
+    assert shown.titleLabel.itemRect().width() > view_width  # the title alone is wider
+    assert plot.graphics.ci.boundingRect().width() <= view_width + 1
+    # the newest point (the reviewed value) is inside what the view shows
+    newest = (T0 + dt.timedelta(hours=5)).timestamp()
+    scene_x = shown.vb.mapViewToScene(pg.Point(newest, 30.0)).x()
+    assert 0 <= plot.graphics.mapFromScene(pg.Point(scene_x, 0)).x() <= view_width

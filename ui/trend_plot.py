@@ -67,6 +67,27 @@ def tick_label(timestamp: float, spacing: float) -> str:
     return local.strftime("%H:%M")
 
 
+def _let_title_shrink(label: pg.LabelItem) -> None:
+    """A plot title that asks for no width of its own. pyqtgraph makes its text's width
+    the title's minimum (so the plot's) on every text change and resize, which pushed the
+    newest points off a narrow pane; this title is cut at the right instead."""
+
+    def update_min() -> None:
+        height = label.itemRect().height()
+        label.setMinimumWidth(0)
+        label.setMinimumHeight(height)
+        label._sizeHint = {  # noqa: SLF001 (where pyqtgraph keeps a label's size hints)
+            Qt.SizeHint.MinimumSize: (0, height),
+            Qt.SizeHint.PreferredSize: (0, height),
+            Qt.SizeHint.MaximumSize: (-1, -1),
+            Qt.SizeHint.MinimumDescent: (0, 0),
+        }
+        label.updateGeometry()
+
+    label.updateMin = update_min
+    update_min()
+
+
 class TrendPlot(QWidget):
     """Stacked trend plots; ``show_trends`` replaces the content."""
 
@@ -111,13 +132,17 @@ class TrendPlot(QWidget):
         times = [p.time.timestamp() for _, points in series for p in points]
         for row, (title, points) in enumerate(series):
             plot = self.graphics.addPlot(row=row, col=0, axisItems={"bottom": ChinaDateAxis()})
+            _let_title_shrink(plot.titleLabel)
             unit = display_unit(points[0].unit) if points else ""
             plot.setTitle(
                 f"<b>{html.escape(title)}</b> ({html.escape(unit)})"
                 + self.band_titles(points, order, hospitals),
                 size="9pt",
                 color="#333",
+                justify="left",  # a title too long for the pane is cut at its end only
             )
+            # a long title (three hospitals' ranges) must not widen the plot past the pane:
+            # it is cut at the right instead of the newest points (the legend names all)
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setMouseEnabled(x=True, y=False)
             # y fits what the time window shows (a cardiac window hides years of history)
