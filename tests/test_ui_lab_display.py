@@ -271,3 +271,17 @@ def test_a_long_title_never_pushes_the_newest_point_off_a_narrow_pane(qtbot: QtB
     newest = (T0 + dt.timedelta(hours=5)).timestamp()
     scene_x = shown.vb.mapViewToScene(pg.Point(newest, 30.0)).x()
     assert 0 <= plot.graphics.mapFromScene(pg.Point(scene_x, 0)).x() <= view_width
+
+
+def test_values_before_the_opened_window_are_announced(qtbot: QtBot) -> None:
+    old = _obs("o", "89579-7", 5.0, "ng/L", T0 - dt.timedelta(days=400), "cdfy")
+    points = trend_series(TABLE, [old, *_cardiac()])["CTNI·高敏"]
+    plot = TrendPlot()
+    qtbot.addWidget(plot)
+    plot.show_trends(
+        [("hs", points)], HOSPITALS, {"h2"}, trend_window(points, {"h2"}, RECENT_WINDOW)
+    )
+    assert not plot.earlier.isHidden()
+    assert "1" in plot.earlier.text()
+    plot.show_trends([("hs", points)], HOSPITALS, {"h2"}, trend_window(points, {"h2"}, None))
+    assert plot.earlier.isHidden()

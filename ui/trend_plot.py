@@ -76,7 +76,8 @@ def _let_title_shrink(label: pg.LabelItem) -> None:
         height = label.itemRect().height()
         label.setMinimumWidth(0)
         label.setMinimumHeight(height)
-        label._sizeHint = {  # noqa: SLF001 (where pyqtgraph keeps a label's size hints)
+        # where pyqtgraph keeps a label's size hints
+        label._sizeHint = {
             Qt.SizeHint.MinimumSize: (0, height),
             Qt.SizeHint.PreferredSize: (0, height),
             Qt.SizeHint.MaximumSize: (-1, -1),
@@ -101,9 +102,14 @@ class TrendPlot(QWidget):
         self.legend.setWordWrap(True)
         self.hover = QLabel()
         self.hover.setObjectName("trendHover")
+        self.earlier = QLabel()  # values before the window the axis opens on, if any
+        self.earlier.setObjectName("trendEarlier")
+        self.earlier.setStyleSheet("color: #8a6d00;")
+        self.earlier.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.legend)
+        layout.addWidget(self.earlier)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(self.graphics)
@@ -156,6 +162,15 @@ class TrendPlot(QWidget):
             self._bands(plot, points, order)
             self._points(plot, points, order, hospitals, current_ids)
             self.plots.append(plot)
+        earlier = (
+            sum(1 for _, points in series for p in points if p.time < window[0])
+            if window is not None
+            else 0
+        )
+        self.earlier.setText(
+            self.tr("%n earlier value(s) outside the view: zoom out with the wheel", "", earlier)
+        )
+        self.earlier.setVisible(earlier > 0)
         if window is not None:
             times = [window[0].timestamp(), window[1].timestamp()]
         if first is not None and times:

@@ -3417,8 +3417,15 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 </context>
 <context>
     <name>TrendPlot</name>
+    <message numerus="yes">
+        <location filename="../../ui/trend_plot.py" line="170"/>
+        <source>%n earlier value(s) outside the view: zoom out with the wheel</source>
+        <translation>
+            <numerusform>视图外还有 %n 个更早的结果：滚轮缩小可见</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../ui/trend_plot.py" line="154"/>
+        <location filename="../../ui/trend_plot.py" line="193"/>
         <source>its reference range</source>
         <translation>参考范围</translation>
     </message>
