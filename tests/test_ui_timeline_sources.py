@@ -5,11 +5,10 @@ the badge in view on a 1366 × 768 laptop and uncut at 1920 × 1080, in Chinese.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton
 from pytestqt.qtbot import QtBot
 
@@ -17,7 +16,6 @@ from sandbox.disc import patient_tags, write_disc
 from tests.conftest import Sandbox
 from tests.test_timeline_rows import CATALOG, HOSPITALS, NOW, _history, _patient
 from tests.ui_helpers import open_patient, signed_in_window
-from ui.i18n import install_language
 from ui.timeline import COL_BADGE, COL_HOSPITAL, COL_ITEM, TimelineWidget
 from ui.timeline_cells import fit_pair
 from workstation.model import Result
@@ -29,19 +27,6 @@ pytestmark = pytest.mark.ui
 
 HOME = "成都市全民健康信息平台"
 MIANYANG = "绵阳市全民健康信息平台"
-
-
-@pytest.fixture
-def chinese(qapp: QApplication) -> Iterator[None]:
-    """The interface in Simplified Chinese, as doctors see it (taken back afterwards)."""
-    before = QLocale()
-    translator = install_language(qapp, "zh_CN")
-    assert translator is not None  # the catalogue is built (make translations)
-    try:
-        yield
-    finally:
-        qapp.removeTranslator(translator)
-        QLocale.setDefault(before)
 
 
 def _widget(qtbot: QtBot) -> tuple[TimelineWidget, ReadingSession, list[Result]]:
@@ -200,3 +185,18 @@ def test_a_squeezed_cell_keeps_the_start_of_both_hospital_and_source(qtbot: QtBo
     # a short source stays whole; the hospital gives way
     assert fit_pair(hospital, "患者自带", metrics, room, first_short=short).endswith(" · 患者自带")
     assert fit_pair(hospital, "", metrics, 10_000) == hospital
+
+
+def test_a_filter_hiding_the_open_result_moves_her_to_one_it_shows(qtbot: QtBot) -> None:
+    widget, session, history = _widget(qtbot)
+    other = [dataclasses.replace(r, id=f"my-{r.id}", source=MIANYANG) for r in history[:5]]
+    session.add_results(session.patient_scope, other)
+    announced: list[Result] = []
+    widget.result_selected.connect(announced.append)
+    home = next(r for r in widget.visible_results() if r.source == "")
+    assert widget.select(home.id)
+    widget.source_box.setCurrentIndex(widget.source_box.findData(MIANYANG))
+    shown = widget.visible_results()
+    assert {r.source for r in shown} == {MIANYANG}
+    assert widget.selected_result() == shown[0]
+    assert announced[-1] == shown[0]  # the panes follow: not the hidden 成都 result

@@ -627,9 +627,17 @@ class TimelineWidget(QWidget):
         return True
 
     def _reselect(self) -> None:
-        """After a rebuild, the result she was on is current again (when still shown)."""
-        if self._shown_id and self.rows.row_of(self._shown_id) is not None:
+        """After a rebuild, the result she was on is current again when still shown; when
+        a filter hides it, the first result shown takes its place (the panes must not go
+        on showing, and offering decisions on, a result the list no longer shows)."""
+        if not self._shown_id:
+            return
+        if self.rows.row_of(self._shown_id) is not None:
             self.select(self._shown_id)
+            return
+        first = self.rows.first_result()
+        if first is not None:
+            self.select(first.id)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         value = current.data(RESULT_ROLE)
