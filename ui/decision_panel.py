@@ -307,8 +307,9 @@ class DecisionPanel(QFrame):
         for entry in reversed(entries):
             d = entry.decision
             what = self.kind_text(d.kind) + (f"：{d.reason_label}" if d.reason_label else "")
-            if accepted_against_rules(d):  # she accepted what the rules did not recognize
-                what += self.tr(" (against the rules: %1)").replace("%1", accepted_against_rules(d))
+            against = accepted_against_rules(d)  # the rules said no, she accepted
+            if against:
+                what += self.tr(" (against the rules: %1)").replace("%1", against)
             state = self.state_text(entry.state, entry.last_error)
             line = f"{_when(d.authored_on)}  {what}  · {state}"
             if d.note:

@@ -377,12 +377,9 @@ class PatientPage(QWidget):
         page too: True only for the home one."""
         if not isinstance(error, PlatformError):
             return False
-        if error.kind is ErrorKind.AUTH:
-            self.session_expired.emit()
-            return True
-        if error.kind is ErrorKind.SIGNED_OUT:
-            self.session_expired.emit()  # the status bar learns that platform is out
-        return False
+        if error.kind in (ErrorKind.AUTH, ErrorKind.SIGNED_OUT):
+            self.session_expired.emit()  # SIGNED_OUT: the status bar learns it is out
+        return error.kind is ErrorKind.AUTH
 
     def _results_failed(self, error: Exception) -> None:
         self.busy_changed.emit(False, "")

@@ -524,7 +524,7 @@ class TimelineWidget(QWidget):
             item_text,
             SEPARATOR.join(t for t in (hospital, source) if t),  # "蓬溪县中医院 · 患者自带"
             self.assessment_text(assessment) if assessment else "",
-            self.decision_text(self.decisions.get(result.id)),
+            self.decision_text(decided),
             result.mark.mark if result.mark else "",
             self.category_text(result),
         ]

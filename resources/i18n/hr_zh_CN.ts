@@ -350,54 +350,54 @@
         <translation>出具医院等级低于该项目要求</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="311"/>
+        <location filename="../../ui/decision_panel.py" line="312"/>
         <source> (against the rules: %1)</source>
         <translation>（不符合互认条件：%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="355"/>
+        <location filename="../../ui/decision_panel.py" line="356"/>
         <source>saved and sent to %1</source>
         <translation>已保存并上传至 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="360"/>
+        <location filename="../../ui/decision_panel.py" line="361"/>
         <source>saved, waiting to send to %1</source>
         <translation>已保存，等待上传至 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="413"/>
+        <location filename="../../ui/decision_panel.py" line="414"/>
         <source>already decided</source>
         <translation>已有结论</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="415"/>
+        <location filename="../../ui/decision_panel.py" line="416"/>
         <source>no rule check (no catalog)</source>
         <translation>未做规则核对（无互认目录）</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="420"/>
+        <location filename="../../ui/decision_panel.py" line="421"/>
         <source>%1: %2</source>
         <translation>%1 %2 项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/decision_panel.py" line="422"/>
+        <location filename="../../ui/decision_panel.py" line="423"/>
         <source>Accepting %n result(s) of this visit.</source>
         <translation>
             <numerusform>正在互认本次就诊的 %n 项结果。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="424"/>
+        <location filename="../../ui/decision_panel.py" line="425"/>
         <source>No result of this visit qualifies.</source>
         <translation>本次就诊没有符合互认条件的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="426"/>
+        <location filename="../../ui/decision_panel.py" line="427"/>
         <source>No result of this visit qualifies</source>
         <translation>本次就诊没有符合互认条件的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="428"/>
+        <location filename="../../ui/decision_panel.py" line="429"/>
         <source> — left out: %1</source>
         <translation>——未纳入：%1</translation>
     </message>
@@ -412,73 +412,73 @@
         <translation>最终由接诊医师判断。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="315"/>
+        <location filename="../../ui/decision_panel.py" line="316"/>
         <source>Note: %1</source>
         <translation>备注：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="325"/>
+        <location filename="../../ui/decision_panel.py" line="326"/>
         <source>No decision yet.</source>
         <translation>尚未作出结论。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="325"/>
+        <location filename="../../ui/decision_panel.py" line="326"/>
         <source>Decision withdrawn.</source>
         <translation>结论已撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="328"/>
+        <location filename="../../ui/decision_panel.py" line="329"/>
         <source>In force: %1 · %2</source>
         <translation>当前结论：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="337"/>
+        <location filename="../../ui/decision_panel.py" line="338"/>
         <source>accepted</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="338"/>
+        <location filename="../../ui/decision_panel.py" line="339"/>
         <source>repeat ordered</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="339"/>
+        <location filename="../../ui/decision_panel.py" line="340"/>
         <source>withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="344"/>
+        <location filename="../../ui/decision_panel.py" line="345"/>
         <source>viewed</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="356"/>
+        <location filename="../../ui/decision_panel.py" line="357"/>
         <source>saved and sent</source>
         <translation>已保存并上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="358"/>
+        <location filename="../../ui/decision_panel.py" line="359"/>
         <source>refused by the platform: %1</source>
         <translation>平台拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="361"/>
+        <location filename="../../ui/decision_panel.py" line="362"/>
         <source>saved, waiting to send</source>
         <translation>已保存，等待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="379"/>
+        <location filename="../../ui/decision_panel.py" line="380"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="382"/>
-        <location filename="../../ui/decision_panel.py" line="399"/>
+        <location filename="../../ui/decision_panel.py" line="383"/>
+        <location filename="../../ui/decision_panel.py" line="400"/>
         <source>This reason needs a note.</source>
         <translation>此原因需要填写备注。</translation>
     </message>
     <message>
-        <location filename="../../ui/decision_panel.py" line="385"/>
+        <location filename="../../ui/decision_panel.py" line="386"/>
         <source>Confirm that the purpose and necessity were explained to the patient or family.</source>
         <translation>请确认已向患者或家属说明复查的目的和必要性。</translation>
     </message>
@@ -2050,22 +2050,22 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="482"/>
+        <location filename="../../ui/patient_page.py" line="479"/>
         <source>You can read this record but not record a decision: your sign-in was not granted the right to write decisions (SMART scope user/Task.write). Ask the platform&apos;s administrators if you should have it.</source>
         <translation>您可以查阅此记录，但不能登记互认决定：本次登录未获授予写入决定的权限（SMART 权限范围 user/Task.write）。如您应有此权限，请联系平台管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="571"/>
+        <location filename="../../ui/patient_page.py" line="568"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="613"/>
+        <location filename="../../ui/patient_page.py" line="610"/>
         <source>Accept against the rules?</source>
         <translation>不符合互认条件，仍予采纳？</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="615"/>
+        <location filename="../../ui/patient_page.py" line="612"/>
         <source>This result does not meet the recognition rules: %1.
 
 Accept it anyway, with no repeat? The medical record and the summary will say that it was accepted against the rules.</source>
@@ -2074,63 +2074,63 @@ Accept it anyway, with no repeat? The medical record and the summary will say th
 仍予采纳、不再重复检查吗？病历记录和摘要将注明该结果不符合互认条件、经医师判断采纳。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="621"/>
+        <location filename="../../ui/patient_page.py" line="618"/>
         <source>Accept anyway</source>
         <translation>仍予采纳</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="881"/>
+        <location filename="../../ui/patient_page.py" line="878"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="887"/>
+        <location filename="../../ui/patient_page.py" line="884"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="888"/>
+        <location filename="../../ui/patient_page.py" line="885"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="905"/>
+        <location filename="../../ui/patient_page.py" line="902"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="462"/>
+        <location filename="../../ui/patient_page.py" line="459"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="659"/>
+        <location filename="../../ui/patient_page.py" line="656"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="738"/>
+        <location filename="../../ui/patient_page.py" line="735"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="740"/>
+        <location filename="../../ui/patient_page.py" line="737"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="741"/>
+        <location filename="../../ui/patient_page.py" line="738"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="748"/>
+        <location filename="../../ui/patient_page.py" line="745"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -3418,14 +3418,14 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>TrendPlot</name>
     <message numerus="yes">
-        <location filename="../../ui/trend_plot.py" line="170"/>
+        <location filename="../../ui/trend_plot.py" line="171"/>
         <source>%n earlier value(s) outside the view: zoom out with the wheel</source>
         <translation>
             <numerusform>视图外还有 %n 个更早的结果：滚轮缩小可见</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/trend_plot.py" line="193"/>
+        <location filename="../../ui/trend_plot.py" line="194"/>
         <source>its reference range</source>
         <translation>参考范围</translation>
     </message>

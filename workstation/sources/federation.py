@@ -444,11 +444,7 @@ class FederatedPlatform:
         """Record the decision on the platform holding its result, under that platform's
         ids and as her practitioner there (a PACS or disc study's on the decision authority).
         Raises PlatformError(SIGNED_OUT) while that platform is signed out."""
-        key = self.destination(decision)
-        member = self._member(key)
-        if member is self.home:
-            patient = self._native_patient(decision.patient_id, self.home.key)
-            return member.platform.send_decision(replace(decision, patient_id=patient))
+        member = self._member(self.destination(decision))
         native = replace(
             decision,
             result_id=split_id(decision.result_id)[1],
@@ -479,9 +475,6 @@ class FederatedPlatform:
         """Every decision on a result, from the platform holding it; hers there are
         reported as by her home practitioner (so they read as hers)."""
         member = self._member(self._key_of(result_id))
-        if member is self.home:
-            home_patient = self._native_patient(patient_id, self.home.key) if patient_id else ""
-            return member.platform.decisions_on(result_id, home_patient)
         native_patient = self._native_patient(patient_id, member.key) if patient_id else ""
         found = self._ask(
             member, lambda: member.platform.decisions_on(split_id(result_id)[1], native_patient)
@@ -519,10 +512,8 @@ class FederatedPlatform:
                         record,
                         patient_id=native,
                         entity=entity,
-                        user=member.username if member is not self.home else record.user,
-                        practitioner=(
-                            member.practitioner if member is not self.home else record.practitioner
-                        ),
+                        user=member.username,
+                        practitioner=member.practitioner,
                     )
                 )
             except PlatformError as exc:
