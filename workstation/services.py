@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +23,8 @@ from workstation.dicomweb.parallel import retrieve_prioritised
 from workstation.dicomweb.priority import SlicePriority
 from workstation.http import PlatformError, check_same_origin, make_client
 from workstation.imaging.cache import SeriesCache
-from workstation.imaging.decode import DecodeError, DicomImage, load
+from workstation.imaging.decode import DecodeError, DicomImage
+from workstation.imaging.series_reader import SeriesReader
 from workstation.model import ImagingStudyRef, SeriesRef, UserInfo
 from workstation.records.platform import ResultsPlatform
 from workstation.sources.study_decisions import DecisionAuthority
@@ -199,48 +199,50 @@ def load_series(
     """Download and decode a series, handing each image over as soon as it is decoded
     (so the first image shows before the series is complete). Returns the count.
 
-    Without ``priority``: one stream in the server's order, decoded on its own thread
-    beside the download. With it: instance by instance over a few connections, the slice
+    Without ``priority``: one stream in the server's order, each instance decoded as it
+    arrives (``_Decoding``). With it: instance by instance over a few connections, the slice
     she looks at first (``load_series_prioritised``). Raises PlatformError when the series
     cannot be fetched at all.
     """
     if priority is not None:
         return load_series_prioritised(dicomweb, study, series, priority, on_image, cancel)
-    seen: set[str] = set()
-    parts: queue.Queue[BinaryIO | None] = queue.Queue(maxsize=64)
+    expected = [i.sop_instance_uid for i in series.instances]
+    decoding = _Decoding(on_image)
+    dicomweb.retrieve_series(study.study_uid, series.uid, decoding.take, expected, cancel)
+    return decoding.count
 
-    def decode_parts() -> None:
-        while (part := parts.get()) is not None:
-            try:
-                image = load(part)
-            except DecodeError as exc:
-                on_image(LoadedImage("", None, str(exc)))
-                continue
-            finally:
-                parts.task_done()
-            uid = image.sop_instance_uid
-            if uid not in seen:
-                seen.add(uid)
-                on_image(LoadedImage(uid, image))
-        parts.task_done()
 
-    def sink(part: BinaryIO) -> str:
-        parts.put(part)
-        return ""  # the decoder learns the UID; ``settle`` reports what really arrived
+class _Decoding:
+    """A sink for the DICOMweb client that decodes each instance where it arrives (the
+    download thread: a decoder thread beside it was slower, both holding the GIL by turns)
+    and hands it over once (an instance that came twice is handed over once)."""
 
-    def settle() -> set[str]:
-        parts.join()  # every queued part decoded
-        return set(seen)
+    def __init__(self, on_image: Callable[[LoadedImage], None]) -> None:
+        self._on_image = on_image
+        self._reader = SeriesReader()
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
 
-    decoder = threading.Thread(target=decode_parts, name="series-decode", daemon=True)
-    decoder.start()
-    try:
-        expected = [i.sop_instance_uid for i in series.instances]
-        dicomweb.retrieve_series(study.study_uid, series.uid, sink, expected, cancel, settle)
-    finally:
-        parts.put(None)
-        decoder.join()
-    return len(seen)
+    @property
+    def count(self) -> int:
+        """Instances decoded and handed over."""
+        return len(self._seen)
+
+    def take(self, part: BinaryIO) -> str:
+        """Decode one instance and hand it over; its SOP UID ("" when it cannot be
+        decoded: ``on_image`` then gets the reason)."""
+        try:
+            image = self._reader.read(part)
+        except DecodeError as exc:
+            self._on_image(LoadedImage("", None, str(exc)))
+            return ""
+        uid = image.sop_instance_uid
+        with self._lock:
+            fresh = uid not in self._seen
+            self._seen.add(uid)
+        if fresh:
+            self._on_image(LoadedImage(uid, image))
+        return uid
 
 
 def series_priority(series: SeriesRef) -> SlicePriority:
@@ -261,27 +263,11 @@ def load_series_prioritised(
     """The instances of ``series`` fetched in the order of ``priority`` (made for it),
     which follows her (``SlicePriority.focus``) while they arrive; each is decoded on the
     download thread that fetched it and handed over at once (``on_image`` is called from
-    several threads).
+    several threads, one at a time).
     Returns the count decoded. Raises PlatformError or Cancelled like ``load_series``."""
-    seen: set[str] = set()
-    lock = threading.Lock()
-
-    def sink(part: BinaryIO) -> str:
-        try:
-            image = load(part)
-        except DecodeError as exc:
-            on_image(LoadedImage("", None, str(exc)))
-            return ""
-        uid = image.sop_instance_uid
-        with lock:
-            fresh = uid not in seen
-            seen.add(uid)
-        if fresh:
-            on_image(LoadedImage(uid, image))
-        return uid
-
-    retrieve_prioritised(dicomweb, study.study_uid, series.uid, priority, sink, cancel)
-    return len(seen)
+    decoding = _Decoding(on_image)
+    retrieve_prioritised(dicomweb, study.study_uid, series.uid, priority, decoding.take, cancel)
+    return decoding.count
 
 
 def load_series_cached(
