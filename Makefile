@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 TS     := $(wildcard resources/i18n/*.ts)
 QM     := $(TS:.ts=.qm)
 
-.PHONY: run test lint typecheck licences notices pytest bench translations sandbox demo-data clean dist dist-test system-deps-run system-deps-test
+.PHONY: run test lint typecheck licences notices pytest bench translations sandbox demo-data clean dist dist-test system-deps-run system-deps-test system-deps-bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ system-deps-run:
 system-deps-test:
 	@devtools/system_packages.sh test
 
+system-deps-bench:
+	@devtools/system_packages.sh bench
+
 ## make run: start the sandbox platform with demo data and open the workstation against it
 run: system-deps-run $(STAMP) translations notices
 	$(PY) main.py --with-sandbox --sandbox-region 510100 --sandbox-region 510700
@@ -56,7 +59,7 @@ pytest: $(STAMP) translations notices
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 ## make bench: run every benchmark and write bench/results.json
-bench: system-deps-test $(STAMP) translations
+bench: system-deps-bench $(STAMP) translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
 ## make dist: PyInstaller one-folder build in dist/hr-workstation and a .deb beside it

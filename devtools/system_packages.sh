@@ -3,8 +3,8 @@
 # installed when missing (apt-get update, then apt-get install; with sudo when not root).
 # When they cannot be installed from here (no root, sudo would ask without a terminal), it
 # stops at once and prints the one command to run.
-#   devtools/system_packages.sh run|test       check, install what is missing
-#   devtools/system_packages.sh --list run|test print the packages, one per line
+#   devtools/system_packages.sh run|test|bench       check, install what is missing
+#   devtools/system_packages.sh --list run|test|bench print the packages, one per line
 # HR_SKIP_SYSTEM_PACKAGES=1 skips the check (another distribution, packages named otherwise).
 set -euo pipefail
 
@@ -30,6 +30,9 @@ RUN_PACKAGES=(
 # retrieval bench's raw-download reference).
 TEST_PACKAGES=(dcmtk orthanc orthanc-dicomweb fonts-noto-cjk xvfb xauth xdotool imagemagick binutils
     dicom3tools nodejs curl)
+# `make bench` also: GDCM's gdcmconv, the JPEG 2000 decoding reference (bench only, never
+# shipped; GDCM is BSD-licensed).
+BENCH_PACKAGES=(libgdcm-tools)
 # Debian ships npm apart from nodejs (NodeSource's nodejs bundles it).
 if ! command -v npm >/dev/null 2>&1; then TEST_PACKAGES+=(npm); fi
 
@@ -44,7 +47,8 @@ if [ "${1:-}" = "--list" ]; then list=1; shift; fi
 case "${1:-}" in
     run) wanted=("${RUN_PACKAGES[@]}") ;;
     test) wanted=("${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
-    *) echo "usage: $0 [--list] run|test" >&2; exit 2 ;;
+    bench) wanted=("${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}") ;;
+    *) echo "usage: $0 [--list] run|test|bench" >&2; exit 2 ;;
 esac
 if [ "$list" = 1 ]; then printf '%s\n' "${wanted[@]}"; exit 0; fi
 if [ -n "${HR_SKIP_SYSTEM_PACKAGES:-}" ]; then

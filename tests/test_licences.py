@@ -91,6 +91,7 @@ def test_the_command_writes_the_notices(tmp_path: Path) -> None:
 
 
 def test_every_compressed_syntax_is_decoded_by_a_named_permissive_plugin() -> None:
-    # the labels of GDCM (our JPEG plugin), CharLS and pylibjpeg's OpenJPEG/RLE plugins
-    assert set(PLUGINS.values()) == {"gdcm-jpeg", "pyjpegls", "pylibjpeg"}
+    # the labels of GDCM (our JPEG plugin; pydicom's for lossless JPEG 2000), CharLS and
+    # pylibjpeg's OpenJPEG/RLE plugins
+    assert set(PLUGINS.values()) == {"gdcm-jpeg", "gdcm", "pyjpegls", "pylibjpeg"}
     assert len(PLUGINS) == 12
