@@ -135,6 +135,10 @@ def _template_of(
     if int(ds.get("SamplesPerPixel", 1) or 1) != 1:
         return None
     tags = tuple(e.tag for e in layout.elements)
+    if tags != tuple(int(t) for t in (*ds.file_meta.keys(), *ds.keys())):
+        return None  # pydicom read the file otherwise than the scan: trust neither shortcut
+    if ds.original_encoding[0] == layout.explicit:  # (implicit VR?, little endian?)
+        return None
     fixed = tuple(
         (i, bytes(data[e.start : e.end]))
         for i, e in enumerate(layout.elements)
