@@ -84,10 +84,26 @@ def test_truncated_body_keeps_complete_parts() -> None:
     assert caught.value.complete_parts == 2
 
 
-def test_length_mismatch_is_an_error() -> None:
-    data = _encode([b"12345"]).replace(b"Content-Length: 5", b"Content-Length: 9")
-    with pytest.raises(MultipartError, match="says 9"):
+@pytest.mark.parametrize("declared", [9, 3])
+def test_length_mismatch_is_an_error(declared: int) -> None:
+    data = _encode([b"12345"]).replace(b"Content-Length: 5", f"Content-Length: {declared}".encode())
+    with pytest.raises(MultipartError, match=f"header says: after {declared} bytes"):
         _parse(data, [])
+
+
+@settings(max_examples=100, deadline=None)
+@given(parts=_bodies, chunks=st.lists(st.integers(1, 97), max_size=5))
+def test_parts_without_lengths_end_at_the_delimiter(parts: list[bytes], chunks: list[int]) -> None:
+    got, reader = _parse(_encode(parts, lengths=False), chunks)
+    reader.close()
+    assert got == parts
+
+
+def test_a_part_with_its_length_may_hold_the_delimiter() -> None:
+    body = f"xx\r\n--{BOUNDARY}\r\nyy".encode()
+    got, reader = _parse(_encode([body, b"next"]), [5])
+    reader.close()
+    assert got == [body, b"next"]
 
 
 def test_boundary_from_content_type() -> None:

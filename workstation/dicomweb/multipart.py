@@ -2,7 +2,9 @@
 
 Each part's body is written into a sink as it arrives, so a series is never held twice in
 memory; a body that ends before the closing delimiter raises ``MultipartTruncated`` after
-the complete parts were delivered.
+the complete parts were delivered. A part whose header gives its Content-Length is taken
+by that length (its bytes are not searched for the delimiter, which must then follow);
+others end at the delimiter.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ class MultipartReader:
         self._headers: dict[str, str] = {}
         self._sink: BinaryIO | None = None
         self._written = 0
+        self._remaining: int | None = None  # body bytes still due by its Content-Length
         self.complete_parts = 0
 
     @property
@@ -75,10 +78,18 @@ class MultipartReader:
         """True once the closing delimiter was seen."""
         return self._state is _State.DONE
 
-    def feed(self, chunk: bytes) -> None:
+    def feed(self, chunk: bytes | memoryview) -> None:
         """Consume the next piece of the body. Raises MultipartError on malformed input."""
         if self._state is _State.DONE:
             return  # the epilogue is ignored
+        if self._remaining and not self._buffer and self._sink is not None:
+            # the body's bytes straight from the chunk, without a pass through the buffer
+            view = memoryview(chunk)
+            take = min(self._remaining, len(view))
+            self._sink.write(view[:take])
+            self._written += take
+            self._remaining -= take
+            chunk = view[take:]
         self._buffer += chunk
         while self._step():
             pass
@@ -134,8 +145,12 @@ class MultipartReader:
             del buf[:rest]
             self._sink = self._open_part(self._headers)
             self._written = 0
+            length = self._headers.get("content-length", "")
+            self._remaining = int(length) if length.isdigit() else None
             self._state = _State.BODY
             return True
+        if self._state is _State.BODY and self._remaining is not None:
+            return self._step_by_length(buf)
         if self._state is _State.BODY:
             assert self._sink is not None
             index = buf.find(self._delimiter)
@@ -161,6 +176,32 @@ class MultipartReader:
             self._state = _State.AFTER_DELIMITER
             return True
         return False
+
+    def _step_by_length(self, buf: bytearray) -> bool:
+        assert self._sink is not None
+        assert self._remaining is not None
+        if self._remaining:
+            take = min(self._remaining, len(buf))
+            _write_prefix(self._sink, buf, take)
+            del buf[:take]
+            self._written += take
+            self._remaining -= take
+            if self._remaining:
+                return False
+        if len(buf) < len(self._delimiter):
+            return False
+        if not buf.startswith(self._delimiter):
+            raise MultipartError(
+                f"part {self.complete_parts + 1} does not end where its header says: "
+                f"after {self._written} bytes"
+            )
+        del buf[: len(self._delimiter)]
+        self._close_part(self._headers, self._sink)
+        self._sink = None
+        self._remaining = None
+        self.complete_parts += 1
+        self._state = _State.AFTER_DELIMITER
+        return True
 
 
 def _write_prefix(sink: BinaryIO, buf: bytearray, count: int) -> None:

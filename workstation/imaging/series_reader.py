@@ -13,27 +13,21 @@ way, so the result is always what ``decode.load`` gives for that file.
 from __future__ import annotations
 
 import io
+import struct
 import threading
 from dataclasses import dataclass, replace
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 import numpy as np
-import numpy.typing as npt
-from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
-from pydicom.tag import Tag
 
 from workstation.imaging import element_scan
 from workstation.imaging.decode import (
     DicomImage,
     as_native_array,
     decode,
-    instance_number_of,
-    position_of,
     read_dataset,
-    sop_instance_uid_of,
 )
-from workstation.imaging.identity import text_of
 
 # Elements that differ between the slices of one series and that decoding either reads
 # into the fields set per slice below, or does not read at all (a test mutates each of the
@@ -60,15 +54,31 @@ _PER_SLICE = PER_SLICE_READ | PER_SLICE_UNREAD | {element_scan.PIXEL_DATA}
 _NATIVE_MONOCHROME = ("MONOCHROME1", "MONOCHROME2")
 
 
+class _Element(NamedTuple):
+    """A per-slice element the walk reads: its tag's 4 bytes, its VR's 2 (b"" in implicit
+    VR), and whether its length takes 4 bytes after 2 reserved ones."""
+
+    tag: bytes
+    vr: bytes
+    long_length: bool
+
+
+class _Pixels(NamedTuple):
+    """The pixel data's value: ``length`` bytes (its element header is in the fixed run)."""
+
+    length: int
+
+
+_Step = bytes | _Element | _Pixels  # bytes: a run of fixed bytes, compared
+
+
 @dataclass(frozen=True)
 class _Template:
-    """The first slice's image and what a later slice's header must match byte for byte."""
+    """The first slice's image and the walk a later slice must follow: runs of bytes equal
+    to the first slice's, the per-slice elements between them, and the pixels."""
 
     image: DicomImage
-    explicit: bool
-    tags: tuple[int, ...]
-    fixed: tuple[tuple[int, bytes], ...]  # (index in tags, the element's whole encoding)
-    pixel_header: bytes  # the pixel data element's tag, VR and length
+    steps: tuple[_Step, ...]
     pixel_bits: tuple[np.dtype[Any], int, int, tuple[int, ...]]  # dtype, allocated, stored, shape
 
 
@@ -83,18 +93,18 @@ class SeriesReader:
         """The image in ``part`` (a whole DICOM file), equal to ``decode.load(part)``.
         Raises DecodeError like it."""
         data = _bytes_of(part)
-        layout = element_scan.scan(data)
         with self._lock:
             template = self._template
-        if layout is not None and template is not None:
-            image = _from_template(template, layout, data)
+        if template is not None:
+            image = _from_template(template, data)
             if image is not None:
                 return image
         part.seek(0)
         ds = read_dataset(part)
         image = decode(ds)
-        if layout is not None and template is None:
-            made = _template_of(image, ds, layout, data)
+        if template is None:
+            layout = element_scan.scan(data)
+            made = _template_of(image, ds, layout, data) if layout is not None else None
             with self._lock:
                 self._template = self._template or made
         return image
@@ -121,8 +131,7 @@ def _template_of(
         return None  # overlay planes may live in the pixel words' unused bits
     if "SharedFunctionalGroupsSequence" in ds or "PerFrameFunctionalGroupsSequence" in ds:
         return None
-    pixel = [e for e in layout.elements if e.tag == element_scan.PIXEL_DATA]
-    if len(pixel) != 1:
+    if sum(e.tag == element_scan.PIXEL_DATA for e in layout.elements) != 1:
         return None
     bits = int(ds.get("BitsAllocated", 0) or 0)
     stored = int(ds.get("BitsStored", 0) or 0)
@@ -139,72 +148,126 @@ def _template_of(
         return None  # pydicom read the file otherwise than the scan: trust neither shortcut
     if ds.original_encoding[0] == layout.explicit:  # (implicit VR?, little endian?)
         return None
-    fixed = tuple(
-        (i, bytes(data[e.start : e.end]))
-        for i, e in enumerate(layout.elements)
-        if e.tag not in _PER_SLICE
-    )
-    header = bytes(data[pixel[0].start : pixel[0].value_start])
-    return _Template(
-        image, layout.explicit, tags, fixed, header, (dtype, bits, stored, pixels.shape)
-    )
+    return _Template(image, _steps(layout, data), (dtype, bits, stored, pixels.shape))
 
 
-def _from_template(
-    template: _Template, layout: element_scan.Layout, data: bytes
-) -> DicomImage | None:
-    """The slice's image from the template, or None when its header is not the template's
-    but for the per-slice elements."""
-    elements = layout.elements
+def _steps(layout: element_scan.Layout, data: bytes) -> tuple[_Step, ...]:
+    """The walk for files laid out as ``data``: fixed runs (from the file's start, preamble
+    included) between the per-slice elements and the pixel data's value."""
+    steps: list[_Step] = []
+    run_start = 0
+    for element in layout.elements:
+        if element.tag not in _PER_SLICE:
+            continue
+        head = data[element.start : element.value_start]
+        if element.tag == element_scan.PIXEL_DATA:  # its header (with its length) is fixed
+            steps.append(data[run_start : element.value_start])
+            steps.append(_Pixels(element.end - element.value_start))
+        else:
+            steps.append(data[run_start : element.start])
+            explicit = element.vr != b""
+            steps.append(_Element(head[:4], element.vr, explicit and len(head) == 12))
+        run_start = element.end
+    steps.append(data[run_start:])
+    return tuple(step for step in steps if not isinstance(step, bytes) or step)
+
+
+def _from_template(template: _Template, data: bytes) -> DicomImage | None:
+    """The slice's image from the template, or None when ``data`` does not follow its walk
+    (another element differs, or the file is laid out otherwise)."""
     view = memoryview(data)
-    if layout.explicit != template.explicit or len(elements) != len(template.tags):
+    offset = 0
+    values: dict[int, bytes] = {}
+    raw_pixels: memoryview | None = None
+    try:
+        for step in template.steps:
+            if isinstance(step, bytes):
+                end = offset + len(step)
+                if view[offset:end] != step:
+                    return None
+                offset = end
+            elif isinstance(step, _Pixels):
+                raw_pixels = view[offset : offset + step.length]
+                offset += step.length
+            else:
+                offset = _read_element(step, view, offset, values)
+    except struct.error:
         return None
-    if tuple(e.tag for e in elements) != template.tags:
+    if offset != len(data) or raw_pixels is None:
         return None
-    for index, encoded in template.fixed:
-        element = elements[index]
-        if view[element.start : element.end] != encoded:
-            return None
-    values = Dataset()
-    pixels: npt.NDArray[Any] | None = None
-    for element in elements:
-        if element.tag == element_scan.PIXEL_DATA:
-            if view[element.start : element.value_start] != template.pixel_header:
-                return None
-            dtype, bits, stored, shape = template.pixel_bits
-            raw = view[element.value_start : element.end]
-            pixels = as_native_array(raw, dtype, bits, stored, shape)
-        elif element.tag in PER_SLICE_READ:
-            values[element.tag] = _raw(element, data, layout.explicit)
-    if pixels is None:
+    known = _per_slice_values(values)
+    if known is None:
+        return None
+    uid, number, position = known
+    dtype, bits, stored, shape = template.pixel_bits
+    pixels = as_native_array(raw_pixels, dtype, bits, stored, shape)
+    identity = template.image.identity
+    return replace(
+        template.image,
+        pixels=pixels,
+        sop_instance_uid=uid,
+        instance_number=number,
+        position=position,
+        identity=replace(identity, sop_instance_uid=uid) if identity is not None else None,
+    )
+
+
+_UID_CHARACTERS = b"0123456789."
+_INTEGER_CHARACTERS = b"0123456789+- "
+_DECIMAL_CHARACTERS = b"0123456789+-.eE \\"
+
+
+def _per_slice_values(
+    values: dict[int, bytes],
+) -> tuple[str, int, tuple[float, float, float] | None] | None:
+    """SOP Instance UID, Instance Number and Image Position from their encoded values, as
+    pydicom and ``decode`` read them; None for anything but the plain forms (digits, a
+    sign, a point, an exponent), which the full read then reads (and explains if it is
+    damaged). Absent values are "", 0 and None, as in ``decode``."""
+    uid = values.get(SOP_INSTANCE_UID, b"").rstrip(b"\0 ")
+    number = values.get(INSTANCE_NUMBER, b"")
+    position = values.get(IMAGE_POSITION)
+    if uid.translate(None, _UID_CHARACTERS) or number.translate(None, _INTEGER_CHARACTERS):
         return None
     try:
-        uid = sop_instance_uid_of(values)
-        identity = template.image.identity
-        return replace(
-            template.image,
-            pixels=pixels,
-            sop_instance_uid=uid,
-            instance_number=instance_number_of(values),
-            position=position_of(values),
-            identity=(
-                replace(identity, sop_instance_uid=text_of(values, "SOPInstanceUID"))
-                if identity is not None
-                else None
-            ),
-        )
-    except Exception:  # a damaged value: the full way says what is wrong with it
+        whole = int(number) if number.strip() else 0
+        if position is None:
+            place = None
+        else:
+            if position.translate(None, _DECIMAL_CHARACTERS):
+                return None
+            numbers = [float(v) for v in position.split(b"\\")]  # float("") raises
+            place = (numbers[0], numbers[1], numbers[2]) if len(numbers) == 3 else None
+    except ValueError:
         return None
+    return uid.decode("ascii"), whole, place
 
 
-def _raw(element: element_scan.Element, data: bytes, explicit: bool) -> RawDataElement:
-    value = bytes(data[element.value_start : element.end])
-    return RawDataElement(
-        Tag(element.tag),
-        element.vr.decode("ascii", "replace") if explicit else None,
-        len(value),
-        value,
-        element.value_start,
-        not explicit,
-        True,
-    )
+_SHORT = struct.Struct("<H")
+_LONG = struct.Struct("<I")
+
+
+def _read_element(step: _Element, view: memoryview, offset: int, values: dict[int, bytes]) -> int:
+    """Read the per-slice element ``step`` at ``offset`` into ``values`` (those decoding
+    reads); the offset after it. Raises struct.error when it is not there."""
+    if view[offset : offset + 4] != step.tag:
+        raise struct.error("another element")
+    if step.vr:
+        if view[offset + 4 : offset + 6] != step.vr:
+            raise struct.error("another VR")
+        if step.long_length:
+            (length,) = _LONG.unpack_from(view, offset + 8)
+            start = offset + 12
+        else:
+            (length,) = _SHORT.unpack_from(view, offset + 6)
+            start = offset + 8
+    else:
+        (length,) = _LONG.unpack_from(view, offset + 4)
+        start = offset + 8
+    end: int = start + length
+    if length == 0xFFFFFFFF or end > len(view):
+        raise struct.error("a length past the end")
+    tag = int.from_bytes(step.tag[:2], "little") << 16 | int.from_bytes(step.tag[2:], "little")
+    if tag in PER_SLICE_READ:
+        values[tag] = bytes(view[start:end])
+    return end
