@@ -20,6 +20,7 @@ from pydicom.uid import CTImageStorage, generate_uid
 
 from sandbox.generate.imaging import InstanceInfo, PatientTags, StudyTags, write_ct_series
 from tests.orthanc_server import Orthanc, basic_auth, running_orthanc
+from workstation.dicomweb.bulk_get import BulkGet
 from workstation.dicomweb.client import JPEG_LS_LOSSLESS, DicomWebClient
 from workstation.dicomweb.parallel import retrieve_prioritised
 from workstation.http import ErrorKind, PlatformError, make_client
@@ -85,10 +86,13 @@ def uploaded(orthanc: Orthanc, ct_series: list[InstanceInfo]) -> list[InstanceIn
 
 @pytest.fixture
 def dicomweb(orthanc: Orthanc) -> Iterator[DicomWebClient]:
-    """The workstation's DICOMweb client pointed at Orthanc, with the right password."""
+    """The workstation's DICOMweb client pointed at Orthanc, with the right password; series
+    stream through http.client (BulkGet) as from a platform."""
     headers = basic_auth(orthanc.user, orthanc.password)
     with make_client() as client:
-        yield DicomWebClient(client, orthanc.dicomweb_url, lambda force_refresh: dict(headers))
+        yield DicomWebClient(
+            client, orthanc.dicomweb_url, lambda force_refresh: dict(headers), bulk=BulkGet()
+        )
 
 
 def _first_value(obj: dict[str, object], tag: str) -> object:

@@ -20,6 +20,7 @@ from devtools.sandbox_launcher import RunningSandbox, start_sandbox
 from tests.conftest import DEMO_PASSWORD, Sandbox
 from workstation.auth import Session, discover
 from workstation.config import PlatformEntry
+from workstation.dicomweb.bulk_get import BulkGet
 from workstation.http import ErrorKind, PlatformError, make_client
 from workstation.services import sign_in
 
@@ -120,9 +121,23 @@ def test_hospital_ca_bundle_makes_https_work(tls_sandbox: tuple[RunningSandbox, 
         )
         ref = connection.platform.imaging_study(study.imaging_study_ids[0])
         assert ref.dicomweb_url.startswith("https://")
-        assert connection.dicomweb(ref.dicomweb_url).search_series(ref.study_uid)
+        dicomweb = connection.dicomweb(ref.dicomweb_url)
+        assert dicomweb.search_series(ref.study_uid)
+        # a series streams through http.client (BulkGet) with the same CA bundle
+        series = ref.series[0]
+        got = dicomweb.retrieve_series(ref.study_uid, series.uid, lambda part: "x")
+        assert len(got) == len(series.instances)
     finally:
         connection.sign_out()
+
+
+def test_series_streams_refuse_an_untrusted_certificate(
+    tls_sandbox: tuple[RunningSandbox, Path],
+) -> None:
+    running, _ca = tls_sandbox
+    with pytest.raises(PlatformError) as caught, BulkGet().get(f"{running.base_url}/dicomweb", {}):
+        pass
+    assert caught.value.kind is ErrorKind.TLS
 
 
 @pytest.mark.parametrize("skew_s", [-3 * 3600, 3 * 3600])

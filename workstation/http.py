@@ -127,16 +127,24 @@ def check_url_security(url: str) -> None:
     raise PlatformError(ErrorKind.INSECURE, f"refusing unencrypted connection to {parts.hostname}")
 
 
+USER_AGENT = "hr-workstation/0.1"
+
+
+def ssl_context(ca_bundle: str = "") -> ssl.SSLContext:
+    """The certificate verification of every connection: against ``ca_bundle`` when one is
+    configured, else httpx's default trust (certifi's, or SSL_CERT_FILE / SSL_CERT_DIR)."""
+    if ca_bundle:
+        return ssl.create_default_context(cafile=ca_bundle)
+    return httpx.create_ssl_context()
+
+
 def make_client(ca_bundle: str = "", timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.Client:
     """An httpx client with certificate verification always on (custom CA bundle optional)."""
-    verify: ssl.SSLContext | bool = True
-    if ca_bundle:
-        verify = ssl.create_default_context(cafile=ca_bundle)
     return httpx.Client(
-        verify=verify,
+        verify=ssl_context(ca_bundle),
         timeout=timeout,
         limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
-        headers={"User-Agent": "hr-workstation/0.1"},
+        headers={"User-Agent": USER_AGENT},
         follow_redirects=False,
     )
 

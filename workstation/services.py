@@ -18,6 +18,7 @@ from workstation.auth import (
     sign_in_in_browser,
 )
 from workstation.config import PlatformEntry
+from workstation.dicomweb.bulk_get import BulkGet
 from workstation.dicomweb.client import DicomWebClient
 from workstation.dicomweb.parallel import retrieve_prioritised
 from workstation.dicomweb.priority import SlicePriority
@@ -47,6 +48,12 @@ class Connection:
     # the other platforms signed into beside this one (``federation``): a study's images
     # are fetched with the session of the platform whose origin serves them
     peers: tuple[Connection, ...] = ()
+    # series streams (``DicomWebClient`` bulk); made with the platform's CA bundle
+    bulk: BulkGet | None = None
+
+    def __post_init__(self) -> None:
+        if self.bulk is None:
+            self.bulk = BulkGet(self.entry.ca_bundle)
 
     @property
     def user(self) -> UserInfo:
@@ -70,7 +77,7 @@ class Connection:
             check_same_origin(base_url, session.endpoints.origins())
             return {"Authorization": f"Bearer {session.bearer(force_refresh=force_refresh)}"}
 
-        return DicomWebClient(self.client, base_url, auth)
+        return DicomWebClient(self.client, base_url, auth, bulk=self.bulk)
 
     def sign_out(self) -> None:
         """Revoke and forget the tokens, close connections."""

@@ -6,11 +6,13 @@ import io
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
-from typing import Any, BinaryIO
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, BinaryIO, Protocol
 
 import httpx
 
+from workstation.dicomweb.bulk_get import BulkGet
 from workstation.dicomweb.multipart import (
     MultipartError,
     MultipartReader,
@@ -50,6 +52,34 @@ class Cancelled(Exception):
     """The caller cancelled a retrieval."""
 
 
+class _Answer(Protocol):
+    """A streamed answer, from httpx or from ``BulkGet``."""
+
+    status_code: int
+    headers: httpx.Headers
+
+    def pieces(self) -> Iterable[bytes | memoryview]:
+        """The body as it arrives."""
+        ...
+
+    def error(self) -> PlatformError:
+        """What this error answer means (its body read only in part)."""
+        ...
+
+
+class _HttpxAnswer:
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self.status_code = response.status_code
+        self.headers = response.headers
+
+    def pieces(self) -> Iterator[bytes]:
+        return self._response.iter_bytes()  # as they arrive: the first piece times the body
+
+    def error(self) -> PlatformError:
+        return capped_error(self._response)
+
+
 def no_auth(force_refresh: bool) -> dict[str, str]:
     """For servers without authentication."""
     return {}
@@ -64,9 +94,13 @@ class DicomWebClient:
         base_url: str,
         auth: AuthHeaders = no_auth,
         sleep: Callable[[float], None] = time.sleep,
+        bulk: BulkGet | None = None,
     ) -> None:
+        """``bulk``: where series are streamed through http.client (``BulkGet``) rather than
+        ``client``; without it everything goes through ``client``."""
         check_url_security(base_url)
         self.client = client
+        self._bulk = bulk
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self._sleep = sleep
@@ -131,9 +165,11 @@ class DicomWebClient:
         received: list[str] | None = None,
         accept: str = ACCEPT_ORIGINAL,
         on_body: Callable[[int], None] | None = None,
+        bulk: bool = False,
     ) -> list[str]:
         """Stream a WADO-RS multipart answer at ``path``; each instance goes to ``sink`` as it
-        completes. Returns the SOP UIDs received.
+        completes. Returns the SOP UIDs received. ``bulk``: a large answer (a series), read
+        through the client's ``BulkGet`` where it has one for the address.
 
         ``accept`` is the Accept header (ACCEPT_LOSSLESS asks for a compressed lossless
         syntax); a server that refuses it (406, or 400/415/500/501 from servers that answer
@@ -158,13 +194,16 @@ class DicomWebClient:
             received.append(sink(part))
 
         url = f"{self.base_url}{path}"
+        bulk_get = self._bulk if bulk and self._bulk is not None else None
+        if bulk_get is not None and not bulk_get.serves(url):
+            bulk_get = None
         refreshed = False
         attempt = 0
         while True:  # ends: one refresh at most, and retries only below _STREAM_ATTEMPTS
             attempt += 1
             headers = {**self.auth(refreshed), "Accept": accept}
             try:
-                with self.client.stream("GET", url, headers=headers) as response:
+                with self._get(url, headers, bulk_get) as response:
                     if response.status_code == 401:
                         if refreshed:
                             raise PlatformError(ErrorKind.AUTH, "session expired", 401)
@@ -183,11 +222,10 @@ class DicomWebClient:
                         self._sleep(wait)
                         continue
                     if response.status_code >= 400:
-                        raise capped_error(response)
+                        raise response.error()
                     boundary = boundary_from_content_type(response.headers.get("content-type", ""))
                     reader = MultipartReader(boundary, open_part, close_part)
-                    # As they arrive (not re-chunked): the first piece times the body.
-                    for chunk in response.iter_bytes():
+                    for chunk in response.pieces():
                         if cancel is not None and cancel.is_set():
                             raise Cancelled()
                         if on_body is not None:
@@ -205,8 +243,20 @@ class DicomWebClient:
             except httpx.HTTPError as exc:
                 raise transport_error(exc) from exc
 
+    def _get(
+        self, url: str, headers: dict[str, str], bulk_get: BulkGet | None
+    ) -> AbstractContextManager[_Answer]:
+        if bulk_get is not None:
+            return bulk_get.get(url, headers)
+        return self._httpx_get(url, headers)
+
+    @contextmanager
+    def _httpx_get(self, url: str, headers: dict[str, str]) -> Iterator[_Answer]:
+        with self.client.stream("GET", url, headers=headers) as response:
+            yield _HttpxAnswer(response)
+
     @staticmethod
-    def _wait_before_retry(response: httpx.Response, attempt: int) -> float | None:
+    def _wait_before_retry(response: _Answer, attempt: int) -> float | None:
         # A temporary refusal (408/425/429/5xx) is asked again after its Retry-After when
         # that is short, else after a back-off; None: no retry (answer it as it is).
         if response.status_code not in RETRY_STATUSES or attempt >= _STREAM_ATTEMPTS:
@@ -236,7 +286,7 @@ class DicomWebClient:
         path = f"/studies/{study_uid}/series/{series_uid}"
         received: list[str] = []
         try:
-            return self.retrieve(path, sink, cancel, received)
+            return self.retrieve(path, sink, cancel, received, bulk=True)
         except PlatformError as exc:
             arrived = set(received) | (settle() if settle is not None else set())
             missing = [uid for uid in expected if uid not in arrived]
