@@ -78,7 +78,7 @@ def test_a_jump_to_a_slice_not_arrived_shows_it_when_it_arrives(
         with qtbot.assertNotEmitted(viewer.key_image_marked):
             viewer.mark_key_image()
         # the download fetches that slice next
-        priority = page.images._priority
+        priority = page.images.download_order(0)
         assert priority is not None
         assert priority.focus_position == priority.position_of(uid)
 

@@ -25,7 +25,7 @@ def test_moving_in_the_viewer_refocuses_the_download(
     try:
         assert page.timeline.select(ct.id)
         qtbot.waitUntil(lambda: page.viewer.loaded_images >= 2, timeout=20000)
-        priority = page.images._priority
+        priority = page.images.download_order(0)
         assert priority is not None
         assert page.viewer.loaded_images < len(priority)  # still loading
         qtbot.keyClick(page.viewer, Qt.Key.Key_End)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -53,6 +54,15 @@ def _fetch_series(
     cancel: threading.Event,
 ) -> int:
     return loader.load_series(study, study.series[series_index], report, cancel, cache, priority)
+
+
+@dataclass(frozen=True)
+class _Expecting:
+    """Reported by a cell's download before its images: the series it fetches, and the order
+    it fetches them in (which follows her in that cell)."""
+
+    series: SeriesRef
+    priority: SlicePriority
 
 
 class StudyImages(QWidget):
@@ -102,10 +112,10 @@ class StudyImages(QWidget):
         self.grid.layout_changed.connect(self._fill_new_cells)
         # cell 1 shows the current result's series; cell 2 is where a prior study opens
         self.viewer, self.compare_viewer = self.grid.cells[0], self.grid.cells[1]
-        # The first cell's download fetches around the slice she looks at (Qt-free model).
-        self._priority: SlicePriority | None = None
-        self.viewer.index_changed.connect(self._viewer_moved)
+        # Each cell's download fetches around the slice she looks at there (Qt-free model).
+        self._priorities: dict[int, SlicePriority] = {}
         for index, cell in enumerate(self.grid.cells):
+            cell.index_changed.connect(lambda _n, i=index: self._cell_moved(i))
             cell.key_image_marked.connect(
                 lambda png, caption, mm, i=index: self._key_image(i, png, caption, mm)
             )
@@ -331,15 +341,24 @@ class StudyImages(QWidget):
         if self._loader is None or self.study is None or self._image_result is None:
             return
         study, loader = self.study, self._loader
-        self._cell_series[cell_index] = study.series[series_index].uid
+        series = study.series[series_index]
+        self._cell_series[cell_index] = series.uid
+        priority = series_priority(series)
+
+        def fetch(*, report: Callable[[Any], None], cancel: threading.Event) -> int:
+            report(_Expecting(series, priority))
+            return _fetch_series(
+                loader,
+                study,
+                series_index,
+                self.series_cache,
+                priority,
+                report=report,
+                cancel=cancel,
+            )
+
         # The download starts first, so a layout that grows for it does not fill this cell.
-        self._load_into_cell(
-            cell_index,
-            self._image_result,
-            lambda *, report, cancel: _fetch_series(
-                loader, study, series_index, self.series_cache, report=report, cancel=cancel
-            ),
-        )
+        self._load_into_cell(cell_index, self._image_result, fetch)
         self.grid.ensure_cells(cell_index + 1)
 
     def _load_into_cell(self, cell_index: int, result: Result, fetch: Callable[..., int]) -> None:
@@ -350,18 +369,32 @@ class StudyImages(QWidget):
         cell.set_mark_store(self.mark_stores.setdefault(result.id, MarkStore()))
         self._cell_results[cell_index] = result
 
-        def arrived(loaded: LoadedImage) -> None:
-            if loaded.image is not None:
-                self.annotations.image_arrived(result.id, loaded.image)
-                cell.add_image(loaded.image)
+        def arrived(news: LoadedImage | _Expecting) -> None:
+            if isinstance(news, _Expecting):  # the series is known: all its places at once
+                cell.expect_instances((i.sop_instance_uid, i.number) for i in news.series.instances)
+                self._priorities[cell_index] = news.priority
+                self._cell_moved(cell_index)  # already moved with another cell: start there
+            elif news.image is not None:
+                self.annotations.image_arrived(result.id, news.image)
+                cell.add_image(news.image)
+
+        def done(_count: Any) -> None:
+            self._priorities.pop(cell_index, None)
+            cell.finish_loading()  # the places of instances that failed to decode go
+            self.grid.stack_complete(cell_index)
+
+        def failed(error: Exception) -> None:
+            self._priorities.pop(cell_index, None)
+            cell.finish_loading()
+            cell.show_message(describe(error))
 
         self.runner.start(
             fetch,
             wants_control=True,
             scope=scope,
             on_progress=arrived,
-            on_result=lambda _n: self.grid.stack_complete(cell_index),
-            on_error=lambda exc: cell.show_message(describe(exc)),
+            on_result=done,
+            on_error=failed,
         )
 
     def _open_cell(self, cell_index: int) -> Scope:
@@ -373,6 +406,7 @@ class StudyImages(QWidget):
 
     def _stop_cell(self, cell_index: int) -> None:
         """Cancel a cell's download and drop whatever of it is still queued."""
+        self._priorities.pop(cell_index, None)
         scope = self._cell_scopes.pop(cell_index, None)
         if scope is not None:
             scope.close()
@@ -413,8 +447,10 @@ class StudyImages(QWidget):
             if not study.series:
                 return 0
             index = series_to_compare(study.series, current)
+            priority = series_priority(study.series[index])
+            report(_Expecting(study.series[index], priority))
             return _fetch_series(
-                loader, study, index, self.series_cache, report=report, cancel=cancel
+                loader, study, index, self.series_cache, priority, report=report, cancel=cancel
             )
 
         self._load_into_cell(1, result, load)  # first, so the second cell is not filled
@@ -449,14 +485,14 @@ class StudyImages(QWidget):
             self.viewer.set_mark_store(store)
         self.cancel_button.show()
         self.busy_changed.emit(True, self.tr("Downloading images…"))
-        self._priority = series_priority(series)
+        priority = self._priorities[0] = series_priority(series)
         self.runner.start(
             _fetch_series,
             self._loader,
             self.study,
             index,
             self.series_cache,
-            self._priority,
+            priority,
             wants_control=True,
             scope=self._open_cell(0),
             on_progress=self._image_arrived,
@@ -466,11 +502,17 @@ class StudyImages(QWidget):
             ),
         )
 
-    def _viewer_moved(self, _index: int) -> None:
-        """She moved in the first cell: its download fetches around that slice next."""
-        uid = self.viewer.entry_uid()  # arrived or still waiting: that one comes next
-        if self._priority is not None and uid is not None:
-            self._priority.focus_on(uid)
+    def download_order(self, cell_index: int) -> SlicePriority | None:
+        """The order a cell's running download follows (None when it has none)."""
+        return self._priorities.get(cell_index)
+
+    def _cell_moved(self, cell_index: int) -> None:
+        """She moved in a cell (or it followed another): its download fetches around that
+        slice next."""
+        uid = self.grid.cells[cell_index].entry_uid()  # arrived or waiting: it comes next
+        priority = self._priorities.get(cell_index)
+        if priority is not None and uid is not None:
+            priority.focus_on(uid)
 
     def _image_arrived(self, loaded: LoadedImage) -> None:
         if loaded.image is not None:
@@ -534,7 +576,6 @@ class StudyImages(QWidget):
 
     def cancel_series(self) -> None:
         """Stop a running image download (what arrived stays on screen)."""
-        self._priority = None
         self._stop_cell(0)
         self.viewer.finish_loading()  # nothing fills the waiting places now
         self.cancel_button.hide()
