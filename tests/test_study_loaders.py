@@ -17,7 +17,7 @@ from tests.multi_series import CT_SERIES, dcmmkdir_disc, write_multi_series_ct
 from tests.pacs_data import ZHANG_WEI
 from workstation.imaging.cache import SeriesCache
 from workstation.model import Category, InstanceRef, Result, SeriesRef
-from workstation.services import LoadedImage
+from workstation.services import LoadedImage, series_priority
 from workstation.session.study_loaders import StudyLoaders, series_to_compare
 from workstation.sources.base import study_result
 from workstation.sources.disc import DiscSource
@@ -94,6 +94,35 @@ def test_a_disc_study_is_read_series_by_series_through_the_cache(
     again: list[LoadedImage] = []
     assert loader.load_series(opened, second, again.append, None, cache) == 6
     assert [g.image for g in again] == [g.image for g in got]
+
+
+def test_a_disc_series_is_read_where_she_looks_first(disc: tuple[Path, list[Path]]) -> None:
+    root, _files = disc
+    source = DiscSource("光盘", root)
+    (study,) = source.find_studies()
+    result = study_result(study, "p0001")
+    loaders = StudyLoaders()
+    loaders.add(result, source, study)
+    loader = loaders.for_result(result, None)
+    assert loader is not None
+    opened = loader.open_study()
+    series = max(opened.series, key=lambda s: len(s.instances))
+    priority = series_priority(series)
+    ordered = priority.uids
+    priority.focus(len(ordered) - 1)  # she opened it at its last slice
+    got: list[str] = []
+
+    def arrived(loaded: LoadedImage) -> None:
+        got.append(loaded.sop_instance_uid)
+        if len(got) == 2:
+            priority.focus(2)  # and jumped near the top while it was read
+
+    cache = SeriesCache(64 * 1024**2)
+    count = loader.load_series(opened, series, arrived, threading.Event(), cache, priority)
+    assert count == len(series.instances)
+    assert got[:2] == [ordered[-1], ordered[-2]]
+    assert got[2] == ordered[2]
+    assert sorted(got) == sorted(ordered)
 
 
 def test_a_thumbnail_is_drawn_from_one_file_of_the_series(disc: tuple[Path, list[Path]]) -> None:

@@ -154,14 +154,14 @@ class SourceStudyLoader:
         cache: SeriesCache,
         priority: SlicePriority | None = None,
     ) -> int:
-        """The source's ``load_series`` through the cache (in instance order: a disc is
-        read file after file, a PACS sends the series in one retrieval)."""
+        """The source's ``load_series`` through the cache (a disc is read file after file
+        in the order of ``priority``; a PACS sends the series in one retrieval)."""
         source_study = self.study
         return load_cached(
             cache,
             study.study_uid,
             series,
-            lambda keep: self.source.load_series(source_study, series, keep, cancel),
+            lambda keep: self.source.load_series(source_study, series, keep, cancel, priority),
             on_image,
             cancel,
         )

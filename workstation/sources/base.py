@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
+from workstation.dicomweb.priority import SlicePriority
 from workstation.model import Category, InstanceRef, Patient, Result, SeriesRef
 
 if TYPE_CHECKING:
@@ -152,9 +153,12 @@ class StudySource(Protocol):
         series: SeriesRef,
         on_image: Callable[[LoadedImage], None],
         cancel: threading.Event | None = None,
+        priority: SlicePriority | None = None,
     ) -> int:
         """Fetch and decode a series' images, handing each to ``on_image`` as soon as it is
-        decoded; returns the count. Raises SourceError, Cancelled."""
+        decoded; returns the count. ``priority``: the order to read them in where the source
+        chooses it (files on a disc; a PACS sends in its own order). Raises SourceError,
+        Cancelled."""
         ...
 
     def load_instance(
@@ -169,3 +173,17 @@ class StudySource(Protocol):
         ``load_series``; returns 1, or 0 when it was refused. Raises SourceError,
         Cancelled."""
         ...
+
+
+def reading_order(series: SeriesRef, priority: SlicePriority | None) -> Iterator[InstanceRef]:
+    """The series' instances in the order ``priority`` hands them out at each moment (the
+    slice she looks at next; a jump re-orders at once), else in the listed order."""
+    if priority is None:
+        yield from series.instances
+        return
+    by_uid = {ref.sop_instance_uid: ref for ref in series.instances}
+    while (uid := priority.take()) is not None:
+        ref = by_uid.pop(uid, None)
+        if ref is not None:
+            yield ref
+    yield from by_uid.values()  # any the priority did not list

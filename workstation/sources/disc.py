@@ -27,6 +27,7 @@ from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
+from workstation.dicomweb.priority import SlicePriority
 from workstation.imaging.decode import DecodeError, read_dataset
 from workstation.imaging.names import element_text
 from workstation.logs import safe
@@ -38,6 +39,7 @@ from workstation.sources.base import (
     SourceKind,
     SourceStudy,
     check_cancel,
+    reading_order,
     series_ref,
 )
 from workstation.sources.dicom_facts import patient_of, study_datetime
@@ -506,15 +508,17 @@ class DiscSource:
         series: SeriesRef,
         on_image: Callable[[LoadedImage], None],
         cancel: threading.Event | None = None,
+        priority: SlicePriority | None = None,
     ) -> int:
-        """Decode the series' files from the disc in instance order. A file that is not
+        """Decode the series' files from the disc in instance order, or in the order of
+        ``priority`` (``base.reading_order``). A file that is not
         of this series, SOP instance and patient (``instance_check``) is handed over as
         an error ("not this patient", "not this series"), never as an image. Raises
         SourceError when the disc has not been read, Cancelled."""
         if self.report is None:
             raise SourceError("the disc has not been read")
         count = 0
-        for ref in series.instances:
+        for ref in reading_order(series, priority):
             check_cancel(cancel)
             path = self.report.paths.get(ref.sop_instance_uid)
             if path is None:

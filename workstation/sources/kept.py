@@ -23,6 +23,7 @@ from typing import Any
 
 from workstation.at_rest import FieldCipher, UnreadableValue
 from workstation.atomic import write_bytes_atomic
+from workstation.dicomweb.priority import SlicePriority
 from workstation.imaging.decode import DecodeError, read_dataset
 from workstation.model import Gender, InstanceRef, MedicalRecordNumber, Patient, SeriesRef
 from workstation.private_files import ensure_private_dir
@@ -34,6 +35,7 @@ from workstation.sources.base import (
     SourceKind,
     SourceStudy,
     check_cancel,
+    reading_order,
 )
 from workstation.sources.disc import DiscSource, inside
 from workstation.sources.instance_check import checked_image
@@ -243,8 +245,10 @@ class KeptSource:
         series: SeriesRef,
         on_image: Callable[[LoadedImage], None],
         cancel: threading.Event | None = None,
+        priority: SlicePriority | None = None,
     ) -> int:
-        """Open and decode the kept files of the series in instance order; a file that does
+        """Open and decode the kept files of the series in instance order (or that of
+        ``priority``, ``base.reading_order``); a file that does
         not open with this key, or is not of this series, instance and patient, is handed
         over as an error, never as an image. Raises SourceError when the study is not kept
         (any more), Cancelled."""
@@ -254,7 +258,7 @@ class KeptSource:
         except (UnreadableValue, OSError, KeyError) as exc:
             raise SourceError("the kept study cannot be read on this computer") from exc
         count = 0
-        for ref in series.instances:
+        for ref in reading_order(series, priority):
             check_cancel(cancel)
             uid = ref.sop_instance_uid
             name = files.get(uid)

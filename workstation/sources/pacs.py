@@ -39,6 +39,7 @@ from pynetdicom.sop_class import (  # type: ignore[attr-defined]
     Verification,
 )
 
+from workstation.dicomweb.priority import SlicePriority
 from workstation.imaging.decode import DecodeError, decode, read_dataset
 from workstation.imaging.names import element_text
 from workstation.logs import safe
@@ -255,13 +256,15 @@ class PacsSource:
         series: SeriesRef,
         on_image: Callable[[LoadedImage], None],
         cancel: threading.Event | None = None,
+        priority: SlicePriority | None = None,
     ) -> int:
         """Retrieve the series (C-GET, or C-MOVE to our own storage port when the entry
         has ``move_port``) and decode each instance as it arrives. ``series.instances``
         name the SOP classes to accept (a PACS can only send what was negotiated). An
         instance the PACS sends that is not of this study, series and patient
-        (``instance_check``) is handed over as an error, never as an image.
-        Returns the number decoded. Raises SourceError, Cancelled."""
+        (``instance_check``) is handed over as an error, never as an image. The PACS
+        sends in its own order (``priority`` is not used). Returns the number decoded.
+        Raises SourceError, Cancelled."""
         return self._retrieve(study, series, None, on_image, cancel)
 
     def load_instance(
