@@ -48,12 +48,12 @@ class BulkAnswer:
         self.status_code = response.status
         self.headers = httpx.Headers(response.getheaders())
 
-    def pieces(self) -> Iterator[memoryview]:
-        """The body as it arrives, in pieces of at most ``piece_bytes``; each piece is a view
-        of one reused buffer, valid until the next is asked for."""
-        buffer = memoryview(bytearray(self._piece_bytes))
-        while count := self._response.readinto(buffer):
-            yield buffer[:count]
+    def pieces(self) -> Iterator[bytes]:
+        """The body as it arrives: whatever one read of the socket brings, at most
+        ``piece_bytes`` (so a cancel or a slow link is seen between reads, not after a
+        full buffer)."""
+        while piece := self._response.read1(self._piece_bytes):
+            yield piece
 
     def error(self) -> PlatformError:
         """The PlatformError this (error) answer means, from at most ``ERROR_BODY_LIMIT``
