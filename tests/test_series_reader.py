@@ -305,3 +305,114 @@ def test_the_scan_finds_every_top_level_element() -> None:
     want = [e.tag for e in ds.file_meta] + [e.tag for e in ds]
     assert [e.tag for e in layout.elements] == want
     assert layout.elements[-1].end == len(data)
+
+
+# Hostile first slices (from an attacker review): files that pydicom reads otherwise than
+# the scan. No template may come of them, and every slice reads as the full read reads it.
+
+
+def _implicit_slice(uid: str, extra: Edit | None = None) -> bytes:
+    ds = Dataset()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ImplicitVRLittleEndian
+    ds.file_meta.MediaStorageSOPClassUID = CT_IMAGE
+    ds.file_meta.MediaStorageSOPInstanceUID = uid
+    ds.InstanceCreationDate = "20261201"  # the first element: a per-slice one
+    ds.SOPClassUID, ds.SOPInstanceUID = CT_IMAGE, uid
+    ds.StudyDate, ds.SeriesDate, ds.ContentDate = "20261201", "20261201", "20261201"
+    ds.Modality, ds.PatientName, ds.PatientID = "CT", "PATIENT^ALICE", "A-001"
+    ds.StudyInstanceUID, ds.SeriesInstanceUID = f"{ROOT}1", f"{ROOT}2"
+    ds.InstanceNumber, ds.ImagePositionPatient = 1, [0, 0, 0]
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.Rows, ds.Columns = 16, 16
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
+    ds.PixelData = np.full((16, 16), 1000, "<u2").tobytes()
+    if extra is not None:
+        extra(ds, 0)
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    return out.getvalue()
+
+
+def _read_both_ways(files: list[bytes]) -> None:
+    reader = SeriesReader()
+    for data in files:
+        try:
+            want: DicomImage | str = load(io.BytesIO(data))
+        except DecodeError as full:
+            want = str(full)
+        if isinstance(want, str):
+            with pytest.raises(DecodeError) as ours:
+                reader.read(io.BytesIO(data))
+            assert str(ours.value) == want
+        else:
+            _assert_same(reader.read(io.BytesIO(data)), want)
+
+
+def test_a_per_slice_first_element_gives_no_template(full_reads: list[int]) -> None:
+    # pydicom tells implicit from explicit VR by the first element's bytes 4-5 (in implicit
+    # VR the low half of its length): a later slice's length "DA" would switch it
+    first = _implicit_slice(f"{ROOT}9.1")
+    header = b"\x08\x00\x12\x00\x08\x00\x00\x0020261201"
+    at = first.index(header)
+    later = bytearray(_implicit_slice(f"{ROOT}9.2"))
+    value = b"2" * 0x4144
+    later[at : at + len(header)] = b"\x08\x00\x12\x00" + (0x4144).to_bytes(4, "little") + value
+    _read_both_ways([first, bytes(later)])
+    assert len(full_reads) == 2
+
+
+def test_a_vr_that_is_not_one_gives_no_template(full_reads: list[int]) -> None:
+    # pydicom reads an element whose VR bytes are not a VR as implicit, with a 4-byte length
+    files = [bytearray(data) for data in _series(count=3)]
+    for data in files:
+        at = data.index(b"\x08\x00\x33\x00TM")  # Content Time
+        data[at + 4 : at + 6] = b"\x00\x00"
+    assert element_scan.scan(bytes(files[0])) is None
+    _read_both_ways([bytes(d) for d in files])
+    assert len(full_reads) == 3
+
+
+def test_an_undefined_length_that_pydicom_ends_elsewhere_gives_no_template(
+    full_reads: list[int],
+) -> None:
+    # implicit VR: Series Date of undefined length holding an item; pydicom does not read a
+    # DA as a sequence but searches for the sequence delimiter, found inside a value the
+    # scan skips, and reads a hidden element there
+    def crafted(uid: str) -> bytes:
+        plain = _implicit_slice(uid)
+        series_date = b"\x08\x00\x21\x00\x08\x00\x00\x0020261201"
+        inner = b"\xfe\xff\xdd\xe0\x00\x00\x00\x00" + b"\x08\x00\x23\x00\x08\x00\x00\x00"
+        item = b"\x08\x00\x00\x01" + len(inner).to_bytes(4, "little") + inner
+        undefined = (
+            b"\x08\x00\x21\x00\xff\xff\xff\xff"
+            + b"\xfe\xff\x00\xe0\xff\xff\xff\xff"
+            + item
+            + b"\xfe\xff\x0d\xe0\x00\x00\x00\x00"
+            + b"\xfe\xff\xdd\xe0\x00\x00\x00\x00"
+        )
+        return plain.replace(series_date, undefined)
+
+    files = [crafted(f"{ROOT}9.{n}") for n in (1, 2)]
+    _read_both_ways(files)
+    assert len(full_reads) == 2
+
+
+def test_per_slice_elements_in_another_vr_give_no_template(full_reads: list[int]) -> None:
+    def position_as_doubles(ds: Dataset, index: int) -> None:
+        ds["ImagePositionPatient"] = DataElement(0x00200032, "FD", [0.0, 0.0, float(index)])
+
+    _read_both_ways(_series(count=3, edit=position_as_doubles))
+    assert len(full_reads) == 3
+
+
+def test_an_instance_number_beyond_its_twelve_characters_is_read_the_full_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(config.settings, "writing_validation_mode", config.IGNORE)
+    monkeypatch.setattr(config.settings, "reading_validation_mode", config.IGNORE)
+
+    def huge(ds: Dataset, index: int) -> None:
+        ds["InstanceNumber"] = DataElement(0x00200013, "IS", f"9999999999999999999{index}")
+
+    _read_both_ways(_series(count=3, edit=huge))

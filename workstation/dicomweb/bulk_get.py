@@ -4,8 +4,8 @@ bodies of WADO-RS series (a 300-slice CT is 158 MB).
 httpx (through httpcore and h11) copies every byte of a body about four times before it
 reaches us; http.client hands over what one socket read brought. For a CT series on
 loopback that halved the client's CPU time (0.33–0.38 s → 0.15–0.18 s), which is what
-limited the whole series there. The answer is handled like httpx's by ``DicomWebClient`` (statuses, retries,
-token refresh, capped error bodies); only the bytes come this way.
+limited the whole series there. The answer is handled like httpx's by ``DicomWebClient``
+(statuses, retries, token refresh, capped error bodies); only the bytes come this way.
 
 Certificates are verified with the same context as every other connection
 (``workstation.http.ssl_context``). Where a proxy is configured for the address (the

@@ -24,6 +24,12 @@ _SEQUENCE_END = 0xFFFEE0DD
 _LONG_VRS = frozenset(
     {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"SV", b"UC", b"UN", b"UR", b"UT", b"UV"}
 )
+# Every VR of PS3.5 6.2: other bytes where a VR belongs make pydicom guess (it reads such an
+# element as implicit VR, with a 4-byte length), so the scan does not answer for them.
+_VRS = frozenset(
+    b"AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI "
+    b"UL UN UR US UT UV".split()
+)
 _MAX_DEPTH = 16
 _TAG_LEN = struct.Struct("<HHI")  # group, element, 4-byte length (implicit VR; items)
 _EXPLICIT = struct.Struct("<HH2sH")  # group, element, VR, 2-byte length
@@ -89,6 +95,8 @@ def _scan(data: memoryview) -> Layout:
 def _explicit_element(data: memoryview, offset: int, depth: int) -> tuple[Element, int]:
     group, number, vr, length = _EXPLICIT.unpack_from(data, offset)
     tag = group << 16 | number
+    if vr not in _VRS:
+        raise _Unusual()
     if vr in _LONG_VRS:
         (length,) = _LONG.unpack_from(data, offset + 8)
         value_start = offset + 12

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any, BinaryIO, NamedTuple
 
 import numpy as np
+from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
 
 from workstation.imaging import element_scan
@@ -35,10 +36,11 @@ from workstation.imaging.decode import (
 SOP_INSTANCE_UID = 0x00080018
 INSTANCE_NUMBER = 0x00200013
 IMAGE_POSITION = 0x00200032
+GROUP_LENGTH = 0x00020000
 PER_SLICE_READ = frozenset({SOP_INSTANCE_UID, INSTANCE_NUMBER, IMAGE_POSITION})
 PER_SLICE_UNREAD = frozenset(
     {
-        0x00020000,  # File Meta Information Group Length (follows the UID's length)
+        GROUP_LENGTH,  # File Meta Information Group Length (follows the UID's length)
         0x00020003,  # Media Storage SOP Instance UID
         0x00080012,  # Instance Creation Date
         0x00080013,  # Instance Creation Time
@@ -50,7 +52,25 @@ PER_SLICE_UNREAD = frozenset(
         0x00201041,  # Slice Location
     }
 )
+# The VR each per-slice element has in the data dictionary: in explicit VR the template's
+# must be it (an Image Position written as FD would read otherwise than as text).
+_PER_SLICE_VR = {
+    GROUP_LENGTH: b"UL",
+    0x00020003: b"UI",
+    SOP_INSTANCE_UID: b"UI",
+    0x00080012: b"DA",
+    0x00080013: b"TM",
+    0x00080022: b"DA",
+    0x00080023: b"DA",
+    0x0008002A: b"DT",
+    0x00080032: b"TM",
+    0x00080033: b"TM",
+    INSTANCE_NUMBER: b"IS",
+    IMAGE_POSITION: b"DS",
+    0x00201041: b"DS",
+}
 _PER_SLICE = PER_SLICE_READ | PER_SLICE_UNREAD | {element_scan.PIXEL_DATA}
+_IS_MAX_LENGTH = 12  # PS3.5 6.2: longer "integers" pydicom reads through a float
 _NATIVE_MONOCHROME = ("MONOCHROME1", "MONOCHROME2")
 
 
@@ -101,13 +121,46 @@ class SeriesReader:
                 return image
         part.seek(0)
         ds = read_dataset(part)
+        parsed = _where_pydicom_read(ds) if template is None else ()
         image = decode(ds)
         if template is None:
             layout = element_scan.scan(data)
-            made = _template_of(image, ds, layout, data) if layout is not None else None
+            made = None
+            if layout is not None and _read_alike(layout, parsed):
+                made = _template_of(image, ds, layout, data)
             with self._lock:
                 self._template = self._template or made
         return image
+
+
+def _where_pydicom_read(ds: Dataset) -> tuple[tuple[int, int | None, int | None], ...]:
+    """Each element pydicom read, file meta first: its tag, where its value starts in the
+    file and its length as encoded (None where pydicom no longer says)."""
+    found: list[tuple[int, int | None, int | None]] = []
+    for source in (ds.file_meta, ds):
+        for tag in tuple(source.keys()):
+            element: object = source.get_item(tag, keep_deferred=True)  # raw unless converted
+            if isinstance(element, RawDataElement):
+                found.append((int(tag), element.value_tell, element.length))
+            else:
+                found.append((int(tag), getattr(element, "file_tell", None), None))
+    return tuple(found)
+
+
+def _read_alike(
+    layout: element_scan.Layout, parsed: tuple[tuple[int, int | None, int | None], ...]
+) -> bool:
+    """Whether pydicom read the file element for element where the scan found them (the
+    same tags, values at the same places, the same lengths): otherwise bytes the walk takes
+    for one element's value may be another element to pydicom, and no shortcut is safe."""
+    if len(parsed) != len(layout.elements):
+        return False
+    for element, (tag, tell, length) in zip(layout.elements, parsed, strict=True):
+        if tag != element.tag or tell != element.value_start:
+            return False
+        if length not in (None, 0xFFFFFFFF, element.end - element.value_start):
+            return False
+    return True
 
 
 def _bytes_of(part: BinaryIO) -> bytes:
@@ -143,11 +196,15 @@ def _template_of(
         return None
     if int(ds.get("SamplesPerPixel", 1) or 1) != 1:
         return None
-    tags = tuple(e.tag for e in layout.elements)
-    if tags != tuple(int(t) for t in (*ds.file_meta.keys(), *ds.keys())):
-        return None  # pydicom read the file otherwise than the scan: trust neither shortcut
     if ds.original_encoding[0] == layout.explicit:  # (implicit VR?, little endian?)
         return None
+    first = next((e for e in layout.elements if e.tag >> 16 != 0x0002), None)
+    if first is None or first.tag in _PER_SLICE:
+        return None  # pydicom tells implicit from explicit VR by the first element's bytes
+    for element in layout.elements:
+        wanted = _PER_SLICE_VR.get(element.tag)
+        if wanted is not None and element.vr not in (wanted, b""):
+            return None
     return _Template(image, _steps(layout, data), (dtype, bits, stored, pixels.shape))
 
 
@@ -229,6 +286,8 @@ def _per_slice_values(
     position = values.get(IMAGE_POSITION)
     if uid.translate(None, _UID_CHARACTERS) or number.translate(None, _INTEGER_CHARACTERS):
         return None
+    if len(number.strip()) > _IS_MAX_LENGTH:
+        return None
     try:
         whole = int(number) if number.strip() else 0
         if position is None:
@@ -243,6 +302,7 @@ def _per_slice_values(
     return uid.decode("ascii"), whole, place
 
 
+_GROUP_LENGTH_TAG = struct.pack("<HH", GROUP_LENGTH >> 16, GROUP_LENGTH & 0xFFFF)
 _SHORT = struct.Struct("<H")
 _LONG = struct.Struct("<I")
 
@@ -267,6 +327,8 @@ def _read_element(step: _Element, view: memoryview, offset: int, values: dict[in
     end: int = start + length
     if length == 0xFFFFFFFF or end > len(view):
         raise struct.error("a length past the end")
+    if step.tag == _GROUP_LENGTH_TAG and length != 4:
+        raise struct.error("a group length of other than 4 bytes")
     tag = int.from_bytes(step.tag[:2], "little") << 16 | int.from_bytes(step.tag[2:], "little")
     if tag in PER_SLICE_READ:
         values[tag] = bytes(view[start:end])
