@@ -208,10 +208,10 @@ def test_plain_http_off_this_machine_is_refused() -> None:
         ({}, "https://pacs.example/dicomweb", True),
         ({"https_proxy": "http://proxy.example:3128"}, "https://pacs.example/dicomweb", False),
         ({"HTTPS_PROXY": "http://proxy.example:3128"}, "https://pacs.example/dicomweb", False),
-        (
-            {"https_proxy": "http://proxy.example:3128", "no_proxy": "pacs.example"},
+        (  # NO_PROXY is left to httpx: its matching differs from the standard library's
+            {"https_proxy": "http://proxy.example:3128", "no_proxy": ".pacs.example"},
             "https://pacs.example/dicomweb",
-            True,
+            False,
         ),
         ({"http_proxy": "http://proxy.example:3128"}, "https://pacs.example/dicomweb", True),
         ({"all_proxy": "http://proxy.example:3128"}, "https://pacs.example/dicomweb", False),
@@ -226,3 +226,60 @@ def test_a_proxy_in_the_environment_leaves_the_series_to_httpx(
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     assert BulkGet().serves(url) is served
+
+
+@pytest.mark.parametrize(
+    "uid", ["1.2/../../admin", "1.2?x=1", "1.2\r\nX-Evil: 1", "1..2", "１.２", "", "1" * 65]
+)
+def test_a_uid_that_is_not_one_is_never_sent(uid: str) -> None:
+    client = DicomWebClient(httpx.Client(), "http://127.0.0.1:9", bulk=BulkGet())
+    with pytest.raises(PlatformError) as caught:
+        client.retrieve_series("1.2.3", uid, lambda part: "")
+    assert caught.value.kind is ErrorKind.BAD_RESPONSE
+    with pytest.raises(PlatformError):
+        client.search_instances(uid, "1.2.3")
+
+
+def test_a_header_http_refuses_is_a_clear_error_without_the_token() -> None:
+    client = DicomWebClient(
+        httpx.Client(),
+        "http://127.0.0.1:9",
+        lambda force_refresh: {"Authorization": "Bearer SECRET-TOKEN\nX-Evil: 1"},
+        bulk=BulkGet(),
+    )
+    with pytest.raises(PlatformError) as caught:
+        client.retrieve_series("1.2.3", "1.2.4", lambda part: "")
+    assert "SECRET" not in str(caught.value)
+    assert caught.value.__suppress_context__
+
+
+def _one_part_then_silence(listener: socket.socket, held: list[socket.socket]) -> None:
+    connection, _ = listener.accept()
+    held.append(connection)
+    connection.recv(65536)
+    body = b"--b\r\nContent-Type: application/dicom\r\n\r\nPART\r\n--b--\r\n"
+    connection.sendall(
+        b"HTTP/1.1 200 OK\r\n"
+        b'Content-Type: multipart/related; type="application/dicom"; boundary=b\r\n\r\n' + body
+    )  # no length, and the connection stays open: the body never ends
+
+
+def test_a_series_is_complete_at_its_closing_delimiter() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    thread = threading.Thread(target=_one_part_then_silence, args=(listener, held), daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    client = DicomWebClient(
+        httpx.Client(), f"http://127.0.0.1:{port}", bulk=BulkGet(read_timeout_s=5)
+    )
+    parts: list[bytes] = []
+    start = time.monotonic()
+    try:
+        client.retrieve_series("1.2.3", "1.2.4", _collect(parts))  # type: ignore[arg-type]
+        assert parts == [b"PART"]
+        assert time.monotonic() - start < 3  # not the read timeout
+    finally:
+        for connection in held:
+            connection.close()
+        listener.close()

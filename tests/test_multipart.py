@@ -113,3 +113,26 @@ def test_boundary_from_content_type() -> None:
         boundary_from_content_type("application/json")
     with pytest.raises(MultipartError):
         boundary_from_content_type("multipart/related; type=application/dicom")
+
+
+@pytest.mark.parametrize("declared", ["²", "9" * 5000, "-5", "0x10", "1e3"])
+def test_a_content_length_that_is_not_a_number_is_not_trusted(declared: str) -> None:
+    data = _encode([b"12345", b"67"]).replace(
+        b"Content-Length: 5", f"Content-Length: {declared}".encode()
+    )
+    got, reader = _parse(data, [4])
+    reader.close()
+    assert got == [b"12345", b"67"]
+
+
+@pytest.mark.parametrize("lengths", [True, False])
+def test_a_part_beyond_the_size_limit_is_an_error(lengths: bool) -> None:
+    data = _encode([b"x" * 5000], lengths=lengths)
+    reader = MultipartReader(BOUNDARY, lambda headers: io.BytesIO(), lambda h, p: None, 4096)
+
+    def feed_all() -> None:
+        for start in range(0, len(data), 512):
+            reader.feed(data[start : start + 512])
+
+    with pytest.raises(MultipartError, match="larger than"):
+        feed_all()

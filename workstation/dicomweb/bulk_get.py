@@ -86,14 +86,15 @@ class BulkGet:
         self._lock = threading.Lock()
 
     def serves(self, url: str) -> bool:
-        """Whether ``url`` is fetched this way: http(s), and no proxy configured for it."""
+        """Whether ``url`` is fetched this way: http(s), and no proxy configured for its
+        scheme (or for all). With a proxy, httpx decides, NO_PROXY included: its matching of
+        NO_PROXY differs from the standard library's (".hospital.example"), and a request
+        must never go around the hospital's proxy where httpx would use it."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return False
         proxies = urllib.request.getproxies()
-        if parts.scheme in proxies or "all" in proxies:
-            return bool(urllib.request.proxy_bypass(parts.hostname))
-        return True
+        return parts.scheme not in proxies and "all" not in proxies
 
     @contextmanager
     def get(self, url: str, headers: dict[str, str]) -> Iterator[BulkAnswer]:
@@ -121,6 +122,13 @@ class BulkGet:
                 response = connection.getresponse()
             except (OSError, http.client.HTTPException) as exc:
                 raise bulk_transport_error(exc) from exc
+            except ValueError:  # a header value or address http.client refuses
+                # (its message would quote the header, the bearer token with it)
+                raise PlatformError(
+                    ErrorKind.BAD_RESPONSE,
+                    "the request cannot be sent: a header or the "
+                    "address holds characters HTTP does not allow",
+                ) from None
             answer = BulkAnswer(url, response, self._piece_bytes)
             try:
                 yield answer

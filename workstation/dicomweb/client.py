@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +32,7 @@ from workstation.http import (
     send,
     transport_error,
 )
+from workstation.imaging.limits import INFLATED_LIMIT_BYTES
 
 log = logging.getLogger("workstation.dicomweb")
 JsonObj = dict[str, Any]
@@ -50,6 +52,22 @@ _STREAM_ATTEMPTS = 3
 
 class Cancelled(Exception):
     """The caller cancelled a retrieval."""
+
+
+_UID = re.compile(r"[0-9.]{1,64}")
+
+
+def uid_path(*parts: tuple[str, str]) -> str:
+    """``/studies/1.2/series/3.4``-style path from (resource, UID) pairs. A UID comes from
+    the platform's records; anything but digits and dots (at most 64) could steer the
+    request elsewhere on the server (``/``, ``?``, ``..``) or break its header, so it is
+    refused: PlatformError(BAD_RESPONSE)."""
+    out = []
+    for resource, uid in parts:
+        if not _UID.fullmatch(uid) or ".." in uid:
+            raise PlatformError(ErrorKind.BAD_RESPONSE, f"not a DICOM UID: {uid[:70]!r}")
+        out.append(f"/{resource}/{uid}")
+    return "".join(out)
 
 
 class _Answer(Protocol):
@@ -138,7 +156,8 @@ class DicomWebClient:
 
     def thumbnail(self, study_uid: str, series_uid: str) -> bytes:
         """A rendered thumbnail of a series (JPEG or PNG bytes). Raises PlatformError."""
-        url = f"{self.base_url}/studies/{study_uid}/series/{series_uid}/thumbnail"
+        path = uid_path(("studies", study_uid), ("series", series_uid))
+        url = f"{self.base_url}{path}/thumbnail"
         headers = {**self.auth(False), "Accept": "image/jpeg, image/png"}
         response = send(self.client, "GET", url, headers=headers)
         if response.status_code >= 400:
@@ -147,15 +166,17 @@ class DicomWebClient:
 
     def search_series(self, study_uid: str) -> list[JsonObj]:
         """QIDO-RS series of a study (DICOM JSON)."""
-        return self._get_json(f"/studies/{study_uid}/series")
+        return self._get_json(f"{uid_path(('studies', study_uid))}/series")
 
     def search_study_instances(self, study_uid: str) -> list[JsonObj]:
         """QIDO-RS instances of a whole study, with their number of frames (DICOM JSON)."""
-        return self._get_json(f"/studies/{study_uid}/instances", {"includefield": "00280008"})
+        path = uid_path(("studies", study_uid))
+        return self._get_json(f"{path}/instances", {"includefield": "00280008"})
 
     def search_instances(self, study_uid: str, series_uid: str) -> list[JsonObj]:
         """QIDO-RS instances of a series (DICOM JSON)."""
-        return self._get_json(f"/studies/{study_uid}/series/{series_uid}/instances")
+        path = uid_path(("studies", study_uid), ("series", series_uid))
+        return self._get_json(f"{path}/instances")
 
     def retrieve(
         self,
@@ -224,7 +245,9 @@ class DicomWebClient:
                     if response.status_code >= 400:
                         raise response.error()
                     boundary = boundary_from_content_type(response.headers.get("content-type", ""))
-                    reader = MultipartReader(boundary, open_part, close_part)
+                    reader = MultipartReader(
+                        boundary, open_part, close_part, max_part_bytes=INFLATED_LIMIT_BYTES
+                    )
                     for chunk in response.pieces():
                         if cancel is not None and cancel.is_set():
                             raise Cancelled()
@@ -232,6 +255,8 @@ class DicomWebClient:
                             on_body(len(chunk))
                             on_body = None
                         reader.feed(chunk)
+                        if reader.finished:
+                            break  # the closing delimiter came: an epilogue is not waited for
                     reader.close()
                     return received
             except MultipartTruncated as exc:
@@ -283,7 +308,7 @@ class DicomWebClient:
         Returns the SOP UIDs received. Raises PlatformError if some are still missing.
         """
         check_url_security(self.base_url)
-        path = f"/studies/{study_uid}/series/{series_uid}"
+        path = uid_path(("studies", study_uid), ("series", series_uid))
         received: list[str] = []
         try:
             return self.retrieve(path, sink, cancel, received, bulk=True)
@@ -303,7 +328,8 @@ class DicomWebClient:
                     raise Cancelled() from exc
                 for attempt in range(3):
                     try:
-                        self.retrieve(f"{path}/instances/{uid}", sink, cancel, received)
+                        single = path + uid_path(("instances", uid))
+                        self.retrieve(single, sink, cancel, received)
                         break
                     except PlatformError as again:
                         asked_long = (again.retry_after_s or 0.0) > MAX_INLINE_WAIT_S

@@ -60,7 +60,15 @@ class MultipartReader:
     Header names are lower-cased.
     """
 
-    def __init__(self, boundary: str, open_part: PartOpener, close_part: PartCloser) -> None:
+    def __init__(
+        self,
+        boundary: str,
+        open_part: PartOpener,
+        close_part: PartCloser,
+        max_part_bytes: int | None = None,
+    ) -> None:
+        """``max_part_bytes``: a part growing beyond it raises MultipartError (a hostile or
+        broken server's endless part is not held in memory)."""
         self._first = b"--" + boundary.encode("ascii")
         self._delimiter = b"\r\n--" + boundary.encode("ascii")
         self._open_part = open_part
@@ -71,6 +79,7 @@ class MultipartReader:
         self._sink: BinaryIO | None = None
         self._written = 0
         self._remaining: int | None = None  # body bytes still due by its Content-Length
+        self._max_part_bytes = max_part_bytes
         self.complete_parts = 0
 
     @property
@@ -145,8 +154,9 @@ class MultipartReader:
             del buf[:rest]
             self._sink = self._open_part(self._headers)
             self._written = 0
-            length = self._headers.get("content-length", "")
-            self._remaining = int(length) if length.isdigit() else None
+            self._remaining = _declared_length(self._headers)
+            if self._remaining is not None:
+                self._check_size(self._remaining)
             self._state = _State.BODY
             return True
         if self._state is _State.BODY and self._remaining is not None:
@@ -157,6 +167,7 @@ class MultipartReader:
             if index < 0:
                 safe = len(buf) - (len(self._delimiter) - 1)
                 if safe > 0:
+                    self._check_size(self._written + safe)
                     _write_prefix(self._sink, buf, safe)
                     self._written += safe
                     del buf[:safe]
@@ -164,8 +175,8 @@ class MultipartReader:
             _write_prefix(self._sink, buf, index)
             self._written += index
             del buf[: index + len(self._delimiter)]
-            declared = self._headers.get("content-length")
-            if declared is not None and declared.isdigit() and int(declared) != self._written:
+            declared = _declared_length(self._headers)
+            if declared is not None and declared != self._written:
                 raise MultipartError(
                     f"part {self.complete_parts + 1} has {self._written} bytes, "
                     f"its header says {declared}"
@@ -176,6 +187,13 @@ class MultipartReader:
             self._state = _State.AFTER_DELIMITER
             return True
         return False
+
+    def _check_size(self, size: int) -> None:
+        if self._max_part_bytes is not None and size > self._max_part_bytes:
+            raise MultipartError(
+                f"part {self.complete_parts + 1} is larger than the "
+                f"{self._max_part_bytes // 2**20:,} MiB an image may have"
+            )
 
     def _step_by_length(self, buf: bytearray) -> bool:
         assert self._sink is not None
@@ -202,6 +220,18 @@ class MultipartReader:
         self.complete_parts += 1
         self._state = _State.AFTER_DELIMITER
         return True
+
+
+_MAX_LENGTH_DIGITS = 15
+
+
+def _declared_length(headers: dict[str, str]) -> int | None:
+    """A part's Content-Length when it is one (ASCII digits, at most 15 of them), else None
+    (the part then ends at the delimiter)."""
+    value = headers.get("content-length", "")
+    if value.isascii() and value.isdigit() and len(value) <= _MAX_LENGTH_DIGITS:
+        return int(value)
+    return None
 
 
 def _write_prefix(sink: BinaryIO, buf: bytearray, count: int) -> None:

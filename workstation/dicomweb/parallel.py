@@ -20,6 +20,7 @@ from workstation.dicomweb.client import (
     Cancelled,
     DicomWebClient,
     InstanceSink,
+    uid_path,
 )
 from workstation.dicomweb.priority import SlicePriority
 from workstation.http import ErrorKind, PlatformError
@@ -98,7 +99,7 @@ def retrieve_prioritised(
     already handed over).
     """
     link = link or LinkEstimate()
-    base = f"/studies/{study_uid}/series/{series_uid}/instances"
+    base = uid_path(("studies", study_uid), ("series", series_uid))
     received: list[str] = []
     errors: list[BaseException] = []
     stop = threading.Event()
@@ -121,7 +122,7 @@ def retrieve_prioritised(
             try:
                 if probe:
                     client.retrieve(
-                        f"{base}/{uid}",
+                        base + uid_path(("instances", uid)),
                         measuring,
                         cancel,
                         received,
@@ -130,7 +131,11 @@ def retrieve_prioritised(
                     )
                 else:
                     client.retrieve(
-                        f"{base}/{uid}", one_at_a_time, cancel, received, ACCEPT_LOSSLESS
+                        base + uid_path(("instances", uid)),
+                        one_at_a_time,
+                        cancel,
+                        received,
+                        ACCEPT_LOSSLESS,
                     )
                 return
             except PlatformError as exc:
