@@ -27,7 +27,7 @@ from workstation.annotations.model import (
 )
 from workstation.annotations.outbox import AnnotationOutbox, OutgoingObject, StoreObject
 from workstation.annotations.reader import FrameCounts, object_kind, read_object
-from workstation.dicomweb.client import DicomWebClient
+from workstation.dicomweb.client import DicomWebClient, uid_path
 from workstation.dicomweb.stow import StowResult, store_instances
 from workstation.http import PlatformError
 
@@ -203,8 +203,6 @@ def saved_objects(
         if _value(series, _MODALITY) not in ANNOTATION_MODALITIES:
             continue
         series_uid = _value(series, _SERIES_UID)
-        path = f"/studies/{study_uid}/series/{series_uid}"
-
         def sink(part: BinaryIO) -> str:
             if _size(part) > MAX_OBJECT_BYTES:
                 problems.append(
@@ -221,6 +219,7 @@ def saved_objects(
             return uid
 
         try:
+            path = uid_path(("studies", study_uid), ("series", series_uid))
             dicomweb.retrieve(path, sink, cancel)
         except PlatformError as exc:
             problems.append(f"a saved series could not be fetched ({exc.kind.value})")

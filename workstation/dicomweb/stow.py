@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from workstation.dicomweb.client import DicomWebClient
+from workstation.dicomweb.client import DicomWebClient, uid_path
 from workstation.http import ErrorKind, PlatformError, error_from_response, send
 
 _REFERENCED = "00081199"  # Referenced SOP Sequence: stored
@@ -62,7 +62,7 @@ def store_instances(
         chunks.append(b"\r\n")
     chunks.append(f"--{boundary}--\r\n".encode("ascii"))
     body = b"".join(chunks)
-    url = f"{dicomweb.base_url}/studies/{study_uid}"
+    url = f"{dicomweb.base_url}{uid_path(('studies', study_uid))}"
     content_type = f'multipart/related; type="application/dicom"; boundary={boundary}'
     for refresh in (False, True):
         headers = {
