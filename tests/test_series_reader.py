@@ -416,3 +416,38 @@ def test_an_instance_number_beyond_its_twelve_characters_is_read_the_full_way(
         ds["InstanceNumber"] = DataElement(0x00200013, "IS", f"9999999999999999999{index}")
 
     _read_both_ways(_series(count=3, edit=huge))
+
+
+def _mutated(data: bytes, rng: np.random.Generator, header_end: int) -> bytes:
+    out = bytearray(data)
+    for _ in range(int(rng.integers(1, 4))):
+        kind = int(rng.integers(0, 4))
+        at = int(rng.integers(128, header_end))
+        if kind == 0:  # a byte changed
+            out[at] = int(rng.integers(0, 256))
+        elif kind == 1:  # bytes inserted
+            out[at:at] = bytes(rng.integers(0, 256, int(rng.integers(1, 9)), dtype=np.uint8))
+        elif kind == 2:  # bytes removed
+            del out[at : at + int(rng.integers(1, 9))]
+        else:  # a length made another (the 2 bytes after a VR-like pair)
+            out[at : at + 2] = int(rng.integers(0, 0x10000)).to_bytes(2, "little")
+    return bytes(out)
+
+
+@pytest.mark.parametrize("syntax", [ExplicitVRLittleEndian, ImplicitVRLittleEndian])
+def test_randomly_damaged_slices_read_as_the_full_read_reads_them(
+    syntax: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A differential check: slices (and first slices) damaged at random in their headers
+    give, through the reader, exactly what the full read gives, image or error."""
+    monkeypatch.setattr(config.settings, "reading_validation_mode", config.IGNORE)
+    rng = np.random.default_rng(18)
+    files = _series(syntax=syntax, edit=_undefined_sequences, count=4)
+    header_end = files[0].index(b"\xe0\x7f\x10\x00")
+    for case in range(150):
+        damaged_first = case % 5 == 0
+        series = [
+            _mutated(f, rng, header_end) if (i == 0) == damaged_first else f
+            for i, f in enumerate(files)
+        ]
+        _read_both_ways(series)

@@ -203,6 +203,7 @@ def saved_objects(
         if _value(series, _MODALITY) not in ANNOTATION_MODALITIES:
             continue
         series_uid = _value(series, _SERIES_UID)
+
         def sink(part: BinaryIO) -> str:
             if _size(part) > MAX_OBJECT_BYTES:
                 problems.append(
