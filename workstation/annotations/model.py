@@ -146,6 +146,7 @@ class StateLuts:
     shape: PresentationLutShape | None = None
     table: Lut | None = None
     rescale: tuple[float, float] | None = None  # its Rescale Slope, Intercept (None: none)
+    images: frozenset[str] = frozenset()  # the SOP Instance UIDs it names
 
     @property
     def any(self) -> bool:

@@ -153,7 +153,7 @@ def read_state_luts(ds: Dataset) -> tuple[StateLuts, list[NotShown]]:
                 NotShown("its presentation LUT", f"shape {written!r} is not valid", Why.DAMAGED)
             )
     rescale = None if modality is not None else _rescale(ds)
-    return StateLuts(modality, tuple(tables), shape, table, rescale), not_shown
+    return StateLuts(modality, tuple(tables), shape, table, rescale, named), not_shown
 
 
 @dataclass(frozen=True)
@@ -216,12 +216,19 @@ def state_on_image(obj: SavedObject, image: DicomImage, frame: int = 0) -> State
             )
         else:
             voi = window_on_image([window], uid, frame_rescale(image, frame))
-    named = {u for w in obj.windows for u in w.images} | {
-        u for t in luts.voi_tables for u in t.images
-    }
-    if voi is None and not (luts.any and (uid in named or not named)):
+    if voi is None and not (luts.any and uid in luts.images):
         return None
     return StateOnImage(voi, steps)
+
+
+def state_images(obj: SavedObject) -> frozenset[str]:
+    """The SOP Instance UIDs a presentation state's display is for (its windows' and tables'
+    images, and every image it names when it has tables or a shape)."""
+    found = {u for w in obj.windows for u in w.images}
+    found.update(u for t in obj.luts.voi_tables for u in t.images)
+    if obj.luts.any:
+        found.update(obj.luts.images)
+    return frozenset(found)
 
 
 def window_on_image(
