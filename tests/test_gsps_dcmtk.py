@@ -10,6 +10,7 @@ same value differ by at most one level. Anything larger is a different pipeline.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -29,11 +30,16 @@ from tests.gsps_builders import (
     voi_item,
     voi_table_item,
 )
+from workstation.annotations.gsps_writer import presentation_state
+from workstation.annotations.measure import mark_to_save
+from workstation.annotations.model import Author, Rendering
 from workstation.annotations.reader import read_object
 from workstation.annotations.service import part10
 from workstation.annotations.softcopy_voi import state_on_image
 from workstation.imaging.decode import DicomImage, load
 from workstation.imaging.display import render_frame
+from workstation.imaging.marks import Mark, MarkKind
+from workstation.imaging.voi import Window
 
 TOLERANCE = 1  # grey levels: see the module's docstring
 
@@ -174,3 +180,23 @@ def test_a_state_without_a_table_or_shape_for_an_image_changes_nothing_of_it(
     other = _film("MONOCHROME1")
     state = _state(other, rescale=None, shape=None)
     assert state_on_image(read_object(dcmread(io.BytesIO(part10(state)))), image) is None
+
+
+def test_her_own_state_of_a_monochrome1_film_keeps_it_as_she_saw_it(tmp_path: Path) -> None:
+    # she read a MONOCHROME1 film (low values white) with a window: the state she saves
+    # says INVERSE, so DCMTK (and this viewer, showing it) draw what she saw
+    ds = _film("MONOCHROME1")
+    ds.PixelSpacing = [0.2, 0.2]
+    image_path = save(ds, tmp_path / "film.dcm")
+    image = load(image_path)
+    window = Window(1800.0, 3000.0)
+    saved = [mark_to_save(image, 0, Mark(1, MarkKind.LENGTH, ((3.0, 2.0), (30.0, 20.0))))]
+    rendering = Rendering((window.center, window.width), (1.0, 0.0), "DX", inverse=True)
+    state = presentation_state(saved, rendering, Author("李明", "dr.li"), dt.datetime.now(dt.UTC))
+    state_path = tmp_path / "state.dcm"
+    state_path.write_bytes(part10(state))
+    as_she_saw = render_frame(image, 0, window)
+    _assert_close(as_she_saw, dcmp2pgm(image_path, state_path, tmp_path / "dcmtk.pgm"))
+    on = state_on_image(read_object(dcmread(state_path)), image)
+    assert on is not None
+    _assert_close(render_frame(image, 0, on.voi, steps=on.steps), as_she_saw)

@@ -30,6 +30,7 @@ from ui.workers import Task, TaskRunner
 from workstation.annotations.model import Rendering
 from workstation.dicomweb.priority import SlicePriority
 from workstation.imaging.cache import SeriesCache, default_budget_bytes
+from workstation.imaging.display import state_inverts
 from workstation.imaging.marks import MarkStore
 from workstation.imaging.presets import WindowPreset
 from workstation.model import ImagingStudyRef, Result, SeriesRef
@@ -561,10 +562,12 @@ class StudyImages(QWidget):
             if current is None or window is None or current.image.is_color:
                 continue
             image = current.image
+            shown_inverse = state_inverts(image, cell.view_state.state_steps) != cell.inverted
             return Rendering(
                 (window.center, window.width),
                 (image.rescale_slope, image.rescale_intercept),
                 image.modality,
+                shown_inverse,
             )
         return None
 

@@ -188,8 +188,12 @@ def to_mm(point_px: Point, spacing: tuple[float, float] | None) -> Point:
 @dataclass(frozen=True)
 class Rendering:
     """How she saw the images: her window (centre, width in modality units) and the
-    images' rescale (slope, intercept) and modality, which the window applies after."""
+    images' rescale (slope, intercept) and modality, which the window applies after;
+    ``inverse``: low values showed white (a MONOCHROME1 film, or her inversion), which a
+    presentation state says with its Presentation LUT Shape INVERSE (PS3.4 N.2.1.4: a state
+    overrides the image's Photometric Interpretation)."""
 
     window: tuple[float, float] | None
     rescale: tuple[float, float] = (1.0, 0.0)
     modality: str = ""
+    inverse: bool = False
