@@ -21,9 +21,11 @@ from workstation.annotations.reader import read_object
 from workstation.annotations.service import part10
 from workstation.annotations.softcopy_voi import state_on_image, window_on_image
 from workstation.imaging.decode import decode
+from workstation.imaging.display import StateSteps
 from workstation.imaging.marks import Mark, MarkKind
-from workstation.imaging.voi import VoiFunction, Window
+from workstation.imaging.voi import PresentationLutShape, VoiFunction, Window
 from workstation.session.annotations import StatePart, StudyAnnotations, parts_on_image
+from workstation.session.cell import CellView
 
 CT = "1.2.840.10008.5.1.4.1.1.2"
 STUDY, SERIES = generate_uid(), generate_uid()
@@ -137,3 +139,11 @@ def test_a_state_with_tables_or_a_shape_is_in_effect_and_says_what_of_it_is_used
     assert model.window_in_effect() is None
     other = decode(image_dataset(np.zeros((4, 4), np.uint16)))
     assert state_on_image(first, other) is None  # an image it does not name
+
+
+def test_a_cell_gives_the_states_steps_only_to_the_images_the_state_names() -> None:
+    cell = CellView()
+    steps = StateSteps(presentation=PresentationLutShape.INVERSE)
+    cell.state_steps, cell.state_images = steps, frozenset({A})
+    assert cell.state_on(A) == (steps, None)
+    assert cell.state_on(B) == (None, None)  # another slice of the cell: its own display

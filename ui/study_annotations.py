@@ -287,7 +287,10 @@ class StudyAnnotationsPart(QObject):
                     if on is not None and not parts:
                         parts = parts_on_image(on, shown.image)
             table = on.voi if on is not None and isinstance(on.voi, Lut) else None
-            cell.set_state_steps(on.steps if on is not None else None, table)
+            if on is None:
+                cell.set_state_steps(None)
+            else:
+                cell.set_state_steps(on.steps, table, uids)
             applied = on.voi if on is not None else None
             if applied is not None:
                 entry = self._own_windows.get(key)

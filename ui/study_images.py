@@ -562,7 +562,8 @@ class StudyImages(QWidget):
             if current is None or window is None or current.image.is_color:
                 continue
             image = current.image
-            shown_inverse = state_inverts(image, cell.view_state.state_steps) != cell.inverted
+            steps = cell.view_state.state_on(image.sop_instance_uid)[0]
+            shown_inverse = state_inverts(image, steps) != cell.inverted
             return Rendering(
                 (window.center, window.width),
                 (image.rescale_slope, image.rescale_intercept),

@@ -487,6 +487,7 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self._waiting_shown = False
         self.chosen_window = None
         self.view_state.state_steps, self.view_state.state_voi = None, None
+        self.view_state.state_images = frozenset()
         self.fallback_window = None
         self.probe_text = ""  # the last image's pixel readout must not stay on the next
         self.expected = 0
@@ -730,8 +731,9 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
             return None
         if self.chosen_window is not None:
             return self.chosen_window
-        if self.view_state.state_voi is not None:
-            return self.view_state.state_voi
+        table = self.view_state.state_on(current.image.sop_instance_uid)[1]
+        if table is not None:
+            return table
         image, frame = current.image, current.frame
         if image.voi_lut is not None or frame_windows(image, frame):
             return default_voi(image, frame)
@@ -778,7 +780,7 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
             grey = (
                 apply_grey_lut(lut, stored)
                 if lut is not None
-                else grey_of(image, frame, stored, voi, self.inverted, self.view_state.state_steps)
+                else grey_of(image, frame, stored, voi, self.inverted, self._state_steps(image))
             )
         self._display_key = key
         self.image_item.setLookupTable(None)
@@ -798,10 +800,10 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
             image.photometric,
             voi,
             self.inverted,
-            self.view_state.state_steps,
+            self._state_steps(image),
         )
         if key != self._lut_key:
-            steps = self.view_state.state_steps
+            steps = self._state_steps(image)
             self._lut_key, self._lut = key, grey_lut(image, frame, voi, self.inverted, steps)
         return self._lut
 
@@ -868,12 +870,22 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self._show_applied_window()
         self.window_changed.emit(window)
 
-    def set_state_steps(self, steps: StateSteps | None, voi: Lut | None = None) -> None:
-        """A shown presentation state's steps and VOI LUT table for this cell (None: the
-        image's own again); redraws when they change."""
-        if (steps, voi) == (self.view_state.state_steps, self.view_state.state_voi):
+    def _state_steps(self, image: DicomImage) -> StateSteps | None:
+        """The shown presentation state's steps for ``image`` (None: its own)."""
+        return self.view_state.state_on(image.sop_instance_uid)[0]
+
+    def set_state_steps(
+        self,
+        steps: StateSteps | None,
+        voi: Lut | None = None,
+        images: frozenset[str] = frozenset(),
+    ) -> None:
+        """A shown presentation state's steps and VOI LUT table for the cell's ``images``
+        (SOP Instance UIDs; None: the images' own again); redraws when they change."""
+        state = self.view_state
+        if (steps, voi, images) == (state.state_steps, state.state_voi, state.state_images):
             return
-        self.view_state.state_steps, self.view_state.state_voi = steps, voi
+        state.state_steps, state.state_voi, state.state_images = steps, voi, images
         self._render()
         self._update_text()
 
@@ -900,8 +912,10 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         # The same gesture brightens every film: where low values show white (MONOCHROME1,
         # or her inversion) the centre moves the other way.
         current = self.current()
-        steps = self.view_state.state_steps
-        inverts = current is not None and state_inverts(current.image, steps) != self.inverted
+        inverts = (
+            current is not None
+            and state_inverts(current.image, self._state_steps(current.image)) != self.inverted
+        )
         center = start.center + (dy if inverts else -dy) * scale
         self.set_window(Window(center, width, start.function, ""))
 

@@ -155,7 +155,7 @@ class CornerText:
         if voi is None or image.is_color:
             return ""
         if not isinstance(voi, Window):
-            if voi is self.view_state.state_voi:
+            if voi is self.view_state.state_on(image.sop_instance_uid)[1]:
                 return QCoreApplication.translate("ImageViewer", "VOI LUT (presentation state)")
             return QCoreApplication.translate("ImageViewer", "VOI LUT (file)")
         return (

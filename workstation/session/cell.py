@@ -26,6 +26,7 @@ class CellView:
         self._tool: MarkKind | None = None
         self._state_steps: StateSteps | None = None
         self._state_voi: Lut | None = None
+        self._state_images: frozenset[str] = frozenset()
 
     def _set(self, name: str, value: object) -> None:
         if getattr(self, f"_{name}") != value:
@@ -106,6 +107,23 @@ class CellView:
     @state_voi.setter
     def state_voi(self, value: Lut | None) -> None:
         self._set("state_voi", value)
+
+    @property
+    def state_images(self) -> frozenset[str]:
+        """The SOP Instance UIDs the state's steps and table are for: another image of the
+        cell keeps its own display."""
+        return self._state_images
+
+    @state_images.setter
+    def state_images(self, value: frozenset[str]) -> None:
+        self._set("state_images", value)
+
+    def state_on(self, sop_instance_uid: str) -> tuple[StateSteps | None, Lut | None]:
+        """The state's steps and VOI LUT table for one image of the cell, (None, None) when
+        it is not one of the state's images."""
+        if sop_instance_uid not in self._state_images:
+            return None, None
+        return self._state_steps, self._state_voi
 
     def reset(self) -> None:
         """Back to the file's presentation: its window, no inversion, no turn or mirror
