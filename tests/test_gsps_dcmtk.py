@@ -200,3 +200,15 @@ def test_her_own_state_of_a_monochrome1_film_keeps_it_as_she_saw_it(tmp_path: Pa
     on = state_on_image(read_object(dcmread(state_path)), image)
     assert on is not None
     _assert_close(render_frame(image, 0, on.voi, steps=on.steps), as_she_saw)
+
+
+def test_a_modality_lut_table_on_signed_pixels_reads_its_first_value_as_signed(
+    tmp_path: Path,
+) -> None:
+    # stored −1000 … 3095: the table's first value mapped, −1000, is its 16-bit pattern
+    # read as the pixels are (C.11.1.1); 16-bit entries (values 0 … 8190), then a window
+    ds = _ct()
+    modality = lut_item([2 * i for i in range(4096)], -1000, 16, "DOUBLE")
+    state = _state(ds, voi_item(4000.0, 6000.0), rescale=None, modality_lut=modality)
+    ours, dcmtk, _ = _ours_and_dcmtk(tmp_path, ds, state)
+    _assert_close(ours, dcmtk)
