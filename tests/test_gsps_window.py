@@ -147,3 +147,14 @@ def test_a_cell_gives_the_states_steps_only_to_the_images_the_state_names() -> N
     cell.state_steps, cell.state_images = steps, frozenset({A})
     assert cell.state_on(A) == (steps, None)
     assert cell.state_on(B) == (None, None)  # another slice of the cell: its own display
+
+
+def test_a_window_after_a_damaged_modality_lut_table_is_not_applied() -> None:
+    state = hospital_gsps(STUDY, [(SERIES, CT, A)], [voi_item(40.0, 400.0)], None)
+    broken = lut_item([1, 2, 3], 0, 12)
+    broken.LUTDescriptor = [3, 0, 40]  # 40 bits an entry: C.11.1.1 allows 8 … 16
+    complete_state(state, 8, 8, modality_lut=broken)
+    obj = read_object(dcmread(io.BytesIO(part10(state))))
+    assert obj.windows == ()
+    assert obj.luts.modality is None
+    assert any("modality LUT" in n.what for n in obj.not_shown)

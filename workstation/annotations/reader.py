@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydicom.dataset import Dataset
@@ -439,6 +439,9 @@ def read_object(ds: Dataset, frame_counts: FrameCounts | None = None) -> SavedOb
         _read_gsps(ds, reading)
         windows, voi_not_shown = read_softcopy_voi(ds)
         luts, luts_not_shown = read_state_luts(ds)
+        if ds.get("ModalityLUTSequence") and luts.modality is None:
+            # its VOI is in the units of a table that cannot be read: none of it applies
+            windows, luts = (), replace(luts, voi_tables=())
         for note in [*voi_not_shown, *luts_not_shown]:
             reading.note(note)
         window = (windows[0].centre, windows[0].width) if windows else None
