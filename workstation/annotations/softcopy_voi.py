@@ -179,7 +179,11 @@ def _signed_output(image: DicomImage, rescale: tuple[float, float]) -> bool:
 def state_on_image(obj: SavedObject, image: DicomImage, frame: int = 0) -> StateOnImage | None:
     """How the presentation state ``obj`` shows ``image`` (frame ``frame``), or None when it
     says nothing about it (it names no VOI, table or shape for the image). The first item of
-    its Softcopy VOI LUT Sequence for the image applies."""
+    its Softcopy VOI LUT Sequence for the image applies.
+
+    Where the state names no VOI for the image, ``voi`` is None and the viewer keeps the
+    image's window: the standard's VOI would be the identity (PS3.4 N.2.1.3; DCMTK maps a
+    CT's whole 16-bit range onto the greys, a flat field), which shows her nothing."""
     luts = obj.luts
     uid = image.sop_instance_uid
     modality = luts.modality
