@@ -13,17 +13,19 @@ from pydicom.dataset import Dataset
 from pydicom.uid import generate_uid
 
 from tests.dicom_builders import image_dataset
-from tests.gsps_builders import hospital_gsps, voi_item
+from tests.gsps_builders import complete_state, hospital_gsps, lut_item, voi_item, voi_table_item
 from workstation.annotations.gsps_writer import presentation_state
 from workstation.annotations.measure import mark_to_save
 from workstation.annotations.model import Author, Rendering, SavedObject
 from workstation.annotations.reader import read_object
 from workstation.annotations.service import part10
-from workstation.annotations.softcopy_voi import window_on_image
+from workstation.annotations.softcopy_voi import state_on_image, window_on_image
 from workstation.imaging.decode import decode
+from workstation.imaging.display import StateSteps
 from workstation.imaging.marks import Mark, MarkKind
-from workstation.imaging.voi import VoiFunction, Window
-from workstation.session.annotations import StudyAnnotations
+from workstation.imaging.voi import PresentationLutShape, VoiFunction, Window
+from workstation.session.annotations import StatePart, StudyAnnotations, parts_on_image
+from workstation.session.cell import CellView
 
 CT = "1.2.840.10008.5.1.4.1.1.2"
 STUDY, SERIES = generate_uid(), generate_uid()
@@ -102,3 +104,57 @@ def test_the_state_turned_on_last_is_in_effect_and_turning_it_off_gives_the_one_
     model.set_visible(0, False)
     model.set_visible(1, False)
     assert model.window_in_effect() is None  # her own window
+
+
+def test_a_state_with_tables_or_a_shape_is_in_effect_and_says_what_of_it_is_used() -> None:
+    film = image_dataset(
+        (np.arange(32 * 32, dtype=np.uint16) % 4096).reshape(32, 32), "MONOCHROME1"
+    )
+    film.BitsStored = 12
+    image = decode(film)
+    named = [(film.SeriesInstanceUID, film.SOPClassUID, film.SOPInstanceUID)]
+    table = voi_table_item(lut_item(list(range(0, 4096, 16)), 0, 8))
+    with_table = hospital_gsps(film.StudyInstanceUID, named, [table], None)
+    complete_state(with_table, 32, 32, shape="IDENTITY")
+    shape_only = complete_state(
+        hospital_gsps(film.StudyInstanceUID, named, [], None), 32, 32, "INVERSE"
+    )
+    first, second = (
+        read_object(dcmread(io.BytesIO(part10(ds)))) for ds in (with_table, shape_only)
+    )
+    on = state_on_image(first, image)
+    assert on is not None
+    # a VOI table, and IDENTITY on a MONOCHROME1 film: not inverted as the film itself is
+    assert parts_on_image(on, image) == {StatePart.VOI_TABLE, StatePart.NOT_INVERTED}
+    on = state_on_image(second, image)
+    assert on is not None
+    assert on.voi is None  # no VOI named: the viewer keeps the image's window
+    assert parts_on_image(on, image) == frozenset()  # INVERSE on MONOCHROME1: as the film is
+    model = StudyAnnotations("dr.li")
+    model.set_objects(film.StudyInstanceUID, [first, second])
+    assert model.window_in_effect() is model.objects[1]
+    model.set_visible(1, False)
+    assert model.window_in_effect() is model.objects[0]
+    model.set_visible(0, False)
+    assert model.window_in_effect() is None
+    other = decode(image_dataset(np.zeros((4, 4), np.uint16)))
+    assert state_on_image(first, other) is None  # an image it does not name
+
+
+def test_a_cell_gives_the_states_steps_only_to_the_images_the_state_names() -> None:
+    cell = CellView()
+    steps = StateSteps(presentation=PresentationLutShape.INVERSE)
+    cell.state_steps, cell.state_images = steps, frozenset({A})
+    assert cell.state_on(A) == (steps, None)
+    assert cell.state_on(B) == (None, None)  # another slice of the cell: its own display
+
+
+def test_a_window_after_a_damaged_modality_lut_table_is_not_applied() -> None:
+    state = hospital_gsps(STUDY, [(SERIES, CT, A)], [voi_item(40.0, 400.0)], None)
+    broken = lut_item([1, 2, 3], 0, 12)
+    broken.LUTDescriptor = [3, 0, 40]  # 40 bits an entry: C.11.1.1 allows 8 … 16
+    complete_state(state, 8, 8, modality_lut=broken)
+    obj = read_object(dcmread(io.BytesIO(part10(state))))
+    assert obj.windows == ()
+    assert obj.luts.modality is None
+    assert any("modality LUT" in n.what for n in obj.not_shown)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 
 from ui.mark_layer import SAVED_COLOR
 from workstation.annotations.model import ObjectKind, Why
-from workstation.session.annotations import ListedObject, StudyAnnotations
+from workstation.session.annotations import ListedObject, StatePart, StudyAnnotations
 
 _MINE_COLOR = (255, 255, 0)  # her length colour: her marks keep their own colours
 _NUMBERS_SHOWN = 3  # image numbers named in a row before "…"
@@ -99,6 +99,8 @@ class AnnotationList(QWidget):
             )
         if in_effect and self.model.window_on_screen:
             parts.append(self.tr("its window on screen"))
+        if in_effect:
+            parts.extend(self._in_use(self.model.parts_on_screen))
         if listed.editable:
             parts.append(self.tr("editable"))
         if listed.claims_mine:
@@ -106,6 +108,19 @@ class AnnotationList(QWidget):
         if obj.not_shown:
             parts.append(self.tr("%n not shown", "", len(obj.not_shown)))
         return " · ".join(parts)
+
+    def _in_use(self, on_screen: frozenset[StatePart]) -> list[str]:
+        """What of the state in effect is on screen beyond its window, in a fixed order."""
+        texts = {
+            StatePart.VOI_TABLE: self.tr("its VOI LUT table on screen"),
+            StatePart.MODALITY_TABLE: self.tr("its modality LUT table on screen"),
+            StatePart.PRESENTATION_TABLE: self.tr("its presentation LUT table on screen"),
+            StatePart.INVERTED: self.tr("shown inverted, as it says (Presentation LUT INVERSE)"),
+            StatePart.NOT_INVERTED: self.tr(
+                "shown not inverted, as it says (Presentation LUT IDENTITY)"
+            ),
+        }
+        return [text for part, text in texts.items() if part in on_screen]
 
     def _where(self, listed: ListedObject) -> str:
         """ "image 57/300" (第 57/300 幅) of the images it marks, as the viewer counts them."""
@@ -148,7 +163,16 @@ class AnnotationList(QWidget):
     def _tooltip(self, listed: ListedObject) -> str:
         lines = [f"{self._why(n.why)}: {n.what} ({n.reason})" for n in listed.obj.not_shown]
         if listed is self.model.window_in_effect():
-            lines.insert(0, self.tr("Its window is on screen: uncheck it to go back to yours."))
+            if self.model.parts_on_screen - {StatePart.WINDOW}:
+                lines.insert(
+                    0,
+                    self.tr(
+                        "Its display (LUT tables, black and white) is on screen: uncheck it "
+                        "to go back to the image's own."
+                    ),
+                )
+            if self.model.window_on_screen:
+                lines.insert(0, self.tr("Its window is on screen: uncheck it to go back to yours."))
         if self._where(listed):
             lines.insert(0, self.tr("Click to show the image its marks are on (again: the next)."))
         if listed.editable:

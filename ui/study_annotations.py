@@ -32,16 +32,17 @@ from workstation.annotations.model import (
 from workstation.annotations.outbox import AnnotationOutbox
 from workstation.annotations.placement import place_on_study
 from workstation.annotations.service import Saved, save_annotations, saved_objects
-from workstation.annotations.softcopy_voi import window_on_image
+from workstation.annotations.softcopy_voi import state_images, state_on_image
 from workstation.imaging.calibration import to_pixels
 from workstation.imaging.decode import DicomImage
-from workstation.imaging.frames import frame_rescale
+from workstation.imaging.display import Voi
 from workstation.imaging.identity import ImageIdentity
+from workstation.imaging.lut_data import Lut
 from workstation.imaging.marks import MarkStore, SliceKey
 from workstation.imaging.voi import Window
 from workstation.model import ImagingStudyRef
 from workstation.services import Connection
-from workstation.session.annotations import StudyAnnotations
+from workstation.session.annotations import StatePart, StudyAnnotations, parts_on_image
 from workstation.session.lanes import Lane
 from workstation.session.scope import Scope
 from workstation.session.series_stack import Slice
@@ -75,6 +76,11 @@ def _find_objects(
         connection.dicomweb(study.dicomweb_url), study.study_uid, pending, cancel, own
     )
     return objects, problems, own
+
+
+def _as_window(voi: Voi) -> Window | None:
+    """A window as her chosen window; a VOI LUT table is none (it shows while she has none)."""
+    return voi if isinstance(voi, Window) else None
 
 
 class StudyAnnotationsPart(QObject):
@@ -116,8 +122,8 @@ class StudyAnnotationsPart(QObject):
         # her saved key images still to draw for the summary, and those it has already
         self._to_draw: dict[tuple[str, int], str] = {}  # (SOP UID, frame) → result id
         self._drawn: set[tuple[str, int]] = set()
-        # cells on a presentation state's window: (her window before it, the one applied)
-        self._own_windows: dict[int, tuple[Window | None, Window]] = {}
+        # cells on a presentation state's VOI: (her window before it, the VOI applied)
+        self._own_windows: dict[int, tuple[Window | None, Voi]] = {}
 
     def configure(
         self, outbox: AnnotationOutbox | None, author: Author | None, username: str
@@ -254,19 +260,21 @@ class StudyAnnotationsPart(QObject):
         return True
 
     def _apply_presentation_window(self) -> None:
-        """Cells showing images of the shown presentation state in effect take its window
-        (in the cells' modality units) when it comes into effect, once: a window she sets
-        afterwards is not taken from her. Once none is in effect, a cell goes back to the
-        window she had before (unless she has set another since)."""
+        """Cells showing images of the shown presentation state in effect take its display:
+        its modality and presentation steps and VOI LUT table whenever it is in effect, its
+        window (in the cells' modality units) once when it comes into effect: a window she
+        sets afterwards is not taken from her. Once none is in effect, a cell goes back to
+        the image's own steps and the window she had before (unless she has set another
+        since)."""
         listed = self.model.window_in_effect()
-        windows = listed.obj.windows if listed is not None else ()
+        uids = state_images(listed.obj) if listed is not None else frozenset()
         on_screen: tuple[float, float] | None = None
+        parts: frozenset[StatePart] = frozenset()
         for cell in self.cells():
             key = id(cell)
-            window = None
-            if windows:
-                uids = {uid for w in windows for uid in w.images}
-                on = next(
+            on = None
+            if listed is not None and uids:
+                shown = next(
                     (
                         s
                         for s in cell.slices
@@ -274,23 +282,31 @@ class StudyAnnotationsPart(QObject):
                     ),
                     None,
                 )
-                if on is not None and not on.image.is_color:
-                    rescale = frame_rescale(on.image, on.frame)
-                    window = window_on_image(windows, on.image.sop_instance_uid, rescale)
-            if window is not None:
+                if shown is not None and not shown.image.is_color:
+                    on = state_on_image(listed.obj, shown.image, shown.frame)
+                    if on is not None and not parts:
+                        parts = parts_on_image(on, shown.image)
+            table = on.voi if on is not None and isinstance(on.voi, Lut) else None
+            if on is None:
+                cell.set_state_steps(None)
+            else:
+                cell.set_state_steps(on.steps, table, uids)
+            applied = on.voi if on is not None else None
+            if applied is not None:
                 entry = self._own_windows.get(key)
-                if entry is None or entry[1] != window:  # newly in effect on this cell
-                    untouched = entry is not None and cell.chosen_window == entry[1]
+                if entry is None or entry[1] != applied:  # newly in effect on this cell
+                    untouched = entry is not None and cell.chosen_window == _as_window(entry[1])
                     own = entry[0] if entry is not None and untouched else cell.chosen_window
-                    self._own_windows[key] = (own, window)
-                    cell.set_window(window)
+                    self._own_windows[key] = (own, applied)
+                    cell.use_window(_as_window(applied))  # a table: her window set aside
                 # else it is on already: a window she has set since stays hers
-                on_screen = on_screen or (window.center, window.width)
+                if isinstance(applied, Window):
+                    on_screen = on_screen or (applied.center, applied.width)
             elif key in self._own_windows:
-                own, applied = self._own_windows.pop(key)
-                if cell.chosen_window == applied:  # not changed by her since
+                own, was = self._own_windows.pop(key)
+                if cell.chosen_window == _as_window(was):  # not changed by her since
                     cell.use_window(own)
-        self.model.set_window_on_screen(on_screen)
+        self.model.set_window_on_screen(on_screen, parts)
 
     def _draw_key_images(self, uid: str) -> None:
         """Her saved key images on this image, drawn (off the GUI thread) for the summary."""

@@ -31,6 +31,7 @@ from ui.workers import Task, TaskRunner
 from workstation.annotations.model import Rendering
 from workstation.dicomweb.priority import SlicePriority
 from workstation.imaging.cache import SeriesCache, default_budget_bytes
+from workstation.imaging.display import state_inverts
 from workstation.imaging.marks import MarkStore
 from workstation.imaging.presets import WindowPreset
 from workstation.model import ImagingStudyRef, Result, SeriesRef
@@ -602,10 +603,13 @@ class StudyImages(QWidget):
             if current is None or window is None or current.image.is_color:
                 continue
             image = current.image
+            steps = cell.view_state.state_on(image.sop_instance_uid)[0]
+            shown_inverse = state_inverts(image, steps) != cell.inverted
             return Rendering(
                 (window.center, window.width),
                 (image.rescale_slope, image.rescale_intercept),
                 image.modality,
+                shown_inverse,
             )
         return None
 

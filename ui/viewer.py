@@ -30,6 +30,7 @@ from ui.viewer_text import CornerText
 from workstation.imaging.decode import DicomImage
 from workstation.imaging.display import (
     GreyLut,
+    StateSteps,
     Voi,
     apply_grey_lut,
     colour_frame,
@@ -38,12 +39,13 @@ from workstation.imaging.display import (
     grey_lut,
     grey_of,
     overlay_plane,
-    presentation_inverts,
+    state_inverts,
     to_modality,
 )
 from workstation.imaging.downsample import reduce_mask, reduce_stored, screen_factor
 from workstation.imaging.frames import frame_rescale, frame_windows
 from workstation.imaging.geometry import orientation_key, plane_name
+from workstation.imaging.lut_data import Lut
 from workstation.imaging.marks import MarkKind, MarkStore
 from workstation.imaging.presets import (
     DEFAULT_PRESETS,
@@ -484,6 +486,8 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self._needs_fit = True
         self._waiting_shown = False
         self.chosen_window = None
+        self.view_state.state_steps, self.view_state.state_voi = None, None
+        self.view_state.state_images = frozenset()
         self.fallback_window = None
         self.probe_text = ""  # the last image's pixel readout must not stay on the next
         self.expected = 0
@@ -719,13 +723,17 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self.index_changed.emit(self.index)
 
     def voi(self) -> Voi | None:
-        """The VOI on screen: the doctor's window, else the slice's own VOI from the file
+        """The VOI on screen: the doctor's window, else a shown presentation state's VOI LUT
+        table, else the slice's own VOI from the file
         (VOI LUT or first window), else the series' full range; None for colour."""
         current = self.current()
         if current is None or current.image.is_color:
             return None
         if self.chosen_window is not None:
             return self.chosen_window
+        table = self.view_state.state_on(current.image.sop_instance_uid)[1]
+        if table is not None:
+            return table
         image, frame = current.image, current.frame
         if image.voi_lut is not None or frame_windows(image, frame):
             return default_voi(image, frame)
@@ -772,7 +780,7 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
             grey = (
                 apply_grey_lut(lut, stored)
                 if lut is not None
-                else grey_of(image, frame, stored, voi, self.inverted)
+                else grey_of(image, frame, stored, voi, self.inverted, self._state_steps(image))
             )
         self._display_key = key
         self.image_item.setLookupTable(None)
@@ -788,12 +796,15 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
             image.pixels.dtype.str,
             image.modality_lut,
             frame_rescale(image, frame),
-            presentation_inverts(image),
+            image.presentation_lut_shape,
+            image.photometric,
             voi,
             self.inverted,
+            self._state_steps(image),
         )
         if key != self._lut_key:
-            self._lut_key, self._lut = key, grey_lut(image, frame, voi, self.inverted)
+            steps = self._state_steps(image)
+            self._lut_key, self._lut = key, grey_lut(image, frame, voi, self.inverted, steps)
         return self._lut
 
     def _show_overlays(self, image: DicomImage, frame: int, factor: int) -> None:
@@ -859,6 +870,25 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self._show_applied_window()
         self.window_changed.emit(window)
 
+    def _state_steps(self, image: DicomImage) -> StateSteps | None:
+        """The shown presentation state's steps for ``image`` (None: its own)."""
+        return self.view_state.state_on(image.sop_instance_uid)[0]
+
+    def set_state_steps(
+        self,
+        steps: StateSteps | None,
+        voi: Lut | None = None,
+        images: frozenset[str] = frozenset(),
+    ) -> None:
+        """A shown presentation state's steps and VOI LUT table for the cell's ``images``
+        (SOP Instance UIDs; None: the images' own again); redraws when they change."""
+        state = self.view_state
+        if (steps, voi, images) == (state.state_steps, state.state_voi, state.state_images):
+            return
+        state.state_steps, state.state_voi, state.state_images = steps, voi, images
+        self._render()
+        self._update_text()
+
     def use_window(self, window: Window | None) -> None:
         """Apply ``window`` (modality units), or None: the file's own window again."""
         if window is not None:
@@ -882,7 +912,10 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         # The same gesture brightens every film: where low values show white (MONOCHROME1,
         # or her inversion) the centre moves the other way.
         current = self.current()
-        inverts = current is not None and presentation_inverts(current.image) != self.inverted
+        inverts = (
+            current is not None
+            and state_inverts(current.image, self._state_steps(current.image)) != self.inverted
+        )
         center = start.center + (dy if inverts else -dy) * scale
         self.set_window(Window(center, width, start.function, ""))
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pyqtgraph as pg
 
     from ui.viewer import Slice
+    from workstation.session.cell import CellView
     from workstation.session.series_stack import Entry
 
 
@@ -50,6 +51,7 @@ class CornerText:
     _overlay_font = 0  # the corner texts' font size now set (px)
     quarter_turns: int
     flipped: bool
+    view_state: CellView
 
     def current(self) -> Slice | None:  # provided by ImageViewer
         raise NotImplementedError
@@ -153,6 +155,8 @@ class CornerText:
         if voi is None or image.is_color:
             return ""
         if not isinstance(voi, Window):
+            if voi is self.view_state.state_on(image.sop_instance_uid)[1]:
+                return QCoreApplication.translate("ImageViewer", "VOI LUT (presentation state)")
             return QCoreApplication.translate("ImageViewer", "VOI LUT (file)")
         return (
             QCoreApplication.translate("ImageViewer", "W %1  L %2")

@@ -111,61 +111,91 @@
         <translation>正在使用其窗宽窗位</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="103"/>
+        <location filename="../../ui/annotation_list.py" line="105"/>
         <source>editable</source>
         <translation>可编辑</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="105"/>
+        <location filename="../../ui/annotation_list.py" line="107"/>
         <source>names you, not saved here</source>
         <translation>署名为您，但非在此保存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="107"/>
+        <location filename="../../ui/annotation_list.py" line="109"/>
         <source>%n not shown</source>
         <translation>
             <numerusform>%n 项未显示</numerusform>
         </translation>
     </message>
     <message>
+        <location filename="../../ui/annotation_list.py" line="115"/>
+        <source>its VOI LUT table on screen</source>
+        <translation>正在使用其 VOI LUT 表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="116"/>
+        <source>its modality LUT table on screen</source>
+        <translation>正在使用其模态 LUT 表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="117"/>
+        <source>its presentation LUT table on screen</source>
+        <translation>正在使用其显示 LUT 表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="118"/>
+        <source>shown inverted, as it says (Presentation LUT INVERSE)</source>
+        <translation>按其要求黑白反相显示（显示 LUT：INVERSE）</translation>
+    </message>
+    <message>
         <location filename="../../ui/annotation_list.py" line="120"/>
+        <source>shown not inverted, as it says (Presentation LUT IDENTITY)</source>
+        <translation>按其要求不反相显示（显示 LUT：IDENTITY）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="135"/>
         <source>image %1/%2</source>
         <translation>第 %1/%2 幅</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="151"/>
+        <location filename="../../ui/annotation_list.py" line="170"/>
+        <source>Its display (LUT tables, black and white) is on screen: uncheck it to go back to the image&apos;s own.</source>
+        <translation>正在使用其显示方式（LUT 表、黑白极性）：取消勾选即回到图像自身的显示。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/annotation_list.py" line="175"/>
         <source>Its window is on screen: uncheck it to go back to yours.</source>
         <translation>图像正按其窗宽窗位显示；取消勾选即回到您自己的窗宽窗位。</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="153"/>
+        <location filename="../../ui/annotation_list.py" line="177"/>
         <source>Click to show the image its marks are on (again: the next).</source>
         <translation>单击转到标注所在的图像（再次单击：下一幅）。</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="155"/>
+        <location filename="../../ui/annotation_list.py" line="179"/>
         <source>Your latest measurements: they are among your marks.</source>
         <translation>您最近保存的测量：已放回您的标注中，可继续编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="160"/>
+        <location filename="../../ui/annotation_list.py" line="184"/>
         <source>It names you as its author, but it was not saved from your account on this workstation: it is shown read-only, like another doctor&apos;s.</source>
         <translation>此对象署名为您，但并非由您的账号在本工作站保存：按其他医生的标注以只读方式显示。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="184"/>
+        <location filename="../../ui/annotation_list.py" line="208"/>
         <source>Saved annotations: %n</source>
         <translation>
             <numerusform>已保存的标注：%n 个</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/annotation_list.py" line="186"/>
+        <location filename="../../ui/annotation_list.py" line="210"/>
         <source>No saved annotations in this study</source>
         <translation>本检查没有已保存的标注</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/annotation_list.py" line="189"/>
+        <location filename="../../ui/annotation_list.py" line="213"/>
         <source>%n could not be read</source>
         <translation>
             <numerusform>%n 个无法读取</numerusform>
@@ -741,43 +771,43 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="199"/>
+        <location filename="../../ui/viewer.py" line="201"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="204"/>
+        <location filename="../../ui/viewer.py" line="206"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="208"/>
+        <location filename="../../ui/viewer.py" line="210"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="277"/>
+        <location filename="../../ui/viewer.py" line="279"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="278"/>
+        <location filename="../../ui/viewer.py" line="280"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="288"/>
-        <location filename="../../ui/viewer.py" line="452"/>
+        <location filename="../../ui/viewer.py" line="290"/>
+        <location filename="../../ui/viewer.py" line="454"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="297"/>
+        <location filename="../../ui/viewer.py" line="299"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="449"/>
+        <location filename="../../ui/viewer.py" line="451"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -787,123 +817,123 @@
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="233"/>
+        <location filename="../../ui/viewer.py" line="235"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="190"/>
+        <location filename="../../ui/viewer.py" line="192"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="235"/>
+        <location filename="../../ui/viewer.py" line="237"/>
         <source>Length: drag on the image from one end to the other; Esc leaves the tool</source>
         <translation>长度：在图像上从一端拖到另一端；Esc 退出工具</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="238"/>
+        <location filename="../../ui/viewer.py" line="240"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="241"/>
+        <location filename="../../ui/viewer.py" line="243"/>
         <source>Angle: drag the first arm from its end to the vertex, then click the third point</source>
         <translation>角度：从第一条边的端点拖到顶点，再单击第三个点</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="245"/>
+        <location filename="../../ui/viewer.py" line="247"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="248"/>
+        <location filename="../../ui/viewer.py" line="250"/>
         <source>Ellipse region: drag its box; mean, SD, min, max, area in modality units (HU for CT)</source>
         <translation>椭圆区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="252"/>
+        <location filename="../../ui/viewer.py" line="254"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="254"/>
+        <location filename="../../ui/viewer.py" line="256"/>
         <source>Rectangle region: drag its box; mean, SD, min, max, area in modality units</source>
         <translation>矩形区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（设备单位）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="257"/>
+        <location filename="../../ui/viewer.py" line="259"/>
         <location filename="../../ui/viewer_marks.py" line="240"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="261"/>
+        <location filename="../../ui/viewer.py" line="263"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="266"/>
+        <location filename="../../ui/viewer.py" line="268"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="270"/>
+        <location filename="../../ui/viewer.py" line="272"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="271"/>
+        <location filename="../../ui/viewer.py" line="273"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="272"/>
+        <location filename="../../ui/viewer.py" line="274"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="281"/>
+        <location filename="../../ui/viewer.py" line="283"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="298"/>
+        <location filename="../../ui/viewer.py" line="300"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="355"/>
+        <location filename="../../ui/viewer.py" line="357"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan, or the measuring tool held (L, G, E, B; Esc leaves it) · middle-drag or Space+left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移，或使用当前测量工具（L、G、E、B；Esc 退出）· 中键拖动或按住空格左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="630"/>
+        <location filename="../../ui/viewer.py" line="633"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="631"/>
+        <location filename="../../ui/viewer.py" line="634"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="632"/>
+        <location filename="../../ui/viewer.py" line="635"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="633"/>
+        <location filename="../../ui/viewer.py" line="636"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="635"/>
+        <location filename="../../ui/viewer.py" line="638"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="715"/>
+        <location filename="../../ui/viewer.py" line="718"/>
         <source>Loading image %1 / %2…</source>
         <translation>正在载入第 %1 / %2 幅图像…</translation>
     </message>
@@ -948,47 +978,47 @@
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="206"/>
+        <location filename="../../ui/viewer.py" line="208"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="210"/>
+        <location filename="../../ui/viewer.py" line="212"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="259"/>
+        <location filename="../../ui/viewer.py" line="261"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="263"/>
+        <location filename="../../ui/viewer.py" line="265"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="268"/>
+        <location filename="../../ui/viewer.py" line="270"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="274"/>
+        <location filename="../../ui/viewer.py" line="276"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="284"/>
+        <location filename="../../ui/viewer.py" line="286"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="286"/>
+        <location filename="../../ui/viewer.py" line="288"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="291"/>
+        <location filename="../../ui/viewer.py" line="293"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
@@ -1029,79 +1059,84 @@
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="128"/>
-        <location filename="../../ui/viewer_text.py" line="156"/>
+        <location filename="../../ui/viewer_text.py" line="160"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="216"/>
+        <location filename="../../ui/viewer_text.py" line="220"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="228"/>
+        <location filename="../../ui/viewer_text.py" line="232"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1045"/>
-        <location filename="../../ui/viewer_text.py" line="234"/>
+        <location filename="../../ui/viewer.py" line="1064"/>
+        <location filename="../../ui/viewer_text.py" line="238"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="245"/>
+        <location filename="../../ui/viewer_text.py" line="249"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="251"/>
+        <location filename="../../ui/viewer_text.py" line="255"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="260"/>
+        <location filename="../../ui/viewer_text.py" line="264"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="123"/>
-        <location filename="../../ui/viewer_text.py" line="158"/>
+        <location filename="../../ui/viewer_text.py" line="162"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="141"/>
+        <location filename="../../ui/viewer_text.py" line="143"/>
         <source>mirrored left–right</source>
         <translation>已左右镜像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="144"/>
+        <location filename="../../ui/viewer_text.py" line="146"/>
         <source>rotated %1°</source>
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="239"/>
+        <location filename="../../ui/viewer_text.py" line="159"/>
+        <source>VOI LUT (presentation state)</source>
+        <translation>VOI LUT（显示状态）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_text.py" line="243"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="265"/>
+        <location filename="../../ui/viewer_text.py" line="269"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="268"/>
+        <location filename="../../ui/viewer_text.py" line="272"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="271"/>
+        <location filename="../../ui/viewer_text.py" line="275"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="274"/>
+        <location filename="../../ui/viewer_text.py" line="278"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -3021,42 +3056,42 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StudyAnnotationsPart</name>
     <message>
-        <location filename="../../ui/study_annotations.py" line="311"/>
+        <location filename="../../ui/study_annotations.py" line="324"/>
         <source>Key image (saved) · %1</source>
         <translation>关键图像（已保存）· %1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="415"/>
+        <location filename="../../ui/study_annotations.py" line="428"/>
         <source>Marks cannot be saved here (no journal).</source>
         <translation>此处无法保存标注（没有本地记录库）。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="418"/>
+        <location filename="../../ui/study_annotations.py" line="431"/>
         <source>Marks on a study from a disc or PACS stay in this session (its key images go into the printed summary); they are not sent to the platform.</source>
         <translation>光盘或PACS检查上的标注只保留在本次会话中（其关键图像会进入打印摘要），不会发送到平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="422"/>
+        <location filename="../../ui/study_annotations.py" line="435"/>
         <source>Marks on a prior study are not saved yet; open it as the result.</source>
         <translation>对比的既往检查上的标注暂不能保存；请将其作为当前结果打开后再标注。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="428"/>
+        <location filename="../../ui/study_annotations.py" line="441"/>
         <source>No marks or key images to save.</source>
         <translation>没有可保存的标注或关键图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="452"/>
+        <location filename="../../ui/study_annotations.py" line="465"/>
         <source>Marks not saved: %1</source>
         <translation>标注未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="469"/>
+        <location filename="../../ui/study_annotations.py" line="482"/>
         <source>The previous patient&apos;s %1 mark(s) and %2 key image(s) were saved; they go to the platform.</source>
         <translation>上一位患者的 %1 处标注和 %2 幅关键图像已保存，将上传至平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="473"/>
+        <location filename="../../ui/study_annotations.py" line="486"/>
         <source>Saved %1 mark(s) and %2 key image(s); they go to the platform.</source>
         <translation>已保存 %1 处标注和 %2 幅关键图像，将上传至平台。</translation>
     </message>

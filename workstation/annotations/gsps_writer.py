@@ -143,6 +143,11 @@ def presentation_state(
         else None,
         modality_lut_transformation=modality_lut,
         voi_lut_transformations=voi,
+        presentation_lut_transformation=hd.PresentationLUTTransformation(
+            presentation_lut_shape=hd.PresentationLUTShapeValues.INVERSE
+            if rendering.inverse
+            else hd.PresentationLUTShapeValues.IDENTITY
+        ),
         specific_character_set=UTF8,
     )
     # General Series: the laterality of a paired body part (type 2C), empty when unknown

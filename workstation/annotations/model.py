@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from workstation.imaging.identity import ImageIdentity
+from workstation.imaging.lut_data import Lut
 from workstation.imaging.marks import MarkKind, Point
+from workstation.imaging.voi import PresentationLutShape
 
 # Her login in a presentation state: the content creator's identification code in a private
 # coding scheme (DICOM leaves "99…" designators to local use), so her GSPS are known as hers.
@@ -118,6 +120,40 @@ class SoftcopyWindow:
     explanation: str = ""
     rescale: tuple[float, float] | None = None
     images: frozenset[str] = frozenset()
+    item: int = 0  # its place in the Softcopy VOI LUT Sequence (the first for an image applies)
+
+
+@dataclass(frozen=True)
+class SoftcopyVoiTable:
+    """A VOI LUT table of a presentation state's Softcopy VOI LUT module (PS3.3 C.11.8,
+    C.11.2.1.1): ``lut.first_mapped`` is the descriptor's 16-bit pattern, whose sign depends
+    on the image it is shown on (``softcopy_voi.state_on_image`` reads it)."""
+
+    lut: Lut
+    explanation: str = ""
+    images: frozenset[str] = frozenset()
+    item: int = 0
+
+
+@dataclass(frozen=True)
+class StateLuts:
+    """What a presentation state says beyond its windows: its Modality LUT table (C.11.1),
+    VOI LUT tables, and Presentation LUT (C.11.6): its shape, or its table (``shape`` None
+    and ``table`` None: the state names none, the image's own presentation stays)."""
+
+    modality: Lut | None = None
+    voi_tables: tuple[SoftcopyVoiTable, ...] = ()
+    shape: PresentationLutShape | None = None
+    table: Lut | None = None
+    rescale: tuple[float, float] | None = None  # its Rescale Slope, Intercept (None: none)
+    images: frozenset[str] = frozenset()  # the SOP Instance UIDs it names
+
+    @property
+    def any(self) -> bool:
+        """True when the state has any of them."""
+        return bool(
+            self.modality is not None or self.voi_tables or self.shape or self.table is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -137,6 +173,7 @@ class SavedObject:
     key_images: tuple[tuple[str, int], ...] = ()  # (SOP Instance UID, 0-based frame)
     window: tuple[float, float] | None = None  # a presentation state's centre, width
     windows: tuple[SoftcopyWindow, ...] = ()  # its softcopy VOI windows in full
+    luts: StateLuts = StateLuts()  # its LUT tables and presentation shape
     not_shown: tuple[NotShown, ...] = field(default=())
 
 
@@ -151,8 +188,12 @@ def to_mm(point_px: Point, spacing: tuple[float, float] | None) -> Point:
 @dataclass(frozen=True)
 class Rendering:
     """How she saw the images: her window (centre, width in modality units) and the
-    images' rescale (slope, intercept) and modality, which the window applies after."""
+    images' rescale (slope, intercept) and modality, which the window applies after;
+    ``inverse``: low values showed white (a MONOCHROME1 film, or her inversion), which a
+    presentation state says with its Presentation LUT Shape INVERSE (PS3.4 N.2.1.4: a state
+    overrides the image's Photometric Interpretation)."""
 
     window: tuple[float, float] | None
     rescale: tuple[float, float] = (1.0, 0.0)
     modality: str = ""
+    inverse: bool = False

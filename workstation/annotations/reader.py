@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydicom.dataset import Dataset
@@ -22,9 +22,10 @@ from workstation.annotations.model import (
     SavedMark,
     SavedObject,
     SoftcopyWindow,
+    StateLuts,
     Why,
 )
-from workstation.annotations.softcopy_voi import read_softcopy_voi
+from workstation.annotations.softcopy_voi import read_softcopy_voi, read_state_luts
 from workstation.imaging.marks import MarkKind, Point
 from workstation.imaging.names import person_name_display
 
@@ -429,6 +430,7 @@ def read_object(ds: Dataset, frame_counts: FrameCounts | None = None) -> SavedOb
     reading = _Reading(frame_counts or {})
     window: tuple[float, float] | None = None
     windows: tuple[SoftcopyWindow, ...] = ()
+    luts = StateLuts()
     if kind is ObjectKind.REPORT:
         _read_group(ds, reading)  # the dataset is the root container
     elif kind is ObjectKind.KEY_IMAGES:
@@ -436,7 +438,11 @@ def read_object(ds: Dataset, frame_counts: FrameCounts | None = None) -> SavedOb
     else:
         _read_gsps(ds, reading)
         windows, voi_not_shown = read_softcopy_voi(ds)
-        for note in voi_not_shown:
+        luts, luts_not_shown = read_state_luts(ds)
+        if ds.get("ModalityLUTSequence") and luts.modality is None:
+            # its VOI is in the units of a table that cannot be read: none of it applies
+            windows, luts = (), replace(luts, voi_tables=())
+        for note in [*voi_not_shown, *luts_not_shown]:
             reading.note(note)
         window = (windows[0].centre, windows[0].width) if windows else None
     reading.finish()
@@ -454,5 +460,6 @@ def read_object(ds: Dataset, frame_counts: FrameCounts | None = None) -> SavedOb
         key_images=tuple(reading.key_images),
         window=window,
         windows=windows,
+        luts=luts,
         not_shown=tuple(reading.not_shown),
     )

@@ -37,6 +37,21 @@ Voi = Window | Lut  # a window, or the file's VOI LUT Sequence item
 MAX_LUT_ENTRIES = 65_536
 
 
+@dataclass(frozen=True)
+class StateSteps:
+    """A presentation state's steps in place of the image's own (PS3.4 N.2.1.4: a state's
+    pipeline defines the whole display, so the image's Photometric Interpretation and
+    Presentation LUT Shape are ignored). ``modality``: the state's Modality LUT table (None:
+    ``rescale``, else the image's own modality step, the state's rescale having been carried
+    into the window); ``rescale``: the state's Rescale Slope, Intercept where its VOI is a
+    table (which no line carries across); ``presentation``: its Presentation LUT Shape, or
+    its Presentation LUT table (entries are P-values, input 0 … entries − 1)."""
+
+    modality: Lut | None = None
+    presentation: PresentationLutShape | Lut = PresentationLutShape.IDENTITY
+    rescale: tuple[float, float] | None = None
+
+
 @dataclass(frozen=True, eq=False)
 class GreyLut:
     """Display grey for every stored value of a frame: grey = ``table[stored - offset]``."""
@@ -58,10 +73,35 @@ def presentation_inverts(image: DicomImage) -> bool:
     return image.photometric == "MONOCHROME1"
 
 
-def to_modality(image: DicomImage, frame: int, stored: npt.NDArray[Any]) -> FloatArray:
-    """Modality step: stored values (any part of a grey frame) through the Modality LUT
-    Sequence or the frame's rescale, in modality units (HU for CT). Raises IndexError for a
-    frame outside 0 … frames − 1."""
+def state_inverts(image: DicomImage, steps: StateSteps | None) -> bool:
+    """True when low values show white: by a presentation state's shape when one is in
+    effect (a table never counts as an inversion here), else as ``presentation_inverts``."""
+    if steps is None:
+        return presentation_inverts(image)
+    return steps.presentation is PresentationLutShape.INVERSE
+
+
+def presentation_table(display: FloatArray, table: Lut) -> FloatArray:
+    """A Presentation LUT Sequence on VOI output in [0, 255]: that range is scaled onto the
+    table's input 0 … entries − 1 (PS3.3 C.11.6.1), its P-values (0 … 2^bits − 1) back to
+    [0, 255]. Both scalings truncate, as DCMTK does (the standard names no rounding)."""
+    entries = len(table.data)
+    index = np.floor(np.asarray(display) * ((entries - 1) / 255.0))
+    values = lut_lookup(index, table.data, 0)
+    return np.floor(values * (255.0 / float(2**table.bits - 1)))
+
+
+def to_modality(
+    image: DicomImage, frame: int, stored: npt.NDArray[Any], steps: StateSteps | None = None
+) -> FloatArray:
+    """Modality step: stored values (any part of a grey frame) through a presentation
+    state's Modality LUT table (``steps``), else the image's Modality LUT Sequence or the
+    frame's rescale, in modality units (HU for CT). Raises IndexError for a frame outside
+    0 … frames − 1."""
+    if steps is not None and steps.modality is not None:
+        return lut_lookup(stored, steps.modality.data, steps.modality.first_mapped)
+    if steps is not None and steps.rescale is not None:
+        return rescale(stored, *steps.rescale)
     slope, intercept = frame_rescale(image, frame)
     if image.modality_lut is not None:
         return lut_lookup(stored, image.modality_lut.data, image.modality_lut.first_mapped)
@@ -126,14 +166,19 @@ def grey_of(
     stored: npt.NDArray[Any],
     voi: Voi,
     invert: bool = False,
+    steps: StateSteps | None = None,
 ) -> npt.NDArray[np.uint8]:
     """The whole chain on stored values: modality → VOI → presentation → the doctor's
-    inversion (``invert``) → 8-bit grey. Raises IndexError for a bad frame, ValueError for
-    a window the standard forbids."""
+    inversion (``invert``) → 8-bit grey; ``steps``: a presentation state's modality and
+    presentation steps in place of the image's. Raises IndexError for a bad frame,
+    ValueError for a window the standard forbids."""
+    modality = to_modality(image, frame, stored, steps)
     # a non-finite value (NaN-marked dose or parametric maps) shows black, not the frame
-    display = np.nan_to_num(voi_display(to_modality(image, frame, stored), voi), nan=0.0)
+    display = np.nan_to_num(voi_display(modality, voi), nan=0.0)
+    if steps is not None and isinstance(steps.presentation, Lut):
+        display = presentation_table(display, steps.presentation)
     grey = to_uint8(display)
-    if presentation_inverts(image) != invert:
+    if state_inverts(image, steps) != invert:
         grey = np.subtract(255, grey, dtype=np.uint8)
     return grey
 
@@ -148,16 +193,23 @@ def stored_domain(image: DicomImage) -> tuple[int, int] | None:
     return (0, size) if dtype.kind == "u" else (-size // 2, size)
 
 
-def grey_lut(image: DicomImage, frame: int, voi: Voi, invert: bool = False) -> GreyLut | None:
+def grey_lut(
+    image: DicomImage,
+    frame: int,
+    voi: Voi,
+    invert: bool = False,
+    steps: StateSteps | None = None,
+) -> GreyLut | None:
     """The chain for every stored value a frame can hold, as a table; None when the pixels
-    are too wide for one (then use ``grey_of`` on the pixels). Raises IndexError for a bad
-    frame, ValueError for a window the standard forbids."""
+    are too wide for one (then use ``grey_of`` on the pixels). ``steps`` as in
+    ``grey_of``. Raises IndexError for a bad frame, ValueError for a window the standard
+    forbids."""
     domain = stored_domain(image)
     if domain is None:
         return None
     offset, size = domain
     stored = np.arange(offset, offset + size, dtype=np.int64)
-    return GreyLut(grey_of(image, frame, stored, voi, invert), offset)
+    return GreyLut(grey_of(image, frame, stored, voi, invert, steps), offset)
 
 
 def lut_indices(stored: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -206,14 +258,19 @@ def overlay_plane(image: DicomImage, frame: int) -> npt.NDArray[np.bool_] | None
 
 
 def render_frame(
-    image: DicomImage, frame: int = 0, window: Window | None = None, invert: bool = False
+    image: DicomImage,
+    frame: int = 0,
+    window: Voi | None = None,
+    invert: bool = False,
+    steps: StateSteps | None = None,
 ) -> npt.NDArray[np.uint8]:
     """8-bit pixels of one frame at native resolution, overlays drawn white on top:
     rows × columns (grey) or rows × columns × 3 (RGB).
 
     Grey frames go through the chain with ``window`` (modality units) or, without one, what
-    the file asks for (``default_voi``). Raises IndexError for a bad frame, ValueError for
-    a window the standard forbids.
+    the file asks for (``default_voi``); ``steps``: a presentation state's steps (see
+    ``grey_of``). Raises IndexError for a bad frame, ValueError for a window the standard
+    forbids.
     """
     if not 0 <= frame < image.frames:
         raise IndexError(f"frame {frame} of {image.frames}")
@@ -222,11 +279,11 @@ def render_frame(
     else:
         voi: Voi = window if window is not None else default_voi(image, frame)
         stored = image.pixels[frame]
-        lut = grey_lut(image, frame, voi, invert)
+        lut = grey_lut(image, frame, voi, invert, steps)
         grey = (
             apply_grey_lut(lut, stored)
             if lut is not None
-            else grey_of(image, frame, stored, voi, invert)
+            else grey_of(image, frame, stored, voi, invert, steps)
         )
     plane = overlay_plane(image, frame)
     if plane is not None:

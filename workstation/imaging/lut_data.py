@@ -30,6 +30,20 @@ class Lut:
     first_mapped: int
     bits: int = 16  # bits per entry (third value of the LUT Descriptor)
 
+    def __eq__(self, other: object) -> bool:
+        """The same table: the same entries from the same first value, of the same bits
+        (the entries compared as numbers, never element-wise truth)."""
+        if not isinstance(other, Lut):
+            return NotImplemented
+        return (
+            self.first_mapped == other.first_mapped
+            and self.bits == other.bits
+            and (self.data is other.data or bool(np.array_equal(self.data, other.data)))
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.first_mapped, self.bits, len(self.data)))
+
 
 def is_little_endian(ds: Dataset) -> bool:
     """Byte order of the file ``ds`` was read from (the transfer syntax, else what pydicom

@@ -7,9 +7,51 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from workstation.annotations.model import ObjectKind, SavedMark, SavedObject
+from workstation.annotations.softcopy_voi import StateOnImage
+from workstation.imaging.decode import DicomImage
+from workstation.imaging.display import presentation_inverts, state_inverts
+from workstation.imaging.lut_data import Lut
+from workstation.imaging.voi import Window
 from workstation.session.events import Event
+
+
+class StatePart(Enum):
+    """What of a shown presentation state is on screen beyond its window numbers."""
+
+    WINDOW = "window"
+    VOI_TABLE = "VOI LUT table"
+    MODALITY_TABLE = "modality LUT table"
+    PRESENTATION_TABLE = "presentation LUT table"
+    INVERTED = "inverted"  # its Presentation LUT inverts where the image itself would not
+    NOT_INVERTED = "not inverted"  # it does not invert where the image itself would
+
+
+def shapes_display(obj: SavedObject) -> bool:
+    """True when a presentation state says how to display its images (a window, a LUT
+    table or a Presentation LUT Shape), so that showing it puts that on screen."""
+    return bool(obj.windows) or obj.luts.any
+
+
+def parts_on_image(on: StateOnImage, image: DicomImage) -> frozenset[StatePart]:
+    """What of a presentation state shown on ``image`` changes it from the image's own
+    display (for her list: what is in use)."""
+    parts = set()
+    if isinstance(on.voi, Window):
+        parts.add(StatePart.WINDOW)
+    elif isinstance(on.voi, Lut):
+        parts.add(StatePart.VOI_TABLE)
+    if on.steps.modality is not None:
+        parts.add(StatePart.MODALITY_TABLE)
+    if isinstance(on.steps.presentation, Lut):
+        parts.add(StatePart.PRESENTATION_TABLE)
+    else:
+        state, own = state_inverts(image, on.steps), presentation_inverts(image)
+        if state != own:
+            parts.add(StatePart.INVERTED if state else StatePart.NOT_INVERTED)
+    return frozenset(parts)
 
 
 @dataclass
@@ -40,6 +82,7 @@ class StudyAnnotations:
         self.problems: list[str] = []
         self._windows_shown: list[int] = []  # shown states with a window, last turned on last
         self.window_on_screen: tuple[float, float] | None = None  # its window as applied
+        self.parts_on_screen: frozenset[StatePart] = frozenset()  # what of it is applied
         self.changed: Event[[]] = Event()
 
     def clear(self) -> None:
@@ -49,6 +92,7 @@ class StudyAnnotations:
         self.problems = []
         self._windows_shown = []
         self.window_on_screen = None
+        self.parts_on_screen = frozenset()
         self.changed.emit()
 
     def set_objects(
@@ -94,7 +138,9 @@ class StudyAnnotations:
         ]
         self.problems = list(problems)
         self._windows_shown = [
-            i for i, listed in enumerate(self.objects) if listed.visible and listed.obj.windows
+            i
+            for i, listed in enumerate(self.objects)
+            if listed.visible and shapes_display(listed.obj)
         ]
         self.changed.emit()
         return self.objects[newest] if newest is not None else None
@@ -105,20 +151,24 @@ class StudyAnnotations:
             self.objects[index].visible = visible
             if index in self._windows_shown:
                 self._windows_shown.remove(index)
-            if visible and self.objects[index].obj.windows:
+            if visible and shapes_display(self.objects[index].obj):
                 self._windows_shown.append(index)
             self.changed.emit()
 
     def window_in_effect(self) -> ListedObject | None:
-        """The shown presentation state whose window is on screen: the one she turned on
-        last (none shown: her own window)."""
+        """The shown presentation state whose display (window, LUT tables, Presentation LUT)
+        is on screen: the one she turned on last (none shown: her own window)."""
         return self.objects[self._windows_shown[-1]] if self._windows_shown else None
 
-    def set_window_on_screen(self, window: tuple[float, float] | None) -> None:
+    def set_window_on_screen(
+        self, window: tuple[float, float] | None, parts: Collection[StatePart] = ()
+    ) -> None:
         """The window in effect as the screen shows it (centre, width in the image's
-        modality units: a state's own units may differ), None when none is applied."""
-        if window != self.window_on_screen:
+        modality units: a state's own units may differ), None when none is applied; and
+        what of the state is applied (``parts``)."""
+        if window != self.window_on_screen or frozenset(parts) != self.parts_on_screen:
             self.window_on_screen = window
+            self.parts_on_screen = frozenset(parts)
             self.changed.emit()
 
     def marks_on(self, sop_instance_uid: str, frame: int) -> list[SavedMark]:

@@ -5,6 +5,8 @@ synchronization, a future hanging protocol) what moved."""
 
 from __future__ import annotations
 
+from workstation.imaging.display import StateSteps
+from workstation.imaging.lut_data import Lut
 from workstation.imaging.marks import MarkKind
 from workstation.imaging.voi import Window
 from workstation.session.events import Event
@@ -22,6 +24,9 @@ class CellView:
         self._quarter_turns = 0
         self._flipped = False
         self._tool: MarkKind | None = None
+        self._state_steps: StateSteps | None = None
+        self._state_voi: Lut | None = None
+        self._state_images: frozenset[str] = frozenset()
 
     def _set(self, name: str, value: object) -> None:
         if getattr(self, f"_{name}") != value:
@@ -82,6 +87,43 @@ class CellView:
     @tool.setter
     def tool(self, value: MarkKind | None) -> None:
         self._set("tool", value)
+
+    @property
+    def state_steps(self) -> StateSteps | None:
+        """A shown presentation state's modality and presentation steps in place of the
+        image's (None: the image's own)."""
+        return self._state_steps
+
+    @state_steps.setter
+    def state_steps(self, value: StateSteps | None) -> None:
+        self._set("state_steps", value)
+
+    @property
+    def state_voi(self) -> Lut | None:
+        """A shown presentation state's VOI LUT table, on screen while she has chosen no
+        window of her own (None: none)."""
+        return self._state_voi
+
+    @state_voi.setter
+    def state_voi(self, value: Lut | None) -> None:
+        self._set("state_voi", value)
+
+    @property
+    def state_images(self) -> frozenset[str]:
+        """The SOP Instance UIDs the state's steps and table are for: another image of the
+        cell keeps its own display."""
+        return self._state_images
+
+    @state_images.setter
+    def state_images(self, value: frozenset[str]) -> None:
+        self._set("state_images", value)
+
+    def state_on(self, sop_instance_uid: str) -> tuple[StateSteps | None, Lut | None]:
+        """The state's steps and VOI LUT table for one image of the cell, (None, None) when
+        it is not one of the state's images."""
+        if sop_instance_uid not in self._state_images:
+            return None, None
+        return self._state_steps, self._state_voi
 
     def reset(self) -> None:
         """Back to the file's presentation: its window, no inversion, no turn or mirror
