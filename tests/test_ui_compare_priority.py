@@ -52,6 +52,9 @@ def test_a_prior_beside_the_current_study_loads_where_she_looks(
         # every place of the prior's series at once, most of it still on its way
         assert len(cell.slices) == total
         assert cell.loaded_images < total - 2
+        # ticked or not, nothing is tied until the prior has arrived: the corner says so
+        assert page.images.grid.sync_text(1) == "Not synced while loading"
+        assert "Not synced while loading" in cell.top_right.text()
 
         cell.setFocus()
         qtbot.keyClick(cell, Qt.Key.Key_End)
@@ -75,4 +78,10 @@ def test_a_prior_beside_the_current_study_loads_where_she_looks(
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=60000)
     assert all(not isinstance(entry, Waiting) for entry in page.compare_viewer.slices)
     assert page.images.download_order(1) is None  # done: nothing follows her any more
+    # the slice she chose while it loaded stays on screen (never moved under her eyes)
+    assert page.compare_viewer.index == total - 1
+    shown = page.compare_viewer.current()
+    assert shown is not None
+    assert shown.image.sop_instance_uid == uid
+    assert "not synced" in page.images.grid.sync_text(1).lower()
     window.sign_out()

@@ -268,9 +268,9 @@ class ReadingGrid(QWidget):
             self._window_like_reference(index)
         for other, other_extent in extents.items():
             wanted = self.slice_sync.register(other, other_extent, self._position(REFERENCE))
-            if wanted is None:
-                continue
             cell = self.cells[other]
+            if wanted is None or cell.navigated:
+                continue  # a prior she moved herself while it loaded stays where she put it
             best = nearest_slice([s.position for s in cell.slices], wanted)
             if best is not None:
                 self._syncing = True
@@ -302,8 +302,13 @@ class ReadingGrid(QWidget):
         """What a cell's corner says about its registration to the current study ("" for
         the reference cell, or when fewer than two cells show a stack); ``short`` for a
         small cell."""
-        if index == REFERENCE or self.slice_sync.extent(index) is None:
+        if index == REFERENCE:
             return ""
+        if self.slice_sync.extent(index) is None:
+            loading = self.cells[index].series.waiting > 0
+            if not loading or not self.cells[REFERENCE].slices:
+                return ""
+            return self.tr("Not synced (loading)") if short else self.tr("Not synced while loading")
         if self.slice_sync.extent(REFERENCE) is None:
             return ""
         offset = self.slice_sync.offset(index)
@@ -323,6 +328,10 @@ class ReadingGrid(QWidget):
             .replace("%1", f"{offset:+.1f}")
             .replace("%2", why[basis] if basis is not None else "")
         )
+
+    def show_sync_texts(self) -> None:
+        """Every cell's corner says again how it is registered (a download began)."""
+        self._show_sync_texts()
 
     def _show_sync_texts(self) -> None:
         for index, cell in enumerate(self.cells):

@@ -375,6 +375,7 @@ class StudyImages(QWidget):
                 cell.expect_instances((i.sop_instance_uid, i.number) for i in news.series.instances)
                 self._priorities[cell_index] = news.priority
                 self._cell_moved(cell_index)  # already moved with another cell: start there
+                self.grid.show_sync_texts()  # "not synced while loading"
             elif news.image is not None:
                 self.annotations.image_arrived(result.id, news.image)
                 cell.add_image(news.image)
