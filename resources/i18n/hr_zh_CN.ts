@@ -2795,79 +2795,84 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="46"/>
-        <source>Sign in to the provincial results platform</source>
-        <translation>登录省级检查检验结果互认平台</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sign_in.py" line="61"/>
+        <location filename="../../ui/sign_in.py" line="65"/>
         <source>Remember me on this computer</source>
         <translation>在本机记住我</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="63"/>
+        <location filename="../../ui/sign_in.py" line="67"/>
         <source>Keeps a sign-in token in the system keyring; your password is never stored.</source>
         <translation>在系统密钥环中保存登录令牌；绝不保存您的密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="65"/>
-        <location filename="../../ui/sign_in.py" line="179"/>
+        <location filename="../../ui/sign_in.py" line="69"/>
+        <location filename="../../ui/sign_in.py" line="192"/>
         <source>Sign in with browser…</source>
         <translation>通过浏览器登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="68"/>
+        <location filename="../../ui/sign_in.py" line="72"/>
         <source>Use the platform&apos;s own sign-in page (authorization code with PKCE)</source>
         <translation>使用平台自己的登录页面（授权码 + PKCE）</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="72"/>
+        <location filename="../../ui/sign_in.py" line="76"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="74"/>
+        <location filename="../../ui/sign_in.py" line="78"/>
         <source>Stop waiting for the sign-in in the browser</source>
         <translation>不再等待浏览器中的登录</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="76"/>
+        <location filename="../../ui/sign_in.py" line="80"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="77"/>
-        <location filename="../../ui/sign_in.py" line="177"/>
+        <location filename="../../ui/sign_in.py" line="81"/>
+        <location filename="../../ui/sign_in.py" line="190"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="87"/>
+        <location filename="../../ui/sign_in.py" line="91"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="88"/>
+        <location filename="../../ui/sign_in.py" line="92"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="89"/>
+        <location filename="../../ui/sign_in.py" line="93"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="129"/>
+        <location filename="../../ui/sign_in.py" line="123"/>
+        <source>Sign in to %1</source>
+        <translation>登录 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="125"/>
+        <source>Sign in to a results recognition platform</source>
+        <translation>登录检查检验结果互认平台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="141"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="161"/>
+        <location filename="../../ui/sign_in.py" line="174"/>
         <source>Waiting for the browser…</source>
         <translation>正在等待浏览器…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="177"/>
+        <location filename="../../ui/sign_in.py" line="190"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
