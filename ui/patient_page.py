@@ -714,6 +714,7 @@ class PatientPage(QWidget):
             trends=tuple(trends),
             hospitals=dict(self.timeline.hospitals),
             page_size=paper,
+            doctor_username=context.username if context is not None else "",
         )
 
     def _labs_failed(self, error: Exception, result: Result) -> None:
