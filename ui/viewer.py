@@ -228,6 +228,7 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self.view.tool_clicked.connect(self._tool_clicked)
         self.view.panned.connect(self._space_used)
         self.view_state.changed.connect(self._view_state_changed)
+        self.view_state.changed.connect(self._corner_state_changed)
         self._space_pressed = False
         self._space_panned = False
         self.length_button = self._mode(self.tr("Length"), "lengthTool", MarkKind.LENGTH)
@@ -486,6 +487,7 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self.chosen_window = None
         self.fallback_window = None
         self.probe_text = ""  # the last image's pixel readout must not stay on the next
+        self.view_state.source = None  # nor the last study's source
         self.expected = 0
         self.image_item.clear()
         self.overlay_item.clear()

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFrame, QLabel
 
+from ui.source_names import source_name
+from ui.timeline_cells import fit_pair
 from workstation.imaging.calibration import CalibrationSource
 from workstation.imaging.decode import DicomImage
 from workstation.imaging.display import Voi
@@ -18,6 +20,7 @@ from workstation.imaging.geometry import orientation_letter
 from workstation.imaging.overlay_layout import TextLevel, overlay_layout, text_level
 from workstation.imaging.view_transform import ViewTransform
 from workstation.imaging.voi import Window
+from workstation.session.cell import CellView
 
 if TYPE_CHECKING:
     import pyqtgraph as pg
@@ -32,6 +35,7 @@ class CornerText:
 
     graphics: pg.GraphicsView
     view: pg.ViewBox
+    view_state: CellView
     top_left: QLabel
     top_right: QLabel
     bottom_left: QLabel
@@ -65,6 +69,16 @@ class CornerText:
 
     def _refresh_marks(self) -> None:  # provided by MarkTools
         raise NotImplementedError
+
+    def _corner_state_changed(self, field: str) -> None:
+        if field == "source":
+            self._update_text()
+
+    def source_text(self) -> str:
+        """The source of the study on screen as the timeline names it ("患者自带", a
+        platform's or PACS's name); "" while the patient's results have one source."""
+        source = self.view_state.source
+        return source_name(source) if source is not None else ""
 
     def text_level(self) -> TextLevel:
         """How much corner text the image area has room for."""
@@ -194,12 +208,20 @@ class CornerText:
             # many lines as there is room for; a mirrored or turned view always says so
             counter = f"{self.index + 1}/{len(self.slices)}"
             window = self._window_text(image)
+            source = self.source_text()
             if level is TextLevel.COMPACT:
-                self.top_left.setText("\n".join(filter(None, [date, image.institution])))
+                # hospital · source on one line, the start of both kept (as the timeline)
+                where = fit_pair(
+                    image.institution,
+                    source,
+                    self.top_left.fontMetrics(),
+                    self.top_left.contentsRect().width(),
+                )
+                self.top_left.setText("\n".join(filter(None, [date, where])))
                 self.top_right.setText("\n".join(filter(None, [counter, self._sync_line()])))
                 self.bottom_left.setText("\n".join(filter(None, [self.probe_text, window])))
             elif level is TextLevel.MINIMAL:
-                self.top_left.setText(date)
+                self.top_left.setText("\n".join(filter(None, [date, source])))
                 self.top_right.setText("\n".join(filter(None, [counter, self.sync_short])))
                 self.bottom_left.setText(window)
             else:
@@ -218,6 +240,11 @@ class CornerText:
                         else "",
                         date,
                         image.institution,
+                        QCoreApplication.translate("ImageViewer", "Source: %1").replace(
+                            "%1", self.source_text()
+                        )
+                        if self.view_state.source is not None
+                        else "",
                     ],
                 )
             )
