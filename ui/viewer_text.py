@@ -119,8 +119,8 @@ class CornerText:
         room = layout.scale_bar[2]
         length_mm = next((mm for mm in (100, 50, 20, 10, 5, 2, 1) if mm * px_per_mm <= room), 1)
         bar = max(min(int(length_mm * px_per_mm), room), 1)
-        _x, bar_y, _w, _h = layout.scale_bar
-        self.scale_bar.setGeometry(width // 2 - bar // 2, bar_y, bar, 2)
+        _x, bar_y, _w, bar_h = layout.scale_bar
+        self.scale_bar.setGeometry(width // 2 - bar // 2, bar_y, bar, bar_h)
         self.scale_bar.show()
         self.scale_label.setText(f"{length_mm} mm")
         self.scale_label.setGeometry(*layout.scale_label)
