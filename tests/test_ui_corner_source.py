@@ -72,11 +72,12 @@ def test_each_cell_names_the_source_of_its_study(
     window.grab().save(str(tmp_path / "corner_sources_1x2_1366.png"))
 
     # in the small cells of 2×2 at 1366 × 768 the source still shows, under the date
+    # (no hospital there: "来源" says the name is the source's)
     page.grid.set_layout(2, 2)
     qtbot.waitUntil(lambda: page.viewer.graphics.height() < 220, timeout=5000)
     qtbot.wait(200)
     for viewer, source in ((page.viewer, "患者自带"), (page.compare_viewer, HOME)):
         assert viewer.compact()
-        assert _corner(viewer).splitlines()[1:] == [source], viewer.text_level()
+        assert _corner(viewer).splitlines()[1:] == [f"来源：{source}"], viewer.text_level()
     window.grab().save(str(tmp_path / "corner_sources_2x2_1366.png"))
     window.close()

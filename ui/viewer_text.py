@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QLabel
 
 from ui.source_names import source_name
@@ -79,6 +79,13 @@ class CornerText:
         platform's or PACS's name); "" while the patient's results have one source."""
         source = self.view_state.source
         return source_name(source) if source is not None else ""
+
+    def source_line(self) -> str:
+        """ "来源：患者自带" while a source is named, else ""."""
+        source = self.source_text()
+        if not source:
+            return ""
+        return QCoreApplication.translate("ImageViewer", "Source: %1").replace("%1", source)
 
     def text_level(self) -> TextLevel:
         """How much corner text the image area has room for."""
@@ -221,7 +228,12 @@ class CornerText:
                 self.top_right.setText("\n".join(filter(None, [counter, self._sync_line()])))
                 self.bottom_left.setText("\n".join(filter(None, [self.probe_text, window])))
             elif level is TextLevel.MINIMAL:
-                self.top_left.setText("\n".join(filter(None, [date, source])))
+                # no hospital here: "来源：" says the name is not one
+                labelled = self.source_line()
+                labelled = self.top_left.fontMetrics().elidedText(
+                    labelled, Qt.TextElideMode.ElideRight, self.top_left.contentsRect().width()
+                )
+                self.top_left.setText("\n".join(filter(None, [date, labelled])))
                 self.top_right.setText("\n".join(filter(None, [counter, self.sync_short])))
                 self.bottom_left.setText(window)
             else:
@@ -240,11 +252,7 @@ class CornerText:
                         else "",
                         date,
                         image.institution,
-                        QCoreApplication.translate("ImageViewer", "Source: %1").replace(
-                            "%1", self.source_text()
-                        )
-                        if self.view_state.source is not None
-                        else "",
+                        self.source_line(),
                     ],
                 )
             )

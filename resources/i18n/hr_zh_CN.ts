@@ -741,43 +741,43 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="199"/>
+        <location filename="../../ui/viewer.py" line="201"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="204"/>
+        <location filename="../../ui/viewer.py" line="206"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="208"/>
+        <location filename="../../ui/viewer.py" line="210"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="278"/>
+        <location filename="../../ui/viewer.py" line="280"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="279"/>
+        <location filename="../../ui/viewer.py" line="281"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="289"/>
-        <location filename="../../ui/viewer.py" line="453"/>
+        <location filename="../../ui/viewer.py" line="291"/>
+        <location filename="../../ui/viewer.py" line="458"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="298"/>
+        <location filename="../../ui/viewer.py" line="300"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="450"/>
+        <location filename="../../ui/viewer.py" line="455"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -787,123 +787,123 @@
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="234"/>
+        <location filename="../../ui/viewer.py" line="236"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="190"/>
+        <location filename="../../ui/viewer.py" line="192"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="236"/>
+        <location filename="../../ui/viewer.py" line="238"/>
         <source>Length: drag on the image from one end to the other; Esc leaves the tool</source>
         <translation>长度：在图像上从一端拖到另一端；Esc 退出工具</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="239"/>
+        <location filename="../../ui/viewer.py" line="241"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="242"/>
+        <location filename="../../ui/viewer.py" line="244"/>
         <source>Angle: drag the first arm from its end to the vertex, then click the third point</source>
         <translation>角度：从第一条边的端点拖到顶点，再单击第三个点</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="246"/>
+        <location filename="../../ui/viewer.py" line="248"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="249"/>
+        <location filename="../../ui/viewer.py" line="251"/>
         <source>Ellipse region: drag its box; mean, SD, min, max, area in modality units (HU for CT)</source>
         <translation>椭圆区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="253"/>
+        <location filename="../../ui/viewer.py" line="255"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="255"/>
+        <location filename="../../ui/viewer.py" line="257"/>
         <source>Rectangle region: drag its box; mean, SD, min, max, area in modality units</source>
         <translation>矩形区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（设备单位）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="258"/>
+        <location filename="../../ui/viewer.py" line="260"/>
         <location filename="../../ui/viewer_marks.py" line="240"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="262"/>
+        <location filename="../../ui/viewer.py" line="264"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="267"/>
+        <location filename="../../ui/viewer.py" line="269"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="271"/>
+        <location filename="../../ui/viewer.py" line="273"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="272"/>
+        <location filename="../../ui/viewer.py" line="274"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="273"/>
+        <location filename="../../ui/viewer.py" line="275"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="282"/>
+        <location filename="../../ui/viewer.py" line="284"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="299"/>
+        <location filename="../../ui/viewer.py" line="301"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="356"/>
+        <location filename="../../ui/viewer.py" line="357"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan, or the measuring tool held (L, G, E, B; Esc leaves it) · middle-drag or Space+left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移，或使用当前测量工具（L、G、E、B；Esc 退出）· 中键拖动或按住空格左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="632"/>
+        <location filename="../../ui/viewer.py" line="637"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="633"/>
+        <location filename="../../ui/viewer.py" line="638"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="634"/>
+        <location filename="../../ui/viewer.py" line="639"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="635"/>
+        <location filename="../../ui/viewer.py" line="640"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="637"/>
+        <location filename="../../ui/viewer.py" line="642"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="717"/>
+        <location filename="../../ui/viewer.py" line="722"/>
         <source>Loading image %1 / %2…</source>
         <translation>正在载入第 %1 / %2 幅图像…</translation>
     </message>
@@ -948,47 +948,47 @@
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="206"/>
+        <location filename="../../ui/viewer.py" line="208"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="210"/>
+        <location filename="../../ui/viewer.py" line="212"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="260"/>
+        <location filename="../../ui/viewer.py" line="262"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="264"/>
+        <location filename="../../ui/viewer.py" line="266"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="269"/>
+        <location filename="../../ui/viewer.py" line="271"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="275"/>
+        <location filename="../../ui/viewer.py" line="277"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="285"/>
+        <location filename="../../ui/viewer.py" line="287"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="287"/>
+        <location filename="../../ui/viewer.py" line="289"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="292"/>
+        <location filename="../../ui/viewer.py" line="294"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
@@ -1029,84 +1029,84 @@
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="128"/>
-        <location filename="../../ui/viewer_text.py" line="170"/>
+        <location filename="../../ui/viewer_text.py" line="177"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="238"/>
+        <location filename="../../ui/viewer_text.py" line="250"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="255"/>
+        <location filename="../../ui/viewer_text.py" line="263"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1047"/>
-        <location filename="../../ui/viewer_text.py" line="261"/>
+        <location filename="../../ui/viewer.py" line="1052"/>
+        <location filename="../../ui/viewer_text.py" line="269"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="272"/>
+        <location filename="../../ui/viewer_text.py" line="280"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="278"/>
+        <location filename="../../ui/viewer_text.py" line="286"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="287"/>
+        <location filename="../../ui/viewer_text.py" line="295"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="123"/>
-        <location filename="../../ui/viewer_text.py" line="172"/>
+        <location filename="../../ui/viewer_text.py" line="179"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="155"/>
+        <location filename="../../ui/viewer_text.py" line="162"/>
         <source>mirrored left–right</source>
         <translation>已左右镜像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="158"/>
+        <location filename="../../ui/viewer_text.py" line="165"/>
         <source>rotated %1°</source>
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="243"/>
+        <location filename="../../ui/viewer_text.py" line="88"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="266"/>
+        <location filename="../../ui/viewer_text.py" line="274"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="292"/>
+        <location filename="../../ui/viewer_text.py" line="300"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="295"/>
+        <location filename="../../ui/viewer_text.py" line="303"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="298"/>
+        <location filename="../../ui/viewer_text.py" line="306"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="301"/>
+        <location filename="../../ui/viewer_text.py" line="309"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
