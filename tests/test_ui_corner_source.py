@@ -15,9 +15,11 @@ from sandbox.disc import patient_tags, write_disc
 from tests.conftest import Sandbox
 from tests.ui_helpers import arrived, open_study, signed_in_window
 from ui.viewer import ImageViewer
+from workstation.session.timeline_sources import RowSource
+from workstation.sources.base import SourceKind
 from workstation.sources.study_decisions import source_study_uid
 
-pytestmark = [pytest.mark.ui, pytest.mark.e2e]
+pytestmark = pytest.mark.ui
 
 HOME = "成都市全民健康信息平台"
 
@@ -26,6 +28,7 @@ def _corner(viewer: ImageViewer) -> str:
     return viewer.top_left.text()
 
 
+@pytest.mark.e2e
 def test_each_cell_names_the_source_of_its_study(
     qtbot: QtBot, chinese: None, sandbox: Sandbox, tmp_path: Path
 ) -> None:
@@ -81,3 +84,43 @@ def test_each_cell_names_the_source_of_its_study(
         assert _corner(viewer).splitlines()[1:] == [f"来源：{source}"], viewer.text_level()
     window.grab().save(str(tmp_path / "corner_sources_2x2_1366.png"))
     window.close()
+
+
+@pytest.mark.parametrize(
+    ("hospital", "source", "line"),
+    [
+        ("蓬溪县中医院", RowSource(SourceKind.DISC, "光盘 1"), "蓬溪县中医院 · 患者自带"),
+        (
+            "绵阳市中心医院放射科影像中心",
+            RowSource(SourceKind.FHIR, "绵阳市全民健康信息平台"),
+            None,  # too long together: the start of both kept
+        ),
+    ],
+)
+def test_a_compact_corner_names_hospital_and_source_on_one_line(
+    qtbot: QtBot, chinese: None, hospital: str, source: RowSource, line: str | None
+) -> None:
+    from dataclasses import replace
+
+    from tests.test_ui_viewer import _image
+
+    viewer = ImageViewer()
+    qtbot.addWidget(viewer)
+    viewer.resize(380, 330)  # a cell of 2×3 on a large screen
+    viewer.show()
+    viewer.add_image(replace(_image(), institution=hospital, study_date="20261119"))
+    qtbot.waitUntil(lambda: viewer.text_level().value == "compact", timeout=3000)
+    assert viewer.top_left.text().splitlines() == ["2026-11-19", hospital]  # one source
+    viewer.view_state.source = source
+    date, where = viewer.top_left.text().splitlines()
+    assert date == "2026-11-19"
+    if line is not None:
+        assert where == line
+    else:
+        first, second = where.split(" · ")
+        assert first.startswith("绵阳市"), where
+        assert second.startswith("绵阳市"), where
+        room = viewer.top_left.contentsRect().width()
+        assert viewer.top_left.fontMetrics().horizontalAdvance(where) <= room
+    viewer.clear()
+    assert viewer.view_state.source is None  # an emptied cell names no source
