@@ -56,3 +56,30 @@ def test_the_scale_bar_only_where_there_is_room_and_the_font_shrinks() -> None:
     assert overlay_layout(1400, 900).font_px > overlay_layout(420, 200).font_px
     full, compact = overlay_layout(1400, 900), overlay_layout(570, 250)
     assert compact.corners["top_right"][3] < full.corners["top_right"][3]
+
+
+def _rows(rect: Rect) -> tuple[int, int]:
+    return rect[1], rect[1] + rect[3]
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    list(
+        itertools.product((300, 330, 399, 420, 495, 570, 800, 997, 1900), (220, 250, 299, 384, 700))
+    ),
+)
+def test_the_window_line_is_never_on_the_scale_bars_row(width: int, height: int) -> None:
+    # side by side on one row, a bar lying on a bright CT couch read as one bar running
+    # into 窗位 (the radiologist's 1×2 at 1366×768): the window gets the bottom row
+    layout = overlay_layout(width, height)
+    assert layout.scale_bar is not None
+    assert layout.scale_label is not None
+    x, y, w, h = layout.window_line
+    left = layout.corners["bottom_left"]
+    assert (x, w) == (left[0], left[2])
+    assert y + h == left[1] + left[3] == height - 4  # the last line, at the bottom edge
+    top, bottom = _rows(layout.window_line)
+    for name, box in (("scale_bar", layout.scale_bar), ("scale_label", layout.scale_label)):
+        assert not _overlap(layout.window_line, box), name
+        box_top, box_bottom = _rows(box)
+        assert bottom <= box_top or box_bottom <= top, (name, (top, bottom), box)

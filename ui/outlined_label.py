@@ -52,8 +52,11 @@ class OutlinedLabel(QLabel):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        painter.translate(self.contentsRect().topLeft())
         outline = self._document()
+        painter.translate(self.contentsRect().topLeft())
+        if self.alignment() & Qt.AlignmentFlag.AlignBottom:
+            # the last line against the bottom (a taller text loses its first lines)
+            painter.translate(0, self.contentsRect().height() - outline.size().height())
         cursor = QTextCursor(outline)
         cursor.select(QTextCursor.SelectionType.Document)
         dark = QTextCharFormat()

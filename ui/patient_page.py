@@ -188,6 +188,9 @@ class PatientPage(QWidget):
         self.images.enlarge_toggled.connect(self._enlarge_images)
         # a prior she compared with is a result she read: the summary offers it ticked
         self.images.prior_shown.connect(lambda result: self.viewed.add(result.id))
+        # the viewer's corners name a study's source as its timeline row does
+        self.images.source_of = self.timeline.rows.sources.shown_of
+        self.timeline.sources_named.connect(lambda _named: self.images.name_sources())
         # the parts tests and the main window reach
         self.grid, self.strip = self.images.grid, self.images.strip
         self.viewer, self.compare_viewer = self.images.viewer, self.images.compare_viewer
@@ -714,6 +717,7 @@ class PatientPage(QWidget):
             trends=tuple(trends),
             hospitals=dict(self.timeline.hospitals),
             page_size=paper,
+            doctor_username=context.username if context is not None else "",
         )
 
     def _labs_failed(self, error: Exception, result: Result) -> None:

@@ -43,7 +43,9 @@ class SignInWidget(QWidget):
         font = title.font()
         font.setPointSize(font.pointSize() + 6)
         title.setFont(font)
-        subtitle = QLabel(self.tr("Sign in to the provincial results platform"))
+        # names the platform chosen below (a city's is not "the provincial platform")
+        subtitle = QLabel()
+        subtitle.setObjectName("signInSubtitle")
         subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
         subtitle.setWordWrap(True)
         self.subtitle = subtitle
@@ -53,6 +55,8 @@ class SignInWidget(QWidget):
             self.platform_box.addItem(f"{entry.name} — {entry.base_url}", entry)
         index = next((i for i, p in enumerate(platforms) if p.name == default), 0)
         self.platform_box.setCurrentIndex(index)
+        self.platform_box.currentIndexChanged.connect(self._name_platform)
+        self._name_platform()
         self.user_edit = QLineEdit()
         self.user_edit.setObjectName("user")
         self.password_edit = QLineEdit()
@@ -112,6 +116,14 @@ class SignInWidget(QWidget):
         self.password_edit.returnPressed.connect(self._submit)
         self.user_edit.returnPressed.connect(self.password_edit.setFocus)
 
+    def _name_platform(self) -> None:
+        """The subtitle names the platform she is about to sign in to."""
+        entry = self.platform_box.currentData()
+        if isinstance(entry, PlatformEntry) and entry.name.strip():
+            self.subtitle.setText(self.tr("Sign in to %1").replace("%1", entry.name.strip()))
+        else:
+            self.subtitle.setText(self.tr("Sign in to a results recognition platform"))
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         """The cursor waits where she types next: 用户名, or 密码 once a name is there."""
         super().showEvent(event)
@@ -146,6 +158,7 @@ class SignInWidget(QWidget):
             self.platform_box.addItem(f"{entry.name} — {entry.base_url}", entry)
         index = next((i for i, p in enumerate(platforms) if p.name == default), 0)
         self.platform_box.setCurrentIndex(index)
+        self._name_platform()  # also when the list is emptied (no index change then)
 
     def show_error(self, message: str) -> None:
         """Show a problem under the form and re-enable it."""

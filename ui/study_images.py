@@ -39,6 +39,7 @@ from workstation.services import Connection, LoadedImage, series_priority
 from workstation.session.lanes import Lane
 from workstation.session.scope import Scope
 from workstation.session.study_loaders import StudyLoader, StudyLoaders, series_to_compare
+from workstation.session.timeline_sources import RowSource
 from workstation.summary.model import KeyImage
 
 log = logging.getLogger("ui.images")
@@ -121,6 +122,9 @@ class StudyImages(QWidget):
                 lambda png, caption, mm, i=index: self._key_image(i, png, caption, mm)
             )
         self._cell_results: dict[int, Result] = {}  # cells 2… → the result they show
+        # the source a result's corner names (None: one source alone, none named); the page
+        # gives the timeline's rule, so the corner says what the result's row says
+        self.source_of: Callable[[Result], RowSource | None] = lambda _result: None
         self.mark_stores: dict[str, MarkStore] = {}
         # her marks and key images saved as DICOM, and the study's saved objects shown again
         self.annotations = StudyAnnotationsPart(
@@ -266,6 +270,14 @@ class StudyImages(QWidget):
         self._image_result = None
         self.compare_box.clear()
 
+    def name_sources(self) -> None:
+        """Each cell's corner names the source of the result it shows, again (a second
+        source joined the patient's results, or the last but one left)."""
+        if self._image_result is not None:
+            self.viewer.view_state.source = self.source_of(self._image_result)
+        for index, result in self._cell_results.items():
+            self.grid.cells[index].view_state.source = self.source_of(result)
+
     def _study_arrived(self, study: Any) -> None:
         self.study = study
         loader = self._loader
@@ -368,6 +380,7 @@ class StudyImages(QWidget):
         scope = self._open_cell(cell_index)
         cell.clear(self.tr("Loading images…"))
         cell.set_mark_store(self.mark_stores.setdefault(result.id, MarkStore()))
+        cell.view_state.source = self.source_of(result)
         self._cell_results[cell_index] = result
 
         def arrived(news: LoadedImage | _Expecting) -> None:
@@ -485,6 +498,7 @@ class StudyImages(QWidget):
         if self._image_result is not None:
             store = self.mark_stores.setdefault(self._image_result.id, MarkStore())
             self.viewer.set_mark_store(store)
+            self.viewer.view_state.source = self.source_of(self._image_result)
         self.cancel_button.show()
         self.busy_changed.emit(True, self.tr("Downloading images…"))
         priority = self._priorities[0] = series_priority(series)

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from ui.source_names import source_name
 from ui.timeline_cells import SEPARATOR, PairDelegate
 from ui.timeline_model import RESULT_ROLE, TimelineModel
 from workstation.clock import china_time, china_today
@@ -86,6 +87,7 @@ class TimelineWidget(QWidget):
     """
 
     result_selected = Signal(object)
+    sources_named = Signal(bool)  # rows name their source (several present) or stop naming it
     badges_changed = Signal()
 
     def __init__(
@@ -339,6 +341,7 @@ class TimelineWidget(QWidget):
         self.model.forget_texts()
         self._fill_filters()
         self._fit_columns()
+        self.sources_named.emit(shown)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         """A narrower or wider timeline gives the hospital column what room there is."""
@@ -539,11 +542,7 @@ class TimelineWidget(QWidget):
         return self.source_text(result) if self._sources_shown else ""
 
     def _source_name(self, source: RowSource) -> str:
-        if source.kind is SourceKind.DISC:
-            return self.tr("patient's own")
-        if source.home and not source.name:
-            return self.tr("signed-in platform")
-        return source.name
+        return source_name(source)  # the words the viewer's corner uses too
 
     def _row_colours(self, result: Result) -> list[str | None]:
         colours: list[str | None] = [None] * _COLUMNS

@@ -179,8 +179,10 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
 
         self.top_left = self._corner()
         self.top_right = self._corner(Qt.AlignmentFlag.AlignRight)
-        self.bottom_left = self._corner()
-        self.bottom_right = self._corner(Qt.AlignmentFlag.AlignRight)
+        # against the cell's bottom edge: the window line last, below the scale bar's row
+        bottom = Qt.AlignmentFlag.AlignBottom
+        self.bottom_left = self._corner(vertical=bottom)
+        self.bottom_right = self._corner(Qt.AlignmentFlag.AlignRight, vertical=bottom)
         self.message = QLabel(self.graphics)
         self.message.setObjectName("viewerMessage")
         self.message.setStyleSheet("color: #ffb300; background: transparent; font-size: 14px;")
@@ -230,6 +232,7 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self.view.tool_clicked.connect(self._tool_clicked)
         self.view.panned.connect(self._space_used)
         self.view_state.changed.connect(self._view_state_changed)
+        self.view_state.changed.connect(self._corner_state_changed)
         self._space_pressed = False
         self._space_panned = False
         self.length_button = self._mode(self.tr("Length"), "lengthTool", MarkKind.LENGTH)
@@ -305,7 +308,6 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self.scale_bar = QFrame(self.graphics)
         # light bar in a dark rim: visible over a bright couch or an inverted image too
         self.scale_bar.setStyleSheet("background: #f0f0f0; border: 1px solid #000000;")
-        self.scale_bar.setFixedHeight(4)
         self.scale_label = self._corner(Qt.AlignmentFlag.AlignHCenter)
         # zoom changes move the scale bar and the zoom figure
         self.view.sigRangeChanged.connect(lambda *_args: self._update_text())
@@ -430,10 +432,14 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         )
         return label
 
-    def _corner(self, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QLabel:
+    def _corner(
+        self,
+        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+        vertical: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignTop,
+    ) -> QLabel:
         label = OutlinedLabel(self.graphics)  # legible on bright radiographs too
         label.setStyleSheet("color: #e0e0e0; background: transparent; font-size: 11px;")
-        label.setAlignment(align | Qt.AlignmentFlag.AlignTop)
+        label.setAlignment(align | vertical)
         label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         return label
 
@@ -490,6 +496,7 @@ class ImageViewer(MarkTools, WindowPresets, CornerText, QWidget):
         self.view_state.state_images = frozenset()
         self.fallback_window = None
         self.probe_text = ""  # the last image's pixel readout must not stay on the next
+        self.view_state.source = None  # nor the last study's source
         self.expected = 0
         self.image_item.clear()
         self.overlay_item.clear()

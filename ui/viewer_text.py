@@ -7,9 +7,11 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QLabel
 
+from ui.source_names import source_name
+from ui.timeline_cells import fit_pair
 from workstation.imaging.calibration import CalibrationSource
 from workstation.imaging.decode import DicomImage
 from workstation.imaging.display import Voi
@@ -18,6 +20,7 @@ from workstation.imaging.geometry import orientation_letter
 from workstation.imaging.overlay_layout import TextLevel, overlay_layout, text_level
 from workstation.imaging.view_transform import ViewTransform
 from workstation.imaging.voi import Window
+from workstation.session.cell import CellView
 
 if TYPE_CHECKING:
     import pyqtgraph as pg
@@ -33,6 +36,7 @@ class CornerText:
 
     graphics: pg.GraphicsView
     view: pg.ViewBox
+    view_state: CellView
     top_left: QLabel
     top_right: QLabel
     bottom_left: QLabel
@@ -51,7 +55,6 @@ class CornerText:
     _overlay_font = 0  # the corner texts' font size now set (px)
     quarter_turns: int
     flipped: bool
-    view_state: CellView
 
     def current(self) -> Slice | None:  # provided by ImageViewer
         raise NotImplementedError
@@ -67,6 +70,23 @@ class CornerText:
 
     def _refresh_marks(self) -> None:  # provided by MarkTools
         raise NotImplementedError
+
+    def _corner_state_changed(self, field: str) -> None:
+        if field == "source":
+            self._update_text()
+
+    def source_text(self) -> str:
+        """The source of the study on screen as the timeline names it ("患者自带", a
+        platform's or PACS's name); "" while the patient's results have one source."""
+        source = self.view_state.source
+        return source_name(source) if source is not None else ""
+
+    def source_line(self) -> str:
+        """ "来源：患者自带" while a source is named, else ""."""
+        source = self.source_text()
+        if not source:
+            return ""
+        return QCoreApplication.translate("ImageViewer", "Source: %1").replace("%1", source)
 
     def text_level(self) -> TextLevel:
         """How much corner text the image area has room for."""
@@ -107,8 +127,8 @@ class CornerText:
         room = layout.scale_bar[2]
         length_mm = next((mm for mm in (100, 50, 20, 10, 5, 2, 1) if mm * px_per_mm <= room), 1)
         bar = max(min(int(length_mm * px_per_mm), room), 1)
-        _x, bar_y, _w, _h = layout.scale_bar
-        self.scale_bar.setGeometry(width // 2 - bar // 2, bar_y, bar, 2)
+        _x, bar_y, _w, bar_h = layout.scale_bar
+        self.scale_bar.setGeometry(width // 2 - bar // 2, bar_y, bar, bar_h)
         self.scale_bar.show()
         self.scale_label.setText(f"{length_mm} mm")
         self.scale_label.setGeometry(*layout.scale_label)
@@ -198,12 +218,25 @@ class CornerText:
             # many lines as there is room for; a mirrored or turned view always says so
             counter = f"{self.index + 1}/{len(self.slices)}"
             window = self._window_text(image)
+            source = self.source_text()
             if level is TextLevel.COMPACT:
-                self.top_left.setText("\n".join(filter(None, [date, image.institution])))
+                # hospital · source on one line, the start of both kept (as the timeline)
+                where = fit_pair(
+                    image.institution,
+                    source,
+                    self.top_left.fontMetrics(),
+                    self.top_left.contentsRect().width(),
+                )
+                self.top_left.setText("\n".join(filter(None, [date, where])))
                 self.top_right.setText("\n".join(filter(None, [counter, self._sync_line()])))
                 self.bottom_left.setText("\n".join(filter(None, [self.probe_text, window])))
             elif level is TextLevel.MINIMAL:
-                self.top_left.setText(date)
+                # no hospital here: "来源：" says the name is not one
+                labelled = self.source_line()
+                labelled = self.top_left.fontMetrics().elidedText(
+                    labelled, Qt.TextElideMode.ElideRight, self.top_left.contentsRect().width()
+                )
+                self.top_left.setText("\n".join(filter(None, [date, labelled])))
                 self.top_right.setText("\n".join(filter(None, [counter, self.sync_short])))
                 self.bottom_left.setText(window)
             else:
@@ -222,6 +255,7 @@ class CornerText:
                         else "",
                         date,
                         image.institution,
+                        self.source_line(),
                     ],
                 )
             )

@@ -771,43 +771,43 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/viewer.py" line="201"/>
+        <location filename="../../ui/viewer.py" line="203"/>
         <source>This series holds images in more than one plane; each is its own stack</source>
         <translation>此序列含多个方位的图像，每个方位单独成组</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="206"/>
+        <location filename="../../ui/viewer.py" line="208"/>
         <source>Invert</source>
         <translation>反色</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="210"/>
+        <location filename="../../ui/viewer.py" line="212"/>
         <source>Reset</source>
         <translation>复位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="279"/>
+        <location filename="../../ui/viewer.py" line="282"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="280"/>
+        <location filename="../../ui/viewer.py" line="283"/>
         <source>One image pixel per screen pixel</source>
         <translation>一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="290"/>
-        <location filename="../../ui/viewer.py" line="454"/>
+        <location filename="../../ui/viewer.py" line="293"/>
+        <location filename="../../ui/viewer.py" line="460"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="299"/>
+        <location filename="../../ui/viewer.py" line="302"/>
         <source> fps</source>
         <translation> 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="451"/>
+        <location filename="../../ui/viewer.py" line="457"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -817,123 +817,123 @@
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="235"/>
+        <location filename="../../ui/viewer.py" line="238"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="192"/>
+        <location filename="../../ui/viewer.py" line="194"/>
         <source>Window presets: keys 1–9 your presets, 0 the file&apos;s window</source>
         <translation>窗宽窗位预设：数字键 1–9 为您的预设，0 为文件自带窗</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="237"/>
+        <location filename="../../ui/viewer.py" line="240"/>
         <source>Length: drag on the image from one end to the other; Esc leaves the tool</source>
         <translation>长度：在图像上从一端拖到另一端；Esc 退出工具</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="240"/>
+        <location filename="../../ui/viewer.py" line="243"/>
         <source>Angle</source>
         <translation>角度</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="243"/>
+        <location filename="../../ui/viewer.py" line="246"/>
         <source>Angle: drag the first arm from its end to the vertex, then click the third point</source>
         <translation>角度：从第一条边的端点拖到顶点，再单击第三个点</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="247"/>
+        <location filename="../../ui/viewer.py" line="250"/>
         <source>Ellipse</source>
         <translation>椭圆</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="250"/>
+        <location filename="../../ui/viewer.py" line="253"/>
         <source>Ellipse region: drag its box; mean, SD, min, max, area in modality units (HU for CT)</source>
         <translation>椭圆区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（CT 为 HU）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="254"/>
+        <location filename="../../ui/viewer.py" line="257"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="256"/>
+        <location filename="../../ui/viewer.py" line="259"/>
         <source>Rectangle region: drag its box; mean, SD, min, max, area in modality units</source>
         <translation>矩形区域：拖出其外框；显示均值、标准差、最小值、最大值、面积（设备单位）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="259"/>
+        <location filename="../../ui/viewer.py" line="262"/>
         <location filename="../../ui/viewer_marks.py" line="240"/>
         <source>Arrow</source>
         <translation>箭头</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="263"/>
+        <location filename="../../ui/viewer.py" line="266"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="268"/>
+        <location filename="../../ui/viewer.py" line="271"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="272"/>
+        <location filename="../../ui/viewer.py" line="275"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="273"/>
+        <location filename="../../ui/viewer.py" line="276"/>
         <source>Delete every mark on this image</source>
         <translation>删除此图像上的全部标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="274"/>
+        <location filename="../../ui/viewer.py" line="277"/>
         <source>Key image</source>
         <translation>关键图像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="283"/>
+        <location filename="../../ui/viewer.py" line="286"/>
         <source>Rotate 90° clockwise (]; [ turns counter-clockwise)</source>
         <translation>顺时针旋转 90° (]；[ 逆时针)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="300"/>
+        <location filename="../../ui/viewer.py" line="303"/>
         <source>Cine frame rate</source>
         <translation>电影播放帧率</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="357"/>
+        <location filename="../../ui/viewer.py" line="359"/>
         <source>Right-drag: window/level · wheel or ↑/↓: scroll · Ctrl+wheel: zoom · left-drag: pan, or the measuring tool held (L, G, E, B; Esc leaves it) · middle-drag or Space+left-drag: pan</source>
         <translation>右键拖动：调窗 · 滚轮或 ↑/↓：翻层 · Ctrl+滚轮：缩放 · 左键拖动：平移，或使用当前测量工具（L、G、E、B；Esc 退出）· 中键拖动或按住空格左键拖动：平移</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="633"/>
+        <location filename="../../ui/viewer.py" line="641"/>
         <source>Axial</source>
         <translation>横断位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="634"/>
+        <location filename="../../ui/viewer.py" line="642"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="635"/>
+        <location filename="../../ui/viewer.py" line="643"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="636"/>
+        <location filename="../../ui/viewer.py" line="644"/>
         <source>Oblique</source>
         <translation>斜位</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="638"/>
+        <location filename="../../ui/viewer.py" line="646"/>
         <source>No geometry</source>
         <translation>无几何信息</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="718"/>
+        <location filename="../../ui/viewer.py" line="726"/>
         <source>Loading image %1 / %2…</source>
         <translation>正在载入第 %1 / %2 幅图像…</translation>
     </message>
@@ -978,47 +978,47 @@
         <translation>%1 像素</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="208"/>
+        <location filename="../../ui/viewer.py" line="210"/>
         <source>Invert grey levels</source>
         <translation>灰度反转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="212"/>
+        <location filename="../../ui/viewer.py" line="214"/>
         <source>Fit to the cell, restore the file&apos;s window, undo rotation and flips</source>
         <translation>适应窗格，恢复文件窗宽窗位，取消旋转和翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="261"/>
+        <location filename="../../ui/viewer.py" line="264"/>
         <source>Arrow with a text; drag its tip and tail</source>
         <translation>带文字的箭头；拖动箭头尖端和尾端</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="265"/>
+        <location filename="../../ui/viewer.py" line="268"/>
         <source>Delete the selected mark (click a mark to select it)</source>
         <translation>删除选中的标注（单击标注即可选中）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="270"/>
+        <location filename="../../ui/viewer.py" line="273"/>
         <source>Undo the last mark added, moved or deleted</source>
         <translation>撤销上一次添加、移动或删除标注</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="276"/>
+        <location filename="../../ui/viewer.py" line="279"/>
         <source>Keep this view, with window/level and marks, for the printed summary</source>
         <translation>保留当前视图（含窗宽窗位和标注）用于打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="286"/>
+        <location filename="../../ui/viewer.py" line="289"/>
         <source>Flip left–right</source>
         <translation>左右翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="288"/>
+        <location filename="../../ui/viewer.py" line="291"/>
         <source>Flip top–bottom</source>
         <translation>上下翻转</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="293"/>
+        <location filename="../../ui/viewer.py" line="296"/>
         <source>Play the frames as a loop</source>
         <translation>循环播放各帧</translation>
     </message>
@@ -1059,84 +1059,89 @@
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="128"/>
-        <location filename="../../ui/viewer_text.py" line="160"/>
+        <location filename="../../ui/viewer_text.py" line="181"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="220"/>
+        <location filename="../../ui/viewer_text.py" line="254"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="232"/>
+        <location filename="../../ui/viewer_text.py" line="267"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer.py" line="1064"/>
-        <location filename="../../ui/viewer_text.py" line="238"/>
+        <location filename="../../ui/viewer.py" line="1085"/>
+        <location filename="../../ui/viewer_text.py" line="273"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="249"/>
+        <location filename="../../ui/viewer_text.py" line="284"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="255"/>
+        <location filename="../../ui/viewer_text.py" line="290"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="264"/>
+        <location filename="../../ui/viewer_text.py" line="299"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="123"/>
-        <location filename="../../ui/viewer_text.py" line="162"/>
+        <location filename="../../ui/viewer_text.py" line="183"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="143"/>
+        <location filename="../../ui/viewer_text.py" line="90"/>
+        <source>Source: %1</source>
+        <translation>来源：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_text.py" line="164"/>
         <source>mirrored left–right</source>
         <translation>已左右镜像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="146"/>
+        <location filename="../../ui/viewer_text.py" line="167"/>
         <source>rotated %1°</source>
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="159"/>
+        <location filename="../../ui/viewer_text.py" line="180"/>
         <source>VOI LUT (presentation state)</source>
         <translation>VOI LUT（显示状态）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="243"/>
+        <location filename="../../ui/viewer_text.py" line="278"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="269"/>
+        <location filename="../../ui/viewer_text.py" line="304"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="272"/>
+        <location filename="../../ui/viewer_text.py" line="307"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="275"/>
+        <location filename="../../ui/viewer_text.py" line="310"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="278"/>
+        <location filename="../../ui/viewer_text.py" line="313"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -2025,82 +2030,82 @@ Are they this patient? Their results are shown with hers only if you confirm.</s
         <translation>录入患者带来的纸质检查检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="217"/>
+        <location filename="../../ui/patient_page.py" line="220"/>
         <source>Lab values</source>
         <translation>检验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="218"/>
+        <location filename="../../ui/patient_page.py" line="221"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="302"/>
+        <location filename="../../ui/patient_page.py" line="305"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="302"/>
+        <location filename="../../ui/patient_page.py" line="305"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="303"/>
+        <location filename="../../ui/patient_page.py" line="306"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="307"/>
+        <location filename="../../ui/patient_page.py" line="310"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="325"/>
-        <location filename="../../ui/patient_page.py" line="326"/>
+        <location filename="../../ui/patient_page.py" line="328"/>
+        <location filename="../../ui/patient_page.py" line="329"/>
         <source>Loading results…</source>
         <translation>正在加载结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="347"/>
+        <location filename="../../ui/patient_page.py" line="350"/>
         <source>Results of %1 are not shown: you are not signed in to it (status bar).</source>
         <translation>未显示 %1 的结果：您尚未登录该平台（见状态栏）。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="349"/>
+        <location filename="../../ui/patient_page.py" line="352"/>
         <source>Results of %1 are not shown: the platform did not answer.</source>
         <translation>未显示 %1 的结果：该平台无响应。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="355"/>
+        <location filename="../../ui/patient_page.py" line="358"/>
         <source>%1 of %2 results</source>
         <translation>已加载 %1 / %2 项结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="372"/>
+        <location filename="../../ui/patient_page.py" line="375"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>共 %n 项结果</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="479"/>
+        <location filename="../../ui/patient_page.py" line="482"/>
         <source>You can read this record but not record a decision: your sign-in was not granted the right to write decisions (SMART scope user/Task.write). Ask the platform&apos;s administrators if you should have it.</source>
         <translation>您可以查阅此记录，但不能登记互认决定：本次登录未获授予写入决定的权限（SMART 权限范围 user/Task.write）。如您应有此权限，请联系平台管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="568"/>
+        <location filename="../../ui/patient_page.py" line="571"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="610"/>
+        <location filename="../../ui/patient_page.py" line="613"/>
         <source>Accept against the rules?</source>
         <translation>不符合互认条件，仍予采纳？</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="612"/>
+        <location filename="../../ui/patient_page.py" line="615"/>
         <source>This result does not meet the recognition rules: %1.
 
 Accept it anyway, with no repeat? The medical record and the summary will say that it was accepted against the rules.</source>
@@ -2109,63 +2114,63 @@ Accept it anyway, with no repeat? The medical record and the summary will say th
 仍予采纳、不再重复检查吗？病历记录和摘要将注明该结果不符合互认条件、经医师判断采纳。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="618"/>
+        <location filename="../../ui/patient_page.py" line="621"/>
         <source>Accept anyway</source>
         <translation>仍予采纳</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="878"/>
+        <location filename="../../ui/patient_page.py" line="882"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="884"/>
+        <location filename="../../ui/patient_page.py" line="888"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="885"/>
+        <location filename="../../ui/patient_page.py" line="889"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="902"/>
+        <location filename="../../ui/patient_page.py" line="906"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="459"/>
+        <location filename="../../ui/patient_page.py" line="462"/>
         <source>Key image kept (%1 for this result)</source>
         <translation>已保留关键图像（此结果共 %1 张）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="656"/>
+        <location filename="../../ui/patient_page.py" line="659"/>
         <source>Recognition summary</source>
         <translation>互认摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="735"/>
+        <location filename="../../ui/patient_page.py" line="739"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="737"/>
+        <location filename="../../ui/patient_page.py" line="741"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_page.py" line="738"/>
+        <location filename="../../ui/patient_page.py" line="742"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n天前</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="745"/>
+        <location filename="../../ui/patient_page.py" line="749"/>
         <source>collected %1 (%2)</source>
         <translation>采集于 %1（%2）</translation>
     </message>
@@ -2386,41 +2391,51 @@ Accept it anyway, with no repeat? The medical record and the summary will say th
     </message>
     <message>
         <location filename="../../ui/reading_grid.py" line="311"/>
+        <source>Not synced (loading)</source>
+        <translation>载入中未同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="311"/>
+        <source>Not synced while loading</source>
+        <translation>载入中，层面未同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="316"/>
         <source>Not synced</source>
         <translation>未同步</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="311"/>
+        <location filename="../../ui/reading_grid.py" line="316"/>
         <source>Slices not synced</source>
         <translation>层面未同步</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="313"/>
+        <location filename="../../ui/reading_grid.py" line="318"/>
         <source>Synced %1 mm</source>
         <translation>已同步 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="316"/>
+        <location filename="../../ui/reading_grid.py" line="321"/>
         <source>same frame of reference</source>
         <translation>同一参考坐标系</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="317"/>
+        <location filename="../../ui/reading_grid.py" line="322"/>
         <source>matched by scan range</source>
         <translation>按扫描范围匹配</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="318"/>
+        <location filename="../../ui/reading_grid.py" line="323"/>
         <source>matched by body part</source>
         <translation>按检查部位匹配</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="319"/>
+        <location filename="../../ui/reading_grid.py" line="324"/>
         <source>aligned by you</source>
         <translation>由您对齐</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="322"/>
+        <location filename="../../ui/reading_grid.py" line="327"/>
         <source>Synced, offset %1 mm (%2)</source>
         <translation>已同步，偏移 %1 mm（%2）</translation>
     </message>
@@ -2830,79 +2845,84 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
         <translation>检查检验结果互认工作站</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="46"/>
-        <source>Sign in to the provincial results platform</source>
-        <translation>登录省级检查检验结果互认平台</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sign_in.py" line="61"/>
+        <location filename="../../ui/sign_in.py" line="65"/>
         <source>Remember me on this computer</source>
         <translation>在本机记住我</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="63"/>
+        <location filename="../../ui/sign_in.py" line="67"/>
         <source>Keeps a sign-in token in the system keyring; your password is never stored.</source>
         <translation>在系统密钥环中保存登录令牌；绝不保存您的密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="65"/>
-        <location filename="../../ui/sign_in.py" line="179"/>
+        <location filename="../../ui/sign_in.py" line="69"/>
+        <location filename="../../ui/sign_in.py" line="192"/>
         <source>Sign in with browser…</source>
         <translation>通过浏览器登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="68"/>
+        <location filename="../../ui/sign_in.py" line="72"/>
         <source>Use the platform&apos;s own sign-in page (authorization code with PKCE)</source>
         <translation>使用平台自己的登录页面（授权码 + PKCE）</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="72"/>
+        <location filename="../../ui/sign_in.py" line="76"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="74"/>
+        <location filename="../../ui/sign_in.py" line="78"/>
         <source>Stop waiting for the sign-in in the browser</source>
         <translation>不再等待浏览器中的登录</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="76"/>
+        <location filename="../../ui/sign_in.py" line="80"/>
         <source>Platforms…</source>
         <translation>平台…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="77"/>
-        <location filename="../../ui/sign_in.py" line="177"/>
+        <location filename="../../ui/sign_in.py" line="81"/>
+        <location filename="../../ui/sign_in.py" line="190"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="87"/>
+        <location filename="../../ui/sign_in.py" line="91"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="88"/>
+        <location filename="../../ui/sign_in.py" line="92"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="89"/>
+        <location filename="../../ui/sign_in.py" line="93"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="129"/>
+        <location filename="../../ui/sign_in.py" line="123"/>
+        <source>Sign in to %1</source>
+        <translation>登录 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="125"/>
+        <source>Sign in to a results recognition platform</source>
+        <translation>登录检查检验结果互认平台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="141"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="161"/>
+        <location filename="../../ui/sign_in.py" line="174"/>
         <source>Waiting for the browser…</source>
         <translation>正在等待浏览器…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="177"/>
+        <location filename="../../ui/sign_in.py" line="190"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -3056,42 +3076,42 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StudyAnnotationsPart</name>
     <message>
-        <location filename="../../ui/study_annotations.py" line="324"/>
+        <location filename="../../ui/study_annotations.py" line="327"/>
         <source>Key image (saved) · %1</source>
         <translation>关键图像（已保存）· %1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="428"/>
+        <location filename="../../ui/study_annotations.py" line="431"/>
         <source>Marks cannot be saved here (no journal).</source>
         <translation>此处无法保存标注（没有本地记录库）。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="431"/>
+        <location filename="../../ui/study_annotations.py" line="434"/>
         <source>Marks on a study from a disc or PACS stay in this session (its key images go into the printed summary); they are not sent to the platform.</source>
         <translation>光盘或PACS检查上的标注只保留在本次会话中（其关键图像会进入打印摘要），不会发送到平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="435"/>
+        <location filename="../../ui/study_annotations.py" line="438"/>
         <source>Marks on a prior study are not saved yet; open it as the result.</source>
         <translation>对比的既往检查上的标注暂不能保存；请将其作为当前结果打开后再标注。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="441"/>
+        <location filename="../../ui/study_annotations.py" line="444"/>
         <source>No marks or key images to save.</source>
         <translation>没有可保存的标注或关键图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="465"/>
+        <location filename="../../ui/study_annotations.py" line="468"/>
         <source>Marks not saved: %1</source>
         <translation>标注未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="482"/>
+        <location filename="../../ui/study_annotations.py" line="485"/>
         <source>The previous patient&apos;s %1 mark(s) and %2 key image(s) were saved; they go to the platform.</source>
         <translation>上一位患者的 %1 处标注和 %2 幅关键图像已保存，将上传至平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_annotations.py" line="486"/>
+        <location filename="../../ui/study_annotations.py" line="489"/>
         <source>Saved %1 mark(s) and %2 key image(s); they go to the platform.</source>
         <translation>已保存 %1 处标注和 %2 幅关键图像，将上传至平台。</translation>
     </message>
@@ -3099,95 +3119,95 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>StudyImages</name>
     <message>
-        <location filename="../../ui/study_images.py" line="137"/>
+        <location filename="../../ui/study_images.py" line="152"/>
         <source>Saved annotations</source>
         <translation>已存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="140"/>
+        <location filename="../../ui/study_images.py" line="155"/>
         <source>The study&apos;s saved measurements, key images and presentation states</source>
         <translation>本检查已保存的测量、关键图像和显示状态</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="143"/>
+        <location filename="../../ui/study_images.py" line="158"/>
         <source>Save marks</source>
         <translation>保存标注</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="146"/>
-        <location filename="../../ui/study_images.py" line="309"/>
+        <location filename="../../ui/study_images.py" line="161"/>
+        <location filename="../../ui/study_images.py" line="332"/>
         <source>Save your marks and key images of this study to the platform (DICOM SR/KOS)</source>
         <translation>将您在本检查上的标注和关键图像保存到平台（DICOM SR/KOS）</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="155"/>
+        <location filename="../../ui/study_images.py" line="170"/>
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="160"/>
+        <location filename="../../ui/study_images.py" line="175"/>
         <source>Show a prior study beside this one</source>
         <translation>在旁边显示既往检查</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="164"/>
+        <location filename="../../ui/study_images.py" line="179"/>
         <source>Enlarge</source>
         <translation>放大图像</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="167"/>
+        <location filename="../../ui/study_images.py" line="182"/>
         <source>Hide the timeline and the lab values to give the images the room</source>
         <translation>隐藏时间轴和检验结果，让图像占据更大空间</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="172"/>
+        <location filename="../../ui/study_images.py" line="187"/>
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="178"/>
+        <location filename="../../ui/study_images.py" line="193"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="208"/>
+        <location filename="../../ui/study_images.py" line="223"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="211"/>
-        <location filename="../../ui/study_images.py" line="349"/>
-        <location filename="../../ui/study_images.py" line="444"/>
+        <location filename="../../ui/study_images.py" line="226"/>
+        <location filename="../../ui/study_images.py" line="381"/>
+        <location filename="../../ui/study_images.py" line="495"/>
         <source>Loading images…</source>
         <translation>正在加载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="246"/>
+        <location filename="../../ui/study_images.py" line="261"/>
         <source>This result has no images.</source>
         <translation>此结果没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="302"/>
+        <location filename="../../ui/study_images.py" line="325"/>
         <source>This study has no images.</source>
         <translation>此检查没有图像。</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="312"/>
+        <location filename="../../ui/study_images.py" line="335"/>
         <source>This study is from a disc or PACS, not on the platform: your marks stay in this session and its key images go into the printed summary</source>
         <translation>此检查来自光盘或PACS，不在平台上：您的标注只保留在本次会话中，其关键图像会进入打印摘要</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="451"/>
+        <location filename="../../ui/study_images.py" line="503"/>
         <source>Downloading images…</source>
         <translation>正在下载图像…</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="482"/>
+        <location filename="../../ui/study_images.py" line="540"/>
         <source>This image cannot be shown: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/study_images.py" line="579"/>
+        <location filename="../../ui/study_images.py" line="639"/>
         <source>No new marks or key images to save.</source>
         <translation>没有新的标注或关键图像需要保存。</translation>
     </message>
@@ -3258,194 +3278,194 @@ Of these, on paper reports: decided %1 · accepted %2 · repeats %3 · ¥%4</sou
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../ui/timeline.py" line="112"/>
+        <location filename="../../ui/timeline.py" line="114"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="113"/>
+        <location filename="../../ui/timeline.py" line="115"/>
         <source>Laboratory</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="114"/>
-        <location filename="../../ui/timeline.py" line="590"/>
+        <location filename="../../ui/timeline.py" line="116"/>
+        <location filename="../../ui/timeline.py" line="589"/>
         <source>Imaging</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="134"/>
+        <location filename="../../ui/timeline.py" line="136"/>
         <source>From</source>
         <translation>日期从</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="158"/>
+        <location filename="../../ui/timeline.py" line="160"/>
         <source>Filter: item, hospital, conclusion…</source>
         <translation>筛选：项目、医院、结论…</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="165"/>
-        <location filename="../../ui/timeline.py" line="336"/>
+        <location filename="../../ui/timeline.py" line="167"/>
+        <location filename="../../ui/timeline.py" line="338"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="169"/>
+        <location filename="../../ui/timeline.py" line="171"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="164"/>
+        <location filename="../../ui/timeline.py" line="166"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="168"/>
+        <location filename="../../ui/timeline.py" line="170"/>
         <source>HR mark</source>
         <translation>HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="166"/>
+        <location filename="../../ui/timeline.py" line="168"/>
         <source>Recognition</source>
         <translation>互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="119"/>
+        <location filename="../../ui/timeline.py" line="121"/>
         <source>Only results from one platform, PACS or disc</source>
         <translation>只看来自某一平台、PACS或光盘的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="126"/>
+        <location filename="../../ui/timeline.py" line="128"/>
         <source>Valid only</source>
         <translation>仅看有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="128"/>
+        <location filename="../../ui/timeline.py" line="130"/>
         <source>Only results within their validity window</source>
         <translation>只显示仍在有效期内的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="129"/>
+        <location filename="../../ui/timeline.py" line="131"/>
         <source>This item only</source>
         <translation>只看此项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="133"/>
+        <location filename="../../ui/timeline.py" line="135"/>
         <source>Only results of the selected result&apos;s item</source>
         <translation>只显示与所选结果同一项目的结果</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="152"/>
+        <location filename="../../ui/timeline.py" line="154"/>
         <source>Go to date</source>
         <translation>跳到日期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="163"/>
+        <location filename="../../ui/timeline.py" line="165"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="167"/>
+        <location filename="../../ui/timeline.py" line="169"/>
         <source>Decision</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="336"/>
+        <location filename="../../ui/timeline.py" line="338"/>
         <source>Hospital · source</source>
         <translation>医院 · 来源</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="417"/>
+        <location filename="../../ui/timeline.py" line="420"/>
         <source>All hospitals</source>
         <translation>全部医院</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="421"/>
+        <location filename="../../ui/timeline.py" line="424"/>
         <source>All modalities</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="438"/>
+        <location filename="../../ui/timeline.py" line="441"/>
         <source>All sources</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="513"/>
+        <location filename="../../ui/timeline.py" line="516"/>
         <source>[Paper] %1</source>
         <translation>【纸质】%1</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="543"/>
+        <location filename="../../ui/source_names.py" line="17"/>
         <source>patient&apos;s own</source>
         <translation>患者自带</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="545"/>
+        <location filename="../../ui/source_names.py" line="19"/>
         <source>signed-in platform</source>
         <translation>登录平台</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="565"/>
+        <location filename="../../ui/timeline.py" line="564"/>
         <source>valid for %1 h</source>
         <translation>有效期%1小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="568"/>
+        <location filename="../../ui/timeline.py" line="567"/>
         <source>valid for %1 h, %2 h elapsed</source>
         <translation>有效期%1小时，已过%2小时</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="572"/>
+        <location filename="../../ui/timeline.py" line="571"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="577"/>
+        <location filename="../../ui/timeline.py" line="576"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="578"/>
+        <location filename="../../ui/timeline.py" line="577"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="579"/>
+        <location filename="../../ui/timeline.py" line="578"/>
         <source>Not a recognized item</source>
         <translation>非互认项目</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="580"/>
+        <location filename="../../ui/timeline.py" line="579"/>
         <source>No HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="581"/>
+        <location filename="../../ui/timeline.py" line="580"/>
         <source>Out of region</source>
         <translation>非互认地区</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="582"/>
+        <location filename="../../ui/timeline.py" line="581"/>
         <source>Hospital level too low</source>
         <translation>医院等级不足</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="588"/>
+        <location filename="../../ui/timeline.py" line="587"/>
         <source>Lab</source>
         <translation>检验</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="591"/>
+        <location filename="../../ui/timeline.py" line="590"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="596"/>
+        <location filename="../../ui/timeline.py" line="595"/>
         <source>✓ accepted</source>
         <translation>✓ 互认</translation>
     </message>
     <message>
-        <location filename="../../ui/timeline.py" line="598"/>
+        <location filename="../../ui/timeline.py" line="597"/>
         <source>↻ repeat</source>
         <translation>↻ 复查</translation>
     </message>

@@ -1,7 +1,12 @@
 """Where the text over the image goes in a cell of a given size, without Qt: how much corner
 text there is room for, and rectangles for the corner texts, the orientation letters and
 the scale bar that never overlap, so that a letter is never hidden under the scale bar and
-the corner text does not cover the anatomy of a small cell (2×3, a 1366×768 laptop)."""
+the corner text does not cover the anatomy of a small cell (2×3, a 1366×768 laptop).
+
+The bottom corner texts end at the cell's bottom edge (their last line beside the bottom
+letter), and the window line (窗宽/窗位) is the bottom-left text's last line: it never shares
+a row with the scale bar, which sits above the bottom letter. Side by side on one row, the
+bar lying on a bright CT couch read as one bar running into 窗位."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ Rect = tuple[int, int, int, int]  # x, y, width, height in screen pixels
 MARKER_W, MARKER_H = 24, 20
 EDGE = 4  # gap to the cell's edge
 GAP = 4  # gap between two overlays
+BAR_H = 4  # the scale bar's height with its dark rim
 
 
 class TextLevel(Enum):
@@ -51,7 +57,9 @@ class OverlayLayout:
     """The overlays of one cell: ``markers`` by side (left, right, top, bottom),
     ``corners`` by name (top_left, top_right, bottom_left, bottom_right), the box the
     scale bar may use (it is centred in it, at most its width) and its label's box, both
-    None when there is no room for a scale bar."""
+    None when there is no room for a scale bar. The bottom corners' texts are drawn against
+    the bottom of their boxes; ``window_line`` is the row of the bottom-left text's last
+    line, where the window (窗宽/窗位) is written."""
 
     level: TextLevel
     font_px: int
@@ -59,6 +67,7 @@ class OverlayLayout:
     corners: dict[str, Rect]
     scale_bar: Rect | None
     scale_label: Rect | None
+    window_line: Rect
 
 
 def overlay_layout(width: int, height: int) -> OverlayLayout:
@@ -93,11 +102,15 @@ def overlay_layout(width: int, height: int) -> OverlayLayout:
             bottom_h,
         ),
     }
+    left_x, _y, left_w, _h = corners["bottom_left"]
+    window_line = (left_x, height - EDGE - min(line, bottom_h), left_w, min(line, bottom_h))
     scale_bar = scale_label = None
     if has_bar:
+        # above the bottom letter, so above the window line too (one line is lower than the
+        # letter and its gap): the window is never on the bar's row
         label_h = line
         label_y = markers["bottom"][1] - GAP - label_h
-        bar_y = label_y - GAP - 2
+        bar_y = label_y - GAP - BAR_H
         scale_label = (mid_x - bar_w // 2, label_y, bar_w, label_h)
-        scale_bar = (mid_x - bar_w // 2, bar_y, bar_w, 2)
-    return OverlayLayout(level, font, markers, corners, scale_bar, scale_label)
+        scale_bar = (mid_x - bar_w // 2, bar_y, bar_w, BAR_H)
+    return OverlayLayout(level, font, markers, corners, scale_bar, scale_label, window_line)

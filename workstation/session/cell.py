@@ -1,5 +1,6 @@
 """What one cell of the reading grid shows, without Qt: the slice, the doctor's window, her
-inversion, the rotation/mirroring of the view and the measuring tool she holds. The viewer
+inversion, the rotation/mirroring of the view, the measuring tool she holds and the source
+the study came from (named in the corner once the patient has several). The viewer
 widget draws from it and keeps none of these itself; ``changed`` tells observers (the grid's
 synchronization, a future hanging protocol) what moved."""
 
@@ -10,6 +11,7 @@ from workstation.imaging.lut_data import Lut
 from workstation.imaging.marks import MarkKind
 from workstation.imaging.voi import Window
 from workstation.session.events import Event
+from workstation.session.timeline_sources import RowSource
 
 
 class CellView:
@@ -27,6 +29,7 @@ class CellView:
         self._state_steps: StateSteps | None = None
         self._state_voi: Lut | None = None
         self._state_images: frozenset[str] = frozenset()
+        self._source: RowSource | None = None
 
     def _set(self, name: str, value: object) -> None:
         if getattr(self, f"_{name}") != value:
@@ -124,6 +127,16 @@ class CellView:
         if sop_instance_uid not in self._state_images:
             return None, None
         return self._state_steps, self._state_voi
+
+    @property
+    def source(self) -> RowSource | None:
+        """Where the study on screen came from (a platform, a PACS, the patient's disc),
+        named in the corner; None while the patient's results all come from one source."""
+        return self._source
+
+    @source.setter
+    def source(self, value: RowSource | None) -> None:
+        self._set("source", value)
 
     def reset(self) -> None:
         """Back to the file's presentation: its window, no inversion, no turn or mirror

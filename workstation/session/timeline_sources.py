@@ -72,6 +72,11 @@ class TimelineSources:
         """The source ``result`` came from."""
         return self.of_name(result.source)
 
+    def shown_of(self, result: Result) -> RowSource | None:
+        """The source named beside ``result`` (its row, the viewer's corner): its source
+        while several are present (``shown``), else None."""
+        return self.of(result) if self.shown else None
+
     def of_name(self, name: str) -> RowSource:
         """The source called ``name`` ("" = the platform she signed into first)."""
         if not name:

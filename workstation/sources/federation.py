@@ -221,7 +221,8 @@ class FederatedPlatform:
         """The patient of ``group`` as she opens it: its home record when the home platform
         holds one (decisions on disc and PACS studies need her record there), else its
         anchor; the members counted are the confirmed ones and the probable ones whose
-        ``SourcedPatient.key`` she ``confirmed``. Returns the patient with its federated id."""
+        ``SourcedPatient.key`` she ``confirmed``. Returns the patient with its federated id
+        and the record numbers (病历号) of every record counted, each at its hospital."""
         records: list[SourcedPatient] = []
         for record in group.members(confirmed):
             # a probable record is compared with the anchor; one that contradicts any
@@ -236,7 +237,8 @@ class FederatedPlatform:
         self._patients[home.patient.id] = tuple(
             (key or self.home.key, native) for key, native in members
         )
-        return home.patient
+        numbers = dict.fromkeys(m for r in records for m in r.patient.mrns)
+        return replace(home.patient, mrns=tuple(numbers))
 
     def record_ids(self, patient_id: str) -> tuple[str, ...]:
         """The federated ids of every record of the patient she opened (her results name

@@ -70,7 +70,8 @@ class SummaryInput:
 
     ``printed_at`` must be timezone-aware (it is printed in China time). ``trends`` are the
     charts to print as (analyte title, points); ``hospitals`` names the hospitals in their
-    legends. ``page_size`` is "A4" or "Letter".
+    legends. ``page_size`` is "A4" or "Letter". ``doctor_username`` is the printing doctor's
+    login: her decisions are printed with her ``doctor_name``.
     """
 
     hospital_name: str
@@ -82,6 +83,7 @@ class SummaryInput:
     trends: tuple[tuple[str, tuple[TrendPoint, ...]], ...] = ()
     hospitals: Mapping[str, Hospital] = field(default_factory=dict)
     page_size: PageSize = "A4"
+    doctor_username: str = ""
 
     def __post_init__(self) -> None:
         if self.printed_at.tzinfo is None or self.printed_at.utcoffset() is None:

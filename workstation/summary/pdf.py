@@ -71,6 +71,7 @@ from workstation.redact import mask_id_card
 from workstation.session.timeline_sources import RowSource
 from workstation.sources.base import SourceKind
 from workstation.summary.model import KeyImage, SummaryInput, SummaryItem, verification_code
+from workstation.summary.people import decided_by, record_numbers
 from workstation.summary.time_axis import AxisLabel, lay_out
 
 __all__ = ["CJK_FONT_FILE", "FONT_DIRECTORY", "TITLE", "build_summary_pdf"]
@@ -893,9 +894,9 @@ def _table(rows: list[list[Any]], widths: list[float], commands: Iterable[tuple[
 def _patient_block(summary: SummaryInput, width: float) -> list[Any]:
     patient = summary.patient
     age = patient.age_on(summary.printed_at.astimezone(_CHINA).date())
-    names = {h.id: h.name for h in summary.hospitals.values()}
-    names.update({i.hospital.id: i.hospital.name for i in summary.items if i.hospital})
-    mrns = "；".join(f"{names.get(m.hospital_id, m.hospital_id)}：{m.value}" for m in patient.mrns)
+    # her numbers at each hospital the summary concerns, wherever the record came from, a
+    # line each (a hospital's name and its number are never broken apart)
+    mrns = [_para(f"{name}：{value}") for name, value in record_numbers(summary)]
     rows = [
         [
             _para("姓名", "label"),
@@ -909,7 +910,7 @@ def _patient_block(summary: SummaryInput, width: float) -> list[Any]:
             _para("身份证号", "label"),
             _para(mask_id_card(patient.id_card) if patient.id_card else "—"),
             _para("病历号", "label"),
-            _para(mrns or "—"),
+            mrns or _para("—"),
             "",
             "",
         ],
@@ -953,9 +954,9 @@ def _mark_text(item: SummaryItem) -> str:
     return f"{mark.mark}（{shown}）" if shown else mark.mark
 
 
-def _details(item: SummaryItem, hospitals: Mapping[str, Hospital], width: float) -> Any:
+def _details(item: SummaryItem, summary: SummaryInput, width: float) -> Any:
     result, decision = item.result, item.decision
-    hospital = item.hospital or hospitals.get(result.hospital_id)
+    hospital = item.hospital or summary.hospitals.get(result.hospital_id)
     verdict = _verdict_text(decision)
     rows: list[list[Any]] = [
         [
@@ -979,7 +980,8 @@ def _details(item: SummaryItem, hospitals: Mapping[str, Hospital], width: float)
     ]
     spanned: list[tuple[str, str]] = []
     if decision is not None:
-        spanned.append(("结论时间", f"{_china(decision.authored_on)}（{decision.username}）"))
+        who = decided_by(summary, decision)  # her name, as the chart knows her
+        spanned.append(("结论时间", f"{_china(decision.authored_on)}（{who}）"))
         if decision.reason_label or decision.reason_code:
             spanned.append(("原因", decision.reason_label or decision.reason_code))
         if decision.note:
@@ -1074,7 +1076,7 @@ def _key_images(item: SummaryItem) -> list[Any]:
 
 
 def _item_flowables(
-    index: int, item: SummaryItem, hospitals: Mapping[str, Hospital], width: float
+    index: int, item: SummaryItem, summary: SummaryInput, width: float
 ) -> list[Any]:
     result = item.result
     heading = _HeadingBar(
@@ -1083,7 +1085,7 @@ def _item_flowables(
         _decision_word(item.decision),
         colors.HexColor(_decision_hex(item.decision)),
     )
-    flowables: list[Any] = [KeepTogether([heading, _details(item, hospitals, width)])]
+    flowables: list[Any] = [KeepTogether([heading, _details(item, summary, width)])]
     if item.labs:
         flowables += [Spacer(1, 5), _lab_table(item, width)]
         if any(lab_flag(obs).disagrees for obs in item.labs):
@@ -1187,7 +1189,7 @@ def _story(summary: SummaryInput, width: float) -> list[Any]:
     if summary.items:
         story.append(_Line("审阅项目", 11, rule=True, space_before=10))
     for index, item in enumerate(summary.items, start=1):
-        story += _item_flowables(index, item, summary.hospitals, width)
+        story += _item_flowables(index, item, summary, width)
     story += _trend_flowables(summary)
     story.append(_signature())
     return story
