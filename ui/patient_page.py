@@ -844,6 +844,7 @@ class PatientPage(QWidget):
         self.timeline_button.setChecked(timeline > 0)
         self.timeline_button.blockSignals(False)
         self.main_splitter.setSizes([timeline, max(width - timeline - widths.side, 0), widths.side])
+        self.timeline.show_row_start()
 
     def _narrow_timeline(self, width: int) -> None:
         """The timeline gives way to the images (down to ``width`` pixels; 0 folds it)."""
@@ -852,6 +853,7 @@ class PatientPage(QWidget):
             self.timeline_button.setChecked(False)
         elif len(sizes) == 3 and sizes[0] > width:
             self.main_splitter.setSizes([width, sizes[1] + sizes[0] - width, sizes[2]])
+            self.timeline.show_row_start()
 
     def _show_timeline(self, shown: bool) -> None:
         """The timeline button: fold the list of results away or bring it back."""
@@ -862,6 +864,7 @@ class PatientPage(QWidget):
             total = sum(sizes)
             width = min(page_widths(max(total, 1), images=False).timeline, 440)
             self.main_splitter.setSizes([width, max(sizes[1] - width, 200), sizes[2]])
+            self.timeline.show_row_start()
         elif not shown and sizes[0] > 0:
             self.main_splitter.setSizes([0, sizes[1] + sizes[0], sizes[2]])
 

@@ -615,6 +615,19 @@ class TimelineWidget(QWidget):
         """The results rows currently shown, top to bottom."""
         return self.rows.visible_results()
 
+    def show_row_start(self) -> None:
+        """Back to the first columns (date, item, hospital), the current row in view: a list
+        narrowed beside the images shows where each row begins, not the column she last
+        clicked (the date headings were cut to "19", "22"). Once the splitter has laid the
+        list out anew."""
+        QTimer.singleShot(0, self, self._scroll_to_row_start)
+
+    def _scroll_to_row_start(self) -> None:
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.table.scrollTo(self.model.index(current.row(), 0))
+        self.table.horizontalScrollBar().setValue(0)
+
     def select(self, result_id: str) -> bool:
         """Select the row of a result; False when it is not shown."""
         row = self.rows.row_of(result_id)
