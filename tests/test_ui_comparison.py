@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from ui.reading_grid import ReadingGrid
 from workstation.imaging.decode import DicomImage
+from workstation.imaging.sync import beyond_stack
 from workstation.imaging.voi import Window
 
 pytestmark = pytest.mark.ui
@@ -99,6 +100,23 @@ def test_a_shared_frame_of_reference_opens_at_the_same_position_and_stays_tied(
     assert "Synced" in grid.cells[1].top_right.text()  # the short form where the long is cut
     grid.cells[0].step(2)
     assert grid.cells[1].current().position == pytest.approx(position - 10.0, abs=1.0)  # type: ignore[operator, union-attr]
+
+
+def test_a_tied_prior_that_ends_before_the_current_scan_says_so(qtbot: QtBot) -> None:
+    # same frame: current −300…−105 mm (5 mm), prior −290…−92 mm, so the current's top
+    # slices lie beyond the prior's, whose nearest slice then shows other anatomy
+    grid = _grid(qtbot)
+    _load(grid, 0, [_slice(-300.0 + 5.0 * k, k + 1, "1.2.A", "cur") for k in range(40)])
+    _load(grid, 1, [_slice(-200.0 + 2.0 * k, k + 1, "1.2.A", "pri") for k in range(50)])
+    assert grid.sync_scroll.isChecked()
+    grid.cells[0].go_to(len(grid.cells[0].slices) - 1)  # the current's lowest: −300 mm
+    assert grid.cells[1].current().position == pytest.approx(-200.0)  # type: ignore[union-attr]
+    assert grid.sync_text(1) == "Synced, but beyond this scan's range"
+    grid.cells[0].go_to(0)  # back up to −105 mm: within the prior again
+    assert "same frame of reference" in grid.sync_text(1)
+    assert beyond_stack([-10.0, -8.0, -6.0], -11.0) is False  # half a spacing: still the end
+    assert beyond_stack([-10.0, -8.0, -6.0], -11.5) is True
+    assert beyond_stack([-10.0], -50.0) is False
 
 
 def test_with_sync_wl_ticked_a_prior_opens_at_the_current_studys_window(qtbot: QtBot) -> None:

@@ -25,7 +25,7 @@ from workstation.imaging.alignment import Basis, StackExtent, stack_extent
 from workstation.imaging.frames import frame_orientation
 from workstation.imaging.geometry import normal
 from workstation.imaging.presets import WindowPreset
-from workstation.imaging.sync import nearest_slice, zoom_like
+from workstation.imaging.sync import beyond_stack, nearest_slice, zoom_like
 from workstation.imaging.voi import Window
 from workstation.session.slice_sync import REFERENCE, SliceSync
 
@@ -314,6 +314,18 @@ class ReadingGrid(QWidget):
         offset = self.slice_sync.offset(index)
         if not self.slice_sync.enabled or offset is None:
             return self.tr("Not synced") if short else self.tr("Slices not synced")
+        position = self._position(REFERENCE)
+        wanted = None if position is None else self.slice_sync.follow(REFERENCE, position, index)
+        if wanted is not None and beyond_stack(
+            [s.position for s in self.cells[index].slices], wanted
+        ):
+            # tied, but the current scan reaches where this one has no slice: its nearest
+            # slice shows other anatomy
+            return (
+                self.tr("Beyond range")
+                if short
+                else self.tr("Synced, but beyond this scan's range")
+            )
         if short:
             return self.tr("Synced %1 mm").replace("%1", f"{offset:+.1f}")
         basis = self.slice_sync.basis(index)
@@ -369,6 +381,7 @@ class ReadingGrid(QWidget):
                     cell.go_to(best)
         finally:
             self._syncing = False
+        self._show_sync_texts()  # a prior may now lie beyond its range, or back within
 
     def _window_like_reference(self, index: int) -> None:
         """A prior that arrives while "Sync W/L" is ticked opens at the current study's

@@ -1059,89 +1059,89 @@
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="128"/>
-        <location filename="../../ui/viewer_text.py" line="181"/>
+        <location filename="../../ui/viewer_text.py" line="180"/>
         <source>VOI LUT (file)</source>
         <translation>VOI LUT（文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="254"/>
+        <location filename="../../ui/viewer_text.py" line="253"/>
         <source>(character set not declared)</source>
         <translation>（字符集未声明）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="267"/>
+        <location filename="../../ui/viewer_text.py" line="266"/>
         <source> (loading %1/%2)</source>
         <translation>（加载中 %1/%2）</translation>
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="1085"/>
-        <location filename="../../ui/viewer_text.py" line="273"/>
+        <location filename="../../ui/viewer_text.py" line="272"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="284"/>
+        <location filename="../../ui/viewer_text.py" line="283"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="290"/>
+        <location filename="../../ui/viewer_text.py" line="289"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="299"/>
+        <location filename="../../ui/viewer_text.py" line="298"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
     <message>
         <location filename="../../ui/viewer_presets.py" line="123"/>
-        <location filename="../../ui/viewer_text.py" line="183"/>
+        <location filename="../../ui/viewer_text.py" line="182"/>
         <source>W %1  L %2</source>
         <translation>窗宽 %1  窗位 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="90"/>
+        <location filename="../../ui/viewer_text.py" line="89"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="164"/>
+        <location filename="../../ui/viewer_text.py" line="163"/>
         <source>mirrored left–right</source>
         <translation>已左右镜像</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="167"/>
+        <location filename="../../ui/viewer_text.py" line="166"/>
         <source>rotated %1°</source>
         <translation>已旋转 %1°</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="180"/>
+        <location filename="../../ui/viewer_text.py" line="179"/>
         <source>VOI LUT (presentation state)</source>
         <translation>VOI LUT（显示状态）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="278"/>
+        <location filename="../../ui/viewer_text.py" line="277"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="304"/>
+        <location filename="../../ui/viewer_text.py" line="303"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="307"/>
+        <location filename="../../ui/viewer_text.py" line="306"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="310"/>
+        <location filename="../../ui/viewer_text.py" line="309"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="313"/>
+        <location filename="../../ui/viewer_text.py" line="312"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
@@ -2119,22 +2119,22 @@ Accept it anyway, with no repeat? The medical record and the summary will say th
         <translation>仍予采纳</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="882"/>
+        <location filename="../../ui/patient_page.py" line="885"/>
         <source>no HR mark</source>
         <translation>无 HR 标识</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="888"/>
+        <location filename="../../ui/patient_page.py" line="891"/>
         <source>Findings</source>
         <translation>检查所见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="889"/>
+        <location filename="../../ui/patient_page.py" line="892"/>
         <source>Conclusion</source>
         <translation>诊断意见</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_page.py" line="906"/>
+        <location filename="../../ui/patient_page.py" line="909"/>
         <source>The report has no text.</source>
         <translation>报告无文字内容。</translation>
     </message>
@@ -2410,32 +2410,42 @@ Accept it anyway, with no repeat? The medical record and the summary will say th
         <translation>层面未同步</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="318"/>
+        <location filename="../../ui/reading_grid.py" line="325"/>
+        <source>Beyond range</source>
+        <translation>超出范围</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="327"/>
+        <source>Synced, but beyond this scan&apos;s range</source>
+        <translation>已同步，但超出本检查范围</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reading_grid.py" line="330"/>
         <source>Synced %1 mm</source>
         <translation>已同步 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="321"/>
+        <location filename="../../ui/reading_grid.py" line="333"/>
         <source>same frame of reference</source>
         <translation>同一参考坐标系</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="322"/>
+        <location filename="../../ui/reading_grid.py" line="334"/>
         <source>matched by scan range</source>
         <translation>按扫描范围匹配</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="323"/>
+        <location filename="../../ui/reading_grid.py" line="335"/>
         <source>matched by body part</source>
         <translation>按检查部位匹配</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="324"/>
+        <location filename="../../ui/reading_grid.py" line="336"/>
         <source>aligned by you</source>
         <translation>由您对齐</translation>
     </message>
     <message>
-        <location filename="../../ui/reading_grid.py" line="327"/>
+        <location filename="../../ui/reading_grid.py" line="339"/>
         <source>Synced, offset %1 mm (%2)</source>
         <translation>已同步，偏移 %1 mm（%2）</translation>
     </message>

@@ -4,6 +4,7 @@ a Frame of Reference, so positions are compared relative to where she aligned th
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 
@@ -11,6 +12,18 @@ def synced_position(source_anchor: float, source_now: float, target_anchor: floa
     """Where the target cell should be (mm along its normal): its anchor moved by as much as
     the source moved from its own anchor."""
     return target_anchor + (source_now - source_anchor)
+
+
+def beyond_stack(positions: Sequence[float | None], wanted: float) -> bool:
+    """Whether ``wanted`` (mm) lies outside the stack, farther beyond its first or last
+    slice than half a slice spacing (the nearest slice then shows other anatomy: the
+    current scan reaches further than the prior). False for fewer than two positions."""
+    known = sorted(p for p in positions if p is not None)
+    if len(known) < 2:
+        return False
+    steps = sorted(b - a for a, b in itertools.pairwise(known) if b > a)
+    half = steps[len(steps) // 2] / 2 if steps else 0.0
+    return wanted < known[0] - half - 1e-6 or wanted > known[-1] + half + 1e-6
 
 
 def nearest_slice(positions: Sequence[float | None], wanted: float) -> int | None:
