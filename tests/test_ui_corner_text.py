@@ -30,8 +30,10 @@ def test_light_text_over_a_white_film_is_outlined_in_black(qtbot: QtBot, text: s
     label = OutlinedLabel(film)
     label.setStyleSheet("color: #e0e0e0; background: transparent; font-size: 11px;")
     label.setText(text)
+    label.ensurePolished()  # the style sheet's colour in the palette before painting
     label.adjustSize()
     film.show()
+    qtbot.waitExposed(film)
     grey = _grey_levels(label)
     dark = grey < 80
     assert dark.sum() > 0.15 * grey.size  # an outline, not a faint shadow

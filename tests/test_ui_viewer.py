@@ -74,9 +74,11 @@ def test_axial_markers_and_scale_bar(qtbot: QtBot) -> None:
 def test_cine_loops_through_frames(qtbot: QtBot) -> None:
     viewer = ImageViewer()
     qtbot.addWidget(viewer)
+    viewer.resize(600, 640)
     viewer.show()
     viewer.add_image(_image(frames=10))
     assert viewer.fps_box.value() == 25  # from FrameTime 40 ms
+    assert "Frame 1 / 10" in viewer.top_right.text()  # a loop's frames, not images
     seen: set[int] = set()
     viewer.index_changed.connect(seen.add)
     viewer.cine_button.setChecked(True)

@@ -267,11 +267,15 @@ class CornerText:
             .replace("%1", str(self.loaded_images))
             .replace("%2", str(self.expected))
         )
+        # the frames of one object (a cine loop) are frames, not images
+        counter = (
+            QCoreApplication.translate("ImageViewer", "Frame %1 / %2")
+            if image.frames > 1
+            else QCoreApplication.translate("ImageViewer", "Image %1 / %2")
+        )
         lines = [
             image.series_description,
-            QCoreApplication.translate("ImageViewer", "Image %1 / %2")
-            .replace("%1", str(self.index + 1))
-            .replace("%2", str(len(self.slices)))
+            counter.replace("%1", str(self.index + 1)).replace("%2", str(len(self.slices)))
             + loading,
             # the numbers the issuing hospital's report and PACS use
             QCoreApplication.translate("ImageViewer", "Se %1 · Im %2")

@@ -1075,22 +1075,22 @@
     </message>
     <message>
         <location filename="../../ui/viewer.py" line="1085"/>
-        <location filename="../../ui/viewer_text.py" line="272"/>
+        <location filename="../../ui/viewer_text.py" line="274"/>
         <source>Image %1 / %2</source>
         <translation>图像 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="283"/>
+        <location filename="../../ui/viewer_text.py" line="287"/>
         <source>Position %1 mm</source>
         <translation>位置 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="289"/>
+        <location filename="../../ui/viewer_text.py" line="293"/>
         <source>Thickness %1 mm</source>
         <translation>层厚 %1 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="298"/>
+        <location filename="../../ui/viewer_text.py" line="302"/>
         <source>Zoom %1%</source>
         <translation>缩放 %1%</translation>
     </message>
@@ -1121,27 +1121,32 @@
         <translation>VOI LUT（显示状态）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="277"/>
+        <location filename="../../ui/viewer_text.py" line="272"/>
+        <source>Frame %1 / %2</source>
+        <translation>帧 %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewer_text.py" line="281"/>
         <source>Se %1 · Im %2</source>
         <translation>序列 %1 · 图像号 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="303"/>
+        <location filename="../../ui/viewer_text.py" line="307"/>
         <source>calibrated (Pixel Spacing)</source>
         <translation>已校准（Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="306"/>
+        <location filename="../../ui/viewer_text.py" line="310"/>
         <source>detector plane (Imager Pixel Spacing)</source>
         <translation>探测器平面（Imager Pixel Spacing）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="309"/>
+        <location filename="../../ui/viewer_text.py" line="313"/>
         <source>ultrasound regions (cm)</source>
         <translation>超声区域标定（cm）</translation>
     </message>
     <message>
-        <location filename="../../ui/viewer_text.py" line="312"/>
+        <location filename="../../ui/viewer_text.py" line="316"/>
         <source>uncalibrated</source>
         <translation>未校准</translation>
     </message>
