@@ -708,3 +708,38 @@ def test_a_key_image_is_grabbed_without_the_cursor_readout(qtbot: QtBot) -> None
     without = viewer.graphics.grab().toImage().convertToFormat(printed.format())
     assert printed == without
     assert printed != with_readout.convertToFormat(printed.format())
+
+
+def _film() -> DicomImage:
+    pixels = np.zeros((1, 300, 250), np.uint16)
+    pixels[:, 100:200, 80:170] = 3000
+    return DicomImage(
+        pixels=pixels,
+        photometric="MONOCHROME2",
+        modality="DX",
+        sop_instance_uid="2.1",
+        series_instance_uid="2",
+        study_instance_uid="2",
+        instance_number=1,
+        windows=(Window(2048, 4096),),
+        pixel_spacing=(0.139, 0.139),
+        spacing_source="ImagerPixelSpacing",
+        imager_pixel_spacing=(0.139, 0.139),
+    )
+
+
+@pytest.mark.parametrize(("width", "whole"), [(900, True), (330, False)])
+def test_a_films_calibration_is_named_whole_or_shortened_never_cut(
+    qtbot: QtBot, width: int, whole: bool
+) -> None:
+    viewer = ImageViewer()
+    qtbot.addWidget(viewer)
+    viewer.resize(width, 640)
+    viewer.show()
+    viewer.add_image(_film())
+    QApplication.processEvents()
+    label = viewer.bottom_right
+    first = label.text().split("<br>")[0]
+    assert first.startswith("DX  detector plane")
+    assert ("(Imager Pixel Spacing)" in first) is whole
+    assert label.fontMetrics().horizontalAdvance(first) <= label.width()

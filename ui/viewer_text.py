@@ -314,7 +314,13 @@ class CornerText:
                 "ImageViewer", "ultrasound regions (cm)"
             ),
         }.get(image.calibration.source, QCoreApplication.translate("ImageViewer", "uncalibrated"))
-        self._show_view_changes(f"{image.modality}  {spacing}")
+        calibration = f"{image.modality}  {spacing}"
+        if self.bottom_right.fontMetrics().horizontalAdvance(calibration) > max(
+            self.bottom_right.width(), 1
+        ):
+            # a half-width cell cut "探测器平面（Imager Pixel Sp…": the word alone, whole
+            calibration = f"{image.modality}  {spacing.split(' (')[0].split('（')[0]}"
+        self._show_view_changes(calibration)
 
     def _show_view_changes(self, calibration: str) -> None:
         changes = self.view_changes_text()
