@@ -215,7 +215,7 @@ class DicomWebClient:
             received.append(sink(part))
 
         url = f"{self.base_url}{path}"
-        bulk_get = self._bulk if bulk and self._bulk is not None else None
+        bulk_get = self._bulk if bulk else None
         if bulk_get is not None and not bulk_get.serves(url):
             bulk_get = None
         refreshed = False
@@ -298,12 +298,9 @@ class DicomWebClient:
         sink: InstanceSink,
         expected: Iterable[str] = (),
         cancel: threading.Event | None = None,
-        settle: Callable[[], set[str]] | None = None,
     ) -> list[str]:
         """All instances of a series, streamed. If the stream breaks off, the missing
         ``expected`` instances are fetched one by one (so a partial series completes).
-        ``settle`` (optional) returns the SOP UIDs the sink has really taken in, for sinks
-        that learn them later than they return.
 
         Returns the SOP UIDs received. Raises PlatformError if some are still missing.
         """
@@ -313,7 +310,7 @@ class DicomWebClient:
         try:
             return self.retrieve(path, sink, cancel, received, bulk=True)
         except PlatformError as exc:
-            arrived = set(received) | (settle() if settle is not None else set())
+            arrived = set(received)
             missing = [uid for uid in expected if uid not in arrived]
             if not missing or not (exc.retryable or exc.kind is ErrorKind.BAD_RESPONSE):
                 raise

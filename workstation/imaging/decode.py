@@ -321,6 +321,7 @@ def _decode(ds: Dataset) -> DicomImage:
         if len(values) == 2 and all(math.isfinite(v) and 0 < v <= 10_000 for v in values):
             spacing, source = (values[0], values[1]), keyword
             break
+    position = _floats(ds.get("ImagePositionPatient"))
     orientation = _floats(ds.get("ImageOrientationPatient"))
     frame_time = ds.get("FrameTime")
     texts = display_texts(ds)
@@ -328,10 +329,10 @@ def _decode(ds: Dataset) -> DicomImage:
         pixels=pixels,
         photometric=photometric,
         modality=str(ds.get("Modality", "")),
-        sop_instance_uid=sop_instance_uid_of(ds),
+        sop_instance_uid=str(ds.get("SOPInstanceUID", "")),
         series_instance_uid=str(ds.get("SeriesInstanceUID", "")),
         study_instance_uid=str(ds.get("StudyInstanceUID", "")),
-        instance_number=instance_number_of(ds),
+        instance_number=int(ds.get("InstanceNumber", 0) or 0),
         rescale_slope=_finite_number(ds, "RescaleSlope", 1.0),
         rescale_intercept=_finite_number(ds, "RescaleIntercept", 0.0),
         modality_lut=modality_lut,
@@ -339,7 +340,7 @@ def _decode(ds: Dataset) -> DicomImage:
         voi_lut=voi_lut,
         presentation_lut_shape=_presentation_shape(ds),
         projection_orientation=_projection_orientation(ds),
-        position=position_of(ds),
+        position=(position[0], position[1], position[2]) if len(position) == 3 else None,
         orientation=tuple(orientation) if len(orientation) == 6 else None,  # type: ignore[arg-type]
         pixel_spacing=spacing,
         spacing_source=source,
@@ -364,22 +365,6 @@ def _decode(ds: Dataset) -> DicomImage:
         identity=identity_of(ds),
     )
     return _with_functional_groups(image, ds)
-
-
-def sop_instance_uid_of(ds: Dataset) -> str:
-    """The SOP Instance UID as the image carries it ("" when absent)."""
-    return str(ds.get("SOPInstanceUID", ""))
-
-
-def instance_number_of(ds: Dataset) -> int:
-    """The Instance Number (0 when absent). Raises ValueError/TypeError for a damaged one."""
-    return int(ds.get("InstanceNumber", 0) or 0)
-
-
-def position_of(ds: Dataset) -> tuple[float, float, float] | None:
-    """Image Position (Patient) in mm, None unless it has three values."""
-    position = _floats(ds.get("ImagePositionPatient"))
-    return (position[0], position[1], position[2]) if len(position) == 3 else None
 
 
 # JPEG baseline/extended: pydicom's rounded BT.601 conversion, as IJG rounds it (DCMTK lets
@@ -654,11 +639,10 @@ def as_native_array(
     bits: int,
     stored: int,
     shape: tuple[int, ...],
-    copy: bool = False,
 ) -> npt.NDArray[Any]:
     """Native pixel words (``dtype``, ``bits`` allocated, the low ``stored`` of them pixel
     data) from the start of ``raw``, in ``shape``; a view of ``raw`` unless the bits need
-    masking or ``copy`` is asked for (an array of its own, which does not keep ``raw``)."""
+    masking."""
     pixels = np.frombuffer(raw, dtype, count=math.prod(shape))
     if stored < bits:
         # Bits above BitsStored are not pixel data (PS3.5 8.1.1): mask them off, and
@@ -667,8 +651,6 @@ def as_native_array(
         mask = np.array((1 << stored) - 1, dtype)
         signed = dtype.kind == "i"
         pixels = (pixels << shift) >> shift if signed else pixels & mask
-    elif copy:
-        pixels = pixels.copy()
     return pixels.reshape(shape)
 
 

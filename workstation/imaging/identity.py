@@ -65,8 +65,7 @@ class ImageIdentity:
         return ds
 
 
-def text_of(ds: Dataset, keyword: str) -> str:
-    """An attribute as stored text, stripped ("" when absent)."""
+def _text(ds: Dataset, keyword: str) -> str:
     value = ds.get(keyword, "")
     return str(value if value is not None else "").strip()
 
@@ -89,27 +88,27 @@ def identity_of(ds: Dataset) -> ImageIdentity:
     else:
         charsets = tuple(str(c) for c in charset)
     return ImageIdentity(
-        sop_class_uid=text_of(ds, "SOPClassUID"),
-        sop_instance_uid=text_of(ds, "SOPInstanceUID"),
-        series_instance_uid=text_of(ds, "SeriesInstanceUID"),
-        study_instance_uid=text_of(ds, "StudyInstanceUID"),
-        modality=text_of(ds, "Modality"),
-        patient_id=text_of(ds, "PatientID"),
+        sop_class_uid=_text(ds, "SOPClassUID"),
+        sop_instance_uid=_text(ds, "SOPInstanceUID"),
+        series_instance_uid=_text(ds, "SeriesInstanceUID"),
+        study_instance_uid=_text(ds, "StudyInstanceUID"),
+        modality=_text(ds, "Modality"),
+        patient_id=_text(ds, "PatientID"),
         # decoded as the viewer decodes it (a mislabelled character set is not copied as
         # mojibake): the derived objects are written in UTF-8
         patient_name=element_text(ds, "PatientName").text,
-        patient_birth_date=text_of(ds, "PatientBirthDate"),
-        patient_sex=text_of(ds, "PatientSex"),
-        study_id=text_of(ds, "StudyID"),
-        study_date=text_of(ds, "StudyDate"),
-        study_time=text_of(ds, "StudyTime"),
-        accession_number=text_of(ds, "AccessionNumber"),
-        referring_physician_name=text_of(ds, "ReferringPhysicianName"),
+        patient_birth_date=_text(ds, "PatientBirthDate"),
+        patient_sex=_text(ds, "PatientSex"),
+        study_id=_text(ds, "StudyID"),
+        study_date=_text(ds, "StudyDate"),
+        study_time=_text(ds, "StudyTime"),
+        accession_number=_text(ds, "AccessionNumber"),
+        referring_physician_name=_text(ds, "ReferringPhysicianName"),
         specific_character_set=charsets,
-        frame_of_reference_uid=text_of(ds, "FrameOfReferenceUID"),
+        frame_of_reference_uid=_text(ds, "FrameOfReferenceUID"),
         number_of_frames=_whole(ds, "NumberOfFrames", 1),
         rows=_whole(ds, "Rows", 0),
         columns=_whole(ds, "Columns", 0),
         samples_per_pixel=_whole(ds, "SamplesPerPixel", 1),
-        laterality=text_of(ds, "ImageLaterality") or text_of(ds, "Laterality"),
+        laterality=_text(ds, "ImageLaterality") or _text(ds, "Laterality"),
     )
