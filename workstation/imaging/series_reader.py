@@ -121,13 +121,13 @@ class SeriesReader:
                 return image
         part.seek(0)
         ds = read_dataset(part)
-        parsed = _where_pydicom_read(ds) if template is None else ()
+        # a compressed slice (the first one asked for alone, as JPEG-LS) fails the scan at
+        # its file meta: only an uncompressed one is compared with what pydicom read
+        layout = element_scan.scan(data) if template is None else None
+        parsed = _where_pydicom_read(ds) if layout is not None else ()
         image = decode(ds)
-        if template is None:
-            layout = element_scan.scan(data)
-            made = None
-            if layout is not None and _read_alike(layout, parsed):
-                made = _template_of(image, ds, layout, data)
+        if layout is not None:
+            made = _template_of(image, ds, layout, data) if _read_alike(layout, parsed) else None
             with self._lock:
                 self._template = self._template or made
         return image
