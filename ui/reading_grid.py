@@ -296,7 +296,7 @@ class ReadingGrid(QWidget):
             self.sync_scroll.blockSignals(True)
             self.sync_scroll.setChecked(self.slice_sync.enabled)
             self.sync_scroll.blockSignals(False)
-        self._show_sync_texts()
+        self.show_sync_texts()
 
     def sync_text(self, index: int, short: bool = False) -> str:
         """What a cell's corner says about its registration to the current study ("" for
@@ -342,10 +342,8 @@ class ReadingGrid(QWidget):
         )
 
     def show_sync_texts(self) -> None:
-        """Every cell's corner says again how it is registered (a download began)."""
-        self._show_sync_texts()
-
-    def _show_sync_texts(self) -> None:
+        """Every cell's corner says again how it is registered (also when a download
+        began)."""
         for index, cell in enumerate(self.cells):
             cell.set_sync_text(self.sync_text(index), self.sync_text(index, short=True))
 
@@ -381,7 +379,7 @@ class ReadingGrid(QWidget):
                     cell.go_to(best)
         finally:
             self._syncing = False
-        self._show_sync_texts()  # a prior may now lie beyond its range, or back within
+        self.show_sync_texts()  # a prior may now lie beyond its range, or back within
 
     def _window_like_reference(self, index: int) -> None:
         """A prior that arrives while "Sync W/L" is ticked opens at the current study's

@@ -67,6 +67,21 @@ class _Expecting:
     priority: SlicePriority
 
 
+def _fetch_following(
+    loader: StudyLoader,
+    study: ImagingStudyRef,
+    series_index: int,
+    cache: SeriesCache,
+    report: Callable[[Any], None],
+    cancel: threading.Event,
+) -> int:
+    """A cell's download that follows her: its series and order reported first
+    (``_Expecting``), then the images in that order."""
+    priority = series_priority(study.series[series_index])
+    report(_Expecting(study.series[series_index], priority))
+    return _fetch_series(loader, study, series_index, cache, priority, report=report, cancel=cancel)
+
+
 class StudyImages(QWidget):
     """Emits ``busy_changed(bool, str)``, ``failed(error, retry)``, ``key_image_kept(KeyImage)``,
     ``needs_room()`` (a second cell opened) and ``enlarge_toggled(bool)``."""
@@ -356,19 +371,10 @@ class StudyImages(QWidget):
         study, loader = self.study, self._loader
         series = study.series[series_index]
         self._cell_series[cell_index] = series.uid
-        priority = series_priority(series)
+        cache = self.series_cache
 
         def fetch(*, report: Callable[[Any], None], cancel: threading.Event) -> int:
-            report(_Expecting(series, priority))
-            return _fetch_series(
-                loader,
-                study,
-                series_index,
-                self.series_cache,
-                priority,
-                report=report,
-                cancel=cancel,
-            )
+            return _fetch_following(loader, study, series_index, cache, report, cancel)
 
         # The download starts first, so a layout that grows for it does not fill this cell.
         self._load_into_cell(cell_index, self._image_result, fetch)
@@ -462,11 +468,7 @@ class StudyImages(QWidget):
             if not study.series:
                 return 0
             index = series_to_compare(study.series, current)
-            priority = series_priority(study.series[index])
-            report(_Expecting(study.series[index], priority))
-            return _fetch_series(
-                loader, study, index, self.series_cache, priority, report=report, cancel=cancel
-            )
+            return _fetch_following(loader, study, index, self.series_cache, report, cancel)
 
         self._load_into_cell(1, result, load)  # first, so the second cell is not filled
         self.grid.ensure_cells(2)
