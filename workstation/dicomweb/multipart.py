@@ -172,21 +172,22 @@ class MultipartReader:
                     self._written += safe
                     del buf[:safe]
                 return False
+            # (a part with a usable Content-Length is taken by it: _step_by_length)
             _write_prefix(self._sink, buf, index)
             self._written += index
             del buf[: index + len(self._delimiter)]
-            declared = _declared_length(self._headers)
-            if declared is not None and declared != self._written:
-                raise MultipartError(
-                    f"part {self.complete_parts + 1} has {self._written} bytes, "
-                    f"its header says {declared}"
-                )
-            self._close_part(self._headers, self._sink)
-            self._sink = None
-            self.complete_parts += 1
-            self._state = _State.AFTER_DELIMITER
+            self._end_part()
             return True
         return False
+
+    def _end_part(self) -> None:
+        """The part's delimiter was consumed: hand the part over, look for the next."""
+        assert self._sink is not None
+        self._close_part(self._headers, self._sink)
+        self._sink = None
+        self._remaining = None
+        self.complete_parts += 1
+        self._state = _State.AFTER_DELIMITER
 
     def _check_size(self, size: int) -> None:
         if self._max_part_bytes is not None and size > self._max_part_bytes:
@@ -214,11 +215,7 @@ class MultipartReader:
                 f"after {self._written} bytes"
             )
         del buf[: len(self._delimiter)]
-        self._close_part(self._headers, self._sink)
-        self._sink = None
-        self._remaining = None
-        self.complete_parts += 1
-        self._state = _State.AFTER_DELIMITER
+        self._end_part()
         return True
 
 
